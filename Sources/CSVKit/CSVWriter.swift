@@ -1,0 +1,163 @@
+internal import CLibCSV
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One cell to write: the caller says whether it is text (guarded against formulas) or a number
+/// (written exactly as given).
+public enum CSVCell: Hashable, Sendable, ExpressibleByStringLiteral {
+    /// Text: gets a leading `'` when it starts with `=`, `+`, `-`, `@`, TAB, CR or NUL (OWASP
+    /// CSV-injection guard), then is quoted when needed.
+    case text(String)
+    /// A number already formatted by the caller (e.g. `-2.5`): never altered, never guarded.
+    case number(String)
+    /// An empty cell.
+    case empty
+
+    public init(stringLiteral value: String) {
+        self = .text(value)
+    }
+}
+
+/// Writes RFC 4180 CSV: UTF-8 without BOM, LF line ends, fields quoted (with inner quotes doubled,
+/// by libcsv's `csv_write2`) only when they hold the delimiter, a quote, CR or LF.
+///
+/// Output is buffered (64 KiB) and written to the file as the buffer fills; ``finish()`` writes
+/// the rest and closes the file and must be called: nothing is flushed in `deinit`, so a writer
+/// dropped without `finish()` leaves a truncated file that the caller's atomic rename never
+/// publishes. Memory: the buffer only.
+public final class CSVWriter {
+    /// Where the bytes go.
+    public enum Destination: Sendable {
+        case file(String)
+        case memory
+    }
+
+    public let delimiter: UInt8
+    private var buffer: [UInt8] = []
+    private var file: UnsafeMutablePointer<FILE>?
+    private let path: String?
+    private var finished = false
+    /// Everything written so far when writing to memory; empty for files.
+    public private(set) var bytes: [UInt8] = []
+
+    private static let flushThreshold = 64 * 1024
+
+    /// Opens (creating or truncating) the destination.
+    public init(to destination: Destination, delimiter: UInt8 = UInt8(ascii: ",")) throws {
+        self.delimiter = delimiter
+        switch destination {
+        case .file(let path):
+            guard let handle = fopen(path, "wb") else {
+                throw CSVError(.io("cannot open for writing: " + String(cString: strerror(errno))),
+                               at: CSVPosition(file: path))
+            }
+            file = handle
+            self.path = path
+        case .memory:
+            path = nil
+        }
+        buffer.reserveCapacity(CSVWriter.flushThreshold + 4096)
+    }
+
+    /// Writes a header row (all cells text).
+    public func writeHeader(_ names: [String]) throws {
+        try writeRow(names.map(CSVCell.text))
+    }
+
+    /// Writes one row of cells followed by LF.
+    public func writeRow(_ cells: [CSVCell]) throws {
+        try writeRow(rawFields: [], extra: cells)
+    }
+
+    /// Writes the fields of a row exactly as read (for rejected-row files: re-quoted where needed,
+    /// never guarded or otherwise altered), then the extra cells, followed by LF.
+    public func writeRow(rawFields: [[UInt8]], extra: [CSVCell]) throws {
+        precondition(!finished, "CSVWriter used after finish()")
+        var first = true
+        for field in rawFields {
+            if !first { buffer.append(delimiter) }
+            first = false
+            appendField(field)
+        }
+        for cell in extra {
+            if !first { buffer.append(delimiter) }
+            first = false
+            switch cell {
+            case .empty: break
+            case .number(let text): appendField(Array(text.utf8))
+            case .text(let text): appendField(CSVWriter.guardFormula(Array(text.utf8)))
+            }
+        }
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= CSVWriter.flushThreshold { try flush() }
+    }
+
+    /// Writes what is buffered and closes the file. Throws when the disk refuses the bytes.
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        try flush()
+        if let file {
+            self.file = nil
+            if fclose(file) != 0 {
+                throw CSVError(.io("cannot close: " + String(cString: strerror(errno))),
+                               at: CSVPosition(file: path ?? ""))
+            }
+        }
+    }
+
+    /// The text of everything written, for in-memory writers.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    // MARK: - Private
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        if let file {
+            let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            if written != buffer.count {
+                throw CSVError(.io("cannot write: " + String(cString: strerror(errno))),
+                               at: CSVPosition(file: path ?? ""))
+            }
+        } else {
+            bytes.append(contentsOf: buffer)
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func appendField(_ field: [UInt8]) {
+        let needsQuotes = field.contains { byte in
+            byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A
+        }
+        guard needsQuotes else {
+            buffer.append(contentsOf: field)
+            return
+        }
+        // Worst case every byte is a quote: 2n + 2 bytes.
+        let capacity = field.count * 2 + 2
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: capacity))
+        let written = buffer.withUnsafeMutableBytes { out in
+            field.withUnsafeBytes { source in
+                csv_write2(out.baseAddress.map { $0 + start }, capacity, source.baseAddress, source.count,
+                           UInt8(ascii: "\""))
+            }
+        }
+        buffer.removeLast(capacity - written)
+    }
+
+    /// Prefixes `'` to text that a spreadsheet would run as a formula.
+    static func guardFormula(_ field: [UInt8]) -> [UInt8] {
+        guard let first = field.first else { return field }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D, 0x00:
+            return [UInt8(ascii: "'")] + field
+        default:
+            return field
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// SampleDataGenerator module.

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `lbp` command: one subcommand per file under `Commands/`.
+@main
+struct LBP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lbp",
+        abstract: "Batch pipeline for the Dutch exercise-therapy trial in low back pain",
+        discussion: """
+            Reads the CSV exports of a data-capture system, validates and normalises every record, \
+            assigns guideline profiles, computes per-profile response statistics per therapy arm, \
+            and writes text, CSV and publication reports.
+            """,
+        version: ToolVersion.current,
+        subcommands: []
+    )
+}

@@ -1,0 +1,4 @@
+/// The version reports and manifests name.
+enum ToolVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,31 @@
+import Testing
+import StudyModel
+
+@Suite struct CalendarDateTests {
+    @Test(arguments: [
+        (1970, 1, 1, 0), (2000, 3, 1, 11_017), (2024, 2, 29, 19_782), (1900, 1, 1, -25_567), (2999, 12, 31, 376_199),
+    ])
+    func daysSinceEpochMatchesReference(year: Int, month: Int, day: Int, expected: Int) throws {
+        let date = try #require(CalendarDate(year: year, month: month, day: day))
+        #expect(date.daysSinceEpoch == expected)
+        #expect(date.components == (year, month, day))
+    }
+
+    @Test(arguments: [(2024, 2, 30), (2023, 2, 29), (1900, 2, 29), (2024, 4, 31), (2024, 13, 1), (2024, 0, 10), (2024, 1, 0)])
+    func impossibleDatesAreRejectedNotRolledOver(year: Int, month: Int, day: Int) {
+        #expect(CalendarDate(year: year, month: month, day: day) == nil)
+    }
+
+    @Test func roundTripsEveryDayOverFourCenturies() throws {
+        var day = try #require(CalendarDate(year: 1800, month: 1, day: 1))
+        for _ in 0..<(400 * 366) {
+            let (y, m, d) = day.components
+            #expect(CalendarDate(year: y, month: m, day: d) == day)
+            day = day.adding(days: 1)
+        }
+    }
+
+    @Test func isoFormatting() throws {
+        #expect(try #require(CalendarDate(year: 2024, month: 3, day: 7)).iso == "2024-03-07")
+    }
+}
