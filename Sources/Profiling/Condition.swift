@@ -1,0 +1,130 @@
+import StudyModel
+
+/// Three-valued truth: a rule whose inputs are missing is `unknown`, never quietly false.
+public enum Truth: String, Sendable, Hashable {
+    case yes
+    case no
+    case unknown
+}
+
+/// One elementary test on a canonical field, written in rule-set files as text:
+/// `rf_night_pain` (the sign is present), `age_at_onset > 50`, `duration_weeks >= 12`, `sex = F`.
+public struct Condition: Hashable, Sendable, CustomStringConvertible {
+    public enum Comparison: String, Sendable, Hashable, CaseIterable {
+        case lessThan = "<"
+        case lessOrEqual = "<="
+        case greaterThan = ">"
+        case greaterOrEqual = ">="
+        case equal = "="
+        case notEqual = "!="
+    }
+
+    public enum Test: Hashable, Sendable {
+        /// A boolean sign that is present.
+        case isTrue
+        /// A numeric comparison with a threshold.
+        case compare(Comparison, Double)
+        /// A code compared with a literal (e.g. `sex = F`).
+        case code(Comparison, String)
+    }
+
+    public var field: Field
+    public var test: Test
+
+    public init(field: Field, test: Test) {
+        self.field = field
+        self.test = test
+    }
+
+    /// Parses `field`, `field op number` or `field op code`.
+    public init(parsing text: String) throws(RuleSetError) {
+        let trimmed = text.trimmingWhitespace()
+        // Longest operators first so `>=` is not read as `>`.
+        let operators: [Comparison] = [.lessOrEqual, .greaterOrEqual, .notEqual, .lessThan, .greaterThan, .equal]
+        for comparison in operators {
+            guard let range = trimmed.firstRange(of: comparison.rawValue) else { continue }
+            let name = String(trimmed[..<range.lowerBound]).trimmingWhitespace()
+            let operand = String(trimmed[range.upperBound...]).trimmingWhitespace()
+            guard let field = Field(name: name) else {
+                throw RuleSetError("unknown field '\(name)' in condition '\(text)'")
+            }
+            guard !operand.isEmpty else {
+                throw RuleSetError("condition '\(text)' has no value after '\(comparison.rawValue)'")
+            }
+            switch field.kind {
+            case .integer, .decimal:
+                guard let threshold = Double(operand), threshold.isFinite else {
+                    throw RuleSetError("condition '\(text)' compares the number '\(name)' with '\(operand)', which is not a number")
+                }
+                self.init(field: field, test: .compare(comparison, threshold))
+            case .code, .text:
+                guard comparison == .equal || comparison == .notEqual else {
+                    throw RuleSetError("condition '\(text)' can only test '\(name)' with '=' or '!='")
+                }
+                self.init(field: field, test: .code(comparison, operand))
+            case .boolean, .date:
+                throw RuleSetError("condition '\(text)' cannot compare the \(field.kind.rawValue) field '\(name)'; name the sign alone")
+            }
+            return
+        }
+        guard let field = Field(name: trimmed) else {
+            throw RuleSetError("unknown field '\(trimmed)' in condition '\(text)'")
+        }
+        guard field.kind == .boolean else {
+            throw RuleSetError("condition '\(text)' names the \(field.kind.rawValue) field '\(trimmed)' without a comparison")
+        }
+        self.init(field: field, test: .isTrue)
+    }
+
+    /// Evaluates against one participant's values; `seen` is the value the rule looked at.
+    public func evaluate(_ values: FieldValues) -> (truth: Truth, seen: Value?) {
+        let value = values[field]
+        switch (test, value) {
+        case (_, nil), (_, .missing?):
+            return (.unknown, value)
+        case (.isTrue, .boolean(let flag)?):
+            return (flag ? .yes : .no, value)
+        case (.compare(let comparison, let threshold), .number(let number)?):
+            return (Condition.holds(comparison, number, threshold) ? .yes : .no, value)
+        case (.code(let comparison, let expected), .text(let code)?):
+            let equal = code.caseInsensitiveEquals(expected)
+            return ((comparison == .equal) == equal ? .yes : .no, value)
+        default:
+            // A value of the wrong kind cannot be judged: treat it as missing rather than guess.
+            return (.unknown, value)
+        }
+    }
+
+    public var description: String {
+        switch test {
+        case .isTrue: field.name
+        case .compare(let comparison, let threshold): "\(field.name) \(comparison.rawValue) \(Value.format(threshold))"
+        case .code(let comparison, let code): "\(field.name) \(comparison.rawValue) \(code)"
+        }
+    }
+
+    private static func holds(_ comparison: Comparison, _ lhs: Double, _ rhs: Double) -> Bool {
+        switch comparison {
+        case .lessThan: lhs < rhs
+        case .lessOrEqual: lhs <= rhs
+        case .greaterThan: lhs > rhs
+        case .greaterOrEqual: lhs >= rhs
+        case .equal: lhs == rhs
+        case .notEqual: lhs != rhs
+        }
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        lowercased() == other.lowercased()
+    }
+}

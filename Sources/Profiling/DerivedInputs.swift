@@ -1,0 +1,65 @@
+import StudyModel
+
+/// Inputs the rules need but exports rarely carry directly, computed once and traced.
+public enum DerivedInputs {
+    /// Weeks per year used for age at onset (365.2425 / 7).
+    public static let weeksPerYear = 52.1775
+
+    /// Fills `age`, `duration_weeks`, `age_at_onset`, `ompsq_total`, `startback_total` and
+    /// `startback_psychosocial` when they are absent and their sources are present, and says how.
+    /// A value the export carries (mapped directly) is kept as it is.
+    public static func derive(_ input: FieldValues) -> (values: FieldValues, derivations: [String]) {
+        var values = input
+        var derivations: [String] = []
+
+        if isAbsent(values[.age]), let birthYear = values[.birthYear]?.number,
+           let screening = values[.screeningDate]?.date {
+            let age = Double(screening.year) - birthYear
+            values[.age] = .number(age)
+            derivations.append("age = \(Value.format(age)) from screening_date year \(screening.year) - birth_year \(Value.format(birthYear))")
+        }
+        if isAbsent(values[.durationWeeks]), let onset = values[.onsetDate]?.date,
+           let screening = values[.screeningDate]?.date {
+            let weeks = Double(onset.days(to: screening)) / 7
+            values[.durationWeeks] = .number(weeks)
+            derivations.append("duration_weeks = \(format2(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)")
+        }
+        if isAbsent(values[.ageAtOnset]), let age = values[.age]?.number, let weeks = values[.durationWeeks]?.number {
+            let ageAtOnset = age - weeks / weeksPerYear
+            values[.ageAtOnset] = .number(ageAtOnset)
+            derivations.append("age_at_onset = \(format2(ageAtOnset)) from age \(Value.format(age)) - duration_weeks \(format2(weeks)) / \(weeksPerYear)")
+        }
+        if isAbsent(values[.ompsqTotal]) {
+            let items = Field.ompsqItems.map { values[$0]?.number }
+            if let total = Questionnaires.ompsqTotal(items: items) {
+                values[.ompsqTotal] = .number(total)
+                derivations.append("ompsq_total = \(Value.format(total)) from ompsq_1...ompsq_10 (items 3, 4, 8 reversed, item 1 by category)")
+            }
+        }
+        if isAbsent(values[.startBackTotal]) || isAbsent(values[.startBackPsychosocial]) {
+            let items = Field.startBackItems.map { field -> Double? in
+                switch values[field] {
+                case .boolean(let flag)?: flag ? 1 : 0
+                case .number(let number)?: number
+                default: nil
+                }
+            }
+            if let scores = Questionnaires.startBackScores(items: items) {
+                values[.startBackTotal] = .number(scores.total)
+                values[.startBackPsychosocial] = .number(scores.psychosocial)
+                derivations.append("startback_total = \(Value.format(scores.total)), startback_psychosocial = \(Value.format(scores.psychosocial)) from startback_1...startback_9")
+            }
+        }
+        return (values, derivations)
+    }
+
+    /// Absent or recorded as missing: either way there is nothing to keep.
+    private static func isAbsent(_ value: Value?) -> Bool {
+        value == nil || value?.isMissing == true
+    }
+
+    private static func format2(_ value: Double) -> String {
+        let scaled = (value * 100).rounded() / 100
+        return Value.format(scaled)
+    }
+}

@@ -1,0 +1,31 @@
+import StudyModel
+
+/// The profile one participant received, and why.
+public struct ProfileAssignment: Hashable, Sendable {
+    public enum Status: String, Sendable, Hashable {
+        case classified
+        /// The decisive inputs were missing: never silently the last profile.
+        case unclassified
+    }
+
+    public var participantID: String
+    public var status: Status
+    /// Profile code (`1`, `2`, `3a`, `3b`), nil when unclassified.
+    public var profile: String?
+    /// Profile with its suffixes (`3b+Y`), nil when unclassified.
+    public var subprofile: String?
+    /// Label of the profile (or subdivision) for reports.
+    public var label: String?
+    /// An urgent rule fired (e.g. cauda equina): refer at once, whatever the profile.
+    public var urgent: Bool
+    /// Every named rule that fired, in evaluation order, with the values it saw.
+    public var fired: [FiredRule]
+    /// The fields whose absence left the assignment undecided, sorted by declaration order.
+    public var missingInputs: [Field]
+    /// How the derived inputs were computed (`ompsq_total = 57 from ompsq_1...ompsq_10`).
+    public var derivations: [String]
+    /// `name version` of the rule set.
+    public var ruleSet: String
+
+    public var profileOrUnclassified: String { profile ?? "unclassified" }
+}

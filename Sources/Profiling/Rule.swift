@@ -1,0 +1,107 @@
+import StudyModel
+
+/// A problem in a rule set: what is wrong, and where when the rule set came from a file.
+public struct RuleSetError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var location: SourceLocation?
+
+    public init(_ message: String, at location: SourceLocation? = nil) {
+        self.message = message
+        self.location = location
+    }
+
+    public var description: String {
+        location.map { "\($0): error: \(message)" } ?? "error: \(message)"
+    }
+}
+
+/// A declarative rule: a condition, or a combination of rules. Named rules (a red-flag cluster,
+/// say) are reported in the trail when they fire.
+public indirect enum Rule: Hashable, Sendable {
+    case condition(Condition)
+    /// True when any member is true (the guideline's decisive signs).
+    case anyOf(name: String?, [Rule])
+    /// True when every member is true.
+    case allOf(name: String?, [Rule])
+    /// True when at least `k` members are true (the guideline's "combination of red flags").
+    case atLeast(name: String?, k: Int, [Rule])
+
+    public var name: String? {
+        switch self {
+        case .condition: nil
+        case .anyOf(let name, _), .allOf(let name, _), .atLeast(let name, _, _): name
+        }
+    }
+}
+
+/// What evaluating a rule found: its truth, the named rules that fired with the values they saw,
+/// and the fields whose absence kept it undecided.
+public struct Evaluation: Hashable, Sendable {
+    public var truth: Truth
+    /// Named rules that fired, innermost first.
+    public var fired: [FiredRule]
+    /// Conditions that held and are not yet attached to a named rule (they travel up to the
+    /// nearest named rule that fires).
+    public var evidence: [String]
+    /// Fields whose absence leaves `truth` unknown; empty once the rule is decided.
+    public var missing: Set<Field>
+}
+
+/// A named rule that fired, with the conditions that held and the values they saw
+/// (e.g. `malignancy: age_at_onset > 50 (saw 57.2), rf_night_pain, rf_weight_loss`).
+public struct FiredRule: Hashable, Sendable, CustomStringConvertible {
+    public var rule: String
+    public var evidence: [String]
+
+    public init(rule: String, evidence: [String]) {
+        self.rule = rule
+        self.evidence = evidence
+    }
+
+    public var description: String { "\(rule): " + evidence.joined(separator: ", ") }
+}
+
+extension Rule {
+    /// Three-valued evaluation (Kleene): `anyOf` is yes when a member is yes and no only when
+    /// every member is no; `atLeast k` is yes with k members yes and no only when even every
+    /// unknown member turning yes could not reach k.
+    public func evaluate(_ values: FieldValues) -> Evaluation {
+        switch self {
+        case .condition(let condition):
+            let (truth, seen) = condition.evaluate(values)
+            return Evaluation(
+                truth: truth, fired: [],
+                evidence: truth == .yes ? [Rule.evidence(condition, seen)] : [],
+                missing: truth == .unknown ? [condition.field] : [])
+        case .anyOf(let name, let members):
+            return Rule.combine(name: name, members.map { $0.evaluate(values) }, needed: 1)
+        case .allOf(let name, let members):
+            return Rule.combine(name: name, members.map { $0.evaluate(values) }, needed: members.count)
+        case .atLeast(let name, let k, let members):
+            return Rule.combine(name: name, members.map { $0.evaluate(values) }, needed: k)
+        }
+    }
+
+    private static func combine(name: String?, _ parts: [Evaluation], needed: Int) -> Evaluation {
+        let held = parts.filter { $0.truth == .yes }
+        let unknown = parts.filter { $0.truth == .unknown }.count
+        let truth: Truth = held.count >= needed ? .yes : (held.count + unknown < needed ? .no : .unknown)
+        // Missing inputs matter only while the outcome is undecided.
+        let missing = truth == .unknown ? parts.reduce(into: Set<Field>()) { $0.formUnion($1.missing) } : []
+        guard truth == .yes else { return Evaluation(truth: truth, fired: [], evidence: [], missing: missing) }
+        var fired = held.flatMap(\.fired)
+        var evidence = held.flatMap(\.evidence)
+        if let name {
+            fired.append(FiredRule(rule: name, evidence: evidence))
+            evidence = []
+        }
+        return Evaluation(truth: truth, fired: fired, evidence: evidence, missing: [])
+    }
+
+    private static func evidence(_ condition: Condition, _ seen: Value?) -> String {
+        switch condition.test {
+        case .isTrue: condition.description
+        case .compare, .code: "\(condition) (saw \(seen?.canonicalText ?? ""))"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// Scoring of the screening questionnaires, in one place for every stage that needs a total.
+public enum Questionnaires {
+    /// ÖMPSQ-10 items whose raw answer is reversed (`10 - value`): 3 (light work for an hour),
+    /// 4 (sleep at night) and 8 (chance of working in six months), per Linton et al. (2011).
+    public static let ompsqReversedItems: Set<Int> = [3, 4, 8]
+
+    /// ÖMPSQ-10 total (1...100) from the raw items in order 1...10.
+    ///
+    /// Item 1 is the duration category (1...10) and scores its category; items 2...10 are raw
+    /// answers 0...10, with items 3, 4 and 8 reversed. Returns nil when any item is missing or out of
+    /// range, because a partial total would understate the risk.
+    public static func ompsqTotal(items: [Double?]) -> Double? {
+        guard items.count == 10 else { return nil }
+        var total = 0.0
+        for (offset, item) in items.enumerated() {
+            guard let value = item else { return nil }
+            let number = offset + 1
+            if number == 1 {
+                guard (1...10).contains(value) else { return nil }
+                total += value
+            } else {
+                guard (0...10).contains(value) else { return nil }
+                total += ompsqReversedItems.contains(number) ? 10 - value : value
+            }
+        }
+        return total
+    }
+
+    /// STarT Back Screening Tool scores (Hill et al. 2008) from items 1...9.
+    ///
+    /// Items 1...8 are agree (1) / disagree (0); item 9 (bothersomeness) is 1...5 and scores 1 for
+    /// "very much" (4) or "extremely" (5). The psychosocial subscale is items 5...9. Returns nil
+    /// when any item is missing or out of range.
+    public static func startBackScores(items: [Double?]) -> (total: Double, psychosocial: Double)? {
+        guard items.count == 9 else { return nil }
+        var scores: [Double] = []
+        for (offset, item) in items.enumerated() {
+            guard let value = item else { return nil }
+            if offset == 8 {
+                guard (1...5).contains(value) else { return nil }
+                scores.append(value >= 4 ? 1 : 0)
+            } else {
+                guard value == 0 || value == 1 else { return nil }
+                scores.append(value)
+            }
+        }
+        return (scores.reduce(0, +), scores[4...].reduce(0, +))
+    }
+}
