@@ -1,0 +1,129 @@
+import Foundation
+import StudyModel
+import Yams
+
+/// Every problem found in a YAML file, each located at its line and column.
+///
+/// Loading collects all problems of a file before giving up, so that a user fixes them in one
+/// round instead of one run per typo.
+public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The problems, in the order of the file (line, then column).
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics.sorted { $0.location < $1.location }
+    }
+
+    /// One problem per line, compiler style (`file:line:column: error: message`).
+    public var description: String {
+        diagnostics.map(\.description).joined(separator: "\n")
+    }
+}
+
+/// Reads one YAML file into located values and collects located problems.
+///
+/// The generic layer under every YAML format of the tool (pipeline files, profile rule sets):
+/// it parses with `Yams.compose` so that every node keeps its `Mark` (line and column from 1),
+/// hands out ``YAMLValue``s with typed accessors that record a located problem instead of
+/// throwing, and ``YAMLMapping``s that remember which keys were read so that the unknown ones
+/// can be rejected. Call ``finish()`` at the end: it throws a ``SpecError`` when anything was
+/// recorded.
+public final class YAMLReader {
+    /// The file as the user named it; it prefixes every location.
+    public let file: String
+    /// The problems recorded so far, in recording order.
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    /// True when at least one error has been recorded.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Parses the YAML text; records a located problem and returns nil when it is not YAML or
+    /// holds no document.
+    public func parse(_ text: String) -> YAMLValue? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            record(error, in: text)
+            return nil
+        } catch {
+            self.error("the file is not valid YAML: \(error)", at: SourceLocation(file: file), rule: "yaml.syntax")
+            return nil
+        }
+        guard let root else {
+            self.error("the file holds no YAML document", at: SourceLocation(file: file), rule: "yaml.empty")
+            return nil
+        }
+        return YAMLValue(node: root, path: "", reader: self)
+    }
+
+    /// Reads the file from disk (UTF-8) and parses it; nil with a recorded problem when the file
+    /// cannot be read or is not YAML.
+    public func parseFile(atPath path: String) -> YAMLValue? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            error("cannot read the file", at: SourceLocation(file: file), rule: "yaml.io")
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            error("the file is not UTF-8 text", at: SourceLocation(file: file), rule: "yaml.encoding")
+            return nil
+        }
+        return parse(text)
+    }
+
+    /// Records an error at a location of this file.
+    public func error(_ message: String, at location: SourceLocation, rule: String = "spec") {
+        diagnostics.append(Diagnostic(.error, at: location, rule: rule, message: message))
+    }
+
+    /// The location of a line and column of this file.
+    public func location(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column)
+    }
+
+    /// Throws every recorded error as one ``SpecError``; returns when there is none.
+    public func finish() throws(SpecError) {
+        if hasErrors { throw SpecError(diagnostics) }
+    }
+
+    private func record(_ error: YamlError, in text: String) {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            self.error("invalid YAML: \(problem)", at: location(line: mark.line, column: mark.column),
+                       rule: "yaml.syntax")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            self.error("the key \(keys) appears more than once in the same mapping",
+                       at: location(line: context.mark.line, column: context.mark.column), rule: "yaml.duplicate-key")
+        case .reader(let problem, let offset, _, _):
+            let place = offset.map { YAMLReader.lineAndColumn(ofCharacter: $0, in: text) } ?? (line: 0, column: 0)
+            self.error("cannot read the YAML text: \(problem)",
+                       at: place.line > 0 ? location(line: place.line, column: place.column) : SourceLocation(file: file),
+                       rule: "yaml.syntax")
+        default:
+            self.error("invalid YAML: \(error)", at: SourceLocation(file: file), rule: "yaml.syntax")
+        }
+    }
+
+    /// Line and column (both from 1, columns in Unicode scalars as libyaml counts them) of the
+    /// character at `offset` (in Characters from the start).
+    static func lineAndColumn(ofCharacter offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        for (index, character) in text.enumerated() {
+            if index == offset { break }
+            if character == "\n" || character == "\r\n" {
+                line += 1
+                column = 1
+            } else {
+                column += character.unicodeScalars.count
+            }
+        }
+        return (line, column)
+    }
+}

@@ -1,0 +1,155 @@
+import PipelineSpec
+import StudyModel
+import Testing
+
+/// The located YAML layer: typed accessors, unknown keys, and the place of every problem.
+@Suite struct YAMLLayerTests {
+    private func read(_ text: String) -> (YAMLReader, YAMLValue?) {
+        let reader = YAMLReader(file: "p.yml")
+        return (reader, reader.parse(text))
+    }
+
+    private func places(_ reader: YAMLReader) -> [String] {
+        reader.diagnostics.map { "\($0.location.line):\($0.location.column ?? 0)" }
+    }
+
+    @Test func typedAccessorsReadScalars() throws {
+        let (reader, root) = read("""
+            name: Trial
+            count: 12
+            ratio: 0.5
+            flag: TRUE
+            names: [a, b]
+            one: c
+            """)
+        let mapping = try #require(root?.mapping())
+        #expect(mapping.string("name") == "Trial")
+        #expect(mapping.int("count") == 12)
+        #expect(mapping.double("ratio") == 0.5)
+        #expect(mapping.bool("flag") == true)
+        #expect(mapping.strings("names") == ["a", "b"])
+        #expect(mapping.strings("one") == ["c"])
+        mapping.rejectUnknownKeys()
+        #expect(reader.diagnostics.isEmpty)
+        #expect(throws: Never.self) { try reader.finish() }
+    }
+
+    @Test func unknownKeysAreRejectedAtTheirOwnPlace() throws {
+        let (reader, root) = read("""
+            name: Trial
+            nmae: typo
+            inner:
+              known: 1
+              other: 2
+            """)
+        let mapping = try #require(root?.mapping())
+        _ = mapping.string("name")
+        let inner = try #require(mapping.mapping("inner"))
+        _ = inner.int("known")
+        inner.rejectUnknownKeys()
+        mapping.rejectUnknownKeys()
+        #expect(places(reader) == ["5:3", "2:1"])
+        #expect(reader.diagnostics[0].message == "unknown key 'other' in 'inner' (expected one of 'known')")
+        #expect(reader.diagnostics.allSatisfy { $0.rule == "spec.unknown-key" })
+        #expect(throws: SpecError.self) { try reader.finish() }
+    }
+
+    @Test(arguments: [
+        ("n: twelve", "'n' must be a whole number, found 'twelve'"),
+        ("n: 1.5", "'n' must be a whole number, found '1.5'"),
+        ("n: [1]", "'n' must be a whole number, found a list"),
+        ("n:  ~", "'n' must be a whole number, found nothing"),
+    ])
+    func intRejectsOtherShapes(text: String, message: String) throws {
+        let (reader, root) = read(text)
+        let value = try #require(root?.mapping()?.entries().first?.value)
+        #expect(value.int() == nil)
+        #expect(reader.diagnostics.map(\.message) == [message])
+        #expect(places(reader) == [text.hasSuffix("~") ? "1:5" : "1:4"])
+    }
+
+    @Test func boolAcceptsOnlyTrueAndFalse() throws {
+        let (reader, root) = read("a: yes\nb: false\n")
+        let mapping = try #require(root?.mapping())
+        #expect(mapping.bool("a") == nil)
+        #expect(mapping.bool("b") == false)
+        #expect(places(reader) == ["1:4"])
+        #expect(reader.diagnostics.first?.message == "'a' must be true or false, found 'yes'")
+    }
+
+    @Test func doubleRejectsDecimalCommaAndInfinity() throws {
+        let (reader, root) = read("a: '1,5'\nb: .inf\nc: -2.5e1\n")
+        let mapping = try #require(root?.mapping())
+        #expect(mapping.double("a") == nil)
+        #expect(mapping.double("b") == nil)
+        #expect(mapping.double("c") == -25)
+        #expect(places(reader) == ["1:4", "2:4"])
+    }
+
+    @Test func listIndexesAppearInPaths() throws {
+        let (reader, root) = read("items:\n  - a: 1\n  - a: x\n")
+        let items = try #require(root?.mapping()?.list("items"))
+        #expect(items.map(\.path) == ["items[0]", "items[1]"])
+        #expect(items[1].mapping()?.int("a") == nil)
+        #expect(reader.diagnostics.map(\.message) == ["'items[1].a' must be a whole number, found 'x'"])
+        #expect(places(reader) == ["3:8"])
+    }
+
+    @Test func requiredKeyMissingIsReportedAtTheMapping() throws {
+        let (reader, root) = read("outer:\n  x: 1\n")
+        let outer = try #require(root?.mapping()?.mapping("outer"))
+        #expect(outer.required("path") == nil)
+        #expect(reader.diagnostics.map(\.message) == ["'outer' needs the key 'path'"])
+        #expect(places(reader) == ["2:3"])
+    }
+
+    @Test func requiredKeyWithNullValueIsReportedAtTheKey() throws {
+        let (reader, root) = read("x: 1\npath:\n")
+        let mapping = try #require(root?.mapping())
+        #expect(mapping.required("path") == nil)
+        #expect(reader.diagnostics.map(\.message) == ["'path' in the top level needs a value"])
+        #expect(places(reader) == ["2:1"])
+    }
+
+    @Test func emptyListOfNamesIsRejected() throws {
+        let (reader, root) = read("names: []\n")
+        #expect(root?.mapping()?.strings("names") == nil)
+        #expect(places(reader) == ["1:8"])
+    }
+
+    @Test func duplicateKeysAreLocated() {
+        let (reader, root) = read("a: 1\nb: 2\na: 3\n")
+        #expect(root == nil)
+        #expect(reader.diagnostics.first?.rule == "yaml.duplicate-key")
+        #expect(reader.diagnostics.first?.location.line == 1)
+    }
+
+    @Test func syntaxErrorsAreLocated() {
+        let (reader, root) = read("a: [1, 2\nb: 3\n")
+        #expect(root == nil)
+        #expect(reader.diagnostics.first?.rule == "yaml.syntax")
+        #expect((reader.diagnostics.first?.location.line ?? 0) > 0)
+    }
+
+    @Test func emptyDocumentIsAProblem() {
+        let (reader, root) = read("# only a comment\n")
+        #expect(root == nil)
+        #expect(reader.diagnostics.map(\.rule) == ["yaml.empty"])
+    }
+
+    @Test func choiceListsTheAlternatives() throws {
+        enum Colour: String, CaseIterable { case red, green }
+        let (reader, root) = read("c: blue\nd: red\n")
+        let mapping = try #require(root?.mapping())
+        #expect(mapping.choice("c", Colour.self) == nil)
+        #expect(mapping.choice("d", Colour.self) == .red)
+        #expect(reader.diagnostics.map(\.message) == ["unknown value 'blue' for 'c' (expected one of 'red', 'green')"])
+    }
+
+    @Test func specErrorListsProblemsInFileOrder() {
+        let first = Diagnostic(.error, at: SourceLocation(file: "p.yml", line: 9, column: 1), rule: "r", message: "late")
+        let second = Diagnostic(.error, at: SourceLocation(file: "p.yml", line: 2, column: 5), rule: "r", message: "early")
+        let error = SpecError([first, second])
+        #expect(error.description == "p.yml:2:5: error: early\np.yml:9:1: error: late")
+    }
+}
