@@ -1,0 +1,180 @@
+import PipelineSpec
+import StudyModel
+
+extension RuleSet {
+    /// Loads a rule-set file (`Pipelines/rules/*.yml`, format in Profiling's README), checking it
+    /// strictly: unknown keys, unknown fields, malformed conditions, `at_least` beyond its members,
+    /// duplicate profile codes and unreachable profiles are errors naming line and column.
+    ///
+    /// - Parameters:
+    ///   - path: where to read the file.
+    ///   - displayName: how messages name the file (e.g. relative to the pipeline file).
+    public static func load(path: String, displayName: String? = nil) throws(SpecError) -> RuleSet {
+        let reader = YAMLReader(file: displayName ?? path)
+        let root = reader.parseFile(atPath: path)
+        let ruleSet = root.flatMap { RuleSetLoader(reader: reader).ruleSet(from: $0) }
+        try reader.finish()
+        guard let ruleSet else { throw SpecError(reader.diagnostics) }
+        return ruleSet
+    }
+
+    /// Parses rule-set YAML text (for tests and embedded rule sets).
+    public static func parse(_ text: String, file: String) throws(SpecError) -> RuleSet {
+        let reader = YAMLReader(file: file)
+        let root = reader.parse(text)
+        let ruleSet = root.flatMap { RuleSetLoader(reader: reader).ruleSet(from: $0) }
+        try reader.finish()
+        guard let ruleSet else { throw SpecError(reader.diagnostics) }
+        return ruleSet
+    }
+}
+
+/// Reads the YAML shape of a rule set; records every problem on the reader and returns what it
+/// could build.
+private struct RuleSetLoader {
+    let reader: YAMLReader
+
+    private static let ruleKeys = ["any_of", "all_of", "at_least", "when"]
+
+    func ruleSet(from root: YAMLValue) -> RuleSet? {
+        guard let top = root.mapping() else { return nil }
+        let header = top.required("rule_set")?.mapping()
+        let name = header?.required("name")?.string()
+        let version = header?.required("version")?.string()
+        let title = header?.required("title")?.string()
+        let status = header?.string("status") ?? ""
+        header?.rejectUnknownKeys()
+
+        let urgent = (top.list("urgent") ?? []).compactMap { rule(from: $0) }
+        var profiles: [ProfileDefinition] = []
+        if let items = top.required("profiles")?.list() {
+            if items.isEmpty { top.value.error("'profiles' must list at least one profile", rule: "rules.empty") }
+            var codes: [String: SourceLocation] = [:]
+            var sawOtherwise = false
+            for item in items {
+                if sawOtherwise {
+                    item.error("this profile can never be reached: an earlier profile applies 'otherwise'", rule: "rules.unreachable")
+                }
+                guard let profile = profile(from: item) else { continue }
+                for code in [profile.code] + profile.split.map(\.code) {
+                    if let earlier = codes[code] {
+                        item.error("the profile code '\(code)' is used twice (first at \(earlier))", rule: "rules.duplicate")
+                    }
+                    codes[code] = item.location
+                }
+                sawOtherwise = sawOtherwise || profile.match == nil
+                profiles.append(profile)
+            }
+        }
+        top.rejectUnknownKeys()
+        guard let name, let version, let title, !reader.hasErrors else { return nil }
+        return RuleSet(name: name, version: version, title: title, status: status, urgent: urgent, profiles: profiles)
+    }
+
+    private func profile(from value: YAMLValue) -> ProfileDefinition? {
+        guard let mapping = value.mapping() else { return nil }
+        let code = mapping.required("code")?.string()
+        let label = mapping.required("label")?.string()
+        let otherwise = mapping.bool("otherwise") ?? false
+        let hasRule = RuleSetLoader.ruleKeys.contains { mapping.contains($0) }
+        var match: Rule?
+        if otherwise && hasRule {
+            mapping.value.error("a profile takes either 'otherwise: true' or a rule, not both", rule: "rules.shape")
+        } else if !otherwise {
+            if hasRule {
+                match = rule(in: mapping, name: mapping.string("rule"))
+            } else {
+                mapping.value.error("the profile needs a rule ('any_of', 'all_of', 'at_least' with 'of', or 'when') or 'otherwise: true'", rule: "rules.shape")
+            }
+        }
+        _ = mapping["rule"]
+        let split = (mapping.list("split") ?? []).compactMap { subdivision(from: $0) }
+        let suffixes = (mapping.list("suffixes") ?? []).compactMap { suffix(from: $0) }
+        mapping.rejectUnknownKeys()
+        guard let code, let label, otherwise || match != nil else { return nil }
+        return ProfileDefinition(code: code, label: label, match: match, split: split, suffixes: suffixes)
+    }
+
+    private func subdivision(from value: YAMLValue) -> Subdivision? {
+        guard let mapping = value.mapping() else { return nil }
+        let code = mapping.required("code")?.string()
+        let label = mapping.required("label")?.string()
+        let rule = rule(in: mapping, name: mapping.string("rule"))
+        mapping.rejectUnknownKeys()
+        guard let code, let label, let rule else { return nil }
+        return Subdivision(code: code, label: label, rule: rule)
+    }
+
+    private func suffix(from value: YAMLValue) -> Suffix? {
+        guard let mapping = value.mapping() else { return nil }
+        let text = mapping.required("suffix")?.string()
+        let rule = rule(in: mapping, name: mapping.string("rule"))
+        mapping.rejectUnknownKeys()
+        guard let text, let rule else { return nil }
+        return Suffix(suffix: text, rule: rule)
+    }
+
+    /// A rule member: a condition text, or a mapping holding one rule.
+    private func rule(from value: YAMLValue) -> Rule? {
+        if case .scalar = value.node {
+            return condition(value).map(Rule.condition)
+        }
+        guard let mapping = value.mapping() else { return nil }
+        let result = rule(in: mapping, name: mapping.string("rule"))
+        mapping.rejectUnknownKeys()
+        return result
+    }
+
+    /// The one rule written in a mapping with `any_of`, `all_of`, `at_least` + `of`, or `when`.
+    private func rule(in mapping: YAMLMapping, name: String?) -> Rule? {
+        let present = RuleSetLoader.ruleKeys.filter { mapping.contains($0) }
+        guard present.count == 1, let key = present.first else {
+            let message = present.isEmpty
+                ? "a rule needs one of 'any_of', 'all_of', 'at_least' with 'of', or 'when'"
+                : "a rule takes one of " + present.map { "'\($0)'" }.joined(separator: ", ") + ", not several"
+            mapping.value.error(message, rule: "rules.shape")
+            for key in RuleSetLoader.ruleKeys { _ = mapping[key] }
+            _ = mapping["of"]
+            return nil
+        }
+        switch key {
+        case "when":
+            guard let value = mapping["when"], let condition = condition(value) else { return nil }
+            return name == nil ? .condition(condition) : .anyOf(name: name, [.condition(condition)])
+        case "at_least":
+            let k = mapping.int("at_least")
+            guard let members = members(mapping, "of") else { return nil }
+            guard let k else { return nil }
+            if k < 1 || k > members.count {
+                mapping["at_least"]?.error("'at_least' is \(k) but the rule lists \(members.count) signs", rule: "rules.threshold")
+                return nil
+            }
+            return .atLeast(name: name, k: k, members)
+        case "all_of":
+            return members(mapping, "all_of").map { .allOf(name: name, $0) }
+        default:
+            return members(mapping, "any_of").map { .anyOf(name: name, $0) }
+        }
+    }
+
+    private func members(_ mapping: YAMLMapping, _ key: String) -> [Rule]? {
+        guard let items = mapping.required(key)?.list() else { return nil }
+        guard !items.isEmpty else {
+            mapping[key]?.error("'\(key)' must list at least one sign", rule: "rules.empty")
+            return nil
+        }
+        let rules = items.map { rule(from: $0) }
+        let built = rules.compactMap { $0 }
+        return built.count == rules.count ? built : nil
+    }
+
+    private func condition(_ value: YAMLValue) -> Condition? {
+        guard let text = value.string() else { return nil }
+        do {
+            return try Condition(parsing: text)
+        } catch {
+            value.error(error.message, rule: "rules.condition")
+            return nil
+        }
+    }
+}

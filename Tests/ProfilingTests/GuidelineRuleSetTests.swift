@@ -1,0 +1,291 @@
+import Testing
+import StudyModel
+import PipelineSpec
+import TestSupport
+@testable import Profiling
+
+/// The shipped 2010 guideline rule set, loaded from `Pipelines/rules/guideline-2010.yml`.
+@Suite struct GuidelineRuleSetTests {
+    let rules: RuleSet
+
+    init() throws {
+        rules = try RuleSet.load(path: Repository.path("Pipelines/rules/guideline-2010.yml"),
+                                 displayName: "Pipelines/rules/guideline-2010.yml")
+    }
+
+    /// A participant with every profile input known and nothing abnormal: profile 3a, no flags.
+    static func plain(_ changes: [Field: Value] = [:]) -> ParticipantRecord {
+        var values = FieldValues(level: .participant)
+        let flags: [Field] = [
+            .rfContinuousPain, .rfNightPain, .rfMalaise, .rfHistoryMalignancy, .rfWeightLoss, .rfRaisedESR,
+            .rfCorticosteroids, .rfHeightLoss, .rfKyphosis, .rfLowBodyWeight, .rfIridocyclitis, .rfArthritisOrIBD,
+            .rfMorningStiffness, .rfBetterWithMovement, .rfNSAIDResponse, .rfTrauma, .rfPalpableStep,
+            .radUnilateralLegPain, .radLegPainDominant, .radNeuroDeficit, .radReflexChange, .caudaEquina,
+        ]
+        for flag in flags { values[flag] = .boolean(false) }
+        values[.sex] = .text("M")
+        values[.age] = .number(40)
+        values[.durationWeeks] = .number(6)
+        values[.ompsqTotal] = .number(30)
+        for (field, value) in changes { values[field] = value }
+        return ParticipantRecord(id: "P1", site: "S1", arm: nil, values: values, sources: [])
+    }
+
+    @Test func loadsNameVersionAndProfilesInOrder() {
+        #expect(rules.identity == "guideline-2010 1.0")
+        #expect(rules.profiles.map(\.code) == ["1", "2", "3"])
+        #expect(rules.profiles[2].split.map(\.code) == ["3a", "3b"])
+    }
+
+    @Test func plainParticipantIsThreeA() {
+        let result = rules.assign(Self.plain())
+        #expect(result.status == .classified)
+        #expect(result.profile == "3a")
+        #expect(result.subprofile == "3a")
+        #expect(result.fired.isEmpty)
+        #expect(!result.urgent)
+    }
+
+    @Test(arguments: [(11.9, "3a"), (12.0, "3b"), (0.0, "3a"), (520.0, "3b")])
+    func durationSplitsAtTwelveWeeks(weeks: Double, expected: String) {
+        #expect(rules.assign(Self.plain([.durationWeeks: .number(weeks)])).profile == expected)
+    }
+
+    @Test(arguments: [(49.0, "3b"), (50.0, "3b+Y"), (100.0, "3b+Y")])
+    func yellowFlagsFromOmpsqFifty(total: Double, expected: String) {
+        let result = rules.assign(Self.plain([.durationWeeks: .number(20), .ompsqTotal: .number(total)]))
+        #expect(result.subprofile == expected)
+        #expect(result.fired.contains { $0.rule == "yellow_flags" } == expected.hasSuffix("+Y"))
+    }
+
+    /// Malignancy: three of seven signs, one of them onset after 50 (age at onset 50 is not "after 50").
+    @Test(arguments: [(50.0, "3a"), (50.5, "1")])
+    func malignancyOnsetAfterFifty(ageAtOnset: Double, expected: String) {
+        let record = Self.plain([
+            .ageAtOnset: .number(ageAtOnset), .rfNightPain: .boolean(true), .rfWeightLoss: .boolean(true),
+        ])
+        #expect(rules.assign(record).profile == expected)
+    }
+
+    @Test func malignancyNeedsThreeSigns() {
+        let two = Self.plain([.rfNightPain: .boolean(true), .rfWeightLoss: .boolean(true)])
+        #expect(rules.assign(two).profile == "3a")
+        let three = Self.plain([.rfNightPain: .boolean(true), .rfWeightLoss: .boolean(true), .rfMalaise: .boolean(true)])
+        let result = rules.assign(three)
+        #expect(result.profile == "1")
+        #expect(result.fired.map(\.rule) == ["malignancy"])
+        #expect(result.fired.first?.evidence == ["rf_night_pain", "rf_malaise", "rf_weight_loss"])
+    }
+
+    @Test func osteoporoticFractureNeedsFourIncludingAgeOverSixty() {
+        let base: [Field: Value] = [.sex: .text("F"), .rfCorticosteroids: .boolean(true), .rfKyphosis: .boolean(true)]
+        var sixty = base
+        sixty[.age] = .number(60)
+        #expect(rules.assign(Self.plain(sixty)).profile == "3a")
+        var sixtyOne = base
+        sixtyOne[.age] = .number(61)
+        let result = rules.assign(Self.plain(sixtyOne))
+        #expect(result.profile == "1")
+        #expect(result.fired.first?.evidence == ["age > 60 (saw 61)", "sex = F (saw F)", "rf_corticosteroids", "rf_kyphosis"])
+    }
+
+    @Test func ankylosingSpondylitisNeedsFour() {
+        let three = Self.plain([.rfIridocyclitis: .boolean(true), .rfMorningStiffness: .boolean(true)])  // + sex M
+        #expect(rules.assign(three).profile == "3a")
+        let four = Self.plain([.rfIridocyclitis: .boolean(true), .rfMorningStiffness: .boolean(true),
+                               .rfNSAIDResponse: .boolean(true)])
+        #expect(rules.assign(four).fired.map(\.rule) == ["ankylosing_spondylitis"])
+    }
+
+    @Test func traumaAloneIsDecisive() {
+        let result = rules.assign(Self.plain([.rfTrauma: .boolean(true)]))
+        #expect(result.profile == "1")
+        #expect(result.fired.map(\.rule) == ["vertebral_fracture"])
+    }
+
+    @Test(arguments: [(19.9, "1"), (20.0, "3a")])
+    func spondylolisthesisOnsetBeforeTwenty(ageAtOnset: Double, expected: String) {
+        let record = Self.plain([.ageAtOnset: .number(ageAtOnset), .age: .number(21), .rfPalpableStep: .boolean(true)])
+        #expect(rules.assign(record).profile == expected)
+    }
+
+    @Test func radicularNeedsTwoSigns() {
+        #expect(rules.assign(Self.plain([.radUnilateralLegPain: .boolean(true)])).profile == "3a")
+        let result = rules.assign(Self.plain([.radUnilateralLegPain: .boolean(true), .radReflexChange: .boolean(true)]))
+        #expect(result.profile == "2")
+        #expect(!result.urgent)
+    }
+
+    @Test func caudaEquinaIsProfileTwoAndUrgent() {
+        let result = rules.assign(Self.plain([.caudaEquina: .boolean(true)]))
+        #expect(result.profile == "2")
+        #expect(result.urgent)
+    }
+
+    @Test func caudaEquinaIsUrgentEvenWhenRedFlagsWin() {
+        let result = rules.assign(Self.plain([.caudaEquina: .boolean(true), .rfTrauma: .boolean(true)]))
+        #expect(result.profile == "1")
+        #expect(result.urgent)
+    }
+
+    @Test func firstMatchWinsRedFlagsOverRadicularOverNonSpecific() {
+        let both = Self.plain([
+            .rfTrauma: .boolean(true), .radUnilateralLegPain: .boolean(true), .radLegPainDominant: .boolean(true),
+            .durationWeeks: .number(30), .ompsqTotal: .number(80),
+        ])
+        #expect(rules.assign(both).profile == "1")
+        var radicular = both
+        radicular.values[.rfTrauma] = .boolean(false)
+        #expect(rules.assign(radicular).profile == "2")
+        #expect(rules.assign(radicular).subprofile == "2")
+    }
+
+    @Test func missingRedFlagInputsLeaveTheParticipantUnclassified() {
+        let record = Self.plain([.rfTrauma: .missing(.notDone)])
+        let result = rules.assign(record)
+        #expect(result.status == .unclassified)
+        #expect(result.profile == nil)
+        #expect(result.missingInputs == [.rfTrauma])
+    }
+
+    @Test func missingSignsThatCannotChangeTheOutcomeDoNotMatter() {
+        // Malignancy needs 3 of 7; with five known absent, two unknown signs cannot reach three.
+        let record = Self.plain([.rfNightPain: .missing(.empty), .rfMalaise: .missing(.notAsked)])
+        #expect(rules.assign(record).profile == "3a")
+    }
+
+    @Test func missingDurationOrOmpsqIsUnclassifiedNotProfileThree() {
+        var noDuration = Self.plain()
+        noDuration.values[.durationWeeks] = nil
+        let result = rules.assign(noDuration)
+        #expect(result.status == .unclassified)
+        #expect(result.missingInputs.contains(.durationWeeks))
+
+        let noOmpsq = Self.plain([.ompsqTotal: .missing(.askedButUnknown)])
+        let second = rules.assign(noOmpsq)
+        #expect(second.status == .unclassified)
+        #expect(second.missingInputs == [.ompsqTotal])
+    }
+
+    @Test func derivesAgeAtOnsetAndOmpsqTotalWithTrail() throws {
+        var record = Self.plain([.ompsqTotal: .missing(.empty)])
+        record.values[.ompsqTotal] = nil
+        let items: [Double] = [10, 8, 1, 2, 8, 7, 8, 3, 7, 6]  // 10+8+9+8+8+7+8+7+7+6 = 78
+        for (field, value) in zip(Field.ompsqItems, items) { record.values[field] = .number(value) }
+        record.values[.age] = .number(62)
+        record.values[.durationWeeks] = .number(52.1775 * 2)
+        let result = rules.assign(record)
+        #expect(result.subprofile == "3b+Y")
+        #expect(result.derivations.contains { $0.hasPrefix("ompsq_total = 78 ") })
+        #expect(result.derivations.contains { $0.hasPrefix("age_at_onset = 60 ") })
+    }
+}
+
+@Suite struct StartBackRuleSetTests {
+    let rules: RuleSet
+
+    init() throws {
+        rules = try RuleSet.load(path: Repository.path("Pipelines/rules/startback.yml"))
+    }
+
+    private func record(_ items: [Double]) -> ParticipantRecord {
+        var values = FieldValues(level: .participant)
+        for (field, value) in zip(Field.startBackItems, items) {
+            values[field] = field == .startBack9 ? .number(value) : .boolean(value == 1)
+        }
+        values[.caudaEquina] = .boolean(false)
+        return ParticipantRecord(id: "P", site: "S", arm: nil, values: values, sources: [])
+    }
+
+    @Test func stratifiesLowMediumHigh() {
+        #expect(rules.assign(record([1, 1, 1, 0, 0, 0, 0, 0, 1])).profile == "low")      // total 3
+        #expect(rules.assign(record([1, 1, 1, 1, 0, 0, 0, 0, 1])).profile == "medium")   // total 4, psych 0
+        #expect(rules.assign(record([1, 1, 1, 0, 1, 1, 1, 0, 1])).profile == "medium")   // psych 3
+        #expect(rules.assign(record([0, 0, 0, 0, 1, 1, 1, 0, 4])).profile == "high")     // psych 4
+    }
+
+    @Test func missingItemIsUnclassified() {
+        var participant = record([1, 1, 1, 0, 0, 0, 0, 0, 1])
+        participant.values[.startBack5] = .missing(.notDone)
+        let result = rules.assign(participant)
+        #expect(result.status == .unclassified)
+        #expect(result.missingInputs == [.startBackPsychosocial])
+    }
+}
+
+@Suite struct RuleSetLoadingErrorTests {
+    private func errors(_ yaml: String) -> [String] {
+        do {
+            _ = try RuleSet.parse(yaml, file: "rules.yml")
+            return []
+        } catch {
+            return error.diagnostics.map(\.description)
+        }
+    }
+
+    private let header = """
+        rule_set: {name: t, version: "1", title: T}
+
+        """
+
+    @Test func unknownKeyNamesLineAndColumn() {
+        let found = errors(header + """
+            profiles:
+              - code: "1"
+                label: One
+                any_of: [rf_trauma]
+                colour: red
+            """)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("rules.yml:6:5: error: unknown key 'colour'") == true)
+    }
+
+    @Test func unknownFieldInConditionIsLocated() {
+        let found = errors(header + """
+            profiles:
+              - code: "1"
+                label: One
+                at_least: 2
+                of: [rf_trauma, rf_unicorn]
+            """)
+        #expect(found == ["rules.yml:6:21: error: unknown field 'rf_unicorn' in condition 'rf_unicorn'"])
+    }
+
+    @Test func thresholdBeyondMembersIsRejected() {
+        let found = errors(header + """
+            profiles:
+              - code: "1"
+                label: One
+                at_least: 3
+                of: [rf_trauma, rf_kyphosis]
+            """)
+        #expect(found == ["rules.yml:5:15: error: 'at_least' is 3 but the rule lists 2 signs"])
+    }
+
+    @Test func profileAfterOtherwiseIsUnreachable() {
+        let found = errors(header + """
+            profiles:
+              - {code: "3", label: Three, otherwise: true}
+              - {code: "4", label: Four, when: age > 3}
+            """)
+        #expect(found == ["rules.yml:4:5: error: this profile can never be reached: an earlier profile applies 'otherwise'"])
+    }
+
+    @Test func duplicateCodesAreRejected() {
+        let found = errors(header + """
+            profiles:
+              - {code: "1", label: One, when: rf_trauma}
+              - {code: "1", label: Again, when: rf_kyphosis}
+            """)
+        #expect(found == ["rules.yml:4:5: error: the profile code '1' is used twice (first at rules.yml:3:5)"])
+    }
+
+    @Test func profileWithoutRuleIsRejected() {
+        let found = errors(header + """
+            profiles:
+              - {code: "1", label: One}
+            """)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("rules.yml:3:5: error: the profile needs a rule") == true)
+    }
+}
