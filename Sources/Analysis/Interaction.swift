@@ -15,8 +15,20 @@ public struct InteractionRow: Hashable, Sendable {
     public var groups: [String]
     public var observations: Int
     public var fTest: FTest?
+    /// Cochran's Q and I² over the group-specific differences, one per non-reference arm.
+    public var heterogeneity: [ArmHeterogeneity]
     /// `prespecified` when the pipeline file says so, else `exploratory`.
     public var label: String
+}
+
+/// Cochran's Q over one arm's group-specific Welch differences in mean change (arm − reference):
+/// the test of subgroup differences. Groups where the difference cannot be estimated (fewer than
+/// two participants per arm, or no variance) are left out and not counted.
+public struct ArmHeterogeneity: Hashable, Sendable {
+    public var arm: Arm
+    /// Groups whose difference entered, in report order.
+    public var groups: [String]
+    public var heterogeneity: Heterogeneity?
 }
 
 extension ResponseAnalysis {
@@ -59,11 +71,42 @@ extension ResponseAnalysis {
                             test = nil
                         }
                     }
+                    let heterogeneity = armHeterogeneity(subjects, grouping: grouping, groups: groupNames,
+                                                         outcome: outcome, timepoint: timepoint)
                     rows.append(InteractionRow(grouping: grouping, outcome: outcome.name, timepoint: timepoint,
-                                               groups: groupNames, observations: change.count, fTest: test, label: label))
+                                               groups: groupNames, observations: change.count, fTest: test,
+                                               heterogeneity: heterogeneity, label: label))
                 }
             }
         }
         return rows
+    }
+}
+
+extension ResponseAnalysis {
+    func armHeterogeneity(_ subjects: [AnalysisSubject], grouping: Grouping, groups: [String],
+                          outcome: OutcomePlan, timepoint: String) -> [ArmHeterogeneity] {
+        guard let reference = arms.first(where: { $0.id == plan.referenceArm }) else { return [] }
+        func change(_ group: String, _ arm: Arm) -> Moments {
+            Moments(subjects.compactMap { subject -> Double? in
+                guard subject.arm == arm, subject.group(at: grouping) == group,
+                      let before = subject.value(outcome.field, at: baselineName),
+                      let after = subject.value(outcome.field, at: timepoint)
+                else { return nil }
+                return after - before
+            })
+        }
+        return arms.filter { $0 != reference }.map { arm in
+            var included: [String] = []
+            var estimates: [StudyEstimate] = []
+            for group in groups {
+                guard let welch = TwoSampleTTest.welch(change(group, arm), change(group, reference)),
+                      let estimate = StudyEstimate(estimate: welch.difference, standardError: welch.standardError)
+                else { continue }
+                included.append(group)
+                estimates.append(estimate)
+            }
+            return ArmHeterogeneity(arm: arm, groups: included, heterogeneity: Heterogeneity(estimates))
+        }
     }
 }

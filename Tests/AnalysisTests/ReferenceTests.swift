@@ -24,21 +24,25 @@ import Testing
         let interaction: [[String: JSONValue]]
     }
 
-    enum JSONValue: Decodable {
+    indirect enum JSONValue: Decodable {
         case number(Double)
         case text(String)
+        case object([String: JSONValue])
 
         init(from decoder: Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let number = try? container.decode(Double.self) {
                 self = .number(number)
+            } else if let text = try? container.decode(String.self) {
+                self = .text(text)
             } else {
-                self = .text(try container.decode(String.self))
+                self = .object(try container.decode([String: JSONValue].self))
             }
         }
 
         var number: Double? { if case .number(let value) = self { value } else { nil } }
         var text: String? { if case .text(let value) = self { value } else { nil } }
+        subscript(key: String) -> JSONValue? { if case .object(let value) = self { value[key] } else { nil } }
     }
 
     static let arms = [
@@ -166,6 +170,17 @@ import Testing
             close(test.f, expected["f"]?.number, "\(grouping) F")
             close(test.pValue, expected["p"]?.number, "\(grouping) p", tolerance: 1e-7)
             #expect(row.label == "exploratory")
+            let expectedHeterogeneity = try #require(expected["heterogeneity"])
+            #expect(row.heterogeneity.map(\.arm.id) == ["motor_control", "graded_activity"])
+            for arm in row.heterogeneity {
+                let reference = try #require(expectedHeterogeneity[arm.arm.id])
+                let result = try #require(arm.heterogeneity)
+                #expect(arm.groups == row.groups)
+                #expect(result.degreesOfFreedom == Int(reference["df"]?.number ?? -1))
+                close(result.q, reference["q"]?.number, "\(grouping) \(arm.arm.id) Q")
+                close(result.pValue, reference["p"]?.number, "\(grouping) \(arm.arm.id) Q p", tolerance: 1e-7)
+                close(result.iSquared, reference["i2"]?.number, "\(grouping) \(arm.arm.id) I2")
+            }
         }
     }
 }

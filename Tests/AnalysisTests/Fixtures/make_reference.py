@@ -11,6 +11,7 @@ import scipy.stats as st
 import statsmodels.formula.api as smf
 from scipy.special import gammaln
 from statsmodels.stats.anova import anova_lm
+from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 rng = np.random.default_rng(20241122)
@@ -164,9 +165,23 @@ for grouping, levels in [("profile", ["2", "3a", "3b"]), ("subprofile", SUBPROFI
     full = smf.ols(f"change ~ C(arm, Treatment('{REFERENCE}')) * C(grp)", data=cc).fit()
     reduced = smf.ols(f"change ~ C(arm, Treatment('{REFERENCE}')) + C(grp)", data=cc).fit()
     table = anova_lm(reduced, full)
+    heterogeneity = {}
+    for arm in ARMS:
+        if arm == REFERENCE:
+            continue
+        effects, variances = [], []
+        for level in levels:
+            c1 = cc[(cc.arm == arm) & (cc.grp == level)].change.to_numpy(float)
+            c2 = cc[(cc.arm == REFERENCE) & (cc.grp == level)].change.to_numpy(float)
+            effects.append(np.mean(c1) - np.mean(c2))
+            variances.append(np.var(c1, ddof=1) / len(c1) + np.var(c2, ddof=1) / len(c2))
+        res = combine_effects(np.array(effects), np.array(variances), method_re="dl")
+        heterogeneity[arm] = {"q": float(res.q), "df": int(res.df_resid), "p": float(st.chi2.sf(res.q, res.df_resid)),
+                              "i2": float(res.i2)}
     interaction.append({
         "grouping": grouping, "observations": int(len(cc)), "f": float(table["F"][1]),
         "df_num": int(table["df_diff"][1]), "df_den": int(full.df_resid), "p": float(table["Pr(>F)"][1]),
+        "heterogeneity": heterogeneity,
     })
 
 print(json.dumps({"subjects": subjects, "response": response, "comparisons": comparisons,
