@@ -60,7 +60,7 @@ let tests: [Target] = [
     .testTarget(name: "StagingTests", dependencies: ["Staging", "CSVKit", "TestSupport"]),
     .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
     .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "TestSupport"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
     .testTarget(name: "SampleDataGeneratorTests", dependencies: ["SampleDataGenerator", "CSVKit", "TestSupport"]),

@@ -1,0 +1,98 @@
+import StudyModel
+
+/// One screened participant as the analysis sees it: allocation, profile, baseline
+/// characteristics and outcome values per visit. Built by the runner from staged records and
+/// profile assignments; small enough to hold for every participant of a batch.
+public struct AnalysisSubject: Hashable, Sendable {
+    public var id: String
+    public var site: String
+    /// nil when not randomised.
+    public var arm: Arm?
+    /// Profile code (`2`, `3b`), nil when unclassified.
+    public var profile: String?
+    /// Subprofile (`3b+Y`), nil when unclassified.
+    public var subprofile: String?
+    /// Baseline-table variables (age, sex, duration, questionnaire totals).
+    public var characteristics: [Field: Value]
+    /// Outcome values by timepoint name, then field; absent when not measured.
+    public var measurements: [String: [Field: Double]]
+
+    public init(id: String, site: String, arm: Arm?, profile: String?, subprofile: String?,
+                characteristics: [Field: Value] = [:], measurements: [String: [Field: Double]] = [:]) {
+        self.id = id
+        self.site = site
+        self.arm = arm
+        self.profile = profile
+        self.subprofile = subprofile
+        self.characteristics = characteristics
+        self.measurements = measurements
+    }
+
+    public var isRandomised: Bool { arm != nil }
+
+    public func value(_ field: Field, at timepoint: String) -> Double? {
+        measurements[timepoint]?[field]
+    }
+
+    /// The group this participant belongs to at a grouping level.
+    public func group(at grouping: Grouping) -> String? {
+        switch grouping {
+        case .all: "all"
+        case .profile: profile
+        case .subprofile: subprofile
+        }
+    }
+}
+
+/// The level at which results are split: everyone randomised, profile (`3b`) or subprofile
+/// (`3b+Y`; for a profile without suffixes the subprofile equals the profile).
+public enum Grouping: String, Hashable, Sendable, CaseIterable, Comparable {
+    case all
+    case profile
+    case subprofile
+
+    public static func < (lhs: Grouping, rhs: Grouping) -> Bool {
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
+    }
+}
+
+/// A group at a grouping level, ordered by the rule set's profile order.
+public struct GroupKey: Hashable, Sendable {
+    public var grouping: Grouping
+    public var group: String
+
+    public init(_ grouping: Grouping, _ group: String) {
+        self.grouping = grouping
+        self.group = group
+    }
+}
+
+/// Orders groups the way the rule set lists its profiles: `all` first, then profiles in rule-set
+/// order, and within a profile the plain subprofile before its suffixed ones.
+public struct GroupOrder: Sendable {
+    private let rank: [String: Int]
+
+    /// - Parameter profiles: profile codes in rule-set order (`1`, `2`, `3a`, `3b`).
+    public init(profiles: [String]) {
+        rank = Dictionary(profiles.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func sorted(_ keys: some Sequence<GroupKey>) -> [GroupKey] {
+        keys.sorted { lhs, rhs in
+            if lhs.grouping != rhs.grouping { return lhs.grouping < rhs.grouping }
+            let left = sortKey(lhs.group)
+            let right = sortKey(rhs.group)
+            if left.rank != right.rank { return left.rank < right.rank }
+            if left.base != right.base { return left.base < right.base }
+            if left.suffix.count != right.suffix.count { return left.suffix.count < right.suffix.count }
+            return left.suffix < right.suffix
+        }
+    }
+
+    /// The profile code a subprofile starts with (the longest known code that prefixes it).
+    private func sortKey(_ group: String) -> (rank: Int, base: String, suffix: String) {
+        if group == "all" { return (-1, group, "") }
+        let base = rank.keys.filter { group.hasPrefix($0) }.max { $0.count < $1.count } ?? group
+        return (rank[base] ?? Int.max, base, String(group.dropFirst(base.count)))
+    }
+}

@@ -1,0 +1,95 @@
+import Statistics
+import StudyModel
+
+/// One row of `baseline.csv`: one characteristic in one column group (an arm or a profile),
+/// summarised without p-values (CONSORT: baseline differences after randomisation are chance).
+///
+/// `mean_sd` rows carry mean and SD; `median_iqr` rows median and quartiles (type 7); `n_percent`
+/// rows the count and its percentage of the non-missing values. `available` counts non-missing
+/// values and `missing` the participants of the column without one.
+public struct BaselineRow: Hashable, Sendable {
+    public enum Summary: String, Hashable, Sendable {
+        case meanSD = "mean_sd"
+        case medianIQR = "median_iqr"
+        case countPercent = "n_percent"
+    }
+
+    /// `arm` or `profile`.
+    public var columnKind: String
+    public var column: String
+    public var variable: String
+    /// For `n_percent` rows the category counted (`F`, `3b+Y`); empty otherwise.
+    public var category: String
+    public var summary: Summary
+    public var available: Int
+    public var missing: Int
+    public var mean: Double?
+    public var standardDeviation: Double?
+    public var median: Double?
+    public var lowerQuartile: Double?
+    public var upperQuartile: Double?
+    public var count: Int?
+    public var percent: Double?
+}
+
+extension ResponseAnalysis {
+    /// Continuous characteristics summarised as mean (SD) and median [IQR].
+    static let continuousCharacteristics: [Field] = [.age, .durationWeeks, .ompsqTotal, .startBackTotal]
+
+    /// The baseline table of randomised participants, per arm and per profile.
+    public func baselineTable(_ subjects: [AnalysisSubject]) -> [BaselineRow] {
+        let randomised = subjects.filter(\.isRandomised)
+        var columns: [(kind: String, name: String, members: [AnalysisSubject])] = [("arm", "all", randomised)]
+        for arm in arms { columns.append(("arm", arm.id, randomised.filter { $0.arm == arm })) }
+        for (key, members) in groups(subjects) where key.grouping == .profile {
+            columns.append(("profile", key.group, members))
+        }
+        var rows: [BaselineRow] = []
+        for column in columns {
+            for field in Self.continuousCharacteristics {
+                rows += continuousRows(column.kind, column.name, field.name,
+                                       column.members.map { $0.characteristics[field]?.number })
+            }
+            for outcome in plan.outcomes where outcome.isContinuous {
+                rows += continuousRows(column.kind, column.name, "baseline_\(outcome.name)",
+                                       column.members.map { $0.value(outcome.field, at: baselineName) })
+            }
+            rows += categoryRows(column.kind, column.name, "sex", column.members.map { $0.characteristics[.sex]?.text },
+                                 categories: ["F", "M"])
+            if column.kind == "arm" {
+                let profiles = order.sorted(Set(column.members.map { GroupKey(.subprofile, $0.subprofile ?? "unclassified") }))
+                rows += categoryRows(column.kind, column.name, "subprofile",
+                                     column.members.map { $0.subprofile ?? "unclassified" }, categories: profiles.map(\.group))
+            }
+        }
+        return rows
+    }
+
+    private func continuousRows(_ kind: String, _ column: String, _ variable: String, _ values: [Double?]) -> [BaselineRow] {
+        let present = values.compactMap { $0 }
+        let moments = Moments(present)
+        let quartiles = Quantiles.quartiles(present)
+        let base = BaselineRow(columnKind: kind, column: column, variable: variable, category: "", summary: .meanSD,
+                               available: present.count, missing: values.count - present.count)
+        var meanRow = base
+        meanRow.mean = moments.mean
+        meanRow.standardDeviation = moments.standardDeviation
+        var medianRow = base
+        medianRow.summary = .medianIQR
+        medianRow.median = quartiles?.median
+        medianRow.lowerQuartile = quartiles?.lower
+        medianRow.upperQuartile = quartiles?.upper
+        return [meanRow, medianRow]
+    }
+
+    private func categoryRows(_ kind: String, _ column: String, _ variable: String, _ values: [String?],
+                              categories: [String]) -> [BaselineRow] {
+        let present = values.compactMap { $0 }
+        return categories.map { category in
+            let count = present.filter { $0 == category }.count
+            return BaselineRow(columnKind: kind, column: column, variable: variable, category: category,
+                               summary: .countPercent, available: present.count, missing: values.count - present.count,
+                               count: count, percent: present.isEmpty ? nil : Double(count) / Double(present.count) * 100)
+        }
+    }
+}

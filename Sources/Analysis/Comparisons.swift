@@ -1,0 +1,114 @@
+import Statistics
+import StudyModel
+
+/// One row of `comparisons.csv`: an arm against the reference arm within one group, for one
+/// outcome, timepoint and missing-data approach.
+///
+/// Signs: differences are `arm − reference`. For scores where lower is better a negative
+/// difference in mean change (and a negative Hedges' g) favours the arm; for responders a positive
+/// risk difference favours the arm.
+public struct ComparisonRow: Hashable, Sendable {
+    public var group: GroupKey
+    public var outcome: String
+    public var timepoint: String
+    public var approach: MissingDataApproach
+    public var arm: Arm
+    public var reference: Arm
+    /// Participants analysed in the arm and in the reference arm.
+    public var analysedArm: Int
+    public var analysedReference: Int
+    /// Welch difference in mean change; nil below two per arm or with no variance.
+    public var welch: TwoSampleTTest?
+    /// ANCOVA difference in follow-up adjusted for baseline (follow-up ~ arm + baseline, fitted on
+    /// every arm of the group); nil when the model cannot estimate it.
+    public var ancova: LinearModel.Coefficient?
+    /// Hedges' g on change scores.
+    public var hedges: HedgesG?
+    /// Responders: arm − reference, Newcombe hybrid score interval.
+    public var riskDifference: ProportionDifference?
+    public var riskRatio: RiskRatio?
+    public var numberNeededToTreat: NumberNeededToTreat?
+}
+
+extension ResponseAnalysis {
+    /// Every arm against the reference arm within each group; continuous outcomes under complete
+    /// case and BOCF (change-score statistics) and NRI (responder statistics), success outcomes
+    /// under complete case and NRI.
+    public func comparisons(_ subjects: [AnalysisSubject]) -> [ComparisonRow] {
+        guard let reference = arms.first(where: { $0.id == plan.referenceArm }) else { return [] }
+        let others = arms.filter { $0 != reference }
+        var rows: [ComparisonRow] = []
+        for (key, members) in groups(subjects) {
+            for outcome in plan.outcomes {
+                for timepoint in plan.timepoints {
+                    for approach in approaches(for: outcome) {
+                        var cells: [Arm: CellData] = [:]
+                        for arm in arms {
+                            cells[arm] = cell(members.filter { $0.arm == arm }, outcome: outcome,
+                                              timepoint: timepoint, approach: approach)
+                        }
+                        let model = approach == .nonResponderImputation || !outcome.isContinuous
+                            ? nil : ancovaModel(cells, reference: reference)
+                        for arm in others {
+                            guard let mine = cells[arm], let theirs = cells[reference] else { continue }
+                            rows.append(compare(key, outcome, timepoint, approach, arm, reference, mine, theirs, model))
+                        }
+                    }
+                }
+            }
+        }
+        return rows
+    }
+
+    private func compare(_ key: GroupKey, _ outcome: OutcomePlan, _ timepoint: String,
+                         _ approach: MissingDataApproach, _ arm: Arm, _ reference: Arm,
+                         _ mine: CellData, _ theirs: CellData, _ model: LinearModel?) -> ComparisonRow {
+        let level = plan.confidenceLevel
+        let usesChange = outcome.isContinuous && approach != .nonResponderImputation
+        let usesResponders = approach != .baselineCarriedForward
+        var row = ComparisonRow(
+            group: key, outcome: outcome.name, timepoint: timepoint, approach: approach, arm: arm, reference: reference,
+            analysedArm: usesChange ? mine.baseline.count : mine.responders.count,
+            analysedReference: usesChange ? theirs.baseline.count : theirs.responders.count)
+        if usesChange {
+            let changeArm = Moments(zip(mine.followUp, mine.baseline).map { $0 - $1 })
+            let changeReference = Moments(zip(theirs.followUp, theirs.baseline).map { $0 - $1 })
+            row.welch = TwoSampleTTest.welch(changeArm, changeReference, level: level)
+            row.hedges = HedgesG(changeArm, changeReference, level: level)
+            row.ancova = model?.coefficient(named: "arm[\(arm.id)]", level: level)
+        }
+        if usesResponders,
+           let first = Proportion(successes: mine.responders.filter { $0 }.count, trials: mine.responders.count),
+           let second = Proportion(successes: theirs.responders.filter { $0 }.count, trials: theirs.responders.count) {
+            let difference = ProportionDifference(first, second, level: level)
+            row.riskDifference = difference
+            row.riskRatio = RiskRatio(first, second, level: level)
+            row.numberNeededToTreat = difference.flatMap { NumberNeededToTreat($0, higherIsBenefit: true) }
+        }
+        return row
+    }
+
+    /// follow-up ~ arm + baseline over every arm of the group, the reference arm as the factor's
+    /// reference level (Vickers and Altman 2001). Arms with no data get aliased columns.
+    private func ancovaModel(_ cells: [Arm: CellData], reference: Arm) -> LinearModel? {
+        var labels: [String] = []
+        var baseline: [Double] = []
+        var followUp: [Double] = []
+        for arm in arms {
+            guard let cell = cells[arm] else { continue }
+            labels += Array(repeating: arm.id, count: cell.baseline.count)
+            baseline += cell.baseline
+            followUp += cell.followUp
+        }
+        let levels = [reference.id] + arms.filter { $0 != reference }.map(\.id)
+        var builder = DesignBuilder(rowCount: followUp.count)
+        do {
+            try builder.addFactor("arm", labels, levels: levels)
+            try builder.addNumeric("baseline", baseline)
+            let design = try builder.build([.main("arm"), .main("baseline")])
+            return LinearModel(design: design, response: followUp)
+        } catch {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Statistics
+import StudyModel
+
+/// How missing follow-up is handled.
+public enum MissingDataApproach: String, Hashable, Sendable, CaseIterable, Comparable {
+    /// Participants with both baseline and follow-up (the primary analysis).
+    case completeCase = "complete_case"
+    /// Baseline observation carried forward: a missing follow-up counts as no change
+    /// (sensitivity analysis for change scores; needs a baseline value).
+    case baselineCarriedForward = "bocf"
+    /// Non-responder imputation: every randomised participant without the data to show a
+    /// response counts as a non-responder (sensitivity analysis for responder outcomes).
+    case nonResponderImputation = "nri"
+
+    public static func < (lhs: MissingDataApproach, rhs: MissingDataApproach) -> Bool {
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
+    }
+}
+
+/// The per-cell data the statistics are computed from, kept so comparisons reuse them.
+public struct CellData: Hashable, Sendable {
+    /// Randomised participants in the cell.
+    public var randomised: Int
+    /// Baseline values of the analysed participants.
+    public var baseline: [Double]
+    /// Follow-up values of the analysed participants.
+    public var followUp: [Double]
+    /// Responder status of the participants counted for responders.
+    public var responders: [Bool]
+}
+
+/// One row of `response.csv`: one group × arm × outcome × timepoint × missing-data approach.
+public struct ResponseRow: Hashable, Sendable {
+    public var group: GroupKey
+    public var arm: Arm
+    public var outcome: String
+    public var timepoint: String
+    public var approach: MissingDataApproach
+    /// Randomised participants in the group and arm.
+    public var randomised: Int
+    /// Participants contributing to the change score (or to success, for a success outcome).
+    public var analysed: Int
+    /// `randomised − analysed`.
+    public var missing: Int
+    public var baseline: Moments
+    public var followUp: Moments
+    /// Change = follow-up − baseline (negative is improvement for scores where lower is better).
+    public var change: Moments
+    /// Mean change with its t interval; nil below two participants.
+    public var changeEstimate: MeanEstimate?
+    /// Mean change / SD of change; nil below two participants or with zero SD.
+    public var standardisedResponseMean: Double?
+    /// Responders out of `responderTotal`.
+    public var responders: Int
+    public var responderTotal: Int
+    /// Wilson interval of the responder proportion; nil when `responderTotal` is 0.
+    public var responderInterval: ConfidenceInterval?
+}
+
+/// Computes the response rows: every group × arm × outcome × timepoint, complete-case first, then
+/// the sensitivity analyses that apply (BOCF for change scores, NRI for responders).
+public struct ResponseAnalysis: Sendable {
+    public let plan: AnalysisPlan
+    public let arms: [Arm]
+    public let order: GroupOrder
+
+    public init(plan: AnalysisPlan, arms: [Arm], order: GroupOrder) {
+        self.plan = plan
+        self.arms = arms.sorted()
+        self.order = order
+    }
+
+    /// Randomised participants by group, every grouping level, in report order.
+    public func groups(_ subjects: [AnalysisSubject]) -> [(key: GroupKey, members: [AnalysisSubject])] {
+        var members: [GroupKey: [AnalysisSubject]] = [:]
+        for subject in subjects where subject.isRandomised {
+            for grouping in Grouping.allCases {
+                guard let group = subject.group(at: grouping) else { continue }
+                members[GroupKey(grouping, group), default: []].append(subject)
+            }
+        }
+        return order.sorted(members.keys).map { ($0, members[$0] ?? []) }
+    }
+
+    /// The data of one cell under one approach.
+    public func cell(_ members: [AnalysisSubject], outcome: OutcomePlan, timepoint: String,
+                     approach: MissingDataApproach) -> CellData {
+        var data = CellData(randomised: members.count, baseline: [], followUp: [], responders: [])
+        switch outcome.kind {
+        case .continuous(let rule):
+            for subject in members {
+                let before = subject.value(outcome.field, at: baselineName)
+                let after = subject.value(outcome.field, at: timepoint)
+                switch (before, after, approach) {
+                case (let before?, let after?, _):
+                    data.baseline.append(before)
+                    data.followUp.append(after)
+                    data.responders.append(rule.isResponder(baseline: before, followUp: after))
+                case (let before?, nil, .baselineCarriedForward):
+                    data.baseline.append(before)
+                    data.followUp.append(before)
+                    data.responders.append(false)
+                case (_, _, .nonResponderImputation):
+                    data.responders.append(false)
+                default:
+                    break
+                }
+            }
+        case .success(let categories):
+            for subject in members {
+                if let rating = subject.value(outcome.field, at: timepoint) {
+                    data.followUp.append(rating)
+                    data.responders.append(categories.contains(rating))
+                } else if approach == .nonResponderImputation {
+                    data.responders.append(false)
+                }
+            }
+        }
+        return data
+    }
+
+    /// The approaches reported for an outcome: complete case, then BOCF (change scores) and NRI.
+    public func approaches(for outcome: OutcomePlan) -> [MissingDataApproach] {
+        outcome.isContinuous ? [.completeCase, .baselineCarriedForward, .nonResponderImputation]
+            : [.completeCase, .nonResponderImputation]
+    }
+
+    public func rows(_ subjects: [AnalysisSubject]) -> [ResponseRow] {
+        var rows: [ResponseRow] = []
+        for (key, members) in groups(subjects) {
+            for arm in arms {
+                let inArm = members.filter { $0.arm == arm }
+                for outcome in plan.outcomes {
+                    for timepoint in plan.timepoints {
+                        for approach in approaches(for: outcome) {
+                            let data = cell(inArm, outcome: outcome, timepoint: timepoint, approach: approach)
+                            rows.append(row(key, arm, outcome, timepoint, approach, data))
+                        }
+                    }
+                }
+            }
+        }
+        return rows
+    }
+
+    func row(_ key: GroupKey, _ arm: Arm, _ outcome: OutcomePlan, _ timepoint: String,
+             _ approach: MissingDataApproach, _ data: CellData) -> ResponseRow {
+        let change = Moments(zip(data.followUp, data.baseline).map { $0 - $1 })
+        let analysed = outcome.isContinuous ? data.baseline.count : data.followUp.count
+        let responders = data.responders.filter { $0 }.count
+        let proportion = Proportion(successes: responders, trials: data.responders.count)
+        return ResponseRow(
+            group: key, arm: arm, outcome: outcome.name, timepoint: timepoint, approach: approach,
+            randomised: data.randomised,
+            analysed: approach == .nonResponderImputation ? data.responders.count : analysed,
+            missing: data.randomised - (approach == .nonResponderImputation ? data.responders.count : analysed),
+            baseline: Moments(data.baseline), followUp: Moments(data.followUp), change: change,
+            changeEstimate: outcome.isContinuous ? MeanEstimate(change, level: plan.confidenceLevel) : nil,
+            standardisedResponseMean: outcome.isContinuous ? change.standardisedResponseMean : nil,
+            responders: responders, responderTotal: data.responders.count,
+            responderInterval: proportion?.wilsonInterval(level: plan.confidenceLevel))
+    }
+
+    /// The name of the baseline visit in measurements.
+    public var baselineName: String { "baseline" }
+}

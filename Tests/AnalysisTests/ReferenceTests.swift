@@ -1,0 +1,205 @@
+import Foundation
+import Statistics
+import StudyModel
+import Testing
+@testable import Analysis
+
+/// The analysis against values computed independently by `Fixtures/make_reference.py`
+/// (numpy, scipy, statsmodels) on the seeded data stored in the same fixture.
+@Suite struct ReferenceTests {
+    struct Fixture: Decodable {
+        struct Subject: Decodable {
+            let id: String
+            let arm: String
+            let profile: String
+            let subprofile: String
+            let baseline: Double
+            let week12: Double?
+            let gpe: Double?
+        }
+
+        let subjects: [Subject]
+        let response: [[String: JSONValue]]
+        let comparisons: [[String: JSONValue]]
+        let interaction: [[String: JSONValue]]
+    }
+
+    indirect enum JSONValue: Decodable {
+        case number(Double)
+        case text(String)
+        case object([String: JSONValue])
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let number = try? container.decode(Double.self) {
+                self = .number(number)
+            } else if let text = try? container.decode(String.self) {
+                self = .text(text)
+            } else {
+                self = .object(try container.decode([String: JSONValue].self))
+            }
+        }
+
+        var number: Double? { if case .number(let value) = self { value } else { nil } }
+        var text: String? { if case .text(let value) = self { value } else { nil } }
+        subscript(key: String) -> JSONValue? { if case .object(let value) = self { value[key] } else { nil } }
+    }
+
+    static let arms = [
+        Arm(id: "motor_control", label: "Motor control", order: 0),
+        Arm(id: "graded_activity", label: "Graded activity", order: 1),
+        Arm(id: "general_exercise", label: "General exercise", order: 2),
+    ]
+
+    let fixture: Fixture
+    let analysis: ResponseAnalysis
+    let subjects: [AnalysisSubject]
+
+    init() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/reference.json")
+        fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        let plan = AnalysisPlan(
+            outcomes: [AnalysisPlan.defaultOutcomes[0], AnalysisPlan.defaultOutcomes[3]],
+            timepoints: ["week12"], referenceArm: "general_exercise")
+        analysis = ResponseAnalysis(plan: plan, arms: Self.arms, order: GroupOrder(profiles: ["1", "2", "3a", "3b"]))
+        subjects = fixture.subjects.map { subject in
+            var measurements: [String: [Field: Double]] = ["baseline": [.rmdq: subject.baseline]]
+            var followUp: [Field: Double] = [:]
+            followUp[.rmdq] = subject.week12
+            followUp[.gpe] = subject.gpe
+            measurements["week12"] = followUp
+            return AnalysisSubject(id: subject.id, site: "S1", arm: Self.arms.first { $0.id == subject.arm },
+                                   profile: subject.profile, subprofile: subject.subprofile, measurements: measurements)
+        }
+    }
+
+    /// Relative tolerance 1e-9 (absolute near zero), as the project's correctness bar asks.
+    func close(_ actual: Double?, _ expected: Double?, _ what: String, tolerance: Double = 1e-9,
+               sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        guard let expected else { return }
+        guard let actual else {
+            Issue.record("\(what): missing, expected \(expected)", sourceLocation: sourceLocation)
+            return
+        }
+        let scale = max(1, abs(expected))
+        #expect(abs(actual - expected) <= tolerance * scale, "\(what): \(actual) vs \(expected)", sourceLocation: sourceLocation)
+    }
+
+    @Test func responseCellsMatchReference() throws {
+        let rows = analysis.rows(subjects)
+        var checked = 0
+        for expected in fixture.response {
+            let grouping = try #require(expected["grouping"]?.text.flatMap(Grouping.init(rawValue:)))
+            let group = try #require(expected["group"]?.text)
+            let arm = try #require(expected["arm"]?.text)
+            let outcome = try #require(expected["outcome"]?.text)
+            let approach = try #require(expected["approach"]?.text.flatMap(MissingDataApproach.init(rawValue:)))
+            let row = try #require(rows.first {
+                $0.group == GroupKey(grouping, group) && $0.arm.id == arm && $0.outcome == outcome && $0.approach == approach
+            }, "no row for \(grouping) \(group) \(arm) \(outcome) \(approach)")
+            let what = "\(group)/\(arm)/\(outcome)/\(approach.rawValue)"
+            #expect(row.randomised == Int(expected["randomised"]?.number ?? -1), "\(what) randomised")
+            if let analysed = expected["analysed"]?.number { #expect(row.analysed == Int(analysed), "\(what) analysed") }
+            if let missing = expected["missing"]?.number { #expect(row.missing == Int(missing), "\(what) missing") }
+            close(row.baseline.mean, expected["baseline_mean"]?.number, "\(what) baseline mean")
+            close(row.baseline.standardDeviation, expected["baseline_sd"]?.number, "\(what) baseline sd")
+            close(row.followUp.mean, expected["followup_mean"]?.number, "\(what) follow-up mean")
+            close(row.followUp.standardDeviation, expected["followup_sd"]?.number, "\(what) follow-up sd")
+            close(row.changeEstimate?.mean, expected["change_mean"]?.number, "\(what) change mean")
+            close(row.changeEstimate?.standardDeviation, expected["change_sd"]?.number, "\(what) change sd")
+            close(row.changeEstimate?.interval.lower, expected["change_lower"]?.number, "\(what) change lower", tolerance: 1e-7)
+            close(row.changeEstimate?.interval.upper, expected["change_upper"]?.number, "\(what) change upper", tolerance: 1e-7)
+            close(row.standardisedResponseMean, expected["srm"]?.number, "\(what) SRM")
+            if let responders = expected["responders"]?.number {
+                #expect(row.responders == Int(responders), "\(what) responders")
+                #expect(row.responderTotal == Int(expected["responder_total"]?.number ?? -1), "\(what) responder total")
+                close(row.responderInterval?.lower, expected["wilson_lower"]?.number, "\(what) Wilson lower")
+                close(row.responderInterval?.upper, expected["wilson_upper"]?.number, "\(what) Wilson upper")
+            }
+            checked += 1
+        }
+        #expect(checked == fixture.response.count)
+        #expect(checked > 100)
+    }
+
+    @Test func comparisonsMatchReference() throws {
+        let rows = analysis.comparisons(subjects)
+        for expected in fixture.comparisons {
+            let grouping = try #require(expected["grouping"]?.text.flatMap(Grouping.init(rawValue:)))
+            let group = try #require(expected["group"]?.text)
+            let arm = try #require(expected["arm"]?.text)
+            let row = try #require(rows.first {
+                $0.group == GroupKey(grouping, group) && $0.arm.id == arm && $0.outcome == "rmdq"
+                    && $0.timepoint == "week12" && $0.approach == .completeCase
+            })
+            let what = "\(group)/\(arm)"
+            #expect(row.reference.id == "general_exercise")
+            close(row.welch?.difference, expected["welch_difference"]?.number, "\(what) Welch difference")
+            close(row.welch?.degreesOfFreedom, expected["welch_df"]?.number, "\(what) Welch df")
+            close(row.welch?.interval.lower, expected["welch_lower"]?.number, "\(what) Welch lower", tolerance: 1e-7)
+            close(row.welch?.interval.upper, expected["welch_upper"]?.number, "\(what) Welch upper", tolerance: 1e-7)
+            close(row.welch?.pValue, expected["welch_p"]?.number, "\(what) Welch p", tolerance: 1e-7)
+            close(row.ancova?.estimate, expected["ancova_estimate"]?.number, "\(what) ANCOVA estimate")
+            close(row.ancova?.standardError, expected["ancova_se"]?.number, "\(what) ANCOVA SE")
+            close(row.ancova?.interval.lower, expected["ancova_lower"]?.number, "\(what) ANCOVA lower", tolerance: 1e-7)
+            close(row.ancova?.interval.upper, expected["ancova_upper"]?.number, "\(what) ANCOVA upper", tolerance: 1e-7)
+            close(row.ancova?.pValue, expected["ancova_p"]?.number, "\(what) ANCOVA p", tolerance: 1e-7)
+            close(row.hedges?.g, expected["hedges_g"]?.number, "\(what) Hedges g")
+            close(row.hedges?.standardError, expected["hedges_se"]?.number, "\(what) Hedges SE")
+            close(row.hedges?.interval.lower, expected["hedges_lower"]?.number, "\(what) Hedges lower", tolerance: 1e-7)
+            close(row.riskDifference?.difference, expected["rd"]?.number, "\(what) RD")
+            close(row.riskDifference?.interval.lower, expected["rd_lower"]?.number, "\(what) RD lower", tolerance: 1e-7)
+            close(row.riskDifference?.interval.upper, expected["rd_upper"]?.number, "\(what) RD upper", tolerance: 1e-7)
+            close(row.riskRatio?.ratio, expected["rr"]?.number, "\(what) RR")
+            close(row.riskRatio?.interval.lower, expected["rr_lower"]?.number, "\(what) RR lower", tolerance: 1e-7)
+            close(row.riskRatio?.interval.upper, expected["rr_upper"]?.number, "\(what) RR upper", tolerance: 1e-7)
+        }
+        #expect(fixture.comparisons.count == 18)
+    }
+
+    @Test func interactionFTestMatchesReference() throws {
+        let rows = analysis.interactions(subjects)
+        for expected in fixture.interaction {
+            let grouping = try #require(expected["grouping"]?.text.flatMap(Grouping.init(rawValue:)))
+            let row = try #require(rows.first { $0.grouping == grouping && $0.outcome == "rmdq" })
+            let test = try #require(row.fTest)
+            #expect(row.observations == Int(expected["observations"]?.number ?? -1))
+            #expect(test.numeratorDegreesOfFreedom == Int(expected["df_num"]?.number ?? -1))
+            #expect(test.denominatorDegreesOfFreedom == Int(expected["df_den"]?.number ?? -1))
+            close(test.f, expected["f"]?.number, "\(grouping) F")
+            close(test.pValue, expected["p"]?.number, "\(grouping) p", tolerance: 1e-7)
+            #expect(row.label == "exploratory")
+            let expectedHeterogeneity = try #require(expected["heterogeneity"])
+            #expect(row.heterogeneity.map(\.arm.id) == ["motor_control", "graded_activity"])
+            for arm in row.heterogeneity {
+                let reference = try #require(expectedHeterogeneity[arm.arm.id])
+                let result = try #require(arm.heterogeneity)
+                #expect(arm.groups == row.groups)
+                #expect(result.degreesOfFreedom == Int(reference["df"]?.number ?? -1))
+                close(result.q, reference["q"]?.number, "\(grouping) \(arm.arm.id) Q")
+                close(result.pValue, reference["p"]?.number, "\(grouping) \(arm.arm.id) Q p", tolerance: 1e-7)
+                close(result.iSquared, reference["i2"]?.number, "\(grouping) \(arm.arm.id) I2")
+            }
+        }
+    }
+}
+
+@Suite struct ResponderRuleTests {
+    let ostelo = ResponderRule(kind: .either, absolute: 5, relative: 0.30)
+
+    @Test(arguments: [
+        (10.0, 5.0, true), (10.0, 6.0, true), (10.0, 7.0, true), (10.0, 7.5, false),  // 30 % of 10 is 3
+        (20.0, 15.0, true), (20.0, 16.0, false), (0.0, 0.0, false), (3.0, 2.0, true),
+    ])
+    func eitherAbsoluteOrRelative(baseline: Double, followUp: Double, expected: Bool) {
+        #expect(ostelo.isResponder(baseline: baseline, followUp: followUp) == expected)
+    }
+
+    @Test func baselineZeroIsNeverAResponder() {
+        for kind in ResponderRule.Kind.allCases {
+            let rule = ResponderRule(kind: kind, absolute: 0, relative: 0)
+            #expect(!rule.isResponder(baseline: 0, followUp: 0), "\(kind)")
+        }
+    }
+}
