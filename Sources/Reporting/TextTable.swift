@@ -1,0 +1,58 @@
+/// A plain-text table with aligned columns, for `summary.txt`.
+///
+/// Text columns are left-aligned and numeric columns right-aligned; the caller keeps rows within
+/// the report's 100-character line limit by choosing columns (``render()`` reports the widest line
+/// so tests can hold the limit).
+public struct TextTable: Sendable {
+    public enum Alignment: Sendable { case left, right }
+
+    public struct Column: Sendable {
+        public var title: String
+        public var alignment: Alignment
+
+        public init(_ title: String, _ alignment: Alignment = .left) {
+            self.title = title
+            self.alignment = alignment
+        }
+    }
+
+    public var columns: [Column]
+    public private(set) var rows: [[String]] = []
+    /// Two spaces between columns.
+    public var separator = "  "
+
+    public init(columns: [Column]) {
+        self.columns = columns
+    }
+
+    public mutating func append(_ row: [String]) {
+        precondition(row.count == columns.count, "row has \(row.count) cells for \(columns.count) columns")
+        rows.append(row)
+    }
+
+    /// The table as lines: header, a rule of dashes, then the rows; trailing spaces trimmed.
+    public func render() -> [String] {
+        var widths = columns.map { $0.title.count }
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (index, cell) in cells.enumerated() {
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                parts.append(columns[index].alignment == .left ? cell + padding : padding + cell)
+            }
+            return trimTrailing(parts.joined(separator: separator))
+        }
+        var lines = [line(columns.map(\.title))]
+        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: separator))
+        lines += rows.map(line)
+        return lines
+    }
+
+    private func trimTrailing(_ text: String) -> String {
+        var result = text
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}
