@@ -96,3 +96,53 @@ public enum NumberFormat {
         return negative ? "-" + body : body
     }
 }
+
+extension NumberFormat {
+    /// `value` with `digits` significant digits: fixed notation from 1e-4 up, scientific below
+    /// (`3.142e-07`), so p-values keep their order of magnitude. Zero prints as `0`.
+    public static func significant(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return "NA" }
+        if value == 0 { return "0" }
+        let magnitude = abs(value)
+        let exponent = Int((magnitude.log10Floor))
+        if magnitude >= 1e-4 {
+            return fixed(value, decimals: max(0, digits - 1 - exponent))
+        }
+        // Scientific: mantissa in [1, 10) rounded to digits - 1 decimals.
+        var mantissaText = fixed(value / pow10(exponent), decimals: digits - 1)
+        var shownExponent = exponent
+        if mantissaText.hasPrefix("10.") || mantissaText.hasPrefix("-10.") {
+            shownExponent += 1
+            mantissaText = fixed(value / pow10(shownExponent), decimals: digits - 1)
+        }
+        let sign = shownExponent < 0 ? "-" : "+"
+        let exponentDigits = String(abs(shownExponent))
+        return mantissaText + "e" + sign + (exponentDigits.count < 2 ? "0" : "") + exponentDigits
+    }
+
+    private static func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        if exponent >= 0 {
+            for _ in 0..<exponent { result *= 10 }
+        } else {
+            for _ in 0..<(-exponent) { result /= 10 }
+        }
+        return result
+    }
+}
+
+private extension Double {
+    /// ⌊log10(|self|)⌋ for a non-zero finite value, read off the shortest decimal text so powers
+    /// of ten are exact.
+    var log10Floor: Int {
+        let text = NumberFormat.shortestDecimal(abs(self))
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let integerPart = parts[0]
+        if let firstNonZero = integerPart.firstIndex(where: { $0 != "0" }) {
+            return integerPart.distance(from: firstNonZero, to: integerPart.endIndex) - 1
+        }
+        let fraction = parts.count > 1 ? parts[1] : ""
+        let leadingZeros = fraction.prefix { $0 == "0" }.count
+        return -(leadingZeros + 1)
+    }
+}
