@@ -1,0 +1,198 @@
+import Analysis
+import Profiling
+import Statistics
+import StudyModel
+
+/// Sections of `summary.txt` for the profiles and the response analysis. Every line stays within
+/// ``SummaryText/lineLimit`` characters; numbers use fixed decimals (means 2, p-values 3).
+public enum SummaryText {
+    public static let lineLimit = 100
+
+    /// A section: a title underlined with `=`, then its lines, then a blank line.
+    public static func section(_ title: String, _ body: [String]) -> [String] {
+        [title, String(repeating: "=", count: title.count)] + body + [""]
+    }
+
+    /// `mean (SD)` with two decimals, `NA` when not estimable.
+    static func meanSD(_ moments: Moments) -> String {
+        guard let mean = moments.mean else { return "NA" }
+        return NumberFormat.fixed(mean, decimals: 2) + " (" + NumberFormat.fixed(moments.standardDeviation, decimals: 2) + ")"
+    }
+
+    /// `estimate [lower, upper]` with two decimals.
+    static func withInterval(_ estimate: Double?, _ interval: ConfidenceInterval?, decimals: Int = 2) -> String {
+        guard let estimate else { return "NA" }
+        let value = NumberFormat.fixed(estimate, decimals: decimals)
+        guard let interval else { return value }
+        return value + " [" + NumberFormat.fixed(interval.lower, decimals: decimals) + ", "
+            + NumberFormat.fixed(interval.upper, decimals: decimals) + "]"
+    }
+
+    /// Profile distribution: one row per subprofile, counts per site and per arm.
+    public static func profileDistribution(_ assignments: [ProfileAssignment], subjects: [AnalysisSubject],
+                                           arms: [Arm], order: GroupOrder) -> [String] {
+        let byID = Dictionary(subjects.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let sites = Array(Set(subjects.map(\.site))).sorted()
+        let groups = order.sorted(Set(assignments.map { GroupKey(.subprofile, $0.subprofile ?? "unclassified") })).map(\.group)
+        var table = TextTable(columns: [.init("subprofile")] + sites.map { .init($0, .right) }
+            + arms.map { .init($0.id, .right) } + [.init("not rand.", .right), .init("total", .right)])
+        for group in groups {
+            let members = assignments.filter { ($0.subprofile ?? "unclassified") == group }.compactMap { byID[$0.participantID] }
+            var row = [group]
+            row += sites.map { site in String(members.filter { $0.site == site }.count) }
+            row += arms.map { arm in String(members.filter { $0.arm == arm }.count) }
+            row.append(String(members.filter { $0.arm == nil }.count))
+            row.append(String(members.count))
+            table.append(row)
+        }
+        let urgent = assignments.filter(\.urgent).map(\.participantID).sorted()
+        var lines = table.render()
+        lines.append("")
+        lines.append("Urgent (cauda equina signs; refer at once): " + (urgent.isEmpty ? "none" : urgent.joined(separator: ", ")))
+        return lines
+    }
+
+    public static func flow(_ rows: [FlowRow]) -> [String] {
+        var table = TextTable(columns: [.init("stage"), .init("arm"), .init("profile"), .init("visit"), .init("n", .right),
+                                        .init("reason")])
+        for row in rows {
+            table.append([row.stage, row.arm, row.profile, row.timepoint, String(row.count), row.reason])
+        }
+        return table.render()
+    }
+
+    /// Baseline characteristics per arm: mean (SD) or n (%), no p-values.
+    public static func baseline(_ rows: [BaselineRow], arms: [Arm]) -> [String] {
+        let columns = ["all"] + arms.map(\.id)
+        var table = TextTable(columns: [.init("characteristic")] + columns.map { .init($0, .right) })
+        var seen: [String] = []
+        for row in rows where row.columnKind == "arm" {
+            let key = row.variable + "|" + row.category + "|" + row.summary.rawValue
+            if !seen.contains(key) { seen.append(key) }
+        }
+        for key in seen {
+            let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            var label = parts[0]
+            if !parts[1].isEmpty { label += " = " + parts[1] }
+            label += parts[2] == "mean_sd" ? ", mean (SD)" : parts[2] == "median_iqr" ? ", median [IQR]" : ", n (%)"
+            var line = [label]
+            for column in columns {
+                guard let row = rows.first(where: {
+                    $0.columnKind == "arm" && $0.column == column && $0.variable == parts[0] && $0.category == parts[1]
+                        && $0.summary.rawValue == parts[2]
+                }) else {
+                    line.append("")
+                    continue
+                }
+                switch row.summary {
+                case .meanSD:
+                    line.append(row.mean.map { NumberFormat.fixed($0, decimals: 1) + " (" + NumberFormat.fixed(row.standardDeviation, decimals: 1) + ")" } ?? "NA")
+                case .medianIQR:
+                    line.append(row.median.map { NumberFormat.fixed($0, decimals: 1) + " [" + NumberFormat.fixed(row.lowerQuartile, decimals: 1) + "-" + NumberFormat.fixed(row.upperQuartile, decimals: 1) + "]" } ?? "NA")
+                case .countPercent:
+                    line.append("\(row.count ?? 0) (" + NumberFormat.fixed(row.percent, decimals: 1) + ")")
+                }
+            }
+            table.append(line)
+        }
+        return table.render()
+    }
+
+    /// Complete-case response per outcome and timepoint: group × arm rows.
+    public static func response(_ rows: [ResponseRow], plan: AnalysisPlan) -> [String] {
+        var lines: [String] = []
+        for outcome in plan.outcomes {
+            for timepoint in plan.timepoints {
+                let selected = rows.filter { $0.outcome == outcome.name && $0.timepoint == timepoint && $0.approach == .completeCase }
+                guard !selected.isEmpty else { continue }
+                lines.append("\(outcome.label), \(timepoint) (complete case)")
+                var table: TextTable
+                if outcome.isContinuous {
+                    table = TextTable(columns: [.init("group"), .init("arm"), .init("n", .right), .init("miss", .right),
+                                                .init("baseline", .right), .init("change [95% CI]", .right),
+                                                .init("SRM", .right), .init("resp/N", .right), .init("% [95% CI]", .right)])
+                } else {
+                    table = TextTable(columns: [.init("group"), .init("arm"), .init("n", .right), .init("miss", .right),
+                                                .init("success/N", .right), .init("% [95% CI]", .right)])
+                }
+                for row in selected {
+                    let percent = row.responderTotal > 0
+                        ? withInterval(Double(row.responders) / Double(row.responderTotal) * 100,
+                                       row.responderInterval.map { ConfidenceInterval(lower: $0.lower * 100, upper: $0.upper * 100, level: $0.level) },
+                                       decimals: 1)
+                        : "NA"
+                    let group = row.group.grouping == .all ? "all" : row.group.group
+                    if outcome.isContinuous {
+                        table.append([group, row.arm.id, String(row.analysed), String(row.missing), meanSD(row.baseline),
+                                      withInterval(row.changeEstimate?.mean ?? row.change.mean, row.changeEstimate?.interval),
+                                      NumberFormat.fixed(row.standardisedResponseMean, decimals: 2),
+                                      "\(row.responders)/\(row.responderTotal)", percent])
+                    } else {
+                        table.append([group, row.arm.id, String(row.analysed), String(row.missing),
+                                      "\(row.responders)/\(row.responderTotal)", percent])
+                    }
+                }
+                lines += table.render() + [""]
+            }
+        }
+        return lines
+    }
+
+    /// Complete-case comparisons with the reference arm per outcome and timepoint.
+    public static func comparisons(_ rows: [ComparisonRow], plan: AnalysisPlan) -> [String] {
+        var lines: [String] = []
+        for outcome in plan.outcomes {
+            for timepoint in plan.timepoints {
+                let selected = rows.filter { $0.outcome == outcome.name && $0.timepoint == timepoint && $0.approach == .completeCase }
+                guard !selected.isEmpty else { continue }
+                lines.append("\(outcome.label), \(timepoint): arm vs \(plan.referenceArm) (complete case)")
+                var table: TextTable
+                if outcome.isContinuous {
+                    table = TextTable(columns: [.init("group"), .init("arm"), .init("n/nref", .right),
+                                                .init("Welch diff [95% CI]", .right), .init("ANCOVA [95% CI]", .right),
+                                                .init("p", .right), .init("g", .right), .init("RD [95% CI]", .right)])
+                } else {
+                    table = TextTable(columns: [.init("group"), .init("arm"), .init("n/nref", .right),
+                                                .init("RD [95% CI]", .right), .init("RR [95% CI]", .right), .init("NNT")])
+                }
+                for row in selected {
+                    let group = row.group.grouping == .all ? "all" : row.group.group
+                    let counts = "\(row.analysedArm)/\(row.analysedReference)"
+                    let riskDifference = withInterval(row.riskDifference?.difference, row.riskDifference?.interval)
+                    if outcome.isContinuous {
+                        table.append([group, row.arm.id, counts, withInterval(row.welch?.difference, row.welch?.interval),
+                                      withInterval(row.ancova?.estimate, row.ancova?.interval),
+                                      NumberFormat.pValue(row.ancova?.pValue), NumberFormat.fixed(row.hedges?.g, decimals: 2),
+                                      riskDifference])
+                    } else {
+                        table.append([group, row.arm.id, counts, riskDifference,
+                                      withInterval(row.riskRatio?.ratio, row.riskRatio?.interval),
+                                      row.numberNeededToTreat?.formattedEstimate(decimals: 1) ?? "NA"])
+                    }
+                }
+                lines += table.render() + [""]
+            }
+        }
+        return lines
+    }
+
+    public static func interaction(_ rows: [InteractionRow]) -> [String] {
+        var table = TextTable(columns: [.init("level"), .init("outcome"), .init("visit"), .init("test"),
+                                        .init("statistic", .right), .init("df", .right), .init("p", .right),
+                                        .init("I2 %", .right), .init("label")])
+        for row in rows {
+            let df = row.fTest.map { "\($0.numeratorDegreesOfFreedom), \($0.denominatorDegreesOfFreedom)" } ?? "NA"
+            table.append([row.grouping.rawValue, row.outcome, row.timepoint, "F arm x group",
+                          NumberFormat.fixed(row.fTest?.f, decimals: 2), df, NumberFormat.pValue(row.fTest?.pValue), "",
+                          row.label])
+            for arm in row.heterogeneity {
+                table.append([row.grouping.rawValue, row.outcome, row.timepoint, "Q \(arm.arm.id)",
+                              NumberFormat.fixed(arm.heterogeneity?.q, decimals: 2),
+                              arm.heterogeneity.map { String($0.degreesOfFreedom) } ?? "NA",
+                              NumberFormat.pValue(arm.heterogeneity?.pValue),
+                              NumberFormat.percent(arm.heterogeneity?.iSquared, decimals: 0), row.label])
+            }
+        }
+        return table.render()
+    }
+}
