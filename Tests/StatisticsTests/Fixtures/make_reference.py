@@ -22,7 +22,8 @@ Sources of the reference values:
 - Newcombe hybrid score: statsmodels confint_proportions_2indep(method='newcomb').
 - Risk ratio (Katz log interval): statsmodels Table2x2.riskratio / riskratio_confint /
   log_riskratio_se; with the 0.5 correction the corrected table is built here (0.5 added to all
-  four cells) and passed to Table2x2.
+  four cells) and passed to Table2x2 with shift_zeros=False (its own shift, the default, adds
+  0.5 to the zero cells only).
 - Hedges' g: d from numpy, exact J from scipy.special.gammaln, variance transcribed from
   Borenstein et al. (2009) eq. 4.20 and 4.24; the approximate-J point estimate is checked against
   statsmodels effectsize_smd.
@@ -351,7 +352,7 @@ def proportion_rows():
             if table[0, 0] == 0 or table[1, 0] == 0:
                 row["expected"] = None
             else:
-                t = Table2x2(table)
+                t = Table2x2(table, shift_zeros=False)  # the correction, if any, is applied above
                 lo, up = t.riskratio_confint(alpha=0.05, method="normal")
                 row["expected"] = {"ratio": f(t.riskratio), "standardErrorOfLog": f(t.log_riskratio_se),
                                    "lower": f(lo), "upper": f(up), "appliedCorrection": applied}
