@@ -550,7 +550,7 @@ def meta_case(name, y, se, level=0.95):
         # With Q < k - 1 statsmodels' untruncated tau^2 is negative and its random-effects SE NaN.
         warnings.simplefilter("ignore", RuntimeWarning)
         r = combine_effects(y, se ** 2, method_re="dl", alpha=1 - level)
-    frame = r.summary_frame()
+    frame = r.summary_frame(alpha=1 - level)  # its alpha defaults to 0.05 whatever the fit used
     homogeneity = r.test_homogeneity()
     k = len(y)
     out = {"name": name, "estimates": [f(v) for v in y], "standardErrors": [f(v) for v in se], "level": level,
