@@ -71,6 +71,11 @@ struct DistributionTests {
         }
         #expect(Normal.twoSidedCriticalValue(level: 0.95) == Normal.standard.upperQuantile(0.5 * (1 - 0.95)))
         expectClose(Normal.twoSidedCriticalValue(level: 0.95), 1.959963984540054, relative: 1e-15, "z 0.975")
+        let shifted = try #require(Normal(mean: 10, standardDeviation: 2))
+        #expect(shifted.cdf(12) == Normal.standard.cdf(1))
+        #expect(shifted.survival(4) == Normal.standard.survival(-3))
+        #expect(shifted.upperQuantile(1e-8) == 10 + 2 * Normal.standard.upperQuantile(1e-8))
+        expectClose(shifted.density(10), 0.19947114020071635, relative: 1e-15, "N(10, 2) density at the mean")
         let chi = try #require(ChiSquared(degreesOfFreedom: 2))
         // χ²(2) is exponential with mean 2: sf(x) = exp(−x/2).
         expectClose(chi.survival(60), 9.357622968840175e-14, "χ²(2) sf at 60")
