@@ -44,7 +44,7 @@ public struct MeanEstimate: Hashable, Sendable {
 
 extension Moments {
     /// The standardised response mean, `mean change / SD of change`, for a state holding change
-    /// scores (follow-up minus baseline, or any paired difference).
+    /// scores (a later measurement minus an earlier one, or any paired difference).
     ///
     /// Returns `nil` when `count < 2`, when the standard deviation is 0 (all changes identical:
     /// the ratio is undefined, not infinite), or when the state is not finite.

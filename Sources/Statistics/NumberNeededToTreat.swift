@@ -3,7 +3,7 @@
 /// BMJ 317:1309).
 ///
 /// The risk difference is oriented so that a positive value is a benefit: for a desirable
-/// outcome (response) it is treatment minus control, for an adverse outcome control minus
+/// outcome (success) it is treatment minus control, for an adverse outcome control minus
 /// treatment. NNT is `1 / |RD|`; the interval limits are the reciprocals of the risk-difference
 /// limits. When the risk-difference interval includes 0 the NNT interval is not an interval of
 /// numbers but runs through infinity: from NNTB `1/U` to ∞ to NNTH `1/|L|`, e.g.
@@ -11,11 +11,11 @@
 public struct NumberNeededToTreat: Hashable, Sendable {
     /// One NNT value.
     public enum Value: Hashable, Sendable {
-        /// Number needed to treat for one additional patient to benefit, `1 / RD` for `RD > 0`.
+        /// Number needed to treat for one additional person to benefit, `1 / RD` for `RD > 0`.
         case benefit(Double)
-        /// Number needed to treat for one additional patient to be harmed, `1 / |RD|` for `RD < 0`.
+        /// Number needed to treat for one additional person to be harmed, `1 / |RD|` for `RD < 0`.
         case harm(Double)
-        /// `RD = 0`: no difference, infinitely many patients.
+        /// `RD = 0`: no difference, infinitely many people.
         case infinite
 
         /// The NNT value of a risk difference (positive = benefit); NaN gives `nil`.
@@ -82,7 +82,7 @@ public struct NumberNeededToTreat: Hashable, Sendable {
     ///
     /// - Parameters:
     ///   - difference: `p₁ − p₂` with its interval (e.g. Newcombe's).
-    ///   - higherIsBenefit: `true` when the proportions count a desirable outcome (responders),
+    ///   - higherIsBenefit: `true` when the proportions count a desirable outcome (success),
     ///     so `p₁ > p₂` favours the first group; `false` for an adverse outcome, where the
     ///     difference is negated before the NNT is formed.
     public init?(_ difference: ProportionDifference, higherIsBenefit: Bool = true) {

@@ -8,7 +8,7 @@ import Darwin
 
 /// A binomial proportion: `successes` out of `trials`.
 public struct Proportion: Hashable, Sendable {
-    /// Number of successes (events, responders).
+    /// Number of successes (events).
     public let successes: Int
     /// Number of trials (the denominator).
     public let trials: Int
