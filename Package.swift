@@ -33,7 +33,7 @@ let libraries: [Target] = [
     .target(name: "StudyModel"),
     .target(name: "PipelineSpec", dependencies: ["StudyModel", yams]),
     .target(name: "Staging", dependencies: ["StudyModel", "PipelineSpec", "CSVKit"]),
-    .target(name: "Profiling", dependencies: ["StudyModel", "PipelineSpec"]),
+    .target(name: "Profiling", dependencies: ["StudyModel", "PipelineSpec"], exclude: ["README.md"]),
     .target(name: "Statistics", exclude: ["README.md"]),
     .target(name: "Analysis", dependencies: ["StudyModel", "PipelineSpec", "Statistics"]),
     .target(name: "Evidence", dependencies: ["StudyModel", "PipelineSpec", "Statistics"]),
