@@ -71,9 +71,10 @@ final class LibCSVParser {
     private let parser: UnsafeMutablePointer<csv_parser>
     private let strictOptions = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
     private let lenientOptions = UInt8(CSV_REPALL_NL)
-    /// libcsv grows its field buffer by this many bytes at a time; raised as fields grow so that a
-    /// large field costs a logarithmic number of reallocations, not one per 128 bytes.
-    private var blockSize = 64 * 1024
+    /// libcsv grows its field buffer by this many bytes at a time (its `blk_size`); raised as
+    /// fields grow so that a large field costs a logarithmic number of reallocations, not one per
+    /// 128 bytes (libcsv's default).
+    private let initialBlockSize = 64 * 1024
 
     /// Nil when libcsv refuses to initialise (it only does for a null parser).
     init?(delimiter: UInt8) {
@@ -85,7 +86,7 @@ final class LibCSVParser {
         csv_set_delim(parser, delimiter)
         csv_set_quote(parser, UInt8(CSV_QUOTE))
         csv_set_space_func(parser, libcsvNoSpace)
-        csv_set_blk_size(parser, blockSize)
+        csv_set_blk_size(parser, initialBlockSize)
     }
 
     deinit {
@@ -106,10 +107,9 @@ final class LibCSVParser {
     /// then reports; the byte it stopped on is the next one).
     func parse(_ bytes: UnsafeRawPointer, count: Int, into fields: UnsafeMutablePointer<FieldAccumulator>) -> Int {
         let consumed = csv_parse(parser, bytes, count, libcsvFieldCallback, libcsvRowCallback, fields)
-        let buffered = csv_get_buffer_size(parser)
-        if buffered >= blockSize * 2 {
-            blockSize = buffered
-            csv_set_blk_size(parser, blockSize)
+        // Grow libcsv's field buffer geometrically: the next step is as large as the buffer.
+        if parser.pointee.entry_size >= parser.pointee.blk_size &* 2 {
+            csv_set_blk_size(parser, parser.pointee.entry_size)
         }
         return consumed
     }

@@ -77,6 +77,8 @@ struct RecordScanner {
     /// Index of the next LF (CR) at or after `start`, `end` when none; -1 when not yet searched.
     private var nextLF = -1
     private var nextCR = -1
+    /// Index of the next NUL byte at or after `start`, `end` when none; -1 when not yet searched.
+    private var nextNUL = -1
     private var sourceExhausted = false
     private var finished = false
     private var stoppingError: CSVError?
@@ -285,6 +287,7 @@ struct RecordScanner {
         end += got
         nextLF = -1
         nextCR = -1
+        nextNUL = -1
         if got == 0 {
             sourceExhausted = true
             limit = end
@@ -313,6 +316,9 @@ struct RecordScanner {
         if nextCR < start {
             nextCR = memchr(buffer + start, 0x0D, end - start).map { $0.assumingMemoryBound(to: UInt8.self) - buffer } ?? end
         }
+        if nextNUL < start {
+            nextNUL = memchr(buffer + start, 0x00, end - start).map { $0.assumingMemoryBound(to: UInt8.self) - buffer } ?? end
+        }
         let lineEnd = min(nextLF, nextCR)
         var segmentEnd = limit
         var terminator = LineEnd.none
@@ -328,10 +334,10 @@ struct RecordScanner {
         let segment = buffer + start
         let count = segmentEnd - start
         let rawOffset = bufferOffset + start
-        let plain = TextDecoding.firstNonPlainByte(segment, count: count)
-        if plain == count {
+        if nextNUL >= segmentEnd, TextDecoding.isASCII(segment, count: count) {
             try feed(UnsafeRawPointer(segment), count: count, raw: UnsafeRawPointer(segment), rawOffset: rawOffset, as: .identity)
         } else {
+            let plain = TextDecoding.firstNonPlainByte(segment, count: count)
             try feedNonASCII(segment, count: count, rawOffset: rawOffset, firstNonPlain: plain)
         }
         start = segmentEnd
@@ -349,7 +355,8 @@ struct RecordScanner {
                     try feed(segment, count: index, raw: segment, rawOffset: rawOffset, as: .identity)
                     throw nulError(rawOffset: rawOffset + index)
                 }
-                index += 1
+                // Skip the ASCII run, a word at a time.
+                index += 1 + TextDecoding.firstNonPlainByte(segment + index + 1, count: count - index - 1)
                 continue
             }
             switch decoding {
@@ -496,6 +503,7 @@ struct RecordScanner {
         var done = 0
         while done < count {
             done += parser.parse(bytes + done, count: count - done, into: accumulator)
+            if done == count { break }  // libcsv only stops short on an error
             switch parser.status() {
             case .success:
                 guard done == count else {

@@ -28,18 +28,23 @@ struct FieldAccumulator {
         ends.deallocate()
     }
 
-    /// Appends one field. The common case (a field of at most 16 bytes that fits) makes no call,
-    /// so the callback needs no stack frame of its own; the rest goes to ``appendLargeField``.
+    /// Appends one field, as libcsv's field callback.
+    ///
+    /// The common case (a field of at most 16 bytes, with room to spare) copies 16 bytes
+    /// unconditionally and makes no call, so the callback needs no stack frame of its own. Reading
+    /// 16 bytes is safe because libcsv hands over its field buffer (`entry_buf`), which is at least
+    /// its first growth step long (``LibCSVParser`` sets 64 KiB); writing them is safe because the
+    /// guard leaves 16 bytes of room. The rest goes to ``appendLargeField``.
     @inline(__always)
     mutating func appendField(_ field: UnsafeRawPointer?, count: Int) {
         let newByteCount = byteCount &+ count
-        guard count <= 16, newByteCount <= byteCapacity, fieldCount != endCapacity, let field else {
+        guard count <= 16, byteCount &+ 16 <= byteCapacity, fieldCount != endCapacity, let field else {
             appendLargeField(field, count: count)
             return
         }
-        if count > 0 {
-            FieldAccumulator.copySmall(field, to: UnsafeMutableRawPointer(bytes + byteCount), count: count)
-        }
+        let target = UnsafeMutableRawPointer(bytes + byteCount)
+        target.storeBytes(of: field.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        target.storeBytes(of: field.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
         ends[fieldCount] = newByteCount
         fieldCount &+= 1
         byteCount = newByteCount
@@ -49,8 +54,8 @@ struct FieldAccumulator {
     @inline(never)
     private mutating func appendLargeField(_ field: UnsafeRawPointer?, count: Int) {
         let newByteCount = byteCount + count
-        if newByteCount > byteCapacity {
-            grow(&bytes, capacity: &byteCapacity, toHold: newByteCount, used: byteCount)
+        if newByteCount + 16 > byteCapacity {
+            grow(&bytes, capacity: &byteCapacity, toHold: newByteCount + 16, used: byteCount)
         }
         if fieldCount == endCapacity {
             grow(&ends, capacity: &endCapacity, toHold: fieldCount + 1, used: fieldCount)
@@ -61,28 +66,6 @@ struct FieldAccumulator {
         ends[fieldCount] = newByteCount
         fieldCount += 1
         byteCount = newByteCount
-    }
-
-    /// Copies 1 to 16 bytes with two overlapping loads and stores instead of a call to `memcpy`.
-    @inline(__always)
-    private static func copySmall(_ source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) {
-        if count >= 8 {
-            let head = source.loadUnaligned(as: UInt64.self)
-            let tail = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-            target.storeBytes(of: head, as: UInt64.self)
-            target.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
-        } else if count >= 4 {
-            let head = source.loadUnaligned(as: UInt32.self)
-            let tail = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
-            target.storeBytes(of: head, as: UInt32.self)
-            target.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
-        } else {
-            let bytes = source.assumingMemoryBound(to: UInt8.self)
-            let out = target.assumingMemoryBound(to: UInt8.self)
-            out[0] = bytes[0]
-            out[count / 2] = bytes[count / 2]
-            out[count - 1] = bytes[count - 1]
-        }
     }
 
     mutating func endRow() {
