@@ -79,7 +79,9 @@ enum DialectSniffer {
                 hasContent = true
                 atFieldStart = false
             case delimiter:
+                // A line of delimiters only (Excel's empty rows) counts: it has the file's width.
                 fields += 1
+                hasContent = true
                 atFieldStart = true
             case 0x0A, 0x0D:
                 if hasContent { counts.append(fields) }

@@ -98,6 +98,9 @@ struct RecordScanner {
     private var expectedFieldCount: Int?
     /// In a file without header, the first record is read in `init` and delivered first.
     private var pendingFirstRecord: CSVRecord?
+    /// Where the header (or, without one, the first record) starts; the header-only note points here.
+    private var firstRecordPosition: CSVPosition
+    private var reportedHeaderOnly = false
 
     // MARK: - Opening
 
@@ -113,6 +116,7 @@ struct RecordScanner {
         bufferStorage = ChunkBuffer(capacity: self.chunkSize + 4)
         buffer = bufferStorage.base
         let fileStart = CSVPosition(file: source.displayName, line: 1)
+        firstRecordPosition = fileStart
         // Encoding: the caller's, else a byte-order mark, else decided from the bytes as they come.
         let (sample, sampleIsWhole) = try source.peek(CSVReader.sniffSampleBytes)
         let bom = RecordScanner.byteOrderMark(in: sample)
@@ -201,6 +205,7 @@ struct RecordScanner {
             return
         }
         expectedFieldCount = first.count
+        firstRecordPosition = first.position
         // `first` may go away with this scope; nothing reads `accumulator` between records, but
         // it should not point at freed storage either.
         accumulator = initialStorage.fields
@@ -223,10 +228,11 @@ struct RecordScanner {
             return true
         }
         guard try nextRecord(into: &record) else {
-            if hasHeader, !isEmptyFile, dataRecordCount == 0, diagnosticCounts["csv.header-only", default: 0] == 0 {
+            if hasHeader, !isEmptyFile, dataRecordCount == 0, !reportedHeaderOnly {
+                reportedHeaderOnly = true
                 report(CSVDiagnostic(
                     .note, code: "csv.header-only", message: "the file has a header but no data records",
-                    at: CSVPosition(file: displayName, line: 1)))
+                    at: firstRecordPosition))
             }
             return false
         }
@@ -380,7 +386,7 @@ struct RecordScanner {
                 firstWindows1252Line = line
                 report(CSVDiagnostic(
                     .note, code: "csv.windows-1252",
-                    message: "the file is not valid UTF-8 (first on line \(line)) and has no UTF-8 text before it, so it is read as Windows-1252",
+                    message: "the file is read as Windows-1252: byte 0x\(RecordScanner.hex(byte)) on line \(line) is not UTF-8 and no earlier line has UTF-8 text",
                     at: bytePosition(rawOffset + index)))
                 try feedWindows1252(segment + index, count: count - index, rawOffset: rawOffset + index, firstNonPlain: 0)
                 return
@@ -515,12 +521,14 @@ struct RecordScanner {
                 case .quoteInUnquotedField:
                     report(CSVDiagnostic(
                         .warning, code: "csv.stray-quote",
-                        message: "a quote inside an unquoted field is taken as a literal character (line \(at.line), field \(at.column ?? 0))",
+                        message: "a quote inside an unquoted field is taken as a literal character",
                         at: at))
                     done += parser.parseLenient(bytes + done, into: accumulator)
                 case .textAfterClosingQuote:
+                    let next = bytes.load(fromByteOffset: done, as: UInt8.self)
+                    let text = next < 0x80 ? RecordScanner.describe(next) : "a non-ASCII character"
                     throw CSVError(
-                        .malformed("a quoted field is followed by text before the next delimiter or line end (line \(at.line), field \(at.column ?? 0)); a quote inside a quoted field must be doubled"),
+                        .malformed("\(text) follows the closing quote of a quoted field, where only the delimiter or a line end may; a quote inside a quoted field must be doubled"),
                         at: at, code: "csv.text-after-quote")
                 }
             case .outOfMemory:
@@ -734,7 +742,7 @@ struct RecordScanner {
         }
     }
 
-    private static func hex(_ byte: UInt8) -> String {
+    static func hex(_ byte: UInt8) -> String {
         let digits = String(byte, radix: 16, uppercase: true)
         return digits.count == 1 ? "0" + digits : digits
     }
