@@ -60,15 +60,15 @@ data_file() {
 
 # MARK: - Measuring
 
-# Runs stage $1 on file $2 once; prints "wall_seconds peak_kb rows".
+# Runs stage $1 on file $2 once; prints "wall_seconds peak_kb cpu_seconds rows" (CPU = user + system).
 run_once() {
     local stage=$1 file=$2 timing output
     "stage_$stage" "$file"
     timing="$(mktemp)"
-    output="$(/usr/bin/time -f '%e %M' -o "$timing" "${CMD[@]}")"
+    output="$(/usr/bin/time -f '%e %M %U %S' -o "$timing" "${CMD[@]}")"
     local rows
     rows="$(sed -n 's/.*rows \([0-9]*\).*/\1/p' <<<"$output" | head -n 1)"
-    echo "$(tail -n 1 "$timing") ${rows:-0}"
+    awk -v rows="${rows:-0}" '{ printf "%s %s %.2f %s\n", $1, $2, $3 + $4, rows }' <(tail -n 1 "$timing")
     rm -f "$timing"
 }
 
@@ -80,7 +80,7 @@ main() {
         exit 2
     fi
     build_tools
-    local -A best_wall peak_kb rows
+    local -A best_wall best_cpu peak_kb rows
     local size stage file
     local -a sizes
     read -r -a sizes <<<"$SIZES_MB"
@@ -88,10 +88,13 @@ main() {
         file="$(data_file "$size")"
         for ((round = 1; round <= REPEAT; round++)); do
             for stage in "${STAGES[@]}"; do
-                read -r wall kb n < <(run_once "$stage" "$file")
+                read -r wall kb cpu n < <(run_once "$stage" "$file")
                 local key="$size/$stage"
                 if [[ -z "${best_wall[$key]:-}" ]] || awk -v a="$wall" -v b="${best_wall[$key]}" 'BEGIN { exit !(a < b) }'; then
                     best_wall[$key]=$wall
+                fi
+                if [[ -z "${best_cpu[$key]:-}" ]] || awk -v a="$cpu" -v b="${best_cpu[$key]}" 'BEGIN { exit !(a < b) }'; then
+                    best_cpu[$key]=$cpu
                 fi
                 if [[ -z "${peak_kb[$key]:-}" || $kb -gt ${peak_kb[$key]} ]]; then peak_kb[$key]=$kb; fi
                 rows[$key]=$n
@@ -100,19 +103,23 @@ main() {
     done
 
     echo
-    echo "lbp benchmarks: fastest of $REPEAT interleaved runs, peak resident memory of the largest"
-    printf '%-8s %-34s %9s %9s %12s %9s %8s\n' "file MB" "stage" "wall s" "MB/s" "rows/s" "peak MB" "ratio"
+    echo "lbp benchmarks: fastest of $REPEAT interleaved runs, peak resident memory of the largest;"
+    echo "ratio = wall time / the C counter's; CPU s (user + system) and its ratio help on a busy machine"
+    printf '%-8s %-34s %9s %9s %12s %9s %8s %8s %9s\n' "file MB" "stage" "wall s" "MB/s" "rows/s" "peak MB" "ratio" "CPU s" "CPU ratio"
     local verdict=ok
     for size in "${sizes[@]}"; do
         file="$(data_file "$size")"
-        local bytes base
+        local bytes base base_cpu
         bytes=$(stat -c %s "$file")
         base="${best_wall[$size/${STAGES[0]}]}"
+        base_cpu="${best_cpu[$size/${STAGES[0]}]}"
         for stage in "${STAGES[@]}"; do
             local key="$size/$stage" label_var="stage_${stage}_label"
             local line
             line=$(awk -v b="$bytes" -v w="${best_wall[$key]}" -v r="${rows[$key]}" -v k="${peak_kb[$key]}" -v base="$base" \
-                'BEGIN { w = (w > 0 ? w : 0.001); printf "%9.2f %9.1f %12.0f %9.1f %8.2f", w, b / 1e6 / w, r / w, k / 1024, w / (base > 0 ? base : 0.001) }')
+                -v c="${best_cpu[$key]}" -v base_cpu="$base_cpu" \
+                'BEGIN { w = (w > 0 ? w : 0.001); printf "%9.2f %9.1f %12.0f %9.1f %8.2f %8.2f %9.2f", w, b / 1e6 / w, r / w, k / 1024,
+                         w / (base > 0 ? base : 0.001), c, c / (base_cpu > 0 ? base_cpu : 0.001) }')
             printf '%-8s %-34s %s\n' "$size" "${!label_var}" "$line"
             if [[ $stage == reader ]]; then
                 awk -v w="${best_wall[$key]}" -v base="$base" -v max="$READER_MAX_RATIO" 'BEGIN { exit !(w <= base * max) }' || verdict="over the bar"
