@@ -29,7 +29,7 @@ let cLibCSV: Target = .systemLibrary(
 // MARK: - Library modules, in data-flow order
 
 let libraries: [Target] = [
-    .target(name: "CSVKit", dependencies: ["CLibCSV"]),
+    .target(name: "CSVKit", dependencies: ["CLibCSV"], exclude: ["README.md"]),
     .target(name: "StudyModel"),
     .target(name: "PipelineSpec", dependencies: ["StudyModel", yams]),
     .target(name: "Staging", dependencies: ["StudyModel", "PipelineSpec", "CSVKit"]),
