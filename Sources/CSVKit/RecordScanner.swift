@@ -284,7 +284,7 @@ struct RecordScanner {
     private mutating func fill() throws {
         let tail = end - start
         if tail > 0, start > 0 {
-            (buffer).update(from: buffer + start, count: tail)
+            buffer.update(from: buffer + start, count: tail)
         }
         bufferOffset += start
         start = 0
@@ -512,9 +512,7 @@ struct RecordScanner {
             if done == count { break }  // libcsv only stops short on an error
             switch parser.status() {
             case .success:
-                guard done == count else {
-                    throw CSVError(.io("the CSV parser stopped without saying why"), at: recordPosition(), code: "csv.io")
-                }
+                throw CSVError(.io("the CSV parser stopped without saying why"), at: recordPosition(), code: "csv.io")
             case .strictParseError:
                 let at = bytePosition(rawOffset + RecordScanner.rawLength(ofDecoded: done, raw: raw, as: encoding))
                 switch parser.strictViolation {

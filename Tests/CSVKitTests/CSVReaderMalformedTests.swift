@@ -30,6 +30,18 @@ import Testing
         #expect(outcome.diagnostics.allSatisfy { $0.severity == .warning })
     }
 
+    @Test func strayQuoteInTranscodedTextIsLocatedInRawBytes() {
+        // Windows-1252: line 2 starts at 4, 0xE9 at 4 (two bytes once transcoded), 'x' 5, quote 6.
+        let windows1252 = readAll(Array("a;b\n".utf8) + [0xE9] + Array("x\"y;1\n".utf8))
+        #expect(windows1252.rows == [["éx\"y", "1"]])
+        #expect(windows1252.diagnostics.map(\.code) == ["csv.windows-1252", "csv.stray-quote"])
+        #expect(windows1252.diagnostics.last?.position == at(line: 2, record: 1, offset: 6, column: 1))
+        // UTF-16 LE: mark 2 bytes, "a;b\n" 8, then '1' ';' '€' 'x' and the quote at 2 + 8 + 8 = 18.
+        let utf16Outcome = readAll(utf16("a;b\n1;€x\"y\n", bigEndian: false))
+        #expect(utf16Outcome.rows == [["1", "€x\"y"]])
+        #expect(utf16Outcome.diagnostics.map(\.position) == [at(line: 2, record: 1, offset: 18, column: 2)])
+    }
+
     @Test func aSpaceBeforeAnOpeningQuoteMakesTheQuotesLiteral() {
         let outcome = readAll("x;y\n1; \"q\"\n")
         #expect(outcome.rows == [["1", " \"q\""]])
