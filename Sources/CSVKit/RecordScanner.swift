@@ -253,8 +253,10 @@ struct RecordScanner {
 
     /// The next non-blank record, header included; false at the end.
     private mutating func nextRecord(into record: inout CSVRecord) throws -> Bool {
-        if let stoppingError { throw stoppingError }
-        if finished { return false }
+        if finished {
+            if let stoppingError { throw stoppingError }
+            return false
+        }
         accumulator = record.prepareForReading()
         do {
             while true {
