@@ -11,7 +11,8 @@ internal import CLibCSV
 
 // MARK: - Status
 
-/// A libcsv status code, as read by ``LibCSVParser/status()`` (the one checking function).
+/// A libcsv status code. ``init(code:)`` is the one checking function every C status goes
+/// through: `csv_init`'s result and, via ``LibCSVParser/status()``, `csv_error`'s.
 enum LibCSVStatus: Equatable {
     case success
     /// `CSV_EPARSE`: strict mode met a quote where RFC 4180 allows none; the parser stopped on it.
@@ -44,20 +45,20 @@ enum LibCSVStrictViolation: Equatable {
 // MARK: - Callbacks
 
 /// libcsv's field callback (`cb1`): appends the field to the accumulator behind `context`.
-/// (A `@convention(c)` closure rather than a function, so that libcsv calls it without a thunk.)
-private let libcsvFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
-    field, length, context in
+private func libcsvFieldCallback(_ field: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
     context?.assumingMemoryBound(to: FieldAccumulator.self).pointee.appendField(field, count: length)
 }
 
 /// libcsv's row callback (`cb2`): marks the record complete. With `CSV_REPALL_NL` it also runs for
 /// every line end outside a record, with no field before it; the reader tells those apart.
-private let libcsvRowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
+private func libcsvRowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     context?.assumingMemoryBound(to: FieldAccumulator.self).pointee.endRow()
 }
 
 /// Keeps every space: libcsv trims unquoted fields unless told that no byte is a space.
-private let libcsvNoSpace: @convention(c) (UInt8) -> Int32 = { _ in 0 }
+private func libcsvNoSpace(_ byte: UInt8) -> Int32 {
+    0
+}
 
 // MARK: - Parser
 
@@ -79,7 +80,7 @@ final class LibCSVParser {
     /// Nil when libcsv refuses to initialise (it only does for a null parser).
     init?(delimiter: UInt8) {
         parser = .allocate(capacity: 1)
-        guard csv_init(parser, strictOptions) == 0 else {
+        guard LibCSVStatus(code: csv_init(parser, strictOptions)) == .success else {
             parser.deallocate()
             return nil
         }
@@ -94,8 +95,8 @@ final class LibCSVParser {
         parser.deallocate()
     }
 
-    /// The one checking function: libcsv's status after the last call, cleared so that parsing can
-    /// go on after a strict error the reader chose to accept.
+    /// libcsv's status after the last call, checked, and cleared so that parsing can go on after a
+    /// strict error the reader chose to accept.
     func status() -> LibCSVStatus {
         let status = LibCSVStatus(code: csv_error(parser))
         parser.pointee.status = 0
