@@ -95,9 +95,12 @@ def main():
         sys.exit("usage: generate_castor.py SIZE_MB OUTPUT")
     target = int(float(sys.argv[1]) * 1_000_000)
     random = Generator(20240611)
-    # Rows come from a pool so that hundreds of megabytes take seconds; the participant id and
-    # the pool index vary per row, so the file never repeats a row.
-    pool = [row(number, random).split(";", 1)[1] for number in range(4096)]
+    # Rows come from a pool so that hundreds of megabytes take seconds; the participant id (with
+    # its site) and the pool index vary per row, so the file never repeats a row.
+    pool = []
+    for number in range(4096):
+        fields = row(number, random).split(";", 3)
+        pool.append((fields[1], fields[3]))
     written = 0
     number = 0
     with open(sys.argv[2], "wb") as out:
@@ -109,7 +112,8 @@ def main():
             for _ in range(2048):
                 number += 1
                 site = SITES[number % len(SITES)]
-                block.append("%s-%06d;%s\r\n" % (site, number, pool[random.below(len(pool))]))
+                status, rest = pool[random.below(len(pool))]
+                block.append("%s-%06d;%s;%s;%s\r\n" % (site, number, status, site, rest))
             data = "".join(block).encode()
             out.write(data)
             written += len(data)
