@@ -45,7 +45,7 @@ extension PipelineSpec {
 struct SpecLoader {
     let reader: YAMLReader
     let file: String
-    let declaredCodeLocations = LocationBook()
+    let state = LoaderState()
 
     func load(_ root: YAMLMapping) -> PipelineSpec? {
         let study = loadStudy(root.required("study"))

@@ -31,6 +31,7 @@ extension SpecLoader {
         let present = ["column", "checkbox", "derive"].filter { mapping.contains($0) }
         var source: FieldSource?
         if present.count != 1 {
+            for key in present { _ = mapping[key] }
             value.error("'\(value.path)' needs exactly one of 'column', 'checkbox' or 'derive'", rule: "spec.field-source")
         } else if let column = mapping["column"] {
             if let names = column.strings(), checkColumnNames(names, at: column) { source = .column(names) }
@@ -186,6 +187,8 @@ extension SpecLoader {
                                  at: rule.location, rule: "spec.checkbox")
                 }
             case .derived(let derivation):
+                // A visits input may carry participant-level columns, but derives only its own level.
+                guard field.level == input.holds.level else { continue }
                 let absent = derivation.inputs(for: field).filter { fields[$0] == nil }
                 if !absent.isEmpty {
                     let list = absent.map { "'\($0.name)'" }.joined(separator: ", ")

@@ -30,6 +30,7 @@ extension SpecLoader {
             if let window, window < 0 {
                 windowValue?.error("visit '\(name)' has a negative window of \(window) days", rule: "spec.range")
             }
+            state.declaredVisitNames.insert(name)
             guard let week, let window, week >= 0, window >= 0 else { continue }
             if let other = weeks[week] {
                 weekValue?.error("visits '\(other)' and '\(name)' are both at week \(week)", rule: "spec.duplicate-timepoint")
@@ -69,7 +70,7 @@ extension SpecLoader {
                 codeValue.error("the missing code '\(code)' is already a Castor code ('castor: true')", rule: "spec.duplicate-code")
             } else {
                 codes.declared[code] = .declared(code: code, label: reason)
-                declaredCodeLocations.set(code, codeValue.location)
+                state.codeLocations[code] = codeValue.location
             }
         }
         mapping.rejectUnknownKeys()
@@ -92,7 +93,7 @@ extension SpecLoader {
                 else { nil }
             if let clash {
                 reader.error("the missing code '\(code)' is also \(clash); a real answer would be read as missing",
-                             at: declaredCodeLocations.get(code) ?? root.location, rule: "spec.duplicate-code")
+                             at: state.codeLocations[code] ?? root.location, rule: "spec.duplicate-code")
             }
         }
     }
@@ -150,13 +151,17 @@ extension SpecLoader {
         var arms: [ArmSpec] = []
         var codes: [String: String] = [:]
         var references: [String] = []
+        var unreadableReference = false
         for (order, item) in items.enumerated() {
             guard let mapping = item.mapping() else { continue }
             let idValue = mapping.required("id")
             let id = idValue?.string()
             let label = mapping.string("label")
             let codeValues = mapping.required("codes")
-            let isReference = mapping.bool("reference") ?? false
+            let referenceValue = mapping["reference"]
+            let reference = referenceValue?.bool()
+            if referenceValue != nil, reference == nil { unreadableReference = true }
+            let isReference = reference ?? false
             mapping.rejectUnknownKeys()
             guard let id, let idValue else { continue }
             if !SpecLoader.isIdentifier(id) {
@@ -193,7 +198,7 @@ extension SpecLoader {
             }
             arms.append(ArmSpec(arm: Arm(id: id, label: label ?? id, order: order), codes: written, isReference: isReference))
         }
-        if !arms.isEmpty, references.isEmpty {
+        if !arms.isEmpty, references.isEmpty, !unreadableReference {
             value.error("no arm is marked 'reference: true'; comparisons need a reference arm", rule: "spec.reference-arm")
         }
         return (arms, codes)
@@ -206,7 +211,7 @@ extension SpecLoader {
         var explicit: Set<String> = []
         if let value, let mapping = value.mapping() {
             for entry in mapping.entries() {
-                guard schedule.timepoint(named: entry.key) != nil else {
+                guard schedule.timepoint(named: entry.key) != nil || state.declaredVisitNames.contains(entry.key) else {
                     reader.error("'\(entry.key)' is not a visit of the schedule ('visits:')", at: entry.keyLocation,
                                  rule: "spec.unknown-visit")
                     continue
@@ -252,9 +257,10 @@ extension SpecLoader {
     }
 }
 
-/// Locations of declared missing codes, for messages about clashes found after loading.
-final class LocationBook {
-    private var locations: [String: SourceLocation] = [:]
-    func set(_ key: String, _ location: SourceLocation) { locations[key] = location }
-    func get(_ key: String) -> SourceLocation? { locations[key] }
+/// What one section tells the checks of a later one: where declared missing codes are written,
+/// and which visit names were declared (even when their entry had a problem, so that one
+/// mistake is not reported again as an unknown visit).
+final class LoaderState {
+    var codeLocations: [String: SourceLocation] = [:]
+    var declaredVisitNames: Set<String> = []
 }
