@@ -37,10 +37,17 @@ public struct CSVError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var kind: Kind
     public var position: CSVPosition
+    /// Stable identifier of the problem (e.g. `csv.unterminated-quote`); the list is in CSVKit's
+    /// README. Defaults to `csv.io` or `csv.malformed`.
+    public var code: String
 
-    public init(_ kind: Kind, at position: CSVPosition) {
+    public init(_ kind: Kind, at position: CSVPosition, code: String? = nil) {
         self.kind = kind
         self.position = position
+        switch kind {
+        case .io: self.code = code ?? "csv.io"
+        case .malformed: self.code = code ?? "csv.malformed"
+        }
     }
 
     public var message: String {
