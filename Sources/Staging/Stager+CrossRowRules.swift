@@ -53,11 +53,17 @@ extension Stager {
             let setting = expectations[finding.rule]
             let fileIndex = fileIndexByName[visit.source.file]
             let column = fileIndex.flatMap { visitDateColumns[$0] }
-            let field: Field? = finding.rule.nullableField ?? (finding.rule == .followUpWithoutBaseline ? .visit : nil)
+            let field: Field? = switch finding.rule {
+            case .followUpWithoutBaseline: .visit
+            case .onsetAfterBaseline: .visitDate
+            default: finding.rule.nullableField
+            }
             try emit(Diagnostic(setting.issueSeverity, at: visit.source.column(field == .visitDate ? column : nil),
                                 rule: finding.rule.rawValue, message: finding.message, participant: finding.key.participant,
                                 visit: finding.key.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex)
-            if setting.policy == .nullField, let nullable = finding.rule.nullableField {
+            if setting.policy == .nullField, finding.rule == .onsetAfterBaseline {
+                participants[finding.key.participant]?.record.values[.onsetDate] = RowReader.invalid(finding.rule.rawValue)
+            } else if setting.policy == .nullField, let nullable = finding.rule.nullableField {
                 guard visits[finding.key] != nil else { continue }
                 visit.values[nullable] = RowReader.invalid(finding.rule.rawValue)
                 visits[finding.key] = visit
