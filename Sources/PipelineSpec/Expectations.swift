@@ -86,10 +86,11 @@ public enum CrossFieldRule: String, Sendable, Hashable, CaseIterable, Comparable
     /// A follow-up visit of a participant who has no baseline visit.
     case followUpWithoutBaseline = "follow_up_without_baseline"
 
-    /// The severity a rule has unless the pipeline file sets one.
+    /// The severity a rule has unless the pipeline file sets one. A late visit or a lost baseline
+    /// row leaves usable data, so those warn; the others make the row untrustworthy.
     public var defaultSeverity: Severity {
         switch self {
-        case .visitOutsideWindow: .warning
+        case .visitOutsideWindow, .followUpWithoutBaseline: .warning
         default: .error
         }
     }

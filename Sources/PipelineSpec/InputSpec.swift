@@ -85,6 +85,9 @@ public struct InputSpec: Sendable, Hashable {
     public var dateFormat: DateFormat?
     /// A constant site for files without a site column.
     public var site: String?
+    /// For visits inputs: visit names (matching keys, see ``Vocabularies/key(_:)``) whose rows
+    /// hold participant-level data instead of a visit, such as REDCap's screening event.
+    public var participantRows: Set<String> = []
     /// The effective field mapping: the pipeline-wide mapping with this input's overrides.
     public var fields: FieldMapping
 

@@ -62,6 +62,7 @@ struct SpecLoader {
         checkSchedule(schedule, inputs: inputs, root: root)
         checkMissingCodes(missingCodes, vocabularies: vocabularies, root: root)
         checkArms(vocabularies, inputs: inputs, root: root)
+        checkParticipantRows(vocabularies, inputs: inputs)
 
         guard let study else { return nil }
         return PipelineSpec(

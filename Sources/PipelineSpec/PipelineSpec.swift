@@ -29,6 +29,12 @@ public struct PipelineSpec: Sendable, Hashable {
         return String(file[..<slash])
     }
 
+    /// Whether any input holds participant rows (a participants input, or a visits input with
+    /// `participant_rows`): then every visit must belong to a participant read from one.
+    public var hasParticipantRows: Bool {
+        inputs.contains { $0.holds == .participants || !$0.participantRows.isEmpty }
+    }
+
     /// A path written in the pipeline file, as a path usable from the working directory.
     public func resolve(_ path: String) -> String {
         if path.hasPrefix("/") || directory.isEmpty { return PathText.normalise(path) }

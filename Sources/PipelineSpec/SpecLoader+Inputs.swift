@@ -137,12 +137,20 @@ extension SpecLoader {
             site = text
         }
         let overrides = mapping["fields"].map { loadFieldMapping($0) } ?? FieldMapping()
+        var participantRows: Set<String> = []
+        if let rowsValue = mapping["participant_rows"], let names = rowsValue.strings() {
+            if holds == .participants {
+                rowsValue.error("'participant_rows' applies to inputs that hold visits", rule: "spec.participant-rows")
+            }
+            participantRows = Set(names.map(Vocabularies.key))
+        }
         mapping.rejectUnknownKeys()
         guard let path, let source, let holds, let pathValue else { return nil }
-        let input = InputSpec(
+        var input = InputSpec(
             path: path, location: pathValue.location, source: source, holds: holds, delimiter: delimiter,
             encoding: encoding, decimalMark: decimalMark, dateFormat: dateFormat, site: site,
             fields: (holds == .participants ? fields.restricted(to: .participant) : fields).merging(overrides))
+        input.participantRows = participantRows
         checkInput(input, at: value, mapping: mapping)
         return input
     }

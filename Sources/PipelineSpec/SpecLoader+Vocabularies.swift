@@ -69,7 +69,7 @@ extension SpecLoader {
             } else if codes.castor, SpecLoader.isCastorCode(code) {
                 codeValue.error("the missing code '\(code)' is already a Castor code ('castor: true')", rule: "spec.duplicate-code")
             } else {
-                codes.declared[code] = .declared(code: code, label: reason)
+                codes.declared[code] = MissingCodes.reason(code: code, label: reason)
                 state.codeLocations[code] = codeValue.location
             }
         }
@@ -110,6 +110,9 @@ extension SpecLoader {
         if let sex = mapping["sex"] {
             vocabularies.sex = loadCodeList(sex, defaults: Vocabularies.defaultSex, canonical: ["M": "M", "F": "F"])
         }
+        if let sites = mapping["sites"] {
+            vocabularies.sites = loadSites(sites)
+        }
         if let arms = mapping["arms"] {
             (vocabularies.arms, vocabularies.armCodes) = loadArms(arms)
         }
@@ -143,6 +146,38 @@ extension SpecLoader {
         }
         mapping.rejectUnknownKeys()
         return result
+    }
+
+    /// `sites:` canonical site name → source codes; every site also matches its own name.
+    private func loadSites(_ value: YAMLValue) -> [String: String] {
+        guard let mapping = value.mapping() else { return [:] }
+        var sites: [String: String] = [:]
+        for entry in mapping.entries() {
+            if entry.key.trimmingCharacters(in: .whitespaces).isEmpty {
+                reader.error("a site name must not be empty", at: entry.keyLocation, rule: "spec.empty")
+                continue
+            }
+            let own = Vocabularies.key(entry.key)
+            if let other = sites[own], other != entry.key {
+                reader.error("the site code '\(entry.key)' is already mapped to site '\(other)'", at: entry.keyLocation,
+                             rule: "spec.duplicate-code")
+                continue
+            }
+            sites[own] = entry.key
+            guard let items = entry.value.list() else { continue }
+            for item in items {
+                guard let text = item.string() else { continue }
+                let key = Vocabularies.key(text)
+                if key.isEmpty {
+                    item.error("an empty code cannot stand for site '\(entry.key)'", rule: "spec.empty")
+                } else if let other = sites[key], other != entry.key {
+                    item.error("the site code '\(text)' is already mapped to site '\(other)'", rule: "spec.duplicate-code")
+                } else {
+                    sites[key] = entry.key
+                }
+            }
+        }
+        return sites
     }
 
     /// `arms:` a list of `{id, label, codes, reference}`; ids and codes unique, one reference.
@@ -244,6 +279,18 @@ extension SpecLoader {
         if let visits = inputs.first(where: { $0.holds == .visits }) {
             reader.error("input '\(visits.path)' holds visits, but the pipeline declares no 'visits' schedule",
                          at: visits.location, rule: "spec.schedule")
+        }
+    }
+
+    /// A name in `participant_rows` that is also a visit name would make a row both.
+    func checkParticipantRows(_ vocabularies: Vocabularies, inputs: [InputSpec]) {
+        for input in inputs {
+            for name in input.participantRows.sorted() {
+                if let visit = vocabularies.visitNames[name] {
+                    reader.error("'\(name)' in 'participant_rows' of input '\(input.path)' is also a name of visit '\(visit)'",
+                                 at: input.location, rule: "spec.participant-rows")
+                }
+            }
         }
     }
 

@@ -16,6 +16,9 @@ public struct Vocabularies: Sendable, Hashable {
     public var armCodes: [String: String]
     /// Matching key → timepoint name (every timepoint also matches its own name).
     public var visitNames: [String: String]
+    /// Matching key → canonical site name; empty when the pipeline declares no sites (then a
+    /// site is free text).
+    public var sites: [String: String] = [:]
 
     public init(
         booleans: [String: Bool] = Vocabularies.defaultBooleans, sex: [String: String] = Vocabularies.defaultSex,
@@ -77,6 +80,16 @@ public struct MissingCodes: Sendable, Hashable {
     public var castor: Bool
     /// Project-declared codes (matched exactly after trimming) → reason.
     public var declared: [String: MissingReason]
+
+    /// The reason a declared code stands for: one of the five standard reasons when the label
+    /// names it (`measurement failed`, `not applicable`, `not asked`, `asked but unknown`,
+    /// `not done`, any letter case), so that a REDCap `ND` and a Castor `-99` stage alike;
+    /// otherwise a declared reason with the code and label.
+    public static func reason(code: String, label: String) -> MissingReason {
+        let standard: [MissingReason] = [.measurementFailed, .notApplicable, .notAsked, .askedButUnknown, .notDone]
+        let key = Vocabularies.key(label)
+        return standard.first { $0.description == key } ?? .declared(code: code, label: label)
+    }
 
     public init(castor: Bool = false, declared: [String: MissingReason] = [:]) {
         self.castor = castor

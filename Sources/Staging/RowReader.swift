@@ -21,6 +21,11 @@ final class RowReader {
     var location = SourceLocation(file: "")
     var participantValues = FieldValues(level: .participant)
     var visitValues = FieldValues(level: .visit)
+    /// What the current row holds: the input's level, or participant data in a visits input
+    /// (`participant_rows`, e.g. REDCap's screening event).
+    var rowLevel = FieldLevel.participant
+    /// Column (from 0) of the visit field, for recognising participant rows in a visits input.
+    let visitColumn: Int?
 
     init(stager: Stager, fileIndex: Int, file: InputFile, input: InputSpec, binding: ColumnBinding) {
         self.stager = stager
@@ -32,6 +37,7 @@ final class RowReader {
         var columns: [Field: Int] = [:]
         for (field, index) in binding.columns { columns[field] = index + 1 }
         columnOf = columns
+        visitColumn = binding.columns.first { $0.field == .visit }?.index
     }
 
     /// The reason code of a value emptied by a rule under `policy: null-field`.
@@ -56,13 +62,20 @@ final class RowReader {
             return try finish(accepted: false)
         }
 
+        rowLevel = input.holds.level
+        if !input.participantRows.isEmpty, let visitColumn, visitColumn < record.count,
+           input.participantRows.contains(Vocabularies.key(record[visitColumn])) {
+            rowLevel = .participant
+        }
         for (field, index) in binding.columns {
+            if rowLevel == .participant, field.level == .visit { continue }
             let raw = record[index]
             let value = readCell(raw, field: field, column: index + 1)
             set(field, value)
         }
         if let site = input.site, participantValues[.site] == nil {
-            participantValues[.site] = .text(Normalise.text(site))
+            let text = Normalise.text(site)
+            participantValues[.site] = .text(stager.spec.vocabularies.sites[Vocabularies.key(text)] ?? text)
         }
 
         let participantID = participantValues[.participantID]?.text
@@ -72,7 +85,7 @@ final class RowReader {
                                 message: "the participant id is missing\(reason)"))
         }
         var timepoint: Timepoint?
-        if input.holds == .visits {
+        if rowLevel == .visit {
             if let name = visitValues[.visit]?.text {
                 timepoint = stager.spec.schedule.timepoint(named: name)
             } else if issues.allSatisfy({ $0.field != Field.visit.name }) {
@@ -88,7 +101,7 @@ final class RowReader {
 
         var duplicate = false
         if let participantID, !participantID.isEmpty, !hasErrors {
-            if input.holds == .participants {
+            if rowLevel == .participant {
                 duplicate = checkParticipantRow(participantID, values: participantValues)
             } else if let timepoint {
                 duplicate = checkVisitRow(participantID, timepoint, values: visitValues)
@@ -96,11 +109,11 @@ final class RowReader {
         }
         let accepted = !hasErrors
         if let participantID, !participantID.isEmpty {
-            if accepted, input.holds == .participants {
+            if accepted, rowLevel == .participant {
                 commitParticipantRow(participantID, values: participantValues, duplicate: duplicate)
             } else if accepted, let timepoint {
                 commitVisitRow(participantID, timepoint, carried: participantValues, values: visitValues, duplicate: duplicate)
-            } else if !accepted, input.holds == .participants, stager.participants[participantID] == nil {
+            } else if !accepted, rowLevel == .participant, stager.participants[participantID] == nil {
                 stager.rejectedParticipants[participantID] = location
             }
         }
@@ -138,7 +151,7 @@ final class RowReader {
     @discardableResult
     private func fieldProblem(_ field: Field, rule: String, raw: String?, message: String, unusable: Bool) -> Value? {
         let expectation = expectations[field]
-        let isKey = field == .participantID || (field == .visit && input.holds == .visits)
+        let isKey = field == .participantID || (field == .visit && rowLevel == .visit)
         if isKey {
             issues.append(issue(.error, rule: rule, field: field, raw: raw, message: message))
             return nil
@@ -163,7 +176,11 @@ final class RowReader {
         let result: Result<Value, ValueProblem>
         switch field.kind {
         case .text:
-            result = .success(.text(text))
+            if field == .site, !vocabularies.sites.isEmpty {
+                result = Normalise.code(text, vocabulary: vocabularies.sites, what: "site").map(Value.text)
+            } else {
+                result = .success(.text(text))
+            }
         case .integer, .decimal:
             result = Normalise.number(text, decimalMark: input.decimalMark).flatMap { number in
                 var value = number
@@ -219,7 +236,7 @@ final class RowReader {
 
     /// Required fields of the input's own level (and the key fields, checked separately).
     private func checkRequired() {
-        for field in Field.fields(at: input.holds.level) where field != .participantID && field != .visit {
+        for field in Field.fields(at: rowLevel) where field != .participantID && field != .visit {
             guard expectations[field].required else { continue }
             let current = value(field)
             guard current == nil || current?.isMissing == true else { continue }

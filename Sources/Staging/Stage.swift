@@ -95,7 +95,7 @@ final class Stager {
         self.spec = spec
         self.files = files
         self.sink = sink
-        hasParticipantInputs = spec.inputs.contains { $0.holds == .participants }
+        hasParticipantInputs = spec.hasParticipantRows
         accounting = files.map { FileAccounting(file: $0.displayName, inputIndex: $0.inputIndex) }
         var names: [String: Int] = [:]
         for (index, file) in files.enumerated() { names[file.displayName] = index }
@@ -199,6 +199,11 @@ final class Stager {
             }
         }
         accounting[fileIndex].blankLines = reader.blankLineCount
+        if reader.blankLineCount > 0 {
+            let count = reader.blankLineCount
+            try emit(Diagnostic(.note, at: fileStart, rule: "csv.blank-lines",
+                                message: "\(count) blank \(count == 1 ? "line was" : "lines were") skipped"), fileIndex: fileIndex)
+        }
         accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
         try forwardReaderDiagnostics(reader, fileIndex: fileIndex)
     }

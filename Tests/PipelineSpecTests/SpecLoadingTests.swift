@@ -76,7 +76,10 @@ import Testing
     @Test func missingCodesAndSchedule() throws {
         let spec = try load()
         #expect(spec.missingCodes.castor)
-        #expect(spec.missingCodes.declared["UNK"] == .declared(code: "UNK", label: "asked but unknown"))
+        // A label naming a standard reason stages like Castor's code for it.
+        #expect(spec.missingCodes.declared["UNK"] == .askedButUnknown)
+        #expect(MissingCodes.reason(code: "X", label: "Not Done") == .notDone)
+        #expect(MissingCodes.reason(code: "LTF", label: "lost to follow-up") == .declared(code: "LTF", label: "lost to follow-up"))
         #expect(spec.schedule.timepoints == [
             Timepoint(name: "baseline", week: 0, windowDays: 0), Timepoint(name: "week12", week: 12, windowDays: 14),
         ])

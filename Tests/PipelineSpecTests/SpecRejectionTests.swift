@@ -23,7 +23,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("report:", "reprot:", "4:1: unknown key 'reprot' in the top level (expected one of 'expectations', 'fields', 'inputs', 'missing_codes', 'report', 'study', 'visits', 'vocabularies')"),
         Rejection("  name: Exercise therapy in low back pain", "  name: ' '", "2:9: 'study.name' must not be empty"),
         Rejection("  max_errors: 5", "  max_error: 5", "5:3: unknown key 'max_error' in 'report' (expected one of 'max_errors', 'output')"),
-        Rejection("    holds: participants", "    holds: participants\n    delimeter: ';'", "10:5: unknown key 'delimeter' in 'inputs[0]' (expected one of 'date_format', 'decimal_mark', 'delimiter', 'encoding', 'fields', 'holds', 'path', 'site', 'source')"),
+        Rejection("    holds: participants", "    holds: participants\n    delimeter: ';'", "10:5: unknown key 'delimeter' in 'inputs[0]' (expected one of 'date_format', 'decimal_mark', 'delimiter', 'encoding', 'fields', 'holds', 'participant_rows', 'path', 'site', 'source')"),
         Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, colum: x}", "22:34: unknown key 'colum' in 'fields.age' (expected one of 'checkbox', 'column', 'date_format', 'derive', 'unit')"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14, windows: 1}", "48:39: unknown key 'windows' in 'visits.week12' (expected one of 'week', 'window_days')"),
         // Unknown canonical fields and rules.
@@ -70,6 +70,9 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    F: [W]", "    X: [W]", "30:5: unknown key 'X' in 'vocabularies.sex' (expected one of 'F', 'M', 'defaults')"),
         Rejection("    week12: [Week 12]", "    week13: [Week 12]", "41:5: 'week13' is not a visit of the schedule ('visits:')"),
         Rejection("    week12: [Week 12]", "    week12: [T0]", "41:14: the visit name 'T0' is already mapped to 'baseline'"),
+        Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams, A]\n    UTR: [a]", "33:11: the site code 'a' is already mapped to site 'AMS'"),
+        Rejection("    holds: participants", "    holds: participants\n    participant_rows: [screening]", "10:23: 'participant_rows' applies to inputs that hold visits"),
+        Rejection("    holds: visits", "    holds: visits\n    participant_rows: [T0]", "10:11: 't0' in 'participant_rows' of input 'data/visits.csv' is also a name of visit 'baseline'"),
         // Missing codes.
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK, reason: asked but unknown}\n    - {code: unk, reason: x}\n    - {code: UNK, reason: again}", "47:14: the missing code 'UNK' is declared twice"),
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: '-99', reason: not done}", "45:14: the missing code '-99' is already a Castor code ('castor: true')"),

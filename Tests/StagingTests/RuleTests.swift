@@ -17,7 +17,9 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 
     func yaml() -> String {
-        H.castorPipeline + (expectations.isEmpty ? "" : "expectations:\n" + expectations + "\n")
+        let sites = name.hasPrefix("site") ? "  sites:\n    AMS: [ams]\n    UTR: [Utrecht]\n" : ""
+        return H.castorPipeline.replacingOccurrences(of: "vocabularies:\n", with: "vocabularies:\n" + sites)
+            + (expectations.isEmpty ? "" : "expectations:\n" + expectations + "\n")
     }
 }
 
@@ -53,6 +55,9 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         withParticipant("not a boolean", ["flags#night": "misschien"], ["participants.csv:4:10 vocabulary error"]),
         withVisit("visit name vocabulary", H.visit("P1", "T12", date: "29-03-2024"), []),
         withVisit("unknown visit name", H.visit("P1", "week13", date: "29-03-2024"), ["visits.csv:3:2 vocabulary error"]),
+        RuleCase(name: "site vocabulary", expectations: "",
+                 participants: [H.participant("P1", ["Site": "ams"]), H.participant("P2", arm: "2"), H.participant("P3", ["Site": "Utrecht"])],
+                 expected: []),
         // Missing codes are reasons, never values, and pass the checks of values.
         withParticipant("castor numeric missing code", ["Birth year": "-99"], []),
         withParticipant("castor text missing code", ["Site": "##USER_MISSING_95##"], []),
@@ -79,6 +84,7 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
                   expectations: "  fields:\n    pain_nrs: {type: integer}", []),
         withVisit("integer type fails", H.visit("P1", "week6", date: "16-02-2024", nrs: "4,5"),
                   expectations: "  fields:\n    pain_nrs: {type: integer}", ["visits.csv:3:4 type error"]),
+        withParticipant("site not in the site vocabulary", ["Site": "RTM"], ["participants.csv:4:2 vocabulary error"]),
         withParticipant("allowed passes", ["Site": "UTR"], expectations: "  fields:\n    site: {allowed: [AMS, UTR]}", []),
         withParticipant("allowed fails", ["Site": "RTM"], expectations: "  fields:\n    site: {allowed: [AMS, UTR]}",
                         ["participants.csv:4:2 allowed error"]),
@@ -107,11 +113,11 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
                   ["visits.csv:3:3 visit_before_randomisation error", "visits.csv:3:3 visit_outside_window warning"]),
         RuleCase(name: "follow-up without baseline",
                  visits: [H.visit("P1", "week6", date: "16-02-2024"), H.visit("P2", "T0", date: "05-01-2024")],
-                 expected: ["visits.csv:2:- follow_up_without_baseline error"]),
-        RuleCase(name: "follow-up without baseline as warning",
-                 expectations: "  rules:\n    follow_up_without_baseline: {severity: warning}",
-                 visits: [H.visit("P1", "week6", date: "16-02-2024"), H.visit("P2", "T0", date: "05-01-2024")],
                  expected: ["visits.csv:2:- follow_up_without_baseline warning"]),
+        RuleCase(name: "follow-up without baseline as error",
+                 expectations: "  rules:\n    follow_up_without_baseline: {severity: error}",
+                 visits: [H.visit("P1", "week6", date: "16-02-2024"), H.visit("P2", "T0", date: "05-01-2024")],
+                 expected: ["visits.csv:2:- follow_up_without_baseline error"]),
         RuleCase(name: "baseline visit before onset",
                  participants: [H.participant("P1", ["Onset": "02-01-2024", "Screening": "02-01-2024"]), H.participant("P2", arm: "2"), H.participant("P3")],
                  visits: [H.visit("P1", "T0", date: "01-01-2024"), H.visit("P2", "T0", date: "05-01-2024")],
@@ -155,7 +161,7 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         #expect(values[.birthYear] == .missing(.askedButUnknown))
         #expect(values[.site] == .missing(.notApplicable))
         #expect(values[.onsetDate] == .missing(.notAsked))
-        #expect(values[.sex] == .missing(.declared(code: "UNK", label: "asked but unknown")))
+        #expect(values[.sex] == .missing(.askedButUnknown))
         #expect(values[.heightCM] == nil)
     }
 
