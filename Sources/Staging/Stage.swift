@@ -141,6 +141,7 @@ final class Stager {
         }
         accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
         accounting[fileIndex].delimiter = Stager.delimiterName(reader.delimiter)
+        try sink.startFile(file, header: reader.header, delimiter: reader.delimiter)
         if reader.isEmptyFile {
             try fileProblem("the file holds no records, not even a header", rule: "csv.empty-file", at: fileStart,
                             fileIndex: fileIndex)

@@ -57,10 +57,16 @@ public struct FileAccounting: Sendable, Hashable {
 /// except rows rejected by cross-row rules after all files were read, which follow later (again
 /// in file order).
 public protocol StagingSink: AnyObject {
+    /// A file is about to be read: its header as read and its delimiter (before any row of it).
+    func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws
     /// A row that was not accepted, exactly as read, with its reasons.
     func reject(_ row: RejectedRow) throws
     /// A located issue: error, warning or note.
     func record(_ issue: Diagnostic) throws
+}
+
+extension StagingSink {
+    public func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {}
 }
 
 /// A sink that keeps everything in memory (tests, small studies, `lbp check`-like tools).
