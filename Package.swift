@@ -63,7 +63,8 @@ let tests: [Target] = [
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
     .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "TestSupport"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
-    .testTarget(name: "SampleDataGeneratorTests", dependencies: ["SampleDataGenerator", "CSVKit", "TestSupport"]),
+    .testTarget(name: "SampleDataGeneratorTests", dependencies: ["SampleDataGenerator", "CSVKit", "TestSupport"],
+                exclude: ["check_interaction.py"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PipelineRunner", "TestSupport"]),
 ]
 

@@ -1,1 +1,130 @@
-// SampleDataGenerator module.
+import Foundation
+import StudyModel
+
+/// Which exports to write.
+public enum ExportStyle: String, CaseIterable, Sendable {
+    case castor
+    case redcap
+    case both
+
+    var writesCastor: Bool { self != .redcap }
+    var writesREDCap: Bool { self != .castor }
+}
+
+/// What a run wrote.
+public struct SampleDataSummary: Sendable {
+    public struct WrittenFile: Hashable, Sendable {
+        /// Relative to the output folder.
+        public var path: String
+        /// Records written, header and planted extra records included.
+        public var records: Int
+    }
+
+    public var participants: Int
+    public var randomised: Int
+    /// Participants per true profile (`1`, `2`, `3a`, `3b`, `unclassified`), in that order.
+    public var profileCounts: [(profile: String, count: Int)]
+    public var files: [WrittenFile]
+    public var problems: [PlantedProblem]
+}
+
+/// The deterministic generator of realistic exports of the trial (`lbp sample-data`).
+///
+/// Participant `i` is a pure function of (seed, number of participants, i), so the same seed gives
+/// the same bytes and every file is written in one streaming pass: memory holds one participant, the
+/// writers' buffers and the small list of planted problems, whatever the number of participants.
+public struct SampleDataGenerator: Sendable {
+    /// The seed of the committed SampleData/.
+    public static let defaultSeed: UInt64 = 20_240_701
+    /// Screened participants in the committed SampleData/.
+    public static let defaultParticipants = 600
+    /// Folders the generator owns inside the output folder (anything else there is left alone).
+    public static let ownedFolders = ["castor", "redcap", "truth"]
+
+    public let seed: UInt64
+    public let participantCount: Int
+    private let factory: ParticipantFactory
+    private let plan: ProblemPlan
+
+    public init(seed: UInt64 = defaultSeed, participants: Int = defaultParticipants) {
+        self.seed = seed
+        participantCount = max(0, participants)
+        factory = ParticipantFactory(seed: seed, count: participantCount)
+        plan = ProblemPlan(factory: factory)
+    }
+
+    /// Participant `index` (0 ..< participantCount) as exported, planted withdrawals included.
+    public func participant(at index: Int) -> SyntheticParticipant {
+        plan.apply(to: factory.make(index: index))
+    }
+
+    /// The problems planted on participant `index`, if any.
+    func plannedProblems(for index: Int) -> ParticipantProblems? {
+        plan.problems(for: index)
+    }
+
+    /// The default rules' verdict on participant `index`.
+    public func truth(at index: Int) -> GroundTruth {
+        DefaultProfileRules.classify(participant(at: index).screening)
+    }
+
+    /// Writes the exports of `style` and the truth files into `directory`.
+    ///
+    /// Files are written into a hidden folder inside `directory` first and then moved over the
+    /// `castor/`, `redcap/` and `truth/` folders, so an interrupted run leaves the previous output in
+    /// place. Other files in `directory` (such as its README) are not touched.
+    public func write(to directory: String, style: ExportStyle = .both) throws -> SampleDataSummary {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let staging = (directory as NSString).appendingPathComponent(".sample-data-in-progress")
+        if fileManager.fileExists(atPath: staging) { try fileManager.removeItem(atPath: staging) }
+        try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+
+        let summary = try writeFiles(into: staging, style: style)
+
+        var folders = ["truth"]
+        if style.writesCastor { folders.append("castor") }
+        if style.writesREDCap { folders.append("redcap") }
+        for folder in folders.sorted() {
+            let target = (directory as NSString).appendingPathComponent(folder)
+            if fileManager.fileExists(atPath: target) { try fileManager.removeItem(atPath: target) }
+            try fileManager.moveItem(atPath: (staging as NSString).appendingPathComponent(folder), toPath: target)
+        }
+        try fileManager.removeItem(atPath: staging)
+        return summary
+    }
+
+    private func writeFiles(into root: String, style: ExportStyle) throws -> SampleDataSummary {
+        let log = try TruthLog(root: root)
+        let castor = style.writesCastor ? try CastorExport(root: root, log: log) : nil
+        let redcap = style.writesREDCap ? try REDCapExport(root: root, log: log) : nil
+        let truthFiles = try TruthExport(root: root)
+
+        let profileOrder = ["1", "2", "3a", "3b", "unclassified"]
+        var profileCounts = Array(repeating: 0, count: profileOrder.count)
+        var randomised = 0
+        for index in 0..<participantCount {
+            let participant = participant(at: index)
+            let truth = DefaultProfileRules.classify(participant.screening)
+            let problems = plan.problems(for: index)
+            try castor?.write(participant, problems: problems)
+            try redcap?.write(participant, problems: problems)
+            try truthFiles.write(participant, truth: truth)
+            if participant.randomisation != nil { randomised += 1 }
+            if let slot = profileOrder.firstIndex(of: truth.assignment.profile) { profileCounts[slot] += 1 }
+        }
+
+        var files: [ExportFile] = []
+        files += try castor?.finish() ?? []
+        files += try redcap?.finish() ?? []
+        files.append(try log.finish())
+        let problems = log.sortedProblems
+        files += try truthFiles.finish(problems: problems)
+        return SampleDataSummary(
+            participants: participantCount, randomised: randomised,
+            profileCounts: zip(profileOrder, profileCounts).map { ($0, $1) },
+            files: files.map { SampleDataSummary.WrittenFile(path: $0.relativePath, records: $0.records) }
+                .sorted { $0.path < $1.path },
+            problems: problems)
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import SampleDataGenerator
+
+/// `lbp sample-data`: writes the deterministic sample exports of the trial and their ground truth.
+struct SampleDataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample-data",
+        abstract: "Write realistic, deterministic exports of the trial with their ground truth",
+        discussion: """
+            Simulates screened participants of the four sites, assigns profiles, randomises profiles 2 and 3 \
+            to the three arms and follows them to week 26, then writes a Castor export (semicolon CSV, one \
+            file per site plus a visits file), a REDCap export (one flat CSV), and the ground truth (true \
+            profiles, planted problems and planted effects) under truth/. The same seed and size give the \
+            same bytes on every machine.
+
+            Streams: participants are generated and written one at a time, so memory stays small for \
+            millions of participants. Only castor/, redcap/ and truth/ inside the output folder are \
+            replaced; other files there (such as README.md) are left alone.
+
+            Examples:
+              lbp sample-data
+              lbp sample-data --seed 7 --participants 1000000 --out /tmp/big --style redcap
+              lbp sample-data --check
+            """
+    )
+
+    @Option(help: "Seed of the random generator; the same seed gives the same bytes")
+    var seed: UInt64 = SampleDataGenerator.defaultSeed
+
+    @Option(help: "Number of screened participants")
+    var participants: Int = SampleDataGenerator.defaultParticipants
+
+    @Option(help: "Output folder")
+    var out: String = "SampleData"
+
+    @Option(help: "Exports to write: castor, redcap or both")
+    var style: String = ExportStyle.both.rawValue
+
+    @Flag(help: "Generate into a temporary folder and compare byte for byte with the output folder instead of writing it")
+    var check = false
+
+    func validate() throws {
+        guard participants >= 1 else {
+            throw ValidationError("the number of participants must be at least 1, not '\(participants)'")
+        }
+        guard ExportStyle(rawValue: style) != nil else {
+            throw ValidationError("the style '\(style)' is not one of castor, redcap or both")
+        }
+    }
+
+    func run() throws {
+        let exportStyle = ExportStyle(rawValue: style) ?? .both
+        let generator = SampleDataGenerator(seed: seed, participants: participants)
+        if check {
+            try runCheck(generator, style: exportStyle)
+            return
+        }
+        let summary: SampleDataSummary
+        do {
+            summary = try generator.write(to: out, style: exportStyle)
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot write the sample data to '\(out)': \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let profiles = summary.profileCounts.map { "\($0.profile): \($0.count)" }.joined(separator: ", ")
+        print("Wrote \(summary.participants) screened participants (\(summary.randomised) randomised) to '\(out)'")
+        print("Profiles under the default rules: \(profiles)")
+        for file in summary.files {
+            print("  \(file.path): \(file.records) records")
+        }
+        print("Planted problems: \(summary.problems.count), listed in 'truth/problems.csv'")
+    }
+
+    /// Regenerates into a temporary folder and compares every file the generator owns.
+    private func runCheck(_ generator: SampleDataGenerator, style: ExportStyle) throws {
+        let fileManager = FileManager.default
+        let scratch = (fileManager.temporaryDirectory.path as NSString)
+            .appendingPathComponent("lbp-sample-data-check-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? fileManager.removeItem(atPath: scratch) }
+        do {
+            _ = try generator.write(to: scratch, style: style)
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot write the sample data to '\(scratch)': \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        var folders = ["truth"]
+        if style != .redcap { folders.append("castor") }
+        if style != .castor { folders.append("redcap") }
+        var drift: [String] = []
+        for folder in folders.sorted() {
+            let expected = files(in: (scratch as NSString).appendingPathComponent(folder))
+            let actual = files(in: (out as NSString).appendingPathComponent(folder))
+            for name in Set(expected).union(actual).sorted() {
+                let path = folder + "/" + name
+                let committed = fileManager.contents(atPath: (out as NSString).appendingPathComponent(path))
+                let generated = fileManager.contents(atPath: (scratch as NSString).appendingPathComponent(path))
+                switch (committed, generated) {
+                case (nil, _): drift.append("'\(path)' is missing from '\(out)'")
+                case (_, nil): drift.append("'\(path)' in '\(out)' is not generated any more")
+                case let (committed?, generated?) where committed != generated:
+                    drift.append("'\(path)' differs from what seed \(seed) with \(participants) participants generates")
+                default: break
+                }
+            }
+        }
+        if drift.isEmpty {
+            print("'\(out)' matches the generator's output (seed \(seed), \(participants) participants)")
+            return
+        }
+        for line in drift { FileHandle.standardError.write(Data("drift: \(line)\n".utf8)) }
+        FileHandle.standardError.write(Data("Regenerate with 'lbp sample-data --seed \(seed) --participants \(participants) --out \(out)'\n".utf8))
+        throw ExitCode(1)
+    }
+
+    private func files(in folder: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { !$0.hasPrefix(".") }.sorted() ?? []
+    }
+}
