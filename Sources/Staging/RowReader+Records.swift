@@ -13,7 +13,8 @@ extension RowReader {
                                     message: "participant '\(id)' has the same row at \(first); kept once"))
                 return true
             }
-            issues.append(issue(.error, rule: "duplicate", field: RowReader.firstDifference(firstValues, values), raw: nil,
+            let differing = RowReader.firstDifference(firstValues, values)
+            issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { values[$0]?.canonicalText },
                                 message: "participant '\(id)' already has a different row at \(first)"
                                     + RowReader.describeDifference(firstValues, values)))
             return false
@@ -74,7 +75,8 @@ extension RowReader {
                                     message: "visit '\(timepoint.name)' of participant '\(id)' has the same row at \(existing.source); kept once"))
                 return true
             }
-            issues.append(issue(.error, rule: "duplicate", field: RowReader.firstDifference(existing.values, values), raw: nil,
+            let differing = RowReader.firstDifference(existing.values, values)
+            issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { values[$0]?.canonicalText },
                                 message: "visit '\(timepoint.name)' of participant '\(id)' already has a different row at \(existing.source)"
                                     + RowReader.describeDifference(existing.values, values)))
             return false

@@ -58,7 +58,9 @@ final class RowReader {
 
         if let expected = record.expectedFieldCount {
             let message = "the record has \(record.count) \(record.count == 1 ? "field" : "fields") where the header has \(expected)"
-            issues.append(Diagnostic(.error, at: location, rule: "csv.ragged-row", message: message))
+            // Too many fields: point at the first extra one, as the reader does.
+            let column = record.count > expected ? expected + 1 : nil
+            issues.append(Diagnostic(.error, at: location.column(column), rule: "csv.ragged-row", message: message))
             return try finish(accepted: false)
         }
 

@@ -18,7 +18,7 @@ import Testing
     @Test func raggedRowIsRejectedAsRead() throws {
         let text = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), "P2;T0;05-01-2024;5;10;extra", H.visit("P2", "week6", date: "16-02-2024")])
         let (study, sink) = try stage(visits: bytes(text))
-        #expect(sink.summary(.error) == ["visits.csv:3:- csv.ragged-row error"])
+        #expect(sink.summary(.error) == ["visits.csv:3:6 csv.ragged-row error"])
         #expect(sink.issues.first { $0.severity == .error }?.message == "the record has 6 fields where the header has 5")
         let row = try #require(sink.rejectedRows.first)
         #expect(row.rawFields.map { String(decoding: $0, as: UTF8.self) } == ["P2", "T0", "05-01-2024", "5", "10", "extra"])
