@@ -120,6 +120,36 @@ typealias H = StagingHarness
         #expect(study.accounting.map(\.warnings) == [0, 1])
     }
 
+    @Test(arguments: [
+        ("1", "", [String]()), ("S", "", []), ("2", "", ["visits.csv:3:3 arm_changed error"]),
+        ("2", "expectations:\n  rules:\n    arm_changed: {severity: warning}\n", ["visits.csv:3:3 arm_changed warning"]),
+    ])
+    func armCarriedByVisitRows(code: String, extra: String, expected: [String]) throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: visits.csv, source: castor, holds: visits}",
+            with: "  - {path: visits.csv, source: castor, holds: visits, fields: {arm: VisitGroup}}") + extra
+        let visits = H.lines([
+            "Castor Participant Id;Visit;VisitGroup;Date", "P1;T0;1;05-01-2024", "P1;week6;\(code);16-02-2024",
+        ])
+        let harness = try H(yaml: yaml, files: ["participants.csv": H.lines([H.participantsHeader, H.participant("P1")]), "visits.csv": visits])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary().filter { !$0.hasSuffix(" note") && !$0.contains("column-absent") } == expected)
+        #expect(study.participants.first?.arm?.id == "strength")
+    }
+
+    @Test func booleanVocabularyCanBeReplaced() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "vocabularies:\n", with: "vocabularies:\n  booleans: {defaults: false, true: [wel], false: [niet]}\n")
+        let participants = H.lines([
+            H.participantsHeader, H.participant("P1", ["flags#night": "wel"]), H.participant("P2", ["flags#night": "niet"]),
+            H.participant("P3", ["flags#night": "ja"]),
+        ])
+        let harness = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": H.lines([H.visitsHeader])])
+        let (study, sink) = try harness.run()
+        #expect(study.participants.map { $0.values[.rfNightPain] } == [.boolean(true), .boolean(false)])
+        #expect(sink.summary(.error) == ["participants.csv:4:10 vocabulary error"])
+    }
+
     @Test func participantRowsInsideAVisitsExport() throws {
         let text = """
             study: {name: Test}
