@@ -29,7 +29,7 @@ extension StagedStudy {
             try people.writeRow(participantFields.map { StagedStudy.cell(values[$0]) })
             for field in participantFields {
                 guard let reason = values[field]?.missingReason, reason != .empty else { continue }
-                try missing.writeRow([.text(participant.id), .empty, .text(field.name), .text(reason.code), .text(reason.description)])
+                try missing.writeRow([.text(participant.id), .empty, .text(field.name), StagedStudy.codeCell(reason), .text(reason.description)])
             }
         }
         try people.finish()
@@ -41,7 +41,7 @@ extension StagedStudy {
             for field in visitFields {
                 guard let reason = visit.values[field]?.missingReason, reason != .empty else { continue }
                 try missing.writeRow([.text(visit.participantID), .text(visit.timepoint.name), .text(field.name),
-                                      .text(reason.code), .text(reason.description)])
+                                      StagedStudy.codeCell(reason), .text(reason.description)])
             }
         }
         try rows.finish()
@@ -71,6 +71,12 @@ extension StagedStudy {
             if level == .participant, input.site != nil { fields.insert(.site) }
         }
         return Field.fields(at: level).filter { fields.contains($0) }
+    }
+
+    /// A reason code as a cell: Castor's numeric codes (`-95`...`-99`) as numbers, so the formula
+    /// guard leaves them as they are; declared codes as text.
+    static func codeCell(_ reason: MissingReason) -> CSVCell {
+        Int(reason.code) != nil ? .number(reason.code) : .text(reason.code)
     }
 
     /// A value as a cell: numbers and booleans as numbers, everything else as (guarded) text.
