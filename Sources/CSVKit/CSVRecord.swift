@@ -4,10 +4,8 @@
 /// Reading into the same `CSVRecord` again reuses its buffers, so a loop over a file allocates
 /// only when a record is larger than every earlier one. Strings are made only when asked for.
 public struct CSVRecord: Sendable {
-    /// The fields' bytes (UTF-8, already transcoded), back to back.
-    var bytes: [UInt8] = []
-    /// `ends[i]` is the offset in `bytes` just past field `i`; field `i` starts at `ends[i - 1]`.
-    var ends: [Int] = []
+    /// The fields' UTF-8 bytes and bounds; shared by copies until one is read into again.
+    @usableFromInline var storage = RecordStorage()
 
     /// Where the record starts: line from 1, record index from 0, byte offset from 0 in the raw file.
     public internal(set) var position = CSVPosition(file: "")
@@ -17,7 +15,7 @@ public struct CSVRecord: Sendable {
     public init() {}
 
     /// Number of fields.
-    public var count: Int { ends.count }
+    @inlinable public var count: Int { storage.fields.pointee.fieldCount }
 
     /// True when the record has more or fewer fields than the header (or than the first record,
     /// in a file without a header).
@@ -28,30 +26,30 @@ public struct CSVRecord: Sendable {
         withFieldBytes(index) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Calls `body` with the UTF-8 bytes of field `index` (from 0), without copying them.
+    /// Calls `body` with the UTF-8 bytes of field `index` (from 0), without copying them. The
+    /// bytes are valid only inside `body`.
+    @inlinable
     public func withFieldBytes<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let start = index == 0 ? 0 : ends[index - 1]
-        let end = ends[index]
-        return try bytes.withUnsafeBytes { all in
-            try body(UnsafeRawBufferPointer(rebasing: all[start..<end]))
+        let fields = storage.fields
+        precondition(index >= 0 && index < fields.pointee.fieldCount, "field index out of range")
+        let start = index == 0 ? 0 : fields.pointee.ends[index - 1]
+        let end = fields.pointee.ends[index]
+        return try withExtendedLifetime(storage) {
+            try body(UnsafeRawBufferPointer(start: fields.pointee.bytes + start, count: end - start))
         }
     }
 
     /// The byte count of field `index` (from 0), without touching its bytes.
+    @inlinable
     public func fieldByteCount(_ index: Int) -> Int {
-        ends[index] - (index == 0 ? 0 : ends[index - 1])
+        let fields = storage.fields
+        precondition(index >= 0 && index < fields.pointee.fieldCount, "field index out of range")
+        return fields.pointee.ends[index] - (index == 0 ? 0 : fields.pointee.ends[index - 1])
     }
 
     /// The fields as read, for writing a rejected row unchanged (with ``CSVWriter/writeRow(rawFields:extra:)``).
     public var rawFields: [[UInt8]] {
-        var fields: [[UInt8]] = []
-        fields.reserveCapacity(ends.count)
-        var start = 0
-        for end in ends {
-            fields.append(Array(bytes[start..<end]))
-            start = end
-        }
-        return fields
+        (0..<count).map { index in withFieldBytes(index) { Array($0) } }
     }
 
     /// All fields as strings; allocates, so meant for tests and small files.
@@ -59,12 +57,14 @@ public struct CSVRecord: Sendable {
         (0..<count).map { self[$0] }
     }
 
-    /// Replaces the contents with the accumulator's fields.
-    mutating func assign(from accumulator: FieldAccumulator) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: accumulator.bytes, count: accumulator.byteCount))
-        ends.removeAll(keepingCapacity: true)
-        ends.append(contentsOf: UnsafeBufferPointer(start: accumulator.ends, count: accumulator.fieldCount))
+    /// The accumulator to read the next record into: this record's own, emptied (a storage
+    /// shared with a copy is left to the copy).
+    mutating func prepareForReading() -> UnsafeMutablePointer<FieldAccumulator> {
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = RecordStorage()
+        }
+        storage.fields.pointee.reset()
+        return storage.fields
     }
 }
 

@@ -41,96 +41,23 @@ enum LibCSVStrictViolation: Equatable {
     case textAfterClosingQuote
 }
 
-// MARK: - Callback context
-
-/// What libcsv's callbacks fill: the fields of the record being read, as one byte buffer plus the
-/// end offset of each field. The reader owns one and hands libcsv a raw pointer to it (the unmanaged
-/// context), so the callbacks run without reference counting or exclusivity checks.
-///
-/// Memory: grows to the largest record seen and is then reused.
-struct FieldAccumulator {
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private(set) var byteCount = 0
-    private var byteCapacity: Int
-    private(set) var ends: UnsafeMutablePointer<Int>
-    private(set) var fieldCount = 0
-    private var endCapacity: Int
-    /// Set by the row callback; the reader clears it with ``reset()``.
-    private(set) var rowEnded = false
-
-    init() {
-        byteCapacity = 4096
-        bytes = .allocate(capacity: byteCapacity)
-        endCapacity = 64
-        ends = .allocate(capacity: endCapacity)
-    }
-
-    func deallocate() {
-        bytes.deallocate()
-        ends.deallocate()
-    }
-
-    mutating func appendField(_ field: UnsafeRawPointer?, count: Int) {
-        if byteCount + count > byteCapacity {
-            grow(&bytes, capacity: &byteCapacity, toHold: byteCount + count, used: byteCount)
-        }
-        if count > 0, let field {
-            (bytes + byteCount).update(from: field.assumingMemoryBound(to: UInt8.self), count: count)
-            byteCount += count
-        }
-        if fieldCount == endCapacity {
-            grow(&ends, capacity: &endCapacity, toHold: fieldCount + 1, used: fieldCount)
-        }
-        ends[fieldCount] = byteCount
-        fieldCount += 1
-    }
-
-    mutating func endRow() {
-        rowEnded = true
-    }
-
-    mutating func reset() {
-        byteCount = 0
-        fieldCount = 0
-        rowEnded = false
-    }
-
-    /// True when every field is empty or holds only spaces and tabs.
-    var isBlank: Bool {
-        for index in 0..<byteCount where bytes[index] != 0x20 && bytes[index] != 0x09 {
-            return false
-        }
-        return true
-    }
-
-    private func grow<T>(
-        _ pointer: inout UnsafeMutablePointer<T>, capacity: inout Int, toHold needed: Int, used: Int
-    ) {
-        var newCapacity = capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
-        let bigger = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
-        bigger.moveInitialize(from: pointer, count: used)
-        pointer.deallocate()
-        pointer = bigger
-        capacity = newCapacity
-    }
-}
+// MARK: - Callbacks
 
 /// libcsv's field callback (`cb1`): appends the field to the accumulator behind `context`.
-private func libcsvFieldCallback(_ field: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+/// (A `@convention(c)` closure rather than a function, so that libcsv calls it without a thunk.)
+private let libcsvFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
+    field, length, context in
     context?.assumingMemoryBound(to: FieldAccumulator.self).pointee.appendField(field, count: length)
 }
 
 /// libcsv's row callback (`cb2`): marks the record complete. With `CSV_REPALL_NL` it also runs for
 /// every line end outside a record, with no field before it; the reader tells those apart.
-private func libcsvRowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+private let libcsvRowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
     context?.assumingMemoryBound(to: FieldAccumulator.self).pointee.endRow()
 }
 
 /// Keeps every space: libcsv trims unquoted fields unless told that no byte is a space.
-private func libcsvNoSpace(_ byte: UInt8) -> Int32 {
-    0
-}
+private let libcsvNoSpace: @convention(c) (UInt8) -> Int32 = { _ in 0 }
 
 // MARK: - Parser
 
@@ -142,37 +69,29 @@ private func libcsvNoSpace(_ byte: UInt8) -> Int32 {
 final class LibCSVParser {
     /// libcsv's parser state, at a stable address for the life of this object.
     private let parser: UnsafeMutablePointer<csv_parser>
-    /// The callbacks' context; owned here, filled by libcsv, read by the reader.
-    let accumulator: UnsafeMutablePointer<FieldAccumulator>
     private let strictOptions = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
     private let lenientOptions = UInt8(CSV_REPALL_NL)
-    /// libcsv grows its field buffer by this many bytes at a time; raised as fields grow so that a
-    /// large field costs a logarithmic number of reallocations, not one per 128 bytes.
-    private var blockSize = 64 * 1024
+    /// libcsv grows its field buffer by this many bytes at a time (its `blk_size`); raised as
+    /// fields grow so that a large field costs a logarithmic number of reallocations, not one per
+    /// 128 bytes (libcsv's default).
+    private let initialBlockSize = 64 * 1024
 
     /// Nil when libcsv refuses to initialise (it only does for a null parser).
     init?(delimiter: UInt8) {
         parser = .allocate(capacity: 1)
-        accumulator = .allocate(capacity: 1)
-        accumulator.initialize(to: FieldAccumulator())
         guard csv_init(parser, strictOptions) == 0 else {
-            accumulator.pointee.deallocate()
-            accumulator.deallocate()
             parser.deallocate()
             return nil
         }
         csv_set_delim(parser, delimiter)
         csv_set_quote(parser, UInt8(CSV_QUOTE))
         csv_set_space_func(parser, libcsvNoSpace)
-        csv_set_blk_size(parser, blockSize)
+        csv_set_blk_size(parser, initialBlockSize)
     }
 
     deinit {
         csv_free(parser)
         parser.deallocate()
-        accumulator.pointee.deallocate()
-        accumulator.deinitialize(count: 1)
-        accumulator.deallocate()
     }
 
     /// The one checking function: libcsv's status after the last call, cleared so that parsing can
@@ -183,29 +102,29 @@ final class LibCSVParser {
         return status
     }
 
-    /// Feeds bytes; returns how many libcsv consumed (fewer than given after a strict error, which
-    /// ``status()`` then reports; the byte it stopped on is the next one).
-    func parse(_ bytes: UnsafeRawPointer, count: Int) -> Int {
-        let consumed = csv_parse(parser, bytes, count, libcsvFieldCallback, libcsvRowCallback, accumulator)
-        let buffered = csv_get_buffer_size(parser)
-        if buffered >= blockSize * 2 {
-            blockSize = buffered
-            csv_set_blk_size(parser, blockSize)
+    /// Feeds bytes, whose fields go to `fields` (the unmanaged context of the callbacks); returns
+    /// how many bytes libcsv consumed (fewer than given after a strict error, which ``status()``
+    /// then reports; the byte it stopped on is the next one).
+    func parse(_ bytes: UnsafeRawPointer, count: Int, into fields: UnsafeMutablePointer<FieldAccumulator>) -> Int {
+        let consumed = csv_parse(parser, bytes, count, libcsvFieldCallback, libcsvRowCallback, fields)
+        // Grow libcsv's field buffer geometrically: the next step is as large as the buffer.
+        if parser.pointee.entry_size >= parser.pointee.blk_size &* 2 {
+            csv_set_blk_size(parser, parser.pointee.entry_size)
         }
         return consumed
     }
 
     /// Feeds one byte with strict checking off: takes a stray quote in an unquoted field literally.
-    func parseLenient(_ byte: UnsafeRawPointer) -> Int {
+    func parseLenient(_ byte: UnsafeRawPointer, into fields: UnsafeMutablePointer<FieldAccumulator>) -> Int {
         csv_set_opts(parser, lenientOptions)
         defer { csv_set_opts(parser, strictOptions) }
-        return csv_parse(parser, byte, 1, libcsvFieldCallback, libcsvRowCallback, accumulator)
+        return csv_parse(parser, byte, 1, libcsvFieldCallback, libcsvRowCallback, fields)
     }
 
     /// Ends the input: delivers a last record that has no line end. Check ``status()`` afterwards:
     /// a strict parse error here means a quoted field was never closed.
-    func finish() {
-        _ = csv_fini(parser, libcsvFieldCallback, libcsvRowCallback, accumulator)
+    func finish(into fields: UnsafeMutablePointer<FieldAccumulator>) {
+        _ = csv_fini(parser, libcsvFieldCallback, libcsvRowCallback, fields)
     }
 
     /// Bytes of the field being read that libcsv holds but has not yet delivered.
