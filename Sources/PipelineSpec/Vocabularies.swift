@@ -33,7 +33,12 @@ public struct Vocabularies: Sendable, Hashable {
 
     /// The key codes are matched by: trimmed, NFC, lower-cased (locale-independent).
     public static func key(_ code: String) -> String {
-        code.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping.lowercased()
+        let bytes = code.utf8
+        if bytes.allSatisfy({ $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }) {
+            // ASCII without white space: NFC already, only the letter case to fold.
+            return bytes.contains(where: { (0x41...0x5A).contains($0) }) ? code.lowercased() : code
+        }
+        return code.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping.lowercased()
     }
 
     /// `ja/nee`, `j/n`, `yes/no`, `y/n`, `1/0`, `waar/onwaar`, `true/false`.

@@ -23,7 +23,16 @@ public enum Normalise {
     /// Trims white space (including no-break spaces) and composes Unicode to NFC, so that `é`
     /// typed as `e` + combining accent equals the precomposed `é`.
     public static func text(_ raw: String) -> String {
-        raw.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+        // ASCII text is already NFC: trim its bytes without a trip through Foundation.
+        let bytes = raw.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            let isSpace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
+            guard let first = bytes.firstIndex(where: { !isSpace($0) }),
+                  let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+            if first == bytes.startIndex, last == bytes.index(before: bytes.endIndex) { return raw }
+            return String(raw[first...last])
+        }
+        return raw.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
     }
 
     // MARK: - Numbers

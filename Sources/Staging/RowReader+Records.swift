@@ -123,7 +123,7 @@ extension RowReader {
 
     /// `unique` expectations: the first row with a value keeps it; later ones are problems.
     private func checkUnique(_ values: FieldValues, participantLevel: Bool = false) {
-        for field in values.presentFields where expectations[field].unique {
+        for field in uniqueFields where field.level == values.level {
             guard let value = values[field], !value.isMissing else { continue }
             if participantLevel, stager.participants[values[.participantID]?.text ?? ""] != nil { continue }
             if let first = stager.uniqueValues[field]?[value.canonicalText] {
@@ -135,7 +135,7 @@ extension RowReader {
     }
 
     private func registerUnique(_ values: FieldValues) {
-        for field in values.presentFields where expectations[field].unique {
+        for field in uniqueFields where field.level == values.level {
             guard let value = values[field], !value.isMissing else { continue }
             if stager.uniqueValues[field]?[value.canonicalText] == nil {
                 stager.uniqueValues[field, default: [:]][value.canonicalText] = location.column(columnOf[field])

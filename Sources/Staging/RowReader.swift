@@ -26,6 +26,25 @@ final class RowReader {
     var rowLevel = FieldLevel.participant
     /// Column (from 0) of the visit field, for recognising participant rows in a visits input.
     let visitColumn: Int?
+    /// Everything a cell needs, looked up once per file rather than once per cell (field
+    /// lookups hash the field's name).
+    let plan: [PlannedColumn]
+    /// Fields with a range that this file can fill (read or derived), in declaration order.
+    let rangeChecks: [(field: Field, range: ClosedRange<Double>)]
+    /// Required fields per level, without the key fields (checked on their own).
+    let requiredFields: [FieldLevel: [Field]]
+    /// Whether `age` is read from a column (only then can it disagree with the birth year).
+    let ageFromColumn: Bool
+    /// Fields with a `unique` expectation.
+    let uniqueFields: [Field]
+
+    struct PlannedColumn {
+        let field: Field
+        let index: Int
+        let expectation: FieldExpectation
+        let unit: DurationUnit?
+        let dateFormat: DateFormat?
+    }
 
     init(stager: Stager, fileIndex: Int, file: InputFile, input: InputSpec, binding: ColumnBinding) {
         self.stager = stager
@@ -38,6 +57,25 @@ final class RowReader {
         for (field, index) in binding.columns { columns[field] = index + 1 }
         columnOf = columns
         visitColumn = binding.columns.first { $0.field == .visit }?.index
+        let expectations = stager.spec.expectations
+        plan = binding.columns.map { column in
+            PlannedColumn(field: column.field, index: column.index, expectation: expectations[column.field],
+                          unit: input.fields[column.field]?.unit, dateFormat: input.dateFormat(for: column.field))
+        }
+        let filled = Set(binding.columns.map(\.field) + binding.derived.map(\.field))
+        rangeChecks = Field.allCases.compactMap { field in
+            guard filled.contains(field), let range = expectations[field].range else { return nil }
+            return (field, range)
+        }
+        var required: [FieldLevel: [Field]] = [:]
+        for level in [FieldLevel.participant, .visit] {
+            required[level] = Field.fields(at: level).filter {
+                $0 != .participantID && $0 != .visit && expectations[$0].required
+            }
+        }
+        requiredFields = required
+        if case .column = input.fields[.age]?.source { ageFromColumn = true } else { ageFromColumn = false }
+        uniqueFields = Field.allCases.filter { expectations[$0].unique }
     }
 
     /// The reason code of a value emptied by a rule under `policy: null-field`.
@@ -69,11 +107,14 @@ final class RowReader {
            input.participantRows.contains(Vocabularies.key(record[visitColumn])) {
             rowLevel = .participant
         }
-        for (field, index) in binding.columns {
-            if rowLevel == .participant, field.level == .visit { continue }
-            let raw = record[index]
-            let value = readCell(raw, field: field, column: index + 1)
-            set(field, value)
+        for column in plan {
+            if rowLevel == .participant, column.field.level == .visit { continue }
+            let raw = record[column.index]
+            let value = readCell(raw, column)
+            // An empty participant-level cell on a visit row tells nothing about the participant.
+            if rowLevel == .visit, column.field.level == .participant, column.field != .participantID,
+               value == .missing(.empty) { continue }
+            set(column.field, value)
         }
         if let site = input.site, participantValues[.site] == nil {
             let text = Normalise.text(site)
@@ -170,10 +211,11 @@ final class RowReader {
     // MARK: - Cells
 
     /// One cell to a value: trim and NFC, missing codes, then by the field's kind.
-    private func readCell(_ raw: String, field: Field, column: Int) -> Value? {
+    private func readCell(_ raw: String, _ column: PlannedColumn) -> Value? {
+        let field = column.field
         let text = Normalise.text(raw)
         if let reason = Normalise.missingReason(text, codes: stager.spec.missingCodes) { return .missing(reason) }
-        let expectation = expectations[field]
+        let expectation = column.expectation
         let vocabularies = stager.spec.vocabularies
         let result: Result<Value, ValueProblem>
         switch field.kind {
@@ -186,7 +228,7 @@ final class RowReader {
         case .integer, .decimal:
             result = Normalise.number(text, decimalMark: input.decimalMark).flatMap { number in
                 var value = number
-                if field == .durationWeeks, let unit = input.fields[field]?.unit { value = Normalise.weeks(number, unit: unit) }
+                if field == .durationWeeks, let unit = column.unit { value = Normalise.weeks(number, unit: unit) }
                 let whole = field.kind == .integer || expectation.type == .integer
                 if whole, number != number.rounded() {
                     return .failure(ValueProblem(rule: "type", message: "'\(text)' is not a whole number"))
@@ -196,7 +238,7 @@ final class RowReader {
         case .boolean:
             result = Normalise.boolean(text, vocabulary: vocabularies.booleans).map(Value.boolean)
         case .date:
-            guard let format = input.dateFormat(for: field) else {
+            guard let format = column.dateFormat else {
                 result = .failure(ValueProblem(rule: "date", message: "'\(text)' cannot be read: no date format is declared"))
                 break
             }
@@ -214,6 +256,7 @@ final class RowReader {
         }
         switch result {
         case .success(let value):
+            guard expectation.allowed != nil else { return value }
             return checkAllowed(value, field: field, raw: raw)
         case .failure(let problem):
             set(field, nil)
@@ -238,8 +281,7 @@ final class RowReader {
 
     /// Required fields of the input's own level (and the key fields, checked separately).
     private func checkRequired() {
-        for field in Field.fields(at: rowLevel) where field != .participantID && field != .visit {
-            guard expectations[field].required else { continue }
+        for field in requiredFields[rowLevel] ?? [] {
             let current = value(field)
             guard current == nil || current?.isMissing == true else { continue }
             if let reason = current?.missingReason, case .declared(code: "invalid", _) = reason { continue }
@@ -250,10 +292,8 @@ final class RowReader {
 
     /// Numeric ranges (defaults and declared), after derivation so derived totals are checked.
     private func checkRanges() {
-        for field in Field.allCases {
-            guard let range = expectations[field].range, let number = value(field)?.number, !range.contains(number) else {
-                continue
-            }
+        for (field, range) in rangeChecks {
+            guard let number = value(field)?.number, !range.contains(number) else { continue }
             fieldProblem(field, rule: "range", raw: Value.format(number),
                          message: "the value '\(Value.format(number))' is out of range \(RowReader.describe(range)) for '\(field.name)'",
                          unusable: false)
@@ -276,7 +316,7 @@ final class RowReader {
             applyRule(.onsetAfterBaseline, message: "symptom onset '\(onset.iso)' is after the screening date '\(screening.iso)'",
                       raw: onset.iso)
         }
-        if case .column = input.fields[.age]?.source, let age = participantValues[.age]?.number,
+        if ageFromColumn, let age = participantValues[.age]?.number,
            let birthYear = participantValues[.birthYear]?.number,
            let reference = participantValues[.screeningDate]?.date ?? participantValues[.randomisationDate]?.date {
             let implied = Double(reference.year) - birthYear
