@@ -51,8 +51,8 @@ public enum Normalise {
             negative = sign == "-"
             body = body.dropFirst()
         }
-        guard !body.isEmpty, body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }),
-              body.contains(where: \.isNumber)
+        guard !body.isEmpty, body.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2C }),
+              body.utf8.contains(where: { (0x30...0x39).contains($0) })
         else { return problem("") }
         let commas = body.filter { $0 == "," }.count
         let points = body.filter { $0 == "." }.count
@@ -89,7 +89,7 @@ public enum Normalise {
             guard pieces.count == 2 else { return problem(": more than one decimal mark") }
             integerPart = pieces[0]
             fractionPart = pieces[1]
-            guard !fractionPart.isEmpty, fractionPart.allSatisfy(\.isNumber) else { return problem("") }
+            guard !fractionPart.isEmpty, fractionPart.allSatisfy(Normalise.isDigit) else { return problem("") }
         }
         if let groupMark, integerPart.contains(groupMark) {
             let groups = integerPart.split(separator: groupMark, omittingEmptySubsequences: false)
@@ -98,10 +98,16 @@ public enum Normalise {
             guard valid else { return problem(": '\(groupMark)' does not separate groups of three digits") }
             integerPart = Substring(groups.joined())
         }
-        guard integerPart.allSatisfy(\.isNumber), !(integerPart.isEmpty && fractionPart.isEmpty) else { return problem("") }
+        guard integerPart.allSatisfy(Normalise.isDigit), !(integerPart.isEmpty && fractionPart.isEmpty) else { return problem("") }
         let canonical = (integerPart.isEmpty ? "0" : String(integerPart)) + (fractionPart.isEmpty ? "" : "." + fractionPart)
         guard let magnitude = Double(canonical), magnitude.isFinite else { return problem("") }
         return .success(negative ? -magnitude : magnitude)
+    }
+
+    /// An ASCII digit `0`...`9` (Unicode digits such as `٣` are not accepted in numbers or dates).
+    static func isDigit(_ character: Character) -> Bool {
+        guard let ascii = character.asciiValue else { return false }
+        return (0x30...0x39).contains(ascii)
     }
 
     // MARK: - Dates
@@ -118,7 +124,7 @@ public enum Normalise {
         }
         let separator: Character = format == .dayMonthYearSlash ? "/" : "-"
         let parts = text.split(separator: separator, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else {
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(Normalise.isDigit) }) else {
             return .failure(problem)
         }
         let widths: [ClosedRange<Int>]

@@ -249,11 +249,11 @@ final class Stager {
 
     func result() -> StagedStudy {
         let participantList = participants.values.map(\.record).sorted {
-            Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8))
+            $0.id.utf8.lexicographicallyPrecedes($1.id.utf8)
         }
         let visitList = visits.values.sorted { left, right in
             if left.participantID != right.participantID {
-                return Array(left.participantID.utf8).lexicographicallyPrecedes(Array(right.participantID.utf8))
+                return left.participantID.utf8.lexicographicallyPrecedes(right.participantID.utf8)
             }
             return left.timepoint < right.timepoint
         }

@@ -13,7 +13,7 @@ extension Stager {
         var byParticipant: [String: [VisitKey]] = [:]
         for key in visits.keys { byParticipant[key.participant, default: []].append(key) }
         var findings: [(key: VisitKey, rule: CrossFieldRule, message: String, raw: String?)] = []
-        for participant in byParticipant.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+        for participant in byParticipant.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let keys = (byParticipant[participant] ?? []).sorted { visitOrder($0) < visitOrder($1) }
             let records = keys.compactMap { visits[$0] }
             let baseline = records.first { $0.timepoint.isBaseline }
