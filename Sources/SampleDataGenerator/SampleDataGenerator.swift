@@ -34,8 +34,12 @@ public struct SampleDataSummary: Sendable {
 /// the same bytes and every file is written in one streaming pass: memory holds one participant, the
 /// writers' buffers and the small list of planted problems, whatever the number of participants.
 public struct SampleDataGenerator: Sendable {
-    /// The seed of the committed SampleData/.
-    public static let defaultSeed: UInt64 = 20_240_701
+    /// The seed of the committed SampleData/: the first seed from 20240701 on whose sample shows
+    /// the planted pattern (arm x profile interaction p < 0.05 for RMDQ and pain NRS at weeks 12 and
+    /// 26, p > 0.2 for ODI at every follow-up; see Tests/SampleDataGeneratorTests/check_interaction.py).
+    /// Seed 20240701 itself shows an ODI interaction with p = 0.04 at week 12 by chance, as about one
+    /// seed in twenty must.
+    public static let defaultSeed: UInt64 = 20_240_704
     /// Screened participants in the committed SampleData/.
     public static let defaultParticipants = 600
     /// Folders the generator owns inside the output folder (anything else there is left alone).

@@ -32,6 +32,18 @@ struct ParticipantModelTests {
         }
     }
 
+    @Test func designDatesAndWindowsAreTheDocumentedOnes() {
+        #expect(StudyDesign.recruitmentStart.iso == "2022-03-01")
+        #expect(VisitName.allCases.map(\.nominalDay) == [0, 42, 84, 182])
+        #expect(VisitName.allCases.map(\.windowDays) == [7, 7, 14, 21])
+        for visit in VisitName.allCases { #expect(visit.drawnSpreadDays < visit.windowDays) }
+        // The last week-26 visit falls before the export date, 2024-10-01.
+        let lastVisit = StudyDesign.recruitmentStart.adding(
+            days: StudyDesign.recruitmentDays + StudyDesign.randomisationDelayDays.upperBound
+                + VisitName.week26.nominalDay + VisitName.week26.drawnSpreadDays)
+        #expect(lastVisit.iso < "2024-10-01")
+    }
+
     @Test func plantedUnclassifiedParticipantsNameTheirMissingInput() {
         let generator = SampleDataGenerator()
         var reasons: [UnclassifiedReason] = []

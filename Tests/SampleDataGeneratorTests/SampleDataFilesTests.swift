@@ -48,6 +48,22 @@ struct SampleDataFilesTests {
         }
     }
 
+    /// The committed SampleData/ is what the defaults generate: a change to the generator must come
+    /// with regenerated sample data (`lbp sample-data`).
+    @Test func committedSampleDataIsReproducible() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let committed = try Self.contents(of: repository.appendingPathComponent("SampleData").path)
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        _ = try SampleDataGenerator().write(to: folder.path)
+        let generated = try Self.contents(of: folder.path)
+        #expect(committed.keys.sorted() == generated.keys.sorted())
+        for (path, data) in generated.sorted(by: { $0.key < $1.key }) {
+            #expect(committed[path] == data, "\(path) differs; regenerate with 'lbp sample-data'")
+        }
+    }
+
     @Test func rewritingLeavesOtherFilesAlone() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }

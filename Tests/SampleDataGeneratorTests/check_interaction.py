@@ -11,7 +11,7 @@ Expected with the committed SampleData/: RMDQ and pain NRS interaction p < 0.05 
 no planted interaction (p is whatever chance gives, usually > 0.05).
 
 Usage: check_interaction.py [SampleData] [--style redcap|castor] [--visit week12] [--require]
-With --require the script exits 1 unless RMDQ p < 0.05.
+With --require the script exits 1 unless RMDQ p < 0.05 and ODI p >= 0.05.
 """
 
 import argparse
@@ -133,6 +133,9 @@ def main():
         print()
     if arguments.require and not results["rmdq"] < 0.05:
         print("the planted RMDQ interaction is not significant", file=sys.stderr)
+        return 1
+    if arguments.require and not results["odi"] >= 0.05:
+        print("ODI shows an interaction although none is planted", file=sys.stderr)
         return 1
     return 0
 
