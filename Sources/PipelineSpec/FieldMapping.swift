@@ -18,6 +18,9 @@ public enum Derivation: String, Sendable, Hashable, CaseIterable {
     case fromBirthYear = "from_birth_year"
     /// `duration_weeks` = days from `onset_date` to `screening_date`, divided by 7.
     case fromOnsetDate = "from_onset_date"
+    /// `age_at_onset` = `age` − (days from `onset_date` to `screening_date`) / 7 / 52.1775, in
+    /// years (52.1775 weeks in a mean Gregorian year).
+    case fromAgeAndOnset = "from_age_and_onset"
     /// `ompsq_total` = ÖMPSQ-10 score: item 1 counts its category (1...10), items 3, 4 and 8
     /// count 10 − value (reversed), the other items their value; the sum of the ten (1...100).
     case ompsq10
@@ -30,6 +33,7 @@ public enum Derivation: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .fromBirthYear: field == .age
         case .fromOnsetDate: field == .durationWeeks
+        case .fromAgeAndOnset: field == .ageAtOnset
         case .ompsq10: field == .ompsqTotal
         case .startBack: field == .startBackTotal || field == .startBackPsychosocial
         }
@@ -40,6 +44,7 @@ public enum Derivation: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .fromBirthYear: [.birthYear, .screeningDate]
         case .fromOnsetDate: [.onsetDate, .screeningDate]
+        case .fromAgeAndOnset: [.age, .onsetDate, .screeningDate]
         case .ompsq10: Field.ompsqItems
         case .startBack: field == .startBackPsychosocial ? Array(Field.startBackItems[4...]) : Field.startBackItems
         }
@@ -53,17 +58,17 @@ public enum DurationUnit: String, Sendable, Hashable, CaseIterable {
     case months
     case years
 
-    /// Mean Gregorian year: 365.2425 days.
-    public static let daysPerYear = 365.2425
+    /// Weeks in a mean Gregorian year (365.2425 days / 7).
+    public static let weeksPerYear = 52.1775
 
-    /// Weeks per unit: days 1/7; months (365.2425 / 12) / 7 = 4.348125 (a mean Gregorian month,
-    /// 30.436875 days); years 365.2425 / 7 = 52.1775.
+    /// Weeks per unit: days 1/7; months 52.1775 / 12 = 4.348125 (a mean Gregorian month,
+    /// 30.436875 days); years 52.1775.
     public var weeks: Double {
         switch self {
         case .days: 1.0 / 7.0
         case .weeks: 1.0
-        case .months: DurationUnit.daysPerYear / 12.0 / 7.0
-        case .years: DurationUnit.daysPerYear / 7.0
+        case .months: DurationUnit.weeksPerYear / 12.0
+        case .years: DurationUnit.weeksPerYear
         }
     }
 }

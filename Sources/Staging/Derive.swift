@@ -23,6 +23,11 @@ public enum Derive {
             let days = onset.days(to: screening)
             guard days >= 0 else { return RowReader.invalid(CrossFieldRule.onsetAfterBaseline.rawValue) }
             return .number(Double(days) / 7)
+        case .fromAgeAndOnset:
+            guard let age = values[0].number, let onset = values[1].date, let screening = values[2].date else { return nil }
+            let days = onset.days(to: screening)
+            guard days >= 0 else { return RowReader.invalid(CrossFieldRule.onsetAfterBaseline.rawValue) }
+            return .number(age - Double(days) / 7 / DurationUnit.weeksPerYear)
         case .ompsq10:
             let items = values.compactMap(\.number)
             guard items.count == 10 else { return nil }

@@ -150,6 +150,7 @@ import TestSupport
         #expect(Normalise.weeks(3, unit: .weeks) == 3)
         #expect(abs(Normalise.weeks(12, unit: .months) - 52.1775) < 1e-9)
         #expect(abs(Normalise.weeks(1, unit: .years) - 365.2425 / 7) < 1e-12)
+        #expect(abs(Normalise.weeks(1, unit: .months) * 7 - 30.436875) < 1e-12)
     }
 
     // MARK: missing codes

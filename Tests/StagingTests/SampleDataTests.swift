@@ -150,6 +150,38 @@ struct SampleDataTests {
         }
     }
 
+    /// Derived values against the generator's own computation (`truth/participants.csv`).
+    @Test(arguments: ["castor", "redcap"])
+    func derivedValuesMatchTheTruth(style: String) throws {
+        let path = Self.root + "/SampleData/truth/participants.csv"
+        let header = try CSVReader(path: path).header
+        let records = try CSVReader.records(path: path)
+        let (study, _, _) = try Self.run(style)
+        let staged = Dictionary(uniqueKeysWithValues: study.participants.map { ($0.id, $0) })
+        let id = try #require(header.firstIndex(of: "participant_id"))
+        let compared: [(String, Field)] = [
+            ("age", .age), ("duration_weeks", .durationWeeks), ("age_at_onset", .ageAtOnset), ("ompsq_total", .ompsqTotal),
+            ("startback_total", .startBackTotal), ("startback_psychosocial", .startBackPsychosocial),
+        ]
+        var checked = 0
+        for record in records {
+            guard let participant = staged[record.fields[id]] else { continue }
+            for (column, field) in compared {
+                let index = try #require(header.firstIndex(of: column))
+                let expected = Double(record.fields[index])
+                let actual = participant.values[field]?.number
+                if let expected, let actual {
+                    #expect(abs(expected - actual) <= 1e-9 * max(1, abs(expected)), "\(participant.id) \(column)")
+                } else {
+                    #expect(expected == nil && actual == nil, "\(participant.id) \(column): truth '\(record.fields[index])', staged \(String(describing: participant.values[field]))")
+                }
+                checked += 1
+            }
+        }
+        #expect(study.participants.count == records.count - 1)  // the unknown-arm participant is rejected
+        #expect(checked > 3000)
+    }
+
     @Test func derivedScoresFollowTheirDefinitions() throws {
         let (study, _, _) = try Self.run("castor")
         var checked = 0
