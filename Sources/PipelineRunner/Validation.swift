@@ -123,7 +123,8 @@ public enum Validation {
             "\(study.participants.count) \(plural(study.participants.count, "participant")), \(study.visits.count) \(plural(study.visits.count, "visit"))",
         ]
         for account in study.accounting {
-            lines.append("  \(account.file): \(account.rowsRead) read, \(account.accepted) accepted, \(account.rejected) rejected")
+            let stopped = account.stoppedAtLine.map { ", reading stopped at line \($0)" } ?? ""
+            lines.append("  \(account.file): \(account.rowsRead) read, \(account.accepted) accepted, \(account.rejected) rejected\(stopped)")
         }
         return lines
     }

@@ -171,6 +171,7 @@ final class Stager {
                 accounting[fileIndex].rowsRead += 1
                 accounting[fileIndex].rejected += 1
                 let location = Stager.location(error.position)
+                accounting[fileIndex].stoppedAtLine = location.line
                 try emit(Diagnostic(.error, at: location, rule: error.code,
                                     message: error.message + "; reading stopped here"), fileIndex: fileIndex)
                 try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: location.line,
@@ -179,6 +180,7 @@ final class Stager {
             } catch {
                 accounting[fileIndex].rowsRead += 1
                 accounting[fileIndex].rejected += 1
+                accounting[fileIndex].stoppedAtLine = 0
                 try emit(Diagnostic(.error, at: fileStart, rule: "csv.io", message: "reading stopped: \(error)"), fileIndex: fileIndex)
                 try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: 0, rawFields: [],
                                             reasons: ["reading stopped: \(error)"]))

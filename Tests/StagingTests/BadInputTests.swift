@@ -46,6 +46,8 @@ import Testing
         #expect(study.accounting[1].accepted == 1)
         #expect(study.accounting[1].rejected == 1)
         #expect(sink.rejectedRows.map(\.line) == [3])
+        #expect(study.accounting[1].stoppedAtLine == 3)
+        #expect(study.accounting[0].stoppedAtLine == nil)
         #expect(study.inputProblems.isEmpty)
     }
 
@@ -56,6 +58,7 @@ import Testing
         let error = try #require(sink.issues.first { $0.severity == .error })
         #expect(error.rule == "csv.nul-byte")
         #expect(error.location.line == 3)
+        #expect(study.accounting[1].stoppedAtLine == 3)
         #expect(study.accounting[1].rowsRead == 2)
         #expect(study.accounting[1].rejected == 1)
     }

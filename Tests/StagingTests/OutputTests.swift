@@ -87,9 +87,9 @@ import TestSupport
         defer { directory.remove() }
         _ = try run(in: directory)
         #expect(read(directory.file("accounting.csv")) == """
-            file,rows_read,accepted,rejected,warnings,blank_lines,encoding,delimiter
-            participants.csv,2,2,0,0,0,utf-8,;
-            visits.csv,4,2,2,0,0,utf-8,;
+            file,rows_read,accepted,rejected,warnings,blank_lines,encoding,delimiter,stopped_at_line
+            participants.csv,2,2,0,0,0,utf-8,;,
+            visits.csv,4,2,2,0,0,utf-8,;,
 
             """)
     }

@@ -48,15 +48,19 @@ extension StagedStudy {
         try missing.finish()
     }
 
-    /// Writes `accounting.csv`: one row per input file in reading order.
+    /// Writes `accounting.csv`: one row per input file in reading order; `stopped_at_line` names
+    /// the record where reading stopped (empty when the file was read to its end).
     public func writeAccounting(to folder: String) throws {
         let writer = try CSVWriter(to: .file((folder as NSString).appendingPathComponent("accounting.csv")))
-        try writer.writeHeader(["file", "rows_read", "accepted", "rejected", "warnings", "blank_lines", "encoding", "delimiter"])
+        try writer.writeHeader([
+            "file", "rows_read", "accepted", "rejected", "warnings", "blank_lines", "encoding", "delimiter", "stopped_at_line",
+        ])
         for account in accounting {
             try writer.writeRow([
                 .text(account.file), .number(String(account.rowsRead)), .number(String(account.accepted)),
                 .number(String(account.rejected)), .number(String(account.warnings)), .number(String(account.blankLines)),
                 .text(account.encoding), .text(account.delimiter),
+                account.stoppedAtLine.map { .number(String($0)) } ?? .empty,
             ])
         }
         try writer.finish()
