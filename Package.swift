@@ -31,8 +31,8 @@ let cLibCSV: Target = .systemLibrary(
 let libraries: [Target] = [
     .target(name: "CSVKit", dependencies: ["CLibCSV"], exclude: ["README.md"]),
     .target(name: "StudyModel"),
-    .target(name: "PipelineSpec", dependencies: ["StudyModel", yams]),
-    .target(name: "Staging", dependencies: ["StudyModel", "PipelineSpec", "CSVKit"]),
+    .target(name: "PipelineSpec", dependencies: ["StudyModel", yams], exclude: ["README.md"]),
+    .target(name: "Staging", dependencies: ["StudyModel", "PipelineSpec", "CSVKit"], exclude: ["README.md"]),
     .target(name: "Profiling", dependencies: ["StudyModel", "PipelineSpec"], exclude: ["README.md"]),
     .target(name: "Statistics", exclude: ["README.md"]),
     .target(name: "Analysis", dependencies: ["StudyModel", "PipelineSpec", "Statistics"]),

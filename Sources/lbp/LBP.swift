@@ -12,6 +12,6 @@ struct LBP: ParsableCommand {
             and writes text, CSV and publication reports.
             """,
         version: ToolVersion.current,
-        subcommands: [SampleDataCommand.self]
+        subcommands: [CheckCommand.self, ValidateCommand.self, SampleDataCommand.self]
     )
 }

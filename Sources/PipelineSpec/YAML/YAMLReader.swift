@@ -76,8 +76,10 @@ public final class YAMLReader {
     }
 
     /// Records an error at a location of this file.
+    /// The same problem recorded twice (e.g. a shared rule checked once per input) is kept once.
     public func error(_ message: String, at location: SourceLocation, rule: String = "spec") {
-        diagnostics.append(Diagnostic(.error, at: location, rule: rule, message: message))
+        let diagnostic = Diagnostic(.error, at: location, rule: rule, message: message)
+        if !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
     }
 
     /// The location of a line and column of this file.

@@ -1,0 +1,135 @@
+import Foundation
+import PipelineSpec
+import Staging
+import StudyModel
+
+/// What a `validate` or `check` run found, ready for a command to print and exit with.
+public struct ValidationResult: Sendable {
+    /// 0 success; 1 more error-severity issues than the budget; 2 a pipeline-file or input-file
+    /// problem (nothing was published).
+    public var exitCode: Int32
+    /// Problems that stopped the run, compiler style (`file:line:column: error: message`).
+    public var problems: [String]
+    /// A short account of the run: totals, then one line per input file.
+    public var summary: [String]
+    /// The folder the outputs were published to; nil when nothing was published.
+    public var outputFolder: String?
+    /// The staged study when staging ran (also when the budget was exceeded).
+    public var study: StagedStudy?
+}
+
+/// `lbp check` and `lbp validate`: load the pipeline file, stage its inputs, write the staging
+/// outputs atomically.
+public enum Validation {
+    /// The files `validate` writes into the output folder; only these are replaced there.
+    public static let outputs = ["accounting.csv", "clean", "issues.csv", "rejected"]
+
+    /// Loads and checks a pipeline file and finds its input files, reading no data.
+    public static func check(pipeline: String) -> ValidationResult {
+        let spec: PipelineSpec
+        let files: [InputFile]
+        do {
+            spec = try PipelineSpec.load(path: pipeline)
+            files = try spec.inputFiles()
+        } catch {
+            return ValidationResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
+        }
+        let summary = ["'\(pipeline)' is valid: \(spec.inputs.count) \(plural(spec.inputs.count, "input")), "
+            + "\(files.count) \(plural(files.count, "file")), \(spec.schedule.timepoints.count) \(plural(spec.schedule.timepoints.count, "visit"))"]
+            + files.map { "  \($0.displayName)" }
+        return ValidationResult(exitCode: 0, problems: [], summary: summary)
+    }
+
+    /// Stages every input of the pipeline file and publishes `issues.csv`, `accounting.csv`,
+    /// `rejected/` and `clean/` into the output folder.
+    ///
+    /// Outputs are written into a temporary folder beside the output folder and moved into place
+    /// only when everything was written; a pipeline-file or input-file problem (exit code 2), or a
+    /// failed write, leaves the previous outputs untouched. A run whose errors exceed the budget
+    /// still publishes (the issues say what to fix) and exits with code 1.
+    ///
+    /// - Parameters:
+    ///   - outputFolder: overrides the pipeline's `report.output`.
+    ///   - maxErrors: overrides the pipeline's `report.max_errors`.
+    public static func run(pipeline: String, outputFolder: String? = nil, maxErrors: Int? = nil) -> ValidationResult {
+        let spec: PipelineSpec
+        let files: [InputFile]
+        do {
+            spec = try PipelineSpec.load(path: pipeline)
+            files = try spec.inputFiles()
+        } catch {
+            return ValidationResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
+        }
+        let target = outputFolder ?? spec.outputFolder
+        let fileManager = FileManager.default
+        let parent = (target as NSString).deletingLastPathComponent
+        let scratch = (parent.isEmpty ? "." : parent) + "/.\(PathText.fileName(target)).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        defer { try? fileManager.removeItem(atPath: scratch) }
+
+        let study: StagedStudy
+        do {
+            try fileManager.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            let sink = try StagingFileSink(folder: scratch)
+            study = try stage(files, spec: spec, sink: sink)
+            try sink.finish()
+            try study.writeClean(to: scratch, spec: spec)
+            try study.writeAccounting(to: scratch)
+        } catch {
+            return ValidationResult(exitCode: 2, problems: ["error: cannot write the outputs in '\(parent)': \(error)"], summary: [])
+        }
+        if !study.inputProblems.isEmpty {
+            return ValidationResult(exitCode: 2, problems: study.inputProblems.map(\.description), summary: summary(study, budget: nil),
+                                    study: study)
+        }
+        do {
+            try publish(from: scratch, to: target)
+        } catch {
+            return ValidationResult(exitCode: 2, problems: ["error: cannot publish the outputs to '\(target)': \(error)"],
+                                    summary: summary(study, budget: nil), study: study)
+        }
+        let budget = maxErrors ?? spec.report.maxErrors
+        var problems: [String] = []
+        var exitCode: Int32 = 0
+        if study.errorCount > budget {
+            exitCode = 1
+            problems.append("error: \(study.errorCount) \(plural(study.errorCount, "error")) exceed the budget of \(budget) "
+                + "('report.max_errors' or '--max-errors'); see '\(target)/issues.csv'")
+        }
+        return ValidationResult(exitCode: exitCode, problems: problems, summary: summary(study, budget: budget),
+                                outputFolder: target, study: study)
+    }
+
+    /// Moves each output from the scratch folder into the target, replacing what was there; other
+    /// files in the target are left alone.
+    static func publish(from scratch: String, to target: String) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: target, withIntermediateDirectories: true)
+        for name in outputs {
+            let destination = (target as NSString).appendingPathComponent(name)
+            let source = (scratch as NSString).appendingPathComponent(name)
+            if fileManager.fileExists(atPath: destination) { try fileManager.removeItem(atPath: destination) }
+            if fileManager.fileExists(atPath: source) { try fileManager.moveItem(atPath: source, toPath: destination) }
+        }
+    }
+
+    static func summary(_ study: StagedStudy, budget: Int?) -> [String] {
+        let read = study.accounting.reduce(0) { $0 + $1.rowsRead }
+        let accepted = study.accounting.reduce(0) { $0 + $1.accepted }
+        let rejected = study.accounting.reduce(0) { $0 + $1.rejected }
+        let budgetText = budget.map { " (budget \($0))" } ?? ""
+        var lines = [
+            "\(study.accounting.count) \(plural(study.accounting.count, "file")): \(read) rows read, \(accepted) accepted, \(rejected) rejected",
+            "\(study.errorCount) \(plural(study.errorCount, "error"))\(budgetText), \(study.warningCount) \(plural(study.warningCount, "warning")), \(study.noteCount) \(plural(study.noteCount, "note"))",
+            "\(study.participants.count) \(plural(study.participants.count, "participant")), \(study.visits.count) \(plural(study.visits.count, "visit"))",
+        ]
+        for account in study.accounting {
+            let stopped = account.stoppedAtLine.map { ", reading stopped at line \($0)" } ?? ""
+            lines.append("  \(account.file): \(account.rowsRead) read, \(account.accepted) accepted, \(account.rejected) rejected\(stopped)")
+        }
+        return lines
+    }
+
+    static func plural(_ count: Int, _ word: String) -> String {
+        count == 1 ? word : word + "s"
+    }
+}

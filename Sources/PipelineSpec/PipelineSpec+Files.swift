@@ -1,0 +1,162 @@
+import Foundation
+import StudyModel
+
+/// One file to read, found from an input's path or glob.
+public struct InputFile: Sendable, Hashable {
+    /// Position of the input in `inputs:` (from 0).
+    public var inputIndex: Int
+    /// The path to open (relative to the working directory, or absolute).
+    public var path: String
+    /// The name messages and reports use: the path as the pipeline file writes it, with the
+    /// glob expanded (relative to the pipeline file), so reports do not depend on where the tool
+    /// was started.
+    public var displayName: String
+
+    public init(inputIndex: Int, path: String, displayName: String) {
+        self.inputIndex = inputIndex
+        self.path = path
+        self.displayName = displayName
+    }
+}
+
+extension PipelineSpec {
+    /// Expands every input's path or glob into files, in input order and, within an input, in
+    /// byte order of the path (deterministic on every machine). A path or glob that matches no
+    /// file, or a file matched by two inputs, is an error at the input's `path` in the pipeline file.
+    ///
+    /// Globs: `*` (any run of characters except `/`), `?` (one character), `[abc]`, `[a-z]`,
+    /// `[!a]` within one path component; names starting with `.` match only a pattern starting with `.`.
+    public func inputFiles() throws(SpecError) -> [InputFile] {
+        var files: [InputFile] = []
+        var problems: [Diagnostic] = []
+        var owner: [String: Int] = [:]
+        for (index, input) in inputs.enumerated() {
+            let matches = Glob.expand(input.path, in: directory)
+            if matches.isEmpty {
+                let message = Glob.hasWildcards(input.path)
+                    ? "no file matches '\(input.path)'" : "the input file '\(input.path)' does not exist"
+                problems.append(Diagnostic(.error, at: input.location, rule: "spec.input-missing", message: message))
+                continue
+            }
+            for relative in matches {
+                let path = resolve(relative)
+                if let first = owner[path] {
+                    problems.append(Diagnostic(.error, at: input.location, rule: "spec.duplicate-input",
+                                               message: "the file '\(relative)' is already read by 'inputs[\(first)]'"))
+                    continue
+                }
+                owner[path] = index
+                files.append(InputFile(inputIndex: index, path: path, displayName: PathText.normalise(relative)))
+            }
+        }
+        if !problems.isEmpty { throw SpecError(problems) }
+        return files
+    }
+}
+
+/// Glob expansion over the file system, sorted by bytes.
+enum Glob {
+    static func hasWildcards(_ pattern: String) -> Bool {
+        pattern.contains { "*?[".contains($0) }
+    }
+
+    /// Paths (written relative to `base` like the pattern) of regular files matching `pattern`.
+    static func expand(_ pattern: String, in base: String) -> [String] {
+        let absolute = pattern.hasPrefix("/")
+        let components = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var candidates: [String] = [absolute ? "/" : ""]
+        for (position, component) in components.enumerated() {
+            let isLast = position == components.count - 1
+            var next: [String] = []
+            for prefix in candidates {
+                if !hasWildcards(component) {
+                    next.append(join(prefix, component))
+                    continue
+                }
+                let folder = onDisk(prefix.isEmpty ? "." : prefix, base: base, absolute: absolute)
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+                for name in names where matches(name, component) {
+                    next.append(join(prefix, name))
+                }
+            }
+            candidates = next.filter { path in
+                var isDirectory: ObjCBool = false
+                let exists = FileManager.default.fileExists(atPath: onDisk(path, base: base, absolute: absolute),
+                                                            isDirectory: &isDirectory)
+                return exists && (isLast ? !isDirectory.boolValue : isDirectory.boolValue)
+            }
+        }
+        return candidates.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    private static func join(_ prefix: String, _ name: String) -> String {
+        if prefix.isEmpty { return name }
+        return prefix.hasSuffix("/") ? prefix + name : prefix + "/" + name
+    }
+
+    private static func onDisk(_ path: String, base: String, absolute: Bool) -> String {
+        if absolute || base.isEmpty { return path }
+        return base + "/" + path
+    }
+
+    /// Whether a file name matches one glob component.
+    static func matches(_ name: String, _ pattern: String) -> Bool {
+        if name.hasPrefix("."), !pattern.hasPrefix(".") { return false }
+        return match(Array(name.unicodeScalars), 0, Array(pattern.unicodeScalars), 0)
+    }
+
+    private static func match(_ name: [Unicode.Scalar], _ n: Int, _ pattern: [Unicode.Scalar], _ p: Int) -> Bool {
+        var n = n
+        var p = p
+        while p < pattern.count {
+            switch pattern[p] {
+            case "*":
+                // Collapse runs of stars, then try every split.
+                while p < pattern.count, pattern[p] == "*" { p += 1 }
+                if p == pattern.count { return true }
+                for start in n...name.count where match(name, start, pattern, p) { return true }
+                return false
+            case "?":
+                guard n < name.count else { return false }
+                n += 1
+                p += 1
+            case "[":
+                guard n < name.count, let (matched, next) = matchClass(name[n], pattern, p) else { return false }
+                guard matched else { return false }
+                n += 1
+                p = next
+            default:
+                guard n < name.count, name[n] == pattern[p] else { return false }
+                n += 1
+                p += 1
+            }
+        }
+        return n == name.count
+    }
+
+    /// Matches a `[...]` class starting at `start`; nil when the class is not closed (then `[`
+    /// is not special and the pattern simply does not match).
+    private static func matchClass(_ scalar: Unicode.Scalar, _ pattern: [Unicode.Scalar], _ start: Int) -> (Bool, Int)? {
+        var index = start + 1
+        var negate = false
+        if index < pattern.count, pattern[index] == "!" || pattern[index] == "^" {
+            negate = true
+            index += 1
+        }
+        var matched = false
+        var first = true
+        while index < pattern.count {
+            let current = pattern[index]
+            if current == "]", !first { return (matched != negate, index + 1) }
+            first = false
+            if index + 2 < pattern.count, pattern[index + 1] == "-", pattern[index + 2] != "]" {
+                if current.value <= scalar.value, scalar.value <= pattern[index + 2].value { matched = true }
+                index += 3
+            } else {
+                if current == scalar { matched = true }
+                index += 1
+            }
+        }
+        return nil
+    }
+}

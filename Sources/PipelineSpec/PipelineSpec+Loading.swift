@@ -1,0 +1,104 @@
+import Foundation
+import StudyModel
+
+extension PipelineSpec {
+    /// Reads and checks a pipeline file. Throws every problem of the file at once, each with the
+    /// file, line and column; nothing else (no input file) is read.
+    public static func load(path: String) throws(SpecError) -> PipelineSpec {
+        let reader = YAMLReader(file: path)
+        let root = reader.parseFile(atPath: path)
+        return try build(root, reader: reader, file: path)
+    }
+
+    /// Checks pipeline text as if it were the file `file` (for tests and tools that hold the text).
+    public static func parse(_ text: String, file: String) throws(SpecError) -> PipelineSpec {
+        let reader = YAMLReader(file: file)
+        let root = reader.parse(text)
+        return try build(root, reader: reader, file: file)
+    }
+
+    private static func build(_ root: YAMLValue?, reader: YAMLReader, file: String) throws(SpecError) -> PipelineSpec {
+        guard let mapping = root?.mapping() else {
+            try reader.finish()
+            throw SpecError([Diagnostic(.error, at: SourceLocation(file: file), rule: "spec", message: "the pipeline file is empty")])
+        }
+        let spec = SpecLoader(reader: reader, file: file).load(mapping)
+        try reader.finish()
+        guard let spec else {
+            throw SpecError([Diagnostic(.error, at: SourceLocation(file: file), rule: "spec", message: "the pipeline file is incomplete")])
+        }
+        return spec
+    }
+
+    /// The pipeline name: the file name without folder and `.yml`/`.yaml`.
+    static func name(ofFile file: String) -> String {
+        let base = PathText.fileName(file)
+        for suffix in [".yml", ".yaml"] where base.hasSuffix(suffix) {
+            return String(base.dropLast(suffix.count))
+        }
+        return base
+    }
+}
+
+/// Reads the sections of a pipeline file in dependency order (schedule before visit names,
+/// vocabularies before expectations that name codes) and records every problem on the reader.
+struct SpecLoader {
+    let reader: YAMLReader
+    let file: String
+    let state = LoaderState()
+
+    func load(_ root: YAMLMapping) -> PipelineSpec? {
+        let study = loadStudy(root.required("study"))
+        let report = root["report"].map(loadReport) ?? ReportSettings()
+        let schedule = root["visits"].map(loadSchedule) ?? VisitSchedule()
+        let missingCodes = root["missing_codes"].map(loadMissingCodes) ?? MissingCodes()
+        let vocabularies = root["vocabularies"].map { loadVocabularies($0, schedule: schedule) } ?? Vocabularies()
+        let fields = root["fields"].map { loadFieldMapping($0) } ?? FieldMapping()
+        let inputs = root.required("inputs").map { loadInputs($0, fields: fields) } ?? []
+        let expectations = root["expectations"].map { loadExpectations($0, vocabularies: vocabularies, schedule: schedule) }
+            ?? Expectations()
+        root.rejectUnknownKeys()
+
+        checkSchedule(schedule, inputs: inputs, root: root)
+        checkMissingCodes(missingCodes, vocabularies: vocabularies, root: root)
+        checkArms(vocabularies, inputs: inputs, root: root)
+        checkParticipantRows(vocabularies, inputs: inputs)
+
+        guard let study else { return nil }
+        return PipelineSpec(
+            file: file, name: PipelineSpec.name(ofFile: file), study: study, report: report, inputs: inputs,
+            fields: fields, vocabularies: vocabularies, missingCodes: missingCodes, schedule: schedule,
+            expectations: expectations)
+    }
+
+    // MARK: - study, report
+
+    private func loadStudy(_ value: YAMLValue?) -> StudySettings? {
+        guard let mapping = value?.mapping() else { return nil }
+        let name = mapping.required("name")?.string()
+        let description = mapping.string("description")
+        mapping.rejectUnknownKeys()
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
+            mapping["name"]?.error("'study.name' must not be empty", rule: "spec.empty")
+        }
+        return name.map { StudySettings(name: $0, description: description) }
+    }
+
+    private func loadReport(_ value: YAMLValue) -> ReportSettings {
+        guard let mapping = value.mapping() else { return ReportSettings() }
+        var settings = ReportSettings()
+        if let output = mapping["output"], let text = output.string() {
+            if text.isEmpty { output.error("'report.output' must not be empty", rule: "spec.empty") }
+            settings.output = text
+        }
+        if let budget = mapping["max_errors"], let count = budget.int() {
+            if count < 0 {
+                budget.error("'report.max_errors' must be 0 or more, found \(count)", rule: "spec.range")
+            } else {
+                settings.maxErrors = count
+            }
+        }
+        mapping.rejectUnknownKeys()
+        return settings
+    }
+}

@@ -1,0 +1,104 @@
+import StudyModel
+
+/// A pipeline file, read and checked: which exports to read, how their columns map to canonical
+/// fields, the vocabularies, missing-value codes, the visit schedule and the expectations.
+///
+/// Built only by ``PipelineSpec/load(path:)`` or ``PipelineSpec/parse(_:file:)``, which reject
+/// every problem of the file (with its YAML line and column) before any data is read. The format
+/// is described in `Sources/PipelineSpec/README.md`.
+public struct PipelineSpec: Sendable, Hashable {
+    /// The pipeline file as the user named it.
+    public var file: String
+    /// The file name without folder and `.yml`/`.yaml` extension (names the default report folder).
+    public var name: String
+    public var study: StudySettings
+    public var report: ReportSettings
+    /// The inputs in file order, each with its effective field mapping.
+    public var inputs: [InputSpec]
+    /// The pipeline-wide field mapping (before per-input overrides).
+    public var fields: FieldMapping
+    public var vocabularies: Vocabularies
+    public var missingCodes: MissingCodes
+    public var schedule: VisitSchedule
+    public var expectations: Expectations
+
+    /// The folder of the pipeline file (`""` when it was named without one); relative paths in
+    /// the file are relative to it.
+    public var directory: String {
+        guard let slash = file.lastIndex(of: "/") else { return "" }
+        return String(file[..<slash])
+    }
+
+    /// Whether any input holds participant rows (a participants input, or a visits input with
+    /// `participant_rows`): then every visit must belong to a participant read from one.
+    public var hasParticipantRows: Bool {
+        inputs.contains { $0.holds == .participants || !$0.participantRows.isEmpty }
+    }
+
+    /// A path written in the pipeline file, as a path usable from the working directory.
+    public func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") || directory.isEmpty { return PathText.normalise(path) }
+        return PathText.normalise(directory + "/" + path)
+    }
+}
+
+/// `study:` the study's name and description, shown in reports.
+public struct StudySettings: Sendable, Hashable {
+    public var name: String
+    public var description: String?
+
+    public init(name: String, description: String? = nil) {
+        self.name = name
+        self.description = description
+    }
+}
+
+/// `report:` where outputs go and how many errors a run tolerates.
+public struct ReportSettings: Sendable, Hashable {
+    /// The output folder as written; nil means the default `Reports/<pipeline name>` relative to
+    /// the working directory.
+    public var output: String?
+    /// Error-severity issues tolerated before a run fails (exit code 1); 0 by default.
+    public var maxErrors: Int
+
+    public init(output: String? = nil, maxErrors: Int = 0) {
+        self.output = output
+        self.maxErrors = maxErrors
+    }
+}
+
+extension PipelineSpec {
+    /// The output folder to use: `report.output` resolved against the pipeline file's folder, or
+    /// `Reports/<name>` relative to the working directory.
+    public var outputFolder: String {
+        if let output = report.output { return resolve(output) }
+        return "Reports/" + name
+    }
+}
+
+/// Small lexical path helpers (no file system access).
+public enum PathText {
+    /// Removes `.` segments, folds `dir/..` and doubled slashes; keeps leading `..`.
+    public static func normalise(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+                continue
+            }
+            if part == "..", absolute, parts.isEmpty { continue }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+
+    /// The last path component.
+    public static func fileName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+}

@@ -1,0 +1,214 @@
+import StudyModel
+
+extension SpecLoader {
+    // MARK: - fields
+
+    /// Reads a `fields:` mapping (pipeline-wide or per input). Keys are canonical field names.
+    func loadFieldMapping(_ value: YAMLValue) -> FieldMapping {
+        guard let mapping = value.mapping() else { return FieldMapping() }
+        var rules: [Field: FieldRule] = [:]
+        for entry in mapping.entries() {
+            guard let field = Field(name: entry.key) else {
+                reader.error("unknown canonical field '\(entry.key)' in \(value.displayPath)",
+                             at: entry.keyLocation, rule: "spec.unknown-field")
+                continue
+            }
+            if let rule = loadFieldRule(entry.value, field: field) { rules[field] = rule }
+        }
+        return FieldMapping(rules)
+    }
+
+    /// One field's rule: a column name, a list of alternative names, or a mapping with exactly
+    /// one of `column`, `checkbox` (+ `option`) or `derive`, and optional `unit`/`date_format`.
+    private func loadFieldRule(_ value: YAMLValue, field: Field) -> FieldRule? {
+        let location = value.location
+        guard case .mapping = value.node else {
+            guard let names = value.strings() else { return nil }
+            guard checkColumnNames(names, at: value) else { return nil }
+            return FieldRule(source: .column(names), location: location)
+        }
+        guard let mapping = value.mapping() else { return nil }
+        let present = ["column", "checkbox", "derive"].filter { mapping.contains($0) }
+        var source: FieldSource?
+        if present.count != 1 {
+            for key in present { _ = mapping[key] }
+            value.error("'\(value.path)' needs exactly one of 'column', 'checkbox' or 'derive'", rule: "spec.field-source")
+        } else if let column = mapping["column"] {
+            if let names = column.strings(), checkColumnNames(names, at: column) { source = .column(names) }
+        } else if let checkbox = mapping["checkbox"] {
+            source = loadCheckbox(checkbox, mapping: mapping, field: field)
+        } else if let derive = mapping["derive"] {
+            if let derivation = derive.choice(Derivation.self) {
+                if derivation.applies(to: field) {
+                    source = .derived(derivation)
+                } else {
+                    derive.error("'\(field.name)' cannot be derived '\(derivation.rawValue)'\(derivationHint(field))",
+                                 rule: "spec.derive")
+                }
+            }
+        }
+        var unit: DurationUnit?
+        if let unitValue = mapping["unit"] {
+            unit = unitValue.choice(DurationUnit.self)
+            if field != .durationWeeks {
+                unitValue.error("'unit' applies only to 'duration_weeks', not to '\(field.name)'", rule: "spec.unit")
+            } else if case .derived = source {
+                unitValue.error("'unit' applies only to a duration read from a column", rule: "spec.unit")
+            }
+        }
+        var dateFormat: DateFormat?
+        if let formatValue = mapping["date_format"] {
+            dateFormat = formatValue.choice(DateFormat.self)
+            if field.kind != .date {
+                formatValue.error("'date_format' applies only to date fields; '\(field.name)' is \(field.kind.rawValue)",
+                                  rule: "spec.date-format")
+            }
+        }
+        mapping.rejectUnknownKeys()
+        guard let source else { return nil }
+        return FieldRule(source: source, unit: unit, dateFormat: dateFormat, location: location)
+    }
+
+    private func loadCheckbox(_ checkbox: YAMLValue, mapping: YAMLMapping, field: Field) -> FieldSource? {
+        let variable = checkbox.string()
+        let option = mapping.required("option")?.string()
+        if field.kind != .boolean {
+            checkbox.error("a checkbox gives yes or no; '\(field.name)' is \(field.kind.rawValue)", rule: "spec.checkbox")
+            return nil
+        }
+        guard let variable, let option else { return nil }
+        if variable.isEmpty || option.isEmpty {
+            checkbox.error("a checkbox needs a variable and an option name", rule: "spec.empty")
+            return nil
+        }
+        return .checkbox(variable: variable, option: option)
+    }
+
+    private func checkColumnNames(_ names: [String], at value: YAMLValue) -> Bool {
+        if names.contains(where: { Vocabularies.key($0).isEmpty }) {
+            value.error("a column name in '\(value.path)' is empty", rule: "spec.empty")
+            return false
+        }
+        return true
+    }
+
+    private func derivationHint(_ field: Field) -> String {
+        let fitting = Derivation.allCases.filter { $0.applies(to: field) }.map { "'\($0.rawValue)'" }
+        return fitting.isEmpty ? " (no derivation gives this field)" : " (use \(fitting.joined(separator: " or ")))"
+    }
+
+    // MARK: - inputs
+
+    func loadInputs(_ value: YAMLValue, fields: FieldMapping) -> [InputSpec] {
+        guard let items = value.list() else { return [] }
+        if items.isEmpty {
+            value.error("'inputs' must list at least one input", rule: "spec.empty")
+        }
+        var inputs: [InputSpec] = []
+        var seenPaths: [String: String] = [:]
+        for item in items {
+            guard let input = loadInput(item, fields: fields) else { continue }
+            if let earlier = seenPaths[input.path] {
+                item.mapping()?["path"]?.error("the path '\(input.path)' is already read by '\(earlier)'", rule: "spec.duplicate-input")
+            } else {
+                seenPaths[input.path] = item.path
+            }
+            inputs.append(input)
+        }
+        return inputs
+    }
+
+    private func loadInput(_ value: YAMLValue, fields: FieldMapping) -> InputSpec? {
+        guard let mapping = value.mapping() else { return nil }
+        let pathValue = mapping.required("path")
+        let path = pathValue?.string()
+        if let path, path.isEmpty { pathValue?.error("'\(value.path).path' must not be empty", rule: "spec.empty") }
+        let source = mapping.required("source")?.choice(SourceSystem.self)
+        let holds = mapping.required("holds")?.choice(InputHolds.self)
+        let delimiter = mapping["delimiter"].flatMap(loadDelimiter)
+        let encoding = mapping.choice("encoding", TextEncoding.self)
+        let decimalMark = mapping.choice("decimal_mark", DecimalMark.self)
+        let dateFormat = mapping.choice("date_format", DateFormat.self)
+        var site: String?
+        if let siteValue = mapping["site"], let text = siteValue.string() {
+            if text.trimmingCharacters(in: .whitespaces).isEmpty {
+                siteValue.error("'\(value.path).site' must not be empty", rule: "spec.empty")
+            }
+            site = text
+        }
+        let overrides = mapping["fields"].map { loadFieldMapping($0) } ?? FieldMapping()
+        var participantRows: Set<String> = []
+        if let rowsValue = mapping["participant_rows"], let names = rowsValue.strings() {
+            if holds == .participants {
+                rowsValue.error("'participant_rows' applies to inputs that hold visits", rule: "spec.participant-rows")
+            }
+            participantRows = Set(names.map(Vocabularies.key))
+        }
+        mapping.rejectUnknownKeys()
+        guard let path, let source, let holds, let pathValue else { return nil }
+        var input = InputSpec(
+            path: path, location: pathValue.location, source: source, holds: holds, delimiter: delimiter,
+            encoding: encoding, decimalMark: decimalMark, dateFormat: dateFormat, site: site,
+            fields: (holds == .participants ? fields.restricted(to: .participant) : fields).merging(overrides))
+        input.participantRows = participantRows
+        checkInput(input, at: value, mapping: mapping)
+        return input
+    }
+
+    /// One byte: `,`, `;`, `|` or a tab (written `"\t"` or `tab`).
+    private func loadDelimiter(_ value: YAMLValue) -> UInt8? {
+        guard let text = value.string() else { return nil }
+        switch text {
+        case ",", ";", "|", "\t": return UInt8(ascii: text.unicodeScalars.first ?? ",")
+        case "tab": return 0x09
+        default:
+            value.error("unknown delimiter '\(text)' (expected ',', ';', '|' or 'tab')", rule: "spec.delimiter")
+            return nil
+        }
+    }
+
+    /// Checks an input's effective mapping: key fields present, levels fit, checkboxes and
+    /// derivations possible, date formats known.
+    private func checkInput(_ input: InputSpec, at value: YAMLValue, mapping: YAMLMapping) {
+        let name = "'\(value.path)' (\(input.path))"
+        let fields = input.fields
+        if fields[.participantID] == nil {
+            value.error("\(name) maps no column to 'participant_id'", rule: "spec.key-field")
+        }
+        if input.holds == .visits, fields[.visit] == nil {
+            value.error("\(name) holds visits but maps no column to 'visit'", rule: "spec.key-field")
+        }
+        if input.site != nil, fields[.site] != nil {
+            mapping["site"]?.error("\(name) sets a constant 'site' and also maps a 'site' column; keep one",
+                                   rule: "spec.site")
+        }
+        for field in fields.fields {
+            guard let rule = fields[field] else { continue }
+            if input.holds == .participants, field.level == .visit {
+                reader.error("'\(field.name)' is a visit-level field; \(name) holds participants",
+                             at: rule.location, rule: "spec.level")
+            }
+            switch rule.source {
+            case .checkbox:
+                if input.source == .generic {
+                    reader.error("'\(field.name)' is a checkbox, but \(name) is a generic export without a checkbox convention",
+                                 at: rule.location, rule: "spec.checkbox")
+                }
+            case .derived(let derivation):
+                // A visits input may carry participant-level columns, but derives only its own level.
+                guard field.level == input.holds.level else { continue }
+                let absent = derivation.inputs(for: field).filter { fields[$0] == nil }
+                if !absent.isEmpty {
+                    let list = absent.map { "'\($0.name)'" }.joined(separator: ", ")
+                    reader.error("deriving '\(field.name)' needs \(list) mapped in \(name)",
+                                 at: rule.location, rule: "spec.derive")
+                }
+            case .column:
+                if field.kind == .date, input.dateFormat(for: field) == nil {
+                    reader.error("'\(field.name)' needs a 'date_format': \(name) is a generic export",
+                                 at: rule.location, rule: "spec.date-format")
+                }
+            }
+        }
+    }
+}

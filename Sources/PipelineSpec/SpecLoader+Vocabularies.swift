@@ -1,0 +1,313 @@
+import Foundation
+import StudyModel
+
+extension SpecLoader {
+    // MARK: - visits (schedule)
+
+    /// `visits:` timepoint name → `{week, window_days}`; both required.
+    func loadSchedule(_ value: YAMLValue) -> VisitSchedule {
+        guard let mapping = value.mapping() else { return VisitSchedule() }
+        var timepoints: [Timepoint] = []
+        var weeks: [Int: String] = [:]
+        for entry in mapping.entries() {
+            let name = entry.key
+            if !SpecLoader.isIdentifier(name) {
+                reader.error("the visit name '\(name)' may hold only letters, digits, '_' and '-'",
+                             at: entry.keyLocation, rule: "spec.visit-name")
+            }
+            guard let visit = entry.value.mapping() else { continue }
+            let weekValue = visit.required("week")
+            let week = weekValue?.int()
+            let windowValue = visit["window_days"]
+            if windowValue == nil {
+                visit.value.error("visit '\(name)' has no 'window_days'; every visit needs a window", rule: "spec.window")
+            }
+            let window = windowValue?.int()
+            visit.rejectUnknownKeys()
+            if let week, week < 0 {
+                weekValue?.error("visit '\(name)' has a negative week \(week)", rule: "spec.range")
+            }
+            if let window, window < 0 {
+                windowValue?.error("visit '\(name)' has a negative window of \(window) days", rule: "spec.range")
+            }
+            state.declaredVisitNames.insert(name)
+            guard let week, let window, week >= 0, window >= 0 else { continue }
+            if let other = weeks[week] {
+                weekValue?.error("visits '\(other)' and '\(name)' are both at week \(week)", rule: "spec.duplicate-timepoint")
+                continue
+            }
+            weeks[week] = name
+            timepoints.append(Timepoint(name: name, week: week, windowDays: window))
+        }
+        if !mapping.isEmpty, !timepoints.isEmpty, weeks[0] == nil {
+            value.error("the visit schedule has no baseline visit at week 0", rule: "spec.baseline")
+        }
+        return VisitSchedule(timepoints)
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }
+    }
+
+    // MARK: - missing codes
+
+    /// `missing_codes:` `castor: true|false` and `codes:` a list of `{code, reason}`.
+    func loadMissingCodes(_ value: YAMLValue) -> MissingCodes {
+        guard let mapping = value.mapping() else { return MissingCodes() }
+        var codes = MissingCodes(castor: mapping.bool("castor") ?? false)
+        for item in mapping.list("codes") ?? [] {
+            guard let entry = item.mapping() else { continue }
+            let codeValue = entry.required("code")
+            let code = codeValue?.string()?.trimmingCharacters(in: .whitespaces)
+            let reason = entry.required("reason")?.string()
+            entry.rejectUnknownKeys()
+            guard let code, let reason, let codeValue else { continue }
+            if code.isEmpty {
+                codeValue.error("a missing code must not be empty (empty cells are missing already)", rule: "spec.empty")
+            } else if codes.declared[code] != nil {
+                codeValue.error("the missing code '\(code)' is declared twice", rule: "spec.duplicate-code")
+            } else if codes.castor, SpecLoader.isCastorCode(code) {
+                codeValue.error("the missing code '\(code)' is already a Castor code ('castor: true')", rule: "spec.duplicate-code")
+            } else {
+                codes.declared[code] = MissingCodes.reason(code: code, label: reason)
+                state.codeLocations[code] = codeValue.location
+            }
+        }
+        mapping.rejectUnknownKeys()
+        return codes
+    }
+
+    static func isCastorCode(_ code: String) -> Bool {
+        (95...99).contains { code == "-\($0)" || code == "##USER_MISSING_\($0)##" }
+    }
+
+    /// A declared missing code that is also a vocabulary code would make a real answer vanish.
+    func checkMissingCodes(_ codes: MissingCodes, vocabularies: Vocabularies, root: YAMLMapping) {
+        for code in codes.declared.keys.sorted() {
+            let key = Vocabularies.key(code)
+            let clash: String? =
+                if vocabularies.booleans[key] != nil { "a boolean code" }
+                else if vocabularies.sex[key] != nil { "a sex code" }
+                else if vocabularies.armCodes[key] != nil { "an arm code" }
+                else if vocabularies.visitNames[key] != nil { "a visit name" }
+                else { nil }
+            if let clash {
+                reader.error("the missing code '\(code)' is also \(clash); a real answer would be read as missing",
+                             at: state.codeLocations[code] ?? root.location, rule: "spec.duplicate-code")
+            }
+        }
+    }
+
+    // MARK: - vocabularies
+
+    func loadVocabularies(_ value: YAMLValue, schedule: VisitSchedule) -> Vocabularies {
+        guard let mapping = value.mapping() else { return Vocabularies() }
+        var vocabularies = Vocabularies()
+        if let booleans = mapping["booleans"] {
+            vocabularies.booleans = loadCodeList(booleans, defaults: Vocabularies.defaultBooleans,
+                                                 canonical: ["true": true, "false": false])
+        }
+        if let sex = mapping["sex"] {
+            vocabularies.sex = loadCodeList(sex, defaults: Vocabularies.defaultSex, canonical: ["M": "M", "F": "F"])
+        }
+        if let sites = mapping["sites"] {
+            vocabularies.sites = loadSites(sites)
+        }
+        if let arms = mapping["arms"] {
+            (vocabularies.arms, vocabularies.armCodes) = loadArms(arms)
+        }
+        vocabularies.visitNames = loadVisitNames(mapping["visits"], schedule: schedule)
+        mapping.rejectUnknownKeys()
+        return vocabularies
+    }
+
+    /// A code list `{defaults: true|false, <canonical>: [codes...], ...}`: the pipeline's codes are
+    /// added to the defaults (or replace them with `defaults: false`); a code the pipeline lists
+    /// replaces the default meaning of that code; a code listed twice in the file is an error.
+    private func loadCodeList<T: Hashable>(_ value: YAMLValue, defaults: [String: T], canonical: [String: T]) -> [String: T] {
+        guard let mapping = value.mapping() else { return defaults }
+        let keepDefaults = mapping.bool("defaults") ?? true
+        var result = keepDefaults ? defaults : [:]
+        var declared: [String: String] = [:]
+        for name in canonical.keys.sorted() {
+            guard let target = canonical[name], let codes = mapping[name]?.list() else { continue }
+            for code in codes {
+                guard let text = code.string() else { continue }
+                let key = Vocabularies.key(text)
+                if key.isEmpty {
+                    code.error("an empty code cannot stand for '\(name)'", rule: "spec.empty")
+                } else if let other = declared[key] {
+                    code.error("the code '\(text)' is already listed under '\(other)'", rule: "spec.duplicate-code")
+                } else {
+                    declared[key] = name
+                    result[key] = target
+                }
+            }
+        }
+        mapping.rejectUnknownKeys()
+        return result
+    }
+
+    /// `sites:` canonical site name → source codes; every site also matches its own name.
+    private func loadSites(_ value: YAMLValue) -> [String: String] {
+        guard let mapping = value.mapping() else { return [:] }
+        var sites: [String: String] = [:]
+        for entry in mapping.entries() {
+            if entry.key.trimmingCharacters(in: .whitespaces).isEmpty {
+                reader.error("a site name must not be empty", at: entry.keyLocation, rule: "spec.empty")
+                continue
+            }
+            let own = Vocabularies.key(entry.key)
+            if let other = sites[own], other != entry.key {
+                reader.error("the site code '\(entry.key)' is already mapped to site '\(other)'", at: entry.keyLocation,
+                             rule: "spec.duplicate-code")
+                continue
+            }
+            sites[own] = entry.key
+            guard let items = entry.value.list() else { continue }
+            for item in items {
+                guard let text = item.string() else { continue }
+                let key = Vocabularies.key(text)
+                if key.isEmpty {
+                    item.error("an empty code cannot stand for site '\(entry.key)'", rule: "spec.empty")
+                } else if let other = sites[key], other != entry.key {
+                    item.error("the site code '\(text)' is already mapped to site '\(other)'", rule: "spec.duplicate-code")
+                } else {
+                    sites[key] = entry.key
+                }
+            }
+        }
+        return sites
+    }
+
+    /// `arms:` a list of `{id, label, codes, reference}`; ids and codes unique, one reference.
+    private func loadArms(_ value: YAMLValue) -> ([ArmSpec], [String: String]) {
+        guard let items = value.list() else { return ([], [:]) }
+        var arms: [ArmSpec] = []
+        var codes: [String: String] = [:]
+        var references: [String] = []
+        var unreadableReference = false
+        for (order, item) in items.enumerated() {
+            guard let mapping = item.mapping() else { continue }
+            let idValue = mapping.required("id")
+            let id = idValue?.string()
+            let label = mapping.string("label")
+            let codeValues = mapping.required("codes")
+            let referenceValue = mapping["reference"]
+            let reference = referenceValue?.bool()
+            if referenceValue != nil, reference == nil { unreadableReference = true }
+            let isReference = reference ?? false
+            mapping.rejectUnknownKeys()
+            guard let id, let idValue else { continue }
+            if !SpecLoader.isIdentifier(id) {
+                idValue.error("the arm id '\(id)' may hold only letters, digits, '_' and '-'", rule: "spec.arm")
+                continue
+            }
+            if arms.contains(where: { $0.arm.id == id }) {
+                idValue.error("the arm id '\(id)' is declared twice", rule: "spec.duplicate-arm")
+                continue
+            }
+            if isReference {
+                if let first = references.first {
+                    mapping["reference"]?.error("arms '\(first)' and '\(id)' are both marked as the reference; only one can be",
+                                                rule: "spec.reference-arm")
+                }
+                references.append(id)
+            }
+            var written: [String] = []
+            let codeItems: [YAMLValue] = if case .sequence = codeValues?.node { codeValues?.list() ?? [] } else { codeValues.map { [$0] } ?? [] }
+            if let codeValues, case .sequence = codeValues.node, codeItems.isEmpty {
+                codeValues.error("arm '\(id)' needs at least one code", rule: "spec.empty")
+            }
+            for code in codeItems {
+                guard let text = code.string() else { continue }
+                let key = Vocabularies.key(text)
+                if key.isEmpty {
+                    code.error("an empty code cannot stand for arm '\(id)'", rule: "spec.empty")
+                } else if let other = codes[key] {
+                    code.error("the arm code '\(text)' is already mapped to arm '\(other)'", rule: "spec.duplicate-code")
+                } else {
+                    codes[key] = id
+                    written.append(text)
+                }
+            }
+            arms.append(ArmSpec(arm: Arm(id: id, label: label ?? id, order: order), codes: written, isReference: isReference))
+        }
+        if !arms.isEmpty, references.isEmpty, !unreadableReference {
+            value.error("no arm is marked 'reference: true'; comparisons need a reference arm", rule: "spec.reference-arm")
+        }
+        return (arms, codes)
+    }
+
+    /// `visits:` timepoint → source names (REDCap event names, Castor repeating-data names). Every
+    /// timepoint also matches its own name unless that name is given to another timepoint.
+    private func loadVisitNames(_ value: YAMLValue?, schedule: VisitSchedule) -> [String: String] {
+        var names: [String: String] = [:]
+        var explicit: Set<String> = []
+        if let value, let mapping = value.mapping() {
+            for entry in mapping.entries() {
+                guard schedule.timepoint(named: entry.key) != nil || state.declaredVisitNames.contains(entry.key) else {
+                    reader.error("'\(entry.key)' is not a visit of the schedule ('visits:')", at: entry.keyLocation,
+                                 rule: "spec.unknown-visit")
+                    continue
+                }
+                guard let items = entry.value.list() else { continue }
+                for item in items {
+                    guard let text = item.string() else { continue }
+                    let key = Vocabularies.key(text)
+                    if key.isEmpty {
+                        item.error("an empty name cannot stand for visit '\(entry.key)'", rule: "spec.empty")
+                    } else if let other = names[key] {
+                        item.error("the visit name '\(text)' is already mapped to '\(other)'", rule: "spec.duplicate-code")
+                    } else {
+                        names[key] = entry.key
+                        explicit.insert(key)
+                    }
+                }
+            }
+        }
+        for timepoint in schedule.timepoints where names[Vocabularies.key(timepoint.name)] == nil {
+            names[Vocabularies.key(timepoint.name)] = timepoint.name
+        }
+        return names
+    }
+
+    // MARK: - cross-section checks
+
+    func checkSchedule(_ schedule: VisitSchedule, inputs: [InputSpec], root: YAMLMapping) {
+        guard schedule.timepoints.isEmpty, !root.contains("visits") else { return }
+        if let visits = inputs.first(where: { $0.holds == .visits }) {
+            reader.error("input '\(visits.path)' holds visits, but the pipeline declares no 'visits' schedule",
+                         at: visits.location, rule: "spec.schedule")
+        }
+    }
+
+    /// A name in `participant_rows` that is also a visit name would make a row both.
+    func checkParticipantRows(_ vocabularies: Vocabularies, inputs: [InputSpec]) {
+        for input in inputs {
+            for name in input.participantRows.sorted() {
+                if let visit = vocabularies.visitNames[name] {
+                    reader.error("'\(name)' in 'participant_rows' of input '\(input.path)' is also a name of visit '\(visit)'",
+                                 at: input.location, rule: "spec.participant-rows")
+                }
+            }
+        }
+    }
+
+    func checkArms(_ vocabularies: Vocabularies, inputs: [InputSpec], root: YAMLMapping) {
+        guard vocabularies.arms.isEmpty else { return }
+        for input in inputs {
+            if let rule = input.fields[.arm] {
+                reader.error("'arm' is mapped, but 'vocabularies.arms' declares no arms", at: rule.location, rule: "spec.arms")
+            }
+        }
+    }
+}
+
+/// What one section tells the checks of a later one: where declared missing codes are written,
+/// and which visit names were declared (even when their entry had a problem, so that one
+/// mistake is not reported again as an unknown visit).
+final class LoaderState {
+    var codeLocations: [String: SourceLocation] = [:]
+    var declaredVisitNames: Set<String> = []
+}

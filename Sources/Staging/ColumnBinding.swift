@@ -1,0 +1,65 @@
+import Foundation
+import PipelineSpec
+import StudyModel
+
+/// Which column of one file feeds which canonical field, found once per file from its header.
+struct ColumnBinding {
+    /// Field → column index (from 0), for fields read from a column or checkbox.
+    var columns: [(field: Field, index: Int)]
+    /// Derived fields of this input, in declaration order.
+    var derived: [(field: Field, derivation: Derivation)]
+    /// Problems that make every row of the file unusable (a key column missing, a column
+    /// matched twice), as messages.
+    var fileProblems: [String]
+    /// Fields of the input's own level whose column is absent: not collected from this file.
+    var absent: [(field: Field, names: [String])]
+
+    /// The key a header name or a pipeline column name is matched by: trimmed, NFC,
+    /// lower-cased, all white space removed (`Participant Id` = `participantid`).
+    static func key(_ name: String) -> String {
+        String(Vocabularies.key(name).unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }
+            .map(Character.init))
+    }
+
+    init(header: [String], input: InputSpec) {
+        var byKey: [String: [Int]] = [:]
+        for (index, name) in header.enumerated() {
+            byKey[ColumnBinding.key(name), default: []].append(index)
+        }
+        columns = []
+        derived = []
+        fileProblems = []
+        absent = []
+        for field in input.fields.fields {
+            guard let rule = input.fields[field] else { continue }
+            let names: [String]
+            switch rule.source {
+            case .derived(let derivation):
+                derived.append((field, derivation))
+                continue
+            case .column(let alternatives):
+                names = alternatives
+            case .checkbox(let variable, let option):
+                names = input.source.checkboxColumn(variable: variable, option: option).map { [$0] } ?? []
+            }
+            var found: Int?
+            for name in names {
+                guard let indexes = byKey[ColumnBinding.key(name)] else { continue }
+                if indexes.count > 1 {
+                    let list = indexes.map { String($0 + 1) }.joined(separator: " and ")
+                    fileProblems.append("the header has two columns that match '\(name)' for '\(field.name)' (columns \(list))")
+                }
+                found = indexes[0]
+                break
+            }
+            if let found {
+                columns.append((field, found))
+            } else if field == .participantID || (field == .visit && input.holds == .visits) {
+                let list = names.map { "'\($0)'" }.joined(separator: ", ")
+                fileProblems.append("the header has no column for '\(field.name)' (looked for \(list))")
+            } else if field.level == input.holds.level {
+                absent.append((field, names))
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import PipelineSpec
+import StudyModel
+
+/// Why a cell could not become a value. The message is one sentence in sentence case with the
+/// value in single quotes; `rule` groups problems in issue lists.
+public struct ValueProblem: Error, Hashable, Sendable {
+    public var rule: String
+    public var message: String
+
+    public init(rule: String, message: String) {
+        self.rule = rule
+        self.message = message
+    }
+}
+
+/// Pure normalisation of single cells: text, numbers, dates, booleans, codes and units.
+///
+/// Every function is total and locale-independent; none guesses: a value that could mean two
+/// things (`1,234`, `03-04-2024` without a declared format) is a problem, never a coin toss.
+/// Normalising the canonical text of a normalised value gives the same value again.
+public enum Normalise {
+    /// Trims white space (including no-break spaces) and composes Unicode to NFC, so that `é`
+    /// typed as `e` + combining accent equals the precomposed `é`.
+    public static func text(_ raw: String) -> String {
+        // ASCII text is already NFC: trim its bytes without a trip through Foundation.
+        let bytes = raw.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            let isSpace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
+            guard let first = bytes.firstIndex(where: { !isSpace($0) }),
+                  let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+            if first == bytes.startIndex, last == bytes.index(before: bytes.endIndex) { return raw }
+            return String(raw[first...last])
+        }
+        return raw.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+    }
+
+    // MARK: - Numbers
+
+    /// A decimal number. With a declared decimal mark the other mark may group thousands (in
+    /// groups of three); without one, a number is accepted only when its reading is unambiguous:
+    /// `6,5` and `6.5` are 6.5, `1.234,5` and `1,234.5` are 1234.5, but `1,234` and `1.234`
+    /// could be either and are rejected. No exponents, no spaces inside, no currency.
+    public static func number(_ text: String, decimalMark: DecimalMark?) -> Result<Double, ValueProblem> {
+        let problem = { (why: String) in
+            Result<Double, ValueProblem>.failure(ValueProblem(rule: "number", message: "'\(text)' is not a number\(why)"))
+        }
+        var body = Substring(text)
+        var negative = false
+        if let sign = body.first, sign == "-" || sign == "+" {
+            negative = sign == "-"
+            body = body.dropFirst()
+        }
+        guard !body.isEmpty, body.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2C }),
+              body.utf8.contains(where: { (0x30...0x39).contains($0) })
+        else { return problem("") }
+        let commas = body.filter { $0 == "," }.count
+        let points = body.filter { $0 == "." }.count
+        let decimal: Character?
+        switch decimalMark {
+        case .comma: decimal = commas > 0 ? "," : nil
+        case .point: decimal = points > 0 ? "." : nil
+        case nil:
+            if commas > 0, points > 0 {
+                // Both marks: the last one is the decimal mark.
+                decimal = body.lastIndex(of: ",").flatMap { comma in body.lastIndex(of: ".").map { comma > $0 ? "," : "." } }
+            } else if commas + points == 1 {
+                let mark: Character = commas == 1 ? "," : "."
+                let parts = body.split(separator: mark, omittingEmptySubsequences: false)
+                let before = parts[0]
+                let after = parts[1]
+                let couldGroup = after.count == 3 && !before.isEmpty && before.count <= 3 && before.first != "0"
+                if couldGroup {
+                    return problem(": '\(mark)' could be a decimal mark or a thousands separator; declare 'decimal_mark' for this input")
+                }
+                decimal = mark
+            } else if commas + points == 0 {
+                decimal = nil
+            } else {
+                // Repeated marks of one kind can only be thousands separators.
+                decimal = nil
+            }
+        }
+        let groupMark: Character? = decimal == "," ? "." : decimal == "." ? "," : (commas > 0 ? "," : points > 0 ? "." : nil)
+        var integerPart = body
+        var fractionPart: Substring = ""
+        if let decimal {
+            let pieces = body.split(separator: decimal, omittingEmptySubsequences: false)
+            guard pieces.count == 2 else { return problem(": more than one decimal mark") }
+            integerPart = pieces[0]
+            fractionPart = pieces[1]
+            guard !fractionPart.isEmpty, fractionPart.allSatisfy(Normalise.isDigit) else { return problem("") }
+        }
+        if let groupMark, integerPart.contains(groupMark) {
+            let groups = integerPart.split(separator: groupMark, omittingEmptySubsequences: false)
+            let valid = !groups[0].isEmpty && groups[0].count <= 3 && groups[0].first != "0"
+                && groups.dropFirst().allSatisfy { $0.count == 3 }
+            guard valid else { return problem(": '\(groupMark)' does not separate groups of three digits") }
+            integerPart = Substring(groups.joined())
+        }
+        guard integerPart.allSatisfy(Normalise.isDigit), !(integerPart.isEmpty && fractionPart.isEmpty) else { return problem("") }
+        let canonical = (integerPart.isEmpty ? "0" : String(integerPart)) + (fractionPart.isEmpty ? "" : "." + fractionPart)
+        guard let magnitude = Double(canonical), magnitude.isFinite else { return problem("") }
+        return .success(negative ? -magnitude : magnitude)
+    }
+
+    /// An ASCII digit `0`...`9` (Unicode digits such as `٣` are not accepted in numbers or dates).
+    static func isDigit(_ character: Character) -> Bool {
+        guard let ascii = character.asciiValue else { return false }
+        return (0x30...0x39).contains(ascii)
+    }
+
+    // MARK: - Dates
+
+    /// A date in the declared format. Impossible dates (31-02-2024, month 13) are problems, never
+    /// rolled over; two-digit years are not accepted by any format.
+    public static func date(_ text: String, format: DateFormat, decimalMark: DecimalMark? = nil) -> Result<CalendarDate, ValueProblem> {
+        let problem = ValueProblem(rule: "date", message: "'\(text)' is not a date in the format '\(format.rawValue)'")
+        if format == .excelSerial {
+            switch number(text, decimalMark: decimalMark) {
+            case .failure: return .failure(problem)
+            case .success(let serial): return excelSerial(serial, text: text)
+            }
+        }
+        let separator: Character = format == .dayMonthYearSlash ? "/" : "-"
+        let parts = text.split(separator: separator, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(Normalise.isDigit) }) else {
+            return .failure(problem)
+        }
+        let widths: [ClosedRange<Int>]
+        let order: (day: Int, month: Int, year: Int)
+        switch format {
+        case .dayMonthYearDash, .dayMonthYearSlash: (widths, order) = ([2...2, 2...2, 4...4], (0, 1, 2))
+        case .dayMonthYearShort: (widths, order) = ([1...2, 1...2, 4...4], (0, 1, 2))
+        case .iso: (widths, order) = ([4...4, 2...2, 2...2], (2, 1, 0))
+        case .excelSerial: return .failure(problem)
+        }
+        guard zip(parts, widths).allSatisfy({ $1.contains($0.count) }),
+              let day = Int(parts[order.day]), let month = Int(parts[order.month]), let year = Int(parts[order.year])
+        else { return .failure(problem) }
+        guard let date = CalendarDate(year: year, month: month, day: day) else {
+            return .failure(ValueProblem(rule: "date", message: "'\(text)' is not a real date (there is no day \(day) in month \(month) of \(year))"))
+        }
+        return .success(date)
+    }
+
+    /// An Excel serial day number in the 1900 date system: 1 is 1900-01-01; Excel counts a
+    /// 29 February 1900 that never was (serial 60, kept from Lotus 1-2-3), so serials from 61 on
+    /// are one day ahead and serial 60 is rejected. A fraction (time of day) is dropped.
+    public static func excelSerial(_ serial: Double, text: String? = nil) -> Result<CalendarDate, ValueProblem> {
+        let shown = text ?? Value.format(serial)
+        let day = serial.rounded(.down)
+        guard serial.isFinite, day >= 1, day < 2_958_466 else {
+            return .failure(ValueProblem(rule: "date", message: "'\(shown)' is not an Excel serial date (1 is 1900-01-01)"))
+        }
+        let whole = Int(day)
+        if whole == 60 {
+            return .failure(ValueProblem(rule: "date", message: "'\(shown)' is Excel's 29 February 1900, a day that does not exist"))
+        }
+        // 1899-12-31 is serial 0 before the phantom leap day, 1899-12-30 after it.
+        let base = whole < 60 ? CalendarDate(year: 1899, month: 12, day: 31) : CalendarDate(year: 1899, month: 12, day: 30)
+        guard let base else { return .failure(ValueProblem(rule: "date", message: "'\(shown)' is not an Excel serial date")) }
+        return .success(base.adding(days: whole))
+    }
+
+    // MARK: - Codes
+
+    /// Yes or no from the boolean vocabulary (matched by ``Vocabularies/key(_:)``).
+    public static func boolean(_ text: String, vocabulary: [String: Bool]) -> Result<Bool, ValueProblem> {
+        if let value = vocabulary[Vocabularies.key(text)] { return .success(value) }
+        return .failure(ValueProblem(rule: "vocabulary", message: "'\(text)' is not a yes/no answer of the boolean vocabulary"))
+    }
+
+    /// A canonical code from a vocabulary; `what` names the vocabulary in the message.
+    public static func code(_ text: String, vocabulary: [String: String], what: String) -> Result<String, ValueProblem> {
+        if let value = vocabulary[Vocabularies.key(text)] { return .success(value) }
+        return .failure(ValueProblem(rule: "vocabulary", message: "'\(text)' is not a known \(what) code"))
+    }
+
+    /// A duration in `unit`, in weeks.
+    public static func weeks(_ value: Double, unit: DurationUnit) -> Double {
+        unit == .weeks ? value : value * unit.weeks
+    }
+
+    // MARK: - Missing codes
+
+    /// The reason a cell stands for instead of a value, or nil when it holds a value. Empty cells
+    /// are `.empty`; Castor's codes apply when enabled (`-95`...`-99`, `##USER_MISSING_95##`...);
+    /// declared codes match exactly after trimming. Castor's missing dates (years 2995...2999)
+    /// are recognised by ``castorMissingDate(_:)`` after parsing.
+    public static func missingReason(_ text: String, codes: MissingCodes) -> MissingReason? {
+        if text.isEmpty { return .empty }
+        if let declared = codes.declared[text] { return declared }
+        guard codes.castor else { return nil }
+        if text.count == 3, text.hasPrefix("-"), let code = Int(text.dropFirst()), let reason = MissingReason(castorCode: code) {
+            return reason
+        }
+        if text.hasPrefix("##USER_MISSING_"), text.hasSuffix("##"), text.count == 19,
+           let code = Int(text.dropFirst(15).dropLast(2)), let reason = MissingReason(castorCode: code) {
+            return reason
+        }
+        return nil
+    }
+
+    /// Castor writes a user-missing date as a date in the year 2995...2999 (the year's last two
+    /// digits are the code).
+    public static func castorMissingDate(_ date: CalendarDate) -> MissingReason? {
+        let year = date.year
+        guard (2995...2999).contains(year) else { return nil }
+        return MissingReason(castorCode: year - 2900)
+    }
+}

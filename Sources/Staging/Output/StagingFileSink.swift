@@ -1,0 +1,97 @@
+import CSVKit
+import Foundation
+import PipelineSpec
+import StudyModel
+
+/// Streams staging's findings to disk as they come: `issues.csv` and one
+/// `rejected/<input file name>` per input file with rejected rows.
+///
+/// Memory: one CSV writer buffer per open file. Call ``finish()`` at the end; it closes every file
+/// and throws when the disk refused bytes (then the output folder must not be published).
+public final class StagingFileSink: StagingSink {
+    /// The columns of `issues.csv`.
+    public static let issueColumns = ["file", "line", "column", "participant", "visit", "field", "value", "rule", "severity", "message"]
+    /// The column added to each rejected row.
+    public static let reasonsColumn = "reasons"
+
+    private let folder: String
+    private let issues: CSVWriter
+    private var rejected: [String: RejectedFile] = [:]
+    private var usedNames: Set<String> = []
+    private var startedFiles: [String: (header: [String], delimiter: UInt8)] = [:]
+
+    private struct RejectedFile {
+        var writer: CSVWriter
+        var width: Int
+    }
+
+    /// Creates `folder/issues.csv` (and `folder/rejected/` when needed).
+    public init(folder: String) throws {
+        self.folder = folder
+        issues = try CSVWriter(to: .file((folder as NSString).appendingPathComponent("issues.csv")))
+        try issues.writeHeader(StagingFileSink.issueColumns)
+    }
+
+    public func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {
+        startedFiles[file.displayName] = (header, delimiter)
+    }
+
+    public func record(_ issue: Diagnostic) throws {
+        let location = issue.location
+        try issues.writeRow([
+            .text(location.file), location.line > 0 ? .number(String(location.line)) : .empty,
+            location.column.map { .number(String($0)) } ?? .empty, StagingFileSink.cell(issue.participant),
+            StagingFileSink.cell(issue.visit), StagingFileSink.cell(issue.field), StagingFileSink.cell(issue.value),
+            .text(issue.rule), .text(issue.severity.rawValue), .text(issue.message),
+        ])
+    }
+
+    public func reject(_ row: RejectedRow) throws {
+        let target = try rejectedFile(for: row.file)
+        let fields = row.rawFields.isEmpty ? Array(repeating: [UInt8](), count: target.width) : row.rawFields
+        try target.writer.writeRow(rawFields: fields, extra: [.text(row.reasons.joined(separator: "; "))])
+    }
+
+    /// Closes every file; throws the first write or close failure.
+    public func finish() throws {
+        try issues.finish()
+        for name in rejected.keys.sorted() {
+            try rejected[name]?.writer.finish()
+        }
+    }
+
+    /// The rejected-rows file of an input file, opened on first use with the file's header (as
+    /// read) and its delimiter. Named after the input file; a second input file of the same
+    /// name gets `-2`, `-3` ... before the extension.
+    private func rejectedFile(for file: String) throws -> RejectedFile {
+        if let open = rejected[file] { return open }
+        let directory = (folder as NSString).appendingPathComponent("rejected")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let name = uniqueName(for: PathText.fileName(file))
+        let started = startedFiles[file]
+        let writer = try CSVWriter(to: .file((directory as NSString).appendingPathComponent(name)),
+                                   delimiter: started?.delimiter ?? UInt8(ascii: ","))
+        let header = started?.header ?? []
+        try writer.writeRow(rawFields: header.map { Array($0.utf8) }, extra: [.text(StagingFileSink.reasonsColumn)])
+        let opened = RejectedFile(writer: writer, width: header.count)
+        rejected[file] = opened
+        return opened
+    }
+
+    private func uniqueName(for base: String) -> String {
+        let stem = base.hasSuffix(".csv") ? String(base.dropLast(4)) : base
+        var candidate = stem + ".csv"
+        var counter = 2
+        while usedNames.contains(candidate) {
+            candidate = "\(stem)-\(counter).csv"
+            counter += 1
+        }
+        usedNames.insert(candidate)
+        return candidate
+    }
+
+    private static func cell(_ text: String?) -> CSVCell {
+        guard let text, !text.isEmpty else { return .empty }
+        return .text(text)
+    }
+}

@@ -1,0 +1,115 @@
+import CSVKit
+import PipelineSpec
+import StudyModel
+
+/// A row that staging did not accept: the fields exactly as read, and why.
+public struct RejectedRow: Sendable, Hashable {
+    /// The input file, by its display name (relative to the pipeline file).
+    public var file: String
+    /// Position of the file's input in `inputs:` (from 0).
+    public var inputIndex: Int
+    /// The line the record starts on (from 1).
+    public var line: Int
+    /// The fields as read (after transcoding to UTF-8, before any trimming); empty when the
+    /// reader stopped inside the record and could not deliver it.
+    public var rawFields: [[UInt8]]
+    /// One sentence per reason, in the order found.
+    public var reasons: [String]
+
+    public init(file: String, inputIndex: Int, line: Int, rawFields: [[UInt8]], reasons: [String]) {
+        self.file = file
+        self.inputIndex = inputIndex
+        self.line = line
+        self.rawFields = rawFields
+        self.reasons = reasons
+    }
+}
+
+/// Row counts of one input file. Invariant: `rowsRead == accepted + rejected`.
+public struct FileAccounting: Sendable, Hashable {
+    public var file: String
+    public var inputIndex: Int
+    /// Data records read (header and blank lines not counted; a record the reader stopped in counts).
+    public var rowsRead = 0
+    /// Rows kept (identical duplicates included: they are kept once, and counted here).
+    public var accepted = 0
+    public var rejected = 0
+    /// Warnings located in this file.
+    public var warnings = 0
+    /// Blank lines the reader skipped.
+    public var blankLines = 0
+    /// The text encoding read (`utf-8`, `windows-1252`, `utf-16le`, `utf-16be`); empty when the
+    /// file could not be opened.
+    public var encoding = ""
+    /// The delimiter read (`,`, `;`, `|` or `tab`); empty when the file could not be opened.
+    public var delimiter = ""
+    /// The line of the record where the reader stopped (an unterminated quote, a NUL byte, mixed
+    /// encodings): that record is counted as read and rejected, and nothing after it was read.
+    /// nil when the file was read to its end.
+    public var stoppedAtLine: Int?
+
+    public init(file: String, inputIndex: Int) {
+        self.file = file
+        self.inputIndex = inputIndex
+    }
+
+    public var isBalanced: Bool { rowsRead == accepted + rejected }
+}
+
+/// Where staging sends what it finds while reading, so that a runner can stream rejected rows
+/// and issues to disk instead of holding them. Rejected rows of one file arrive in file order,
+/// except rows rejected by cross-row rules after all files were read, which follow later (again
+/// in file order).
+public protocol StagingSink: AnyObject {
+    /// A file is about to be read: its header as read and its delimiter (before any row of it).
+    func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws
+    /// A row that was not accepted, exactly as read, with its reasons.
+    func reject(_ row: RejectedRow) throws
+    /// A located issue: error, warning or note.
+    func record(_ issue: Diagnostic) throws
+}
+
+extension StagingSink {
+    public func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {}
+}
+
+/// A sink that keeps everything in memory (tests, small studies, `lbp check`-like tools).
+public final class CollectingSink: StagingSink {
+    public private(set) var rejectedRows: [RejectedRow] = []
+    public private(set) var issues: [Diagnostic] = []
+
+    public init() {}
+
+    public func reject(_ row: RejectedRow) throws { rejectedRows.append(row) }
+    public func record(_ issue: Diagnostic) throws { issues.append(issue) }
+}
+
+/// The result of staging: typed participants and visits, and the accounting of every file.
+public struct StagedStudy: Sendable {
+    /// Accepted participants, ordered by id (byte order).
+    public var participants: [ParticipantRecord]
+    /// Accepted visits, ordered by participant id, then timepoint.
+    public var visits: [VisitRecord]
+    /// One entry per input file, in reading order.
+    public var accounting: [FileAccounting]
+    /// Problems with input files as a whole (cannot be opened, no header, a key column missing,
+    /// a malformed header): a run with any of them exits with code 2.
+    public var inputProblems: [Diagnostic]
+    /// Issues of each severity, all files together.
+    public var errorCount: Int
+    public var warningCount: Int
+    public var noteCount: Int
+
+    public init(
+        participants: [ParticipantRecord], visits: [VisitRecord], accounting: [FileAccounting],
+        inputProblems: [Diagnostic], errorCount: Int, warningCount: Int, noteCount: Int
+    ) {
+        self.participants = participants
+        self.visits = visits
+        self.accounting = accounting
+        self.inputProblems = inputProblems
+        self.errorCount = errorCount
+        self.warningCount = warningCount
+        self.noteCount = noteCount
+    }
+}

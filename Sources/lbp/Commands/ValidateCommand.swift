@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import PipelineRunner
+
+/// `lbp validate`: stage the inputs of a pipeline file and write issues, rejected rows, clean
+/// data and row accounting.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Read, normalise and validate the inputs of a pipeline file",
+        discussion: """
+            Writes into the output folder (the pipeline's 'report.output', default Reports/<pipeline name>): \
+            issues.csv (every error, warning and note with file, line and column), rejected/<input file>.csv \
+            (each rejected row exactly as read, plus its reasons), clean/participants.csv, clean/visits.csv and \
+            clean/missing.csv (typed, canonical columns), and accounting.csv (rows read, accepted and rejected \
+            per input file). Only these are replaced; they are written to a temporary folder first and moved \
+            into place when complete.
+
+            Streams: input files are read record by record; memory grows with the number of participants and \
+            visits, not with file size.
+
+            Exit codes: 0 success; 1 more errors than the budget ('report.max_errors', or --max-errors); \
+            2 a problem with the pipeline file or an input file (nothing is written); 64 usage.
+            """
+    )
+
+    @Argument(help: "The pipeline file (YAML)")
+    var pipeline: String
+
+    @Option(help: "Output folder, instead of the pipeline's 'report.output'")
+    var out: String?
+
+    @Option(help: "Error-severity issues tolerated before the run fails, instead of 'report.max_errors'")
+    var maxErrors: Int?
+
+    @Flag(help: "Print problems only, not the summary")
+    var quiet = false
+
+    func validate() throws {
+        if let maxErrors, maxErrors < 0 {
+            throw ValidationError("the error budget must be 0 or more, not '\(maxErrors)'")
+        }
+    }
+
+    func run() throws {
+        let result = Validation.run(pipeline: pipeline, outputFolder: out, maxErrors: maxErrors)
+        for problem in result.problems {
+            FileHandle.standardError.write(Data((problem + "\n").utf8))
+        }
+        if !quiet {
+            for line in result.summary { print(line) }
+            if let folder = result.outputFolder { print("Outputs in '\(folder)'") }
+        }
+        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+    }
+}

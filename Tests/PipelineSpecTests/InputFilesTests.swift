@@ -1,0 +1,90 @@
+import PipelineSpec
+import StudyModel
+import Testing
+import TestSupport
+
+/// Glob expansion of `inputs[].path`: sorted, deterministic, located errors.
+@Suite struct InputFilesTests {
+    private func spec(in directory: TemporaryDirectory, inputs: [String]) throws -> PipelineSpec {
+        let list = inputs.map { "  - {path: '\($0)', source: castor, holds: participants}" }.joined(separator: "\n")
+        let text = """
+            study: {name: Test}
+            fields: {participant_id: Participant Id}
+            inputs:
+            \(list)
+            """
+        let file = try directory.write(text, to: "Pipelines/test.yml")
+        return try PipelineSpec.load(path: file)
+    }
+
+    @Test func globExpandsInByteOrderRelativeToThePipelineFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for name in ["site10.csv", "site2.csv", "Site1.csv", ".hidden.csv", "notes.txt", "site3.csv"] {
+            try directory.write("x", to: "Data/\(name)")
+        }
+        let spec = try spec(in: directory, inputs: ["../Data/*.csv", "../Data/notes.txt"])
+        let files = try spec.inputFiles()
+        #expect(files.map(\.displayName) == [
+            "../Data/Site1.csv", "../Data/site10.csv", "../Data/site2.csv", "../Data/site3.csv", "../Data/notes.txt",
+        ])
+        #expect(files.map(\.inputIndex) == [0, 0, 0, 0, 1])
+        #expect(files[0].path == directory.path + "/Data/Site1.csv")
+    }
+
+    @Test func characterClassesAndQuestionMarks() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for name in ["a1.csv", "a2.csv", "a3.csv", "b1.csv", "a10.csv"] { try directory.write("x", to: "Pipelines/\(name)") }
+        let spec = try spec(in: directory, inputs: ["a[12].csv", "[!a]?.csv", "a[3-9].csv"])
+        #expect(try spec.inputFiles().map(\.displayName) == ["a1.csv", "a2.csv", "b1.csv", "a3.csv"])
+    }
+
+    @Test func globsInFolderNames() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("x", to: "Data/site2/export.csv")
+        try directory.write("x", to: "Data/site1/export.csv")
+        try directory.write("x", to: "Data/other/export.txt")
+        let spec = try spec(in: directory, inputs: ["../Data/site*/export.csv"])
+        #expect(try spec.inputFiles().map(\.displayName) == ["../Data/site1/export.csv", "../Data/site2/export.csv"])
+    }
+
+    @Test func aGlobThatMatchesNothingIsLocated() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let spec = try spec(in: directory, inputs: ["../Data/*.csv", "missing.csv"])
+        #expect(throws: SpecError.self) { try spec.inputFiles() }
+        do {
+            _ = try spec.inputFiles()
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "\(directory.path)/Pipelines/test.yml:4:12: error: no file matches '../Data/*.csv'",
+                "\(directory.path)/Pipelines/test.yml:5:12: error: the input file 'missing.csv' does not exist",
+            ])
+        }
+    }
+
+    @Test func aFileMatchedByTwoInputsIsRejected() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("x", to: "Pipelines/a.csv")
+        let spec = try spec(in: directory, inputs: ["*.csv", "a.csv"])
+        do {
+            _ = try spec.inputFiles()
+            Issue.record("expected a problem")
+        } catch {
+            #expect(error.diagnostics.map(\.message) == ["the file 'a.csv' is already read by 'inputs[0]'"])
+            #expect(error.diagnostics.first?.location.line == 5)
+        }
+    }
+
+    @Test func loadingAFileThatDoesNotExist() {
+        do {
+            _ = try PipelineSpec.load(path: "/nonexistent/p.yml")
+            Issue.record("expected a problem")
+        } catch {
+            #expect(error.description == "/nonexistent/p.yml: error: cannot read the file")
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import PipelineSpec
+import StudyModel
+import Testing
+
+/// One rejection per case: a single line of the valid fixture is changed, and loading must fail
+/// with exactly one problem at the stated line and column.
+struct Rejection: CustomTestStringConvertible, Sendable {
+    let line: String
+    let replacement: String
+    let expected: String
+    var testDescription: String { expected }
+
+    init(_ line: String, _ replacement: String, _ expected: String) {
+        self.line = line
+        self.replacement = replacement
+        self.expected = expected
+    }
+}
+
+@Suite struct SpecRejectionTests {
+    static let cases: [Rejection] = [
+        // Unknown keys, at every level.
+        Rejection("report:", "reprot:", "4:1: unknown key 'reprot' in the top level (expected one of 'expectations', 'fields', 'inputs', 'missing_codes', 'report', 'study', 'visits', 'vocabularies')"),
+        Rejection("  name: Exercise therapy in low back pain", "  name: ' '", "2:9: 'study.name' must not be empty"),
+        Rejection("  max_errors: 5", "  max_error: 5", "5:3: unknown key 'max_error' in 'report' (expected one of 'max_errors', 'output')"),
+        Rejection("    holds: participants", "    holds: participants\n    delimeter: ';'", "10:5: unknown key 'delimeter' in 'inputs[0]' (expected one of 'date_format', 'decimal_mark', 'delimiter', 'encoding', 'fields', 'holds', 'participant_rows', 'path', 'site', 'source')"),
+        Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, colum: x}", "22:34: unknown key 'colum' in 'fields.age' (expected one of 'checkbox', 'column', 'date_format', 'derive', 'unit')"),
+        Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14, windows: 1}", "48:39: unknown key 'windows' in 'visits.week12' (expected one of 'week', 'window_days')"),
+        // Unknown canonical fields and rules.
+        Rejection("  pain_nrs: nrs", "  pain: nrs", "27:3: unknown canonical field 'pain' in 'fields'"),
+        Rejection("      participant_id: Castor Participant Id", "      participant: Castor Participant Id", "14:7: unknown canonical field 'participant' in 'inputs[1].fields'"),
+        Rejection("    pain_nrs: {required: true, type: integer}", "    nrs: {required: true}", "51:5: unknown canonical field 'nrs' in 'expectations.fields'"),
+        Rejection("    visit_outside_window: {severity: error}", "    outside_window: {severity: error}", "54:5: unknown rule 'outside_window' (expected one of 'visit_before_randomisation', 'visit_outside_window', 'onset_after_baseline', 'arm_changed', 'age_inconsistent_with_birth_year', 'follow_up_without_baseline')"),
+        // Required keys and values.
+        Rejection("  name: Exercise therapy in low back pain", "  name: Trial\n  title: x", "3:3: unknown key 'title' in 'study' (expected one of 'description', 'name')"),
+        Rejection("  name: Exercise therapy in low back pain", "  name:", "2:3: 'name' in 'study' needs a value"),
+        Rejection("    source: castor", "    source: openclinica", "8:13: unknown value 'openclinica' for 'inputs[0].source' (expected one of 'castor', 'redcap', 'generic')"),
+        Rejection("    holds: participants", "    holds: rows", "9:12: unknown value 'rows' for 'inputs[0].holds' (expected one of 'participants', 'visits')"),
+        Rejection("    holds: participants", "    holds:", "9:5: 'holds' in 'inputs[0]' needs a value"),
+        Rejection("  max_errors: 5", "  max_errors: -1", "5:15: 'report.max_errors' must be 0 or more, found -1"),
+        Rejection("    holds: participants", "    holds: participants\n    delimiter: ':'", "10:16: unknown delimiter ':' (expected ',', ';', '|' or 'tab')"),
+        Rejection("    holds: participants", "    holds: participants\n    encoding: latin-9", "10:15: unknown value 'latin-9' for 'inputs[0].encoding' (expected one of 'utf-8', 'windows-1252')"),
+        // Field rules.
+        Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_onset_date}", "22:17: 'age' cannot be derived 'from_onset_date' (use 'from_birth_year')"),
+        Rejection("  age: {derive: from_birth_year}", "  age: {column: leeftijd, derive: from_birth_year}", "22:8: 'fields.age' needs exactly one of 'column', 'checkbox' or 'derive'"),
+        Rejection("  sex: geslacht", "  sex: {checkbox: geslacht, option: m}", "19:19: a checkbox gives yes or no; 'sex' is code"),
+        Rejection("  rf_night_pain: {checkbox: rode_vlaggen, option: night_pain}", "  rf_night_pain: {checkbox: rode_vlaggen}", "23:18: 'fields.rf_night_pain' needs the key 'option'"),
+        Rejection("  pain_nrs: nrs", "  pain_nrs: {column: nrs, unit: days}", "27:33: 'unit' applies only to 'duration_weeks', not to 'pain_nrs'"),
+        Rejection("  duration_weeks: {column: klachtduur, unit: months}", "  duration_weeks: {column: klachtduur, unit: fortnights}", "24:46: unknown value 'fortnights' for 'fields.duration_weeks.unit' (expected one of 'days', 'weeks', 'months', 'years')"),
+        Rejection("  pain_nrs: nrs", "  pain_nrs: {column: nrs, date_format: dd-mm-yyyy}", "27:40: 'date_format' applies only to date fields; 'pain_nrs' is decimal"),
+        Rejection("  visit_date: {column: datum, date_format: d-m-yyyy}", "  visit_date: {column: datum, date_format: mm/dd/yyyy}", "26:44: unknown value 'mm/dd/yyyy' for 'fields.visit_date.date_format' (expected one of 'dd-mm-yyyy', 'd-m-yyyy', 'yyyy-mm-dd', 'dd/mm/yyyy', 'excel-serial')"),
+        Rejection("  pain_nrs: nrs", "  pain_nrs: []", "27:13: 'fields.pain_nrs' must name at least one value"),
+        Rejection("  pain_nrs: nrs", "  pain_nrs: ' '", "27:13: a column name in 'fields.pain_nrs' is empty"),
+        Rejection("  birth_year: geboortejaar", "", "22:8: deriving 'age' needs 'birth_year' mapped in 'inputs[0]' (data/participants*.csv)"),
+        // Input checks.
+        Rejection("  participant_id: {column: [\"Participant Id\", \"Record Id\"]}", "", "7:5: 'inputs[0]' (data/participants*.csv) maps no column to 'participant_id'"),
+        Rejection("  visit: Repeating data Name Custom", "", "10:5: 'inputs[1]' (data/visits.csv) holds visits but maps no column to 'visit'"),
+        Rejection("    holds: participants", "    holds: participants\n    site: AMS", "10:11: 'inputs[0]' (data/participants*.csv) sets a constant 'site' and also maps a 'site' column; keep one"),
+        Rejection("    holds: participants", "    holds: participants\n    fields:\n      pain_nrs: nrs", "11:17: 'pain_nrs' is a visit-level field; 'inputs[0]' (data/participants*.csv) holds participants"),
+        Rejection("    source: castor", "    source: generic\n    date_format: dd-mm-yyyy", "24:18: 'rf_night_pain' is a checkbox, but 'inputs[0]' (data/participants*.csv) is a generic export without a checkbox convention"),
+        Rejection("  - path: data/visits.csv", "  - path: data/participants*.csv", "10:11: the path 'data/participants*.csv' is already read by 'inputs[0]'"),
+        // Vocabularies.
+        Rejection("      codes: [\"2\"]", "      codes: [\"2\", ga]", "38:20: the arm code 'ga' is already mapped to arm 'graded_activity'"),
+        Rejection("    - id: mckenzie", "    - id: graded_activity", "36:11: the arm id 'graded_activity' is declared twice"),
+        Rejection("      reference: true", "      reference: false", "32:5: no arm is marked 'reference: true'; comparisons need a reference arm"),
+        Rejection("      label: McKenzie", "      label: McKenzie\n      reference: true", "38:18: arms 'graded_activity' and 'mckenzie' are both marked as the reference; only one can be"),
+        Rejection("      codes: [\"2\"]", "      codes: []", "38:14: arm 'mckenzie' needs at least one code"),
+        Rejection("    F: [W]", "    F: [W, w]", "30:12: the code 'w' is already listed under 'F'"),
+        Rejection("    F: [W]", "    F: W", "30:8: 'vocabularies.sex.F' must be a list, found 'W'"),
+        Rejection("    F: [W]", "    X: [W]", "30:5: unknown key 'X' in 'vocabularies.sex' (expected one of 'F', 'M', 'defaults')"),
+        Rejection("    week12: [Week 12]", "    week13: [Week 12]", "41:5: 'week13' is not a visit of the schedule ('visits:')"),
+        Rejection("    week12: [Week 12]", "    week12: [T0]", "41:14: the visit name 'T0' is already mapped to 'baseline'"),
+        Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams, A]\n    UTR: [a]", "33:11: the site code 'a' is already mapped to site 'AMS'"),
+        Rejection("    holds: participants", "    holds: participants\n    participant_rows: [screening]", "10:23: 'participant_rows' applies to inputs that hold visits"),
+        Rejection("    holds: visits", "    holds: visits\n    participant_rows: [T0]", "10:11: 't0' in 'participant_rows' of input 'data/visits.csv' is also a name of visit 'baseline'"),
+        // Missing codes.
+        Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK, reason: asked but unknown}\n    - {code: unk, reason: x}\n    - {code: UNK, reason: again}", "47:14: the missing code 'UNK' is declared twice"),
+        Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: '-99', reason: not done}", "45:14: the missing code '-99' is already a Castor code ('castor: true')"),
+        Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: nee, reason: no answer}", "45:14: the missing code 'nee' is also a boolean code; a real answer would be read as missing"),
+        Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK}", "45:7: 'missing_codes.codes[0]' needs the key 'reason'"),
+        // Schedule.
+        Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12}", "48:11: visit 'week12' has no 'window_days'; every visit needs a window"),
+        Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 0, window_days: 14}", "48:18: visits 'baseline' and 'week12' are both at week 0"),
+        Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: -3}", "48:35: visit 'week12' has a negative window of -3 days"),
+        Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: -12, window_days: 14}", "48:18: visit 'week12' has a negative week -12"),
+        Rejection("  baseline: {week: 0, window_days: 0}", "  baseline: {week: 1, window_days: 0}", "47:3: the visit schedule has no baseline visit at week 0"),
+        Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14}\n  week 26: {week: 26, window_days: 14}", "49:3: the visit name 'week 26' may hold only letters, digits, '_' and '-'"),
+        // Expectations.
+        Rejection("    pain_nrs: {required: true, type: integer}", "    pain_nrs: {range: [10, 0]}", "51:23: the range 10...0 is empty (min is above max)"),
+        Rejection("    pain_nrs: {required: true, type: integer}", "    pain_nrs: {range: {min: 5, max: 1}}", "51:37: the range 5...1 is empty (min is above max)"),
+        Rejection("    pain_nrs: {required: true, type: integer}", "    pain_nrs: {range: [0, 5, 10]}", "51:23: a range is written [min, max]; found 3 values"),
+        Rejection("    pain_nrs: {required: true, type: integer}", "    pain_nrs: {type: date}", "51:22: 'pain_nrs' is decimal; type 'date' does not apply"),
+        Rejection("    site: {allowed: [AMS, UTR]}", "    site: {range: [0, 1]}", "52:19: 'range' applies only to numeric fields; 'site' is text"),
+        Rejection("    site: {allowed: [AMS, UTR]}", "    sex: {allowed: [M, V]}", "52:24: 'V' is not a canonical value of 'sex' (expected one of 'M', 'F')"),
+        Rejection("    site: {allowed: [AMS, UTR]}", "    arm: {allowed: [graded_activity, yoga]}", "52:38: 'yoga' is not a canonical value of 'arm' (expected one of 'graded_activity', 'mckenzie')"),
+        Rejection("    site: {allowed: [AMS, UTR]}", "    site: {allowed: []}", "52:21: 'allowed' for 'site' lists no value; nothing could pass"),
+        Rejection("    site: {allowed: [AMS, UTR]}", "    site: {severity: fatal}", "52:22: unknown severity 'fatal' for 'site' (expected 'error' or 'warning')"),
+        Rejection("    onset_after_baseline: {policy: null-field}", "    follow_up_without_baseline: {policy: null-field}", "55:42: rule 'follow_up_without_baseline' concerns a whole row; 'null-field' does not apply"),
+        Rejection("    onset_after_baseline: {policy: null-field}", "    onset_after_baseline: {severity: error, policy: null-field}", "55:53: rule 'onset_after_baseline': 'null-field' keeps the row and logs a warning, so it cannot have severity 'error'"),
+        Rejection("    onset_after_baseline: {policy: null-field}", "    onset_after_baseline: {policy: drop}", "55:36: unknown value 'drop' for 'expectations.rules.onset_after_baseline.policy' (expected one of 'reject-row', 'null-field')"),
+        // Type errors.
+        Rejection("  max_errors: 5", "  max_errors: many", "5:15: 'report.max_errors' must be a whole number, found 'many'"),
+        Rejection("      reference: true", "      reference: yes", "35:18: 'vocabularies.arms[0].reference' must be true or false, found 'yes'"),
+    ]
+
+    @Test(arguments: cases)
+    func rejects(_ rejection: Rejection) {
+        let text = SpecFixtures.replacing(rejection.line, with: rejection.replacement)
+        #expect(SpecFixtures.problems(text) == [rejection.expected])
+    }
+
+    @Test func missingArmsVocabularyIsRejectedAtTheArmField() {
+        var text = SpecFixtures.valid
+        for line in ["  arms:", "    - id: graded_activity", "      label: Graded activity", "      codes: [\"1\", GA]",
+                     "      reference: true", "    - id: mckenzie", "      label: McKenzie", "      codes: [\"2\"]"] {
+            text = SpecFixtures.replacing(line, with: "#", in: text)
+        }
+        #expect(SpecFixtures.problems(text) == ["18:8: 'arm' is mapped, but 'vocabularies.arms' declares no arms"])
+    }
+
+    @Test func visitInputsNeedASchedule() {
+        var text = SpecFixtures.valid
+        for line in ["visits:", "  baseline: {week: 0, window_days: 0}", "  week12: {week: 12, window_days: 14}",
+                     "  visits:", "    baseline: [Baseline, T0]", "    week12: [Week 12]"] {
+            text = SpecFixtures.replacing(line, with: "#", in: text)
+        }
+        #expect(SpecFixtures.problems(text) == ["10:11: input 'data/visits.csv' holds visits, but the pipeline declares no 'visits' schedule"])
+    }
+
+    @Test func genericInputsNeedADateFormat() {
+        var text = SpecFixtures.replacing("    source: castor", with: "    source: generic")
+        text = SpecFixtures.replacing("  rf_night_pain: {checkbox: rode_vlaggen, option: night_pain}", with: "", in: text)
+        #expect(SpecFixtures.problems(text) == [
+            "21:19: 'screening_date' needs a 'date_format': 'inputs[0]' (data/participants*.csv) is a generic export",
+        ])
+    }
+
+    @Test func studyIsRequired() {
+        var text = SpecFixtures.replacing("study:", with: "#")
+        text = SpecFixtures.replacing("  name: Exercise therapy in low back pain", with: "#", in: text)
+        text = SpecFixtures.replacing("  description: Which profile responds to which form", with: "#", in: text)
+        #expect(SpecFixtures.problems(text) == ["4:1: the top level needs the key 'study'"])
+    }
+
+    @Test func everyProblemOfAFileIsReportedAtOnce() {
+        var text = SpecFixtures.replacing("  max_errors: 5", with: "  max_errors: -1")
+        text = SpecFixtures.replacing("  pain_nrs: nrs", with: "  pain: nrs", in: text)
+        text = SpecFixtures.replacing("  week12: {week: 12, window_days: 14}", with: "  week12: {week: 12}", in: text)
+        #expect(SpecFixtures.problems(text).map { $0.prefix(6) } == ["5:15: ", "27:3: ", "48:11:"])
+    }
+
+    @Test func errorsNameTheFile() {
+        let text = SpecFixtures.replacing("  pain_nrs: nrs", with: "  pain: nrs")
+        do {
+            _ = try PipelineSpec.parse(text, file: "Pipelines/test.yml")
+            Issue.record("expected a problem")
+        } catch {
+            #expect(error.description == "Pipelines/test.yml:27:3: error: unknown canonical field 'pain' in 'fields'")
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import CSVKit
+import PipelineSpec
+import Staging
+import StudyModel
+import Testing
+
+/// Every bad input the reader knows goes through staging with a located message and exact
+/// accounting (rows read = accepted + rejected, checked by the harness for every case).
+@Suite struct BadInputTests {
+    private func stage(visits: [UInt8]) throws -> (StagedStudy, CollectingSink) {
+        let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participant("P2", arm: "2")])
+        let harness = try H(yaml: H.castorPipeline, bytes: ["participants.csv": Array(participants.utf8), "visits.csv": visits])
+        return try harness.run()
+    }
+
+    private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test func raggedRowIsRejectedAsRead() throws {
+        let text = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), "P2;T0;05-01-2024;5;10;extra", H.visit("P2", "week6", date: "16-02-2024")])
+        let (study, sink) = try stage(visits: bytes(text))
+        #expect(sink.summary(.error) == ["visits.csv:3:6 csv.ragged-row error"])
+        #expect(sink.issues.first { $0.severity == .error }?.message == "the record has 6 fields where the header has 5")
+        let row = try #require(sink.rejectedRows.first)
+        #expect(row.rawFields.map { String(decoding: $0, as: UTF8.self) } == ["P2", "T0", "05-01-2024", "5", "10", "extra"])
+        #expect(study.accounting[1].rowsRead == 3)
+        #expect(study.accounting[1].accepted == 2)
+        #expect(study.accounting[1].rejected == 1)
+    }
+
+    @Test func shortRowIsRejectedToo() throws {
+        let text = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), "P2;T0"])
+        let (study, sink) = try stage(visits: bytes(text))
+        #expect(sink.summary(.error) == ["visits.csv:3:- csv.ragged-row error"])
+        #expect(study.accounting[1].rejected == 1)
+    }
+
+    @Test func unterminatedQuoteRejectsTheRecordItNamesAndStops() throws {
+        let text = H.visitsHeader + "\n" + H.visit("P1", "T0", date: "05-01-2024") + "\n" + "P2;T0;05-01-2024;5;\"10\n"
+        let (study, sink) = try stage(visits: bytes(text))
+        let error = try #require(sink.issues.first { $0.severity == .error })
+        #expect(error.rule == "csv.unterminated-quote")
+        #expect(error.location.file == "visits.csv")
+        #expect(error.location.line == 3)
+        #expect(error.message.hasSuffix("; reading stopped here"))
+        #expect(study.accounting[1].rowsRead == 2)
+        #expect(study.accounting[1].accepted == 1)
+        #expect(study.accounting[1].rejected == 1)
+        #expect(sink.rejectedRows.map(\.line) == [3])
+        #expect(study.accounting[1].stoppedAtLine == 3)
+        #expect(study.accounting[0].stoppedAtLine == nil)
+        #expect(study.inputProblems.isEmpty)
+    }
+
+    @Test func nulByteStopsTheFileAtItsRecord() throws {
+        var data = bytes(H.visitsHeader + "\n" + H.visit("P1", "T0", date: "05-01-2024") + "\n")
+        data += bytes("P2;T0;05-01-2024;5") + [0] + bytes(";10\n") + bytes(H.visit("P2", "week6", date: "16-02-2024") + "\n")
+        let (study, sink) = try stage(visits: data)
+        let error = try #require(sink.issues.first { $0.severity == .error })
+        #expect(error.rule == "csv.nul-byte")
+        #expect(error.location.line == 3)
+        #expect(study.accounting[1].stoppedAtLine == 3)
+        #expect(study.accounting[1].rowsRead == 2)
+        #expect(study.accounting[1].rejected == 1)
+    }
+
+    @Test func mixedEncodingStopsTheFileAtItsRecord() throws {
+        // A UTF-8 'é' on line 2, then a lone Windows-1252 byte 0xE9 on line 3.
+        var data = bytes(H.visitsHeader + "\n" + "P1;T0;05-01-2024;5;10\n")
+        data = bytes("Castor Participant Id;Visit;Date;NRS;RMDQ;Opmerking\n") + bytes("P1;T0;05-01-2024;5;10;café\n")
+        data += bytes("P2;T0;05-01-2024;5;10;caf") + [0xE9] + bytes("\n")
+        let (study, sink) = try stage(visits: data)
+        let error = try #require(sink.issues.first { $0.severity == .error })
+        #expect(error.rule == "csv.mixed-encoding" || error.rule == "csv.invalid-utf8")
+        #expect(error.location.line == 3)
+        #expect(study.accounting[1].rowsRead == 2)
+        #expect(study.accounting[1].accepted == 1)
+        #expect(study.accounting[1].rejected == 1)
+    }
+
+    @Test func windows1252IsReadAndNoted() throws {
+        let data = bytes("Castor Participant Id;Visit;Date;NRS;RMDQ;Opmerking\n") + bytes("P1;T0;05-01-2024;5;10;caf") + [0xE9] + bytes("\n")
+        let (study, sink) = try stage(visits: data)
+        #expect(sink.summary(.error) == [])
+        #expect(sink.issues.contains { $0.rule == "csv.windows-1252" && $0.severity == .note })
+        #expect(study.accounting[1].encoding == "windows-1252")
+        #expect(study.accounting[1].accepted == 1)
+    }
+
+    @Test func emptyFileIsAnInputProblem() throws {
+        let (study, sink) = try stage(visits: [])
+        #expect(sink.summary(.error) == ["visits.csv:0:- csv.empty-file error"])
+        #expect(study.inputProblems.map(\.message) == ["the file holds no records, not even a header"])
+        #expect(study.accounting[1].rowsRead == 0)
+    }
+
+    @Test func headerOnlyFileIsNotedAndHoldsNothing() throws {
+        let (study, sink) = try stage(visits: bytes(H.visitsHeader + "\n"))
+        #expect(sink.summary(.error) == [])
+        #expect(sink.issues.contains { $0.rule == "csv.header-only" && $0.severity == .note && $0.location.file == "visits.csv" })
+        #expect(study.accounting[1].rowsRead == 0)
+        #expect(study.inputProblems.isEmpty)
+    }
+
+    @Test func duplicateHeaderIsAnInputProblem() throws {
+        let (study, sink) = try stage(visits: bytes("Castor Participant Id;Visit;Date;NRS;NRS\nP1;T0;05-01-2024;5;6\n"))
+        #expect(sink.summary(.error) == ["visits.csv:1:5 csv.duplicate-header-name error"])
+        #expect(study.inputProblems.count == 1)
+        #expect(study.accounting[1].rowsRead == 0)
+    }
+
+    @Test func missingKeyColumnRejectsEveryRowOfTheFile() throws {
+        let (study, sink) = try stage(visits: bytes("Participant;Visit;Date\nP1;T0;05-01-2024\nP2;T0;05-01-2024\n"))
+        #expect(sink.summary(.error) == ["visits.csv:1:- staging.header error"])
+        #expect(study.inputProblems.map(\.message) == [
+            "the header has no column for 'participant_id' (looked for 'Participant Id', 'Castor Participant Id')",
+        ])
+        #expect(study.accounting[1].rowsRead == 2)
+        #expect(study.accounting[1].rejected == 2)
+        #expect(sink.rejectedRows.map(\.reasons) == [[study.inputProblems[0].message], [study.inputProblems[0].message]])
+    }
+
+    @Test func absentOrdinaryColumnIsAWarningOnce() throws {
+        let (study, sink) = try stage(visits: bytes("Castor Participant Id;Visit;Date;NRS\nP1;T0;05-01-2024;5\n"))
+        #expect(sink.summary(.warning) == ["visits.csv:1:- staging.column-absent warning"])
+        #expect(study.visits.first?.values[.rmdq] == nil)
+    }
+
+    @Test func blankLinesAreCountedAndNoted() throws {
+        let text = H.visitsHeader + "\n\n" + H.visit("P1", "T0", date: "05-01-2024") + "\n;;;;\n\n"
+        let (study, sink) = try stage(visits: bytes(text))
+        #expect(study.accounting[1].blankLines == 3)
+        #expect(study.accounting[1].rowsRead == 1)
+        #expect(sink.issues.contains { $0.rule == "csv.blank-lines" && $0.message == "3 blank lines were skipped" })
+    }
+
+    @Test func unreadableFileIsAnInputProblem() throws {
+        let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": H.lines([H.participantsHeader])])
+        let sink = CollectingSink()
+        let files = [InputFile(inputIndex: 0, path: "/nonexistent/participants.csv", displayName: "participants.csv")]
+        let study = try Staging.stage(files, spec: harness.spec, sink: sink)
+        #expect(study.inputProblems.count == 1)
+        #expect(study.accounting[0].rowsRead == 0)
+        #expect(sink.issues.first?.location.file == "participants.csv")
+    }
+}

@@ -1,0 +1,261 @@
+import PipelineSpec
+import Staging
+import StudyModel
+import Testing
+import TestSupport
+
+@Suite struct NormaliseTests {
+    // MARK: text
+
+    @Test func textIsTrimmedAndComposed() throws {
+        #expect(Normalise.text("  Jansen \t") == "Jansen")
+        #expect(Normalise.text("\u{00A0}x\u{00A0}") == "x")
+        let decomposed = "Zu\u{0308}rich"  // u + combining diaeresis
+        #expect(Normalise.text(decomposed) == "Z\u{00FC}rich")
+        #expect(Normalise.text(decomposed).unicodeScalars.count == 6)
+        #expect(Normalise.text("") == "")
+    }
+
+    // MARK: numbers
+
+    @Test(arguments: [
+        ("6,5", 6.5), ("6.5", 6.5), ("-2", -2), ("+3", 3), ("1.234,5", 1234.5), ("1,234.5", 1234.5),
+        ("1.234.567", 1_234_567), ("1,234,567", 1_234_567), ("0,125", 0.125), ("0.125", 0.125), (",5", 0.5),
+        ("12,3456", 12.3456), ("1234,567", 1234.567), ("10", 10),
+    ])
+    func unambiguousNumbers(text: String, expected: Double) throws {
+        #expect(try Normalise.number(text, decimalMark: nil).get() == expected)
+    }
+
+    @Test(arguments: ["1,234", "1.234", "-1.500", "999,000"])
+    func ambiguousNumbersNeedADeclaredMark(text: String) throws {
+        guard case .failure(let problem) = Normalise.number(text, decimalMark: nil) else {
+            Issue.record("'\(text)' was accepted")
+            return
+        }
+        #expect(problem.rule == "number")
+        #expect(problem.message.contains("declare 'decimal_mark'"))
+    }
+
+    @Test func declaredDecimalMarkResolvesAmbiguity() throws {
+        #expect(try Normalise.number("1,234", decimalMark: .comma).get() == 1.234)
+        #expect(try Normalise.number("1,234", decimalMark: .point).get() == 1234)
+        #expect(try Normalise.number("1.234", decimalMark: .comma).get() == 1234)
+        #expect(try Normalise.number("1.234", decimalMark: .point).get() == 1.234)
+        #expect(try Normalise.number("1.234.567,89", decimalMark: .comma).get() == 1_234_567.89)
+    }
+
+    @Test(arguments: [
+        ("abc", nil), ("", nil), ("-", nil), ("1e3", nil), ("1 234", nil), ("1,2,3", nil), ("1.2.3", nil),
+        ("12,34,567", nil), ("1,5", DecimalMark.point), ("1.5", DecimalMark.comma), ("5,", nil), ("€5", nil),
+        ("1,5.5", nil), ("0.123.456", nil),
+    ] as [(String, DecimalMark?)])
+    func notNumbers(text: String, mark: DecimalMark?) throws {
+        #expect(throws: ValueProblem.self) { try Normalise.number(text, decimalMark: mark).get() }
+    }
+
+    // MARK: dates
+
+    @Test(arguments: [
+        ("31-12-2024", DateFormat.dayMonthYearDash, 2024, 12, 31), ("01-02-2024", .dayMonthYearDash, 2024, 2, 1),
+        ("1-2-2024", .dayMonthYearShort, 2024, 2, 1), ("01-12-2024", .dayMonthYearShort, 2024, 12, 1),
+        ("2024-02-29", .iso, 2024, 2, 29), ("29/02/2000", .dayMonthYearSlash, 2000, 2, 29),
+    ])
+    func datesInDeclaredFormats(text: String, format: DateFormat, year: Int, month: Int, day: Int) throws {
+        #expect(try Normalise.date(text, format: format).get() == CalendarDate(year: year, month: month, day: day))
+    }
+
+    @Test(arguments: [
+        ("31-02-2024", DateFormat.dayMonthYearDash), ("29-02-2023", .dayMonthYearDash), ("00-01-2024", .dayMonthYearDash),
+        ("15-13-2024", .dayMonthYearDash), ("2023-02-29", .iso), ("1900-02-29", .iso), ("31/04/2024", .dayMonthYearSlash),
+    ])
+    func impossibleDatesAreNotRolledOver(text: String, format: DateFormat) throws {
+        guard case .failure(let problem) = Normalise.date(text, format: format) else {
+            Issue.record("'\(text)' was accepted")
+            return
+        }
+        #expect(problem.message.contains("is not a real date") || problem.message.contains("is not a date"))
+    }
+
+    @Test func theImpossibleDateMessageSaysWhy() throws {
+        guard case .failure(let problem) = Normalise.date("31-02-2024", format: .dayMonthYearDash) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(problem.message == "'31-02-2024' is not a real date (there is no day 31 in month 2 of 2024)")
+    }
+
+    @Test(arguments: [
+        ("1-2-2024", DateFormat.dayMonthYearDash), ("2024-02-01", .dayMonthYearDash), ("01-02-24", .dayMonthYearDash),
+        ("01/02/2024", .dayMonthYearDash), ("01-02-2024", .iso), ("2024-2-1", .iso), ("01-02-2024", .dayMonthYearSlash),
+        ("1-2-2024 10:00", .dayMonthYearShort), ("001-2-2024", .dayMonthYearShort), ("", .iso),
+    ])
+    func otherFormatsAreNotGuessed(text: String, format: DateFormat) throws {
+        #expect(throws: ValueProblem.self) { try Normalise.date(text, format: format).get() }
+    }
+
+    // Reference values: Excel shows these serials as these dates (1900 date system).
+    @Test(arguments: [
+        (1.0, 1900, 1, 1), (59, 1900, 2, 28), (61, 1900, 3, 1), (25_569, 1970, 1, 1), (36_526, 2000, 1, 1),
+        (45_292, 2024, 1, 1), (45_351, 2024, 2, 29), (45_292.75, 2024, 1, 1),
+    ])
+    func excelSerials(serial: Double, year: Int, month: Int, day: Int) throws {
+        #expect(try Normalise.excelSerial(serial).get() == CalendarDate(year: year, month: month, day: day))
+    }
+
+    @Test(arguments: [0.0, 60, -5, 3_000_000, .nan])
+    func impossibleExcelSerials(serial: Double) throws {
+        #expect(throws: ValueProblem.self) { try Normalise.excelSerial(serial).get() }
+    }
+
+    @Test func excelSerialsAsText() throws {
+        #expect(try Normalise.date("45292", format: .excelSerial).get() == CalendarDate(year: 2024, month: 1, day: 1))
+        #expect(try Normalise.date("45292,5", format: .excelSerial).get() == CalendarDate(year: 2024, month: 1, day: 1))
+        #expect(throws: ValueProblem.self) { try Normalise.date("01-01-2024", format: .excelSerial).get() }
+    }
+
+    // MARK: booleans, codes, units
+
+    @Test(arguments: [
+        ("ja", true), ("Nee", false), ("J", true), ("n", false), ("YES", true), ("no", false), ("y", true),
+        ("1", true), ("0", false), ("waar", true), ("Onwaar", false), ("true", true), ("FALSE", false),
+    ])
+    func defaultBooleans(text: String, expected: Bool) throws {
+        #expect(try Normalise.boolean(text, vocabulary: Vocabularies.defaultBooleans).get() == expected)
+    }
+
+    @Test(arguments: ["misschien", "2", "x", "yes!"])
+    func notBooleans(text: String) throws {
+        #expect(throws: ValueProblem.self) { try Normalise.boolean(text, vocabulary: Vocabularies.defaultBooleans).get() }
+    }
+
+    @Test(arguments: [
+        ("M", "M"), ("man", "M"), ("Male", "M"), ("1", "M"), ("V", "F"), ("F", "F"), ("vrouw", "F"), ("female", "F"),
+        ("2", "F"),
+    ])
+    func defaultSexCodes(text: String, expected: String) throws {
+        #expect(try Normalise.code(text, vocabulary: Vocabularies.defaultSex, what: "sex").get() == expected)
+    }
+
+    @Test func unknownSexCode() throws {
+        guard case .failure(let problem) = Normalise.code("X", vocabulary: Vocabularies.defaultSex, what: "sex") else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(problem == ValueProblem(rule: "vocabulary", message: "'X' is not a known sex code"))
+    }
+
+    @Test func durationUnits() throws {
+        #expect(Normalise.weeks(14, unit: .days) == 2)
+        #expect(Normalise.weeks(3, unit: .weeks) == 3)
+        #expect(abs(Normalise.weeks(12, unit: .months) - 52.1775) < 1e-9)
+        #expect(abs(Normalise.weeks(1, unit: .years) - 365.2425 / 7) < 1e-12)
+        #expect(abs(Normalise.weeks(1, unit: .months) * 7 - 30.436875) < 1e-12)
+    }
+
+    // MARK: missing codes
+
+    @Test func castorMissingCodes() throws {
+        let castor = MissingCodes(castor: true)
+        #expect(Normalise.missingReason("-95", codes: castor) == .measurementFailed)
+        #expect(Normalise.missingReason("-96", codes: castor) == .notApplicable)
+        #expect(Normalise.missingReason("-97", codes: castor) == .notAsked)
+        #expect(Normalise.missingReason("-98", codes: castor) == .askedButUnknown)
+        #expect(Normalise.missingReason("-99", codes: castor) == .notDone)
+        #expect(Normalise.missingReason("##USER_MISSING_97##", codes: castor) == .notAsked)
+        #expect(Normalise.missingReason("-94", codes: castor) == nil)
+        #expect(Normalise.missingReason("-9", codes: castor) == nil)
+        #expect(Normalise.missingReason("##USER_MISSING_94##", codes: castor) == nil)
+        #expect(Normalise.missingReason("-99", codes: MissingCodes()) == nil)
+        #expect(Normalise.missingReason("", codes: MissingCodes()) == .empty)
+    }
+
+    @Test func castorMissingDates() throws {
+        let date = try #require(CalendarDate(year: 2995, month: 1, day: 1))
+        #expect(Normalise.castorMissingDate(date) == .measurementFailed)
+        let other = try #require(CalendarDate(year: 2999, month: 12, day: 31))
+        #expect(Normalise.castorMissingDate(other) == .notDone)
+        let real = try #require(CalendarDate(year: 2024, month: 12, day: 31))
+        #expect(Normalise.castorMissingDate(real) == nil)
+    }
+
+    @Test func declaredMissingCodes() throws {
+        let codes = MissingCodes(declared: ["UNK": .declared(code: "UNK", label: "asked but unknown")])
+        #expect(Normalise.missingReason("UNK", codes: codes) == .declared(code: "UNK", label: "asked but unknown"))
+        #expect(Normalise.missingReason("unk", codes: codes) == nil)
+        #expect(Normalise.missingReason("-99", codes: codes) == nil)
+    }
+}
+
+/// Normalising a normalised value changes nothing (canonical text uses `.` and ISO dates).
+@Suite struct NormaliseIdempotenceTests {
+    @Test func textIsIdempotent() throws {
+        var generator = SeededGenerator(seed: 20_240_101)
+        let alphabet: [String] = ["a", "é", "e\u{0301}", " ", "\t", "\u{00A0}", "Z", "ü", "u\u{0308}", "-", "1", "ß"]
+        for _ in 0..<2000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            let raw = (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }.joined()
+            let once = Normalise.text(raw)
+            #expect(Normalise.text(once) == once, "text '\(raw)'")
+        }
+    }
+
+    @Test func numbersAreIdempotent() throws {
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<2000 {
+            let whole = Int.random(in: -2_000_000...2_000_000, using: &generator)
+            let decimals = Int.random(in: 0...3, using: &generator)
+            let fraction = decimals == 0 ? "" : "," + String(Int.random(in: 0..<Int(pow10(decimals)), using: &generator))
+                .leftPadded(to: decimals)
+            let raw = grouped(whole) + fraction
+            let once = try Normalise.number(raw, decimalMark: .comma).get()
+            let again = try Normalise.number(Value.format(once), decimalMark: .point).get()
+            #expect(again == once, "number '\(raw)'")
+        }
+    }
+
+    @Test func datesAreIdempotent() throws {
+        var generator = SeededGenerator(seed: 99)
+        for _ in 0..<2000 {
+            let date = CalendarDate(daysSinceEpoch: Int.random(in: -25_000...40_000, using: &generator))
+            let (year, month, day) = date.components
+            let raw = "\(day)-\(month)-\(year)"
+            let once = try Normalise.date(raw, format: .dayMonthYearShort).get()
+            #expect(once == date)
+            #expect(try Normalise.date(once.iso, format: .iso).get() == once)
+        }
+    }
+
+    @Test func codesAreIdempotent() throws {
+        for code in Vocabularies.defaultSex.keys {
+            let once = try Normalise.code(code, vocabulary: Vocabularies.defaultSex, what: "sex").get()
+            #expect(try Normalise.code(once, vocabulary: Vocabularies.defaultSex, what: "sex").get() == once)
+        }
+        for code in Vocabularies.defaultBooleans.keys {
+            let once = try Normalise.boolean(code, vocabulary: Vocabularies.defaultBooleans).get()
+            let text = Value.boolean(once).canonicalText
+            #expect(try Normalise.boolean(text, vocabulary: Vocabularies.defaultBooleans).get() == once)
+        }
+    }
+
+    private func pow10(_ n: Int) -> Double { (0..<n).reduce(1) { value, _ in value * 10 } }
+
+    /// Dutch grouping with `.` (1.234.567), written independently of the parser.
+    private func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var groups: [String] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(String(digits[start..<end]), at: 0)
+            end = start
+        }
+        return (value < 0 ? "-" : "") + groups.joined(separator: ".")
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}

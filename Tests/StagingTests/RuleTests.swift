@@ -1,0 +1,197 @@
+import PipelineSpec
+import Staging
+import StudyModel
+import Testing
+
+/// Every rule and vocabulary, once passing and once failing. Each case changes one participant
+/// or visit row of a clean study and names the issues it must raise (nothing else but notes).
+struct RuleCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var expectations = ""
+    var participants: [String] = [H.participant("P1"), H.participant("P2", arm: "2"), H.participant("P3")]
+    var visits: [String] = [
+        H.visit("P1", "T0", date: "05-01-2024"), H.visit("P1", "week6", date: "16-02-2024"),
+        H.visit("P2", "T0", date: "05-01-2024"),
+    ]
+    var expected: [String]
+    var testDescription: String { name }
+
+    func yaml() -> String {
+        let sites = name.hasPrefix("site") ? "  sites:\n    AMS: [ams]\n    UTR: [Utrecht]\n" : ""
+        return H.castorPipeline.replacingOccurrences(of: "vocabularies:\n", with: "vocabularies:\n" + sites)
+            + (expectations.isEmpty ? "" : "expectations:\n" + expectations + "\n")
+    }
+}
+
+@Suite struct RuleTests {
+    static func withParticipant(_ name: String, _ changes: [String: String], expectations: String = "", _ expected: [String]) -> RuleCase {
+        // P3 has no visits, so a rejected participant row sets off nothing else.
+        RuleCase(name: name, expectations: expectations,
+                 participants: [H.participant("P1"), H.participant("P2", arm: "2"), H.participant("P3", changes)],
+                 expected: expected)
+    }
+
+    static func withVisit(_ name: String, _ row: String, expectations: String = "", _ expected: [String]) -> RuleCase {
+        RuleCase(name: name, expectations: expectations,
+                 visits: [H.visit("P1", "T0", date: "05-01-2024"), row, H.visit("P2", "T0", date: "05-01-2024")],
+                 expected: expected)
+    }
+
+    static let cases: [RuleCase] = [
+        RuleCase(name: "clean study", expected: []),
+        // Types and vocabularies.
+        withParticipant("number accepted", ["Birth year": " 1971 "], []),
+        withParticipant("not a number", ["Birth year": "19x0"], ["participants.csv:4:5 number error"]),
+        withParticipant("not a whole number", ["Birth year": "1970,5"], ["participants.csv:4:5 type error"]),
+        withParticipant("ambiguous decimal mark", ["Age": "1.234"], ["participants.csv:4:6 number error"]),
+        withParticipant("date accepted", ["Screening": "29-02-2024", "Randomised": "01-03-2024"], []),
+        withParticipant("impossible date", ["Screening": "31-02-2024"], ["participants.csv:4:7 date error"]),
+        withParticipant("date in another format", ["Screening": "2024-01-02"], ["participants.csv:4:7 date error"]),
+        withParticipant("sex vocabulary", ["Sex": "vrouw"], []),
+        withParticipant("unknown sex code", ["Sex": "X"], ["participants.csv:4:4 vocabulary error"]),
+        withParticipant("arm vocabulary", ["Group": " s "], []),
+        withParticipant("unknown arm code", ["Group": "9"], ["participants.csv:4:3 vocabulary error"]),
+        withParticipant("boolean vocabulary", ["flags#night": "1"], []),
+        withParticipant("not a boolean", ["flags#night": "misschien"], ["participants.csv:4:10 vocabulary error"]),
+        withVisit("visit name vocabulary", H.visit("P1", "T12", date: "29-03-2024"), []),
+        withVisit("unknown visit name", H.visit("P1", "week13", date: "29-03-2024"), ["visits.csv:3:2 vocabulary error"]),
+        RuleCase(name: "site vocabulary", expectations: "",
+                 participants: [H.participant("P1", ["Site": "ams"]), H.participant("P2", arm: "2"), H.participant("P3", ["Site": "Utrecht"])],
+                 expected: []),
+        // Missing codes are reasons, never values, and pass the checks of values.
+        withParticipant("castor numeric missing code", ["Birth year": "-99"], []),
+        withParticipant("castor text missing code", ["Site": "##USER_MISSING_95##"], []),
+        withParticipant("castor missing date", ["Onset": "01-01-2995"], []),
+        withParticipant("declared missing code", ["Sex": "UNK"], []),
+        withParticipant("empty participant id", ["Participant Id": ""], ["participants.csv:4:1 required error"]),
+        // Field expectations.
+        withVisit("range default passes", H.visit("P1", "week6", date: "16-02-2024", nrs: "10"), []),
+        withVisit("range default fails", H.visit("P1", "week6", date: "16-02-2024", nrs: "11"), ["visits.csv:3:4 range error"]),
+        withVisit("rmdq range fails", H.visit("P1", "week6", date: "16-02-2024", rmdq: "25"), ["visits.csv:3:5 range error"]),
+        withVisit("declared range fails", H.visit("P1", "week6", date: "16-02-2024", nrs: "9"),
+                  expectations: "  fields:\n    pain_nrs: {range: [0, 8]}", ["visits.csv:3:4 range error"]),
+        withVisit("range as warning keeps the row", H.visit("P1", "week6", date: "16-02-2024", nrs: "9"),
+                  expectations: "  fields:\n    pain_nrs: {range: [0, 8], severity: warning}", ["visits.csv:3:4 range warning"]),
+        withVisit("range with null-field", H.visit("P1", "week6", date: "16-02-2024", nrs: "11"),
+                  expectations: "  fields:\n    pain_nrs: {policy: null-field}", ["visits.csv:3:4 range warning"]),
+        withVisit("required passes", H.visit("P1", "week6", date: "16-02-2024", nrs: "3"),
+                  expectations: "  fields:\n    pain_nrs: {required: true}", []),
+        withVisit("required fails", H.visit("P1", "week6", date: "16-02-2024", nrs: ""),
+                  expectations: "  fields:\n    pain_nrs: {required: true}", ["visits.csv:3:4 required error"]),
+        withVisit("required fails on a missing code", H.visit("P1", "week6", date: "16-02-2024", nrs: "-97"),
+                  expectations: "  fields:\n    pain_nrs: {required: true}", ["visits.csv:3:4 required error"]),
+        withVisit("integer type passes", H.visit("P1", "week6", date: "16-02-2024", nrs: "4"),
+                  expectations: "  fields:\n    pain_nrs: {type: integer}", []),
+        withVisit("integer type fails", H.visit("P1", "week6", date: "16-02-2024", nrs: "4,5"),
+                  expectations: "  fields:\n    pain_nrs: {type: integer}", ["visits.csv:3:4 type error"]),
+        withParticipant("site not in the site vocabulary", ["Site": "RTM"], ["participants.csv:4:2 vocabulary error"]),
+        withParticipant("allowed passes", ["Site": "UTR"], expectations: "  fields:\n    site: {allowed: [AMS, UTR]}", []),
+        withParticipant("allowed fails", ["Site": "RTM"], expectations: "  fields:\n    site: {allowed: [AMS, UTR]}",
+                        ["participants.csv:4:2 allowed error"]),
+        RuleCase(name: "unique passes", expectations: "  fields:\n    birth_year: {unique: true}",
+                 participants: [H.participant("P1"), H.participant("P2", arm: "2", ["Birth year": "1971"]), H.participant("P3", ["Birth year": "1972", "Age": "52"])],
+                 expected: []),
+        RuleCase(name: "unique fails", expectations: "  fields:\n    birth_year: {unique: true}",
+                 participants: [H.participant("P1"), H.participant("P2", arm: "2", ["Birth year": "1971"]), H.participant("P3")],
+                 expected: ["participants.csv:4:5 unique error"]),
+        // Cross-field rules.
+        withParticipant("onset before screening", ["Onset": "02-01-2024"], []),
+        withParticipant("onset after screening", ["Onset": "03-01-2024"], ["participants.csv:4:9 onset_after_baseline error"]),
+        withParticipant("onset after screening, null-field", ["Onset": "03-01-2024"],
+                        expectations: "  rules:\n    onset_after_baseline: {policy: null-field}",
+                        ["participants.csv:4:9 onset_after_baseline warning"]),
+        withParticipant("age fits birth year", ["Age": "53"], []),
+        withParticipant("age one year off is tolerated", ["Age": "55"], []),
+        withParticipant("age inconsistent with birth year", ["Age": "56"],
+                        ["participants.csv:4:6 age_inconsistent_with_birth_year error"]),
+        withVisit("visit inside its window", H.visit("P1", "week6", date: "23-02-2024"), []),
+        withVisit("visit outside its window", H.visit("P1", "week6", date: "24-02-2024"),
+                  ["visits.csv:3:3 visit_outside_window warning"]),
+        withVisit("visit outside its window as error", H.visit("P1", "week6", date: "24-02-2024"),
+                  expectations: "  rules:\n    visit_outside_window: {severity: error}", ["visits.csv:3:3 visit_outside_window error"]),
+        withVisit("follow-up before randomisation", H.visit("P1", "week6", date: "04-01-2024"),
+                  ["visits.csv:3:3 visit_before_randomisation error", "visits.csv:3:3 visit_outside_window warning"]),
+        RuleCase(name: "follow-up without baseline",
+                 visits: [H.visit("P1", "week6", date: "16-02-2024"), H.visit("P2", "T0", date: "05-01-2024")],
+                 expected: ["visits.csv:2:- follow_up_without_baseline warning"]),
+        RuleCase(name: "follow-up without baseline as error",
+                 expectations: "  rules:\n    follow_up_without_baseline: {severity: error}",
+                 visits: [H.visit("P1", "week6", date: "16-02-2024"), H.visit("P2", "T0", date: "05-01-2024")],
+                 expected: ["visits.csv:2:- follow_up_without_baseline error"]),
+        RuleCase(name: "baseline visit before onset",
+                 participants: [H.participant("P1", ["Onset": "02-01-2024", "Screening": "02-01-2024"]), H.participant("P2", arm: "2"), H.participant("P3")],
+                 visits: [H.visit("P1", "T0", date: "01-01-2024"), H.visit("P2", "T0", date: "05-01-2024")],
+                 expected: ["visits.csv:2:3 visit_outside_window warning", "visits.csv:2:3 onset_after_baseline error"]),
+    ]
+
+    @Test(arguments: cases)
+    func rule(_ rule: RuleCase) throws {
+        let harness = try H(yaml: rule.yaml(), files: [
+            "participants.csv": H.lines([H.participantsHeader] + rule.participants),
+            "visits.csv": H.lines([H.visitsHeader] + rule.visits),
+        ])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary().filter { !$0.hasSuffix(" note") } == rule.expected)
+        let errors = rule.expected.filter { $0.hasSuffix(" error") }.count
+        #expect(study.errorCount == errors)
+        let rejected = study.accounting.reduce(0) { $0 + $1.rejected }
+        #expect(rejected == Set(rule.expected.filter { $0.hasSuffix(" error") }.map { $0.split(separator: " ")[0].split(separator: ":").prefix(2).joined(separator: ":") }).count)
+    }
+
+    @Test func nullFieldEmptiesTheFieldAndKeepsTheRow() throws {
+        let yaml = H.castorPipeline + "expectations:\n  fields:\n    pain_nrs: {policy: null-field}\n"
+        let harness = try H(yaml: yaml, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1")]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024", nrs: "12")]),
+        ])
+        let (study, sink) = try harness.run()
+        #expect(study.visits.first?.values[.painNRS] == .missing(.declared(code: "invalid", label: "emptied by rule 'range'")))
+        #expect(sink.issues.first?.message == "the value '12' is out of range 0...10 for 'pain_nrs'")
+        #expect(sink.issues.first?.description == "visits.csv:2:4: warning: the value '12' is out of range 0...10 for 'pain_nrs' (participant 'P1', visit 'baseline')")
+    }
+
+    @Test func missingCodesKeepTheirReason() throws {
+        let harness = try H(yaml: H.castorPipeline, files: [
+            "participants.csv": H.lines([H.participantsHeader,
+                                         H.participant("P1", ["Birth year": "-98", "Site": "##USER_MISSING_96##", "Onset": "31-12-2997", "Sex": "UNK"])]),
+            "visits.csv": H.lines([H.visitsHeader]),
+        ])
+        let (study, _) = try harness.run()
+        let values = try #require(study.participants.first?.values)
+        #expect(values[.birthYear] == .missing(.askedButUnknown))
+        #expect(values[.site] == .missing(.notApplicable))
+        #expect(values[.onsetDate] == .missing(.notAsked))
+        #expect(values[.sex] == .missing(.askedButUnknown))
+        #expect(values[.heightCM] == nil)
+    }
+
+    @Test func rejectedRowsKeepTheirFieldsAndReasons() throws {
+        let bad = H.visit("P1", "week6", date: "31-02-2024", nrs: "11")
+        let harness = try H(yaml: H.castorPipeline, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1")]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), bad]),
+        ])
+        let (_, sink) = try harness.run()
+        let row = try #require(sink.rejectedRows.first)
+        #expect(row.line == 3)
+        #expect(row.rawFields.map { String(decoding: $0, as: UTF8.self) } == bad.split(separator: ";", omittingEmptySubsequences: false).map(String.init))
+        #expect(row.reasons == [
+            "'31-02-2024' is not a real date (there is no day 31 in month 2 of 2024) for 'visit_date'",
+            "the value '11' is out of range 0...10 for 'pain_nrs'",
+        ])
+    }
+
+    @Test func deferredRejectionsAreFetchedExactlyAsRead() throws {
+        let late = "P1;week6;\"04-01-2024\";  5 ;10"
+        let harness = try H(yaml: H.castorPipeline, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1")]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), late]),
+        ])
+        let (study, sink) = try harness.run()
+        #expect(study.visits.count == 1)
+        let row = try #require(sink.rejectedRows.first)
+        #expect(row.line == 3)
+        #expect(row.rawFields.map { String(decoding: $0, as: UTF8.self) } == ["P1", "week6", "04-01-2024", "  5 ", "10"])
+        #expect(row.reasons.first == "the visit date '2024-01-04' is before the randomisation date '2024-01-05'")
+    }
+}

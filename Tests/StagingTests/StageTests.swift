@@ -1,0 +1,246 @@
+import CSVKit
+import PipelineSpec
+import Staging
+import StudyModel
+import Testing
+
+typealias H = StagingHarness
+
+/// Staging end to end over small in-memory exports: typed records, accounting, duplicates.
+@Suite struct StageTests {
+    static let participants = H.lines([
+        H.participantsHeader, H.participant("P1"), H.participant("P2", arm: "M", ["Sex": "man", "flags#night": "1"]),
+    ])
+    static let visits = H.lines([
+        H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), H.visit("P1", "T12", date: "29-03-2024", nrs: "6,5"),
+        H.visit("P2", "baseline", date: "06-01-2024"), H.visit("P2", "week6", date: "16-02-2024", nrs: "-99"),
+    ])
+
+    @Test func cleanExportsStageIntoTypedRecords() throws {
+        let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": Self.visits])
+        let (study, sink) = try harness.run()
+        #expect(sink.issues.filter { $0.severity != .note } == [])
+        #expect(study.accounting.map(\.rowsRead) == [2, 4])
+        #expect(study.accounting.map(\.accepted) == [2, 4])
+        #expect(study.accounting.map(\.delimiter) == [";", ";"])
+        #expect(study.accounting.map(\.encoding) == ["utf-8", "utf-8"])
+        #expect(study.participants.map(\.id) == ["P1", "P2"])
+        let first = study.participants[0]
+        #expect(first.site == "AMS")
+        #expect(first.arm?.id == "strength")
+        #expect(first.values[.sex] == .text("F"))
+        #expect(first.values[.birthYear] == .number(1970))
+        #expect(first.values[.screeningDate] == .date(try #require(CalendarDate(year: 2024, month: 1, day: 2))))
+        #expect(first.values[.rfNightPain] == .boolean(false))
+        #expect(first.values[.heightCM] == nil)
+        #expect(first.sources.map(\.description) == ["participants.csv:2"])
+        #expect(study.participants[1].arm?.id == "mckenzie")
+        #expect(study.participants[1].values[.sex] == .text("M"))
+        #expect(study.participants[1].values[.rfNightPain] == .boolean(true))
+        #expect(study.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["P1/baseline", "P1/week12", "P2/baseline", "P2/week6"])
+        #expect(study.visits[1].values[.painNRS] == .number(6.5))
+        #expect(study.visits[3].values[.painNRS] == .missing(.notDone))
+        #expect(study.visits[1].source.line == 3)
+        #expect(study.errorCount == 0)
+    }
+
+    @Test func participantInputsAreReadBeforeVisitInputs() throws {
+        // The visits input comes first in the pipeline file, yet its rows find their participants.
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: participants.csv, source: castor, holds: participants}\n  - {path: visits.csv, source: castor, holds: visits}",
+            with: "  - {path: visits.csv, source: castor, holds: visits}\n  - {path: participants.csv, source: castor, holds: participants}")
+        let harness = try H(yaml: yaml, files: ["participants.csv": Self.participants, "visits.csv": Self.visits])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == [])
+        #expect(study.accounting.map(\.file) == ["visits.csv", "participants.csv"])
+        #expect(study.visits.count == 4)
+    }
+
+    @Test func identicalDuplicateAcrossFilesIsKeptOnceWithANote() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: participants.csv, source: castor, holds: participants}",
+            with: "  - {path: participants.csv, source: castor, holds: participants}\n  - {path: more.csv, source: castor, holds: participants}")
+        let more = H.lines([H.participantsHeader, H.participant("P3"), "  " + H.participant("P1", ["Site": " AMS "])])
+        let harness = try H(yaml: yaml, files: ["participants.csv": Self.participants, "more.csv": more, "visits.csv": Self.visits])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.note) == ["more.csv:3:- duplicate note"])
+        #expect(sink.issues.first { $0.rule == "duplicate" }?.message == "participant 'P1' has the same row at participants.csv:2; kept once")
+        #expect(study.participants.map(\.id) == ["P1", "P2", "P3"])
+        #expect(study.participants[0].sources.map(\.description) == ["participants.csv:2", "more.csv:3"])
+        #expect(study.accounting[1].accepted == 2)
+    }
+
+    @Test func conflictingDuplicateRejectsTheSecondOccurrence() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: participants.csv, source: castor, holds: participants}",
+            with: "  - {path: participants.csv, source: castor, holds: participants}\n  - {path: more.csv, source: castor, holds: participants}")
+        let conflicting = H.participant("P1", ["Sex": "M"])
+        let more = H.lines([H.participantsHeader, conflicting])
+        let harness = try H(yaml: yaml, files: ["participants.csv": Self.participants, "more.csv": more, "visits.csv": Self.visits])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["more.csv:2:4 duplicate error"])
+        #expect(sink.issues.first?.message == "participant 'P1' already has a different row at participants.csv:2 ('sex' is 'F' there and 'M' here)")
+        #expect(study.participants.first?.values[.sex] == .text("F"))
+        #expect(sink.rejectedRows.map(\.file) == ["more.csv"])
+        #expect(sink.rejectedRows.first?.rawFields.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ";") == conflicting)
+        #expect(study.accounting[1].rejected == 1)
+    }
+
+    @Test func duplicateVisitRows() throws {
+        let visits = H.lines([
+            H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), H.visit("P1", "baseline", date: "05-01-2024"),
+            H.visit("P1", "T0", date: "05-01-2024", nrs: "7"),
+        ])
+        let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary() == ["visits.csv:3:- duplicate note", "visits.csv:4:4 duplicate error"])
+        #expect(sink.issues[1].message == "visit 'baseline' of participant 'P1' already has a different row at visits.csv:2 ('pain_nrs' is '5' there and '7' here)")
+        #expect(study.visits.count == 1)
+        #expect(study.accounting[1].accepted == 2)
+        #expect(study.accounting[1].rejected == 1)
+    }
+
+    @Test func visitOfAnUnknownParticipantIsRejected() throws {
+        let visits = H.lines([H.visitsHeader, H.visit("P9", "T0", date: "05-01-2024")])
+        let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits])
+        let (_, sink) = try harness.run()
+        #expect(sink.summary() == ["visits.csv:2:1 unknown-participant error"])
+        #expect(sink.issues.first?.message == "participant 'P9' is not in any participants input")
+    }
+
+    @Test func visitsOfARejectedParticipantAreKeptWithAWarning() throws {
+        let participants = H.lines([H.participantsHeader, H.participant("P1", ["Sex": "X"])])
+        let visits = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024")])
+        let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": participants, "visits.csv": visits])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary() == ["participants.csv:2:4 vocabulary error", "visits.csv:2:1 participant-rejected warning"])
+        #expect(study.visits.count == 1)
+        #expect(study.participants.isEmpty)
+        #expect(study.accounting.map(\.warnings) == [0, 1])
+    }
+
+    @Test(arguments: [
+        ("1", "", [String]()), ("S", "", []), ("2", "", ["visits.csv:3:3 arm_changed error"]),
+        ("2", "expectations:\n  rules:\n    arm_changed: {severity: warning}\n", ["visits.csv:3:3 arm_changed warning"]),
+    ])
+    func armCarriedByVisitRows(code: String, extra: String, expected: [String]) throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: visits.csv, source: castor, holds: visits}",
+            with: "  - {path: visits.csv, source: castor, holds: visits, fields: {arm: VisitGroup}}") + extra
+        let visits = H.lines([
+            "Castor Participant Id;Visit;VisitGroup;Date", "P1;T0;1;05-01-2024", "P1;week6;\(code);16-02-2024",
+        ])
+        let harness = try H(yaml: yaml, files: ["participants.csv": H.lines([H.participantsHeader, H.participant("P1")]), "visits.csv": visits])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary().filter { !$0.hasSuffix(" note") && !$0.contains("column-absent") } == expected)
+        #expect(study.participants.first?.arm?.id == "strength")
+    }
+
+    @Test func booleanVocabularyCanBeReplaced() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "vocabularies:\n", with: "vocabularies:\n  booleans: {defaults: false, true: [wel], false: [niet]}\n")
+        let participants = H.lines([
+            H.participantsHeader, H.participant("P1", ["flags#night": "wel"]), H.participant("P2", ["flags#night": "niet"]),
+            H.participant("P3", ["flags#night": "ja"]),
+        ])
+        let harness = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": H.lines([H.visitsHeader])])
+        let (study, sink) = try harness.run()
+        #expect(study.participants.map { $0.values[.rfNightPain] } == [.boolean(true), .boolean(false)])
+        #expect(sink.summary(.error) == ["participants.csv:4:10 vocabulary error"])
+    }
+
+    @Test func participantRowsInsideAVisitsExport() throws {
+        let text = """
+            study: {name: Test}
+            visits:
+              baseline: {week: 0, window_days: 3}
+              week6: {week: 6, window_days: 7}
+            vocabularies:
+              arms:
+                - {id: strength, codes: ['1'], reference: true}
+                - {id: mckenzie, codes: ['2']}
+              visits:
+                baseline: [baseline_arm_1]
+                week6: [week_6_arm_1]
+              sites:
+                GRO: [gro]
+            missing_codes:
+              codes:
+                - {code: ND, reason: not done}
+            inputs:
+              - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}
+            fields:
+              participant_id: record_id
+              site: redcap_data_access_group
+              arm: arm
+              sex: sex
+              randomisation_date: rand_date
+              visit: redcap_event_name
+              visit_date: visit_date
+              pain_nrs: nrs
+            """
+        let redcap = H.lines([
+            "record_id,redcap_event_name,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs",
+            "R1,screening_arm_1,gro,1,2,2024-01-05,,",
+            "R1,baseline_arm_1,gro,,,,2024-01-05,6",
+            "R1,week_6_arm_1,gro,,,,2024-02-16,ND",
+            "R2,screening_arm_1,gro,4,1,2024-01-05,,",
+            "R3,week_6_arm_1,gro,,,,2024-02-16,3",
+        ])
+        let harness = try H(yaml: text, files: ["redcap.csv": redcap])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["redcap.csv:5:4 vocabulary error", "redcap.csv:6:1 unknown-participant error"])
+        #expect(study.participants.map(\.id) == ["R1"])
+        #expect(study.participants[0].site == "GRO")
+        #expect(study.participants[0].values[.sex] == .text("F"))
+        #expect(study.participants[0].arm?.id == "strength")
+        #expect(study.visits.map(\.timepoint.name) == ["baseline", "week6"])
+        #expect(study.visits[1].values[.painNRS] == .missing(.notDone))
+        #expect(study.accounting[0].rowsRead == 5)
+        #expect(study.accounting[0].accepted == 3)
+    }
+
+    @Test func visitsOnlyPipelineBuildsParticipantsFromCarriedFields() throws {
+        let text = """
+            study: {name: Test}
+            visits:
+              baseline: {week: 0, window_days: 3}
+              week6: {week: 6, window_days: 7}
+            vocabularies:
+              arms:
+                - {id: strength, codes: ['1'], reference: true}
+                - {id: mckenzie, codes: ['2']}
+              visits:
+                baseline: [baseline_arm_1]
+                week6: [week_6_arm_1]
+            inputs:
+              - {path: redcap.csv, source: redcap, holds: visits, delimiter: ','}
+            fields:
+              participant_id: record_id
+              arm: arm
+              randomisation_date: rand_date
+              visit: redcap_event_name
+              visit_date: visit_date
+              pain_nrs: nrs
+            """
+        let redcap = H.lines([
+            "record_id,redcap_event_name,arm,rand_date,visit_date,nrs",
+            "R1,baseline_arm_1,1,2024-01-05,2024-01-05,6",
+            "R1,week_6_arm_1,,,2024-02-16,4",
+            "R2,week_6_arm_1,,,2024-02-16,3",
+            "R1,week_6_arm_1,2,,2024-02-16,4",
+        ])
+        let harness = try H(yaml: text, files: ["redcap.csv": redcap])
+        let (study, sink) = try harness.run()
+        #expect(study.participants.map(\.id) == ["R1", "R2"])
+        #expect(study.participants[0].arm?.id == "strength")
+        #expect(study.participants[0].values[.randomisationDate] == .date(try #require(CalendarDate(year: 2024, month: 1, day: 5))))
+        // Row 5 repeats R1's week 6 visit with another arm: the arm rule and the duplicate rule both reject it.
+        #expect(sink.summary(.error) == ["redcap.csv:5:3 arm_changed error"])
+        #expect(sink.summary(.warning) == ["redcap.csv:4:- follow_up_without_baseline warning"])
+        #expect(study.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["R1/baseline", "R1/week6", "R2/week6"])
+        #expect(study.accounting[0].rejected == 1)
+        #expect(sink.rejectedRows.map(\.line) == [5])
+    }
+}
