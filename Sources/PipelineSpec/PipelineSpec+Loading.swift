@@ -57,6 +57,9 @@ struct SpecLoader {
         let inputs = root.required("inputs").map { loadInputs($0, fields: fields) } ?? []
         let expectations = root["expectations"].map { loadExpectations($0, vocabularies: vocabularies, schedule: schedule) }
             ?? Expectations()
+        let profileRules = root["profiles"].map(loadProfiles) ?? ProfileRulesSettings()
+        let analysis = root["analysis"].flatMap { loadAnalysis($0, vocabularies: vocabularies, schedule: schedule) }
+        let publication = root["publication"].map(loadPublication) ?? PublicationSettings()
         root.rejectUnknownKeys()
 
         checkSchedule(schedule, inputs: inputs, root: root)
@@ -68,7 +71,7 @@ struct SpecLoader {
         return PipelineSpec(
             file: file, name: PipelineSpec.name(ofFile: file), study: study, report: report, inputs: inputs,
             fields: fields, vocabularies: vocabularies, missingCodes: missingCodes, schedule: schedule,
-            expectations: expectations)
+            expectations: expectations, profileRules: profileRules, analysis: analysis, publication: publication)
     }
 
     // MARK: - study, report

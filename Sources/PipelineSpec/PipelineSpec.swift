@@ -21,6 +21,12 @@ public struct PipelineSpec: Sendable, Hashable {
     public var missingCodes: MissingCodes
     public var schedule: VisitSchedule
     public var expectations: Expectations
+    /// `profiles:` the rule-set file, as written (relative to the pipeline file).
+    public var profileRules = ProfileRulesSettings()
+    /// `analysis:` outcomes, timepoints, reference arm, responder rules; defaults when absent.
+    public var analysis: AnalysisPlan?
+    /// `publication:` settings of the publication tables.
+    public var publication = PublicationSettings()
 
     /// The folder of the pipeline file (`""` when it was named without one); relative paths in
     /// the file are relative to it.
@@ -100,5 +106,44 @@ public enum PathText {
     public static func fileName(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
+    }
+}
+
+/// `profiles:` which rule set assigns profiles.
+public struct ProfileRulesSettings: Sendable, Hashable {
+    /// The rule-set file relative to the pipeline file; the shipped 2010 guideline by default.
+    public var rules: String
+    /// Where the pipeline file names it; nil for the default.
+    public var location: SourceLocation?
+
+    public static let defaultRules = "rules/guideline-2010.yml"
+
+    public init(rules: String = ProfileRulesSettings.defaultRules, location: SourceLocation? = nil) {
+        self.rules = rules
+        self.location = location
+    }
+}
+
+/// `publication:` how publication tables protect small counts.
+public struct PublicationSettings: Sendable, Hashable {
+    /// Counts below this are shown as `<threshold` and their complements suppressed.
+    public var smallCellThreshold: Int
+
+    public init(smallCellThreshold: Int = 5) {
+        self.smallCellThreshold = smallCellThreshold
+    }
+}
+
+extension PipelineSpec {
+    /// The analysis plan in force: the file's `analysis:` section, or the defaults (RMDQ, pain NRS
+    /// and ODI with Ostelo responders and GPE success, at every follow-up visit of the schedule,
+    /// against the reference arm). nil only when no reference arm is known.
+    public var effectiveAnalysis: AnalysisPlan? {
+        if let analysis { return analysis }
+        guard let reference = vocabularies.referenceArm else { return nil }
+        var plan = AnalysisPlan.defaults(referenceArm: reference.id)
+        let followUps = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
+        if !followUps.isEmpty { plan.timepoints = followUps }
+        return plan
     }
 }

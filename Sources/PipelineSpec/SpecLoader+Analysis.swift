@@ -1,0 +1,158 @@
+import StudyModel
+
+extension SpecLoader {
+    /// `profiles: {rules: rules/guideline-2010.yml}`.
+    func loadProfiles(_ value: YAMLValue) -> ProfileRulesSettings {
+        guard let mapping = value.mapping() else { return ProfileRulesSettings() }
+        var settings = ProfileRulesSettings()
+        if let rules = mapping.required("rules"), let text = rules.string() {
+            if text.isEmpty { rules.error("'profiles.rules' must name a rule-set file", rule: "spec.empty") }
+            settings = ProfileRulesSettings(rules: text, location: rules.location)
+        }
+        mapping.rejectUnknownKeys()
+        return settings
+    }
+
+    /// `publication: {small_cell_threshold: 5}`.
+    func loadPublication(_ value: YAMLValue) -> PublicationSettings {
+        guard let mapping = value.mapping() else { return PublicationSettings() }
+        var settings = PublicationSettings()
+        if let threshold = mapping["small_cell_threshold"], let count = threshold.int() {
+            if count < 1 {
+                threshold.error("'publication.small_cell_threshold' must be 1 or more, found \(count)", rule: "spec.range")
+            } else {
+                settings.smallCellThreshold = count
+            }
+        }
+        mapping.rejectUnknownKeys()
+        return settings
+    }
+
+    /// `analysis:` the response analysis plan. Every key is optional; what is left out takes the
+    /// defaults of ``AnalysisPlan`` (see the README).
+    func loadAnalysis(_ value: YAMLValue, vocabularies: Vocabularies, schedule: VisitSchedule) -> AnalysisPlan? {
+        guard let mapping = value.mapping() else { return nil }
+        var referenceArm = vocabularies.referenceArm?.id
+        if let arm = mapping["reference_arm"], let id = arm.string() {
+            if vocabularies.arms.contains(where: { $0.arm.id == id }) {
+                referenceArm = id
+            } else {
+                let known = vocabularies.arms.map { "'\($0.arm.id)'" }.joined(separator: ", ")
+                arm.error("unknown arm '\(id)' for 'analysis.reference_arm' (expected one of \(known))", rule: "spec.choice")
+            }
+        }
+        var timepoints = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
+        if let list = mapping["timepoints"], let names = list.strings() {
+            for (index, name) in names.enumerated() {
+                guard let timepoint = schedule.timepoint(named: name) else {
+                    (list.list()?[safe: index] ?? list).error("unknown visit '\(name)' in 'analysis.timepoints' (declare it under 'visits:')", rule: "spec.choice")
+                    continue
+                }
+                if timepoint.isBaseline {
+                    (list.list()?[safe: index] ?? list).error("'analysis.timepoints' lists follow-up visits; '\(name)' is the baseline", rule: "spec.choice")
+                }
+            }
+            if Set(names).count != names.count { list.error("'analysis.timepoints' names a visit twice", rule: "spec.duplicate") }
+            timepoints = names
+        }
+        var outcomes = AnalysisPlan.defaultOutcomes
+        if let list = mapping.list("outcomes") {
+            if list.isEmpty { mapping["outcomes"]?.error("'analysis.outcomes' must list at least one outcome", rule: "spec.empty") }
+            outcomes = list.compactMap(loadOutcome)
+            let names = outcomes.map(\.name)
+            if Set(names).count != names.count {
+                mapping["outcomes"]?.error("two outcomes share a name; give one a 'name:'", rule: "spec.duplicate")
+            }
+        }
+        var prespecified = false
+        if let interaction = mapping["interaction"], let text = interaction.string() {
+            switch text {
+            case "prespecified": prespecified = true
+            case "exploratory": prespecified = false
+            default: interaction.error("unknown value '\(text)' for 'analysis.interaction' (expected 'exploratory' or 'prespecified')", rule: "spec.choice")
+            }
+        }
+        var level = 0.95
+        if let confidence = mapping["confidence_level"], let number = confidence.double() {
+            if number > 0, number < 1 {
+                level = number
+            } else {
+                confidence.error("'analysis.confidence_level' must lie strictly between 0 and 1, found \(number)", rule: "spec.range")
+            }
+        }
+        mapping.rejectUnknownKeys()
+        guard let referenceArm else {
+            mapping.value.error("the analysis needs a reference arm: mark one arm 'reference: true' or set 'analysis.reference_arm'", rule: "spec.missing")
+            return nil
+        }
+        return AnalysisPlan(outcomes: outcomes, timepoints: timepoints, referenceArm: referenceArm,
+                            interactionPrespecified: prespecified, confidenceLevel: level)
+    }
+
+    /// One outcome: `{field: rmdq, label: ..., responder: {rule: either, points: 5, percent: 30}}`
+    /// or `{field: gpe, name: gpe_success, success: [1, 2]}`.
+    private func loadOutcome(_ value: YAMLValue) -> OutcomePlan? {
+        guard let mapping = value.mapping() else { return nil }
+        guard let fieldValue = mapping.required("field"), let name = fieldValue.string() else {
+            mapping.rejectUnknownKeys()
+            return nil
+        }
+        guard let field = Field(name: name), field.level == .visit, field.kind == .integer || field.kind == .decimal else {
+            fieldValue.error("'\(name)' is not a numeric visit field that can be an outcome", rule: "spec.choice")
+            mapping.rejectUnknownKeys()
+            return nil
+        }
+        let label = mapping.string("label") ?? name
+        let outcomeName = mapping.string("name")
+        var kind: OutcomePlan.Kind?
+        let hasResponder = mapping.contains("responder")
+        let hasSuccess = mapping.contains("success")
+        if hasResponder && hasSuccess {
+            mapping.value.error("an outcome takes 'responder' (a score) or 'success' (a rating), not both", rule: "spec.shape")
+        }
+        if let success = mapping["success"], let items = success.list() {
+            let categories = items.compactMap { $0.double() }
+            if categories.isEmpty { success.error("'success' must list at least one category", rule: "spec.empty") }
+            kind = .success(categories: categories)
+        } else if let responder = mapping["responder"] {
+            kind = loadResponder(responder).map { .continuous(responder: $0) }
+        } else if let rule = AnalysisPlan.osteloResponders[field] {
+            kind = .continuous(responder: rule)
+        } else {
+            mapping.value.error("the outcome '\(name)' needs a 'responder' rule or 'success' categories", rule: "spec.missing")
+        }
+        mapping.rejectUnknownKeys()
+        return kind.map { OutcomePlan(field: field, name: outcomeName, label: label, kind: $0) }
+    }
+
+    /// `{rule: absolute | relative | either, points: 5, percent: 30}`.
+    private func loadResponder(_ value: YAMLValue) -> ResponderRule? {
+        guard let mapping = value.mapping() else { return nil }
+        let kind = mapping.required("rule")?.choice(ResponderRule.Kind.self)
+        let points = mapping.double("points")
+        let percent = mapping.double("percent")
+        mapping.rejectUnknownKeys()
+        guard let kind else { return nil }
+        if let points, points <= 0 { mapping["points"]?.error("'points' must be more than 0", rule: "spec.range") }
+        if let percent, percent <= 0 || percent > 100 {
+            mapping["percent"]?.error("'percent' must lie in (0, 100]", rule: "spec.range")
+        }
+        switch kind {
+        case .absolute where points == nil:
+            mapping.value.error("an absolute responder rule needs 'points'", rule: "spec.missing")
+        case .relative where percent == nil:
+            mapping.value.error("a relative responder rule needs 'percent'", rule: "spec.missing")
+        case .either where points == nil || percent == nil:
+            mapping.value.error("an 'either' responder rule needs 'points' and 'percent'", rule: "spec.missing")
+        default:
+            break
+        }
+        return ResponderRule(kind: kind, absolute: points, relative: percent.map { $0 / 100 })
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? {
+        indices.contains(index) ? self[index] : nil
+    }
+}
