@@ -34,7 +34,7 @@ let libraries: [Target] = [
     .target(name: "PipelineSpec", dependencies: ["StudyModel", yams]),
     .target(name: "Staging", dependencies: ["StudyModel", "PipelineSpec", "CSVKit"]),
     .target(name: "Profiling", dependencies: ["StudyModel", "PipelineSpec"]),
-    .target(name: "Statistics"),
+    .target(name: "Statistics", exclude: ["README.md"]),
     .target(name: "Analysis", dependencies: ["StudyModel", "PipelineSpec", "Statistics"]),
     .target(name: "Evidence", dependencies: ["StudyModel", "PipelineSpec", "Statistics", "CSVKit"], exclude: ["README.md"]),
     .target(name: "Reporting", dependencies: ["StudyModel", "PipelineSpec", "Staging", "Profiling", "Analysis", "Evidence", "CSVKit"]),

@@ -1,0 +1,280 @@
+/// An ordinary least-squares fit by Householder QR, with rank detection.
+///
+/// The normal equations are never formed. Columns are processed in design order; before column
+/// `j` is used as a pivot, the reflections of the earlier pivots have been applied to it, and if
+/// what remains has norm at most `tolerance` times the column's original norm (an all-zero
+/// column always does) the column is *aliased*: a linear combination of earlier columns, as in
+/// R's `lm` (LINPACK `dqrdc2`, default tolerance 1e-7). Aliased columns get no coefficient and
+/// are listed in ``aliasedColumns``; the rank is the number of pivots. The model is then the
+/// full-rank fit on the remaining columns, so a rank-deficient design is reported, never
+/// silently solved by a generalised inverse.
+///
+/// Estimates: coefficients from `R b = Qᵀy`; residual sum of squares `RSS = Σ (Qᵀy)ᵢ²` over the
+/// rows beyond the rank; residual degrees of freedom `n − rank`; residual variance
+/// `σ² = RSS / (n − rank)`; covariance `σ² (RᵀR)⁻¹` from the inverse of `R`.
+public struct LinearModel: Sendable {
+    /// One estimated coefficient with its t-based inference.
+    public struct Coefficient: Hashable, Sendable {
+        /// Column name.
+        public let name: String
+        /// Estimate.
+        public let estimate: Double
+        /// Standard error.
+        public let standardError: Double
+        /// `estimate / standardError`.
+        public let t: Double
+        /// Residual degrees of freedom of the model.
+        public let degreesOfFreedom: Int
+        /// Two-sided p-value from the t distribution.
+        public let pValue: Double
+        /// `estimate ± t(1 − α/2, df) · SE`.
+        public let interval: ConfidenceInterval
+    }
+
+    /// The design the model was fitted on.
+    public let design: DesignMatrix
+    /// The response.
+    public let response: [Double]
+    /// Rank tolerance used.
+    public let tolerance: Double
+    /// Number of observations, `n`.
+    public var observationCount: Int { design.rowCount }
+    /// Numerical rank of the design: the number of columns with a coefficient.
+    public let rank: Int
+    /// Indices of aliased columns (in design order).
+    public let aliasedColumns: [Int]
+    /// Coefficient per design column; `nil` for aliased columns.
+    public let coefficients: [Double?]
+    /// Standard error per design column; `nil` for aliased columns and when the residual degrees
+    /// of freedom are 0.
+    public let standardErrors: [Double?]
+    /// Residual sum of squares.
+    public let residualSumOfSquares: Double
+    /// `n − rank`.
+    public let residualDegreesOfFreedom: Int
+    /// `RSS / (n − rank)`; `nil` when `n = rank` (a saturated fit has no error estimate).
+    public let residualVariance: Double?
+    /// `(RᵀR)⁻¹` over the estimated columns, in the order of ``estimatedColumns``.
+    private let unscaledCovariance: [[Double]]
+    /// Indices of the non-aliased columns, in design order.
+    public let estimatedColumns: [Int]
+
+    /// Fits `response ~ design`.
+    ///
+    /// - Returns: `nil` when the response length differs from the design's row count, a response
+    ///   value is not finite, there are no rows, or `tolerance` is not in `[0, 1)`. A design with
+    ///   no columns, or whose every column is aliased, gives rank 0, no coefficients and
+    ///   `RSS = Σ y²` (the null model of a nested comparison).
+    public init?(design: DesignMatrix, response: [Double], tolerance: Double = 1e-7) {
+        let n = design.rowCount
+        let p = design.columnCount
+        guard n > 0, response.count == n, response.allSatisfy(\.isFinite),
+              tolerance >= 0, tolerance < 1
+        else { return nil }
+        self.design = design
+        self.response = response
+        self.tolerance = tolerance
+
+        var a = design.values
+        var qty = response
+        var pivots: [Int] = []
+        var aliased: [Int] = []
+        var rMatrix: [[Double]] = []   // rMatrix[m] = column m of R (length m + 1)
+        var row = 0
+        for j in 0..<p {
+            let base = j * n
+            var originalSquares = 0.0
+            for i in 0..<n { originalSquares += design.values[base + i] * design.values[base + i] }
+            var remainingSquares = 0.0
+            if row < n {
+                for i in row..<n { remainingSquares += a[base + i] * a[base + i] }
+            }
+            let remainingNorm = remainingSquares.squareRoot()
+            if row >= n || originalSquares == 0 || remainingNorm <= tolerance * originalSquares.squareRoot() {
+                aliased.append(j)
+                continue
+            }
+            // Householder reflection H = I − 2vvᵀ/(vᵀv) mapping a[row..<n, j] to (α, 0, …, 0).
+            let head = a[base + row]
+            let alpha = head >= 0 ? -remainingNorm : remainingNorm
+            var v = Array(a[(base + row)..<(base + n)])
+            v[0] -= alpha
+            let vSquared = remainingSquares - head * head + v[0] * v[0]
+            if vSquared > 0 {
+                for k in j..<p {
+                    let columnBase = k * n + row
+                    var dot = 0.0
+                    for i in 0..<v.count { dot += v[i] * a[columnBase + i] }
+                    let factor = 2 * dot / vSquared
+                    for i in 0..<v.count { a[columnBase + i] -= factor * v[i] }
+                }
+                var dot = 0.0
+                for i in 0..<v.count { dot += v[i] * qty[row + i] }
+                let factor = 2 * dot / vSquared
+                for i in 0..<v.count { qty[row + i] -= factor * v[i] }
+            }
+            a[base + row] = alpha
+            rMatrix.append(Array(a[base...(base + row)]))
+            pivots.append(j)
+            row += 1
+        }
+
+        let rank = pivots.count
+        // Back substitution R b = (Qᵀy)[0..<rank].
+        var solution = [Double](repeating: 0, count: rank)
+        for m in stride(from: rank - 1, through: 0, by: -1) {
+            var sum = qty[m]
+            for k in (m + 1)..<max(m + 1, rank) { sum -= rMatrix[k][m] * solution[k] }
+            solution[m] = sum / rMatrix[m][m]
+        }
+        // R⁻¹ (upper triangular), column by column.
+        var inverse = [[Double]](repeating: [Double](repeating: 0, count: rank), count: rank)
+        for column in 0..<rank {
+            inverse[column][column] = 1 / rMatrix[column][column]
+            for m in stride(from: column - 1, through: 0, by: -1) {
+                var sum = 0.0
+                for k in (m + 1)...column { sum -= rMatrix[k][m] * inverse[k][column] }
+                inverse[m][column] = sum / rMatrix[m][m]
+            }
+        }
+        // (RᵀR)⁻¹ = R⁻¹ R⁻ᵀ.
+        var unscaled = [[Double]](repeating: [Double](repeating: 0, count: rank), count: rank)
+        for i in 0..<rank {
+            for j in i..<rank {
+                var sum = 0.0
+                for k in j..<rank { sum += inverse[i][k] * inverse[j][k] }
+                unscaled[i][j] = sum
+                unscaled[j][i] = sum
+            }
+        }
+
+        var rss = 0.0
+        for i in rank..<n { rss += qty[i] * qty[i] }
+        let residualDegreesOfFreedom = n - rank
+        let variance: Double? = residualDegreesOfFreedom > 0 ? rss / Double(residualDegreesOfFreedom) : nil
+
+        var coefficients = [Double?](repeating: nil, count: p)
+        var standardErrors = [Double?](repeating: nil, count: p)
+        for (position, column) in pivots.enumerated() {
+            coefficients[column] = solution[position]
+            if let variance {
+                standardErrors[column] = (variance * unscaled[position][position]).squareRoot()
+            }
+        }
+        self.rank = rank
+        aliasedColumns = aliased
+        self.coefficients = coefficients
+        self.standardErrors = standardErrors
+        residualSumOfSquares = rss
+        self.residualDegreesOfFreedom = residualDegreesOfFreedom
+        residualVariance = variance
+        unscaledCovariance = unscaled
+        estimatedColumns = pivots
+    }
+
+    /// Names of the aliased columns.
+    public var aliasedColumnNames: [String] {
+        aliasedColumns.map { design.columnNames[$0] }
+    }
+
+    /// Whether any column was aliased (the design as given is rank deficient).
+    public var isRankDeficient: Bool {
+        !aliasedColumns.isEmpty
+    }
+
+    /// The estimated covariance of the coefficients of columns `i` and `j`; `nil` when either is
+    /// aliased or out of range, or the residual degrees of freedom are 0.
+    public func covariance(_ i: Int, _ j: Int) -> Double? {
+        guard let variance = residualVariance,
+              let first = estimatedColumns.firstIndex(of: i),
+              let second = estimatedColumns.firstIndex(of: j)
+        else { return nil }
+        return variance * unscaledCovariance[first][second]
+    }
+
+    /// The coefficient of the column at `index` with its t inference; `nil` when the column is
+    /// aliased or out of range, the residual degrees of freedom are 0, or `level` is not in `(0, 1)`.
+    public func coefficient(at index: Int, level: Double = 0.95) -> Coefficient? {
+        guard isValidLevel(level), coefficients.indices.contains(index),
+              let estimate = coefficients[index], let standardError = standardErrors[index],
+              let distribution = StudentT(degreesOfFreedom: Double(residualDegreesOfFreedom))
+        else { return nil }
+        let critical = distribution.twoSidedCriticalValue(level: level)
+        let t = estimate / standardError
+        return Coefficient(
+            name: design.columnNames[index],
+            estimate: estimate,
+            standardError: standardError,
+            t: t,
+            degreesOfFreedom: residualDegreesOfFreedom,
+            pValue: distribution.twoSidedPValue(t),
+            interval: ConfidenceInterval(
+                lower: estimate - critical * standardError,
+                upper: estimate + critical * standardError,
+                level: level
+            )
+        )
+    }
+
+    /// The coefficient of the column named `name` (e.g. `group[B]`); `nil` as in
+    /// ``coefficient(at:level:)`` or when no column has that name.
+    public func coefficient(named name: String, level: Double = 0.95) -> Coefficient? {
+        guard let index = design.columnNames.firstIndex(of: name) else { return nil }
+        return coefficient(at: index, level: level)
+    }
+
+    /// The partial F-test of `terms`: this model against the model without their columns,
+    /// `F = ((RSS_reduced − RSS_full) / q) / (RSS_full / df_full)` with `q` the rank lost by
+    /// dropping the terms (not their column count, so aliased columns are not counted).
+    ///
+    /// - Returns: `nil` when a term is not in the model, `q = 0` (the terms add nothing
+    ///   estimable), the residual degrees of freedom are 0, or `RSS_full = 0` (a perfect fit).
+    public func fTest(dropping terms: [Term]) -> FTest? {
+        let present = Set(design.columnTerms)
+        guard !terms.isEmpty, terms.allSatisfy({ present.contains($0) }),
+              let reduced = LinearModel(design: design.removing(terms), response: response, tolerance: tolerance)
+        else { return nil }
+        return FTest(reduced: reduced, full: self)
+    }
+}
+
+/// An F-test comparing two nested linear models.
+public struct FTest: Hashable, Sendable {
+    /// The F statistic.
+    public let f: Double
+    /// `q`, the difference in rank between the models.
+    public let numeratorDegreesOfFreedom: Int
+    /// Residual degrees of freedom of the larger model.
+    public let denominatorDegreesOfFreedom: Int
+    /// Upper-tail p-value.
+    public let pValue: Double
+    /// Residual sum of squares of the smaller model.
+    public let reducedResidualSumOfSquares: Double
+    /// Residual sum of squares of the larger model.
+    public let fullResidualSumOfSquares: Double
+
+    /// `F = ((RSS_r − RSS_f) / q) / (RSS_f / df_f)` with `q = rank_f − rank_r`. The models must be
+    /// fitted to the same response with the reduced design's columns a subset of the full one's
+    /// (not checked beyond the response and the ranks).
+    ///
+    /// - Returns: `nil` when the responses differ, `q ≤ 0`, `df_f = 0`, or `RSS_f = 0`. A
+    ///   difference `RSS_r − RSS_f` below 0 from rounding is taken as 0.
+    public init?(reduced: LinearModel, full: LinearModel) {
+        let q = full.rank - reduced.rank
+        let denominatorDegreesOfFreedom = full.residualDegreesOfFreedom
+        guard reduced.response == full.response, q > 0, denominatorDegreesOfFreedom > 0,
+              full.residualSumOfSquares > 0,
+              let distribution = FisherF(
+                  numeratorDegreesOfFreedom: Double(q),
+                  denominatorDegreesOfFreedom: Double(denominatorDegreesOfFreedom)
+              )
+        else { return nil }
+        let increase = max(0, reduced.residualSumOfSquares - full.residualSumOfSquares)
+        f = (increase / Double(q)) / (full.residualSumOfSquares / Double(denominatorDegreesOfFreedom))
+        numeratorDegreesOfFreedom = q
+        self.denominatorDegreesOfFreedom = denominatorDegreesOfFreedom
+        pValue = distribution.survival(f)
+        reducedResidualSumOfSquares = reduced.residualSumOfSquares
+        fullResidualSumOfSquares = full.residualSumOfSquares
+    }
+}

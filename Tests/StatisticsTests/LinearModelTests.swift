@@ -1,0 +1,174 @@
+import Testing
+@testable import Statistics
+
+@Suite("Linear models")
+struct LinearModelTests {
+    /// Builds the fixture case's design with the Swift builder and fits it.
+    private func fit(_ row: Reference.LinearModelRow) throws -> LinearModel {
+        guard case .numbers(let response) = try #require(row.data["y"]) else {
+            Issue.record("\(row.name): the response is not numeric")
+            throw FixtureError.missing
+        }
+        var builder = DesignBuilder(rowCount: response.count)
+        for (name, column) in row.data.sorted(by: { $0.key < $1.key }) where name != "y" {
+            switch column {
+            case .numbers(let values): try builder.addNumeric(name, values)
+            case .labels(let labels): try builder.addFactor(name, labels, levels: try #require(row.levels[name]))
+            }
+        }
+        let design = try builder.build(row.terms.map(Term.init))
+        return try #require(LinearModel(design: design, response: response), "\(row.name)")
+    }
+
+    @Test("coefficients, SEs, RSS, rank and aliasing match statsmodels", arguments: [
+        "covariance", "interaction", "emptyCell", "emptyReferenceCell", "collinear",
+    ])
+    func againstReference(name: String) throws {
+        let row = try #require(try Reference.load().linearModels.first { $0.name == name })
+        let model = try fit(row)
+        #expect(Set(model.design.columnNames) == Set(row.columnNames))
+        #expect(model.aliasedColumnNames == row.aliased)
+        #expect(model.isRankDeficient == !row.aliased.isEmpty)
+        #expect(model.rank == row.rank)
+        #expect(model.residualDegreesOfFreedom == row.residualDegreesOfFreedom)
+        expectClose(model.residualSumOfSquares, row.residualSumOfSquares, "\(name) RSS")
+        expectClose(model.residualVariance, row.residualVariance, "\(name) σ²")
+        #expect(row.coefficients.count == row.rank)
+        for (column, expected) in row.coefficients {
+            let coefficient = try #require(model.coefficient(named: column), "\(name) \(column)")
+            let label = "\(name) \(column)"
+            expectClose(coefficient.estimate, expected.estimate, scale: expected.standardError, "\(label) estimate")
+            expectClose(coefficient.standardError, expected.standardError, "\(label) SE")
+            expectClose(coefficient.pValue, expected.pValue, "\(label) p")
+            expectClose(coefficient.interval.lower, expected.lower, scale: expected.standardError, "\(label) lower")
+            expectClose(coefficient.interval.upper, expected.upper, scale: expected.standardError, "\(label) upper")
+        }
+        for column in row.aliased {
+            #expect(model.coefficient(named: column) == nil, "\(name) \(column) is aliased")
+            let index = try #require(model.design.columnNames.firstIndex(of: column))
+            #expect(model.coefficients[index] == nil)
+            #expect(model.standardErrors[index] == nil)
+        }
+        for test in row.fTests {
+            let dropped = test.drop.map(Term.init)
+            let actual = model.fTest(dropping: dropped)
+            let label = "\(name) dropping \(dropped)"
+            guard let expected = test.expected else {
+                #expect(actual == nil, "\(label) has nothing to test")
+                continue
+            }
+            let f = try #require(actual, "\(label)")
+            expectClose(f.f, expected.f, "\(label) F")
+            expectClose(f.pValue, expected.pValue, "\(label) p")
+            #expect(f.numeratorDegreesOfFreedom == expected.numeratorDegreesOfFreedom, "\(label)")
+            #expect(f.denominatorDegreesOfFreedom == expected.denominatorDegreesOfFreedom, "\(label)")
+            expectClose(f.reducedResidualSumOfSquares, expected.reducedResidualSumOfSquares, "\(label) reduced RSS")
+        }
+    }
+
+    @Test("an empty interaction cell gives an all-zero column that is reported as aliased")
+    func emptyCellColumnIsZero() throws {
+        let row = try #require(try Reference.load().linearModels.first { $0.name == "emptyCell" })
+        let model = try fit(row)
+        let index = try #require(model.design.columnNames.firstIndex(of: "a[a3]:b[b2]"))
+        #expect(model.design.column(index).allSatisfy { $0 == 0 })
+        #expect(model.aliasedColumns == [index])
+    }
+
+    @Test("a two-group model reproduces the pooled t-test and a one-factor F the ANOVA")
+    func agreesWithClassicalTests() throws {
+        let first = [5.1, 6.3, 4.8, 7.0, 5.5, 6.1]
+        let second = [4.0, 3.2, 5.1, 4.4, 3.9]
+        var builder = DesignBuilder(rowCount: 11)
+        try builder.addFactor("group", Array(repeating: "r", count: 6) + Array(repeating: "s", count: 5), levels: ["r", "s"])
+        let model = try #require(LinearModel(design: try builder.build([.main("group")]), response: first + second))
+        let coefficient = try #require(model.coefficient(named: "group[s]"))
+        let t = try #require(TwoSampleTTest.pooled(Moments(second), Moments(first)))
+        expectClose(coefficient.estimate, t.difference, relative: 1e-13, "difference")
+        expectClose(coefficient.standardError, t.standardError, relative: 1e-13, "SE")
+        expectClose(coefficient.pValue, t.pValue, relative: 1e-12, "p")
+        let f = try #require(model.fTest(dropping: [.main("group")]))
+        let anova = try #require(OneWayANOVA([Moments(first), Moments(second)]))
+        expectClose(f.f, anova.f, relative: 1e-12, "F")
+        #expect(f.numeratorDegreesOfFreedom == 1 && f.denominatorDegreesOfFreedom == 9)
+        // Dropping the intercept too leaves the null model y = 0.
+        let all = try #require(model.fTest(dropping: [.intercept, .main("group")]))
+        #expect(all.numeratorDegreesOfFreedom == 2)
+        expectClose(all.reducedResidualSumOfSquares, (first + second).reduce(0) { $0 + $1 * $1 }, relative: 1e-14, "Σy²")
+    }
+
+    @Test("a saturated fit has no error estimate, and bad input gives nil")
+    func degenerate() throws {
+        let design = try #require(DesignMatrix(columns: [[1, 1, 1], [0, 1, 2], [0, 1, 4]], names: ["one", "x", "x2"]))
+        let saturated = try #require(LinearModel(design: design, response: [1, 3, 2]))
+        #expect(saturated.rank == 3)
+        #expect(saturated.residualDegreesOfFreedom == 0)
+        #expect(saturated.residualVariance == nil)
+        #expect(saturated.standardErrors.allSatisfy { $0 == nil })
+        #expect(saturated.coefficient(named: "x") == nil)
+        #expect(saturated.fTest(dropping: [Term(["x2"])]) == nil)
+        expectClose(saturated.coefficients[2] ?? .nan, -1.5, relative: 1e-13, "exact interpolation")
+
+        #expect(LinearModel(design: design, response: [1, 2]) == nil)
+        #expect(LinearModel(design: design, response: [1, .nan, 2]) == nil)
+        #expect(LinearModel(design: design, response: [1, 2, 3], tolerance: 1) == nil)
+        #expect(DesignMatrix(columns: [[1, 2], [1]], names: ["a", "b"]) == nil)
+        #expect(DesignMatrix(columns: [[1, .infinity]], names: ["a"]) == nil)
+        #expect(DesignMatrix(columns: [[1, 2]], names: ["a", "b"]) == nil)
+    }
+
+    @Test("the builder codes factors against the reference and names interaction columns")
+    func builder() throws {
+        var builder = DesignBuilder(rowCount: 4)
+        try builder.addFactor("a", ["p", "q", "r", "q"], levels: ["q", "p", "r"])
+        try builder.addFactor("b", ["m", "n", "n", "m"], levels: ["m", "n"])
+        try builder.addNumeric("x", [1, 2, 3, 4])
+        let design = try builder.build(Term.crossed("a", "b") + [.interaction("a", "x")])
+        #expect(design.columnNames == [
+            "(Intercept)", "a[p]", "a[r]", "b[n]", "a[p]:b[n]", "a[r]:b[n]", "a[p]:x", "a[r]:x",
+        ])
+        #expect(Array(design.column(1)) == [1, 0, 0, 0])
+        #expect(Array(design.column(5)) == [0, 0, 1, 0])
+        #expect(Array(design.column(7)) == [0, 0, 3, 0])
+        #expect(design.terms.map(\.description) == ["(Intercept)", "a", "b", "a:b", "a:x"])
+        #expect(Term.crossed("a", "b", "c").map(\.description) == ["a", "b", "c", "a:b", "a:c", "b:c", "a:b:c"])
+        let noIntercept = try builder.build([.main("x")], intercept: false)
+        #expect(noIntercept.columnNames == ["x"])
+    }
+
+    @Test("the builder rejects bad input with a located error")
+    func builderErrors() throws {
+        var builder = DesignBuilder(rowCount: 3)
+        try builder.addNumeric("x", [1, 2, 3])
+        #expect(throws: DesignError.duplicateVariable("x")) { try builder.addNumeric("x", [1, 2, 3]) }
+        #expect(throws: DesignError.lengthMismatch(variable: "y", expected: 3, actual: 2)) {
+            try builder.addNumeric("y", [1, 2])
+        }
+        #expect(throws: DesignError.nonFiniteValue(variable: "z", row: 1)) { try builder.addNumeric("z", [1, .nan, 2]) }
+        #expect(throws: DesignError.invalidLevels(variable: "f")) { try builder.addFactor("f", ["a", "a", "a"], levels: []) }
+        #expect(throws: DesignError.invalidLevels(variable: "f")) {
+            try builder.addFactor("f", ["a", "a", "a"], levels: ["a", "a"])
+        }
+        #expect(throws: DesignError.unknownLevel(variable: "f", row: 2, label: "c")) {
+            try builder.addFactor("f", ["a", "b", "c"], levels: ["a", "b"])
+        }
+        #expect(throws: DesignError.unknownVariable("w")) { try builder.build([.main("w")]) }
+        #expect(throws: DesignError.invalidTerm("x")) { try builder.build([.main("x"), .main("x")]) }
+        #expect(throws: DesignError.invalidTerm("x:x")) { try builder.build([.interaction("x", "x")]) }
+        #expect(DesignError.unknownLevel(variable: "f", row: 2, label: "c").description
+            == "the label 'c' in row 2 is not a level of the factor 'f'")
+    }
+
+    @Test("an exactly collinear numeric column is aliased, not solved")
+    func collinearity() throws {
+        let x = [0.3, 1.7, 2.2, 3.9, 4.1, 5.6]
+        let design = try #require(DesignMatrix(
+            columns: [Array(repeating: 1, count: 6), x, x.map { 2 * $0 - 1 }],
+            names: ["one", "x", "z"]
+        ))
+        let model = try #require(LinearModel(design: design, response: [1, 2, 2.5, 4.2, 4.0, 6.1]))
+        #expect(model.aliasedColumnNames == ["z"])
+        #expect(model.rank == 2)
+        #expect(model.fTest(dropping: [Term(["z"])]) == nil)
+    }
+}

@@ -1,0 +1,150 @@
+import Testing
+@testable import Statistics
+
+@Suite("Proportions, risk difference, risk ratio and NNT")
+struct ProportionTests {
+    private func proportion(_ successes: Int, _ trials: Int) throws -> Proportion {
+        try #require(Proportion(successes: successes, trials: trials))
+    }
+
+    @Test("Wilson intervals match statsmodels, including 0/n and n/n")
+    func wilson() throws {
+        let reference = try Reference.load()
+        #expect(reference.wilson.count >= 30)
+        for row in reference.wilson {
+            let proportion = try #require(Proportion(successes: row.successes, trials: row.trials))
+            let interval = try #require(proportion.wilsonInterval(level: row.level))
+            let label = "\(row.successes)/\(row.trials) at \(row.level)"
+            expectClose(interval.lower, row.lower, scale: 1e-15, "\(label) lower")
+            expectClose(interval.upper, row.upper, "\(label) upper")
+        }
+    }
+
+    @Test("Newcombe (1998) Wilson examples: 81/263 and 15/148")
+    func newcombeWilsonExamples() throws {
+        let a = try #require(Proportion(successes: 81, trials: 263)?.wilsonInterval())
+        #expect(abs(a.lower - 0.2553) < 5e-5 && abs(a.upper - 0.3662) < 5e-5)
+        let b = try #require(Proportion(successes: 15, trials: 148)?.wilsonInterval())
+        #expect(abs(b.lower - 0.0624) < 5e-5 && abs(b.upper - 0.1605) < 5e-5)
+    }
+
+    @Test("Newcombe hybrid score intervals match statsmodels")
+    func newcombe() throws {
+        let reference = try Reference.load()
+        #expect(reference.newcombe.count >= 20)
+        for row in reference.newcombe {
+            let first = try #require(Proportion(successes: row.successes1, trials: row.trials1))
+            let second = try #require(Proportion(successes: row.successes2, trials: row.trials2))
+            let difference = try #require(ProportionDifference(first, second, level: row.level))
+            let label = "\(row.successes1)/\(row.trials1) − \(row.successes2)/\(row.trials2) at \(row.level)"
+            expectClose(difference.difference, row.difference, scale: 1e-15, "\(label) difference")
+            expectClose(difference.interval.lower, row.lower, scale: 1e-12, "\(label) lower")
+            expectClose(difference.interval.upper, row.upper, scale: 1e-12, "\(label) upper")
+        }
+    }
+
+    @Test("Newcombe (1998) difference examples: 56/70 − 48/80 and 9/10 − 3/10")
+    func newcombeDifferenceExamples() throws {
+        let first = try #require(ProportionDifference(try proportion(56, 70), try proportion(48, 80)))
+        #expect(abs(first.interval.lower - 0.0524) < 5e-5)
+        #expect(abs(first.interval.upper - 0.3339) < 5e-5)
+        let second = try #require(ProportionDifference(try proportion(9, 10), try proportion(3, 10)))
+        #expect(abs(second.interval.lower - 0.1705) < 5e-5)
+        #expect(abs(second.interval.upper - 0.8090) < 5e-5)
+    }
+
+    @Test("Katz risk ratio matches statsmodels' Table2x2, with and without the 0.5 rule")
+    func riskRatio() throws {
+        let reference = try Reference.load()
+        #expect(reference.riskRatio.count >= 10)
+        for row in reference.riskRatio {
+            let first = try #require(Proportion(successes: row.successes1, trials: row.trials1))
+            let second = try #require(Proportion(successes: row.successes2, trials: row.trials2))
+            let label = "\(row.successes1)/\(row.trials1) ÷ \(row.successes2)/\(row.trials2), correction \(row.correction)"
+            let actual = RiskRatio(first, second, zeroCellCorrection: row.correction)
+            guard let expected = row.expected else {
+                #expect(actual == nil, "\(label) should be undefined")
+                continue
+            }
+            let ratio = try #require(actual, "\(label)")
+            expectClose(ratio.ratio, expected.ratio, "\(label) ratio")
+            expectClose(ratio.standardErrorOfLog, expected.standardErrorOfLog, scale: 1e-15, "\(label) SE")
+            expectClose(ratio.interval.lower, expected.lower, "\(label) lower")
+            expectClose(ratio.interval.upper, expected.upper, "\(label) upper")
+            #expect(ratio.appliedCorrection == expected.appliedCorrection, "\(label)")
+        }
+    }
+
+    @Test("invalid proportions and levels are rejected")
+    func invalid() throws {
+        #expect(Proportion(successes: 0, trials: 0) == nil)
+        #expect(Proportion(successes: 3, trials: 2) == nil)
+        #expect(Proportion(successes: -1, trials: 2) == nil)
+        let p = try #require(Proportion(successes: 1, trials: 2))
+        #expect(p.wilsonInterval(level: 1) == nil)
+        #expect(ProportionDifference(p, p, level: 0) == nil)
+        #expect(RiskRatio(p, p, zeroCellCorrection: -0.5) == nil)
+        let zero = try #require(Proportion(successes: 0, trials: 5))
+        #expect(zero.wilsonInterval()?.lower == 0)
+        let all = try #require(Proportion(successes: 5, trials: 5))
+        #expect(all.wilsonInterval()?.upper == 1)
+    }
+
+    @Test("NNT renders Altman's interval through infinity")
+    func nntThroughInfinity() throws {
+        // RD 0.2381 (NNTB 4.2) with interval −0.04 to 0.4762 (NNTH 25.0 and NNTB 2.1).
+        let interval = ConfidenceInterval(lower: -0.04, upper: 0.4762, level: 0.95)
+        let nnt = try #require(NumberNeededToTreat(riskDifference: 0.2381, interval: interval))
+        #expect(nnt.formatted() == "NNTB 4.2 (NNTB 2.1 to ∞ to NNTH 25.0)")
+        #expect(nnt.interval == .throughInfinity(benefit: 1 / 0.4762, harm: 25))
+    }
+
+    @Test("NNT when the interval excludes 0, and at the boundaries")
+    func nntCases() throws {
+        let benefit = try #require(NumberNeededToTreat(
+            riskDifference: 0.2, interval: ConfidenceInterval(lower: 0.1, upper: 0.4, level: 0.95)
+        ))
+        #expect(benefit.formatted() == "NNTB 5.0 (NNTB 2.5 to 10.0)")
+        let harm = try #require(NumberNeededToTreat(
+            riskDifference: -0.125, interval: ConfidenceInterval(lower: -0.25, upper: -0.05, level: 0.95)
+        ))
+        #expect(harm.formatted() == "NNTH 8.0 (NNTH 4.0 to 20.0)")
+        let none = try #require(NumberNeededToTreat(
+            riskDifference: 0, interval: ConfidenceInterval(lower: -0.1, upper: 0.2, level: 0.95)
+        ))
+        #expect(none.formatted() == "NNT ∞ (NNTB 5.0 to ∞ to NNTH 10.0)")
+        let touching = try #require(NumberNeededToTreat(
+            riskDifference: 0.1, interval: ConfidenceInterval(lower: 0, upper: 0.2, level: 0.95)
+        ))
+        #expect(touching.formattedInterval() == "NNTB 5.0 to ∞")
+        #expect(NumberNeededToTreat(
+            riskDifference: 0.5, interval: ConfidenceInterval(lower: 0, upper: 0.2, level: 0.95)
+        ) == nil)
+        #expect(NumberNeededToTreat(
+            riskDifference: .nan, interval: ConfidenceInterval(lower: 0, upper: 0.2, level: 0.95)
+        ) == nil)
+    }
+
+    @Test("NNT from Newcombe's 9/10 vs 3/10 and for an adverse outcome")
+    func nntFromDifference() throws {
+        let difference = try #require(ProportionDifference(try proportion(9, 10), try proportion(3, 10)))
+        let nnt = try #require(NumberNeededToTreat(difference))
+        // RD 0.6 (0.1705 to 0.8090): NNTB 1.7 (1.2 to 5.9).
+        #expect(nnt.formatted() == "NNTB 1.7 (NNTB 1.2 to 5.9)")
+        let adverse = try #require(NumberNeededToTreat(difference, higherIsBenefit: false))
+        #expect(adverse.formatted() == "NNTH 1.7 (NNTH 1.2 to 5.9)")
+        #expect(nnt.formatted(decimals: 0) == "NNTB 2 (NNTB 1 to 6)")
+    }
+
+    @Test("fixed-point formatting is locale-free and rounds half away from zero")
+    func fixedPoint() {
+        #expect(formatFixed(2.25, decimals: 1) == "2.3")
+        #expect(formatFixed(-2.25, decimals: 1) == "-2.3")
+        #expect(formatFixed(1234567.891, decimals: 2) == "1234567.89")
+        #expect(formatFixed(0.05, decimals: 3) == "0.050")
+        #expect(formatFixed(-0.0001, decimals: 2) == "0.00")
+        #expect(formatFixed(7, decimals: 0) == "7")
+        #expect(formatFixed(.infinity, decimals: 1) == "∞")
+        #expect(formatFixed(.nan, decimals: 1) == "NaN")
+    }
+}
