@@ -73,12 +73,15 @@ public struct EvidenceSettings: Hashable, Sendable {
     /// Decimals of estimates and interval bounds inside result and effect text (numeric columns
     /// are written unrounded by the writer's own rules).
     public var resultDecimals: Int
+    /// Which estimates pool and at which confidence level.
+    public var pooling: PoolingSettings
 
     public init(
         variant: EBROVariant = .a, gradeThresholds: EBROGradeThresholds = .standard,
         gradeRatingThresholds: GRADEThresholds = .standard, decisionThresholds: [DecisionThreshold] = [],
-        declarations: [GRADEDeclarations] = [], resultDecimals: Int = 2
+        declarations: [GRADEDeclarations] = [], resultDecimals: Int = 2, pooling: PoolingSettings = PoolingSettings()
     ) {
+        self.pooling = pooling
         self.variant = variant
         self.gradeThresholds = gradeThresholds
         self.gradeRatingThresholds = gradeRatingThresholds
