@@ -29,7 +29,7 @@ let cLibCSV: Target = .systemLibrary(
 // MARK: - Library modules, in data-flow order
 
 let libraries: [Target] = [
-    .target(name: "CSVKit", dependencies: ["CLibCSV"]),
+    .target(name: "CSVKit", dependencies: ["CLibCSV"], exclude: ["README.md"]),
     .target(name: "StudyModel"),
     .target(name: "PipelineSpec", dependencies: ["StudyModel", yams]),
     .target(name: "Staging", dependencies: ["StudyModel", "PipelineSpec", "CSVKit"]),
@@ -48,6 +48,7 @@ let libraries: [Target] = [
 
 let executables: [Target] = [
     .executableTarget(name: "lbp", dependencies: ["PipelineRunner", "SampleDataGenerator", argumentParser]),
+    .executableTarget(name: "lbp-bench", dependencies: ["CSVKit"], path: "Benchmarks/lbp-bench"),
 ]
 
 // MARK: - Tests (one target per module, plus end-to-end and shared support)

@@ -3,6 +3,10 @@
 /// Bases: `line` from 1 (the physical line where the record starts), `record` from 0 (data and
 /// header records alike, blank lines not counted), `byteOffset` from 0 in the raw file (before any
 /// transcoding), `column` from 1 when the position names a field.
+///
+/// A record's position is where it starts. A problem found at one byte (a NUL, a stray quote, a
+/// byte not valid in the file's encoding) instead has the line and byte offset of that byte, with
+/// `record` and `column` saying which record and field it falls in.
 public struct CSVPosition: Hashable, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int
@@ -37,10 +41,17 @@ public struct CSVError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var kind: Kind
     public var position: CSVPosition
+    /// Stable identifier of the problem (e.g. `csv.unterminated-quote`); the list is in CSVKit's
+    /// README. Defaults to `csv.io` or `csv.malformed`.
+    public var code: String
 
-    public init(_ kind: Kind, at position: CSVPosition) {
+    public init(_ kind: Kind, at position: CSVPosition, code: String? = nil) {
         self.kind = kind
         self.position = position
+        switch kind {
+        case .io: self.code = code ?? "csv.io"
+        case .malformed: self.code = code ?? "csv.malformed"
+        }
     }
 
     public var message: String {

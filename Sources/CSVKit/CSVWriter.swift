@@ -26,9 +26,9 @@ public enum CSVCell: Hashable, Sendable, ExpressibleByStringLiteral {
 /// by libcsv's `csv_write2`) only when they hold the delimiter, a quote, CR or LF.
 ///
 /// Output is buffered (64 KiB) and written to the file as the buffer fills; ``finish()`` writes
-/// the rest and closes the file and must be called: nothing is flushed in `deinit`, so a writer
-/// dropped without `finish()` leaves a truncated file that the caller's atomic rename never
-/// publishes. Memory: the buffer only.
+/// the rest and closes the file and must be called: nothing is flushed in `deinit` (which only
+/// closes the file), so a writer dropped without `finish()` leaves a truncated file that the
+/// caller's atomic rename never publishes. Memory: the buffer only.
 public final class CSVWriter {
     /// Where the bytes go.
     public enum Destination: Sendable {
@@ -38,7 +38,8 @@ public final class CSVWriter {
 
     public let delimiter: UInt8
     private var buffer: [UInt8] = []
-    private var file: UnsafeMutablePointer<FILE>?
+    /// The open file (written with `write(2)`, so no library buffer holds bytes back), or -1.
+    private var descriptor: Int32 = -1
     private let path: String?
     private var finished = false
     /// Everything written so far when writing to memory; empty for files.
@@ -51,11 +52,12 @@ public final class CSVWriter {
         self.delimiter = delimiter
         switch destination {
         case .file(let path):
-            guard let handle = fopen(path, "wb") else {
+            let opened = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard opened >= 0 else {
                 throw CSVError(.io("cannot open for writing: " + String(cString: strerror(errno))),
                                at: CSVPosition(file: path))
             }
-            file = handle
+            descriptor = opened
             self.path = path
         case .memory:
             path = nil
@@ -96,18 +98,26 @@ public final class CSVWriter {
         if buffer.count >= CSVWriter.flushThreshold { try flush() }
     }
 
-    /// Writes what is buffered and closes the file. Throws when the disk refuses the bytes.
+    /// Writes what is buffered and closes the file. Throws when the disk refuses the bytes; the
+    /// file is closed either way.
     public func finish() throws {
         guard !finished else { return }
         finished = true
+        defer { closeFile() }
         try flush()
-        if let file {
-            self.file = nil
-            if fclose(file) != 0 {
+        if descriptor >= 0 {
+            let closing = descriptor
+            descriptor = -1
+            if close(closing) != 0 {
                 throw CSVError(.io("cannot close: " + String(cString: strerror(errno))),
                                at: CSVPosition(file: path ?? ""))
             }
         }
+    }
+
+    /// Closes the file without writing what is still buffered.
+    deinit {
+        closeFile()
     }
 
     /// The text of everything written, for in-memory writers.
@@ -117,16 +127,37 @@ public final class CSVWriter {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        if let file {
-            let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-            if written != buffer.count {
-                throw CSVError(.io("cannot write: " + String(cString: strerror(errno))),
+        if descriptor >= 0 {
+            var failure: Int32 = 0
+            buffer.withUnsafeBytes { pending in
+                var offset = 0
+                while offset < pending.count, let base = pending.baseAddress {
+                    let written = write(descriptor, base + offset, pending.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0, errno == EINTR {
+                        continue
+                    } else {
+                        failure = written == 0 ? EIO : errno
+                        return
+                    }
+                }
+            }
+            if failure != 0 {
+                throw CSVError(.io("cannot write: " + String(cString: strerror(failure))),
                                at: CSVPosition(file: path ?? ""))
             }
-        } else {
+        } else if path == nil {
             bytes.append(contentsOf: buffer)
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func closeFile() {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
     }
 
     private func appendField(_ field: [UInt8]) {

@@ -1,0 +1,110 @@
+/// Finds the delimiter from the start of a file: an Excel `sep=` first line, or else the candidate
+/// that splits the first records most consistently.
+///
+/// Works on a byte view of the first 64 KiB (after any byte-order mark) in which only ASCII
+/// matters; pure functions, so they are tested on literals.
+enum DialectSniffer {
+    /// Candidates in order of preference when two score the same.
+    static let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
+    /// How many non-blank records the sniffer looks at.
+    static let recordsToSniff = 20
+
+    /// An Excel `sep=X` first line: the delimiter `X` and the line's length including its line end
+    /// (CR, LF or CRLF). `sep` is matched without regard to case; `X` is any ASCII byte other than
+    /// a quote or a line end. Nil when the first line is anything else.
+    static func separatorLine(in bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> (delimiter: UInt8, length: Int)? {
+        let start = bytes.startIndex
+        guard bytes.count >= 5 else { return nil }
+        let prefix = bytes[start..<start + 4].map { $0 | 0x20 }  // ASCII lower case; '=' is unchanged
+        guard prefix == Array("sep=".utf8) else { return nil }
+        let delimiter = bytes[start + 4]
+        guard delimiter > 0, delimiter < 0x80, delimiter != UInt8(ascii: "\""),
+              delimiter != 0x0A, delimiter != 0x0D
+        else { return nil }
+        let after = start + 5
+        if after == bytes.endIndex { return isWholeFile ? (delimiter, 5) : nil }
+        switch bytes[after] {
+        case 0x0A:
+            return (delimiter, 6)
+        case 0x0D:
+            let crlf = after + 1 < bytes.endIndex && bytes[after + 1] == 0x0A
+            return (delimiter, crlf ? 7 : 6)
+        default:
+            return nil
+        }
+    }
+
+    /// The candidate delimiter that gives the first records (up to ``recordsToSniff``, blank ones
+    /// left out) the most consistent field count above one; ties go to the larger count, then to the
+    /// earlier candidate. Quotes are respected as the reader would: a quote opens a quoted field
+    /// only at the start of a field, and delimiters and line ends inside one do not count.
+    /// Nil when no candidate occurs outside quotes.
+    static func sniffDelimiter(in bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> UInt8? {
+        var best: (delimiter: UInt8, frequency: Int, fields: Int)?
+        for candidate in candidates {
+            let counts = fieldCounts(in: bytes, delimiter: candidate, isWholeFile: isWholeFile)
+            guard let (fields, frequency) = mode(of: counts), fields > 1 else { continue }
+            if let current = best, (current.frequency, current.fields) >= (frequency, fields) { continue }
+            best = (candidate, frequency, fields)
+        }
+        return best?.delimiter
+    }
+
+    /// Field counts of the first non-blank records when split at `delimiter`. The last record counts
+    /// only when the sample is the whole file (otherwise it may be cut short).
+    static func fieldCounts(in bytes: ArraySlice<UInt8>, delimiter: UInt8, isWholeFile: Bool) -> [Int] {
+        let quote = UInt8(ascii: "\"")
+        var counts: [Int] = []
+        var fields = 1
+        var hasContent = false
+        var inQuotes = false
+        var atFieldStart = true
+        var index = bytes.startIndex
+        while index < bytes.endIndex, counts.count < recordsToSniff {
+            let byte = bytes[index]
+            index += 1
+            if inQuotes {
+                if byte == quote {
+                    if index < bytes.endIndex, bytes[index] == quote {
+                        index += 1
+                    } else {
+                        inQuotes = false
+                    }
+                }
+                continue
+            }
+            switch byte {
+            case quote:
+                if atFieldStart { inQuotes = true }
+                hasContent = true
+                atFieldStart = false
+            case delimiter:
+                // A line of delimiters only (Excel's empty rows) counts: it has the file's width.
+                fields += 1
+                hasContent = true
+                atFieldStart = true
+            case 0x0A, 0x0D:
+                if hasContent { counts.append(fields) }
+                fields = 1
+                hasContent = false
+                atFieldStart = true
+            case 0x20, 0x09:
+                atFieldStart = false
+            default:
+                hasContent = true
+                atFieldStart = false
+            }
+        }
+        if isWholeFile, index == bytes.endIndex, hasContent, counts.count < recordsToSniff {
+            counts.append(fields)
+        }
+        return counts
+    }
+
+    /// The most frequent value and its frequency; ties go to the larger value.
+    private static func mode(of values: [Int]) -> (value: Int, frequency: Int)? {
+        var frequencies: [Int: Int] = [:]
+        for value in values { frequencies[value, default: 0] += 1 }
+        return frequencies.max { ($0.value, $0.key) < ($1.value, $1.key) }.map { ($0.key, $0.value) }
+    }
+}

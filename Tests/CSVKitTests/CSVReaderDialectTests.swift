@@ -1,0 +1,88 @@
+import Testing
+@testable import CSVKit
+
+/// Delimiter sniffing, the caller's override, Excel's `sep=` line and the header setting.
+@Suite struct CSVReaderDialectTests {
+    @Test(arguments: [
+        ("a,b,c\n1,2,3\n", comma),
+        ("a;b;c\n1,5;2,5;3\n4,1;5;6\n", semicolon),
+        ("a\tb\n1\t2\n", tab),
+        ("a|b\n1|2\n", pipe),
+        // Delimiters inside quotes do not count: only the comma splits these records.
+        ("\"x;y\",b\n\"1;2\",3\n\"p;q\",r", comma),
+        // Nor inside a quoted field that spans lines.
+        ("a;b\n\"multi\nline, with, commas\";2\n3;4\n", semicolon),
+        // Decimal commas vary per row; the semicolon is consistent.
+        ("Participant Id;weight_kg;bmi\nAMC-1;79,3;28,8\nAMC-2;80;24,1\nAMC-3;61,5;22\n", semicolon),
+        // A header-only file still has its delimiter.
+        ("Participant Id;Site Abbreviation", semicolon),
+    ])
+    func sniffsTheDelimiter(text: String, expected: UInt8) {
+        let outcome = readAll(text)
+        #expect(outcome.delimiter == expected)
+        #expect(outcome.error == nil)
+    }
+
+    @Test func theCallersDelimiterWins() {
+        let outcome = readAll("a;b\n1;2\n", dialect: CSVDialect(delimiter: comma))
+        #expect(outcome.header == ["a;b"])
+        #expect(outcome.rows == [["1;2"]])
+    }
+
+    @Test func excelSeparatorLineIsHonouredAndIsNotTheHeader() {
+        // "sep=;\r\n" is bytes 0-6, "A;B\r\n" 7-11, "1;2\r\n" from 12; the file would sniff as ','.
+        let outcome = readAll("sep=;\r\nA;B\r\n1,5;2\r\n")
+        #expect(outcome.delimiter == semicolon)
+        #expect(outcome.header == ["A", "B"])
+        #expect(outcome.records == [row(["1,5", "2"], line: 3, record: 1, offset: 12)])
+        #expect(outcome.blankLines == 0)
+        #expect(outcome.diagnostics.isEmpty)
+    }
+
+    @Test func separatorLineIsMatchedWithoutRegardToCase() throws {
+        let reader = try CSVReader(bytes: Array("SEP=|\nA|B\n".utf8), displayName: testFile)
+        #expect(reader.hasSeparatorLine)
+        #expect(reader.delimiter == pipe)
+        #expect(reader.header == ["A", "B"])
+    }
+
+    @Test func separatorLineOverriddenByTheCallerIsReported() {
+        let outcome = readAll("sep=|\nA;B\n1;2\n", dialect: CSVDialect(delimiter: semicolon))
+        #expect(outcome.header == ["A", "B"])
+        #expect(outcome.records == [row(["1", "2"], line: 3, record: 1, offset: 10)])
+        #expect(outcome.diagnostics.map(\.code) == ["csv.separator-line-overridden"])
+        #expect(outcome.diagnostics.first?.severity == .warning)
+    }
+
+    @Test func aLineThatOnlyLooksLikeASeparatorLineIsData() {
+        let outcome = readAll("sep=;x\n1\n", dialect: CSVDialect(delimiter: comma))
+        #expect(outcome.header == ["sep=;x"])
+        #expect(outcome.rows == [["1"]])
+    }
+
+    @Test func singleColumnFileIsNoted() {
+        let outcome = readAll("name\nJansen\nde Vries\n")
+        #expect(outcome.delimiter == comma)
+        #expect(outcome.rows == [["Jansen"], ["de Vries"]])
+        #expect(outcome.diagnostics.map(\.code) == ["csv.single-column"])
+        #expect(outcome.diagnostics.first?.severity == .note)
+    }
+
+    @Test(arguments: [UInt8(ascii: "\""), 0x0A, 0x0D, 0x00, 0xE9])
+    func impossibleDelimiterIsRefused(delimiter: UInt8) {
+        let outcome = readAll("a;b\n", dialect: CSVDialect(delimiter: delimiter))
+        #expect(outcome.error?.code == "csv.bad-delimiter")
+    }
+
+    @Test func sniffingLooksAtTheFirstTwentyRecordsOnly() {
+        let counts = DialectSniffer.fieldCounts(
+            in: Array(String(repeating: "a;b\n", count: 30).utf8)[...], delimiter: semicolon, isWholeFile: true)
+        #expect(counts == Array(repeating: 2, count: 20))
+    }
+
+    @Test func sniffingCountsTheCutLastRecordOnlyForTheWholeFile() {
+        let sample = Array("a;b\n1;2;3".utf8)[...]
+        #expect(DialectSniffer.fieldCounts(in: sample, delimiter: semicolon, isWholeFile: true) == [2, 3])
+        #expect(DialectSniffer.fieldCounts(in: sample, delimiter: semicolon, isWholeFile: false) == [2])
+    }
+}
