@@ -164,7 +164,7 @@ extension LiteratureTable {
             let linkedMatches = matches.filter { $0.conclusionIDs.contains(conclusion.conclusionID) }
             citedLinked.formUnion(linkedMatches)
             if linkedMatches.isEmpty {
-                let lines = matches.map { "line \($0.source.line)" }.joined(separator: ", ")
+                let lines = matches.map { "\($0.source)" }.joined(separator: ", ")
                 issues.append("cites '\(citation.text)', whose table row (\(lines)) does not link this conclusion")
             }
             for row in linkedMatches where row.grade != citation.grade {
@@ -175,15 +175,15 @@ extension LiteratureTable {
         for citation in unmatched {
             if let index = uncited.firstIndex(where: { sameAuthor($0.author, citation.author) }) {
                 let row = uncited.remove(at: index)
-                issues.append("cites '\(citation.text)' but the linked table row is '\(row.citation)' (line \(row.source.line)): the year differs")
+                issues.append("cites '\(citation.text)' but the linked table row is '\(row.citation)' (\(row.source)): the year differs")
             } else if let namesake = studies.first(where: { sameAuthor($0.author, citation.author) }) {
-                issues.append("cites '\(citation.text)', which matches no table row; the table has '\(namesake.citation)' (line \(namesake.source.line))")
+                issues.append("cites '\(citation.text)', which matches no table row; the table has '\(namesake.citation)' (\(namesake.source))")
             } else {
                 issues.append("cites '\(citation.text)', which matches no table row and is not counted")
             }
         }
         for row in uncited {
-            issues.append("links table row '\(row.citation)' (line \(row.source.line)), which its stated support does not cite")
+            issues.append("links table row '\(row.citation)' (\(row.source)), which its stated support does not cite")
         }
         return issues
     }

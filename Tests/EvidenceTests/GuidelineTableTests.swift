@@ -62,7 +62,7 @@ func guidelineLevelsAreReproducedExceptKuijer(_ variant: EBROVariant) {
     let assessments = guidelineTable().assessConclusions(variant: .a)
     #expect(assessments.map(\.citationIssues) == [
         [],
-        ["cites 'Steenstra 2006' but the linked table row is 'Steenstra 2003' (line 6): the year differs"],
+        ["cites 'Steenstra 2006' but the linked table row is 'Steenstra 2003' (werkhervatting_studies.csv:6): the year differs"],
         [],
         ["cites 'Schonstein 2003', which matches no table row and is not counted"],
         [],

@@ -179,8 +179,8 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
     let first = table.assessConclusions(variant: .a)[0]
     #expect(first.citationIssues == [
         "cites 'Alpha 2001' as A2 but its table row has level B",
-        "cites 'beta 2002', whose table row (line 3) does not link this conclusion",
-        "links table row 'Gamma 2003' (line 4), which its stated support does not cite",
+        "cites 'beta 2002', whose table row (studies.csv:3) does not link this conclusion",
+        "links table row 'Gamma 2003' (studies.csv:4), which its stated support does not cite",
     ])
     #expect(first.diagnostics.filter { $0.rule == "evidence.citation-mismatch" }.allSatisfy {
         $0.location == SourceLocation(file: "conclusions.csv", line: 2, column: 3)
