@@ -36,7 +36,7 @@ let libraries: [Target] = [
     .target(name: "Profiling", dependencies: ["StudyModel", "PipelineSpec"], exclude: ["README.md"]),
     .target(name: "Statistics", exclude: ["README.md"]),
     .target(name: "Analysis", dependencies: ["StudyModel", "PipelineSpec", "Statistics"]),
-    .target(name: "Evidence", dependencies: ["StudyModel", "PipelineSpec", "Statistics"]),
+    .target(name: "Evidence", dependencies: ["StudyModel", "PipelineSpec", "Statistics", "CSVKit"], exclude: ["README.md"]),
     .target(name: "Reporting", dependencies: ["StudyModel", "PipelineSpec", "Staging", "Profiling", "Analysis", "Evidence", "CSVKit"]),
     .target(name: "SampleDataGenerator", dependencies: ["StudyModel", "CSVKit"]),
     .target(name: "PipelineRunner", dependencies: [

@@ -1,0 +1,106 @@
+import StudyModel
+
+extension LiteratureConclusion {
+    /// Reads and validates a conclusions file. Rows with an error are left out (and counted as
+    /// rejected).
+    ///
+    /// Errors: missing or duplicated conclusion id; missing or unknown stated level; missing
+    /// stated support or support that does not start with a grade. Warnings: missing text; a
+    /// citation without a year (kept; it cannot match a table row).
+    public static func parse(_ input: TableInput) -> (conclusions: [LiteratureConclusion], diagnostics: [Diagnostic], account: RowAccount) {
+        var diagnostics = input.checkHeader(required: LiteratureColumns.conclusionsRequired, optional: [])
+        guard !diagnostics.contains(where: { $0.severity == .error }) else {
+            return ([], diagnostics, RowAccount(file: input.file, read: input.records.count, accepted: 0))
+        }
+        let columns = input.columnIndex()
+        var conclusions: [LiteratureConclusion] = []
+        var seen: [String: Int] = [:]
+        for record in input.records {
+            var reader = RecordReader(file: input.file, record: record, columns: columns)
+            if record.fields.count != input.header.count {
+                reader.report(.error, nil, rule: "evidence.ragged-row",
+                              "the row has \(record.fields.count) fields but the header has \(input.header.count)")
+            }
+            let id = reader.required("conclusion_id", what: "conclusion id")
+            if !id.isEmpty, let firstLine = seen[id] {
+                reader.report(.error, "conclusion_id", rule: "evidence.duplicate-conclusion",
+                              "conclusion id '\(id)' is already used on line \(firstLine)", value: id)
+            } else if !id.isEmpty {
+                seen[id] = record.line
+            }
+            let levelText = reader.text("stated_level")
+            let level = EvidenceLevel(text: levelText)
+            if level == nil {
+                reader.report(.error, "stated_level", rule: "evidence.unknown-level",
+                              levelText.isEmpty ? "missing stated level"
+                                  : "unknown stated level '\(levelText)'; expected 1, 2, 3 or 4 (or 'Niveau 2')",
+                              value: levelText)
+            }
+            let support = reader.required("stated_support", what: "stated support")
+            var citations: [SupportCitation] = []
+            if !support.isEmpty {
+                let parsed = parseSupport(support)
+                citations = parsed.citations
+                for problem in parsed.errors {
+                    reader.report(.error, "stated_support", rule: "evidence.invalid-support", problem, value: support)
+                }
+                for problem in parsed.warnings {
+                    reader.report(.warning, "stated_support", rule: "evidence.invalid-citation", problem, value: support)
+                }
+            }
+            let text = reader.multilineText("text")
+            if text.isEmpty {
+                reader.report(.warning, "text", rule: "evidence.missing-value", "missing conclusion text")
+            }
+            diagnostics += reader.diagnostics
+            guard !reader.hasErrors, let level else { continue }
+            conclusions.append(LiteratureConclusion(
+                conclusionID: id, statedLevel: level, statedSupport: support, citations: citations, text: text,
+                source: reader.rowLocation, supportColumn: reader.column("stated_support"),
+                levelColumn: reader.column("stated_level")))
+        }
+        return (conclusions, diagnostics, RowAccount(file: input.file, read: input.records.count, accepted: conclusions.count))
+    }
+
+    /// Reads a stated support such as `B Iles 2008, Turner 2008`, `A2 Foo 2001; B Bar 2003` or
+    /// `D Mening van de werkgroep.`.
+    ///
+    /// Groups are separated by `;`; each starts with a grade code, then citations separated by
+    /// `,`, each ending in a four-digit year (a letter suffix as in `2008a` is allowed). A D group
+    /// is expert opinion: its words are kept as one entry without a year.
+    public static func parseSupport(_ support: String) -> (citations: [SupportCitation], errors: [String], warnings: [String]) {
+        var citations: [SupportCitation] = []
+        var errors: [String] = []
+        var warnings: [String] = []
+        for group in support.split(separator: ";").map({ String($0).trimmingSpaces() }) where !group.isEmpty {
+            let code = String(group.prefix { $0 != " " })
+            guard let grade = EvidenceGrade(code: code) else {
+                errors.append("the stated support '\(group)' does not start with a grade (A1, A2, B, C or D)")
+                continue
+            }
+            let rest = String(group.dropFirst(code.count)).trimmingSpaces()
+            if rest.isEmpty {
+                errors.append("grade '\(code)' in the stated support names no study")
+                continue
+            }
+            if grade == .d {
+                citations.append(SupportCitation(grade: .d, text: rest, author: rest, year: nil))
+                continue
+            }
+            for item in rest.split(separator: ",").map({ String($0).trimmingSpaces() }) where !item.isEmpty {
+                let words = item.split(separator: " ").map(String.init)
+                let last = words.last ?? ""
+                let digits = String(last.prefix { $0.isNumber })
+                let suffix = last.dropFirst(digits.count)
+                if words.count >= 2, digits.count == 4, suffix.count <= 1, suffix.allSatisfy(\.isLetter), let year = Int(digits) {
+                    citations.append(SupportCitation(grade: grade, text: item, author: words.dropLast().joined(separator: " "),
+                                                     year: year))
+                } else {
+                    warnings.append("the citation '\(item)' has no author and four-digit year")
+                    citations.append(SupportCitation(grade: grade, text: item, author: item, year: nil))
+                }
+            }
+        }
+        return (citations, errors, warnings)
+    }
+}

@@ -1,0 +1,199 @@
+import StudyModel
+
+/// A literature evidence table: its study rows and conclusions, read and cross-checked.
+public struct LiteratureTable: Hashable, Sendable {
+    public var studies: [LiteratureStudy]
+    public var conclusions: [LiteratureConclusion]
+    /// Problems found while reading both files and linking them (independent of the variant).
+    public var diagnostics: [Diagnostic]
+    /// Rows read, accepted and rejected per file.
+    public var accounts: [RowAccount]
+
+    public init(studies: [LiteratureStudy], conclusions: [LiteratureConclusion], diagnostics: [Diagnostic] = [],
+                accounts: [RowAccount] = []) {
+        self.studies = studies
+        self.conclusions = conclusions
+        self.diagnostics = diagnostics
+        self.accounts = accounts
+    }
+
+    /// Reads both files and checks the links between them.
+    ///
+    /// Besides each file's own checks: a study row linking a conclusion id the conclusions file
+    /// does not define (warning), a study id given different grades (error at the later row,
+    /// which is rejected), and a conclusion that neither has linked rows nor is expert opinion
+    /// (error at the conclusion row; kept, so its level shows as not derivable).
+    public init(studies studyInput: TableInput, conclusions conclusionInput: TableInput) {
+        let parsedStudies = LiteratureStudy.parse(studyInput)
+        let parsedConclusions = LiteratureConclusion.parse(conclusionInput)
+        var diagnostics = parsedStudies.diagnostics + parsedConclusions.diagnostics
+        var accepted: [LiteratureStudy] = []
+        var gradeByID: [String: LiteratureStudy] = [:]
+        let linkColumn = studyInput.columnIndex()["conclusion_ids"].map { $0 + 1 }
+        let levelColumn = studyInput.columnIndex()["level"].map { $0 + 1 }
+        let defined = Set(parsedConclusions.conclusions.map(\.conclusionID))
+        for study in parsedStudies.studies {
+            if let earlier = gradeByID[study.studyID], earlier.grade != study.grade {
+                diagnostics.append(Diagnostic(
+                    .error, at: study.source.column(levelColumn), rule: "evidence.grade-conflict",
+                    message: "study id '\(study.studyID)' has level \(study.grade.rawValue) here but \(earlier.grade.rawValue) on line \(earlier.source.line)",
+                    field: "level", value: study.grade.rawValue))
+                continue
+            }
+            gradeByID[study.studyID] = gradeByID[study.studyID] ?? study
+            for id in study.conclusionIDs where !defined.contains(id) {
+                diagnostics.append(Diagnostic(
+                    .warning, at: study.source.column(linkColumn), rule: "evidence.unknown-conclusion",
+                    message: "study '\(study.studyID)' links conclusion '\(id)', which the conclusions file does not define",
+                    field: "conclusion_ids", value: id))
+            }
+            accepted.append(study)
+        }
+        for conclusion in parsedConclusions.conclusions
+        where !conclusion.isExpertOpinion && !accepted.contains(where: { $0.conclusionIDs.contains(conclusion.conclusionID) }) {
+            diagnostics.append(Diagnostic(
+                .error, at: conclusion.source, rule: "evidence.conclusion-without-studies",
+                message: "conclusion '\(conclusion.conclusionID)' has no supporting study rows and is not expert opinion",
+                field: "conclusion_id", value: conclusion.conclusionID))
+        }
+        var accounts = [parsedStudies.account, parsedConclusions.account]
+        accounts[0].accepted = accepted.count
+        self.init(studies: accepted, conclusions: parsedConclusions.conclusions, diagnostics: diagnostics, accounts: accounts)
+    }
+
+    /// The accepted study rows linked to `conclusionID`, in file order.
+    public func studies(supporting conclusionID: String) -> [LiteratureStudy] {
+        studies.filter { $0.conclusionIDs.contains(conclusionID) }
+    }
+}
+
+/// One literature conclusion checked against its studies under one variant.
+public struct ConclusionAssessment: Hashable, Sendable {
+    public var conclusion: LiteratureConclusion
+    /// The table rows linked to the conclusion.
+    public var studies: [LiteratureStudy]
+    public var derivation: LevelDerivation
+    public var match: LevelMatch
+    /// Citation problems in English (also in ``diagnostics``), e.g. `cites 'Schonstein 2003', which matches no table row`.
+    public var citationIssues: [String]
+    /// Located warnings: level mismatch, citation problems, grade conflicts.
+    public var diagnostics: [Diagnostic]
+
+    public init(conclusion: LiteratureConclusion, studies: [LiteratureStudy], derivation: LevelDerivation,
+                match: LevelMatch, citationIssues: [String], diagnostics: [Diagnostic]) {
+        self.conclusion = conclusion
+        self.studies = studies
+        self.derivation = derivation
+        self.match = match
+        self.citationIssues = citationIssues
+        self.diagnostics = diagnostics
+    }
+
+    /// `stated level 2, derived level 3 under EBRO variant A: 1 B study: Kuijer 2006 (...)`, or the
+    /// derivation's reason when they agree; citation problems appended.
+    public var reason: String {
+        var text: String
+        let derived = derivation.level.map { "level \($0.rawValue)" } ?? "no level"
+        switch match {
+        case .mismatch:
+            text = "stated level \(conclusion.statedLevel.rawValue), derived \(derived) under \(derivation.variant.name): "
+                + derivation.reason
+        case .match, .notStated:
+            text = derivation.reason
+        }
+        if !citationIssues.isEmpty { text += "; citations: " + citationIssues.joined(separator: "; ") }
+        return text
+    }
+}
+
+extension LiteratureTable {
+    /// Derives every conclusion's level under `variant`, compares it with the stated level, and
+    /// checks the stated citations against the table rows, in conclusion file order.
+    ///
+    /// Citations match a row by author (case-insensitive, spaces folded) and year. Reported, at
+    /// the stated-support cell: a citation matching no row (naming a row of the same author when
+    /// there is one, which usually means a wrong year), a cited row that does not link the
+    /// conclusion, a linked row the support does not cite, and a cited grade differing from the
+    /// row's level. A stated level that differs from the derived one is reported at the stated
+    /// level cell. The table is never corrected: the derived level counts the linked rows only.
+    public func assessConclusions(variant: EBROVariant) -> [ConclusionAssessment] {
+        conclusions.map { assess($0, variant: variant) }
+    }
+
+    private func assess(_ conclusion: LiteratureConclusion, variant: EBROVariant) -> ConclusionAssessment {
+        let linked = studies(supporting: conclusion.conclusionID)
+        var graded = linked.map(\.graded)
+        for opinion in conclusion.citations where opinion.grade == .d {
+            graded.append(GradedStudy(studyID: "expert-opinion:\(conclusion.conclusionID)", citation: opinion.text, grade: .d,
+                                      source: conclusion.source))
+        }
+        let derivation = variant.deriveLevel(from: graded)
+        let match: LevelMatch = derivation.level == conclusion.statedLevel ? .match : .mismatch
+        let supportLocation = conclusion.source.column(conclusion.supportColumn)
+        var diagnostics: [Diagnostic] = []
+        let issues = citationIssues(conclusion, linked: linked)
+        for issue in issues {
+            diagnostics.append(Diagnostic(.warning, at: supportLocation, rule: "evidence.citation-mismatch",
+                                          message: "conclusion '\(conclusion.conclusionID)' \(issue)",
+                                          field: "stated_support", value: conclusion.statedSupport))
+        }
+        if match == .mismatch {
+            let derived = derivation.level.map { "level \($0.rawValue)" } ?? "no level"
+            diagnostics.append(Diagnostic(
+                .warning, at: conclusion.source.column(conclusion.levelColumn), rule: "evidence.level-mismatch",
+                message: "conclusion '\(conclusion.conclusionID)' states level \(conclusion.statedLevel.rawValue) but its studies give \(derived) under \(variant.name): \(derivation.reason)",
+                field: "stated_level", value: String(conclusion.statedLevel.rawValue)))
+        }
+        for conflict in derivation.conflicts {
+            diagnostics.append(conflict.diagnostic(fallback: conclusion.source))
+        }
+        return ConclusionAssessment(conclusion: conclusion, studies: linked, derivation: derivation, match: match,
+                                    citationIssues: issues, diagnostics: diagnostics)
+    }
+
+    private func citationIssues(_ conclusion: LiteratureConclusion, linked: [LiteratureStudy]) -> [String] {
+        var issues: [String] = []
+        var citedLinked = Set<LiteratureStudy>()
+        var unmatched: [SupportCitation] = []
+        for citation in conclusion.citations where citation.grade != .d {
+            let matches = studies.filter { sameAuthor($0.author, citation.author) && $0.year == citation.year }
+            if matches.isEmpty {
+                unmatched.append(citation)
+                continue
+            }
+            let linkedMatches = matches.filter { $0.conclusionIDs.contains(conclusion.conclusionID) }
+            citedLinked.formUnion(linkedMatches)
+            if linkedMatches.isEmpty {
+                let lines = matches.map { "\($0.source)" }.joined(separator: ", ")
+                issues.append("cites '\(citation.text)', whose table row (\(lines)) does not link this conclusion")
+            }
+            for row in linkedMatches where row.grade != citation.grade {
+                issues.append("cites '\(citation.text)' as \(citation.grade.rawValue) but its table row has level \(row.grade.rawValue)")
+            }
+        }
+        var uncited = linked.filter { !citedLinked.contains($0) }
+        for citation in unmatched {
+            if let index = uncited.firstIndex(where: { sameAuthor($0.author, citation.author) }) {
+                let row = uncited.remove(at: index)
+                issues.append("cites '\(citation.text)' but the linked table row is '\(row.citation)' (\(row.source)): the year differs")
+            } else if let namesake = studies.first(where: { sameAuthor($0.author, citation.author) }) {
+                issues.append("cites '\(citation.text)', which matches no table row; the table has '\(namesake.citation)' (\(namesake.source))")
+            } else {
+                issues.append("cites '\(citation.text)', which matches no table row and is not counted")
+            }
+        }
+        for row in uncited {
+            issues.append("links table row '\(row.citation)' (\(row.source)), which its stated support does not cite")
+        }
+        return issues
+    }
+}
+
+/// Author names compared case-insensitively with runs of spaces folded (`van Oostrom` matches
+/// `Van  Oostrom`).
+func sameAuthor(_ lhs: String, _ rhs: String) -> Bool {
+    func fold(_ name: String) -> String {
+        name.lowercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
+    }
+    return fold(lhs) == fold(rhs)
+}

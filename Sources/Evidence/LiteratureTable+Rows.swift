@@ -1,0 +1,48 @@
+extension LiteratureTable {
+    /// One `evidence_table.csv` row per accepted study row, in file order, with the text as printed.
+    public func evidenceRows() -> [EvidenceTableRow] {
+        studies.map { study in
+            EvidenceTableRow(
+                study: study.author, year: study.year, level: study.grade.rawValue, studyType: study.studyType,
+                inclusionCriteria: study.inclusionCriteria, population: study.population, description: study.description,
+                effectMeasure: study.effectMeasure, result: study.result, source: .literature, studyID: study.studyID,
+                conclusionIDs: study.conclusionIDs, outcome: study.outcome, estimate: study.estimate, ciLow: study.ciLow,
+                ciHigh: study.ciHigh, standardError: study.standardError)
+        }
+    }
+
+    /// One `conclusions.csv` row per conclusion, in file order.
+    ///
+    /// The Dutch line pairs the derived level's label and fixed opening with the conclusion as
+    /// printed and its stated support: `Niveau 3 — er zijn aanwijzingen dat: Voor werknemers ...
+    /// (B Kuijer 2006)`. The English line says what the level rests on.
+    public func conclusionRows(settings: EvidenceSettings = EvidenceSettings()) -> [ConclusionRow] {
+        assessConclusions(variant: settings.variant).map(Self.conclusionRow)
+    }
+
+    static func conclusionRow(_ assessment: ConclusionAssessment) -> ConclusionRow {
+        let conclusion = assessment.conclusion
+        let derivation = assessment.derivation
+        let dutch: String
+        let english: String
+        if let level = derivation.level {
+            dutch = "\(level.dutchLabel) — \(level.dutchWording): \(conclusion.text) (\(conclusion.statedSupport))"
+            english = "\(level.englishLabel) — \(level.englishWording): guideline conclusion \(conclusion.conclusionID) "
+                + "(stated level \(conclusion.statedLevel.rawValue)) rests on \(derivation.reason)"
+        } else {
+            dutch = "Geen niveau af te leiden: \(conclusion.text) (\(conclusion.statedSupport))"
+            english = "No level derivable: guideline conclusion \(conclusion.conclusionID) (stated level "
+                + "\(conclusion.statedLevel.rawValue)) has no supporting studies in the table"
+        }
+        let supporting = assessment.studies.map { "\($0.citation) (\($0.grade.rawValue))" }
+            + conclusion.citations.filter { $0.grade == .d }.map { "\($0.text) (D)" }
+        let outcomes = Set(assessment.studies.map(\.outcome))
+        return ConclusionRow(
+            conclusionID: conclusion.conclusionID, source: .literature,
+            outcome: outcomes.count == 1 ? outcomes.first ?? "" : "",
+            profile: "", comparison: "", timepoint: "", statedLevel: conclusion.statedLevel, derivedLevel: derivation.level,
+            variant: derivation.variant, match: assessment.match, reason: assessment.reason,
+            dutchWording: derivation.level?.dutchWording ?? "", dutch: dutch, english: english,
+            supportingStudies: supporting.joined(separator: "; "))
+    }
+}
