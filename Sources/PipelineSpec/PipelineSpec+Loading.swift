@@ -60,6 +60,7 @@ struct SpecLoader {
         let profileRules = root["profiles"].map(loadProfiles) ?? ProfileRulesSettings()
         let analysis = root["analysis"].flatMap { loadAnalysis($0, vocabularies: vocabularies, schedule: schedule) }
         let publication = root["publication"].map(loadPublication) ?? PublicationSettings()
+        let evidence = root["evidence"].map(loadEvidence) ?? EvidenceSpec()
         root.rejectUnknownKeys()
 
         checkSchedule(schedule, inputs: inputs, root: root)
@@ -71,7 +72,8 @@ struct SpecLoader {
         return PipelineSpec(
             file: file, name: PipelineSpec.name(ofFile: file), study: study, report: report, inputs: inputs,
             fields: fields, vocabularies: vocabularies, missingCodes: missingCodes, schedule: schedule,
-            expectations: expectations, profileRules: profileRules, analysis: analysis, publication: publication)
+            expectations: expectations, profileRules: profileRules, analysis: analysis, publication: publication,
+            evidence: evidence)
     }
 
     // MARK: - study, report

@@ -27,6 +27,8 @@ public struct PipelineSpec: Sendable, Hashable {
     public var analysis: AnalysisPlan?
     /// `publication:` settings of the publication tables.
     public var publication = PublicationSettings()
+    /// `evidence:` EBRO variant, study design, GRADE inputs and the literature table.
+    public var evidence = EvidenceSpec()
 
     /// The folder of the pipeline file (`""` when it was named without one); relative paths in
     /// the file are relative to it.

@@ -14,9 +14,10 @@ public enum SummaryText {
     }
 
     /// `mean (SD)` with two decimals, `NA` when not estimable.
-    static func meanSD(_ moments: Moments) -> String {
+    static func meanSD(_ moments: Moments, decimals: Int = 2) -> String {
         guard let mean = moments.mean else { return "NA" }
-        return NumberFormat.fixed(mean, decimals: 2) + " (" + NumberFormat.fixed(moments.standardDeviation, decimals: 2) + ")"
+        return NumberFormat.fixed(mean, decimals: decimals) + " ("
+            + NumberFormat.fixed(moments.standardDeviation, decimals: decimals) + ")"
     }
 
     /// `estimate [lower, upper]` with two decimals.
@@ -61,41 +62,57 @@ public enum SummaryText {
         return table.render()
     }
 
-    /// Baseline characteristics per arm: mean (SD) or n (%), no p-values.
+    /// Baseline characteristics per arm: mean (SD), median [IQR] or n (%), no p-values. Each
+    /// variable heads its own rows; statistics and categories are indented under it.
     public static func baseline(_ rows: [BaselineRow], arms: [Arm]) -> [String] {
         let columns = ["all"] + arms.map(\.id)
         var table = TextTable(columns: [.init("characteristic")] + columns.map { .init($0, .right) })
-        var seen: [String] = []
+        var keys: [(variable: String, category: String, summary: BaselineRow.Summary)] = []
         for row in rows where row.columnKind == "arm" {
-            let key = row.variable + "|" + row.category + "|" + row.summary.rawValue
-            if !seen.contains(key) { seen.append(key) }
+            if !keys.contains(where: { $0.variable == row.variable && $0.category == row.category && $0.summary == row.summary }) {
+                keys.append((row.variable, row.category, row.summary))
+            }
         }
-        for key in seen {
-            let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            var label = parts[0]
-            if !parts[1].isEmpty { label += " = " + parts[1] }
-            label += parts[2] == "mean_sd" ? ", mean (SD)" : parts[2] == "median_iqr" ? ", median [IQR]" : ", n (%)"
+        var lastVariable = ""
+        for key in keys {
+            if key.variable != lastVariable {
+                table.append([key.variable] + columns.map { _ in "" })
+                lastVariable = key.variable
+            }
+            let label: String
+            switch key.summary {
+            case .meanSD: label = "  mean (SD)"
+            case .medianIQR: label = "  median [IQR]"
+            case .countPercent: label = "  \(key.category), n (%)"
+            }
             var line = [label]
             for column in columns {
                 guard let row = rows.first(where: {
-                    $0.columnKind == "arm" && $0.column == column && $0.variable == parts[0] && $0.category == parts[1]
-                        && $0.summary.rawValue == parts[2]
+                    $0.columnKind == "arm" && $0.column == column && $0.variable == key.variable
+                        && $0.category == key.category && $0.summary == key.summary
                 }) else {
                     line.append("")
                     continue
                 }
-                switch row.summary {
-                case .meanSD:
-                    line.append(row.mean.map { NumberFormat.fixed($0, decimals: 1) + " (" + NumberFormat.fixed(row.standardDeviation, decimals: 1) + ")" } ?? "NA")
-                case .medianIQR:
-                    line.append(row.median.map { NumberFormat.fixed($0, decimals: 1) + " [" + NumberFormat.fixed(row.lowerQuartile, decimals: 1) + "-" + NumberFormat.fixed(row.upperQuartile, decimals: 1) + "]" } ?? "NA")
-                case .countPercent:
-                    line.append("\(row.count ?? 0) (" + NumberFormat.fixed(row.percent, decimals: 1) + ")")
-                }
+                line.append(baselineCell(row))
             }
             table.append(line)
         }
         return table.render()
+    }
+
+    private static func baselineCell(_ row: BaselineRow) -> String {
+        switch row.summary {
+        case .meanSD:
+            guard let mean = row.mean else { return "NA" }
+            return NumberFormat.fixed(mean, decimals: 1) + " (" + NumberFormat.fixed(row.standardDeviation, decimals: 1) + ")"
+        case .medianIQR:
+            guard let median = row.median else { return "NA" }
+            return NumberFormat.fixed(median, decimals: 1) + " [" + NumberFormat.fixed(row.lowerQuartile, decimals: 1)
+                + "-" + NumberFormat.fixed(row.upperQuartile, decimals: 1) + "]"
+        case .countPercent:
+            return "\(row.count ?? 0) (" + NumberFormat.fixed(row.percent, decimals: 1) + ")"
+        }
     }
 
     /// Complete-case response per outcome and timepoint: group × arm rows.
@@ -103,14 +120,18 @@ public enum SummaryText {
         var lines: [String] = []
         for outcome in plan.outcomes {
             for timepoint in plan.timepoints {
-                let selected = rows.filter { $0.outcome == outcome.name && $0.timepoint == timepoint && $0.approach == .completeCase }
+                let selected = rows.filter {
+                    $0.outcome == outcome.name && $0.timepoint == timepoint && $0.approach == .completeCase
+                        && $0.group.grouping != .profile
+                }
                 guard !selected.isEmpty else { continue }
-                lines.append("\(outcome.label), \(timepoint) (complete case)")
+                lines.append("\(outcome.label), \(timepoint) (complete case; everyone, then each subprofile)")
                 var table: TextTable
                 if outcome.isContinuous {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n", .right), .init("miss", .right),
                                                 .init("baseline", .right), .init("change [95% CI]", .right),
-                                                .init("SRM", .right), .init("resp/N", .right), .init("% [95% CI]", .right)])
+                                                .init("SRM", .right), .init("resp/N", .right), .init("% [95% CI]", .right)],
+                                      separator: " ")
                 } else {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n", .right), .init("miss", .right),
                                                 .init("success/N", .right), .init("% [95% CI]", .right)])
@@ -123,7 +144,7 @@ public enum SummaryText {
                         : "NA"
                     let group = row.group.grouping == .all ? "all" : row.group.group
                     if outcome.isContinuous {
-                        table.append([group, row.arm.id, String(row.analysed), String(row.missing), meanSD(row.baseline),
+                        table.append([group, row.arm.id, String(row.analysed), String(row.missing), meanSD(row.baseline, decimals: 1),
                                       withInterval(row.changeEstimate?.mean ?? row.change.mean, row.changeEstimate?.interval),
                                       NumberFormat.fixed(row.standardisedResponseMean, decimals: 2),
                                       "\(row.responders)/\(row.responderTotal)", percent])
@@ -143,29 +164,32 @@ public enum SummaryText {
         var lines: [String] = []
         for outcome in plan.outcomes {
             for timepoint in plan.timepoints {
-                let selected = rows.filter { $0.outcome == outcome.name && $0.timepoint == timepoint && $0.approach == .completeCase }
+                let selected = rows.filter {
+                    $0.outcome == outcome.name && $0.timepoint == timepoint && $0.approach == .completeCase
+                        && $0.group.grouping != .profile
+                }
                 guard !selected.isEmpty else { continue }
                 lines.append("\(outcome.label), \(timepoint): arm vs \(plan.referenceArm) (complete case)")
                 var table: TextTable
                 if outcome.isContinuous {
-                    table = TextTable(columns: [.init("group"), .init("arm"), .init("n/nref", .right),
-                                                .init("Welch diff [95% CI]", .right), .init("ANCOVA [95% CI]", .right),
-                                                .init("p", .right), .init("g", .right), .init("RD [95% CI]", .right)])
+                    table = TextTable(columns: [.init("group"), .init("arm"), .init("Welch diff [95% CI]", .right),
+                                                .init("ANCOVA [95% CI]", .right), .init("p", .right), .init("g", .right),
+                                                .init("RD [95% CI]", .right)], separator: " ")
                 } else {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n/nref", .right),
-                                                .init("RD [95% CI]", .right), .init("RR [95% CI]", .right), .init("NNT")])
+                                                .init("RD [95% CI]", .right), .init("RR [95% CI]", .right), .init("NNT")],
+                                      separator: " ")
                 }
                 for row in selected {
                     let group = row.group.grouping == .all ? "all" : row.group.group
-                    let counts = "\(row.analysedArm)/\(row.analysedReference)"
                     let riskDifference = withInterval(row.riskDifference?.difference, row.riskDifference?.interval)
                     if outcome.isContinuous {
-                        table.append([group, row.arm.id, counts, withInterval(row.welch?.difference, row.welch?.interval),
+                        table.append([group, row.arm.id, withInterval(row.welch?.difference, row.welch?.interval),
                                       withInterval(row.ancova?.estimate, row.ancova?.interval),
                                       NumberFormat.pValue(row.ancova?.pValue), NumberFormat.fixed(row.hedges?.g, decimals: 2),
                                       riskDifference])
                     } else {
-                        table.append([group, row.arm.id, counts, riskDifference,
+                        table.append([group, row.arm.id, "\(row.analysedArm)/\(row.analysedReference)", riskDifference,
                                       withInterval(row.riskRatio?.ratio, row.riskRatio?.interval),
                                       row.numberNeededToTreat?.formattedEstimate(decimals: 1) ?? "NA"])
                     }

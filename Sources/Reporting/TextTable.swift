@@ -18,11 +18,12 @@ public struct TextTable: Sendable {
 
     public var columns: [Column]
     public private(set) var rows: [[String]] = []
-    /// Two spaces between columns.
-    public var separator = "  "
+    /// Space between columns: two by default, one for wide tables.
+    public var separator: String
 
-    public init(columns: [Column]) {
+    public init(columns: [Column], separator: String = "  ") {
         self.columns = columns
+        self.separator = separator
     }
 
     public mutating func append(_ row: [String]) {

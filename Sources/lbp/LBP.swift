@@ -1,4 +1,5 @@
 import ArgumentParser
+import PipelineRunner
 
 /// The `lbp` command: one subcommand per file under `Commands/`.
 @main
@@ -12,6 +13,6 @@ struct LBP: ParsableCommand {
             and writes text, CSV and publication reports.
             """,
         version: ToolVersion.current,
-        subcommands: [CheckCommand.self, ValidateCommand.self, SampleDataCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, SampleDataCommand.self]
     )
 }

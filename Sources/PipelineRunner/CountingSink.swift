@@ -1,0 +1,41 @@
+import PipelineSpec
+import Staging
+import StudyModel
+
+/// Forwards staging's findings to another sink and counts them by severity and rule, for the
+/// validation summary of `summary.txt`; also keeps each participant's issues for `lbp explain`
+/// when asked to.
+final class CountingSink: StagingSink {
+    private let next: any StagingSink
+    private let keepFor: String?
+    /// (severity, rule) → count.
+    private(set) var counts: [Severity: [String: Int]] = [:]
+    /// Issues of the participant named at creation, in the order found.
+    private(set) var kept: [Diagnostic] = []
+    private(set) var keptRejections: [RejectedRow] = []
+
+    init(forwardingTo next: any StagingSink, keepingIssuesOf participant: String? = nil) {
+        self.next = next
+        keepFor = participant
+    }
+
+    func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {
+        try next.startFile(file, header: header, delimiter: delimiter)
+    }
+
+    func reject(_ row: RejectedRow) throws {
+        try next.reject(row)
+    }
+
+    func record(_ issue: Diagnostic) throws {
+        counts[issue.severity, default: [:]][issue.rule, default: 0] += 1
+        if let keepFor, issue.participant == keepFor { kept.append(issue) }
+        try next.record(issue)
+    }
+}
+
+/// A sink that drops everything (for `lbp explain`, which writes no files).
+final class DiscardingSink: StagingSink {
+    func reject(_ row: RejectedRow) throws {}
+    func record(_ issue: Diagnostic) throws {}
+}

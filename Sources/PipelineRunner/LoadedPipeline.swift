@@ -1,0 +1,38 @@
+import Foundation
+import PipelineSpec
+import Profiling
+import StudyModel
+
+/// A pipeline file with everything it names loaded and checked: the spec, its input files and its
+/// rule set. Building one reads no data.
+public struct LoadedPipeline: Sendable {
+    public var spec: PipelineSpec
+    public var files: [InputFile]
+    public var ruleSet: RuleSet
+    /// The rule-set file as the user can open it (relative to the working directory).
+    public var ruleSetPath: String
+
+    /// Loads the pipeline file and its rule set; every problem is located (file, line, column).
+    public static func load(_ pipeline: String) throws(SpecError) -> LoadedPipeline {
+        let spec = try PipelineSpec.load(path: pipeline)
+        let files = try spec.inputFiles()
+        let path = spec.resolve(spec.profileRules.rules)
+        guard FileManager.default.fileExists(atPath: path) else {
+            let location = spec.profileRules.location ?? SourceLocation(file: spec.file)
+            throw SpecError([Diagnostic(.error, at: location, rule: "spec.file",
+                                        message: "the rule-set file '\(path)' does not exist")])
+        }
+        let ruleSet = try RuleSet.load(path: path, displayName: path)
+        return LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
+    }
+
+    /// Profile codes in rule-set order, subdivisions in place of split profiles (`1`, `2`, `3a`, `3b`).
+    public var profileOrder: [String] {
+        ruleSet.profiles.flatMap { $0.split.isEmpty ? [$0.code] : $0.split.map(\.code) }
+    }
+
+    /// The study's arms in pipeline order.
+    public var arms: [Arm] {
+        spec.vocabularies.arms.map(\.arm).sorted()
+    }
+}

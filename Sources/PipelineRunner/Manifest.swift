@@ -1,0 +1,146 @@
+import Crypto
+import Foundation
+import PipelineSpec
+import Staging
+
+/// `manifest.json`: what went in (SHA-256 of every input, the pipeline file, the rule set and the
+/// literature tables), the row accounting, the tool version, the settings, and the SHA-256 of
+/// every report file. Deterministic: no clock, host or absolute path (those go to `run-log.json`).
+enum Manifest {
+    struct FileDigest: Codable {
+        var file: String
+        var bytes: Int
+        var sha256: String
+    }
+
+    struct Accounting: Codable {
+        var file: String
+        var rowsRead: Int
+        var accepted: Int
+        var rejected: Int
+        var warnings: Int
+        var blankLines: Int
+        var encoding: String
+    }
+
+    struct Document: Codable {
+        var tool: String
+        var version: String
+        var pipeline: FileDigest
+        var ruleSet: FileDigest
+        var ruleSetIdentity: String
+        var inputs: [FileDigest]
+        var literature: [FileDigest]
+        var accounting: [Accounting]
+        var settings: [String: String]
+        var outputs: [FileDigest]
+    }
+
+    static func write(_ computation: RunComputation, pipeline: String, folder: String) throws {
+        let spec = computation.pipeline.spec
+        let literature = [spec.evidence.literatureStudies, spec.evidence.literatureConclusions].compactMap { $0 }.map(spec.resolve)
+        var settings: [String: String] = [
+            "rule_set": computation.pipeline.ruleSet.identity,
+            "reference_arm": computation.plan.referenceArm,
+            "timepoints": computation.plan.timepoints.joined(separator: ", "),
+            "confidence_level": String(computation.plan.confidenceLevel),
+            "interaction": computation.plan.interactionPrespecified ? "prespecified" : "exploratory",
+            "ebro_variant": computation.evidence.settings.variant.name,
+            "max_errors": String(spec.report.maxErrors),
+            "small_cell_threshold": String(spec.publication.smallCellThreshold),
+        ]
+        for outcome in computation.plan.outcomes {
+            switch outcome.kind {
+            case .continuous(let rule): settings["responder_\(outcome.name)"] = rule.description
+            case .success(let categories): settings["success_\(outcome.name)"] = categories.map { String($0) }.joined(separator: ", ")
+            }
+        }
+        let document = Document(
+            tool: "lbp", version: ToolVersion.current,
+            pipeline: try digest(pipeline, name: spec.file),
+            ruleSet: try digest(computation.pipeline.ruleSetPath, name: computation.pipeline.ruleSetPath),
+            ruleSetIdentity: computation.pipeline.ruleSet.identity,
+            inputs: try computation.pipeline.files.map { try digest($0.path, name: $0.displayName) },
+            literature: try literature.map { try digest($0, name: $0) },
+            accounting: computation.study.accounting.map {
+                Accounting(file: $0.file, rowsRead: $0.rowsRead, accepted: $0.accepted, rejected: $0.rejected,
+                           warnings: $0.warnings, blankLines: $0.blankLines, encoding: $0.encoding)
+            },
+            settings: settings,
+            outputs: try outputDigests(folder))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var data = try encoder.encode(document)
+        data.append(0x0A)
+        try data.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("manifest.json")))
+    }
+
+    /// SHA-256 of a file, read in 1 MiB blocks.
+    static func digest(_ path: String, name: String) throws -> FileDigest {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var bytes = 0
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
+            hasher.update(data: block)
+            bytes += block.count
+        }
+        let hex = hasher.finalize().map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        }.joined()
+        return FileDigest(file: name, bytes: bytes, sha256: hex)
+    }
+
+    /// Digests of every report file written so far, by path relative to the folder, sorted.
+    static func outputDigests(_ folder: String) throws -> [FileDigest] {
+        let names = try ReportFiles.list(folder).filter { $0 != "manifest.json" && !Run.unstableFiles.contains($0) }
+        return try names.map { try digest((folder as NSString).appendingPathComponent($0), name: $0) }
+    }
+}
+
+/// The files of a report folder, relative to it, in byte order.
+public enum ReportFiles {
+    public static func list(_ folder: String) throws -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var names: [String] = []
+        while let name = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let full = (folder as NSString).appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                names.append(name)
+            }
+        }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+}
+
+/// `run-log.json`: the parts of a run that change every time (UTC start and end, host, timings).
+/// Never compared by `verify`.
+enum RunLog {
+    struct Document: Codable {
+        var startedUTC: String
+        var endedUTC: String
+        var host: String
+        var version: String
+        var secondsByStage: [String: Double]
+    }
+
+    static func write(_ clock: RunClock, folder: String) throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var seconds: [String: Double] = [:]
+        for mark in clock.marks { seconds[mark.stage] = (mark.seconds * 1000).rounded() / 1000 }
+        let document = Document(startedUTC: formatter.string(from: clock.start), endedUTC: formatter.string(from: Date()),
+                                host: ProcessInfo.processInfo.hostName, version: ToolVersion.current, secondsByStage: seconds)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var data = try encoder.encode(document)
+        data.append(0x0A)
+        try data.write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("run-log.json")))
+    }
+}

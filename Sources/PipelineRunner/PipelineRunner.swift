@@ -1,1 +1,0 @@
-// PipelineRunner module.

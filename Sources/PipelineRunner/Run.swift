@@ -1,0 +1,137 @@
+import Foundation
+import PipelineSpec
+import Reporting
+import Staging
+import StudyModel
+
+/// What a `run` found, ready for a command to print and exit with.
+public struct RunResult: Sendable {
+    /// 0 success; 1 more error-severity issues than the budget; 2 a pipeline-file or input-file
+    /// problem (nothing was published).
+    public var exitCode: Int32
+    public var problems: [String]
+    public var summary: [String]
+    public var outputFolder: String?
+    public var computation: RunComputation?
+}
+
+/// `lbp run`: stage the inputs, assign profiles, analyse, summarise the evidence and write the
+/// complete report set atomically.
+public enum Run {
+    /// Files in the report folder that depend on the clock or the machine; `verify` skips them.
+    public static let unstableFiles: Set<String> = ["run-log.json"]
+
+    /// Runs the pipeline end to end into `outputFolder` (default: the pipeline's `report.output`).
+    ///
+    /// Everything is written into a temporary folder beside the target, which replaces the target
+    /// only when every file was written: a failed or killed run leaves the previous reports as
+    /// they were. A run whose errors exceed the budget still publishes (the issues say what to
+    /// fix) and exits with code 1.
+    public static func run(pipeline: String, outputFolder: String? = nil, maxErrors: Int? = nil,
+                           progress: ((String) -> Void)? = nil) -> RunResult {
+        let clock = RunClock()
+        let loaded: LoadedPipeline
+        do {
+            loaded = try LoadedPipeline.load(pipeline)
+        } catch {
+            return RunResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
+        }
+        guard let plan = loaded.spec.effectiveAnalysis else {
+            return RunResult(exitCode: 2, problems: ["\(pipeline): error: the analysis needs a reference arm: mark one arm 'reference: true'"],
+                              summary: [])
+        }
+        let target = outputFolder ?? loaded.spec.outputFolder
+        let scratch: String
+        do {
+            scratch = try ReportFolder.makeScratch(beside: target)
+        } catch {
+            return RunResult(exitCode: 2, problems: ["error: cannot create a folder beside '\(target)': \(error)"], summary: [])
+        }
+        defer { ReportFolder.remove(scratch) }
+
+        let computation: RunComputation
+        do {
+            progress?("staging \(loaded.files.count) input files")
+            let fileSink = try StagingFileSink(folder: scratch)
+            let sink = CountingSink(forwardingTo: fileSink)
+            let study = try stage(loaded.files, spec: loaded.spec, sink: sink)
+            try fileSink.finish()
+            try study.writeClean(to: scratch, spec: loaded.spec)
+            try study.writeAccounting(to: scratch)
+            clock.mark("staging")
+            if !study.inputProblems.isEmpty {
+                return RunResult(exitCode: 2, problems: study.inputProblems.map(\.description),
+                                 summary: Validation.summary(study, budget: nil))
+            }
+            progress?("profiles, analysis and evidence")
+            computation = RunComputation.compute(loaded, study: study, issueCounts: sink.counts, plan: plan)
+            clock.mark("analysis")
+            progress?("writing reports")
+            try ReportWriter(computation: computation, folder: scratch).writeAll()
+            try Manifest.write(computation, pipeline: pipeline, folder: scratch)
+            clock.mark("reports")
+            try RunLog.write(clock, folder: scratch)
+            try ReportFolder.publish(scratch, to: target)
+        } catch {
+            return RunResult(exitCode: 2, problems: ["error: cannot write the reports for '\(target)': \(error)"], summary: [])
+        }
+        let budget = maxErrors ?? loaded.spec.report.maxErrors
+        var problems: [String] = []
+        var exitCode: Int32 = 0
+        if computation.study.errorCount > budget {
+            exitCode = 1
+            problems.append("error: \(computation.study.errorCount) errors exceed the budget of \(budget) "
+                + "('report.max_errors' or '--max-errors'); see '\(target)/issues.csv'")
+        }
+        return RunResult(exitCode: exitCode, problems: problems,
+                         summary: Validation.summary(computation.study, budget: budget), outputFolder: target,
+                         computation: computation)
+    }
+}
+
+/// Creating, publishing and removing report folders.
+enum ReportFolder {
+    /// A new empty folder beside `target` (same file system, so the final rename is atomic).
+    static func makeScratch(beside target: String) throws -> String {
+        let parent = (target as NSString).deletingLastPathComponent
+        let name = ".\(PathText.fileName(target)).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        let scratch = (parent.isEmpty ? "." : parent) + "/" + name
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        return scratch
+    }
+
+    /// Replaces `target` with `scratch`: the old folder is moved aside, the new one renamed into
+    /// place, then the old one removed. Only the two renames touch `target`.
+    static func publish(_ scratch: String, to target: String) throws {
+        let fileManager = FileManager.default
+        let parent = (target as NSString).deletingLastPathComponent
+        if !parent.isEmpty { try fileManager.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+        let previous = scratch + ".previous"
+        let hadTarget = fileManager.fileExists(atPath: target)
+        if hadTarget { try fileManager.moveItem(atPath: target, toPath: previous) }
+        do {
+            try fileManager.moveItem(atPath: scratch, toPath: target)
+        } catch {
+            if hadTarget { try? fileManager.moveItem(atPath: previous, toPath: target) }
+            throw error
+        }
+        if hadTarget { try? fileManager.removeItem(atPath: previous) }
+    }
+
+    static func remove(_ path: String) {
+        if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+    }
+}
+
+/// Wall-clock marks of a run, for `run-log.json` only (never in a compared report file).
+final class RunClock: @unchecked Sendable {
+    let start = Date()
+    private(set) var marks: [(stage: String, seconds: Double)] = []
+    private var last = Date()
+
+    func mark(_ stage: String) {
+        let now = Date()
+        marks.append((stage, now.timeIntervalSince(last)))
+        last = now
+    }
+}

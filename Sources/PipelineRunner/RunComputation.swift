@@ -1,0 +1,60 @@
+import Analysis
+import Evidence
+import PipelineSpec
+import Profiling
+import Staging
+import StudyModel
+
+/// Everything one run computes from its inputs, before anything is written: a pure function of
+/// the pipeline and the staged data.
+public struct RunComputation: Sendable {
+    public var pipeline: LoadedPipeline
+    public var study: StagedStudy
+    /// Issue counts by severity, then rule.
+    public var issueCounts: [Severity: [String: Int]]
+    public var assignments: [ProfileAssignment]
+    public var subjects: [AnalysisSubject]
+    public var plan: AnalysisPlan
+    public var analysis: ResponseAnalysis
+    public var flow: [FlowRow]
+    public var baseline: [BaselineRow]
+    public var response: [ResponseRow]
+    public var comparisons: [ComparisonRow]
+    public var interactions: [InteractionRow]
+    public var evidence: EvidenceSummary
+
+    /// Profiles, analysis and evidence over a staged study.
+    static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, issueCounts: [Severity: [String: Int]],
+                        plan: AnalysisPlan) -> RunComputation {
+        let assignments = pipeline.ruleSet.assignProfiles(study.participants)
+        let subjects = AnalysisSubject.build(
+            participants: study.participants, visits: study.visits, assignments: assignments,
+            outcomeFields: plan.outcomes.map(\.field))
+        let analysis = ResponseAnalysis(plan: plan, arms: pipeline.arms, order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
+        let comparisons = analysis.comparisons(subjects)
+        let flow = analysis.flow(subjects)
+
+        let randomised = subjects.filter(\.isRandomised).count
+        let lastVisit = plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }.max()
+        let lost = lastVisit.map { visit in flow.filter { $0.stage == "missing" && $0.timepoint == visit.name }.reduce(0) { $0 + $1.count } } ?? 0
+        let evidenceSpec = pipeline.spec.evidence
+        let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost)
+        let results = EvidenceInputs.comparisons(comparisons, plan: plan, schedule: pipeline.spec.schedule,
+                                                 plannedSize: evidenceSpec.design?.plannedSize)
+        var literature: LiteratureTable?
+        if let studies = evidenceSpec.literatureStudies, let conclusions = evidenceSpec.literatureConclusions {
+            literature = LiteratureTable.read(
+                studiesPath: pipeline.spec.resolve(studies), studiesName: pipeline.spec.resolve(studies),
+                conclusionsPath: pipeline.spec.resolve(conclusions), conclusionsName: pipeline.spec.resolve(conclusions))
+        }
+        let evidence = summariseEvidence(
+            ownStudy: ownStudy, comparisons: results, literature: literature,
+            settings: EvidenceInputs.settings(evidenceSpec, plan: plan, level: plan.confidenceLevel))
+
+        return RunComputation(
+            pipeline: pipeline, study: study, issueCounts: issueCounts, assignments: assignments, subjects: subjects,
+            plan: plan, analysis: analysis, flow: flow, baseline: analysis.baselineTable(subjects),
+            response: analysis.rows(subjects), comparisons: comparisons, interactions: analysis.interactions(subjects),
+            evidence: evidence)
+    }
+}

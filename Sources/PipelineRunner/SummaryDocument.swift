@@ -1,0 +1,92 @@
+import Analysis
+import PipelineSpec
+import Reporting
+import Staging
+import StudyModel
+
+/// `summary.txt`: one readable document of the whole run, every line within 100 characters.
+struct SummaryDocument {
+    let computation: RunComputation
+
+    var lines: [String] {
+        let spec = computation.pipeline.spec
+        let plan = computation.plan
+        var lines: [String] = []
+        lines += SummaryText.section("lbp report: \(spec.study.name)", identity)
+        lines += SummaryText.section("Input accounting", accounting)
+        lines += SummaryText.section("Validation", validation)
+        lines += SummaryText.section("Participant flow (CONSORT)", SummaryText.flow(computation.flow))
+        lines += SummaryText.section("Profiles (\(computation.pipeline.ruleSet.identity))",
+                                     SummaryText.profileDistribution(computation.assignments, subjects: computation.subjects,
+                                                                     arms: computation.pipeline.arms,
+                                                                     order: computation.analysis.order))
+        lines += SummaryText.section("Baseline characteristics (randomised; no p-values)",
+                                     SummaryText.baseline(computation.baseline, arms: computation.pipeline.arms))
+        lines += SummaryText.section("Response per profile and arm", SummaryText.response(computation.response, plan: plan))
+        lines += SummaryText.section("Comparisons with the reference arm",
+                                     SummaryText.comparisons(computation.comparisons, plan: plan))
+        lines += SummaryText.section("Arm x profile interaction (\(plan.interactionPrespecified ? "prespecified" : "exploratory"))",
+                                     SummaryText.interaction(computation.interactions))
+        lines += SummaryText.section("Evidence", SummaryText.evidence(computation.evidence))
+        return lines
+    }
+
+    private var identity: [String] {
+        let spec = computation.pipeline.spec
+        let ruleSet = computation.pipeline.ruleSet
+        let plan = computation.plan
+        var lines: [String] = []
+        if let description = spec.study.description { lines += SummaryText.wrap(description) }
+        func field(_ label: String, _ value: String) {
+            lines += SummaryText.labelled(label.padding(toLength: 17, withPad: " ", startingAt: 0), value)
+        }
+        field("Pipeline:", spec.file)
+        field("Tool version:", "lbp \(ToolVersion.current)")
+        field("Rule set:", "\(ruleSet.identity): \(ruleSet.title)")
+        field("", ruleSet.status)
+        field("Reference arm:", plan.referenceArm)
+        field("Visits analysed:", plan.timepoints.joined(separator: ", ") + " (change from baseline)")
+        field("Confidence:", NumberFormat.fixed(plan.confidenceLevel * 100, decimals: 0) + " % intervals")
+        field("EBRO variant:", computation.evidence.settings.variant.name)
+        field("Small cells:", "counts below \(spec.publication.smallCellThreshold) suppressed in publication tables")
+        field("Responders:", "a baseline of 0 cannot improve and counts as non-response")
+        for outcome in plan.outcomes {
+            switch outcome.kind {
+            case .continuous(let rule):
+                field("  " + outcome.name, rule.description)
+            case .success(let categories):
+                field("  " + outcome.name, "\(outcome.field.name) in {\(categories.map(Value.format).joined(separator: ", "))}")
+            }
+        }
+        return lines
+    }
+
+    private var accounting: [String] {
+        var table = TextTable(columns: [.init("file"), .init("read", .right), .init("accepted", .right),
+                                        .init("rejected", .right), .init("warnings", .right), .init("blank", .right),
+                                        .init("encoding")])
+        for account in computation.study.accounting {
+            table.append([account.file, String(account.rowsRead), String(account.accepted), String(account.rejected),
+                          String(account.warnings), String(account.blankLines), account.encoding])
+        }
+        let read = computation.study.accounting.reduce(0) { $0 + $1.rowsRead }
+        let accepted = computation.study.accounting.reduce(0) { $0 + $1.accepted }
+        let rejected = computation.study.accounting.reduce(0) { $0 + $1.rejected }
+        let balanced = computation.study.accounting.allSatisfy(\.isBalanced)
+        return table.render() + ["", "Rows read \(read) = accepted \(accepted) + rejected \(rejected): \(balanced ? "balanced" : "NOT BALANCED")",
+                                 "Rejected rows are in rejected/, exactly as read, with their reasons."]
+    }
+
+    private var validation: [String] {
+        var table = TextTable(columns: [.init("severity"), .init("rule"), .init("n", .right)])
+        for severity in Severity.allCases {
+            let rules = computation.issueCounts[severity] ?? [:]
+            for rule in rules.keys.sorted() {
+                table.append([severity.rawValue, rule, String(rules[rule] ?? 0)])
+            }
+        }
+        let study = computation.study
+        return ["Errors \(study.errorCount), warnings \(study.warningCount), notes \(study.noteCount); every issue is in issues.csv.", ""]
+            + table.render()
+    }
+}

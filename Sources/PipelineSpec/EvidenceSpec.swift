@@ -1,0 +1,117 @@
+import StudyModel
+
+/// `evidence:` how the study's results and the literature are graded and summarised.
+///
+/// Kept as plain settings here (the pipeline file's words); the runner turns them into the
+/// Evidence module's types.
+public struct EvidenceSpec: Sendable, Hashable {
+    /// Design of this study as the protocol states it; the achieved size and the losses to
+    /// follow-up are counted from the data.
+    public struct Design: Sendable, Hashable {
+        public var year: Int?
+        public var studyType: String
+        public var inclusionCriteria: String
+        public var randomised: Bool
+        public var doubleBlind: Bool
+        public var allocationConcealed: Bool
+        public var plannedSize: Int?
+    }
+
+    /// One declared GRADE judgement: levels to move (0...2) and why.
+    public struct Declaration: Sendable, Hashable {
+        public var levels: Int
+        public var reason: String
+    }
+
+    /// The judgements data cannot make, per outcome name.
+    public struct Declarations: Sendable, Hashable {
+        public var indirectness: Declaration?
+        public var publicationBias: Declaration?
+        public var largeEffect: Declaration?
+        public var doseResponse: Declaration?
+        public var plausibleConfounding: Declaration?
+    }
+
+    /// `A` (current database notes) or `B` (older CBO table); named in every report.
+    public var variant: String = "A"
+    public var design: Design?
+    /// The outcome's decision thresholds for GRADE imprecision (e.g. the minimal important change
+    /// of the difference), by outcome name.
+    public var decisionThresholds: [String: [Double]] = [:]
+    public var declarations: [String: Declarations] = [:]
+    /// A literature evidence table: studies and conclusions files, relative to the pipeline file.
+    public var literatureStudies: String?
+    public var literatureConclusions: String?
+
+    public init() {}
+}
+
+extension SpecLoader {
+    func loadEvidence(_ value: YAMLValue) -> EvidenceSpec {
+        var spec = EvidenceSpec()
+        guard let mapping = value.mapping() else { return spec }
+        if let variant = mapping["variant"], let text = variant.string() {
+            if ["A", "B"].contains(text.uppercased()) {
+                spec.variant = text.uppercased()
+            } else {
+                variant.error("unknown EBRO variant '\(text)' (expected 'A' or 'B')", rule: "spec.choice")
+            }
+        }
+        if let study = mapping.mapping("study") {
+            let year = study.int("year")
+            let type = study.required("type")?.string()
+            let inclusion = study.required("inclusion")?.string()
+            let randomised = study.required("randomised")?.bool()
+            let blinded = study.required("double_blind")?.bool()
+            let concealed = study.required("allocation_concealed")?.bool()
+            let planned = study.int("planned_size")
+            if let planned, planned < 1 { study["planned_size"]?.error("'planned_size' must be 1 or more", rule: "spec.range") }
+            study.rejectUnknownKeys()
+            if let type, let inclusion, let randomised, let blinded, let concealed {
+                spec.design = EvidenceSpec.Design(year: year, studyType: type, inclusionCriteria: inclusion,
+                                                  randomised: randomised, doubleBlind: blinded,
+                                                  allocationConcealed: concealed, plannedSize: planned)
+            }
+        }
+        if let thresholds = mapping.mapping("decision_thresholds") {
+            for entry in thresholds.entries() {
+                guard let items = entry.value.list() else { continue }
+                let values = items.compactMap { $0.double() }
+                if values.count == items.count { spec.decisionThresholds[entry.key] = values }
+            }
+        }
+        if let declarations = mapping.mapping("declarations") {
+            for entry in declarations.entries() {
+                guard let domains = entry.value.mapping() else { continue }
+                var declared = EvidenceSpec.Declarations()
+                declared.indirectness = domains["indirectness"].flatMap(loadDeclaration)
+                declared.publicationBias = domains["publication_bias"].flatMap(loadDeclaration)
+                declared.largeEffect = domains["large_effect"].flatMap(loadDeclaration)
+                declared.doseResponse = domains["dose_response"].flatMap(loadDeclaration)
+                declared.plausibleConfounding = domains["plausible_confounding"].flatMap(loadDeclaration)
+                domains.rejectUnknownKeys()
+                spec.declarations[entry.key] = declared
+            }
+        }
+        if let literature = mapping.mapping("literature") {
+            spec.literatureStudies = literature.required("studies")?.string()
+            spec.literatureConclusions = literature.required("conclusions")?.string()
+            literature.rejectUnknownKeys()
+        }
+        mapping.rejectUnknownKeys()
+        return spec
+    }
+
+    private func loadDeclaration(_ value: YAMLValue) -> EvidenceSpec.Declaration? {
+        guard let mapping = value.mapping() else { return nil }
+        let levels = mapping.required("levels")?.int()
+        let reason = mapping.required("reason")?.string()
+        mapping.rejectUnknownKeys()
+        if let levels, !(0...2).contains(levels) {
+            mapping["levels"]?.error("'levels' must be 0, 1 or 2, found \(levels)", rule: "spec.range")
+            return nil
+        }
+        guard let levels, let reason else { return nil }
+        return EvidenceSpec.Declaration(levels: levels, reason: reason)
+    }
+}

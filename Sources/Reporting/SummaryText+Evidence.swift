@@ -1,0 +1,52 @@
+import Evidence
+
+extension SummaryText {
+    /// Wraps prose to the line limit at spaces, indenting continuation lines.
+    public static func wrap(_ text: String, indent: String = "", width: Int = lineLimit) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            let prefix = lines.isEmpty ? "" : indent
+            if (prefix + candidate).count > width, !current.isEmpty {
+                lines.append((lines.isEmpty ? "" : indent) + current)
+                current = String(word)
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append((lines.isEmpty ? "" : indent) + current) }
+        return lines
+    }
+
+    /// `label` followed by `value`, the value wrapped with a hanging indent under itself.
+    public static func labelled(_ label: String, _ value: String) -> [String] {
+        let indent = String(repeating: " ", count: label.count)
+        let wrapped = wrap(value, width: lineLimit - label.count)
+        return wrapped.enumerated().map { ($0.offset == 0 ? label : indent) + $0.element }
+    }
+
+    /// Evidence conclusions: the EBRO variant, then per conclusion its level, wording and any
+    /// mismatch between stated and derived level.
+    public static func evidence(_ summary: EvidenceSummary) -> [String] {
+        var lines = ["EBRO variant: \(summary.settings.variant.name)"]
+        if let grade = summary.ownGrade {
+            lines += wrap("This study's grade: \(grade.grade.rawValue) (\(grade.reason))", indent: "  ")
+        }
+        lines.append("")
+        let mismatches = summary.conclusions.filter { $0.match == .mismatch }
+        lines.append("Conclusions: \(summary.conclusions.count), stated level differs from derived level: \(mismatches.count)")
+        for row in summary.conclusions {
+            let derived = row.derivedLevel.map { "Niveau \($0.rawValue)" } ?? "no level"
+            let stated = row.statedLevel.map { " (stated Niveau \($0.rawValue)\(row.match == .mismatch ? ", MISMATCH" : ""))" } ?? ""
+            lines += wrap("- \(row.conclusionID): \(derived)\(stated). \(row.english)", indent: "    ")
+            if row.match == .mismatch { lines += wrap("Reason: \(row.reason)", indent: "    ").map { "    " + $0 } }
+        }
+        if !summary.diagnostics.isEmpty {
+            lines.append("")
+            lines.append("Evidence table findings:")
+            for diagnostic in summary.diagnostics { lines += wrap("- \(diagnostic)", indent: "    ") }
+        }
+        return lines
+    }
+}
