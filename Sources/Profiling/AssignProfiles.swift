@@ -16,7 +16,7 @@ extension RuleSet {
             let evaluation = rule.evaluate(values)
             if evaluation.truth == .yes {
                 assignment.urgent = true
-                fired += evaluation.fired
+                fired += evaluation.fired.map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
             }
         }
 

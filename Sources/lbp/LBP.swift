@@ -13,6 +13,6 @@ struct LBP: ParsableCommand {
             and writes text, CSV and publication reports.
             """,
         version: ToolVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, SampleDataCommand.self]
+        subcommands: [RunCommand.self, VerifyCommand.self, ExplainCommand.self, CheckCommand.self, ValidateCommand.self, SampleDataCommand.self]
     )
 }

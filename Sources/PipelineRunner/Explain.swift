@@ -1,0 +1,104 @@
+import CSVKit
+import Foundation
+import PipelineSpec
+import Profiling
+import Staging
+import StudyModel
+
+/// `lbp explain`: one participant's trail from the source rows (file:line) through normalisation
+/// and validation to the profile and the rules that fired.
+public enum Explain {
+    public struct Outcome: Sendable {
+        /// 0 found; 1 no such participant; 2 the pipeline or an input could not be read.
+        public var exitCode: Int32
+        public var lines: [String]
+    }
+
+    public static func explain(pipeline: String, participant id: String) -> Outcome {
+        let loaded: LoadedPipeline
+        do {
+            loaded = try LoadedPipeline.load(pipeline)
+        } catch {
+            return Outcome(exitCode: 2, lines: error.diagnostics.map(\.description))
+        }
+        let sink = CountingSink(forwardingTo: DiscardingSink(), keepingIssuesOf: id)
+        let study: StagedStudy
+        do {
+            study = try stage(loaded.files, spec: loaded.spec, sink: sink)
+        } catch {
+            return Outcome(exitCode: 2, lines: ["error: \(error)"])
+        }
+        let participant = study.participants.first { $0.id == id }
+        let visits = study.visits.filter { $0.participantID == id }
+        guard participant != nil || !visits.isEmpty || !sink.kept.isEmpty else {
+            return Outcome(exitCode: 1, lines: ["error: no participant '\(id)' in the inputs of '\(pipeline)'"])
+        }
+        var lines = ["Participant '\(id)' (\(loaded.spec.file))", ""]
+        if let participant {
+            lines.append("Participant row\(participant.sources.count == 1 ? "" : "s") (site \(participant.site), arm \(participant.arm?.id ?? "not randomised")):")
+            for source in participant.sources { lines += sourceRow(source, loaded) }
+            lines.append("")
+            lines.append("Normalised values:")
+            for field in participant.values.presentFields {
+                var derivation = ""
+                if case .derived(let rule)? = loaded.spec.fields[field]?.source { derivation = "  (derived: \(rule.rawValue))" }
+                lines.append("  \(field.name) = \(describe(participant.values[field]))\(derivation)")
+            }
+        } else {
+            lines.append("No accepted participant row (see the issues below).")
+        }
+        lines.append("")
+        lines.append("Visits:")
+        if visits.isEmpty { lines.append("  none accepted") }
+        for visit in visits {
+            let values = visit.values.presentFields.filter { $0 != .visit }
+                .map { "\($0.name) = \(describe(visit.values[$0]))" }.joined(separator: ", ")
+            lines.append("  \(visit.timepoint.name) from \(visit.source): \(values)")
+        }
+        lines.append("")
+        lines.append("Issues:")
+        if sink.kept.isEmpty { lines.append("  none") }
+        for issue in sink.kept { lines.append("  \(issue)") }
+        if let participant {
+            let assignment = loaded.ruleSet.assign(participant)
+            lines.append("")
+            lines.append("Profile (\(assignment.ruleSet)):")
+            for derivation in assignment.derivations { lines.append("  derived: \(derivation)") }
+            for fired in assignment.fired { lines.append("  fired: \(fired)") }
+            if assignment.fired.isEmpty { lines.append("  no named rule fired") }
+            switch assignment.status {
+            case .classified:
+                lines.append("  => \(assignment.subprofile ?? "") (\(assignment.label ?? ""))\(assignment.urgent ? ", URGENT" : "")")
+            case .unclassified:
+                lines.append("  => unclassified: missing \(assignment.missingInputs.map(\.name).joined(separator: ", "))")
+            }
+        }
+        return Outcome(exitCode: 0, lines: lines)
+    }
+
+    private static func describe(_ value: Value?) -> String {
+        guard let value else { return "(not collected)" }
+        if case .missing(let reason) = value {
+            return reason == .empty ? "missing (empty)" : "missing (\(reason.code): \(reason))"
+        }
+        return value.canonicalText
+    }
+
+    /// The row at `source` exactly as read, as `column = value` pairs.
+    private static func sourceRow(_ source: SourceLocation, _ loaded: LoadedPipeline) -> [String] {
+        var lines = ["  \(source)"]
+        guard let file = loaded.files.first(where: { $0.displayName == source.file }),
+              let reader = try? InputReader.open(file, loaded.spec.inputs[file.inputIndex])
+        else { return lines }
+        var record = CSVRecord()
+        while (try? reader.read(into: &record)) == true {
+            guard record.position.line == source.line else { continue }
+            for index in 0..<record.count where !record[index].isEmpty {
+                let name = index < reader.header.count ? reader.header[index] : "column \(index + 1)"
+                lines.append("    \(name) = '\(record[index])'")
+            }
+            break
+        }
+        return lines
+    }
+}

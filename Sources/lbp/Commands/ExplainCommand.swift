@@ -1,0 +1,32 @@
+import ArgumentParser
+import PipelineRunner
+
+/// `lbp explain`: why a participant got their profile.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show one participant's trail from source rows to profile",
+        discussion: """
+            Prints the participant's source rows (file:line, every non-empty cell as read), the \
+            normalised values, the accepted visits, every issue that names the participant, the \
+            derived inputs, the profile rules that fired with the values they saw, and the profile \
+            (or why the participant is unclassified). Reads the inputs; writes nothing.
+
+            Example: lbp explain Pipelines/sample-castor.yml NIJ-0007
+
+            Exit codes: 0 found; 1 no such participant; 2 a problem with the pipeline file or an input.
+            """
+    )
+
+    @Argument(help: "The pipeline file (YAML)")
+    var pipeline: String
+
+    @Argument(help: "The participant id as in the export")
+    var participant: String
+
+    func run() throws {
+        let outcome = Explain.explain(pipeline: pipeline, participant: participant)
+        for line in outcome.lines { print(line) }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}

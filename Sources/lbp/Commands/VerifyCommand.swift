@@ -1,0 +1,31 @@
+import ArgumentParser
+import PipelineRunner
+
+/// `lbp verify`: prove that the committed reports reproduce.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Re-run a pipeline and compare its reports with the committed ones byte for byte",
+        discussion: """
+            Runs the pipeline into a temporary folder and compares every file with the report folder \
+            (the pipeline's 'report.output', or --reports), except run-log.json. On drift it prints a \
+            short diff per file and exits with code 1.
+
+            Example: lbp verify Pipelines/sample-castor.yml
+
+            Exit codes: 0 the reports reproduce; 1 drift; 2 the run failed; 64 usage.
+            """
+    )
+
+    @Argument(help: "The pipeline file (YAML)")
+    var pipeline: String
+
+    @Option(help: "Committed report folder, instead of the pipeline's 'report.output'")
+    var reports: String?
+
+    func run() throws {
+        let outcome = Verify.verify(pipeline: pipeline, against: reports)
+        for line in outcome.lines { print(line) }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
