@@ -66,7 +66,7 @@ let tests: [Target] = [
     .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
     .testTarget(name: "SampleDataGeneratorTests", dependencies: ["SampleDataGenerator", "CSVKit", "TestSupport"],
                 exclude: ["check_interaction.py"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["PipelineRunner", "TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["PipelineRunner", "Analysis", "CSVKit", "TestSupport"]),
 ]
 
 let package = Package(
