@@ -31,7 +31,7 @@ public enum ForestPlot {
         "forest-" + safe(outcome) + "-" + safe(timepoint) + ".svg"
     }
 
-    /// Every figure: each continuous outcome at each timepoint that has comparisons.
+    /// Every figure: each continuous outcome at each timepoint with at least one estimate.
     public static func figures(_ results: PublicationResults, grouping: Grouping = .subprofile,
                                suppression: SmallCellSuppression = SmallCellSuppression()) -> [ForestPlotFigure] {
         var figures: [ForestPlotFigure] = []
@@ -46,7 +46,7 @@ public enum ForestPlot {
     }
 
     /// The SVG text of one figure; nil for a success outcome (no difference in mean change), for
-    /// `grouping == .all`, and when there are no complete-case comparisons to plot.
+    /// `grouping == .all`, and when no complete-case comparison has an estimate to plot.
     public static func svg(_ results: PublicationResults, outcome: OutcomePlan, timepoint: String,
                            grouping: Grouping = .subprofile,
                            suppression: SmallCellSuppression = SmallCellSuppression()) -> String? {
@@ -76,7 +76,8 @@ public enum ForestPlot {
             }?.heterogeneity.first { $0.arm == arm }
             return Panel(arm: arm, rows: groups, overall: overall, heterogeneity: heterogeneity)
         }
-        guard !panels.isEmpty else { return nil }
+        guard panels.contains(where: { panel in (panel.rows + [panel.overall].compactMap { $0 }).contains { $0.estimate != nil } })
+        else { return nil }
         let interaction = results.interactions.first {
             $0.grouping == grouping && $0.outcome == outcome.name && $0.timepoint == timepoint
         }

@@ -3,8 +3,9 @@ import Statistics
 import StudyModel
 
 /// The drawing of one forest plot. Lengths are SVG user units (pixels at 100 %); text is 13 px
-/// sans-serif, so column widths are estimated from character counts (7.4 px per character, a
-/// generous average for Helvetica, Arial and DejaVu Sans at that size).
+/// sans-serif, so widths are estimated from character counts (7.6 px per character at 13 px, a
+/// generous average for Helvetica, Arial and DejaVu Sans). The figure is 960 wide, wider when
+/// long group labels would leave the plot less than 420.
 struct Figure {
     var outcome: OutcomePlan
     var timepoint: String
@@ -16,20 +17,40 @@ struct Figure {
     var suppression: SmallCellSuppression
 
     // Layout constants.
-    let width = 960.0
     let margin = 20.0
     let rowHeight = 24.0
-    let characterWidth = 7.4
+    let characterWidth = 7.6
     let countWidth = 56.0
     let estimateWidth = 190.0
+    let minimumPlotWidth = 420.0
     let color = "#1f4e79"
+
+    private var labelWidth: Double {
+        let longest = (panels.flatMap { $0.rows.map(\.label.count) } + [groupTitle.count, 3]).max() ?? 0
+        return max(110, Double(longest) * characterWidth + 16)
+    }
+
+    private var width: Double {
+        max(960, (2 * margin + labelWidth + 2 * countWidth + 28 + minimumPlotWidth + estimateWidth).rounded(.up))
+    }
+
+    /// Estimated width of `text` at `size` px (bold about 10 % wider).
+    private func textWidth(_ text: String, size: Double = 13, bold: Bool = false) -> Double {
+        Double(text.count) * characterWidth * size / 13 * (bold ? 1.1 : 1)
+    }
+
+    /// Lines of `text` that fit `available` px at `size`.
+    private func fit(_ text: String, size: Double = 13, bold: Bool = false, available: Double) -> [String] {
+        let perCharacter = textWidth("x", size: size, bold: bold)
+        return wrap(text, limit: max(20, Int(available / perCharacter)))
+    }
 
     private var levelText: String { NumberFormat.fixed(level * 100, decimals: 0) + "%" }
     private var groupTitle: String { grouping == .subprofile ? "Subprofile" : "Profile" }
 
     func render() -> String {
-        let labelWidth = max(110, Double((panels.flatMap { $0.rows.map(\.label.count) } + [groupTitle.count, 3]).max() ?? 0)
-            * characterWidth + 16)
+        let width = self.width
+        let labelWidth = self.labelWidth
         let countsRight = margin + labelWidth + 2 * countWidth
         let plotLeft = countsRight + 28
         let plotRight = width - margin - estimateWidth
@@ -43,23 +64,33 @@ struct Figure {
         var body: [String] = []
         var y = margin + 18
         let title = "\(outcome.label) at \(timepoint): difference in mean change, arm − \(reference.label)"
-        body.append(text(margin, y, title, size: 17, weight: "bold"))
-        y += 22
-        body.append(text(margin, y, "Welch difference with \(levelText) confidence interval, complete case, by "
-            + PublicationText.grouping(grouping) + "; reference arm: \(reference.label)", fill: "#333333"))
+        for (index, part) in fit(title, size: 17, bold: true, available: width - 2 * margin).enumerated() {
+            if index > 0 { y += 22 }
+            body.append(text(margin, y, part, size: 17, weight: "bold"))
+        }
+        let subtitle = "Welch difference with \(levelText) confidence interval, complete case, by "
+            + PublicationText.grouping(grouping) + "; reference arm: \(reference.label)"
+        for part in fit(subtitle, available: width - 2 * margin) {
+            y += 20
+            body.append(text(margin, y, part, fill: "#333333"))
+        }
         y += 18
 
         for panel in panels {
-            y += 20
-            body.append(text(margin, y, "\(panel.arm.label) vs \(reference.label)", size: 15, weight: "bold"))
+            y += 2
+            for part in fit("\(panel.arm.label) vs \(reference.label)", size: 15, bold: true, available: width - 2 * margin) {
+                y += 20
+                body.append(text(margin, y, part, size: 15, weight: "bold"))
+            }
             if let heterogeneity = panel.heterogeneity?.heterogeneity {
-                var line = "Heterogeneity across \(panel.heterogeneity?.groups.count ?? 0) groups: Q = "
+                var line = "Heterogeneity across \(panel.heterogeneity?.groups.count ?? 0) groups: Cochran's Q = "
                     + NumberFormat.fixed(heterogeneity.q, decimals: 2) + ", df = \(heterogeneity.degreesOfFreedom)"
                 line += ", p " + Self.pText(heterogeneity.pValue)
                 if let iSquared = heterogeneity.iSquared { line += ", I² = " + NumberFormat.percent(iSquared, decimals: 0) + "%" }
-                body.append(text(width - margin, y, line, anchor: "end", fill: "#333333"))
+                y += 18
+                body.append(text(margin, y, line, size: 12, fill: "#333333"))
             }
-            y += 10
+            y += 6
             // Column headings.
             let headingY = y + rowHeight - 8
             body.append(text(margin, headingY, groupTitle, weight: "bold"))
@@ -96,9 +127,20 @@ struct Figure {
                 body.append(line(x, bottom, x, bottom + 5, stroke: "#333333"))
                 body.append(text(x, bottom + 18, Self.signed(tick, decimals: axis.decimals), anchor: "middle"))
             }
+            // "Favours" labels either side of the zero line, kept inside the figure; the right one
+            // drops a line when both do not fit side by side.
             y = bottom + 36
-            body.append(text(plotLeft, y, "← favours \(panel.arm.label)", fill: color))
-            body.append(text(plotRight, y, "favours \(reference.label) →", anchor: "end", fill: "#7a4a00"))
+            let favoursArm = "← favours \(panel.arm.label)"
+            let favoursReference = "favours \(reference.label) →"
+            let zeroX = axis.position(0) ?? (plotLeft + plotRight) / 2
+            let leftEnd = max(zeroX - 8, margin + textWidth(favoursArm))
+            var rightStart = min(zeroX + 8, width - margin - textWidth(favoursReference))
+            body.append(text(leftEnd, y, favoursArm, anchor: "end", fill: color))
+            if rightStart < leftEnd + 8 {
+                y += 18
+                rightStart = max(zeroX + 8, margin)
+            }
+            body.append(text(rightStart, y, favoursReference, fill: "#7a4a00"))
             y += 8
         }
 
@@ -110,7 +152,7 @@ struct Figure {
             "Change is follow-up minus baseline; lower scores are better, so negative differences favour the arm.",
         ] + (PublicationText.suppressionNote(suppression).map { [$0] } ?? [])
         for note in notes {
-            for part in wrap(note, limit: Int((width - 2 * margin) / 6.8)) {
+            for part in fit(note, size: 12, available: width - 2 * margin) {
                 y += 18
                 body.append(text(margin, y, part, size: 12, fill: "#333333"))
             }

@@ -9,7 +9,8 @@ import Testing
 /// Arms: motor control, graded activity, general exercise (reference). Per subprofile × arm the
 /// number analysed at week 12 and the number randomised without a week-12 RMDQ. Graded activity
 /// has only 3 analysed in subprofile 3a (a small cell), and improves 5 RMDQ points more than the
-/// others in 3b+Y (the planted interaction). Two participants of profile 1 are not randomised.
+/// others in 3b+Y (the planted interaction). GPE success follows a 5-point RMDQ improvement. Two
+/// participants of profile 1 are not randomised.
 enum PublicationFixture {
     struct CellSpec {
         var subprofile: String
@@ -59,7 +60,9 @@ enum PublicationFixture {
                 let scatter = Double((index * 5 + offset) % 7) - 3
                 var measurements: [String: [Field: Double]] = ["baseline": [.rmdq: baseline]]
                 if index < cell.analysed {
-                    measurements["week12"] = [.rmdq: min(24, max(0, (baseline + cell.change + scatter).rounded()))]
+                    let followUp = min(24, max(0, (baseline + cell.change + scatter).rounded()))
+                    // Global perceived effect: 2 (much improved) after a 5-point improvement, else 4.
+                    measurements["week12"] = [.rmdq: followUp, .gpe: baseline - followUp >= 5 ? 2 : 4]
                 }
                 var characteristics: [Field: Value] = [
                     .age: .number(Double(25 + (serial * 13) % 45)),

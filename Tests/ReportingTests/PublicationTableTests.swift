@@ -313,6 +313,33 @@ enum PublicationStructure {
         #expect(PublicationTable.latexDocument(first, title: "T") == PublicationTable.latexDocument(second, title: "T"))
     }
 
+    @Test func successOutcomeHasCountsRiskDifferenceAndNNT() throws {
+        let plan = AnalysisPlan(outcomes: [AnalysisPlan.defaultOutcomes[3]], timepoints: ["week12"],
+                                referenceArm: "general_exercise")
+        let success = PublicationFixture.results(plan: plan)
+        let tables = PublicationTables.all(success)
+        #expect(tables.count == 3)
+        let response = try #require(PublicationTables.response(success, outcome: plan.outcomes[0], timepoint: "week12"))
+        #expect(response.columns.map(\.title) == ["Group", "Arm", "n", "Success, n/N (%)"])
+        #expect(response.notes.contains { $0.contains("Success: rating 1 or 2.") })
+        let comparisons = try #require(PublicationTables.comparisons(success, outcome: plan.outcomes[0], timepoint: "week12"))
+        #expect(comparisons.columns.map(\.title) == ["Group", "Arm", "n arm/reference",
+                                                     "Risk difference, % points [95% CI]", "NNT"])
+        let rows = cells(comparisons)
+        #expect(rows["Profile 3a/Graded activity"] == ["", "Graded activity", "<5/8", "x", "x"])
+        let all = try #require(success.comparisons.first {
+            $0.group.grouping == .all && $0.arm.id == "graded_activity" && $0.approach == .completeCase
+        })
+        let difference = try #require(all.riskDifference)
+        #expect(rows["All/Graded activity"]?[3] == NumberFormat.fixed(difference.difference * 100, decimals: 1) + " ["
+            + NumberFormat.fixed(difference.interval.lower * 100, decimals: 1) + ", "
+            + NumberFormat.fixed(difference.interval.upper * 100, decimals: 1) + "]")
+        for table in tables {
+            PublicationStructure.checkMarkdown(table.markdown(), columns: table.columns.count)
+            PublicationStructure.checkLatex(table.latex(), columns: table.columns.count)
+        }
+    }
+
     @Test func unsplitSubprofilesAreListedOnceAtProfileLevel() throws {
         let table = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12"))
         let groups = table.rows.map(\.[0]).filter { !$0.isEmpty }
