@@ -78,7 +78,8 @@ public enum PublicationTables {
     // MARK: - Response
 
     /// Group × arm: n analysed, baseline mean (SD), mean change [95% CI], responders n/N (%);
-    /// for a success outcome n and successes n/N (%). nil when there are no rows.
+    /// for a success outcome n and successes n/N (%). Under BOCF only the change columns, under
+    /// NRI only the responder column. nil when there are no rows.
     public static func response(_ results: PublicationResults, outcome: OutcomePlan, timepoint: String,
                                 approach: MissingDataApproach = .completeCase, groupings: [Grouping] = Grouping.allCases,
                                 suppression: SmallCellSuppression = SmallCellSuppression()) -> PublicationTable? {
@@ -89,12 +90,10 @@ public enum PublicationTables {
         let shown = shownGroups(selected.map(\.group), groupings: groupings)
         let disclosure = ResponseDisclosure(selected, suppression: suppression)
         let level = NumberFormat.fixed(results.plan.confidenceLevel * 100, decimals: 0)
+        let shows = Shows(outcome, approach)
         var columns: [PublicationTable.Column] = [.init("Group", .left), .init("Arm", .left), .init("n")]
-        if outcome.isContinuous {
-            columns += [.init("Baseline, mean (SD)"), .init("Change, mean [\(level)% CI]"), .init("Responders, n/N (%)")]
-        } else {
-            columns += [.init("Success, n/N (%)")]
-        }
+        if shows.change { columns += [.init("Baseline, mean (SD)"), .init("Change, mean [\(level)% CI]")] }
+        if shows.responders { columns.append(.init(outcome.isContinuous ? "Responders, n/N (%)" : "Success, n/N (%)")) }
         var table = PublicationTable(
             caption: "\(outcome.label) at \(timepoint): response by group and arm (\(PublicationText.approach(approach)))",
             identifier: "response-\(outcome.name)-\(timepoint)-\(approach.rawValue)", columns: columns,
@@ -109,11 +108,11 @@ public enum PublicationTables {
                 var cells = [index == 0 ? PublicationText.group(key) : "", row.arm.label,
                              disclosure.text(row.analysed, analysed)]
                 let hidden = analysed.isSuppressed
-                if outcome.isContinuous {
+                if shows.change {
                     cells.append(hidden ? PublicationText.withheld : meanSD(row.baseline))
                     cells.append(hidden ? PublicationText.withheld : meanChange(row))
                 }
-                cells.append(hidden ? PublicationText.withheld : responders(row, entry, disclosure))
+                if shows.responders { cells.append(hidden ? PublicationText.withheld : responders(row, entry, disclosure)) }
                 table.append(cells)
             }
         }
@@ -123,11 +122,12 @@ public enum PublicationTables {
     private static func responseNotes(_ results: PublicationResults, outcome: OutcomePlan, approach: MissingDataApproach,
                                       suppression: SmallCellSuppression) -> [String] {
         var notes: [String] = []
+        let shows = Shows(outcome, approach)
         switch outcome.kind {
         case .continuous(let rule):
-            notes.append("n: participants analysed (\(PublicationText.approach(approach))). Change is follow-up minus "
-                + "baseline; negative values are improvement.")
-            notes.append("Responder: \(rule.description).")
+            notes.append("n: participants analysed (\(PublicationText.approach(approach)))."
+                + (shows.change ? " Change is follow-up minus baseline; negative values are improvement." : ""))
+            if shows.responders { notes.append("Responder: \(rule.description).") }
         case .success(let categories):
             notes.append("n: participants analysed (\(PublicationText.approach(approach))). Success: rating "
                 + categories.map { Value.format($0) }.joined(separator: " or ") + ".")
@@ -176,21 +176,26 @@ public enum PublicationTables {
         let shown = shownGroups(selected.map(\.group) + responseRows.map(\.group), groupings: groupings)
         let disclosure = ResponseDisclosure(responseRows, suppression: suppression)
         let level = NumberFormat.fixed(results.plan.confidenceLevel * 100, decimals: 0)
+        let shows = Shows(outcome, approach)
         var columns: [PublicationTable.Column] = [.init("Group", .left), .init("Arm", .left), .init("n arm/reference")]
-        if outcome.isContinuous {
+        if shows.change {
             columns += [.init("Difference in mean change [\(level)% CI]"), .init("ANCOVA-adjusted [\(level)% CI]"),
                         .init("p (ANCOVA)"), .init("Hedges' g")]
         }
-        columns += [.init("Risk difference, % points [\(level)% CI]"), .init("NNT")]
+        if shows.responders { columns += [.init("Risk difference, % points [\(level)% CI]"), .init("NNT")] }
         let reference = results.referenceLabel
         var notes = ["Each arm against \(reference) (reference arm); differences are arm minus reference "
             + "(\(PublicationText.approach(approach))). n: participants analysed."]
         switch outcome.kind {
         case .continuous(let rule):
-            notes.append("Negative differences in change favour the arm. Difference in mean change: Welch; ANCOVA: "
-                + "follow-up adjusted for baseline. Hedges' g on change scores.")
-            notes.append("Risk difference of responders (\(rule.description)), Newcombe hybrid score interval; "
-                + "positive values favour the arm. NNTB: number needed to treat for one more to benefit; NNTH: to harm.")
+            if shows.change {
+                notes.append("Negative differences in change favour the arm. Difference in mean change: Welch; ANCOVA: "
+                    + "follow-up adjusted for baseline. Hedges' g on change scores.")
+            }
+            if shows.responders {
+                notes.append("Risk difference of responders (\(rule.description)), Newcombe hybrid score interval; "
+                    + "positive values favour the arm. NNTB: number needed to treat for one more to benefit; NNTH: to harm.")
+            }
         case .success(let categories):
             notes.append("Risk difference of success (rating " + categories.map { Value.format($0) }.joined(separator: " or ")
                 + "), Newcombe hybrid score interval; positive values favour the arm. NNTB: number needed to treat "
@@ -217,7 +222,7 @@ public enum PublicationTables {
                 var cells = [index == 0 ? PublicationText.group(key) : "", row.arm.label,
                              disclosure.text(row.analysedArm, armState) + "/" + disclosure.text(row.analysedReference, referenceState)]
                 let withheld = PublicationText.withheld
-                if outcome.isContinuous {
+                if shows.change {
                     cells.append(hidden ? withheld : withInterval(row.welch?.difference, row.welch?.interval, decimals: 2))
                     cells.append(hidden || anyHidden ? withheld : withInterval(row.ancova?.estimate, row.ancova?.interval, decimals: 2))
                     cells.append(hidden || anyHidden ? withheld : NumberFormat.pValue(row.ancova?.pValue))
@@ -226,12 +231,27 @@ public enum PublicationTables {
                 let respondersHidden = disclosure.entry(key, row.arm.id)?.responders.isSuppressed == true
                     || disclosure.entry(key, row.reference.id)?.responders.isSuppressed == true
                 let riskHidden = hidden || respondersHidden
-                cells.append(riskHidden ? withheld : riskDifference(row.riskDifference))
-                cells.append(riskHidden ? withheld : row.numberNeededToTreat?.formattedEstimate(decimals: 1) ?? "NA")
+                if shows.responders {
+                    cells.append(riskHidden ? withheld : riskDifference(row.riskDifference))
+                    cells.append(riskHidden ? withheld : row.numberNeededToTreat?.formattedEstimate(decimals: 1) ?? "NA")
+                }
                 table.append(cells)
             }
         }
         return table
+    }
+
+    /// Which statistics an approach has: change scores for continuous outcomes except under NRI
+    /// (which imputes responder status only), responders except under BOCF (which carries
+    /// baseline values forward for the change scores only).
+    struct Shows {
+        var change: Bool
+        var responders: Bool
+
+        init(_ outcome: OutcomePlan, _ approach: MissingDataApproach) {
+            change = outcome.isContinuous && approach != .nonResponderImputation
+            responders = approach != .baselineCarriedForward
+        }
     }
 
     private static func riskDifference(_ difference: ProportionDifference?) -> String {

@@ -340,6 +340,29 @@ enum PublicationStructure {
         }
     }
 
+    @Test func sensitivityApproachesShowOnlyTheirStatistics() throws {
+        let bocf = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12",
+                                                            approach: .baselineCarriedForward))
+        #expect(bocf.columns.map(\.title) == ["Group", "Arm", "n", "Baseline, mean (SD)", "Change, mean [95% CI]"])
+        #expect(bocf.caption.contains("baseline observation carried forward"))
+        // Everyone randomised has a baseline: graded activity in 3a counts 3 + 1 = 4.
+        #expect(cells(bocf)["Profile 3a/Graded activity"]?[2] == "<5")
+        let nri = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12",
+                                                           approach: .nonResponderImputation))
+        #expect(nri.columns.map(\.title) == ["Group", "Arm", "n", "Responders, n/N (%)"])
+        #expect(cells(nri)["All/Motor control"]?[2] == "37")
+        let nriComparisons = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12",
+                                                                         approach: .nonResponderImputation))
+        #expect(nriComparisons.columns.count == 5)
+        let bocfComparisons = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12",
+                                                                          approach: .baselineCarriedForward))
+        #expect(bocfComparisons.columns.count == 7)
+        for table in [bocf, nri, nriComparisons, bocfComparisons] {
+            PublicationStructure.checkMarkdown(table.markdown(), columns: table.columns.count)
+            PublicationStructure.checkLatex(table.latex(), columns: table.columns.count)
+        }
+    }
+
     @Test func unsplitSubprofilesAreListedOnceAtProfileLevel() throws {
         let table = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12"))
         let groups = table.rows.map(\.[0]).filter { !$0.isEmpty }
