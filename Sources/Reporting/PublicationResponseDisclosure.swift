@@ -43,8 +43,9 @@ struct ResponseDisclosure {
             let key = Key(group: row.group, arm: row.arm.id)
             guard cells[key] == nil else { continue }
             let analysed = grid.add(row.analysed)
-            let total = row.responderTotal == row.analysed ? analysed : grid.add(row.responderTotal)
-            let responders = grid.add(row.responders, published: row.responderTotal > 0)
+            // The tables print no responder count, total or percentage for a withheld number analysed.
+            let total = row.responderTotal == row.analysed ? analysed : grid.add(row.responderTotal, shownOnlyWith: analysed)
+            let responders = grid.add(row.responders, published: row.responderTotal > 0, shownOnlyWith: total)
             let nonResponders = grid.add(max(0, row.responderTotal - row.responders), published: false)
             grid.relate(total: total, parts: [responders, nonResponders])
             cells[key] = Cells(analysed: analysed, responders: responders, nonResponders: nonResponders, total: total)
@@ -135,9 +136,9 @@ enum PublicationText {
 
     static func count(_ count: Int, _ disclosure: CountDisclosure, _ suppression: SmallCellSuppression) -> String {
         switch disclosure {
-        case .shown, .unpublished: String(count)
+        case .shown: String(count)
         case .small: suppression.smallMarker
-        case .complementary: withheld
+        case .complementary, .unpublished: withheld
         }
     }
 

@@ -26,7 +26,10 @@
 ///    relation that derived the most recent of them. In a table with totals this is the familiar
 ///    rule "a group with exactly one suppressed cell gets its next-smallest cell suppressed too",
 ///    and it builds the usual rectangles across rows and columns.
-/// 4. **Audit.** When no single-unknown chain reveals a protected count any more, the relations
+/// 4. **Dependent cells.** A cell declared `shownOnlyWith` another is not printed once that one
+///    is withheld (the tables print no responders without the number analysed). It then counts
+///    as unpublished: unknown to the reader, and protected only when small.
+/// 5. **Audit.** When no single-unknown chain reveals a protected count any more, the relations
 ///    are solved as one linear system over the hidden cells; a protected count that any linear
 ///    combination of relations still pins down gets the smallest shown count of a relation it is
 ///    in suppressed, and the rules run again. Each round suppresses one more count, so it ends.
@@ -66,7 +69,9 @@ public struct SmallCellSuppression: Hashable, Sendable {
             return isSmall(cell.count) ? .small : .shown
         }
         let relations = grid.relations.filter { $0.members.count >= 2 }
+        hideDependents(grid, &states)
         while true {
+            defer { hideDependents(grid, &states) }
             if let violation = firstDerivableProtectedCell(grid, states, relations) {
                 guard let complement = complementCell(grid, states, relations, violation) else { break }
                 states[complement] = .complementary
@@ -84,6 +89,19 @@ public struct SmallCellSuppression: Hashable, Sendable {
             }
         }
         return states
+    }
+
+    /// Unpublishes every shown cell printed only together with a cell that is no longer shown.
+    private func hideDependents(_ grid: CountGrid, _ states: inout [CountDisclosure]) {
+        var changed = true
+        while changed {
+            changed = false
+            for (index, cell) in grid.cells.enumerated() where states[index] == .shown {
+                guard let anchor = cell.shownOnlyWith, states[anchor] != .shown else { continue }
+                states[index] = .unpublished
+                changed = true
+            }
+        }
     }
 
     /// The smallest non-zero count among `candidates` (a zero only when all are zero), ties to the
@@ -207,7 +225,8 @@ public enum CountDisclosure: String, Hashable, Sendable {
     case small
     /// At or above the threshold but hidden so that a small count cannot be worked out from totals.
     case complementary
-    /// Not printed by the table (only derivable); never shown.
+    /// Not printed by the table (only derivable), or not printed because the cell it is printed
+    /// with is withheld; never shown.
     case unpublished
 
     /// Whether the count is withheld from a table that would otherwise print it.
@@ -227,6 +246,9 @@ public struct CountGrid: Hashable, Sendable {
         public var count: Int
         /// Whether the table prints this count.
         public var isPublished: Bool
+        /// A cell without which this one is not printed (a responder count is not printed when
+        /// the number analysed is withheld); nil when it stands alone.
+        public var shownOnlyWith: Int?
     }
 
     public struct Relation: Hashable, Sendable {
@@ -243,10 +265,11 @@ public struct CountGrid: Hashable, Sendable {
 
     public init() {}
 
-    /// Adds a cell and returns its index.
+    /// Adds a cell and returns its index. With `shownOnlyWith`, the cell is withheld whenever
+    /// that earlier cell is (its statistics would otherwise give the hidden one back).
     @discardableResult
-    public mutating func add(_ count: Int, published: Bool = true) -> Int {
-        cells.append(Cell(count: count, isPublished: published))
+    public mutating func add(_ count: Int, published: Bool = true, shownOnlyWith anchor: Int? = nil) -> Int {
+        cells.append(Cell(count: count, isPublished: published, shownOnlyWith: anchor.flatMap { cells.indices.contains($0) ? $0 : nil }))
         return cells.count - 1
     }
 

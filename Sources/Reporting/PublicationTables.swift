@@ -151,10 +151,10 @@ public enum PublicationTables {
                                    _ disclosure: ResponseDisclosure) -> String {
         guard row.responderTotal > 0 else { return "NA" }
         let total = entry?.responderTotal ?? .shown
-        guard !total.isSuppressed else { return PublicationText.withheld }
+        guard total == .shown else { return PublicationText.withheld }
         let state = entry?.responders ?? .shown
         let counts = disclosure.text(row.responders, state) + "/" + String(row.responderTotal)
-        guard !state.isSuppressed else { return counts }
+        guard state == .shown else { return counts }
         return counts + " (" + NumberFormat.fixed(Double(row.responders) / Double(row.responderTotal) * 100, decimals: 1) + ")"
     }
 
@@ -228,8 +228,9 @@ public enum PublicationTables {
                     cells.append(hidden || anyHidden ? withheld : NumberFormat.pValue(row.ancova?.pValue))
                     cells.append(hidden ? withheld : NumberFormat.fixed(row.hedges?.g, decimals: 2))
                 }
-                let respondersHidden = disclosure.entry(key, row.arm.id)?.responders.isSuppressed == true
-                    || disclosure.entry(key, row.reference.id)?.responders.isSuppressed == true
+                let respondersHidden = [row.arm.id, row.reference.id].contains {
+                    (disclosure.entry(key, $0)?.responders ?? .shown) != .shown
+                }
                 let riskHidden = hidden || respondersHidden
                 if shows.responders {
                     cells.append(riskHidden ? withheld : riskDifference(row.riskDifference))

@@ -163,6 +163,41 @@ import Testing
         #expect(states[analysed] == .shown)
     }
 
+    /// A responder count is printed only with its number analysed: when that is withheld the
+    /// responders go too, and (not being small) they need no protection of their own.
+    @Test func dependentCellsFollowTheirAnchor() {
+        var grid = CountGrid()
+        let parts = [3, 10, 12].map { grid.add($0) }
+        let total = grid.add(25)
+        grid.relate(total: total, parts: parts)
+        let responders = grid.add(6, shownOnlyWith: parts[1])
+        let otherResponders = grid.add(7, shownOnlyWith: parts[2])
+        let allResponders = grid.add(13)
+        // 13 = 6 + 7 would give the 6 back; it is not small, so nothing more is hidden.
+        grid.relate(total: allResponders, parts: [responders, otherResponders])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[parts[1]] == .complementary)
+        #expect(states[responders] == .unpublished)
+        #expect(states[otherResponders] == .shown)
+        #expect(states[allResponders] == .shown)
+    }
+
+    @Test func smallDependentCellStaysProtected() {
+        var grid = CountGrid()
+        let parts = [3, 10, 12].map { grid.add($0) }
+        let total = grid.add(25)
+        grid.relate(total: total, parts: parts)
+        let responders = grid.add(9, shownOnlyWith: parts[1])
+        let nonResponders = grid.add(1, published: false)
+        grid.relate(total: parts[1], parts: [responders, nonResponders])
+        let states = SmallCellSuppression().suppress(grid)
+        // The 10 is withheld to protect the 3, so its 9 responders are not printed; the single
+        // non-responder stays underivable (10 and 9 both unknown).
+        #expect(states[parts[1]] == .complementary)
+        #expect(states[responders] == .unpublished)
+        #expect(SmallCellSuppression().determinedCells(grid, states, grid.relations).isEmpty)
+    }
+
     /// Subgroups within groups: 3b = 3b + 3b+Y and all = Σ profiles. Hiding the small subgroup's
     /// sibling still leaves it derivable from the profile total, unless the chain continues.
     @Test func nestedGroupsAreProtectedThroughTheChain() {
