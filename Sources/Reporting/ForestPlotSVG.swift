@@ -1,0 +1,346 @@
+import Analysis
+import Statistics
+import StudyModel
+
+/// The drawing of one forest plot. Lengths are SVG user units (pixels at 100 %); text is 13 px
+/// sans-serif, so widths are estimated from character counts (7.6 px per character at 13 px, a
+/// generous average for Helvetica, Arial and DejaVu Sans). The figure is 960 wide, wider when
+/// long group labels would leave the plot less than 420.
+struct Figure {
+    var outcome: OutcomePlan
+    var timepoint: String
+    var grouping: Grouping
+    var reference: Arm
+    var level: Double
+    var panels: [Panel]
+    var interaction: InteractionRow?
+    var suppression: SmallCellSuppression
+
+    // Layout constants.
+    let margin = 20.0
+    let rowHeight = 24.0
+    let characterWidth = 7.6
+    let countWidth = 56.0
+    let estimateWidth = 190.0
+    let minimumPlotWidth = 420.0
+    let color = "#1f4e79"
+
+    private var labelWidth: Double {
+        let longest = (panels.flatMap { $0.rows.map(\.label.count) } + [groupTitle.count, 3]).max() ?? 0
+        return max(110, Double(longest) * characterWidth + 16)
+    }
+
+    private var width: Double {
+        max(960, (2 * margin + labelWidth + 2 * countWidth + 28 + minimumPlotWidth + estimateWidth).rounded(.up))
+    }
+
+    /// Estimated width of `text` at `size` px (bold about 10 % wider).
+    private func textWidth(_ text: String, size: Double = 13, bold: Bool = false) -> Double {
+        Double(text.count) * characterWidth * size / 13 * (bold ? 1.1 : 1)
+    }
+
+    /// Lines of `text` that fit `available` px at `size`.
+    private func fit(_ text: String, size: Double = 13, bold: Bool = false, available: Double) -> [String] {
+        let perCharacter = textWidth("x", size: size, bold: bold)
+        return wrap(text, limit: max(20, Int(available / perCharacter)))
+    }
+
+    private var levelText: String { NumberFormat.fixed(level * 100, decimals: 0) + "%" }
+    private var groupTitle: String { grouping == .subprofile ? "Subprofile" : "Profile" }
+
+    func render() -> String {
+        let width = self.width
+        let labelWidth = self.labelWidth
+        let countsRight = margin + labelWidth + 2 * countWidth
+        let plotLeft = countsRight + 28
+        let plotRight = width - margin - estimateWidth
+        let axis = Axis(values: panels.flatMap { panel in
+            (panel.rows + [panel.overall].compactMap { $0 }).flatMap { row in
+                [row.estimate, row.interval?.lower, row.interval?.upper].compactMap { $0 }
+            }
+        }, left: plotLeft, right: plotRight)
+        let maxAnalysed = max(1, panels.flatMap { $0.rows.map(\.analysed) }.max() ?? 1)
+
+        var body: [String] = []
+        var y = margin + 18
+        let title = "\(outcome.label) at \(timepoint): difference in mean change, arm − \(reference.label)"
+        for (index, part) in fit(title, size: 17, bold: true, available: width - 2 * margin).enumerated() {
+            if index > 0 { y += 22 }
+            body.append(text(margin, y, part, size: 17, weight: "bold"))
+        }
+        let subtitle = "Welch difference with \(levelText) confidence interval, complete case, by "
+            + PublicationText.grouping(grouping) + "; reference arm: \(reference.label)"
+        for part in fit(subtitle, available: width - 2 * margin) {
+            y += 20
+            body.append(text(margin, y, part, fill: "#333333"))
+        }
+        y += 18
+
+        for panel in panels {
+            y += 2
+            for part in fit("\(panel.arm.label) vs \(reference.label)", size: 15, bold: true, available: width - 2 * margin) {
+                y += 20
+                body.append(text(margin, y, part, size: 15, weight: "bold"))
+            }
+            if let heterogeneity = panel.heterogeneity?.heterogeneity {
+                var line = "Heterogeneity across \(panel.heterogeneity?.groups.count ?? 0) groups: Cochran's Q = "
+                    + NumberFormat.fixed(heterogeneity.q, decimals: 2) + ", df = \(heterogeneity.degreesOfFreedom)"
+                line += ", p " + Self.pText(heterogeneity.pValue)
+                if let iSquared = heterogeneity.iSquared { line += ", I² = " + NumberFormat.percent(iSquared, decimals: 0) + "%" }
+                y += 18
+                body.append(text(margin, y, line, size: 12, fill: "#333333"))
+            }
+            y += 6
+            // Column headings.
+            let headingY = y + rowHeight - 8
+            body.append(text(margin, headingY, groupTitle, weight: "bold"))
+            body.append(text(margin + labelWidth + countWidth, headingY, "n arm", anchor: "end", weight: "bold"))
+            body.append(text(countsRight, headingY, "n ref", anchor: "end", weight: "bold"))
+            body.append(text(width - margin, headingY, "Difference [\(levelText) CI]", anchor: "end", weight: "bold"))
+            y += rowHeight
+            body.append(line(margin, y, width - margin, y, stroke: "#999999"))
+            let top = y
+            for (index, row) in panel.rows.enumerated() {
+                if index % 2 == 1 {
+                    body.append("<rect x=\"\(f(margin))\" y=\"\(f(y))\" width=\"\(f(width - 2 * margin))\" "
+                        + "height=\"\(f(rowHeight))\" fill=\"#f2f4f7\"/>")
+                }
+                body += drawRow(row, y: y, labelWidth: labelWidth, countsRight: countsRight, axis: axis,
+                                marker: .square(side: 5 + 9 * (Double(row.analysed) / Double(maxAnalysed)).squareRoot()))
+                y += rowHeight
+            }
+            if let overall = panel.overall {
+                body.append(line(margin, y, width - margin, y, stroke: "#cccccc"))
+                body += drawRow(overall, y: y, labelWidth: labelWidth, countsRight: countsRight, axis: axis,
+                                marker: .diamond, bold: true)
+                y += rowHeight
+            }
+            let bottom = y
+            // Zero line (drawn first among the plot marks would hide under the shading; draw after).
+            if let zero = axis.position(0) {
+                body.append(line(zero, top, zero, bottom, stroke: "#666666", dash: "4 3"))
+            }
+            // Axis.
+            body.append(line(plotLeft, bottom, plotRight, bottom, stroke: "#333333"))
+            for tick in axis.ticks {
+                guard let x = axis.position(tick) else { continue }
+                body.append(line(x, bottom, x, bottom + 5, stroke: "#333333"))
+                body.append(text(x, bottom + 18, Self.signed(tick, decimals: axis.decimals), anchor: "middle"))
+            }
+            // "Favours" labels either side of the zero line, kept inside the figure; the right one
+            // drops a line when both do not fit side by side.
+            y = bottom + 36
+            let favoursArm = "← favours \(panel.arm.label)"
+            let favoursReference = "favours \(reference.label) →"
+            let zeroX = axis.position(0) ?? (plotLeft + plotRight) / 2
+            let leftEnd = max(zeroX - 8, margin + textWidth(favoursArm))
+            var rightStart = min(zeroX + 8, width - margin - textWidth(favoursReference))
+            body.append(text(leftEnd, y, favoursArm, anchor: "end", fill: color))
+            if rightStart < leftEnd + 8 {
+                y += 18
+                rightStart = max(zeroX + 8, margin)
+            }
+            body.append(text(rightStart, y, favoursReference, fill: "#7a4a00"))
+            y += 8
+        }
+
+        y += 26
+        body.append(text(margin, y, interactionLine(), weight: "bold"))
+        let notes = [
+            "Squares: \(grouping == .subprofile ? "subprofile" : "profile") estimates, area proportional to the number "
+                + "analysed; lines: \(levelText) CI; diamond: all randomised.",
+            "Change is follow-up minus baseline; lower scores are better, so negative differences favour the arm.",
+        ] + (PublicationText.suppressionNote(suppression).map { [$0] } ?? [])
+        for note in notes {
+            for part in fit(note, size: 12, available: width - 2 * margin) {
+                y += 18
+                body.append(text(margin, y, part, size: 12, fill: "#333333"))
+            }
+        }
+        let height = (y + margin).rounded(.up)
+
+        var lines = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(f(width))\" height=\"\(f(height))\" "
+                + "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"Helvetica, Arial, 'DejaVu Sans', sans-serif\" "
+                + "font-size=\"13\">",
+            "<title>" + Self.escape(title) + "</title>",
+            "<desc>" + Self.escape(interactionLine()) + "</desc>",
+            "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>",
+        ]
+        lines += body
+        lines.append("</svg>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private enum Marker {
+        case square(side: Double)
+        case diamond
+    }
+
+    private func drawRow(_ row: PlotRow, y: Double, labelWidth: Double, countsRight: Double, axis: Axis,
+                         marker: Marker, bold: Bool = false) -> [String] {
+        let baseline = y + rowHeight - 8
+        let middle = y + rowHeight / 2
+        let weight = bold ? "bold" : nil
+        var parts = [
+            text(margin + 4, baseline, row.label, weight: weight),
+            text(margin + labelWidth + countWidth, baseline, row.armCount, anchor: "end"),
+            text(countsRight, baseline, row.referenceCount, anchor: "end"),
+        ]
+        guard let estimate = row.estimate, let interval = row.interval,
+              let center = axis.position(estimate), let low = axis.position(interval.lower),
+              let high = axis.position(interval.upper) else {
+            parts.append(text(width - margin, baseline,
+                              row.isSuppressed ? "not shown (small-cell rule)" : "not estimable", anchor: "end", fill: "#666666"))
+            return parts
+        }
+        switch marker {
+        case .square(let side):
+            parts.append(line(low, middle, high, middle, stroke: color, width: 1.5))
+            parts.append("<rect x=\"\(f(center - side / 2))\" y=\"\(f(middle - side / 2))\" width=\"\(f(side))\" "
+                + "height=\"\(f(side))\" fill=\"\(color)\"/>")
+        case .diamond:
+            let half = 7.0
+            parts.append("<polygon points=\"\(f(low)),\(f(middle)) \(f(center)),\(f(middle - half)) "
+                + "\(f(high)),\(f(middle)) \(f(center)),\(f(middle + half))\" fill=\"#222222\"/>")
+        }
+        let numbers = Self.signed(estimate, decimals: 2) + " [" + Self.signed(interval.lower, decimals: 2) + ", "
+            + Self.signed(interval.upper, decimals: 2) + "]"
+        parts.append(text(width - margin, baseline, numbers, anchor: "end", weight: weight))
+        return parts
+    }
+
+    private func interactionLine() -> String {
+        let name = "Arm × \(grouping == .subprofile ? "subprofile" : "profile") interaction"
+        guard let interaction else { return name + ": not computed" }
+        guard let test = interaction.fTest else { return name + " (\(interaction.label)): not estimable" }
+        return name + " (\(interaction.label)): F(\(test.numeratorDegreesOfFreedom), \(test.denominatorDegreesOfFreedom)) = "
+            + NumberFormat.fixed(test.f, decimals: 2) + ", p " + Self.pText(test.pValue)
+    }
+
+    // MARK: - Primitives
+
+    private func text(_ x: Double, _ y: Double, _ content: String, anchor: String? = nil, size: Double? = nil,
+                      weight: String? = nil, fill: String? = nil) -> String {
+        var attributes = "x=\"\(f(x))\" y=\"\(f(y))\""
+        if let anchor { attributes += " text-anchor=\"\(anchor)\"" }
+        if let size { attributes += " font-size=\"\(f(size))\"" }
+        if let weight { attributes += " font-weight=\"\(weight)\"" }
+        if let fill { attributes += " fill=\"\(fill)\"" }
+        return "<text \(attributes)>" + Self.escape(content) + "</text>"
+    }
+
+    private func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1,
+                      dash: String? = nil) -> String {
+        "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" "
+            + "stroke-width=\"\(f(width))\"" + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>"
+    }
+
+    /// Coordinates with two decimals at most, trailing zeros dropped, never `-0`.
+    private func f(_ value: Double) -> String {
+        var text = NumberFormat.fixed(value, decimals: 2)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+
+    /// A number for display, with a true minus sign.
+    static func signed(_ value: Double, decimals: Int) -> String {
+        let text = NumberFormat.fixed(value, decimals: decimals)
+        return text.hasPrefix("-") ? "−" + text.dropFirst() : text
+    }
+
+    /// `= 0.012` or `< 0.001`, to follow `p`.
+    static func pText(_ value: Double?) -> String {
+        let text = NumberFormat.pValue(value)
+        return text.hasPrefix("<") ? "< " + text.dropFirst() : "= " + text
+    }
+
+    /// Text content and attribute values: `& < > " '` as entities.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&apos;"
+            default:
+                // Control characters other than tab and newline are not allowed in XML 1.0.
+                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
+                   scalar.value < 0x20, scalar != "\t", scalar != "\n" {
+                    result += " "
+                } else {
+                    result.append(character)
+                }
+            }
+        }
+        return result
+    }
+
+    private func wrap(_ text: String, limit: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty, current.count + 1 + word.count > limit {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}
+
+/// A linear axis over the data and 0 with "nice" ticks (steps of 1, 2 or 5 × 10^k, about five).
+struct Axis {
+    let minimum: Double
+    let maximum: Double
+    let step: Double
+    let decimals: Int
+    let left: Double
+    let right: Double
+
+    init(values: [Double], left: Double, right: Double) {
+        let finite = values.filter(\.isFinite)
+        var low = min(0, finite.min() ?? -1)
+        var high = max(0, finite.max() ?? 1)
+        if high - low < 1e-9 {
+            low -= 1
+            high += 1
+        }
+        let rough = (high - low) / 5
+        var power = 1.0
+        var exponent = 0
+        while power * 10 <= rough {
+            power *= 10
+            exponent += 1
+        }
+        while power > rough {
+            power /= 10
+            exponent -= 1
+        }
+        let multiple = [1.0, 2, 5, 10].first { $0 * power >= rough } ?? 10
+        step = multiple * power
+        decimals = max(0, -(multiple == 10 ? exponent + 1 : exponent))
+        minimum = (low / step).rounded(.down) * step
+        maximum = (high / step).rounded(.up) * step
+        self.left = left
+        self.right = right
+    }
+
+    var ticks: [Double] {
+        let count = Int(((maximum - minimum) / step).rounded())
+        return (0...max(0, count)).map { minimum + Double($0) * step }
+    }
+
+    func position(_ value: Double) -> Double? {
+        guard value.isFinite, maximum > minimum else { return nil }
+        return left + (value - minimum) / (maximum - minimum) * (right - left)
+    }
+}

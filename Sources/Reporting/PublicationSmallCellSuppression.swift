@@ -1,0 +1,292 @@
+/// Small-cell suppression for publication tables: hides counts of people below a threshold, and
+/// enough neighbouring counts that a hidden one cannot be worked out from the published totals.
+///
+/// Works on a ``CountGrid``: counts of people and the additive relations between them (categories
+/// that sum to a column total, arms that sum to an `all` column, subgroups that sum to a group,
+/// responders plus non-responders that sum to the number analysed). It knows nothing about tables;
+/// the table builders declare their cells and relations and read back each cell's
+/// ``CountDisclosure``.
+///
+/// Rules (applied by ``suppress(_:)``):
+/// 1. **Small counts.** A published count from 1 to `threshold − 1` is suppressed (shown as
+///    `<threshold`, e.g. `<5`). A count of 0 is shown by default: it says nobody is in the cell
+///    and so points at no one (the common rule that treats 1 to threshold − 1 as small); set
+///    ``protectsZeros`` when a zero is itself sensitive (for instance when it means everybody
+///    else in a small group shares an attribute) to treat 0 as small as well.
+/// 2. **Unpublished counts.** A count the table does not print but a reader can compute (the
+///    non-responders behind `responders n/N`, participants outside the listed categories) is a
+///    cell with `isPublished == false`. It is never printed, but when it is small it must not be
+///    derivable either.
+/// 3. **Complementary suppression.** A reader knows every shown count and solves any relation
+///    with exactly one unknown cell, repeatedly (so values derived from one relation feed the
+///    next). Whenever that derivation reaches a suppressed count or a small unpublished count,
+///    one more shown count of the relation that revealed it is suppressed: the smallest non-zero
+///    one (a zero only when no non-zero count is left), ties broken by the order the cells were
+///    added. If every other cell of that relation was itself derived, the same is done for the
+///    relation that derived the most recent of them. In a table with totals this is the familiar
+///    rule "a group with exactly one suppressed cell gets its next-smallest cell suppressed too",
+///    and it builds the usual rectangles across rows and columns.
+/// 4. **Dependent cells.** A cell declared `shownOnlyWith` another is not printed once that one
+///    is withheld (the tables print no responders without the number analysed). It then counts
+///    as unpublished: unknown to the reader, and protected only when small.
+/// 5. **Audit.** When no single-unknown chain reveals a protected count any more, the relations
+///    are solved as one linear system over the hidden cells; a protected count that any linear
+///    combination of relations still pins down gets the smallest shown count of a relation it is
+///    in suppressed, and the rules run again. Each round suppresses one more count, so it ends.
+///
+/// Guarantee: no suppressed count and no small unpublished count can be computed exactly from
+/// the shown counts and the declared relations. Not covered: bounds (a hidden count is known to
+/// lie between 0 and what its relation leaves), and counts repeated in other outputs (the
+/// unsuppressed CSV files, the flow counts) unless they are declared in the grid.
+public struct SmallCellSuppression: Hashable, Sendable {
+    /// Counts from 1 to `threshold − 1` are small. Common choices are 5, 10 or 11; a threshold of
+    /// 1 or less suppresses nothing (unless ``protectsZeros`` is set and the threshold is 1).
+    public var threshold: Int
+    /// Whether a count of 0 is treated as small. Off by default (see the type's rule 1).
+    public var protectsZeros: Bool
+
+    public init(threshold: Int = 5, protectsZeros: Bool = false) {
+        self.threshold = threshold
+        self.protectsZeros = protectsZeros
+    }
+
+    /// No suppression at all.
+    public static let disabled = SmallCellSuppression(threshold: 0)
+
+    /// Whether `count` is small under this rule.
+    public func isSmall(_ count: Int) -> Bool {
+        if count == 0 { return protectsZeros && threshold > 0 }
+        return count > 0 && count < threshold
+    }
+
+    /// The text a small count is shown as: `<5` for a threshold of 5.
+    public var smallMarker: String { "<\(threshold)" }
+
+    /// What a reader is shown of each cell of `grid`, indexed like the grid's cells.
+    public func suppress(_ grid: CountGrid) -> [CountDisclosure] {
+        var states: [CountDisclosure] = grid.cells.map { cell in
+            guard cell.isPublished else { return .unpublished }
+            return isSmall(cell.count) ? .small : .shown
+        }
+        let relations = grid.relations.filter { $0.members.count >= 2 }
+        hideDependents(grid, &states)
+        while true {
+            defer { hideDependents(grid, &states) }
+            if let violation = firstDerivableProtectedCell(grid, states, relations) {
+                guard let complement = complementCell(grid, states, relations, violation) else { break }
+                states[complement] = .complementary
+            } else if let exposed = determinedCells(grid, states, relations).first(where: {
+                isProtected(grid.cells[$0], states[$0])
+            }) {
+                // Rare: derivable only by combining relations. Hide the smallest shown count that
+                // shares a relation with it, then audit again.
+                let neighbours = relations.filter { $0.members.contains(exposed) }.flatMap(\.members)
+                    .filter { states[$0] == .shown }
+                guard let complement = smallest(neighbours, grid) else { break }
+                states[complement] = .complementary
+            } else {
+                break
+            }
+        }
+        return states
+    }
+
+    /// Unpublishes every shown cell printed only together with a cell that is no longer shown.
+    private func hideDependents(_ grid: CountGrid, _ states: inout [CountDisclosure]) {
+        var changed = true
+        while changed {
+            changed = false
+            for (index, cell) in grid.cells.enumerated() where states[index] == .shown {
+                guard let anchor = cell.shownOnlyWith, states[anchor] != .shown else { continue }
+                states[index] = .unpublished
+                changed = true
+            }
+        }
+    }
+
+    /// The smallest non-zero count among `candidates` (a zero only when all are zero), ties to the
+    /// earliest cell.
+    private func smallest(_ candidates: [Int], _ grid: CountGrid) -> Int? {
+        let nonZero = candidates.filter { grid.cells[$0].count != 0 }
+        let pool = nonZero.isEmpty ? candidates : nonZero
+        return pool.min { grid.cells[$0].count != grid.cells[$1].count ? grid.cells[$0].count < grid.cells[$1].count : $0 < $1 }
+    }
+
+    /// Cells not shown whose value follows from the shown ones by some linear combination of the
+    /// relations: those whose unit vector lies in the row space of the relation matrix restricted
+    /// to the hidden cells (reduced row echelon form; a pivot row with no other entry).
+    ///
+    /// Relations are identities `total − Σ parts = 0` (or `Σ parts = constant`); entries are ±1,
+    /// so the elimination stays on small rationals and a 1e-9 tolerance separates zero from not.
+    func determinedCells(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation]) -> [Int] {
+        let hidden = grid.cells.indices.filter { states[$0] != .shown }
+        guard !hidden.isEmpty else { return [] }
+        let column = Dictionary(uniqueKeysWithValues: hidden.enumerated().map { ($1, $0) })
+        var matrix: [[Double]] = relations.compactMap { relation in
+            var row = [Double](repeating: 0, count: hidden.count)
+            var any = false
+            for cell in relation.members {
+                guard let index = column[cell] else { continue }
+                row[index] = cell == relation.total ? -1 : 1
+                any = true
+            }
+            return any ? row : nil
+        }
+        var pivotRow = 0
+        var pivots: [(row: Int, column: Int)] = []
+        for columnIndex in hidden.indices where pivotRow < matrix.count {
+            guard let best = (pivotRow..<matrix.count).max(by: { abs(matrix[$0][columnIndex]) < abs(matrix[$1][columnIndex]) }),
+                  abs(matrix[best][columnIndex]) > 1e-9 else { continue }
+            matrix.swapAt(pivotRow, best)
+            let pivot = matrix[pivotRow][columnIndex]
+            for index in matrix[pivotRow].indices { matrix[pivotRow][index] /= pivot }
+            for other in matrix.indices where other != pivotRow {
+                let factor = matrix[other][columnIndex]
+                guard abs(factor) > 1e-12 else { continue }
+                for index in matrix[other].indices { matrix[other][index] -= factor * matrix[pivotRow][index] }
+            }
+            pivots.append((pivotRow, columnIndex))
+            pivotRow += 1
+        }
+        return pivots.filter { pivot in
+            matrix[pivot.row].indices.allSatisfy { $0 == pivot.column || abs(matrix[pivot.row][$0]) <= 1e-9 }
+        }.map { hidden[$0.column] }
+    }
+
+    /// A cell the reader must not learn: a suppressed count, or a small unpublished one.
+    private func isProtected(_ cell: CountGrid.Cell, _ state: CountDisclosure) -> Bool {
+        switch state {
+        case .small, .complementary: true
+        case .unpublished: isSmall(cell.count)
+        case .shown: false
+        }
+    }
+
+    private struct Derivation {
+        /// Cells in the order the reader derives them, with the relation used.
+        var order: [(cell: Int, relation: Int)] = []
+        var position: [Int: Int] = [:]
+        var known: [Bool]
+    }
+
+    /// Runs the reader's derivation to a fixed point.
+    private func derive(_ states: [CountDisclosure], _ relations: [CountGrid.Relation]) -> Derivation {
+        var derivation = Derivation(known: states.map { $0 == .shown })
+        var changed = true
+        while changed {
+            changed = false
+            for (index, relation) in relations.enumerated() {
+                let unknown = relation.members.filter { !derivation.known[$0] }
+                guard unknown.count == 1 else { continue }
+                let cell = unknown[0]
+                derivation.known[cell] = true
+                derivation.position[cell] = derivation.order.count
+                derivation.order.append((cell, index))
+                changed = true
+            }
+        }
+        return derivation
+    }
+
+    private func firstDerivableProtectedCell(_ grid: CountGrid, _ states: [CountDisclosure],
+                                             _ relations: [CountGrid.Relation])
+        -> (cell: Int, relation: Int, derivation: Derivation)? {
+        let derivation = derive(states, relations)
+        for step in derivation.order where isProtected(grid.cells[step.cell], states[step.cell]) {
+            return (step.cell, step.relation, derivation)
+        }
+        return nil
+    }
+
+    /// The shown cell to suppress so that `violation` is no longer derivable by its relation.
+    private func complementCell(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation],
+                                _ violation: (cell: Int, relation: Int, derivation: Derivation)) -> Int? {
+        var target = violation.cell
+        var relation = violation.relation
+        // Each step moves to a cell derived strictly earlier, so this ends.
+        while true {
+            let members = relations[relation].members
+            if let best = smallest(members.filter { states[$0] == .shown }, grid) { return best }
+            let derivedOthers = members.filter { $0 != target && violation.derivation.position[$0] != nil }
+            guard let latest = derivedOthers.max(by: {
+                (violation.derivation.position[$0] ?? 0) < (violation.derivation.position[$1] ?? 0)
+            }), let position = violation.derivation.position[latest] else { return nil }
+            target = latest
+            relation = violation.derivation.order[position].relation
+        }
+    }
+}
+
+/// What a reader is shown of one count.
+public enum CountDisclosure: String, Hashable, Sendable {
+    /// Printed as is.
+    case shown
+    /// Below the threshold: printed as `<threshold`, with the statistics that would reveal it hidden.
+    case small
+    /// At or above the threshold but hidden so that a small count cannot be worked out from totals.
+    case complementary
+    /// Not printed by the table (only derivable), or not printed because the cell it is printed
+    /// with is withheld; never shown.
+    case unpublished
+
+    /// Whether the count is withheld from a table that would otherwise print it.
+    public var isSuppressed: Bool { self == .small || self == .complementary }
+}
+
+/// Counts of people and the additive relations a reader can use to work out a hidden one.
+///
+/// A relation is one identity whose constant the reader knows: `total = Σ parts` when the total
+/// is a cell, or `Σ parts = constant` when the total is a number published elsewhere and never
+/// hidden. Declaring a relation that also follows from others (profile non-responders = Σ
+/// subprofile non-responders) is allowed; declaring one that does not hold in the data only
+/// makes the suppression stricter.
+public struct CountGrid: Hashable, Sendable {
+    public struct Cell: Hashable, Sendable {
+        /// Number of people (≥ 0).
+        public var count: Int
+        /// Whether the table prints this count.
+        public var isPublished: Bool
+        /// A cell without which this one is not printed (a responder count is not printed when
+        /// the number analysed is withheld); nil when it stands alone.
+        public var shownOnlyWith: Int?
+    }
+
+    public struct Relation: Hashable, Sendable {
+        /// The cell that is the sum of the parts; nil when the sum is a published constant.
+        public var total: Int?
+        public var parts: [Int]
+
+        /// Every cell of the identity, the total first.
+        public var members: [Int] { (total.map { [$0] } ?? []) + parts }
+    }
+
+    public private(set) var cells: [Cell] = []
+    public private(set) var relations: [Relation] = []
+
+    public init() {}
+
+    /// Adds a cell and returns its index. With `shownOnlyWith`, the cell is withheld whenever
+    /// that earlier cell is (its statistics would otherwise give the hidden one back).
+    @discardableResult
+    public mutating func add(_ count: Int, published: Bool = true, shownOnlyWith anchor: Int? = nil) -> Int {
+        cells.append(Cell(count: count, isPublished: published, shownOnlyWith: anchor.flatMap { cells.indices.contains($0) ? $0 : nil }))
+        return cells.count - 1
+    }
+
+    /// Declares `total = Σ parts`, all of them cells of this grid (`relate(total: a, parts: [b])`
+    /// says two cells are equal).
+    public mutating func relate(total: Int, parts: [Int]) {
+        guard cells.indices.contains(total) else { return }
+        relations.append(Relation(total: total, parts: unique(parts.filter { $0 != total })))
+    }
+
+    /// Declares that `parts` sum to a constant the reader knows.
+    public mutating func relate(parts: [Int]) {
+        relations.append(Relation(total: nil, parts: unique(parts)))
+    }
+
+    private func unique(_ indices: [Int]) -> [Int] {
+        var seen = Set<Int>()
+        return indices.filter { cells.indices.contains($0) && seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,197 @@
+/// A table for a paper, independent of the output format: caption, columns, rows in sections,
+/// and notes; rendered as a GitHub Markdown pipe table (``markdown()``) or a LaTeX booktabs table
+/// (``latex()``).
+///
+/// Cells hold plain text (group and arm labels come from user data); each renderer escapes what
+/// its format treats specially, so a label such as `A|B` or `50%_{x}` prints as written.
+public struct PublicationTable: Hashable, Sendable {
+    public enum Alignment: String, Hashable, Sendable { case left, right }
+
+    public struct Column: Hashable, Sendable {
+        public var title: String
+        public var alignment: Alignment
+
+        public init(_ title: String, _ alignment: Alignment = .right) {
+            self.title = title
+            self.alignment = alignment
+        }
+    }
+
+    /// One line naming what the table shows.
+    public var caption: String
+    /// A stable ASCII identifier (`response-rmdq-week12`), used as the LaTeX label `tab:<id>`.
+    public var identifier: String
+    public var columns: [Column]
+    /// Rows in sections (separated by a rule in LaTeX); each row has one cell per column.
+    public private(set) var sections: [[[String]]] = []
+    /// Lines printed under the table: reference arm, approach, responder rule, suppression key.
+    public var notes: [String]
+
+    public init(caption: String, identifier: String, columns: [Column], notes: [String] = []) {
+        self.caption = caption
+        self.identifier = identifier
+        self.columns = columns
+        self.notes = notes
+    }
+
+    /// Starts a new section; the next rows go into it.
+    public mutating func startSection() {
+        if sections.last?.isEmpty != true { sections.append([]) }
+    }
+
+    public mutating func append(_ row: [String]) {
+        precondition(row.count == columns.count, "\(identifier): row has \(row.count) cells for \(columns.count) columns")
+        if sections.isEmpty { sections.append([]) }
+        sections[sections.count - 1].append(row)
+    }
+
+    /// Every row, sections concatenated.
+    public var rows: [[String]] { sections.flatMap { $0 } }
+
+    // MARK: - Markdown
+
+    /// The caption in bold, a blank line, the pipe table, a blank line and the notes (one
+    /// paragraph each); ends with a newline.
+    public func markdown() -> String {
+        var lines = ["**" + Self.markdownEscape(caption) + "**", ""]
+        lines.append(markdownRow(columns.map(\.title)))
+        lines.append("|" + columns.map { $0.alignment == .left ? ":---" : "---:" }.joined(separator: "|") + "|")
+        for row in rows { lines.append(markdownRow(row)) }
+        for note in notes {
+            lines.append("")
+            lines.append(Self.markdownEscape(note))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func markdownRow(_ cells: [String]) -> String {
+        "| " + cells.map(Self.markdownEscape).joined(separator: " | ") + " |"
+    }
+
+    /// Text safe inside a GitHub pipe-table cell or paragraph: `|` and `\` are backslash-escaped
+    /// (an unescaped pipe would split the cell), line breaks become spaces, `<` before a letter,
+    /// `/`, `!` or `?` becomes `&lt;` so a label cannot open an HTML tag, and emphasis and code
+    /// characters (`*`, `` ` ``) are escaped. `<5` stays readable as written.
+    public static func markdownEscape(_ text: String) -> String {
+        var result = ""
+        let characters = Array(text)
+        for (index, character) in characters.enumerated() {
+            switch character {
+            case "\\", "|", "*", "`":
+                result += "\\" + String(character)
+            case "\n", "\r", "\r\n", "\t":
+                result += " "
+            case "<":
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                result += next.isLetter || next == "/" || next == "!" || next == "?" ? "&lt;" : "<"
+            default:
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    // MARK: - LaTeX
+
+    /// A `table` float with a booktabs `tabular` (`\toprule`, `\midrule` under the header and
+    /// between sections, `\bottomrule`), caption, label `tab:<identifier>` and the notes in
+    /// footnote size. Needs `\usepackage{booktabs}`; ends with a newline.
+    public func latex() -> String {
+        let specification = columns.map { $0.alignment == .left ? "l" : "r" }.joined()
+        var lines = [
+            "\\begin{table}[htbp]",
+            "\\centering",
+            "\\small",
+            "\\caption{" + Self.latexEscape(caption) + "}",
+            "\\label{tab:" + Self.latexLabel(identifier) + "}",
+            "\\begin{tabular}{@{}" + specification + "@{}}",
+            "\\toprule",
+            latexRow(columns.map(\.title)),
+            "\\midrule",
+        ]
+        for (index, section) in sections.enumerated() {
+            if index > 0 { lines.append("\\midrule") }
+            for row in section { lines.append(latexRow(row)) }
+        }
+        lines.append("\\bottomrule")
+        lines.append("\\end{tabular}")
+        if !notes.isEmpty {
+            lines.append("")
+            lines.append("\\smallskip")
+            lines.append("\\begin{minipage}{\\linewidth}\\footnotesize")
+            for (index, note) in notes.enumerated() {
+                lines.append(Self.latexEscape(note) + (index < notes.count - 1 ? "\\par" : ""))
+            }
+            lines.append("\\end{minipage}")
+        }
+        lines.append("\\end{table}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func latexRow(_ cells: [String]) -> String {
+        cells.map(Self.latexEscape).joined(separator: " & ") + " \\\\"
+    }
+
+    /// Text safe in LaTeX text mode: the specials `& % $ # _ { } ~ ^ \` are escaped, `<`, `>` and
+    /// `|` (which the default OT1 encoding prints as other glyphs) become `\textless{}`,
+    /// `\textgreater{}` and `\textbar{}`, a minus sign before a digit becomes `$-$`, line breaks
+    /// become spaces, and the symbols the reports use (`∞`, `≥`, `≤`, `−`, `²`, `×`) become math.
+    public static func latexEscape(_ text: String) -> String {
+        var result = ""
+        let characters = Array(text)
+        for (index, character) in characters.enumerated() {
+            let previous = index > 0 ? characters[index - 1] : " "
+            let next = index + 1 < characters.count ? characters[index + 1] : " "
+            switch character {
+            case "&", "%", "$", "#", "_", "{", "}": result += "\\" + String(character)
+            case "~": result += "\\textasciitilde{}"
+            case "^": result += "\\textasciicircum{}"
+            case "\\": result += "\\textbackslash{}"
+            case "<": result += "\\textless{}"
+            case ">": result += "\\textgreater{}"
+            case "|": result += "\\textbar{}"
+            case "\n", "\r", "\r\n", "\t": result += " "
+            case "-" where next.isASCII && next.isNumber && !(previous.isLetter || previous.isNumber):
+                result += "$-$"
+            case "−": result += "$-$"
+            case "∞": result += "$\\infty$"
+            case "≥": result += "$\\geq$"
+            case "≤": result += "$\\leq$"
+            case "²": result += "$^2$"
+            case "×": result += "$\\times$"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// Keeps ASCII letters, digits, `-`, `:` and `.`; anything else becomes `-`.
+    static func latexLabel(_ identifier: String) -> String {
+        String(identifier.map { character -> Character in
+            character.isASCII && (character.isLetter || character.isNumber || "-:.".contains(character)) ? character : "-"
+        })
+    }
+}
+
+extension PublicationTable {
+    /// Several tables as one Markdown document: a level-1 title, then each table after a blank line.
+    public static func markdownDocument(_ tables: [PublicationTable], title: String) -> String {
+        var text = "# " + markdownEscape(title) + "\n"
+        for table in tables { text += "\n" + table.markdown() }
+        return text
+    }
+
+    /// Several tables as one LaTeX fragment for `\input{}`: a comment naming the packages it
+    /// needs, then each table after a blank line.
+    public static func latexDocument(_ tables: [PublicationTable], title: String) -> String {
+        var text = "% " + title.replacingNewlines() + "\n% Requires \\usepackage{booktabs}.\n"
+        for table in tables { text += "\n" + table.latex() }
+        return text
+    }
+}
+
+private extension String {
+    func replacingNewlines() -> String {
+        String(map { $0.isNewline ? " " : $0 })
+    }
+}

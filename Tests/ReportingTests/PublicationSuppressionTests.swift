@@ -1,0 +1,328 @@
+import TestSupport
+import Testing
+@testable import Reporting
+
+/// Small-cell suppression on count grids whose answers follow from the rules by hand, plus a
+/// seeded property test that checks the guarantee with an independent criterion.
+@Suite struct PublicationSuppressionTests {
+    /// A row of parts with their total as a cell: returns the grid and the indices (parts, total).
+    func row(_ parts: [Int]) -> (grid: CountGrid, parts: [Int], total: Int) {
+        var grid = CountGrid()
+        let cells = parts.map { grid.add($0) }
+        let total = grid.add(parts.reduce(0, +))
+        grid.relate(total: total, parts: cells)
+        return (grid, cells, total)
+    }
+
+    func hidden(_ states: [CountDisclosure]) -> [Int] {
+        states.indices.filter { states[$0].isSuppressed }
+    }
+
+    @Test func singleSmallCellGetsTheNextSmallestSuppressedToo() {
+        let (grid, parts, total) = row([3, 10, 12])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[parts[0]] == .small)
+        // 10 is the smallest other count; without it the 3 would be 25 − 10 − 12.
+        #expect(states[parts[1]] == .complementary)
+        #expect(states[parts[2]] == .shown)
+        #expect(states[total] == .shown)
+    }
+
+    @Test func twoSmallCellsProtectEachOther() {
+        let (grid, parts, _) = row([3, 4, 20])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[parts[0]] == .small)
+        #expect(states[parts[1]] == .small)
+        #expect(hidden(states) == [parts[0], parts[1]], "no complement needed: 27 − 20 = 7 has two unknowns")
+    }
+
+    @Test func withoutAPublishedTotalNothingIsComplemented() {
+        var grid = CountGrid()
+        let cells = [3, 10, 12].map { grid.add($0) }
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[cells[0]] == .small)
+        #expect(states[cells[1]] == .shown)
+        #expect(states[cells[2]] == .shown)
+    }
+
+    @Test func externalTotalWorksLikeATotalCell() {
+        var grid = CountGrid()
+        let cells = [12, 2, 30].map { grid.add($0) }
+        grid.relate(parts: cells)
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[cells[1]] == .small)
+        #expect(states[cells[0]] == .complementary)
+        #expect(states[cells[2]] == .shown)
+    }
+
+    @Test func zeroIsShownByDefaultAndNeverPreferredAsComplement() {
+        let (grid, parts, _) = row([0, 2, 9, 7])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[parts[0]] == .shown, "0 identifies no one")
+        #expect(states[parts[1]] == .small)
+        // The smallest non-zero other count is 7, not the 0.
+        #expect(states[parts[3]] == .complementary)
+        #expect(states[parts[2]] == .shown)
+    }
+
+    @Test func zeroIsTheComplementOnlyWhenNothingElseIsLeft() {
+        // Two parts with an externally published total of 2: the 0 is the only other cell.
+        var grid = CountGrid()
+        let small = grid.add(2)
+        let zero = grid.add(0)
+        grid.relate(parts: [small, zero])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[small] == .small)
+        #expect(states[zero] == .complementary, "2 = total − 0 otherwise")
+    }
+
+    @Test func smallTotalIsProtectedInTheRelationAbove() {
+        // 3 = 3 + 0 inside, 43 = 3 + 40 above: the small total would be 43 − 40.
+        var grid = CountGrid()
+        let small = grid.add(3)
+        let zero = grid.add(0)
+        let total = grid.add(3)
+        let outer = grid.add(40)
+        let grand = grid.add(43)
+        grid.relate(total: total, parts: [small, zero])
+        grid.relate(total: grand, parts: [total, outer])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[small] == .small)
+        #expect(states[total] == .small)
+        #expect(states[outer] == .complementary)
+        // small − total = −0 is known, but neither alone: the zero may stay.
+        #expect(states[zero] == .shown)
+        #expect(states[grand] == .shown)
+    }
+
+    @Test func protectedZerosAreSmall() {
+        let (grid, parts, _) = row([0, 8, 9])
+        let states = SmallCellSuppression(protectsZeros: true).suppress(grid)
+        #expect(states[parts[0]] == .small)
+        #expect(states[parts[1]] == .complementary)
+        #expect(SmallCellSuppression(protectsZeros: true).isSmall(0))
+        #expect(!SmallCellSuppression().isSmall(0))
+    }
+
+    @Test(arguments: [(5, [1, 2, 3, 4], [0, 5, 6]), (10, [1, 9], [0, 10, 11]), (11, [10], [11]), (1, [], [0, 1, 2])])
+    func thresholdIsConfigurable(threshold: Int, small: [Int], notSmall: [Int]) {
+        let rule = SmallCellSuppression(threshold: threshold)
+        for count in small { #expect(rule.isSmall(count), "\(count) < \(threshold)") }
+        for count in notSmall { #expect(!rule.isSmall(count), "\(count) vs \(threshold)") }
+        #expect(rule.smallMarker == "<\(threshold)")
+    }
+
+    @Test func thresholdTenSuppressesWhatFiveShows() {
+        let (grid, parts, _) = row([7, 12, 30])
+        #expect(hidden(SmallCellSuppression(threshold: 5).suppress(grid)).isEmpty)
+        let states = SmallCellSuppression(threshold: 10).suppress(grid)
+        #expect(states[parts[0]] == .small)
+        #expect(states[parts[1]] == .complementary)
+    }
+
+    @Test func disabledSuppressesNothing() {
+        let (grid, _, _) = row([1, 2, 0, 30])
+        #expect(hidden(SmallCellSuppression.disabled.suppress(grid)).isEmpty)
+    }
+
+    /// The classic case: one small cell in a table with row and column totals ends up in a
+    /// rectangle of four hidden cells, so no row or column has a single unknown.
+    @Test func twoWayTableBuildsARectangle() {
+        let values = [[3, 10, 12], [8, 9, 20]]
+        let table = TwoWayTable(values)
+        let states = SmallCellSuppression().suppress(table.grid)
+        #expect(states[table.cell(0, 0)] == .small)
+        #expect(states[table.cell(0, 1)] == .complementary)  // smallest other in row 0
+        #expect(states[table.cell(1, 0)] == .complementary)  // smallest other in column 0
+        #expect(states[table.cell(1, 1)] == .complementary)  // closes the rectangle
+        #expect(hidden(states).count == 4)
+        #expect(table.exposedCells(states).isEmpty)
+    }
+
+    /// Non-responders are unpublished, but 18/20 reveals 2 of them; the responder count is hidden.
+    @Test func smallUnpublishedCountIsProtected() {
+        var grid = CountGrid()
+        let analysed = grid.add(20)
+        let responders = grid.add(18)
+        let nonResponders = grid.add(2, published: false)
+        grid.relate(total: analysed, parts: [responders, nonResponders])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[responders] == .complementary)
+        #expect(states[analysed] == .shown)
+        #expect(states[nonResponders] == .unpublished)
+    }
+
+    @Test func smallRespondersNeedNoComplementWhenNonRespondersAreUnpublished() {
+        var grid = CountGrid()
+        let analysed = grid.add(20)
+        let responders = grid.add(3)
+        let nonResponders = grid.add(17, published: false)
+        grid.relate(total: analysed, parts: [responders, nonResponders])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[responders] == .small)
+        #expect(states[analysed] == .shown)
+    }
+
+    /// A responder count is printed only with its number analysed: when that is withheld the
+    /// responders go too, and (not being small) they need no protection of their own.
+    @Test func dependentCellsFollowTheirAnchor() {
+        var grid = CountGrid()
+        let parts = [3, 10, 12].map { grid.add($0) }
+        let total = grid.add(25)
+        grid.relate(total: total, parts: parts)
+        let responders = grid.add(6, shownOnlyWith: parts[1])
+        let otherResponders = grid.add(7, shownOnlyWith: parts[2])
+        let allResponders = grid.add(13)
+        // 13 = 6 + 7 would give the 6 back; it is not small, so nothing more is hidden.
+        grid.relate(total: allResponders, parts: [responders, otherResponders])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[parts[1]] == .complementary)
+        #expect(states[responders] == .unpublished)
+        #expect(states[otherResponders] == .shown)
+        #expect(states[allResponders] == .shown)
+    }
+
+    @Test func smallDependentCellStaysProtected() {
+        var grid = CountGrid()
+        let parts = [3, 10, 12].map { grid.add($0) }
+        let total = grid.add(25)
+        grid.relate(total: total, parts: parts)
+        let responders = grid.add(9, shownOnlyWith: parts[1])
+        let nonResponders = grid.add(1, published: false)
+        grid.relate(total: parts[1], parts: [responders, nonResponders])
+        let states = SmallCellSuppression().suppress(grid)
+        // The 10 is withheld to protect the 3, so its 9 responders are not printed; the single
+        // non-responder stays underivable (10 and 9 both unknown).
+        #expect(states[parts[1]] == .complementary)
+        #expect(states[responders] == .unpublished)
+        #expect(SmallCellSuppression().determinedCells(grid, states, grid.relations).isEmpty)
+    }
+
+    /// Subgroups within groups: 3b = 3b + 3b+Y and all = Σ profiles. Hiding the small subgroup's
+    /// sibling still leaves it derivable from the profile total, unless the chain continues.
+    @Test func nestedGroupsAreProtectedThroughTheChain() {
+        var grid = CountGrid()
+        let all = grid.add(100)
+        let profile2 = grid.add(30)
+        let profile3b = grid.add(70)
+        let sub3b = grid.add(67)
+        let sub3bY = grid.add(3)
+        grid.relate(total: all, parts: [profile2, profile3b])
+        grid.relate(total: profile3b, parts: [sub3b, sub3bY])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[sub3bY] == .small)
+        // 3 = 70 − 67: the sibling 67 is hidden; then 67 = 70 − 3 is fine (two unknowns).
+        #expect(states[sub3b] == .complementary)
+        #expect(states[profile3b] == .shown)
+        #expect(states[all] == .shown)
+    }
+
+    @Test func suppressionIsDeterministicAndIdempotentOnItsOwnOutput() {
+        let table = TwoWayTable([[2, 14, 9, 30], [11, 1, 16, 8], [20, 13, 0, 4]])
+        let first = SmallCellSuppression().suppress(table.grid)
+        #expect(first == SmallCellSuppression().suppress(table.grid))
+        #expect(table.exposedCells(first).isEmpty)
+    }
+
+    @Test func bridgeCriterionSeesAnUnprotectedCell() {
+        let table = TwoWayTable([[3, 10, 12], [8, 9, 20]])
+        var states = [CountDisclosure](repeating: .shown, count: table.grid.cells.count)
+        states[table.cell(0, 0)] = .small
+        #expect(table.exposedCells(states) == [table.cell(0, 0)])
+    }
+
+    /// Small cells in two separate rectangles joined by one more small cell: every row and
+    /// column has two hidden cells, so no single relation reveals anything, but the joining cell
+    /// is the only link between the two blocks and the totals pin it down. The linear audit must
+    /// catch it.
+    @Test func auditCatchesWhatNoSingleRelationReveals() {
+        let values = [
+            [1, 2, 3, 30, 40],
+            [2, 1, 30, 30, 40],
+            [30, 30, 2, 1, 40],
+            [30, 30, 1, 2, 40],
+            [40, 40, 40, 40, 40],
+        ]
+        let table = TwoWayTable(values)
+        var primary = [CountDisclosure](repeating: .shown, count: table.grid.cells.count)
+        for (row, line) in values.enumerated() {
+            for (column, value) in line.enumerated() where value < 5 { primary[table.cell(row, column)] = .small }
+        }
+        let bridge = table.cell(0, 2)
+        #expect(table.exposedCells(primary) == [bridge])
+        let rule = SmallCellSuppression()
+        #expect(rule.determinedCells(table.grid, primary, table.grid.relations) == [bridge])
+        let states = rule.suppress(table.grid)
+        #expect(table.exposedCells(states).isEmpty)
+        #expect(states.filter { $0 == .complementary }.count >= 1)
+    }
+
+    /// Random two-way tables with row, column and grand totals. Independent check: with the
+    /// total row and column included (and their sign flipped) every row and column of the
+    /// extended table sums to zero, so the hidden cells' solutions are the cycle space of the
+    /// bipartite graph rows–columns with one edge per hidden cell. A hidden cell is determined
+    /// exactly when its edge is on no cycle (a bridge).
+    @Test(arguments: 0..<200)
+    func randomTwoWayTablesExposeNoProtectedCell(seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed) &+ 7)
+        let rows = Int.random(in: 2...4, using: &generator)
+        let columns = Int.random(in: 2...5, using: &generator)
+        let values = (0..<rows).map { _ in
+            (0..<columns).map { _ in Bool.random(using: &generator) ? Int.random(in: 0...6, using: &generator)
+                : Int.random(in: 5...40, using: &generator) }
+        }
+        let table = TwoWayTable(values)
+        let rule = SmallCellSuppression(threshold: 5)
+        let states = rule.suppress(table.grid)
+        for (index, cell) in table.grid.cells.enumerated() {
+            if rule.isSmall(cell.count) { #expect(states[index] == .small, "\(values)") }
+            if !rule.isSmall(cell.count) { #expect(states[index] != .small, "\(values)") }
+        }
+        #expect(table.exposedCells(states).isEmpty, "\(values): \(states)")
+    }
+}
+
+/// A table of counts with row totals, column totals and the grand total, all published cells.
+struct TwoWayTable {
+    var grid = CountGrid()
+    /// Cell index of each position of the extended (rows + 1) × (columns + 1) table.
+    var index: [[Int]] = []
+
+    init(_ values: [[Int]]) {
+        let rows = values.count
+        let columns = values.first?.count ?? 0
+        var extended = values.map { $0 + [$0.reduce(0, +)] }
+        extended.append((0...columns).map { column in extended.reduce(0) { $0 + $1[column] } })
+        index = extended.map { line in line.map { grid.add($0) } }
+        for row in 0...rows { grid.relate(total: index[row][columns], parts: Array(index[row][0..<columns])) }
+        for column in 0...columns { grid.relate(total: index[rows][column], parts: (0..<rows).map { index[$0][column] }) }
+    }
+
+    func cell(_ row: Int, _ column: Int) -> Int { index[row][column] }
+
+    /// Suppressed cells that are bridges of the hidden-cell graph (determined by the totals).
+    func exposedCells(_ states: [CountDisclosure]) -> [Int] {
+        var edges: [(cell: Int, row: Int, column: Int)] = []
+        for (row, line) in index.enumerated() {
+            for (column, cell) in line.enumerated() where states[cell].isSuppressed {
+                edges.append((cell, row, column))
+            }
+        }
+        // Vertices: rows 0..<R, columns R..<R+C.
+        let rowCount = index.count
+        func connected(_ from: Int, _ to: Int, without skipped: Int) -> Bool {
+            var seen: Set<Int> = [from]
+            var queue = [from]
+            while let vertex = queue.popLast() {
+                if vertex == to { return true }
+                for edge in edges where edge.cell != skipped {
+                    let ends = (edge.row, rowCount + edge.column)
+                    let next = ends.0 == vertex ? ends.1 : ends.1 == vertex ? ends.0 : nil
+                    if let next, seen.insert(next).inserted { queue.append(next) }
+                }
+            }
+            return false
+        }
+        return edges.filter { !connected($0.row, rowCount + $0.column, without: $0.cell) }.map(\.cell)
+    }
+}

@@ -1,0 +1,372 @@
+import Analysis
+import StudyModel
+import Testing
+@testable import Reporting
+
+/// Structure and escaping of the Markdown and LaTeX renderings.
+@Suite struct PublicationTableFormatTests {
+    @Test(arguments: [
+        ("A|B", "A\\|B"), ("<5", "<5"), ("<script>", "&lt;script>"), ("</b>", "&lt;/b>"), ("a\nb", "a b"),
+        ("x*y", "x\\*y"), ("back\\slash", "back\\\\slash"), ("graded_activity", "graded_activity"), ("3b+Y", "3b+Y"),
+    ])
+    func markdownEscaping(text: String, expected: String) {
+        #expect(PublicationTable.markdownEscape(text) == expected)
+    }
+
+    @Test(arguments: [
+        ("50% & $x_1$", "50\\% \\& \\$x\\_1\\$"),
+        ("{#~^\\}", "\\{\\#\\textasciitilde{}\\textasciicircum{}\\textbackslash{}\\}"),
+        ("<5", "\\textless{}5"), ("a|b>c", "a\\textbar{}b\\textgreater{}c"),
+        ("-1.5 [-2.0, 0.3]", "$-$1.5 [$-$2.0, 0.3]"), ("RMDQ (0-24)", "RMDQ (0-24)"), ("3b-2", "3b-2"),
+        ("NNT ∞", "NNT $\\infty$"), ("I² ≥ 5", "I$^2$ $\\geq$ 5"), ("Öster", "Öster"),
+    ])
+    func latexEscaping(text: String, expected: String) {
+        #expect(PublicationTable.latexEscape(text) == expected)
+    }
+
+    func hostileTable() -> PublicationTable {
+        var table = PublicationTable(caption: "Caption with 50% & a | pipe", identifier: "x y/z",
+                                     columns: [.init("Group", .left), .init("n"), .init("A|B & C")],
+                                     notes: ["Note with $ and _"])
+        table.startSection()
+        table.append(["A|B", "12", "x & y"])
+        table.append(["", "<5", "100%"])
+        table.startSection()
+        table.append(["{weird}", "3", "-1.0 [-2.0, 0.5]"])
+        return table
+    }
+
+    @Test func markdownRowsHaveOneCellPerColumn() {
+        let text = hostileTable().markdown()
+        PublicationStructure.checkMarkdown(text, columns: 3)
+        #expect(text.contains("| A\\|B | 12 | x & y |"))
+        #expect(text.contains("|:---|---:|---:|"))
+        #expect(text.hasPrefix("**Caption with 50% & a \\| pipe**\n"))
+    }
+
+    @Test func latexHasBooktabsRulesAndConsistentRows() {
+        let text = hostileTable().latex()
+        PublicationStructure.checkLatex(text, columns: 3)
+        #expect(text.contains("\\begin{tabular}{@{}lrr@{}}"))
+        #expect(text.contains("\\label{tab:x-y-z}"))
+        #expect(text.contains("A\\textbar{}B & 12 & x \\& y \\\\"))
+        #expect(text.contains("\\caption{Caption with 50\\% \\& a \\textbar{} pipe}"))
+        #expect(text.contains("Note with \\$ and \\_"))
+        // A rule between the two sections, besides the one under the header.
+        #expect(text.components(separatedBy: "\\midrule").count - 1 == 2)
+    }
+}
+
+/// Independent checks of the rendered structure, shared by the table tests.
+enum PublicationStructure {
+    /// Characters `c` not preceded by an escaping backslash.
+    static func unescapedCount(_ character: Character, in line: String) -> Int {
+        var count = 0
+        var escaped = false
+        for current in line {
+            if escaped {
+                escaped = false
+                continue
+            }
+            if current == "\\" {
+                escaped = true
+                continue
+            }
+            if current == character { count += 1 }
+        }
+        return count
+    }
+
+    static func checkMarkdown(_ text: String, columns: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let tableLines = text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.hasPrefix("|") }
+        #expect(tableLines.count >= 3, sourceLocation: sourceLocation)
+        for line in tableLines {
+            #expect(unescapedCount("|", in: String(line)) == columns + 1, "\(line)", sourceLocation: sourceLocation)
+        }
+        #expect(text.hasSuffix("\n"), sourceLocation: sourceLocation)
+    }
+
+    static func checkLatex(_ text: String, columns: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let lines = text.split(separator: "\n").map(String.init)
+        guard let top = lines.firstIndex(of: "\\toprule"), let bottom = lines.firstIndex(of: "\\bottomrule"),
+              let header = lines.firstIndex(of: "\\midrule") else {
+            Issue.record("booktabs rules missing", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(top < header && header < bottom, sourceLocation: sourceLocation)
+        for line in lines[(top + 1)..<bottom] where line != "\\midrule" {
+            #expect(unescapedCount("&", in: line) == columns - 1, "\(line)", sourceLocation: sourceLocation)
+            #expect(line.hasSuffix(" \\\\"), "\(line)", sourceLocation: sourceLocation)
+        }
+        let specification = lines.first { $0.hasPrefix("\\begin{tabular}{@{}") }
+        #expect(specification?.count == "\\begin{tabular}{@{}@{}}".count + columns, sourceLocation: sourceLocation)
+        #expect(lines.contains("\\begin{table}[htbp]") && lines.contains("\\end{table}"), sourceLocation: sourceLocation)
+    }
+}
+
+/// The tables built from the fixture trial, with suppression checked against the rules.
+@Suite struct PublicationTablesTests {
+    let results = PublicationFixture.results()
+    var outcome: OutcomePlan { PublicationFixture.plan.outcomes[0] }
+
+    /// Rows keyed by group label (carried down the blank cells) and arm label.
+    func cells(_ table: PublicationTable) -> [String: [String]] {
+        var byKey: [String: [String]] = [:]
+        var group = ""
+        for row in table.rows {
+            if !row[0].isEmpty { group = row[0] }
+            byKey[group + "/" + row[1]] = row
+        }
+        return byKey
+    }
+
+    @Test func everyTableIsWellFormedInBothFormats() {
+        let tables = PublicationTables.all(results)
+        #expect(tables.map(\.identifier) == [
+            "baseline", "response-rmdq-week12-complete_case", "comparisons-rmdq-week12-complete_case",
+        ])
+        for table in tables {
+            PublicationStructure.checkMarkdown(table.markdown(), columns: table.columns.count)
+            PublicationStructure.checkLatex(table.latex(), columns: table.columns.count)
+        }
+    }
+
+    @Test func labelsFromUserDataAreEscaped() throws {
+        let arms = [
+            Arm(id: "motor_control", label: "Motor | control", order: 0),
+            Arm(id: "graded_activity", label: "Graded_activity & 50%", order: 1),
+            Arm(id: "general_exercise", label: "General {exercise} #1", order: 2),
+        ]
+        let hostile = PublicationFixture.results(PublicationFixture.subjects(arms: arms), arms: arms)
+        for table in PublicationTables.all(hostile) {
+            let markdown = table.markdown()
+            let latex = table.latex()
+            PublicationStructure.checkMarkdown(markdown, columns: table.columns.count)
+            PublicationStructure.checkLatex(latex, columns: table.columns.count)
+            #expect(!markdown.contains("Motor | control"))
+            #expect(!latex.contains("& 50%"))
+        }
+        let response = try #require(PublicationTables.response(hostile, outcome: outcome, timepoint: "week12"))
+        #expect(response.markdown().contains("| Motor \\| control |"))
+        #expect(response.latex().contains("Graded\\_activity \\& 50\\%"))
+        #expect(response.latex().contains("General \\{exercise\\} \\#1"))
+    }
+
+    @Test func responseTableSuppressesTheSmallCellAndItsComplement() throws {
+        let table = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12"))
+        #expect(table.columns.map(\.title) == ["Group", "Arm", "n", "Baseline, mean (SD)", "Change, mean [95% CI]",
+                                               "Responders, n/N (%)"])
+        let rows = cells(table)
+        // Graded activity has 3 analysed in profile 3a: the count and every statistic are hidden.
+        #expect(rows["Profile 3a/Graded activity"] == ["", "Graded activity", "<5", "x", "x", "x"])
+        // all = profile 2 + 3a + 3b (28 = 7 + 3 + 18): the smallest other count, 7, goes too.
+        #expect(rows["Profile 2/Graded activity"]?[2] == "x")
+        #expect(rows["Profile 3b/Graded activity"]?[2] == "18")
+        #expect(rows["All/Graded activity"]?[2] == "28")
+        // The other arms keep every number analysed.
+        for (key, row) in rows where !key.hasSuffix("/Graded activity") {
+            #expect(Int(row[2]) != nil, "\(key): \(row[2])")
+        }
+        // Per arm, the profile level never has exactly one hidden count (it would be all − the rest).
+        for arm in PublicationFixture.arms {
+            let hidden = ["Profile 2", "Profile 3a", "Profile 3b"].filter { Int(rows["\($0)/\(arm.label)"]?[2] ?? "") == nil }
+            #expect(hidden.count != 1, "\(arm.label): \(hidden)")
+        }
+        #expect(table.markdown().contains("| <5 | x | x | x |"))
+        #expect(table.latex().contains("\\textless{}5 & x & x & x \\\\"))
+    }
+
+    /// Every responder cell either hides its count (and then shows no percentage) or shows a
+    /// count and a non-responder count that are both at least 5, with the right percentage.
+    @Test func responderCellsFollowTheRules() throws {
+        let table = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12"))
+        var checked = 0
+        for row in table.rows where row[2] != "<5" && row[2] != "x" {
+            let cell = row[5]
+            let parts = cell.split(separator: " ", maxSplits: 1)
+            let fraction = parts[0].split(separator: "/")
+            #expect(fraction.count == 2, "\(cell)")
+            guard fraction.count == 2, let total = Int(fraction[1]) else { continue }
+            #expect(String(total) == row[2], "responder N is the number analysed")
+            if let responders = Int(fraction[0]) {
+                #expect(responders >= 5 || responders == 0, "\(cell)")
+                #expect(total - responders >= 5 || total == responders, "\(cell): the non-responders would be small")
+                let percent = Double(responders) / Double(total) * 100
+                #expect(parts.count == 2 && parts[1] == "(" + NumberFormat.fixed(percent, decimals: 1) + ")", "\(cell)")
+                checked += 1
+            } else {
+                #expect(["<5", "x"].contains(String(fraction[0])), "\(cell)")
+                #expect(parts.count == 1, "a hidden count keeps no percentage: \(cell)")
+            }
+        }
+        #expect(checked >= 3)
+    }
+
+    @Test func comparisonsHideWhatTheResponseTableHides() throws {
+        let table = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12"))
+        #expect(table.columns.count == 9)
+        let rows = cells(table)
+        #expect(rows["Profile 3a/Graded activity"] == ["", "Graded activity", "<5/8", "x", "x", "x", "x", "x", "x"])
+        #expect(rows["Profile 2/Graded activity"]?[2] == "x/8")
+        // Motor control in 3a keeps its Welch difference and g but not the ANCOVA, which was fitted
+        // with the hidden graded-activity cell.
+        let motor3a = try #require(rows["Profile 3a/Motor control"])
+        let comparison = try #require(results.comparisons.first {
+            $0.group == GroupKey(.profile, "3a") && $0.arm.id == "motor_control" && $0.approach == .completeCase
+        })
+        let welch = try #require(comparison.welch)
+        #expect(motor3a[2] == "9/8")
+        #expect(motor3a[3] == NumberFormat.fixed(welch.difference, decimals: 2) + " ["
+            + NumberFormat.fixed(welch.interval.lower, decimals: 2) + ", " + NumberFormat.fixed(welch.interval.upper, decimals: 2) + "]")
+        #expect(motor3a[4] == "x" && motor3a[5] == "x")
+        #expect(motor3a[6] == NumberFormat.fixed(comparison.hedges?.g, decimals: 2))
+        // Nothing is hidden for everyone randomised.
+        for key in ["All/Motor control", "All/Graded activity"] {
+            #expect(rows[key]?.contains("x") == false, "\(key): \(rows[key] ?? [])")
+        }
+        #expect(table.notes.contains { $0.contains("General exercise (reference arm)") })
+    }
+
+    @Test func captionsNameOutcomeTimepointReferenceApproachAndResponderRule() throws {
+        let response = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12"))
+        #expect(response.caption.contains("RMDQ (0-24)") && response.caption.contains("week12")
+            && response.caption.contains("complete case"))
+        #expect(response.notes.contains { $0.contains("improvement >= 5 points or improvement >= 30 % of baseline") })
+        #expect(response.notes.contains { $0.contains("General exercise") })
+        let comparisons = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12"))
+        #expect(comparisons.caption.contains("against General exercise"))
+        #expect(comparisons.notes.contains { $0.contains("Counts of 1 to 4 are shown as <5") })
+    }
+
+    @Test func baselineTableSuppressesAndKeepsTotalsUndisclosing() {
+        let table = PublicationTables.baseline(results)
+        #expect(table.columns.map(\.title) == [
+            "Characteristic", "All (n = 102)", "Motor control (n = 37)", "Graded activity (n = 30)",
+            "General exercise (n = 35)",
+        ])
+        #expect(!table.columns.contains { $0.title.lowercased().hasPrefix("p") }, "no p-values")
+        // Characteristics nobody has (not in the fixture) are left out.
+        #expect(!table.rows.contains { $0[0].hasPrefix("ÖMPSQ") })
+        let byLabel = Dictionary(table.rows.map { ($0[0], Array($0.dropFirst())) }, uniquingKeysWith: { first, _ in first })
+        // Graded activity: 3 analysed + 1 without follow-up = 4 randomised in subprofile 3a.
+        #expect(byLabel["Subprofile 3a, n (%)"]?[2] == "<5")
+        // Subprofile block: columns sum to the column n, the all column to the arms.
+        let subprofiles = ["Subprofile 2, n (%)", "Subprofile 3a, n (%)", "Subprofile 3b, n (%)", "Subprofile 3b+Y, n (%)"]
+        Self.checkNoSingleHidden(byLabel, rows: subprofiles, columns: 4)
+        // Sex block: one general-exercise participant without a recorded sex.
+        #expect(byLabel["Sex missing, n"] == ["<5", "0", "0", "<5"])
+        Self.checkNoSingleHidden(byLabel, rows: ["Female, n (%)", "Male, n (%)", "Sex missing, n"], columns: 4)
+        // Percentages, where shown, are of the column n for subprofiles (nobody lacks one).
+        let totals = [102, 37, 30, 35]
+        for label in subprofiles {
+            for (column, cell) in (byLabel[label] ?? []).enumerated() {
+                let parts = cell.split(separator: " ")
+                guard parts.count == 2, let count = Int(parts[0]) else {
+                    #expect(["<5", "x"].contains(cell), "\(label): \(cell)")
+                    continue
+                }
+                #expect(parts[1] == "(" + NumberFormat.fixed(Double(count) / Double(totals[column]) * 100, decimals: 1) + ")")
+            }
+        }
+    }
+
+    /// No row (all = Σ arms) and no column (the categories sum to a shown total) has exactly one
+    /// hidden count.
+    static func checkNoSingleHidden(_ byLabel: [String: [String]], rows: [String], columns: Int,
+                                    sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        func isHidden(_ cell: String) -> Bool { cell == "x" || cell.hasPrefix("<") }
+        for row in rows {
+            let hidden = (byLabel[row] ?? []).filter(isHidden).count
+            #expect(hidden != 1, "\(row): \(byLabel[row] ?? [])", sourceLocation: sourceLocation)
+        }
+        for column in 0..<columns {
+            let hidden = rows.filter { isHidden(byLabel[$0]?[column] ?? "") }.count
+            #expect(hidden != 1, "column \(column)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func disabledSuppressionPrintsEveryCount() throws {
+        let table = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12",
+                                                             suppression: .disabled))
+        let rows = cells(table)
+        #expect(rows["Profile 3a/Graded activity"]?[2] == "3")
+        #expect(!table.rows.flatMap { $0 }.contains { $0 == "x" || $0.hasPrefix("<") })
+        #expect(!table.notes.contains { $0.contains("shown as") })
+    }
+
+    @Test func higherThresholdHidesMore() throws {
+        let table = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12",
+                                                             suppression: SmallCellSuppression(threshold: 10)))
+        let rows = cells(table)
+        #expect(rows["Profile 2/Graded activity"]?[2] == "<10")
+        #expect(rows["Profile 3a/Graded activity"]?[2] == "<10")
+        for (key, row) in rows {
+            #expect(row[2] == "<10" || row[2] == "x" || (Int(row[2]) ?? 0) >= 10, "\(key): \(row[2])")
+        }
+        #expect(table.notes.contains { $0.contains("Counts of 1 to 9 are shown as <10") })
+    }
+
+    @Test func sameInputGivesTheSameText() {
+        let first = PublicationTables.all(PublicationFixture.results())
+        let second = PublicationTables.all(PublicationFixture.results())
+        #expect(PublicationTable.markdownDocument(first, title: "T") == PublicationTable.markdownDocument(second, title: "T"))
+        #expect(PublicationTable.latexDocument(first, title: "T") == PublicationTable.latexDocument(second, title: "T"))
+    }
+
+    @Test func successOutcomeHasCountsRiskDifferenceAndNNT() throws {
+        let plan = AnalysisPlan(outcomes: [AnalysisPlan.defaultOutcomes[3]], timepoints: ["week12"],
+                                referenceArm: "general_exercise")
+        let success = PublicationFixture.results(plan: plan)
+        let tables = PublicationTables.all(success)
+        #expect(tables.count == 3)
+        let response = try #require(PublicationTables.response(success, outcome: plan.outcomes[0], timepoint: "week12"))
+        #expect(response.columns.map(\.title) == ["Group", "Arm", "n", "Success, n/N (%)"])
+        #expect(response.notes.contains { $0.contains("Success: rating 1 or 2.") })
+        let comparisons = try #require(PublicationTables.comparisons(success, outcome: plan.outcomes[0], timepoint: "week12"))
+        #expect(comparisons.columns.map(\.title) == ["Group", "Arm", "n arm/reference",
+                                                     "Risk difference, % points [95% CI]", "NNT"])
+        let rows = cells(comparisons)
+        #expect(rows["Profile 3a/Graded activity"] == ["", "Graded activity", "<5/8", "x", "x"])
+        let all = try #require(success.comparisons.first {
+            $0.group.grouping == .all && $0.arm.id == "graded_activity" && $0.approach == .completeCase
+        })
+        let difference = try #require(all.riskDifference)
+        #expect(rows["All/Graded activity"]?[3] == NumberFormat.fixed(difference.difference * 100, decimals: 1) + " ["
+            + NumberFormat.fixed(difference.interval.lower * 100, decimals: 1) + ", "
+            + NumberFormat.fixed(difference.interval.upper * 100, decimals: 1) + "]")
+        for table in tables {
+            PublicationStructure.checkMarkdown(table.markdown(), columns: table.columns.count)
+            PublicationStructure.checkLatex(table.latex(), columns: table.columns.count)
+        }
+    }
+
+    @Test func sensitivityApproachesShowOnlyTheirStatistics() throws {
+        let bocf = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12",
+                                                            approach: .baselineCarriedForward))
+        #expect(bocf.columns.map(\.title) == ["Group", "Arm", "n", "Baseline, mean (SD)", "Change, mean [95% CI]"])
+        #expect(bocf.caption.contains("baseline observation carried forward"))
+        // Everyone randomised has a baseline: graded activity in 3a counts 3 + 1 = 4.
+        #expect(cells(bocf)["Profile 3a/Graded activity"]?[2] == "<5")
+        let nri = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12",
+                                                           approach: .nonResponderImputation))
+        #expect(nri.columns.map(\.title) == ["Group", "Arm", "n", "Responders, n/N (%)"])
+        #expect(cells(nri)["All/Motor control"]?[2] == "37")
+        let nriComparisons = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12",
+                                                                         approach: .nonResponderImputation))
+        #expect(nriComparisons.columns.count == 5)
+        let bocfComparisons = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12",
+                                                                          approach: .baselineCarriedForward))
+        #expect(bocfComparisons.columns.count == 7)
+        for table in [bocf, nri, nriComparisons, bocfComparisons] {
+            PublicationStructure.checkMarkdown(table.markdown(), columns: table.columns.count)
+            PublicationStructure.checkLatex(table.latex(), columns: table.columns.count)
+        }
+    }
+
+    @Test func unsplitSubprofilesAreListedOnceAtProfileLevel() throws {
+        let table = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12"))
+        let groups = table.rows.map(\.[0]).filter { !$0.isEmpty }
+        #expect(groups == ["All", "Profile 2", "Profile 3a", "Profile 3b", "Subprofile 3b", "Subprofile 3b+Y"])
+        #expect(table.sections.count == 3)
+    }
+}
