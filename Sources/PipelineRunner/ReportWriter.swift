@@ -29,6 +29,24 @@ struct ReportWriter {
             try table.write(to: path(table.fileName))
         }
         try write(SummaryDocument(computation: computation).lines.joined(separator: "\n") + "\n", to: "summary.txt")
+        try writePublication()
+    }
+
+    /// Markdown and LaTeX tables for papers and one forest plot per outcome and follow-up visit,
+    /// with the same small-cell suppression everywhere.
+    func writePublication() throws {
+        let results = PublicationResults(
+            plan: computation.plan, arms: computation.pipeline.arms, baseline: computation.baseline,
+            response: computation.response, comparisons: computation.comparisons,
+            interactions: computation.interactions)
+        let suppression = SmallCellSuppression(threshold: computation.pipeline.spec.publication.smallCellThreshold)
+        let tables = PublicationTables.all(results, suppression: suppression)
+        let title = computation.pipeline.spec.study.name
+        try write(PublicationTable.markdownDocument(tables, title: title), to: "tables/tables.md")
+        try write(PublicationTable.latexDocument(tables, title: title), to: "tables/tables.tex")
+        for figure in ForestPlot.figures(results, grouping: .subprofile, suppression: suppression) {
+            try write(figure.svg, to: figure.fileName)
+        }
     }
 
     func path(_ name: String) -> String {
