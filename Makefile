@@ -1,11 +1,10 @@
 # lbp: the two set-up commands are `make run` and `make test`; both install what is missing first.
 
 SWIFT ?= swift
-BUILD_FLAGS ?= -c release
-LBP = .build/release/lbp
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+PIPELINES := Pipelines/sample-castor.yml Pipelines/sample-redcap.yml
 
-.PHONY: run test bench deps build clean
+.PHONY: run test bench deps clean
 
 ## deps: install libcsv (Debian package libcsv-dev) when its header is missing.
 deps:
@@ -14,19 +13,24 @@ deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcsv-dev; \
 	fi
 
-build: deps
-	$(SWIFT) build $(BUILD_FLAGS) --product lbp
+## run: build (release) and run the sample pipelines; reports go to Reports/<pipeline name>.
+run: deps
+	$(SWIFT) build -c release --product lbp
+	@for pipeline in $(PIPELINES); do \
+	  "$$($(SWIFT) build -c release --show-bin-path)/lbp" run "$$pipeline" || exit $$?; \
+	done
+	@echo "Reports are in Reports/sample-castor and Reports/sample-redcap; start with summary.txt"
 
-## run: build and run the sample pipelines.
-run: build
-	$(LBP) sample-data --out SampleData --check
-
-## test: build and run every test.
+## test: build and run every test, then prove the committed reports reproduce byte for byte.
 test: deps
-	$(SWIFT) test --parallel
+	$(SWIFT) test
+	$(SWIFT) build --product lbp
+	@for pipeline in $(PIPELINES); do \
+	  "$$($(SWIFT) build --show-bin-path)/lbp" verify "$$pipeline" || exit $$?; \
+	done
 
-## bench: throughput and memory of the reader and the pipeline on a ~200 MB batch.
-bench: build
+## bench: throughput and memory of the reader and the pipeline on generated ~200 MB batches.
+bench: deps
 	./Benchmarks/run.sh
 
 clean:
