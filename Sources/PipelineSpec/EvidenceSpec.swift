@@ -21,6 +21,11 @@ public struct EvidenceSpec: Sendable, Hashable {
     public struct Declaration: Sendable, Hashable {
         public var levels: Int
         public var reason: String
+
+        public init(levels: Int, reason: String) {
+            self.levels = levels
+            self.reason = reason
+        }
     }
 
     /// The judgements data cannot make, per outcome name.

@@ -93,22 +93,25 @@ extension SpecLoader {
     /// or `{field: gpe, name: gpe_success, success: [1, 2]}`.
     private func loadOutcome(_ value: YAMLValue) -> OutcomePlan? {
         guard let mapping = value.mapping() else { return nil }
+        let label = mapping.string("label")
+        let outcomeName = mapping.string("name")
         guard let fieldValue = mapping.required("field"), let name = fieldValue.string() else {
+            _ = (mapping["responder"], mapping["success"])
             mapping.rejectUnknownKeys()
             return nil
         }
         guard let field = Field(name: name), field.level == .visit, field.kind == .integer || field.kind == .decimal else {
             fieldValue.error("'\(name)' is not a numeric visit field that can be an outcome", rule: "spec.choice")
+            _ = (mapping["responder"], mapping["success"])
             mapping.rejectUnknownKeys()
             return nil
         }
-        let label = mapping.string("label") ?? name
-        let outcomeName = mapping.string("name")
         var kind: OutcomePlan.Kind?
         let hasResponder = mapping.contains("responder")
         let hasSuccess = mapping.contains("success")
         if hasResponder && hasSuccess {
             mapping.value.error("an outcome takes 'responder' (a score) or 'success' (a rating), not both", rule: "spec.shape")
+            _ = mapping["responder"]
         }
         if let success = mapping["success"], let items = success.list() {
             let categories = items.compactMap { $0.double() }
@@ -122,7 +125,7 @@ extension SpecLoader {
             mapping.value.error("the outcome '\(name)' needs a 'responder' rule or 'success' categories", rule: "spec.missing")
         }
         mapping.rejectUnknownKeys()
-        return kind.map { OutcomePlan(field: field, name: outcomeName, label: label, kind: $0) }
+        return kind.map { OutcomePlan(field: field, name: outcomeName, label: label ?? name, kind: $0) }
     }
 
     /// `{rule: absolute | relative | either, points: 5, percent: 30}`.

@@ -115,15 +115,21 @@ public enum SummaryText {
         }
     }
 
+    /// The rows the text report shows: complete case, everyone and each subprofile (the profile
+    /// level is in the CSV tables).
+    static func textRows<Row: GroupedResult>(_ rows: [Row], outcome: String, timepoint: String) -> [Row] {
+        rows.filter {
+            $0.outcome == outcome && $0.timepoint == timepoint && $0.approach == .completeCase
+                && $0.group.grouping != .profile
+        }
+    }
+
     /// Complete-case response per outcome and timepoint: group × arm rows.
     public static func response(_ rows: [ResponseRow], plan: AnalysisPlan) -> [String] {
         var lines: [String] = []
         for outcome in plan.outcomes {
             for timepoint in plan.timepoints {
-                let selected = rows.filter {
-                    $0.outcome == outcome.name && $0.timepoint == timepoint && $0.approach == .completeCase
-                        && $0.group.grouping != .profile
-                }
+                let selected = textRows(rows, outcome: outcome.name, timepoint: timepoint)
                 guard !selected.isEmpty else { continue }
                 lines.append("\(outcome.label), \(timepoint) (complete case; everyone, then each subprofile)")
                 var table: TextTable
@@ -164,10 +170,7 @@ public enum SummaryText {
         var lines: [String] = []
         for outcome in plan.outcomes {
             for timepoint in plan.timepoints {
-                let selected = rows.filter {
-                    $0.outcome == outcome.name && $0.timepoint == timepoint && $0.approach == .completeCase
-                        && $0.group.grouping != .profile
-                }
+                let selected = textRows(rows, outcome: outcome.name, timepoint: timepoint)
                 guard !selected.isEmpty else { continue }
                 lines.append("\(outcome.label), \(timepoint): arm vs \(plan.referenceArm) (complete case)")
                 var table: TextTable

@@ -20,7 +20,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
 @Suite struct SpecRejectionTests {
     static let cases: [Rejection] = [
         // Unknown keys, at every level.
-        Rejection("report:", "reprot:", "4:1: unknown key 'reprot' in the top level (expected one of 'expectations', 'fields', 'inputs', 'missing_codes', 'report', 'study', 'visits', 'vocabularies')"),
+        Rejection("report:", "reprot:", "4:1: unknown key 'reprot' in the top level (expected one of 'analysis', 'evidence', 'expectations', 'fields', 'inputs', 'missing_codes', 'profiles', 'publication', 'report', 'study', 'visits', 'vocabularies')"),
         Rejection("  name: Exercise therapy in low back pain", "  name: ' '", "2:9: 'study.name' must not be empty"),
         Rejection("  max_errors: 5", "  max_error: 5", "5:3: unknown key 'max_error' in 'report' (expected one of 'max_errors', 'output')"),
         Rejection("    holds: participants", "    holds: participants\n    delimeter: ';'", "10:5: unknown key 'delimeter' in 'inputs[0]' (expected one of 'date_format', 'decimal_mark', 'delimiter', 'encoding', 'fields', 'holds', 'participant_rows', 'path', 'site', 'source')"),

@@ -24,33 +24,17 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The pipeline file (YAML)")
-    var pipeline: String
-
-    @Option(help: "Output folder, instead of the pipeline's 'report.output'")
-    var out: String?
-
-    @Option(help: "Error-severity issues tolerated before the run fails, instead of 'report.max_errors'")
-    var maxErrors: Int?
-
-    @Flag(help: "Print problems only, not the summary")
-    var quiet = false
-
-    func validate() throws {
-        if let maxErrors, maxErrors < 0 {
-            throw ValidationError("the error budget must be 0 or more, not '\(maxErrors)'")
-        }
-    }
+    @OptionGroup var options: RunOptions
 
     func run() throws {
-        let interactive = isatty(STDERR_FILENO) == 1 && !quiet
-        let result = Run.run(pipeline: pipeline, outputFolder: out, maxErrors: maxErrors) { step in
+        let interactive = isatty(STDERR_FILENO) == 1 && !options.quiet
+        let result = Run.run(pipeline: options.pipeline, outputFolder: options.out, maxErrors: options.maxErrors) { step in
             if interactive { FileHandle.standardError.write(Data("\(step)...\n".utf8)) }
         }
         for problem in result.problems {
             FileHandle.standardError.write(Data((problem + "\n").utf8))
         }
-        if !quiet {
+        if !options.quiet {
             for line in result.summary { print(line) }
             if let folder = result.outputFolder { print("Reports in '\(folder)'") }
         }

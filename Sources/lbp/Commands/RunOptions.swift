@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// The options `run` and `validate` share: the pipeline file, where to write, the error budget
+/// and how much to print.
+struct RunOptions: ParsableArguments {
+    @Argument(help: "The pipeline file (YAML)")
+    var pipeline: String
+
+    @Option(help: "Output folder, instead of the pipeline's 'report.output'")
+    var out: String?
+
+    @Option(help: "Error-severity issues tolerated before the run fails, instead of 'report.max_errors'")
+    var maxErrors: Int?
+
+    @Flag(help: "Print problems only, not the summary")
+    var quiet = false
+
+    func validate() throws {
+        if let maxErrors, maxErrors < 0 {
+            throw ValidationError("the error budget must be 0 or more, not '\(maxErrors)'")
+        }
+    }
+}

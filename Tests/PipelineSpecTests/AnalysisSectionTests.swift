@@ -1,0 +1,91 @@
+import PipelineSpec
+import StudyModel
+import Testing
+
+/// The `profiles:`, `analysis:`, `evidence:` and `publication:` sections.
+@Suite struct AnalysisSectionTests {
+    /// Lines of the valid fixture; appended sections start on the next line.
+    static let baseLines = SpecFixtures.valid.split(separator: "\n", omittingEmptySubsequences: false).count
+
+    static let sections = """
+
+        profiles:
+          rules: rules/startback.yml
+        analysis:
+          reference_arm: mckenzie
+          timepoints: [week12]
+          outcomes:
+            - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}
+            - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}
+          interaction: prespecified
+          confidence_level: 0.90
+        evidence:
+          variant: B
+          study: {year: 2026, type: RCT, inclusion: adults, randomised: true, double_blind: false, allocation_concealed: true, planned_size: 300}
+          decision_thresholds: {pain_nrs: [-2]}
+          declarations:
+            pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}
+          literature: {studies: lit/studies.csv, conclusions: lit/conclusions.csv}
+        publication:
+          small_cell_threshold: 11
+        """
+
+    /// Problems of the valid file plus `sections` with one line replaced.
+    static func problems(replacing line: String, with replacement: String) -> [String] {
+        SpecFixtures.problems(SpecFixtures.replacing(line, with: replacement, in: SpecFixtures.valid + sections))
+    }
+
+    @Test func readsEverySection() throws {
+        let spec = try PipelineSpec.parse(SpecFixtures.valid + Self.sections, file: "Pipelines/test.yml")
+        #expect(spec.profileRules.rules == "rules/startback.yml")
+        let plan = try #require(spec.effectiveAnalysis)
+        #expect(plan.referenceArm == "mckenzie")
+        #expect(plan.timepoints == ["week12"])
+        #expect(plan.outcomes.map(\.name) == ["pain_nrs", "pain_relative"])
+        #expect(plan.outcomes[1].kind == .continuous(responder: ResponderRule(kind: .relative, relative: 0.5)))
+        #expect(plan.interactionPrespecified)
+        #expect(plan.confidenceLevel == 0.90)
+        #expect(spec.evidence.variant == "B")
+        #expect(spec.evidence.design?.plannedSize == 300)
+        #expect(spec.evidence.decisionThresholds["pain_nrs"] == [-2])
+        #expect(spec.evidence.declarations["pain_nrs"]?.indirectness == EvidenceSpec.Declaration(levels: 1, reason: "surrogate population"))
+        #expect(spec.evidence.literatureStudies == "lit/studies.csv")
+        #expect(spec.publication.smallCellThreshold == 11)
+    }
+
+    @Test func defaultsWithoutTheSections() throws {
+        let spec = try PipelineSpec.parse(SpecFixtures.valid, file: "Pipelines/test.yml")
+        #expect(spec.profileRules.rules == "rules/guideline-2010.yml")
+        let plan = try #require(spec.effectiveAnalysis)
+        #expect(plan.referenceArm == "graded_activity")
+        #expect(plan.timepoints == ["week12"])
+        #expect(plan.outcomes.map(\.name) == ["rmdq", "pain_nrs", "odi", "gpe_success"])
+        #expect(!plan.interactionPrespecified)
+        #expect(spec.evidence.variant == "A")
+        #expect(spec.publication.smallCellThreshold == 5)
+    }
+
+    /// (line to replace, replacement, line offset after the valid fixture, column, message prefix)
+    static let rejections: [(String, String, Int, Int, String)] = [
+        ("  reference_arm: mckenzie", "  reference_arm: pilates", 4, 18, "unknown arm 'pilates' for 'analysis.reference_arm'"),
+        ("  timepoints: [week12]", "  timepoints: [week52]", 5, 16, "unknown visit 'week52' in 'analysis.timepoints'"),
+        ("  timepoints: [week12]", "  timepoints: [baseline]", 5, 16, "'analysis.timepoints' lists follow-up visits; 'baseline' is the baseline"),
+        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: remark, label: Remark}", 7, 15, "'remark' is not a numeric visit field"),
+        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: Pain, responder: {rule: either, points: 2}}", 7, 49, "an 'either' responder rule needs 'points' and 'percent'"),
+        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}, success: [1]}", 7, 7, "an outcome takes 'responder' (a score) or 'success' (a rating), not both"),
+        ("  interaction: prespecified", "  interaction: confirmatory", 9, 16, "unknown value 'confirmatory' for 'analysis.interaction'"),
+        ("  confidence_level: 0.90", "  confidence_level: 1.5", 10, 21, "'analysis.confidence_level' must lie strictly between 0 and 1"),
+        ("  rules: rules/startback.yml", "  rules: rules/startback.yml\n  colour: blue", 3, 3, "unknown key 'colour' in 'profiles'"),
+        ("  variant: B", "  variant: C", 12, 12, "unknown EBRO variant 'C'"),
+        ("    pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}", "    pain_nrs: {indirectness: {levels: 3, reason: x}}", 16, 39, "'levels' must be 0, 1 or 2, found 3"),
+        ("  small_cell_threshold: 11", "  small_cell_threshold: 0", 19, 25, "'publication.small_cell_threshold' must be 1 or more, found 0"),
+    ]
+
+    @Test(arguments: rejections.indices)
+    func rejectsWithLineAndColumn(index: Int) {
+        let (line, replacement, offset, column, message) = Self.rejections[index]
+        let found = Self.problems(replacing: line, with: replacement)
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.hasPrefix("\(Self.baseLines + offset):\(column): \(message)") == true, "\(Self.baseLines + offset) \(found)")
+    }
+}
