@@ -30,18 +30,19 @@ let cLibCSV: Target = .systemLibrary(
 
 let libraries: [Target] = [
     .target(name: "CSVKit", dependencies: ["CLibCSV"], exclude: ["README.md"]),
-    .target(name: "StudyModel"),
+    .target(name: "StudyModel", exclude: ["README.md"]),
     .target(name: "PipelineSpec", dependencies: ["StudyModel", yams], exclude: ["README.md"]),
     .target(name: "Staging", dependencies: ["StudyModel", "PipelineSpec", "CSVKit"], exclude: ["README.md"]),
     .target(name: "Profiling", dependencies: ["StudyModel", "PipelineSpec"], exclude: ["README.md"]),
     .target(name: "Statistics", exclude: ["README.md"]),
-    .target(name: "Analysis", dependencies: ["StudyModel", "PipelineSpec", "Statistics"]),
+    .target(name: "Analysis", dependencies: ["StudyModel", "PipelineSpec", "Statistics"], exclude: ["README.md"]),
     .target(name: "Evidence", dependencies: ["StudyModel", "PipelineSpec", "Statistics", "CSVKit"], exclude: ["README.md"]),
-    .target(name: "Reporting", dependencies: ["StudyModel", "PipelineSpec", "Staging", "Profiling", "Analysis", "Evidence", "CSVKit"]),
-    .target(name: "SampleDataGenerator", dependencies: ["StudyModel", "CSVKit"]),
+    .target(name: "Reporting", dependencies: ["StudyModel", "PipelineSpec", "Staging", "Profiling", "Analysis", "Evidence", "CSVKit"],
+            exclude: ["README.md"]),
+    .target(name: "SampleDataGenerator", dependencies: ["StudyModel", "CSVKit"], exclude: ["README.md"]),
     .target(name: "PipelineRunner", dependencies: [
         "StudyModel", "PipelineSpec", "CSVKit", "Staging", "Profiling", "Analysis", "Evidence", "Reporting", crypto,
-    ]),
+    ], exclude: ["README.md"]),
 ]
 
 // MARK: - Executables

@@ -14,12 +14,17 @@ final class CountingSink: StagingSink {
     private(set) var kept: [Diagnostic] = []
     private(set) var keptRejections: [RejectedRow] = []
 
-    init(forwardingTo next: any StagingSink, keepingIssuesOf participant: String? = nil) {
+    private let progress: ((String) -> Void)?
+
+    init(forwardingTo next: any StagingSink, keepingIssuesOf participant: String? = nil,
+         progress: ((String) -> Void)? = nil) {
         self.next = next
         keepFor = participant
+        self.progress = progress
     }
 
     func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {
+        progress?("reading \(file.displayName)")
         try next.startFile(file, header: header, delimiter: delimiter)
     }
 

@@ -53,12 +53,14 @@ public enum Run {
         do {
             progress?("staging \(loaded.files.count) input files")
             let fileSink = try StagingFileSink(folder: scratch)
-            let sink = CountingSink(forwardingTo: fileSink)
+            let sink = CountingSink(forwardingTo: fileSink, progress: progress)
             let study = try stage(loaded.files, spec: loaded.spec, sink: sink)
             try fileSink.finish()
             try study.writeClean(to: scratch, spec: loaded.spec)
             try study.writeAccounting(to: scratch)
-            clock.mark("staging")
+            let seconds = clock.mark("staging")
+            let rows = study.accounting.reduce(0) { $0 + $1.rowsRead }
+            progress?("staged \(rows) rows in \(String(format: "%.1f", seconds)) s (\(seconds > 0 ? Int(Double(rows) / seconds) : rows) rows/s)")
             if !study.inputProblems.isEmpty {
                 return RunResult(exitCode: 2, problems: study.inputProblems.map(\.description),
                                  summary: Validation.summary(study, budget: nil))
@@ -129,9 +131,13 @@ final class RunClock: @unchecked Sendable {
     private(set) var marks: [(stage: String, seconds: Double)] = []
     private var last = Date()
 
-    func mark(_ stage: String) {
+    /// Records the time since the previous mark and returns it in seconds.
+    @discardableResult
+    func mark(_ stage: String) -> Double {
         let now = Date()
-        marks.append((stage, now.timeIntervalSince(last)))
+        let seconds = now.timeIntervalSince(last)
+        marks.append((stage, seconds))
         last = now
+        return seconds
     }
 }
