@@ -54,7 +54,12 @@ public enum Run {
             progress?("staging \(loaded.files.count) input files")
             let fileSink = try StagingFileSink(folder: scratch)
             let sink = CountingSink(forwardingTo: fileSink, progress: progress)
-            let study = try stage(loaded.files, spec: loaded.spec, sink: sink)
+            var study = try stage(loaded.files, spec: loaded.spec, sink: sink)
+            let assignments = loaded.ruleSet.assignProfiles(study.participants)
+            for conflict in loaded.ruleSet.conflicts(assignments, participants: study.participants) {
+                try sink.record(conflict)
+                study.warningCount += 1
+            }
             try fileSink.finish()
             try study.writeClean(to: scratch, spec: loaded.spec)
             try study.writeAccounting(to: scratch)
@@ -66,7 +71,8 @@ public enum Run {
                                  summary: Validation.summary(study, budget: nil))
             }
             progress?("profiles, analysis and evidence")
-            computation = RunComputation.compute(loaded, study: study, issueCounts: sink.counts, plan: plan)
+            computation = RunComputation.compute(loaded, study: study, assignments: assignments,
+                                                 issueCounts: sink.counts, plan: plan)
             clock.mark("analysis")
             progress?("writing reports")
             try ReportWriter(computation: computation, folder: scratch).writeAll()

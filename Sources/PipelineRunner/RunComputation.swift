@@ -24,9 +24,8 @@ public struct RunComputation: Sendable {
     public var evidence: EvidenceSummary
 
     /// Profiles, analysis and evidence over a staged study.
-    static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, issueCounts: [Severity: [String: Int]],
-                        plan: AnalysisPlan) -> RunComputation {
-        let assignments = pipeline.ruleSet.assignProfiles(study.participants)
+    static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, assignments: [ProfileAssignment],
+                        issueCounts: [Severity: [String: Int]], plan: AnalysisPlan) -> RunComputation {
         let subjects = AnalysisSubject.build(
             participants: study.participants, visits: study.visits, assignments: assignments,
             outcomeFields: plan.outcomes.map(\.field))

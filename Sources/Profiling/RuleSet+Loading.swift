@@ -76,6 +76,7 @@ private struct RuleSetLoader {
         let code = mapping.required("code")?.string()
         let label = mapping.required("label")?.string()
         let otherwise = mapping.bool("otherwise") ?? false
+        let randomise = mapping.bool("randomise") ?? true
         let hasRule = RuleSetLoader.ruleKeys.contains { mapping.contains($0) }
         var match: Rule?
         if otherwise && hasRule {
@@ -92,7 +93,8 @@ private struct RuleSetLoader {
         let suffixes = (mapping.list("suffixes") ?? []).compactMap { suffix(from: $0) }
         mapping.rejectUnknownKeys()
         guard let code, let label, otherwise || match != nil else { return nil }
-        return ProfileDefinition(code: code, label: label, match: match, split: split, suffixes: suffixes)
+        return ProfileDefinition(code: code, label: label, match: match, split: split, suffixes: suffixes,
+                                 randomise: randomise)
     }
 
     private func subdivision(from value: YAMLValue) -> Subdivision? {

@@ -42,13 +42,18 @@ public struct ProfileDefinition: Hashable, Sendable {
     public var split: [Subdivision]
     /// Suffixes appended to the subprofile when their rule holds (`+Y` for yellow flags).
     public var suffixes: [Suffix]
+    /// False for a profile whose participants are referred, not randomised (profile 1: serious
+    /// pathology); a randomised participant with it is reported as a conflict.
+    public var randomise: Bool
 
-    public init(code: String, label: String, match: Rule?, split: [Subdivision] = [], suffixes: [Suffix] = []) {
+    public init(code: String, label: String, match: Rule?, split: [Subdivision] = [], suffixes: [Suffix] = [],
+                randomise: Bool = true) {
         self.code = code
         self.label = label
         self.match = match
         self.split = split
         self.suffixes = suffixes
+        self.randomise = randomise
     }
 }
 

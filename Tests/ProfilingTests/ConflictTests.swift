@@ -1,0 +1,35 @@
+import StudyModel
+import TestSupport
+import Testing
+@testable import Profiling
+
+@Suite struct ConflictTests {
+    let rules: RuleSet
+
+    init() throws {
+        rules = try RuleSet.load(path: Repository.path("Pipelines/rules/guideline-2010.yml"))
+    }
+
+    func participant(_ id: String, arm: Arm?, _ changes: [Field: Value]) -> ParticipantRecord {
+        var record = GuidelineRuleSetTests.plain(changes)
+        record.id = id
+        record.arm = arm
+        record.sources = [SourceLocation(file: "study.csv", line: 7)]
+        return record
+    }
+
+    @Test func redFlagsOrUrgentSignsButRandomisedAreWarnings() {
+        let arm = Arm(id: "graded_activity", label: "Graded activity", order: 0)
+        let participants = [
+            participant("A", arm: arm, [.rfTrauma: .boolean(true)]),
+            participant("B", arm: nil, [.rfTrauma: .boolean(true)]),
+            participant("C", arm: arm, [.caudaEquina: .boolean(true)]),
+            participant("D", arm: arm, [:]),
+        ]
+        let found = rules.conflicts(rules.assignProfiles(participants), participants: participants)
+        #expect(found.map(\.participant) == ["A", "C"])
+        #expect(found.map(\.rule) == ["profile.randomised-excluded", "profile.urgent-randomised"])
+        #expect(found.allSatisfy { $0.severity == .warning && $0.location.line == 7 && $0.value == "graded_activity" })
+        #expect(rules.profiles.first?.randomise == false)
+    }
+}
