@@ -70,7 +70,9 @@ extension ResponseAnalysis {
             group: key, outcome: outcome.name, timepoint: timepoint, approach: approach, arm: arm, reference: reference,
             analysedArm: usesChange ? mine.baseline.count : mine.responders.count,
             analysedReference: usesChange ? theirs.baseline.count : theirs.responders.count)
-        if usesChange {
+        // Change-score comparisons need two participants in each arm; below that the reference
+        // column of the ANCOVA is aliased and its coefficient would compare other arms.
+        if usesChange, mine.baseline.count >= 2, theirs.baseline.count >= 2 {
             let changeArm = Moments(zip(mine.followUp, mine.baseline).map { $0 - $1 })
             let changeReference = Moments(zip(theirs.followUp, theirs.baseline).map { $0 - $1 })
             row.welch = TwoSampleTTest.welch(changeArm, changeReference, level: level)

@@ -143,20 +143,31 @@ public struct ResponseAnalysis: Sendable {
         return rows
     }
 
+    /// One response row. Each approach reports only what it defines: NRI rows carry responder
+    /// statistics (no means: those would be complete-case numbers under NRI counts), BOCF rows
+    /// carry change statistics (no responders).
     func row(_ key: GroupKey, _ arm: Arm, _ outcome: OutcomePlan, _ timepoint: String,
-             _ approach: MissingDataApproach, _ data: CellData) -> ResponseRow {
+             _ approach: MissingDataApproach, _ cellData: CellData) -> ResponseRow {
+        var data = cellData
+        if approach == .nonResponderImputation {
+            data.baseline = []
+            data.followUp = []
+        } else if approach == .baselineCarriedForward {
+            data.responders = []
+        }
         let change = Moments(zip(data.followUp, data.baseline).map { $0 - $1 })
-        let analysed = outcome.isContinuous ? data.baseline.count : data.followUp.count
+        let analysed = approach == .nonResponderImputation ? data.responders.count
+            : (outcome.isContinuous ? data.baseline.count : data.followUp.count)
         let responders = data.responders.filter { $0 }.count
         let proportion = Proportion(successes: responders, trials: data.responders.count)
         return ResponseRow(
             group: key, arm: arm, outcome: outcome.name, timepoint: timepoint, approach: approach,
             randomised: data.randomised,
-            analysed: approach == .nonResponderImputation ? data.responders.count : analysed,
-            missing: data.randomised - (approach == .nonResponderImputation ? data.responders.count : analysed),
+            analysed: analysed,
+            missing: data.randomised - analysed,
             baseline: Moments(data.baseline), followUp: Moments(data.followUp), change: change,
-            changeEstimate: outcome.isContinuous ? MeanEstimate(change, level: plan.confidenceLevel) : nil,
-            standardisedResponseMean: outcome.isContinuous ? change.standardisedResponseMean : nil,
+            changeEstimate: outcome.isContinuous && change.count > 0 ? MeanEstimate(change, level: plan.confidenceLevel) : nil,
+            standardisedResponseMean: outcome.isContinuous && change.count > 0 ? change.standardisedResponseMean : nil,
             responders: responders, responderTotal: data.responders.count,
             responderInterval: proportion?.wilsonInterval(level: plan.confidenceLevel))
     }

@@ -1,37 +1,55 @@
 import Analysis
 import Evidence
 import PipelineSpec
+import Statistics
 import StudyModel
 
 /// Turns the pipeline's `evidence:` settings and the analysis results into the Evidence module's
 /// inputs.
 enum EvidenceInputs {
-    /// The study's own per-profile comparisons (complete case, profile level and everyone):
-    /// difference in mean change (Welch) for scores, risk difference for success outcomes.
-    static func comparisons(_ rows: [ComparisonRow], plan: AnalysisPlan, schedule: VisitSchedule,
-                            plannedSize: Int?) -> [ComparisonResult] {
-        rows.compactMap { row -> ComparisonResult? in
-            guard row.approach == .completeCase, row.group.grouping != .subprofile,
+    /// The study's own comparisons (complete case) as evidence: everyone randomised, and each
+    /// profile only where subgroup claims are supported (CONSORT): the interaction was
+    /// prespecified, or its F-test at profile level has p < 0.05 for that outcome and visit.
+    ///
+    /// The estimate is the ANCOVA difference in follow-up adjusted for baseline (the usual primary
+    /// analysis of a randomised trial), or the Welch difference in mean change when the model
+    /// cannot estimate it; risk differences for success outcomes. A pairwise comparison's planned
+    /// size is its share of the trial's (planned × 2 / number of arms).
+    static func comparisons(_ rows: [ComparisonRow], interactions: [InteractionRow], plan: AnalysisPlan,
+                            schedule: VisitSchedule, plannedSize: Int?, armCount: Int) -> [ComparisonResult] {
+        let supported = Set(interactions.compactMap { row -> String? in
+            guard row.grouping == .profile else { return nil }
+            let significant = (row.fTest?.pValue).map { $0 < 0.05 } ?? false
+            return plan.interactionPrespecified || significant ? "\(row.outcome)|\(row.timepoint)" : nil
+        })
+        let pairPlanned = plannedSize.map { armCount > 0 ? $0 * 2 / armCount : $0 }
+        return rows.compactMap { row -> ComparisonResult? in
+            guard row.approach == .completeCase,
+                  row.group.grouping == .all
+                    || (row.group.grouping == .profile
+                        && (plan.interactionPrespecified || supported.contains("\(row.outcome)|\(row.timepoint)"))),
                   let outcome = plan.outcomes.first(where: { $0.name == row.outcome }),
                   let timepoint = schedule.timepoint(named: row.timepoint)
             else { return nil }
             let profile = row.group.grouping == .all ? "all" : row.group.group
-            if outcome.isContinuous {
-                guard let welch = row.welch else { return nil }
-                return ComparisonResult(
+            func result(_ measure: String, _ favourable: EffectDirection, _ estimate: Double, _ interval: ConfidenceInterval,
+                        _ p: Double?) -> ComparisonResult {
+                ComparisonResult(
                     profile: profile, outcome: outcome.name, outcomeLabel: outcome.label, timepoint: timepoint,
                     arm: row.arm, referenceArm: row.reference, nArm: row.analysedArm, nReference: row.analysedReference,
-                    effectMeasure: "difference in mean change (Welch)", scale: .difference, favourable: .lower,
-                    estimate: welch.difference, ciLow: welch.interval.lower, ciHigh: welch.interval.upper,
-                    p: welch.pValue, plannedSampleSize: plannedSize)
+                    effectMeasure: measure, scale: .difference, favourable: favourable, estimate: estimate,
+                    ciLow: interval.lower, ciHigh: interval.upper, p: p, plannedSampleSize: pairPlanned)
+            }
+            if outcome.isContinuous {
+                if let ancova = row.ancova {
+                    return result("difference in follow-up adjusted for baseline (ANCOVA)", .lower, ancova.estimate,
+                                  ancova.interval, ancova.pValue)
+                }
+                guard let welch = row.welch else { return nil }
+                return result("difference in mean change (Welch)", .lower, welch.difference, welch.interval, welch.pValue)
             }
             guard let difference = row.riskDifference else { return nil }
-            return ComparisonResult(
-                profile: profile, outcome: outcome.name, outcomeLabel: outcome.label, timepoint: timepoint,
-                arm: row.arm, referenceArm: row.reference, nArm: row.analysedArm, nReference: row.analysedReference,
-                effectMeasure: "risk difference (Newcombe)", scale: .difference, favourable: .higher,
-                estimate: difference.difference, ciLow: difference.interval.lower, ciHigh: difference.interval.upper,
-                p: nil, plannedSampleSize: plannedSize)
+            return result("risk difference (Newcombe)", .higher, difference.difference, difference.interval, nil)
         }
     }
 

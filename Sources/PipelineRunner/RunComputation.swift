@@ -38,8 +38,11 @@ public struct RunComputation: Sendable {
         let lost = lastVisit.map { visit in flow.filter { $0.stage == "missing" && $0.timepoint == visit.name }.reduce(0) { $0 + $1.count } } ?? 0
         let evidenceSpec = pipeline.spec.evidence
         let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost)
-        let results = EvidenceInputs.comparisons(comparisons, plan: plan, schedule: pipeline.spec.schedule,
-                                                 plannedSize: evidenceSpec.design?.plannedSize)
+        let interactions = analysis.interactions(subjects)
+        let results = EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
+                                                 schedule: pipeline.spec.schedule,
+                                                 plannedSize: evidenceSpec.design?.plannedSize,
+                                                 armCount: pipeline.arms.count)
         var literature: LiteratureTable?
         if let studies = evidenceSpec.literatureStudies, let conclusions = evidenceSpec.literatureConclusions {
             literature = LiteratureTable.read(
@@ -53,7 +56,7 @@ public struct RunComputation: Sendable {
         return RunComputation(
             pipeline: pipeline, study: study, issueCounts: issueCounts, assignments: assignments, subjects: subjects,
             plan: plan, analysis: analysis, flow: flow, baseline: analysis.baselineTable(subjects),
-            response: analysis.rows(subjects), comparisons: comparisons, interactions: analysis.interactions(subjects),
+            response: analysis.rows(subjects), comparisons: comparisons, interactions: interactions,
             evidence: evidence)
     }
 }

@@ -22,9 +22,15 @@ struct SummaryDocument {
                                                                      order: computation.analysis.order))
         lines += SummaryText.section("Baseline characteristics (randomised; no p-values)",
                                      SummaryText.baseline(computation.baseline, arms: computation.pipeline.arms))
-        lines += SummaryText.section("Response per profile and arm", SummaryText.response(computation.response, plan: plan))
-        lines += SummaryText.section("Comparisons with the reference arm",
-                                     SummaryText.comparisons(computation.comparisons, plan: plan))
+        lines += SummaryText.section("Response per subprofile and arm",
+                                     ["Change = follow-up - baseline (negative is improvement). Profile-level rows, standardised",
+                                      "response means and the BOCF and NRI sensitivity analyses are in response.csv.", ""]
+                                     + SummaryText.response(computation.response, plan: plan))
+        lines += SummaryText.section("Comparisons with the reference arm, per subprofile",
+                                     ["Differences are arm - \(plan.referenceArm); for scores a negative difference favours the arm.",
+                                      "p is the ANCOVA p. Hedges' g, risk ratios, NNT and sensitivity analyses are in comparisons.csv.",
+                                      "Per-subprofile results are exploratory unless the interaction below supports them.", ""]
+                                     + SummaryText.comparisons(computation.comparisons, plan: plan))
         lines += SummaryText.section("Arm x profile interaction (\(plan.interactionPrespecified ? "prespecified" : "exploratory"))",
                                      SummaryText.interaction(computation.interactions))
         lines += SummaryText.section("Evidence", SummaryText.evidence(computation.evidence))

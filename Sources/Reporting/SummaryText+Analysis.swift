@@ -115,6 +115,16 @@ public enum SummaryText {
         }
     }
 
+    /// How the text names a group: `all`, or the subprofile code; a plain subprofile whose profile
+    /// also has suffixed subprofiles is named with what it lacks (`3a (no +Y)`), so it is never
+    /// mistaken for the whole profile.
+    static func groupLabel(_ key: GroupKey, among keys: [GroupKey]) -> String {
+        guard key.grouping == .subprofile else { return key.group }
+        let suffixes = Set(keys.filter { $0.grouping == .subprofile && $0.group != key.group && $0.group.hasPrefix(key.group) }
+            .map { String($0.group.dropFirst(key.group.count)) })
+        return suffixes.isEmpty ? key.group : "\(key.group) (no \(suffixes.sorted().joined(separator: ", ")))"
+    }
+
     /// The rows the text report shows: complete case, everyone and each subprofile (the profile
     /// level is in the CSV tables).
     static func textRows<Row: GroupedResult>(_ rows: [Row], outcome: String, timepoint: String) -> [Row] {
@@ -136,7 +146,7 @@ public enum SummaryText {
                 if outcome.isContinuous {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n", .right), .init("miss", .right),
                                                 .init("baseline", .right), .init("change [95% CI]", .right),
-                                                .init("SRM", .right), .init("resp/N", .right), .init("% [95% CI]", .right)],
+                                                .init("resp/N", .right), .init("% [95% CI]", .right)],
                                       separator: " ")
                 } else {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n", .right), .init("miss", .right),
@@ -148,11 +158,10 @@ public enum SummaryText {
                                        row.responderInterval.map { ConfidenceInterval(lower: $0.lower * 100, upper: $0.upper * 100, level: $0.level) },
                                        decimals: 1)
                         : "NA"
-                    let group = row.group.grouping == .all ? "all" : row.group.group
+                    let group = groupLabel(row.group, among: selected.map(\.group))
                     if outcome.isContinuous {
                         table.append([group, row.arm.id, String(row.analysed), String(row.missing), meanSD(row.baseline, decimals: 1),
                                       withInterval(row.changeEstimate?.mean ?? row.change.mean, row.changeEstimate?.interval),
-                                      NumberFormat.fixed(row.standardisedResponseMean, decimals: 2),
                                       "\(row.responders)/\(row.responderTotal)", percent])
                     } else {
                         table.append([group, row.arm.id, String(row.analysed), String(row.missing),
@@ -176,7 +185,7 @@ public enum SummaryText {
                 var table: TextTable
                 if outcome.isContinuous {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("Welch diff [95% CI]", .right),
-                                                .init("ANCOVA [95% CI]", .right), .init("p", .right), .init("g", .right),
+                                                .init("ANCOVA [95% CI]", .right), .init("ANCOVA p", .right),
                                                 .init("RD [95% CI]", .right)], separator: " ")
                 } else {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n/nref", .right),
@@ -184,13 +193,12 @@ public enum SummaryText {
                                       separator: " ")
                 }
                 for row in selected {
-                    let group = row.group.grouping == .all ? "all" : row.group.group
+                    let group = groupLabel(row.group, among: selected.map(\.group))
                     let riskDifference = withInterval(row.riskDifference?.difference, row.riskDifference?.interval)
                     if outcome.isContinuous {
                         table.append([group, row.arm.id, withInterval(row.welch?.difference, row.welch?.interval),
                                       withInterval(row.ancova?.estimate, row.ancova?.interval),
-                                      NumberFormat.pValue(row.ancova?.pValue), NumberFormat.fixed(row.hedges?.g, decimals: 2),
-                                      riskDifference])
+                                      NumberFormat.pValue(row.ancova?.pValue), riskDifference])
                     } else {
                         table.append([group, row.arm.id, "\(row.analysedArm)/\(row.analysedReference)", riskDifference,
                                       withInterval(row.riskRatio?.ratio, row.riskRatio?.interval),
@@ -212,7 +220,7 @@ public enum SummaryText {
             table.append([row.grouping.rawValue, row.outcome, row.timepoint, "F arm x group",
                           NumberFormat.fixed(row.fTest?.f, decimals: 2), df, NumberFormat.pValue(row.fTest?.pValue), "",
                           row.label])
-            for arm in row.heterogeneity {
+            for arm in row.heterogeneity where (arm.heterogeneity?.degreesOfFreedom ?? 0) > 0 {
                 table.append([row.grouping.rawValue, row.outcome, row.timepoint, "Q \(arm.arm.id)",
                               NumberFormat.fixed(arm.heterogeneity?.q, decimals: 2),
                               arm.heterogeneity.map { String($0.degreesOfFreedom) } ?? "NA",

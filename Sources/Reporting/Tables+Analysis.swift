@@ -121,7 +121,8 @@ public enum AnalysisTables {
                 Cell.count(row.fTest?.numeratorDegreesOfFreedom), Cell.count(row.fTest?.denominatorDegreesOfFreedom),
                 Cell.pValue(row.fTest?.pValue), .empty, .text(row.label),
             ])
-            for arm in row.heterogeneity {
+            // Q needs two estimated groups; with fewer it is not a test.
+            for arm in row.heterogeneity where (arm.heterogeneity?.degreesOfFreedom ?? 0) > 0 {
                 table.append([
                     .text(row.grouping.rawValue), .text(row.outcome), .text(row.timepoint), .text("Cochran Q"),
                     .text(arm.arm.id), .text(arm.groups.joined(separator: "; ")), .empty,

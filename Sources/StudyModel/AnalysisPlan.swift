@@ -27,10 +27,15 @@ public struct ResponderRule: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether a participant with these values responded.
+    ///
+    /// Thresholds are met within a tolerance of 1e-9 × the scale of the values, so that decimal
+    /// scores hit them as a reader computes by hand (34.3 − 24.3 is 10 points, although in binary
+    /// floating point it is 9.999999999999996).
     public func isResponder(baseline: Double, followUp: Double) -> Bool {
         let improvement = baseline - followUp
-        let meetsAbsolute = absolute.map { improvement >= $0 && improvement > 0 } ?? false
-        let meetsRelative = relative.map { baseline > 0 && improvement / baseline >= $0 } ?? false
+        let tolerance = 1e-9 * max(1, abs(baseline), abs(followUp))
+        let meetsAbsolute = absolute.map { improvement >= $0 - tolerance && improvement > tolerance } ?? false
+        let meetsRelative = relative.map { baseline > 0 && improvement > tolerance && improvement >= $0 * baseline - tolerance } ?? false
         switch kind {
         case .absolute: return meetsAbsolute
         case .relative: return meetsRelative

@@ -191,9 +191,16 @@ import Testing
     @Test(arguments: [
         (10.0, 5.0, true), (10.0, 6.0, true), (10.0, 7.0, true), (10.0, 7.5, false),  // 30 % of 10 is 3
         (20.0, 15.0, true), (20.0, 16.0, false), (0.0, 0.0, false), (3.0, 2.0, true),
+        (34.3, 24.3, true), (8.2, 6.2, false), (6.6, 4.62, true), (6.6, 4.63, false),
     ])
     func eitherAbsoluteOrRelative(baseline: Double, followUp: Double, expected: Bool) {
         #expect(ostelo.isResponder(baseline: baseline, followUp: followUp) == expected)
+    }
+
+    @Test(arguments: [(34.3, 24.3), (50.7, 40.7), (8.2, 6.2), (7.3, 5.3)])
+    func decimalScoresMeetAbsoluteThresholdsExactly(baseline: Double, followUp: Double) {
+        let rule = ResponderRule(kind: .absolute, absolute: baseline > 20 ? 10 : 2)
+        #expect(rule.isResponder(baseline: baseline, followUp: followUp))
     }
 
     @Test func baselineZeroIsNeverAResponder() {
