@@ -18,8 +18,9 @@ import TestSupport
 
     static func inRepository<T>(_ body: () -> T) -> T {
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(Repository.root)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let moved = FileManager.default.changeCurrentDirectoryPath(Repository.root)
+        precondition(moved, "cannot enter the repository at '\(Repository.root)'")
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         return body()
     }
 
