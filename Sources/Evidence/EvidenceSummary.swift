@@ -41,18 +41,24 @@ public struct EvidenceSummary: Hashable, Sendable {
 ///
 /// Pure and deterministic: rows follow input order (comparisons as given, literature in file
 /// order, pools by key); diagnostics are sorted by location, then rule, then message.
+///
+/// - Parameter claims: the comparisons that get a conclusion and a summary-of-findings row
+///   (default: all of `comparisons`); every comparison gets an evidence-table row. A caller passes
+///   fewer when subgroup claims are not supported (no interaction), so the table still shows each
+///   subgroup's result without concluding from it.
 public func summariseEvidence(
-    ownStudy: OwnStudy?, comparisons: [ComparisonResult], literature: LiteratureTable?,
-    settings: EvidenceSettings = EvidenceSettings()
+    ownStudy: OwnStudy?, comparisons: [ComparisonResult], claims: [ComparisonResult]? = nil,
+    literature: LiteratureTable?, settings: EvidenceSettings = EvidenceSettings()
 ) -> EvidenceSummary {
+    let claimed = claims ?? comparisons
     var evidenceTable: [EvidenceTableRow] = []
     var conclusions: [ConclusionRow] = []
     var findings: [SummaryOfFindingsRow] = []
     var diagnostics: [Diagnostic] = []
     if let ownStudy {
         evidenceTable += ownStudy.evidenceRows(for: comparisons, settings: settings)
-        conclusions += ownStudy.conclusions(for: comparisons, settings: settings)
-        findings += ownStudy.summaryOfFindings(for: comparisons, settings: settings)
+        conclusions += ownStudy.conclusions(for: claimed, settings: settings)
+        findings += ownStudy.summaryOfFindings(for: claimed, settings: settings)
     }
     if let literature {
         evidenceTable += literature.evidenceRows()

@@ -7,16 +7,18 @@ import StudyModel
 /// Turns the pipeline's `evidence:` settings and the analysis results into the Evidence module's
 /// inputs.
 enum EvidenceInputs {
-    /// The study's own comparisons (complete case) as evidence: everyone randomised, and each
-    /// profile only where subgroup claims are supported (CONSORT): the interaction was
-    /// prespecified, or its F-test at profile level has p < 0.05 for that outcome and visit.
+    /// The study's own comparisons (complete case) as evidence: everyone randomised and each
+    /// profile. With `supportedOnly`, profiles only where subgroup claims are supported (CONSORT):
+    /// the interaction was prespecified, or its F-test at profile level has p < 0.05 for that
+    /// outcome and visit; those are the comparisons that get conclusions.
     ///
     /// The estimate is the ANCOVA difference in follow-up adjusted for baseline (the usual primary
     /// analysis of a randomised trial), or the Welch difference in mean change when the model
     /// cannot estimate it; risk differences for success outcomes. A pairwise comparison's planned
     /// size is its share of the trial's (planned × 2 / number of arms).
     static func comparisons(_ rows: [ComparisonRow], interactions: [InteractionRow], plan: AnalysisPlan,
-                            schedule: VisitSchedule, plannedSize: Int?, armCount: Int) -> [ComparisonResult] {
+                            schedule: VisitSchedule, plannedSize: Int?, armCount: Int,
+                            supportedOnly: Bool) -> [ComparisonResult] {
         let supported = Set(interactions.compactMap { row -> String? in
             guard row.grouping == .profile else { return nil }
             let significant = (row.fTest?.pValue).map { $0 < 0.05 } ?? false
@@ -27,7 +29,8 @@ enum EvidenceInputs {
             guard row.approach == .completeCase,
                   row.group.grouping == .all
                     || (row.group.grouping == .profile
-                        && (plan.interactionPrespecified || supported.contains("\(row.outcome)|\(row.timepoint)"))),
+                        && (!supportedOnly || plan.interactionPrespecified
+                            || supported.contains("\(row.outcome)|\(row.timepoint)"))),
                   let outcome = plan.outcomes.first(where: { $0.name == row.outcome }),
                   let timepoint = schedule.timepoint(named: row.timepoint)
             else { return nil }

@@ -39,10 +39,11 @@ public struct RunComputation: Sendable {
         let evidenceSpec = pipeline.spec.evidence
         let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost)
         let interactions = analysis.interactions(subjects)
-        let results = EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
-                                                 schedule: pipeline.spec.schedule,
-                                                 plannedSize: evidenceSpec.design?.plannedSize,
-                                                 armCount: pipeline.arms.count)
+        func results(supportedOnly: Bool) -> [ComparisonResult] {
+            EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
+                                       schedule: pipeline.spec.schedule, plannedSize: evidenceSpec.design?.plannedSize,
+                                       armCount: pipeline.arms.count, supportedOnly: supportedOnly)
+        }
         var literature: LiteratureTable?
         if let studies = evidenceSpec.literatureStudies, let conclusions = evidenceSpec.literatureConclusions {
             literature = LiteratureTable.read(
@@ -50,7 +51,8 @@ public struct RunComputation: Sendable {
                 conclusionsPath: pipeline.spec.resolve(conclusions), conclusionsName: pipeline.spec.resolve(conclusions))
         }
         let evidence = summariseEvidence(
-            ownStudy: ownStudy, comparisons: results, literature: literature,
+            ownStudy: ownStudy, comparisons: results(supportedOnly: false), claims: results(supportedOnly: true),
+            literature: literature,
             settings: EvidenceInputs.settings(evidenceSpec, plan: plan, level: plan.confidenceLevel))
 
         return RunComputation(
