@@ -30,22 +30,19 @@ public enum Derive {
             return .number(age - Double(days) / 7 / DurationUnit.weeksPerYear)
         case .ompsq10:
             let items = values.compactMap(\.number)
-            guard items.count == 10 else { return nil }
-            return .number(ompsq10Total(items))
+            guard items.count == 10, let total = ompsq10Total(items) else { return nil }
+            return .number(total)
         case .startBack:
             guard let total = startBack(values, psychosocialOnly: field == .startBackPsychosocial) else { return nil }
             return .number(Double(total))
         }
     }
 
-    /// ÖMPSQ-10 total (Linton 2011): item 1 counts its duration category (1...10); items 3, 4
-    /// and 8 are reversed (10 − value); the others count their value. Range 1...100.
-    public static func ompsq10Total(_ items: [Double]) -> Double {
-        let reversed: Set<Int> = [3, 4, 8]
-        return items.enumerated().reduce(0) { total, item in
-            let number = item.offset + 1
-            return total + (reversed.contains(number) ? 10 - item.element : item.element)
-        }
+    /// ÖMPSQ-10 total (Linton 2011), scored by ``StudyModel/Questionnaires/ompsqTotal(items:)``:
+    /// item 1 counts its duration category (1...10); items 3, 4 and 8 are reversed (10 − value);
+    /// range 1...100. nil when an item is out of range (validation reports it first).
+    public static func ompsq10Total(_ items: [Double]) -> Double? {
+        Questionnaires.ompsqTotal(items: items)
     }
 
     /// STarT Back (Hill 2008): items 1...8 count 1 when agreed; item 9 (bothersomeness 1...5)
