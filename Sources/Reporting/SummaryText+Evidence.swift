@@ -1,4 +1,5 @@
 import Evidence
+import Statistics
 
 extension SummaryText {
     /// Wraps prose to the line limit at spaces, indenting continuation lines.
@@ -41,6 +42,21 @@ extension SummaryText {
             let stated = row.statedLevel.map { " (stated Niveau \($0.rawValue)\(row.match == .mismatch ? ", MISMATCH" : ""))" } ?? ""
             lines += wrap("- \(row.conclusionID): \(derived)\(stated). \(row.english)", indent: "    ")
             if row.match == .mismatch { lines += wrap("Reason: \(row.reason)", indent: "    ").map { "    " + $0 } }
+        }
+        if !summary.summaryOfFindings.isEmpty {
+            lines.append("")
+            lines.append("Summary of findings (GRADE certainty; reasons per domain in summary_of_findings.csv):")
+            var table = TextTable(columns: [.init("outcome"), .init("profile"), .init("comparison"), .init("visit"),
+                                            .init("n", .right), .init("estimate [95% CI]", .right), .init("certainty")],
+                                  separator: " ")
+            for row in summary.summaryOfFindings {
+                let interval = row.ciLow.flatMap { low in
+                    row.ciHigh.map { ConfidenceInterval(lower: low, upper: $0, level: 0.95) }
+                }
+                table.append([row.outcome, row.profile, row.comparison, row.timepoint, row.n.map(String.init) ?? "NA",
+                              withInterval(row.estimate, interval), row.assessment.certainty.label])
+            }
+            lines += table.render()
         }
         if !summary.diagnostics.isEmpty {
             lines.append("")
