@@ -12,7 +12,6 @@ final class CountingSink: StagingSink {
     private(set) var counts: [Severity: [String: Int]] = [:]
     /// Issues of the participant named at creation, in the order found.
     private(set) var kept: [Diagnostic] = []
-    private(set) var keptRejections: [RejectedRow] = []
 
     private let progress: ((String) -> Void)?
 

@@ -1,9 +1,8 @@
+import PipelineSpec
 import StudyModel
 
 /// Inputs the rules need but exports rarely carry directly, computed once and traced.
 public enum DerivedInputs {
-    /// Weeks per year used for age at onset (365.2425 / 7).
-    public static let weeksPerYear = 52.1775
 
     /// Fills `age`, `duration_weeks`, `age_at_onset`, `ompsq_total`, `startback_total` and
     /// `startback_psychosocial` when they are absent and their sources are present, and says how.
@@ -25,9 +24,9 @@ public enum DerivedInputs {
             derivations.append("duration_weeks = \(format2(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)")
         }
         if isAbsent(values[.ageAtOnset]), let age = values[.age]?.number, let weeks = values[.durationWeeks]?.number {
-            let ageAtOnset = age - weeks / weeksPerYear
+            let ageAtOnset = age - weeks / DurationUnit.weeksPerYear
             values[.ageAtOnset] = .number(ageAtOnset)
-            derivations.append("age_at_onset = \(format2(ageAtOnset)) from age \(Value.format(age)) - duration_weeks \(format2(weeks)) / \(weeksPerYear)")
+            derivations.append("age_at_onset = \(format2(ageAtOnset)) from age \(Value.format(age)) - duration_weeks \(format2(weeks)) / \(DurationUnit.weeksPerYear)")
         }
         if isAbsent(values[.ompsqTotal]) {
             let items = Field.ompsqItems.map { values[$0]?.number }

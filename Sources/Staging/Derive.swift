@@ -53,6 +53,6 @@ public enum Derive {
         guard let last = values.last?.number else { return nil }
         let agreed = values.dropLast().compactMap(\.boolean)
         guard agreed.count == values.count - 1 else { return nil }
-        return agreed.filter { $0 }.count + (last >= 4 ? 1 : 0)
+        return Int(Questionnaires.startBackCount(agreed: agreed, bothersomeness: last))
     }
 }

@@ -32,18 +32,20 @@ public enum Questionnaires {
     /// "very much" (4) or "extremely" (5). The psychosocial subscale is items 5...9. Returns nil
     /// when any item is missing or out of range.
     public static func startBackScores(items: [Double?]) -> (total: Double, psychosocial: Double)? {
-        guard items.count == 9 else { return nil }
-        var scores: [Double] = []
-        for (offset, item) in items.enumerated() {
-            guard let value = item else { return nil }
-            if offset == 8 {
-                guard (1...5).contains(value) else { return nil }
-                scores.append(value >= 4 ? 1 : 0)
-            } else {
-                guard value == 0 || value == 1 else { return nil }
-                scores.append(value)
-            }
+        guard items.count == 9, let bothersomeness = items[8], (1...5).contains(bothersomeness) else { return nil }
+        var agreed: [Bool] = []
+        for item in items.dropLast() {
+            guard let value = item, value == 0 || value == 1 else { return nil }
+            agreed.append(value == 1)
         }
-        return (scores.reduce(0, +), scores[4...].reduce(0, +))
+        return (startBackCount(agreed: agreed, bothersomeness: bothersomeness),
+                startBackCount(agreed: Array(agreed[4...]), bothersomeness: bothersomeness))
+    }
+
+    /// A STarT Back (sub)score: the agreed items plus 1 when bothersomeness (item 9, 1...5) is
+    /// "very much" (4) or "extremely" (5). The total passes items 1...8, the psychosocial
+    /// subscale items 5...8.
+    public static func startBackCount(agreed: [Bool], bothersomeness: Double) -> Double {
+        Double(agreed.filter { $0 }.count) + (bothersomeness >= 4 ? 1 : 0)
     }
 }
