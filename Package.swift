@@ -48,7 +48,7 @@ let libraries: [Target] = [
 
 let executables: [Target] = [
     .executableTarget(name: "lbp", dependencies: ["PipelineRunner", "SampleDataGenerator", argumentParser]),
-    .executableTarget(name: "lbp-bench", dependencies: ["CSVKit"], path: "Benchmarks/lbp-bench"),
+    .executableTarget(name: "lbp-bench", dependencies: ["CSVKit", "PipelineSpec", "Staging"], path: "Benchmarks/lbp-bench"),
 ]
 
 // MARK: - Tests (one target per module, plus end-to-end and shared support)

@@ -2,6 +2,9 @@
 // Benchmarks are not tests: nothing here asserts a time.
 
 import CSVKit
+import Foundation
+import PipelineSpec
+import Staging
 
 #if canImport(Glibc)
     import Glibc
@@ -29,17 +32,35 @@ func readFile(_ path: String) throws {
     print("rows \(records + (reader.header.isEmpty ? 0 : 1)) fields \(fields + reader.header.count) bytes \(reader.bytesRead) field-bytes \(fieldBytes) last-line \(lastLine) blank \(reader.blankLineCount) diagnostics \(reader.diagnosticCounts.values.reduce(0, +))")
 }
 
+/// `stage PIPELINE OUTDIR`: ingest and staging as `lbp validate` does them: loads the pipeline
+/// file, stages every input with a sink that streams issues and rejected rows into OUTDIR
+/// (`issues.csv`, `rejected/`), and closes the sink. The clean tables are not written: this
+/// measures reading, normalising, validating and accounting, not the writing of the results.
+func stageBatch(_ pipeline: String, outputFolder: String) throws {
+    let spec = try PipelineSpec.load(path: pipeline)
+    let files = try spec.inputFiles()
+    try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+    let sink = try StagingFileSink(folder: outputFolder)
+    let study = try stage(files, spec: spec, sink: sink)
+    try sink.finish()
+    let rows = study.accounting.reduce(0) { $0 + $1.rowsRead }
+    let rejected = study.accounting.reduce(0) { $0 + $1.rejected }
+    print("rows \(rows) rejected \(rejected) participants \(study.participants.count) visits \(study.visits.count) errors \(study.errorCount) warnings \(study.warningCount) notes \(study.noteCount) files \(files.count)")
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    FileHandleOutput.error("usage: lbp-bench read FILE")
+    FileHandleOutput.error("usage: lbp-bench read FILE | lbp-bench stage PIPELINE OUTDIR")
     exit(64)
 }
 do {
     switch arguments[1] {
     case "read":
         try readFile(arguments[2])
+    case "stage" where arguments.count >= 4:
+        try stageBatch(arguments[2], outputFolder: arguments[3])
     default:
-        FileHandleOutput.error("unknown mode '\(arguments[1])'; known: read")
+        FileHandleOutput.error("unknown mode or missing argument '\(arguments[1])'; known: read FILE, stage PIPELINE OUTDIR")
         exit(64)
     }
 } catch {
