@@ -253,6 +253,82 @@ public enum Field: String, CaseIterable, Sendable, Hashable, Comparable, CustomS
         }
     }
 
+    /// The field at a position in declaration order (the inverse of ``ordinal``); nil outside
+    /// `0 ..< Field.count`.
+    @inlinable
+    public init?(ordinal: Int) {
+        switch ordinal {
+        case 0: self = .participantID
+        case 1: self = .site
+        case 2: self = .status
+        case 3: self = .arm
+        case 4: self = .randomisationDate
+        case 5: self = .screeningDate
+        case 6: self = .sex
+        case 7: self = .birthYear
+        case 8: self = .age
+        case 9: self = .heightCM
+        case 10: self = .weightKG
+        case 11: self = .onsetDate
+        case 12: self = .durationWeeks
+        case 13: self = .ageAtOnset
+        case 14: self = .rfContinuousPain
+        case 15: self = .rfNightPain
+        case 16: self = .rfMalaise
+        case 17: self = .rfHistoryMalignancy
+        case 18: self = .rfWeightLoss
+        case 19: self = .rfRaisedESR
+        case 20: self = .rfCorticosteroids
+        case 21: self = .rfHeightLoss
+        case 22: self = .rfKyphosis
+        case 23: self = .rfLowBodyWeight
+        case 24: self = .rfIridocyclitis
+        case 25: self = .rfArthritisOrIBD
+        case 26: self = .rfMorningStiffness
+        case 27: self = .rfBetterWithMovement
+        case 28: self = .rfNSAIDResponse
+        case 29: self = .rfTrauma
+        case 30: self = .rfPalpableStep
+        case 31: self = .radUnilateralLegPain
+        case 32: self = .radLegPainDominant
+        case 33: self = .radNeuroDeficit
+        case 34: self = .radReflexChange
+        case 35: self = .caudaEquina
+        case 36: self = .ompsq1
+        case 37: self = .ompsq2
+        case 38: self = .ompsq3
+        case 39: self = .ompsq4
+        case 40: self = .ompsq5
+        case 41: self = .ompsq6
+        case 42: self = .ompsq7
+        case 43: self = .ompsq8
+        case 44: self = .ompsq9
+        case 45: self = .ompsq10
+        case 46: self = .ompsqTotal
+        case 47: self = .startBack1
+        case 48: self = .startBack2
+        case 49: self = .startBack3
+        case 50: self = .startBack4
+        case 51: self = .startBack5
+        case 52: self = .startBack6
+        case 53: self = .startBack7
+        case 54: self = .startBack8
+        case 55: self = .startBack9
+        case 56: self = .startBackTotal
+        case 57: self = .startBackPsychosocial
+        case 58: self = .visit
+        case 59: self = .visitDate
+        case 60: self = .painNRS
+        case 61: self = .painVAS
+        case 62: self = .rmdq
+        case 63: self = .odi
+        case 64: self = .gpe
+        case 65: self = .sickLeave
+        case 66: self = .remark
+        default: return nil
+        }
+    }
+
     /// Ordinal of the first visit-level field (`visit`); every field before it is participant-level.
     @inlinable
     public static var firstVisitOrdinal: Int { Field.visit.ordinal }
@@ -266,11 +342,12 @@ public enum Field: String, CaseIterable, Sendable, Hashable, Comparable, CustomS
     }
 
     /// The field at a position within a level (the inverse of ``indexInLevel``); nil outside the level.
+    @inlinable
     public static func field(at index: Int, in level: FieldLevel) -> Field? {
         let ordinal = level == .participant ? index : index + firstVisitOrdinal
         let end = level == .participant ? firstVisitOrdinal : count
         guard index >= 0, ordinal < end else { return nil }
-        return allCases[ordinal]
+        return Field(ordinal: ordinal)
     }
 
     /// Number of fields at a level.
