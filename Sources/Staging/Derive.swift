@@ -7,16 +7,17 @@ public enum Derive {
     /// input gives a missing result with that input's reason; an invalid combination (onset after
     /// screening) gives a value emptied with reason `invalid` (the rule that found it reports it).
     public static func value(_ field: Field, _ derivation: Derivation, from inputs: [Field: Value]) -> Value? {
-        value(field, derivation, inputs: derivation.inputs(for: field), from: DictionaryInputs(values: inputs))
+        value(field, derivation, inputs: DerivationInputFields(derivation.inputs(for: field)), from: DictionaryInputs(values: inputs))
     }
 
     /// The derived value of `field` from a record's values; `inputs` are
     /// `derivation.inputs(for: field)`, looked up once per file by the caller. Reads each input
     /// where it is needed, by its type, so a row allocates and copies nothing.
-    static func value<Inputs: DerivationInputs>(_ field: Field, _ derivation: Derivation, inputs needed: [Field],
+    static func value<Inputs: DerivationInputs>(_ field: Field, _ derivation: Derivation, inputs needed: DerivationInputFields,
                                                 from values: Inputs) -> Value? {
         // A missing input gives its reason (the first one in order); one not collected gives nil.
-        for source in needed {
+        for index in 0..<needed.count {
+            let source = needed[index]
             guard values.contains(source) else { return nil }
             if values.isMissing(source) { return values.value(source) }
         }
@@ -39,8 +40,8 @@ public enum Derive {
             // ompsq10Total(_:) term by term, in item order, without gathering the items.
             guard needed.count == 10 else { return nil }
             var total = 0.0
-            for (offset, source) in needed.enumerated() {
-                guard let item = values.number(source) else { return nil }
+            for offset in 0..<needed.count {
+                guard let item = values.number(needed[offset]) else { return nil }
                 total = total + (Derive.isReversedOMPSQItem(offset + 1) ? 10 - item : item)
             }
             return .number(total)
@@ -67,14 +68,34 @@ public enum Derive {
     /// counts 1 for 'very much' (4) or 'extremely' (5). Total over items 1...9 (0...9);
     /// psychosocial subscale over items 5...9 (0...5). `items` are the item fields in order (all
     /// nine, or items 5...9 for the subscale), read from `values`.
-    static func startBack<Inputs: DerivationInputs>(_ items: [Field], from values: Inputs) -> Int? {
-        guard let lastItem = items.last, let last = values.number(lastItem) else { return nil }
+    static func startBack<Inputs: DerivationInputs>(_ items: DerivationInputFields, from values: Inputs) -> Int? {
+        guard items.count > 0, let last = values.number(items[items.count - 1]) else { return nil }
         var agreed = 0
-        for item in items.dropLast() {
-            guard let answer = values.boolean(item) else { return nil }
+        for index in 0..<(items.count - 1) {
+            guard let answer = values.boolean(items[index]) else { return nil }
             if answer { agreed += 1 }
         }
         return agreed + (last >= 4 ? 1 : 0)
+    }
+}
+
+/// The input fields of one derivation (`Derivation.inputs(for:)`, at most 16) as plain bytes, so
+/// that a row walks them without touching an array.
+struct DerivationInputFields {
+    private var storage: (UInt64, UInt64) = (0, 0)
+    let count: Int
+
+    init(_ fields: [Field]) {
+        count = min(fields.count, 16)
+        withUnsafeMutableBytes(of: &storage) { bytes in
+            for (index, field) in fields.prefix(16).enumerated() {
+                bytes.storeBytes(of: field, toByteOffset: index, as: Field.self)
+            }
+        }
+    }
+
+    subscript(index: Int) -> Field {
+        withUnsafeBytes(of: storage) { $0.load(fromByteOffset: index, as: Field.self) }
     }
 }
 
@@ -91,6 +112,11 @@ protocol DerivationInputs {
 /// A record's values: every derivation reads participant-level fields, which a row's
 /// participant values hold.
 extension FieldValues: DerivationInputs {
+    func value(_ field: Field) -> Value? { self[field] }
+}
+
+/// A row's participant values being read.
+extension FieldValuesBuilder: DerivationInputs {
     func value(_ field: Field) -> Value? { self[field] }
 }
 

@@ -47,9 +47,10 @@ final class CellReader {
 
     /// The participant id of the row before, as bytes and as text: the rows of one participant
     /// follow each other, and a match saves making the same string again.
-    struct LastText {
-        var bytes: [UInt8] = []
-        var text = ""
+    final class LastText {
+        // Unchecked: one row reader owns it and reaches each property once at a time.
+        @exclusivity(unchecked) var bytes: [UInt8] = []
+        @exclusivity(unchecked) var text = ""
     }
 
     /// What reading a cell from its bytes did.
@@ -73,13 +74,8 @@ final class CellReader {
     /// the byte vocabularies.
     ///
     /// A text field keeps its last text in `last`, and takes it again for the same bytes.
-    func read(_ record: CSVRecord, _ column: RowReader.PlannedColumn, decimalMark: DecimalMark?,
-              into values: inout FieldValues, last: inout LastText) -> Outcome {
-        record.withFieldBytes(column.index) { read($0, column, decimalMark: decimalMark, into: &values, last: &last) }
-    }
-
-    private func read(_ cell: UnsafeRawBufferPointer, _ column: RowReader.PlannedColumn, decimalMark: DecimalMark?,
-                      into values: inout FieldValues, last: inout LastText) -> Outcome {
+    func read(_ cell: UnsafeRawBufferPointer, _ column: RowReader.PlannedColumn, decimalMark: DecimalMark?,
+              into values: FieldValuesBuilder, last: LastText) -> Outcome {
         var high: UInt8 = 0
         for byte in cell { high |= byte }
         guard high < 0x80 else { return .unread }

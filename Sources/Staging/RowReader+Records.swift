@@ -8,10 +8,11 @@ extension RowReader {
     /// once (a note names both places); a conflicting one is rejected (the error names both).
     mutating func checkParticipantRow(_ id: String, _ state: inout StagingState) -> Bool {
         currentSlot = state.slot(of: id)
-        if let slot = currentSlot, state.slots[slot].participant >= 0 {
-            let index = state.slots[slot].participant
-            if let first = state.participantRows[index], let firstValues = state.participantRowValues[index] {
-                let values = participantValues
+        if let slot = currentSlot, state.slots[slot] >= 0 {
+            let index = state.slots[slot]
+            // A record with row values was made from a participant row: its first source.
+            if let firstValues = state.participantRowValues[index], let first = state.participantRecords[index].sources.first {
+                let values = participantValues.values
                 if firstValues == values {
                     issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
                                         message: "participant '\(id)' has the same row at \(first); kept once"))
@@ -24,22 +25,22 @@ extension RowReader {
                 return false
             }
         }
-        checkUnique(participantValues, &state)
+        if !uniqueFields.isEmpty { checkUnique(participantValues.values, &state) }
         return false
     }
 
     mutating func commitParticipantRow(_ id: String, duplicate: Bool, _ state: inout StagingState) {
         let slot = currentSlot ?? state.slotMade(for: id)
         if duplicate {
-            let index = state.slots[slot].participant
+            let index = state.slots[slot]
             if index >= 0 { state.participantRecords[index].sources.append(location) }
             return
         }
-        let values = participantValues
+        let values = participantValues.values
         let record = ParticipantRecord(id: id, site: values[.site]?.text ?? "", arm: arm(values), values: values,
                                        sources: [location])
-        state.setParticipant(record, row: location, rowValues: values, slot: slot)
-        state.slots[slot].rejectedRow = nil
+        state.setParticipant(record, rowValues: values, slot: slot)
+        if !state.rejectedRows.isEmpty { state.rejectedRows[slot] = nil }
         registerUnique(values, &state)
     }
 
@@ -51,15 +52,17 @@ extension RowReader {
     mutating func checkVisitRow(_ id: String, _ timepointIndex: Int, _ timepoint: Timepoint,
                                 _ state: inout StagingState) -> Bool {
         let slot = state.slot(of: id)
-        let participant = slot.map { state.slots[$0].participant } ?? -1
+        currentSlot = slot
+        let participant = slot.map { state.slots[$0] } ?? -1
         if participant >= 0 {
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
-                guard field != .participantID, let mine = participantValues[field], !mine.isMissing,
-                      let theirs = state.participantRecords[participant].values[field], !theirs.isMissing, mine != theirs
+                guard field != .participantID,
+                      let (mine, theirs) = RowReader.conflict(field, participantValues, state.participantRecords[participant].values)
                 else { continue }
-                let source = state.participantRows[participant] ?? state.participantRecords[participant].sources.first
+                // The participant row when there is one (the first source), else the first visit row.
+                let source = state.participantRecords[participant].sources.first
                 let place = source.map { " (\($0))" } ?? ""
                 if field == .arm {
                     let setting = expectations[.armChanged]
@@ -73,7 +76,7 @@ extension RowReader {
                 participantValues[field] = nil
             }
         } else if hasParticipantInputs {
-            if let slot, let rejected = state.slots[slot].rejectedRow {
+            if let slot, let rejected = state.rejectedRows[slot] {
                 issues.append(issue(.warning, rule: "participant-rejected", field: .participantID, raw: id,
                                     message: "the participant row of '\(id)' was rejected (\(rejected)); this visit has no participant record"))
             } else {
@@ -84,7 +87,7 @@ extension RowReader {
         }
         if let slot, state.visitTable[slot * state.timepointCount + timepointIndex] >= 0 {
             let existing = state.visitRecords[state.visitTable[slot * state.timepointCount + timepointIndex]]
-            let values = visitValues
+            let values = visitValues.values
             if existing.values == values {
                 issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
                                     message: "visit '\(timepoint.name)' of participant '\(id)' has the same row at \(existing.source); kept once"))
@@ -96,29 +99,28 @@ extension RowReader {
                                     + RowReader.describeDifference(existing.values, values)))
             return false
         }
-        checkUnique(visitValues, &state)
-        checkUnique(participantValues, participantLevel: true, &state)
+        if !uniqueFields.isEmpty {
+            checkUnique(visitValues.values, &state)
+            checkUnique(participantValues.values, participantLevel: true, &state)
+        }
         return false
     }
 
     mutating func commitVisitRow(_ id: String, _ timepointIndex: Int, _ timepoint: Timepoint, duplicate: Bool,
                                  _ state: inout StagingState) {
         if duplicate { return }
-        let slot = state.slotMade(for: id)
-        let participant = state.slots[slot].participant
+        let slot = currentSlot ?? state.slotMade(for: id)
+        let participant = state.slots[slot]
         if participant >= 0 {
             var changed = false
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
                 // Only a field the participant lacks, or holds as missing, takes the visit row's value.
-                let theirs = state.participantRecords[participant].values.contains(field)
-                if theirs, !state.participantRecords[participant].values.isMissing(field) { continue }
-                guard let mine = participantValues[field] else { continue }
-                if !theirs || !mine.isMissing {
-                    state.participantRecords[participant].values[field] = mine
-                    changed = true
-                }
+                guard RowReader.takesCarried(field, participantValues, state.participantRecords[participant].values),
+                      let mine = participantValues[field] else { continue }
+                state.participantRecords[participant].values[field] = mine
+                changed = true
             }
             if changed {
                 state.participantRecords[participant].sources.append(location)
@@ -127,17 +129,36 @@ extension RowReader {
                 state.participantRecords[participant].arm = arm(values)
             }
         } else if !hasParticipantInputs {
-            let carried = participantValues
+            let carried = participantValues.values
             let record = ParticipantRecord(id: id, site: carried[.site]?.text ?? "", arm: arm(carried), values: carried,
                                            sources: [location])
-            state.setParticipant(record, row: nil, rowValues: nil, slot: slot)
+            state.setParticipant(record, rowValues: nil, slot: slot)
         }
         state.visitTable[slot * state.timepointCount + timepointIndex] = state.visitRecords.count
-        state.visitRecords.append(VisitRecord(participantID: id, timepoint: timepoint, values: visitValues, source: location))
-        registerUnique(visitValues, &state)
+        let values = visitValues.values
+        state.visitRecords.append(VisitRecord(participantID: id, timepoint: timepoint, values: values, source: location))
+        registerUnique(values, &state)
     }
 
     // MARK: - Helpers
+
+    /// The row's value and the participant's when both hold a usable (not missing) value of
+    /// `field` and the two differ; nil otherwise. Takes the participant's values as an argument,
+    /// so that reading them copies nothing.
+    static func conflict(_ field: Field, _ mine: FieldValuesBuilder, _ theirs: FieldValues) -> (Value, Value)? {
+        guard !mine.isMissing(field), theirs.contains(field), !theirs.isMissing(field),
+              !mine.storesSameValue(field, as: theirs),
+              let mineValue = mine[field], let theirValue = theirs[field], mineValue != theirValue
+        else { return nil }
+        return (mineValue, theirValue)
+    }
+
+    /// Whether a field a visit row carries goes into the participant's record: when the
+    /// participant lacks it, or holds it as missing while the row has a value.
+    static func takesCarried(_ field: Field, _ mine: FieldValuesBuilder, _ theirs: FieldValues) -> Bool {
+        guard theirs.contains(field) else { return mine.contains(field) }
+        return theirs.isMissing(field) && mine.contains(field) && !mine.isMissing(field)
+    }
 
     func arm(_ values: FieldValues) -> Arm? {
         guard let id = values[.arm]?.text else { return nil }

@@ -18,6 +18,9 @@ struct RowReader {
     let vocabularies: Vocabularies
     let missingCodes: MissingCodes
     let timepoints: [Timepoint]
+    /// Each timepoint's name as a visit row stores it, when it is stored inline and no two names
+    /// are equal (then a stored match is the string match); else empty, and names are compared.
+    let storedTimepoints: [StoredValue?]
     let hasParticipantInputs: Bool
     /// Field ordinal → column (from 1) in this file, 0 when the field has no column.
     let columnOf: [Int]
@@ -27,15 +30,18 @@ struct RowReader {
     // Per-row state, reset for each record.
     var issues: [Diagnostic] = []
     var location = SourceLocation(file: "")
-    var participantValues = FieldValues(level: .participant)
-    var visitValues = FieldValues(level: .visit)
+    /// The row's values, filled in place; a row that is kept is copied out of them.
+    let participantValues = FieldValuesBuilder(level: .participant)
+    let visitValues = FieldValuesBuilder(level: .visit)
     /// What the current row holds: the input's level, or participant data in a visits input
     /// (`participant_rows`, e.g. REDCap's screening event).
     var rowLevel = FieldLevel.participant
     /// The slot of the row's participant id once looked up (participant rows).
     var currentSlot: Int?
     /// The last long text read from bytes (in practice the participant id).
-    var lastText = CellReader.LastText()
+    let lastText = CellReader.LastText()
+    /// What this file's short cells were read as.
+    let memo: CellMemo
     /// Column (from 0) of the visit field, for recognising participant rows in a visits input.
     let visitColumn: Int?
     /// Everything a cell needs, looked up once per file rather than once per cell.
@@ -46,7 +52,7 @@ struct RowReader {
     let requiredParticipantFields: [Field]
     let requiredVisitFields: [Field]
     /// Derived fields of this input in declaration order, with the fields each reads.
-    let derivations: [(field: Field, derivation: Derivation, inputs: [Field])]
+    let derivations: [(field: Field, derivation: Derivation, inputs: DerivationInputFields)]
     /// The derived fields alone, and whether this file can fill every input of each (a column, a
     /// required field or an earlier derivation); plain values, walked for every row.
     let derivedFields: [Field]
@@ -82,11 +88,19 @@ struct RowReader {
         vocabularies = stager.spec.vocabularies
         missingCodes = stager.spec.missingCodes
         timepoints = stager.spec.schedule.timepoints
+        let names = timepoints.map(\.name)
+        let distinct = names.indices.allSatisfy { index in !names[..<index].contains(names[index]) }
+        let scratch = FieldValuesBuilder(level: .visit)
+        storedTimepoints = distinct ? names.map { name in
+            scratch[.visit] = .text(name)
+            return scratch.stored(.visit)
+        } : []
         hasParticipantInputs = stager.hasParticipantInputs
         var columns = Array(repeating: 0, count: Field.count)
         for (field, index) in binding.columns { columns[field.ordinal] = index + 1 }
         columnOf = columns
         visitColumn = binding.columns.first { $0.field == .visit }?.index
+        memo = CellMemo(columns: binding.columns.count)
         let fastCells = stager.cells.readsBytes
         plan = binding.columns.map { column in
             let expectation = expectations[column.field]
@@ -106,15 +120,16 @@ struct RowReader {
         }
         requiredParticipantFields = required(.participant)
         requiredVisitFields = required(.visit)
-        let derivations = binding.derived.map { ($0.field, $0.derivation, $0.derivation.inputs(for: $0.field)) }
-        self.derivations = derivations
-        derivedFields = derivations.map(\.0)
+        derivations = binding.derived.map {
+            ($0.field, $0.derivation, DerivationInputFields($0.derivation.inputs(for: $0.field)))
+        }
+        derivedFields = binding.derived.map(\.field)
         // A column, or a required field (checkRequired may set it under `null-field`), or an
         // earlier derivation.
         var fillable = Set(binding.columns.map(\.field) + Field.allCases.filter { expectations[$0].required })
         var derivable: [Bool] = []
-        for (field, _, inputs) in derivations {
-            derivable.append(inputs.allSatisfy(fillable.contains))
+        for (field, derivation) in binding.derived {
+            derivable.append(derivation.inputs(for: field).allSatisfy(fillable.contains))
             fillable.insert(field)
         }
         self.derivable = derivable
@@ -152,16 +167,21 @@ struct RowReader {
            input.participantRows.contains(Vocabularies.key(record[visitColumn])) {
             rowLevel = .participant
         }
-        let stager = self.stager
+        let cells = stager.cells
         let decimalMark = input.decimalMark
-        for column in plan {
+        let memo = self.memo
+        let lastText = self.lastText
+        let participantBuilder = participantValues
+        let visitBuilder = visitValues
+        for (position, column) in plan.enumerated() {
             if rowLevel == .participant, column.level == .visit { continue }
             // An empty participant-level cell on a visit row tells nothing about the participant.
             let skipsEmpty = rowLevel == .visit && column.level == .participant && column.field != .participantID
             if column.fast {
+                let cell = record.unsafeFieldBytes(column.index)
                 let outcome = column.level == .participant
-                    ? stager.cells.read(record, column, decimalMark: decimalMark, into: &participantValues, last: &lastText)
-                    : stager.cells.read(record, column, decimalMark: decimalMark, into: &visitValues, last: &lastText)
+                    ? RowReader.readFast(cell, column, position, memo, cells, decimalMark, participantBuilder, lastText)
+                    : RowReader.readFast(cell, column, position, memo, cells, decimalMark, visitBuilder, lastText)
                 switch outcome {
                 case .stored: continue
                 case .empty:
@@ -187,7 +207,9 @@ struct RowReader {
         }
         var timepoint: (index: Int, timepoint: Timepoint)?
         if rowLevel == .visit {
-            if let name = visitValues[.visit]?.text {
+            if let stored = visitValues.stored(.visit), let index = storedTimepoints.firstIndex(of: stored) {
+                timepoint = (index, timepoints[index])
+            } else if let name = visitValues[.visit]?.text {
                 timepoint = timepoints.firstIndex { $0.name == name }.map { ($0, timepoints[$0]) }
             } else if issues.allSatisfy({ $0.field != Field.visit.name }) {
                 let reason = visitValues[.visit]?.missingReason.map { " (\($0))" } ?? ""
@@ -216,7 +238,7 @@ struct RowReader {
                 commitVisitRow(participantID, timepoint.index, timepoint.timepoint, duplicate: duplicate, &state)
             } else if !accepted, rowLevel == .participant, state.participantIndex(of: participantID) == nil {
                 let slot = state.slotMade(for: participantID)
-                state.slots[slot].rejectedRow = location
+                state.rejectedRows[slot] = location
             }
         }
         if !issues.isEmpty {
@@ -226,6 +248,32 @@ struct RowReader {
             }
         }
         return try finish(accepted: accepted, &state)
+    }
+
+    /// A cell read from its bytes: as remembered for the same bytes of this column, or by the
+    /// cell reader (and then remembered).
+    @inline(__always)
+    private static func readFast(_ cell: UnsafeRawBufferPointer, _ column: PlannedColumn, _ position: Int, _ memo: CellMemo,
+                                 _ cells: CellReader, _ decimalMark: DecimalMark?, _ values: FieldValuesBuilder,
+                                 _ lastText: CellReader.LastText) -> CellReader.Outcome {
+        switch memo.lookup(position, cell) {
+        case .stored(let stored)?:
+            values.setStored(stored, for: column.field)
+            return .stored
+        case .empty?:
+            return .empty
+        case .unread?:
+            return .unread
+        case nil:
+            let outcome = cells.read(cell, column, decimalMark: decimalMark, into: values, last: lastText)
+            switch outcome {
+            case .stored:
+                if let stored = values.stored(column.field) { memo.remember(position, cell, .stored(stored)) }
+            case .empty: memo.remember(position, cell, .empty)
+            case .unread: memo.remember(position, cell, .unread)
+            }
+            return outcome
+        }
     }
 
     private var hasErrors: Bool { issues.contains { $0.severity == .error } }
@@ -246,7 +294,7 @@ struct RowReader {
         field.level == .participant ? participantValues.number(field) : visitValues.number(field)
     }
 
-    mutating func set(_ field: Field, _ value: Value?) {
+    func set(_ field: Field, _ value: Value?) {
         if field.level == .participant { participantValues[field] = value } else { visitValues[field] = value }
     }
 

@@ -62,15 +62,20 @@ public func stage(
 /// once per participant row (and once per visit row whose participant differs from the row
 /// before); a visit is found by its participant's slot and its timepoint's index.
 struct StagingState {
-    /// One entry per participant id seen in an accepted or rejected row, in order of first sight.
-    var slots: [ParticipantSlot] = []
-    /// Participant id → its index in `slots`.
-    var slotIndex: [String: Int] = [:]
-    /// Accepted participants, in order of acceptance (`ParticipantSlot.participant` points here),
-    /// with the accepted participant-input row of each (nil when the record was built from visit
-    /// rows) and that row's values as read (before visit rows added carried fields).
+    /// One entry per participant id seen in an accepted or rejected row, in order of first sight:
+    /// the index of the participant's record in `participantRecords`, -1 while no row of theirs
+    /// was accepted.
+    var slots: [Int] = []
+    /// Slot → where the participant's only participant row was rejected, while no other was
+    /// accepted.
+    var rejectedRows: [Int: SourceLocation] = [:]
+    /// Participant id ↔ its index in `slots`.
+    var ids = IDIndex()
+    /// Accepted participants, in order of acceptance (`slots` points here), with the values of
+    /// each one's accepted participant-input row as read (before visit rows added carried
+    /// fields); nil when the record was built from visit rows. The row itself is the record's
+    /// first source.
     var participantRecords: [ParticipantRecord] = []
-    var participantRows: [SourceLocation?] = []
     var participantRowValues: [FieldValues?] = []
     /// Visits by slot and timepoint: `visitTable[slot * timepointCount + t]` is the index of the
     /// visit in `visitRecords` (-1 when there is none), where `t` is the timepoint's index in the
@@ -95,18 +100,6 @@ struct StagingState {
     /// File index → column (from 1) of `visit_date`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
 
-    struct ParticipantSlot {
-        let id: String
-        /// Index of the participant's record in `participants`; -1 while no row of theirs was accepted.
-        var participant = -1
-        /// Where their only participant row was rejected, while no other was accepted.
-        var rejectedRow: SourceLocation?
-
-        init(id: String) {
-            self.id = id
-        }
-    }
-
     init(files: [InputFile], timepointCount: Int) {
         accounting = files.map { FileAccounting(file: $0.displayName, inputIndex: $0.inputIndex) }
         self.timepointCount = timepointCount
@@ -115,7 +108,7 @@ struct StagingState {
     /// The slot of a participant id, nil when the id was never seen.
     mutating func slot(of id: String) -> Int? {
         if lastSlot >= 0, lastID == id { return lastSlot }
-        guard let slot = slotIndex[id] else { return nil }
+        guard let slot = ids.slot(of: id) else { return nil }
         lastID = id
         lastSlot = slot
         return slot
@@ -124,10 +117,9 @@ struct StagingState {
     /// The slot of a participant id, made when the id is new.
     mutating func slotMade(for id: String) -> Int {
         if let slot = slot(of: id) { return slot }
-        let slot = slots.count
-        slots.append(ParticipantSlot(id: id))
+        let slot = ids.insert(id)
+        slots.append(-1)
         visitTable.append(contentsOf: repeatElement(-1, count: timepointCount))
-        slotIndex[id] = slot
         lastID = id
         lastSlot = slot
         return slot
@@ -136,21 +128,28 @@ struct StagingState {
     /// The index in `participants` of an id's record, nil when none was accepted.
     mutating func participantIndex(of id: String) -> Int? {
         guard let slot = slot(of: id) else { return nil }
-        let index = slots[slot].participant
+        let index = slots[slot]
         return index >= 0 ? index : nil
     }
 
+    /// Makes room for `count` participants in every per-participant array.
+    mutating func reserveParticipants(_ count: Int) {
+        slots.reserveCapacity(count)
+        ids.reserveCapacity(count)
+        participantRecords.reserveCapacity(count)
+        participantRowValues.reserveCapacity(count)
+        visitTable.reserveCapacity(count * timepointCount)
+    }
+
     /// Stores a participant's record in its slot (replacing the one there).
-    mutating func setParticipant(_ record: ParticipantRecord, row: SourceLocation?, rowValues: FieldValues?, slot: Int) {
-        let index = slots[slot].participant
+    mutating func setParticipant(_ record: ParticipantRecord, rowValues: FieldValues?, slot: Int) {
+        let index = slots[slot]
         if index >= 0 {
             participantRecords[index] = record
-            participantRows[index] = row
             participantRowValues[index] = rowValues
         } else {
-            slots[slot].participant = participantRecords.count
+            slots[slot] = participantRecords.count
             participantRecords.append(record)
-            participantRows.append(row)
             participantRowValues.append(rowValues)
         }
     }
@@ -168,7 +167,8 @@ struct StagingState {
 
     /// Slot indexes ordered by participant id (byte order of UTF-8).
     func slotsByID() -> [Int] {
-        slots.indices.sorted { StagingState.precedes(slots[$0].id, slots[$1].id) }
+        let keys = ids.keys
+        return keys.indices.sorted { StagingState.precedes(keys[$0], keys[$1]) }
     }
 
     /// Byte order of the UTF-8 of two strings, compared in place.
@@ -197,12 +197,11 @@ struct StagingState {
         var visitOrder: [Int] = []
         visitOrder.reserveCapacity(visitRecords.count)
         for slot in slotOrder {
-            if slots[slot].participant >= 0 { participantOrder.append(slots[slot].participant) }
+            if slots[slot] >= 0 { participantOrder.append(slots[slot]) }
             for index in visitTable[(slot * timepointCount)..<((slot + 1) * timepointCount)] where index >= 0 {
                 visitOrder.append(index)
             }
         }
-        participantRows = []
         participantRowValues = []
         StagingState.arrange(&participantRecords, as: participantOrder)
         StagingState.arrange(&visitRecords, as: visitOrder)
@@ -313,6 +312,12 @@ final class Stager {
         if let column = binding.columns.first(where: { $0.field == .visitDate }) {
             state.visitDateColumns[fileIndex] = column.index + 1
         }
+        if input.holds == .participants, let size = Stager.fileSize(file.path) {
+            // Every field takes at least a delimiter or a line end: an upper bound on the rows,
+            // reserved so that the participant arrays grow without copies (untouched capacity
+            // costs address space only).
+            state.reserveParticipants(state.slots.count + size / max(1, reader.header.count))
+        }
         if input.holds == .visits {
             // At most one visit per participant and timepoint: with the participants known, the
             // visit records fit without the copies of a growing array (untouched capacity costs
@@ -320,7 +325,6 @@ final class Stager {
             state.visitRecords.reserveCapacity(state.slots.count * state.timepointCount)
         }
         var row = RowReader(stager: self, fileIndex: fileIndex, file: file, input: input, binding: binding)
-        var record = CSVRecord()
         // Counted here and added to the file's accounting once the file is done.
         var rowsRead = 0
         var accepted = 0
@@ -330,10 +334,33 @@ final class Stager {
             state.accounting[fileIndex].accepted += accepted
             state.accounting[fileIndex].rejected += rejected
         }
-        while true {
-            do {
-                guard try reader.read(into: &record) else { break }
-            } catch let error as CSVError {
+        let pipe = RecordPipe(reader: reader)
+        defer { pipe.finish() }
+        reading: while let batch = pipe.next() {
+            try batch.records.withUnsafeBufferPointer { records in
+                for index in 0..<batch.count {
+                    rowsRead += 1
+                    if !binding.fileProblems.isEmpty {
+                        rejected += 1
+                        try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex,
+                                                    line: records[index].position.line, rawFields: records[index].rawFields,
+                                                    reasons: binding.fileProblems))
+                        continue
+                    }
+                    if try row.process(records[index], &state) {
+                        accepted += 1
+                    } else {
+                        rejected += 1
+                        try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex,
+                                                    line: records[index].position.line, rawFields: records[index].rawFields,
+                                                    reasons: row.lastReasons))
+                    }
+                }
+            }
+            switch batch.error {
+            case nil:
+                break
+            case let error as CSVError:
                 // The reader stopped inside a record: that record is read and rejected; nothing after it is read.
                 rowsRead += 1
                 rejected += 1
@@ -343,8 +370,7 @@ final class Stager {
                                     message: error.message + "; reading stopped here"), fileIndex: fileIndex, &state)
                 try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: location.line,
                                             rawFields: [], reasons: [error.message + "; reading stopped here"]))
-                break
-            } catch {
+            case let error?:
                 rowsRead += 1
                 rejected += 1
                 state.accounting[fileIndex].stoppedAtLine = 0
@@ -352,23 +378,13 @@ final class Stager {
                          fileIndex: fileIndex, &state)
                 try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: 0, rawFields: [],
                                             reasons: ["reading stopped: \(error)"]))
-                break
             }
-            rowsRead += 1
-            if !binding.fileProblems.isEmpty {
-                rejected += 1
-                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: record.position.line,
-                                            rawFields: record.rawFields, reasons: binding.fileProblems))
-                continue
-            }
-            if try row.process(record, &state) {
-                accepted += 1
-            } else {
-                rejected += 1
-                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: record.position.line,
-                                            rawFields: record.rawFields, reasons: row.lastReasons))
-            }
+            let isLast = batch.isLast
+            pipe.recycle(batch)
+            if isLast { break reading }
         }
+        // The reader is the pipe's until its thread has let go of it.
+        pipe.finish()
         state.accounting[fileIndex].blankLines = reader.blankLineCount
         if reader.blankLineCount > 0 {
             let count = reader.blankLineCount
@@ -398,6 +414,11 @@ final class Stager {
                          fileIndex: fileIndex, &state)
             }
         }
+    }
+
+    /// The size of a file in bytes; nil when it cannot be known (a reader over bytes in memory).
+    static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
     }
 
     static func location(_ position: CSVPosition) -> SourceLocation {

@@ -27,52 +27,12 @@ extension Stager {
         let timepoints = spec.schedule.timepoints
         let count = state.timepointCount
         var findings: [Finding] = []
-        for slot in slotOrder {
-            let first = slot * count
-            var hasVisits = false
-            var baseline: Int?
-            for index in first..<(first + count) where state.visitTable[index] >= 0 {
-                hasVisits = true
-                if baseline == nil, timepoints[index - first].isBaseline { baseline = state.visitTable[index] }
-            }
-            guard hasVisits else { continue }
-            let participant = state.slots[slot].id
-            let record = state.slots[slot].participant
-            let randomisation = record >= 0 ? state.participantRecords[record].values.date(.randomisationDate) : nil
-            let onset = record >= 0 ? state.participantRecords[record].values.date(.onsetDate) : nil
-            let baselineDate = baseline.flatMap { state.visitRecords[$0].values.date(.visitDate) }
-            for index in first..<(first + count) where state.visitTable[index] >= 0 {
-                let visit = state.visitTable[index]
-                let timepoint = timepoints[index - first]
-                let date = state.visitRecords[visit].values.date(.visitDate)
-                if !timepoint.isBaseline, baseline == nil {
-                    findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
-                                            rule: .followUpWithoutBaseline,
-                                            message: "visit '\(timepoint.name)' of participant '\(participant)' has no baseline visit"))
-                }
-                if let date, let randomisation, !timepoint.isBaseline, date < randomisation {
-                    findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
-                                            rule: .visitBeforeRandomisation,
-                                            message: "the visit date '\(date.iso)' is before the randomisation date '\(randomisation.iso)'",
-                                            raw: date.iso))
-                }
-                let anchor = randomisation ?? (timepoint.isBaseline ? nil : baselineDate)
-                if let date, let anchor {
-                    let day = anchor.days(to: date)
-                    let offset = day - timepoint.nominalDay
-                    if abs(offset) > timepoint.windowDays {
-                        let basis = randomisation == nil ? "the baseline visit" : "randomisation"
-                        findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
-                                                rule: .visitOutsideWindow,
-                                                message: "the visit date '\(date.iso)' is day \(day) after \(basis), outside the window \(timepoint.nominalDay) ± \(timepoint.windowDays) days of '\(timepoint.name)'",
-                                                raw: date.iso))
-                    }
-                }
-                if timepoint.isBaseline, let date, let onset, onset > date {
-                    findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
-                                            rule: .onsetAfterBaseline,
-                                            message: "symptom onset '\(onset.iso)' is after the baseline visit date '\(date.iso)'",
-                                            raw: date.iso))
+        // Read through buffers, so that reading a record's values copies nothing.
+        state.visitRecords.withUnsafeBufferPointer { visitRecords in
+            state.participantRecords.withUnsafeBufferPointer { participantRecords in
+                for slot in slotOrder {
+                    collectFindings(slot: slot, state: state, visitRecords: visitRecords, participantRecords: participantRecords,
+                             timepoints: timepoints, into: &findings)
                 }
             }
         }
@@ -91,7 +51,7 @@ extension Stager {
                                 rule: finding.rule.rawValue, message: finding.message, participant: finding.participant,
                                 visit: finding.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex, &state)
             if setting.policy == .nullField, finding.rule == .onsetAfterBaseline {
-                let record = state.slots[finding.index / count].participant
+                let record = state.slots[finding.index / count]
                 if record >= 0 {
                     state.participantRecords[record].values[.onsetDate] = RowReader.invalid(finding.rule.rawValue)
                 }
@@ -106,6 +66,60 @@ extension Stager {
                     state.accounting[fileIndex].rejected += 1
                 }
                 state.deferred[fileIndex, default: [:]][source.line, default: []].append(finding.message)
+            }
+        }
+    }
+
+    /// The cross-row findings of one participant's visits (in schedule order).
+    private func collectFindings(slot: Int, state: StagingState, visitRecords: UnsafeBufferPointer<VisitRecord>,
+                          participantRecords: UnsafeBufferPointer<ParticipantRecord>, timepoints: [Timepoint],
+                          into findings: inout [Finding]) {
+        let count = state.timepointCount
+        let first = slot * count
+        var hasVisits = false
+        var baseline: Int?
+        for index in first..<(first + count) where state.visitTable[index] >= 0 {
+            hasVisits = true
+            if baseline == nil, timepoints[index - first].isBaseline { baseline = state.visitTable[index] }
+        }
+        guard hasVisits else { return }
+        let participant = state.ids.keys[slot]
+        let record = state.slots[slot]
+        let randomisation = record >= 0 ? participantRecords[record].values.date(.randomisationDate) : nil
+        let onset = record >= 0 ? participantRecords[record].values.date(.onsetDate) : nil
+        let baselineDate = baseline.flatMap { visitRecords[$0].values.date(.visitDate) }
+        for index in first..<(first + count) where state.visitTable[index] >= 0 {
+            let visit = state.visitTable[index]
+            let timepoint = timepoints[index - first]
+            let date = visitRecords[visit].values.date(.visitDate)
+            if !timepoint.isBaseline, baseline == nil {
+                findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
+                                        rule: .followUpWithoutBaseline,
+                                        message: "visit '\(timepoint.name)' of participant '\(participant)' has no baseline visit"))
+            }
+            if let date, let randomisation, !timepoint.isBaseline, date < randomisation {
+                findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
+                                        rule: .visitBeforeRandomisation,
+                                        message: "the visit date '\(date.iso)' is before the randomisation date '\(randomisation.iso)'",
+                                        raw: date.iso))
+            }
+            let anchor = randomisation ?? (timepoint.isBaseline ? nil : baselineDate)
+            if let date, let anchor {
+                let day = anchor.days(to: date)
+                let offset = day - timepoint.nominalDay
+                if abs(offset) > timepoint.windowDays {
+                    let basis = randomisation == nil ? "the baseline visit" : "randomisation"
+                    findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
+                                            rule: .visitOutsideWindow,
+                                            message: "the visit date '\(date.iso)' is day \(day) after \(basis), outside the window \(timepoint.nominalDay) ± \(timepoint.windowDays) days of '\(timepoint.name)'",
+                                            raw: date.iso))
+                }
+            }
+            if timepoint.isBaseline, let date, let onset, onset > date {
+                findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
+                                        rule: .onsetAfterBaseline,
+                                        message: "symptom onset '\(onset.iso)' is after the baseline visit date '\(date.iso)'",
+                                        raw: date.iso))
             }
         }
     }
