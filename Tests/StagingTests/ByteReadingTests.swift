@@ -1,3 +1,4 @@
+import Foundation
 import PipelineSpec
 @testable import Staging
 import StudyModel
@@ -76,6 +77,23 @@ import TestSupport
 
     static func pad(_ number: Int) -> String {
         number < 10 ? "0" + String(number) : String(number)
+    }
+
+    @Test func latinTextIsTrimmedAndComposedAsFoundationDoes() {
+        var generator = SeededGenerator(seed: 59)
+        let alphabet: [Unicode.Scalar] = ["a", "e", "\u{00EB}", "\u{00E9}", "\u{00FC}", "\u{0133}", " ", "\t", "\u{00A0}",
+                                          "\u{0085}", "\n", "\u{0301}", "\u{0308}", "\u{2002}", "\u{3000}", "x", "\u{01C4}"]
+        var latin = 0
+        for _ in 0..<20_000 {
+            let length = Int(generator.next() % 8)
+            let scalars = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            let text = String(String.UnicodeScalarView(scalars))
+            let reference = text.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+            #expect(Normalise.text(text) == reference, "'\(text.unicodeScalars.map { String($0.value, radix: 16) })'")
+            #expect(Array(Normalise.text(text).utf8) == Array(reference.utf8))
+            if Normalise.latinText(text) != nil { latin += 1 }
+        }
+        #expect(latin > 2_000)
     }
 
     @Test func castorMissingCodesFromBytesAreTheStringFunctionsCodes() {
