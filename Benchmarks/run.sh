@@ -39,8 +39,9 @@ READER_MAX_PEAK_MB=64
 STAGING_MAX_RATIO=1.6
 STAGING_MAX_PER_PARTICIPANT_SPREAD=0.15
 
-# Bytes of Castor export per screened participant written by `lbp sample-data` (measured: 380.1
-# at 10 000 participants), to choose the participant count of a batch of about SIZE MB.
+# Bytes of Castor export per screened participant written by `lbp sample-data`, to choose the
+# participant count of a batch of about SIZE MB (measured: 380 at 10 000 participants, 386 at
+# 526 315 as ids grow longer, so the batches come out a few per cent over SIZE).
 BATCH_BYTES_PER_PARTICIPANT=380
 
 # MARK: - Stages: each sets CMD to one command run on "$1" (the CSV file, or the batch folder),

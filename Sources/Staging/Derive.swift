@@ -7,33 +7,45 @@ public enum Derive {
     /// input gives a missing result with that input's reason; an invalid combination (onset after
     /// screening) gives a value emptied with reason `invalid` (the rule that found it reports it).
     public static func value(_ field: Field, _ derivation: Derivation, from inputs: [Field: Value]) -> Value? {
-        let needed = derivation.inputs(for: field)
-        var values: [Value] = []
-        for source in needed {
-            guard let value = inputs[source] else { return nil }
-            if value.isMissing { return value }
-            values.append(value)
+        value(field, derivation, inputs: DerivationInputFields(derivation.inputs(for: field)), from: DictionaryInputs(values: inputs))
+    }
+
+    /// The derived value of `field` from a record's values; `inputs` are
+    /// `derivation.inputs(for: field)`, looked up once per file by the caller. Reads each input
+    /// where it is needed, by its type, so a row allocates and copies nothing.
+    static func value<Inputs: DerivationInputs>(_ field: Field, _ derivation: Derivation, inputs needed: DerivationInputFields,
+                                                from values: Inputs) -> Value? {
+        // A missing input gives its reason (the first one in order); one not collected gives nil.
+        for index in 0..<needed.count {
+            let source = needed[index]
+            guard values.contains(source) else { return nil }
+            if values.isMissing(source) { return values.value(source) }
         }
         switch derivation {
         case .fromBirthYear:
-            guard let birthYear = values[0].number, let screening = values[1].date else { return nil }
+            guard let birthYear = values.number(needed[0]), let screening = values.date(needed[1]) else { return nil }
             return .number(Double(screening.year) - birthYear)
         case .fromOnsetDate:
-            guard let onset = values[0].date, let screening = values[1].date else { return nil }
+            guard let onset = values.date(needed[0]), let screening = values.date(needed[1]) else { return nil }
             let days = onset.days(to: screening)
             guard days >= 0 else { return RowReader.invalid(CrossFieldRule.onsetAfterBaseline.rawValue) }
             return .number(Double(days) / 7)
         case .fromAgeAndOnset:
-            guard let age = values[0].number, let onset = values[1].date, let screening = values[2].date else { return nil }
+            guard let age = values.number(needed[0]), let onset = values.date(needed[1]),
+                  let screening = values.date(needed[2]) else { return nil }
             let days = onset.days(to: screening)
             guard days >= 0 else { return RowReader.invalid(CrossFieldRule.onsetAfterBaseline.rawValue) }
             return .number(age - Double(days) / 7 / DurationUnit.weeksPerYear)
         case .ompsq10:
-            let items = values.compactMap(\.number)
-            guard items.count == 10, let total = ompsq10Total(items) else { return nil }
+            // Scored by StudyModel's Questionnaires, the one place that knows the ÖMPSQ-10.
+            guard needed.count == 10 else { return nil }
+            var items: [Double?] = []
+            items.reserveCapacity(10)
+            for offset in 0..<needed.count { items.append(values.number(needed[offset])) }
+            guard let total = Questionnaires.ompsqTotal(items: items) else { return nil }
             return .number(total)
         case .startBack:
-            guard let total = startBack(values, psychosocialOnly: field == .startBackPsychosocial) else { return nil }
+            guard let total = startBack(needed, from: values) else { return nil }
             return .number(Double(total))
         }
     }
@@ -47,12 +59,68 @@ public enum Derive {
 
     /// STarT Back (Hill 2008): items 1...8 count 1 when agreed; item 9 (bothersomeness 1...5)
     /// counts 1 for 'very much' (4) or 'extremely' (5). Total over items 1...9 (0...9);
-    /// psychosocial subscale over items 5...9 (0...5). `values` are the items in order (all nine,
-    /// or items 5...9 for the subscale).
-    static func startBack(_ values: [Value], psychosocialOnly: Bool) -> Int? {
-        guard let last = values.last?.number else { return nil }
-        let agreed = values.dropLast().compactMap(\.boolean)
-        guard agreed.count == values.count - 1 else { return nil }
-        return Int(Questionnaires.startBackCount(agreed: agreed, bothersomeness: last))
+    /// psychosocial subscale over items 5...9 (0...5). `items` are the item fields in order (all
+    /// nine, or items 5...9 for the subscale), read from `values`.
+    static func startBack<Inputs: DerivationInputs>(_ items: DerivationInputFields, from values: Inputs) -> Int? {
+        guard items.count > 0, let last = values.number(items[items.count - 1]) else { return nil }
+        var agreed = 0
+        for index in 0..<(items.count - 1) {
+            guard let answer = values.boolean(items[index]) else { return nil }
+            if answer { agreed += 1 }
+        }
+        return Int(Questionnaires.startBackCount(agreedItems: agreed, bothersomeness: last))
     }
+}
+
+/// The input fields of one derivation (`Derivation.inputs(for:)`, at most 16) as plain bytes, so
+/// that a row walks them without touching an array.
+struct DerivationInputFields {
+    private var storage: (UInt64, UInt64) = (0, 0)
+    let count: Int
+
+    init(_ fields: [Field]) {
+        count = min(fields.count, 16)
+        withUnsafeMutableBytes(of: &storage) { bytes in
+            for (index, field) in fields.prefix(16).enumerated() {
+                bytes.storeBytes(of: field, toByteOffset: index, as: Field.self)
+            }
+        }
+    }
+
+    subscript(index: Int) -> Field {
+        withUnsafeBytes(of: storage) { $0.load(fromByteOffset: index, as: Field.self) }
+    }
+}
+
+/// The values a derivation reads, by field and by type (each as `value(field)?.number` and so on).
+protocol DerivationInputs {
+    func value(_ field: Field) -> Value?
+    func contains(_ field: Field) -> Bool
+    func isMissing(_ field: Field) -> Bool
+    func number(_ field: Field) -> Double?
+    func date(_ field: Field) -> CalendarDate?
+    func boolean(_ field: Field) -> Bool?
+}
+
+/// A record's values: every derivation reads participant-level fields, which a row's
+/// participant values hold.
+extension FieldValues: DerivationInputs {
+    func value(_ field: Field) -> Value? { self[field] }
+}
+
+/// A row's participant values being read.
+extension FieldValuesBuilder: DerivationInputs {
+    func value(_ field: Field) -> Value? { self[field] }
+}
+
+/// Values given as a dictionary (the public ``Derive/value(_:_:from:)``).
+struct DictionaryInputs: DerivationInputs {
+    let values: [Field: Value]
+
+    func value(_ field: Field) -> Value? { values[field] }
+    func contains(_ field: Field) -> Bool { values[field] != nil }
+    func isMissing(_ field: Field) -> Bool { values[field]?.isMissing == true }
+    func number(_ field: Field) -> Double? { values[field]?.number }
+    func date(_ field: Field) -> CalendarDate? { values[field]?.date }
+    func boolean(_ field: Field) -> Bool? { values[field]?.boolean }
 }

@@ -32,7 +32,24 @@ public enum Normalise {
             if first == bytes.startIndex, last == bytes.index(before: bytes.endIndex) { return raw }
             return String(raw[first...last])
         }
+        if let latin = latinText(raw) { return latin }
         return raw.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+    }
+
+    /// ``text(_:)`` for text whose scalars are all below U+0300 (Latin-1 and Latin Extended,
+    /// without combining marks): such text is already NFC (only combining marks and a few scripts
+    /// above U+0300 compose with what precedes them), and its white space is the six ASCII
+    /// characters, NEL (U+0085) and the no-break space (U+00A0). Nil for any other text.
+    static func latinText(_ raw: String) -> String? {
+        let scalars = raw.unicodeScalars
+        guard scalars.allSatisfy({ $0.value < 0x300 }) else { return nil }
+        let isSpace = { (scalar: Unicode.Scalar) in
+            scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) || scalar.value == 0x85 || scalar.value == 0xA0
+        }
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return raw }
+        return String(scalars[first...last])
     }
 
     // MARK: - Numbers

@@ -6,33 +6,42 @@ extension RowReader {
 
     /// One participant row per participant: a second row identical after normalisation is kept
     /// once (a note names both places); a conflicting one is rejected (the error names both).
-    func checkParticipantRow(_ id: String, values: FieldValues) -> Bool {
-        if let state = stager.participants[id], let first = state.participantRow, let firstValues = state.rowValues {
-            if firstValues == values {
-                issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
-                                    message: "participant '\(id)' has the same row at \(first); kept once"))
-                return true
+    mutating func checkParticipantRow(_ id: String, _ state: inout StagingState) -> Bool {
+        currentSlot = state.slot(of: id)
+        if let slot = currentSlot, state.slots[slot] >= 0 {
+            let index = state.slots[slot]
+            // A record with row values was made from a participant row: its first source.
+            if let firstValues = state.participantRowValues[index], let first = state.participantRecords[index].sources.first {
+                let values = participantValues.values
+                if firstValues == values {
+                    issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
+                                        message: "participant '\(id)' has the same row at \(first); kept once"))
+                    return true
+                }
+                let differing = RowReader.firstDifference(firstValues, values)
+                issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { values[$0]?.canonicalText },
+                                    message: "participant '\(id)' already has a different row at \(first)"
+                                        + RowReader.describeDifference(firstValues, values)))
+                return false
             }
-            let differing = RowReader.firstDifference(firstValues, values)
-            issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { values[$0]?.canonicalText },
-                                message: "participant '\(id)' already has a different row at \(first)"
-                                    + RowReader.describeDifference(firstValues, values)))
-            return false
         }
-        checkUnique(values)
+        if !uniqueFields.isEmpty { checkUnique(participantValues.values, &state) }
         return false
     }
 
-    func commitParticipantRow(_ id: String, values: FieldValues, duplicate: Bool) {
+    mutating func commitParticipantRow(_ id: String, duplicate: Bool, _ state: inout StagingState) {
+        let slot = currentSlot ?? state.slotMade(for: id)
         if duplicate {
-            stager.participants[id]?.record.sources.append(location)
+            let index = state.slots[slot]
+            if index >= 0 { state.participantRecords[index].sources.append(location) }
             return
         }
+        let values = participantValues.values
         let record = ParticipantRecord(id: id, site: values[.site]?.text ?? "", arm: arm(values), values: values,
                                        sources: [location])
-        stager.participants[id] = Stager.ParticipantState(record: record, participantRow: location, rowValues: values)
-        stager.rejectedParticipants[id] = nil
-        registerUnique(values)
+        state.setParticipant(record, rowValues: values, slot: slot)
+        if !state.rejectedRows.isEmpty { state.rejectedRows[slot] = nil }
+        registerUnique(values, &state)
     }
 
     // MARK: - Visit rows
@@ -40,12 +49,20 @@ extension RowReader {
     /// A visit row must belong to a known participant (when the pipeline has participant
     /// inputs), agree with the participant's values it carries (arm: rule `arm_changed`), and be
     /// the only row of its participant and visit (identical duplicates kept once).
-    func checkVisitRow(_ id: String, _ timepoint: Timepoint, values: FieldValues) -> Bool {
-        if let state = stager.participants[id] {
-            for field in participantValues.presentFields where field != .participantID {
-                guard let mine = participantValues[field], !mine.isMissing, let theirs = state.record.values[field], !theirs.isMissing,
-                      mine != theirs else { continue }
-                let source = state.participantRow ?? state.record.sources.first
+    mutating func checkVisitRow(_ id: String, _ timepointIndex: Int, _ timepoint: Timepoint,
+                                _ state: inout StagingState) -> Bool {
+        let slot = state.slot(of: id)
+        currentSlot = slot
+        let participant = slot.map { state.slots[$0] } ?? -1
+        if participant >= 0 {
+            var next = participantValues.presentField(after: nil)
+            while let field = next {
+                next = participantValues.presentField(after: field)
+                guard field != .participantID,
+                      let (mine, theirs) = RowReader.conflict(field, participantValues, state.participantRecords[participant].values)
+                else { continue }
+                // The participant row when there is one (the first source), else the first visit row.
+                let source = state.participantRecords[participant].sources.first
                 let place = source.map { " (\($0))" } ?? ""
                 if field == .arm {
                     let setting = expectations[.armChanged]
@@ -58,8 +75,8 @@ extension RowReader {
                 }
                 participantValues[field] = nil
             }
-        } else if stager.hasParticipantInputs {
-            if let rejected = stager.rejectedParticipants[id] {
+        } else if hasParticipantInputs {
+            if let slot, let rejected = state.rejectedRows[slot] {
                 issues.append(issue(.warning, rule: "participant-rejected", field: .participantID, raw: id,
                                     message: "the participant row of '\(id)' was rejected (\(rejected)); this visit has no participant record"))
             } else {
@@ -68,8 +85,9 @@ extension RowReader {
                 return false
             }
         }
-        let key = Stager.VisitKey(participant: id, timepoint: timepoint.name)
-        if let existing = stager.visits[key] {
+        if let slot, state.visitTable[slot * state.timepointCount + timepointIndex] >= 0 {
+            let existing = state.visitRecords[state.visitTable[slot * state.timepointCount + timepointIndex]]
+            let values = visitValues.values
             if existing.values == values {
                 issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
                                     message: "visit '\(timepoint.name)' of participant '\(id)' has the same row at \(existing.source); kept once"))
@@ -81,52 +99,79 @@ extension RowReader {
                                     + RowReader.describeDifference(existing.values, values)))
             return false
         }
-        checkUnique(values)
-        checkUnique(participantValues, participantLevel: true)
+        if !uniqueFields.isEmpty {
+            checkUnique(visitValues.values, &state)
+            checkUnique(participantValues.values, participantLevel: true, &state)
+        }
         return false
     }
 
-    func commitVisitRow(_ id: String, _ timepoint: Timepoint, carried: FieldValues, values: FieldValues, duplicate: Bool) {
+    mutating func commitVisitRow(_ id: String, _ timepointIndex: Int, _ timepoint: Timepoint, duplicate: Bool,
+                                 _ state: inout StagingState) {
         if duplicate { return }
-        if var state = stager.participants[id] {
+        let slot = currentSlot ?? state.slotMade(for: id)
+        let participant = state.slots[slot]
+        if participant >= 0 {
             var changed = false
-            for field in carried.presentFields {
-                guard let mine = carried[field] else { continue }
-                let theirs = state.record.values[field]
-                if theirs == nil || (theirs?.isMissing == true && !mine.isMissing) {
-                    state.record.values[field] = mine
-                    changed = true
-                }
+            var next = participantValues.presentField(after: nil)
+            while let field = next {
+                next = participantValues.presentField(after: field)
+                // Only a field the participant lacks, or holds as missing, takes the visit row's value.
+                guard RowReader.takesCarried(field, participantValues, state.participantRecords[participant].values),
+                      let mine = participantValues[field] else { continue }
+                state.participantRecords[participant].values[field] = mine
+                changed = true
             }
             if changed {
-                state.record.sources.append(location)
-                state.record.site = state.record.values[.site]?.text ?? state.record.site
-                state.record.arm = arm(state.record.values)
-                stager.participants[id] = state
+                state.participantRecords[participant].sources.append(location)
+                let values = state.participantRecords[participant].values
+                state.participantRecords[participant].site = values[.site]?.text ?? state.participantRecords[participant].site
+                state.participantRecords[participant].arm = arm(values)
             }
-        } else if !stager.hasParticipantInputs {
+        } else if !hasParticipantInputs {
+            let carried = participantValues.values
             let record = ParticipantRecord(id: id, site: carried[.site]?.text ?? "", arm: arm(carried), values: carried,
                                            sources: [location])
-            stager.participants[id] = Stager.ParticipantState(record: record, participantRow: nil, rowValues: nil)
+            state.setParticipant(record, rowValues: nil, slot: slot)
         }
-        stager.visits[Stager.VisitKey(participant: id, timepoint: timepoint.name)] =
-            VisitRecord(participantID: id, timepoint: timepoint, values: values, source: location)
-        registerUnique(values)
+        state.visitTable[slot * state.timepointCount + timepointIndex] = state.visitRecords.count
+        let values = visitValues.values
+        state.visitRecords.append(VisitRecord(participantID: id, timepoint: timepoint, values: values, source: location))
+        registerUnique(values, &state)
     }
 
     // MARK: - Helpers
 
+    /// The row's value and the participant's when both hold a usable (not missing) value of
+    /// `field` and the two differ; nil otherwise. Takes the participant's values as an argument,
+    /// so that reading them copies nothing.
+    static func conflict(_ field: Field, _ mine: FieldValuesBuilder, _ theirs: FieldValues) -> (Value, Value)? {
+        guard !mine.isMissing(field), theirs.contains(field), !theirs.isMissing(field),
+              !mine.storesSameValue(field, as: theirs),
+              let mineValue = mine[field], let theirValue = theirs[field], mineValue != theirValue
+        else { return nil }
+        return (mineValue, theirValue)
+    }
+
+    /// Whether a field a visit row carries goes into the participant's record: when the
+    /// participant lacks it, or holds it as missing while the row has a value.
+    static func takesCarried(_ field: Field, _ mine: FieldValuesBuilder, _ theirs: FieldValues) -> Bool {
+        guard theirs.contains(field) else { return mine.contains(field) }
+        return theirs.isMissing(field) && mine.contains(field) && !mine.isMissing(field)
+    }
+
     func arm(_ values: FieldValues) -> Arm? {
         guard let id = values[.arm]?.text else { return nil }
-        return stager.spec.vocabularies.arms.first { $0.arm.id == id }?.arm
+        return vocabularies.arms.first { $0.arm.id == id }?.arm
     }
 
     /// `unique` expectations: the first row with a value keeps it; later ones are problems.
-    private func checkUnique(_ values: FieldValues, participantLevel: Bool = false) {
+    private mutating func checkUnique(_ values: FieldValues, participantLevel: Bool = false, _ state: inout StagingState) {
+        guard !uniqueFields.isEmpty else { return }
         for field in uniqueFields where field.level == values.level {
             guard let value = values[field], !value.isMissing else { continue }
-            if participantLevel, stager.participants[values[.participantID]?.text ?? ""] != nil { continue }
-            if let first = stager.uniqueValues[field]?[value.canonicalText] {
+            if participantLevel, state.participantIndex(of: values[.participantID]?.text ?? "") != nil { continue }
+            if let first = state.uniqueValues[field]?[value.canonicalText] {
                 let expectation = expectations[field]
                 issues.append(issue(expectation.issueSeverity, rule: "unique", field: field, raw: value.canonicalText,
                                     message: "the value '\(value.canonicalText)' of '\(field.name)' is already used at \(first)"))
@@ -134,11 +179,13 @@ extension RowReader {
         }
     }
 
-    private func registerUnique(_ values: FieldValues) {
+    private func registerUnique(_ values: FieldValues, _ state: inout StagingState) {
+        guard !uniqueFields.isEmpty else { return }
         for field in uniqueFields where field.level == values.level {
             guard let value = values[field], !value.isMissing else { continue }
-            if stager.uniqueValues[field]?[value.canonicalText] == nil {
-                stager.uniqueValues[field, default: [:]][value.canonicalText] = location.column(columnOf[field])
+            if state.uniqueValues[field]?[value.canonicalText] == nil {
+                let column = columnOf[field.ordinal]
+                state.uniqueValues[field, default: [:]][value.canonicalText] = location.column(column > 0 ? column : nil)
             }
         }
     }

@@ -3,47 +3,78 @@ import PipelineSpec
 import StudyModel
 
 /// Turns one record of one file into typed values, checks them, and commits the row to the
-/// stager's participants and visits when nothing rejects it.
-final class RowReader {
-    unowned let stager: Stager
+/// staging state's participants and visits when nothing rejects it.
+///
+/// Everything a cell or a row needs from the pipeline is looked up once per file, into arrays
+/// indexed by column or by ``StudyModel/Field/ordinal``; the per-row values are two reused
+/// ``StudyModel/FieldValues`` (a row that is kept takes their storage, the next row gets new).
+struct RowReader {
+    let stager: Stager
     let fileIndex: Int
     let file: InputFile
     let input: InputSpec
     let binding: ColumnBinding
     let expectations: Expectations
-    /// Field → column (from 1) in this file.
-    let columnOf: [Field: Int]
+    let vocabularies: Vocabularies
+    let missingCodes: MissingCodes
+    let timepoints: [Timepoint]
+    /// Each timepoint's name as a visit row stores it, when it is stored inline and no two names
+    /// are equal (then a stored match is the string match); else empty, and names are compared.
+    let storedTimepoints: [StoredValue?]
+    let hasParticipantInputs: Bool
+    /// Field ordinal → column (from 1) in this file, 0 when the field has no column.
+    let columnOf: [Int]
     /// The reasons of the last rejected row.
     private(set) var lastReasons: [String] = []
 
     // Per-row state, reset for each record.
     var issues: [Diagnostic] = []
     var location = SourceLocation(file: "")
-    var participantValues = FieldValues(level: .participant)
-    var visitValues = FieldValues(level: .visit)
+    /// The row's values, filled in place; a row that is kept is copied out of them.
+    let participantValues = FieldValuesBuilder(level: .participant)
+    let visitValues = FieldValuesBuilder(level: .visit)
     /// What the current row holds: the input's level, or participant data in a visits input
     /// (`participant_rows`, e.g. REDCap's screening event).
     var rowLevel = FieldLevel.participant
+    /// The slot of the row's participant id once looked up (participant rows).
+    var currentSlot: Int?
+    /// The last long text read from bytes (in practice the participant id).
+    let lastText = CellReader.LastText()
+    /// What this file's short cells were read as.
+    let memo: CellMemo
     /// Column (from 0) of the visit field, for recognising participant rows in a visits input.
     let visitColumn: Int?
-    /// Everything a cell needs, looked up once per file rather than once per cell (field
-    /// lookups hash the field's name).
+    /// Everything a cell needs, looked up once per file rather than once per cell.
     let plan: [PlannedColumn]
     /// Fields with a range that this file can fill (read or derived), in declaration order.
     let rangeChecks: [(field: Field, range: ClosedRange<Double>)]
     /// Required fields per level, without the key fields (checked on their own).
-    let requiredFields: [FieldLevel: [Field]]
+    let requiredParticipantFields: [Field]
+    let requiredVisitFields: [Field]
+    /// Derived fields of this input in declaration order, with the fields each reads.
+    let derivations: [(field: Field, derivation: Derivation, inputs: DerivationInputFields)]
+    /// The derived fields alone, and whether this file can fill every input of each (a column, a
+    /// required field or an earlier derivation); plain values, walked for every row.
+    let derivedFields: [Field]
+    let derivable: [Bool]
     /// Whether `age` is read from a column (only then can it disagree with the birth year).
     let ageFromColumn: Bool
     /// Fields with a `unique` expectation.
     let uniqueFields: [Field]
 
+    /// What one mapped column needs: plain values only, so that walking the plan retains nothing.
     struct PlannedColumn {
         let field: Field
+        let level: FieldLevel
+        let kind: FieldKind
         let index: Int
-        let expectation: FieldExpectation
         let unit: DurationUnit?
         let dateFormat: DateFormat?
+        /// Whether the cell may be read from its bytes (``CellReader``); false when the field has
+        /// an `allowed` list, which the string path checks.
+        let fast: Bool
+        /// The whole-number check of integer fields and of `type: integer`.
+        let whole: Bool
     }
 
     init(stager: Stager, fileIndex: Int, file: InputFile, input: InputSpec, binding: ColumnBinding) {
@@ -52,28 +83,56 @@ final class RowReader {
         self.file = file
         self.input = input
         self.binding = binding
-        expectations = stager.spec.expectations
-        var columns: [Field: Int] = [:]
-        for (field, index) in binding.columns { columns[field] = index + 1 }
+        let expectations = stager.spec.expectations
+        self.expectations = expectations
+        vocabularies = stager.spec.vocabularies
+        missingCodes = stager.spec.missingCodes
+        timepoints = stager.spec.schedule.timepoints
+        let names = timepoints.map(\.name)
+        let distinct = names.indices.allSatisfy { index in !names[..<index].contains(names[index]) }
+        let scratch = FieldValuesBuilder(level: .visit)
+        storedTimepoints = distinct ? names.map { name in
+            scratch[.visit] = .text(name)
+            return scratch.stored(.visit)
+        } : []
+        hasParticipantInputs = stager.hasParticipantInputs
+        var columns = Array(repeating: 0, count: Field.count)
+        for (field, index) in binding.columns { columns[field.ordinal] = index + 1 }
         columnOf = columns
         visitColumn = binding.columns.first { $0.field == .visit }?.index
-        let expectations = stager.spec.expectations
+        memo = CellMemo(columns: binding.columns.count)
+        let fastCells = stager.cells.readsBytes
         plan = binding.columns.map { column in
-            PlannedColumn(field: column.field, index: column.index, expectation: expectations[column.field],
-                          unit: input.fields[column.field]?.unit, dateFormat: input.dateFormat(for: column.field))
+            let expectation = expectations[column.field]
+            return PlannedColumn(
+                field: column.field, level: column.field.level, kind: column.field.kind, index: column.index,
+                unit: input.fields[column.field]?.unit,
+                dateFormat: input.dateFormat(for: column.field), fast: fastCells && expectation.allowed == nil,
+                whole: column.field.kind == .integer || expectation.type == .integer)
         }
         let filled = Set(binding.columns.map(\.field) + binding.derived.map(\.field))
         rangeChecks = Field.allCases.compactMap { field in
             guard filled.contains(field), let range = expectations[field].range else { return nil }
             return (field, range)
         }
-        var required: [FieldLevel: [Field]] = [:]
-        for level in [FieldLevel.participant, .visit] {
-            required[level] = Field.fields(at: level).filter {
-                $0 != .participantID && $0 != .visit && expectations[$0].required
-            }
+        let required = { (level: FieldLevel) in
+            Field.fields(at: level).filter { $0 != .participantID && $0 != .visit && expectations[$0].required }
         }
-        requiredFields = required
+        requiredParticipantFields = required(.participant)
+        requiredVisitFields = required(.visit)
+        derivations = binding.derived.map {
+            ($0.field, $0.derivation, DerivationInputFields($0.derivation.inputs(for: $0.field)))
+        }
+        derivedFields = binding.derived.map(\.field)
+        // A column, or a required field (checkRequired may set it under `null-field`), or an
+        // earlier derivation.
+        var fillable = Set(binding.columns.map(\.field) + Field.allCases.filter { expectations[$0].required })
+        var derivable: [Bool] = []
+        for (field, derivation) in binding.derived {
+            derivable.append(derivation.inputs(for: field).allSatisfy(fillable.contains))
+            fillable.insert(field)
+        }
+        self.derivable = derivable
         if case .column = input.fields[.age]?.source { ageFromColumn = true } else { ageFromColumn = false }
         uniqueFields = Field.allCases.filter { expectations[$0].unique }
     }
@@ -87,19 +146,20 @@ final class RowReader {
 
     /// Reads, checks and (when nothing rejects it) commits one record. Emits the row's issues.
     /// Returns true when the row is accepted.
-    func process(_ record: CSVRecord) throws -> Bool {
-        issues.removeAll(keepingCapacity: true)
-        lastReasons.removeAll()
+    mutating func process(_ record: CSVRecord, _ state: inout StagingState) throws -> Bool {
+        if !issues.isEmpty { issues.removeAll(keepingCapacity: true) }
+        if !lastReasons.isEmpty { lastReasons.removeAll() }
         location = SourceLocation(file: file.displayName, line: record.position.line, byteOffset: record.position.byteOffset)
-        participantValues = FieldValues(level: .participant)
-        visitValues = FieldValues(level: .visit)
+        participantValues.removeAll()
+        visitValues.removeAll()
+        currentSlot = nil
 
         if let expected = record.expectedFieldCount {
             let message = "the record has \(record.count) \(record.count == 1 ? "field" : "fields") where the header has \(expected)"
             // Too many fields: point at the first extra one, as the reader does.
             let column = record.count > expected ? expected + 1 : nil
             issues.append(Diagnostic(.error, at: location.column(column), rule: "csv.ragged-row", message: message))
-            return try finish(accepted: false)
+            return try finish(accepted: false, &state)
         }
 
         rowLevel = input.holds.level
@@ -107,18 +167,36 @@ final class RowReader {
            input.participantRows.contains(Vocabularies.key(record[visitColumn])) {
             rowLevel = .participant
         }
-        for column in plan {
-            if rowLevel == .participant, column.field.level == .visit { continue }
-            let raw = record[column.index]
-            let value = readCell(raw, column)
+        let cells = stager.cells
+        let decimalMark = input.decimalMark
+        let memo = self.memo
+        let lastText = self.lastText
+        let participantBuilder = participantValues
+        let visitBuilder = visitValues
+        for (position, column) in plan.enumerated() {
+            if rowLevel == .participant, column.level == .visit { continue }
             // An empty participant-level cell on a visit row tells nothing about the participant.
-            if rowLevel == .visit, column.field.level == .participant, column.field != .participantID,
-               value == .missing(.empty) { continue }
+            let skipsEmpty = rowLevel == .visit && column.level == .participant && column.field != .participantID
+            if column.fast {
+                let cell = record.unsafeFieldBytes(column.index)
+                let outcome = column.level == .participant
+                    ? RowReader.readFast(cell, column, position, memo, cells, decimalMark, participantBuilder, lastText)
+                    : RowReader.readFast(cell, column, position, memo, cells, decimalMark, visitBuilder, lastText)
+                switch outcome {
+                case .stored: continue
+                case .empty:
+                    if !skipsEmpty { set(column.field, .missing(.empty)) }
+                    continue
+                case .unread: break
+                }
+            }
+            let value = readCell(record[column.index], column)
+            if skipsEmpty, case .missing(.empty)? = value { continue }
             set(column.field, value)
         }
         if let site = input.site, participantValues[.site] == nil {
             let text = Normalise.text(site)
-            participantValues[.site] = .text(stager.spec.vocabularies.sites[Vocabularies.key(text)] ?? text)
+            participantValues[.site] = .text(vocabularies.sites[Vocabularies.key(text)] ?? text)
         }
 
         let participantID = participantValues[.participantID]?.text
@@ -127,10 +205,12 @@ final class RowReader {
             issues.append(issue(.error, rule: "required", field: .participantID, raw: nil,
                                 message: "the participant id is missing\(reason)"))
         }
-        var timepoint: Timepoint?
+        var timepoint: (index: Int, timepoint: Timepoint)?
         if rowLevel == .visit {
-            if let name = visitValues[.visit]?.text {
-                timepoint = stager.spec.schedule.timepoint(named: name)
+            if let stored = visitValues.stored(.visit), let index = storedTimepoints.firstIndex(of: stored) {
+                timepoint = (index, timepoints[index])
+            } else if let name = visitValues[.visit]?.text {
+                timepoint = timepoints.firstIndex { $0.name == name }.map { ($0, timepoints[$0]) }
             } else if issues.allSatisfy({ $0.field != Field.visit.name }) {
                 let reason = visitValues[.visit]?.missingReason.map { " (\($0))" } ?? ""
                 issues.append(issue(.error, rule: "required", field: .visit, raw: nil, message: "the visit is missing\(reason)"))
@@ -145,54 +225,89 @@ final class RowReader {
         var duplicate = false
         if let participantID, !participantID.isEmpty, !hasErrors {
             if rowLevel == .participant {
-                duplicate = checkParticipantRow(participantID, values: participantValues)
+                duplicate = checkParticipantRow(participantID, &state)
             } else if let timepoint {
-                duplicate = checkVisitRow(participantID, timepoint, values: visitValues)
+                duplicate = checkVisitRow(participantID, timepoint.index, timepoint.timepoint, &state)
             }
         }
         let accepted = !hasErrors
         if let participantID, !participantID.isEmpty {
             if accepted, rowLevel == .participant {
-                commitParticipantRow(participantID, values: participantValues, duplicate: duplicate)
+                commitParticipantRow(participantID, duplicate: duplicate, &state)
             } else if accepted, let timepoint {
-                commitVisitRow(participantID, timepoint, carried: participantValues, values: visitValues, duplicate: duplicate)
-            } else if !accepted, rowLevel == .participant, stager.participants[participantID] == nil {
-                stager.rejectedParticipants[participantID] = location
+                commitVisitRow(participantID, timepoint.index, timepoint.timepoint, duplicate: duplicate, &state)
+            } else if !accepted, rowLevel == .participant, state.participantIndex(of: participantID) == nil {
+                let slot = state.slotMade(for: participantID)
+                state.rejectedRows[slot] = location
             }
         }
-        for index in issues.indices {
-            if issues[index].participant == nil { issues[index].participant = participantID }
-            if issues[index].visit == nil { issues[index].visit = timepoint?.name }
+        if !issues.isEmpty {
+            for index in issues.indices {
+                if issues[index].participant == nil { issues[index].participant = participantID }
+                if issues[index].visit == nil { issues[index].visit = timepoint?.timepoint.name }
+            }
         }
-        return try finish(accepted: accepted)
+        return try finish(accepted: accepted, &state)
+    }
+
+    /// A cell read from its bytes: as remembered for the same bytes of this column, or by the
+    /// cell reader (and then remembered).
+    @inline(__always)
+    private static func readFast(_ cell: UnsafeRawBufferPointer, _ column: PlannedColumn, _ position: Int, _ memo: CellMemo,
+                                 _ cells: CellReader, _ decimalMark: DecimalMark?, _ values: FieldValuesBuilder,
+                                 _ lastText: CellReader.LastText) -> CellReader.Outcome {
+        switch memo.lookup(position, cell) {
+        case .stored(let stored)?:
+            values.setStored(stored, for: column.field)
+            return .stored
+        case .empty?:
+            return .empty
+        case .unread?:
+            return .unread
+        case nil:
+            let outcome = cells.read(cell, column, decimalMark: decimalMark, into: values, last: lastText)
+            switch outcome {
+            case .stored:
+                if let stored = values.stored(column.field) { memo.remember(position, cell, .stored(stored)) }
+            case .empty: memo.remember(position, cell, .empty)
+            case .unread: memo.remember(position, cell, .unread)
+            }
+            return outcome
+        }
     }
 
     private var hasErrors: Bool { issues.contains { $0.severity == .error } }
 
-    private func finish(accepted: Bool) throws -> Bool {
+    private mutating func finish(accepted: Bool, _ state: inout StagingState) throws -> Bool {
+        guard !issues.isEmpty else { return accepted }
         lastReasons = issues.filter { $0.severity == .error }.map(\.message)
-        for issue in issues { try stager.emit(issue, fileIndex: fileIndex) }
+        for issue in issues { try stager.emit(issue, fileIndex: fileIndex, &state) }
         return accepted
     }
 
-    private func value(_ field: Field) -> Value? {
+    func value(_ field: Field) -> Value? {
         field.level == .participant ? participantValues[field] : visitValues[field]
     }
 
-    private func set(_ field: Field, _ value: Value?) {
+    /// `value(field)?.number`, without making a `Value`.
+    func number(_ field: Field) -> Double? {
+        field.level == .participant ? participantValues.number(field) : visitValues.number(field)
+    }
+
+    func set(_ field: Field, _ value: Value?) {
         if field.level == .participant { participantValues[field] = value } else { visitValues[field] = value }
     }
 
     func issue(_ severity: Severity, rule: String, field: Field?, raw: String?, message: String) -> Diagnostic {
-        Diagnostic(severity, at: location.column(field.flatMap { columnOf[$0] }), rule: rule, message: message,
-                   field: field?.name, value: raw)
+        let column = field.map { columnOf[$0.ordinal] }.flatMap { $0 > 0 ? $0 : nil }
+        return Diagnostic(severity, at: location.column(column), rule: rule, message: message, field: field?.name, value: raw)
     }
 
     /// Records a problem with a field under the field's expectation: key fields always reject;
     /// `null-field` empties the field and warns; otherwise the expectation's severity decides.
     /// Returns the value to keep (nil to keep the current one).
     @discardableResult
-    private func fieldProblem(_ field: Field, rule: String, raw: String?, message: String, unusable: Bool) -> Value? {
+    mutating func fieldProblem(_ field: Field, rule: String, raw: String?, message: String, unusable: Bool) -> Value? {
         let expectation = expectations[field]
         let isKey = field == .participantID || (field == .visit && rowLevel == .visit)
         if isKey {
@@ -208,80 +323,11 @@ final class RowReader {
         return nil
     }
 
-    // MARK: - Cells
-
-    /// One cell to a value: trim and NFC, missing codes, then by the field's kind.
-    private func readCell(_ raw: String, _ column: PlannedColumn) -> Value? {
-        let field = column.field
-        let text = Normalise.text(raw)
-        if let reason = Normalise.missingReason(text, codes: stager.spec.missingCodes) { return .missing(reason) }
-        let expectation = column.expectation
-        let vocabularies = stager.spec.vocabularies
-        let result: Result<Value, ValueProblem>
-        switch field.kind {
-        case .text:
-            if field == .site, !vocabularies.sites.isEmpty {
-                result = Normalise.code(text, vocabulary: vocabularies.sites, what: "site").map(Value.text)
-            } else {
-                result = .success(.text(text))
-            }
-        case .integer, .decimal:
-            result = Normalise.number(text, decimalMark: input.decimalMark).flatMap { number in
-                var value = number
-                if field == .durationWeeks, let unit = column.unit { value = Normalise.weeks(number, unit: unit) }
-                let whole = field.kind == .integer || expectation.type == .integer
-                if whole, number != number.rounded() {
-                    return .failure(ValueProblem(rule: "type", message: "'\(text)' is not a whole number"))
-                }
-                return .success(.number(value))
-            }
-        case .boolean:
-            result = Normalise.boolean(text, vocabulary: vocabularies.booleans).map(Value.boolean)
-        case .date:
-            guard let format = column.dateFormat else {
-                result = .failure(ValueProblem(rule: "date", message: "'\(text)' cannot be read: no date format is declared"))
-                break
-            }
-            result = Normalise.date(text, format: format, decimalMark: input.decimalMark).map { date in
-                if stager.spec.missingCodes.castor, let reason = Normalise.castorMissingDate(date) { return .missing(reason) }
-                return .date(date)
-            }
-        case .code:
-            switch field {
-            case .sex: result = Normalise.code(text, vocabulary: vocabularies.sex, what: "sex").map(Value.text)
-            case .arm: result = Normalise.code(text, vocabulary: vocabularies.armCodes, what: "arm").map(Value.text)
-            case .visit: result = Normalise.code(text, vocabulary: vocabularies.visitNames, what: "visit").map(Value.text)
-            default: result = .success(.text(text))
-            }
-        }
-        switch result {
-        case .success(let value):
-            guard expectation.allowed != nil else { return value }
-            return checkAllowed(value, field: field, raw: raw)
-        case .failure(let problem):
-            set(field, nil)
-            return fieldProblem(field, rule: problem.rule, raw: raw, message: "\(problem.message) for '\(field.name)'",
-                                unusable: true)
-        }
-    }
-
-    private func checkAllowed(_ value: Value, field: Field, raw: String) -> Value {
-        guard let allowed = expectations[field].allowed, !value.isMissing, !allowed.contains(value.canonicalText) else {
-            return value
-        }
-        let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
-        set(field, value)
-        let replaced = fieldProblem(field, rule: "allowed", raw: raw,
-                                    message: "the value '\(value.canonicalText)' is not allowed for '\(field.name)' (allowed: \(list))",
-                                    unusable: false)
-        return replaced ?? value
-    }
-
     // MARK: - Checks on the whole row
 
     /// Required fields of the input's own level (and the key fields, checked separately).
-    private func checkRequired() {
-        for field in requiredFields[rowLevel] ?? [] {
+    private mutating func checkRequired() {
+        for field in rowLevel == .participant ? requiredParticipantFields : requiredVisitFields {
             let current = value(field)
             guard current == nil || current?.isMissing == true else { continue }
             if let reason = current?.missingReason, case .declared(code: "invalid", _) = reason { continue }
@@ -291,9 +337,9 @@ final class RowReader {
     }
 
     /// Numeric ranges (defaults and declared), after derivation so derived totals are checked.
-    private func checkRanges() {
+    private mutating func checkRanges() {
         for (field, range) in rangeChecks {
-            guard let number = value(field)?.number, !range.contains(number) else { continue }
+            guard let number = number(field), !range.contains(number) else { continue }
             fieldProblem(field, rule: "range", raw: Value.format(number),
                          message: "the value '\(Value.format(number))' is out of range \(RowReader.describe(range)) for '\(field.name)'",
                          unusable: false)
@@ -310,15 +356,15 @@ final class RowReader {
     }
 
     /// Rules that need only this row: onset after screening, age against birth year.
-    private func applyRowRules() {
-        if let onset = participantValues[.onsetDate]?.date, let screening = participantValues[.screeningDate]?.date,
+    private mutating func applyRowRules() {
+        if let onset = participantValues.date(.onsetDate), let screening = participantValues.date(.screeningDate),
            onset > screening {
             applyRule(.onsetAfterBaseline, message: "symptom onset '\(onset.iso)' is after the screening date '\(screening.iso)'",
                       raw: onset.iso)
         }
-        if ageFromColumn, let age = participantValues[.age]?.number,
-           let birthYear = participantValues[.birthYear]?.number,
-           let reference = participantValues[.screeningDate]?.date ?? participantValues[.randomisationDate]?.date {
+        if ageFromColumn, let age = participantValues.number(.age),
+           let birthYear = participantValues.number(.birthYear),
+           let reference = participantValues.date(.screeningDate) ?? participantValues.date(.randomisationDate) {
             let implied = Double(reference.year) - birthYear
             if abs(age - implied) > 1 {
                 applyRule(.ageInconsistentWithBirthYear,
@@ -328,25 +374,23 @@ final class RowReader {
         }
     }
 
-    private func applyRule(_ rule: CrossFieldRule, message: String, raw: String?) {
+    private mutating func applyRule(_ rule: CrossFieldRule, message: String, raw: String?) {
         let setting = expectations[rule]
         let field = rule.nullableField
         issues.append(issue(setting.issueSeverity, rule: rule.rawValue, field: field, raw: raw, message: message))
         if setting.policy == .nullField, let field { set(field, RowReader.invalid(rule.rawValue)) }
     }
 
-    /// Derived fields of this input, from the row's own values.
-    private func derive() {
-        for (field, derivation) in binding.derived {
-            set(field, Derive.value(field, derivation, from: derivationInputs(field, derivation)))
+    /// Derived fields of this input, from the row's own values. A derivation with an input that
+    /// this file can never fill gives nothing, and is not tried.
+    private mutating func derive() {
+        for index in derivations.indices {
+            let field = derivedFields[index]
+            // Every derivation reads participant-level fields only (see `Derivation.inputs(for:)`).
+            let derived = derivable[index]
+                ? Derive.value(field, derivations[index].derivation, inputs: derivations[index].inputs, from: participantValues)
+                : nil
+            set(field, derived)
         }
-    }
-
-    private func derivationInputs(_ field: Field, _ derivation: Derivation) -> [Field: Value] {
-        var inputs: [Field: Value] = [:]
-        for source in derivation.inputs(for: field) {
-            if let current = value(source) { inputs[source] = current }
-        }
-        return inputs
     }
 }

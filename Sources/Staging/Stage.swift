@@ -1,4 +1,5 @@
 import CSVKit
+import Foundation
 import PipelineSpec
 import StudyModel
 
@@ -39,32 +40,54 @@ public func stage(
     reading: (InputFile, InputSpec) throws -> CSVReader = InputReader.open
 ) throws -> StagedStudy {
     let stager = Stager(spec: spec, files: files, sink: sink)
+    var state = StagingState(files: files, timepointCount: spec.schedule.timepoints.count)
     let order = files.indices.sorted { left, right in
         let leftLevel = spec.inputs[files[left].inputIndex].holds == .participants ? 0 : 1
         let rightLevel = spec.inputs[files[right].inputIndex].holds == .participants ? 0 : 1
         return leftLevel != rightLevel ? leftLevel < rightLevel : left < right
     }
     for index in order {
-        try stager.read(fileIndex: index, reading: reading)
+        try stager.read(fileIndex: index, into: &state, reading: reading)
     }
-    try stager.applyCrossRowRules()
-    try stager.fetchDeferredRejections(reading: reading)
-    return stager.result()
+    let slotOrder = state.slotsByID()
+    try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
+    try stager.fetchDeferredRejections(state.deferred, reading: reading)
+    return state.result(slotOrder: slotOrder)
 }
 
-/// The mutable state of one staging run. Not shared across threads.
-final class Stager {
-    let spec: PipelineSpec
-    let files: [InputFile]
-    let sink: any StagingSink
-    let hasParticipantInputs: Bool
-
-    /// Participant id → its record and where its participant row came from.
-    var participants: [String: ParticipantState] = [:]
-    /// Participant ids whose only participant row was rejected, with that row's place.
-    var rejectedParticipants: [String: SourceLocation] = [:]
-    /// (participant id, timepoint name) → visit.
-    var visits: [VisitKey: VisitRecord] = [:]
+/// Everything one staging run accumulates: participants, visits, counts and deferred rows. A value
+/// passed `inout` through the run, so the hot path needs no dynamic exclusivity checks.
+///
+/// Records live in flat arrays and are found through integer indexes: a participant id is hashed
+/// once per participant row (and once per visit row whose participant differs from the row
+/// before); a visit is found by its participant's slot and its timepoint's index.
+struct StagingState {
+    /// One entry per participant id seen in an accepted or rejected row, in order of first sight:
+    /// the index of the participant's record in `participantRecords`, -1 while no row of theirs
+    /// was accepted.
+    var slots: [Int] = []
+    /// Slot → where the participant's only participant row was rejected, while no other was
+    /// accepted.
+    var rejectedRows: [Int: SourceLocation] = [:]
+    /// Participant id ↔ its index in `slots`.
+    var ids = IDIndex()
+    /// Accepted participants, in order of acceptance (`slots` points here), with the values of
+    /// each one's accepted participant-input row as read (before visit rows added carried
+    /// fields); nil when the record was built from visit rows. The row itself is the record's
+    /// first source.
+    var participantRecords: [ParticipantRecord] = []
+    var participantRowValues: [FieldValues?] = []
+    /// Visits by slot and timepoint: `visitTable[slot * timepointCount + t]` is the index of the
+    /// visit in `visitRecords` (-1 when there is none), where `t` is the timepoint's index in the
+    /// (sorted) schedule.
+    var visitTable: [Int] = []
+    /// Accepted visits in order of acceptance (a visit rejected after reading stays here, out of
+    /// the table).
+    var visitRecords: [VisitRecord] = []
+    let timepointCount: Int
+    /// The slot of the id looked up last: the rows of one participant usually follow each other.
+    var lastID = ""
+    var lastSlot = -1
     /// Field → canonical value → first place, for `unique` expectations.
     var uniqueValues: [Field: [String: SourceLocation]] = [:]
     var accounting: [FileAccounting]
@@ -76,36 +99,63 @@ final class Stager {
     var deferred: [Int: [Int: [String]]] = [:]
     /// File index → column (from 1) of `visit_date`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
-    let fileIndexByName: [String: Int]
 
-    struct ParticipantState {
-        var record: ParticipantRecord
-        /// The accepted participant-input row, nil when the record was built from visit rows.
-        var participantRow: SourceLocation?
-        /// The values of that row as read (before visit rows added carried fields).
-        var rowValues: FieldValues?
-    }
-
-    struct VisitKey: Hashable {
-        var participant: String
-        var timepoint: String
-    }
-
-    init(spec: PipelineSpec, files: [InputFile], sink: any StagingSink) {
-        self.spec = spec
-        self.files = files
-        self.sink = sink
-        hasParticipantInputs = spec.hasParticipantRows
+    init(files: [InputFile], timepointCount: Int) {
         accounting = files.map { FileAccounting(file: $0.displayName, inputIndex: $0.inputIndex) }
-        var names: [String: Int] = [:]
-        for (index, file) in files.enumerated() { names[file.displayName] = index }
-        fileIndexByName = names
+        self.timepointCount = timepointCount
     }
 
-    // MARK: - Issues
+    /// The slot of a participant id, nil when the id was never seen.
+    mutating func slot(of id: String) -> Int? {
+        if lastSlot >= 0, lastID == id { return lastSlot }
+        guard let slot = ids.slot(of: id) else { return nil }
+        lastID = id
+        lastSlot = slot
+        return slot
+    }
 
-    /// Sends an issue to the sink and counts it (per severity, and warnings per file).
-    func emit(_ issue: Diagnostic, fileIndex: Int?) throws {
+    /// The slot of a participant id, made when the id is new.
+    mutating func slotMade(for id: String) -> Int {
+        if let slot = slot(of: id) { return slot }
+        let slot = ids.insert(id)
+        slots.append(-1)
+        visitTable.append(contentsOf: repeatElement(-1, count: timepointCount))
+        lastID = id
+        lastSlot = slot
+        return slot
+    }
+
+    /// The index in `participants` of an id's record, nil when none was accepted.
+    mutating func participantIndex(of id: String) -> Int? {
+        guard let slot = slot(of: id) else { return nil }
+        let index = slots[slot]
+        return index >= 0 ? index : nil
+    }
+
+    /// Makes room for `count` participants in every per-participant array.
+    mutating func reserveParticipants(_ count: Int) {
+        slots.reserveCapacity(count)
+        ids.reserveCapacity(count)
+        participantRecords.reserveCapacity(count)
+        participantRowValues.reserveCapacity(count)
+        visitTable.reserveCapacity(count * timepointCount)
+    }
+
+    /// Stores a participant's record in its slot (replacing the one there).
+    mutating func setParticipant(_ record: ParticipantRecord, rowValues: FieldValues?, slot: Int) {
+        let index = slots[slot]
+        if index >= 0 {
+            participantRecords[index] = record
+            participantRowValues[index] = rowValues
+        } else {
+            slots[slot] = participantRecords.count
+            participantRecords.append(record)
+            participantRowValues.append(rowValues)
+        }
+    }
+
+    /// Counts an issue (per severity, and warnings per file).
+    mutating func count(_ issue: Diagnostic, fileIndex: Int?) {
         switch issue.severity {
         case .error: errorCount += 1
         case .warning:
@@ -113,19 +163,120 @@ final class Stager {
             if let fileIndex { accounting[fileIndex].warnings += 1 }
         case .note: noteCount += 1
         }
+    }
+
+    /// Slot indexes ordered by participant id (byte order of UTF-8).
+    func slotsByID() -> [Int] {
+        let keys = ids.keys
+        return keys.indices.sorted { StagingState.precedes(keys[$0], keys[$1]) }
+    }
+
+    /// Byte order of the UTF-8 of two strings, compared in place.
+    static func precedes(_ left: String, _ right: String) -> Bool {
+        var left = left
+        var right = right
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in
+                let common = min(leftBytes.count, rightBytes.count)
+                if common > 0, let leftBase = leftBytes.baseAddress, let rightBase = rightBytes.baseAddress {
+                    let order = memcmp(leftBase, rightBase, common)
+                    if order != 0 { return order < 0 }
+                }
+                return leftBytes.count < rightBytes.count
+            }
+        }
+    }
+
+    // MARK: - Result
+
+    /// The staged study: participants by id, visits by participant id then timepoint. The record
+    /// arrays are put in that order in place and handed over, so that each record is held once.
+    mutating func result(slotOrder: [Int]) -> StagedStudy {
+        var participantOrder: [Int] = []
+        participantOrder.reserveCapacity(participantRecords.count)
+        var visitOrder: [Int] = []
+        visitOrder.reserveCapacity(visitRecords.count)
+        for slot in slotOrder {
+            if slots[slot] >= 0 { participantOrder.append(slots[slot]) }
+            for index in visitTable[(slot * timepointCount)..<((slot + 1) * timepointCount)] where index >= 0 {
+                visitOrder.append(index)
+            }
+        }
+        participantRowValues = []
+        StagingState.arrange(&participantRecords, as: participantOrder)
+        StagingState.arrange(&visitRecords, as: visitOrder)
+        let study = StagedStudy(
+            participants: participantRecords, visits: visitRecords, accounting: accounting, inputProblems: inputProblems,
+            errorCount: errorCount, warningCount: warningCount, noteCount: noteCount)
+        participantRecords = []
+        visitRecords = []
+        return study
+    }
+
+    /// Rearranges `elements` in place so that element `order[i]` ends at position `i`, dropping
+    /// the elements `order` leaves out. `order` holds distinct indexes. Elements are moved, never
+    /// copied, one swap per misplaced element.
+    static func arrange<Element>(_ elements: inout [Element], as order: [Int]) {
+        var destination = Array(repeating: -1, count: elements.count)
+        for (position, index) in order.enumerated() { destination[index] = position }
+        var next = order.count
+        for index in destination.indices where destination[index] < 0 {
+            destination[index] = next
+            next += 1
+        }
+        elements.withUnsafeMutableBufferPointer { buffer in
+            for start in destination.indices {
+                while destination[start] != start {
+                    let target = destination[start]
+                    buffer.swapAt(start, target)
+                    destination.swapAt(start, target)
+                }
+            }
+        }
+        elements.removeLast(elements.count - order.count)
+    }
+}
+
+/// What one staging run reads with: the pipeline, the files and the sink. Not shared across threads.
+final class Stager {
+    let spec: PipelineSpec
+    let files: [InputFile]
+    let sink: any StagingSink
+    let hasParticipantInputs: Bool
+    let fileIndexByName: [String: Int]
+    /// Reads cells from their bytes with the pipeline's vocabularies and missing codes.
+    let cells: CellReader
+
+    init(spec: PipelineSpec, files: [InputFile], sink: any StagingSink) {
+        self.spec = spec
+        self.files = files
+        self.sink = sink
+        hasParticipantInputs = spec.hasParticipantRows
+        var names: [String: Int] = [:]
+        for (index, file) in files.enumerated() { names[file.displayName] = index }
+        fileIndexByName = names
+        cells = CellReader(spec)
+    }
+
+    // MARK: - Issues
+
+    /// Sends an issue to the sink and counts it (per severity, and warnings per file).
+    func emit(_ issue: Diagnostic, fileIndex: Int?, _ state: inout StagingState) throws {
+        state.count(issue, fileIndex: fileIndex)
         try sink.record(issue)
     }
 
     /// A problem with a file as a whole: an issue and an input problem (exit code 2).
-    func fileProblem(_ message: String, rule: String, at location: SourceLocation, fileIndex: Int) throws {
+    func fileProblem(_ message: String, rule: String, at location: SourceLocation, fileIndex: Int,
+                     _ state: inout StagingState) throws {
         let issue = Diagnostic(.error, at: location, rule: rule, message: message)
-        inputProblems.append(issue)
-        try emit(issue, fileIndex: fileIndex)
+        state.inputProblems.append(issue)
+        try emit(issue, fileIndex: fileIndex, &state)
     }
 
     // MARK: - Reading one file
 
-    func read(fileIndex: Int, reading: (InputFile, InputSpec) throws -> CSVReader) throws {
+    func read(fileIndex: Int, into state: inout StagingState, reading: (InputFile, InputSpec) throws -> CSVReader) throws {
         let file = files[fileIndex]
         let input = spec.inputs[file.inputIndex]
         let fileStart = SourceLocation(file: file.displayName)
@@ -133,101 +284,141 @@ final class Stager {
         do {
             reader = try reading(file, input)
         } catch let error as CSVError {
-            try fileProblem(error.message, rule: error.code, at: Stager.location(error.position), fileIndex: fileIndex)
+            try fileProblem(error.message, rule: error.code, at: Stager.location(error.position), fileIndex: fileIndex, &state)
             return
         } catch {
-            try fileProblem("cannot open the file: \(error)", rule: "csv.io", at: fileStart, fileIndex: fileIndex)
+            try fileProblem("cannot open the file: \(error)", rule: "csv.io", at: fileStart, fileIndex: fileIndex, &state)
             return
         }
-        accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
-        accounting[fileIndex].delimiter = Stager.delimiterName(reader.delimiter)
+        state.accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
+        state.accounting[fileIndex].delimiter = Stager.delimiterName(reader.delimiter)
         try sink.startFile(file, header: reader.header, delimiter: reader.delimiter)
         if reader.isEmptyFile {
             try fileProblem("the file holds no records, not even a header", rule: "csv.empty-file", at: fileStart,
-                            fileIndex: fileIndex)
+                            fileIndex: fileIndex, &state)
             return
         }
         let binding = ColumnBinding(header: reader.header, input: input)
         for problem in binding.fileProblems {
             try fileProblem(problem, rule: "staging.header", at: SourceLocation(file: file.displayName, line: 1),
-                            fileIndex: fileIndex)
+                            fileIndex: fileIndex, &state)
         }
         for (field, names) in binding.absent {
             let list = names.map { "'\($0)'" }.joined(separator: ", ")
             try emit(Diagnostic(.warning, at: SourceLocation(file: file.displayName, line: 1), rule: "staging.column-absent",
                                 message: "the header has no column for '\(field.name)' (looked for \(list)); it is not collected from this file",
-                                field: field.name), fileIndex: fileIndex)
+                                field: field.name), fileIndex: fileIndex, &state)
         }
         if let column = binding.columns.first(where: { $0.field == .visitDate }) {
-            visitDateColumns[fileIndex] = column.index + 1
+            state.visitDateColumns[fileIndex] = column.index + 1
         }
-        let row = RowReader(stager: self, fileIndex: fileIndex, file: file, input: input, binding: binding)
-        var record = CSVRecord()
-        while true {
-            do {
-                guard try reader.read(into: &record) else { break }
-            } catch let error as CSVError {
+        if input.holds == .participants, let size = Stager.fileSize(file.path) {
+            // Every field takes at least a delimiter or a line end: an upper bound on the rows,
+            // reserved so that the participant arrays grow without copies (untouched capacity
+            // costs address space only).
+            state.reserveParticipants(state.slots.count + size / max(1, reader.header.count))
+        }
+        if input.holds == .visits {
+            // At most one visit per participant and timepoint: with the participants known, the
+            // visit records fit without the copies of a growing array (untouched capacity costs
+            // address space only).
+            state.visitRecords.reserveCapacity(state.slots.count * state.timepointCount)
+        }
+        var row = RowReader(stager: self, fileIndex: fileIndex, file: file, input: input, binding: binding)
+        // Counted here and added to the file's accounting once the file is done.
+        var rowsRead = 0
+        var accepted = 0
+        var rejected = 0
+        defer {
+            state.accounting[fileIndex].rowsRead += rowsRead
+            state.accounting[fileIndex].accepted += accepted
+            state.accounting[fileIndex].rejected += rejected
+        }
+        let pipe = RecordPipe(reader: reader)
+        defer { pipe.finish() }
+        reading: while let batch = pipe.next() {
+            try batch.records.withUnsafeBufferPointer { records in
+                for index in 0..<batch.count {
+                    rowsRead += 1
+                    if !binding.fileProblems.isEmpty {
+                        rejected += 1
+                        try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex,
+                                                    line: records[index].position.line, rawFields: records[index].rawFields,
+                                                    reasons: binding.fileProblems))
+                        continue
+                    }
+                    if try row.process(records[index], &state) {
+                        accepted += 1
+                    } else {
+                        rejected += 1
+                        try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex,
+                                                    line: records[index].position.line, rawFields: records[index].rawFields,
+                                                    reasons: row.lastReasons))
+                    }
+                }
+            }
+            switch batch.error {
+            case nil:
+                break
+            case let error as CSVError:
                 // The reader stopped inside a record: that record is read and rejected; nothing after it is read.
-                accounting[fileIndex].rowsRead += 1
-                accounting[fileIndex].rejected += 1
+                rowsRead += 1
+                rejected += 1
                 let location = Stager.location(error.position)
-                accounting[fileIndex].stoppedAtLine = location.line
+                state.accounting[fileIndex].stoppedAtLine = location.line
                 try emit(Diagnostic(.error, at: location, rule: error.code,
-                                    message: error.message + "; reading stopped here"), fileIndex: fileIndex)
+                                    message: error.message + "; reading stopped here"), fileIndex: fileIndex, &state)
                 try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: location.line,
                                             rawFields: [], reasons: [error.message + "; reading stopped here"]))
-                break
-            } catch {
-                accounting[fileIndex].rowsRead += 1
-                accounting[fileIndex].rejected += 1
-                accounting[fileIndex].stoppedAtLine = 0
-                try emit(Diagnostic(.error, at: fileStart, rule: "csv.io", message: "reading stopped: \(error)"), fileIndex: fileIndex)
+            case let error?:
+                rowsRead += 1
+                rejected += 1
+                state.accounting[fileIndex].stoppedAtLine = 0
+                try emit(Diagnostic(.error, at: fileStart, rule: "csv.io", message: "reading stopped: \(error)"),
+                         fileIndex: fileIndex, &state)
                 try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: 0, rawFields: [],
                                             reasons: ["reading stopped: \(error)"]))
-                break
             }
-            accounting[fileIndex].rowsRead += 1
-            if !binding.fileProblems.isEmpty {
-                accounting[fileIndex].rejected += 1
-                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: record.position.line,
-                                            rawFields: record.rawFields, reasons: binding.fileProblems))
-                continue
-            }
-            if try row.process(record) {
-                accounting[fileIndex].accepted += 1
-            } else {
-                accounting[fileIndex].rejected += 1
-                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: record.position.line,
-                                            rawFields: record.rawFields, reasons: row.lastReasons))
-            }
+            let isLast = batch.isLast
+            pipe.recycle(batch)
+            if isLast { break reading }
         }
-        accounting[fileIndex].blankLines = reader.blankLineCount
+        // The reader is the pipe's until its thread has let go of it.
+        pipe.finish()
+        state.accounting[fileIndex].blankLines = reader.blankLineCount
         if reader.blankLineCount > 0 {
             let count = reader.blankLineCount
             try emit(Diagnostic(.note, at: fileStart, rule: "csv.blank-lines",
-                                message: "\(count) blank \(count == 1 ? "line was" : "lines were") skipped"), fileIndex: fileIndex)
+                                message: "\(count) blank \(count == 1 ? "line was" : "lines were") skipped"),
+                     fileIndex: fileIndex, &state)
         }
-        accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
-        try forwardReaderDiagnostics(reader, fileIndex: fileIndex)
+        state.accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
+        try forwardReaderDiagnostics(reader, fileIndex: fileIndex, &state)
     }
 
     /// The reader's own findings that staging does not turn into row rejections (ragged rows
     /// are rejected per row instead).
-    private func forwardReaderDiagnostics(_ reader: CSVReader, fileIndex: Int) throws {
+    private func forwardReaderDiagnostics(_ reader: CSVReader, fileIndex: Int, _ state: inout StagingState) throws {
         var kept: [String: Int] = [:]
         for finding in reader.diagnostics where finding.code != "csv.ragged-row" && finding.code != "csv.empty-file" {
             kept[finding.code, default: 0] += 1
             let severity: Severity = finding.severity == .warning ? .warning : .note
             try emit(Diagnostic(severity, at: Stager.location(finding.position), rule: finding.code, message: finding.message),
-                     fileIndex: fileIndex)
+                     fileIndex: fileIndex, &state)
         }
         for (code, count) in reader.diagnosticCounts.sorted(by: { $0.key < $1.key }) where code != "csv.ragged-row" {
             let shown = kept[code] ?? 0
             if count > shown {
                 try emit(Diagnostic(.note, at: SourceLocation(file: files[fileIndex].displayName), rule: code,
-                                    message: "\(count - shown) more findings of '\(code)' are not listed"), fileIndex: fileIndex)
+                                    message: "\(count - shown) more findings of '\(code)' are not listed"),
+                         fileIndex: fileIndex, &state)
             }
         }
+    }
+
+    /// The size of a file in bytes; nil when it cannot be known (a reader over bytes in memory).
+    static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
     }
 
     static func location(_ position: CSVPosition) -> SourceLocation {
@@ -245,22 +436,5 @@ final class Stager {
 
     static func delimiterName(_ delimiter: UInt8) -> String {
         delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter))
-    }
-
-    // MARK: - Result
-
-    func result() -> StagedStudy {
-        let participantList = participants.values.map(\.record).sorted {
-            $0.id.utf8.lexicographicallyPrecedes($1.id.utf8)
-        }
-        let visitList = visits.values.sorted { left, right in
-            if left.participantID != right.participantID {
-                return left.participantID.utf8.lexicographicallyPrecedes(right.participantID.utf8)
-            }
-            return left.timepoint < right.timepoint
-        }
-        return StagedStudy(
-            participants: participantList, visits: visitList, accounting: accounting, inputProblems: inputProblems,
-            errorCount: errorCount, warningCount: warningCount, noteCount: noteCount)
     }
 }

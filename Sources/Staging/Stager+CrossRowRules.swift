@@ -3,89 +3,130 @@ import PipelineSpec
 import StudyModel
 
 extension Stager {
+    /// One finding of a cross-row rule: the visit (its place in the state's visit table and its
+    /// record), the rule, the message and the value shown.
+    private struct Finding {
+        var index: Int
+        var record: Int
+        var participant: String
+        var timepoint: String
+        var rule: CrossFieldRule
+        var message: String
+        var raw: String?
+    }
+
     /// Rules that need every visit of a participant, run after all files are read and against
     /// that state (so one rejection does not set off another): follow-up without baseline,
     /// follow-up dated before randomisation, visit outside its window, and the baseline visit
     /// dated before symptom onset. Rejected visits leave the staged data, their files' accounting
     /// moves them from accepted to rejected, and their rows are fetched again for the sink.
-    func applyCrossRowRules() throws {
+    ///
+    /// Participants are taken in id order (`slotOrder`), each one's visits in schedule order.
+    func applyCrossRowRules(_ state: inout StagingState, slotOrder: [Int]) throws {
         let expectations = spec.expectations
-        var byParticipant: [String: [VisitKey]] = [:]
-        for key in visits.keys { byParticipant[key.participant, default: []].append(key) }
-        var findings: [(key: VisitKey, rule: CrossFieldRule, message: String, raw: String?)] = []
-        for participant in byParticipant.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            let keys = (byParticipant[participant] ?? []).sorted { visitOrder($0) < visitOrder($1) }
-            let records = keys.compactMap { visits[$0] }
-            let baseline = records.first { $0.timepoint.isBaseline }
-            let values = participants[participant]?.record.values
-            let randomisation = values?[.randomisationDate]?.date
-            let onset = values?[.onsetDate]?.date
-            for (key, visit) in zip(keys, records) {
-                let date = visit.values[.visitDate]?.date
-                if !visit.timepoint.isBaseline, baseline == nil {
-                    findings.append((key, .followUpWithoutBaseline,
-                                     "visit '\(visit.timepoint.name)' of participant '\(participant)' has no baseline visit", nil))
-                }
-                if let date, let randomisation, !visit.timepoint.isBaseline, date < randomisation {
-                    findings.append((key, .visitBeforeRandomisation,
-                                     "the visit date '\(date.iso)' is before the randomisation date '\(randomisation.iso)'", date.iso))
-                }
-                let anchor = randomisation ?? (visit.timepoint.isBaseline ? nil : baseline?.values[.visitDate]?.date)
-                if let date, let anchor {
-                    let day = anchor.days(to: date)
-                    let offset = day - visit.timepoint.nominalDay
-                    if abs(offset) > visit.timepoint.windowDays {
-                        let basis = randomisation == nil ? "the baseline visit" : "randomisation"
-                        findings.append((key, .visitOutsideWindow,
-                                         "the visit date '\(date.iso)' is day \(day) after \(basis), outside the window \(visit.timepoint.nominalDay) ± \(visit.timepoint.windowDays) days of '\(visit.timepoint.name)'",
-                                         date.iso))
-                    }
-                }
-                if visit.timepoint.isBaseline, let date, let onset, onset > date {
-                    findings.append((key, .onsetAfterBaseline,
-                                     "symptom onset '\(onset.iso)' is after the baseline visit date '\(date.iso)'", date.iso))
+        let timepoints = spec.schedule.timepoints
+        let count = state.timepointCount
+        var findings: [Finding] = []
+        // Read through buffers, so that reading a record's values copies nothing.
+        state.visitRecords.withUnsafeBufferPointer { visitRecords in
+            state.participantRecords.withUnsafeBufferPointer { participantRecords in
+                for slot in slotOrder {
+                    collectFindings(slot: slot, state: state, visitRecords: visitRecords, participantRecords: participantRecords,
+                             timepoints: timepoints, into: &findings)
                 }
             }
         }
-        var rejected: [VisitKey: VisitRecord] = [:]
+        var rejected = Set<Int>()
         for finding in findings {
-            guard var visit = visits[finding.key] ?? rejected[finding.key] else { continue }
+            let source = state.visitRecords[finding.record].source
             let setting = expectations[finding.rule]
-            let fileIndex = fileIndexByName[visit.source.file]
-            let column = fileIndex.flatMap { visitDateColumns[$0] }
+            let fileIndex = fileIndexByName[source.file]
+            let column = fileIndex.flatMap { state.visitDateColumns[$0] }
             let field: Field? = switch finding.rule {
             case .followUpWithoutBaseline: .visit
             case .onsetAfterBaseline: .visitDate
             default: finding.rule.nullableField
             }
-            try emit(Diagnostic(setting.issueSeverity, at: visit.source.column(field == .visitDate ? column : nil),
-                                rule: finding.rule.rawValue, message: finding.message, participant: finding.key.participant,
-                                visit: finding.key.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex)
+            try emit(Diagnostic(setting.issueSeverity, at: source.column(field == .visitDate ? column : nil),
+                                rule: finding.rule.rawValue, message: finding.message, participant: finding.participant,
+                                visit: finding.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex, &state)
             if setting.policy == .nullField, finding.rule == .onsetAfterBaseline {
-                participants[finding.key.participant]?.record.values[.onsetDate] = RowReader.invalid(finding.rule.rawValue)
-            } else if setting.policy == .nullField, let nullable = finding.rule.nullableField {
-                guard visits[finding.key] != nil else { continue }
-                visit.values[nullable] = RowReader.invalid(finding.rule.rawValue)
-                visits[finding.key] = visit
-            } else if setting.severity == .error, let fileIndex {
-                if rejected[finding.key] == nil {
-                    rejected[finding.key] = visit
-                    visits[finding.key] = nil
-                    accounting[fileIndex].accepted -= 1
-                    accounting[fileIndex].rejected += 1
+                let record = state.slots[finding.index / count]
+                if record >= 0 {
+                    state.participantRecords[record].values[.onsetDate] = RowReader.invalid(finding.rule.rawValue)
                 }
-                deferred[fileIndex, default: [:]][visit.source.line, default: []].append(finding.message)
+            } else if setting.policy == .nullField, let nullable = finding.rule.nullableField {
+                // A visit already rejected by an earlier finding keeps its values.
+                guard state.visitTable[finding.index] >= 0 else { continue }
+                state.visitRecords[finding.record].values[nullable] = RowReader.invalid(finding.rule.rawValue)
+            } else if setting.severity == .error, let fileIndex {
+                if rejected.insert(finding.index).inserted {
+                    state.visitTable[finding.index] = -1
+                    state.accounting[fileIndex].accepted -= 1
+                    state.accounting[fileIndex].rejected += 1
+                }
+                state.deferred[fileIndex, default: [:]][source.line, default: []].append(finding.message)
             }
         }
     }
 
-    private func visitOrder(_ key: VisitKey) -> Int {
-        spec.schedule.timepoint(named: key.timepoint)?.week ?? 0
+    /// The cross-row findings of one participant's visits (in schedule order).
+    private func collectFindings(slot: Int, state: StagingState, visitRecords: UnsafeBufferPointer<VisitRecord>,
+                          participantRecords: UnsafeBufferPointer<ParticipantRecord>, timepoints: [Timepoint],
+                          into findings: inout [Finding]) {
+        let count = state.timepointCount
+        let first = slot * count
+        var hasVisits = false
+        var baseline: Int?
+        for index in first..<(first + count) where state.visitTable[index] >= 0 {
+            hasVisits = true
+            if baseline == nil, timepoints[index - first].isBaseline { baseline = state.visitTable[index] }
+        }
+        guard hasVisits else { return }
+        let participant = state.ids.keys[slot]
+        let record = state.slots[slot]
+        let randomisation = record >= 0 ? participantRecords[record].values.date(.randomisationDate) : nil
+        let onset = record >= 0 ? participantRecords[record].values.date(.onsetDate) : nil
+        let baselineDate = baseline.flatMap { visitRecords[$0].values.date(.visitDate) }
+        for index in first..<(first + count) where state.visitTable[index] >= 0 {
+            let visit = state.visitTable[index]
+            let timepoint = timepoints[index - first]
+            let date = visitRecords[visit].values.date(.visitDate)
+            if !timepoint.isBaseline, baseline == nil {
+                findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
+                                        rule: .followUpWithoutBaseline,
+                                        message: "visit '\(timepoint.name)' of participant '\(participant)' has no baseline visit"))
+            }
+            if let date, let randomisation, !timepoint.isBaseline, date < randomisation {
+                findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
+                                        rule: .visitBeforeRandomisation,
+                                        message: "the visit date '\(date.iso)' is before the randomisation date '\(randomisation.iso)'",
+                                        raw: date.iso))
+            }
+            let anchor = randomisation ?? (timepoint.isBaseline ? nil : baselineDate)
+            if let date, let anchor {
+                let day = anchor.days(to: date)
+                let offset = day - timepoint.nominalDay
+                if abs(offset) > timepoint.windowDays {
+                    let basis = randomisation == nil ? "the baseline visit" : "randomisation"
+                    findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
+                                            rule: .visitOutsideWindow,
+                                            message: "the visit date '\(date.iso)' is day \(day) after \(basis), outside the window \(timepoint.nominalDay) ± \(timepoint.windowDays) days of '\(timepoint.name)'",
+                                            raw: date.iso))
+                }
+            }
+            if timepoint.isBaseline, let date, let onset, onset > date {
+                findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
+                                        rule: .onsetAfterBaseline,
+                                        message: "symptom onset '\(onset.iso)' is after the baseline visit date '\(date.iso)'",
+                                        raw: date.iso))
+            }
+        }
     }
 
     /// Reads again each file with rows rejected by cross-row rules and hands those rows, exactly
     /// as read, to the sink. Only the lines are kept in memory until then.
-    func fetchDeferredRejections(reading: (InputFile, InputSpec) throws -> CSVReader) throws {
+    func fetchDeferredRejections(_ deferred: [Int: [Int: [String]]], reading: (InputFile, InputSpec) throws -> CSVReader) throws {
         for fileIndex in deferred.keys.sorted() {
             guard var lines = deferred[fileIndex] else { continue }
             let file = files[fileIndex]

@@ -109,6 +109,7 @@ public enum Field: String, CaseIterable, Sendable, Hashable, Comparable, CustomS
         self.init(rawValue: name)
     }
 
+    @inlinable
     public var level: FieldLevel {
         switch self {
         case .visit, .visitDate, .painNRS, .painVAS, .rmdq, .odi, .gpe, .sickLeave, .remark: .visit
@@ -116,6 +117,7 @@ public enum Field: String, CaseIterable, Sendable, Hashable, Comparable, CustomS
         }
     }
 
+    @inlinable
     public var kind: FieldKind {
         switch self {
         case .participantID, .site, .status, .remark: .text
@@ -168,10 +170,199 @@ public enum Field: String, CaseIterable, Sendable, Hashable, Comparable, CustomS
         .startBack8, .startBack9,
     ]
 
-    private static let order: [Field: Int] = Dictionary(
-        uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    /// The number of canonical fields (`allCases.count`).
+    @inlinable
+    public static var count: Int { 67 }
 
+    /// The field's position in declaration order, from 0 (`allCases[ordinal] == self`).
+    ///
+    /// Hashing and order use it: a `String`-backed enum would otherwise hash its name (the standard
+    /// library's `RawRepresentable` default), which made every `[Field: _]` lookup hash a string.
+    /// Participant-level fields are declared first and visit-level fields last, so a field's index
+    /// within its level is its ordinal minus its level's first ordinal (``indexInLevel``).
+    @inlinable
+    public var ordinal: Int {
+        switch self {
+        case .participantID: 0
+        case .site: 1
+        case .status: 2
+        case .arm: 3
+        case .randomisationDate: 4
+        case .screeningDate: 5
+        case .sex: 6
+        case .birthYear: 7
+        case .age: 8
+        case .heightCM: 9
+        case .weightKG: 10
+        case .onsetDate: 11
+        case .durationWeeks: 12
+        case .ageAtOnset: 13
+        case .rfContinuousPain: 14
+        case .rfNightPain: 15
+        case .rfMalaise: 16
+        case .rfHistoryMalignancy: 17
+        case .rfWeightLoss: 18
+        case .rfRaisedESR: 19
+        case .rfCorticosteroids: 20
+        case .rfHeightLoss: 21
+        case .rfKyphosis: 22
+        case .rfLowBodyWeight: 23
+        case .rfIridocyclitis: 24
+        case .rfArthritisOrIBD: 25
+        case .rfMorningStiffness: 26
+        case .rfBetterWithMovement: 27
+        case .rfNSAIDResponse: 28
+        case .rfTrauma: 29
+        case .rfPalpableStep: 30
+        case .radUnilateralLegPain: 31
+        case .radLegPainDominant: 32
+        case .radNeuroDeficit: 33
+        case .radReflexChange: 34
+        case .caudaEquina: 35
+        case .ompsq1: 36
+        case .ompsq2: 37
+        case .ompsq3: 38
+        case .ompsq4: 39
+        case .ompsq5: 40
+        case .ompsq6: 41
+        case .ompsq7: 42
+        case .ompsq8: 43
+        case .ompsq9: 44
+        case .ompsq10: 45
+        case .ompsqTotal: 46
+        case .startBack1: 47
+        case .startBack2: 48
+        case .startBack3: 49
+        case .startBack4: 50
+        case .startBack5: 51
+        case .startBack6: 52
+        case .startBack7: 53
+        case .startBack8: 54
+        case .startBack9: 55
+        case .startBackTotal: 56
+        case .startBackPsychosocial: 57
+        case .visit: 58
+        case .visitDate: 59
+        case .painNRS: 60
+        case .painVAS: 61
+        case .rmdq: 62
+        case .odi: 63
+        case .gpe: 64
+        case .sickLeave: 65
+        case .remark: 66
+        }
+    }
+
+    /// The field at a position in declaration order (the inverse of ``ordinal``); nil outside
+    /// `0 ..< Field.count`.
+    @inlinable
+    public init?(ordinal: Int) {
+        switch ordinal {
+        case 0: self = .participantID
+        case 1: self = .site
+        case 2: self = .status
+        case 3: self = .arm
+        case 4: self = .randomisationDate
+        case 5: self = .screeningDate
+        case 6: self = .sex
+        case 7: self = .birthYear
+        case 8: self = .age
+        case 9: self = .heightCM
+        case 10: self = .weightKG
+        case 11: self = .onsetDate
+        case 12: self = .durationWeeks
+        case 13: self = .ageAtOnset
+        case 14: self = .rfContinuousPain
+        case 15: self = .rfNightPain
+        case 16: self = .rfMalaise
+        case 17: self = .rfHistoryMalignancy
+        case 18: self = .rfWeightLoss
+        case 19: self = .rfRaisedESR
+        case 20: self = .rfCorticosteroids
+        case 21: self = .rfHeightLoss
+        case 22: self = .rfKyphosis
+        case 23: self = .rfLowBodyWeight
+        case 24: self = .rfIridocyclitis
+        case 25: self = .rfArthritisOrIBD
+        case 26: self = .rfMorningStiffness
+        case 27: self = .rfBetterWithMovement
+        case 28: self = .rfNSAIDResponse
+        case 29: self = .rfTrauma
+        case 30: self = .rfPalpableStep
+        case 31: self = .radUnilateralLegPain
+        case 32: self = .radLegPainDominant
+        case 33: self = .radNeuroDeficit
+        case 34: self = .radReflexChange
+        case 35: self = .caudaEquina
+        case 36: self = .ompsq1
+        case 37: self = .ompsq2
+        case 38: self = .ompsq3
+        case 39: self = .ompsq4
+        case 40: self = .ompsq5
+        case 41: self = .ompsq6
+        case 42: self = .ompsq7
+        case 43: self = .ompsq8
+        case 44: self = .ompsq9
+        case 45: self = .ompsq10
+        case 46: self = .ompsqTotal
+        case 47: self = .startBack1
+        case 48: self = .startBack2
+        case 49: self = .startBack3
+        case 50: self = .startBack4
+        case 51: self = .startBack5
+        case 52: self = .startBack6
+        case 53: self = .startBack7
+        case 54: self = .startBack8
+        case 55: self = .startBack9
+        case 56: self = .startBackTotal
+        case 57: self = .startBackPsychosocial
+        case 58: self = .visit
+        case 59: self = .visitDate
+        case 60: self = .painNRS
+        case 61: self = .painVAS
+        case 62: self = .rmdq
+        case 63: self = .odi
+        case 64: self = .gpe
+        case 65: self = .sickLeave
+        case 66: self = .remark
+        default: return nil
+        }
+    }
+
+    /// Ordinal of the first visit-level field (`visit`); every field before it is participant-level.
+    @inlinable
+    public static var firstVisitOrdinal: Int { Field.visit.ordinal }
+
+    /// Position within the field's level, in declaration order (the index into
+    /// ``fields(at:)`` for its level), from 0.
+    @inlinable
+    public var indexInLevel: Int {
+        let ordinal = self.ordinal
+        return ordinal < Field.firstVisitOrdinal ? ordinal : ordinal - Field.firstVisitOrdinal
+    }
+
+    /// The field at a position within a level (the inverse of ``indexInLevel``); nil outside the level.
+    @inlinable
+    public static func field(at index: Int, in level: FieldLevel) -> Field? {
+        let ordinal = level == .participant ? index : index + firstVisitOrdinal
+        let end = level == .participant ? firstVisitOrdinal : count
+        guard index >= 0, ordinal < end else { return nil }
+        return Field(ordinal: ordinal)
+    }
+
+    /// Number of fields at a level.
+    @inlinable
+    public static func count(at level: FieldLevel) -> Int {
+        level == .participant ? firstVisitOrdinal : count - firstVisitOrdinal
+    }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ordinal)
+    }
+
+    @inlinable
     public static func < (lhs: Field, rhs: Field) -> Bool {
-        (order[lhs] ?? 0) < (order[rhs] ?? 0)
+        lhs.ordinal < rhs.ordinal
     }
 }

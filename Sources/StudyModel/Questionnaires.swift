@@ -46,6 +46,11 @@ public enum Questionnaires {
     /// "very much" (4) or "extremely" (5). The total passes items 1...8, the psychosocial
     /// subscale items 5...8.
     public static func startBackCount(agreed: [Bool], bothersomeness: Double) -> Double {
-        Double(agreed.filter { $0 }.count) + (bothersomeness >= 4 ? 1 : 0)
+        startBackCount(agreedItems: agreed.filter { $0 }.count, bothersomeness: bothersomeness)
+    }
+
+    /// As ``startBackCount(agreed:bothersomeness:)``, from the number of agreed items.
+    public static func startBackCount(agreedItems: Int, bothersomeness: Double) -> Double {
+        Double(agreedItems) + (bothersomeness >= 4 ? 1 : 0)
     }
 }

@@ -1,0 +1,215 @@
+import CSVKit
+import PipelineSpec
+import StudyModel
+
+/// Reads cells from their bytes with the pipeline's vocabularies and declared missing codes.
+///
+/// A class held by the ``Stager`` for the whole run, so that reading a cell uses it in place
+/// (a struct of this size was copied for every cell).
+final class CellReader {
+    let booleans: ByteVocabulary
+    let booleanValues: [Bool]
+    let sex: ByteVocabulary
+    let sexValues: [String]
+    let arms: ByteVocabulary
+    let armValues: [String]
+    let visits: ByteVocabulary
+    let visitValues: [String]
+    let sites: ByteVocabulary
+    let siteValues: [String]
+    let declaredMissing: ByteVocabulary
+    let declaredReasons: [MissingReason]
+    let castorMissing: Bool
+    /// Whether the pipeline declares sites (then a site cell must be one of them).
+    let hasSites: Bool
+    /// Whether cells may be read from their bytes at all: not when a declared missing code is
+    /// non-ASCII, since only the string lookup can then tell that a cell is no such code.
+    let readsBytes: Bool
+
+    init(_ spec: PipelineSpec) {
+        let vocabularies = spec.vocabularies
+        let booleanEntries = ByteVocabulary.entries(vocabularies.booleans)
+        (booleans, booleanValues) = (ByteVocabulary(keys: booleanEntries.keys), booleanEntries.values)
+        let sexEntries = ByteVocabulary.entries(vocabularies.sex)
+        (sex, sexValues) = (ByteVocabulary(keys: sexEntries.keys), sexEntries.values)
+        let armEntries = ByteVocabulary.entries(vocabularies.armCodes)
+        (arms, armValues) = (ByteVocabulary(keys: armEntries.keys), armEntries.values)
+        let visitEntries = ByteVocabulary.entries(vocabularies.visitNames)
+        (visits, visitValues) = (ByteVocabulary(keys: visitEntries.keys), visitEntries.values)
+        let siteEntries = ByteVocabulary.entries(vocabularies.sites)
+        (sites, siteValues) = (ByteVocabulary(keys: siteEntries.keys), siteEntries.values)
+        let declaredEntries = ByteVocabulary.entries(spec.missingCodes.declared)
+        (declaredMissing, declaredReasons) = (ByteVocabulary(keys: declaredEntries.keys, foldsCase: false), declaredEntries.values)
+        castorMissing = spec.missingCodes.castor
+        hasSites = !vocabularies.sites.isEmpty
+        readsBytes = !declaredMissing.hasNonASCIIKeys
+    }
+
+    /// The participant id of the row before, as bytes and as text: the rows of one participant
+    /// follow each other, and a match saves making the same string again.
+    final class LastText {
+        // Unchecked: one row reader owns it and reaches each property once at a time.
+        @exclusivity(unchecked) var bytes: [UInt8] = []
+        @exclusivity(unchecked) var text = ""
+    }
+
+    /// What reading a cell from its bytes did.
+    enum Outcome {
+        /// The cell's value is stored.
+        case stored
+        /// The cell is empty (after trimming); nothing is stored, the caller decides.
+        case empty
+        /// The cell is not pure ASCII of a common form, or holds a problem: nothing is stored,
+        /// and ``RowReader/readCell(_:_:)`` reads it from its text.
+        case unread
+    }
+
+    /// Reads field `column.index` of `record` into `values` when the cell is pure ASCII and of a
+    /// common form, with no issue to report.
+    ///
+    /// Mirrors ``RowReader/readCell(_:_:)`` step by step and stores what it would return: ASCII
+    /// text is its own NFC form and its white space is ASCII, so trimming is byte-level; missing
+    /// codes come first (declared, then Castor's); then the field's kind decides, through
+    /// ``Normalise/number(ascii:decimalMark:)``, ``Normalise/date(ascii:format:decimalMark:)`` and
+    /// the byte vocabularies.
+    ///
+    /// A text field keeps its last text in `last`, and takes it again for the same bytes.
+    func read(_ cell: UnsafeRawBufferPointer, _ column: RowReader.PlannedColumn, decimalMark: DecimalMark?,
+              into values: FieldValuesBuilder, last: LastText) -> Outcome {
+        var high: UInt8 = 0
+        for byte in cell { high |= byte }
+        guard high < 0x80 else { return .unread }
+        var start = 0
+        var end = cell.count
+        while start < end, Normalise.isASCIISpace(cell[start]) { start += 1 }
+        while end > start, Normalise.isASCIISpace(cell[end - 1]) { end -= 1 }
+        if start == end { return .empty }
+        let text = UnsafeRawBufferPointer(rebasing: cell[start..<end])
+        let field = column.field
+        if !declaredMissing.isEmpty, let index = declaredMissing.index(of: text) {
+            values[field] = .missing(declaredReasons[index])
+            return .stored
+        }
+        if castorMissing, let reason = Normalise.castorMissingReason(ascii: text) {
+            values[field] = .missing(reason)
+            return .stored
+        }
+        switch column.kind {
+        case .text:
+            if field == .site, hasSites {
+                guard let index = sites.index(of: text) else { return .unread }
+                values.setText(siteValues[index], for: field)
+            } else if text.count > 8 {
+                // Too long to be kept inline: a string, the last one again when the bytes match.
+                if !last.bytes.elementsEqual(text) {
+                    last.bytes.removeAll(keepingCapacity: true)
+                    last.bytes.append(contentsOf: text)
+                    last.text = String(decoding: text, as: UTF8.self)
+                }
+                values.setText(last.text, for: field)
+            } else {
+                values.setText(utf8: text, for: field)
+            }
+        case .integer, .decimal:
+            guard let number = Normalise.number(ascii: text, decimalMark: decimalMark) else { return .unread }
+            // A whole number: its truncation is itself (fast-path numbers are below 2^53 in size).
+            if column.whole, Double(Int64(number)) != number { return .unread }
+            values.setNumber(field == .durationWeeks ? column.unit.map { Normalise.weeks(number, unit: $0) } ?? number : number,
+                             for: field)
+        case .boolean:
+            guard let index = booleans.index(of: text) else { return .unread }
+            values.setBoolean(booleanValues[index], for: field)
+        case .date:
+            guard let format = column.dateFormat,
+                  let (date, year) = Normalise.date(ascii: text, format: format, decimalMark: decimalMark) else { return .unread }
+            if castorMissing, let reason = Normalise.castorMissingDate(year: year) {
+                values[field] = .missing(reason)
+            } else {
+                values.setDate(date, for: field)
+            }
+        case .code:
+            switch field {
+            case .sex:
+                guard let index = sex.index(of: text) else { return .unread }
+                values.setText(sexValues[index], for: field)
+            case .arm:
+                guard let index = arms.index(of: text) else { return .unread }
+                values.setText(armValues[index], for: field)
+            case .visit:
+                guard let index = visits.index(of: text) else { return .unread }
+                values.setText(visitValues[index], for: field)
+            default:
+                values.setText(utf8: text, for: field)
+            }
+        }
+        return .stored
+    }
+}
+
+extension RowReader {
+
+    /// One cell to a value from its text: trim and NFC, missing codes, then by the field's kind.
+    /// Reports the cell's problems.
+    mutating func readCell(_ raw: String, _ column: PlannedColumn) -> Value? {
+        let field = column.field
+        let text = Normalise.text(raw)
+        if let reason = Normalise.missingReason(text, codes: missingCodes) { return .missing(reason) }
+        let result: Result<Value, ValueProblem>
+        switch field.kind {
+        case .text:
+            if field == .site, !vocabularies.sites.isEmpty {
+                result = Normalise.code(text, vocabulary: vocabularies.sites, what: "site").map(Value.text)
+            } else {
+                result = .success(.text(text))
+            }
+        case .integer, .decimal:
+            result = Normalise.number(text, decimalMark: input.decimalMark).flatMap { number in
+                var value = number
+                if field == .durationWeeks, let unit = column.unit { value = Normalise.weeks(number, unit: unit) }
+                if column.whole, number != number.rounded() {
+                    return .failure(ValueProblem(rule: "type", message: "'\(text)' is not a whole number"))
+                }
+                return .success(.number(value))
+            }
+        case .boolean:
+            result = Normalise.boolean(text, vocabulary: vocabularies.booleans).map(Value.boolean)
+        case .date:
+            guard let format = column.dateFormat else {
+                result = .failure(ValueProblem(rule: "date", message: "'\(text)' cannot be read: no date format is declared"))
+                break
+            }
+            result = Normalise.date(text, format: format, decimalMark: input.decimalMark).map { date in
+                if missingCodes.castor, let reason = Normalise.castorMissingDate(date) { return .missing(reason) }
+                return .date(date)
+            }
+        case .code:
+            switch field {
+            case .sex: result = Normalise.code(text, vocabulary: vocabularies.sex, what: "sex").map(Value.text)
+            case .arm: result = Normalise.code(text, vocabulary: vocabularies.armCodes, what: "arm").map(Value.text)
+            case .visit: result = Normalise.code(text, vocabulary: vocabularies.visitNames, what: "visit").map(Value.text)
+            default: result = .success(.text(text))
+            }
+        }
+        switch result {
+        case .success(let value):
+            guard expectations[field].allowed != nil else { return value }
+            return checkAllowed(value, field: field, raw: raw)
+        case .failure(let problem):
+            set(field, nil)
+            return fieldProblem(field, rule: problem.rule, raw: raw, message: "\(problem.message) for '\(field.name)'",
+                                unusable: true)
+        }
+    }
+
+    private mutating func checkAllowed(_ value: Value, field: Field, raw: String) -> Value {
+        guard let allowed = expectations[field].allowed, !value.isMissing, !allowed.contains(value.canonicalText) else {
+            return value
+        }
+        let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
+        set(field, value)
+        let replaced = fieldProblem(field, rule: "allowed", raw: raw,
+                                    message: "the value '\(value.canonicalText)' is not allowed for '\(field.name)' (allowed: \(list))",
+                                    unusable: false)
+        return replaced ?? value
+    }
+}
