@@ -6,7 +6,8 @@
 #   file   one wide Castor-style CSV of about SIZE MB (Benchmarks/generate_castor.py): the reader;
 #   batch  a Castor export of about SIZE MB in all, written by `lbp sample-data --style castor`
 #          (four site files and a visits file, planted problems included) and read through
-#          Benchmarks/bench-castor.yml: ingest + staging.
+#          Benchmarks/bench-castor.yml: ingest + staging, and the full `lbp run` (staging,
+#          profiles, analysis, evidence, every report file).
 # Each measured command is one `stage_*` function below with a `_data` kind; to add a stage, write
 # one more function and add its name to STAGES. Benchmarks are not tests: nothing here fails a
 # build, the table only marks whether each bar is met.
@@ -25,7 +26,7 @@ SWIFT="${SWIFT:-swift}"
 
 # The stages measured, in table order. The first stage of each data kind is the baseline the
 # others of that kind are compared with.
-STAGES=(c_counter reader c_counter_batch staging)
+STAGES=(c_counter reader c_counter_batch staging full_run)
 
 # The reader's bar (from the issue): at most this many times the C counter's wall time, and a peak
 # resident memory below this many MiB for any file size.
@@ -38,6 +39,11 @@ READER_MAX_PEAK_MB=64
 # size (within this fraction of the smallest size's), i.e. nothing grows with the files' bytes.
 STAGING_MAX_RATIO=1.6
 STAGING_MAX_PER_PARTICIPANT_SPREAD=0.15
+
+# The full run's bar: `lbp run` on a batch in at most this many times the C counter's wall time
+# over the same files, with a peak resident memory below this many MiB.
+FULL_RUN_MAX_RATIO=1.8
+FULL_RUN_MAX_PEAK_MB=150
 
 # Bytes of Castor export per screened participant written by `lbp sample-data`, to choose the
 # participant count of a batch of about SIZE MB (measured: 380 at 10 000 participants, 386 at
@@ -62,6 +68,14 @@ stage_c_counter_batch() { CMD=("$OUT/csvcount" -d ';' "$1"/castor/*.csv); }
 stage_staging_label="ingest + staging (lbp-bench stage)"
 stage_staging_data=batch
 stage_staging() { CMD=("$LBP_BENCH" stage "$1/pipeline.yml" "$1/staged"); }
+
+stage_full_run_label="full run (lbp run)"
+stage_full_run_data=batch
+# lbp run prints no row count: the rows read are summed from the accounting table it writes.
+stage_full_run() {
+    CMD=(bash -c '"$1" run "$2/pipeline.yml" --out "$2/reports" --quiet &&
+        awk -F, '"'"'NR > 1 { rows += $2 } END { print "rows " rows }'"'"' "$2/reports/accounting.csv"' full_run "$LBP" "$1")
+}
 
 # MARK: - Building and data
 
@@ -106,6 +120,8 @@ data_batch() {
         echo "$participants" >"$folder/participants"
     fi
     cp "$BENCH/bench-castor.yml" "$folder/pipeline.yml"
+    mkdir -p "$folder/rules"
+    cp "$ROOT/Pipelines/rules/"*.yml "$folder/rules/"
     echo "$folder"
 }
 
@@ -181,7 +197,7 @@ main() {
     echo "lbp benchmarks: fastest of $REPEAT interleaved runs, peak resident memory of the largest;"
     echo "ratio = wall time / the C counter's over the same bytes; CPU s (user + system) and its ratio help on a busy machine"
     printf '%-8s %-36s %9s %9s %12s %9s %8s %8s %9s\n' "data MB" "stage" "wall s" "MB/s" "rows/s" "peak MB" "ratio" "CPU s" "CPU ratio"
-    local verdict=ok staging_verdict=ok memory_verdict=ok first_per_participant="" memory_lines=()
+    local verdict=ok staging_verdict=ok full_run_verdict=ok memory_verdict=ok first_per_participant="" memory_lines=()
     for size in "${sizes[@]}"; do
         for stage in "${STAGES[@]}"; do
             local key="$size/$stage" label_var="stage_${stage}_label" base_stage bytes line
@@ -197,6 +213,10 @@ main() {
             if [[ $stage == reader ]]; then
                 awk -v w="${best_wall[$key]}" -v base="$base" -v max="$READER_MAX_RATIO" 'BEGIN { exit !(w <= base * max) }' || verdict="over the bar"
                 awk -v k="${peak_kb[$key]}" -v max="$READER_MAX_PEAK_MB" 'BEGIN { exit !(k / 1024 < max) }' || verdict="over the bar"
+            fi
+            if [[ $stage == full_run ]]; then
+                awk -v w="${best_wall[$key]}" -v base="$base" -v max="$FULL_RUN_MAX_RATIO" 'BEGIN { exit !(w <= base * max) }' || full_run_verdict="over the bar"
+                awk -v k="${peak_kb[$key]}" -v max="$FULL_RUN_MAX_PEAK_MB" 'BEGIN { exit !(k / 1024 < max) }' || full_run_verdict="over the bar"
             fi
             if [[ $stage == staging ]]; then
                 awk -v w="${best_wall[$key]}" -v base="$base" -v max="$STAGING_MAX_RATIO" 'BEGIN { exit !(w <= base * max) }' || staging_verdict="over the bar"
@@ -216,6 +236,7 @@ main() {
     echo
     echo "reader bar: wall time at most ${READER_MAX_RATIO}x the C counter, peak memory under ${READER_MAX_PEAK_MB} MB at every size: $verdict"
     echo "staging bar: wall time at most ${STAGING_MAX_RATIO}x the C counter over the batch files at every size: $staging_verdict"
+    echo "full run bar: wall time at most ${FULL_RUN_MAX_RATIO}x the C counter over the batch files and peak memory under ${FULL_RUN_MAX_PEAK_MB} MB at every size: $full_run_verdict"
     echo "staging memory (one record per participant and visit; bytes per participant within $(awk -v f="$STAGING_MAX_PER_PARTICIPANT_SPREAD" 'BEGIN { printf "%.0f", f * 100 }') % at every size): $memory_verdict"
     local memory_line
     for memory_line in "${memory_lines[@]}"; do echo "$memory_line"; done
