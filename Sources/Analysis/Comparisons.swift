@@ -37,15 +37,17 @@ extension ResponseAnalysis {
     public func comparisons(_ subjects: [AnalysisSubject]) -> [ComparisonRow] {
         guard let reference = arms.first(where: { $0.id == plan.referenceArm }) else { return [] }
         let others = arms.filter { $0 != reference }
+        let prepared = prepare(subjects)
         var rows: [ComparisonRow] = []
-        for (key, members) in groups(subjects) {
+        for (key, members) in groupIndexes(subjects) {
+            let armMembers = arms.indices.map { prepared.members(members, inArm: $0) }
             for outcome in plan.outcomes {
                 for timepoint in plan.timepoints {
                     for approach in approaches(for: outcome) {
                         var cells: [Arm: CellData] = [:]
-                        for arm in arms {
-                            cells[arm] = cell(members.filter { $0.arm == arm }, outcome: outcome,
-                                              timepoint: timepoint, approach: approach)
+                        for (position, arm) in arms.enumerated() {
+                            cells[arm] = cell(armMembers[position], prepared, outcome: outcome, timepoint: timepoint,
+                                              approach: approach)
                         }
                         let model = approach == .nonResponderImputation || !outcome.isContinuous
                             ? nil : ancovaModel(cells, reference: reference)

@@ -38,6 +38,7 @@ extension ResponseAnalysis {
         guard arms.contains(where: { $0.id == plan.referenceArm }) else { return [] }
         var rows: [InteractionRow] = []
         let label = plan.interactionPrespecified ? "prespecified" : "exploratory"
+        let prepared = prepare(subjects)
         for grouping in [Grouping.profile, .subprofile] {
             let groupNames = order.sorted(Set(subjects.compactMap { subject -> GroupKey? in
                 guard subject.isRandomised, let group = subject.group(at: grouping) else { return nil }
@@ -48,10 +49,11 @@ extension ResponseAnalysis {
                     var armLabels: [String] = []
                     var groupLabels: [String] = []
                     var change: [Double] = []
-                    for subject in subjects {
+                    let baselines = prepared.values(outcome.field, at: baselineName)
+                    let followUps = prepared.values(outcome.field, at: timepoint)
+                    for (index, subject) in subjects.enumerated() {
                         guard let arm = subject.arm, let group = subject.group(at: grouping),
-                              let before = subject.value(outcome.field, at: baselineName),
-                              let after = subject.value(outcome.field, at: timepoint)
+                              let before = baselines[index], let after = followUps[index]
                         else { continue }
                         armLabels.append(arm.id)
                         groupLabels.append(group)
@@ -71,7 +73,7 @@ extension ResponseAnalysis {
                             test = nil
                         }
                     }
-                    let heterogeneity = armHeterogeneity(subjects, grouping: grouping, groups: groupNames,
+                    let heterogeneity = armHeterogeneity(prepared, grouping: grouping, groups: groupNames,
                                                          outcome: outcome, timepoint: timepoint)
                     rows.append(InteractionRow(grouping: grouping, outcome: outcome.name, timepoint: timepoint,
                                                groups: groupNames, observations: change.count, fTest: test,
@@ -84,29 +86,34 @@ extension ResponseAnalysis {
 }
 
 extension ResponseAnalysis {
-    func armHeterogeneity(_ subjects: [AnalysisSubject], grouping: Grouping, groups: [String],
+    /// Cochran's Q per non-reference arm over the groups' Welch differences in mean change. The
+    /// changes of every (group, arm) are gathered in one pass over the subjects, in their order.
+    func armHeterogeneity(_ prepared: PreparedSubjects, grouping: Grouping, groups: [String],
                           outcome: OutcomePlan, timepoint: String) -> [ArmHeterogeneity] {
-        guard let reference = arms.first(where: { $0.id == plan.referenceArm }) else { return [] }
-        func change(_ group: String, _ arm: Arm) -> Moments {
-            Moments(subjects.compactMap { subject -> Double? in
-                guard subject.arm == arm, subject.group(at: grouping) == group,
-                      let before = subject.value(outcome.field, at: baselineName),
-                      let after = subject.value(outcome.field, at: timepoint)
-                else { return nil }
-                return after - before
-            })
+        guard let referencePosition = arms.firstIndex(where: { $0.id == plan.referenceArm }) else { return [] }
+        let groupPosition = Dictionary(groups.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let baselines = prepared.values(outcome.field, at: baselineName)
+        let followUps = prepared.values(outcome.field, at: timepoint)
+        // changes[group][arm position]
+        var changes = Array(repeating: Array(repeating: [Double](), count: arms.count), count: groups.count)
+        for (index, subject) in prepared.subjects.enumerated() {
+            guard let position = prepared.armPosition[index], let name = subject.group(at: grouping),
+                  let group = groupPosition[name], let before = baselines[index], let after = followUps[index]
+            else { continue }
+            changes[group][position].append(after - before)
         }
-        return arms.filter { $0 != reference }.map { arm in
+        return arms.indices.filter { $0 != referencePosition }.map { position in
             var included: [String] = []
             var estimates: [StudyEstimate] = []
-            for group in groups {
-                guard let welch = TwoSampleTTest.welch(change(group, arm), change(group, reference)),
+            for (group, name) in groups.enumerated() {
+                guard let welch = TwoSampleTTest.welch(Moments(changes[group][position]),
+                                                       Moments(changes[group][referencePosition])),
                       let estimate = StudyEstimate(estimate: welch.difference, standardError: welch.standardError)
                 else { continue }
-                included.append(group)
+                included.append(name)
                 estimates.append(estimate)
             }
-            return ArmHeterogeneity(arm: arm, groups: included, heterogeneity: Heterogeneity(estimates))
+            return ArmHeterogeneity(arm: arms[position], groups: included, heterogeneity: Heterogeneity(estimates))
         }
     }
 }

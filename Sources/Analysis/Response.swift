@@ -72,26 +72,39 @@ public struct ResponseAnalysis: Sendable {
 
     /// Randomised participants by group, every grouping level, in report order.
     public func groups(_ subjects: [AnalysisSubject]) -> [(key: GroupKey, members: [AnalysisSubject])] {
-        var members: [GroupKey: [AnalysisSubject]] = [:]
-        for subject in subjects where subject.isRandomised {
+        groupIndexes(subjects).map { group in (group.key, group.members.map { subjects[$0] }) }
+    }
+
+    /// As ``groups(_:)``, with members as indexes into `subjects` (in the subjects' order).
+    func groupIndexes(_ subjects: [AnalysisSubject]) -> [(key: GroupKey, members: [Int])] {
+        var members: [GroupKey: [Int]] = [:]
+        for (index, subject) in subjects.enumerated() where subject.isRandomised {
             for grouping in Grouping.allCases {
                 guard let group = subject.group(at: grouping) else { continue }
-                members[GroupKey(grouping, group), default: []].append(subject)
+                members[GroupKey(grouping, group), default: []].append(index)
             }
         }
         return order.sorted(members.keys).map { ($0, members[$0] ?? []) }
     }
 
-    /// The data of one cell under one approach.
-    public func cell(_ members: [AnalysisSubject], outcome: OutcomePlan, timepoint: String,
-                     approach: MissingDataApproach) -> CellData {
+    /// The subjects laid out for this analysis's loops: every outcome at baseline and at every
+    /// analysed timepoint.
+    func prepare(_ subjects: [AnalysisSubject]) -> PreparedSubjects {
+        PreparedSubjects(subjects, arms: arms, fields: plan.outcomes.map(\.field),
+                         timepoints: [baselineName] + plan.timepoints)
+    }
+
+    /// The data of one cell under one approach: `members` are the cell's subjects (indexes into
+    /// `prepared`), in order.
+    func cell(_ members: [Int], _ prepared: PreparedSubjects, outcome: OutcomePlan, timepoint: String,
+              approach: MissingDataApproach) -> CellData {
         var data = CellData(randomised: members.count, baseline: [], followUp: [], responders: [])
+        let followUps = prepared.values(outcome.field, at: timepoint)
         switch outcome.kind {
         case .continuous(let rule):
-            for subject in members {
-                let before = subject.value(outcome.field, at: baselineName)
-                let after = subject.value(outcome.field, at: timepoint)
-                switch (before, after, approach) {
+            let baselines = prepared.values(outcome.field, at: baselineName)
+            for index in members {
+                switch (baselines[index], followUps[index], approach) {
                 case (let before?, let after?, _):
                     data.baseline.append(before)
                     data.followUp.append(after)
@@ -107,8 +120,8 @@ public struct ResponseAnalysis: Sendable {
                 }
             }
         case .success(let categories):
-            for subject in members {
-                if let rating = subject.value(outcome.field, at: timepoint) {
+            for index in members {
+                if let rating = followUps[index] {
                     data.followUp.append(rating)
                     data.responders.append(categories.contains(rating))
                 } else if approach == .nonResponderImputation {
@@ -126,14 +139,15 @@ public struct ResponseAnalysis: Sendable {
     }
 
     public func rows(_ subjects: [AnalysisSubject]) -> [ResponseRow] {
+        let prepared = prepare(subjects)
         var rows: [ResponseRow] = []
-        for (key, members) in groups(subjects) {
-            for arm in arms {
-                let inArm = members.filter { $0.arm == arm }
+        for (key, members) in groupIndexes(subjects) {
+            for (position, arm) in arms.enumerated() {
+                let inArm = prepared.members(members, inArm: position)
                 for outcome in plan.outcomes {
                     for timepoint in plan.timepoints {
                         for approach in approaches(for: outcome) {
-                            let data = cell(inArm, outcome: outcome, timepoint: timepoint, approach: approach)
+                            let data = cell(inArm, prepared, outcome: outcome, timepoint: timepoint, approach: approach)
                             rows.append(row(key, arm, outcome, timepoint, approach, data))
                         }
                     }

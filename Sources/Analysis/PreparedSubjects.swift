@@ -1,0 +1,50 @@
+import StudyModel
+
+/// The subjects of one analysis laid out for its loops: each subject's arm as a position in the
+/// analysis's arm list and each outcome's values per timepoint as one flat column, indexed like
+/// the subjects.
+///
+/// A cell, a comparison or an interaction model then walks integer indexes and arrays instead of
+/// copying subjects and hashing a timepoint name and a field for every value it reads, which
+/// kept the cost of an analysis proportional to participants × cells × lookups. Values and their
+/// order are those of ``AnalysisSubject/value(_:at:)`` over the subjects in their given order, so
+/// every statistic is computed from the same numbers in the same order as before.
+struct PreparedSubjects {
+    let subjects: [AnalysisSubject]
+    /// Per subject, the position of its arm in the analysis's arms; nil when not randomised.
+    let armPosition: [Int?]
+    private let columns: [ColumnKey: [Double?]]
+
+    private struct ColumnKey: Hashable {
+        let field: Field
+        let timepoint: String
+    }
+
+    /// - Parameters:
+    ///   - arms: the analysis's arms, in its order.
+    ///   - fields: the outcome fields whose values are laid out.
+    ///   - timepoints: the timepoint names (baseline included) laid out for each field.
+    init(_ subjects: [AnalysisSubject], arms: [Arm], fields: [Field], timepoints: [String]) {
+        self.subjects = subjects
+        armPosition = subjects.map { subject in subject.arm.flatMap { arms.firstIndex(of: $0) } }
+        var columns: [ColumnKey: [Double?]] = [:]
+        for timepoint in timepoints {
+            let measured = subjects.map { $0.measurements[timepoint] }
+            for field in fields where columns[ColumnKey(field: field, timepoint: timepoint)] == nil {
+                columns[ColumnKey(field: field, timepoint: timepoint)] = measured.map { $0?[field] }
+            }
+        }
+        self.columns = columns
+    }
+
+    /// The values of `field` at `timepoint`, one per subject (nil where not measured). A field or
+    /// timepoint that was not laid out reads as never measured.
+    func values(_ field: Field, at timepoint: String) -> [Double?] {
+        columns[ColumnKey(field: field, timepoint: timepoint)] ?? Array(repeating: nil, count: subjects.count)
+    }
+
+    /// The subjects (as indexes) of `members` in the arm at `position`, in their order.
+    func members(_ members: [Int], inArm position: Int) -> [Int] {
+        members.filter { armPosition[$0] == position }
+    }
+}
