@@ -38,28 +38,41 @@ extension ResponseAnalysis {
 
     /// The baseline table of randomised participants, per arm and per profile.
     public func baselineTable(_ subjects: [AnalysisSubject]) -> [BaselineRow] {
-        let randomised = subjects.filter(\.isRandomised)
-        var columns: [(kind: String, name: String, members: [AnalysisSubject])] = [("arm", "all", randomised)]
-        for arm in arms { columns.append(("arm", arm.id, randomised.filter { $0.arm == arm })) }
-        for (key, members) in groups(subjects) where key.grouping == .profile {
+        baselineTable(prepare(subjects))
+    }
+
+    /// As ``baselineTable(_:)-([AnalysisSubject])``, over subjects prepared once for the run.
+    public func baselineTable(_ prepared: PreparedSubjects) -> [BaselineRow] {
+        let subjects = prepared.subjects
+        let randomised = subjects.indices.filter { prepared.armID[$0] != nil }
+        var columns: [(kind: String, name: String, members: [Int])] = [("arm", "all", randomised)]
+        for (position, arm) in arms.enumerated() {
+            columns.append(("arm", arm.id, prepared.members(randomised, inArm: position)))
+        }
+        for (key, members) in groupIndexes(prepared) where key.grouping == .profile {
             columns.append(("profile", key.group, members))
         }
+        // Each variable read once per subject; every column then picks its members' values.
+        let characteristics = Self.continuousCharacteristics.map { field in
+            subjects.map { $0.characteristics[field]?.number }
+        }
+        let outcomes = plan.outcomes.filter(\.isContinuous)
+        let baselines = outcomes.map { prepared.values($0.field, at: baselineName) }
+        let sex = subjects.map { $0.characteristics[.sex]?.text }
         var rows: [BaselineRow] = []
         for column in columns {
-            for field in Self.continuousCharacteristics {
-                rows += continuousRows(column.kind, column.name, field.name,
-                                       column.members.map { $0.characteristics[field]?.number })
+            for (offset, field) in Self.continuousCharacteristics.enumerated() {
+                rows += continuousRows(column.kind, column.name, field.name, column.members.map { characteristics[offset][$0] })
             }
-            for outcome in plan.outcomes where outcome.isContinuous {
+            for (offset, outcome) in outcomes.enumerated() {
                 rows += continuousRows(column.kind, column.name, "baseline_\(outcome.name)",
-                                       column.members.map { $0.value(outcome.field, at: baselineName) })
+                                       column.members.map { baselines[offset][$0] })
             }
-            rows += categoryRows(column.kind, column.name, "sex", column.members.map { $0.characteristics[.sex]?.text },
-                                 categories: ["F", "M"])
+            rows += categoryRows(column.kind, column.name, "sex", column.members.map { sex[$0] }, categories: ["F", "M"])
             if column.kind == "arm" {
-                let profiles = order.sorted(Set(column.members.map { GroupKey(.subprofile, $0.subprofile ?? "unclassified") }))
-                rows += categoryRows(column.kind, column.name, "subprofile",
-                                     column.members.map { $0.subprofile ?? "unclassified" }, categories: profiles.map(\.group))
+                let subprofiles = column.members.map { prepared.subprofile[$0] ?? "unclassified" }
+                let categories = order.sorted(Set(subprofiles.map { GroupKey(.subprofile, $0) })).map(\.group)
+                rows += categoryRows(column.kind, column.name, "subprofile", subprofiles, categories: categories)
             }
         }
         return rows

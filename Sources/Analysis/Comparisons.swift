@@ -35,11 +35,15 @@ extension ResponseAnalysis {
     /// case and BOCF (change-score statistics) and NRI (responder statistics), success outcomes
     /// under complete case and NRI.
     public func comparisons(_ subjects: [AnalysisSubject]) -> [ComparisonRow] {
+        comparisons(prepare(subjects))
+    }
+
+    /// As ``comparisons(_:)-([AnalysisSubject])``, over subjects prepared once for the run.
+    public func comparisons(_ prepared: PreparedSubjects) -> [ComparisonRow] {
         guard let reference = arms.first(where: { $0.id == plan.referenceArm }) else { return [] }
         let others = arms.filter { $0 != reference }
-        let prepared = prepare(subjects)
         var rows: [ComparisonRow] = []
-        for (key, members) in groupIndexes(subjects) {
+        for (key, members) in groupIndexes(prepared) {
             let armMembers = arms.indices.map { prepared.members(members, inArm: $0) }
             for outcome in plan.outcomes {
                 for timepoint in plan.timepoints {

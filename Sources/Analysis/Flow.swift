@@ -16,10 +16,16 @@ public struct FlowRow: Hashable, Sendable {
 
 extension ResponseAnalysis {
     public func flow(_ subjects: [AnalysisSubject]) -> [FlowRow] {
-        var rows = [FlowRow(stage: "screened", arm: "", profile: "", timepoint: "", reason: "", count: subjects.count)]
+        flow(prepare(subjects))
+    }
+
+    /// As ``flow(_:)-([AnalysisSubject])``, over subjects prepared once for the run.
+    public func flow(_ prepared: PreparedSubjects) -> [FlowRow] {
+        let count = prepared.subjects.count
+        var rows = [FlowRow(stage: "screened", arm: "", profile: "", timepoint: "", reason: "", count: count)]
         var notRandomised: [String: Int] = [:]
-        for subject in subjects where !subject.isRandomised {
-            notRandomised[subject.profile ?? "unclassified", default: 0] += 1
+        for index in 0..<count where prepared.armID[index] == nil {
+            notRandomised[prepared.profile[index] ?? "unclassified", default: 0] += 1
         }
         let profileKeys = order.sorted(notRandomised.keys.map { GroupKey(.profile, $0) }).map(\.group)
         for profile in profileKeys {
@@ -27,13 +33,12 @@ extension ResponseAnalysis {
             rows.append(FlowRow(stage: "not_randomised", arm: "", profile: profile, timepoint: "", reason: reason,
                                 count: notRandomised[profile] ?? 0))
         }
-        for arm in arms {
-            let members = subjects.filter { $0.arm == arm }
+        for (position, arm) in arms.enumerated() {
+            let members = prepared.members(Array(0..<count), inArm: position)
             rows.append(FlowRow(stage: "randomised", arm: arm.id, profile: "", timepoint: "", reason: "", count: members.count))
             for timepoint in plan.timepoints {
-                let analysed = members.filter { subject in
-                    plan.outcomes.contains { subject.value($0.field, at: timepoint) != nil }
-                }.count
+                let measured = plan.outcomes.map { prepared.values($0.field, at: timepoint) }
+                let analysed = members.filter { index in measured.contains { $0[index] != nil } }.count
                 rows.append(FlowRow(stage: "analysed", arm: arm.id, profile: "", timepoint: timepoint, reason: "", count: analysed))
                 rows.append(FlowRow(stage: "missing", arm: arm.id, profile: "", timepoint: timepoint,
                                     reason: "no planned outcome measured", count: members.count - analysed))

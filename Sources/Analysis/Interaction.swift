@@ -35,13 +35,18 @@ extension ResponseAnalysis {
     /// The interaction F-test for every continuous outcome and timepoint, at the profile and
     /// subprofile levels.
     public func interactions(_ subjects: [AnalysisSubject]) -> [InteractionRow] {
+        interactions(prepare(subjects))
+    }
+
+    /// As ``interactions(_:)-([AnalysisSubject])``, over subjects prepared once for the run.
+    public func interactions(_ prepared: PreparedSubjects) -> [InteractionRow] {
         guard arms.contains(where: { $0.id == plan.referenceArm }) else { return [] }
         var rows: [InteractionRow] = []
         let label = plan.interactionPrespecified ? "prespecified" : "exploratory"
-        let prepared = prepare(subjects)
+        let count = prepared.subjects.count
         for grouping in [Grouping.profile, .subprofile] {
-            let groupNames = order.sorted(Set(subjects.compactMap { subject -> GroupKey? in
-                guard subject.isRandomised, let group = subject.group(at: grouping) else { return nil }
+            let groupNames = order.sorted(Set((0..<count).compactMap { index -> GroupKey? in
+                guard prepared.armID[index] != nil, let group = prepared.group(index, at: grouping) else { return nil }
                 return GroupKey(grouping, group)
             })).map(\.group)
             for outcome in plan.outcomes where outcome.isContinuous {
@@ -51,11 +56,11 @@ extension ResponseAnalysis {
                     var change: [Double] = []
                     let baselines = prepared.values(outcome.field, at: baselineName)
                     let followUps = prepared.values(outcome.field, at: timepoint)
-                    for (index, subject) in subjects.enumerated() {
-                        guard let arm = subject.arm, let group = subject.group(at: grouping),
+                    for index in 0..<count {
+                        guard let arm = prepared.armID[index], let group = prepared.group(index, at: grouping),
                               let before = baselines[index], let after = followUps[index]
                         else { continue }
-                        armLabels.append(arm.id)
+                        armLabels.append(arm)
                         groupLabels.append(group)
                         change.append(after - before)
                     }
@@ -96,8 +101,8 @@ extension ResponseAnalysis {
         let followUps = prepared.values(outcome.field, at: timepoint)
         // changes[group][arm position]
         var changes = Array(repeating: Array(repeating: [Double](), count: arms.count), count: groups.count)
-        for (index, subject) in prepared.subjects.enumerated() {
-            guard let position = prepared.armPosition[index], let name = subject.group(at: grouping),
+        for index in prepared.subjects.indices {
+            guard let position = prepared.armPosition[index], let name = prepared.group(index, at: grouping),
                   let group = groupPosition[name], let before = baselines[index], let after = followUps[index]
             else { continue }
             changes[group][position].append(after - before)

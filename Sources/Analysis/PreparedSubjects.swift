@@ -9,10 +9,17 @@ import StudyModel
 /// kept the cost of an analysis proportional to participants × cells × lookups. Values and their
 /// order are those of ``AnalysisSubject/value(_:at:)`` over the subjects in their given order, so
 /// every statistic is computed from the same numbers in the same order as before.
-struct PreparedSubjects {
-    let subjects: [AnalysisSubject]
+///
+/// Made by ``ResponseAnalysis/prepare(_:)``; a run prepares its subjects once and passes the
+/// result to every table it computes.
+public struct PreparedSubjects: Sendable {
+    public let subjects: [AnalysisSubject]
     /// Per subject, the position of its arm in the analysis's arms; nil when not randomised.
     let armPosition: [Int?]
+    /// Per subject, its arm's id (nil when not randomised), profile and subprofile.
+    let armID: [String?]
+    let profile: [String?]
+    let subprofile: [String?]
     private let columns: [ColumnKey: [Double?]]
 
     private struct ColumnKey: Hashable {
@@ -27,6 +34,9 @@ struct PreparedSubjects {
     init(_ subjects: [AnalysisSubject], arms: [Arm], fields: [Field], timepoints: [String]) {
         self.subjects = subjects
         armPosition = subjects.map { subject in subject.arm.flatMap { arms.firstIndex(of: $0) } }
+        armID = subjects.map { $0.arm?.id }
+        profile = subjects.map(\.profile)
+        subprofile = subjects.map(\.subprofile)
         var columns: [ColumnKey: [Double?]] = [:]
         for timepoint in timepoints {
             let measured = subjects.map { $0.measurements[timepoint] }
@@ -41,6 +51,15 @@ struct PreparedSubjects {
     /// timepoint that was not laid out reads as never measured.
     func values(_ field: Field, at timepoint: String) -> [Double?] {
         columns[ColumnKey(field: field, timepoint: timepoint)] ?? Array(repeating: nil, count: subjects.count)
+    }
+
+    /// Subject `index`'s group at a grouping level, as ``AnalysisSubject/group(at:)``.
+    func group(_ index: Int, at grouping: Grouping) -> String? {
+        switch grouping {
+        case .all: "all"
+        case .profile: profile[index]
+        case .subprofile: subprofile[index]
+        }
     }
 
     /// The subjects (as indexes) of `members` in the arm at `position`, in their order.

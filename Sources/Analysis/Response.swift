@@ -72,24 +72,24 @@ public struct ResponseAnalysis: Sendable {
 
     /// Randomised participants by group, every grouping level, in report order.
     public func groups(_ subjects: [AnalysisSubject]) -> [(key: GroupKey, members: [AnalysisSubject])] {
-        groupIndexes(subjects).map { group in (group.key, group.members.map { subjects[$0] }) }
+        groupIndexes(prepare(subjects)).map { group in (group.key, group.members.map { subjects[$0] }) }
     }
 
-    /// As ``groups(_:)``, with members as indexes into `subjects` (in the subjects' order).
-    func groupIndexes(_ subjects: [AnalysisSubject]) -> [(key: GroupKey, members: [Int])] {
+    /// As ``groups(_:)``, with members as indexes into the prepared subjects (in their order).
+    func groupIndexes(_ prepared: PreparedSubjects) -> [(key: GroupKey, members: [Int])] {
         var members: [GroupKey: [Int]] = [:]
-        for (index, subject) in subjects.enumerated() where subject.isRandomised {
+        for index in prepared.subjects.indices where prepared.armID[index] != nil {
             for grouping in Grouping.allCases {
-                guard let group = subject.group(at: grouping) else { continue }
+                guard let group = prepared.group(index, at: grouping) else { continue }
                 members[GroupKey(grouping, group), default: []].append(index)
             }
         }
         return order.sorted(members.keys).map { ($0, members[$0] ?? []) }
     }
 
-    /// The subjects laid out for this analysis's loops: every outcome at baseline and at every
-    /// analysed timepoint.
-    func prepare(_ subjects: [AnalysisSubject]) -> PreparedSubjects {
+    /// The subjects laid out for this analysis's loops (every outcome at baseline and at every
+    /// analysed timepoint): prepare once, then compute every table from the result.
+    public func prepare(_ subjects: [AnalysisSubject]) -> PreparedSubjects {
         PreparedSubjects(subjects, arms: arms, fields: plan.outcomes.map(\.field),
                          timepoints: [baselineName] + plan.timepoints)
     }
@@ -139,9 +139,13 @@ public struct ResponseAnalysis: Sendable {
     }
 
     public func rows(_ subjects: [AnalysisSubject]) -> [ResponseRow] {
-        let prepared = prepare(subjects)
+        rows(prepare(subjects))
+    }
+
+    /// As ``rows(_:)-([AnalysisSubject])``, over subjects prepared once for the run.
+    public func rows(_ prepared: PreparedSubjects) -> [ResponseRow] {
         var rows: [ResponseRow] = []
-        for (key, members) in groupIndexes(subjects) {
+        for (key, members) in groupIndexes(prepared) {
             for (position, arm) in arms.enumerated() {
                 let inArm = prepared.members(members, inArm: position)
                 for outcome in plan.outcomes {

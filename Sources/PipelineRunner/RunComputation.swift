@@ -30,15 +30,16 @@ public struct RunComputation: Sendable {
             participants: study.participants, visits: study.visits, assignments: assignments,
             outcomeFields: plan.outcomes.map(\.field))
         let analysis = ResponseAnalysis(plan: plan, arms: pipeline.arms, order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
-        let comparisons = analysis.comparisons(subjects)
-        let flow = analysis.flow(subjects)
+        let prepared = analysis.prepare(subjects)
+        let comparisons = analysis.comparisons(prepared)
+        let flow = analysis.flow(prepared)
 
         let randomised = subjects.filter(\.isRandomised).count
         let lastVisit = plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }.max()
         let lost = lastVisit.map { visit in flow.filter { $0.stage == "missing" && $0.timepoint == visit.name }.reduce(0) { $0 + $1.count } } ?? 0
         let evidenceSpec = pipeline.spec.evidence
         let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost)
-        let interactions = analysis.interactions(subjects)
+        let interactions = analysis.interactions(prepared)
         func results(supportedOnly: Bool) -> [ComparisonResult] {
             EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
                                        schedule: pipeline.spec.schedule, plannedSize: evidenceSpec.design?.plannedSize,
@@ -57,8 +58,8 @@ public struct RunComputation: Sendable {
 
         return RunComputation(
             pipeline: pipeline, study: study, issueCounts: issueCounts, assignments: assignments, subjects: subjects,
-            plan: plan, analysis: analysis, flow: flow, baseline: analysis.baselineTable(subjects),
-            response: analysis.rows(subjects), comparisons: comparisons, interactions: interactions,
+            plan: plan, analysis: analysis, flow: flow, baseline: analysis.baselineTable(prepared),
+            response: analysis.rows(prepared), comparisons: comparisons, interactions: interactions,
             evidence: evidence)
     }
 }
