@@ -70,12 +70,8 @@ public struct ResponseAnalysis: Sendable {
         self.order = order
     }
 
-    /// Randomised participants by group, every grouping level, in report order.
-    public func groups(_ subjects: [AnalysisSubject]) -> [(key: GroupKey, members: [AnalysisSubject])] {
-        groupIndexes(prepare(subjects)).map { group in (group.key, group.members.map { subjects[$0] }) }
-    }
-
-    /// As ``groups(_:)``, with members as indexes into the prepared subjects (in their order).
+    /// Randomised participants by group, every grouping level, in report order; members as
+    /// indexes into the prepared subjects, in their order.
     func groupIndexes(_ prepared: PreparedSubjects) -> [(key: GroupKey, members: [Int])] {
         var members: [GroupKey: [Int]] = [:]
         for index in prepared.subjects.indices where prepared.armID[index] != nil {
