@@ -1,0 +1,64 @@
+import StudyModel
+import Testing
+@testable import Analysis
+
+/// The prepared layout must read exactly what the subjects hold: every table is computed from it.
+@Suite struct PreparedSubjectsTests {
+    static let arms = [
+        Arm(id: "motor_control", label: "Motor control", order: 0),
+        Arm(id: "general_exercise", label: "General exercise", order: 1),
+    ]
+
+    static let subjects = [
+        AnalysisSubject(id: "P1", site: "S", arm: arms[1], profile: "3b", subprofile: "3b+Y",
+                        measurements: ["baseline": [.rmdq: 14, .painNRS: 7], "week12": [.rmdq: 6]]),
+        AnalysisSubject(id: "P2", site: "S", arm: nil, profile: "1", subprofile: "1",
+                        measurements: ["baseline": [.rmdq: 20]]),
+        AnalysisSubject(id: "P3", site: "S", arm: arms[0], profile: nil, subprofile: nil,
+                        measurements: ["week12": [.rmdq: 3, .painNRS: 2]]),
+        AnalysisSubject(id: "P4", site: "S", arm: arms[1], profile: "2", subprofile: "2"),
+    ]
+
+    let analysis = ResponseAnalysis(
+        plan: AnalysisPlan(outcomes: [AnalysisPlan.defaultOutcomes[0], AnalysisPlan.defaultOutcomes[1]],
+                           timepoints: ["week12"], referenceArm: "general_exercise"),
+        arms: arms, order: GroupOrder(profiles: ["1", "2", "3a", "3b"]))
+
+    @Test func columnsHoldEachSubjectsValues() {
+        let prepared = analysis.prepare(Self.subjects)
+        for field in [Field.rmdq, .painNRS] {
+            for timepoint in ["baseline", "week12"] {
+                let column = prepared.values(field, at: timepoint)
+                #expect(column.count == Self.subjects.count)
+                for (index, subject) in Self.subjects.enumerated() {
+                    #expect(column[index] == subject.value(field, at: timepoint), "\(field) at \(timepoint), \(subject.id)")
+                }
+            }
+        }
+        #expect(prepared.values(.rmdq, at: "baseline") == [14, 20, nil, nil])
+        // A timepoint the plan does not analyse is not laid out: it reads as never measured.
+        #expect(prepared.values(.rmdq, at: "week26") == [nil, nil, nil, nil])
+    }
+
+    @Test func armsAndGroupsFollowTheSubjects() {
+        let prepared = analysis.prepare(Self.subjects)
+        #expect(prepared.armPosition == [1, nil, 0, 1])
+        #expect(prepared.armID == ["general_exercise", nil, "motor_control", "general_exercise"])
+        for (index, subject) in Self.subjects.enumerated() {
+            for grouping in Grouping.allCases {
+                #expect(prepared.group(index, at: grouping) == subject.group(at: grouping))
+            }
+        }
+        #expect(prepared.members([0, 1, 2, 3], inArm: 1) == [0, 3])
+        #expect(prepared.members([3, 2, 0], inArm: 1) == [3, 0])
+    }
+
+    @Test func groupsHoldRandomisedSubjectsInReportOrder() {
+        let groups = analysis.groupIndexes(analysis.prepare(Self.subjects))
+        #expect(groups.map(\.key) == [
+            GroupKey(.all, "all"), GroupKey(.profile, "2"), GroupKey(.profile, "3b"),
+            GroupKey(.subprofile, "2"), GroupKey(.subprofile, "3b+Y"),
+        ])
+        #expect(groups.map(\.members) == [[0, 2, 3], [3], [0], [3], [0]])
+    }
+}
