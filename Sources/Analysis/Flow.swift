@@ -34,7 +34,7 @@ extension ResponseAnalysis {
                                 count: notRandomised[profile] ?? 0))
         }
         for (position, arm) in arms.enumerated() {
-            let members = prepared.members(Array(0..<count), inArm: position)
+            let members = (0..<count).filter { prepared.armPosition[$0] == position }
             rows.append(FlowRow(stage: "randomised", arm: arm.id, profile: "", timepoint: "", reason: "", count: members.count))
             for timepoint in plan.timepoints {
                 let measured = plan.outcomes.map { prepared.values($0.field, at: timepoint) }

@@ -44,16 +44,20 @@ extension ResponseAnalysis {
         var rows: [InteractionRow] = []
         let label = plan.interactionPrespecified ? "prespecified" : "exploratory"
         let count = prepared.subjects.count
+        let armLevels = [plan.referenceArm] + arms.map(\.id).filter { $0 != plan.referenceArm }
         for grouping in [Grouping.profile, .subprofile] {
             let groupNames = order.sorted(Set((0..<count).compactMap { index -> GroupKey? in
                 guard prepared.armID[index] != nil, let group = prepared.group(index, at: grouping) else { return nil }
                 return GroupKey(grouping, group)
             })).map(\.group)
+            let groupPosition = Dictionary(groupNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             for outcome in plan.outcomes where outcome.isContinuous {
                 for timepoint in plan.timepoints {
                     var armLabels: [String] = []
                     var groupLabels: [String] = []
                     var change: [Double] = []
+                    // The same changes by group and arm position, for the heterogeneity test.
+                    var changes = Array(repeating: Array(repeating: [Double](), count: arms.count), count: groupNames.count)
                     let baselines = prepared.values(outcome.field, at: baselineName)
                     let followUps = prepared.values(outcome.field, at: timepoint)
                     for index in 0..<count {
@@ -63,8 +67,10 @@ extension ResponseAnalysis {
                         armLabels.append(arm)
                         groupLabels.append(group)
                         change.append(after - before)
+                        if let position = prepared.armPosition[index], let groupIndex = groupPosition[group] {
+                            changes[groupIndex][position].append(after - before)
+                        }
                     }
-                    let armLevels = [plan.referenceArm] + arms.map(\.id).filter { $0 != plan.referenceArm }
                     var builder = DesignBuilder(rowCount: change.count)
                     var test: FTest?
                     if groupNames.count > 1 {
@@ -78,8 +84,7 @@ extension ResponseAnalysis {
                             test = nil
                         }
                     }
-                    let heterogeneity = armHeterogeneity(prepared, grouping: grouping, groups: groupNames,
-                                                         outcome: outcome, timepoint: timepoint)
+                    let heterogeneity = armHeterogeneity(changes, groups: groupNames)
                     rows.append(InteractionRow(grouping: grouping, outcome: outcome.name, timepoint: timepoint,
                                                groups: groupNames, observations: change.count, fTest: test,
                                                heterogeneity: heterogeneity, label: label))
@@ -91,22 +96,10 @@ extension ResponseAnalysis {
 }
 
 extension ResponseAnalysis {
-    /// Cochran's Q per non-reference arm over the groups' Welch differences in mean change. The
-    /// changes of every (group, arm) are gathered in one pass over the subjects, in their order.
-    func armHeterogeneity(_ prepared: PreparedSubjects, grouping: Grouping, groups: [String],
-                          outcome: OutcomePlan, timepoint: String) -> [ArmHeterogeneity] {
+    /// Cochran's Q per non-reference arm over the groups' Welch differences in mean change.
+    /// `changes[g][a]` are the changes of group `groups[g]` in arm `arms[a]`, in subject order.
+    func armHeterogeneity(_ changes: [[[Double]]], groups: [String]) -> [ArmHeterogeneity] {
         guard let referencePosition = arms.firstIndex(where: { $0.id == plan.referenceArm }) else { return [] }
-        let groupPosition = Dictionary(groups.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        let baselines = prepared.values(outcome.field, at: baselineName)
-        let followUps = prepared.values(outcome.field, at: timepoint)
-        // changes[group][arm position]
-        var changes = Array(repeating: Array(repeating: [Double](), count: arms.count), count: groups.count)
-        for index in prepared.subjects.indices {
-            guard let position = prepared.armPosition[index], let name = prepared.group(index, at: grouping),
-                  let group = groupPosition[name], let before = baselines[index], let after = followUps[index]
-            else { continue }
-            changes[group][position].append(after - before)
-        }
         return arms.indices.filter { $0 != referencePosition }.map { position in
             var included: [String] = []
             var estimates: [StudyEstimate] = []
