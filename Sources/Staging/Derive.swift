@@ -50,13 +50,6 @@ public enum Derive {
         }
     }
 
-    /// ÖMPSQ-10 total (Linton 2011), scored by ``StudyModel/Questionnaires/ompsqTotal(items:)``:
-    /// item 1 counts its duration category (1...10); items 3, 4 and 8 are reversed (10 − value);
-    /// range 1...100. nil when an item is out of range (validation reports it first).
-    public static func ompsq10Total(_ items: [Double]) -> Double? {
-        Questionnaires.ompsqTotal(items: items)
-    }
-
     /// STarT Back (Hill 2008): items 1...8 count 1 when agreed; item 9 (bothersomeness 1...5)
     /// counts 1 for 'very much' (4) or 'extremely' (5). Total over items 1...9 (0...9);
     /// psychosocial subscale over items 5...9 (0...5). `items` are the item fields in order (all

@@ -11,10 +11,10 @@ import Testing
 
     @Test func ompsq10ReversesItemsThreeFourAndEight() {
         // Items 1...10 = 5, 6, 2, 3, 7, 4, 8, 1, 9, 0 → 5 + 6 + 8 + 7 + 7 + 4 + 8 + 9 + 9 + 0 = 63.
-        #expect(Derive.ompsq10Total([5, 6, 2, 3, 7, 4, 8, 1, 9, 0]) == 63)
+        #expect(Questionnaires.ompsqTotal(items: [5, 6, 2, 3, 7, 4, 8, 1, 9, 0]) == 63)
         // The lowest possible score: category 1, reversed items at 10, the rest 0.
-        #expect(Derive.ompsq10Total([1, 0, 10, 10, 0, 0, 0, 10, 0, 0]) == 1)
-        #expect(Derive.ompsq10Total([10, 10, 0, 0, 10, 10, 10, 0, 10, 10]) == 100)
+        #expect(Questionnaires.ompsqTotal(items: [1, 0, 10, 10, 0, 0, 0, 10, 0, 0]) == 1)
+        #expect(Questionnaires.ompsqTotal(items: [10, 10, 0, 0, 10, 10, 10, 0, 10, 10]) == 100)
     }
 
     @Test func ompsqTotalIsMissingWhenAnItemIs() {
