@@ -39,6 +39,23 @@ enum QuantileSolver {
         case upper
     }
 
+    /// The lower-tail quantile of a distribution on `[0, ∞)`: NaN outside `[0, 1]`, 0 and ∞ at
+    /// the ends, else the root of the smaller tail (`solve(target, tail)`), for accuracy in both.
+    static func positiveSupportQuantile(_ p: Double, solve: (Double, Tail) -> Double) -> Double {
+        guard p >= 0, p <= 1 else { return .nan }
+        if p == 0 { return 0 }
+        if p == 1 { return .infinity }
+        return p <= 0.5 ? solve(p, .lower) : solve(1 - p, .upper)
+    }
+
+    /// The upper-tail quantile of a distribution on `[0, ∞)`, as ``positiveSupportQuantile(_:solve:)``.
+    static func positiveSupportUpperQuantile(_ q: Double, solve: (Double, Tail) -> Double) -> Double {
+        guard q >= 0, q <= 1 else { return .nan }
+        if q == 0 { return .infinity }
+        if q == 1 { return 0 }
+        return q <= 0.5 ? solve(q, .upper) : solve(1 - q, .lower)
+    }
+
     /// The `x > 0` at which the chosen tail equals `target` (`0 < target < 1`).
     ///
     /// Works on `u = log x` and on the logarithm of the tail probability, where both are close to

@@ -73,17 +73,11 @@ public struct FisherF: ContinuousDistribution, Hashable {
     }
 
     public func quantile(_ p: Double) -> Double {
-        guard p >= 0, p <= 1 else { return .nan }
-        if p == 0 { return 0 }
-        if p == 1 { return .infinity }
-        return p <= 0.5 ? solve(target: p, tail: .lower) : solve(target: 1 - p, tail: .upper)
+        QuantileSolver.positiveSupportQuantile(p) { solve(target: $0, tail: $1) }
     }
 
     public func upperQuantile(_ q: Double) -> Double {
-        guard q >= 0, q <= 1 else { return .nan }
-        if q == 0 { return .infinity }
-        if q == 1 { return 0 }
-        return q <= 0.5 ? solve(target: q, tail: .upper) : solve(target: 1 - q, tail: .lower)
+        QuantileSolver.positiveSupportUpperQuantile(q) { solve(target: $0, tail: $1) }
     }
 
     private func solve(target: Double, tail: QuantileSolver.Tail) -> Double {
