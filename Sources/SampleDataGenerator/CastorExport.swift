@@ -126,62 +126,31 @@ final class CastorExport {
             if measurement.visit == .baseline, problems?.baselineRowMissing == true { continue }
             var fields = visitFields(participant, measurement)
             let planned = problems?.problem(at: measurement.visit)
-            func columnOf(_ field: Field) -> Int {
-                (Self.visitColumns.firstIndex { $0.field == field } ?? 0) + 1
-            }
-            func problem(_ line: Int, _ field: Field?, _ kind: ProblemKind, _ detail: String, column: Int? = nil) {
-                let columnNumber = column ?? field.map { columnOf($0) }
-                log.record(PlantedProblem(
-                    style: Self.style, file: Self.visitsFile, line: line, column: columnNumber,
-                    columnName: kind == .raggedRow ? "" : columnNumber.map { Self.visitColumns[$0 - 1].name } ?? "",
-                    participantID: participant.id, visit: measurement.visit.id, field: field?.name ?? "",
-                    value: columnNumber.map { $0 <= fields.count ? fields[$0 - 1] : "" } ?? "", kind: kind, detail: detail))
-            }
+            let planting = VisitRowProblems(style: Self.style, file: Self.visitsFile, columns: Self.visitColumns, log: log,
+                                            participant: participant.id, visit: measurement.visit)
             switch planned {
-            case .painOutOfRange: fields[columnOf(.painNRS) - 1] = "11"
-            case .rmdqOutOfRange: fields[columnOf(.rmdq) - 1] = "25"
+            case .painOutOfRange: fields[planting.column(of: .painNRS) - 1] = "11"
+            case .rmdqOutOfRange: fields[planting.column(of: .rmdq) - 1] = "25"
             case .impossibleDate:
                 let (day, month, year) = ProblemPlan.impossibleDate(near: measurement.date)
-                fields[columnOf(.visitDate) - 1] = CellFormat.dutchDate(day: day, month: month, year: year)
-            case .formulaRemark(let text): fields[columnOf(.remark) - 1] = text
+                fields[planting.column(of: .visitDate) - 1] = CellFormat.dutchDate(day: day, month: month, year: year)
+            case .formulaRemark(let text): fields[planting.column(of: .remark) - 1] = text
             case .unterminatedQuote:
-                fields[columnOf(.remark) - 1] = ProblemPlan.unterminatedRemark
+                fields[planting.column(of: .remark) - 1] = ProblemPlan.unterminatedRemark
                 deferredRow = (fields, participant.id, measurement.visit)
                 continue
             case .raggedRow:
-                fields[columnOf(.remark) - 1] = ProblemPlan.raggedRemark.before
+                fields[planting.column(of: .remark) - 1] = ProblemPlan.raggedRemark.before
                 fields.append(ProblemPlan.raggedRemark.after)
             case .duplicateIdentical, .duplicateConflicting, nil:
                 break
             }
             let line = try visits.write(fields)
             try logVisitMissing(participant, measurement, line: line)
-            if problems?.baselineRowMissing == true, !reportedMissingBaseline {
-                reportedMissingBaseline = true
-                problem(line, nil, .followUpWithoutBaseline, "no baseline row for this randomised participant")
-            }
-            switch planned {
-            case .painOutOfRange: problem(line, .painNRS, .outOfRange, "pain NRS is 0...10")
-            case .rmdqOutOfRange: problem(line, .rmdq, .outOfRange, "RMDQ is 0...24")
-            case .impossibleDate: problem(line, .visitDate, .impossibleDate, "the day does not exist in that month")
-            case .formulaRemark: problem(line, .remark, .formulaLikeText, "accept as text; guard when writing CSV")
-            case .raggedRow:
-                problem(line, nil, .raggedRow,
-                        "\(fields.count) fields where the header has \(Self.visitColumns.count)", column: fields.count)
-            case .duplicateIdentical:
-                let second = try visits.write(fields)
-                problem(second, nil, .duplicateIdentical, "identical to line \(line); keep one")
-            case .duplicateConflicting:
-                var conflicting = fields
-                let rmdq = measurement.rmdq <= 21 ? measurement.rmdq + 3 : measurement.rmdq - 3
-                conflicting[columnOf(.rmdq) - 1] = String(rmdq)
-                let second = try visits.write(conflicting)
-                fields = conflicting
-                problem(second, .rmdq, .duplicateConflicting,
-                        "same participant and visit as line \(line), where rmdq is '\(measurement.rmdq)'")
-            case .unterminatedQuote, nil:
-                break
-            }
+            let missingBaseline = problems?.baselineRowMissing == true && !reportedMissingBaseline
+            reportedMissingBaseline = reportedMissingBaseline || missingBaseline
+            try planting.logWritten(planned, row: fields, line: line, rmdq: measurement.rmdq, missingBaseline: missingBaseline,
+                                    raggedColumn: fields.count, write: visits.write)
         }
     }
 

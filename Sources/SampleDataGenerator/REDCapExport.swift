@@ -132,31 +132,22 @@ final class REDCapExport {
             row[visitColumn + 6] = "2"
 
             let planned = problems?.problem(at: measurement.visit)
-            func columnOf(_ field: Field) -> Int {
-                (Self.columns.firstIndex { $0.field == field } ?? 0) + 1
-            }
-            func problem(_ line: Int, _ field: Field?, _ kind: ProblemKind, _ detail: String, column: Int? = nil) {
-                let columnNumber = column ?? field.map { columnOf($0) }
-                log.record(PlantedProblem(
-                    style: Self.style, file: Self.file, line: line, column: columnNumber,
-                    columnName: kind == .raggedRow ? "" : columnNumber.map { Self.columns[$0 - 1].name } ?? "",
-                    participantID: participant.id, visit: measurement.visit.id, field: field?.name ?? "",
-                    value: columnNumber.map { $0 <= row.count ? row[$0 - 1] : "" } ?? "", kind: kind, detail: detail))
-            }
+            let planting = VisitRowProblems(style: Self.style, file: Self.file, columns: Self.columns, log: log,
+                                            participant: participant.id, visit: measurement.visit)
             switch planned {
-            case .painOutOfRange: row[columnOf(.painNRS) - 1] = "11"
-            case .rmdqOutOfRange: row[columnOf(.rmdq) - 1] = "25"
+            case .painOutOfRange: row[planting.column(of: .painNRS) - 1] = "11"
+            case .rmdqOutOfRange: row[planting.column(of: .rmdq) - 1] = "25"
             case .impossibleDate:
                 let (day, month, year) = ProblemPlan.impossibleDate(near: measurement.date)
-                row[columnOf(.visitDate) - 1] = CellFormat.isoDate(day: day, month: month, year: year)
-            case .formulaRemark(let text): row[columnOf(.remark) - 1] = text
+                row[planting.column(of: .visitDate) - 1] = CellFormat.isoDate(day: day, month: month, year: year)
+            case .formulaRemark(let text): row[planting.column(of: .remark) - 1] = text
             case .unterminatedQuote:
-                row[columnOf(.remark) - 1] = ProblemPlan.unterminatedRemark
+                row[planting.column(of: .remark) - 1] = ProblemPlan.unterminatedRemark
                 deferredRow = (row, participant.id, measurement.visit)
                 continue
             case .raggedRow:
                 // The remark was split at an unquoted comma: one field too many from the remark on.
-                let remarkIndex = columnOf(.remark) - 1
+                let remarkIndex = planting.column(of: .remark) - 1
                 row[remarkIndex] = ProblemPlan.raggedRemark.before
                 row.insert(ProblemPlan.raggedRemark.after, at: remarkIndex + 1)
             case .duplicateIdentical, .duplicateConflicting, nil:
@@ -164,32 +155,10 @@ final class REDCapExport {
             }
             let line = try output.write(row)
             try logVisitMissing(participant, measurement, line: line, row: row)
-            if problems?.baselineRowMissing == true, !reportedMissingBaseline {
-                reportedMissingBaseline = true
-                problem(line, nil, .followUpWithoutBaseline, "no baseline row for this randomised participant")
-            }
-            switch planned {
-            case .painOutOfRange: problem(line, .painNRS, .outOfRange, "pain NRS is 0...10")
-            case .rmdqOutOfRange: problem(line, .rmdq, .outOfRange, "RMDQ is 0...24")
-            case .impossibleDate: problem(line, .visitDate, .impossibleDate, "the day does not exist in that month")
-            case .formulaRemark: problem(line, .remark, .formulaLikeText, "accept as text; guard when writing CSV")
-            case .raggedRow:
-                problem(line, nil, .raggedRow, "\(row.count) fields where the header has \(Self.columns.count)",
-                        column: columnOf(.remark) + 1)
-            case .duplicateIdentical:
-                let second = try output.write(row)
-                problem(second, nil, .duplicateIdentical, "identical to line \(line); keep one")
-            case .duplicateConflicting:
-                var conflicting = row
-                let rmdq = measurement.rmdq <= 21 ? measurement.rmdq + 3 : measurement.rmdq - 3
-                conflicting[columnOf(.rmdq) - 1] = String(rmdq)
-                let second = try output.write(conflicting)
-                row = conflicting
-                problem(second, .rmdq, .duplicateConflicting,
-                        "same participant and visit as line \(line), where rmdq is '\(measurement.rmdq)'")
-            case .unterminatedQuote, nil:
-                break
-            }
+            let missingBaseline = problems?.baselineRowMissing == true && !reportedMissingBaseline
+            reportedMissingBaseline = reportedMissingBaseline || missingBaseline
+            try planting.logWritten(planned, row: row, line: line, rmdq: measurement.rmdq, missingBaseline: missingBaseline,
+                                    raggedColumn: planting.column(of: .remark) + 1, write: output.write)
         }
     }
 
