@@ -38,11 +38,9 @@ public enum Derive {
             return .number(age - Double(days) / 7 / DurationUnit.weeksPerYear)
         case .ompsq10:
             // Scored by StudyModel's Questionnaires, the one place that knows the ÖMPSQ-10.
-            guard needed.count == 10 else { return nil }
-            var items: [Double?] = []
-            items.reserveCapacity(10)
-            for offset in 0..<needed.count { items.append(values.number(needed[offset])) }
-            guard let total = Questionnaires.ompsqTotal(items: items) else { return nil }
+            guard needed.count == 10, let total = Questionnaires.ompsqTotal(item: { values.number(needed[$0]) }) else {
+                return nil
+            }
             return .number(total)
         case .startBack:
             guard let total = startBack(needed, from: values) else { return nil }

@@ -11,9 +11,15 @@ public enum Questionnaires {
     /// range, because a partial total would understate the risk.
     public static func ompsqTotal(items: [Double?]) -> Double? {
         guard items.count == 10 else { return nil }
+        return ompsqTotal { items[$0] }
+    }
+
+    /// As ``ompsqTotal(items:)``, reading item `offset + 1` as `item(offset)` (offsets 0...9), so a
+    /// caller that holds the items elsewhere gathers nothing.
+    public static func ompsqTotal(item: (Int) -> Double?) -> Double? {
         var total = 0.0
-        for (offset, item) in items.enumerated() {
-            guard let value = item else { return nil }
+        for offset in 0..<10 {
+            guard let value = item(offset) else { return nil }
             let number = offset + 1
             if number == 1 {
                 guard (1...10).contains(value) else { return nil }
