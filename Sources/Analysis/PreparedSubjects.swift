@@ -5,10 +5,9 @@ import StudyModel
 /// the subjects.
 ///
 /// A cell, a comparison or an interaction model then walks integer indexes and arrays instead of
-/// copying subjects and hashing a timepoint name and a field for every value it reads, which
-/// kept the cost of an analysis proportional to participants × cells × lookups. Values and their
-/// order are those of ``AnalysisSubject/value(_:at:)`` over the subjects in their given order, so
-/// every statistic is computed from the same numbers in the same order as before.
+/// copying subjects and hashing a timepoint name and a field for every value it reads. Values and
+/// their order are those of ``AnalysisSubject/value(_:at:)`` over the subjects in their given
+/// order, so every statistic gets the same numbers in the same order either way.
 ///
 /// Made by ``ResponseAnalysis/prepare(_:)``; a run prepares its subjects once and passes the
 /// result to every table it computes.
