@@ -27,16 +27,18 @@ struct RowReader {
     /// The reasons of the last rejected row.
     private(set) var lastReasons: [String] = []
 
-    // Per-row state, reset for each record.
-    var issues: [Diagnostic] = []
-    var location = SourceLocation(file: "")
-    /// The row's values, filled in place; a row that is kept is copied out of them.
-    let participantValues = FieldValuesBuilder(level: .participant)
-    let visitValues = FieldValuesBuilder(level: .visit)
-    /// What the current row holds: the input's level, or participant data in a visits input
-    /// (`participant_rows`, e.g. REDCap's screening event).
-    var rowLevel = FieldLevel.participant
-    /// The slot of the row's participant id once looked up (participant rows).
+    /// The row being prepared or committed; its parts go by the names below.
+    var row = PreparedRow()
+    var issues: [Diagnostic] {
+        get { row.issues }
+        nonmutating set { row.issues = newValue }
+        nonmutating _modify { yield &row.issues }
+    }
+    var location: SourceLocation { row.location }
+    var participantValues: FieldValuesBuilder { row.participantValues }
+    var visitValues: FieldValuesBuilder { row.visitValues }
+    var rowLevel: FieldLevel { row.level }
+    /// The slot of the row's participant id once looked up (while committing).
     var currentSlot: Int?
     /// The last long text read from bytes (in practice the participant id).
     let lastText = CellReader.LastText()
@@ -144,28 +146,26 @@ struct RowReader {
 
     // MARK: - One row
 
-    /// Reads, checks and (when nothing rejects it) commits one record. Emits the row's issues.
-    /// Returns true when the row is accepted.
-    mutating func process(_ record: CSVRecord, _ state: inout StagingState) throws -> Bool {
-        if !issues.isEmpty { issues.removeAll(keepingCapacity: true) }
-        if !lastReasons.isEmpty { lastReasons.removeAll() }
-        location = SourceLocation(file: file.displayName, line: record.position.line, byteOffset: record.position.byteOffset)
-        participantValues.removeAll()
-        visitValues.removeAll()
-        currentSlot = nil
-
+    /// The checks that need only the record: reads every mapped cell into `prepared`, finds the
+    /// key fields, and checks required fields, the row rules, derivations and ranges. Touches no
+    /// staging state, so it runs on the reading thread (``RecordPipe``), ahead of ``commit(_:_:)``.
+    mutating func prepare(_ record: CSVRecord, into prepared: PreparedRow) {
+        row = prepared
+        prepared.reset(location: SourceLocation(file: file.displayName, line: record.position.line,
+                                                byteOffset: record.position.byteOffset))
         if let expected = record.expectedFieldCount {
             let message = "the record has \(record.count) \(record.count == 1 ? "field" : "fields") where the header has \(expected)"
             // Too many fields: point at the first extra one, as the reader does.
             let column = record.count > expected ? expected + 1 : nil
             issues.append(Diagnostic(.error, at: location.column(column), rule: "csv.ragged-row", message: message))
-            return try finish(accepted: false, &state)
+            prepared.isRagged = true
+            return
         }
 
-        rowLevel = input.holds.level
+        prepared.level = input.holds.level
         if !input.participantRows.isEmpty, let visitColumn, visitColumn < record.count,
            input.participantRows.contains(Vocabularies.key(record[visitColumn])) {
-            rowLevel = .participant
+            prepared.level = .participant
         }
         let cells = stager.cells
         let decimalMark = input.decimalMark
@@ -221,6 +221,21 @@ struct RowReader {
         applyRowRules()
         derive()
         checkRanges()
+        prepared.participantID = participantID
+        prepared.timepoint = timepoint
+    }
+
+    /// The checks that need what was staged before (one row per participant and per visit, the
+    /// participant a visit belongs to, unique values), then the row's commit when nothing rejects
+    /// it, and its issues emitted. Rows must be committed in reading order. Returns true when the
+    /// row is accepted.
+    mutating func commit(_ prepared: PreparedRow, _ state: inout StagingState) throws -> Bool {
+        row = prepared
+        currentSlot = nil
+        if !lastReasons.isEmpty { lastReasons.removeAll() }
+        if prepared.isRagged { return try finish(accepted: false, &state) }
+        let participantID = prepared.participantID
+        let timepoint = prepared.timepoint
 
         var duplicate = false
         if let participantID, !participantID.isEmpty, !hasErrors {
@@ -276,7 +291,7 @@ struct RowReader {
         }
     }
 
-    private var hasErrors: Bool { issues.contains { $0.severity == .error } }
+    private var hasErrors: Bool { row.hasErrors }
 
     private mutating func finish(accepted: Bool, _ state: inout StagingState) throws -> Bool {
         guard !issues.isEmpty else { return accepted }

@@ -334,9 +334,20 @@ final class Stager {
             state.accounting[fileIndex].accepted += accepted
             state.accounting[fileIndex].rejected += rejected
         }
-        let pipe = RecordPipe(reader: reader)
+        // The reading thread prepares records with a row reader of its own (preparing changes
+        // the prepared row and the reader's cell memo and last text); this one prepares the
+        // batches that thread has not claimed, and commits every row in reading order.
+        var preparer = RowReader(stager: self, fileIndex: fileIndex, file: file, input: input, binding: binding)
+        let hasFileProblems = !binding.fileProblems.isEmpty
+        let pipe = RecordPipe(reader: reader) { record, prepared in
+            if !hasFileProblems { preparer.prepare(record, into: prepared) }
+        }
         defer { pipe.finish() }
-        reading: while let batch = pipe.next() {
+        func prepareHere(_ record: CSVRecord, _ prepared: PreparedRow) {
+            if !hasFileProblems { row.prepare(record, into: prepared) }
+        }
+        reading: while let batch = pipe.next(preparing: prepareHere) {
+            let rows = batch.rows
             try batch.records.withUnsafeBufferPointer { records in
                 for index in 0..<batch.count {
                     rowsRead += 1
@@ -347,7 +358,7 @@ final class Stager {
                                                     reasons: binding.fileProblems))
                         continue
                     }
-                    if try row.process(records[index], &state) {
+                    if try row.commit(rows[index], &state) {
                         accepted += 1
                     } else {
                         rejected += 1

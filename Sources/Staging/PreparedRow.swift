@@ -1,0 +1,42 @@
+import StudyModel
+
+/// One record after the checks that need only the record itself: its values read, normalised,
+/// derived and range-checked, its key fields found, and the issues that found. What is left is
+/// the part that needs the rest of the batch (duplicates, the participant a visit belongs to),
+/// done by ``RowReader/commit(_:_:)`` in reading order.
+///
+/// One per place in a ``RecordPipe`` batch, reused from row to row: the reading thread fills it
+/// (``RowReader/prepare(_:into:)``) and hands it over with its batch; staging reads and changes it
+/// until it recycles the batch. Never used by both at once (the hand-over is under the pipe's lock).
+final class PreparedRow: @unchecked Sendable {
+    /// The row's values, filled in place; a row that is kept is copied out of them.
+    let participantValues = FieldValuesBuilder(level: .participant)
+    let visitValues = FieldValuesBuilder(level: .visit)
+    var issues: [Diagnostic] = []
+    /// File, line and byte offset of the record (no column).
+    var location = SourceLocation(file: "")
+    /// What the row holds: the input's level, or participant data in a visits input
+    /// (`participant_rows`, e.g. REDCap's screening event).
+    var level = FieldLevel.participant
+    /// The record's field count differs from the header's: rejected as read, nothing else is read.
+    var isRagged = false
+    /// The participant id, nil or empty when the row has none (an error is among the issues).
+    var participantID: String?
+    /// The visit of a visit row, with its index in the schedule; nil for participant rows and
+    /// when the visit is missing or unknown (an error is among the issues).
+    var timepoint: (index: Int, timepoint: Timepoint)?
+
+    /// Forgets the row before, for the record at `location`.
+    func reset(location: SourceLocation) {
+        if !issues.isEmpty { issues.removeAll(keepingCapacity: true) }
+        self.location = location
+        participantValues.removeAll()
+        visitValues.removeAll()
+        level = .participant
+        isRagged = false
+        participantID = nil
+        timepoint = nil
+    }
+
+    var hasErrors: Bool { issues.contains { $0.severity == .error } }
+}
