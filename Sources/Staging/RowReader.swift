@@ -12,6 +12,9 @@ struct RowReader {
     let stager: Stager
     let fileIndex: Int
     let file: InputFile
+    /// The file's name as locations hold it: this reader's own copy, so that the two threads
+    /// preparing rows do not count references on one shared string.
+    let fileName: String
     let input: InputSpec
     let binding: ColumnBinding
     let expectations: Expectations
@@ -83,6 +86,7 @@ struct RowReader {
         self.stager = stager
         self.fileIndex = fileIndex
         self.file = file
+        fileName = String(decoding: Array(file.displayName.utf8), as: UTF8.self)
         self.input = input
         self.binding = binding
         let expectations = stager.spec.expectations
@@ -151,7 +155,7 @@ struct RowReader {
     /// staging state, so it runs on the reading thread (``RecordPipe``), ahead of ``commit(_:_:)``.
     mutating func prepare(_ record: CSVRecord, into prepared: PreparedRow) {
         row = prepared
-        prepared.reset(location: SourceLocation(file: file.displayName, line: record.position.line,
+        prepared.reset(location: SourceLocation(file: fileName, line: record.position.line,
                                                 byteOffset: record.position.byteOffset))
         if let expected = record.expectedFieldCount {
             let message = "the record has \(record.count) \(record.count == 1 ? "field" : "fields") where the header has \(expected)"

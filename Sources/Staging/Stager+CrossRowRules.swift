@@ -8,7 +8,6 @@ extension Stager {
     private struct Finding {
         var index: Int
         var record: Int
-        var participant: String
         var timepoint: String
         var rule: CrossFieldRule
         var message: String
@@ -27,17 +26,23 @@ extension Stager {
         let timepoints = spec.schedule.timepoints
         let count = state.timepointCount
         var findings: [Finding] = []
-        // Read through buffers, so that reading a record's values copies nothing.
+        // Read through buffers, so that walking every participant retains and copies nothing.
+        let table = VisitTable(timepoints: timepoints)
         state.visitRecords.withUnsafeBufferPointer { visitRecords in
             state.participantRecords.withUnsafeBufferPointer { participantRecords in
-                for slot in slotOrder {
-                    collectFindings(slot: slot, state: state, visitRecords: visitRecords, participantRecords: participantRecords,
-                             timepoints: timepoints, into: &findings)
+                state.visitTable.withUnsafeBufferPointer { visitTable in
+                    state.slots.withUnsafeBufferPointer { slots in
+                        for slot in slotOrder {
+                            table.collectFindings(slot: slot, record: slots[slot], visitTable: visitTable, visitRecords: visitRecords,
+                                                  participantRecords: participantRecords, into: &findings)
+                        }
+                    }
                 }
             }
         }
         var rejected = Set<Int>()
         for finding in findings {
+            let participant = state.ids.keys[finding.index / count]
             let source = state.visitRecords[finding.record].source
             let setting = expectations[finding.rule]
             let fileIndex = fileIndexByName[source.file]
@@ -48,7 +53,7 @@ extension Stager {
             default: finding.rule.nullableField
             }
             try emit(Diagnostic(setting.issueSeverity, at: source.column(field == .visitDate ? column : nil),
-                                rule: finding.rule.rawValue, message: finding.message, participant: finding.participant,
+                                rule: finding.rule.rawValue, message: finding.message, participant: participant,
                                 visit: finding.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex, &state)
             if setting.policy == .nullField, finding.rule == .onsetAfterBaseline {
                 let record = state.slots[finding.index / count]
@@ -70,56 +75,56 @@ extension Stager {
         }
     }
 
-    /// The cross-row findings of one participant's visits (in schedule order).
-    private func collectFindings(slot: Int, state: StagingState, visitRecords: UnsafeBufferPointer<VisitRecord>,
-                          participantRecords: UnsafeBufferPointer<ParticipantRecord>, timepoints: [Timepoint],
-                          into findings: inout [Finding]) {
-        let count = state.timepointCount
-        let first = slot * count
-        var hasVisits = false
-        var baseline: Int?
-        for index in first..<(first + count) where state.visitTable[index] >= 0 {
-            hasVisits = true
-            if baseline == nil, timepoints[index - first].isBaseline { baseline = state.visitTable[index] }
-        }
-        guard hasVisits else { return }
-        let participant = state.ids.keys[slot]
-        let record = state.slots[slot]
-        let randomisation = record >= 0 ? participantRecords[record].values.date(.randomisationDate) : nil
-        let onset = record >= 0 ? participantRecords[record].values.date(.onsetDate) : nil
-        let baselineDate = baseline.flatMap { visitRecords[$0].values.date(.visitDate) }
-        for index in first..<(first + count) where state.visitTable[index] >= 0 {
-            let visit = state.visitTable[index]
-            let timepoint = timepoints[index - first]
-            let date = visitRecords[visit].values.date(.visitDate)
-            if !timepoint.isBaseline, baseline == nil {
-                findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
-                                        rule: .followUpWithoutBaseline,
-                                        message: "visit '\(timepoint.name)' of participant '\(participant)' has no baseline visit"))
+    /// The schedule as the cross-row rules walk it, per participant: one entry per timepoint.
+    private struct VisitTable {
+        let timepoints: [Timepoint]
+
+        /// The cross-row findings of one participant's visits (in schedule order). `record` is the
+        /// participant's record (-1 when none).
+        func collectFindings(slot: Int, record: Int, visitTable: UnsafeBufferPointer<Int>,
+                             visitRecords: UnsafeBufferPointer<VisitRecord>,
+                             participantRecords: UnsafeBufferPointer<ParticipantRecord>, into findings: inout [Finding]) {
+            let count = timepoints.count
+            let first = slot * count
+            var hasVisits = false
+            var baseline: Int?
+            for index in first..<(first + count) where visitTable[index] >= 0 {
+                hasVisits = true
+                if baseline == nil, timepoints[index - first].isBaseline { baseline = visitTable[index] }
             }
-            if let date, let randomisation, !timepoint.isBaseline, date < randomisation {
-                findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
-                                        rule: .visitBeforeRandomisation,
-                                        message: "the visit date '\(date.iso)' is before the randomisation date '\(randomisation.iso)'",
-                                        raw: date.iso))
-            }
-            let anchor = randomisation ?? (timepoint.isBaseline ? nil : baselineDate)
-            if let date, let anchor {
-                let day = anchor.days(to: date)
-                let offset = day - timepoint.nominalDay
-                if abs(offset) > timepoint.windowDays {
-                    let basis = randomisation == nil ? "the baseline visit" : "randomisation"
-                    findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
-                                            rule: .visitOutsideWindow,
-                                            message: "the visit date '\(date.iso)' is day \(day) after \(basis), outside the window \(timepoint.nominalDay) ± \(timepoint.windowDays) days of '\(timepoint.name)'",
+            guard hasVisits else { return }
+            let randomisation = record >= 0 ? participantRecords[record].values.date(.randomisationDate) : nil
+            let onset = record >= 0 ? participantRecords[record].values.date(.onsetDate) : nil
+            let baselineDate = baseline.flatMap { visitRecords[$0].values.date(.visitDate) }
+            for index in first..<(first + count) where visitTable[index] >= 0 {
+                let visit = visitTable[index]
+                let timepoint = timepoints[index - first]
+                let date = visitRecords[visit].values.date(.visitDate)
+                if !timepoint.isBaseline, baseline == nil {
+                    findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .followUpWithoutBaseline,
+                                            message: "visit '\(timepoint.name)' of participant '\(visitRecords[visit].participantID)' has no baseline visit"))
+                }
+                if let date, let randomisation, !timepoint.isBaseline, date < randomisation {
+                    findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .visitBeforeRandomisation,
+                                            message: "the visit date '\(date.iso)' is before the randomisation date '\(randomisation.iso)'",
                                             raw: date.iso))
                 }
-            }
-            if timepoint.isBaseline, let date, let onset, onset > date {
-                findings.append(Finding(index: index, record: visit, participant: participant, timepoint: timepoint.name,
-                                        rule: .onsetAfterBaseline,
-                                        message: "symptom onset '\(onset.iso)' is after the baseline visit date '\(date.iso)'",
-                                        raw: date.iso))
+                let anchor = randomisation ?? (timepoint.isBaseline ? nil : baselineDate)
+                if let date, let anchor {
+                    let day = anchor.days(to: date)
+                    let offset = day - timepoint.nominalDay
+                    if abs(offset) > timepoint.windowDays {
+                        let basis = randomisation == nil ? "the baseline visit" : "randomisation"
+                        findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .visitOutsideWindow,
+                                                message: "the visit date '\(date.iso)' is day \(day) after \(basis), outside the window \(timepoint.nominalDay) ± \(timepoint.windowDays) days of '\(timepoint.name)'",
+                                                raw: date.iso))
+                    }
+                }
+                if timepoint.isBaseline, let date, let onset, onset > date {
+                    findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .onsetAfterBaseline,
+                                            message: "symptom onset '\(onset.iso)' is after the baseline visit date '\(date.iso)'",
+                                            raw: date.iso))
+                }
             }
         }
     }
