@@ -55,14 +55,22 @@ public enum Run {
             let fileSink = try StagingFileSink(folder: scratch)
             let sink = CountingSink(forwardingTo: fileSink, progress: progress)
             var study = try stage(loaded.files, spec: loaded.spec, sink: sink)
-            let assignments = loaded.ruleSet.assignProfiles(study.participants)
+            // The clean tables are written while the profiles are assigned and the analysis
+            // subjects built: both only read the staged study.
+            let staged = study
+            let (ruleSet, spec) = (loaded.ruleSet, loaded.spec)
+            let ((assignments, subjects), _) = try Concurrently.both({
+                let assignments = ruleSet.assignProfiles(staged.participants)
+                return (assignments, RunComputation.subjects(staged, assignments: assignments, plan: plan))
+            }, {
+                try staged.writeClean(to: scratch, spec: spec)
+                try staged.writeAccounting(to: scratch)
+            })
             for conflict in loaded.ruleSet.conflicts(assignments, participants: study.participants) {
                 try sink.record(conflict)
                 study.warningCount += 1
             }
             try fileSink.finish()
-            try study.writeClean(to: scratch, spec: loaded.spec)
-            try study.writeAccounting(to: scratch)
             let seconds = clock.mark("staging")
             let rows = study.accounting.reduce(0) { $0 + $1.rowsRead }
             progress?("staged \(rows) rows in \(String(format: "%.1f", seconds)) s (\(seconds > 0 ? Int(Double(rows) / seconds) : rows) rows/s)")
@@ -71,7 +79,7 @@ public enum Run {
                                  summary: Validation.summary(study, budget: nil))
             }
             progress?("profiles, analysis and evidence")
-            computation = RunComputation.compute(loaded, study: study, assignments: assignments,
+            computation = RunComputation.compute(loaded, study: study, assignments: assignments, subjects: subjects,
                                                  issueCounts: sink.counts, plan: plan)
             clock.mark("analysis")
             progress?("writing reports")

@@ -23,23 +23,31 @@ public struct RunComputation: Sendable {
     public var interactions: [InteractionRow]
     public var evidence: EvidenceSummary
 
-    /// Profiles, analysis and evidence over a staged study.
+    /// The analysis subjects of a staged study: one per participant, with its profile.
+    static func subjects(_ study: StagedStudy, assignments: [ProfileAssignment], plan: AnalysisPlan) -> [AnalysisSubject] {
+        AnalysisSubject.build(participants: study.participants, visits: study.visits, assignments: assignments,
+                              outcomeFields: plan.outcomes.map(\.field))
+    }
+
+    /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:plan:)``).
+    ///
+    /// The tables that do not depend on each other are computed two at a time (each a pure
+    /// function of the prepared subjects, so the results are the same as one after the other).
     static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, assignments: [ProfileAssignment],
-                        issueCounts: [Severity: [String: Int]], plan: AnalysisPlan) -> RunComputation {
-        let subjects = AnalysisSubject.build(
-            participants: study.participants, visits: study.visits, assignments: assignments,
-            outcomeFields: plan.outcomes.map(\.field))
+                        subjects: [AnalysisSubject], issueCounts: [Severity: [String: Int]],
+                        plan: AnalysisPlan) -> RunComputation {
         let analysis = ResponseAnalysis(plan: plan, arms: pipeline.arms, order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
         let prepared = analysis.prepare(subjects)
-        let comparisons = analysis.comparisons(prepared)
-        let flow = analysis.flow(prepared)
+        let (comparisons, interactions) = Concurrently.both({ analysis.comparisons(prepared) }, { analysis.interactions(prepared) })
+        let (response, (baseline, flow)) = Concurrently.both({ analysis.rows(prepared) }, {
+            (analysis.baselineTable(prepared), analysis.flow(prepared))
+        })
 
         let randomised = subjects.filter(\.isRandomised).count
         let lastVisit = plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }.max()
         let lost = lastVisit.map { visit in flow.filter { $0.stage == "missing" && $0.timepoint == visit.name }.reduce(0) { $0 + $1.count } } ?? 0
         let evidenceSpec = pipeline.spec.evidence
         let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost)
-        let interactions = analysis.interactions(prepared)
         func results(supportedOnly: Bool) -> [ComparisonResult] {
             EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
                                        schedule: pipeline.spec.schedule, plannedSize: evidenceSpec.design?.plannedSize,
@@ -58,8 +66,8 @@ public struct RunComputation: Sendable {
 
         return RunComputation(
             pipeline: pipeline, study: study, issueCounts: issueCounts, assignments: assignments, subjects: subjects,
-            plan: plan, analysis: analysis, flow: flow, baseline: analysis.baselineTable(prepared),
-            response: analysis.rows(prepared), comparisons: comparisons, interactions: interactions,
+            plan: plan, analysis: analysis, flow: flow, baseline: baseline,
+            response: response, comparisons: comparisons, interactions: interactions,
             evidence: evidence)
     }
 }

@@ -1,0 +1,34 @@
+import Dispatch
+
+/// Runs two independent computations at the same time, one on the calling thread and one on a
+/// worker of the system's pool, and returns both results once both are done.
+///
+/// Only for computations that share nothing mutable (pure functions of values, or writers of
+/// different files): each result is its own function's, so what a run produces does not depend on
+/// which of the two finished first. An error from either is thrown after both have ended, the
+/// first one's before the second's.
+enum Concurrently {
+    static func both<A, B, Failure: Error>(
+        _ first: @Sendable () throws(Failure) -> A, _ second: @Sendable () throws(Failure) -> B
+    ) throws(Failure) -> (A, B) {
+        let results = Results<A, B, Failure>()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                results.first = Result(catching: first)
+            } else {
+                results.second = Result(catching: second)
+            }
+        }
+        guard let first = results.first, let second = results.second else {
+            preconditionFailure("concurrentPerform returned before running both computations")
+        }
+        return (try first.get(), try second.get())
+    }
+
+    /// Unchecked: each result is written by one of the two iterations alone, and read only
+    /// after `concurrentPerform` has returned (which waits for both).
+    private final class Results<A, B, Failure: Error>: @unchecked Sendable {
+        var first: Result<A, Failure>?
+        var second: Result<B, Failure>?
+    }
+}
