@@ -32,19 +32,38 @@ public enum SummaryText {
     /// Profile distribution: one row per subprofile, counts per site and per arm.
     public static func profileDistribution(_ assignments: [ProfileAssignment], subjects: [AnalysisSubject],
                                            arms: [Arm], order: GroupOrder) -> [String] {
-        let byID = Dictionary(subjects.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byID = Dictionary(subjects.indices.map { (subjects[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
         let sites = Array(Set(subjects.map(\.site))).sorted()
+        let siteIndex = Dictionary(uniqueKeysWithValues: sites.enumerated().map { ($1, $0) })
         let groups = order.sorted(Set(assignments.map { GroupKey(.subprofile, $0.subprofile ?? "unclassified") })).map(\.group)
+        // Per group, in one pass over the assignments: members per site, per arm, not randomised
+        // (no arm), and in all (a subject with an arm outside `arms` counts in the total only).
+        struct Counts {
+            var sites: [Int]
+            var arms: [Int]
+            var notRandomised = 0
+            var total = 0
+        }
+        let empty = Counts(sites: Array(repeating: 0, count: sites.count), arms: Array(repeating: 0, count: arms.count))
+        var counts: [String: Counts] = [:]
+        for assignment in assignments {
+            guard let index = byID[assignment.participantID] else { continue }
+            let member = subjects[index]
+            let group = assignment.subprofile ?? "unclassified"
+            counts[group, default: empty].total += 1
+            if let site = siteIndex[member.site] { counts[group, default: empty].sites[site] += 1 }
+            if let arm = member.arm {
+                if let position = arms.firstIndex(of: arm) { counts[group, default: empty].arms[position] += 1 }
+            } else {
+                counts[group, default: empty].notRandomised += 1
+            }
+        }
         var table = TextTable(columns: [.init("subprofile")] + sites.map { .init($0, .right) }
             + arms.map { .init($0.id, .right) } + [.init("not rand.", .right), .init("total", .right)])
         for group in groups {
-            let members = assignments.filter { ($0.subprofile ?? "unclassified") == group }.compactMap { byID[$0.participantID] }
-            var row = [group]
-            row += sites.map { site in String(members.filter { $0.site == site }.count) }
-            row += arms.map { arm in String(members.filter { $0.arm == arm }.count) }
-            row.append(String(members.filter { $0.arm == nil }.count))
-            row.append(String(members.count))
-            table.append(row)
+            let groupCounts = counts[group] ?? empty
+            table.append([group] + groupCounts.sites.map(String.init) + groupCounts.arms.map(String.init)
+                + [String(groupCounts.notRandomised), String(groupCounts.total)])
         }
         let urgent = assignments.filter(\.urgent).map(\.participantID).sorted()
         var lines = table.render()
