@@ -24,12 +24,17 @@ struct ReportWriter {
         ] + EvidenceTables.all(computation.evidence)
     }
 
+    /// The CSV tables are written while the summary and the publication files are made (each
+    /// part writes its own files).
     func writeAll() throws {
-        for table in tables {
-            try table.write(to: path(table.fileName))
-        }
-        try write(SummaryDocument(computation: computation).lines.joined(separator: "\n") + "\n", to: "summary.txt")
-        try writePublication()
+        _ = try Concurrently.both({
+            for table in tables {
+                try table.write(to: path(table.fileName))
+            }
+        }, {
+            try write(SummaryDocument(computation: computation).lines.joined(separator: "\n") + "\n", to: "summary.txt")
+            try writePublication()
+        })
     }
 
     /// Markdown and LaTeX tables for papers and one forest plot per outcome and follow-up visit,

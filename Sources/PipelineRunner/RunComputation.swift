@@ -31,16 +31,19 @@ public struct RunComputation: Sendable {
 
     /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:plan:)``).
     ///
-    /// The tables that do not depend on each other are computed two at a time (each a pure
-    /// function of the prepared subjects, so the results are the same as one after the other).
+    /// The tables are computed in two parts at the same time, of about the same work: the
+    /// comparisons, baseline table and flow; and the interaction models and response rows. Each
+    /// is a pure function of the prepared subjects, so the results are the same as one after
+    /// the other.
     static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, assignments: [ProfileAssignment],
                         subjects: [AnalysisSubject], issueCounts: [Severity: [String: Int]],
                         plan: AnalysisPlan) -> RunComputation {
         let analysis = ResponseAnalysis(plan: plan, arms: pipeline.arms, order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
         let prepared = analysis.prepare(subjects)
-        let (comparisons, interactions) = Concurrently.both({ analysis.comparisons(prepared) }, { analysis.interactions(prepared) })
-        let (response, (baseline, flow)) = Concurrently.both({ analysis.rows(prepared) }, {
-            (analysis.baselineTable(prepared), analysis.flow(prepared))
+        let ((comparisons, baseline, flow), (interactions, response)) = Concurrently.both({
+            (analysis.comparisons(prepared), analysis.baselineTable(prepared), analysis.flow(prepared))
+        }, {
+            (analysis.interactions(prepared), analysis.rows(prepared))
         })
 
         let randomised = subjects.filter(\.isRandomised).count
