@@ -90,8 +90,8 @@ public final class CSVWriter {
             first = false
             switch cell {
             case .empty: break
-            case .number(let text): appendField(Array(text.utf8))
-            case .text(let text): appendField(CSVWriter.guardFormula(Array(text.utf8)))
+            case .number(let text): appendText(text, guarded: false)
+            case .text(let text): appendText(text, guarded: true)
             }
         }
         buffer.append(UInt8(ascii: "\n"))
@@ -161,10 +161,7 @@ public final class CSVWriter {
     }
 
     private func appendField(_ field: [UInt8]) {
-        let needsQuotes = field.contains { byte in
-            byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A
-        }
-        guard needsQuotes else {
+        guard needsQuotes(field) else {
             buffer.append(contentsOf: field)
             return
         }
@@ -181,14 +178,40 @@ public final class CSVWriter {
         buffer.removeLast(capacity - written)
     }
 
+    /// A cell's text as ``appendField(_:)`` would write `guardFormula` of its bytes (or the bytes
+    /// themselves when not `guarded`), straight from the string's storage when no quoting is
+    /// needed (the common case), without an array per cell.
+    private func appendText(_ text: String, guarded: Bool) {
+        var text = text
+        text.withUTF8 { bytes in
+            let prefixed = guarded && bytes.first.map(CSVWriter.startsFormula) == true
+            guard needsQuotes(bytes) else {
+                if prefixed { buffer.append(UInt8(ascii: "'")) }
+                buffer.append(contentsOf: bytes)
+                return
+            }
+            appendField(prefixed ? [UInt8(ascii: "'")] + Array(bytes) : Array(bytes))
+        }
+    }
+
+    /// Whether a field must be quoted: it holds the delimiter, a quote, CR or LF.
+    private func needsQuotes(_ field: some Sequence<UInt8>) -> Bool {
+        field.contains { byte in
+            byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A
+        }
+    }
+
     /// Prefixes `'` to text that a spreadsheet would run as a formula.
     static func guardFormula(_ field: [UInt8]) -> [UInt8] {
-        guard let first = field.first else { return field }
+        guard let first = field.first, startsFormula(first) else { return field }
+        return [UInt8(ascii: "'")] + field
+    }
+
+    /// Whether text starting with this byte would be run as a formula by a spreadsheet.
+    static func startsFormula(_ first: UInt8) -> Bool {
         switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D, 0x00:
-            return [UInt8(ascii: "'")] + field
-        default:
-            return field
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D, 0x00: true
+        default: false
         }
     }
 }
