@@ -23,26 +23,38 @@ extension StagedStudy {
 
         let people = try CSVWriter(to: .file((directory as NSString).appendingPathComponent("participants.csv")))
         try people.writeHeader(participantFields.map(\.name))
+        // Each value is read once, for its cell and for its missing reason.
+        var cells: [CSVCell] = []
         for participant in participants {
-            var values = participant.values
-            values[.participantID] = .text(participant.id)
-            try people.writeRow(participantFields.map { StagedStudy.cell(values[$0]) })
+            cells.removeAll(keepingCapacity: true)
             for field in participantFields {
-                guard let reason = values[field]?.missingReason, reason != .empty else { continue }
+                guard field != .participantID else {
+                    cells.append(.text(participant.id))
+                    continue
+                }
+                let value = participant.values[field]
+                cells.append(StagedStudy.cell(value))
+                guard let reason = value?.missingReason, reason != .empty else { continue }
                 try missing.writeRow([.text(participant.id), .empty, .text(field.name), StagedStudy.codeCell(reason), .text(reason.description)])
             }
+            try people.writeRow(cells)
         }
         try people.finish()
 
         let rows = try CSVWriter(to: .file((directory as NSString).appendingPathComponent("visits.csv")))
         try rows.writeHeader(["participant_id", "visit"] + visitFields.map(\.name))
         for visit in visits {
-            try rows.writeRow([.text(visit.participantID), .text(visit.timepoint.name)] + visitFields.map { StagedStudy.cell(visit.values[$0]) })
+            cells.removeAll(keepingCapacity: true)
+            cells.append(.text(visit.participantID))
+            cells.append(.text(visit.timepoint.name))
             for field in visitFields {
-                guard let reason = visit.values[field]?.missingReason, reason != .empty else { continue }
+                let value = visit.values[field]
+                cells.append(StagedStudy.cell(value))
+                guard let reason = value?.missingReason, reason != .empty else { continue }
                 try missing.writeRow([.text(visit.participantID), .text(visit.timepoint.name), .text(field.name),
                                       StagedStudy.codeCell(reason), .text(reason.description)])
             }
+            try rows.writeRow(cells)
         }
         try rows.finish()
         try missing.finish()
