@@ -95,33 +95,43 @@ public struct ResponseAnalysis: Sendable {
     func cell(_ members: [Int], _ prepared: PreparedSubjects, outcome: OutcomePlan, timepoint: String,
               approach: MissingDataApproach) -> CellData {
         var data = CellData(randomised: members.count, baseline: [], followUp: [], responders: [])
+        // At most one value of each per member: room for all, so that the arrays never grow.
+        data.followUp.reserveCapacity(members.count)
+        data.responders.reserveCapacity(members.count)
         let followUps = prepared.values(outcome.field, at: timepoint)
         switch outcome.kind {
         case .continuous(let rule):
+            data.baseline.reserveCapacity(members.count)
             let baselines = prepared.values(outcome.field, at: baselineName)
-            for index in members {
-                switch (baselines[index], followUps[index], approach) {
-                case (let before?, let after?, _):
-                    data.baseline.append(before)
-                    data.followUp.append(after)
-                    data.responders.append(rule.isResponder(baseline: before, followUp: after))
-                case (let before?, nil, .baselineCarriedForward):
-                    data.baseline.append(before)
-                    data.followUp.append(before)
-                    data.responders.append(false)
-                case (_, _, .nonResponderImputation):
-                    data.responders.append(false)
-                default:
-                    break
+            baselines.withUnsafeBufferPointer { baselines in
+                followUps.withUnsafeBufferPointer { followUps in
+                    for index in members {
+                        switch (baselines[index], followUps[index], approach) {
+                        case (let before?, let after?, _):
+                            data.baseline.append(before)
+                            data.followUp.append(after)
+                            data.responders.append(rule.isResponder(baseline: before, followUp: after))
+                        case (let before?, nil, .baselineCarriedForward):
+                            data.baseline.append(before)
+                            data.followUp.append(before)
+                            data.responders.append(false)
+                        case (_, _, .nonResponderImputation):
+                            data.responders.append(false)
+                        default:
+                            break
+                        }
+                    }
                 }
             }
         case .success(let categories):
-            for index in members {
-                if let rating = followUps[index] {
-                    data.followUp.append(rating)
-                    data.responders.append(categories.contains(rating))
-                } else if approach == .nonResponderImputation {
-                    data.responders.append(false)
+            followUps.withUnsafeBufferPointer { followUps in
+                for index in members {
+                    if let rating = followUps[index] {
+                        data.followUp.append(rating)
+                        data.responders.append(categories.contains(rating))
+                    } else if approach == .nonResponderImputation {
+                        data.responders.append(false)
+                    }
                 }
             }
         }

@@ -30,6 +30,16 @@ public struct Moments: Hashable, Sendable {
         for value in values { add(value) }
     }
 
+    /// As ``init(_:)-(Values)`` for an array, the common case: the same updates in the same order,
+    /// compiled for arrays (a generic sequence from another module is walked through protocol
+    /// calls, one per value).
+    public init(_ values: [Double]) {
+        self.init()
+        values.withUnsafeBufferPointer { values in
+            for value in values { add(value) }
+        }
+    }
+
     /// A state from summary statistics: `count` values with this mean and sample standard
     /// deviation (`n − 1` denominator). Lets published group summaries (n, mean, SD) enter the
     /// same tests as raw data. `nil` when `count < 0`, the mean or SD is not finite, the SD is
