@@ -260,21 +260,77 @@ public struct FTest: Hashable, Sendable {
     /// - Returns: `nil` when the responses differ, `q ≤ 0`, `df_f = 0`, or `RSS_f = 0`. A
     ///   difference `RSS_r − RSS_f` below 0 from rounding is taken as 0.
     public init?(reduced: LinearModel, full: LinearModel) {
-        let q = full.rank - reduced.rank
-        let denominatorDegreesOfFreedom = full.residualDegreesOfFreedom
-        guard reduced.response == full.response, q > 0, denominatorDegreesOfFreedom > 0,
-              full.residualSumOfSquares > 0,
+        guard reduced.response == full.response else { return nil }
+        self.init(reducedResidualSumOfSquares: reduced.residualSumOfSquares, reducedRank: reduced.rank,
+                  fullResidualSumOfSquares: full.residualSumOfSquares, fullRank: full.rank,
+                  denominatorDegreesOfFreedom: full.residualDegreesOfFreedom)
+    }
+
+    /// The test from the two fits' residual sums of squares and ranks, as ``init(reduced:full:)``.
+    init?(reducedResidualSumOfSquares: Double, reducedRank: Int, fullResidualSumOfSquares: Double, fullRank: Int,
+          denominatorDegreesOfFreedom: Int) {
+        let q = fullRank - reducedRank
+        guard q > 0, denominatorDegreesOfFreedom > 0, fullResidualSumOfSquares > 0,
               let distribution = FisherF(
                   numeratorDegreesOfFreedom: Double(q),
                   denominatorDegreesOfFreedom: Double(denominatorDegreesOfFreedom)
               )
         else { return nil }
-        let increase = max(0, reduced.residualSumOfSquares - full.residualSumOfSquares)
-        f = (increase / Double(q)) / (full.residualSumOfSquares / Double(denominatorDegreesOfFreedom))
+        let increase = max(0, reducedResidualSumOfSquares - fullResidualSumOfSquares)
+        f = (increase / Double(q)) / (fullResidualSumOfSquares / Double(denominatorDegreesOfFreedom))
         numeratorDegreesOfFreedom = q
         self.denominatorDegreesOfFreedom = denominatorDegreesOfFreedom
         pValue = distribution.survival(f)
-        reducedResidualSumOfSquares = reduced.residualSumOfSquares
-        fullResidualSumOfSquares = full.residualSumOfSquares
+        self.reducedResidualSumOfSquares = reducedResidualSumOfSquares
+        self.fullResidualSumOfSquares = fullResidualSumOfSquares
+    }
+}
+
+/// Linear models whose design row is the same for every observation of a group (designs of factors
+/// only, such as a two-way layout with its interaction), fitted from each group's count, mean and
+/// sum of squared deviations instead of from the observations themselves.
+///
+/// Estimator: weighted least squares with one row per group that has observations, its design row
+/// and mean each multiplied by √nᵢ, by the Householder QR of ``LinearModel``. The scaled rows have
+/// the observations' cross-products (XᵀX, Xᵀy and the column norms that decide aliasing), so the
+/// fit has their coefficients and rank; its residual sum of squares plus the within-group sum
+/// Σ M2ᵢ is the observations' residual sum of squares, and the residual degrees of freedom are
+/// N − rank with N = Σ nᵢ. Memory and time grow with the groups, not with the observations.
+public enum GroupedLinearModel {
+    /// The F-test of dropping `terms` from the model with `design`, whose row `i` is the design row
+    /// of the observations summarised by `groups[i]` (``FTest/init(reduced:full:)`` on the
+    /// observations, up to rounding).
+    ///
+    /// - Returns: `nil` when `design` has not one row per group, no group has observations, a
+    ///   term is not in the design, or as ``FTest/init(reduced:full:)`` (`q ≤ 0`, no residual
+    ///   degrees of freedom, a residual sum of squares of 0). Groups without observations are left
+    ///   out, as they add no rows.
+    public static func fTest(design: DesignMatrix, groups: [Moments], dropping terms: [Term],
+                             tolerance: Double = 1e-7) -> FTest? {
+        let present = Set(design.columnTerms)
+        guard design.rowCount == groups.count, !terms.isEmpty, terms.allSatisfy({ present.contains($0) }) else {
+            return nil
+        }
+        let observed = groups.indices.filter { groups[$0].count > 0 }
+        guard !observed.isEmpty else { return nil }
+        let weights = observed.map { Double(groups[$0].count).squareRoot() }
+        var values: [Double] = []
+        values.reserveCapacity(observed.count * design.columnCount)
+        for column in 0..<design.columnCount {
+            for (row, group) in observed.enumerated() {
+                values.append(design.value(row: group, column: column) * weights[row])
+            }
+        }
+        let scaled = DesignMatrix(rowCount: observed.count, columnNames: design.columnNames,
+                                  columnTerms: design.columnTerms, values: values)
+        let means = observed.enumerated().map { row, group in (groups[group].mean ?? 0) * weights[row] }
+        guard let full = LinearModel(design: scaled, response: means, tolerance: tolerance),
+              let reduced = LinearModel(design: scaled.removing(terms), response: means, tolerance: tolerance)
+        else { return nil }
+        let within = observed.reduce(0.0) { $0 + groups[$1].sumOfSquaredDeviations }
+        let observations = observed.reduce(0) { $0 + groups[$1].count }
+        return FTest(reducedResidualSumOfSquares: reduced.residualSumOfSquares + within, reducedRank: reduced.rank,
+                     fullResidualSumOfSquares: full.residualSumOfSquares + within, fullRank: full.rank,
+                     denominatorDegreesOfFreedom: observations - full.rank)
     }
 }

@@ -172,3 +172,125 @@ struct LinearModelTests {
         #expect(model.fTest(dropping: [Term(["z"])]) == nil)
     }
 }
+
+/// Factor-only models fitted from per-group summaries must give the F-tests of the fit to the
+/// observations: statsmodels' for the fixture's two-way layouts (one with an empty cell, one with
+/// an empty reference cell), and the row-level QR's on unbalanced layouts with empty cells.
+@Suite("Linear models from group summaries")
+struct GroupedLinearModelTests {
+    /// The design with one row per combination of the factors' levels (first factor varying
+    /// slowest), and each combination's moments, from observations given as labels and responses.
+    private func grouped(_ labels: [String: [String]], levels: [String: [String]], factors: [String],
+                         response: [Double], terms: [Term]) throws -> (DesignMatrix, [Moments]) {
+        var combinations: [[String]] = [[]]
+        for factor in factors {
+            let factorLevels = try #require(levels[factor])
+            combinations = combinations.flatMap { prefix in factorLevels.map { prefix + [$0] } }
+        }
+        var moments = Array(repeating: Moments(), count: combinations.count)
+        for row in response.indices {
+            let key = try factors.map { try #require(labels[$0])[row] }
+            let index = try #require(combinations.firstIndex(of: key))
+            moments[index].add(response[row])
+        }
+        var builder = DesignBuilder(rowCount: combinations.count)
+        for (position, factor) in factors.enumerated() {
+            try builder.addFactor(factor, combinations.map { $0[position] }, levels: try #require(levels[factor]))
+        }
+        return (try builder.build(terms), moments)
+    }
+
+    @Test("the fixture's two-way F-tests match statsmodels", arguments: ["interaction", "emptyCell", "emptyReferenceCell"])
+    func againstReference(name: String) throws {
+        let row = try #require(try Reference.load().linearModels.first { $0.name == name })
+        guard case .numbers(let response) = try #require(row.data["y"]) else {
+            Issue.record("\(name): the response is not numeric")
+            return
+        }
+        var labels: [String: [String]] = [:]
+        for (factor, column) in row.data where factor != "y" {
+            guard case .labels(let values) = column else {
+                Issue.record("\(name): '\(factor)' is not a factor")
+                return
+            }
+            labels[factor] = values
+        }
+        let (design, groups) = try grouped(labels, levels: row.levels, factors: ["a", "b"], response: response,
+                                           terms: row.terms.map(Term.init))
+        #expect(groups.reduce(0) { $0 + $1.count } == response.count)
+        for test in row.fTests {
+            let dropped = test.drop.map(Term.init)
+            let label = "\(name) dropping \(dropped)"
+            let actual = GroupedLinearModel.fTest(design: design, groups: groups, dropping: dropped)
+            guard let expected = test.expected else {
+                #expect(actual == nil, "\(label) has nothing to test")
+                continue
+            }
+            let f = try #require(actual, "\(label)")
+            expectClose(f.f, expected.f, "\(label) F")
+            expectClose(f.pValue, expected.pValue, "\(label) p")
+            #expect(f.numeratorDegreesOfFreedom == expected.numeratorDegreesOfFreedom, "\(label)")
+            #expect(f.denominatorDegreesOfFreedom == expected.denominatorDegreesOfFreedom, "\(label)")
+            expectClose(f.reducedResidualSumOfSquares, expected.reducedResidualSumOfSquares, "\(label) reduced RSS")
+        }
+    }
+
+    @Test("unbalanced layouts with empty cells give the row-level fit's F-test", arguments: [1, 2, 3, 4, 5, 6])
+    func againstRowLevelFit(seed: UInt64) throws {
+        // A small deterministic generator (SplitMix64), so each case is the same on every run.
+        var state = seed &* 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+        let levels = ["arm": ["ref", "a1", "a2"], "group": ["g1", "g2", "g3", "g4"]]
+        // Seed-dependent empty cells: cell (arm 2, group seed % 4), and for even seeds all of group g4's
+        // non-reference arms, so that the interaction loses columns to aliasing.
+        var arms: [String] = []
+        var groups: [String] = []
+        var response: [Double] = []
+        for row in 0..<(150 + Int(seed) * 37) {
+            let arm = Int(next() % 3)
+            let group = Int(next() % 4)
+            if arm == 2, group == Int(seed % 4) { continue }
+            if seed % 2 == 0, group == 3, arm > 0 { continue }
+            arms.append(levels["arm", default: []][arm])
+            groups.append(levels["group", default: []][group])
+            response.append(10 + Double(arm) * 1.5 - Double(group) * 0.7 + (arm == 1 && group == 1 ? 2 : 0)
+                + 3 * (uniform() - 0.5) + Double(row % 5) * 0.01)
+        }
+        let terms = Term.crossed("arm", "group")
+        var builder = DesignBuilder(rowCount: response.count)
+        try builder.addFactor("arm", arms, levels: try #require(levels["arm"]))
+        try builder.addFactor("group", groups, levels: try #require(levels["group"]))
+        let model = try #require(LinearModel(design: try builder.build(terms), response: response))
+        let (design, cells) = try grouped(["arm": arms, "group": groups], levels: levels, factors: ["arm", "group"],
+                                          response: response, terms: terms)
+        for dropped in [[Term.interaction("arm", "group")], [Term.main("group"), Term.interaction("arm", "group")]] {
+            let expected = try #require(model.fTest(dropping: dropped), "seed \(seed) dropping \(dropped)")
+            let actual = try #require(GroupedLinearModel.fTest(design: design, groups: cells, dropping: dropped))
+            #expect(actual.numeratorDegreesOfFreedom == expected.numeratorDegreesOfFreedom, "seed \(seed)")
+            #expect(actual.denominatorDegreesOfFreedom == expected.denominatorDegreesOfFreedom, "seed \(seed)")
+            expectClose(actual.f, expected.f, relative: 1e-9, "seed \(seed) F")
+            expectClose(actual.pValue, expected.pValue, relative: 1e-9, "seed \(seed) p")
+            expectClose(actual.fullResidualSumOfSquares, expected.fullResidualSumOfSquares, relative: 1e-9, "seed \(seed) RSS")
+        }
+    }
+
+    @Test("no observations, a design of another length or an unknown term give nil")
+    func badInput() throws {
+        var builder = DesignBuilder(rowCount: 2)
+        try builder.addFactor("a", ["x", "y"], levels: ["x", "y"])
+        let design = try builder.build([.main("a")])
+        let groups = [Moments([1, 2, 3]), Moments([4, 5])]
+        #expect(GroupedLinearModel.fTest(design: design, groups: groups, dropping: [.main("a")]) != nil)
+        #expect(GroupedLinearModel.fTest(design: design, groups: [Moments(), Moments()], dropping: [.main("a")]) == nil)
+        #expect(GroupedLinearModel.fTest(design: design, groups: [groups[0]], dropping: [.main("a")]) == nil)
+        #expect(GroupedLinearModel.fTest(design: design, groups: groups, dropping: [.main("b")]) == nil)
+        #expect(GroupedLinearModel.fTest(design: design, groups: groups, dropping: []) == nil)
+    }
+}
