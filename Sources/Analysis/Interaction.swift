@@ -53,40 +53,32 @@ extension ResponseAnalysis {
             let groupPosition = Dictionary(groupNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             for outcome in plan.outcomes where outcome.isContinuous {
                 for timepoint in plan.timepoints {
-                    var armLabels: [String] = []
-                    var groupLabels: [String] = []
-                    var change: [Double] = []
-                    // The same changes by group and arm position, for the heterogeneity test.
+                    // The changes by group and arm position: the cells of the model (fitted from
+                    // their summaries) and of the heterogeneity test.
                     var changes = Array(repeating: Array(repeating: [Double](), count: arms.count), count: groupNames.count)
+                    var observations = 0
+                    // A subject with an arm outside the pipeline's arms cannot be coded: no model.
+                    var uncodedArm = false
                     let baselines = prepared.values(outcome.field, at: baselineName)
                     let followUps = prepared.values(outcome.field, at: timepoint)
                     for index in 0..<count {
-                        guard let arm = prepared.armID[index], let group = prepared.group(index, at: grouping),
+                        guard prepared.armID[index] != nil, let group = prepared.group(index, at: grouping),
                               let before = baselines[index], let after = followUps[index]
                         else { continue }
-                        armLabels.append(arm)
-                        groupLabels.append(group)
-                        change.append(after - before)
+                        observations += 1
                         if let position = prepared.armPosition[index], let groupIndex = groupPosition[group] {
                             changes[groupIndex][position].append(after - before)
+                        } else {
+                            uncodedArm = true
                         }
                     }
-                    var builder = DesignBuilder(rowCount: change.count)
                     var test: FTest?
-                    if groupNames.count > 1 {
-                        do {
-                            try builder.addFactor("arm", armLabels, levels: armLevels)
-                            try builder.addFactor("group", groupLabels, levels: groupNames)
-                            let design = try builder.build(Term.crossed("arm", "group"))
-                            test = LinearModel(design: design, response: change)?
-                                .fTest(dropping: [Term.interaction("arm", "group")])
-                        } catch {
-                            test = nil
-                        }
+                    if groupNames.count > 1, !uncodedArm {
+                        test = interactionTest(changes, armLevels: armLevels, groups: groupNames)
                     }
                     let heterogeneity = armHeterogeneity(changes, groups: groupNames)
                     rows.append(InteractionRow(grouping: grouping, outcome: outcome.name, timepoint: timepoint,
-                                               groups: groupNames, observations: change.count, fTest: test,
+                                               groups: groupNames, observations: observations, fTest: test,
                                                heterogeneity: heterogeneity, label: label))
                 }
             }
@@ -96,6 +88,32 @@ extension ResponseAnalysis {
 }
 
 extension ResponseAnalysis {
+    /// The F-test of the arm × group interaction in `change ~ arm * group`, with treatment coding
+    /// against the first of `armLevels` and of `groups`, fitted from each cell's moments
+    /// (``Statistics/GroupedLinearModel``): the cells are the model's only design rows.
+    /// `changes[g][a]` are the changes of group `groups[g]` in arm `arms[a]`.
+    func interactionTest(_ changes: [[[Double]]], armLevels: [String], groups: [String]) -> FTest? {
+        var armLabels: [String] = []
+        var groupLabels: [String] = []
+        var cells: [Moments] = []
+        for (groupIndex, group) in groups.enumerated() {
+            for (position, arm) in arms.enumerated() {
+                armLabels.append(arm.id)
+                groupLabels.append(group)
+                cells.append(Moments(changes[groupIndex][position]))
+            }
+        }
+        var builder = DesignBuilder(rowCount: cells.count)
+        do {
+            try builder.addFactor("arm", armLabels, levels: armLevels)
+            try builder.addFactor("group", groupLabels, levels: groups)
+            let design = try builder.build(Term.crossed("arm", "group"))
+            return GroupedLinearModel.fTest(design: design, groups: cells, dropping: [Term.interaction("arm", "group")])
+        } catch {
+            return nil
+        }
+    }
+
     /// Cochran's Q per non-reference arm over the groups' Welch differences in mean change.
     /// `changes[g][a]` are the changes of group `groups[g]` in arm `arms[a]`, in subject order.
     func armHeterogeneity(_ changes: [[[Double]]], groups: [String]) -> [ArmHeterogeneity] {
