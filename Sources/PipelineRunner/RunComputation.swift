@@ -32,7 +32,7 @@ public struct RunComputation: Sendable {
     /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:plan:)``).
     ///
     /// The tables are computed in two parts at the same time, of about the same work: the
-    /// comparisons, baseline table and flow; and the interaction models and response rows. Each
+    /// comparisons and flow; and the interaction models, response rows and baseline table. Each
     /// is a pure function of the prepared subjects, so the results are the same as one after
     /// the other.
     static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, assignments: [ProfileAssignment],
@@ -40,10 +40,10 @@ public struct RunComputation: Sendable {
                         plan: AnalysisPlan) -> RunComputation {
         let analysis = ResponseAnalysis(plan: plan, arms: pipeline.arms, order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
         let prepared = analysis.prepare(subjects)
-        let ((comparisons, baseline, flow), (interactions, response)) = Concurrently.both({
-            (analysis.comparisons(prepared), analysis.baselineTable(prepared), analysis.flow(prepared))
+        let ((comparisons, flow), (interactions, response, baseline)) = Concurrently.both({
+            (analysis.comparisons(prepared), analysis.flow(prepared))
         }, {
-            (analysis.interactions(prepared), analysis.rows(prepared))
+            (analysis.interactions(prepared), analysis.rows(prepared), analysis.baselineTable(prepared))
         })
 
         let randomised = subjects.filter(\.isRandomised).count
