@@ -55,18 +55,23 @@ public enum Run {
             let fileSink = try StagingFileSink(folder: scratch)
             let sink = CountingSink(forwardingTo: fileSink, progress: progress)
             var study = try stage(loaded.files, spec: loaded.spec, sink: sink)
-            // The clean tables are written while the profiles are assigned and the analysis
-            // subjects built: both only read the staged study.
+            // Profiles are assigned to each half of the participants at the same time; then the
+            // clean tables are written while the analysis subjects are built and the profile
+            // conflicts found. All of these only read the staged study.
             let staged = study
-            let (ruleSet, spec) = (loaded.ruleSet, loaded.spec)
-            let ((assignments, subjects), _) = try Concurrently.both({
-                let assignments = ruleSet.assignProfiles(staged.participants)
-                return (assignments, RunComputation.subjects(staged, assignments: assignments, plan: plan))
+            let (pipelineFile, ruleSet, spec) = (loaded, loaded.ruleSet, loaded.spec)
+            let half = staged.participants.count / 2
+            let (firstHalf, secondHalf) = Concurrently.both({ staged.participants[..<half].map(ruleSet.assign) },
+                                                            { staged.participants[half...].map(ruleSet.assign) })
+            let assignments = firstHalf + secondHalf
+            let ((subjects, conflicts), _) = try Concurrently.both({
+                (RunComputation.subjects(staged, assignments: assignments, pipeline: pipelineFile, plan: plan),
+                 ruleSet.conflicts(assignments, participants: staged.participants))
             }, {
                 try staged.writeClean(to: scratch, spec: spec)
                 try staged.writeAccounting(to: scratch)
             })
-            for conflict in loaded.ruleSet.conflicts(assignments, participants: study.participants) {
+            for conflict in conflicts {
                 try sink.record(conflict)
                 study.warningCount += 1
             }

@@ -23,23 +23,33 @@ public struct RunComputation: Sendable {
     public var interactions: [InteractionRow]
     public var evidence: EvidenceSummary
 
-    /// The analysis subjects of a staged study: one per participant, with its profile.
-    static func subjects(_ study: StagedStudy, assignments: [ProfileAssignment], plan: AnalysisPlan) -> [AnalysisSubject] {
-        AnalysisSubject.build(participants: study.participants, visits: study.visits, assignments: assignments,
-                              outcomeFields: plan.outcomes.map(\.field))
+    /// A staged study's analysis subjects (one per participant, with its profile), the analysis
+    /// of the pipeline and the subjects prepared for it.
+    struct Subjects: Sendable {
+        var subjects: [AnalysisSubject]
+        var analysis: ResponseAnalysis
+        var prepared: PreparedSubjects
     }
 
-    /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:plan:)``).
+    static func subjects(_ study: StagedStudy, assignments: [ProfileAssignment], pipeline: LoadedPipeline,
+                         plan: AnalysisPlan) -> Subjects {
+        let subjects = AnalysisSubject.build(participants: study.participants, visits: study.visits,
+                                             assignments: assignments, outcomeFields: plan.outcomes.map(\.field))
+        let analysis = ResponseAnalysis(plan: plan, arms: pipeline.arms,
+                                        order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
+        return Subjects(subjects: subjects, analysis: analysis, prepared: analysis.prepare(subjects))
+    }
+
+    /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:pipeline:plan:)``).
     ///
     /// The tables are computed in two parts at the same time, of about the same work: the
     /// comparisons and flow; and the interaction models, response rows and baseline table. Each
     /// is a pure function of the prepared subjects, so the results are the same as one after
     /// the other.
     static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, assignments: [ProfileAssignment],
-                        subjects: [AnalysisSubject], issueCounts: [Severity: [String: Int]],
+                        subjects prepared: Subjects, issueCounts: [Severity: [String: Int]],
                         plan: AnalysisPlan) -> RunComputation {
-        let analysis = ResponseAnalysis(plan: plan, arms: pipeline.arms, order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
-        let prepared = analysis.prepare(subjects)
+        let (subjects, analysis, prepared) = (prepared.subjects, prepared.analysis, prepared.prepared)
         let ((comparisons, flow), (interactions, response, baseline)) = Concurrently.both({
             (analysis.comparisons(prepared), analysis.flow(prepared))
         }, {
