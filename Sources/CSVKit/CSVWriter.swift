@@ -37,11 +37,13 @@ public final class CSVWriter {
     }
 
     public let delimiter: UInt8
-    private var buffer: [UInt8] = []
+    // Unchecked: a writer is used by one thread, and no method reaches these while another
+    // access to them is open; the runtime's check cost more than writing the bytes.
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
     /// The open file (written with `write(2)`, so no library buffer holds bytes back), or -1.
     private var descriptor: Int32 = -1
     private let path: String?
-    private var finished = false
+    @exclusivity(unchecked) private var finished = false
     /// Everything written so far when writing to memory; empty for files.
     public private(set) var bytes: [UInt8] = []
 

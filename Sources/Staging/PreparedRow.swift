@@ -12,19 +12,22 @@ final class PreparedRow: @unchecked Sendable {
     /// The row's values, filled in place; a row that is kept is copied out of them.
     let participantValues = FieldValuesBuilder(level: .participant)
     let visitValues = FieldValuesBuilder(level: .visit)
-    var issues: [Diagnostic] = []
+    // The properties below are unchecked for exclusive access: one thread at a time uses a row,
+    // and no access to one of them overlaps another (the runtime's check cost more per row than
+    // most of the row's checks).
+    @exclusivity(unchecked) var issues: [Diagnostic] = []
     /// File, line and byte offset of the record (no column).
-    var location = SourceLocation(file: "")
+    @exclusivity(unchecked) var location = SourceLocation(file: "")
     /// What the row holds: the input's level, or participant data in a visits input
     /// (`participant_rows`, e.g. REDCap's screening event).
-    var level = FieldLevel.participant
+    @exclusivity(unchecked) var level = FieldLevel.participant
     /// The record's field count differs from the header's: rejected as read, nothing else is read.
-    var isRagged = false
+    @exclusivity(unchecked) var isRagged = false
     /// The participant id, nil or empty when the row has none (an error is among the issues).
-    var participantID: String?
+    @exclusivity(unchecked) var participantID: String?
     /// The visit of a visit row, with its index in the schedule; nil for participant rows and
     /// when the visit is missing or unknown (an error is among the issues).
-    var timepoint: (index: Int, timepoint: Timepoint)?
+    @exclusivity(unchecked) var timepoint: (index: Int, timepoint: Timepoint)?
 
     /// Forgets the row before, for the record at `location`.
     func reset(location: SourceLocation) {
