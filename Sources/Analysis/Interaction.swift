@@ -33,7 +33,9 @@ public struct ArmHeterogeneity: Hashable, Sendable {
 
 extension ResponseAnalysis {
     /// The interaction F-test for every continuous outcome and timepoint, at the profile and
-    /// subprofile levels.
+    /// subprofile levels. The model is fitted from each (group, arm) cell's moments; a subject
+    /// with an arm that is none of ``arms`` (compared as a value: id, label and order) leaves the
+    /// F-test out (nil) for that outcome and timepoint.
     public func interactions(_ subjects: [AnalysisSubject]) -> [InteractionRow] {
         interactions(prepare(subjects))
     }
@@ -57,8 +59,9 @@ extension ResponseAnalysis {
                     // their summaries) and of the heterogeneity test.
                     var changes = Array(repeating: Array(repeating: [Double](), count: arms.count), count: groupNames.count)
                     var observations = 0
-                    // A subject with an arm outside the pipeline's arms cannot be coded: no model.
-                    var uncodedArm = false
+                    // A subject whose arm is none of the analysis's arms (compared as values, as
+                    // everywhere in the analysis) cannot be coded: then no model is fitted.
+                    var armOutsideAnalysis = false
                     let baselines = prepared.values(outcome.field, at: baselineName)
                     let followUps = prepared.values(outcome.field, at: timepoint)
                     for index in 0..<count {
@@ -66,14 +69,15 @@ extension ResponseAnalysis {
                               let before = baselines[index], let after = followUps[index]
                         else { continue }
                         observations += 1
+                        // Every group is in `groupPosition` (the names come from these subjects).
                         if let position = prepared.armPosition[index], let groupIndex = groupPosition[group] {
                             changes[groupIndex][position].append(after - before)
                         } else {
-                            uncodedArm = true
+                            armOutsideAnalysis = true
                         }
                     }
                     var test: FTest?
-                    if groupNames.count > 1, !uncodedArm {
+                    if groupNames.count > 1, !armOutsideAnalysis {
                         test = interactionTest(changes, armLevels: armLevels, groups: groupNames)
                     }
                     let heterogeneity = armHeterogeneity(changes, groups: groupNames)
@@ -91,7 +95,8 @@ extension ResponseAnalysis {
     /// The F-test of the arm × group interaction in `change ~ arm * group`, with treatment coding
     /// against the first of `armLevels` and of `groups`, fitted from each cell's moments
     /// (``Statistics/GroupedLinearModel``): the cells are the model's only design rows.
-    /// `changes[g][a]` are the changes of group `groups[g]` in arm `arms[a]`.
+    /// `changes[g][a]` are the changes of group `groups[g]` in arm `arms[a]`; `armLevels` must
+    /// hold every arm's id (else nil, even for an arm without changes).
     func interactionTest(_ changes: [[[Double]]], armLevels: [String], groups: [String]) -> FTest? {
         var armLabels: [String] = []
         var groupLabels: [String] = []

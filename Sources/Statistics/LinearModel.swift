@@ -304,7 +304,10 @@ public enum GroupedLinearModel {
     /// - Returns: `nil` when `design` has not one row per group, no group has observations, a
     ///   term is not in the design, or as ``FTest/init(reduced:full:)`` (`q ≤ 0`, no residual
     ///   degrees of freedom, a residual sum of squares of 0). Groups without observations are left
-    ///   out, as they add no rows.
+    ///   out, as they add no rows. When the full model fits the observations exactly (a model
+    ///   with a row per group, every group's values equal), its residual sum of squares here is
+    ///   exactly 0 and the test is nil, where a fit to the observations would divide by rounding
+    ///   noise and report a meaningless F.
     public static func fTest(design: DesignMatrix, groups: [Moments], dropping terms: [Term],
                              tolerance: Double = 1e-7) -> FTest? {
         let present = Set(design.columnTerms)

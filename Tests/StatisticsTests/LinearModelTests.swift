@@ -294,3 +294,22 @@ struct GroupedLinearModelTests {
         #expect(GroupedLinearModel.fTest(design: design, groups: groups, dropping: []) == nil)
     }
 }
+
+extension GroupedLinearModelTests {
+    @Test("a full model that fits every observation exactly leaves nothing to test")
+    func exactFitGivesNil() throws {
+        var builder = DesignBuilder(rowCount: 4)
+        try builder.addFactor("a", ["x", "y", "x", "y"], levels: ["x", "y"])
+        try builder.addFactor("b", ["u", "u", "v", "v"], levels: ["u", "v"])
+        let design = try builder.build(Term.crossed("a", "b"))
+        // Every cell's values are equal: no residual variation in the full model.
+        let exact = [Moments([1, 1]), Moments([2, 2, 2]), Moments([4, 4]), Moments([3, 3])]
+        #expect(GroupedLinearModel.fTest(design: design, groups: exact, dropping: [Term.interaction("a", "b")]) == nil)
+        // One value off in one cell: the test exists, with F from the within-cell variation.
+        let noisy = [Moments([1, 1.5]), Moments([2, 2, 2]), Moments([4, 4]), Moments([3, 3])]
+        let test = try #require(GroupedLinearModel.fTest(design: design, groups: noisy, dropping: [Term.interaction("a", "b")]))
+        #expect(test.numeratorDegreesOfFreedom == 1)
+        #expect(test.denominatorDegreesOfFreedom == 5)
+        expectClose(test.fullResidualSumOfSquares, 0.125, "within-cell sum of squares")
+    }
+}
