@@ -16,26 +16,43 @@ extension AnalysisSubject {
     ///   - outcomeFields: the visit fields the analysis reads.
     static func build(participants: [ParticipantRecord], visits: [VisitRecord], assignments: [ProfileAssignment],
                       outcomeFields: [Field]) -> [AnalysisSubject] {
-        var measurements: [String: [String: [Field: Double]]] = [:]
-        for visit in visits {
-            var values: [Field: Double] = [:]
-            for field in outcomeFields {
-                if let number = visit.values[field]?.number { values[field] = number }
+        // Participant id → position; the visits of one participant follow each other, so each
+        // run of them is looked up once (a later visit of the same participant and timepoint
+        // replaces an earlier one, as visits come in order).
+        let positions = Dictionary(participants.indices.map { (participants[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
+        var measurements = Array(repeating: [String: [Field: Double]](), count: participants.count)
+        var start = visits.startIndex
+        while start < visits.endIndex {
+            let id = visits[start].participantID
+            var end = start + 1
+            while end < visits.endIndex, visits[end].participantID == id { end += 1 }
+            if let position = positions[id] {
+                for visit in visits[start..<end] {
+                    var values: [Field: Double] = [:]
+                    for field in outcomeFields {
+                        if let number = visit.values.number(field) { values[field] = number }
+                    }
+                    measurements[position][visit.timepoint.name] = values
+                }
             }
-            measurements[visit.participantID, default: [:]][visit.timepoint.name] = values
+            start = end
         }
-        let profiles = Dictionary(assignments.map { ($0.participantID, $0) }, uniquingKeysWith: { first, _ in first })
-        return participants.map { participant in
+        // Assignments are one per participant in the same order; looked up by id only when not.
+        let aligned = assignments.count == participants.count
+            && zip(assignments, participants).allSatisfy { $0.participantID == $1.id }
+        let profiles = aligned ? [:] : Dictionary(assignments.map { ($0.participantID, $0) }, uniquingKeysWith: { first, _ in first })
+        return participants.indices.map { position in
+            let participant = participants[position]
             let derived = DerivedInputs.derive(participant.values).values
             var characteristics: [Field: Value] = [:]
             for field in characteristicFields {
                 if let value = derived[field], !value.isMissing { characteristics[field] = value }
             }
-            let assignment = profiles[participant.id]
+            let assignment = aligned ? assignments[position] : profiles[participant.id]
             return AnalysisSubject(
                 id: participant.id, site: participant.site, arm: participant.arm,
                 profile: assignment?.profile, subprofile: assignment?.subprofile,
-                characteristics: characteristics, measurements: measurements[participant.id] ?? [:])
+                characteristics: characteristics, measurements: measurements[position])
         }
     }
 }
