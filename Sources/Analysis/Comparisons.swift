@@ -99,19 +99,20 @@ extension ResponseAnalysis {
     /// follow-up ~ arm + baseline over every arm of the group, the reference arm as the factor's
     /// reference level (Vickers and Altman 2001). Arms with no data get aliased columns.
     private func ancovaModel(_ cells: [Arm: CellData], reference: Arm) -> LinearModel? {
-        var labels: [String] = []
+        let levels = [reference.id] + arms.filter { $0 != reference }.map(\.id)
+        // Each row's arm as its position in `levels` (ids are unique, as the pipeline checks).
+        var codes: [Int] = []
         var baseline: [Double] = []
         var followUp: [Double] = []
         for arm in arms {
-            guard let cell = cells[arm] else { continue }
-            labels += Array(repeating: arm.id, count: cell.baseline.count)
+            guard let cell = cells[arm], let code = levels.firstIndex(of: arm.id) else { continue }
+            codes += repeatElement(code, count: cell.baseline.count)
             baseline += cell.baseline
             followUp += cell.followUp
         }
-        let levels = [reference.id] + arms.filter { $0 != reference }.map(\.id)
         var builder = DesignBuilder(rowCount: followUp.count)
         do {
-            try builder.addFactor("arm", labels, levels: levels)
+            try builder.addFactor("arm", codes: codes, levels: levels)
             try builder.addNumeric("baseline", baseline)
             let design = try builder.build([.main("arm"), .main("baseline")])
             return LinearModel(design: design, response: followUp)

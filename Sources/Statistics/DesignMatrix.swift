@@ -146,6 +146,21 @@ public struct DesignBuilder: Sendable {
         variables[name] = .factor(codes: codes, levels: levels)
     }
 
+    /// Adds a categorical factor given by each row's level position: `codes[row]` indexes
+    /// `levels` (0 is the reference level). The same factor as ``addFactor(_:_:levels:)`` with
+    /// `levels[codes[row]]` as labels, without a label per row.
+    public mutating func addFactor(_ name: String, codes: [Int], levels: [String]) throws(DesignError) {
+        guard variables[name] == nil else { throw .duplicateVariable(name) }
+        guard codes.count == rowCount else {
+            throw .lengthMismatch(variable: name, expected: rowCount, actual: codes.count)
+        }
+        guard !levels.isEmpty, Set(levels).count == levels.count else { throw .invalidLevels(variable: name) }
+        if let row = codes.firstIndex(where: { !levels.indices.contains($0) }) {
+            throw .unknownLevel(variable: name, row: row, label: String(codes[row]))
+        }
+        variables[name] = .factor(codes: codes, levels: levels)
+    }
+
     /// The model matrix for `terms`, with an intercept column first unless `intercept` is false
     /// (an explicit ``Term/intercept`` in `terms` also adds it).
     public func build(_ terms: [Term], intercept: Bool = true) throws(DesignError) -> DesignMatrix {

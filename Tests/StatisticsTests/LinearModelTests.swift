@@ -159,6 +159,29 @@ struct LinearModelTests {
             == "the label 'c' in row 2 is not a level of the factor 'f'")
     }
 
+    @Test("a factor given by level positions is the factor given by labels")
+    func factorFromCodes() throws {
+        var byLabel = DesignBuilder(rowCount: 5)
+        try byLabel.addFactor("a", ["p", "q", "r", "q", "q"], levels: ["q", "p", "r"])
+        try byLabel.addNumeric("x", [1, 2, 3, 4, 6])
+        var byCode = DesignBuilder(rowCount: 5)
+        try byCode.addFactor("a", codes: [1, 0, 2, 0, 0], levels: ["q", "p", "r"])
+        try byCode.addNumeric("x", [1, 2, 3, 4, 6])
+        let terms = [Term.main("a"), .main("x"), .interaction("a", "x")]
+        #expect(try byCode.build(terms) == byLabel.build(terms))
+        var bad = DesignBuilder(rowCount: 3)
+        #expect(throws: DesignError.unknownLevel(variable: "f", row: 1, label: "2")) {
+            try bad.addFactor("f", codes: [0, 2, 1], levels: ["a", "b"])
+        }
+        #expect(throws: DesignError.unknownLevel(variable: "f", row: 0, label: "-1")) {
+            try bad.addFactor("f", codes: [-1, 0, 1], levels: ["a", "b"])
+        }
+        #expect(throws: DesignError.lengthMismatch(variable: "f", expected: 3, actual: 2)) {
+            try bad.addFactor("f", codes: [0, 1], levels: ["a", "b"])
+        }
+        #expect(throws: DesignError.invalidLevels(variable: "f")) { try bad.addFactor("f", codes: [0, 0, 0], levels: ["a", "a"]) }
+    }
+
     @Test("an exactly collinear numeric column is aliased, not solved")
     func collinearity() throws {
         let x = [0.3, 1.7, 2.2, 3.9, 4.1, 5.6]
