@@ -16,8 +16,10 @@ final class PreparedRow: @unchecked Sendable {
     // and no access to one of them overlaps another (the runtime's check cost more per row than
     // most of the row's checks).
     @exclusivity(unchecked) var issues: [Diagnostic] = []
-    /// File, line and byte offset of the record (no column).
-    @exclusivity(unchecked) var location = SourceLocation(file: "")
+    /// Line and byte offset of the record; the row reader that uses the row names the file
+    /// (``RowReader/location``), so that no string is shared between the two threads per row.
+    @exclusivity(unchecked) var line = 0
+    @exclusivity(unchecked) var byteOffset: Int?
     /// What the row holds: the input's level, or participant data in a visits input
     /// (`participant_rows`, e.g. REDCap's screening event).
     @exclusivity(unchecked) var level = FieldLevel.participant
@@ -29,10 +31,11 @@ final class PreparedRow: @unchecked Sendable {
     /// when the visit is missing or unknown (an error is among the issues).
     @exclusivity(unchecked) var timepoint: (index: Int, timepoint: Timepoint)?
 
-    /// Forgets the row before, for the record at `location`.
-    func reset(location: SourceLocation) {
+    /// Forgets the row before, for the record at `line` and `byteOffset`.
+    func reset(line: Int, byteOffset: Int?) {
         if !issues.isEmpty { issues.removeAll(keepingCapacity: true) }
-        self.location = location
+        self.line = line
+        self.byteOffset = byteOffset
         participantValues.removeAll()
         visitValues.removeAll()
         level = .participant

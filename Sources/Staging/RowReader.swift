@@ -13,7 +13,7 @@ struct RowReader {
     let fileIndex: Int
     let file: InputFile
     /// The file's name as locations hold it: this reader's own copy, so that the two threads
-    /// preparing rows do not count references on one shared string.
+    /// preparing and committing rows do not count references on one shared string.
     let fileName: String
     let input: InputSpec
     let binding: ColumnBinding
@@ -37,7 +37,8 @@ struct RowReader {
         nonmutating set { row.issues = newValue }
         nonmutating _modify { yield &row.issues }
     }
-    var location: SourceLocation { row.location }
+    /// The current row's file, line and byte offset (no column).
+    var location: SourceLocation { SourceLocation(file: fileName, line: row.line, byteOffset: row.byteOffset) }
     var participantValues: FieldValuesBuilder { row.participantValues }
     var visitValues: FieldValuesBuilder { row.visitValues }
     var rowLevel: FieldLevel { row.level }
@@ -155,8 +156,7 @@ struct RowReader {
     /// staging state, so it runs on the reading thread (``RecordPipe``), ahead of ``commit(_:_:)``.
     mutating func prepare(_ record: CSVRecord, into prepared: PreparedRow) {
         row = prepared
-        prepared.reset(location: SourceLocation(file: fileName, line: record.position.line,
-                                                byteOffset: record.position.byteOffset))
+        prepared.reset(line: record.position.line, byteOffset: record.position.byteOffset)
         if let expected = record.expectedFieldCount {
             let message = "the record has \(record.count) \(record.count == 1 ? "field" : "fields") where the header has \(expected)"
             // Too many fields: point at the first extra one, as the reader does.
