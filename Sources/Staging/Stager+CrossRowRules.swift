@@ -1,4 +1,5 @@
 import CSVKit
+import Dispatch
 import PipelineSpec
 import StudyModel
 
@@ -25,21 +26,32 @@ extension Stager {
         let expectations = spec.expectations
         let timepoints = spec.schedule.timepoints
         let count = state.timepointCount
-        var findings: [Finding] = []
-        // Read through buffers, so that walking every participant retains and copies nothing.
-        let table = VisitTable(timepoints: timepoints)
+        // Read through buffers, so that walking every participant retains and copies nothing;
+        // the two halves of the participants on two threads, their findings joined in order.
+        let halves = FindingHalves()
         state.visitRecords.withUnsafeBufferPointer { visitRecords in
             state.participantRecords.withUnsafeBufferPointer { participantRecords in
                 state.visitTable.withUnsafeBufferPointer { visitTable in
                     state.slots.withUnsafeBufferPointer { slots in
-                        for slot in slotOrder {
-                            table.collectFindings(slot: slot, record: slots[slot], visitTable: visitTable, visitRecords: visitRecords,
-                                                  participantRecords: participantRecords, into: &findings)
+                        let inputs = CrossRowInputs(visitRecords: visitRecords, participantRecords: participantRecords,
+                                                    visitTable: visitTable, slots: slots)
+                        let middle = slotOrder.count / 2
+                        DispatchQueue.concurrentPerform(iterations: 2) { half in
+                            // Each thread its own schedule, so the two share no array they count references on.
+                            let table = VisitTable(timepoints: timepoints.map { $0 })
+                            var found: [Finding] = []
+                            for slot in slotOrder[half == 0 ? 0..<middle : middle..<slotOrder.count] {
+                                table.collectFindings(slot: slot, record: inputs.slots[slot], visitTable: inputs.visitTable,
+                                                      visitRecords: inputs.visitRecords,
+                                                      participantRecords: inputs.participantRecords, into: &found)
+                            }
+                            if half == 0 { halves.first = found } else { halves.second = found }
                         }
                     }
                 }
             }
         }
+        let findings = halves.first + halves.second
         var rejected = Set<Int>()
         for finding in findings {
             let participant = state.ids.keys[finding.index / count]
@@ -73,6 +85,22 @@ extension Stager {
                 state.deferred[fileIndex, default: [:]][source.line, default: []].append(finding.message)
             }
         }
+    }
+
+    /// The staging state as the cross-row rules read it. Unchecked: nothing changes the state
+    /// while the two threads that collect findings read it.
+    private struct CrossRowInputs: @unchecked Sendable {
+        let visitRecords: UnsafeBufferPointer<VisitRecord>
+        let participantRecords: UnsafeBufferPointer<ParticipantRecord>
+        let visitTable: UnsafeBufferPointer<Int>
+        let slots: UnsafeBufferPointer<Int>
+    }
+
+    /// The findings of each half of the participants. Unchecked: each half is written by one
+    /// thread alone, and read after both have ended.
+    private final class FindingHalves: @unchecked Sendable {
+        var first: [Finding] = []
+        var second: [Finding] = []
     }
 
     /// The schedule as the cross-row rules walk it, per participant: one entry per timepoint.
