@@ -55,9 +55,9 @@ extension ResponseAnalysis {
             let groupPosition = Dictionary(groupNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             for outcome in plan.outcomes where outcome.isContinuous {
                 for timepoint in plan.timepoints {
-                    // The changes by group and arm position: the cells of the model (fitted from
-                    // their summaries) and of the heterogeneity test.
-                    var changes = Array(repeating: Array(repeating: [Double](), count: arms.count), count: groupNames.count)
+                    // The moments of the changes by group and arm position, in subject order: the
+                    // cells of the model and of the heterogeneity test.
+                    var cells = Array(repeating: Array(repeating: Moments(), count: arms.count), count: groupNames.count)
                     var observations = 0
                     // A subject whose arm is none of the analysis's arms (compared as values, as
                     // everywhere in the analysis) cannot be coded: then no model is fitted.
@@ -71,16 +71,16 @@ extension ResponseAnalysis {
                         observations += 1
                         // Every group is in `groupPosition` (the names come from these subjects).
                         if let position = prepared.armPosition[index], let groupIndex = groupPosition[group] {
-                            changes[groupIndex][position].append(after - before)
+                            cells[groupIndex][position].add(after - before)
                         } else {
                             armOutsideAnalysis = true
                         }
                     }
                     var test: FTest?
                     if groupNames.count > 1, !armOutsideAnalysis {
-                        test = interactionTest(changes, armLevels: armLevels, groups: groupNames)
+                        test = interactionTest(cells, armLevels: armLevels, groups: groupNames)
                     }
-                    let heterogeneity = armHeterogeneity(changes, groups: groupNames)
+                    let heterogeneity = armHeterogeneity(cells, groups: groupNames)
                     rows.append(InteractionRow(grouping: grouping, outcome: outcome.name, timepoint: timepoint,
                                                groups: groupNames, observations: observations, fTest: test,
                                                heterogeneity: heterogeneity, label: label))
@@ -95,40 +95,38 @@ extension ResponseAnalysis {
     /// The F-test of the arm × group interaction in `change ~ arm * group`, with treatment coding
     /// against the first of `armLevels` and of `groups`, fitted from each cell's moments
     /// (``Statistics/GroupedLinearModel``): the cells are the model's only design rows.
-    /// `changes[g][a]` are the changes of group `groups[g]` in arm `arms[a]`; `armLevels` must
-    /// hold every arm's id (else nil, even for an arm without changes).
-    func interactionTest(_ changes: [[[Double]]], armLevels: [String], groups: [String]) -> FTest? {
+    /// `cells[g][a]` are the moments of the changes of group `groups[g]` in arm `arms[a]`;
+    /// `armLevels` must hold every arm's id (else nil, even for an arm without changes).
+    func interactionTest(_ cells: [[Moments]], armLevels: [String], groups: [String]) -> FTest? {
         var armLabels: [String] = []
         var groupLabels: [String] = []
-        var cells: [Moments] = []
-        for (groupIndex, group) in groups.enumerated() {
-            for (position, arm) in arms.enumerated() {
+        for group in groups {
+            for arm in arms {
                 armLabels.append(arm.id)
                 groupLabels.append(group)
-                cells.append(Moments(changes[groupIndex][position]))
             }
         }
-        var builder = DesignBuilder(rowCount: cells.count)
+        var builder = DesignBuilder(rowCount: armLabels.count)
         do {
             try builder.addFactor("arm", armLabels, levels: armLevels)
             try builder.addFactor("group", groupLabels, levels: groups)
             let design = try builder.build(Term.crossed("arm", "group"))
-            return GroupedLinearModel.fTest(design: design, groups: cells, dropping: [Term.interaction("arm", "group")])
+            return GroupedLinearModel.fTest(design: design, groups: Array(cells.joined()),
+                                            dropping: [Term.interaction("arm", "group")])
         } catch {
             return nil
         }
     }
 
     /// Cochran's Q per non-reference arm over the groups' Welch differences in mean change.
-    /// `changes[g][a]` are the changes of group `groups[g]` in arm `arms[a]`, in subject order.
-    func armHeterogeneity(_ changes: [[[Double]]], groups: [String]) -> [ArmHeterogeneity] {
+    /// `cells[g][a]` are the moments of the changes of group `groups[g]` in arm `arms[a]`.
+    func armHeterogeneity(_ cells: [[Moments]], groups: [String]) -> [ArmHeterogeneity] {
         guard let referencePosition = arms.firstIndex(where: { $0.id == plan.referenceArm }) else { return [] }
         return arms.indices.filter { $0 != referencePosition }.map { position in
             var included: [String] = []
             var estimates: [StudyEstimate] = []
             for (group, name) in groups.enumerated() {
-                guard let welch = TwoSampleTTest.welch(Moments(changes[group][position]),
-                                                       Moments(changes[group][referencePosition])),
+                guard let welch = TwoSampleTTest.welch(cells[group][position], cells[group][referencePosition]),
                       let estimate = StudyEstimate(estimate: welch.difference, standardError: welch.standardError)
                 else { continue }
                 included.append(name)
