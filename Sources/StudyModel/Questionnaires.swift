@@ -39,23 +39,22 @@ public enum Questionnaires {
     /// when any item is missing or out of range.
     public static func startBackScores(items: [Double?]) -> (total: Double, psychosocial: Double)? {
         guard items.count == 9, let bothersomeness = items[8], (1...5).contains(bothersomeness) else { return nil }
-        var agreed: [Bool] = []
-        for item in items.dropLast() {
+        // Agreed items among 1...8, and among 5...8 (the psychosocial items).
+        var agreed = 0
+        var agreedPsychosocial = 0
+        for (index, item) in items.dropLast().enumerated() {
             guard let value = item, value == 0 || value == 1 else { return nil }
-            agreed.append(value == 1)
+            guard value == 1 else { continue }
+            agreed += 1
+            if index >= 4 { agreedPsychosocial += 1 }
         }
-        return (startBackCount(agreed: agreed, bothersomeness: bothersomeness),
-                startBackCount(agreed: Array(agreed[4...]), bothersomeness: bothersomeness))
+        return (startBackCount(agreedItems: agreed, bothersomeness: bothersomeness),
+                startBackCount(agreedItems: agreedPsychosocial, bothersomeness: bothersomeness))
     }
 
-    /// A STarT Back (sub)score: the agreed items plus 1 when bothersomeness (item 9, 1...5) is
-    /// "very much" (4) or "extremely" (5). The total passes items 1...8, the psychosocial
-    /// subscale items 5...8.
-    public static func startBackCount(agreed: [Bool], bothersomeness: Double) -> Double {
-        startBackCount(agreedItems: agreed.filter { $0 }.count, bothersomeness: bothersomeness)
-    }
-
-    /// As ``startBackCount(agreed:bothersomeness:)``, from the number of agreed items.
+    /// A STarT Back (sub)score: the number of agreed items plus 1 when bothersomeness (item 9,
+    /// 1...5) is "very much" (4) or "extremely" (5). The total counts items 1...8, the
+    /// psychosocial subscale items 5...8.
     public static func startBackCount(agreedItems: Int, bothersomeness: Double) -> Double {
         Double(agreedItems) + (bothersomeness >= 4 ? 1 : 0)
     }
