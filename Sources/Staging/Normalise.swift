@@ -222,8 +222,6 @@ public enum Normalise {
     /// Castor writes a user-missing date as a date in the year 2995...2999 (the year's last two
     /// digits are the code).
     public static func castorMissingDate(_ date: CalendarDate) -> MissingReason? {
-        let year = date.year
-        guard (2995...2999).contains(year) else { return nil }
-        return MissingReason(castorCode: year - 2900)
+        castorMissingDate(year: date.year)
     }
 }
