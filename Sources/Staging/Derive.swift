@@ -93,12 +93,6 @@ protocol DerivationInputs {
     func boolean(_ field: Field) -> Bool?
 }
 
-/// A record's values: every derivation reads participant-level fields, which a row's
-/// participant values hold.
-extension FieldValues: DerivationInputs {
-    func value(_ field: Field) -> Value? { self[field] }
-}
-
 /// A row's participant values being read.
 extension FieldValuesBuilder: DerivationInputs {
     func value(_ field: Field) -> Value? { self[field] }

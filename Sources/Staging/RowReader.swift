@@ -11,12 +11,10 @@ import StudyModel
 struct RowReader {
     let stager: Stager
     let fileIndex: Int
-    let file: InputFile
     /// The file's name as locations hold it: this reader's own copy, so that the two threads
     /// preparing and committing rows do not count references on one shared string.
     let fileName: String
     let input: InputSpec
-    let binding: ColumnBinding
     let expectations: Expectations
     let vocabularies: Vocabularies
     let missingCodes: MissingCodes
@@ -86,10 +84,8 @@ struct RowReader {
     init(stager: Stager, fileIndex: Int, file: InputFile, input: InputSpec, binding: ColumnBinding) {
         self.stager = stager
         self.fileIndex = fileIndex
-        self.file = file
         fileName = String(decoding: Array(file.displayName.utf8), as: UTF8.self)
         self.input = input
-        self.binding = binding
         let expectations = stager.spec.expectations
         self.expectations = expectations
         vocabularies = stager.spec.vocabularies
