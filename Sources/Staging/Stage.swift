@@ -351,7 +351,7 @@ final class Stager {
             try batch.records.withUnsafeBufferPointer { records in
                 for index in 0..<batch.count {
                     rowsRead += 1
-                    if !binding.fileProblems.isEmpty {
+                    if hasFileProblems {
                         rejected += 1
                         try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex,
                                                     line: records[index].position.line, rawFields: records[index].rawFields,

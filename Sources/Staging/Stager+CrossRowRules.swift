@@ -52,7 +52,6 @@ extension Stager {
             }
         }
         let findings = halves.first + halves.second
-        var rejected = Set<Int>()
         for finding in findings {
             let participant = state.ids.keys[finding.index / count]
             let source = state.visitRecords[finding.record].source
@@ -77,7 +76,8 @@ extension Stager {
                 guard state.visitTable[finding.index] >= 0 else { continue }
                 state.visitRecords[finding.record].values[nullable] = RowReader.invalid(finding.rule.rawValue)
             } else if setting.severity == .error, let fileIndex {
-                if rejected.insert(finding.index).inserted {
+                // Only this loop takes visits out of the table: a visit still in it is rejected now.
+                if state.visitTable[finding.index] >= 0 {
                     state.visitTable[finding.index] = -1
                     state.accounting[fileIndex].accepted -= 1
                     state.accounting[fileIndex].rejected += 1
