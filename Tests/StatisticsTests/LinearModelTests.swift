@@ -1,6 +1,26 @@
 import Testing
 @testable import Statistics
 
+/// Each of the fixture case's F-tests, from `fTest(dropped terms)`, against statsmodels' result
+/// (nil where statsmodels has nothing to test).
+private func expectFTests(_ row: Reference.LinearModelRow, _ fTest: ([Term]) -> FTest?) throws {
+    for test in row.fTests {
+        let dropped = test.drop.map(Term.init)
+        let actual = fTest(dropped)
+        let label = "\(row.name) dropping \(dropped)"
+        guard let expected = test.expected else {
+            #expect(actual == nil, "\(label) has nothing to test")
+            continue
+        }
+        let f = try #require(actual, "\(label)")
+        expectClose(f.f, expected.f, "\(label) F")
+        expectClose(f.pValue, expected.pValue, "\(label) p")
+        #expect(f.numeratorDegreesOfFreedom == expected.numeratorDegreesOfFreedom, "\(label)")
+        #expect(f.denominatorDegreesOfFreedom == expected.denominatorDegreesOfFreedom, "\(label)")
+        expectClose(f.reducedResidualSumOfSquares, expected.reducedResidualSumOfSquares, "\(label) reduced RSS")
+    }
+}
+
 @Suite("Linear models")
 struct LinearModelTests {
     /// Builds the fixture case's design with the Swift builder and fits it.
@@ -49,21 +69,7 @@ struct LinearModelTests {
             #expect(model.coefficients[index] == nil)
             #expect(model.standardErrors[index] == nil)
         }
-        for test in row.fTests {
-            let dropped = test.drop.map(Term.init)
-            let actual = model.fTest(dropping: dropped)
-            let label = "\(name) dropping \(dropped)"
-            guard let expected = test.expected else {
-                #expect(actual == nil, "\(label) has nothing to test")
-                continue
-            }
-            let f = try #require(actual, "\(label)")
-            expectClose(f.f, expected.f, "\(label) F")
-            expectClose(f.pValue, expected.pValue, "\(label) p")
-            #expect(f.numeratorDegreesOfFreedom == expected.numeratorDegreesOfFreedom, "\(label)")
-            #expect(f.denominatorDegreesOfFreedom == expected.denominatorDegreesOfFreedom, "\(label)")
-            expectClose(f.reducedResidualSumOfSquares, expected.reducedResidualSumOfSquares, "\(label) reduced RSS")
-        }
+        try expectFTests(row) { model.fTest(dropping: $0) }
     }
 
     @Test("an empty interaction cell gives an all-zero column that is reported as aliased")
@@ -241,21 +247,7 @@ struct GroupedLinearModelTests {
         let (design, groups) = try grouped(labels, levels: row.levels, factors: ["a", "b"], response: response,
                                            terms: row.terms.map(Term.init))
         #expect(groups.reduce(0) { $0 + $1.count } == response.count)
-        for test in row.fTests {
-            let dropped = test.drop.map(Term.init)
-            let label = "\(name) dropping \(dropped)"
-            let actual = GroupedLinearModel.fTest(design: design, groups: groups, dropping: dropped)
-            guard let expected = test.expected else {
-                #expect(actual == nil, "\(label) has nothing to test")
-                continue
-            }
-            let f = try #require(actual, "\(label)")
-            expectClose(f.f, expected.f, "\(label) F")
-            expectClose(f.pValue, expected.pValue, "\(label) p")
-            #expect(f.numeratorDegreesOfFreedom == expected.numeratorDegreesOfFreedom, "\(label)")
-            #expect(f.denominatorDegreesOfFreedom == expected.denominatorDegreesOfFreedom, "\(label)")
-            expectClose(f.reducedResidualSumOfSquares, expected.reducedResidualSumOfSquares, "\(label) reduced RSS")
-        }
+        try expectFTests(row) { GroupedLinearModel.fTest(design: design, groups: groups, dropping: $0) }
     }
 
     @Test("unbalanced layouts with empty cells give the row-level fit's F-test", arguments: [1, 2, 3, 4, 5, 6])
