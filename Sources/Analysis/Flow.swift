@@ -33,11 +33,13 @@ extension ResponseAnalysis {
             rows.append(FlowRow(stage: "not_randomised", arm: "", profile: profile, timepoint: "", reason: reason,
                                 count: notRandomised[profile] ?? 0))
         }
+        // Per timepoint, every planned outcome's values (read once for all arms).
+        let measuredAt = plan.timepoints.map { timepoint in plan.outcomes.map { prepared.values($0.field, at: timepoint) } }
         for (position, arm) in arms.enumerated() {
-            let members = (0..<count).filter { prepared.armPosition[$0] == position }
+            let members = prepared.members(Array(0..<count), inArm: position)
             rows.append(FlowRow(stage: "randomised", arm: arm.id, profile: "", timepoint: "", reason: "", count: members.count))
-            for timepoint in plan.timepoints {
-                let measured = plan.outcomes.map { prepared.values($0.field, at: timepoint) }
+            for (timepointIndex, timepoint) in plan.timepoints.enumerated() {
+                let measured = measuredAt[timepointIndex]
                 let analysed = members.filter { index in measured.contains { $0[index] != nil } }.count
                 rows.append(FlowRow(stage: "analysed", arm: arm.id, profile: "", timepoint: timepoint, reason: "", count: analysed))
                 rows.append(FlowRow(stage: "missing", arm: arm.id, profile: "", timepoint: timepoint,
