@@ -166,7 +166,7 @@ extension Normalise {
 /// Keys of at most 8 bytes are packed into one word each and found through a small open-addressed
 /// table (one multiplication and, as a rule, one comparison); longer keys are compared byte by
 /// byte. A class, so that a lookup uses the tables in place; it holds keys only (their values
-/// stay with the caller, by key index), so that nothing generic stands in the way.
+/// stay with the caller, by key index: ``ByteLookup``), so that nothing generic stands in the way.
 final class ByteVocabulary {
     let foldsCase: Bool
     /// Whether some key has a byte above 0x7F (then a miss is not conclusive).
@@ -264,5 +264,24 @@ final class ByteVocabulary {
     @inline(__always)
     private func fold(_ byte: UInt8) -> UInt8 {
         foldsCase && (byte &- 0x41) < 26 ? byte | 0x20 : byte
+    }
+}
+
+/// A vocabulary read from bytes: its keys in a ``ByteVocabulary`` and their values beside them,
+/// by key index.
+struct ByteLookup<Value> {
+    let keys: ByteVocabulary
+    private let values: [Value]
+
+    init(_ vocabulary: [String: Value], foldsCase: Bool = true) {
+        let entries = ByteVocabulary.entries(vocabulary)
+        keys = ByteVocabulary(keys: entries.keys, foldsCase: foldsCase)
+        values = entries.values
+    }
+
+    /// The value of the key equal to the cell's bytes, as ``ByteVocabulary/index(of:)`` finds it.
+    @inline(__always)
+    subscript(bytes: UnsafeRawBufferPointer) -> Value? {
+        keys.index(of: bytes).map { values[$0] }
     }
 }

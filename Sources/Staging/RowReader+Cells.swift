@@ -7,18 +7,12 @@ import StudyModel
 /// A class held by the ``Stager`` for the whole run, so that reading a cell uses it in place
 /// (a struct of this size was copied for every cell).
 final class CellReader {
-    let booleans: ByteVocabulary
-    let booleanValues: [Bool]
-    let sex: ByteVocabulary
-    let sexValues: [String]
-    let arms: ByteVocabulary
-    let armValues: [String]
-    let visits: ByteVocabulary
-    let visitValues: [String]
-    let sites: ByteVocabulary
-    let siteValues: [String]
-    let declaredMissing: ByteVocabulary
-    let declaredReasons: [MissingReason]
+    let booleans: ByteLookup<Bool>
+    let sex: ByteLookup<String>
+    let arms: ByteLookup<String>
+    let visits: ByteLookup<String>
+    let sites: ByteLookup<String>
+    let declaredMissing: ByteLookup<MissingReason>
     let castorMissing: Bool
     /// Whether the pipeline declares sites (then a site cell must be one of them).
     let hasSites: Bool
@@ -28,21 +22,15 @@ final class CellReader {
 
     init(_ spec: PipelineSpec) {
         let vocabularies = spec.vocabularies
-        let booleanEntries = ByteVocabulary.entries(vocabularies.booleans)
-        (booleans, booleanValues) = (ByteVocabulary(keys: booleanEntries.keys), booleanEntries.values)
-        let sexEntries = ByteVocabulary.entries(vocabularies.sex)
-        (sex, sexValues) = (ByteVocabulary(keys: sexEntries.keys), sexEntries.values)
-        let armEntries = ByteVocabulary.entries(vocabularies.armCodes)
-        (arms, armValues) = (ByteVocabulary(keys: armEntries.keys), armEntries.values)
-        let visitEntries = ByteVocabulary.entries(vocabularies.visitNames)
-        (visits, visitValues) = (ByteVocabulary(keys: visitEntries.keys), visitEntries.values)
-        let siteEntries = ByteVocabulary.entries(vocabularies.sites)
-        (sites, siteValues) = (ByteVocabulary(keys: siteEntries.keys), siteEntries.values)
-        let declaredEntries = ByteVocabulary.entries(spec.missingCodes.declared)
-        (declaredMissing, declaredReasons) = (ByteVocabulary(keys: declaredEntries.keys, foldsCase: false), declaredEntries.values)
+        booleans = ByteLookup(vocabularies.booleans)
+        sex = ByteLookup(vocabularies.sex)
+        arms = ByteLookup(vocabularies.armCodes)
+        visits = ByteLookup(vocabularies.visitNames)
+        sites = ByteLookup(vocabularies.sites)
+        declaredMissing = ByteLookup(spec.missingCodes.declared, foldsCase: false)
         castorMissing = spec.missingCodes.castor
         hasSites = !vocabularies.sites.isEmpty
-        readsBytes = !declaredMissing.hasNonASCIIKeys
+        readsBytes = !declaredMissing.keys.hasNonASCIIKeys
     }
 
     /// The participant id of the row before, as bytes and as text: the rows of one participant
@@ -86,8 +74,8 @@ final class CellReader {
         if start == end { return .empty }
         let text = UnsafeRawBufferPointer(rebasing: cell[start..<end])
         let field = column.field
-        if !declaredMissing.isEmpty, let index = declaredMissing.index(of: text) {
-            values[field] = .missing(declaredReasons[index])
+        if !declaredMissing.keys.isEmpty, let reason = declaredMissing[text] {
+            values[field] = .missing(reason)
             return .stored
         }
         if castorMissing, let reason = Normalise.castorMissingReason(ascii: text) {
@@ -97,8 +85,8 @@ final class CellReader {
         switch column.kind {
         case .text:
             if field == .site, hasSites {
-                guard let index = sites.index(of: text) else { return .unread }
-                values.setText(siteValues[index], for: field)
+                guard let site = sites[text] else { return .unread }
+                values.setText(site, for: field)
             } else if text.count > 8 {
                 // Too long to be kept inline: a string, the last one again when the bytes match.
                 if !last.bytes.elementsEqual(text) {
@@ -117,8 +105,8 @@ final class CellReader {
             values.setNumber(field == .durationWeeks ? column.unit.map { Normalise.weeks(number, unit: $0) } ?? number : number,
                              for: field)
         case .boolean:
-            guard let index = booleans.index(of: text) else { return .unread }
-            values.setBoolean(booleanValues[index], for: field)
+            guard let flag = booleans[text] else { return .unread }
+            values.setBoolean(flag, for: field)
         case .date:
             guard let format = column.dateFormat,
                   let (date, year) = Normalise.date(ascii: text, format: format, decimalMark: decimalMark) else { return .unread }
@@ -130,14 +118,14 @@ final class CellReader {
         case .code:
             switch field {
             case .sex:
-                guard let index = sex.index(of: text) else { return .unread }
-                values.setText(sexValues[index], for: field)
+                guard let code = sex[text] else { return .unread }
+                values.setText(code, for: field)
             case .arm:
-                guard let index = arms.index(of: text) else { return .unread }
-                values.setText(armValues[index], for: field)
+                guard let arm = arms[text] else { return .unread }
+                values.setText(arm, for: field)
             case .visit:
-                guard let index = visits.index(of: text) else { return .unread }
-                values.setText(visitValues[index], for: field)
+                guard let visit = visits[text] else { return .unread }
+                values.setText(visit, for: field)
             default:
                 values.setText(utf8: text, for: field)
             }
