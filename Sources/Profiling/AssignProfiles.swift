@@ -12,12 +12,11 @@ extension RuleSet {
             participantID: participant.id, status: .unclassified, profile: nil, subprofile: nil, label: nil,
             urgent: false, fired: [], missingInputs: [], derivations: derivations, ruleSet: identity)
 
-        for rule in urgent {
-            let evaluation = rule.evaluate(values)
-            if evaluation.truth == .yes {
-                assignment.urgent = true
-                fired += evaluation.fired.map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
-            }
+        // Each rule is decided by its truth alone; only a rule that fires, or leaves the
+        // assignment undecided, is evaluated again in full for its trail.
+        for rule in urgent where rule.truth(values) == .yes {
+            assignment.urgent = true
+            fired += rule.evaluate(values).fired.map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
         }
 
         func unclassified(_ missing: Set<Field>) -> ProfileAssignment {
@@ -29,11 +28,10 @@ extension RuleSet {
 
         for definition in profiles {
             if let match = definition.match {
-                let evaluation = match.evaluate(values)
-                switch evaluation.truth {
+                switch match.truth(values) {
                 case .no: continue
-                case .unknown: return unclassified(evaluation.missing)
-                case .yes: fired += evaluation.fired
+                case .unknown: return unclassified(match.evaluate(values).missing)
+                case .yes: fired += match.evaluate(values).fired
                 }
             }
             var code = definition.code
@@ -41,10 +39,10 @@ extension RuleSet {
             if !definition.split.isEmpty {
                 var chosen: Subdivision?
                 for subdivision in definition.split {
-                    let evaluation = subdivision.rule.evaluate(values)
-                    if evaluation.truth == .unknown { return unclassified(evaluation.missing) }
-                    if evaluation.truth == .yes {
-                        fired += evaluation.fired
+                    let truth = subdivision.rule.truth(values)
+                    if truth == .unknown { return unclassified(subdivision.rule.evaluate(values).missing) }
+                    if truth == .yes {
+                        fired += subdivision.rule.evaluate(values).fired
                         chosen = subdivision
                         break
                     }
@@ -55,10 +53,10 @@ extension RuleSet {
             }
             var subprofile = code
             for suffix in definition.suffixes {
-                let evaluation = suffix.rule.evaluate(values)
-                if evaluation.truth == .unknown { return unclassified(evaluation.missing) }
-                if evaluation.truth == .yes {
-                    fired += evaluation.fired
+                let truth = suffix.rule.truth(values)
+                if truth == .unknown { return unclassified(suffix.rule.evaluate(values).missing) }
+                if truth == .yes {
+                    fired += suffix.rule.evaluate(values).fired
                     subprofile += suffix.suffix
                 }
             }

@@ -82,6 +82,36 @@ extension Rule {
         }
     }
 
+    /// `evaluate(values).truth`, without the trail: no evidence text, fired rules or missing
+    /// fields are made, so nothing is allocated. Assignment decides with this and evaluates in
+    /// full only the rules whose trail it keeps.
+    public func truth(_ values: FieldValues) -> Truth {
+        switch self {
+        case .condition(let condition): condition.evaluate(values).truth
+        case .anyOf(_, let members): Rule.truth(of: members, values, needed: 1)
+        case .allOf(_, let members): Rule.truth(of: members, values, needed: members.count)
+        case .atLeast(_, let k, let members): Rule.truth(of: members, values, needed: k)
+        }
+    }
+
+    /// ``combine(name:_:needed:)``'s truth from the members' truths. Stops once the members left
+    /// cannot change it: `needed` already held, or not reachable even if every undecided and
+    /// unseen member held.
+    private static func truth(of members: [Rule], _ values: FieldValues, needed: Int) -> Truth {
+        var held = 0
+        var unknown = 0
+        for (position, member) in members.enumerated() {
+            if held >= needed { return .yes }
+            if held + unknown + (members.count - position) < needed { return .no }
+            switch member.truth(values) {
+            case .yes: held += 1
+            case .unknown: unknown += 1
+            case .no: break
+            }
+        }
+        return held >= needed ? .yes : (held + unknown < needed ? .no : .unknown)
+    }
+
     private static func combine(name: String?, _ parts: [Evaluation], needed: Int) -> Evaluation {
         let held = parts.filter { $0.truth == .yes }
         let unknown = parts.filter { $0.truth == .unknown }.count
