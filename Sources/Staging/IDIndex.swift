@@ -18,18 +18,7 @@ struct IDIndex {
 
     /// The slot of `id`, nil when it was never inserted.
     func slot(of id: String) -> Int? {
-        let hash = IDIndex.hash(id)
-        let mask = table.count - 1
-        var position = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = table[position]
-            if entry == 0 { return nil }
-            if entry >> 32 == hash >> 32 {
-                let slot = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if keys[slot] == id { return slot }
-            }
-            position = (position + 1) & mask
-        }
+        probe(id, hash: IDIndex.hash(id)).slot
     }
 
     /// Makes room for `count` ids in the key lists (the table still grows as ids come: sized for
@@ -39,25 +28,47 @@ struct IDIndex {
         hashes.reserveCapacity(count)
     }
 
-    /// Adds an id that is not in the index yet; returns its slot.
-    mutating func insert(_ id: String) -> Int {
-        let slot = keys.count
+    /// The slot of `id`, inserted first when it is new (`isNew`): one hash and one probe for
+    /// both the lookup and the insertion.
+    mutating func slotInserting(_ id: String) -> (slot: Int, isNew: Bool) {
         let hash = IDIndex.hash(id)
+        let found = probe(id, hash: hash)
+        if let slot = found.slot { return (slot, false) }
+        let slot = keys.count
         keys.append(id)
         hashes.append(hash)
         if 2 * keys.count > table.count {
             grow()
         } else {
-            place(slot, hash: hash)
+            table[found.position] = IDIndex.entry(slot, hash: hash)
         }
-        return slot
+        return (slot, true)
+    }
+
+    /// Where the probe for `id` ends: at its slot, or at the empty position it would take.
+    private func probe(_ id: String, hash: UInt64) -> (slot: Int?, position: Int) {
+        let mask = table.count - 1
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = table[position]
+            if entry == 0 { return (nil, position) }
+            if entry >> 32 == hash >> 32 {
+                let slot = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if keys[slot] == id { return (slot, position) }
+            }
+            position = (position + 1) & mask
+        }
+    }
+
+    private static func entry(_ slot: Int, hash: UInt64) -> UInt64 {
+        (hash & 0xFFFF_FFFF_0000_0000) | UInt64(slot + 1)
     }
 
     private mutating func place(_ slot: Int, hash: UInt64) {
         let mask = table.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
         while table[position] != 0 { position = (position + 1) & mask }
-        table[position] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(slot + 1)
+        table[position] = IDIndex.entry(slot, hash: hash)
     }
 
     private mutating func grow() {

@@ -7,7 +7,9 @@ extension RowReader {
     /// One participant row per participant: a second row identical after normalisation is kept
     /// once (a note names both places); a conflicting one is rejected (the error names both).
     mutating func checkParticipantRow(_ id: String, _ state: inout StagingState) -> Bool {
-        currentSlot = state.slot(of: id)
+        // Every participant row with an id gets a slot, accepted or not: made here, so that the id
+        // is hashed once.
+        currentSlot = state.slotMade(for: id)
         if let slot = currentSlot, state.slots[slot] >= 0 {
             let index = state.slots[slot]
             // A record with row values was made from a participant row: its first source.

@@ -116,10 +116,12 @@ struct StagingState {
 
     /// The slot of a participant id, made when the id is new.
     mutating func slotMade(for id: String) -> Int {
-        if let slot = slot(of: id) { return slot }
-        let slot = ids.insert(id)
-        slots.append(-1)
-        visitTable.append(contentsOf: repeatElement(-1, count: timepointCount))
+        if lastSlot >= 0, lastID == id { return lastSlot }
+        let (slot, isNew) = ids.slotInserting(id)
+        if isNew {
+            slots.append(-1)
+            visitTable.append(contentsOf: repeatElement(-1, count: timepointCount))
+        }
         lastID = id
         lastSlot = slot
         return slot

@@ -150,11 +150,13 @@ import TestSupport
             let id = String(String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
             if let slot = reference[id] {
                 #expect(index.slot(of: id) == slot)
+                let again = index.slotInserting(id)
+                #expect(again.slot == slot && !again.isNew)
             } else {
                 #expect(index.slot(of: id) == nil)
-                let slot = index.insert(id)
-                reference[id] = slot
-                #expect(slot == reference.count - 1)
+                let inserted = index.slotInserting(id)
+                reference[id] = inserted.slot
+                #expect(inserted.isNew && inserted.slot == reference.count - 1)
             }
         }
         for (id, slot) in reference {
