@@ -36,11 +36,28 @@ public struct PreparedSubjects: Sendable {
         armID = subjects.map { $0.arm?.id }
         profile = subjects.map(\.profile)
         subprofile = subjects.map(\.subprofile)
+        // Each subject's measurements are walked once and each value put in its column, found by
+        // position: a timepoint among the few laid out by comparing names, a field by its ordinal.
+        // Nothing is hashed, and each value lands where a lookup by timepoint and field would
+        // find it.
+        let timepointNames = Array(Set(timepoints))
+        let layoutFields = Array(Set(fields))
+        var fieldPosition = Array(repeating: -1, count: Field.count)
+        for (position, field) in layoutFields.enumerated() { fieldPosition[field.ordinal] = position }
+        var laidOut = Array(repeating: [Double?](repeating: nil, count: subjects.count),
+                            count: timepointNames.count * layoutFields.count)
+        for (index, subject) in subjects.enumerated() {
+            for (timepoint, values) in subject.measurements {
+                guard let t = timepointNames.firstIndex(of: timepoint) else { continue }
+                for (field, value) in values where fieldPosition[field.ordinal] >= 0 {
+                    laidOut[t * layoutFields.count + fieldPosition[field.ordinal]][index] = value
+                }
+            }
+        }
         var columns: [ColumnKey: [Double?]] = [:]
-        for timepoint in timepoints {
-            let measured = subjects.map { $0.measurements[timepoint] }
-            for field in fields where columns[ColumnKey(field: field, timepoint: timepoint)] == nil {
-                columns[ColumnKey(field: field, timepoint: timepoint)] = measured.map { $0?[field] }
+        for (t, timepoint) in timepointNames.enumerated() {
+            for (f, field) in layoutFields.enumerated() {
+                columns[ColumnKey(field: field, timepoint: timepoint)] = laidOut[t * layoutFields.count + f]
             }
         }
         self.columns = columns
