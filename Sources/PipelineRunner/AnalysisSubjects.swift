@@ -27,8 +27,9 @@ extension AnalysisSubject {
             var end = start + 1
             while end < visits.endIndex, visits[end].participantID == id { end += 1 }
             if let position = positions[id] {
+                measurements[position].reserveCapacity(end - start)
                 for visit in visits[start..<end] {
-                    var values: [Field: Double] = [:]
+                    var values = [Field: Double](minimumCapacity: outcomeFields.count)
                     for field in outcomeFields {
                         if let number = visit.values.number(field) { values[field] = number }
                     }
@@ -43,7 +44,7 @@ extension AnalysisSubject {
         let profiles = aligned ? [:] : Dictionary(assignments.map { ($0.participantID, $0) }, uniquingKeysWith: { first, _ in first })
         return participants.indices.map { position in
             let participant = participants[position]
-            let derived = DerivedInputs.derive(participant.values).values
+            let derived = DerivedInputs.values(participant.values)
             var characteristics: [Field: Value] = [:]
             for field in characteristicFields {
                 if let value = derived[field], !value.isMissing { characteristics[field] = value }

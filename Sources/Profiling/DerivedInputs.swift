@@ -8,31 +8,43 @@ public enum DerivedInputs {
     /// `startback_psychosocial` when they are absent and their sources are present, and says how.
     /// A value the export carries (mapped directly) is kept as it is.
     public static func derive(_ input: FieldValues) -> (values: FieldValues, derivations: [String]) {
-        var values = input
         var derivations: [String] = []
+        let values = fill(input) { derivations.append($0()) }
+        return (values, derivations)
+    }
+
+    /// The values of ``derive(_:)`` alone, without the text of how each was derived.
+    public static func values(_ input: FieldValues) -> FieldValues {
+        fill(input) { _ in }
+    }
+
+    /// Fills the derived inputs of `input`; each one's description is handed to `note`, which
+    /// makes the text only when it wants it.
+    private static func fill(_ input: FieldValues, note: (() -> String) -> Void) -> FieldValues {
+        var values = input
 
         if isAbsent(values[.age]), let birthYear = values[.birthYear]?.number,
            let screening = values[.screeningDate]?.date {
             let age = Double(screening.year) - birthYear
             values[.age] = .number(age)
-            derivations.append("age = \(Value.format(age)) from screening_date year \(screening.year) - birth_year \(Value.format(birthYear))")
+            note { "age = \(Value.format(age)) from screening_date year \(screening.year) - birth_year \(Value.format(birthYear))" }
         }
         if isAbsent(values[.durationWeeks]), let onset = values[.onsetDate]?.date,
            let screening = values[.screeningDate]?.date {
             let weeks = Double(onset.days(to: screening)) / 7
             values[.durationWeeks] = .number(weeks)
-            derivations.append("duration_weeks = \(format2(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)")
+            note { "duration_weeks = \(format2(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)" }
         }
         if isAbsent(values[.ageAtOnset]), let age = values[.age]?.number, let weeks = values[.durationWeeks]?.number {
             let ageAtOnset = age - weeks / DurationUnit.weeksPerYear
             values[.ageAtOnset] = .number(ageAtOnset)
-            derivations.append("age_at_onset = \(format2(ageAtOnset)) from age \(Value.format(age)) - duration_weeks \(format2(weeks)) / \(DurationUnit.weeksPerYear)")
+            note { "age_at_onset = \(format2(ageAtOnset)) from age \(Value.format(age)) - duration_weeks \(format2(weeks)) / \(DurationUnit.weeksPerYear)" }
         }
         if isAbsent(values[.ompsqTotal]) {
             let items = Field.ompsqItems.map { values[$0]?.number }
             if let total = Questionnaires.ompsqTotal(items: items) {
                 values[.ompsqTotal] = .number(total)
-                derivations.append("ompsq_total = \(Value.format(total)) from ompsq_1...ompsq_10 (items 3, 4, 8 reversed, item 1 by category)")
+                note { "ompsq_total = \(Value.format(total)) from ompsq_1...ompsq_10 (items 3, 4, 8 reversed, item 1 by category)" }
             }
         }
         if isAbsent(values[.startBackTotal]) || isAbsent(values[.startBackPsychosocial]) {
@@ -46,10 +58,10 @@ public enum DerivedInputs {
             if let scores = Questionnaires.startBackScores(items: items) {
                 values[.startBackTotal] = .number(scores.total)
                 values[.startBackPsychosocial] = .number(scores.psychosocial)
-                derivations.append("startback_total = \(Value.format(scores.total)), startback_psychosocial = \(Value.format(scores.psychosocial)) from startback_1...startback_9")
+                note { "startback_total = \(Value.format(scores.total)), startback_psychosocial = \(Value.format(scores.psychosocial)) from startback_1...startback_9" }
             }
         }
-        return (values, derivations)
+        return values
     }
 
     /// Absent or recorded as missing: either way there is nothing to keep.

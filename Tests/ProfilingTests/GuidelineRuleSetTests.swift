@@ -178,6 +178,11 @@ import TestSupport
         #expect(result.subprofile == "3b+Y")
         #expect(result.derivations.contains { $0.hasPrefix("ompsq_total = 78 ") })
         #expect(result.derivations.contains { $0.hasPrefix("age_at_onset = 60 ") })
+        // The values alone, as the analysis takes them, are those the trail describes.
+        let derived = DerivedInputs.derive(record.values)
+        #expect(derived.derivations.count >= 2)
+        #expect(DerivedInputs.values(record.values) == derived.values)
+        #expect(derived.values[.ompsqTotal] == .number(78))
     }
 }
 
