@@ -46,12 +46,16 @@ extension ResponseAnalysis {
         for (key, members) in groupIndexes(prepared) {
             let armMembers = arms.indices.map { prepared.members(members, inArm: $0) }
             for outcome in plan.outcomes {
+                let approaches = approaches(for: outcome)
                 for timepoint in plan.timepoints {
-                    for approach in approaches(for: outcome) {
+                    // Each arm's cells under every approach, from one pass over its members.
+                    let armCells = armMembers.map {
+                        self.cells($0, prepared, outcome: outcome, timepoint: timepoint, approaches: approaches)
+                    }
+                    for (index, approach) in approaches.enumerated() {
                         var cells: [Arm: CellData] = [:]
                         for (position, arm) in arms.enumerated() {
-                            cells[arm] = cell(armMembers[position], prepared, outcome: outcome, timepoint: timepoint,
-                                              approach: approach)
+                            cells[arm] = armCells[position][index]
                         }
                         let model = approach == .nonResponderImputation || !outcome.isContinuous
                             ? nil : ancovaModel(cells, reference: reference)

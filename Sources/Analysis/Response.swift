@@ -90,35 +90,52 @@ public struct ResponseAnalysis: Sendable {
                          timepoints: [baselineName] + plan.timepoints)
     }
 
-    /// The data of one cell under one approach: `members` are the cell's subjects (indexes into
-    /// `prepared`), in order.
-    func cell(_ members: [Int], _ prepared: PreparedSubjects, outcome: OutcomePlan, timepoint: String,
-              approach: MissingDataApproach) -> CellData {
-        var data = CellData(randomised: members.count, baseline: [], followUp: [], responders: [])
+    /// The data of one cell under each of `approaches`, in that order: `members` are the cell's
+    /// subjects (indexes into `prepared`), in order.
+    ///
+    /// One pass over the members serves every approach (the columns are read once, not once per
+    /// approach); each approach's values are still in member order.
+    func cells(_ members: [Int], _ prepared: PreparedSubjects, outcome: OutcomePlan, timepoint: String,
+               approaches: [MissingDataApproach]) -> [CellData] {
+        var cells = approaches.map { _ in CellData(randomised: members.count, baseline: [], followUp: [], responders: []) }
         // At most one value of each per member: room for all, so that the arrays never grow.
-        data.followUp.reserveCapacity(members.count)
-        data.responders.reserveCapacity(members.count)
+        for position in cells.indices {
+            if outcome.isContinuous { cells[position].baseline.reserveCapacity(members.count) }
+            cells[position].followUp.reserveCapacity(members.count)
+            cells[position].responders.reserveCapacity(members.count)
+        }
         let followUps = prepared.values(outcome.field, at: timepoint)
         switch outcome.kind {
         case .continuous(let rule):
-            data.baseline.reserveCapacity(members.count)
             let baselines = prepared.values(outcome.field, at: baselineName)
             baselines.withUnsafeBufferPointer { baselines in
                 followUps.withUnsafeBufferPointer { followUps in
                     for index in members {
-                        switch (baselines[index], followUps[index], approach) {
-                        case (let before?, let after?, _):
-                            data.baseline.append(before)
-                            data.followUp.append(after)
-                            data.responders.append(rule.isResponder(baseline: before, followUp: after))
-                        case (let before?, nil, .baselineCarriedForward):
-                            data.baseline.append(before)
-                            data.followUp.append(before)
-                            data.responders.append(false)
-                        case (_, _, .nonResponderImputation):
-                            data.responders.append(false)
-                        default:
-                            break
+                        let before = baselines[index]
+                        if let before, let after = followUps[index] {
+                            // Analysed under every approach.
+                            let responded = rule.isResponder(baseline: before, followUp: after)
+                            for position in cells.indices {
+                                cells[position].baseline.append(before)
+                                cells[position].followUp.append(after)
+                                cells[position].responders.append(responded)
+                            }
+                            continue
+                        }
+                        for (position, approach) in approaches.enumerated() {
+                            switch approach {
+                            case .completeCase:
+                                break
+                            case .baselineCarriedForward:
+                                // Only a baseline: it is carried forward, with no improvement.
+                                if let before {
+                                    cells[position].baseline.append(before)
+                                    cells[position].followUp.append(before)
+                                    cells[position].responders.append(false)
+                                }
+                            case .nonResponderImputation:
+                                cells[position].responders.append(false)
+                            }
                         }
                     }
                 }
@@ -127,15 +144,20 @@ public struct ResponseAnalysis: Sendable {
             followUps.withUnsafeBufferPointer { followUps in
                 for index in members {
                     if let rating = followUps[index] {
-                        data.followUp.append(rating)
-                        data.responders.append(categories.contains(rating))
-                    } else if approach == .nonResponderImputation {
-                        data.responders.append(false)
+                        let responded = categories.contains(rating)
+                        for position in cells.indices {
+                            cells[position].followUp.append(rating)
+                            cells[position].responders.append(responded)
+                        }
+                    } else {
+                        for (position, approach) in approaches.enumerated() where approach == .nonResponderImputation {
+                            cells[position].responders.append(false)
+                        }
                     }
                 }
             }
         }
-        return data
+        return cells
     }
 
     /// The approaches reported for an outcome: complete case, then BOCF (change scores) and NRI.
@@ -155,9 +177,10 @@ public struct ResponseAnalysis: Sendable {
             for (position, arm) in arms.enumerated() {
                 let inArm = prepared.members(members, inArm: position)
                 for outcome in plan.outcomes {
+                    let approaches = approaches(for: outcome)
                     for timepoint in plan.timepoints {
-                        for approach in approaches(for: outcome) {
-                            let data = cell(inArm, prepared, outcome: outcome, timepoint: timepoint, approach: approach)
+                        let cells = cells(inArm, prepared, outcome: outcome, timepoint: timepoint, approaches: approaches)
+                        for (approach, data) in zip(approaches, cells) {
                             rows.append(row(key, arm, outcome, timepoint, approach, data))
                         }
                     }
