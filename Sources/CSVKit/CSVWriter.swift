@@ -44,6 +44,10 @@ public final class CSVWriter {
     private var descriptor: Int32 = -1
     private let path: String?
     @exclusivity(unchecked) private var finished = false
+    /// Whether a row is open (between ``beginRow()`` and ``endRow()``), and whether a cell was
+    /// written in it (so the next one needs a delimiter first).
+    @exclusivity(unchecked) private var rowOpen = false
+    @exclusivity(unchecked) private var rowHasCells = false
     /// Everything written so far when writing to memory; empty for files.
     public private(set) var bytes: [UInt8] = []
 
@@ -80,22 +84,39 @@ public final class CSVWriter {
     /// Writes the fields of a row exactly as read (for rejected-row files: re-quoted where needed,
     /// never guarded or otherwise altered), then the extra cells, followed by LF.
     public func writeRow(rawFields: [[UInt8]], extra: [CSVCell]) throws {
-        precondition(!finished, "CSVWriter used after finish()")
-        var first = true
+        beginRow()
         for field in rawFields {
-            if !first { buffer.append(delimiter) }
-            first = false
+            startCell()
             appendField(field)
         }
-        for cell in extra {
-            if !first { buffer.append(delimiter) }
-            first = false
-            switch cell {
-            case .empty: break
-            case .number(let text): appendText(text, guarded: false)
-            case .text(let text): appendText(text, guarded: true)
-            }
+        for cell in extra { appendCell(cell) }
+        try endRow()
+    }
+
+    /// Starts a row whose cells come one by one through ``appendCell(_:)``, for a caller that
+    /// would otherwise build an array of cells for every row; ``endRow()`` ends it. The row is
+    /// written exactly as ``writeRow(_:)`` would write the same cells.
+    public func beginRow() {
+        precondition(!finished, "CSVWriter used after finish()")
+        precondition(!rowOpen, "CSVWriter.beginRow() inside an open row")
+        rowOpen = true
+        rowHasCells = false
+    }
+
+    /// Appends a cell to the row opened by ``beginRow()``.
+    public func appendCell(_ cell: CSVCell) {
+        startCell()
+        switch cell {
+        case .empty: break
+        case .number(let text): appendText(text, guarded: false)
+        case .text(let text): appendText(text, guarded: true)
         }
+    }
+
+    /// Ends the row opened by ``beginRow()`` with LF.
+    public func endRow() throws {
+        precondition(rowOpen, "CSVWriter.endRow() without beginRow()")
+        rowOpen = false
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= CSVWriter.flushThreshold { try flush() }
     }
@@ -160,6 +181,13 @@ public final class CSVWriter {
             close(descriptor)
             descriptor = -1
         }
+    }
+
+    /// The delimiter before every cell of an open row but the first.
+    private func startCell() {
+        precondition(rowOpen, "CSVWriter cell outside a row: call beginRow() first")
+        if rowHasCells { buffer.append(delimiter) }
+        rowHasCells = true
     }
 
     private func appendField(_ field: [UInt8]) {

@@ -63,6 +63,25 @@ import Testing
         #expect(try written([[cell]]) == expected + "\n")
     }
 
+    @Test func rowsWrittenCellByCellMatchRowsOfCells() throws {
+        let rows: [[CSVCell]] = [
+            ["a", .empty, .number("-2.5"), .text("=x"), .text("x;y"), .text("say \"hi\"")],
+            [.empty],
+            [.empty, .empty],
+            ["only"],
+            [],
+        ]
+        let byCells = try CSVWriter(to: .memory, delimiter: semicolon)
+        for row in rows {
+            byCells.beginRow()
+            for cell in row { byCells.appendCell(cell) }
+            try byCells.endRow()
+        }
+        try byCells.finish()
+        #expect(byCells.text == (try written(rows, delimiter: semicolon)))
+        #expect(byCells.text == "a;;-2.5;'=x;\"x;y\";\"say \"\"hi\"\"\"\n\n;\nonly\n\n")
+    }
+
     @Test func rawFieldsAreWrittenUnchangedApartFromQuoting() throws {
         let writer = try CSVWriter(to: .memory, delimiter: semicolon)
         try writer.writeRow(rawFields: [Array("=A1".utf8), Array("x;y".utf8), []], extra: [.text("-reason"), .number("-1")])

@@ -23,38 +23,38 @@ extension StagedStudy {
 
         let people = try CSVWriter(to: .file((directory as NSString).appendingPathComponent("participants.csv")))
         try people.writeHeader(participantFields.map(\.name))
-        // Each value is read once, for its cell and for its missing reason.
-        var cells: [CSVCell] = []
+        // Each value is read once, for its cell and for its missing reason; rows are written cell
+        // by cell, without an array of cells per row.
         for participant in participants {
-            cells.removeAll(keepingCapacity: true)
+            people.beginRow()
             for field in participantFields {
                 guard field != .participantID else {
-                    cells.append(.text(participant.id))
+                    people.appendCell(.text(participant.id))
                     continue
                 }
                 let value = participant.values[field]
-                cells.append(StagedStudy.cell(value))
+                people.appendCell(StagedStudy.cell(value))
                 guard let reason = value?.missingReason, reason != .empty else { continue }
-                try missing.writeRow([.text(participant.id), .empty, .text(field.name), StagedStudy.codeCell(reason), .text(reason.description)])
+                try StagedStudy.writeMissing(reason, participant: participant.id, visit: nil, field: field, to: missing)
             }
-            try people.writeRow(cells)
+            try people.endRow()
         }
         try people.finish()
 
         let rows = try CSVWriter(to: .file((directory as NSString).appendingPathComponent("visits.csv")))
         try rows.writeHeader(["participant_id", "visit"] + visitFields.map(\.name))
         for visit in visits {
-            cells.removeAll(keepingCapacity: true)
-            cells.append(.text(visit.participantID))
-            cells.append(.text(visit.timepoint.name))
+            rows.beginRow()
+            rows.appendCell(.text(visit.participantID))
+            rows.appendCell(.text(visit.timepoint.name))
             for field in visitFields {
                 let value = visit.values[field]
-                cells.append(StagedStudy.cell(value))
+                rows.appendCell(StagedStudy.cell(value))
                 guard let reason = value?.missingReason, reason != .empty else { continue }
-                try missing.writeRow([.text(visit.participantID), .text(visit.timepoint.name), .text(field.name),
-                                      StagedStudy.codeCell(reason), .text(reason.description)])
+                try StagedStudy.writeMissing(reason, participant: visit.participantID, visit: visit.timepoint.name, field: field,
+                                             to: missing)
             }
-            try rows.writeRow(cells)
+            try rows.endRow()
         }
         try rows.finish()
         try missing.finish()
@@ -87,6 +87,19 @@ extension StagedStudy {
             if level == .participant, input.site != nil { fields.insert(.site) }
         }
         return Field.fields(at: level).filter { fields.contains($0) }
+    }
+
+    /// One row of `missing.csv`: participant, visit (empty for a participant field), field, reason
+    /// code and reason.
+    private static func writeMissing(_ reason: MissingReason, participant: String, visit: String?, field: Field,
+                                     to writer: CSVWriter) throws {
+        writer.beginRow()
+        writer.appendCell(.text(participant))
+        writer.appendCell(visit.map(CSVCell.text) ?? .empty)
+        writer.appendCell(.text(field.name))
+        writer.appendCell(codeCell(reason))
+        writer.appendCell(.text(reason.description))
+        try writer.endRow()
     }
 
     /// A reason code as a cell: Castor's numeric codes (`-95`...`-99`) as numbers, so the formula
