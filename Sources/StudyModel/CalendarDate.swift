@@ -44,7 +44,25 @@ public struct CalendarDate: Hashable, Sendable, Comparable, CustomStringConverti
     /// ISO 8601 `yyyy-mm-dd`.
     public var iso: String {
         let (year, month, day) = components
-        return CalendarDate.pad(year, 4) + "-" + CalendarDate.pad(month, 2) + "-" + CalendarDate.pad(day, 2)
+        guard (0...9999).contains(year) else {
+            return CalendarDate.pad(year, 4) + "-" + CalendarDate.pad(month, 2) + "-" + CalendarDate.pad(day, 2)
+        }
+        // The ten bytes written in place: the clean tables print a date for every visit.
+        return String(unsafeUninitializedCapacity: 10) { text in
+            func digits(_ value: Int, width: Int, at start: Int) {
+                var rest = value
+                for position in (start..<(start + width)).reversed() {
+                    text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            digits(year, width: 4, at: 0)
+            text[4] = UInt8(ascii: "-")
+            digits(month, width: 2, at: 5)
+            text[7] = UInt8(ascii: "-")
+            digits(day, width: 2, at: 8)
+            return 10
+        }
     }
 
     public var description: String { iso }

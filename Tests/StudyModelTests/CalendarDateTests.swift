@@ -27,5 +27,18 @@ import StudyModel
 
     @Test func isoFormatting() throws {
         #expect(try #require(CalendarDate(year: 2024, month: 3, day: 7)).iso == "2024-03-07")
+        #expect(try #require(CalendarDate(year: 987, month: 11, day: 30)).iso == "0987-11-30")
+        #expect(try #require(CalendarDate(year: 10_000, month: 1, day: 1)).iso == "10000-01-01")
+        #expect(try #require(CalendarDate(year: -5, month: 1, day: 1)).iso == "-0005-01-01")
+    }
+
+    @Test func isoFormattingAgreesWithItsComponentsOverFourCenturies() throws {
+        var day = try #require(CalendarDate(year: 1800, month: 1, day: 1))
+        for _ in 0..<(400 * 366) {
+            let (y, m, d) = day.components
+            let expected = String(y) + "-" + (m < 10 ? "0" : "") + String(m) + "-" + (d < 10 ? "0" : "") + String(d)
+            #expect(day.iso == expected)
+            day = day.adding(days: 1)
+        }
     }
 }
