@@ -4,13 +4,28 @@ extension RuleSet {
     /// Assignments that contradict what happened to the participant, as located warnings: a
     /// profile the rule set excludes from randomisation (serious pathology) yet randomised, and
     /// urgent signs (cauda equina) yet randomised. The data are kept; a clinician must look.
+    ///
+    /// Each assignment is matched with its participant: by position when the two lists align
+    /// (the same ids in the same order, as a run assigns its participants), else with the first
+    /// participant of its id. Only the assignments that could conflict are looked up.
     public func conflicts(_ assignments: [ProfileAssignment], participants: [ParticipantRecord]) -> [Diagnostic] {
         let excluded = Dictionary(profiles.filter { !$0.randomise }.map { ($0.code, $0.label) },
                                   uniquingKeysWith: { first, _ in first })
-        let byID = Dictionary(participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let aligned = assignments.count == participants.count
+            && zip(assignments, participants).allSatisfy { $0.participantID == $1.id }
+        var positions: [String: Int]?
+        func participant(_ position: Int, _ id: String) -> ParticipantRecord? {
+            if aligned { return participants[position] }
+            if positions == nil {
+                positions = Dictionary(participants.indices.map { (participants[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            return positions?[id].map { participants[$0] }
+        }
         var found: [Diagnostic] = []
-        for assignment in assignments {
-            guard let participant = byID[assignment.participantID], let arm = participant.arm else { continue }
+        for (position, assignment) in assignments.enumerated() {
+            guard assignment.urgent || assignment.profile.map({ excluded[$0] != nil }) == true,
+                  let participant = participant(position, assignment.participantID), let arm = participant.arm
+            else { continue }
             let location = participant.sources.first ?? SourceLocation(file: "")
             if let profile = assignment.profile, let label = excluded[profile] {
                 found.append(Diagnostic(

@@ -31,5 +31,9 @@ import Testing
         #expect(found.map(\.rule) == ["profile.randomised-excluded", "profile.urgent-randomised"])
         #expect(found.allSatisfy { $0.severity == .warning && $0.location.line == 7 && $0.value == "graded_activity" })
         #expect(rules.profiles.first?.randomise == false)
+        // Assignments in another order than the participants are matched by id, in their own order.
+        let reversed = rules.conflicts(Array(rules.assignProfiles(participants).reversed()), participants: participants)
+        #expect(reversed.map(\.participant) == ["C", "A"])
+        #expect(reversed.map(\.rule) == ["profile.urgent-randomised", "profile.randomised-excluded"])
     }
 }
