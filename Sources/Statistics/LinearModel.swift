@@ -80,43 +80,57 @@ public struct LinearModel: Sendable {
         var pivots: [Int] = []
         var aliased: [Int] = []
         var rMatrix: [[Double]] = []   // rMatrix[m] = column m of R (length m + 1)
+        // The Householder vector of the current column, in place of a new array per column.
+        var reflector = [Double](repeating: 0, count: n)
         var row = 0
-        for j in 0..<p {
-            let base = j * n
-            var originalSquares = 0.0
-            for i in 0..<n { originalSquares += design.values[base + i] * design.values[base + i] }
-            var remainingSquares = 0.0
-            if row < n {
-                for i in row..<n { remainingSquares += a[base + i] * a[base + i] }
-            }
-            let remainingNorm = remainingSquares.squareRoot()
-            if row >= n || originalSquares == 0 || remainingNorm <= tolerance * originalSquares.squareRoot() {
-                aliased.append(j)
-                continue
-            }
-            // Householder reflection H = I − 2vvᵀ/(vᵀv) mapping a[row..<n, j] to (α, 0, …, 0).
-            let head = a[base + row]
-            let alpha = head >= 0 ? -remainingNorm : remainingNorm
-            var v = Array(a[(base + row)..<(base + n)])
-            v[0] -= alpha
-            let vSquared = remainingSquares - head * head + v[0] * v[0]
-            if vSquared > 0 {
-                for k in j..<p {
-                    let columnBase = k * n + row
-                    var dot = 0.0
-                    for i in 0..<v.count { dot += v[i] * a[columnBase + i] }
-                    let factor = 2 * dot / vSquared
-                    for i in 0..<v.count { a[columnBase + i] -= factor * v[i] }
+        // Through buffers: the loops below run over every row of the design for each column,
+        // and array subscripts would check every index. The arithmetic and its order are those
+        // of the textbook loops.
+        design.values.withUnsafeBufferPointer { original in
+            a.withUnsafeMutableBufferPointer { a in
+                qty.withUnsafeMutableBufferPointer { qty in
+                    reflector.withUnsafeMutableBufferPointer { v in
+                        for j in 0..<p {
+                            let base = j * n
+                            var originalSquares = 0.0
+                            for i in 0..<n { originalSquares += original[base + i] * original[base + i] }
+                            var remainingSquares = 0.0
+                            if row < n {
+                                for i in row..<n { remainingSquares += a[base + i] * a[base + i] }
+                            }
+                            let remainingNorm = remainingSquares.squareRoot()
+                            if row >= n || originalSquares == 0 || remainingNorm <= tolerance * originalSquares.squareRoot() {
+                                aliased.append(j)
+                                continue
+                            }
+                            // Householder reflection H = I − 2vvᵀ/(vᵀv) mapping a[row..<n, j] to (α, 0, …, 0).
+                            let head = a[base + row]
+                            let alpha = head >= 0 ? -remainingNorm : remainingNorm
+                            let length = n - row
+                            for i in 0..<length { v[i] = a[base + row + i] }
+                            v[0] -= alpha
+                            let vSquared = remainingSquares - head * head + v[0] * v[0]
+                            if vSquared > 0 {
+                                for k in j..<p {
+                                    let columnBase = k * n + row
+                                    var dot = 0.0
+                                    for i in 0..<length { dot += v[i] * a[columnBase + i] }
+                                    let factor = 2 * dot / vSquared
+                                    for i in 0..<length { a[columnBase + i] -= factor * v[i] }
+                                }
+                                var dot = 0.0
+                                for i in 0..<length { dot += v[i] * qty[row + i] }
+                                let factor = 2 * dot / vSquared
+                                for i in 0..<length { qty[row + i] -= factor * v[i] }
+                            }
+                            a[base + row] = alpha
+                            rMatrix.append(Array(a[base...(base + row)]))
+                            pivots.append(j)
+                            row += 1
+                        }
+                    }
                 }
-                var dot = 0.0
-                for i in 0..<v.count { dot += v[i] * qty[row + i] }
-                let factor = 2 * dot / vSquared
-                for i in 0..<v.count { qty[row + i] -= factor * v[i] }
             }
-            a[base + row] = alpha
-            rMatrix.append(Array(a[base...(base + row)]))
-            pivots.append(j)
-            row += 1
         }
 
         let rank = pivots.count
