@@ -44,14 +44,11 @@ extension ResponseAnalysis {
         let others = arms.filter { $0 != reference }
         var rows: [ComparisonRow] = []
         for (key, members) in groupIndexes(prepared) {
-            let armMembers = arms.indices.map { prepared.members(members, inArm: $0) }
             for outcome in plan.outcomes {
                 let approaches = approaches(for: outcome)
                 for timepoint in plan.timepoints {
-                    // Each arm's cells under every approach, from one pass over its members.
-                    let armCells = armMembers.map {
-                        self.cells($0, prepared, outcome: outcome, timepoint: timepoint, approaches: approaches)
-                    }
+                    // Every arm's cells under every approach, from one pass over the group.
+                    let armCells = cellsByArm(members, prepared, outcome: outcome, timepoint: timepoint, approaches: approaches)
                     for (index, approach) in approaches.enumerated() {
                         var cells: [Arm: CellData] = [:]
                         for (position, arm) in arms.enumerated() {

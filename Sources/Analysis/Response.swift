@@ -90,19 +90,31 @@ public struct ResponseAnalysis: Sendable {
                          timepoints: [baselineName] + plan.timepoints)
     }
 
-    /// The data of one cell under each of `approaches`, in that order: `members` are the cell's
-    /// subjects (indexes into `prepared`), in order.
+    /// The cells of every arm of a group under each of `approaches`: `cells[arm][k]` holds the
+    /// members (indexes into `prepared`, in order) randomised to the arm at position `arm` of
+    /// ``arms``, under `approaches[k]`.
     ///
-    /// One pass over the members serves every approach (the columns are read once, not once per
-    /// approach); each approach's values are still in member order.
-    func cells(_ members: [Int], _ prepared: PreparedSubjects, outcome: OutcomePlan, timepoint: String,
-               approaches: [MissingDataApproach]) -> [CellData] {
-        var cells = approaches.map { _ in CellData(randomised: members.count, baseline: [], followUp: [], responders: []) }
-        // At most one value of each per member: room for all, so that the arrays never grow.
-        for position in cells.indices {
-            if outcome.isContinuous { cells[position].baseline.reserveCapacity(members.count) }
-            cells[position].followUp.reserveCapacity(members.count)
-            cells[position].responders.reserveCapacity(members.count)
+    /// One pass over the group's members serves every arm and approach, so a large group's
+    /// baseline and follow-up columns are read once per outcome and timepoint instead of once
+    /// per arm and approach. Each cell's values are in member order, as a pass over that cell's
+    /// members alone would give them.
+    func cellsByArm(_ members: [Int], _ prepared: PreparedSubjects, outcome: OutcomePlan, timepoint: String,
+                    approaches: [MissingDataApproach]) -> [[CellData]] {
+        var randomised = Array(repeating: 0, count: arms.count)
+        for index in members {
+            if let arm = prepared.armPosition[index] { randomised[arm] += 1 }
+        }
+        // At most one value of each per member of the arm: room for all, so that no array grows.
+        // One flat list, the cell of arm `a` and approach `k` at `a * approaches.count + k`.
+        let width = approaches.count
+        var cells = randomised.flatMap { count in
+            approaches.map { _ in
+                var cell = CellData(randomised: count, baseline: [], followUp: [], responders: [])
+                if outcome.isContinuous { cell.baseline.reserveCapacity(count) }
+                cell.followUp.reserveCapacity(count)
+                cell.responders.reserveCapacity(count)
+                return cell
+            }
         }
         let followUps = prepared.values(outcome.field, at: timepoint)
         switch outcome.kind {
@@ -111,14 +123,15 @@ public struct ResponseAnalysis: Sendable {
             baselines.withUnsafeBufferPointer { baselines in
                 followUps.withUnsafeBufferPointer { followUps in
                     for index in members {
+                        guard let arm = prepared.armPosition[index] else { continue }
                         let before = baselines[index]
                         if let before, let after = followUps[index] {
                             // Analysed under every approach.
                             let responded = rule.isResponder(baseline: before, followUp: after)
-                            for position in cells.indices {
-                                cells[position].baseline.append(before)
-                                cells[position].followUp.append(after)
-                                cells[position].responders.append(responded)
+                            for position in approaches.indices {
+                                cells[arm * width + position].baseline.append(before)
+                                cells[arm * width + position].followUp.append(after)
+                                cells[arm * width + position].responders.append(responded)
                             }
                             continue
                         }
@@ -129,12 +142,12 @@ public struct ResponseAnalysis: Sendable {
                             case .baselineCarriedForward:
                                 // Only a baseline: it is carried forward, with no improvement.
                                 if let before {
-                                    cells[position].baseline.append(before)
-                                    cells[position].followUp.append(before)
-                                    cells[position].responders.append(false)
+                                    cells[arm * width + position].baseline.append(before)
+                                    cells[arm * width + position].followUp.append(before)
+                                    cells[arm * width + position].responders.append(false)
                                 }
                             case .nonResponderImputation:
-                                cells[position].responders.append(false)
+                                cells[arm * width + position].responders.append(false)
                             }
                         }
                     }
@@ -143,21 +156,22 @@ public struct ResponseAnalysis: Sendable {
         case .success(let categories):
             followUps.withUnsafeBufferPointer { followUps in
                 for index in members {
+                    guard let arm = prepared.armPosition[index] else { continue }
                     if let rating = followUps[index] {
                         let responded = categories.contains(rating)
-                        for position in cells.indices {
-                            cells[position].followUp.append(rating)
-                            cells[position].responders.append(responded)
+                        for position in approaches.indices {
+                            cells[arm * width + position].followUp.append(rating)
+                            cells[arm * width + position].responders.append(responded)
                         }
                     } else {
                         for (position, approach) in approaches.enumerated() where approach == .nonResponderImputation {
-                            cells[position].responders.append(false)
+                            cells[arm * width + position].responders.append(false)
                         }
                     }
                 }
             }
         }
-        return cells
+        return arms.indices.map { Array(cells[($0 * width)..<(($0 + 1) * width)]) }
     }
 
     /// The approaches reported for an outcome: complete case, then BOCF (change scores) and NRI.
@@ -174,18 +188,21 @@ public struct ResponseAnalysis: Sendable {
     public func rows(_ prepared: PreparedSubjects) -> [ResponseRow] {
         var rows: [ResponseRow] = []
         for (key, members) in groupIndexes(prepared) {
-            for (position, arm) in arms.enumerated() {
-                let inArm = prepared.members(members, inArm: position)
-                for outcome in plan.outcomes {
-                    let approaches = approaches(for: outcome)
-                    for timepoint in plan.timepoints {
-                        let cells = cells(inArm, prepared, outcome: outcome, timepoint: timepoint, approaches: approaches)
-                        for (approach, data) in zip(approaches, cells) {
-                            rows.append(row(key, arm, outcome, timepoint, approach, data))
+            // The cells of every arm come from one pass over the group; the rows are still listed
+            // arm by arm, then by outcome, timepoint and approach.
+            var rowsByArm = Array(repeating: [ResponseRow](), count: arms.count)
+            for outcome in plan.outcomes {
+                let approaches = approaches(for: outcome)
+                for timepoint in plan.timepoints {
+                    let cells = cellsByArm(members, prepared, outcome: outcome, timepoint: timepoint, approaches: approaches)
+                    for (position, arm) in arms.enumerated() {
+                        for (approach, data) in zip(approaches, cells[position]) {
+                            rowsByArm[position].append(row(key, arm, outcome, timepoint, approach, data))
                         }
                     }
                 }
             }
+            rows += rowsByArm.joined()
         }
         return rows
     }
