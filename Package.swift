@@ -67,7 +67,7 @@ let tests: [Target] = [
     .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
     .testTarget(name: "SampleDataGeneratorTests", dependencies: ["SampleDataGenerator", "CSVKit", "TestSupport"],
                 exclude: ["check_interaction.py"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["PipelineRunner", "Analysis", "CSVKit", "TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["PipelineRunner", "Analysis", "Profiling", "Reporting", "CSVKit", "TestSupport"]),
 ]
 
 let package = Package(

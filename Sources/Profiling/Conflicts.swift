@@ -12,7 +12,7 @@ extension RuleSet {
         let excluded = Dictionary(profiles.filter { !$0.randomise }.map { ($0.code, $0.label) },
                                   uniquingKeysWith: { first, _ in first })
         let aligned = assignments.count == participants.count
-            && zip(assignments, participants).allSatisfy { $0.participantID == $1.id }
+            && assignments.indices.allSatisfy { assignments[$0].participantID == participants[$0].id }
         var positions: [String: Int]?
         func participant(_ position: Int, _ id: String) -> ParticipantRecord? {
             if aligned { return participants[position] }
@@ -22,9 +22,12 @@ extension RuleSet {
             return positions?[id].map { participants[$0] }
         }
         var found: [Diagnostic] = []
-        for (position, assignment) in assignments.enumerated() {
-            guard assignment.urgent || assignment.profile.map({ excluded[$0] != nil }) == true,
-                  let participant = participant(position, assignment.participantID), let arm = participant.arm
+        for position in assignments.indices {
+            // Read in place: copying every assignment would count references on all its parts.
+            guard assignments[position].urgent || assignments[position].profile.map({ excluded[$0] != nil }) == true
+            else { continue }
+            let assignment = assignments[position]
+            guard let participant = participant(position, assignment.participantID), let arm = participant.arm
             else { continue }
             let location = participant.sources.first ?? SourceLocation(file: "")
             if let profile = assignment.profile, let label = excluded[profile] {

@@ -30,9 +30,15 @@ public enum SummaryText {
     }
 
     /// Profile distribution: one row per subprofile, counts per site and per arm.
+    ///
+    /// Each assignment counts for its subject: the one at the same position when the two lists
+    /// align (the same ids in the same order, as a run makes them), else the first subject of
+    /// its id.
     public static func profileDistribution(_ assignments: [ProfileAssignment], subjects: [AnalysisSubject],
                                            arms: [Arm], order: GroupOrder) -> [String] {
-        let byID = Dictionary(subjects.indices.map { (subjects[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
+        let aligned = assignments.count == subjects.count
+            && assignments.indices.allSatisfy { assignments[$0].participantID == subjects[$0].id }
+        let byID = aligned ? [:] : Dictionary(subjects.indices.map { (subjects[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
         let sites = Array(Set(subjects.map(\.site))).sorted()
         let siteIndex = Dictionary(uniqueKeysWithValues: sites.enumerated().map { ($1, $0) })
         let groups = order.sorted(Set(assignments.map { GroupKey(.subprofile, $0.subprofile ?? "unclassified") })).map(\.group)
@@ -45,23 +51,33 @@ public enum SummaryText {
             var total = 0
         }
         let empty = Counts(sites: Array(repeating: 0, count: sites.count), arms: Array(repeating: 0, count: arms.count))
-        var counts: [String: Counts] = [:]
-        for assignment in assignments {
-            guard let index = byID[assignment.participantID] else { continue }
-            let member = subjects[index]
-            let group = assignment.subprofile ?? "unclassified"
-            counts[group, default: empty].total += 1
-            if let site = siteIndex[member.site] { counts[group, default: empty].sites[site] += 1 }
-            if let arm = member.arm {
-                if let position = arms.firstIndex(of: arm) { counts[group, default: empty].arms[position] += 1 }
+        // Counts by the group's position in `groups`; consecutive subjects mostly share their
+        // group and site, so each is looked up only when it changes.
+        let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
+        var counts = Array(repeating: empty, count: groups.count)
+        var last: (group: String, index: Int?, site: String, siteIndex: Int?)?
+        // Fields are read in place: copying whole subjects and assignments would count
+        // references on all their parts.
+        for position in assignments.indices {
+            guard let index = aligned ? position : byID[assignments[position].participantID] else { continue }
+            let group = assignments[position].subprofile ?? "unclassified"
+            let memberSite = subjects[index].site
+            let groupPosition = last?.group == group ? last?.index : groupIndex[group]
+            let site = last?.site == memberSite ? last?.siteIndex : siteIndex[memberSite]
+            last = (group, groupPosition, memberSite, site)
+            guard let groupPosition else { continue }
+            counts[groupPosition].total += 1
+            if let site { counts[groupPosition].sites[site] += 1 }
+            if let arm = subjects[index].arm {
+                if let position = arms.firstIndex(of: arm) { counts[groupPosition].arms[position] += 1 }
             } else {
-                counts[group, default: empty].notRandomised += 1
+                counts[groupPosition].notRandomised += 1
             }
         }
         var table = TextTable(columns: [.init("subprofile")] + sites.map { .init($0, .right) }
             + arms.map { .init($0.id, .right) } + [.init("not rand.", .right), .init("total", .right)])
-        for group in groups {
-            let groupCounts = counts[group] ?? empty
+        for (position, group) in groups.enumerated() {
+            let groupCounts = counts[position]
             table.append([group] + groupCounts.sites.map(String.init) + groupCounts.arms.map(String.init)
                 + [String(groupCounts.notRandomised), String(groupCounts.total)])
         }

@@ -1,4 +1,6 @@
 import Analysis
+import Profiling
+import Reporting
 @testable import PipelineRunner
 import Testing
 import TestSupport
@@ -24,5 +26,23 @@ extension SamplePipelineTests {
         let reordered = AnalysisSubject.build(participants: study.participants, visits: byTimepoint,
                                               assignments: computation.assignments.reversed(), outcomeFields: fields)
         #expect(reordered == built)
+    }
+}
+
+extension SamplePipelineTests {
+    /// The profile distribution matches assignments with subjects by position when the run's two
+    /// lists align; assignments in another order must count the same.
+    @Test func profileDistributionDoesNotDependOnTheOrderOfAssignments() throws {
+        let (folder, result) = try Self.run("sample-castor")
+        defer { folder.remove() }
+        let computation = try #require(result.computation)
+        func lines(_ assignments: [ProfileAssignment]) -> [String] {
+            SummaryText.profileDistribution(assignments, subjects: computation.subjects, arms: computation.pipeline.arms,
+                                            order: computation.analysis.order)
+        }
+        let inOrder = lines(computation.assignments)
+        #expect(inOrder.count > 3)
+        #expect(lines(computation.assignments.reversed()) == inOrder)
+        #expect(lines(Array(computation.assignments.dropFirst())) != inOrder)
     }
 }
