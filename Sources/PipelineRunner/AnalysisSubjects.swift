@@ -16,43 +16,60 @@ extension AnalysisSubject {
     ///   - outcomeFields: the visit fields the analysis reads.
     static func build(participants: [ParticipantRecord], visits: [VisitRecord], assignments: [ProfileAssignment],
                       outcomeFields: [Field]) -> [AnalysisSubject] {
-        // Participant id → position; the visits of one participant follow each other, so each
-        // run of them is looked up once (a later visit of the same participant and timepoint
-        // replaces an earlier one, as visits come in order).
-        let positions = Dictionary(participants.indices.map { (participants[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Each run of one participant's visits is matched with its participant once: the
+        // participant after the one matched last when the two lists come in the same order (as
+        // staging gives them), else by id (a later visit of the same participant and timepoint
+        // replaces an earlier one, as visits come in order). Records are read in place, not
+        // copied.
+        var positions: [String: Int]?
+        func position(of id: String, after previous: Int) -> Int? {
+            var next = previous + 1
+            // Participants without visits lie between runs: a few are skipped before asking by id.
+            while next < participants.count, next <= previous + 4 {
+                if participants[next].id == id { return next }
+                next += 1
+            }
+            if positions == nil {
+                positions = Dictionary(participants.indices.map { (participants[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            return positions?[id]
+        }
         var measurements = Array(repeating: [String: [Field: Double]](), count: participants.count)
+        var previous = -1
         var start = visits.startIndex
         while start < visits.endIndex {
             let id = visits[start].participantID
             var end = start + 1
             while end < visits.endIndex, visits[end].participantID == id { end += 1 }
-            if let position = positions[id] {
+            if let position = position(of: id, after: previous) {
+                previous = position
                 measurements[position].reserveCapacity(end - start)
-                for visit in visits[start..<end] {
+                for visit in start..<end {
                     var values = [Field: Double](minimumCapacity: outcomeFields.count)
                     for field in outcomeFields {
-                        if let number = visit.values.number(field) { values[field] = number }
+                        if let number = visits[visit].values.number(field) { values[field] = number }
                     }
-                    measurements[position][visit.timepoint.name] = values
+                    measurements[position][visits[visit].timepoint.name] = values
                 }
             }
             start = end
         }
         // Assignments are one per participant in the same order; looked up by id only when not.
         let aligned = assignments.count == participants.count
-            && zip(assignments, participants).allSatisfy { $0.participantID == $1.id }
+            && assignments.indices.allSatisfy { assignments[$0].participantID == participants[$0].id }
         let profiles = aligned ? [:] : Dictionary(assignments.map { ($0.participantID, $0) }, uniquingKeysWith: { first, _ in first })
         return participants.indices.map { position in
-            let participant = participants[position]
-            let derived = DerivedInputs.values(participant.values)
-            var characteristics: [Field: Value] = [:]
+            let derived = DerivedInputs.values(participants[position].values)
+            var characteristics = [Field: Value](minimumCapacity: characteristicFields.count)
             for field in characteristicFields {
                 if let value = derived[field], !value.isMissing { characteristics[field] = value }
             }
-            let assignment = aligned ? assignments[position] : profiles[participant.id]
+            let id = participants[position].id
+            let profile = aligned ? assignments[position].profile : profiles[id]?.profile
+            let subprofile = aligned ? assignments[position].subprofile : profiles[id]?.subprofile
             return AnalysisSubject(
-                id: participant.id, site: participant.site, arm: participant.arm,
-                profile: assignment?.profile, subprofile: assignment?.subprofile,
+                id: id, site: participants[position].site, arm: participants[position].arm,
+                profile: profile, subprofile: subprofile,
                 characteristics: characteristics, measurements: measurements[position])
         }
     }
