@@ -52,13 +52,14 @@ extension ResponseAnalysis {
         for (key, members) in groupIndexes(prepared) where key.grouping == .profile {
             columns.append(("profile", key.group, members))
         }
-        // Each variable read once per subject; every column then picks its members' values.
+        // Each variable read once per subject, in place (copying whole subjects would count
+        // references on all their parts); every column then picks its members' values.
         let characteristics = Self.continuousCharacteristics.map { field in
-            subjects.map { $0.characteristics[field]?.number }
+            subjects.indices.map { subjects[$0].characteristics[field]?.number }
         }
         let outcomes = plan.outcomes.filter(\.isContinuous)
         let baselines = outcomes.map { prepared.values($0.field, at: baselineName) }
-        let sex = subjects.map { $0.characteristics[.sex]?.text }
+        let sex = subjects.indices.map { subjects[$0].characteristics[.sex]?.text }
         var rows: [BaselineRow] = []
         for column in columns {
             for (offset, field) in Self.continuousCharacteristics.enumerated() {

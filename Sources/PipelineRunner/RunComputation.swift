@@ -43,17 +43,17 @@ public struct RunComputation: Sendable {
     /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:pipeline:plan:)``).
     ///
     /// The tables are computed in two parts at the same time, of about the same work: the
-    /// comparisons and flow; and the interaction models, response rows and baseline table. Each
+    /// comparisons, interaction models and flow; and the response rows and baseline table. Each
     /// is a pure function of the prepared subjects, so the results are the same as one after
     /// the other.
     static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, assignments: [ProfileAssignment],
                         subjects prepared: Subjects, issueCounts: [Severity: [String: Int]],
                         plan: AnalysisPlan) -> RunComputation {
         let (subjects, analysis, prepared) = (prepared.subjects, prepared.analysis, prepared.prepared)
-        let ((comparisons, flow), (interactions, response, baseline)) = Concurrently.both({
-            (analysis.comparisons(prepared), analysis.flow(prepared))
+        let ((comparisons, interactions, flow), (response, baseline)) = Concurrently.both({
+            (analysis.comparisons(prepared), analysis.interactions(prepared), analysis.flow(prepared))
         }, {
-            (analysis.interactions(prepared), analysis.rows(prepared), analysis.baselineTable(prepared))
+            (analysis.rows(prepared), analysis.baselineTable(prepared))
         })
 
         let randomised = subjects.filter(\.isRandomised).count
