@@ -173,18 +173,24 @@ public struct DesignBuilder: Sendable {
         }
         var names: [String] = []
         var columnTerms: [Term] = []
-        var values: [Double] = []
+        var columns: [[Double]] = []
         for term in allTerms {
+            // The columns of the term's first variable are taken as they are (a product with the
+            // all-ones start would give the same values), later variables multiply in.
             var block: [(name: String, values: [Double])] = [("", [Double](repeating: 1, count: rowCount))]
-            for variable in term.variables {
+            for (position, variable) in term.variables.enumerated() {
                 guard let coded = variables[variable] else { throw .unknownVariable(variable) }
                 let factorColumns = codedColumns(variable, coded)
+                if position == 0 {
+                    block = factorColumns
+                    continue
+                }
                 var next: [(name: String, values: [Double])] = []
                 for column in factorColumns {
                     for existing in block {
-                        let name = existing.name.isEmpty ? column.name : existing.name + ":" + column.name
                         var product = existing.values
                         for row in 0..<rowCount { product[row] *= column.values[row] }
+                        let name = existing.name.isEmpty ? column.name : existing.name + ":" + column.name
                         next.append((name, product))
                     }
                 }
@@ -193,9 +199,12 @@ public struct DesignBuilder: Sendable {
             for column in block {
                 names.append(term.variables.isEmpty ? "(Intercept)" : column.name)
                 columnTerms.append(term)
-                values += column.values
+                columns.append(column.values)
             }
         }
+        var values: [Double] = []
+        values.reserveCapacity(rowCount * columns.count)
+        for column in columns { values += column }
         return DesignMatrix(rowCount: rowCount, columnNames: names, columnTerms: columnTerms, values: values)
     }
 
