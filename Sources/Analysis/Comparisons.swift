@@ -40,8 +40,8 @@ extension ResponseAnalysis {
 
     /// As ``comparisons(_:)-([AnalysisSubject])``, over subjects prepared once for the run.
     public func comparisons(_ prepared: PreparedSubjects) -> [ComparisonRow] {
-        guard let reference = arms.first(where: { $0.id == plan.referenceArm }) else { return [] }
-        let others = arms.filter { $0 != reference }
+        guard let referencePosition = arms.firstIndex(where: { $0.id == plan.referenceArm }) else { return [] }
+        let reference = arms[referencePosition]
         var rows: [ComparisonRow] = []
         for (key, members) in groupIndexes(prepared) {
             for outcome in plan.outcomes {
@@ -50,15 +50,13 @@ extension ResponseAnalysis {
                     // Every arm's cells under every approach, from one pass over the group.
                     let armCells = cellsByArm(members, prepared, outcome: outcome, timepoint: timepoint, approaches: approaches)
                     for (index, approach) in approaches.enumerated() {
-                        var cells: [Arm: CellData] = [:]
-                        for (position, arm) in arms.enumerated() {
-                            cells[arm] = armCells[position][index]
-                        }
+                        // The approach's cell of each arm, by the arm's position.
+                        let cells = armCells.map { $0[index] }
                         let model = approach == .nonResponderImputation || !outcome.isContinuous
-                            ? nil : ancovaModel(cells, reference: reference)
-                        for arm in others {
-                            guard let mine = cells[arm], let theirs = cells[reference] else { continue }
-                            rows.append(compare(key, outcome, timepoint, approach, arm, reference, mine, theirs, model))
+                            ? nil : ancovaModel(cells, referencePosition: referencePosition)
+                        for (position, arm) in arms.enumerated() where position != referencePosition {
+                            rows.append(compare(key, outcome, timepoint, approach, arm, reference, cells[position],
+                                                cells[referencePosition], model))
                         }
                     }
                 }
@@ -99,14 +97,17 @@ extension ResponseAnalysis {
 
     /// follow-up ~ arm + baseline over every arm of the group, the reference arm as the factor's
     /// reference level (Vickers and Altman 2001). Arms with no data get aliased columns.
-    private func ancovaModel(_ cells: [Arm: CellData], reference: Arm) -> LinearModel? {
-        let levels = [reference.id] + arms.filter { $0 != reference }.map(\.id)
-        // Each row's arm as its position in `levels` (ids are unique, as the pipeline checks).
+    /// `cells[position]` is the cell of the arm at `position` of ``arms``.
+    private func ancovaModel(_ cells: [CellData], referencePosition: Int) -> LinearModel? {
+        // The reference arm's level first, then the others in their order; each row's arm coded
+        // as the position of its level.
+        let order = [referencePosition] + arms.indices.filter { $0 != referencePosition }
+        let levels = order.map { arms[$0].id }
         var codes: [Int] = []
         var baseline: [Double] = []
         var followUp: [Double] = []
-        for arm in arms {
-            guard let cell = cells[arm], let code = levels.firstIndex(of: arm.id) else { continue }
+        for (position, cell) in cells.enumerated() {
+            guard let code = order.firstIndex(of: position) else { continue }
             codes += repeatElement(code, count: cell.baseline.count)
             baseline += cell.baseline
             followUp += cell.followUp
