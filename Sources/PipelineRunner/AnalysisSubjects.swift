@@ -55,9 +55,8 @@ extension AnalysisSubject {
             start = end
         }
         // Assignments are one per participant in the same order; looked up by id only when not.
-        let aligned = assignments.count == participants.count
-            && assignments.indices.allSatisfy { assignments[$0].participantID == participants[$0].id }
-        let profiles = aligned ? [:] : Dictionary(assignments.map { ($0.participantID, $0) }, uniquingKeysWith: { first, _ in first })
+        let match = IDMatch(count: participants.count, id: { participants[$0].id },
+                            otherCount: assignments.count, otherID: { assignments[$0].participantID })
         return participants.indices.map { position in
             let derived = DerivedInputs.values(participants[position].values)
             var characteristics = [Field: Value](minimumCapacity: characteristicFields.count)
@@ -65,11 +64,11 @@ extension AnalysisSubject {
                 if let value = derived[field], !value.isMissing { characteristics[field] = value }
             }
             let id = participants[position].id
-            let profile = aligned ? assignments[position].profile : profiles[id]?.profile
-            let subprofile = aligned ? assignments[position].subprofile : profiles[id]?.subprofile
+            let assignment = match.other(of: position, id: id)
             return AnalysisSubject(
                 id: id, site: participants[position].site, arm: participants[position].arm,
-                profile: profile, subprofile: subprofile,
+                profile: assignment.flatMap { assignments[$0].profile },
+                subprofile: assignment.flatMap { assignments[$0].subprofile },
                 characteristics: characteristics, measurements: measurements[position])
         }
     }

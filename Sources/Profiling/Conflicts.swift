@@ -7,28 +7,21 @@ extension RuleSet {
     ///
     /// Each assignment is matched with its participant: by position when the two lists align
     /// (the same ids in the same order, as a run assigns its participants), else with the first
-    /// participant of its id. Only the assignments that could conflict are looked up.
+    /// participant of its id (``IDMatch``). Only the assignments that could conflict are looked up.
     public func conflicts(_ assignments: [ProfileAssignment], participants: [ParticipantRecord]) -> [Diagnostic] {
         let excluded = Dictionary(profiles.filter { !$0.randomise }.map { ($0.code, $0.label) },
                                   uniquingKeysWith: { first, _ in first })
-        let aligned = assignments.count == participants.count
-            && assignments.indices.allSatisfy { assignments[$0].participantID == participants[$0].id }
-        var positions: [String: Int]?
-        func participant(_ position: Int, _ id: String) -> ParticipantRecord? {
-            if aligned { return participants[position] }
-            if positions == nil {
-                positions = Dictionary(participants.indices.map { (participants[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
-            }
-            return positions?[id].map { participants[$0] }
-        }
+        let match = IDMatch(count: assignments.count, id: { assignments[$0].participantID },
+                            otherCount: participants.count, otherID: { participants[$0].id })
         var found: [Diagnostic] = []
         for position in assignments.indices {
             // Read in place: copying every assignment would count references on all its parts.
             guard assignments[position].urgent || assignments[position].profile.map({ excluded[$0] != nil }) == true
             else { continue }
             let assignment = assignments[position]
-            guard let participant = participant(position, assignment.participantID), let arm = participant.arm
+            guard let other = match.other(of: position, id: assignment.participantID), let arm = participants[other].arm
             else { continue }
+            let participant = participants[other]
             let location = participant.sources.first ?? SourceLocation(file: "")
             if let profile = assignment.profile, let label = excluded[profile] {
                 found.append(Diagnostic(

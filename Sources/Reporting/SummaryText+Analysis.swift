@@ -33,12 +33,11 @@ public enum SummaryText {
     ///
     /// Each assignment counts for its subject: the one at the same position when the two lists
     /// align (the same ids in the same order, as a run makes them), else the first subject of
-    /// its id.
+    /// its id (``IDMatch``).
     public static func profileDistribution(_ assignments: [ProfileAssignment], subjects: [AnalysisSubject],
                                            arms: [Arm], order: GroupOrder) -> [String] {
-        let aligned = assignments.count == subjects.count
-            && assignments.indices.allSatisfy { assignments[$0].participantID == subjects[$0].id }
-        let byID = aligned ? [:] : Dictionary(subjects.indices.map { (subjects[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
+        let match = IDMatch(count: assignments.count, id: { assignments[$0].participantID },
+                            otherCount: subjects.count, otherID: { subjects[$0].id })
         let sites = Array(Set(subjects.map(\.site))).sorted()
         let siteIndex = Dictionary(uniqueKeysWithValues: sites.enumerated().map { ($1, $0) })
         let groups = order.sorted(Set(assignments.map { GroupKey(.subprofile, $0.subprofile ?? "unclassified") })).map(\.group)
@@ -59,7 +58,7 @@ public enum SummaryText {
         // Fields are read in place: copying whole subjects and assignments would count
         // references on all their parts.
         for position in assignments.indices {
-            guard let index = aligned ? position : byID[assignments[position].participantID] else { continue }
+            guard let index = match.other(of: position, id: assignments[position].participantID) else { continue }
             let group = assignments[position].subprofile ?? "unclassified"
             let memberSite = subjects[index].site
             let groupPosition = last?.group == group ? last?.index : groupIndex[group]
