@@ -5,12 +5,21 @@ extension RowReader {
     // MARK: - Participant rows
 
     /// One participant row per participant: a second row identical after normalisation is kept
-    /// once (a note names both places); a conflicting one is rejected (the error names both).
+    /// once (a note names both places). A conflicting one means neither can be trusted: it is
+    /// rejected (the error names both places), the rows kept before are taken back, and every
+    /// later row of the participant is rejected too; the participant has no record.
     mutating func checkParticipantRow(_ id: String, _ state: inout StagingState) -> Bool {
         // Every participant row with an id gets a slot, accepted or not: made here, so that the id
         // is hashed once.
-        currentSlot = state.slotMade(for: id)
-        if let slot = currentSlot, state.slots[slot] >= 0 {
+        let slot = state.slotMade(for: id)
+        currentSlot = slot
+        if state.slots[slot] == StagingState.conflicting {
+            let first = state.conflictingParticipants[slot].map { " (the first at \($0))" } ?? ""
+            issues.append(issue(.error, rule: "duplicate", field: nil, raw: nil,
+                                message: "participant '\(id)' has conflicting rows\(first); this row is rejected too"))
+            return false
+        }
+        if state.slots[slot] >= 0 {
             let index = state.slots[slot]
             // A record with row values was made from a participant row: its first source.
             if let firstValues = state.participantRowValues[index], let first = state.participantRecords[index].sources.first {
@@ -20,10 +29,17 @@ extension RowReader {
                                         message: "participant '\(id)' has the same row at \(first); kept once"))
                     return true
                 }
+                let kept = [first] + state.participantRepeats[slot, default: []]
                 let differing = RowReader.firstDifference(firstValues, values)
                 issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { values[$0]?.canonicalText },
                                     message: "participant '\(id)' already has a different row at \(first)"
-                                        + RowReader.describeDifference(firstValues, values)))
+                                        + RowReader.describeDifference(firstValues, values) + RowReader.rejectedTogether(kept.count)))
+                state.withdraw(kept, reason: "participant '\(id)' has a different row at \(location)"
+                                   + RowReader.describeDifference(values, firstValues) + RowReader.rejectedTogether(kept.count),
+                               fileIndexByName: stager.fileIndexByName)
+                state.slots[slot] = StagingState.conflicting
+                state.conflictingParticipants[slot] = first
+                state.participantRepeats[slot] = nil
                 return false
             }
         }
@@ -36,6 +52,7 @@ extension RowReader {
         if duplicate {
             let index = state.slots[slot]
             if index >= 0 { state.participantRecords[index].sources.append(location) }
+            state.participantRepeats[slot, default: []].append(location)
             return
         }
         let values = participantValues.values
@@ -87,18 +104,34 @@ extension RowReader {
                 return false
             }
         }
-        if let slot, state.visitTable[slot * state.timepointCount + timepointIndex] >= 0 {
-            let existing = state.visitRecords[state.visitTable[slot * state.timepointCount + timepointIndex]]
+        let entry = slot.map { $0 * state.timepointCount + timepointIndex }
+        if let entry, state.visitTable[entry] == StagingState.conflicting {
+            let first = state.conflictingVisits[entry].map { " (the first at \($0))" } ?? ""
+            issues.append(issue(.error, rule: "duplicate", field: nil, raw: nil,
+                                message: "visit '\(timepoint.name)' of participant '\(id)' has conflicting rows\(first); this row is rejected too"))
+            return false
+        }
+        if let entry, state.visitTable[entry] >= 0 {
+            let existing = state.visitRecords[state.visitTable[entry]]
             let values = visitValues.values
             if existing.values == values {
                 issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
                                     message: "visit '\(timepoint.name)' of participant '\(id)' has the same row at \(existing.source); kept once"))
                 return true
             }
+            // Neither row can be trusted: this one is rejected, the ones kept before are taken
+            // back, and later rows of the visit are rejected too.
+            let kept = [existing.source] + state.visitRepeats[entry, default: []]
             let differing = RowReader.firstDifference(existing.values, values)
             issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { values[$0]?.canonicalText },
                                 message: "visit '\(timepoint.name)' of participant '\(id)' already has a different row at \(existing.source)"
-                                    + RowReader.describeDifference(existing.values, values)))
+                                    + RowReader.describeDifference(existing.values, values) + RowReader.rejectedTogether(kept.count)))
+            state.withdraw(kept, reason: "visit '\(timepoint.name)' of participant '\(id)' has a different row at \(location)"
+                               + RowReader.describeDifference(values, existing.values) + RowReader.rejectedTogether(kept.count),
+                           fileIndexByName: stager.fileIndexByName)
+            state.visitTable[entry] = StagingState.conflicting
+            state.conflictingVisits[entry] = existing.source
+            state.visitRepeats[entry] = nil
             return false
         }
         if !uniqueFields.isEmpty {
@@ -110,8 +143,11 @@ extension RowReader {
 
     mutating func commitVisitRow(_ id: String, _ timepointIndex: Int, _ timepoint: Timepoint, duplicate: Bool,
                                  _ state: inout StagingState) {
-        if duplicate { return }
         let slot = currentSlot ?? state.slotMade(for: id)
+        if duplicate {
+            state.visitRepeats[slot * state.timepointCount + timepointIndex, default: []].append(location)
+            return
+        }
         let participant = state.slots[slot]
         if participant >= 0 {
             var changed = false
@@ -190,6 +226,12 @@ extension RowReader {
                 state.uniqueValues[field, default: [:]][value.canonicalText] = location.column(column > 0 ? column : nil)
             }
         }
+    }
+
+    /// How a conflicting row's message ends: it is rejected with the `kept` rows accepted before.
+    static func rejectedTogether(_ kept: Int) -> String {
+        kept == 1 ? "; neither can be trusted, so both rows are rejected"
+            : "; they cannot be trusted, so this row and the \(kept) rows kept before are rejected"
     }
 
     static func firstDifference(_ first: FieldValues, _ second: FieldValues) -> Field? {

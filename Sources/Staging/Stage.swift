@@ -69,6 +69,18 @@ struct StagingState {
     /// Slot → where the participant's only participant row was rejected, while no other was
     /// accepted.
     var rejectedRows: [Int: SourceLocation] = [:]
+    /// Marks a slot in `slots`, or an entry of `visitTable`, whose rows conflicted: neither row can
+    /// be trusted, so the rows accepted for it are taken back and every later row of it is
+    /// rejected too. The outcome does not depend on which row came first.
+    static let conflicting = -2
+    /// Slot or visit-table entry → the identical repeats of its first row, kept once (the first
+    /// row itself is the record's source); taken back with it when a conflicting row comes.
+    var participantRepeats: [Int: [SourceLocation]] = [:]
+    var visitRepeats: [Int: [SourceLocation]] = [:]
+    /// Slot or visit-table entry marked ``conflicting`` → the first of its rows, for the messages
+    /// of later rows.
+    var conflictingParticipants: [Int: SourceLocation] = [:]
+    var conflictingVisits: [Int: SourceLocation] = [:]
     /// Participant id ↔ its index in `slots`.
     var ids = IDIndex()
     /// Accepted participants, in order of acceptance (`slots` points here), with the values of
@@ -103,6 +115,19 @@ struct StagingState {
     init(files: [InputFile], timepointCount: Int) {
         accounting = files.map { FileAccounting(file: $0.displayName, inputIndex: $0.inputIndex) }
         self.timepointCount = timepointCount
+    }
+
+    /// Takes back rows accepted earlier: each moves from its file's accepted rows to its rejected
+    /// ones, and is read again for the sink after reading, with `reason`
+    /// (``Stager/fetchDeferredRejections(_:reading:)``).
+    mutating func withdraw(_ rows: [SourceLocation], reason: String, fileIndexByName: [String: Int]) {
+        for row in rows {
+            // Every row's file is one of the run's (rows are located by the file's display name).
+            guard let fileIndex = fileIndexByName[row.file] else { continue }
+            accounting[fileIndex].accepted -= 1
+            accounting[fileIndex].rejected += 1
+            deferred[fileIndex, default: [:]][row.line, default: []].append(reason)
+        }
     }
 
     /// The slot of a participant id, nil when the id was never seen.

@@ -71,7 +71,7 @@ typealias H = StagingHarness
         #expect(study.accounting[1].accepted == 2)
     }
 
-    @Test func conflictingDuplicateRejectsTheSecondOccurrence() throws {
+    @Test func conflictingParticipantRowsAreBothRejected() throws {
         let yaml = H.castorPipeline.replacingOccurrences(
             of: "  - {path: participants.csv, source: castor, holds: participants}",
             with: "  - {path: participants.csv, source: castor, holds: participants}\n  - {path: more.csv, source: castor, holds: participants}")
@@ -80,25 +80,77 @@ typealias H = StagingHarness
         let harness = try H(yaml: yaml, files: ["participants.csv": Self.participants, "more.csv": more, "visits.csv": Self.visits])
         let (study, sink) = try harness.run()
         #expect(sink.summary(.error) == ["more.csv:2:4 duplicate error"])
-        #expect(sink.issues.first?.message == "participant 'P1' already has a different row at participants.csv:2 ('sex' is 'F' there and 'M' here)")
-        #expect(study.participants.first?.values[.sex] == .text("F"))
-        #expect(sink.rejectedRows.map(\.file) == ["more.csv"])
-        #expect(sink.rejectedRows.first?.rawFields.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ";") == conflicting)
-        #expect(study.accounting[1].rejected == 1)
+        #expect(sink.issues.first?.message == "participant 'P1' already has a different row at participants.csv:2 ('sex' is 'F' there and 'M' here); neither can be trusted, so both rows are rejected")
+        // Neither row makes a record; P1's visits are kept, each with the usual warning.
+        #expect(study.participants.map(\.id) == ["P2"])
+        #expect(sink.summary(.warning) == ["visits.csv:2:1 participant-rejected warning", "visits.csv:3:1 participant-rejected warning"])
+        #expect(study.visits.count == 4)
+        // The second row is rejected as read; the first is taken back and read again after reading.
+        #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" } == ["more.csv:2", "participants.csv:2"])
+        #expect(sink.rejectedRows.last?.rawFields.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ";") == H.participant("P1"))
+        #expect(sink.rejectedRows.last?.reasons == ["participant 'P1' has a different row at more.csv:2 ('sex' is 'M' there and 'F' here); neither can be trusted, so both rows are rejected"])
+        #expect(study.accounting.map(\.accepted) == [1, 0, 4])
+        #expect(study.accounting.map(\.rejected) == [1, 1, 0])
+        #expect(study.errorCount == 1)
+    }
+
+    @Test func aParticipantRowAfterAConflictIsRejectedToo() throws {
+        let participants = H.lines([
+            H.participantsHeader, H.participant("P1"), H.participant("P1"), H.participant("P1", ["Sex": "M"]), H.participant("P1"),
+            H.participant("P2"),
+        ])
+        let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": participants, "visits.csv": H.lines([H.visitsHeader])])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary().filter { $0.hasPrefix("participants.csv") }
+            == ["participants.csv:3:- duplicate note", "participants.csv:4:4 duplicate error", "participants.csv:5:- duplicate error"])
+        #expect(sink.issues[1].message.hasSuffix("; they cannot be trusted, so this row and the 2 rows kept before are rejected"))
+        #expect(sink.issues[2].message == "participant 'P1' has conflicting rows (the first at participants.csv:2); this row is rejected too")
+        #expect(study.participants.map(\.id) == ["P2"])
+        #expect(sink.rejectedRows.map(\.line) == [4, 5, 2, 3])
+        #expect(study.accounting[0].accepted == 1)
+        #expect(study.accounting[0].rejected == 4)
     }
 
     @Test func duplicateVisitRows() throws {
         let visits = H.lines([
             H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), H.visit("P1", "baseline", date: "05-01-2024"),
-            H.visit("P1", "T0", date: "05-01-2024", nrs: "7"),
+            H.visit("P1", "T0", date: "05-01-2024", nrs: "7"), H.visit("P1", "T0", date: "05-01-2024"),
+            H.visit("P2", "T0", date: "06-01-2024"),
         ])
         let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits])
         let (study, sink) = try harness.run()
-        #expect(sink.summary() == ["visits.csv:3:- duplicate note", "visits.csv:4:4 duplicate error"])
-        #expect(sink.issues[1].message == "visit 'baseline' of participant 'P1' already has a different row at visits.csv:2 ('pain_nrs' is '5' there and '7' here)")
-        #expect(study.visits.count == 1)
-        #expect(study.accounting[1].accepted == 2)
-        #expect(study.accounting[1].rejected == 1)
+        #expect(sink.summary() == ["visits.csv:3:- duplicate note", "visits.csv:4:4 duplicate error", "visits.csv:5:- duplicate error"])
+        #expect(sink.issues[1].message == "visit 'baseline' of participant 'P1' already has a different row at visits.csv:2 ('pain_nrs' is '5' there and '7' here); they cannot be trusted, so this row and the 2 rows kept before are rejected")
+        #expect(sink.issues[2].message == "visit 'baseline' of participant 'P1' has conflicting rows (the first at visits.csv:2); this row is rejected too")
+        // Every row of P1's baseline is rejected, the identical repeat included; P2's visit stays.
+        #expect(study.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["P2/baseline"])
+        #expect(sink.rejectedRows.map(\.line) == [4, 5, 2, 3])
+        #expect(sink.rejectedRows[2].reasons == ["visit 'baseline' of participant 'P1' has a different row at visits.csv:4 ('pain_nrs' is '7' there and '5' here); they cannot be trusted, so this row and the 2 rows kept before are rejected"])
+        #expect(study.accounting[1].accepted == 1)
+        #expect(study.accounting[1].rejected == 4)
+    }
+
+    /// Which of two conflicting rows comes first changes no value that is kept.
+    @Test func conflictingVisitRowsGiveTheSameStudyInEitherOrder() throws {
+        let first = H.visit("P1", "T0", date: "05-01-2024", rmdq: "0")
+        let second = H.visit("P1", "T0", date: "05-01-2024", rmdq: "3")
+        let others = [H.visit("P1", "T12", date: "29-03-2024"), H.visit("P2", "T0", date: "06-01-2024")]
+        func staged(_ rows: [String]) throws -> (StagedStudy, CollectingSink) {
+            let visits = H.lines([H.visitsHeader] + rows)
+            return try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits]).run()
+        }
+        let (forward, forwardSink) = try staged([first, second] + others)
+        let (backward, backwardSink) = try staged([second, first] + others)
+        #expect(forward.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["P1/week12", "P2/baseline"])
+        #expect(forward.visits.map(\.values) == backward.visits.map(\.values))
+        #expect(forward.participants == backward.participants)
+        #expect(forward.accounting.map(\.rejected) == [0, 2])
+        #expect(backward.accounting.map(\.rejected) == [0, 2])
+        #expect(Set(forwardSink.rejectedRows.map(\.line)) == [2, 3])
+        #expect(Set(backwardSink.rejectedRows.map(\.line)) == [2, 3])
+        // P1 has week 12 but no baseline left: the cross-row rule says so in both orders.
+        #expect(forwardSink.summary(.warning) == backwardSink.summary(.warning))
+        #expect(forwardSink.summary(.warning) == ["visits.csv:4:- follow_up_without_baseline warning"])
     }
 
     @Test func visitOfAnUnknownParticipantIsRejected() throws {
