@@ -32,7 +32,7 @@ final class RecordPipe: @unchecked Sendable {
     final class Batch: @unchecked Sendable {
         var records: [CSVRecord]
         /// `rows[i]` is `records[i]` prepared, once ``state`` is `.prepared`.
-        let rows: [PreparedRow]
+        private(set) var rows: [PreparedRow]
         var count = 0
         /// The reader's error after the batch's records; nothing is read after it.
         var error: (any Error)?
@@ -48,6 +48,14 @@ final class RecordPipe: @unchecked Sendable {
         init(size: Int) {
             records = Array(repeating: CSVRecord(), count: size)
             rows = (0..<size).map { _ in PreparedRow() }
+        }
+
+        /// Takes prepared row `index` out of the batch for the caller to keep (a new one takes its
+        /// place). Only between ``RecordPipe/next(preparing:)`` and ``RecordPipe/recycle(_:)``.
+        func takeRow(_ index: Int) -> PreparedRow {
+            let row = rows[index]
+            rows[index] = PreparedRow()
+            return row
         }
 
         /// Prepares the batch's records into its rows.

@@ -95,6 +95,11 @@ extension RowReader {
                 participantValues[field] = nil
             }
         } else if hasParticipantInputs {
+            if !participantsComplete, stager.participantRowsMayFollow, slot.map({ state.rejectedRows[$0] == nil }) ?? true {
+                // The participant's row may come later in this file or another: decided after reading.
+                waitsForParticipant = true
+                return false
+            }
             if let slot, let rejected = state.rejectedRows[slot] {
                 issues.append(issue(.warning, rule: "participant-rejected", field: .participantID, raw: id,
                                     message: "the participant row of '\(id)' was rejected (\(rejected)); this visit has no participant record"))

@@ -42,6 +42,21 @@ struct RowReader {
     var rowLevel: FieldLevel { row.level }
     /// The slot of the row's participant id once looked up (while committing).
     var currentSlot: Int?
+    /// Whether every participant row is read: then a visit row of an unknown participant is
+    /// rejected; before, it waits when participant rows may still come
+    /// (``Stager/participantRowsMayFollow``).
+    var participantsComplete = false
+    /// Set by ``checkVisitRow(_:_:_:_:)`` when the row waits for its participant.
+    var waitsForParticipant = false
+
+    /// What committing a row did.
+    enum Commit: Equatable {
+        case accepted
+        case rejected
+        /// The row's participant is not known yet: nothing is done or reported until every file is
+        /// read, when it is committed again.
+        case waiting
+    }
     /// The last long text read from bytes (in practice the participant id).
     let lastText = CellReader.LastText()
     /// What this file's short cells were read as.
@@ -227,11 +242,12 @@ struct RowReader {
 
     /// The checks that need what was staged before (one row per participant and per visit, the
     /// participant a visit belongs to, unique values), then the row's commit when nothing rejects
-    /// it, and its issues emitted. Rows must be committed in reading order. Returns true when the
-    /// row is accepted.
-    mutating func commit(_ prepared: PreparedRow, _ state: inout StagingState) throws -> Bool {
+    /// it, and its issues emitted. Rows must be committed in reading order (rows that waited for
+    /// their participant, after every file).
+    mutating func commit(_ prepared: PreparedRow, _ state: inout StagingState) throws -> Commit {
         row = prepared
         currentSlot = nil
+        waitsForParticipant = false
         if !lastReasons.isEmpty { lastReasons.removeAll() }
         if prepared.isRagged { return try finish(accepted: false, &state) }
         let participantID = prepared.participantID
@@ -243,6 +259,7 @@ struct RowReader {
                 duplicate = checkParticipantRow(participantID, &state)
             } else if let timepoint {
                 duplicate = checkVisitRow(participantID, timepoint.index, timepoint.timepoint, &state)
+                if waitsForParticipant { return .waiting }
             }
         }
         let accepted = !hasErrors
@@ -293,11 +310,11 @@ struct RowReader {
 
     private var hasErrors: Bool { row.hasErrors }
 
-    private mutating func finish(accepted: Bool, _ state: inout StagingState) throws -> Bool {
-        guard !issues.isEmpty else { return accepted }
+    private mutating func finish(accepted: Bool, _ state: inout StagingState) throws -> Commit {
+        guard !issues.isEmpty else { return accepted ? .accepted : .rejected }
         lastReasons = issues.filter { $0.severity == .error }.map(\.message)
         for issue in issues { try stager.emit(issue, fileIndex: fileIndex, &state) }
-        return accepted
+        return accepted ? .accepted : .rejected
     }
 
     func value(_ field: Field) -> Value? {

@@ -49,6 +49,7 @@ public func stage(
     for index in order {
         try stager.read(fileIndex: index, into: &state, reading: reading)
     }
+    try stager.commitWaitingRows(&state)
     let slotOrder = state.slotsByID()
     try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
     try stager.fetchDeferredRejections(state.deferred, reading: reading)
@@ -111,6 +112,17 @@ struct StagingState {
     var deferred: [Int: [Int: [String]]] = [:]
     /// File index → column (from 1) of `visit_date`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
+    /// Visit rows whose participant was not known when they were read, while a participant row
+    /// could still come (``Stager/participantRowsMayFollow``), in reading order: committed once
+    /// every file is read (``Stager/commitWaitingRows(_:)``).
+    var waitingRows: [WaitingRow] = []
+
+    /// A visit row kept back until every file is read: its prepared row and its fields as read.
+    struct WaitingRow {
+        let fileIndex: Int
+        let prepared: PreparedRow
+        let rawFields: [[UInt8]]
+    }
 
     init(files: [InputFile], timepointCount: Int) {
         accounting = files.map { FileAccounting(file: $0.displayName, inputIndex: $0.inputIndex) }
@@ -273,12 +285,20 @@ final class Stager {
     let fileIndexByName: [String: Int]
     /// Reads cells from their bytes with the pipeline's vocabularies and missing codes.
     let cells: CellReader
+    /// Whether a participant row may come after a visit row of the same participant: when an
+    /// input holds participant rows among its visit rows (REDCap's screening event), whose rows
+    /// need not come first. A visit row whose participant is unknown then waits until every file
+    /// is read, instead of being rejected as read.
+    let participantRowsMayFollow: Bool
+    /// The row reader of each file with waiting rows, to commit them with.
+    private var waitingReaders: [Int: RowReader] = [:]
 
     init(spec: PipelineSpec, files: [InputFile], sink: any StagingSink) {
         self.spec = spec
         self.files = files
         self.sink = sink
         hasParticipantInputs = spec.hasParticipantRows
+        participantRowsMayFollow = spec.inputs.contains { !$0.participantRows.isEmpty }
         var names: [String: Int] = [:]
         for (index, file) in files.enumerated() { names[file.displayName] = index }
         fileIndexByName = names
@@ -385,13 +405,19 @@ final class Stager {
                                                     reasons: binding.fileProblems))
                         continue
                     }
-                    if try row.commit(rows[index], &state) {
+                    switch try row.commit(rows[index], &state) {
+                    case .accepted:
                         accepted += 1
-                    } else {
+                    case .rejected:
                         rejected += 1
                         try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex,
                                                     line: records[index].position.line, rawFields: records[index].rawFields,
                                                     reasons: row.lastReasons))
+                    case .waiting:
+                        // Counted as read now, as accepted or rejected when committed.
+                        state.waitingRows.append(StagingState.WaitingRow(
+                            fileIndex: fileIndex, prepared: batch.takeRow(index), rawFields: records[index].rawFields))
+                        waitingReaders[fileIndex] = row
                     }
                 }
             }
@@ -432,6 +458,27 @@ final class Stager {
         }
         state.accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
         try forwardReaderDiagnostics(reader, fileIndex: fileIndex, &state)
+    }
+
+    /// Commits the visit rows that waited for their participant, in reading order, now that every
+    /// participant row is read: a participant still unknown is an error (`unknown-participant`).
+    func commitWaitingRows(_ state: inout StagingState) throws {
+        let waiting = state.waitingRows
+        state.waitingRows = []
+        for row in waiting {
+            guard var reader = waitingReaders[row.fileIndex] else { continue }
+            reader.participantsComplete = true
+            let file = files[row.fileIndex]
+            if try reader.commit(row.prepared, &state) == .accepted {
+                state.accounting[row.fileIndex].accepted += 1
+            } else {
+                state.accounting[row.fileIndex].rejected += 1
+                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: row.prepared.line,
+                                            rawFields: row.rawFields, reasons: reader.lastReasons))
+            }
+            waitingReaders[row.fileIndex] = reader
+        }
+        waitingReaders = [:]
     }
 
     /// The reader's own findings that staging does not turn into row rejections (ragged rows

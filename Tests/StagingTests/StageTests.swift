@@ -202,38 +202,42 @@ typealias H = StagingHarness
         #expect(sink.summary(.error) == ["participants.csv:4:10 vocabulary error"])
     }
 
+    /// A REDCap-style export: screening rows (participant data) among the visit rows.
+    static let redcapPipeline = """
+        study: {name: Test}
+        visits:
+          baseline: {week: 0, window_days: 3}
+          week6: {week: 6, window_days: 7}
+        vocabularies:
+          arms:
+            - {id: strength, codes: ['1'], reference: true}
+            - {id: mckenzie, codes: ['2']}
+          visits:
+            baseline: [baseline_arm_1]
+            week6: [week_6_arm_1]
+          sites:
+            GRO: [gro]
+        missing_codes:
+          codes:
+            - {code: ND, reason: not done}
+        inputs:
+          - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}
+        fields:
+          participant_id: record_id
+          site: redcap_data_access_group
+          arm: arm
+          sex: sex
+          randomisation_date: rand_date
+          visit: redcap_event_name
+          visit_date: visit_date
+          pain_nrs: nrs
+        """
+    static let redcapHeader = "record_id,redcap_event_name,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs"
+
     @Test func participantRowsInsideAVisitsExport() throws {
-        let text = """
-            study: {name: Test}
-            visits:
-              baseline: {week: 0, window_days: 3}
-              week6: {week: 6, window_days: 7}
-            vocabularies:
-              arms:
-                - {id: strength, codes: ['1'], reference: true}
-                - {id: mckenzie, codes: ['2']}
-              visits:
-                baseline: [baseline_arm_1]
-                week6: [week_6_arm_1]
-              sites:
-                GRO: [gro]
-            missing_codes:
-              codes:
-                - {code: ND, reason: not done}
-            inputs:
-              - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}
-            fields:
-              participant_id: record_id
-              site: redcap_data_access_group
-              arm: arm
-              sex: sex
-              randomisation_date: rand_date
-              visit: redcap_event_name
-              visit_date: visit_date
-              pain_nrs: nrs
-            """
+        let text = Self.redcapPipeline
         let redcap = H.lines([
-            "record_id,redcap_event_name,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs",
+            Self.redcapHeader,
             "R1,screening_arm_1,gro,1,2,2024-01-05,,",
             "R1,baseline_arm_1,gro,,,,2024-01-05,6",
             "R1,week_6_arm_1,gro,,,,2024-02-16,ND",
@@ -251,6 +255,47 @@ typealias H = StagingHarness
         #expect(study.visits[1].values[.painNRS] == .missing(.notDone))
         #expect(study.accounting[0].rowsRead == 5)
         #expect(study.accounting[0].accepted == 3)
+    }
+
+    /// Screening rows need not come first: a visit row read before its participant's row waits
+    /// for it, and the study is the one of the usual order.
+    @Test func visitRowsBeforeTheirScreeningRowFindTheirParticipant() throws {
+        let screening = "R1,screening_arm_1,gro,1,2,2024-01-05,,"
+        let visits = ["R1,baseline_arm_1,gro,,,,2024-01-05,6", "R1,week_6_arm_1,gro,,,,2024-02-16,ND"]
+        let stranger = "R9,week_6_arm_1,gro,,,,2024-02-16,3"
+        func staged(_ rows: [String]) throws -> (StagedStudy, CollectingSink) {
+            try H(yaml: Self.redcapPipeline, files: ["redcap.csv": H.lines([Self.redcapHeader] + rows)]).run()
+        }
+        let (usual, usualSink) = try staged([screening] + visits + [stranger])
+        let (late, lateSink) = try staged(visits + [screening, stranger])
+        #expect(late.participants.map(\.id) == ["R1"])
+        #expect(late.participants.map(\.values) == usual.participants.map(\.values))
+        #expect(late.participants.map(\.arm) == usual.participants.map(\.arm))
+        #expect(late.participants.first?.sources.map(\.line) == [4])
+        #expect(late.visits.map(\.timepoint.name) == ["baseline", "week6"])
+        #expect(late.visits.map(\.values) == usual.visits.map(\.values))
+        #expect(late.visits.map(\.source.line) == [2, 3])
+        // A participant who never comes is still an error, decided once every row is read.
+        #expect(usualSink.summary() == ["redcap.csv:5:1 unknown-participant error"])
+        #expect(lateSink.summary() == ["redcap.csv:5:1 unknown-participant error"])
+        #expect(late.accounting.map(\.accepted) == [3])
+        #expect(late.accounting.map(\.rejected) == [1])
+        #expect(lateSink.rejectedRows.map(\.line) == [5])
+        #expect(lateSink.rejectedRows.first?.rawFields.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") == stranger)
+    }
+
+    /// A visit row that waited is checked against its participant as any other: the arm it carries.
+    @Test func aWaitingVisitRowIsCheckedAgainstItsParticipant() throws {
+        let rows = [
+            "R1,baseline_arm_1,gro,2,,,2024-01-05,6", "R1,screening_arm_1,gro,1,2,2024-01-05,,",
+            "R1,week_6_arm_1,gro,,,,2024-02-16,3",
+        ]
+        let (study, sink) = try H(yaml: Self.redcapPipeline, files: ["redcap.csv": H.lines([Self.redcapHeader] + rows)]).run()
+        #expect(sink.summary() == ["redcap.csv:2:4 arm_changed error", "redcap.csv:4:- follow_up_without_baseline warning"])
+        #expect(study.participants.map { $0.arm?.id } == ["strength"])
+        #expect(study.visits.map(\.source.line) == [4])
+        #expect(study.accounting.map(\.accepted) == [2])
+        #expect(study.accounting.map(\.rejected) == [1])
     }
 
     @Test func visitsOnlyPipelineBuildsParticipantsFromCarriedFields() throws {
