@@ -6,6 +6,14 @@
 /// from two halves of the data merge into the state of one pass over all of it, up to rounding,
 /// without a second pass and without the cancellation of the textbook sum-of-squares formula.
 ///
+/// The mean is taken from a Neumaier-compensated sum of the values, kept beside Welford's running
+/// mean (which only feeds `M2`): for whole numbers below 2^53 the sum is exact, so the mean is the
+/// correctly rounded `Σxᵢ / n` whatever the order of the values, and a mean that lies exactly
+/// half-way between two printed figures is not pushed to either side by rounding along the way
+/// (Welford's running mean can end an ulp off, depending on the order). A state made from
+/// summary statistics has no sum; its mean is the one given, and so is the mean of anything
+/// merged with it.
+///
 /// Edge cases: an empty state has `count == 0` and no mean; one value has a mean but no variance.
 /// Non-finite input (NaN or ±∞) is not filtered: it makes the mean and variance NaN, and every
 /// interval or test built from such a state returns `nil`. Callers drop missing values first.
@@ -16,12 +24,20 @@ public struct Moments: Hashable, Sendable {
     private var runningMean: Double
     /// Sum of squared deviations from the mean, `Σ (xᵢ − x̄)²` (Welford's `M2`).
     public private(set) var sumOfSquaredDeviations: Double
+    /// `Σ xᵢ` as `sum + sumCompensation` (Neumaier), for ``mean``; meaningless when `!hasSum`.
+    private var sum: Double
+    private var sumCompensation: Double
+    /// False for a state made from summary statistics (or merged with one).
+    private var hasSum: Bool
 
     /// An empty state.
     public init() {
         count = 0
         runningMean = 0
         sumOfSquaredDeviations = 0
+        sum = 0
+        sumCompensation = 0
+        hasSum = true
     }
 
     /// The state of `values`, added in order.
@@ -58,14 +74,23 @@ public struct Moments: Hashable, Sendable {
         self.count = count
         runningMean = mean
         sumOfSquaredDeviations = standardDeviation * standardDeviation * Double(count - 1)
+        hasSum = false
     }
 
-    /// Adds one value (Welford's update).
+    /// Adds one value (Welford's update, and the value to the compensated sum).
     public mutating func add(_ value: Double) {
         count += 1
         let delta = value - runningMean
         runningMean += delta / Double(count)
         sumOfSquaredDeviations += delta * (value - runningMean)
+        addToSum(value)
+    }
+
+    /// Neumaier's step: `sum` takes `value`, `sumCompensation` what rounding lost.
+    private mutating func addToSum(_ value: Double) {
+        let total = sum + value
+        sumCompensation += abs(sum) >= abs(value) ? (sum - total) + value : (value - total) + sum
+        sum = total
     }
 
     /// Adds every value of `values`.
@@ -87,6 +112,12 @@ public struct Moments: Hashable, Sendable {
         sumOfSquaredDeviations += other.sumOfSquaredDeviations
             + delta * delta * Double(count) * weight
         count = total
+        if hasSum, other.hasSum {
+            addToSum(other.sum)
+            sumCompensation += other.sumCompensation
+        } else {
+            hasSum = false
+        }
     }
 
     /// The state of both samples together.
@@ -96,9 +127,12 @@ public struct Moments: Hashable, Sendable {
         return copy
     }
 
-    /// The sample mean; `nil` when empty.
+    /// The sample mean, `Σxᵢ / n` from the compensated sum (the given mean for a state made from
+    /// summary statistics; the running mean when the sum is not finite); `nil` when empty.
     public var mean: Double? {
-        count > 0 ? runningMean : nil
+        guard count > 0 else { return nil }
+        let total = sum + sumCompensation
+        return hasSum && total.isFinite ? total / Double(count) : runningMean
     }
 
     /// The sample variance with the `n − 1` denominator (unbiased); `nil` when `count < 2`.

@@ -102,6 +102,37 @@ struct MomentsTests {
         #expect(MeanEstimate(Moments([1, 2, 3]), level: 0) == nil)
     }
 
+    /// 64 scores summing to 714: the mean is 11.15625 exactly, half-way between two four-decimal
+    /// figures. Welford's running mean alone ends at 11.156249999999996 in this order (and exact in
+    /// others), which moved the printed mean with the order of the participants.
+    @Test("the mean of whole numbers is Σx/n in any order")
+    func wholeNumberMeanIsExact() throws {
+        let scores: [Double] = [
+            13, 12, 23, 1, 21, 20, 15, 15, 14, 20, 9, 12, 8, 19, 4, 1, 2, 3, 3, 14, 12, 12, 7, 22, 7, 10, 8, 8, 8, 17, 15, 0,
+            10, 13, 18, 9, 22, 7, 5, 4, 18, 8, 5, 1, 14, 23, 17, 21, 10, 3, 23, 7, 7, 14, 21, 21, 5, 15, 1, 2, 9, 14, 2, 10,
+        ]
+        #expect(scores.reduce(0, +) == 714)
+        let orders = [scores, scores.reversed(), scores.sorted(), Array(scores[20...] + scores[..<20])]
+        for order in orders {
+            #expect(Moments(order).mean == 11.15625)
+            var added = Moments()
+            added.add(contentsOf: order)
+            #expect(added.mean == 11.15625)
+        }
+        #expect(Moments(scores[..<31]).merged(with: Moments(scores[31...])).mean == 11.15625)
+        // The variance still comes from Welford's M2, as before.
+        expectClose(Moments(scores).variance, Moments(scores.sorted()).variance ?? .nan, relative: 1e-14, "variance in two orders")
+    }
+
+    @Test("a state from summary statistics keeps the mean it was given")
+    func summaryMeanIsKept() throws {
+        let summary = try #require(Moments(count: 3, mean: 0.1 + 0.2, standardDeviation: 1))
+        #expect(summary.mean == 0.1 + 0.2)
+        let merged = summary.merged(with: Moments([0.3, 0.3, 0.3]))
+        expectClose(merged.mean, 0.3, relative: 1e-15, "mean merged with a summary state")
+        #expect(merged.count == 6)
+    }
+
     @Test("summary statistics enter as a state")
     func fromSummary() throws {
         let values = [4.0, 8, 15, 16, 23, 42]
