@@ -235,7 +235,7 @@ struct RowReader {
         checkRequired()
         applyRowRules()
         derive()
-        checkRanges()
+        checkRanges(record)
         prepared.participantID = participantID
         prepared.timepoint = timepoint
     }
@@ -369,10 +369,14 @@ struct RowReader {
     }
 
     /// Numeric ranges (defaults and declared), after derivation so derived totals are checked.
-    private mutating func checkRanges() {
+    /// The value is the cell as read (`10,5`, a duration in months), so that it can be
+    /// found in the export; the number as normalised for a derived field, which has no cell.
+    private mutating func checkRanges(_ record: CSVRecord) {
         for (field, range) in rangeChecks {
             guard let number = number(field), !range.contains(number) else { continue }
-            fieldProblem(field, rule: "range", raw: Value.format(number),
+            let column = columnOf[field.ordinal]
+            let raw = column > 0 && column <= record.count ? record[column - 1] : Value.format(number)
+            fieldProblem(field, rule: "range", raw: raw,
                          message: "the value '\(Value.format(number))' is out of range \(RowReader.describe(range)) for '\(field.name)'",
                          unusable: false)
         }

@@ -153,6 +153,16 @@ typealias H = StagingHarness
         #expect(forwardSink.summary(.warning) == ["visits.csv:4:- follow_up_without_baseline warning"])
     }
 
+    /// A range issue shows the cell as read, so that it can be found in the export, and the number
+    /// as read in its message.
+    @Test func aRangeIssueShowsTheCellAsRead() throws {
+        let visits = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024", nrs: " 10,5 ")])
+        let (_, sink) = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits]).run()
+        let issue = try #require(sink.issues.first { $0.rule == "range" })
+        #expect(issue.value == " 10,5 ")
+        #expect(issue.message == "the value '10.5' is out of range 0...10 for 'pain_nrs'")
+    }
+
     @Test func visitOfAnUnknownParticipantIsRejected() throws {
         let visits = H.lines([H.visitsHeader, H.visit("P9", "T0", date: "05-01-2024")])
         let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits])
