@@ -14,9 +14,7 @@ extension RowReader {
         let slot = state.slotMade(for: id)
         currentSlot = slot
         if state.slots[slot] == StagingState.conflicting {
-            let first = state.conflictingParticipants[slot].map { " (the first at \($0))" } ?? ""
-            issues.append(issue(.error, rule: "duplicate", field: nil, raw: nil,
-                                message: "participant '\(id)' has conflicting rows\(first); this row is rejected too"))
+            rejectAfterConflict("participant '\(id)'", first: state.conflictingParticipants[slot])
             return false
         }
         if state.slots[slot] >= 0 {
@@ -29,14 +27,8 @@ extension RowReader {
                                         message: "participant '\(id)' has the same row at \(first); kept once"))
                     return true
                 }
-                let kept = [first] + state.participantRepeats[slot, default: []]
-                let differing = RowReader.firstDifference(firstValues, values)
-                issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { values[$0]?.canonicalText },
-                                    message: "participant '\(id)' already has a different row at \(first)"
-                                        + RowReader.describeDifference(firstValues, values) + RowReader.rejectedTogether(kept.count)))
-                state.withdraw(kept, reason: "participant '\(id)' has a different row at \(location)"
-                                   + RowReader.describeDifference(values, firstValues) + RowReader.rejectedTogether(kept.count),
-                               fileIndexByName: stager.fileIndexByName)
+                rejectConflicting("participant '\(id)'", first: first, repeats: state.participantRepeats[slot, default: []],
+                                  theirs: firstValues, mine: values, &state)
                 state.slots[slot] = StagingState.conflicting
                 state.conflictingParticipants[slot] = first
                 state.participantRepeats[slot] = nil
@@ -111,9 +103,7 @@ extension RowReader {
         }
         let entry = slot.map { $0 * state.timepointCount + timepointIndex }
         if let entry, state.visitTable[entry] == StagingState.conflicting {
-            let first = state.conflictingVisits[entry].map { " (the first at \($0))" } ?? ""
-            issues.append(issue(.error, rule: "duplicate", field: nil, raw: nil,
-                                message: "visit '\(timepoint.name)' of participant '\(id)' has conflicting rows\(first); this row is rejected too"))
+            rejectAfterConflict("visit '\(timepoint.name)' of participant '\(id)'", first: state.conflictingVisits[entry])
             return false
         }
         if let entry, state.visitTable[entry] >= 0 {
@@ -124,16 +114,8 @@ extension RowReader {
                                     message: "visit '\(timepoint.name)' of participant '\(id)' has the same row at \(existing.source); kept once"))
                 return true
             }
-            // Neither row can be trusted: this one is rejected, the ones kept before are taken
-            // back, and later rows of the visit are rejected too.
-            let kept = [existing.source] + state.visitRepeats[entry, default: []]
-            let differing = RowReader.firstDifference(existing.values, values)
-            issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { values[$0]?.canonicalText },
-                                message: "visit '\(timepoint.name)' of participant '\(id)' already has a different row at \(existing.source)"
-                                    + RowReader.describeDifference(existing.values, values) + RowReader.rejectedTogether(kept.count)))
-            state.withdraw(kept, reason: "visit '\(timepoint.name)' of participant '\(id)' has a different row at \(location)"
-                               + RowReader.describeDifference(values, existing.values) + RowReader.rejectedTogether(kept.count),
-                           fileIndexByName: stager.fileIndexByName)
+            rejectConflicting("visit '\(timepoint.name)' of participant '\(id)'", first: existing.source,
+                              repeats: state.visitRepeats[entry, default: []], theirs: existing.values, mine: values, &state)
             state.visitTable[entry] = StagingState.conflicting
             state.conflictingVisits[entry] = existing.source
             state.visitRepeats[entry] = nil
@@ -233,10 +215,28 @@ extension RowReader {
         }
     }
 
-    /// How a conflicting row's message ends: it is rejected with the `kept` rows accepted before.
-    static func rejectedTogether(_ kept: Int) -> String {
-        kept == 1 ? "; neither can be trusted, so both rows are rejected"
-            : "; they cannot be trusted, so this row and the \(kept) rows kept before are rejected"
+    /// Rejects this row of `subject` (a participant, or a participant's visit), whose values
+    /// differ from those of the row accepted at `first` (and its identical `repeats`): neither
+    /// can be trusted, so the rows accepted before are taken back too. The caller marks `subject`
+    /// ``StagingState/conflicting``.
+    private mutating func rejectConflicting(_ subject: String, first: SourceLocation, repeats: [SourceLocation],
+                                            theirs: FieldValues, mine: FieldValues, _ state: inout StagingState) {
+        let kept = [first] + repeats
+        let outcome = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
+            : "; they cannot be trusted, so this row and the \(kept.count) rows kept before are rejected"
+        let differing = RowReader.firstDifference(theirs, mine)
+        issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { mine[$0]?.canonicalText },
+                            message: "\(subject) already has a different row at \(first)"
+                                + RowReader.describeDifference(theirs, mine) + outcome))
+        state.withdraw(kept, reason: "\(subject) has a different row at \(location)" + RowReader.describeDifference(mine, theirs) + outcome,
+                       fileIndexByName: stager.fileIndexByName)
+    }
+
+    /// Rejects a row of `subject` whose rows conflicted before (the first of them at `first`).
+    private mutating func rejectAfterConflict(_ subject: String, first: SourceLocation?) {
+        let place = first.map { " (the first at \($0))" } ?? ""
+        issues.append(issue(.error, rule: "duplicate", field: nil, raw: nil,
+                            message: "\(subject) has conflicting rows\(place); this row is rejected too"))
     }
 
     static func firstDifference(_ first: FieldValues, _ second: FieldValues) -> Field? {
