@@ -12,6 +12,10 @@ public enum MissingDataApproach: String, Hashable, Sendable, CaseIterable, Compa
     /// response counts as a non-responder (sensitivity analysis for responder outcomes).
     case nonResponderImputation = "nri"
 
+    /// Whether the approach counts responders: not baseline carried forward, which is for change
+    /// scores only.
+    public var countsResponders: Bool { self != .baselineCarriedForward }
+
     public static func < (lhs: MissingDataApproach, rhs: MissingDataApproach) -> Bool {
         (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }

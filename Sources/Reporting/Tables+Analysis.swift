@@ -70,7 +70,8 @@ public enum AnalysisTables {
                 Cell.estimate(continuous ? row.change.mean : nil), Cell.estimate(continuous ? row.change.standardDeviation : nil),
                 Cell.estimate(row.changeEstimate?.interval.lower), Cell.estimate(row.changeEstimate?.interval.upper),
                 Cell.estimate(row.standardisedResponseMean),
-                row.responderTotal > 0 ? Cell.count(row.responders) : .empty, Cell.count(row.responderTotal),
+                row.responderTotal > 0 ? Cell.count(row.responders) : .empty,
+                row.approach.countsResponders ? Cell.count(row.responderTotal) : .empty,
                 Cell.estimate(row.responderTotal > 0 ? Double(row.responders) / Double(row.responderTotal) : nil),
                 Cell.estimate(row.responderInterval?.lower), Cell.estimate(row.responderInterval?.upper),
             ])

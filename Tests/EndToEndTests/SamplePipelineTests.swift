@@ -1,3 +1,4 @@
+import CSVKit
 import Foundation
 import PipelineRunner
 import Testing
@@ -65,6 +66,30 @@ import TestSupport
         #expect(long.isEmpty, "\(long.prefix(3))")
         #expect(text.contains("guideline-2010 1.0"))
         #expect(text.contains("EBRO variant A"))
+    }
+
+    /// Each missing-data approach fills only the cells it estimates: baseline carried forward is
+    /// for change scores, non-responder imputation for responders; the rest stay empty.
+    @Test(arguments: pipelines)
+    func responseRowsFillOnlyWhatTheirApproachEstimates(name: String) throws {
+        let records = try CSVReader.records(path: Repository.path("Reports/\(name)/response.csv"), dialect: CSVDialect(delimiter: UInt8(ascii: ",")))
+        let header = try CSVReader(path: Repository.path("Reports/\(name)/response.csv"), dialect: CSVDialect(delimiter: UInt8(ascii: ","))).header
+        func cells(_ record: CSVRecordSnapshot, _ names: [String]) -> [String] {
+            names.compactMap { header.firstIndex(of: $0) }.map { record.fields[$0] }
+        }
+        let responderColumns = ["responders", "responder_n", "responder_proportion", "responder_ci_lower", "responder_ci_upper"]
+        let changeColumns = ["change_mean", "change_sd", "change_ci_lower", "change_ci_upper", "srm"]
+        let approach = try #require(header.firstIndex(of: "approach"))
+        let bocf = records.filter { $0.fields[approach] == "bocf" }
+        let nri = records.filter { $0.fields[approach] == "nri" }
+        #expect(!bocf.isEmpty && !nri.isEmpty)
+        let bocfResponders = bocf.filter { record in cells(record, responderColumns).contains { !$0.isEmpty } }
+        let nriChanges = nri.filter { record in cells(record, changeColumns).contains { !$0.isEmpty } }
+        #expect(bocfResponders.isEmpty, "\(bocfResponders.prefix(2).map { $0.fields.prefix(6) })")
+        #expect(nriChanges.isEmpty, "\(nriChanges.prefix(2).map { $0.fields.prefix(6) })")
+        let bocfChanges = bocf.filter { record in !cells(record, ["change_mean"]).joined().isEmpty }
+        let nriResponders = nri.filter { record in !cells(record, ["responder_n"]).joined().isEmpty }
+        #expect(!bocfChanges.isEmpty && !nriResponders.isEmpty)
     }
 
     @Test(arguments: pipelines)
