@@ -32,12 +32,16 @@ public struct ComparisonResult: Hashable, Sendable {
     /// The participants an adequately powered comparison needs (optimal information size); nil
     /// uses the trial's planned size from ``StudyDesign/plannedSampleSize``.
     public var plannedSampleSize: Int?
+    /// Percent of the randomised participants lost to follow-up at this comparison's timepoint,
+    /// for GRADE risk of bias (judged per outcome and visit); nil uses the design's
+    /// ``StudyDesign/lossToFollowUpPercent``.
+    public var lossToFollowUpPercent: Double?
 
     public init(
         profile: String, outcome: String, outcomeLabel: String, timepoint: Timepoint, arm: Arm, referenceArm: Arm,
         nArm: Int, nReference: Int, effectMeasure: String, scale: EffectScale, favourable: EffectDirection,
         estimate: Double, ciLow: Double, ciHigh: Double, p: Double?, i2AcrossSitesPercent: Double? = nil,
-        plannedSampleSize: Int? = nil
+        plannedSampleSize: Int? = nil, lossToFollowUpPercent: Double? = nil
     ) {
         self.profile = profile
         self.outcome = outcome
@@ -56,6 +60,7 @@ public struct ComparisonResult: Hashable, Sendable {
         self.p = p
         self.i2AcrossSitesPercent = i2AcrossSitesPercent
         self.plannedSampleSize = plannedSampleSize
+        self.lossToFollowUpPercent = lossToFollowUpPercent
     }
 
     /// `rmdq/3b+Y/graded_activity-vs-general_exercise/week12`: unique per comparison.
@@ -183,7 +188,8 @@ extension OwnStudy {
 
     /// One GRADE summary-of-findings row per comparison, in input order.
     ///
-    /// Randomised evidence when the design is randomised; risk of bias from the design;
+    /// Randomised evidence when the design is randomised; risk of bias from the design, with the
+    /// loss to follow-up at the comparison's own visit when it has one;
     /// inconsistency from ``ComparisonResult/i2AcrossSitesPercent``; imprecision against the
     /// settings' decision thresholds for the outcome and against the planned size (the
     /// comparison's own, else the trial's: a profile subgroup smaller than the trial's plan is
@@ -192,6 +198,8 @@ extension OwnStudy {
     public func summaryOfFindings(for results: [ComparisonResult], settings: EvidenceSettings = EvidenceSettings()) -> [SummaryOfFindingsRow] {
         results.map { result in
             let declared = settings.declarations(outcome: result.outcome)
+            var design = self.design
+            if let loss = result.lossToFollowUpPercent { design.lossToFollowUpPercent = loss }
             let input = GRADEInput(
                 randomised: design.randomised, design: design, i2Percent: result.i2AcrossSitesPercent,
                 ciLow: result.ciLow, ciHigh: result.ciHigh,

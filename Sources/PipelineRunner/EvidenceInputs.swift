@@ -15,10 +15,11 @@ enum EvidenceInputs {
     /// The estimate is the ANCOVA difference in follow-up adjusted for baseline (the usual primary
     /// analysis of a randomised trial), or the Welch difference in mean change when the model
     /// cannot estimate it; risk differences for success outcomes. A pairwise comparison's planned
-    /// size is its share of the trial's (planned × 2 / number of arms).
+    /// size is its share of the trial's (planned × 2 / number of arms); its loss to follow-up is
+    /// the trial's at its visit (`lossByTimepoint`, percent of the randomised).
     static func comparisons(_ rows: [ComparisonRow], interactions: [InteractionRow], plan: AnalysisPlan,
                             schedule: VisitSchedule, plannedSize: Int?, armCount: Int,
-                            supportedOnly: Bool) -> [ComparisonResult] {
+                            lossByTimepoint: [String: Double], supportedOnly: Bool) -> [ComparisonResult] {
         let supported = Set(interactions.compactMap { row -> String? in
             guard row.grouping == .profile else { return nil }
             let significant = (row.fTest?.pValue).map { $0 < 0.05 } ?? false
@@ -41,7 +42,8 @@ enum EvidenceInputs {
                     profile: profile, outcome: outcome.name, outcomeLabel: outcome.label, timepoint: timepoint,
                     arm: row.arm, referenceArm: row.reference, nArm: row.analysedArm, nReference: row.analysedReference,
                     effectMeasure: measure, scale: .difference, favourable: favourable, estimate: estimate,
-                    ciLow: interval.lower, ciHigh: interval.upper, p: p, plannedSampleSize: pairPlanned)
+                    ciLow: interval.lower, ciHigh: interval.upper, p: p, plannedSampleSize: pairPlanned,
+                    lossToFollowUpPercent: lossByTimepoint[timepoint.name])
             }
             if outcome.isContinuous {
                 if let ancova = row.ancova {

@@ -57,14 +57,22 @@ public struct RunComputation: Sendable {
         })
 
         let randomised = subjects.filter(\.isRandomised).count
+        // Randomised participants without a planned outcome at each analysed visit (the flow's
+        // missing rows, one per arm and reason).
+        var lostAt: [String: Int] = [:]
+        for row in flow where row.stage == "missing" { lostAt[row.timepoint, default: 0] += row.count }
         let lastVisit = plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }.max()
-        let lost = lastVisit.map { visit in flow.filter { $0.stage == "missing" && $0.timepoint == visit.name }.reduce(0) { $0 + $1.count } } ?? 0
+        let lost = lastVisit.map { lostAt[$0.name] ?? 0 } ?? 0
+        let lossByTimepoint = randomised > 0
+            ? Dictionary(uniqueKeysWithValues: plan.timepoints.map { ($0, Double(lostAt[$0] ?? 0) / Double(randomised) * 100) })
+            : [:]
         let evidenceSpec = pipeline.spec.evidence
         let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost)
         func results(supportedOnly: Bool) -> [ComparisonResult] {
             EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
                                        schedule: pipeline.spec.schedule, plannedSize: evidenceSpec.design?.plannedSize,
-                                       armCount: pipeline.arms.count, supportedOnly: supportedOnly)
+                                       armCount: pipeline.arms.count, lossByTimepoint: lossByTimepoint,
+                                       supportedOnly: supportedOnly)
         }
         var literature: LiteratureTable?
         if let studies = evidenceSpec.literatureStudies, let conclusions = evidenceSpec.literatureConclusions {

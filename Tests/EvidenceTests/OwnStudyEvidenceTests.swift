@@ -110,3 +110,19 @@ func singleA2TrialLevelDependsOnVariant(_ variant: EBROVariant, _ level: Evidenc
     let poweredRow = try #require(study(openTrial).summaryOfFindings(for: [powered], settings: settings).first)
     #expect(poweredRow.assessment.certainty == .moderate)
 }
+
+/// GRADE judges risk of bias per outcome and visit: a comparison's own loss to follow-up replaces
+/// the trial's (counted at its last visit) in the risk-of-bias step.
+@Test func summaryOfFindingsTakesTheLossAtTheComparisonsVisit() throws {
+    let blindButLost = StudyDesign(randomised: true, doubleBlind: true, allocationConcealed: true,
+                                   plannedSampleSize: 80, achievedSampleSize: 82, lossToFollowUpPercent: 25)
+    let settings = EvidenceSettings(decisionThresholds: [DecisionThreshold(outcome: "rmdq", values: [-5, 5])])
+    let atLastVisit = rmdq(estimate: -2.1, low: -3.4, high: -0.8)
+    var early = atLastVisit
+    early.lossToFollowUpPercent = 5
+    let rows = study(blindButLost).summaryOfFindings(for: [atLastVisit, early], settings: settings)
+    let riskOfBias = rows.map { $0.assessment.steps.first { $0.domain == .riskOfBias }?.change }
+    // The trial's 25 % loss is one limitation (-1); 5 % at the earlier visit is none.
+    #expect(riskOfBias == [-1, 0])
+    #expect(rows.map(\.assessment.certainty) == [.moderate, .high])
+}
