@@ -63,6 +63,9 @@ public struct ComparisonResult: Hashable, Sendable {
         self.lossToFollowUpPercent = lossToFollowUpPercent
     }
 
+    /// The ``profile`` of a comparison over every randomised participant.
+    public static let wholeTrial = "all"
+
     /// `rmdq/3b+Y/graded_activity-vs-general_exercise/week12`: unique per comparison.
     public var conclusionID: String {
         "\(outcome)/\(profile)/\(arm.id)-vs-\(referenceArm.id)/\(timepoint.name)"
@@ -172,10 +175,13 @@ extension OwnStudy {
                 englishClaim = "does not demonstrably improve \(result.outcomeLabel) more or less than \(reference)"
             }
             let week = result.timepoint.week
-            let dutch = "\(level.dutchLabel) — \(level.dutchWording) \(arm) bij profiel \(result.profile) de "
+            let wholeTrial = result.profile == ComparisonResult.wholeTrial
+            let dutchGroup = wholeTrial ? "bij alle gerandomiseerde patiënten" : "bij profiel \(result.profile)"
+            let englishGroup = wholeTrial ? "in all randomised patients" : "in profile \(result.profile)"
+            let dutch = "\(level.dutchLabel) — \(level.dutchWording) \(arm) \(dutchGroup) de "
                 + "\(result.outcomeLabel) na \(week) weken \(dutchClaim) (\(support))"
             let english = "\(level.englishLabel) — \(level.englishWording) \(arm) \(englishClaim) at week \(week) "
-                + "in profile \(result.profile) (\(support))"
+                + "\(englishGroup) (\(support))"
             return ConclusionRow(
                 conclusionID: result.conclusionID, source: .thisStudy, outcome: result.outcome, profile: result.profile,
                 comparison: result.comparison, timepoint: result.timepoint.name, statedLevel: nil,

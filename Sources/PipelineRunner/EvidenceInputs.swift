@@ -35,7 +35,7 @@ enum EvidenceInputs {
                   let outcome = plan.outcomes.first(where: { $0.name == row.outcome }),
                   let timepoint = schedule.timepoint(named: row.timepoint)
             else { return nil }
-            let profile = row.group.grouping == .all ? "all" : row.group.group
+            let profile = row.group.grouping == .all ? ComparisonResult.wholeTrial : row.group.group
             func result(_ measure: String, _ favourable: EffectDirection, _ estimate: Double, _ interval: ConfidenceInterval,
                         _ p: Double?) -> ComparisonResult {
                 ComparisonResult(
