@@ -11,6 +11,8 @@
 /// Memory: the look-ahead (at most 64 KiB) until it has been delivered.
 final class ByteSource {
     private var descriptor: Int32 = -1
+    /// The file's path; nil for bytes in memory.
+    private let path: String?
     private let memory: [UInt8]
     private var memoryIndex = 0
     private var lookahead: [UInt8] = []
@@ -22,6 +24,7 @@ final class ByteSource {
 
     init(path: String, displayName: String) throws {
         self.displayName = displayName
+        self.path = path
         memory = []
         let opened = open(path, O_RDONLY | O_CLOEXEC)
         guard opened >= 0 else {
@@ -32,7 +35,20 @@ final class ByteSource {
 
     init(bytes: [UInt8], displayName: String) {
         self.displayName = displayName
+        path = nil
         memory = bytes
+    }
+
+    /// A new source over the same input, from raw byte `offset` on (empty past the end).
+    func reopened(at offset: Int) throws -> ByteSource {
+        guard let path else {
+            return ByteSource(bytes: Array(memory[min(max(0, offset), memory.count)...]), displayName: displayName)
+        }
+        let source = try ByteSource(path: path, displayName: displayName)
+        guard lseek(source.descriptor, off_t(max(0, offset)), SEEK_SET) >= 0 else {
+            throw CSVError(.io("cannot seek: " + ByteSource.errorText()), at: CSVPosition(file: displayName))
+        }
+        return source
     }
 
     deinit {

@@ -87,6 +87,19 @@ public final class CSVReader {
         try scanner.pointee.read(into: &record)
     }
 
+    /// The fields of the record that starts at raw byte `byteOffset` of this reader's input (the
+    /// ``CSVPosition/byteOffset`` of a record read before), read on their own with this reader's
+    /// delimiter, as ``CSVRecord/rawFields``; nil when no record starts there. Lets a caller fetch
+    /// a few known records again without reading the input from its start. Does not move this
+    /// reader.
+    ///
+    /// - Parameter encoding: the input's encoding as the earlier reading found it (pass its
+    ///   ``encoding`` at the end); nil takes this reader's when it has decided, else decides from
+    ///   the record's bytes.
+    public func rawFields(ofRecordAt byteOffset: Int, encoding: CSVEncoding? = nil) throws -> [[UInt8]]? {
+        try scanner.pointee.rawFields(ofRecordAt: byteOffset, encoding: encoding)
+    }
+
     deinit {
         scanner.deinitialize(count: 1)
         scanner.deallocate()

@@ -219,6 +219,17 @@ struct RecordScanner {
 
     // MARK: - Reading
 
+    /// See ``CSVReader/rawFields(ofRecordAt:encoding:)``.
+    func rawFields(ofRecordAt offset: Int, encoding given: CSVEncoding?) throws -> [[UInt8]]? {
+        let encoding: CSVEncoding? = if let given { given } else if case .undecided = decoding { nil } else { encoding }
+        var scanner = try RecordScanner(
+            source: source.reopened(at: offset), dialect: CSVDialect(delimiter: delimiter, hasHeader: false),
+            encoding: encoding, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
+        var record = CSVRecord()
+        guard try scanner.read(into: &record) else { return nil }
+        return record.rawFields
+    }
+
     /// See ``CSVReader/read(into:)``.
     mutating func read(into record: inout CSVRecord) throws -> Bool {
         if let pending = pendingFirstRecord {

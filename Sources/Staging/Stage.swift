@@ -61,19 +61,22 @@ public func stage(
 }
 
 /// The end of a staging run on two threads: the state put in order on one, the rows rejected
-/// after reading fetched again for the sink on the other (``Stager/fetchDeferredRejections(_:reading:)``).
+/// after reading fetched again for the sink on the other
+/// (``Stager/fetchDeferredRejections(_:encodings:reading:)``).
 /// Unchecked: each part reaches only its own properties until both have ended, and the stager
 /// is used by the fetching part alone.
 private final class StagingTail: @unchecked Sendable {
     private var state: StagingState
     private let stager: Stager
-    private let deferred: [Int: [Int: [String]]]
+    private let deferred: [Int: [Int: StagingState.DeferredRow]]
+    private let encodings: [Int: CSVEncoding]
     private var reading: ((InputFile, InputSpec) throws -> CSVReader)?
     private var study: StagedStudy?
     private var error: (any Error)?
 
     init(state: consuming StagingState, stager: Stager) {
         deferred = state.deferred
+        encodings = state.encodings
         self.state = state
         self.stager = stager
     }
@@ -87,7 +90,7 @@ private final class StagingTail: @unchecked Sendable {
                 study = state.result(slotOrder: slotOrder)
             } else if let reading = self.reading {
                 do {
-                    try stager.fetchDeferredRejections(deferred, reading: reading)
+                    try stager.fetchDeferredRejections(deferred, encodings: encodings, reading: reading)
                 } catch {
                     self.error = error
                 }
@@ -151,14 +154,23 @@ struct StagingState {
     var errorCount = 0
     var warningCount = 0
     var noteCount = 0
-    /// File index → line → reasons, for rows rejected after reading.
-    var deferred: [Int: [Int: [String]]] = [:]
+    /// File index → line → the row rejected after reading: where it starts and why.
+    var deferred: [Int: [Int: DeferredRow]] = [:]
+    /// File index → the encoding its reading ended with, for fetching deferred rows again.
+    var encodings: [Int: CSVEncoding] = [:]
     /// File index → column (from 1) of `visit_date`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
     /// Visit rows whose participant was not known when they were read, while a participant row
     /// could still come (``Stager/participantRowsMayFollow``), in reading order: committed once
     /// every file is read (``Stager/commitWaitingRows(_:)``).
     var waitingRows: [WaitingRow] = []
+
+    /// A row rejected after reading, to be read again for the sink: where its record starts (nil
+    /// when unknown) and the reasons.
+    struct DeferredRow {
+        var byteOffset: Int?
+        var reasons: [String] = []
+    }
 
     /// A visit row kept back until every file is read: its prepared row and its fields as read.
     struct WaitingRow {
@@ -181,7 +193,7 @@ struct StagingState {
             guard let fileIndex = fileIndexByName[row.file] else { continue }
             accounting[fileIndex].accepted -= 1
             accounting[fileIndex].rejected += 1
-            deferred[fileIndex, default: [:]][row.line, default: []].append(reason)
+            deferred[fileIndex, default: [:]][row.line, default: DeferredRow(byteOffset: row.byteOffset)].reasons.append(reason)
         }
     }
 
@@ -500,6 +512,7 @@ final class Stager {
                      fileIndex: fileIndex, &state)
         }
         state.accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
+        state.encodings[fileIndex] = reader.encoding
         try forwardReaderDiagnostics(reader, fileIndex: fileIndex, &state)
     }
 

@@ -82,7 +82,8 @@ extension Stager {
                     state.accounting[fileIndex].accepted -= 1
                     state.accounting[fileIndex].rejected += 1
                 }
-                state.deferred[fileIndex, default: [:]][source.line, default: []].append(finding.message)
+                state.deferred[fileIndex, default: [:]][source.line, default: StagingState.DeferredRow(byteOffset: source.byteOffset)]
+                    .reasons.append(finding.message)
             }
         }
     }
@@ -157,25 +158,36 @@ extension Stager {
         }
     }
 
-    /// Reads again each file with rows rejected by cross-row rules and hands those rows, exactly
-    /// as read, to the sink. Only the lines are kept in memory until then.
-    func fetchDeferredRejections(_ deferred: [Int: [Int: [String]]], reading: (InputFile, InputSpec) throws -> CSVReader) throws {
+    /// Reads again each row rejected after reading and hands it, exactly as read, to the sink.
+    /// A row whose record start is known is read from there (the files are not read again from
+    /// their start: a row near the end of a large file costs one record); any other by reading
+    /// its file up to it. Only the lines and offsets are kept in memory until then.
+    func fetchDeferredRejections(_ deferred: [Int: [Int: StagingState.DeferredRow]], encodings: [Int: CSVEncoding],
+                                 reading: (InputFile, InputSpec) throws -> CSVReader) throws {
         for fileIndex in deferred.keys.sorted() {
-            guard var lines = deferred[fileIndex] else { continue }
+            guard var rows = deferred[fileIndex] else { continue }
             let file = files[fileIndex]
             let input = spec.inputs[file.inputIndex]
-            var record = CSVRecord()
+            func reject(_ line: Int, _ fields: [[UInt8]], _ reasons: [String]) throws {
+                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: line,
+                                            rawFields: fields, reasons: reasons))
+            }
             if let reader = try? reading(file, input) {
-                while !lines.isEmpty, (try? reader.read(into: &record)) == true {
-                    guard let reasons = lines.removeValue(forKey: record.position.line) else { continue }
-                    try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: record.position.line,
-                                                rawFields: record.rawFields, reasons: reasons))
+                for line in rows.keys.sorted() {
+                    guard let row = rows[line], let offset = row.byteOffset,
+                          let fields = try? reader.rawFields(ofRecordAt: offset, encoding: encodings[fileIndex]) else { continue }
+                    try reject(line, fields, row.reasons)
+                    rows[line] = nil
+                }
+                var record = CSVRecord()
+                while !rows.isEmpty, (try? reader.read(into: &record)) == true {
+                    guard let row = rows.removeValue(forKey: record.position.line) else { continue }
+                    try reject(record.position.line, record.rawFields, row.reasons)
                 }
             }
             // A file that changed since it was read: the rows are still reported, without their fields.
-            for line in lines.keys.sorted() {
-                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: line, rawFields: [],
-                                            reasons: (lines[line] ?? []) + ["the row could not be read again"]))
+            for line in rows.keys.sorted() {
+                try reject(line, [], (rows[line]?.reasons ?? []) + ["the row could not be read again"])
             }
         }
     }

@@ -118,7 +118,12 @@ typealias H = StagingHarness
             H.visit("P2", "T0", date: "06-01-2024"),
         ])
         let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits])
-        let (study, sink) = try harness.run()
+        let opened = H.OpenedReaders()
+        let (study, sink) = try harness.run(opened: opened)
+        // The rows taken back are read again from where their records start, not by reading the
+        // file anew from its start: the reader opened for them delivers no record itself.
+        #expect(opened.readers.count == 3)
+        #expect(opened.readers.last?.dataRecordCount == 0)
         #expect(sink.summary() == ["visits.csv:3:- duplicate note", "visits.csv:4:4 duplicate error", "visits.csv:5:- duplicate error"])
         #expect(sink.issues[1].message == "visit 'baseline' of participant 'P1' already has a different row at visits.csv:2 ('pain_nrs' is '5' there and '7' here); they cannot be trusted, so this row and the 2 rows kept before are rejected")
         #expect(sink.issues[2].message == "visit 'baseline' of participant 'P1' has conflicting rows (the first at visits.csv:2); this row is rejected too")

@@ -72,15 +72,23 @@ struct StagingHarness {
         }
     }
 
-    func run() throws -> (StagedStudy, CollectingSink) {
+    /// Every reader the run opened, in order (files are opened again to fetch rows rejected
+    /// after reading).
+    final class OpenedReaders: @unchecked Sendable {
+        var readers: [CSVReader] = []
+    }
+
+    func run(opened: OpenedReaders = OpenedReaders()) throws -> (StagedStudy, CollectingSink) {
         let sink = CollectingSink()
         let contents = self.contents
         let study = try stage(inputFiles, spec: spec, sink: sink) { file, input in
             guard let bytes = contents[file.path] else {
                 throw CSVError(.io("cannot open"), at: CSVPosition(file: file.displayName))
             }
-            return try CSVReader(bytes: bytes, displayName: file.displayName, dialect: CSVDialect(delimiter: input.delimiter),
-                                 encoding: nil)
+            let reader = try CSVReader(bytes: bytes, displayName: file.displayName, dialect: CSVDialect(delimiter: input.delimiter),
+                                       encoding: nil)
+            opened.readers.append(reader)
+            return reader
         }
         for account in study.accounting {
             #expect(account.isBalanced, "rows read \(account.rowsRead) ≠ accepted \(account.accepted) + rejected \(account.rejected) in \(account.file)")
