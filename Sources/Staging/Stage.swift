@@ -52,54 +52,8 @@ public func stage(
     try stager.commitWaitingRows(&state)
     let slotOrder = state.slotsByID()
     try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
-    // The rows rejected after reading are read again from their files while the records are put
-    // in order: the two share nothing (only the fetching uses the sink and the files).
-    let tail = StagingTail(state: consume state, stager: stager)
-    return try withoutActuallyEscaping(reading) { reading in
-        try tail.finish(slotOrder: slotOrder, reading: reading)
-    }
-}
-
-/// The end of a staging run on two threads: the state put in order on one, the rows rejected
-/// after reading fetched again for the sink on the other
-/// (``Stager/fetchDeferredRejections(_:encodings:reading:)``).
-/// Unchecked: each part reaches only its own properties until both have ended, and the stager
-/// is used by the fetching part alone.
-private final class StagingTail: @unchecked Sendable {
-    private var state: StagingState
-    private let stager: Stager
-    private let deferred: [Int: [Int: StagingState.DeferredRow]]
-    private let encodings: [Int: CSVEncoding]
-    private var reading: ((InputFile, InputSpec) throws -> CSVReader)?
-    private var study: StagedStudy?
-    private var error: (any Error)?
-
-    init(state: consuming StagingState, stager: Stager) {
-        deferred = state.deferred
-        encodings = state.encodings
-        self.state = state
-        self.stager = stager
-    }
-
-    /// The staged study; `reading` is used only until this returns.
-    func finish(slotOrder: [Int], reading opening: @escaping (InputFile, InputSpec) throws -> CSVReader) throws -> StagedStudy {
-        reading = opening
-        defer { self.reading = nil }
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                study = state.result(slotOrder: slotOrder)
-            } else if let reading = self.reading {
-                do {
-                    try stager.fetchDeferredRejections(deferred, encodings: encodings, reading: reading)
-                } catch {
-                    self.error = error
-                }
-            }
-        }
-        if let error { throw error }
-        guard let study else { preconditionFailure("the first part makes the result") }
-        return study
-    }
+    try stager.fetchDeferredRejections(state.deferred, encodings: state.encodings, reading: reading)
+    return state.result(slotOrder: slotOrder)
 }
 
 /// Everything one staging run accumulates: participants, visits, counts and deferred rows. A value
