@@ -12,16 +12,24 @@ public struct LoadedPipeline: Sendable {
     /// The rule-set file as the user can open it (relative to the working directory).
     public var ruleSetPath: String
 
-    /// Loads the pipeline file and its rule set; every problem is located (file, line, column).
+    /// Loads the pipeline file and its rule set, and checks that the literature files it names
+    /// exist; every problem is located (file, line, column).
     public static func load(_ pipeline: String) throws(SpecError) -> LoadedPipeline {
         let spec = try PipelineSpec.load(path: pipeline)
         let files = try spec.inputFiles()
-        let path = spec.resolve(spec.profileRules.rules)
-        guard FileManager.default.fileExists(atPath: path) else {
-            let location = spec.profileRules.location ?? SourceLocation(file: spec.file)
-            throw SpecError([Diagnostic(.error, at: location, rule: "spec.file",
-                                        message: "the rule-set file '\(path)' does not exist")])
+        var missing: [Diagnostic] = []
+        func require(_ name: String?, _ location: SourceLocation?, _ what: String) {
+            guard let name else { return }
+            let path = spec.resolve(name)
+            guard !FileManager.default.fileExists(atPath: path) else { return }
+            missing.append(Diagnostic(.error, at: location ?? SourceLocation(file: spec.file), rule: "spec.file",
+                                      message: "the \(what) file '\(path)' does not exist"))
         }
+        let path = spec.resolve(spec.profileRules.rules)
+        require(spec.profileRules.rules, spec.profileRules.location, "rule-set")
+        require(spec.evidence.literatureStudies, spec.evidence.literatureStudiesLocation, "literature studies")
+        require(spec.evidence.literatureConclusions, spec.evidence.literatureConclusionsLocation, "literature conclusions")
+        guard missing.isEmpty else { throw SpecError(missing) }
         let ruleSet = try RuleSet.load(path: path, displayName: path)
         return LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
     }

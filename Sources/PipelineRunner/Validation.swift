@@ -24,18 +24,19 @@ public enum Validation {
     /// The files `validate` writes into the output folder; only these are replaced there.
     public static let outputs = ["accounting.csv", "clean", "issues.csv", "rejected"]
 
-    /// Loads and checks a pipeline file and finds its input files, reading no data.
+    /// Loads and checks a pipeline file with everything it names (``LoadedPipeline/load(_:)``:
+    /// input files, rule set, literature files), reading no data.
     public static func check(pipeline: String) -> ValidationResult {
-        let spec: PipelineSpec
-        let files: [InputFile]
+        let loaded: LoadedPipeline
         do {
-            spec = try PipelineSpec.load(path: pipeline)
-            files = try spec.inputFiles()
+            loaded = try LoadedPipeline.load(pipeline)
         } catch {
             return ValidationResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
         }
+        let (spec, files) = (loaded.spec, loaded.files)
         let summary = ["'\(pipeline)' is valid: \(spec.inputs.count) \(plural(spec.inputs.count, "input")), "
-            + "\(files.count) \(plural(files.count, "file")), \(spec.schedule.timepoints.count) \(plural(spec.schedule.timepoints.count, "visit"))"]
+            + "\(files.count) \(plural(files.count, "file")), \(spec.schedule.timepoints.count) \(plural(spec.schedule.timepoints.count, "visit"))"
+            + ", rule set \(loaded.ruleSet.name) \(loaded.ruleSet.version)"]
             + files.map { "  \($0.displayName)" }
         return ValidationResult(exitCode: 0, problems: [], summary: summary)
     }

@@ -47,6 +47,9 @@ public struct EvidenceSpec: Sendable, Hashable {
     /// A literature evidence table: studies and conclusions files, relative to the pipeline file.
     public var literatureStudies: String?
     public var literatureConclusions: String?
+    /// Where the pipeline file names them, for a file that does not exist.
+    public var literatureStudiesLocation: SourceLocation?
+    public var literatureConclusionsLocation: SourceLocation?
 
     public init() {}
 }
@@ -99,8 +102,12 @@ extension SpecLoader {
             }
         }
         if let literature = mapping.mapping("literature") {
-            spec.literatureStudies = literature.required("studies")?.string()
-            spec.literatureConclusions = literature.required("conclusions")?.string()
+            let studies = literature.required("studies")
+            let conclusions = literature.required("conclusions")
+            spec.literatureStudies = studies?.string()
+            spec.literatureConclusions = conclusions?.string()
+            spec.literatureStudiesLocation = studies?.location
+            spec.literatureConclusionsLocation = conclusions?.location
             literature.rejectUnknownKeys()
         }
         mapping.rejectUnknownKeys()

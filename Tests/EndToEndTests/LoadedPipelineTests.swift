@@ -1,0 +1,46 @@
+import Foundation
+import PipelineRunner
+import PipelineSpec
+import Testing
+import TestSupport
+
+/// Loading a pipeline checks every file it names before any data is read, each problem located
+/// in the pipeline file.
+@Suite struct LoadedPipelineTests {
+    /// The sample Castor pipeline written into `folder`, its inputs, rule set and literature
+    /// pointed back at the repository, with `change` applied to its text.
+    static func samplePipeline(in folder: TemporaryDirectory, _ change: (String) -> String = { $0 }) throws -> String {
+        var text = try String(contentsOfFile: Repository.path("Pipelines/sample-castor.yml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "../SampleData/", with: Repository.path("SampleData") + "/")
+        text = text.replacingOccurrences(of: "rules/guideline-2010.yml", with: Repository.path("Pipelines/rules/guideline-2010.yml"))
+        return try folder.write(change(text), to: "pipeline.yml")
+    }
+
+    @Test func theSamplePipelineLoads() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let loaded = try LoadedPipeline.load(try Self.samplePipeline(in: folder))
+        #expect(loaded.files.count == 5)
+    }
+
+    @Test func aMissingLiteratureFileIsLocated() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "werkhervatting_studies.csv", with: "no_such_studies.csv")
+                .replacingOccurrences(of: "werkhervatting_conclusions.csv", with: "no_such_conclusions.csv")
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let studiesLine = try #require(lines.firstIndex { $0.contains("no_such_studies.csv") }) + 1
+        let evidence = Repository.path("SampleData") + "/evidence"
+        #expect {
+            _ = try LoadedPipeline.load(path)
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.diagnostics.map(\.description) == [
+                "\(path):\(studiesLine):14: error: the literature studies file '\(evidence)/no_such_studies.csv' does not exist",
+                "\(path):\(studiesLine + 1):18: error: the literature conclusions file '\(evidence)/no_such_conclusions.csv' does not exist",
+            ]
+        }
+    }
+}
