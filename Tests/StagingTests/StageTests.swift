@@ -217,8 +217,9 @@ typealias H = StagingHarness
         #expect(sink.summary(.error) == ["participants.csv:4:10 vocabulary error"])
     }
 
-    /// A REDCap-style export: screening rows (participant data) among the visit rows.
-    static let redcapPipeline = """
+    /// The schedule, arms and REDCap event names of the REDCap-style pipelines below, which add
+    /// their own vocabularies, inputs and fields.
+    static let redcapSchedule = """
         study: {name: Test}
         visits:
           baseline: {week: 0, window_days: 3}
@@ -230,6 +231,11 @@ typealias H = StagingHarness
           visits:
             baseline: [baseline_arm_1]
             week6: [week_6_arm_1]
+
+        """
+
+    /// A REDCap-style export: screening rows (participant data) among the visit rows.
+    static let redcapPipeline = redcapSchedule + """
           sites:
             GRO: [gro]
         missing_codes:
@@ -314,18 +320,7 @@ typealias H = StagingHarness
     }
 
     @Test func visitsOnlyPipelineBuildsParticipantsFromCarriedFields() throws {
-        let text = """
-            study: {name: Test}
-            visits:
-              baseline: {week: 0, window_days: 3}
-              week6: {week: 6, window_days: 7}
-            vocabularies:
-              arms:
-                - {id: strength, codes: ['1'], reference: true}
-                - {id: mckenzie, codes: ['2']}
-              visits:
-                baseline: [baseline_arm_1]
-                week6: [week_6_arm_1]
+        let text = Self.redcapSchedule + """
             inputs:
               - {path: redcap.csv, source: redcap, holds: visits, delimiter: ','}
             fields:
