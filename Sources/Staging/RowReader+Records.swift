@@ -228,8 +228,12 @@ extension RowReader {
         issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { mine[$0]?.canonicalText },
                             message: "\(subject) already has a different row at \(first)"
                                 + RowReader.describeDifference(theirs, mine) + outcome))
-        state.withdraw(kept, reason: "\(subject) has a different row at \(location)" + RowReader.describeDifference(mine, theirs) + outcome,
-                       fileIndexByName: stager.fileIndexByName)
+        let reason = "\(subject) has a different row at \(location)" + RowReader.describeDifference(mine, theirs) + outcome
+        for row in kept {
+            // Every row's file is one of the run's (rows are located by the file's display name).
+            guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
+            state.withdraw(row, fileIndex: fileIndex, reason: reason)
+        }
     }
 
     /// Rejects a row of `subject` whose rows conflicted before (the first of them at `first`).

@@ -126,9 +126,10 @@ struct StagingState {
         var reasons: [String] = []
     }
 
-    /// A visit row kept back until every file is read: its prepared row and its fields as read.
+    /// A visit row kept back until every file is read: the reader of its file, its prepared row
+    /// and its fields as read.
     struct WaitingRow {
-        let fileIndex: Int
+        let reader: RowReader
         let prepared: PreparedRow
         let rawFields: [[UInt8]]
     }
@@ -138,17 +139,18 @@ struct StagingState {
         self.timepointCount = timepointCount
     }
 
-    /// Takes back rows accepted earlier: each moves from its file's accepted rows to its rejected
-    /// ones, and is read again for the sink after reading, with `reason`
-    /// (``Stager/fetchDeferredRejections(_:reading:)``).
-    mutating func withdraw(_ rows: [SourceLocation], reason: String, fileIndexByName: [String: Int]) {
-        for row in rows {
-            // Every row's file is one of the run's (rows are located by the file's display name).
-            guard let fileIndex = fileIndexByName[row.file] else { continue }
-            accounting[fileIndex].accepted -= 1
-            accounting[fileIndex].rejected += 1
-            deferred[fileIndex, default: [:]][row.line, default: DeferredRow(byteOffset: row.byteOffset)].reasons.append(reason)
-        }
+    /// Rejects, after reading, a row counted as accepted: it moves to its file's rejected rows and
+    /// is read again for the sink (``Stager/fetchDeferredRejections(_:encodings:reading:)``) with
+    /// `reason`.
+    mutating func withdraw(_ row: SourceLocation, fileIndex: Int, reason: String) {
+        accounting[fileIndex].accepted -= 1
+        accounting[fileIndex].rejected += 1
+        addReason(reason, toDeferred: row, fileIndex: fileIndex)
+    }
+
+    /// One more reason for a row rejected after reading.
+    mutating func addReason(_ reason: String, toDeferred row: SourceLocation, fileIndex: Int) {
+        deferred[fileIndex, default: [:]][row.line, default: DeferredRow(byteOffset: row.byteOffset)].reasons.append(reason)
     }
 
     /// The slot of a participant id, nil when the id was never seen.
@@ -299,8 +301,6 @@ final class Stager {
     /// need not come first. A visit row whose participant is unknown then waits until every file
     /// is read, instead of being rejected as read.
     let participantRowsMayFollow: Bool
-    /// The row reader of each file with waiting rows, to commit them with.
-    private var waitingReaders: [Int: RowReader] = [:]
 
     init(spec: PipelineSpec, files: [InputFile], sink: any StagingSink) {
         self.spec = spec
@@ -425,8 +425,7 @@ final class Stager {
                     case .waiting:
                         // Counted as read now, as accepted or rejected when committed.
                         state.waitingRows.append(StagingState.WaitingRow(
-                            fileIndex: fileIndex, prepared: batch.takeRow(index), rawFields: records[index].rawFields))
-                        waitingReaders[fileIndex] = row
+                            reader: row, prepared: batch.takeRow(index), rawFields: records[index].rawFields))
                     }
                 }
             }
@@ -476,19 +475,18 @@ final class Stager {
         let waiting = state.waitingRows
         state.waitingRows = []
         for row in waiting {
-            guard var reader = waitingReaders[row.fileIndex] else { continue }
+            var reader = row.reader
             reader.participantsComplete = true
-            let file = files[row.fileIndex]
+            let fileIndex = reader.fileIndex
             if try reader.commit(row.prepared, &state) == .accepted {
-                state.accounting[row.fileIndex].accepted += 1
+                state.accounting[fileIndex].accepted += 1
             } else {
-                state.accounting[row.fileIndex].rejected += 1
+                state.accounting[fileIndex].rejected += 1
+                let file = files[fileIndex]
                 try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: row.prepared.line,
                                             rawFields: row.rawFields, reasons: reader.lastReasons))
             }
-            waitingReaders[row.fileIndex] = reader
         }
-        waitingReaders = [:]
     }
 
     /// The reader's own findings that staging does not turn into row rejections (ragged rows

@@ -76,14 +76,14 @@ extension Stager {
                 guard state.visitTable[finding.index] >= 0 else { continue }
                 state.visitRecords[finding.record].values[nullable] = RowReader.invalid(finding.rule.rawValue)
             } else if setting.severity == .error, let fileIndex {
-                // Only this loop takes visits out of the table: a visit still in it is rejected now.
+                // A visit still in the table is rejected now; one an earlier finding took out gets
+                // one more reason.
                 if state.visitTable[finding.index] >= 0 {
                     state.visitTable[finding.index] = -1
-                    state.accounting[fileIndex].accepted -= 1
-                    state.accounting[fileIndex].rejected += 1
+                    state.withdraw(source, fileIndex: fileIndex, reason: finding.message)
+                } else {
+                    state.addReason(finding.message, toDeferred: source, fileIndex: fileIndex)
                 }
-                state.deferred[fileIndex, default: [:]][source.line, default: StagingState.DeferredRow(byteOffset: source.byteOffset)]
-                    .reasons.append(finding.message)
             }
         }
     }
