@@ -14,24 +14,70 @@ public struct AnalysisSubject: Hashable, Sendable {
     public var subprofile: String?
     /// Baseline-table variables (age, sex, duration, questionnaire totals).
     public var characteristics: [Field: Value]
-    /// Outcome values by timepoint name, then field; absent when not measured.
-    public var measurements: [String: [Field: Double]]
+    /// Outcome values, one per visit and field measured, ordered by timepoint name and then by
+    /// field (so that equal measurements compare equal). One flat list rather than a dictionary
+    /// per visit: a batch holds one subject per participant, and the list takes about half the
+    /// memory.
+    public private(set) var measurementList: [Measurement]
+
+    /// One outcome value of one visit.
+    public struct Measurement: Hashable, Sendable {
+        public var timepoint: String
+        public var field: Field
+        public var value: Double
+
+        public init(timepoint: String, field: Field, value: Double) {
+            self.timepoint = timepoint
+            self.field = field
+            self.value = value
+        }
+
+        /// The order of ``AnalysisSubject/measurementList``.
+        static func precedes(_ left: Measurement, _ right: Measurement) -> Bool {
+            left.timepoint != right.timepoint ? left.timepoint < right.timepoint : left.field.ordinal < right.field.ordinal
+        }
+    }
 
     public init(id: String, site: String, arm: Arm?, profile: String?, subprofile: String?,
                 characteristics: [Field: Value] = [:], measurements: [String: [Field: Double]] = [:]) {
+        self.init(id: id, site: site, arm: arm, profile: profile, subprofile: subprofile,
+                  characteristics: characteristics,
+                  measurementList: measurements.flatMap { timepoint, values in
+                      values.map { Measurement(timepoint: timepoint, field: $0.key, value: $0.value) }
+                  })
+    }
+
+    /// - Parameter measurementList: at most one value per timepoint and field, in any order.
+    public init(id: String, site: String, arm: Arm?, profile: String?, subprofile: String?,
+                characteristics: [Field: Value] = [:], measurementList: [Measurement]) {
         self.id = id
         self.site = site
         self.arm = arm
         self.profile = profile
         self.subprofile = subprofile
         self.characteristics = characteristics
-        self.measurements = measurements
+        let inOrder = zip(measurementList, measurementList.dropFirst()).allSatisfy { Measurement.precedes($0, $1) }
+        self.measurementList = inOrder ? measurementList : measurementList.sorted(by: Measurement.precedes)
+    }
+
+    /// Outcome values by timepoint name, then field; absent when not measured.
+    public var measurements: [String: [Field: Double]] {
+        get {
+            var byTimepoint: [String: [Field: Double]] = [:]
+            for measurement in measurementList { byTimepoint[measurement.timepoint, default: [:]][measurement.field] = measurement.value }
+            return byTimepoint
+        }
+        set {
+            measurementList = newValue.flatMap { timepoint, values in
+                values.map { Measurement(timepoint: timepoint, field: $0.key, value: $0.value) }
+            }.sorted(by: Measurement.precedes)
+        }
     }
 
     public var isRandomised: Bool { arm != nil }
 
     public func value(_ field: Field, at timepoint: String) -> Double? {
-        measurements[timepoint]?[field]
+        measurementList.first { $0.field == field && $0.timepoint == timepoint }?.value
     }
 
     /// The group this participant belongs to at a grouping level.

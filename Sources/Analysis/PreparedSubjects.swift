@@ -47,11 +47,9 @@ public struct PreparedSubjects: Sendable {
         var laidOut = Array(repeating: [Double?](repeating: nil, count: subjects.count),
                             count: timepointNames.count * layoutFields.count)
         for (index, subject) in subjects.enumerated() {
-            for (timepoint, values) in subject.measurements {
-                guard let t = timepointNames.firstIndex(of: timepoint) else { continue }
-                for (field, value) in values where fieldPosition[field.ordinal] >= 0 {
-                    laidOut[t * layoutFields.count + fieldPosition[field.ordinal]][index] = value
-                }
+            for measurement in subject.measurementList where fieldPosition[measurement.field.ordinal] >= 0 {
+                guard let t = timepointNames.firstIndex(of: measurement.timepoint) else { continue }
+                laidOut[t * layoutFields.count + fieldPosition[measurement.field.ordinal]][index] = measurement.value
             }
         }
         var columns: [ColumnKey: [Double?]] = [:]

@@ -34,7 +34,12 @@ extension AnalysisSubject {
             }
             return positions?[id]
         }
-        var measurements = Array(repeating: [String: [Field: Double]](), count: participants.count)
+        // Each participant's values in the subject's order (timepoint name, then field), so that
+        // the subject takes the list as it is: fields by ordinal, each visit's values inserted
+        // before the first later timepoint name.
+        var fields: [Field] = []
+        for field in outcomeFields.sorted(by: { $0.ordinal < $1.ordinal }) where fields.last != field { fields.append(field) }
+        var measurements = Array(repeating: [AnalysisSubject.Measurement](), count: participants.count)
         var previous = -1
         var start = visits.startIndex
         while start < visits.endIndex {
@@ -43,13 +48,16 @@ extension AnalysisSubject {
             while end < visits.endIndex, visits[end].participantID == id { end += 1 }
             if let position = position(of: id, after: previous) {
                 previous = position
-                measurements[position].reserveCapacity(end - start)
+                measurements[position].reserveCapacity((end - start) * fields.count)
                 for visit in start..<end {
-                    var values = [Field: Double](minimumCapacity: outcomeFields.count)
-                    for field in outcomeFields {
-                        if let number = visits[visit].values.number(field) { values[field] = number }
+                    let timepoint = visits[visit].timepoint.name
+                    measurements[position].removeAll { $0.timepoint == timepoint }
+                    var at = measurements[position].firstIndex { $0.timepoint > timepoint } ?? measurements[position].endIndex
+                    for field in fields {
+                        guard let number = visits[visit].values.number(field) else { continue }
+                        measurements[position].insert(AnalysisSubject.Measurement(timepoint: timepoint, field: field, value: number), at: at)
+                        at += 1
                     }
-                    measurements[position][visits[visit].timepoint.name] = values
                 }
             }
             start = end
@@ -69,7 +77,7 @@ extension AnalysisSubject {
                 id: id, site: participants[position].site, arm: participants[position].arm,
                 profile: assignment.flatMap { assignments[$0].profile },
                 subprofile: assignment.flatMap { assignments[$0].subprofile },
-                characteristics: characteristics, measurements: measurements[position])
+                characteristics: characteristics, measurementList: measurements[position])
         }
     }
 }

@@ -62,3 +62,47 @@ import Testing
         #expect(groups.map(\.members) == [[0, 2, 3], [3], [0], [3], [0]])
     }
 }
+
+/// A subject keeps its outcome values as one ordered list; how they were handed over must not
+/// show in what it holds or in how it compares.
+@Suite struct AnalysisSubjectMeasurementTests {
+    typealias Measurement = AnalysisSubject.Measurement
+
+    static let values: [String: [Field: Double]] = ["week6": [.rmdq: 9, .gpe: 3], "baseline": [.painNRS: 7, .rmdq: 14],
+                                                    "week12": [.odi: 30.5]]
+
+    static func subject(_ list: [Measurement]) -> AnalysisSubject {
+        AnalysisSubject(id: "P1", site: "S", arm: nil, profile: nil, subprofile: nil, measurementList: list)
+    }
+
+    @Test func listOrderDoesNotMatter() {
+        let list = Self.values.flatMap { timepoint, values in
+            values.map { Measurement(timepoint: timepoint, field: $0.key, value: $0.value) }
+        }
+        let fromDictionary = AnalysisSubject(id: "P1", site: "S", arm: nil, profile: nil, subprofile: nil,
+                                             measurements: Self.values)
+        for reordered in [list, list.reversed(), list.sorted { $0.value < $1.value }] {
+            let subject = Self.subject(reordered)
+            #expect(subject == fromDictionary)
+            #expect(subject.hashValue == fromDictionary.hashValue)
+            #expect(subject.measurements == Self.values)
+        }
+        // Timepoint name, then field in declaration order.
+        #expect(fromDictionary.measurementList.map(\.timepoint) == ["baseline", "baseline", "week12", "week6", "week6"])
+        #expect(fromDictionary.measurementList.prefix(2).map(\.field) == [Field.painNRS, .rmdq].sorted { $0.ordinal < $1.ordinal })
+    }
+
+    @Test func valuesAreFoundByFieldAndTimepoint() {
+        let subject = AnalysisSubject(id: "P1", site: "S", arm: nil, profile: nil, subprofile: nil, measurements: Self.values)
+        for (timepoint, values) in Self.values {
+            for (field, value) in values { #expect(subject.value(field, at: timepoint) == value) }
+        }
+        #expect(subject.value(.odi, at: "baseline") == nil)
+        #expect(subject.value(.rmdq, at: "week26") == nil)
+        var changed = subject
+        changed.measurements["week26"] = [.rmdq: 4]
+        #expect(changed.value(.rmdq, at: "week26") == 4)
+        #expect(changed.value(.rmdq, at: "week6") == 9)
+        #expect(changed != subject)
+    }
+}

@@ -1,6 +1,7 @@
 import Analysis
 import Profiling
 import Reporting
+import StudyModel
 @testable import PipelineRunner
 import Testing
 import TestSupport
@@ -44,5 +45,37 @@ extension SamplePipelineTests {
         #expect(inOrder.count > 3)
         #expect(lines(computation.assignments.reversed()) == inOrder)
         #expect(lines(Array(computation.assignments.dropFirst())) != inOrder)
+    }
+}
+
+extension SamplePipelineTests {
+    /// Each visit gives one value per outcome field, however often the plan names the field, and
+    /// a later visit of the same timepoint replaces the earlier one, as with visits by name.
+    @Test func analysisSubjectsHoldOneValuePerFieldAndVisit() {
+        func visit(_ timepoint: String, week: Int, _ values: [Field: Double]) -> VisitRecord {
+            var fields = FieldValues(level: .visit)
+            for (field, value) in values { fields[field] = .number(value) }
+            return VisitRecord(participantID: "P1", timepoint: Timepoint(name: timepoint, week: week, windowDays: 7),
+                               values: fields, source: SourceLocation(file: "visits.csv", line: 2))
+        }
+        let participant = ParticipantRecord(id: "P1", site: "S", arm: nil, values: FieldValues(level: .participant),
+                                            sources: [])
+        let visits = [
+            visit("baseline", week: 0, [.rmdq: 14, .painNRS: 7]),
+            visit("week6", week: 6, [.rmdq: 10]),
+            visit("week12", week: 12, [.rmdq: 8, .odi: 20]),
+            visit("week6", week: 6, [.rmdq: 9, .gpe: 2]),
+        ]
+        let subjects = AnalysisSubject.build(participants: [participant], visits: visits, assignments: [],
+                                             outcomeFields: [.rmdq, .painNRS, .rmdq, .gpe, .odi])
+        #expect(subjects.count == 1)
+        #expect(subjects.first?.measurements == ["baseline": [.rmdq: 14, .painNRS: 7], "week12": [.rmdq: 8, .odi: 20],
+                                                 "week6": [.rmdq: 9, .gpe: 2]])
+        #expect(subjects.first?.measurementList.count == 6)
+        let rebuilt = subjects.first.map {
+            AnalysisSubject(id: $0.id, site: $0.site, arm: $0.arm, profile: $0.profile, subprofile: $0.subprofile,
+                            characteristics: $0.characteristics, measurements: $0.measurements)
+        }
+        #expect(rebuilt == subjects.first)
     }
 }
