@@ -121,55 +121,60 @@ public struct ResponseAnalysis: Sendable {
             }
         }
         let followUps = prepared.values(outcome.field, at: timepoint)
-        switch outcome.kind {
-        case .continuous(let rule):
-            let baselines = prepared.values(outcome.field, at: baselineName)
-            baselines.withUnsafeBufferPointer { baselines in
-                followUps.withUnsafeBufferPointer { followUps in
-                    for index in members {
-                        guard let arm = prepared.armPosition[index] else { continue }
-                        let before = baselines[index]
-                        if let before, let after = followUps[index] {
-                            // Analysed under every approach.
-                            let responded = rule.isResponder(baseline: before, followUp: after)
-                            for position in approaches.indices {
-                                cells[arm * width + position].baseline.append(before)
-                                cells[arm * width + position].followUp.append(after)
-                                cells[arm * width + position].responders.append(responded)
-                            }
-                            continue
-                        }
-                        for (position, approach) in approaches.enumerated() {
-                            switch approach {
-                            case .completeCase:
-                                break
-                            case .baselineCarriedForward:
-                                // Only a baseline: it is carried forward, with no improvement.
-                                if let before {
-                                    cells[arm * width + position].baseline.append(before)
-                                    cells[arm * width + position].followUp.append(before)
-                                    cells[arm * width + position].responders.append(false)
+        // Appended through buffers: the cells and the arm positions are not checked for sharing at every value.
+        cells.withUnsafeMutableBufferPointer { cells in
+            prepared.armPosition.withUnsafeBufferPointer { armPosition in
+                switch outcome.kind {
+                case .continuous(let rule):
+                    let baselines = prepared.values(outcome.field, at: baselineName)
+                    baselines.withUnsafeBufferPointer { baselines in
+                        followUps.withUnsafeBufferPointer { followUps in
+                            for index in members {
+                                guard let arm = armPosition[index] else { continue }
+                                let before = baselines[index]
+                                if let before, let after = followUps[index] {
+                                    // Analysed under every approach.
+                                    let responded = rule.isResponder(baseline: before, followUp: after)
+                                    for position in approaches.indices {
+                                        cells[arm * width + position].baseline.append(before)
+                                        cells[arm * width + position].followUp.append(after)
+                                        cells[arm * width + position].responders.append(responded)
+                                    }
+                                    continue
                                 }
-                            case .nonResponderImputation:
-                                cells[arm * width + position].responders.append(false)
+                                for (position, approach) in approaches.enumerated() {
+                                    switch approach {
+                                    case .completeCase:
+                                        break
+                                    case .baselineCarriedForward:
+                                        // Only a baseline: it is carried forward, with no improvement.
+                                        if let before {
+                                            cells[arm * width + position].baseline.append(before)
+                                            cells[arm * width + position].followUp.append(before)
+                                            cells[arm * width + position].responders.append(false)
+                                        }
+                                    case .nonResponderImputation:
+                                        cells[arm * width + position].responders.append(false)
+                                    }
+                                }
                             }
                         }
                     }
-                }
-            }
-        case .success(let categories):
-            followUps.withUnsafeBufferPointer { followUps in
-                for index in members {
-                    guard let arm = prepared.armPosition[index] else { continue }
-                    if let rating = followUps[index] {
-                        let responded = categories.contains(rating)
-                        for position in approaches.indices {
-                            cells[arm * width + position].followUp.append(rating)
-                            cells[arm * width + position].responders.append(responded)
-                        }
-                    } else {
-                        for (position, approach) in approaches.enumerated() where approach == .nonResponderImputation {
-                            cells[arm * width + position].responders.append(false)
+                case .success(let categories):
+                    followUps.withUnsafeBufferPointer { followUps in
+                        for index in members {
+                            guard let arm = armPosition[index] else { continue }
+                            if let rating = followUps[index] {
+                                let responded = categories.contains(rating)
+                                for position in approaches.indices {
+                                    cells[arm * width + position].followUp.append(rating)
+                                    cells[arm * width + position].responders.append(responded)
+                                }
+                            } else {
+                                for (position, approach) in approaches.enumerated() where approach == .nonResponderImputation {
+                                    cells[arm * width + position].responders.append(false)
+                                }
+                            }
                         }
                     }
                 }
