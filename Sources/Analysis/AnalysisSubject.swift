@@ -12,8 +12,9 @@ public struct AnalysisSubject: Hashable, Sendable {
     public var profile: String?
     /// Subprofile (`3b+Y`), nil when unclassified.
     public var subprofile: String?
-    /// Baseline-table variables (age, sex, duration, questionnaire totals).
-    public var characteristics: [Field: Value]
+    /// Baseline-table variables (age, sex, duration, questionnaire totals), by field ordinal: a
+    /// short list rather than a dictionary, as for the measurements.
+    public private(set) var characteristicList: [Characteristic]
     /// Outcome values, one per visit and field measured, ordered by timepoint name and then by
     /// field (so that equal measurements compare equal). One flat list rather than a dictionary
     /// per visit, since a batch holds one subject per participant: about 300 bytes less each.
@@ -44,22 +45,35 @@ public struct AnalysisSubject: Hashable, Sendable {
         }
     }
 
+    /// One baseline-table variable of a subject.
+    public struct Characteristic: Hashable, Sendable {
+        public var field: Field
+        public var value: Value
+
+        public init(field: Field, value: Value) {
+            self.field = field
+            self.value = value
+        }
+    }
+
     public init(id: String, site: String, arm: Arm?, profile: String?, subprofile: String?,
                 characteristics: [Field: Value] = [:], measurements: [String: [Field: Double]] = [:]) {
         self.init(id: id, site: site, arm: arm, profile: profile, subprofile: subprofile,
-                  characteristics: characteristics,
+                  characteristicList: AnalysisSubject.list(characteristics),
                   measurementList: Measurement.list(measurements))
     }
 
-    /// - Parameter measurementList: at most one value per timepoint and field, in any order.
+    /// - Parameters:
+    ///   - characteristicList: at most one value per field, in any order.
+    ///   - measurementList: at most one value per timepoint and field, in any order.
     public init(id: String, site: String, arm: Arm?, profile: String?, subprofile: String?,
-                characteristics: [Field: Value] = [:], measurementList: [Measurement]) {
+                characteristicList: [Characteristic] = [], measurementList: [Measurement]) {
         self.id = id
         self.site = site
         self.arm = arm
         self.profile = profile
         self.subprofile = subprofile
-        self.characteristics = characteristics
+        self.characteristicList = characteristicList.sorted { $0.field.ordinal < $1.field.ordinal }
         let inOrder = zip(measurementList, measurementList.dropFirst()).allSatisfy { Measurement.precedes($0, $1) }
         self.measurementList = inOrder ? measurementList : measurementList.sorted(by: Measurement.precedes)
     }
@@ -74,6 +88,21 @@ public struct AnalysisSubject: Hashable, Sendable {
         set {
             measurementList = Measurement.list(newValue).sorted(by: Measurement.precedes)
         }
+    }
+
+    /// Baseline-table variables by field.
+    public var characteristics: [Field: Value] {
+        get { Dictionary(uniqueKeysWithValues: characteristicList.map { ($0.field, $0.value) }) }
+        set { characteristicList = AnalysisSubject.list(newValue).sorted { $0.field.ordinal < $1.field.ordinal } }
+    }
+
+    /// The subject's value of a baseline-table variable; nil when it has none.
+    public func characteristic(_ field: Field) -> Value? {
+        characteristicList.first { $0.field == field }?.value
+    }
+
+    private static func list(_ characteristics: [Field: Value]) -> [Characteristic] {
+        characteristics.map { Characteristic(field: $0.key, value: $0.value) }
     }
 
     public var isRandomised: Bool { arm != nil }

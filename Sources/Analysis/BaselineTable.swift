@@ -55,11 +55,11 @@ extension ResponseAnalysis {
         // Each variable read once per subject, in place (copying whole subjects would count
         // references on all their parts); every column then picks its members' values.
         let characteristics = Self.continuousCharacteristics.map { field in
-            subjects.indices.map { subjects[$0].characteristics[field]?.number }
+            subjects.indices.map { subjects[$0].characteristic(field)?.number }
         }
         let outcomes = plan.outcomes.filter(\.isContinuous)
         let baselines = outcomes.map { prepared.values($0.field, at: baselineName) }
-        let sex = subjects.indices.map { subjects[$0].characteristics[.sex]?.text }
+        let sex = subjects.indices.map { subjects[$0].characteristic(.sex)?.text }
         var rows: [BaselineRow] = []
         for column in columns {
             for (offset, field) in Self.continuousCharacteristics.enumerated() {

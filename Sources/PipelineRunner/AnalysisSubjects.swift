@@ -67,9 +67,10 @@ extension AnalysisSubject {
                             otherCount: assignments.count, otherID: { assignments[$0].participantID })
         return participants.indices.map { position in
             let derived = DerivedInputs.values(participants[position].values)
-            var characteristics = [Field: Value](minimumCapacity: characteristicFields.count)
+            var characteristics: [AnalysisSubject.Characteristic] = []
+            characteristics.reserveCapacity(characteristicFields.count)
             for field in characteristicFields {
-                if let value = derived[field], !value.isMissing { characteristics[field] = value }
+                if let value = derived[field], !value.isMissing { characteristics.append(.init(field: field, value: value)) }
             }
             let id = participants[position].id
             let assignment = match.other(of: position, id: id)
@@ -77,7 +78,7 @@ extension AnalysisSubject {
                 id: id, site: participants[position].site, arm: participants[position].arm,
                 profile: assignment.flatMap { assignments[$0].profile },
                 subprofile: assignment.flatMap { assignments[$0].subprofile },
-                characteristics: characteristics, measurementList: measurements[position])
+                characteristicList: characteristics, measurementList: measurements[position])
         }
     }
 }

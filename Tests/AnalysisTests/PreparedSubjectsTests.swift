@@ -92,6 +92,25 @@ import Testing
         #expect(fromDictionary.measurementList.prefix(2).map(\.field) == [Field.painNRS, .rmdq].sorted { $0.ordinal < $1.ordinal })
     }
 
+    @Test func characteristicsDoNotDependOnTheirOrder() {
+        let values: [Field: Value] = [.sex: .text("F"), .age: .number(44), .ompsqTotal: .number(61)]
+        let list = values.map { AnalysisSubject.Characteristic(field: $0.key, value: $0.value) }
+        let fromDictionary = AnalysisSubject(id: "P1", site: "S", arm: nil, profile: nil, subprofile: nil,
+                                             characteristics: values)
+        for reordered in [list, list.reversed()] {
+            let subject = AnalysisSubject(id: "P1", site: "S", arm: nil, profile: nil, subprofile: nil,
+                                          characteristicList: reordered, measurementList: [])
+            #expect(subject == fromDictionary)
+            #expect(subject.characteristics == values)
+        }
+        for (field, value) in values { #expect(fromDictionary.characteristic(field) == value) }
+        #expect(fromDictionary.characteristic(.durationWeeks) == nil)
+        var changed = fromDictionary
+        changed.characteristics[.sex] = nil
+        #expect(changed.characteristic(.sex) == nil)
+        #expect(changed.characteristic(.age) == .number(44))
+    }
+
     @Test func valuesAreFoundByFieldAndTimepoint() {
         let subject = AnalysisSubject(id: "P1", site: "S", arm: nil, profile: nil, subprofile: nil, measurements: Self.values)
         for (timepoint, values) in Self.values {
