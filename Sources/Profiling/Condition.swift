@@ -76,6 +76,20 @@ public struct Condition: Hashable, Sendable, CustomStringConvertible {
         self.init(field: field, test: .isTrue)
     }
 
+    /// `evaluate(values).truth`, reading a flag or a number in place rather than as a `Value`
+    /// (the conditions that decide a profile are nearly all of these two kinds).
+    public func truth(_ values: FieldValues) -> Truth {
+        switch test {
+        case .isTrue:
+            if let flag = values.boolean(field) { return flag ? .yes : .no }
+        case .compare(let comparison, let threshold):
+            if let number = values.number(field) { return Condition.holds(comparison, number, threshold) ? .yes : .no }
+        case .code:
+            break
+        }
+        return evaluate(values).truth
+    }
+
     /// Evaluates against one participant's values; `seen` is the value the rule looked at.
     public func evaluate(_ values: FieldValues) -> (truth: Truth, seen: Value?) {
         let value = values[field]

@@ -87,7 +87,7 @@ extension Rule {
     /// full only the rules whose trail it keeps.
     public func truth(_ values: FieldValues) -> Truth {
         switch self {
-        case .condition(let condition): condition.evaluate(values).truth
+        case .condition(let condition): condition.truth(values)
         case .anyOf(_, let members): Rule.truth(of: members, values, needed: 1)
         case .allOf(_, let members): Rule.truth(of: members, values, needed: members.count)
         case .atLeast(_, let k, let members): Rule.truth(of: members, values, needed: k)
