@@ -12,7 +12,8 @@ struct ReportWriter {
 
     /// The analysis and evidence CSV tables, in the order the README lists them.
     var tables: [CSVTable] {
-        let context = Dictionary(computation.study.participants.map { ($0.id, (site: $0.site, arm: $0.arm?.id)) },
+        // One subject per accepted participant, with the participant's site and arm.
+        let context = Dictionary(computation.subjects.map { ($0.id, (site: $0.site, arm: $0.arm?.id)) },
                                  uniquingKeysWith: { first, _ in first })
         return [
             AnalysisTables.profiles(computation.assignments, participants: context),

@@ -1,5 +1,6 @@
 import Foundation
 import PipelineSpec
+import Profiling
 import Reporting
 import Staging
 import StudyModel
@@ -49,28 +50,15 @@ public enum Run {
         }
         defer { ReportFolder.remove(scratch) }
 
+        let budget = maxErrors ?? loaded.spec.report.maxErrors
         let computation: RunComputation
+        let summary: [String]
         do {
             progress?("staging \(loaded.files.count) input files")
             let fileSink = try StagingFileSink(folder: scratch)
             let sink = CountingSink(forwardingTo: fileSink, progress: progress)
             var study = try stage(loaded.files, spec: loaded.spec, sink: sink)
-            // Profiles are assigned to each half of the participants at the same time; then the
-            // clean tables are written while the analysis subjects are built and the profile
-            // conflicts found. All of these only read the staged study.
-            let staged = study
-            let (pipelineFile, ruleSet, spec) = (loaded, loaded.ruleSet, loaded.spec)
-            let half = staged.participants.count / 2
-            let (firstHalf, secondHalf) = Concurrently.both({ staged.participants[..<half].map(ruleSet.assign) },
-                                                            { staged.participants[half...].map(ruleSet.assign) })
-            let assignments = firstHalf + secondHalf
-            let ((subjects, conflicts), _) = try Concurrently.both({
-                (RunComputation.subjects(staged, assignments: assignments, pipeline: pipelineFile, plan: plan),
-                 ruleSet.conflicts(assignments, participants: staged.participants))
-            }, {
-                try staged.writeClean(to: scratch, spec: spec)
-                try staged.writeAccounting(to: scratch)
-            })
+            let (assignments, subjects, conflicts) = try prepare(study, loaded: loaded, plan: plan, scratch: scratch)
             for conflict in conflicts {
                 try sink.record(conflict)
                 study.warningCount += 1
@@ -83,6 +71,12 @@ public enum Run {
                 return RunResult(exitCode: 2, problems: study.inputProblems.map(\.description),
                                  summary: Validation.summary(study, budget: nil))
             }
+            // What follows needs the subjects, the assignments and the study's counts, not its
+            // records: they are let go here, so that the run never holds the records and the
+            // analysis at once (the two are the larger part of its memory).
+            summary = Validation.summary(study, budget: budget)
+            study.participants = []
+            study.visits = []
             progress?("profiles, analysis and evidence")
             computation = RunComputation.compute(loaded, study: study, assignments: assignments, subjects: subjects,
                                                  issueCounts: sink.counts, plan: plan)
@@ -96,7 +90,6 @@ public enum Run {
         } catch {
             return RunResult(exitCode: 2, problems: ["error: cannot write the reports for '\(target)': \(error)"], summary: [])
         }
-        let budget = maxErrors ?? loaded.spec.report.maxErrors
         var problems: [String] = []
         var exitCode: Int32 = 0
         if computation.study.errorCount > budget {
@@ -105,8 +98,33 @@ public enum Run {
                 + "('report.max_errors' or '--max-errors'); see '\(target)/issues.csv'")
         }
         return RunResult(exitCode: exitCode, problems: problems,
-                         summary: Validation.summary(computation.study, budget: budget), outputFolder: target,
+                         summary: summary, outputFolder: target,
                          computation: computation)
+    }
+}
+
+extension Run {
+    /// The profile assignments, the analysis subjects and the profile conflicts of a staged study,
+    /// with its clean tables and accounting written into `scratch`.
+    ///
+    /// Profiles are assigned to each half of the participants at the same time; then the clean
+    /// tables are written while the subjects are built and the conflicts found. All of these only
+    /// read the study, and keep no part of its records.
+    private static func prepare(_ staged: StagedStudy, loaded: LoadedPipeline, plan: AnalysisPlan,
+                                scratch: String) throws -> ([ProfileAssignment], RunComputation.Subjects, [Diagnostic]) {
+        let (ruleSet, spec) = (loaded.ruleSet, loaded.spec)
+        let half = staged.participants.count / 2
+        let (firstHalf, secondHalf) = Concurrently.both({ staged.participants[..<half].map(ruleSet.assign) },
+                                                        { staged.participants[half...].map(ruleSet.assign) })
+        let assignments = firstHalf + secondHalf
+        let ((subjects, conflicts), _) = try Concurrently.both({
+            (RunComputation.subjects(staged, assignments: assignments, pipeline: loaded, plan: plan),
+             ruleSet.conflicts(assignments, participants: staged.participants))
+        }, {
+            try staged.writeClean(to: scratch, spec: spec)
+            try staged.writeAccounting(to: scratch)
+        })
+        return (assignments, subjects, conflicts)
     }
 }
 

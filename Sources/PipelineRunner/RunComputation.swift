@@ -9,6 +9,9 @@ import StudyModel
 /// the pipeline and the staged data.
 public struct RunComputation: Sendable {
     public var pipeline: LoadedPipeline
+    /// The staged study's accounting and issue counts. A run lets its records go once the
+    /// subjects are built (``Run/run(pipeline:outputFolder:maxErrors:progress:)``): there
+    /// `participants` and `visits` are empty, and the subjects stand for the participants.
     public var study: StagedStudy
     /// Issue counts by severity, then rule.
     public var issueCounts: [Severity: [String: Int]]

@@ -13,7 +13,14 @@ extension SamplePipelineTests {
         let (folder, result) = try Self.run("sample-castor")
         defer { folder.remove() }
         let computation = try #require(result.computation)
-        let study = computation.study
+        // A run lets the staged records go once its subjects are built; the same staging, by
+        // `validate`, keeps them.
+        #expect(computation.study.participants.isEmpty && computation.study.visits.isEmpty)
+        let validated = Self.inRepository {
+            Validation.run(pipeline: "Pipelines/sample-castor.yml", outputFolder: folder.file("validated"))
+        }
+        let study = try #require(validated.study)
+        #expect(result.summary.contains("\(study.participants.count) participants, \(study.visits.count) visits"))
         let fields = computation.plan.outcomes.map(\.field)
         let built = AnalysisSubject.build(participants: study.participants, visits: study.visits,
                                           assignments: computation.assignments, outcomeFields: fields)
