@@ -39,9 +39,12 @@ public struct AnalysisSubject: Hashable, Sendable {
             }
         }
 
-        /// The order of ``AnalysisSubject/measurementList``.
-        static func precedes(_ left: Measurement, _ right: Measurement) -> Bool {
-            left.timepoint != right.timepoint ? left.timepoint < right.timepoint : left.field.ordinal < right.field.ordinal
+        /// `list` in the order of ``AnalysisSubject/measurementList``; sorted only when it is not.
+        static func ordered(_ list: [Measurement]) -> [Measurement] {
+            func precedes(_ left: Measurement, _ right: Measurement) -> Bool {
+                left.timepoint != right.timepoint ? left.timepoint < right.timepoint : left.field.ordinal < right.field.ordinal
+            }
+            return zip(list, list.dropFirst()).allSatisfy { precedes($0, $1) } ? list : list.sorted(by: precedes)
         }
     }
 
@@ -54,12 +57,22 @@ public struct AnalysisSubject: Hashable, Sendable {
             self.field = field
             self.value = value
         }
+
+        /// One characteristic per field of `byField`, in no particular order.
+        static func list(_ byField: [Field: Value]) -> [Characteristic] {
+            byField.map { Characteristic(field: $0.key, value: $0.value) }
+        }
+
+        /// `list` in the order of ``AnalysisSubject/characteristicList``.
+        static func ordered(_ list: [Characteristic]) -> [Characteristic] {
+            list.sorted { $0.field.ordinal < $1.field.ordinal }
+        }
     }
 
     public init(id: String, site: String, arm: Arm?, profile: String?, subprofile: String?,
                 characteristics: [Field: Value] = [:], measurements: [String: [Field: Double]] = [:]) {
         self.init(id: id, site: site, arm: arm, profile: profile, subprofile: subprofile,
-                  characteristicList: AnalysisSubject.list(characteristics),
+                  characteristicList: Characteristic.list(characteristics),
                   measurementList: Measurement.list(measurements))
     }
 
@@ -73,9 +86,8 @@ public struct AnalysisSubject: Hashable, Sendable {
         self.arm = arm
         self.profile = profile
         self.subprofile = subprofile
-        self.characteristicList = characteristicList.sorted { $0.field.ordinal < $1.field.ordinal }
-        let inOrder = zip(measurementList, measurementList.dropFirst()).allSatisfy { Measurement.precedes($0, $1) }
-        self.measurementList = inOrder ? measurementList : measurementList.sorted(by: Measurement.precedes)
+        self.characteristicList = Characteristic.ordered(characteristicList)
+        self.measurementList = Measurement.ordered(measurementList)
     }
 
     /// Outcome values by timepoint name, then field; absent when not measured.
@@ -86,23 +98,19 @@ public struct AnalysisSubject: Hashable, Sendable {
             return byTimepoint
         }
         set {
-            measurementList = Measurement.list(newValue).sorted(by: Measurement.precedes)
+            measurementList = Measurement.ordered(Measurement.list(newValue))
         }
     }
 
     /// Baseline-table variables by field.
     public var characteristics: [Field: Value] {
         get { Dictionary(uniqueKeysWithValues: characteristicList.map { ($0.field, $0.value) }) }
-        set { characteristicList = AnalysisSubject.list(newValue).sorted { $0.field.ordinal < $1.field.ordinal } }
+        set { characteristicList = Characteristic.ordered(Characteristic.list(newValue)) }
     }
 
     /// The subject's value of a baseline-table variable; nil when it has none.
     public func characteristic(_ field: Field) -> Value? {
         characteristicList.first { $0.field == field }?.value
-    }
-
-    private static func list(_ characteristics: [Field: Value]) -> [Characteristic] {
-        characteristics.map { Characteristic(field: $0.key, value: $0.value) }
     }
 
     public var isRandomised: Bool { arm != nil }
