@@ -35,8 +35,8 @@ extension AnalysisSubject {
             return positions?[id]
         }
         // Each participant's values in the subject's order (timepoint name, then field), so that
-        // the subject takes the list as it is: fields by ordinal, each visit's values inserted
-        // before the first later timepoint name.
+        // the subject takes the list as it is: fields by ordinal, each visit's values in place of
+        // those of an earlier visit of its timepoint, before the first later timepoint name.
         var fields: [Field] = []
         for field in outcomeFields.sorted(by: { $0.ordinal < $1.ordinal }) where fields.last != field { fields.append(field) }
         var measurements = Array(repeating: [AnalysisSubject.Measurement](), count: participants.count)
@@ -51,8 +51,9 @@ extension AnalysisSubject {
                 measurements[position].reserveCapacity((end - start) * fields.count)
                 for visit in start..<end {
                     let timepoint = visits[visit].timepoint.name
-                    measurements[position].removeAll { $0.timepoint == timepoint }
-                    var at = measurements[position].firstIndex { $0.timepoint > timepoint } ?? measurements[position].endIndex
+                    var at = measurements[position].firstIndex { $0.timepoint >= timepoint } ?? measurements[position].endIndex
+                    let later = measurements[position][at...].firstIndex { $0.timepoint != timepoint } ?? measurements[position].endIndex
+                    measurements[position].removeSubrange(at..<later)
                     for field in fields {
                         guard let number = visits[visit].values.number(field) else { continue }
                         measurements[position].insert(AnalysisSubject.Measurement(timepoint: timepoint, field: field, value: number), at: at)
