@@ -409,9 +409,8 @@ final class Stager {
                     rowsRead += 1
                     if hasFileProblems {
                         rejected += 1
-                        try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex,
-                                                    line: records[index].position.line, rawFields: records[index].rawFields,
-                                                    reasons: binding.fileProblems))
+                        try reject(file, line: records[index].position.line, rawFields: records[index].rawFields,
+                                   reasons: binding.fileProblems)
                         continue
                     }
                     switch try row.commit(rows[index], &state) {
@@ -419,9 +418,8 @@ final class Stager {
                         accepted += 1
                     case .rejected:
                         rejected += 1
-                        try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex,
-                                                    line: records[index].position.line, rawFields: records[index].rawFields,
-                                                    reasons: row.lastReasons))
+                        try reject(file, line: records[index].position.line, rawFields: records[index].rawFields,
+                                   reasons: row.lastReasons)
                     case .waiting:
                         // Counted as read now, as accepted or rejected when committed.
                         state.waitingRows.append(StagingState.WaitingRow(
@@ -440,16 +438,14 @@ final class Stager {
                 state.accounting[fileIndex].stoppedAtLine = location.line
                 try emit(Diagnostic(.error, at: location, rule: error.code,
                                     message: error.message + "; reading stopped here"), fileIndex: fileIndex, &state)
-                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: location.line,
-                                            rawFields: [], reasons: [error.message + "; reading stopped here"]))
+                try reject(file, line: location.line, rawFields: [], reasons: [error.message + "; reading stopped here"])
             case let error?:
                 rowsRead += 1
                 rejected += 1
                 state.accounting[fileIndex].stoppedAtLine = 0
                 try emit(Diagnostic(.error, at: fileStart, rule: "csv.io", message: "reading stopped: \(error)"),
                          fileIndex: fileIndex, &state)
-                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: 0, rawFields: [],
-                                            reasons: ["reading stopped: \(error)"]))
+                try reject(file, line: 0, rawFields: [], reasons: ["reading stopped: \(error)"])
             }
             let isLast = batch.isLast
             pipe.recycle(batch)
@@ -469,6 +465,12 @@ final class Stager {
         try forwardReaderDiagnostics(reader, fileIndex: fileIndex, &state)
     }
 
+    /// Hands a rejected row of `file` to the sink: its fields as read and why it was rejected.
+    func reject(_ file: InputFile, line: Int, rawFields: [[UInt8]], reasons: [String]) throws {
+        try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: line, rawFields: rawFields,
+                                    reasons: reasons))
+    }
+
     /// Commits the visit rows that waited for their participant, in reading order, now that every
     /// participant row is read: a participant still unknown is an error (`unknown-participant`).
     func commitWaitingRows(_ state: inout StagingState) throws {
@@ -482,9 +484,7 @@ final class Stager {
                 state.accounting[fileIndex].accepted += 1
             } else {
                 state.accounting[fileIndex].rejected += 1
-                let file = files[fileIndex]
-                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: row.prepared.line,
-                                            rawFields: row.rawFields, reasons: reader.lastReasons))
+                try reject(files[fileIndex], line: row.prepared.line, rawFields: row.rawFields, reasons: reader.lastReasons)
             }
         }
     }

@@ -168,26 +168,22 @@ extension Stager {
             guard var rows = deferred[fileIndex] else { continue }
             let file = files[fileIndex]
             let input = spec.inputs[file.inputIndex]
-            func reject(_ line: Int, _ fields: [[UInt8]], _ reasons: [String]) throws {
-                try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: line,
-                                            rawFields: fields, reasons: reasons))
-            }
             if let reader = try? reading(file, input) {
                 for line in rows.keys.sorted() {
                     guard let row = rows[line], let offset = row.byteOffset,
                           let fields = try? reader.rawFields(ofRecordAt: offset, encoding: encodings[fileIndex]) else { continue }
-                    try reject(line, fields, row.reasons)
+                    try reject(file, line: line, rawFields: fields, reasons: row.reasons)
                     rows[line] = nil
                 }
                 var record = CSVRecord()
                 while !rows.isEmpty, (try? reader.read(into: &record)) == true {
                     guard let row = rows.removeValue(forKey: record.position.line) else { continue }
-                    try reject(record.position.line, record.rawFields, row.reasons)
+                    try reject(file, line: record.position.line, rawFields: record.rawFields, reasons: row.reasons)
                 }
             }
             // A file that changed since it was read: the rows are still reported, without their fields.
             for line in rows.keys.sorted() {
-                try reject(line, [], (rows[line]?.reasons ?? []) + ["the row could not be read again"])
+                try reject(file, line: line, rawFields: [], reasons: (rows[line]?.reasons ?? []) + ["the row could not be read again"])
             }
         }
     }
