@@ -10,12 +10,9 @@ public enum NumberFormat {
         guard let value else { return "NA" }
         if value.isNaN { return "NA" }
         if value.isInfinite { return showInfinity ? (value > 0 ? "Inf" : "-Inf") : "NA" }
-        let text = roundDecimalText(shortestDecimal(value), decimals: decimals)
-        // Never print "-0.00".
-        if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
-            return String(text.dropFirst())
-        }
-        return text
+        var number = DecimalDigits(value)
+        number.round(toDecimals: max(decimals, 0))
+        return number.text
     }
 
     /// A p-value as journals print it: `<0.001` below a thousandth, three decimals otherwise.
@@ -35,65 +32,88 @@ public enum NumberFormat {
         guard let value else { return "NA" }
         return fixed(value * 100, decimals: decimals)
     }
+}
 
-    // MARK: - Decimal text arithmetic
+/// The decimal digits of a finite double's shortest round-tripping text (Swift's `description`),
+/// with the decimal point placed: `digits[..<point]` is the integer part (at least one digit),
+/// the rest the fraction. Rounding and writing work on these ASCII digits, never on the binary
+/// value, and make no string per digit.
+private struct DecimalDigits {
+    var negative = false
+    /// Digit values 0...9.
+    var digits: [UInt8] = []
+    /// How many of `digits` are before the decimal point; at least 1.
+    var point = 0
 
-    /// Plain decimal text (no exponent) of the shortest round-tripping representation.
-    static func shortestDecimal(_ value: Double) -> String {
-        let text = String(value)  // locale-independent; may use an exponent
-        guard let exponentIndex = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
-        let mantissa = String(text[..<exponentIndex])
-        guard let exponent = Int(text[text.index(after: exponentIndex)...]) else { return text }
-        let negative = mantissa.hasPrefix("-")
-        let unsigned = negative ? String(mantissa.dropFirst()) : mantissa
-        let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
-        let integerDigits = String(parts[0])
-        let fractionDigits = parts.count > 1 ? String(parts[1]) : ""
-        var digits = integerDigits + fractionDigits
-        var pointPosition = integerDigits.count + exponent
-        if pointPosition <= 0 {
-            digits = String(repeating: "0", count: 1 - pointPosition) + digits
-            pointPosition = 1
-        } else if pointPosition > digits.count {
-            digits += String(repeating: "0", count: pointPosition - digits.count)
+    init(_ value: Double) {
+        digits.reserveCapacity(32)
+        var integerCount: Int?
+        var exponent = 0
+        var exponentNegative = false
+        var inExponent = false
+        for byte in value.description.utf8 {
+            switch byte {
+            case UInt8(ascii: "-") where inExponent: exponentNegative = true
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "+"): break
+            case UInt8(ascii: "."): integerCount = digits.count
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where inExponent:
+                exponent = exponent * 10 + Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte - UInt8(ascii: "0"))
+            default: break
+            }
         }
-        let integerPart = digits.prefix(pointPosition)
-        let fractionPart = digits.dropFirst(pointPosition)
-        let body = fractionPart.isEmpty ? String(integerPart) : integerPart + "." + fractionPart
-        return negative ? "-" + body : body
+        point = (integerCount ?? digits.count) + (exponentNegative ? -exponent : exponent)
+        if point <= 0 {
+            digits.insert(contentsOf: repeatElement(0, count: 1 - point), at: 0)
+            point = 1
+        } else if point > digits.count {
+            digits.append(contentsOf: repeatElement(0, count: point - digits.count))
+        }
     }
 
-    /// Rounds decimal text half away from zero to `decimals` places and pads with zeros.
-    static func roundDecimalText(_ text: String, decimals: Int) -> String {
-        let negative = text.hasPrefix("-")
-        let unsigned = negative ? String(text.dropFirst()) : text
-        let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
-        var integerDigits = Array(parts[0]).map { Int($0.asciiValue ?? 48) - 48 }
-        var fractionDigits = parts.count > 1 ? Array(parts[1]).map { Int($0.asciiValue ?? 48) - 48 } : []
-        if fractionDigits.count > decimals {
-            let roundUp = fractionDigits[decimals] >= 5
-            fractionDigits = Array(fractionDigits.prefix(decimals))
-            if roundUp {
-                var all = integerDigits + fractionDigits
-                var index = all.count - 1
-                var carry = 1
-                while carry == 1, index >= 0 {
-                    let sum = all[index] + carry
-                    all[index] = sum % 10
-                    carry = sum / 10
-                    index -= 1
-                }
-                if carry == 1 { all.insert(1, at: 0) }
-                integerDigits = Array(all.prefix(all.count - decimals))
-                fractionDigits = Array(all.suffix(decimals))
-            }
-        } else {
-            fractionDigits += Array(repeating: 0, count: decimals - fractionDigits.count)
+    /// Keeps exactly `decimals` fraction digits: rounds half away from zero on the decimal digits
+    /// (the first dropped digit decides), or pads with zeros.
+    mutating func round(toDecimals decimals: Int) {
+        let kept = point + decimals
+        guard digits.count > kept else {
+            digits.append(contentsOf: repeatElement(0, count: kept - digits.count))
+            return
         }
-        let integerText = integerDigits.isEmpty ? "0" : integerDigits.map(String.init).joined()
-        let fractionText = fractionDigits.map(String.init).joined()
-        let body = decimals > 0 ? integerText + "." + fractionText : integerText
-        return negative ? "-" + body : body
+        let roundUp = digits[kept] >= 5
+        digits.removeSubrange(kept...)
+        guard roundUp else { return }
+        var index = kept - 1
+        while index >= 0 {
+            if digits[index] < 9 {
+                digits[index] += 1
+                return
+            }
+            digits[index] = 0
+            index -= 1
+        }
+        digits.insert(1, at: 0)
+        point += 1
+    }
+
+    /// The digits as text: `-` only when a digit is not zero (never `-0.00`), the point only
+    /// before a fraction.
+    var text: String {
+        let signed = negative && digits.contains { $0 != 0 }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count + 2)
+        if signed { bytes.append(UInt8(ascii: "-")) }
+        for (index, digit) in digits.enumerated() {
+            if index == point { bytes.append(UInt8(ascii: ".")) }
+            bytes.append(UInt8(ascii: "0") + digit)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ⌊log10⌋ of the value: the place of the first non-zero digit; `nil` for zero.
+    var magnitude: Int? {
+        digits.firstIndex { $0 != 0 }.map { point - 1 - $0 }
     }
 }
 
@@ -132,17 +152,9 @@ extension NumberFormat {
 }
 
 private extension Double {
-    /// ⌊log10(|self|)⌋ for a non-zero finite value, read off the shortest decimal text so powers
+    /// ⌊log10(|self|)⌋ for a non-zero finite value, read off the shortest decimal digits so powers
     /// of ten are exact.
     var log10Floor: Int {
-        let text = NumberFormat.shortestDecimal(abs(self))
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        let integerPart = parts[0]
-        if let firstNonZero = integerPart.firstIndex(where: { $0 != "0" }) {
-            return integerPart.distance(from: firstNonZero, to: integerPart.endIndex) - 1
-        }
-        let fraction = parts.count > 1 ? parts[1] : ""
-        let leadingZeros = fraction.prefix { $0 == "0" }.count
-        return -(leadingZeros + 1)
+        DecimalDigits(abs(self)).magnitude ?? 0
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 @testable import Reporting
 
 @Suite struct NumberFormatTests {
@@ -22,6 +24,45 @@ import Testing
     @Test(arguments: [(0.0004, "<0.001"), (0.001, "0.001"), (0.04951, "0.050"), (1.0, "1.000")])
     func pValues(value: Double, expected: String) {
         #expect(NumberFormat.pValue(value) == expected)
+    }
+}
+
+/// `fixed` against Foundation's decimal arithmetic: the shortest round-tripping text parsed as a
+/// `Decimal`, rounded half away from zero (`.plain`), written with the same number of places.
+@Suite struct FixedAgainstDecimalTests {
+    static func reference(_ value: Double, decimals: Int) -> String? {
+        guard var decimal = Decimal(string: value.description, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &decimal, decimals, .plain)
+        var text = rounded.description
+        if text.hasPrefix("-"), rounded.isZero { text.removeFirst() }
+        let places = text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 }
+        if decimals > 0 {
+            if places == nil { text += "." }
+            text += String(repeating: "0", count: decimals - (places ?? 0))
+        }
+        return text
+    }
+
+    @Test func randomValuesMatchDecimalRounding() throws {
+        var generator = SeededGenerator(seed: 0x5EED_F1CE)
+        var checked = 0
+        for index in 0..<20_000 {
+            let value: Double
+            switch index % 4 {
+            case 0: value = Double.random(in: -1_000...1_000, using: &generator)
+            case 1: value = Double(Int.random(in: -100_000...100_000, using: &generator)) / 1_000 + 0.0005
+            case 2: value = Double(Int.random(in: -20_000...20_000, using: &generator)) / 8
+            default:
+                let exponent = Double.random(in: -15...15, using: &generator)
+                value = (Bool.random(using: &generator) ? 1 : -1) * pow(10, exponent)
+            }
+            let decimals = Int.random(in: 0...6, using: &generator)
+            let expected = try #require(Self.reference(value, decimals: decimals))
+            #expect(NumberFormat.fixed(value, decimals: decimals) == expected, "\(value) to \(decimals) places")
+            checked += 1
+        }
+        #expect(checked == 20_000)
     }
 }
 
