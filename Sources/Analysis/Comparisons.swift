@@ -40,26 +40,24 @@ extension ResponseAnalysis {
 
     /// As ``comparisons(_:)-([AnalysisSubject])``, over subjects prepared once for the run.
     public func comparisons(_ prepared: PreparedSubjects) -> [ComparisonRow] {
+        units(prepared).flatMap { comparisons($0, cells($0, prepared)) }
+    }
+
+    /// The comparisons of one unit from its cells (`cells[arm][k]` under the outcome's `k`-th
+    /// approach): approach by approach, every arm but the reference in order; none when the
+    /// reference arm is not among the arms.
+    func comparisons(_ unit: ResponseUnit, _ cells: [[CellData]]) -> [ComparisonRow] {
         guard let referencePosition = arms.firstIndex(where: { $0.id == plan.referenceArm }) else { return [] }
         let reference = arms[referencePosition]
         var rows: [ComparisonRow] = []
-        for (key, members) in groupIndexes(prepared) {
-            for outcome in plan.outcomes {
-                let approaches = approaches(for: outcome)
-                for timepoint in plan.timepoints {
-                    // Every arm's cells under every approach, from one pass over the group.
-                    let armCells = cellsByArm(members, prepared, outcome: outcome, timepoint: timepoint, approaches: approaches)
-                    for (index, approach) in approaches.enumerated() {
-                        // The approach's cell of each arm, by the arm's position.
-                        let cells = armCells.map { $0[index] }
-                        let model = approach == .nonResponderImputation || !outcome.isContinuous
-                            ? nil : ancovaModel(cells, referencePosition: referencePosition)
-                        for (position, arm) in arms.enumerated() where position != referencePosition {
-                            rows.append(compare(key, outcome, timepoint, approach, arm, reference, cells[position],
-                                                cells[referencePosition], model))
-                        }
-                    }
-                }
+        for (index, approach) in approaches(for: unit.outcome).enumerated() {
+            // The approach's cell of each arm, by the arm's position.
+            let approachCells = cells.map { $0[index] }
+            let model = approach == .nonResponderImputation || !unit.outcome.isContinuous
+                ? nil : ancovaModel(approachCells, referencePosition: referencePosition)
+            for (position, arm) in arms.enumerated() where position != referencePosition {
+                rows.append(compare(unit.key, unit.outcome, unit.timepoint, approach, arm, reference,
+                                    approachCells[position], approachCells[referencePosition], model))
             }
         }
         return rows

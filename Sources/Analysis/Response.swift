@@ -195,25 +195,9 @@ public struct ResponseAnalysis: Sendable {
 
     /// As ``rows(_:)-([AnalysisSubject])``, over subjects prepared once for the run.
     public func rows(_ prepared: PreparedSubjects) -> [ResponseRow] {
-        var rows: [ResponseRow] = []
-        for (key, members) in groupIndexes(prepared) {
-            // The cells of every arm come from one pass over the group; the rows are still listed
-            // arm by arm, then by outcome, timepoint and approach.
-            var rowsByArm = Array(repeating: [ResponseRow](), count: arms.count)
-            for outcome in plan.outcomes {
-                let approaches = approaches(for: outcome)
-                for timepoint in plan.timepoints {
-                    let cells = cellsByArm(members, prepared, outcome: outcome, timepoint: timepoint, approaches: approaches)
-                    for (position, arm) in arms.enumerated() {
-                        for (approach, data) in zip(approaches, cells[position]) {
-                            rowsByArm[position].append(row(key, arm, outcome, timepoint, approach, data))
-                        }
-                    }
-                }
-            }
-            rows += rowsByArm.joined()
-        }
-        return rows
+        let units = units(prepared)
+        let results = units.map { ResponseUnitResult(rowsByArm: rowsByArm($0, cells($0, prepared)), comparisons: []) }
+        return tables(units, results: results).rows
     }
 
     /// One response row. Each approach reports only what it defines: NRI rows carry responder

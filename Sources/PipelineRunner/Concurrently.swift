@@ -25,6 +25,44 @@ enum Concurrently {
         return (try first.get(), try second.get())
     }
 
+    /// Runs `count` independent computations on the system's pool, as many at a time as there are
+    /// cores, and returns their results in index order. Each worker takes the next index not yet
+    /// started, so long computations listed first are started first and the short ones fill in.
+    static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        let slots = Slots<T>(count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            slots.set(index, body(index))
+        }
+        return slots.results()
+    }
+
+    /// Unchecked: each slot is written once, by the iteration of its index alone, and read only
+    /// after `concurrentPerform` has returned.
+    private final class Slots<T>: @unchecked Sendable {
+        private let storage: UnsafeMutableBufferPointer<T?>
+
+        init(_ count: Int) {
+            storage = .allocate(capacity: count)
+            storage.initialize(repeating: nil)
+        }
+
+        deinit {
+            storage.deinitialize()
+            storage.deallocate()
+        }
+
+        func set(_ index: Int, _ value: T) {
+            storage[index] = value
+        }
+
+        func results() -> [T] {
+            storage.map { value in
+                guard let value else { preconditionFailure("concurrentPerform returned before every iteration ran") }
+                return value
+            }
+        }
+    }
+
     /// Unchecked: each result is written by one of the two iterations alone, and read only
     /// after `concurrentPerform` has returned (which waits for both).
     private final class Results<A, B, Failure: Error>: @unchecked Sendable {

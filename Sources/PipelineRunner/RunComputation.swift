@@ -44,20 +44,11 @@ public struct RunComputation: Sendable {
     }
 
     /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:pipeline:plan:)``).
-    ///
-    /// The tables are computed in two parts at the same time, of about the same work: the
-    /// comparisons, interaction models and flow; and the response rows and baseline table. Each
-    /// is a pure function of the prepared subjects, so the results are the same as one after
-    /// the other.
     static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, assignments: [ProfileAssignment],
                         subjects prepared: Subjects, issueCounts: [Severity: [String: Int]],
                         plan: AnalysisPlan) -> RunComputation {
         let (subjects, analysis, prepared) = (prepared.subjects, prepared.analysis, prepared.prepared)
-        let ((comparisons, interactions, flow), (response, baseline)) = Concurrently.both({
-            (analysis.comparisons(prepared), analysis.interactions(prepared), analysis.flow(prepared))
-        }, {
-            (analysis.rows(prepared), analysis.baselineTable(prepared))
-        })
+        let (response, comparisons, interactions, flow, baseline) = tables(analysis, prepared)
 
         let randomised = subjects.filter(\.isRandomised).count
         // Randomised participants without a planned outcome at each analysed visit (the flow's
@@ -93,5 +84,48 @@ public struct RunComputation: Sendable {
             plan: plan, analysis: analysis, flow: flow, baseline: baseline,
             response: response, comparisons: comparisons, interactions: interactions,
             evidence: evidence)
+    }
+    /// One piece of the analysis tables: each is a pure function of the prepared subjects.
+    private enum Job {
+        case baseline, interactions, flow
+        case unit(ResponseUnit)
+    }
+
+    private enum JobResult {
+        case baseline([BaselineRow]), interactions([InteractionRow]), flow([FlowRow])
+        case unit(ResponseUnitResult)
+    }
+
+    /// The analysis tables, computed on every core: the baseline table, the interaction models,
+    /// the flow, and each group × outcome × timepoint's response rows and comparisons (one pass
+    /// over the group makes both). The long jobs come first so the units fill in around them.
+    /// Every job is a pure function of the prepared subjects and the results are put together
+    /// in report order, so they are the same as one job after another.
+    private static func tables(_ analysis: ResponseAnalysis, _ prepared: PreparedSubjects)
+        -> (response: [ResponseRow], comparisons: [ComparisonRow], interactions: [InteractionRow],
+            flow: [FlowRow], baseline: [BaselineRow]) {
+        let units = analysis.units(prepared)
+        let jobs: [Job] = [.baseline, .interactions, .flow] + units.map(Job.unit)
+        let results = Concurrently.map(jobs.count) { index -> JobResult in
+            switch jobs[index] {
+            case .baseline: .baseline(analysis.baselineTable(prepared))
+            case .interactions: .interactions(analysis.interactions(prepared))
+            case .flow: .flow(analysis.flow(prepared))
+            case .unit(let unit): .unit(analysis.result(unit, prepared))
+            }
+        }
+        var baseline: [BaselineRow] = [], interactions: [InteractionRow] = [], flow: [FlowRow] = []
+        var unitResults: [ResponseUnitResult] = []
+        unitResults.reserveCapacity(units.count)
+        for result in results {
+            switch result {
+            case .baseline(let rows): baseline = rows
+            case .interactions(let rows): interactions = rows
+            case .flow(let rows): flow = rows
+            case .unit(let result): unitResults.append(result)
+            }
+        }
+        let (response, comparisons) = analysis.tables(units, results: unitResults)
+        return (response, comparisons, interactions, flow, baseline)
     }
 }

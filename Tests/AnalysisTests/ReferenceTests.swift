@@ -158,6 +158,40 @@ import Testing
         #expect(fixture.comparisons.count == 18)
     }
 
+    /// The units may be computed in any order (a run spreads them over threads): the tables are
+    /// the same, in report order. Response rows by group, arm, outcome, timepoint, approach;
+    /// comparisons by group, outcome, timepoint, approach, arm.
+    @Test func unitsInAnyOrderGiveTheTablesInReportOrder() throws {
+        let prepared = analysis.prepare(subjects)
+        let units = analysis.units(prepared)
+        var results = [ResponseUnitResult?](repeating: nil, count: units.count)
+        for index in units.indices.reversed() { results[index] = analysis.result(units[index], prepared) }
+        let tables = analysis.tables(units, results: results.compactMap { $0 })
+        #expect(tables.rows == analysis.rows(prepared))
+        #expect(tables.comparisons == analysis.comparisons(prepared))
+        #expect(tables.rows.count > 100)
+        #expect(!tables.comparisons.isEmpty)
+
+        let groups = units.map(\.key).reduce(into: [GroupKey]()) { if $0.last != $1 { $0.append($1) } }
+        #expect(Set(groups).count == groups.count, "each group's units are consecutive")
+        let outcomes = analysis.plan.outcomes.map(\.name)
+        func position<T: Equatable>(_ value: T, in list: [T]) -> Int { list.firstIndex(of: value) ?? -1 }
+        let rowKeys = tables.rows.map { row in
+            [position(row.group, in: groups), position(row.arm, in: analysis.arms),
+             position(row.outcome, in: outcomes), position(row.timepoint, in: analysis.plan.timepoints),
+             position(row.approach, in: MissingDataApproach.allCases)]
+        }
+        #expect(rowKeys.allSatisfy { !$0.contains(-1) })
+        #expect(rowKeys == rowKeys.sorted { $0.lexicographicallyPrecedes($1) })
+        let comparisonKeys = tables.comparisons.map { row in
+            [position(row.group, in: groups), position(row.outcome, in: outcomes),
+             position(row.timepoint, in: analysis.plan.timepoints),
+             position(row.approach, in: MissingDataApproach.allCases), position(row.arm, in: analysis.arms)]
+        }
+        #expect(comparisonKeys.allSatisfy { !$0.contains(-1) })
+        #expect(comparisonKeys == comparisonKeys.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
     @Test func interactionFTestMatchesReference() throws {
         let rows = analysis.interactions(subjects)
         for expected in fixture.interaction {
