@@ -25,10 +25,11 @@ public enum CSVCell: Hashable, Sendable, ExpressibleByStringLiteral {
 /// Writes RFC 4180 CSV: UTF-8 without BOM, LF line ends, fields quoted (with inner quotes doubled,
 /// by libcsv's `csv_write2`) only when they hold the delimiter, a quote, CR or LF.
 ///
-/// Output is buffered (64 KiB) and written to the file as the buffer fills; ``finish()`` writes
-/// the rest and closes the file and must be called: nothing is flushed in `deinit` (which only
-/// closes the file), so a writer dropped without `finish()` leaves a truncated file that the
-/// caller's atomic rename never publishes. Memory: the buffer only.
+/// Output is buffered (64 KiB, more only while a longer row is written) and written to the file
+/// as the buffer fills; ``finish()`` writes the rest and closes the file and must be called:
+/// nothing is flushed in `deinit` (which only closes the file), so a writer dropped without
+/// `finish()` leaves a truncated file that the caller's atomic rename never publishes. Memory:
+/// the buffer only.
 public final class CSVWriter {
     /// Where the bytes go.
     public enum Destination: Sendable {
@@ -39,7 +40,12 @@ public final class CSVWriter {
     public let delimiter: UInt8
     // Unchecked: a writer is used by one thread, and no method reaches these while another
     // access to them is open; the runtime's check cost more than writing the bytes.
-    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    /// The bytes not yet written: `pendingCount` of `pendingCapacity` at `pending`, appended to
+    /// by copying, never checked for sharing (the writer alone owns them). It grows only for a
+    /// row longer than the flush threshold.
+    @exclusivity(unchecked) private var pending: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var pendingCount = 0
+    @exclusivity(unchecked) private var pendingCapacity: Int
     /// The open file (written with `write(2)`, so no library buffer holds bytes back), or -1.
     private var descriptor: Int32 = -1
     private let path: String?
@@ -56,6 +62,8 @@ public final class CSVWriter {
     /// Opens (creating or truncating) the destination.
     public init(to destination: Destination, delimiter: UInt8 = UInt8(ascii: ",")) throws {
         self.delimiter = delimiter
+        pendingCapacity = CSVWriter.flushThreshold + 4096
+        pending = .allocate(capacity: pendingCapacity)
         switch destination {
         case .file(let path):
             let opened = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
@@ -68,7 +76,6 @@ public final class CSVWriter {
         case .memory:
             path = nil
         }
-        buffer.reserveCapacity(CSVWriter.flushThreshold + 4096)
     }
 
     /// Writes a header row (all cells text).
@@ -117,8 +124,8 @@ public final class CSVWriter {
     public func endRow() throws {
         precondition(rowOpen, "CSVWriter.endRow() without beginRow()")
         rowOpen = false
-        buffer.append(UInt8(ascii: "\n"))
-        if buffer.count >= CSVWriter.flushThreshold { try flush() }
+        appendByte(UInt8(ascii: "\n"))
+        if pendingCount >= CSVWriter.flushThreshold { try flush() }
     }
 
     /// Writes what is buffered and closes the file. Throws when the disk refuses the bytes; the
@@ -141,6 +148,7 @@ public final class CSVWriter {
     /// Closes the file without writing what is still buffered.
     deinit {
         closeFile()
+        pending.deallocate()
     }
 
     /// The text of everything written, for in-memory writers.
@@ -149,21 +157,19 @@ public final class CSVWriter {
     // MARK: - Private
 
     private func flush() throws {
-        guard !buffer.isEmpty else { return }
+        guard pendingCount > 0 else { return }
         if descriptor >= 0 {
             var failure: Int32 = 0
-            buffer.withUnsafeBytes { pending in
-                var offset = 0
-                while offset < pending.count, let base = pending.baseAddress {
-                    let written = write(descriptor, base + offset, pending.count - offset)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0, errno == EINTR {
-                        continue
-                    } else {
-                        failure = written == 0 ? EIO : errno
-                        return
-                    }
+            var offset = 0
+            while offset < pendingCount {
+                let written = write(descriptor, pending + offset, pendingCount - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else {
+                    failure = written == 0 ? EIO : errno
+                    break
                 }
             }
             if failure != 0 {
@@ -171,9 +177,9 @@ public final class CSVWriter {
                                at: CSVPosition(file: path ?? ""))
             }
         } else if path == nil {
-            bytes.append(contentsOf: buffer)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: pending, count: pendingCount))
         }
-        buffer.removeAll(keepingCapacity: true)
+        pendingCount = 0
     }
 
     private func closeFile() {
@@ -186,49 +192,95 @@ public final class CSVWriter {
     /// The delimiter before every cell of an open row but the first.
     private func startCell() {
         precondition(rowOpen, "CSVWriter cell outside a row: call beginRow() first")
-        if rowHasCells { buffer.append(delimiter) }
+        if rowHasCells { appendByte(delimiter) }
         rowHasCells = true
     }
 
+    /// Room for `count` more pending bytes: the buffer doubles (at least) when a row outgrows it.
+    private func reserve(_ count: Int) {
+        guard pendingCount + count > pendingCapacity else { return }
+        let capacity = max(pendingCapacity * 2, pendingCount + count)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: pending, count: pendingCount)
+        pending.deallocate()
+        pending = grown
+        pendingCapacity = capacity
+    }
+
+    private func appendByte(_ byte: UInt8) {
+        reserve(1)
+        pending[pendingCount] = byte
+        pendingCount += 1
+    }
+
+    private func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (pending + pendingCount).update(from: source, count: bytes.count)
+        pendingCount += bytes.count
+    }
+
     private func appendField(_ field: [UInt8]) {
-        guard needsQuotes(field) else {
-            buffer.append(contentsOf: field)
+        field.withUnsafeBufferPointer(appendField)
+    }
+
+    /// The field's bytes, quoted (inner quotes doubled, by libcsv) only when needed. The bytes
+    /// are copied while they are checked (one pass for the common field that needs no quotes);
+    /// a copy that meets a byte needing quotes is dropped and the field written quoted.
+    private func appendField(_ field: UnsafeBufferPointer<UInt8>) {
+        reserve(field.count)
+        let out = pending + pendingCount
+        // Every byte that needs quotes is at most this, so most bytes take one comparison.
+        let highestSpecial = max(delimiter, UInt8(ascii: "\""))
+        var plain = true
+        for (offset, byte) in field.enumerated() {
+            if byte <= highestSpecial, byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A {
+                plain = false
+                break
+            }
+            out[offset] = byte
+        }
+        guard !plain else {
+            pendingCount += field.count
             return
         }
         // Worst case every byte is a quote: 2n + 2 bytes.
         let capacity = field.count * 2 + 2
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: capacity))
-        let written = buffer.withUnsafeMutableBytes { out in
-            field.withUnsafeBytes { source in
-                csv_write2(out.baseAddress.map { $0 + start }, capacity, source.baseAddress, source.count,
-                           UInt8(ascii: "\""))
-            }
-        }
-        buffer.removeLast(capacity - written)
+        reserve(capacity)
+        pendingCount += csv_write2(pending + pendingCount, capacity, field.baseAddress, field.count, UInt8(ascii: "\""))
     }
 
     /// A cell's text as ``appendField(_:)`` would write `guardFormula` of its bytes (or the bytes
-    /// themselves when not `guarded`), straight from the string's storage when no quoting is
-    /// needed (the common case), without an array per cell.
+    /// themselves when not `guarded`), straight from the string's storage, without an array per
+    /// cell unless it needs both the guard and quotes.
     private func appendText(_ text: String, guarded: Bool) {
-        var text = text
-        text.withUTF8 { bytes in
-            let prefixed = guarded && bytes.first.map(CSVWriter.startsFormula) == true
-            guard needsQuotes(bytes) else {
-                if prefixed { buffer.append(UInt8(ascii: "'")) }
-                buffer.append(contentsOf: bytes)
-                return
-            }
-            appendField(prefixed ? [UInt8(ascii: "'")] + Array(bytes) : Array(bytes))
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable { appendText(bytes: $0, guarded: guarded) }
+        if written == nil {
+            var text = text
+            text.withUTF8 { appendText(bytes: $0, guarded: guarded) }
         }
     }
 
-    /// Whether a field must be quoted: it holds the delimiter, a quote, CR or LF.
-    private func needsQuotes(_ field: some Sequence<UInt8>) -> Bool {
-        field.contains { byte in
-            byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A
+    private func appendText(bytes: UnsafeBufferPointer<UInt8>, guarded: Bool) {
+        let prefixed = guarded && bytes.first.map(CSVWriter.startsFormula) == true
+        guard prefixed else {
+            appendField(bytes)
+            return
         }
+        guard needsQuotes(bytes) else {
+            appendByte(UInt8(ascii: "'"))
+            appendBytes(bytes)
+            return
+        }
+        appendField([UInt8(ascii: "'")] + Array(bytes))
+    }
+
+    /// Whether a field must be quoted: it holds the delimiter, a quote, CR or LF.
+    private func needsQuotes(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in field where byte == delimiter || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A {
+            return true
+        }
+        return false
     }
 
     /// Prefixes `'` to text that a spreadsheet would run as a formula.

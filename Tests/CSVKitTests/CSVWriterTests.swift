@@ -107,6 +107,27 @@ import Testing
         #expect(lines[20_001] == "")
     }
 
+    /// A row longer than the buffer (a cell of 200 000 bytes, quoted and guarded) is written
+    /// whole, between ordinary rows, to memory and to a file alike.
+    @Test func rowsLongerThanTheBufferAreWrittenWhole() throws {
+        let long = "=" + String(repeating: "ab\"c;", count: 40_000)
+        let quoted = "\"'=" + String(repeating: "ab\"\"c;", count: 40_000) + "\""
+        let expected = "before,1\n" + quoted + ",2\n" + String(repeating: "x", count: 100_000) + "\nafter,3\n"
+        #expect(try written([["before", .number("1")], [.text(long), .number("2")],
+                             [.number(String(repeating: "x", count: 100_000))], ["after", .number("3")]]) == expected)
+
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("long.csv")
+        let writer = try CSVWriter(to: .file(path))
+        try writer.writeRow(["before", .number("1")])
+        try writer.writeRow([.text(long), .number("2")])
+        try writer.writeRow([.number(String(repeating: "x", count: 100_000))])
+        try writer.writeRow(["after", .number("3")])
+        try writer.finish()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
+    }
+
     @Test func finishThrowsWhenTheDiskRefuses() throws {
         try #require(FileManager.default.fileExists(atPath: "/dev/full"))
         let writer = try CSVWriter(to: .file("/dev/full"))
