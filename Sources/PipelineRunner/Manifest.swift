@@ -60,7 +60,7 @@ enum Manifest {
             pipeline: try digest(pipeline, name: spec.file),
             ruleSet: try digest(computation.pipeline.ruleSetPath, name: computation.pipeline.ruleSetPath),
             ruleSetIdentity: computation.pipeline.ruleSet.identity,
-            inputs: try computation.pipeline.files.map { try digest($0.path, name: $0.displayName) },
+            inputs: try digests(computation.pipeline.files.map { ($0.path, $0.displayName) }),
             literature: try literature.map { try digest($0, name: $0) },
             accounting: computation.study.accounting.map {
                 Accounting(file: $0.file, rowsRead: $0.rowsRead, accepted: $0.accepted, rejected: $0.rejected,
@@ -98,7 +98,15 @@ enum Manifest {
     /// Digests of every report file written so far, by path relative to the folder, sorted.
     static func outputDigests(_ folder: String) throws -> [FileDigest] {
         let names = try ReportFiles.list(folder).filter { $0 != "manifest.json" && !Run.unstableFiles.contains($0) }
-        return try names.map { try digest((folder as NSString).appendingPathComponent($0), name: $0) }
+        return try digests(names.map { ((folder as NSString).appendingPathComponent($0), $0) })
+    }
+
+    /// The digests of `files` (path, name), in their order: files are read and hashed on every
+    /// core, the first error in file order thrown.
+    static func digests(_ files: [(path: String, name: String)]) throws -> [FileDigest] {
+        try Concurrently.map(files.count) { index in
+            Result { try digest(files[index].path, name: files[index].name) }
+        }.map { try $0.get() }
     }
 }
 

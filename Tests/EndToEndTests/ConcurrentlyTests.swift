@@ -1,4 +1,6 @@
+import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import PipelineRunner
 
@@ -16,5 +18,26 @@ import Testing
 
     @Test func mapOfNothingIsEmpty() {
         #expect(Concurrently.map(0) { $0 }.isEmpty)
+    }
+}
+
+@Suite struct ManifestDigestTests {
+    /// Files hashed on several threads are listed in the order given, each with its own digest
+    /// (SHA-256 of "abc" is the FIPS 180-2 example), and a missing file is an error.
+    @Test func digestsKeepFileOrder() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let contents = (0..<12).map { index in index == 5 ? "abc" : String(repeating: "row \(index)\n", count: 1_000 * index) }
+        let files = try contents.enumerated().map { index, text in
+            let path = directory.file("f\(index).csv")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return (path: path, name: "f\(index).csv")
+        }
+        let digests = try Manifest.digests(files)
+        #expect(digests.map(\.file) == files.map(\.name))
+        #expect(digests.map(\.bytes) == contents.map(\.utf8.count))
+        #expect(digests[5].sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try digests.map(\.sha256) == files.map { try Manifest.digest($0.path, name: $0.name).sha256 })
+        #expect(throws: (any Error).self) { try Manifest.digests(files + [(directory.file("missing.csv"), "missing.csv")]) }
     }
 }
