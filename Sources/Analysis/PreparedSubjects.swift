@@ -1,5 +1,115 @@
 import StudyModel
 
+/// Outcome values laid out column by column: for each field and timepoint of an analysis, one
+/// value per subject, in the subjects' order.
+///
+/// A column holds plain numbers, with NaN standing for "not measured" (staging never makes a NaN
+/// value; one handed in reads as not measured too), so that a batch's columns take 8 bytes per
+/// value rather than the 16 of an optional. Made empty by
+/// ``ResponseAnalysis/outcomeColumns(count:)`` and filled by whoever holds the values: the
+/// subjects' own measurement lists (``ResponseAnalysis/prepare(_:)``), or a runner reading its
+/// visit records straight into the columns, so that no per-subject list is ever built.
+public struct OutcomeColumns: Sendable, Equatable {
+    /// The fields laid out, each once, in the order first given.
+    public let fields: [Field]
+    /// The timepoint names laid out, each once, in the order first given.
+    public let timepoints: [String]
+    /// The number of subjects: the length of every column.
+    public let count: Int
+    /// Per field ordinal, its position in `fields`; -1 when it is not laid out.
+    private let fieldPosition: [Int]
+    /// The column of `timepoints[t]` and `fields[f]` at `t * fields.count + f`.
+    private var columns: [[Double]]
+
+    public init(fields: [Field], timepoints: [String], count: Int) {
+        var distinctFields: [Field] = []
+        for field in fields where !distinctFields.contains(field) { distinctFields.append(field) }
+        var distinctTimepoints: [String] = []
+        for timepoint in timepoints where !distinctTimepoints.contains(timepoint) { distinctTimepoints.append(timepoint) }
+        self.fields = distinctFields
+        self.timepoints = distinctTimepoints
+        self.count = count
+        var fieldPosition = Array(repeating: -1, count: Field.count)
+        for (position, field) in distinctFields.enumerated() { fieldPosition[field.ordinal] = position }
+        self.fieldPosition = fieldPosition
+        columns = Array(repeating: Array(repeating: .nan, count: count), count: distinctFields.count * distinctTimepoints.count)
+    }
+
+    /// The position of a timepoint among `timepoints`; nil when it is not laid out. A caller
+    /// setting many values of one visit finds its timepoint once.
+    public func timepointPosition(_ name: String) -> Int? {
+        timepoints.firstIndex(of: name)
+    }
+
+    /// Sets (or, with nil, clears) `subject`'s value of `field` at the timepoint at
+    /// `timepointPosition`. A field that is not laid out is ignored.
+    ///
+    /// - Precondition: `timepointPosition` comes from ``timepointPosition(_:)`` and
+    ///   `0 <= subject < count`.
+    public mutating func set(_ value: Double?, field: Field, timepointPosition: Int, subject: Int) {
+        let position = fieldPosition[field.ordinal]
+        guard position >= 0 else { return }
+        columns[timepointPosition * fields.count + position][subject] = value ?? .nan
+    }
+
+    /// `subject`'s value of `field` at `timepoint`; nil when not measured or not laid out.
+    public func value(_ field: Field, at timepoint: String, subject: Int) -> Double? {
+        column(field, at: timepoint)[subject]
+    }
+
+    /// The values of `field` at `timepoint`, one per subject. A field or timepoint that was not
+    /// laid out reads as never measured.
+    public func column(_ field: Field, at timepoint: String) -> Column {
+        let position = fieldPosition[field.ordinal]
+        guard position >= 0, let t = timepointPosition(timepoint) else {
+            return Column(values: Array(repeating: .nan, count: count))
+        }
+        return Column(values: columns[t * fields.count + position])
+    }
+
+    public static func == (lhs: OutcomeColumns, rhs: OutcomeColumns) -> Bool {
+        guard lhs.count == rhs.count, Set(lhs.fields) == Set(rhs.fields), Set(lhs.timepoints) == Set(rhs.timepoints) else {
+            return false
+        }
+        for field in lhs.fields {
+            for timepoint in lhs.timepoints where lhs.column(field, at: timepoint) != rhs.column(field, at: timepoint) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// A value read in place from a column's buffer (``Column/withUnsafeBufferPointer(_:)``):
+    /// nil when not measured.
+    @inline(__always)
+    static func measured(_ stored: Double) -> Double? {
+        stored.isNaN ? nil : stored
+    }
+
+    /// One outcome column: a subject's value by index, nil when not measured.
+    public struct Column: Sendable, Equatable, RandomAccessCollection {
+        /// NaN where not measured.
+        let values: [Double]
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { values.count }
+
+        public subscript(index: Int) -> Double? {
+            OutcomeColumns.measured(values[index])
+        }
+
+        /// Calls `body` with the column's values in place (NaN where not measured), for loops
+        /// that read many of them.
+        public func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Double>) throws -> Result) rethrows -> Result {
+            try values.withUnsafeBufferPointer(body)
+        }
+
+        public static func == (lhs: Column, rhs: Column) -> Bool {
+            lhs.elementsEqual(rhs)
+        }
+    }
+}
+
 /// The subjects of one analysis laid out for its loops: each subject's arm as a position in the
 /// analysis's arm list and each outcome's values per timepoint as one flat column, indexed like
 /// the subjects.
@@ -7,10 +117,11 @@ import StudyModel
 /// A cell, a comparison or an interaction model then walks integer indexes and arrays instead of
 /// copying subjects and hashing a timepoint name and a field for every value it reads. Values and
 /// their order are those of ``AnalysisSubject/value(_:at:)`` over the subjects in their given
-/// order, so every statistic gets the same numbers in the same order either way.
+/// order (or of the columns handed over with them), so every statistic gets the same numbers in
+/// the same order either way.
 ///
-/// Made by ``ResponseAnalysis/prepare(_:)``; a run prepares its subjects once and passes the
-/// result to every table it computes.
+/// Made by ``ResponseAnalysis/prepare(_:)`` or ``ResponseAnalysis/prepare(_:outcomes:)``; a run
+/// prepares its subjects once and passes the result to every table it computes.
 public struct PreparedSubjects: Sendable {
     public let subjects: [AnalysisSubject]
     /// Per subject, the position of its arm in the analysis's arms; nil when not randomised.
@@ -19,52 +130,27 @@ public struct PreparedSubjects: Sendable {
     let armID: [String?]
     let profile: [String?]
     let subprofile: [String?]
-    private let columns: [ColumnKey: [Double?]]
-
-    private struct ColumnKey: Hashable {
-        let field: Field
-        let timepoint: String
-    }
+    /// The outcome values, one column per field and timepoint laid out.
+    public let outcomes: OutcomeColumns
 
     /// - Parameters:
     ///   - arms: the analysis's arms, in its order.
-    ///   - fields: the outcome fields whose values are laid out.
-    ///   - timepoints: the timepoint names (baseline included) laid out for each field.
-    init(_ subjects: [AnalysisSubject], arms: [Arm], fields: [Field], timepoints: [String]) {
+    ///   - outcomes: the outcome values of `subjects`, in their order (their measurement lists
+    ///     are not read).
+    init(_ subjects: [AnalysisSubject], arms: [Arm], outcomes: OutcomeColumns) {
+        precondition(outcomes.count == subjects.count, "one outcome value per subject in every column")
         self.subjects = subjects
         armPosition = subjects.map { subject in subject.arm.flatMap { arms.firstIndex(of: $0) } }
         armID = subjects.map { $0.arm?.id }
         profile = subjects.map(\.profile)
         subprofile = subjects.map(\.subprofile)
-        // Each subject's measurements are walked once and each value put in its column, found by
-        // position: a timepoint among the few laid out by comparing names, a field by its ordinal.
-        // Nothing is hashed, and each value lands where a lookup by timepoint and field would
-        // find it.
-        let timepointNames = Array(Set(timepoints))
-        let layoutFields = Array(Set(fields))
-        var fieldPosition = Array(repeating: -1, count: Field.count)
-        for (position, field) in layoutFields.enumerated() { fieldPosition[field.ordinal] = position }
-        var laidOut = Array(repeating: [Double?](repeating: nil, count: subjects.count),
-                            count: timepointNames.count * layoutFields.count)
-        for (index, subject) in subjects.enumerated() {
-            for measurement in subject.measurementList where fieldPosition[measurement.field.ordinal] >= 0 {
-                guard let t = timepointNames.firstIndex(of: measurement.timepoint) else { continue }
-                laidOut[t * layoutFields.count + fieldPosition[measurement.field.ordinal]][index] = measurement.value
-            }
-        }
-        var columns: [ColumnKey: [Double?]] = [:]
-        for (t, timepoint) in timepointNames.enumerated() {
-            for (f, field) in layoutFields.enumerated() {
-                columns[ColumnKey(field: field, timepoint: timepoint)] = laidOut[t * layoutFields.count + f]
-            }
-        }
-        self.columns = columns
+        self.outcomes = outcomes
     }
 
     /// The values of `field` at `timepoint`, one per subject (nil where not measured). A field or
     /// timepoint that was not laid out reads as never measured.
-    func values(_ field: Field, at timepoint: String) -> [Double?] {
-        columns[ColumnKey(field: field, timepoint: timepoint)] ?? Array(repeating: nil, count: subjects.count)
+    func values(_ field: Field, at timepoint: String) -> OutcomeColumns.Column {
+        outcomes.column(field, at: timepoint)
     }
 
     /// Subject `index`'s group at a grouping level, as ``AnalysisSubject/group(at:)``.
@@ -79,5 +165,20 @@ public struct PreparedSubjects: Sendable {
     /// The subjects (as indexes) of `members` in the arm at `position`, in their order.
     func members(_ members: [Int], inArm position: Int) -> [Int] {
         members.filter { armPosition[$0] == position }
+    }
+}
+
+extension OutcomeColumns {
+    /// The columns of `fields` × `timepoints` filled from the subjects' measurement lists. Each
+    /// subject's measurements are walked once and each value put in its column, found by
+    /// position: a timepoint among the few laid out by comparing names, a field by its ordinal.
+    init(_ subjects: [AnalysisSubject], fields: [Field], timepoints: [String]) {
+        self.init(fields: fields, timepoints: timepoints, count: subjects.count)
+        for (index, subject) in subjects.enumerated() {
+            for measurement in subject.measurementList {
+                guard let t = timepointPosition(measurement.timepoint) else { continue }
+                set(measurement.value, field: measurement.field, timepointPosition: t, subject: index)
+            }
+        }
     }
 }

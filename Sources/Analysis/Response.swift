@@ -88,11 +88,30 @@ public struct ResponseAnalysis: Sendable {
     }
 
     /// The subjects laid out for this analysis's loops (every outcome at baseline and at every
-    /// analysed timepoint): prepare once, then compute every table from the result.
+    /// analysed timepoint), their values taken from their measurement lists: prepare once, then
+    /// compute every table from the result.
     public func prepare(_ subjects: [AnalysisSubject]) -> PreparedSubjects {
-        PreparedSubjects(subjects, arms: arms, fields: plan.outcomes.map(\.field),
-                         timepoints: [baselineName] + plan.timepoints)
+        PreparedSubjects(subjects, arms: arms, outcomes: OutcomeColumns(subjects, fields: plan.outcomes.map(\.field),
+                                                                          timepoints: outcomeTimepoints))
     }
+
+    /// As ``prepare(_:)``, with the outcome values given as columns (from
+    /// ``outcomeColumns(count:)``, filled in the subjects' order) instead of read from the
+    /// subjects' measurement lists, which are then not read at all.
+    ///
+    /// - Precondition: `outcomes.count == subjects.count`.
+    public func prepare(_ subjects: [AnalysisSubject], outcomes: OutcomeColumns) -> PreparedSubjects {
+        PreparedSubjects(subjects, arms: arms, outcomes: outcomes)
+    }
+
+    /// Empty columns (nothing measured) of every outcome at baseline and at every analysed
+    /// timepoint, for `count` subjects: what ``prepare(_:outcomes:)`` reads.
+    public func outcomeColumns(count: Int) -> OutcomeColumns {
+        OutcomeColumns(fields: plan.outcomes.map(\.field), timepoints: outcomeTimepoints, count: count)
+    }
+
+    /// The timepoints laid out: baseline, then every analysed timepoint.
+    private var outcomeTimepoints: [String] { [baselineName] + plan.timepoints }
 
     /// The cells of every arm of a group under each of `approaches`: `cells[arm][k]` holds the
     /// members (indexes into `prepared`, in order) randomised to the arm at position `arm` of
@@ -131,8 +150,8 @@ public struct ResponseAnalysis: Sendable {
                         followUps.withUnsafeBufferPointer { followUps in
                             for index in members {
                                 guard let arm = armPosition[index] else { continue }
-                                let before = baselines[index]
-                                if let before, let after = followUps[index] {
+                                let before = OutcomeColumns.measured(baselines[index])
+                                if let before, let after = OutcomeColumns.measured(followUps[index]) {
                                     // Analysed under every approach.
                                     let responded = rule.isResponder(baseline: before, followUp: after)
                                     for position in approaches.indices {
@@ -164,7 +183,7 @@ public struct ResponseAnalysis: Sendable {
                     followUps.withUnsafeBufferPointer { followUps in
                         for index in members {
                             guard let arm = armPosition[index] else { continue }
-                            if let rating = followUps[index] {
+                            if let rating = OutcomeColumns.measured(followUps[index]) {
                                 let responded = categories.contains(rating)
                                 for position in approaches.indices {
                                     cells[arm * width + position].followUp.append(rating)

@@ -6,21 +6,23 @@ extension AnalysisSubject {
     /// Characteristics the baseline table summarises.
     static let characteristicFields: [Field] = [.age, .sex, .durationWeeks, .ompsqTotal, .startBackTotal]
 
-    /// One subject per accepted participant, in participant order, with its profile and the
-    /// numeric values of every visit.
+    /// One subject per accepted participant, in participant order, with its profile and baseline
+    /// characteristics; every visit's outcome values go into `outcomes` (laid out for these
+    /// subjects, in the same order) rather than into the subjects' measurement lists, which stay
+    /// empty: a batch then holds its outcome values once, in columns.
     ///
     /// - Parameters:
     ///   - participants: accepted participants (ordered by id).
     ///   - visits: accepted visits (ordered by participant, then timepoint).
     ///   - assignments: one per participant, same order.
-    ///   - outcomeFields: the visit fields the analysis reads.
+    ///   - outcomes: empty columns for `participants.count` subjects; a visit at a timepoint they
+    ///     do not lay out is not read.
     static func build(participants: [ParticipantRecord], visits: [VisitRecord], assignments: [ProfileAssignment],
-                      outcomeFields: [Field]) -> [AnalysisSubject] {
+                      outcomes: inout OutcomeColumns) -> [AnalysisSubject] {
+        precondition(outcomes.count == participants.count, "one outcome value per participant in every column")
         // Each run of one participant's visits is matched with its participant once: the
         // participant after the one matched last when the two lists come in the same order (as
-        // staging gives them), else by id (a later visit of the same participant and timepoint
-        // replaces an earlier one, as visits come in order). Records are read in place, not
-        // copied.
+        // staging gives them), else by id. Records are read in place, not copied.
         var positions: [String: Int]?
         func position(of id: String, after previous: Int) -> Int? {
             var next = previous + 1
@@ -34,12 +36,6 @@ extension AnalysisSubject {
             }
             return positions?[id]
         }
-        // Each participant's values in the subject's order (timepoint name, then field), so that
-        // the subject takes the list as it is: fields by ordinal, each visit's values in place of
-        // those of an earlier visit of its timepoint, before the first later timepoint name.
-        var fields: [Field] = []
-        for field in outcomeFields.sorted(by: { $0.ordinal < $1.ordinal }) where fields.last != field { fields.append(field) }
-        var measurements = Array(repeating: [AnalysisSubject.Measurement](), count: participants.count)
         var previous = -1
         var start = visits.startIndex
         while start < visits.endIndex {
@@ -48,16 +44,13 @@ extension AnalysisSubject {
             while end < visits.endIndex, visits[end].participantID == id { end += 1 }
             if let position = position(of: id, after: previous) {
                 previous = position
-                measurements[position].reserveCapacity((end - start) * fields.count)
                 for visit in start..<end {
-                    let timepoint = visits[visit].timepoint.name
-                    var at = measurements[position].firstIndex { $0.timepoint >= timepoint } ?? measurements[position].endIndex
-                    let later = measurements[position][at...].firstIndex { $0.timepoint != timepoint } ?? measurements[position].endIndex
-                    measurements[position].removeSubrange(at..<later)
-                    for field in fields {
-                        guard let number = visits[visit].values.number(field) else { continue }
-                        measurements[position].insert(AnalysisSubject.Measurement(timepoint: timepoint, field: field, value: number), at: at)
-                        at += 1
+                    guard let timepoint = outcomes.timepointPosition(visits[visit].timepoint.name) else { continue }
+                    // Every field is set, measured or not: a later visit of the same timepoint
+                    // (visits come in order) replaces all of the earlier one's values.
+                    for field in outcomes.fields {
+                        outcomes.set(visits[visit].values.number(field), field: field, timepointPosition: timepoint,
+                                     subject: position)
                     }
                 }
             }
@@ -79,7 +72,7 @@ extension AnalysisSubject {
                 id: id, site: participants[position].site, arm: participants[position].arm,
                 profile: assignment.flatMap { assignments[$0].profile },
                 subprofile: assignment.flatMap { assignments[$0].subprofile },
-                characteristicList: characteristics, measurementList: measurements[position])
+                characteristicList: characteristics, measurementList: [])
         }
     }
 }

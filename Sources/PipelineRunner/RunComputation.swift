@@ -16,7 +16,11 @@ public struct RunComputation: Sendable {
     /// Issue counts by severity, then rule.
     public var issueCounts: [Severity: [String: Int]]
     public var assignments: [ProfileAssignment]
+    /// One per accepted participant, in participant order, with profile and baseline
+    /// characteristics; their measurement lists are empty, the outcome values being in `outcomes`.
     public var subjects: [AnalysisSubject]
+    /// The subjects' outcome values at baseline and every analysed timepoint, in their order.
+    public var outcomes: OutcomeColumns
     public var plan: AnalysisPlan
     public var analysis: ResponseAnalysis
     public var flow: [FlowRow]
@@ -36,11 +40,12 @@ public struct RunComputation: Sendable {
 
     static func subjects(_ study: StagedStudy, assignments: [ProfileAssignment], pipeline: LoadedPipeline,
                          plan: AnalysisPlan) -> Subjects {
-        let subjects = AnalysisSubject.build(participants: study.participants, visits: study.visits,
-                                             assignments: assignments, outcomeFields: plan.outcomes.map(\.field))
         let analysis = ResponseAnalysis(plan: plan, arms: pipeline.arms,
                                         order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
-        return Subjects(subjects: subjects, analysis: analysis, prepared: analysis.prepare(subjects))
+        var outcomes = analysis.outcomeColumns(count: study.participants.count)
+        let subjects = AnalysisSubject.build(participants: study.participants, visits: study.visits,
+                                             assignments: assignments, outcomes: &outcomes)
+        return Subjects(subjects: subjects, analysis: analysis, prepared: analysis.prepare(subjects, outcomes: outcomes))
     }
 
     /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:pipeline:plan:)``).
@@ -81,7 +86,7 @@ public struct RunComputation: Sendable {
 
         return RunComputation(
             pipeline: pipeline, study: study, issueCounts: issueCounts, assignments: assignments, subjects: subjects,
-            plan: plan, analysis: analysis, flow: flow, baseline: baseline,
+            outcomes: prepared.outcomes, plan: plan, analysis: analysis, flow: flow, baseline: baseline,
             response: response, comparisons: comparisons, interactions: interactions,
             evidence: evidence)
     }

@@ -35,9 +35,51 @@ import Testing
                 }
             }
         }
-        #expect(prepared.values(.rmdq, at: "baseline") == [14, 20, nil, nil])
+        #expect(Array(prepared.values(.rmdq, at: "baseline")) == [14, 20, nil, nil])
         // A timepoint the plan does not analyse is not laid out: it reads as never measured.
-        #expect(prepared.values(.rmdq, at: "week26") == [nil, nil, nil, nil])
+        #expect(Array(prepared.values(.rmdq, at: "week26")) == [nil, nil, nil, nil])
+    }
+
+    /// Columns filled value by value read as the subjects' lists do, and a run's subjects
+    /// prepared with such columns give the same tables as with their lists.
+    @Test func outcomeColumnsGiveTheSameLayoutAsMeasurementLists() {
+        var outcomes = analysis.outcomeColumns(count: Self.subjects.count)
+        #expect(outcomes.fields == [.rmdq, .painNRS] && outcomes.timepoints == ["baseline", "week12"])
+        #expect(outcomes.count == 4 && outcomes != analysis.prepare(Self.subjects).outcomes)
+        for (index, subject) in Self.subjects.enumerated() {
+            for measurement in subject.measurementList {
+                guard let timepoint = outcomes.timepointPosition(measurement.timepoint) else { continue }
+                outcomes.set(measurement.value, field: measurement.field, timepointPosition: timepoint, subject: index)
+            }
+        }
+        let listed = analysis.prepare(Self.subjects)
+        #expect(outcomes == listed.outcomes)
+        let bare = Self.subjects.map {
+            AnalysisSubject(id: $0.id, site: $0.site, arm: $0.arm, profile: $0.profile, subprofile: $0.subprofile,
+                            characteristicList: $0.characteristicList, measurementList: [])
+        }
+        let columned = analysis.prepare(bare, outcomes: outcomes)
+        #expect(analysis.rows(columned) == analysis.rows(listed))
+        #expect(analysis.rows(columned).contains { $0.analysed > 0 })
+        #expect(analysis.flow(columned) == analysis.flow(listed))
+    }
+
+    /// Setting nil (or NaN) clears a value; a field or timepoint that is not laid out is ignored.
+    @Test func outcomeColumnsClearAndIgnore() throws {
+        var outcomes = OutcomeColumns(fields: [.rmdq, .odi, .rmdq], timepoints: ["baseline", "week6", "baseline"], count: 2)
+        #expect(outcomes.fields == [.rmdq, .odi] && outcomes.timepoints == ["baseline", "week6"])
+        #expect(outcomes.timepointPosition("week12") == nil)
+        let week6 = try #require(outcomes.timepointPosition("week6"))
+        outcomes.set(12, field: .rmdq, timepointPosition: week6, subject: 1)
+        outcomes.set(40, field: .odi, timepointPosition: week6, subject: 1)
+        outcomes.set(5, field: .painNRS, timepointPosition: week6, subject: 1)
+        #expect(Array(outcomes.column(.rmdq, at: "week6")) == [nil, 12])
+        #expect(Array(outcomes.column(.painNRS, at: "week6")) == [nil, nil])
+        #expect(Array(outcomes.column(.rmdq, at: "week12")) == [nil, nil])
+        outcomes.set(nil, field: .rmdq, timepointPosition: week6, subject: 1)
+        outcomes.set(.nan, field: .odi, timepointPosition: week6, subject: 1)
+        #expect(outcomes == OutcomeColumns(fields: [.odi, .rmdq], timepoints: ["week6", "baseline"], count: 2))
+        #expect(outcomes != OutcomeColumns(fields: [.odi, .rmdq], timepoints: ["week6", "baseline"], count: 3))
     }
 
     @Test func armsAndGroupsFollowTheSubjects() {

@@ -21,19 +21,39 @@ extension SamplePipelineTests {
         }
         let study = try #require(validated.study)
         #expect(result.summary.contains("\(study.participants.count) participants, \(study.visits.count) visits"))
-        let fields = computation.plan.outcomes.map(\.field)
-        let built = AnalysisSubject.build(participants: study.participants, visits: study.visits,
-                                          assignments: computation.assignments, outcomeFields: fields)
+        func build(_ visits: [VisitRecord], _ assignments: [ProfileAssignment]) -> ([AnalysisSubject], OutcomeColumns) {
+            var outcomes = computation.analysis.outcomeColumns(count: study.participants.count)
+            let subjects = AnalysisSubject.build(participants: study.participants, visits: visits,
+                                                 assignments: assignments, outcomes: &outcomes)
+            return (subjects, outcomes)
+        }
+        let (built, outcomes) = build(study.visits, computation.assignments)
         #expect(built == computation.subjects)
-        #expect(built.contains { !$0.measurements.isEmpty && $0.profile != nil })
+        #expect(outcomes == computation.outcomes)
+        #expect(built.contains { $0.profile != nil } && built.allSatisfy(\.measurementList.isEmpty))
+        // Every column holds, per participant, the value of the last visit at its timepoint (a
+        // later visit replaces the whole of an earlier one), read here by id.
+        var expected: [String: [String: FieldValues]] = [:]
+        for visit in study.visits { expected[visit.participantID, default: [:]][visit.timepoint.name] = visit.values }
+        var measured = 0
+        for (index, participant) in study.participants.enumerated() {
+            for timepoint in outcomes.timepoints {
+                for field in outcomes.fields {
+                    let value = expected[participant.id]?[timepoint]?.number(field)
+                    #expect(outcomes.value(field, at: timepoint, subject: index) == value, "\(participant.id) \(field) \(timepoint)")
+                    if value != nil { measured += 1 }
+                }
+            }
+        }
+        #expect(measured > study.participants.count)
         // Visits by timepoint (each participant's visits far apart), assignments reversed.
         let byTimepoint = study.visits.enumerated().sorted { left, right in
             left.element.timepoint.name != right.element.timepoint.name
                 ? left.element.timepoint.name < right.element.timepoint.name : left.offset < right.offset
         }.map(\.element)
-        let reordered = AnalysisSubject.build(participants: study.participants, visits: byTimepoint,
-                                              assignments: computation.assignments.reversed(), outcomeFields: fields)
-        #expect(reordered == built)
+        let reordered = build(byTimepoint, computation.assignments.reversed())
+        #expect(reordered.0 == built)
+        #expect(reordered.1 == outcomes)
     }
 }
 
@@ -57,7 +77,7 @@ extension SamplePipelineTests {
 
 extension SamplePipelineTests {
     /// Each visit gives one value per outcome field, however often the plan names the field, and
-    /// a later visit of the same timepoint replaces the earlier one, as with visits by name.
+    /// a later visit of the same timepoint replaces all of the earlier one's values.
     @Test func analysisSubjectsHoldOneValuePerFieldAndVisit() {
         func visit(_ timepoint: String, week: Int, _ values: [Field: Double]) -> VisitRecord {
             var fields = FieldValues(level: .visit)
@@ -69,20 +89,25 @@ extension SamplePipelineTests {
                                             sources: [])
         let visits = [
             visit("baseline", week: 0, [.rmdq: 14, .painNRS: 7]),
-            visit("week6", week: 6, [.rmdq: 10]),
+            visit("week6", week: 6, [.rmdq: 10, .painNRS: 5]),
             visit("week12", week: 12, [.rmdq: 8, .odi: 20]),
             visit("week6", week: 6, [.rmdq: 9, .gpe: 2]),
+            visit("week26", week: 26, [.rmdq: 3]),
         ]
+        var outcomes = OutcomeColumns(fields: [.rmdq, .painNRS, .rmdq, .gpe, .odi],
+                                      timepoints: ["baseline", "week6", "week12"], count: 1)
         let subjects = AnalysisSubject.build(participants: [participant], visits: visits, assignments: [],
-                                             outcomeFields: [.rmdq, .painNRS, .rmdq, .gpe, .odi])
+                                             outcomes: &outcomes)
         #expect(subjects.count == 1)
-        #expect(subjects.first?.measurements == ["baseline": [.rmdq: 14, .painNRS: 7], "week12": [.rmdq: 8, .odi: 20],
-                                                 "week6": [.rmdq: 9, .gpe: 2]])
-        #expect(subjects.first?.measurementList.count == 6)
-        let rebuilt = subjects.first.map {
-            AnalysisSubject(id: $0.id, site: $0.site, arm: $0.arm, profile: $0.profile, subprofile: $0.subprofile,
-                            characteristics: $0.characteristics, measurements: $0.measurements)
+        #expect(subjects.first?.measurementList.isEmpty == true)
+        #expect(outcomes.fields == [.rmdq, .painNRS, .gpe, .odi])
+        var held: [String: [Field: Double]] = [:]
+        for timepoint in outcomes.timepoints {
+            for field in outcomes.fields {
+                if let value = outcomes.value(field, at: timepoint, subject: 0) { held[timepoint, default: [:]][field] = value }
+            }
         }
-        #expect(rebuilt == subjects.first)
+        #expect(held == ["baseline": [.rmdq: 14, .painNRS: 7], "week12": [.rmdq: 8, .odi: 20], "week6": [.rmdq: 9, .gpe: 2]])
+        #expect(outcomes.value(.rmdq, at: "week26", subject: 0) == nil)
     }
 }
