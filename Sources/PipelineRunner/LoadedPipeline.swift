@@ -11,6 +11,8 @@ public struct LoadedPipeline: Sendable {
     public var ruleSet: RuleSet
     /// The rule-set file as the user can open it (relative to the working directory).
     public var ruleSetPath: String
+    /// The rule-set file as report bodies name it (``PipelineSpec/displayName(_:)``).
+    public var ruleSetName: String { spec.displayName(spec.profileRules.rules) }
 
     /// Loads the pipeline file and its rule set, and checks that the literature files it names
     /// exist; every problem is located (file, line, column).

@@ -38,7 +38,7 @@ enum Manifest {
 
     static func write(_ computation: RunComputation, pipeline: String, folder: String) throws {
         let spec = computation.pipeline.spec
-        let literature = [spec.evidence.literatureStudies, spec.evidence.literatureConclusions].compactMap { $0 }.map(spec.resolve)
+        let literature = [spec.evidence.literatureStudies, spec.evidence.literatureConclusions].compactMap { $0 }
         var settings: [String: String] = [
             "rule_set": computation.pipeline.ruleSet.identity,
             "reference_arm": computation.plan.referenceArm,
@@ -57,11 +57,11 @@ enum Manifest {
         }
         let document = Document(
             tool: "lbp", version: ToolVersion.current,
-            pipeline: try digest(pipeline, name: spec.file),
-            ruleSet: try digest(computation.pipeline.ruleSetPath, name: computation.pipeline.ruleSetPath),
+            pipeline: try digest(pipeline, name: spec.displayFileName),
+            ruleSet: try digest(computation.pipeline.ruleSetPath, name: computation.pipeline.ruleSetName),
             ruleSetIdentity: computation.pipeline.ruleSet.identity,
             inputs: try digests(computation.pipeline.files.map { ($0.path, $0.displayName) }),
-            literature: try literature.map { try digest($0, name: $0) },
+            literature: try literature.map { try digest(spec.resolve($0), name: spec.displayName($0)) },
             accounting: computation.study.accounting.map {
                 Accounting(file: $0.file, rowsRead: $0.rowsRead, accepted: $0.accepted, rejected: $0.rejected,
                            warnings: $0.warnings, blankLines: $0.blankLines, encoding: $0.encoding)

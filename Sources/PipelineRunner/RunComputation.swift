@@ -76,8 +76,8 @@ public struct RunComputation: Sendable {
         var literature: LiteratureTable?
         if let studies = evidenceSpec.literatureStudies, let conclusions = evidenceSpec.literatureConclusions {
             literature = LiteratureTable.read(
-                studiesPath: pipeline.spec.resolve(studies), studiesName: pipeline.spec.resolve(studies),
-                conclusionsPath: pipeline.spec.resolve(conclusions), conclusionsName: pipeline.spec.resolve(conclusions))
+                studiesPath: pipeline.spec.resolve(studies), studiesName: pipeline.spec.displayName(studies),
+                conclusionsPath: pipeline.spec.resolve(conclusions), conclusionsName: pipeline.spec.displayName(conclusions))
         }
         let evidence = summariseEvidence(
             ownStudy: ownStudy, comparisons: results(supportedOnly: false), claims: results(supportedOnly: true),

@@ -46,7 +46,7 @@ struct SummaryDocument {
         func field(_ label: String, _ value: String) {
             lines += SummaryText.labelled(label.padding(toLength: 17, withPad: " ", startingAt: 0), value)
         }
-        field("Pipeline:", spec.file)
+        field("Pipeline:", spec.displayFileName)
         field("Tool version:", "lbp \(ToolVersion.current)")
         field("Rule set:", "\(ruleSet.identity): \(ruleSet.title)")
         field("", ruleSet.status)

@@ -43,6 +43,17 @@ public struct PipelineSpec: Sendable, Hashable {
         inputs.contains { $0.holds == .participants || !$0.participantRows.isEmpty }
     }
 
+    /// The pipeline file as report bodies name it: its file name alone, so that a report does not
+    /// change with the working directory or with how the pipeline's path was typed.
+    public var displayFileName: String { PathText.fileName(file) }
+
+    /// A path written in the pipeline file as report bodies name it: as written, relative to the
+    /// pipeline file (normalised), as input files are named. Unlike ``resolve(_:)`` it does not
+    /// change with the working directory or with how the pipeline's path was typed.
+    public func displayName(_ path: String) -> String {
+        PathText.normalise(path)
+    }
+
     /// A path written in the pipeline file, as a path usable from the working directory.
     public func resolve(_ path: String) -> String {
         if path.hasPrefix("/") || directory.isEmpty { return PathText.normalise(path) }

@@ -18,9 +18,13 @@ import TestSupport
     }
 
     static func inRepository<T>(_ body: () -> T) -> T {
+        inDirectory(Repository.root, body)
+    }
+
+    static func inDirectory<T>(_ directory: String, _ body: () -> T) -> T {
         let previous = FileManager.default.currentDirectoryPath
-        let moved = FileManager.default.changeCurrentDirectoryPath(Repository.root)
-        precondition(moved, "cannot enter the repository at '\(Repository.root)'")
+        let moved = FileManager.default.changeCurrentDirectoryPath(directory)
+        precondition(moved, "cannot enter '\(directory)'")
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         return body()
     }
@@ -44,6 +48,24 @@ import TestSupport
         #expect(outcome.exitCode == 0, "\(outcome.lines.joined(separator: "\n"))")
         let files = try ReportFiles.list(first.file("reports"))
         #expect(files.contains("summary.txt") && files.contains("manifest.json") && files.contains("response.csv"))
+    }
+
+    /// Report bodies name the pipeline and the files it names as the pipeline file does, so a
+    /// run from another folder, or with the pipeline's path typed another way, reproduces them.
+    @Test func reportsDoNotDependOnHowThePipelineIsNamed() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-e2e-paths")
+        defer { folder.remove() }
+        let runs = [
+            ("./sample-castor.yml", Repository.path("Pipelines"), "from-pipelines"),
+            (Repository.path("Pipelines/sample-castor.yml"), folder.path, "absolute"),
+            ("Pipelines//./sample-castor.yml", Repository.root, "untidy"),
+        ]
+        for (pipeline, directory, name) in runs {
+            let result = Self.inDirectory(directory) { Run.run(pipeline: pipeline, outputFolder: folder.file(name)) }
+            #expect(result.exitCode == 0, "\(result.problems)")
+            let outcome = Verify.compare(expected: Repository.path("Reports/sample-castor"), actual: folder.file(name))
+            #expect(outcome.exitCode == 0, "\(pipeline) from \(directory): \(outcome.lines.joined(separator: "\n"))")
+        }
     }
 
     @Test func castorAndRedcapExportsGiveTheSameStatistics() throws {
