@@ -4,46 +4,79 @@ import StudyModel
 extension RowReader {
     // MARK: - Participant rows
 
-    /// One participant row per participant: a second row identical after normalisation is kept
-    /// once (a note names both places). A conflicting one means neither can be trusted: it is
-    /// rejected (the error names both places), the rows kept before are taken back, and every
-    /// later row of the participant is rejected too; the participant has no record.
-    mutating func checkParticipantRow(_ id: String, _ state: inout StagingState) -> Bool {
+    /// One participant row per participant: a second row is compared with the first on the
+    /// fields both collect (see ``Overlap``). One that repeats it is kept once (a note names both
+    /// places); one that adds fields the first does not collect (another input of the same
+    /// participants, e.g. a survey file) is merged into the record. A conflicting one means
+    /// neither can be trusted: it is rejected (the error names both places), the rows kept before
+    /// are taken back, and every later row of the participant is rejected too; the participant
+    /// has no record.
+    mutating func checkParticipantRow(_ id: String, _ state: inout StagingState) -> RowRole {
         // Every participant row with an id gets a slot, accepted or not: made here, so that the id
         // is hashed once.
         let slot = state.slotMade(for: id)
         currentSlot = slot
         if state.slots[slot] == StagingState.conflicting {
             rejectAfterConflict("participant '\(id)'", first: state.conflictingParticipants[slot])
-            return false
+            return .new
         }
         if state.slots[slot] >= 0 {
             let index = state.slots[slot]
             // A record with row values was made from a participant row: its first source.
             if let firstValues = state.participantRowValues[index], let first = state.participantRecords[index].sources.first {
                 let values = participantValues.values
-                if firstValues == values {
+                switch Overlap(firstValues, values) {
+                case .same:
                     issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
                                         message: "participant '\(id)' has the same row at \(first); kept once"))
-                    return true
+                    return .repeated
+                case .contained:
+                    issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
+                                        message: "participant '\(id)' has the same values at \(first); kept once"))
+                    return .repeated
+                case .complements:
+                    return .complementing
+                case .conflicts:
+                    rejectConflicting("participant '\(id)'", first: first, repeats: state.participantRepeats[slot, default: []],
+                                      theirs: firstValues, mine: values, &state)
+                    state.slots[slot] = StagingState.conflicting
+                    state.conflictingParticipants[slot] = first
+                    state.participantRepeats[slot] = nil
+                    return .new
                 }
-                rejectConflicting("participant '\(id)'", first: first, repeats: state.participantRepeats[slot, default: []],
-                                  theirs: firstValues, mine: values, &state)
-                state.slots[slot] = StagingState.conflicting
-                state.conflictingParticipants[slot] = first
-                state.participantRepeats[slot] = nil
-                return false
             }
         }
         if !uniqueFields.isEmpty { checkUnique(participantValues.values, &state) }
-        return false
+        return .new
     }
 
-    mutating func commitParticipantRow(_ id: String, duplicate: Bool, _ state: inout StagingState) {
+    mutating func commitParticipantRow(_ id: String, role: RowRole, _ state: inout StagingState) {
         let slot = currentSlot ?? state.slotMade(for: id)
-        if duplicate {
+        if role != .new {
             let index = state.slots[slot]
-            if index >= 0 { state.participantRecords[index].sources.append(location) }
+            if index >= 0 {
+                state.participantRecords[index].sources.append(location)
+                if role == .complementing {
+                    // The fields this row adds join the row values (which later rows are compared
+                    // with) and the record, unless a visit row carried a usable value there first.
+                    let values = participantValues.values
+                    var merged = state.participantRowValues[index] ?? FieldValues(level: .participant)
+                    var next = values.presentField(after: nil)
+                    while let field = next {
+                        next = values.presentField(after: field)
+                        guard !merged.contains(field) else { continue }
+                        merged[field] = values[field]
+                        let record = state.participantRecords[index].values
+                        if !record.contains(field) || (record.isMissing(field) && !values.isMissing(field)) {
+                            state.participantRecords[index].values[field] = values[field]
+                        }
+                    }
+                    state.participantRowValues[index] = merged
+                    let record = state.participantRecords[index].values
+                    state.participantRecords[index].site = record[.site]?.text ?? state.participantRecords[index].site
+                    state.participantRecords[index].arm = arm(record)
+                }
+            }
             state.participantRepeats[slot, default: []].append(location)
             return
         }
@@ -58,10 +91,12 @@ extension RowReader {
     // MARK: - Visit rows
 
     /// A visit row must belong to a known participant (when the pipeline has participant
-    /// inputs), agree with the participant's values it carries (arm: rule `arm_changed`), and be
-    /// the only row of its participant and visit (identical duplicates kept once).
+    /// inputs), agree with the participant's values it carries (arm: rule `arm_changed`), and
+    /// agree with every other row of its participant and visit on the fields both collect: a
+    /// repeat is kept once, a row adding fields (another input of the same visits, e.g. a survey
+    /// file) is merged into the visit, a conflicting one rejects them all (see ``Overlap``).
     mutating func checkVisitRow(_ id: String, _ timepointIndex: Int, _ timepoint: Timepoint,
-                                _ state: inout StagingState) -> Bool {
+                                _ state: inout StagingState) -> RowRole {
         let slot = state.slot(of: id)
         currentSlot = slot
         let participant = slot.map { state.slots[$0] } ?? -1
@@ -90,7 +125,7 @@ extension RowReader {
             if !participantsComplete, stager.participantRowsMayFollow, slot.map({ state.rejectedRows[$0] == nil }) ?? true {
                 // The participant's row may come later in this file or another: decided after reading.
                 waitsForParticipant = true
-                return false
+                return .new
             }
             if let slot, let rejected = state.rejectedRows[slot] {
                 issues.append(issue(.warning, rule: "participant-rejected", field: .participantID, raw: id,
@@ -98,43 +133,74 @@ extension RowReader {
             } else {
                 issues.append(issue(.error, rule: "unknown-participant", field: .participantID, raw: id,
                                     message: "participant '\(id)' is not in any participants input"))
-                return false
+                return .new
             }
         }
         let entry = slot.map { $0 * state.timepointCount + timepointIndex }
         if let entry, state.visitTable[entry] == StagingState.conflicting {
             rejectAfterConflict("visit '\(timepoint.name)' of participant '\(id)'", first: state.conflictingVisits[entry])
-            return false
+            return .new
         }
         if let entry, state.visitTable[entry] >= 0 {
             let existing = state.visitRecords[state.visitTable[entry]]
             let values = visitValues.values
-            if existing.values == values {
+            switch Overlap(existing.values, values) {
+            case .same:
                 issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
                                     message: "visit '\(timepoint.name)' of participant '\(id)' has the same row at \(existing.source); kept once"))
-                return true
+                return .repeated
+            case .contained:
+                issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
+                                    message: "visit '\(timepoint.name)' of participant '\(id)' has the same values at \(existing.source); kept once"))
+                return .repeated
+            case .complements:
+                return .complementing
+            case .conflicts:
+                rejectConflicting("visit '\(timepoint.name)' of participant '\(id)'", first: existing.source,
+                                  repeats: state.visitRepeats[entry, default: []], theirs: existing.values, mine: values, &state)
+                state.visitTable[entry] = StagingState.conflicting
+                state.conflictingVisits[entry] = existing.source
+                state.visitRepeats[entry] = nil
+                return .new
             }
-            rejectConflicting("visit '\(timepoint.name)' of participant '\(id)'", first: existing.source,
-                              repeats: state.visitRepeats[entry, default: []], theirs: existing.values, mine: values, &state)
-            state.visitTable[entry] = StagingState.conflicting
-            state.conflictingVisits[entry] = existing.source
-            state.visitRepeats[entry] = nil
-            return false
         }
         if !uniqueFields.isEmpty {
             checkUnique(visitValues.values, &state)
             checkUnique(participantValues.values, participantLevel: true, &state)
         }
-        return false
+        return .new
     }
 
-    mutating func commitVisitRow(_ id: String, _ timepointIndex: Int, _ timepoint: Timepoint, duplicate: Bool,
+    mutating func commitVisitRow(_ id: String, _ timepointIndex: Int, _ timepoint: Timepoint, role: RowRole,
                                  _ state: inout StagingState) {
         let slot = currentSlot ?? state.slotMade(for: id)
-        if duplicate {
-            state.visitRepeats[slot * state.timepointCount + timepointIndex, default: []].append(location)
+        let entry = slot * state.timepointCount + timepointIndex
+        if role != .new {
+            if role == .complementing {
+                // The fields this row adds join the visit; the fields both rows collect agree.
+                let index = state.visitTable[entry]
+                let values = visitValues.values
+                var next = values.presentField(after: nil)
+                while let field = next {
+                    next = values.presentField(after: field)
+                    if !state.visitRecords[index].values.contains(field) { state.visitRecords[index].values[field] = values[field] }
+                }
+                carryParticipantValues(id, slot, &state)
+            }
+            state.visitRepeats[entry, default: []].append(location)
             return
         }
+        carryParticipantValues(id, slot, &state)
+        state.visitTable[entry] = state.visitRecords.count
+        let values = visitValues.values
+        state.visitRecords.append(VisitRecord(participantID: id, timepoint: timepoint, values: values, source: location))
+        registerUnique(values, &state)
+    }
+
+    /// The participant fields a visit row carries go into its participant's record where that
+    /// lacks them (``takesCarried(_:_:_:)``); with no participant inputs, the first visit row of a
+    /// participant makes the record.
+    private mutating func carryParticipantValues(_ id: String, _ slot: Int, _ state: inout StagingState) {
         let participant = state.slots[slot]
         if participant >= 0 {
             var changed = false
@@ -159,10 +225,6 @@ extension RowReader {
                                            sources: [location])
             state.setParticipant(record, rowValues: nil, slot: slot)
         }
-        state.visitTable[slot * state.timepointCount + timepointIndex] = state.visitRecords.count
-        let values = visitValues.values
-        state.visitRecords.append(VisitRecord(participantID: id, timepoint: timepoint, values: values, source: location))
-        registerUnique(values, &state)
     }
 
     // MARK: - Helpers
@@ -243,8 +305,12 @@ extension RowReader {
                             message: "\(subject) has conflicting rows\(place); this row is rejected too"))
     }
 
+    /// The first field, in declaration order, that both collect with different values; else the
+    /// first that differs at all.
     static func firstDifference(_ first: FieldValues, _ second: FieldValues) -> Field? {
-        Field.fields(at: first.level).first { first[$0] != second[$0] }
+        let fields = Field.fields(at: first.level)
+        return fields.first { first.contains($0) && second.contains($0) && first[$0] != second[$0] }
+            ?? fields.first { first[$0] != second[$0] }
     }
 
     static func describeDifference(_ first: FieldValues, _ second: FieldValues) -> String {
@@ -255,5 +321,51 @@ extension RowReader {
             return "'\(value.canonicalText)'"
         }
         return " ('\(field.name)' is \(shown(first[field])) there and \(shown(second[field])) here)"
+    }
+}
+
+/// What a row is to the record of its participant (or its participant's visit) staged before it.
+enum RowRole {
+    /// The first accepted row of its record (or a row that is not accepted).
+    case new
+    /// A row that repeats values its record already holds: kept once.
+    case repeated
+    /// A row that adds fields its record does not collect, agreeing on those both collect: its
+    /// values join the record.
+    case complementing
+}
+
+/// How a later row of a record compares with the values kept before, field by field over the
+/// fields both collect (a field a row's input does not map is not collected: no value and no
+/// missing reason).
+enum Overlap: Equatable {
+    /// Both collect the same fields, with the same values.
+    case same
+    /// Every field the row collects is collected before, with the same value.
+    case contained
+    /// The fields both collect agree, and the row collects fields not collected before.
+    case complements
+    /// A field both collect differs (a value against another value or a missing reason).
+    case conflicts
+
+    init(_ kept: FieldValues, _ row: FieldValues) {
+        var addsFields = false
+        var next = row.presentField(after: nil)
+        while let field = next {
+            next = row.presentField(after: field)
+            guard kept.contains(field) else {
+                addsFields = true
+                continue
+            }
+            if kept[field] != row[field] {
+                self = .conflicts
+                return
+            }
+        }
+        if addsFields {
+            self = .complements
+        } else {
+            self = kept.presentFields.count == row.presentFields.count ? .same : .contained
+        }
     }
 }

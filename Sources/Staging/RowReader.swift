@@ -253,21 +253,21 @@ struct RowReader {
         let participantID = prepared.participantID
         let timepoint = prepared.timepoint
 
-        var duplicate = false
+        var role = RowRole.new
         if let participantID, !participantID.isEmpty, !hasErrors {
             if rowLevel == .participant {
-                duplicate = checkParticipantRow(participantID, &state)
+                role = checkParticipantRow(participantID, &state)
             } else if let timepoint {
-                duplicate = checkVisitRow(participantID, timepoint.index, timepoint.timepoint, &state)
+                role = checkVisitRow(participantID, timepoint.index, timepoint.timepoint, &state)
                 if waitsForParticipant { return .waiting }
             }
         }
         let accepted = !hasErrors
         if let participantID, !participantID.isEmpty {
             if accepted, rowLevel == .participant {
-                commitParticipantRow(participantID, duplicate: duplicate, &state)
+                commitParticipantRow(participantID, role: role, &state)
             } else if accepted, let timepoint {
-                commitVisitRow(participantID, timepoint.index, timepoint.timepoint, duplicate: duplicate, &state)
+                commitVisitRow(participantID, timepoint.index, timepoint.timepoint, role: role, &state)
             } else if !accepted, rowLevel == .participant, state.participantIndex(of: participantID) == nil {
                 let slot = state.slotMade(for: participantID)
                 state.rejectedRows[slot] = location

@@ -1,0 +1,85 @@
+import Staging
+import StudyModel
+import Testing
+
+/// Two inputs may hold different fields of the same participants or visits (a Castor study file
+/// and a survey file, say): rows that agree on the fields both collect are merged; a field both
+/// collect with different values is still a conflict.
+@Suite struct ComplementingRowTests {
+    static let visitsAndSurvey = H.castorPipeline.replacingOccurrences(
+        of: "  - {path: visits.csv, source: castor, holds: visits}",
+        with: "  - {path: visits.csv, source: castor, holds: visits}\n  - {path: survey.csv, source: castor, holds: visits}")
+    static let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participant("P2")])
+    static let visits = H.lines(["Castor Participant Id;Visit;Date;NRS", "P1;T0;05-01-2024;5", "P2;T0;05-01-2024;4"])
+
+    @Test func visitRowsThatCollectOtherFieldsAreMerged() throws {
+        let survey = H.lines(["Castor Participant Id;Visit;RMDQ", "P1;baseline;12", "P1;T0;12", "P2;T0;9"])
+        let harness = try H(yaml: Self.visitsAndSurvey,
+                            files: ["participants.csv": Self.participants, "visits.csv": Self.visits, "survey.csv": survey])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == [])
+        // The repeat of the survey row holds nothing new: kept once, with a note.
+        #expect(sink.summary(.note).filter { $0.contains("duplicate") } == ["survey.csv:3:- duplicate note"])
+        #expect(sink.issues.first { $0.rule == "duplicate" }?.message
+            == "visit 'baseline' of participant 'P1' has the same values at visits.csv:2; kept once")
+        #expect(study.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["P1/baseline", "P2/baseline"])
+        #expect(study.visits.map { $0.values[.painNRS] } == [.number(5), .number(4)])
+        #expect(study.visits.map { $0.values[.rmdq] } == [.number(12), .number(9)])
+        #expect(study.visits.map { $0.values[.visitDate]?.date } == [CalendarDate(year: 2024, month: 1, day: 5),
+                                                                     CalendarDate(year: 2024, month: 1, day: 5)])
+        #expect(study.accounting.map(\.accepted) == [2, 2, 3])
+        #expect(study.accounting.allSatisfy { $0.isBalanced && $0.rejected == 0 })
+    }
+
+    @Test func aRowConflictingWithAMergedVisitRejectsEveryRowOfIt() throws {
+        let survey = H.lines(["Castor Participant Id;Visit;RMDQ", "P1;T0;12", "P2;T0;9", "P1;T0;13"])
+        let harness = try H(yaml: Self.visitsAndSurvey,
+                            files: ["participants.csv": Self.participants, "visits.csv": Self.visits, "survey.csv": survey])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["survey.csv:4:3 duplicate error"])
+        #expect(sink.issues.first { $0.severity == .error }?.message
+            == "visit 'baseline' of participant 'P1' already has a different row at visits.csv:2 ('rmdq' is '12' there and '13' here); they cannot be trusted, so this row and the 2 rows kept before are rejected")
+        #expect(study.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["P2/baseline"])
+        #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" }.sorted() == ["survey.csv:2", "survey.csv:4", "visits.csv:2"])
+        #expect(study.accounting.map(\.accepted) == [2, 1, 1])
+        #expect(study.accounting.map(\.rejected) == [0, 1, 2])
+    }
+
+    static let participantsAndExtra = H.castorPipeline.replacingOccurrences(
+        of: "  - {path: participants.csv, source: castor, holds: participants}",
+        with: "  - {path: participants.csv, source: castor, holds: participants}\n  - {path: extra.csv, source: castor, holds: participants}")
+    /// The participant rows without their onset date, which `extra.csv` holds.
+    static let participantsWithoutOnset = H.lines([
+        "Participant Id;Site;Group;Sex;Birth year;Age;Screening;Randomised;flags#night",
+        "P1;AMS;1;V;1970;54;02-01-2024;05-01-2024;0", "P2;AMS;2;V;1971;53;02-01-2024;05-01-2024;1",
+    ])
+
+    @Test func participantRowsThatCollectOtherFieldsAreMerged() throws {
+        let extra = H.lines(["Participant Id;Onset", "P2;01-12-2023", "P1;01-11-2023"])
+        let harness = try H(yaml: Self.participantsAndExtra,
+                            files: ["participants.csv": Self.participantsWithoutOnset, "extra.csv": extra,
+                                    "visits.csv": H.lines([H.visitsHeader])])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == [])
+        #expect(study.participants.map(\.id) == ["P1", "P2"])
+        #expect(study.participants.map { $0.values[.onsetDate]?.date } == [CalendarDate(year: 2023, month: 11, day: 1),
+                                                                           CalendarDate(year: 2023, month: 12, day: 1)])
+        #expect(study.participants.map { $0.arm?.id } == ["strength", "mckenzie"])
+        #expect(study.participants[0].sources.map(\.description) == ["participants.csv:2", "extra.csv:3"])
+        #expect(study.accounting.map(\.accepted) == [2, 2, 0])
+    }
+
+    @Test func aParticipantRowConflictingOnASharedFieldIsStillAConflict() throws {
+        // The row adds the onset date but differs in sex: the message names the shared field.
+        let extra = H.lines(["Participant Id;Sex;Onset", "P1;M;01-11-2023"])
+        let harness = try H(yaml: Self.participantsAndExtra,
+                            files: ["participants.csv": Self.participantsWithoutOnset, "extra.csv": extra,
+                                    "visits.csv": H.lines([H.visitsHeader])])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["extra.csv:2:2 duplicate error"])
+        #expect(sink.issues.first { $0.severity == .error }?.message
+            == "participant 'P1' already has a different row at participants.csv:2 ('sex' is 'F' there and 'M' here); neither can be trusted, so both rows are rejected")
+        #expect(study.participants.map(\.id) == ["P2"])
+        #expect(study.accounting.map(\.rejected) == [1, 1, 0])
+    }
+}
