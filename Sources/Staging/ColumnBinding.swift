@@ -13,6 +13,10 @@ struct ColumnBinding {
     var fileProblems: [String]
     /// Fields of the input's own level whose column is absent: not collected from this file.
     var absent: [(field: Field, names: [String])]
+    /// REDCap's `redcap_repeat_instrument` and `redcap_repeat_instance` columns (from 0), in a
+    /// `redcap` input whose header has them: a row naming an instrument is not a visit.
+    var repeatInstrument: Int?
+    var repeatInstance: Int?
 
     /// The key a header name or a pipeline column name is matched by: trimmed, NFC,
     /// lower-cased, all white space removed (`Participant Id` = `participantid`).
@@ -30,6 +34,10 @@ struct ColumnBinding {
         derived = []
         fileProblems = []
         absent = []
+        if input.source == .redcap {
+            repeatInstrument = byKey[ColumnBinding.key("redcap_repeat_instrument")]?.first
+            repeatInstance = byKey[ColumnBinding.key("redcap_repeat_instance")]?.first
+        }
         for field in input.fields.fields {
             guard let rule = input.fields[field] else { continue }
             let names: [String]

@@ -25,6 +25,9 @@ final class PreparedRow: @unchecked Sendable {
     @exclusivity(unchecked) var level = FieldLevel.participant
     /// The record's field count differs from the header's: rejected as read, nothing else is read.
     @exclusivity(unchecked) var isRagged = false
+    /// A row that holds no participant or visit (a REDCap repeating instrument's row): rejected
+    /// as read with the note that says why, nothing else is read.
+    @exclusivity(unchecked) var isSetAside = false
     /// The participant id, nil or empty when the row has none (an error is among the issues).
     @exclusivity(unchecked) var participantID: String?
     /// The visit of a visit row, with its index in the schedule; nil for participant rows and
@@ -40,6 +43,7 @@ final class PreparedRow: @unchecked Sendable {
         visitValues.removeAll()
         level = .participant
         isRagged = false
+        isSetAside = false
         participantID = nil
         timepoint = nil
     }

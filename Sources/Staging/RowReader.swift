@@ -63,6 +63,9 @@ struct RowReader {
     let memo: CellMemo
     /// Column (from 0) of the visit field, for recognising participant rows in a visits input.
     let visitColumn: Int?
+    /// Columns (from 0) of REDCap's repeating instrument and instance, when the file has them.
+    let repeatInstrumentColumn: Int?
+    let repeatInstanceColumn: Int?
     /// Everything a cell needs, looked up once per file rather than once per cell.
     let plan: [PlannedColumn]
     /// Fields with a range that this file can fill (read or derived), in declaration order.
@@ -118,6 +121,8 @@ struct RowReader {
         for (field, index) in binding.columns { columns[field.ordinal] = index + 1 }
         columnOf = columns
         visitColumn = binding.columns.first { $0.field == .visit }?.index
+        repeatInstrumentColumn = binding.repeatInstrument
+        repeatInstanceColumn = binding.repeatInstance
         memo = CellMemo(columns: binding.columns.count)
         let fastCells = stager.cells.readsBytes
         plan = binding.columns.map { column in
@@ -155,6 +160,30 @@ struct RowReader {
         uniqueFields = Field.allCases.filter { expectations[$0].unique }
     }
 
+    /// Sets the row aside when it belongs to a REDCap repeating instrument (its
+    /// `redcap_repeat_instrument` cell names one): such a row holds the fields of one instance of
+    /// that instrument (an adverse event, say) within an event, not a visit or a participant, and
+    /// the pipeline reads no repeating instruments. It is rejected with a note, never merged with
+    /// or compared against the event's own row. Returns whether the row was set aside.
+    private mutating func setAsideRepeatingInstrument(_ record: CSVRecord, _ column: Int) -> Bool {
+        let instrument = Normalise.text(record[column])
+        guard !instrument.isEmpty else { return false }
+        let instance = repeatInstanceColumn.flatMap { $0 < record.count ? Normalise.text(record[$0]) : nil } ?? ""
+        let idColumn = columnOf[Field.participantID.ordinal]
+        let id = idColumn > 0 && idColumn <= record.count ? Normalise.text(record[idColumn - 1]) : ""
+        let event = visitColumn.flatMap { $0 < record.count ? Normalise.text(record[$0]) : nil } ?? ""
+        let which = instance.isEmpty ? "" : " (instance \(instance))"
+        let within = event.isEmpty ? "" : " in event '\(event)'"
+        var note = Diagnostic(.note, at: location.column(column + 1), rule: "redcap.repeating-instrument",
+                              message: "a row of the repeating instrument '\(instrument)'\(which)\(within) holds no visit; "
+                                  + "the pipeline reads no repeating instruments, so the row is set aside",
+                              field: nil, value: instrument)
+        if !id.isEmpty { note.participant = id }
+        issues.append(note)
+        row.isSetAside = true
+        return true
+    }
+
     /// The reason code of a value emptied by a rule under `policy: null-field`.
     static func invalid(_ rule: String) -> Value {
         .missing(.declared(code: "invalid", label: "emptied by rule '\(rule)'"))
@@ -177,6 +206,9 @@ struct RowReader {
             return
         }
 
+        if let column = repeatInstrumentColumn, column < record.count, setAsideRepeatingInstrument(record, column) {
+            return
+        }
         prepared.level = input.holds.level
         if !input.participantRows.isEmpty, let visitColumn, visitColumn < record.count,
            input.participantRows.contains(Vocabularies.key(record[visitColumn])) {
@@ -249,7 +281,7 @@ struct RowReader {
         currentSlot = nil
         waitsForParticipant = false
         if !lastReasons.isEmpty { lastReasons.removeAll() }
-        if prepared.isRagged { return try finish(accepted: false, &state) }
+        if prepared.isRagged || prepared.isSetAside { return try finish(accepted: false, &state) }
         let participantID = prepared.participantID
         let timepoint = prepared.timepoint
 
@@ -312,7 +344,8 @@ struct RowReader {
 
     private mutating func finish(accepted: Bool, _ state: inout StagingState) throws -> Commit {
         guard !issues.isEmpty else { return accepted ? .accepted : .rejected }
-        lastReasons = issues.filter { $0.severity == .error }.map(\.message)
+        // A row set aside has no error: the note that set it aside is its reason.
+        lastReasons = issues.filter { $0.severity == .error || row.isSetAside }.map(\.message)
         for issue in issues { try stager.emit(issue, fileIndex: fileIndex, &state) }
         return accepted ? .accepted : .rejected
     }

@@ -255,6 +255,34 @@ typealias H = StagingHarness
         """
     static let redcapHeader = "record_id,redcap_event_name,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs"
 
+    /// A row of a repeating instrument (an adverse event within the baseline event, say) is no
+    /// visit: it is set aside with a note, and the event's own row is kept as it is.
+    @Test func repeatingInstrumentRowsAreSetAside() throws {
+        let redcap = H.lines([
+            "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs",
+            "R1,screening_arm_1,,,gro,1,2,2024-01-05,,",
+            "R1,baseline_arm_1,,,gro,,,,2024-01-05,6",
+            "R1,baseline_arm_1,adverse_events,1,gro,,,,,",
+            "R1,baseline_arm_1,Adverse_Events,2,gro,,,,2024-01-09,",
+            "R1,week_6_arm_1,,,gro,,,,2024-02-16,4",
+        ])
+        let harness = try H(yaml: Self.redcapPipeline, files: ["redcap.csv": redcap])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.note).filter { $0.contains("repeating") }
+            == ["redcap.csv:4:3 redcap.repeating-instrument note", "redcap.csv:5:3 redcap.repeating-instrument note"])
+        #expect(sink.issues.first { $0.rule == "redcap.repeating-instrument" }?.message
+            == "a row of the repeating instrument 'adverse_events' (instance 1) in event 'baseline_arm_1' holds no visit; "
+            + "the pipeline reads no repeating instruments, so the row is set aside")
+        #expect(sink.issues.first { $0.rule == "redcap.repeating-instrument" }?.participant == "R1")
+        #expect(study.visits.map(\.timepoint.name) == ["baseline", "week6"])
+        #expect(study.visits.first?.values[.painNRS] == .number(6))
+        #expect(sink.rejectedRows.map(\.line) == [4, 5])
+        #expect(sink.rejectedRows.last?.reasons.first?.hasPrefix("a row of the repeating instrument 'Adverse_Events' (instance 2)") == true)
+        #expect(study.accounting.first.map { ($0.rowsRead, $0.accepted, $0.rejected) } ?? (0, 0, 0) == (5, 3, 2))
+        #expect(study.errorCount == 0)
+    }
+
     @Test func participantRowsInsideAVisitsExport() throws {
         let text = Self.redcapPipeline
         let redcap = H.lines([
