@@ -10,7 +10,8 @@ internal import CLibCSV
 /// (written exactly as given).
 public enum CSVCell: Hashable, Sendable, ExpressibleByStringLiteral {
     /// Text: gets a leading `'` when it starts with `=`, `+`, `-`, `@`, TAB, CR or NUL (OWASP
-    /// CSV-injection guard), then is quoted when needed.
+    /// CSV-injection guard) and is not a plain signed number (`-1`, `-99,0`: numbers are never
+    /// altered), then is quoted when needed.
     case text(String)
     /// A number already formatted by the caller (e.g. `-2.5`): never altered, never guarded.
     case number(String)
@@ -262,7 +263,7 @@ public final class CSVWriter {
     }
 
     private func appendText(bytes: UnsafeBufferPointer<UInt8>, guarded: Bool) {
-        let prefixed = guarded && bytes.first.map(CSVWriter.startsFormula) == true
+        let prefixed = guarded && CSVWriter.runsAsFormula(bytes)
         guard prefixed else {
             appendField(bytes)
             return
@@ -285,8 +286,32 @@ public final class CSVWriter {
 
     /// Prefixes `'` to text that a spreadsheet would run as a formula.
     static func guardFormula(_ field: [UInt8]) -> [UInt8] {
-        guard let first = field.first, startsFormula(first) else { return field }
+        guard field.withUnsafeBufferPointer(runsAsFormula) else { return field }
         return [UInt8(ascii: "'")] + field
+    }
+
+    /// Whether a spreadsheet could run this text as a formula: it starts with a formula byte
+    /// (``startsFormula(_:)``) and is not a plain signed number such as `-1` or `-99,0` (a sign,
+    /// digits and at most one `.` or `,` between digits), which a spreadsheet reads as a number
+    /// and which is never altered.
+    static func runsAsFormula(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = text.first, startsFormula(first) else { return false }
+        guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+"), text.count > 1 else { return true }
+        var digitsBefore = 0
+        var digitsAfter = 0
+        var seenMark = false
+        for byte in text.dropFirst() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if seenMark { digitsAfter += 1 } else { digitsBefore += 1 }
+            case UInt8(ascii: "."), UInt8(ascii: ","):
+                guard !seenMark else { return true }
+                seenMark = true
+            default:
+                return true
+            }
+        }
+        return digitsBefore == 0 || (seenMark && digitsAfter == 0)
     }
 
     /// Whether text starting with this byte would be run as a formula by a spreadsheet.

@@ -58,6 +58,19 @@ import Testing
         (.number("-2.5"), "-2.5"),
         (.number("+3"), "+3"),
         (.number("-0,5"), "\"-0,5\""),
+        // Text that is a plain signed number cannot run: never altered.
+        (.text("-1"), "-1"),
+        (.text("+5"), "+5"),
+        (.text("-99,0"), "\"-99,0\""),
+        (.text("-12.25"), "-12.25"),
+        // Anything more is guarded.
+        (.text("-"), "'-"),
+        (.text("-1+1"), "'-1+1"),
+        (.text("-1,"), "\"'-1,\""),
+        (.text("-.5"), "'-.5"),
+        (.text("-1.2.3"), "'-1.2.3"),
+        (.text("+1 "), "'+1 "),
+        (.text("=1"), "'=1"),
     ])
     func formulaGuard(cell: CSVCell, expected: String) throws {
         #expect(try written([[cell]]) == expected + "\n")
