@@ -114,8 +114,10 @@ extension Run {
                                 scratch: String) throws -> ([ProfileAssignment], RunComputation.Subjects, [Diagnostic]) {
         let (ruleSet, spec) = (loaded.ruleSet, loaded.spec)
         let half = staged.participants.count / 2
-        let (firstHalf, secondHalf) = Concurrently.both({ staged.participants[..<half].map(ruleSet.assign) },
-                                                        { staged.participants[half...].map(ruleSet.assign) })
+        // No report shows how derived inputs were computed (`lbp explain` does): not described.
+        let (firstHalf, secondHalf) = Concurrently.both(
+            { staged.participants[..<half].map { ruleSet.assign($0, describingDerivations: false) } },
+            { staged.participants[half...].map { ruleSet.assign($0, describingDerivations: false) } })
         let assignments = firstHalf + secondHalf
         let ((subjects, conflicts), _) = try Concurrently.both({
             (RunComputation.subjects(staged, assignments: assignments, pipeline: loaded, plan: plan),

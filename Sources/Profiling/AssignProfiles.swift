@@ -5,8 +5,13 @@ extension RuleSet {
     /// holds wins. A profile whose rule is undecided (inputs missing) stops the search: the
     /// participant is unclassified with those inputs named, because a later profile would be a
     /// guess.
-    public func assign(_ participant: ParticipantRecord) -> ProfileAssignment {
-        let (values, derivations) = DerivedInputs.derive(participant.values)
+    ///
+    /// - Parameter describingDerivations: whether the assignment's `derivations` say how each
+    ///   derived input was computed (as `lbp explain` shows them); a batch that reports none of
+    ///   them passes false and leaves the list empty, with the same profile, rules and inputs.
+    public func assign(_ participant: ParticipantRecord, describingDerivations: Bool = true) -> ProfileAssignment {
+        let (values, derivations) = describingDerivations
+            ? DerivedInputs.derive(participant.values) : (DerivedInputs.values(participant.values), [])
         var fired: [FiredRule] = []
         var assignment = ProfileAssignment(
             participantID: participant.id, status: .unclassified, profile: nil, subprofile: nil, label: nil,
@@ -72,6 +77,6 @@ extension RuleSet {
 
     /// Assigns every participant, in the order given.
     public func assignProfiles(_ participants: [ParticipantRecord]) -> [ProfileAssignment] {
-        participants.map(assign)
+        participants.map { assign($0) }
     }
 }

@@ -6,9 +6,16 @@ import StudyModel
 /// a study can name another file (e.g. the STarT Back stratification) in its pipeline.
 public struct RuleSet: Hashable, Sendable {
     /// Short identifier named in every report (e.g. `guideline-2010`).
-    public var name: String
+    public var name: String {
+        didSet { identity = RuleSet.identity(name, version) }
+    }
     /// The rule set's own version, bumped whenever a rule or threshold changes.
-    public var version: String
+    public var version: String {
+        didSet { identity = RuleSet.identity(name, version) }
+    }
+    /// `name version`, as reports print it: made once, so that every assignment shares it
+    /// rather than holding a copy of its own.
+    public private(set) var identity: String
     /// What the scheme is, for report headers.
     public var title: String
     /// Status line for reports (e.g. that the 2010 scheme is superseded by KNGF 2021).
@@ -20,14 +27,14 @@ public struct RuleSet: Hashable, Sendable {
     public init(name: String, version: String, title: String, status: String, urgent: [Rule], profiles: [ProfileDefinition]) {
         self.name = name
         self.version = version
+        identity = RuleSet.identity(name, version)
         self.title = title
         self.status = status
         self.urgent = urgent
         self.profiles = profiles
     }
 
-    /// `name version`, as reports print it.
-    public var identity: String { "\(name) \(version)" }
+    private static func identity(_ name: String, _ version: String) -> String { "\(name) \(version)" }
 }
 
 /// One profile of a scheme.

@@ -183,6 +183,22 @@ import TestSupport
         #expect(derived.derivations.count >= 2)
         #expect(DerivedInputs.values(record.values) == derived.values)
         #expect(derived.values[.ompsqTotal] == .number(78))
+        // Without the trail: the same assignment, with no derivations described.
+        let untraced = rules.assign(record, describingDerivations: false)
+        #expect(untraced.derivations.isEmpty)
+        var traced = result
+        traced.derivations = []
+        #expect(untraced == traced)
+        #expect(untraced.ruleSet == rules.identity)
+    }
+
+    @Test func identityFollowsNameAndVersion() {
+        var renamed = rules
+        #expect(renamed.identity == "\(rules.name) \(rules.version)")
+        renamed.name = "local"
+        renamed.version = "2.1"
+        #expect(renamed.identity == "local 2.1")
+        #expect(renamed.assign(Self.plain([:])).ruleSet == "local 2.1")
     }
 }
 
