@@ -26,7 +26,12 @@ public enum Explain {
         do {
             study = try stage(loaded.files, spec: loaded.spec, sink: sink)
         } catch {
-            return Outcome(exitCode: 2, lines: ["error: \(error)"])
+            return Outcome(exitCode: 2, lines: ["error: \(FileSystemErrorText.reason(error))"])
+        }
+        // An input that could not be read (or whose header is unusable) hides rows: no trail
+        // drawn without it can be trusted.
+        if !study.inputProblems.isEmpty {
+            return Outcome(exitCode: 2, lines: study.inputProblems.map(\.description))
         }
         let participant = study.participants.first { $0.id == id }
         let visits = study.visits.filter { $0.participantID == id }
@@ -45,7 +50,7 @@ public enum Explain {
                 lines.append("  \(field.name) = \(describe(participant.values[field]))\(derivation)")
             }
         } else {
-            lines.append("No accepted participant row (see the issues below).")
+            lines.append("No accepted participant row (see the issues below)")
         }
         lines.append("")
         lines.append("Visits:")

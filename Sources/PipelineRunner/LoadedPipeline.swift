@@ -36,6 +36,13 @@ public struct LoadedPipeline: Sendable {
         return LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
     }
 
+    /// Every file a run reads, as paths usable from the working directory: the pipeline file
+    /// (`pipeline`, as given), its inputs, the rule set and the literature files.
+    func filesRead(pipeline: String) -> [String] {
+        let literature = [spec.evidence.literatureStudies, spec.evidence.literatureConclusions].compactMap { $0 }
+        return [pipeline, ruleSetPath] + files.map(\.path) + literature.map(spec.resolve)
+    }
+
     /// Profile codes in rule-set order, subdivisions in place of split profiles (`1`, `2`, `3a`, `3b`).
     public var profileOrder: [String] {
         ruleSet.profiles.flatMap { $0.split.isEmpty ? [$0.code] : $0.split.map(\.code) }

@@ -41,12 +41,19 @@ public enum Run {
             return RunResult(exitCode: 2, problems: ["\(pipeline): error: the analysis needs a reference arm: mark one arm 'reference: true'"],
                               summary: [])
         }
-        let target = outputFolder ?? loaded.spec.outputFolder
+        let shownTarget = outputFolder ?? loaded.spec.outputFolder
+        let target: String
         let scratch: String
+        do {
+            target = try ReportFolder.checkedTarget(shownTarget, protecting: loaded.filesRead(pipeline: pipeline))
+        } catch {
+            return RunResult(exitCode: 2, problems: [error.message], summary: [])
+        }
         do {
             scratch = try ReportFolder.makeScratch(beside: target)
         } catch {
-            return RunResult(exitCode: 2, problems: ["error: cannot create a folder beside '\(target)': \(error)"], summary: [])
+            return RunResult(exitCode: 2, problems: ["error: cannot create a folder beside '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
+                             summary: [])
         }
         defer { ReportFolder.remove(scratch) }
 
@@ -88,17 +95,19 @@ public enum Run {
             try RunLog.write(clock, folder: scratch)
             try ReportFolder.publish(scratch, to: target)
         } catch {
-            return RunResult(exitCode: 2, problems: ["error: cannot write the reports for '\(target)': \(error)"], summary: [])
+            return RunResult(exitCode: 2, problems: ["error: cannot write the reports for '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
+                             summary: [])
         }
         var problems: [String] = []
         var exitCode: Int32 = 0
         if computation.study.errorCount > budget {
             exitCode = 1
-            problems.append("error: \(computation.study.errorCount) errors exceed the budget of \(budget) "
-                + "('report.max_errors' or '--max-errors'); see '\(target)/issues.csv'")
+            let count = computation.study.errorCount
+            problems.append("error: \(count) \(Validation.plural(count, "error")) \(count == 1 ? "exceeds" : "exceed") the budget of \(budget) "
+                + "('report.max_errors' or '--max-errors'); see '\(shownTarget)/issues.csv'")
         }
         return RunResult(exitCode: exitCode, problems: problems,
-                         summary: summary, outputFolder: target,
+                         summary: summary, outputFolder: shownTarget,
                          computation: computation)
     }
 }
@@ -127,40 +136,6 @@ extension Run {
             try staged.writeAccounting(to: scratch)
         })
         return (assignments, subjects, conflicts)
-    }
-}
-
-/// Creating, publishing and removing report folders.
-enum ReportFolder {
-    /// A new empty folder beside `target` (same file system, so the final rename is atomic).
-    static func makeScratch(beside target: String) throws -> String {
-        let parent = (target as NSString).deletingLastPathComponent
-        let name = ".\(PathText.fileName(target)).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-        let scratch = (parent.isEmpty ? "." : parent) + "/" + name
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        return scratch
-    }
-
-    /// Replaces `target` with `scratch`: the old folder is moved aside, the new one renamed into
-    /// place, then the old one removed. Only the two renames touch `target`.
-    static func publish(_ scratch: String, to target: String) throws {
-        let fileManager = FileManager.default
-        let parent = (target as NSString).deletingLastPathComponent
-        if !parent.isEmpty { try fileManager.createDirectory(atPath: parent, withIntermediateDirectories: true) }
-        let previous = scratch + ".previous"
-        let hadTarget = fileManager.fileExists(atPath: target)
-        if hadTarget { try fileManager.moveItem(atPath: target, toPath: previous) }
-        do {
-            try fileManager.moveItem(atPath: scratch, toPath: target)
-        } catch {
-            if hadTarget { try? fileManager.moveItem(atPath: previous, toPath: target) }
-            throw error
-        }
-        if hadTarget { try? fileManager.removeItem(atPath: previous) }
-    }
-
-    static func remove(_ path: String) {
-        if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
     }
 }
 

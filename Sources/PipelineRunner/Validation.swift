@@ -42,50 +42,72 @@ public enum Validation {
     }
 
     /// Stages every input of the pipeline file and publishes `issues.csv`, `accounting.csv`,
-    /// `rejected/` and `clean/` into the output folder.
+    /// `rejected/` and `clean/` into the output folder, with the same issues a run writes (the
+    /// profile conflicts included), so that a report folder `validate` writes into still agrees
+    /// with itself.
     ///
-    /// Outputs are written into a temporary folder beside the output folder and moved into place
-    /// only when everything was written; a pipeline-file or input-file problem (exit code 2), or a
-    /// failed write, leaves the previous outputs untouched. A run whose errors exceed the budget
-    /// still publishes (the issues say what to fix) and exits with code 1.
+    /// Outputs are written into a temporary folder beside the output folder, with a copy of every
+    /// other file already there, and the two folders are exchanged only when everything was
+    /// written: a pipeline-file or input-file problem (exit code 2), a failed write or a killed
+    /// run leaves the previous folder untouched. The output folder must be new, empty or a report
+    /// folder (``ReportFolder/checkedTarget(_:protecting:)``). A run whose errors exceed the
+    /// budget still publishes (the issues say what to fix) and exits with code 1.
     ///
     /// - Parameters:
     ///   - outputFolder: overrides the pipeline's `report.output`.
     ///   - maxErrors: overrides the pipeline's `report.max_errors`.
     public static func run(pipeline: String, outputFolder: String? = nil, maxErrors: Int? = nil) -> ValidationResult {
-        let spec: PipelineSpec
-        let files: [InputFile]
+        let loaded: LoadedPipeline
         do {
-            spec = try PipelineSpec.load(path: pipeline)
-            files = try spec.inputFiles()
+            loaded = try LoadedPipeline.load(pipeline)
         } catch {
             return ValidationResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
         }
-        let target = outputFolder ?? spec.outputFolder
-        let fileManager = FileManager.default
-        let parent = (target as NSString).deletingLastPathComponent
-        let scratch = (parent.isEmpty ? "." : parent) + "/.\(PathText.fileName(target)).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-        defer { try? fileManager.removeItem(atPath: scratch) }
-
-        let study: StagedStudy
+        let (spec, files) = (loaded.spec, loaded.files)
+        let shownTarget = outputFolder ?? spec.outputFolder
+        let target: String
+        let scratch: String
         do {
-            try fileManager.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            target = try ReportFolder.checkedTarget(shownTarget, protecting: loaded.filesRead(pipeline: pipeline))
+        } catch {
+            return ValidationResult(exitCode: 2, problems: [error.message], summary: [])
+        }
+        do {
+            scratch = try ReportFolder.makeScratch(beside: target)
+        } catch {
+            return ValidationResult(exitCode: 2, problems: ["error: cannot create a folder beside '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
+                                    summary: [])
+        }
+        defer { ReportFolder.remove(scratch) }
+
+        var study: StagedStudy
+        do {
             let sink = try StagingFileSink(folder: scratch)
             study = try stage(files, spec: spec, sink: sink)
+            if study.inputProblems.isEmpty {
+                let ruleSet = loaded.ruleSet
+                let assignments = study.participants.map { ruleSet.assign($0, describingDerivations: false) }
+                for conflict in ruleSet.conflicts(assignments, participants: study.participants) {
+                    try sink.record(conflict)
+                    study.warningCount += 1
+                }
+            }
             try sink.finish()
             try study.writeClean(to: scratch, spec: spec)
             try study.writeAccounting(to: scratch)
         } catch {
-            return ValidationResult(exitCode: 2, problems: ["error: cannot write the outputs in '\(parent)': \(error)"], summary: [])
+            return ValidationResult(exitCode: 2, problems: ["error: cannot write the outputs for '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
+                                    summary: [])
         }
         if !study.inputProblems.isEmpty {
             return ValidationResult(exitCode: 2, problems: study.inputProblems.map(\.description), summary: summary(study, budget: nil),
                                     study: study)
         }
         do {
-            try publish(from: scratch, to: target)
+            try carryOver(from: target, into: scratch)
+            try ReportFolder.publish(scratch, to: target)
         } catch {
-            return ValidationResult(exitCode: 2, problems: ["error: cannot publish the outputs to '\(target)': \(error)"],
+            return ValidationResult(exitCode: 2, problems: ["error: cannot publish the outputs to '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
                                     summary: summary(study, budget: nil), study: study)
         }
         let budget = maxErrors ?? spec.report.maxErrors
@@ -93,23 +115,21 @@ public enum Validation {
         var exitCode: Int32 = 0
         if study.errorCount > budget {
             exitCode = 1
-            problems.append("error: \(study.errorCount) \(plural(study.errorCount, "error")) exceed the budget of \(budget) "
-                + "('report.max_errors' or '--max-errors'); see '\(target)/issues.csv'")
+            problems.append("error: \(study.errorCount) \(plural(study.errorCount, "error")) \(study.errorCount == 1 ? "exceeds" : "exceed") the budget of \(budget) "
+                + "('report.max_errors' or '--max-errors'); see '\(shownTarget)/issues.csv'")
         }
         return ValidationResult(exitCode: exitCode, problems: problems, summary: summary(study, budget: budget),
-                                outputFolder: target, study: study)
+                                outputFolder: shownTarget, study: study)
     }
 
-    /// Moves each output from the scratch folder into the target, replacing what was there; other
-    /// files in the target are left alone.
-    static func publish(from scratch: String, to target: String) throws {
+    /// Copies every file of the current output folder that `validate` does not write into the
+    /// scratch folder, so that publishing the scratch folder keeps them.
+    static func carryOver(from target: String, into scratch: String) throws {
         let fileManager = FileManager.default
-        try fileManager.createDirectory(atPath: target, withIntermediateDirectories: true)
-        for name in outputs {
-            let destination = (target as NSString).appendingPathComponent(name)
-            let source = (scratch as NSString).appendingPathComponent(name)
-            if fileManager.fileExists(atPath: destination) { try fileManager.removeItem(atPath: destination) }
-            if fileManager.fileExists(atPath: source) { try fileManager.moveItem(atPath: source, toPath: destination) }
+        guard let names = try? fileManager.contentsOfDirectory(atPath: target) else { return }
+        for name in names.sorted() where !outputs.contains(name) {
+            try fileManager.copyItem(atPath: (target as NSString).appendingPathComponent(name),
+                                     toPath: (scratch as NSString).appendingPathComponent(name))
         }
     }
 

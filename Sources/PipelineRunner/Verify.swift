@@ -1,15 +1,28 @@
 import Foundation
+import PipelineSpec
 
 /// `lbp verify`: re-run a pipeline into a temporary folder and compare every report file with the
 /// committed one, byte for byte (all but ``Run/unstableFiles``).
 public enum Verify {
     public struct Outcome: Sendable {
-        /// 0 identical; 1 drift; 2 the run itself failed.
+        /// 0 identical; 1 drift; 2 the run itself failed, or the committed folder is missing.
         public var exitCode: Int32
         public var lines: [String]
     }
 
     public static func verify(pipeline: String, against committed: String? = nil) -> Outcome {
+        // The committed folder is checked first, so that a wrong path is said at once, not as
+        // drift after a whole run. (A pipeline that does not load is left to the run to report.)
+        if let reference = committed ?? (try? PipelineSpec.load(path: pipeline))?.outputFolder {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: reference, isDirectory: &isDirectory) {
+                return Outcome(exitCode: 2, lines: ["error: the committed report folder '\(reference)' does not exist; "
+                    + "write it with 'lbp run \(pipeline)', or name another with '--reports'"])
+            }
+            if !isDirectory.boolValue {
+                return Outcome(exitCode: 2, lines: ["error: the committed report folder '\(reference)' is a file, not a folder"])
+            }
+        }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lbp-verify-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let result = Run.run(pipeline: pipeline, outputFolder: scratch)
@@ -43,7 +56,9 @@ public enum Verify {
         if lines.isEmpty {
             return Outcome(exitCode: 0, lines: ["'\(expected)': \(expectedFiles.count) files reproduce byte for byte"])
         }
-        lines.append("'\(expected)': \(differing) files differ, \(expectedFiles.symmetricDifference(actualFiles).count) files missing or extra")
+        let missingOrExtra = expectedFiles.symmetricDifference(actualFiles).count
+        lines.append("'\(expected)': \(differing) \(Validation.plural(differing, "file")) \(differing == 1 ? "differs" : "differ"), "
+            + "\(missingOrExtra) \(Validation.plural(missingOrExtra, "file")) missing or extra")
         return Outcome(exitCode: 1, lines: lines)
     }
 

@@ -40,7 +40,9 @@ import TestSupport
         pipeline = pipeline.replacingOccurrences(of: "rules/guideline-2010.yml", with: Repository.path("Pipelines/rules/guideline-2010.yml"))
         pipeline = pipeline.replacingOccurrences(of: "max_errors: 10", with: "max_errors: 100000")
         let pipelinePath = try folder.write(pipeline, to: "batch.yml")
+        // A previous report set (a run's manifest marks the folder as lbp's to replace).
         try folder.write("previous report\n", to: "reports/summary.txt")
+        try folder.write("{\n  \"tool\" : \"lbp\"\n}\n", to: "reports/manifest.json")
 
         let run = try Self.launch(["run", pipelinePath, "--quiet"])
         Thread.sleep(forTimeInterval: 1.5)
@@ -53,13 +55,17 @@ import TestSupport
         let previous = try String(contentsOfFile: folder.file("reports/summary.txt"), encoding: .utf8)
         #expect(previous == "previous report\n")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("reports"))
-        #expect(files == ["summary.txt"])
+        #expect(files.sorted() == ["manifest.json", "summary.txt"])
+        // The killed run's scratch folder is left beside the reports...
+        let scratch = { try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".reports.tmp-") } }
+        #expect(try scratch().count == 1)
 
-        // A complete run then replaces the folder.
+        // ...until a complete run replaces the folder and removes it.
         let complete = try Self.launch(["run", pipelinePath, "--quiet"])
         complete.waitUntilExit()
         #expect(complete.terminationStatus == 0)
         let replaced = try String(contentsOfFile: folder.file("reports/summary.txt"), encoding: .utf8)
         #expect(replaced.hasPrefix("lbp report: "))
+        #expect(try scratch() == [])
     }
 }

@@ -9,7 +9,12 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check a pipeline file without reading any data",
         discussion: """
             Reports every problem of the pipeline file at once, each with its line and column, and checks \
-            that every input path or glob names at least one file. Exit codes: 0 valid; 2 a problem; 64 usage.
+            that every input path or glob names at least one file and that the rule set and literature \
+            files exist. Reads no data.
+
+            Example: lbp check Pipelines/sample-castor.yml
+
+            Exit codes: 0 valid; 2 a problem; 64 usage.
             """
     )
 

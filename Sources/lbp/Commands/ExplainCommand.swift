@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PipelineRunner
 
 /// `lbp explain`: why a participant got their profile.
@@ -26,7 +27,12 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let outcome = Explain.explain(pipeline: pipeline, participant: participant)
-        for line in outcome.lines { print(line) }
+        // The trail is the command's report (standard output); anything else is an error.
+        if outcome.exitCode == 0 {
+            for line in outcome.lines { print(line) }
+        } else {
+            for line in outcome.lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -12,7 +12,9 @@ struct RunCommand: ParsableCommand {
             per-profile response analysis and the evidence summary, and writes the report set into the \
             output folder (the pipeline's 'report.output', default Reports/<pipeline name>): summary.txt, \
             the CSV tables, publication tables, forest plots, manifest.json and run-log.json. The folder \
-            is replaced only when every file was written.
+            is replaced, in one atomic swap, only when every file was written, and only when it is new, \
+            empty or a report folder lbp wrote (never a folder of other files, the working folder or one \
+            holding the run's inputs).
 
             Streams: input files are read record by record; memory grows with the number of participants \
             and visits, not with file size.

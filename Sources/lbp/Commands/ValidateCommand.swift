@@ -13,8 +13,12 @@ struct ValidateCommand: ParsableCommand {
             issues.csv (every error, warning and note with file, line and column), rejected/<input file>.csv \
             (each rejected row exactly as read, plus its reasons), clean/participants.csv, clean/visits.csv and \
             clean/missing.csv (typed, canonical columns), and accounting.csv (rows read, accepted and rejected \
-            per input file). Only these are replaced; they are written to a temporary folder first and moved \
-            into place when complete.
+            per input file), with the same issues 'lbp run' writes (profile conflicts included). Only these \
+            are replaced, other files in the folder are kept; everything is written to a temporary folder \
+            first and swapped into place when complete. The output folder must be new, empty or a report \
+            folder lbp wrote.
+
+            Example: lbp validate Pipelines/sample-castor.yml --out /tmp/validated
 
             Streams: input files are read record by record; memory grows with the number of participants and \
             visits, not with file size.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PipelineRunner
 
 /// `lbp verify`: prove that the committed reports reproduce.
@@ -13,7 +14,7 @@ struct VerifyCommand: ParsableCommand {
 
             Example: lbp verify Pipelines/sample-castor.yml
 
-            Exit codes: 0 the reports reproduce; 1 drift; 2 the run failed; 64 usage.
+            Exit codes: 0 the reports reproduce; 1 drift; 2 the run failed or the report folder is missing; 64 usage.
             """
     )
 
@@ -25,7 +26,12 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let outcome = Verify.verify(pipeline: pipeline, against: reports)
-        for line in outcome.lines { print(line) }
+        // Drift is the command's report (standard output); a failed run is an error (standard error).
+        if outcome.exitCode == 2 {
+            for line in outcome.lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        } else {
+            for line in outcome.lines { print(line) }
+        }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

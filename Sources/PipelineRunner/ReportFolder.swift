@@ -1,0 +1,183 @@
+import Foundation
+import PipelineSpec
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Checking, creating, publishing and removing report folders.
+///
+/// A run writes into a scratch folder beside its target and publishes it with one atomic
+/// exchange, so the target always holds either the previous reports or the new ones. A target is
+/// only ever replaced when it is new, empty, or a report folder lbp wrote before: never a folder
+/// of other files, a file, the working directory or a folder holding the run's own inputs.
+enum ReportFolder {
+    /// A target that must not be written to, said in a sentence naming it.
+    struct Refusal: Error {
+        let message: String
+    }
+
+    /// The scratch folders of runs beside `target` share this prefix (then the process id, a
+    /// UUID and, while a publish swaps folders, `.previous`).
+    static func scratchPrefix(_ target: String) -> String {
+        ".\(PathText.fileName(target)).tmp-"
+    }
+
+    /// `target` as an absolute, standardised path, checked before anything is written: it may be
+    /// a new path, an empty folder or a report folder of an earlier run (``isReportFolder(_:)``).
+    ///
+    /// - Parameter protected: files the run reads (the pipeline file, inputs, rule set): a target
+    ///   that holds one of them is refused.
+    static func checkedTarget(_ target: String, protecting protected: [String]) throws(Refusal) -> String {
+        guard !target.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Refusal(message: "error: the output folder is empty; give a folder with '--out' or 'report.output'")
+        }
+        let fileManager = FileManager.default
+        let absolute = URL(fileURLWithPath: target).standardizedFileURL.path
+        let workingDirectory = URL(fileURLWithPath: fileManager.currentDirectoryPath).standardizedFileURL.path
+        if absolute == "/" || contains(absolute, workingDirectory) {
+            throw Refusal(message: "error: the output folder '\(target)' is the working folder or holds it; "
+                + "reports replace their whole folder, so give a folder of their own with '--out'")
+        }
+        for path in protected {
+            let file = URL(fileURLWithPath: path).standardizedFileURL.path
+            if contains(absolute, file) {
+                throw Refusal(message: "error: the output folder '\(target)' holds '\(path)', which the run reads; "
+                    + "reports replace their whole folder, so give a folder of their own with '--out'")
+            }
+        }
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: absolute, isDirectory: &isDirectory) else { return absolute }
+        guard isDirectory.boolValue else {
+            throw Refusal(message: "error: the output folder '\(target)' is a file; give a folder with '--out'")
+        }
+        let entries = (try? fileManager.contentsOfDirectory(atPath: absolute)) ?? []
+        if !entries.isEmpty, !isReportFolder(absolute) {
+            let example = entries.sorted().first.map { " (e.g. '\($0)')" } ?? ""
+            throw Refusal(message: "error: the output folder '\(target)' holds files that are not lbp reports\(example); "
+                + "reports replace their whole folder, so give a new or empty folder, or one an earlier run wrote")
+        }
+        return absolute
+    }
+
+    /// Whether `folder` holds reports lbp wrote: a `manifest.json` of `lbp run`, or the
+    /// `accounting.csv` of `lbp validate`.
+    static func isReportFolder(_ folder: String) -> Bool {
+        func head(_ name: String) -> String {
+            guard let handle = FileHandle(forReadingAtPath: (folder as NSString).appendingPathComponent(name)) else { return "" }
+            defer { try? handle.close() }
+            return String(decoding: (try? handle.read(upToCount: 1 << 16)) ?? Data(), as: UTF8.self)
+        }
+        return head("manifest.json").contains("\"tool\" : \"lbp\"")
+            || head("accounting.csv").hasPrefix("file,rows_read,accepted,rejected,")
+    }
+
+    /// Whether `path` is `folder` or lies inside it (both absolute and standardised).
+    private static func contains(_ folder: String, _ path: String) -> Bool {
+        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+
+    /// A new empty folder beside `target` (same file system, so publishing is a rename), after
+    /// the scratch folders of runs that were killed before they could remove theirs are removed
+    /// (a killed publish's `.previous` folder is put back first when the target is missing).
+    static func makeScratch(beside target: String) throws -> String {
+        removeAbandonedScratch(beside: target)
+        let parent = (target as NSString).deletingLastPathComponent
+        let scratch = (parent.isEmpty ? "." : parent) + "/" + scratchPrefix(target)
+            + "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        return scratch
+    }
+
+    /// Removes the scratch folders beside `target` whose process has ended.
+    static func removeAbandonedScratch(beside target: String) {
+        let fileManager = FileManager.default
+        let parent = (target as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
+        let prefix = scratchPrefix(target)
+        guard let names = try? fileManager.contentsOfDirectory(atPath: folder) else { return }
+        for name in names.sorted() where name.hasPrefix(prefix) {
+            let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
+            guard let pid = Int32(pidText), pid != ProcessInfo.processInfo.processIdentifier, !isRunning(pid) else { continue }
+            let path = folder + "/" + name
+            if name.hasSuffix(".previous"), !fileManager.fileExists(atPath: target) {
+                try? fileManager.moveItem(atPath: path, toPath: target)
+            } else {
+                try? fileManager.removeItem(atPath: path)
+            }
+        }
+    }
+
+    private static func isRunning(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno != ESRCH
+    }
+
+    /// Replaces `target` with `scratch`. Where the system can, the two folders are exchanged in
+    /// one atomic rename and the old one, now at `scratch`, removed; else the old folder is moved
+    /// aside, the new one renamed into place, and the old one removed (a run killed between the
+    /// two renames has its `.previous` folder put back by the next run).
+    static func publish(_ scratch: String, to target: String) throws {
+        let fileManager = FileManager.default
+        let parent = (target as NSString).deletingLastPathComponent
+        if !parent.isEmpty { try fileManager.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+        if fileManager.fileExists(atPath: target), exchange(scratch, target) {
+            try? fileManager.removeItem(atPath: scratch)
+            return
+        }
+        let previous = scratch + ".previous"
+        let hadTarget = fileManager.fileExists(atPath: target)
+        if hadTarget { try fileManager.moveItem(atPath: target, toPath: previous) }
+        do {
+            try fileManager.moveItem(atPath: scratch, toPath: target)
+        } catch {
+            if hadTarget { try? fileManager.moveItem(atPath: previous, toPath: target) }
+            throw error
+        }
+        if hadTarget { try? fileManager.removeItem(atPath: previous) }
+    }
+
+    /// Exchanges two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`, looked up at run
+    /// time); false when the system or the file system cannot.
+    private static func exchange(_ first: String, _ second: String) -> Bool {
+        #if os(Linux)
+            typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+            let renameExchange: UInt32 = 1 << 1
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+            let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+            return renameat2(AT_FDCWD, first, AT_FDCWD, second, renameExchange) == 0
+        #else
+            return false
+        #endif
+    }
+
+    static func remove(_ path: String) {
+        if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+    }
+}
+
+/// File-system errors as the end of a sentence: the system's reason, never an error domain, a
+/// code or a URL.
+public enum FileSystemErrorText {
+    /// The reason `error` gives: for a Foundation or POSIX file-system error the system's own
+    /// words (`Not a directory`), for any other error its description.
+    public static func reason(_ error: Error) -> String {
+        let bridged = error as NSError
+        if bridged.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(bridged.code))) }
+        guard bridged.domain == NSCocoaErrorDomain else { return String(describing: error) }
+        // The underlying error is a Swift `POSIXError` on some platforms, an `NSError` on others.
+        if let underlying = (bridged.userInfo[NSUnderlyingErrorKey] as? Error).map({ $0 as NSError }),
+           underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        switch CocoaError.Code(rawValue: bridged.code) {
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or folder"
+        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+        case .fileWriteFileExists: return "a file or folder of that name exists"
+        case .fileWriteOutOfSpace: return "the disk is full"
+        case .fileWriteVolumeReadOnly: return "the file system is read-only"
+        default: return "the file system refused (code \(bridged.code))"
+        }
+    }
+}

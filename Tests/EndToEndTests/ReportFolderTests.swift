@@ -1,0 +1,146 @@
+import Foundation
+@testable import PipelineRunner
+import Testing
+import TestSupport
+
+/// A run replaces its whole report folder, so it must only ever replace a folder that is new,
+/// empty or one of its own, and say plainly why it will not.
+@Suite(.serialized) struct ReportFolderTests {
+    static func run(_ out: String) -> RunResult {
+        SamplePipelineTests.inRepository { Run.run(pipeline: "Pipelines/sample-castor.yml", outputFolder: out) }
+    }
+
+    static func validate(_ out: String) -> ValidationResult {
+        SamplePipelineTests.inRepository { Validation.run(pipeline: "Pipelines/sample-castor.yml", outputFolder: out) }
+    }
+
+    @Test func aFolderOfOtherFilesIsNeverReplaced() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        try folder.write("keep\n", to: "precious/thesis.docx")
+        let result = Self.run(folder.file("precious"))
+        #expect(result.exitCode == 2)
+        #expect(result.problems == ["error: the output folder '\(folder.file("precious"))' holds files that are not lbp reports "
+            + "(e.g. 'thesis.docx'); reports replace their whole folder, so give a new or empty folder, or one an earlier run wrote"])
+        #expect(try String(contentsOfFile: folder.file("precious/thesis.docx"), encoding: .utf8) == "keep\n")
+        #expect(Self.validate(folder.file("precious")).exitCode == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("precious")) == ["thesis.docx"])
+        // Nothing is left beside it either.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["precious"])
+    }
+
+    @Test func aFileTheWorkingFolderAndTheInputsAreRefused() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        let file = try folder.write("a,b\n", to: "table.csv")
+        #expect(Self.run(file).problems == ["error: the output folder '\(file)' is a file; give a folder with '--out'"])
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "a,b\n")
+        for out in [".", "./", "..", "", Repository.root] {
+            let result = Self.run(out)
+            #expect(result.exitCode == 2, "--out '\(out)'")
+            #expect(result.problems.first?.hasPrefix("error: the output folder ") == true, "\(result.problems)")
+        }
+        let inputs = Self.run("SampleData")
+        #expect(inputs.exitCode == 2)
+        #expect(inputs.problems.first?.contains("which the run reads") == true, "\(inputs.problems)")
+        #expect(FileManager.default.fileExists(atPath: Repository.path("SampleData/castor/visits.csv")))
+    }
+
+    @Test func aParentThatIsAFileIsReportedWithoutErrorDomains() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        let file = try folder.write("x\n", to: "plain")
+        let result = Self.run(file + "/reports")
+        #expect(result.exitCode == 2)
+        #expect(result.problems == ["error: cannot create a folder beside '\(file)/reports': Not a directory"])
+    }
+
+    @Test func newEmptyAndEarlierReportFoldersAreReplaced() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        try FileManager.default.createDirectory(atPath: folder.file("empty"), withIntermediateDirectories: true)
+        for out in ["new/reports", "empty"] {
+            #expect(Self.run(folder.file(out)).exitCode == 0, "\(out)")
+        }
+        // A folder of a run, then of validate, is replaced again by either.
+        #expect(Self.validate(folder.file("empty")).exitCode == 0)
+        #expect(Self.run(folder.file("empty")).exitCode == 0)
+        #expect(Self.validate(folder.file("validated")).exitCode == 0)
+        #expect(Self.run(folder.file("validated")).exitCode == 0)
+        let compared = Verify.compare(expected: folder.file("new/reports"), actual: folder.file("validated"))
+        #expect(compared.exitCode == 0, "\(compared.lines)")
+    }
+
+    /// validate writes the same issues as a run (profile conflicts included), keeps the other
+    /// files of the folder, and so leaves a committed report set that still verifies.
+    @Test func validateIntoAReportFolderKeepsItConsistent() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        #expect(Self.run(folder.file("reports")).exitCode == 0)
+        try folder.write("stale\n", to: "reports/issues.csv")
+        let validated = Self.validate(folder.file("reports"))
+        #expect(validated.exitCode == 0, "\(validated.problems)")
+        let compared = Verify.compare(expected: Repository.path("Reports/sample-castor"), actual: folder.file("reports"))
+        #expect(compared.exitCode == 0, "\(compared.lines)")
+        let issues = try String(contentsOfFile: folder.file("reports/issues.csv"), encoding: .utf8)
+        #expect(issues.contains(",profile.urgent-randomised,warning,"))
+    }
+
+    @Test func scratchOfEndedRunsIsRemovedAndAnInterruptedSwapPutBack() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        // No process has id 2^22 + 1 on Linux (pid_max is at most 2^22).
+        let ended = ".reports.tmp-4194305-2F1C"
+        try folder.write("half\n", to: "\(ended)/summary.txt")
+        try folder.write("{\n  \"tool\" : \"lbp\"\n}\n", to: "\(ended).previous/manifest.json")
+        try folder.write("other\n", to: ".reports.tmp-\(ProcessInfo.processInfo.processIdentifier)-AAAA/x")
+        ReportFolder.removeAbandonedScratch(beside: folder.file("reports"))
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        // The swapped-out reports are put back; the living process's scratch is left alone.
+        #expect(left == [".reports.tmp-\(ProcessInfo.processInfo.processIdentifier)-AAAA", "reports"])
+        #expect(FileManager.default.fileExists(atPath: folder.file("reports/manifest.json")))
+    }
+
+    @Test func fileSystemErrorsReadAsTheSystemsReason() {
+        let missing = NSError(domain: NSCocoaErrorDomain, code: CocoaError.fileNoSuchFile.rawValue)
+        #expect(FileSystemErrorText.reason(missing) == "no such file or folder")
+        let underlying = NSError(domain: NSPOSIXErrorDomain, code: Int(EACCES))
+        let wrapped = NSError(domain: NSCocoaErrorDomain, code: 513, userInfo: [NSUnderlyingErrorKey: underlying])
+        #expect(FileSystemErrorText.reason(wrapped) == "Permission denied")
+        struct Own: Error, CustomStringConvertible { var description: String { "the disk said no" } }
+        #expect(FileSystemErrorText.reason(Own()) == "the disk said no")
+    }
+}
+
+/// The other commands say plainly when a folder or an input is missing.
+@Suite(.serialized) struct CommandProblemTests {
+    @Test func verifyNamesAMissingReportFolderBeforeRunning() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-verify")
+        defer { folder.remove() }
+        let missing = SamplePipelineTests.inRepository {
+            Verify.verify(pipeline: "Pipelines/sample-castor.yml", against: folder.file("nope"))
+        }
+        #expect(missing.exitCode == 2)
+        #expect(missing.lines == ["error: the committed report folder '\(folder.file("nope"))' does not exist; "
+            + "write it with 'lbp run Pipelines/sample-castor.yml', or name another with '--reports'"])
+        let file = try folder.write("x\n", to: "plain")
+        let notAFolder = SamplePipelineTests.inRepository { Verify.verify(pipeline: "Pipelines/sample-castor.yml", against: file) }
+        #expect(notAFolder.exitCode == 2)
+        #expect(notAFolder.lines == ["error: the committed report folder '\(file)' is a file, not a folder"])
+    }
+
+    @Test func explainStopsAtAnInputItCannotRead() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-explain")
+        defer { folder.remove() }
+        var pipeline = try String(contentsOfFile: Repository.path("Pipelines/sample-castor.yml"), encoding: .utf8)
+        pipeline = pipeline.replacingOccurrences(of: "../SampleData/castor/visits.csv", with: folder.file("visits.csv"))
+        pipeline = pipeline.replacingOccurrences(of: "../SampleData/", with: Repository.path("SampleData") + "/")
+        pipeline = pipeline.replacingOccurrences(of: "rules/guideline-2010.yml", with: Repository.path("Pipelines/rules/guideline-2010.yml"))
+        let path = try folder.write(pipeline, to: "batch.yml")
+        try folder.write("something;else\n1;2\n", to: "visits.csv")
+        let outcome = Explain.explain(pipeline: path, participant: "NIJ-0007")
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.lines.count == 2, "\(outcome.lines)")
+        #expect(outcome.lines.allSatisfy { $0.hasPrefix(folder.file("visits.csv") + ":1: error: the header has no column for ") })
+    }
+}
