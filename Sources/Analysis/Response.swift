@@ -248,6 +248,6 @@ public struct ResponseAnalysis: Sendable {
             responderInterval: proportion?.wilsonInterval(level: plan.confidenceLevel))
     }
 
-    /// The name of the baseline visit in measurements.
-    public var baselineName: String { "baseline" }
+    /// The name of the baseline visit in measurements (the plan's week-0 visit).
+    public var baselineName: String { plan.baseline }
 }

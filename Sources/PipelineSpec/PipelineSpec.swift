@@ -150,13 +150,19 @@ public struct PublicationSettings: Sendable, Hashable {
 extension PipelineSpec {
     /// The analysis plan in force: the file's `analysis:` section, or the defaults (RMDQ, pain NRS
     /// and ODI with Ostelo responders and GPE success, at every follow-up visit of the schedule,
-    /// against the reference arm). nil only when no reference arm is known.
+    /// against the reference arm), with the schedule's week-0 visit, whatever its name, as the
+    /// baseline. nil only when no reference arm is known.
     public var effectiveAnalysis: AnalysisPlan? {
-        if let analysis { return analysis }
-        guard let reference = vocabularies.referenceArm else { return nil }
-        var plan = AnalysisPlan.defaults(referenceArm: reference.id)
-        let followUps = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
-        if !followUps.isEmpty { plan.timepoints = followUps }
+        var plan: AnalysisPlan
+        if let analysis {
+            plan = analysis
+        } else {
+            guard let reference = vocabularies.referenceArm else { return nil }
+            plan = AnalysisPlan.defaults(referenceArm: reference.id)
+            let followUps = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
+            if !followUps.isEmpty { plan.timepoints = followUps }
+        }
+        if let baseline = schedule.timepoints.first(where: \.isBaseline) { plan.baseline = baseline.name }
         return plan
     }
 }

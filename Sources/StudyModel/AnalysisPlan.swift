@@ -90,6 +90,8 @@ public struct AnalysisPlan: Hashable, Sendable {
     public var outcomes: [OutcomePlan]
     /// Names of the follow-up timepoints analysed (baseline is always the reference visit).
     public var timepoints: [String]
+    /// The name of the baseline visit (week 0 of the schedule), which every change is from.
+    public var baseline: String
     /// The arm every other arm is compared with.
     public var referenceArm: String
     /// A prespecified interaction is reported as confirmatory; otherwise it is labelled exploratory.
@@ -97,9 +99,10 @@ public struct AnalysisPlan: Hashable, Sendable {
     public var confidenceLevel: Double
 
     public init(outcomes: [OutcomePlan], timepoints: [String], referenceArm: String,
-                interactionPrespecified: Bool = false, confidenceLevel: Double = 0.95) {
+                interactionPrespecified: Bool = false, confidenceLevel: Double = 0.95, baseline: String = "baseline") {
         self.outcomes = outcomes
         self.timepoints = timepoints
+        self.baseline = baseline
         self.referenceArm = referenceArm
         self.interactionPrespecified = interactionPrespecified
         self.confidenceLevel = confidenceLevel

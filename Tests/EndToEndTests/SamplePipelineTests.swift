@@ -68,6 +68,27 @@ import TestSupport
         }
     }
 
+    /// The baseline is the schedule's week-0 visit, whatever the pipeline calls it.
+    @Test func theWeekZeroVisitIsTheBaselineWhateverItsName() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-e2e-intake")
+        defer { folder.remove() }
+        var pipeline = try String(contentsOfFile: Repository.path("Pipelines/sample-castor.yml"), encoding: .utf8)
+        pipeline = pipeline.replacingOccurrences(of: "    baseline: [Baseline]", with: "    intake: [Baseline]")
+        pipeline = pipeline.replacingOccurrences(of: "  baseline: {week: 0, window_days: 7}", with: "  intake: {week: 0, window_days: 7}")
+        pipeline = pipeline.replacingOccurrences(of: "../", with: Repository.root + "/")
+        pipeline = pipeline.replacingOccurrences(of: "rules/guideline-2010.yml", with: Repository.path("Pipelines/rules/guideline-2010.yml"))
+        let path = try folder.write(pipeline, to: "intake.yml")
+        let result = Run.run(pipeline: path, outputFolder: folder.file("reports"))
+        #expect(result.exitCode == 0, "\(result.problems)")
+        let visits = try String(contentsOfFile: folder.file("reports/clean/visits.csv"), encoding: .utf8)
+        #expect(visits.contains(",intake,") && !visits.contains(",baseline,"))
+        for table in ["baseline.csv", "response.csv", "comparisons.csv", "interaction.csv", "flow.csv"] {
+            let renamed = FileManager.default.contents(atPath: folder.file("reports/\(table)"))
+            let committed = FileManager.default.contents(atPath: Repository.path("Reports/sample-castor/\(table)"))
+            #expect(renamed != nil && renamed == committed, "\(table) changes with the baseline's name")
+        }
+    }
+
     @Test func castorAndRedcapExportsGiveTheSameStatistics() throws {
         let (castor, _) = try Self.run("sample-castor")
         let (redcap, _) = try Self.run("sample-redcap")
