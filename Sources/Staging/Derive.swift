@@ -37,23 +37,29 @@ public enum Derive {
             guard days >= 0 else { return RowReader.invalid(CrossFieldRule.onsetAfterBaseline.rawValue) }
             return .number(age - Double(days) / 7 / DurationUnit.weeksPerYear)
         case .ompsq10:
-            // Scored by StudyModel's Questionnaires, the one place that knows the ÖMPSQ-10.
-            guard needed.count == 10, let total = Questionnaires.ompsqTotal(item: { values.number(needed[$0]) }) else {
-                return nil
-            }
+            // Scored by StudyModel's Questionnaires, the one place that knows the ÖMPSQ-10. Every
+            // item is there (see above): no total means one is outside its scoring range.
+            guard needed.count == 10 else { return nil }
+            guard let total = Questionnaires.ompsqTotal(item: { values.number(needed[$0]) }) else { return unscorable }
             return .number(total)
         case .startBack:
-            guard let total = startBack(needed, from: values) else { return nil }
+            guard let total = startBack(needed, from: values) else { return unscorable }
             return .number(Double(total))
         }
     }
 
+    /// A questionnaire total whose items are all there but one is outside its scoring range (an
+    /// out-of-range item kept under a `warning` severity, an ÖMPSQ item 1 of 0): not scored, with
+    /// a reason, so that it is not taken for an empty cell.
+    static let unscorable = Value.missing(.declared(code: "invalid", label: "not scored: an item is outside its scoring range"))
+
     /// STarT Back (Hill 2008): items 1...8 count 1 when agreed; item 9 (bothersomeness 1...5)
     /// counts 1 for 'very much' (4) or 'extremely' (5). Total over items 1...9 (0...9);
     /// psychosocial subscale over items 5...9 (0...5). `items` are the item fields in order (all
-    /// nine, or items 5...9 for the subscale), read from `values`.
+    /// nine, or items 5...9 for the subscale), read from `values`; nil when an item is not a yes
+    /// or no, or item 9 is outside 1...5.
     static func startBack<Inputs: DerivationInputs>(_ items: DerivationInputFields, from values: Inputs) -> Int? {
-        guard items.count > 0, let last = values.number(items[items.count - 1]) else { return nil }
+        guard items.count > 0, let last = values.number(items[items.count - 1]), (1...5).contains(last) else { return nil }
         var agreed = 0
         for index in 0..<(items.count - 1) {
             guard let answer = values.boolean(items[index]) else { return nil }

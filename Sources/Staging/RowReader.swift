@@ -69,7 +69,10 @@ struct RowReader {
     /// Everything a cell needs, looked up once per file rather than once per cell.
     let plan: [PlannedColumn]
     /// Fields with a range that this file can fill (read or derived), in declaration order.
+    /// Split in two: the fields read from a column are checked before derivation, so that a value
+    /// a range empties (`null-field`) is not derived from; the derived fields after.
     let rangeChecks: [(field: Field, range: ClosedRange<Double>)]
+    let derivedRangeChecks: [(field: Field, range: ClosedRange<Double>)]
     /// Required fields per level, without the key fields (checked on their own).
     let requiredParticipantFields: [Field]
     let requiredVisitFields: [Field]
@@ -134,10 +137,13 @@ struct RowReader {
                 whole: column.field.kind == .integer || expectation.type == .integer)
         }
         let filled = Set(binding.columns.map(\.field) + binding.derived.map(\.field))
-        rangeChecks = Field.allCases.compactMap { field in
+        let derivedHere = Set(binding.derived.map(\.field))
+        let checks: [(field: Field, range: ClosedRange<Double>)] = Field.allCases.compactMap { field in
             guard filled.contains(field), let range = expectations[field].range else { return nil }
             return (field, range)
         }
+        rangeChecks = checks.filter { !derivedHere.contains($0.field) }
+        derivedRangeChecks = checks.filter { derivedHere.contains($0.field) }
         let required = { (level: FieldLevel) in
             Field.fields(at: level).filter { $0 != .participantID && $0 != .visit && expectations[$0].required }
         }
@@ -266,8 +272,9 @@ struct RowReader {
 
         checkRequired()
         applyRowRules()
+        checkRanges(rangeChecks, record)
         derive()
-        checkRanges(record)
+        checkRanges(derivedRangeChecks, record)
         prepared.participantID = participantID
         prepared.timepoint = timepoint
     }
@@ -401,11 +408,12 @@ struct RowReader {
         }
     }
 
-    /// Numeric ranges (defaults and declared), after derivation so derived totals are checked.
-    /// The value is the cell as read (`10,5`, a duration in months), so that it can be
-    /// found in the export; the number as normalised for a derived field, which has no cell.
-    private mutating func checkRanges(_ record: CSVRecord) {
-        for (field, range) in rangeChecks {
+    /// Numeric ranges (defaults and declared) of `checks`: the fields read, before derivation,
+    /// then the derived ones. The value is the cell as read (`10,5`, a duration in
+    /// months), so that it can be found in the export; the number as normalised for a derived
+    /// field, which has no cell.
+    private mutating func checkRanges(_ checks: [(field: Field, range: ClosedRange<Double>)], _ record: CSVRecord) {
+        for (field, range) in checks {
             guard let number = number(field), !range.contains(number) else { continue }
             let column = columnOf[field.ordinal]
             let raw = column > 0 && column <= record.count ? record[column - 1] : Value.format(number)

@@ -1,4 +1,4 @@
-import Staging
+@testable import Staging
 import StudyModel
 import Testing
 
@@ -81,5 +81,64 @@ import Testing
             == "participant 'P1' already has a different row at participants.csv:2 ('sex' is 'F' there and 'M' here); neither can be trusted, so both rows are rejected")
         #expect(study.participants.map(\.id) == ["P2"])
         #expect(study.accounting.map(\.rejected) == [1, 1, 0])
+    }
+}
+
+/// A range that empties a value (`null-field`) does so before anything is derived from it.
+@Suite struct RangeBeforeDerivationTests {
+    static let pipeline = StagingHarness.header + """
+        inputs:
+          - {path: participants.csv, source: castor, holds: participants}
+        fields:
+          participant_id: Participant Id
+          age: Age
+          onset_date: Onset
+          screening_date: Screening
+          age_at_onset: {derive: from_age_and_onset}
+          duration_weeks: {derive: from_onset_date}
+          ompsq_1: q1
+          ompsq_2: q2
+          ompsq_3: q3
+          ompsq_4: q4
+          ompsq_5: q5
+          ompsq_6: q6
+          ompsq_7: q7
+          ompsq_8: q8
+          ompsq_9: q9
+          ompsq_10: q10
+          ompsq_total: {derive: ompsq10}
+        expectations:
+          fields:
+            age: {range: [18, 42], policy: null-field}
+            ompsq_2: {range: [0, 3], policy: null-field}
+            ompsq_10: {severity: warning}
+
+        """
+    static let header = "Participant Id;Age;Onset;Screening;q1;q2;q3;q4;q5;q6;q7;q8;q9;q10"
+
+    @Test func derivedValuesDoNotUseAValueARangeEmptied() throws {
+        let rows = StagingHarness.lines([
+            Self.header,
+            "P1;43;01-01-2024;01-03-2024;10;10;0;0;10;10;10;0;10;10",
+            "P2;40;01-01-2024;01-03-2024;5;2;5;5;5;5;5;5;5;11",
+            "P3;40;01-01-2024;01-03-2024;5;2;5;5;5;5;5;5;5;5",
+        ])
+        let harness = try StagingHarness(yaml: Self.pipeline, files: ["participants.csv": rows])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == [])
+        let byID = Dictionary(uniqueKeysWithValues: study.participants.map { ($0.id, $0.values) })
+        // P1: age and item 2 emptied by their ranges; nothing is derived from them.
+        #expect(byID["P1"]?[.age]?.missingReason?.code == "invalid")
+        #expect(byID["P1"]?[.ageAtOnset]?.missingReason?.code == "invalid")
+        #expect(byID["P1"]?[.ompsq2]?.missingReason?.code == "invalid")
+        #expect(byID["P1"]?[.ompsqTotal]?.missingReason?.code == "invalid")
+        // P2: item 10 out of range but kept (a warning): the total cannot be scored, and says so.
+        #expect(byID["P2"]?[.ompsq10] == .number(11))
+        #expect(byID["P2"]?[.ompsqTotal] == Derive.unscorable)
+        #expect(byID["P2"]?[.ageAtOnset]?.number != nil)
+        // P3: nothing out of range: 5 + 2 + 5 + 5 + 5 + 5 + 5 + 5 + 5 + 5, items 3, 4, 8 reversed.
+        #expect(byID["P3"]?[.ompsqTotal] == .number(5 + 2 + 5 + 5 + 5 + 5 + 5 + 5 + 5 + 5))
+        #expect(sink.summary(.warning).filter { $0.contains("range") }
+            == ["participants.csv:2:2 range warning", "participants.csv:2:6 range warning", "participants.csv:3:14 range warning"])
     }
 }

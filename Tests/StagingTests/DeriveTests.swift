@@ -1,5 +1,5 @@
 import PipelineSpec
-import Staging
+@testable import Staging
 import StudyModel
 import Testing
 
@@ -40,6 +40,27 @@ import Testing
         inputs[.startBack9] = .number(bothersome)
         #expect(Derive.value(.startBackTotal, .startBack, from: inputs) == .number(total))
         #expect(Derive.value(.startBackPsychosocial, .startBack, from: inputs) == .number(psychosocial))
+    }
+
+    /// Every item there but one outside its scoring range: no total, and a reason that is not an
+    /// empty cell.
+    @Test func totalsWithAnItemOutsideItsScoringRangeAreNotScored() {
+        var ompsq: [Field: Value] = [:]
+        for item in Field.ompsqItems { ompsq[item] = .number(5) }
+        ompsq[.ompsq10] = .number(11)
+        #expect(Derive.value(.ompsqTotal, .ompsq10, from: ompsq) == Derive.unscorable)
+        ompsq[.ompsq10] = .number(5)
+        ompsq[.ompsq1] = .number(0)
+        #expect(Derive.value(.ompsqTotal, .ompsq10, from: ompsq)?.missingReason?.code == "invalid")
+        var startBack: [Field: Value] = [:]
+        for item in Field.startBackItems { startBack[item] = .boolean(true) }
+        for bothersome in [0.0, 6.0] {
+            startBack[.startBack9] = .number(bothersome)
+            #expect(Derive.value(.startBackTotal, .startBack, from: startBack) == Derive.unscorable, "item 9 = \(bothersome)")
+            #expect(Derive.value(.startBackPsychosocial, .startBack, from: startBack) == Derive.unscorable)
+        }
+        startBack[.startBack9] = .number(5)
+        #expect(Derive.value(.startBackTotal, .startBack, from: startBack) == .number(9))
     }
 
     @Test func ageDurationAndAgeAtOnset() throws {
