@@ -67,6 +67,7 @@ struct SpecLoader {
         checkMissingCodes(missingCodes, vocabularies: vocabularies, root: root)
         checkArms(vocabularies, inputs: inputs, root: root)
         checkParticipantRows(vocabularies, inputs: inputs)
+        checkConstantSites(vocabularies, expectations: expectations, inputs: inputs)
 
         guard let study else { return nil }
         return PipelineSpec(

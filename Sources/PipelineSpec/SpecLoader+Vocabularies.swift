@@ -90,6 +90,7 @@ extension SpecLoader {
                 else if vocabularies.sex[key] != nil { "a sex code" }
                 else if vocabularies.armCodes[key] != nil { "an arm code" }
                 else if vocabularies.visitNames[key] != nil { "a visit name" }
+                else if vocabularies.sites[key] != nil { "a site code" }
                 else { nil }
             if let clash {
                 reader.error("the missing code '\(code)' is also \(clash); a real answer would be read as missing",
@@ -283,6 +284,26 @@ extension SpecLoader {
     }
 
     /// A name in `participant_rows` that is also a visit name would make a row both.
+    /// An input's constant `site` must pass what a site column's value would: be one of the
+    /// declared sites (when there are any) and, mapped to its canonical name, be allowed.
+    func checkConstantSites(_ vocabularies: Vocabularies, expectations: Expectations, inputs: [InputSpec]) {
+        for input in inputs {
+            guard let site = input.site else { continue }
+            let canonical = vocabularies.sites[Vocabularies.key(site)]
+            if !vocabularies.sites.isEmpty, canonical == nil {
+                reader.error("the site '\(site)' of input '\(input.path)' is not one of the sites in 'vocabularies.sites'",
+                             at: input.location, rule: "spec.site")
+                continue
+            }
+            let name = canonical ?? site.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let allowed = expectations[.site].allowed, !allowed.contains(name) {
+                let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
+                reader.error("the site '\(name)' of input '\(input.path)' is not allowed for 'site' (allowed: \(list))",
+                             at: input.location, rule: "spec.site")
+            }
+        }
+    }
+
     func checkParticipantRows(_ vocabularies: Vocabularies, inputs: [InputSpec]) {
         for input in inputs {
             for name in input.participantRows.sorted() {

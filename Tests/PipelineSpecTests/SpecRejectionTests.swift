@@ -109,6 +109,38 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         #expect(SpecFixtures.problems(text) == [rejection.expected])
     }
 
+    /// An input's constant site passes what a site column's value would, and no missing code
+    /// may be a site code.
+    @Test func constantSitesAndSiteCodesAreChecked() {
+        func problems(site: String, allowed: String = "[ZWO, GRO]", code: String = "UNK") -> [String] {
+            SpecFixtures.problems("""
+                study: {name: Sites}
+                inputs:
+                  - {path: data/participants.csv, source: castor, holds: participants, site: '\(site)'}
+                fields:
+                  participant_id: Participant Id
+                vocabularies:
+                  sites:
+                    ZWO: [Zwolle]
+                    GRO: [gro]
+                missing_codes:
+                  codes:
+                    - {code: \(code), reason: not done}
+                expectations:
+                  fields:
+                    site: {allowed: \(allowed)}
+                """)
+        }
+        #expect(problems(site: "Zwolle") == [])
+        #expect(problems(site: "ZWO") == [])
+        #expect(problems(site: "Groningen")
+            == ["3:12: the site 'Groningen' of input 'data/participants.csv' is not one of the sites in 'vocabularies.sites'"])
+        #expect(problems(site: "Zwolle", allowed: "[GRO]")
+            == ["3:12: the site 'ZWO' of input 'data/participants.csv' is not allowed for 'site' (allowed: 'GRO')"])
+        #expect(problems(site: "gro", code: "Zwolle")
+            == ["12:14: the missing code 'Zwolle' is also a site code; a real answer would be read as missing"])
+    }
+
     @Test func missingArmsVocabularyIsRejectedAtTheArmField() {
         var text = SpecFixtures.valid
         for line in ["  arms:", "    - id: graded_activity", "      label: Graded activity", "      codes: [\"1\", GA]",
