@@ -52,7 +52,7 @@ struct SummaryDocument {
         field("", ruleSet.status)
         field("Reference arm:", plan.referenceArm)
         field("Visits analysed:", plan.timepoints.joined(separator: ", ") + " (change from baseline)")
-        field("Confidence:", NumberFormat.fixed(plan.confidenceLevel * 100, decimals: 0) + " % intervals")
+        field("Confidence:", NumberFormat.level(plan.confidenceLevel) + " % intervals")
         field("EBRO variant:", computation.evidence.settings.variant.name)
         field("Small cells:", "counts below \(spec.publication.smallCellThreshold) suppressed in publication tables")
         field("Responders:", "a baseline of 0 cannot improve and counts as non-response")

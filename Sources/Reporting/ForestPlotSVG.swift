@@ -45,7 +45,7 @@ struct Figure {
         return wrap(text, limit: max(20, Int(available / perCharacter)))
     }
 
-    private var levelText: String { NumberFormat.fixed(level * 100, decimals: 0) + "%" }
+    private var levelText: String { NumberFormat.level(level) + "%" }
     private var groupTitle: String { grouping == .subprofile ? "Subprofile" : "Profile" }
 
     func render() -> String {
@@ -59,7 +59,9 @@ struct Figure {
                 [row.estimate, row.interval?.lower, row.interval?.upper].compactMap { $0 }
             }
         }, left: plotLeft, right: plotRight)
-        let maxAnalysed = max(1, panels.flatMap { $0.rows.map(\.analysed) }.max() ?? 1)
+        // Squares are scaled among the rows that show theirs: a suppressed row's count must not
+        // set the scale, or a shown square's size would give it away.
+        let maxAnalysed = max(1, panels.flatMap { $0.rows.filter { !$0.isSuppressed && $0.estimate != nil }.map(\.analysed) }.max() ?? 1)
 
         var body: [String] = []
         var y = margin + 18
@@ -136,11 +138,22 @@ struct Figure {
             let leftEnd = max(zeroX - 8, margin + textWidth(favoursArm))
             var rightStart = min(zeroX + 8, width - margin - textWidth(favoursReference))
             body.append(text(leftEnd, y, favoursArm, anchor: "end", fill: color))
-            if rightStart < leftEnd + 8 {
+            let besideArm = rightStart >= leftEnd + 8
+            if !besideArm {
                 y += 18
                 rightStart = max(zeroX + 8, margin)
             }
-            body.append(text(rightStart, y, favoursReference, fill: "#7a4a00"))
+            // A label too long for the space right of the zero line starts at the margin, on a
+            // line of its own, and wraps within the figure.
+            if rightStart + textWidth(favoursReference) > width - margin {
+                if besideArm { y += 18 }
+                rightStart = margin
+            }
+            let referenceLines = fit(favoursReference, available: width - margin - rightStart)
+            for (index, part) in referenceLines.enumerated() {
+                if index > 0 { y += 16 }
+                body.append(text(rightStart, y, part, fill: "#7a4a00"))
+            }
             y += 8
         }
 

@@ -16,6 +16,17 @@ public enum NumberFormat {
     }
 
     /// A p-value as journals print it: `<0.001` below a thousandth, three decimals otherwise.
+    /// A confidence level as a percentage with as few decimals as it needs (at most three):
+    /// 0.95 → `95`, 0.975 → `97.5`, 0.999 → `99.9`.
+    public static func level(_ level: Double) -> String {
+        let percent = level * 100
+        for decimals in 0..<3 {
+            let text = fixed(percent, decimals: decimals)
+            if let shown = Double(text), abs(shown - percent) < 1e-9 { return text }
+        }
+        return fixed(percent, decimals: 3)
+    }
+
     public static func pValue(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "NA" }
         return value < 0.001 ? "<0.001" : fixed(value, decimals: 3)

@@ -70,15 +70,26 @@ public struct PublicationTable: Hashable, Sendable {
 
     /// Text safe inside a GitHub pipe-table cell or paragraph: `|` and `\` are backslash-escaped
     /// (an unescaped pipe would split the cell), line breaks become spaces, `<` before a letter,
-    /// `/`, `!` or `?` becomes `&lt;` so a label cannot open an HTML tag, and emphasis and code
-    /// characters (`*`, `` ` ``) are escaped. `<5` stays readable as written.
+    /// `/`, `!` or `?` becomes `&lt;` so a label cannot open an HTML tag, and emphasis, code,
+    /// link and strike-through characters are escaped where they could act (`*`, `` ` ``, `~`; a
+    /// `]` before `(` or `[`; `_` not inside a word such as `graded_activity`). `<5` and
+    /// `[IQR]` stay readable as written.
     public static func markdownEscape(_ text: String) -> String {
         var result = ""
         let characters = Array(text)
         for (index, character) in characters.enumerated() {
             switch character {
-            case "\\", "|", "*", "`":
+            case "\\", "|", "*", "`", "~":
                 result += "\\" + String(character)
+            case "]":
+                // Only a `]` followed by `(` or `[` can close a link; `[IQR]` stays as written.
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                result += next == "(" || next == "[" ? "\\]" : "]"
+            case "_":
+                let before = index > 0 ? characters[index - 1] : " "
+                let after = index + 1 < characters.count ? characters[index + 1] : " "
+                let insideWord = (before.isLetter || before.isNumber) && (after.isLetter || after.isNumber)
+                result += insideWord ? "_" : "\\_"
             case "\n", "\r", "\r\n", "\t":
                 result += " "
             case "<":

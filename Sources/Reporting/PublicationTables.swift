@@ -89,7 +89,7 @@ public enum PublicationTables {
         guard !selected.isEmpty else { return nil }
         let shown = shownGroups(selected.map(\.group), groupings: groupings)
         let disclosure = ResponseDisclosure(selected, suppression: suppression)
-        let level = NumberFormat.fixed(results.plan.confidenceLevel * 100, decimals: 0)
+        let level = NumberFormat.level(results.plan.confidenceLevel)
         let shows = Shows(outcome, approach)
         var columns: [PublicationTable.Column] = [.init("Group", .left), .init("Arm", .left), .init("n")]
         if shows.change { columns += [.init("Baseline, mean (SD)"), .init("Change, mean [\(level)% CI]")] }
@@ -175,7 +175,7 @@ public enum PublicationTables {
         }
         let shown = shownGroups(selected.map(\.group) + responseRows.map(\.group), groupings: groupings)
         let disclosure = ResponseDisclosure(responseRows, suppression: suppression)
-        let level = NumberFormat.fixed(results.plan.confidenceLevel * 100, decimals: 0)
+        let level = NumberFormat.level(results.plan.confidenceLevel)
         let shows = Shows(outcome, approach)
         var columns: [PublicationTable.Column] = [.init("Group", .left), .init("Arm", .left), .init("n arm/reference")]
         if shows.change {

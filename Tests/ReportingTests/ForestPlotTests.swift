@@ -134,6 +134,33 @@ import Testing
         #expect(document.texts.contains("Motor <control> & \"friends\" vs General & exercise"))
     }
 
+    /// A long reference label wraps inside the figure; the largest shown square has full size,
+    /// whatever the counts of suppressed rows.
+    @Test func longLabelsStayInsideAndSquaresScaleAmongShownRows() throws {
+        let long = "General exercise therapy as usual in primary care, delivered by physiotherapists in private practice "
+            + "across the Netherlands under the 2021 guideline"
+        let arms = [
+            Arm(id: "motor_control", label: "Motor control", order: 0),
+            Arm(id: "graded_activity", label: "Graded activity", order: 1),
+            Arm(id: "general_exercise", label: long, order: 2),
+        ]
+        let results = PublicationFixture.results(PublicationFixture.subjects(arms: arms), arms: arms)
+        let document = try SVGDocument(try svg(results))
+        let root = try #require(document.elements.first)
+        let width = try #require(root.attributes["viewBox"]?.split(separator: " ").compactMap { Double($0) }.dropFirst(2).first)
+        let pieces = document.elements.filter { $0.name == "text" && $0.attributes["fill"] == "#7a4a00" }
+        #expect(pieces.count >= 4, "two panels, the label wrapped in each")
+        #expect(pieces.prefix(pieces.count / 2).map(\.text).joined(separator: " ") == "favours \(long) →")
+        for piece in pieces {
+            let x = try #require(piece.attributes["x"].flatMap(Double.init))
+            // 7.6 px per character at 13 px, as the renderer estimates it.
+            #expect(x + Double(piece.text.count) * 7.6 <= width, "'\(piece.text)' runs off the figure")
+        }
+        let sides = document.elements.filter { $0.name == "rect" && $0.attributes["fill"] == "#1f4e79" }
+            .compactMap { $0.attributes["width"].flatMap(Double.init) }
+        #expect(sides.max() == 14)
+    }
+
     @Test func figuresCoverContinuousOutcomesOnly() {
         let plan = AnalysisPlan(outcomes: AnalysisPlan.defaultOutcomes, timepoints: ["week12"], referenceArm: "general_exercise")
         let figures = ForestPlot.figures(PublicationFixture.results(plan: plan))

@@ -14,6 +14,11 @@ import TestSupport
         #expect(NumberFormat.fixed(value, decimals: decimals) == expected)
     }
 
+    @Test(arguments: [(0.95, "95"), (0.975, "97.5"), (0.9, "90"), (0.999, "99.9"), (0.9995, "99.95"), (0.99, "99")])
+    func confidenceLevels(level: Double, expected: String) {
+        #expect(NumberFormat.level(level) == expected)
+    }
+
     @Test func missingAndNonFiniteValues() {
         #expect(NumberFormat.fixed(nil, decimals: 2) == "NA")
         #expect(NumberFormat.fixed(.nan, decimals: 2) == "NA")

@@ -8,6 +8,8 @@ import Testing
     @Test(arguments: [
         ("A|B", "A\\|B"), ("<5", "<5"), ("<script>", "&lt;script>"), ("</b>", "&lt;/b>"), ("a\nb", "a b"),
         ("x*y", "x\\*y"), ("back\\slash", "back\\\\slash"), ("graded_activity", "graded_activity"), ("3b+Y", "3b+Y"),
+        ("[link](http://e.x)", "[link\\](http://e.x)"), ("median [IQR]", "median [IQR]"), ("[a][b]", "[a\\][b]"), ("RMDQ _total_ score", "RMDQ \\_total\\_ score"),
+        ("~~gone~~", "\\~\\~gone\\~\\~"), ("_lead", "\\_lead"), ("trail_", "trail\\_"),
     ])
     func markdownEscaping(text: String, expected: String) {
         #expect(PublicationTable.markdownEscape(text) == expected)
