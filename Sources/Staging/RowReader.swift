@@ -76,6 +76,9 @@ struct RowReader {
     /// Required fields per level, without the key fields (checked on their own).
     let requiredParticipantFields: [Field]
     let requiredVisitFields: [Field]
+    /// Required fields this file does not fill but another input maps: left to the merged record
+    /// (``Stager/checkRequiredFieldsOfRecords(_:slotOrder:)``), not checked per row.
+    let requiredOnRecords: Set<Field>
     /// Derived fields of this input in declaration order, with the fields each reads.
     let derivations: [(field: Field, derivation: Derivation, inputs: DerivationInputFields)]
     /// The derived fields alone, and whether this file can fill every input of each (a column, a
@@ -144,8 +147,19 @@ struct RowReader {
         }
         rangeChecks = checks.filter { !derivedHere.contains($0.field) }
         derivedRangeChecks = checks.filter { derivedHere.contains($0.field) }
+        // A required field this file does not fill, which another input maps, is checked on the
+        // merged record once every file is read (``Stager/checkRequiredFieldsOfRecords(_:slotOrder:)``).
+        let fillsHere = Set(binding.columns.map(\.field) + binding.derived.map(\.field))
+        let mappedElsewhere = stager.fieldsMappedByOtherInputs(than: file.inputIndex)
+        let requiredHere = { (field: Field) in field != .participantID && field != .visit && expectations[field].required }
+        // Only fields of the levels this file's rows hold (participant rows in a visits input too).
+        let rowLevels: Set<FieldLevel> = input.participantRows.isEmpty ? [input.holds.level] : [.participant, .visit]
+        let onRecords = Field.allCases.filter {
+            requiredHere($0) && rowLevels.contains($0.level) && !fillsHere.contains($0) && mappedElsewhere.contains($0)
+        }
+        requiredOnRecords = Set(onRecords)
         let required = { (level: FieldLevel) in
-            Field.fields(at: level).filter { $0 != .participantID && $0 != .visit && expectations[$0].required }
+            Field.fields(at: level).filter { requiredHere($0) && !onRecords.contains($0) }
         }
         requiredParticipantFields = required(.participant)
         requiredVisitFields = required(.visit)

@@ -51,6 +51,7 @@ public func stage(
     }
     try stager.commitWaitingRows(&state)
     let slotOrder = state.slotsByID()
+    try stager.checkRequiredFieldsOfRecords(&state, slotOrder: slotOrder)
     try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
     try stager.fetchDeferredRejections(state.deferred, encodings: state.encodings, reading: reading)
     return state.result(slotOrder: slotOrder)
@@ -112,6 +113,8 @@ struct StagingState {
     var deferred: [Int: [Int: DeferredRow]] = [:]
     /// File index → the encoding its reading ended with, for fetching deferred rows again.
     var encodings: [Int: CSVEncoding] = [:]
+    /// Required fields some file left to the merged records (``RowReader/requiredOnRecords``).
+    var requiredOnRecords: Set<Field> = []
     /// File index → column (from 1) of `visit_date`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
     /// Visit rows whose participant was not known when they were read, while a participant row
@@ -381,6 +384,7 @@ final class Stager {
             state.visitRecords.reserveCapacity(state.slots.count * state.timepointCount)
         }
         var row = RowReader(stager: self, fileIndex: fileIndex, file: file, input: input, binding: binding)
+        state.requiredOnRecords.formUnion(row.requiredOnRecords)
         // Counted here and added to the file's accounting once the file is done.
         var rowsRead = 0
         var accepted = 0

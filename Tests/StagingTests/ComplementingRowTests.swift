@@ -84,6 +84,53 @@ import Testing
     }
 }
 
+/// A required field that one input does not collect is checked on the merged record: a row of
+/// the other input is not at fault for lacking it, but a participant or visit that no input gives
+/// it for is.
+@Suite struct RequiredAcrossInputsTests {
+    static let pipeline = StagingHarness.header + """
+        inputs:
+          - {path: study.csv, source: castor, holds: participants}
+          - {path: survey.csv, source: castor, holds: participants}
+          - {path: visits.csv, source: castor, holds: visits}
+          - {path: questionnaires.csv, source: castor, holds: visits}
+        fields:
+          participant_id: {column: [Participant Id, Castor Participant Id]}
+          sex: Sex
+          ompsq_1: q1
+          visit: Visit
+          visit_date: Date
+          rmdq: RMDQ
+        expectations:
+          fields:
+            sex: {required: true}
+            visit_date: {required: true}
+
+        """
+
+    @Test func recordsNotRowsMustHoldRequiredFields() throws {
+        let harness = try StagingHarness(yaml: Self.pipeline, files: [
+            "study.csv": StagingHarness.lines(["Participant Id;Sex", "P1;V", "P2;M"]),
+            "survey.csv": StagingHarness.lines(["Participant Id;q1", "P1;5", "P2;6", "P3;7"]),
+            "visits.csv": StagingHarness.lines(["Castor Participant Id;Visit;Date", "P1;T0;05-01-2024", "P2;T0;06-01-2024"]),
+            "questionnaires.csv": StagingHarness.lines(["Castor Participant Id;Visit;RMDQ", "P1;T0;12", "P2;T12;9"]),
+        ])
+        let (study, sink) = try harness.run()
+        // P2's week 12 has no date in any input; P3 is only in the survey, which gives no sex (in
+        // participant order).
+        #expect(sink.summary(.error) == ["questionnaires.csv:3:- required error", "survey.csv:4:- required error"])
+        #expect(sink.issues.first { $0.severity == .error }?.message
+            == "'visit_date' is required but no row of visit 'week12' of participant 'P2' gives it")
+        #expect(sink.issues.last { $0.severity == .error }?.message == "'sex' is required but no row of participant 'P3' gives it")
+        #expect(study.participants.map(\.id) == ["P1", "P2"])
+        #expect(study.participants.map { $0.values[.ompsq1] } == [.number(5), .number(6)])
+        #expect(study.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["P1/baseline", "P2/baseline"])
+        #expect(study.accounting.map(\.rejected) == [0, 1, 0, 1])
+        #expect(study.accounting.allSatisfy { $0.isBalanced })
+        #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" }.sorted() == ["questionnaires.csv:3", "survey.csv:4"])
+    }
+}
+
 /// A range that empties a value (`null-field`) does so before anything is derived from it.
 @Suite struct RangeBeforeDerivationTests {
     static let pipeline = StagingHarness.header + """

@@ -1,0 +1,89 @@
+import PipelineSpec
+import StudyModel
+
+extension Stager {
+    /// The fields the inputs other than `inputIndex` map (a column, a checkbox or a derivation).
+    func fieldsMappedByOtherInputs(than inputIndex: Int) -> Set<Field> {
+        // Inputs are few; the set is made once per file.
+        var fields = Set<Field>()
+        for (index, input) in spec.inputs.enumerated() where index != inputIndex {
+            fields.formUnion(input.fields.fields)
+        }
+        return fields
+    }
+
+    /// Required fields that a row's own file does not fill, but another input maps, are checked
+    /// here on the merged record, once every file is read: a participant (or visit) whose rows,
+    /// from every input together, give no value or missing code for one is reported at its first
+    /// row with the field's severity. At `error` (without `null-field`) the record is rejected:
+    /// a participant's rows from participant inputs and a visit's rows are taken back (a
+    /// participant's visits stay, as with any participant row rejected).
+    func checkRequiredFieldsOfRecords(_ state: inout StagingState, slotOrder: [Int]) throws {
+        let required = state.requiredOnRecords.sorted { $0.ordinal < $1.ordinal }
+        let participantFields = required.filter { $0.level == .participant }
+        let visitFields = required.filter { $0.level == .visit }
+        guard !required.isEmpty else { return }
+        let timepoints = spec.schedule.timepoints
+        for slot in slotOrder {
+            let record = state.slots[slot]
+            if record >= 0, !participantFields.isEmpty {
+                let participant = state.participantRecords[record]
+                let lacking = participantFields.filter { !participant.values.contains($0) }
+                if !lacking.isEmpty, try report(lacking, of: "participant '\(participant.id)'", at: participant.sources.first,
+                                                participant: participant.id, visit: nil, &state) {
+                    // Rejected: with its rows from participant inputs taken back, nothing is left of it.
+                    let reason = "participant '\(participant.id)' lacks the required "
+                        + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + " in every input"
+                    for source in participant.sources {
+                        guard let fileIndex = fileIndexByName[source.file],
+                              spec.inputs[files[fileIndex].inputIndex].holds == .participants else { continue }
+                        state.withdraw(source, fileIndex: fileIndex, reason: reason)
+                    }
+                    state.slots[slot] = -1
+                } else {
+                    for field in lacking where spec.expectations[field].policy == .nullField {
+                        state.participantRecords[record].values[field] = RowReader.invalid("required")
+                    }
+                }
+            }
+            guard !visitFields.isEmpty else { continue }
+            for (offset, timepoint) in timepoints.enumerated() {
+                let entry = slot * state.timepointCount + offset
+                let index = state.visitTable[entry]
+                guard index >= 0 else { continue }
+                let visit = state.visitRecords[index]
+                let lacking = visitFields.filter { !visit.values.contains($0) }
+                let subject = "visit '\(timepoint.name)' of participant '\(visit.participantID)'"
+                guard !lacking.isEmpty else { continue }
+                guard try report(lacking, of: subject, at: visit.source, participant: visit.participantID, visit: timepoint.name, &state)
+                else {
+                    for field in lacking where spec.expectations[field].policy == .nullField {
+                        state.visitRecords[index].values[field] = RowReader.invalid("required")
+                    }
+                    continue
+                }
+                let reason = "\(subject) lacks the required " + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + " in every input"
+                for source in [visit.source] + state.visitRepeats[entry, default: []] {
+                    guard let fileIndex = fileIndexByName[source.file] else { continue }
+                    state.withdraw(source, fileIndex: fileIndex, reason: reason)
+                }
+                state.visitTable[entry] = -1
+            }
+        }
+    }
+
+    /// Reports each lacking field with its severity; true when one of them rejects the record.
+    private func report(_ lacking: [Field], of subject: String, at source: SourceLocation?, participant: String,
+                        visit: String?, _ state: inout StagingState) throws -> Bool {
+        var rejects = false
+        for field in lacking {
+            let expectation = spec.expectations[field]
+            try emit(Diagnostic(expectation.issueSeverity, at: source ?? SourceLocation(file: ""), rule: "required",
+                                message: "'\(field.name)' is required but no row of \(subject) gives it",
+                                participant: participant, visit: visit, field: field.name),
+                     fileIndex: source.flatMap { fileIndexByName[$0.file] }, &state)
+            if expectation.issueSeverity == .error, expectation.policy != .nullField { rejects = true }
+        }
+        return rejects
+    }
+}
