@@ -194,9 +194,16 @@ public enum Normalise {
         return .failure(ValueProblem(rule: "vocabulary", message: "'\(text)' is not a known \(what) code"))
     }
 
-    /// A duration in `unit`, in weeks.
+    /// A duration in `unit`, in weeks, rounded to 10 decimals (a fraction of a second) so that
+    /// binary arithmetic does not show: 12 months is 52.1775 weeks, not 52.17750000000001.
+    /// Weeks are taken as they are.
     public static func weeks(_ value: Double, unit: DurationUnit) -> Double {
-        unit == .weeks ? value : value * unit.weeks
+        guard unit != .weeks else { return value }
+        let weeks = value * unit.weeks
+        // Beyond 2^53 / 10^10 weeks the scaled value is no longer exact; such a duration is out of
+        // any range anyway and is kept unrounded.
+        guard abs(weeks) < 900_000 else { return weeks }
+        return (weeks * 1e10).rounded() / 1e10
     }
 
     // MARK: - Missing codes

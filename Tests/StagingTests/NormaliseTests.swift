@@ -151,6 +151,12 @@ import TestSupport
         #expect(abs(Normalise.weeks(12, unit: .months) - 52.1775) < 1e-9)
         #expect(abs(Normalise.weeks(1, unit: .years) - 365.2425 / 7) < 1e-12)
         #expect(abs(Normalise.weeks(1, unit: .months) * 7 - 30.436875) < 1e-12)
+        // Converted durations print as the decimals they are, without binary noise.
+        for (months, text) in [(1.0, "4.348125"), (3, "13.044375"), (6, "26.08875"), (12, "52.1775"), (7, "30.436875"), (2.5, "10.8703125")] {
+            #expect("\(Normalise.weeks(months, unit: .months))" == text, "\(months) months")
+        }
+        #expect("\(Normalise.weeks(10, unit: .days))" == "1.4285714286")
+        #expect(Normalise.weeks(10.123456789012, unit: .weeks) == 10.123456789012)
     }
 
     // MARK: missing codes
