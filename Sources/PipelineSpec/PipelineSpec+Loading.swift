@@ -58,7 +58,9 @@ struct SpecLoader {
         let expectations = root["expectations"].map { loadExpectations($0, vocabularies: vocabularies, schedule: schedule) }
             ?? Expectations()
         let profileRules = root["profiles"].map(loadProfiles) ?? ProfileRulesSettings()
-        let analysis = root["analysis"].flatMap { loadAnalysis($0, vocabularies: vocabularies, schedule: schedule) }
+        let analysis = root["analysis"].flatMap {
+            loadAnalysis($0, vocabularies: vocabularies, schedule: schedule, expectations: expectations)
+        }
         let publication = root["publication"].map(loadPublication) ?? PublicationSettings()
         let evidence = root["evidence"].map(loadEvidence) ?? EvidenceSpec()
         root.rejectUnknownKeys()

@@ -30,7 +30,8 @@ extension SpecLoader {
 
     /// `analysis:` the response analysis plan. Every key is optional; what is left out takes the
     /// defaults of ``AnalysisPlan`` (see the README).
-    func loadAnalysis(_ value: YAMLValue, vocabularies: Vocabularies, schedule: VisitSchedule) -> AnalysisPlan? {
+    func loadAnalysis(_ value: YAMLValue, vocabularies: Vocabularies, schedule: VisitSchedule,
+                      expectations: Expectations) -> AnalysisPlan? {
         guard let mapping = value.mapping() else { return nil }
         var referenceArm = vocabularies.referenceArm?.id
         if let arm = mapping["reference_arm"], let id = arm.string() {
@@ -58,7 +59,7 @@ extension SpecLoader {
         var outcomes = AnalysisPlan.defaultOutcomes
         if let list = mapping.list("outcomes") {
             if list.isEmpty { mapping["outcomes"]?.error("'analysis.outcomes' must list at least one outcome", rule: "spec.empty") }
-            outcomes = list.compactMap(loadOutcome)
+            outcomes = list.compactMap { loadOutcome($0, expectations: expectations) }
             let names = outcomes.map(\.name)
             if Set(names).count != names.count {
                 mapping["outcomes"]?.error("two outcomes share a name; give one a 'name:'", rule: "spec.duplicate")
@@ -91,7 +92,7 @@ extension SpecLoader {
 
     /// One outcome: `{field: rmdq, label: ..., responder: {rule: either, points: 5, percent: 30}}`
     /// or `{field: gpe, name: gpe_success, success: [1, 2]}`.
-    private func loadOutcome(_ value: YAMLValue) -> OutcomePlan? {
+    private func loadOutcome(_ value: YAMLValue, expectations: Expectations) -> OutcomePlan? {
         guard let mapping = value.mapping() else { return nil }
         let label = mapping.string("label")
         let outcomeName = mapping.string("name")
@@ -116,6 +117,14 @@ extension SpecLoader {
         if let success = mapping["success"], let items = success.list() {
             let categories = items.compactMap { $0.double() }
             if categories.isEmpty { success.error("'success' must list at least one category", rule: "spec.empty") }
+            // A category no value can take would never count as success.
+            let range = expectations[field].range
+            for (index, category) in categories.enumerated() where range.map({ !$0.contains(category) }) ?? false {
+                (items[safe: index] ?? success).error(
+                    "the success category \(Value.format(category)) lies outside the range of '\(name)' "
+                        + "(\(Value.format(range?.lowerBound ?? 0))-\(Value.format(range?.upperBound ?? 0)))",
+                    rule: "spec.range")
+            }
             kind = .success(categories: categories)
         } else if let responder = mapping["responder"] {
             kind = loadResponder(responder).map { .continuous(responder: $0) }
@@ -149,6 +158,15 @@ extension SpecLoader {
             mapping.value.error("an 'either' responder rule needs 'points' and 'percent'", rule: "spec.missing")
         default:
             break
+        }
+        // A setting the rule does not read would silently do nothing.
+        if kind == .absolute, percent != nil {
+            mapping["percent"]?.error("an absolute responder rule does not use 'percent' (use 'either' for points or percent)",
+                                      rule: "spec.unused")
+        }
+        if kind == .relative, points != nil {
+            mapping["points"]?.error("a relative responder rule does not use 'points' (use 'either' for points or percent)",
+                                     rule: "spec.unused")
         }
         return ResponderRule(kind: kind, absolute: points, relative: percent.map { $0 / 100 })
     }
