@@ -149,9 +149,9 @@ public struct PublicationSettings: Sendable, Hashable {
 
 extension PipelineSpec {
     /// The analysis plan in force: the file's `analysis:` section, or the defaults (RMDQ, pain NRS
-    /// and ODI with Ostelo responders and GPE success, at every follow-up visit of the schedule,
-    /// against the reference arm), with the schedule's week-0 visit, whatever its name, as the
-    /// baseline. nil only when no reference arm is known.
+    /// and ODI with Ostelo responders and GPE success, those that some input collects, at every
+    /// follow-up visit of the schedule, against the reference arm), with the schedule's week-0
+    /// visit, whatever its name, as the baseline. nil only when no reference arm is known.
     public var effectiveAnalysis: AnalysisPlan? {
         var plan: AnalysisPlan
         if let analysis {
@@ -161,6 +161,10 @@ extension PipelineSpec {
             plan = AnalysisPlan.defaults(referenceArm: reference.id)
             let followUps = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
             if !followUps.isEmpty { plan.timepoints = followUps }
+            // A default outcome no input collects would report every participant as missing it
+            // (and as a non-responder under NRI): it is left out.
+            let collected = plan.outcomes.filter { outcome in inputs.contains { $0.fields[outcome.field] != nil } }
+            if !collected.isEmpty { plan.outcomes = collected }
         }
         if let baseline = schedule.timepoints.first(where: \.isBaseline) { plan.baseline = baseline.name }
         return plan

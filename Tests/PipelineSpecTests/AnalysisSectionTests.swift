@@ -59,8 +59,13 @@ import Testing
         let plan = try #require(spec.effectiveAnalysis)
         #expect(plan.referenceArm == "graded_activity")
         #expect(plan.timepoints == ["week12"])
-        #expect(plan.outcomes.map(\.name) == ["rmdq", "pain_nrs", "odi", "gpe_success"])
+        // Of the default outcomes, only those some input collects (the fixture maps pain NRS alone).
+        #expect(plan.outcomes.map(\.name) == ["pain_nrs"])
+        #expect(plan.baseline == "baseline")
         #expect(!plan.interactionPrespecified)
+        let allMapped = SpecFixtures.replacing("  pain_nrs: nrs", with: "  pain_nrs: nrs\n  rmdq: rmdq\n  odi: odi\n  gpe: gpe")
+        let full = try #require(try PipelineSpec.parse(allMapped, file: "Pipelines/test.yml").effectiveAnalysis)
+        #expect(full.outcomes.map(\.name) == ["rmdq", "pain_nrs", "odi", "gpe_success"])
         #expect(spec.evidence.variant == "A")
         #expect(spec.publication.smallCellThreshold == 5)
     }
