@@ -228,8 +228,13 @@ struct Figure {
         let name = "Arm × \(grouping == .subprofile ? "subprofile" : "profile") interaction"
         guard let interaction else { return name + ": not computed" }
         guard let test = interaction.fTest else { return name + " (\(interaction.label)): not estimable" }
-        return name + " (\(interaction.label)): F(\(test.numeratorDegreesOfFreedom), \(test.denominatorDegreesOfFreedom)) = "
+        // The denominator df is the number analysed less the model's cells: beside the counts
+        // shown, it would give away the counts the figure hides.
+        let hidesCounts = panels.contains { $0.rows.contains(where: \.isSuppressed) }
+        let denominator = hidesCounts ? "–" : String(test.denominatorDegreesOfFreedom)
+        return name + " (\(interaction.label)): F(\(test.numeratorDegreesOfFreedom), \(denominator)) = "
             + NumberFormat.fixed(test.f, decimals: 2) + ", p " + Self.pText(test.pValue)
+            + (hidesCounts ? "; denominator df withheld (small cells)" : "")
     }
 
     // MARK: - Primitives

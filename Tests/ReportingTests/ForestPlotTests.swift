@@ -62,10 +62,18 @@ import Testing
         #expect(title.contains("RMDQ (0-24)") && title.contains("week12") && title.contains("General exercise"))
         let interaction = try #require(results.interactions.first { $0.grouping == .subprofile && $0.outcome == "rmdq" })
         let test = try #require(interaction.fTest)
+        // The fixture hides small counts: the denominator df, which would give them away, is withheld.
+        let withheld = "F(\(test.numeratorDegreesOfFreedom), –) = "
+            + NumberFormat.fixed(test.f, decimals: 2) + ", p = " + NumberFormat.fixed(test.pValue, decimals: 3)
+            + "; denominator df withheld (small cells)"
+        #expect(document.texts.contains { $0.contains("Arm × subprofile interaction (exploratory): " + withheld) }, "\(withheld)")
+        #expect(!document.texts.contains { $0.contains(", \(test.denominatorDegreesOfFreedom))") })
+        // With nothing hidden, the whole test is shown.
+        let open = try SVGDocument(try #require(ForestPlot.svg(results, outcome: outcome, timepoint: "week12",
+                                                                 suppression: SmallCellSuppression(threshold: 1))))
         let expected = "F(\(test.numeratorDegreesOfFreedom), \(test.denominatorDegreesOfFreedom)) = "
             + NumberFormat.fixed(test.f, decimals: 2) + ", p = " + NumberFormat.fixed(test.pValue, decimals: 3)
-        #expect(document.texts.contains { $0.contains("Arm × subprofile interaction (exploratory): " + expected) },
-                "\(expected)")
+        #expect(open.texts.contains { $0.hasSuffix("Arm × subprofile interaction (exploratory): " + expected) }, "\(expected)")
         #expect(document.texts.contains("← favours Graded activity"))
         #expect(document.texts.contains("favours General exercise →"))
         #expect(document.texts.contains { $0.hasPrefix("Heterogeneity across 4 groups: Cochran's Q = ") })
