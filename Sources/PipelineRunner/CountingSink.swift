@@ -1,3 +1,4 @@
+import Foundation
 import PipelineSpec
 import Staging
 import StudyModel
@@ -13,18 +14,33 @@ final class CountingSink: StagingSink {
     /// Issues of the participant named at creation, in the order found.
     private(set) var kept: [Diagnostic] = []
 
-    private let progress: ((String) -> Void)?
+    private let progress: ((RunProgress) -> Void)?
+    /// When the current file was opened, and when progress was last shown (seconds of uptime).
+    private var fileStart = 0.0
+    private var lastShown = 0.0
 
     init(forwardingTo next: any StagingSink, keepingIssuesOf participant: String? = nil,
-         progress: ((String) -> Void)? = nil) {
+         progress: ((RunProgress) -> Void)? = nil) {
         self.next = next
         keepFor = participant
         self.progress = progress
     }
 
     func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {
-        progress?("reading \(file.displayName)")
+        fileStart = ProcessInfo.processInfo.systemUptime
+        lastShown = fileStart
+        progress?(.step("reading \(file.displayName)"))
         try next.startFile(file, header: header, delimiter: delimiter)
+    }
+
+    /// Passes the rows read on at most twice a second, with the rate since the file was opened.
+    func progress(rowsRead: Int, in file: InputFile) throws {
+        guard let progress else { return }
+        let now = ProcessInfo.processInfo.systemUptime
+        guard now - lastShown >= 0.5 else { return }
+        lastShown = now
+        let seconds = now - fileStart
+        progress(.reading(file: file.displayName, rows: rowsRead, rowsPerSecond: seconds > 0 ? Int(Double(rowsRead) / seconds) : 0))
     }
 
     func reject(_ row: RejectedRow) throws {
@@ -42,4 +58,15 @@ final class CountingSink: StagingSink {
 final class DiscardingSink: StagingSink {
     func reject(_ row: RejectedRow) throws {}
     func record(_ issue: Diagnostic) throws {}
+}
+
+/// What a long run reports while it works, for a progress display.
+public enum RunProgress: Sendable, Equatable {
+    /// A stage begins: a line of its own.
+    case step(String)
+    /// A stage is done, with what it did: a line of its own.
+    case done(String)
+    /// Rows read so far from the file being read (at most twice a second): one line, rewritten
+    /// as reading goes on.
+    case reading(file: String, rows: Int, rowsPerSecond: Int)
 }

@@ -29,7 +29,7 @@ public enum Run {
     /// they were. A run whose errors exceed the budget still publishes (the issues say what to
     /// fix) and exits with code 1.
     public static func run(pipeline: String, outputFolder: String? = nil, maxErrors: Int? = nil,
-                           progress: ((String) -> Void)? = nil) -> RunResult {
+                           progress: ((RunProgress) -> Void)? = nil) -> RunResult {
         let clock = RunClock()
         let loaded: LoadedPipeline
         do {
@@ -61,7 +61,7 @@ public enum Run {
         let computation: RunComputation
         let summary: [String]
         do {
-            progress?("staging \(loaded.files.count) input files")
+            progress?(.step("staging \(loaded.files.count) input files"))
             let fileSink = try StagingFileSink(folder: scratch)
             let sink = CountingSink(forwardingTo: fileSink, progress: progress)
             var study = try stage(loaded.files, spec: loaded.spec, sink: sink)
@@ -73,7 +73,7 @@ public enum Run {
             try fileSink.finish()
             let seconds = clock.mark("staging")
             let rows = study.accounting.reduce(0) { $0 + $1.rowsRead }
-            progress?("staged \(rows) rows in \(String(format: "%.1f", seconds)) s (\(seconds > 0 ? Int(Double(rows) / seconds) : rows) rows/s)")
+            progress?(.done("staged \(rows) rows in \(String(format: "%.1f", seconds)) s (\(seconds > 0 ? Int(Double(rows) / seconds) : rows) rows/s)"))
             if !study.inputProblems.isEmpty {
                 return RunResult(exitCode: 2, problems: study.inputProblems.map(\.description),
                                  summary: Validation.summary(study, budget: nil))
@@ -84,11 +84,11 @@ public enum Run {
             summary = Validation.summary(study, budget: budget)
             study.participants = []
             study.visits = []
-            progress?("profiles, analysis and evidence")
+            progress?(.step("profiles, analysis and evidence"))
             computation = RunComputation.compute(loaded, study: study, assignments: assignments, subjects: subjects,
                                                  issueCounts: sink.counts, plan: plan)
             clock.mark("analysis")
-            progress?("writing reports")
+            progress?(.step("writing reports"))
             try ReportWriter(computation: computation, folder: scratch).writeAll()
             try Manifest.write(computation, pipeline: pipeline, folder: scratch)
             clock.mark("reports")

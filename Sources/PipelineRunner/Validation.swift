@@ -56,7 +56,8 @@ public enum Validation {
     /// - Parameters:
     ///   - outputFolder: overrides the pipeline's `report.output`.
     ///   - maxErrors: overrides the pipeline's `report.max_errors`.
-    public static func run(pipeline: String, outputFolder: String? = nil, maxErrors: Int? = nil) -> ValidationResult {
+    public static func run(pipeline: String, outputFolder: String? = nil, maxErrors: Int? = nil,
+                           progress: ((RunProgress) -> Void)? = nil) -> ValidationResult {
         let loaded: LoadedPipeline
         do {
             loaded = try LoadedPipeline.load(pipeline)
@@ -83,7 +84,8 @@ public enum Validation {
         var study: StagedStudy
         do {
             let sink = try StagingFileSink(folder: scratch)
-            study = try stage(files, spec: spec, sink: sink)
+            progress?(.step("staging \(files.count) input files"))
+            study = try stage(files, spec: spec, sink: CountingSink(forwardingTo: sink, progress: progress))
             if study.inputProblems.isEmpty {
                 let ruleSet = loaded.ruleSet
                 let assignments = study.participants.map { ruleSet.assign($0, describingDerivations: false) }

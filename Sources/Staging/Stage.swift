@@ -453,6 +453,7 @@ final class Stager {
             }
             let isLast = batch.isLast
             pipe.recycle(batch)
+            try sink.progress(rowsRead: rowsRead, in: file)
             if isLast { break reading }
         }
         // The reader is the pipe's until its thread has let go of it.

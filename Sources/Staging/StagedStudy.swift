@@ -67,10 +67,13 @@ public protocol StagingSink: AnyObject {
     func reject(_ row: RejectedRow) throws
     /// A located issue: error, warning or note.
     func record(_ issue: Diagnostic) throws
+    /// Rows read so far from `file`, after each batch of rows (for a progress display).
+    func progress(rowsRead: Int, in file: InputFile) throws
 }
 
 extension StagingSink {
     public func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {}
+    public func progress(rowsRead: Int, in file: InputFile) throws {}
 }
 
 /// A sink that keeps everything in memory (tests, small studies, `lbp check`-like tools).

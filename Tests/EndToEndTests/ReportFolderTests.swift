@@ -144,3 +144,39 @@ import TestSupport
         #expect(outcome.lines.allSatisfy { $0.hasPrefix(folder.file("visits.csv") + ":1: error: the header has no column for ") })
     }
 }
+
+/// What a run reports while it works.
+@Suite(.serialized) struct RunProgressTests {
+    final class Events: @unchecked Sendable {
+        var list: [RunProgress] = []
+    }
+
+    @Test func stepsComeInOrderAndRowsOnlyGrowWithinAFile() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-progress")
+        defer { folder.remove() }
+        let events = Events()
+        let result = SamplePipelineTests.inRepository {
+            Run.run(pipeline: "Pipelines/sample-castor.yml", outputFolder: folder.file("reports")) { events.list.append($0) }
+        }
+        #expect(result.exitCode == 0)
+        var lines: [String] = []
+        var lastRows: [String: Int] = [:]
+        var current = ""
+        for event in events.list {
+            switch event {
+            case .step(let step):
+                lines.append(step)
+                if step.hasPrefix("reading ") { current = String(step.dropFirst("reading ".count)) }
+            case .done(let summary):
+                lines.append(summary)
+            case .reading(let file, let rows, let rate):
+                #expect(file == current && rows > lastRows[file, default: 0] && rate > 0)
+                lastRows[file] = rows
+            }
+        }
+        let files = ["study_GRO", "study_MAA", "study_NIJ", "study_UTR", "visits"].map { "reading ../SampleData/castor/\($0).csv" }
+        #expect(Array(lines.prefix(6)) == ["staging 5 input files"] + files)
+        #expect(lines.dropFirst(6).first?.hasPrefix("staged 2670 rows in ") == true, "\(lines)")
+        #expect(Array(lines.suffix(2)) == ["profiles, analysis and evidence", "writing reports"])
+    }
+}

@@ -17,7 +17,8 @@ struct RunCommand: ParsableCommand {
             holding the run's inputs).
 
             Streams: input files are read record by record; memory grows with the number of participants \
-            and visits, not with file size.
+            and visits, not with file size. On a terminal, each step and the rows read per second are \
+            shown on standard error; nothing is shown when it is piped or with --quiet.
 
             Example: lbp run Pipelines/sample-castor.yml
 
@@ -29,10 +30,10 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        let interactive = isatty(STDERR_FILENO) == 1 && !options.quiet
-        let result = Run.run(pipeline: options.pipeline, outputFolder: options.out, maxErrors: options.maxErrors) { step in
-            if interactive { FileHandle.standardError.write(Data("\(step)...\n".utf8)) }
-        }
+        let display = ProgressDisplay(quiet: options.quiet)
+        let result = Run.run(pipeline: options.pipeline, outputFolder: options.out, maxErrors: options.maxErrors,
+                             progress: display.show)
+        display.finish()
         for problem in result.problems {
             FileHandle.standardError.write(Data((problem + "\n").utf8))
         }

@@ -31,7 +31,10 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        let result = Validation.run(pipeline: options.pipeline, outputFolder: options.out, maxErrors: options.maxErrors)
+        let display = ProgressDisplay(quiet: options.quiet)
+        let result = Validation.run(pipeline: options.pipeline, outputFolder: options.out, maxErrors: options.maxErrors,
+                                    progress: display.show)
+        display.finish()
         for problem in result.problems {
             FileHandle.standardError.write(Data((problem + "\n").utf8))
         }

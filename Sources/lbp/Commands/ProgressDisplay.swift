@@ -1,0 +1,48 @@
+import Foundation
+import PipelineRunner
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Progress of a long run on standard error, for a person at a terminal: each step on a line of
+/// its own, the rows read so far (and their rate) on one line rewritten in place. Silent when
+/// standard error is not a terminal (CI logs, pipes) or with `--quiet`.
+final class ProgressDisplay: @unchecked Sendable {
+    private let enabled: Bool
+    /// Whether the last thing written is a rewritable rows line (not yet ended by a line break).
+    private var openLine = false
+
+    init(quiet: Bool) {
+        enabled = !quiet && isatty(STDERR_FILENO) == 1
+    }
+
+    func show(_ progress: RunProgress) {
+        guard enabled else { return }
+        switch progress {
+        case .step(let step):
+            write((openLine ? "\n" : "") + step + "...\n")
+            openLine = false
+        case .done(let summary):
+            write((openLine ? "\n" : "") + summary + "\n")
+            openLine = false
+        case .reading(let file, let rows, let rate):
+            // Carriage return, then clear to the end of the line: the new text replaces the old.
+            write("\r\u{1B}[K  \(file): \(rows) rows read (\(rate) rows/s)")
+            openLine = true
+        }
+    }
+
+    /// Ends a rows line left open, before anything else is written.
+    func finish() {
+        guard enabled, openLine else { return }
+        write("\n")
+        openLine = false
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
