@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import PipelineSpec
 import Staging
 import StudyModel
@@ -25,7 +30,8 @@ public enum Validation {
     public static let outputs = ["accounting.csv", "clean", "issues.csv", "rejected"]
 
     /// Loads and checks a pipeline file with everything it names (``LoadedPipeline/load(_:)``:
-    /// input files, rule set, literature files), reading no data.
+    /// input files, rule set, literature files), and that every input file can be opened,
+    /// reading no data.
     public static func check(pipeline: String) -> ValidationResult {
         let loaded: LoadedPipeline
         do {
@@ -34,6 +40,16 @@ public enum Validation {
             return ValidationResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
         }
         let (spec, files) = (loaded.spec, loaded.files)
+        // A file that exists but cannot be opened would stop the run: said now, as the run would.
+        let unreadable = files.compactMap { file -> String? in
+            let descriptor = open(file.path, O_RDONLY)
+            guard descriptor < 0 else {
+                close(descriptor)
+                return nil
+            }
+            return "\(file.displayName): error: cannot open for reading: \(String(cString: strerror(errno)))"
+        }
+        if !unreadable.isEmpty { return ValidationResult(exitCode: 2, problems: unreadable, summary: []) }
         let summary = ["'\(pipeline)' is valid: \(spec.inputs.count) \(plural(spec.inputs.count, "input")), "
             + "\(files.count) \(plural(files.count, "file")), \(spec.schedule.timepoints.count) \(plural(spec.schedule.timepoints.count, "visit"))"
             + ", rule set \(loaded.ruleSet.name) \(loaded.ruleSet.version)"]
