@@ -620,12 +620,20 @@ struct RecordScanner {
 
     // MARK: - Header
 
-    /// Stops on an empty or duplicate column name (compared after trimming spaces and tabs).
+    /// Stops on an empty or duplicate column name (compared after trimming spaces and tabs), and
+    /// on a name that holds a line break: a quote opened in the header and closed only on a later
+    /// line, which would take data rows into the header.
     private func checkHeader(_ record: CSVRecord) throws {
         var firstColumn: [String: Int] = [:]
         for (index, name) in header.enumerated() {
             var position = record.position
             position.column = index + 1
+            if name.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+                throw CSVError(
+                    .malformed("the header's column \(index + 1) runs past the end of line \(position.line): a quote opened there "
+                        + "is not closed on that line"),
+                    at: position, code: "csv.multiline-header")
+            }
             let trimmed = RecordScanner.trimmed(name)
             if trimmed.isEmpty {
                 throw CSVError(

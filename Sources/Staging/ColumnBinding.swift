@@ -25,6 +25,21 @@ struct ColumnBinding {
             .map(Character.init))
     }
 
+    /// When the header was read as one column that holds another delimiter many times, the
+    /// delimiter was most likely detected wrongly (a stray quote in the header hides the real
+    /// one from the detection): a hint to add to a missing-column message.
+    static func delimiterHint(_ header: [String]) -> String {
+        guard header.count == 1, let name = header.first else { return "" }
+        for (delimiter, shown) in [(";", "';'"), ("\t", "tab"), ("|", "'|'"), (",", "','")] {
+            let count = name.components(separatedBy: delimiter).count - 1
+            if count >= 2 {
+                return "; the header was read as one column that holds \(count) \(shown): a stray quote in it may have "
+                    + "hidden the delimiter; fix the quote or set 'delimiter' on the input"
+            }
+        }
+        return ""
+    }
+
     init(header: [String], input: InputSpec) {
         var byKey: [String: [Int]] = [:]
         for (index, name) in header.enumerated() {
@@ -64,7 +79,8 @@ struct ColumnBinding {
                 columns.append((field, found))
             } else if field == .participantID || (field == .visit && input.holds == .visits) {
                 let list = names.map { "'\($0)'" }.joined(separator: ", ")
-                fileProblems.append("the header has no column for '\(field.name)' (looked for \(list))")
+                fileProblems.append("the header has no column for '\(field.name)' (looked for \(list))"
+                    + ColumnBinding.delimiterHint(header))
             } else if field.level == input.holds.level {
                 absent.append((field, names))
             }

@@ -93,6 +93,8 @@ import Testing
         ("a;;b\n1;2;3\n", 2, "csv.empty-header-name"),
         ("a;b; \n", 3, "csv.empty-header-name"),
         ("a;b;\n", 3, "csv.empty-header-name"),
+        // A quote opened in the header and closed on a later line would take rows into the header.
+        ("a;\"b;c\n1;2\";3\n", 2, "csv.multiline-header"),
     ])
     func badHeaderNamesStopTheFileNamingTheColumn(text: String, column: Int, code: String) {
         let outcome = readAll(text)

@@ -189,3 +189,16 @@ import Testing
             == ["participants.csv:2:2 range warning", "participants.csv:2:6 range warning", "participants.csv:3:14 range warning"])
     }
 }
+
+/// A stray quote in a header can hide its delimiter from the detection, so that the header reads
+/// as one column: the missing-column message then says so.
+@Suite struct DelimiterHintTests {
+    @Test func aHeaderReadAsOneColumnNamesTheLikelyCause() {
+        #expect(ColumnBinding.delimiterHint(["Participant Id;Site;\"pijn_nrs;rmdq"])
+            == "; the header was read as one column that holds 3 ';': a stray quote in it may have hidden the delimiter; "
+            + "fix the quote or set 'delimiter' on the input")
+        #expect(ColumnBinding.delimiterHint(["a\tb\tc"]).contains("holds 2 tab"))
+        #expect(ColumnBinding.delimiterHint(["Participant Id", "Visit"]) == "")
+        #expect(ColumnBinding.delimiterHint(["Participant Id;Visit"]) == "")
+    }
+}
