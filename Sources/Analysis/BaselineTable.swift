@@ -34,7 +34,7 @@ public struct BaselineRow: Hashable, Sendable {
 
 extension ResponseAnalysis {
     /// Continuous characteristics summarised as mean (SD) and median [IQR].
-    static let continuousCharacteristics: [Field] = [.age, .durationWeeks, .ompsqTotal, .startBackTotal]
+    static var continuousCharacteristics: [Field] { CharacteristicColumns.continuousFields }
 
     /// The baseline table of randomised participants, per arm and per profile.
     public func baselineTable(_ subjects: [AnalysisSubject]) -> [BaselineRow] {
@@ -55,11 +55,11 @@ extension ResponseAnalysis {
         // Each variable read once per subject, in place (copying whole subjects would count
         // references on all their parts); every column then picks its members' values.
         let characteristics = Self.continuousCharacteristics.map { field in
-            subjects.indices.map { subjects[$0].characteristic(field)?.number }
+            subjects.indices.map { prepared.characteristics.number(field, subject: $0) }
         }
         let outcomes = plan.outcomes.filter(\.isContinuous)
         let baselines = outcomes.map { prepared.values($0.field, at: baselineName) }
-        let sex = subjects.indices.map { subjects[$0].characteristic(.sex)?.text }
+        let sex = subjects.indices.map { prepared.characteristics.sex(subject: $0) }
         var rows: [BaselineRow] = []
         for column in columns {
             for (offset, field) in Self.continuousCharacteristics.enumerated() {

@@ -132,13 +132,19 @@ public struct PreparedSubjects: Sendable {
     let subprofile: [String?]
     /// The outcome values, one column per field and timepoint laid out.
     public let outcomes: OutcomeColumns
+    /// The baseline-table characteristics, one column each.
+    public let characteristics: CharacteristicColumns
 
     /// - Parameters:
     ///   - arms: the analysis's arms, in its order.
     ///   - outcomes: the outcome values of `subjects`, in their order (their measurement lists
     ///     are not read).
-    init(_ subjects: [AnalysisSubject], arms: [Arm], outcomes: OutcomeColumns) {
-        precondition(outcomes.count == subjects.count, "one outcome value per subject in every column")
+    ///   - characteristics: their characteristics, in their order (their characteristic lists
+    ///     are not read).
+    init(_ subjects: [AnalysisSubject], arms: [Arm], outcomes: OutcomeColumns, characteristics: CharacteristicColumns) {
+        precondition(outcomes.count == subjects.count && characteristics.count == subjects.count,
+                     "one value per subject in every column")
+        self.characteristics = characteristics
         self.subjects = subjects
         armPosition = subjects.map { subject in subject.arm.flatMap { arms.firstIndex(of: $0) } }
         armID = subjects.map { $0.arm?.id }
@@ -178,6 +184,68 @@ extension OutcomeColumns {
             for measurement in subject.measurementList {
                 guard let t = timepointPosition(measurement.timepoint) else { continue }
                 set(measurement.value, field: measurement.field, timepointPosition: t, subject: index)
+            }
+        }
+    }
+}
+
+/// The baseline-table characteristics of the subjects, column by column: a number per subject
+/// for each continuous characteristic (NaN where there is none, as in ``OutcomeColumns``) and
+/// the sex code per subject. Filled by whoever holds the values: the subjects' own lists
+/// (``ResponseAnalysis/prepare(_:)``), or a runner reading its records straight into the
+/// columns, so that no per-subject list is ever built.
+public struct CharacteristicColumns: Sendable, Equatable {
+    /// The continuous characteristics laid out, in the baseline table's order.
+    public static let continuousFields: [Field] = [.age, .durationWeeks, .ompsqTotal, .startBackTotal]
+    public let count: Int
+    /// The column of `continuousFields[c]` at `c`.
+    private var numbers: [[Double]]
+    private var sexCodes: [String?]
+
+    public init(count: Int) {
+        self.count = count
+        numbers = Array(repeating: Array(repeating: .nan, count: count), count: Self.continuousFields.count)
+        sexCodes = Array(repeating: nil, count: count)
+    }
+
+    /// Sets `subject`'s value of a characteristic: a number for a continuous one, a code for
+    /// `sex`; nil, a missing value or a value of another kind clears it. Other fields are ignored.
+    ///
+    /// - Precondition: `0 <= subject < count`.
+    public mutating func set(_ value: Value?, field: Field, subject: Int) {
+        if field == .sex {
+            sexCodes[subject] = value?.text
+        } else if let position = Self.continuousFields.firstIndex(of: field) {
+            numbers[position][subject] = value?.number ?? .nan
+        }
+    }
+
+    /// `subject`'s number of a continuous characteristic; nil when it has none.
+    public func number(_ field: Field, subject: Int) -> Double? {
+        guard let position = Self.continuousFields.firstIndex(of: field) else { return nil }
+        return OutcomeColumns.measured(numbers[position][subject])
+    }
+
+    /// `subject`'s sex code; nil when it has none.
+    public func sex(subject: Int) -> String? {
+        sexCodes[subject]
+    }
+
+    public static func == (lhs: CharacteristicColumns, rhs: CharacteristicColumns) -> Bool {
+        guard lhs.count == rhs.count, lhs.sexCodes == rhs.sexCodes else { return false }
+        return zip(lhs.numbers, rhs.numbers).allSatisfy { left, right in
+            zip(left, right).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+        }
+    }
+}
+
+extension CharacteristicColumns {
+    /// The columns filled from the subjects' characteristic lists.
+    init(_ subjects: [AnalysisSubject]) {
+        self.init(count: subjects.count)
+        for (index, subject) in subjects.enumerated() {
+            for characteristic in subject.characteristicList {
+                set(characteristic.value, field: characteristic.field, subject: index)
             }
         }
     }

@@ -91,17 +91,19 @@ public struct ResponseAnalysis: Sendable {
     /// analysed timepoint), their values taken from their measurement lists: prepare once, then
     /// compute every table from the result.
     public func prepare(_ subjects: [AnalysisSubject]) -> PreparedSubjects {
-        PreparedSubjects(subjects, arms: arms, outcomes: OutcomeColumns(subjects, fields: plan.outcomes.map(\.field),
-                                                                          timepoints: outcomeTimepoints))
+        PreparedSubjects(subjects, arms: arms,
+                         outcomes: OutcomeColumns(subjects, fields: plan.outcomes.map(\.field), timepoints: outcomeTimepoints),
+                         characteristics: CharacteristicColumns(subjects))
     }
 
-    /// As ``prepare(_:)``, with the outcome values given as columns (from
-    /// ``outcomeColumns(count:)``, filled in the subjects' order) instead of read from the
-    /// subjects' measurement lists, which are then not read at all.
+    /// As ``prepare(_:)``, with the outcome values and the characteristics given as columns
+    /// (from ``outcomeColumns(count:)`` and ``CharacteristicColumns/init(count:)``, filled in the
+    /// subjects' order) instead of read from the subjects' lists, which are then not read at all.
     ///
-    /// - Precondition: `outcomes.count == subjects.count`.
-    public func prepare(_ subjects: [AnalysisSubject], outcomes: OutcomeColumns) -> PreparedSubjects {
-        PreparedSubjects(subjects, arms: arms, outcomes: outcomes)
+    /// - Precondition: both have `subjects.count` values per column.
+    public func prepare(_ subjects: [AnalysisSubject], outcomes: OutcomeColumns,
+                        characteristics: CharacteristicColumns) -> PreparedSubjects {
+        PreparedSubjects(subjects, arms: arms, outcomes: outcomes, characteristics: characteristics)
     }
 
     /// Empty columns (nothing measured) of every outcome at baseline and at every analysed

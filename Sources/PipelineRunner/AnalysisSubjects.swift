@@ -4,12 +4,12 @@ import StudyModel
 
 extension AnalysisSubject {
     /// Characteristics the baseline table summarises.
-    static let characteristicFields: [Field] = [.age, .sex, .durationWeeks, .ompsqTotal, .startBackTotal]
+    static let characteristicFields: [Field] = [.sex] + CharacteristicColumns.continuousFields
 
-    /// One subject per accepted participant, in participant order, with its profile and baseline
-    /// characteristics; every visit's outcome values go into `outcomes` (laid out for these
-    /// subjects, in the same order) rather than into the subjects' measurement lists, which stay
-    /// empty: a batch then holds its outcome values once, in columns.
+    /// One subject per accepted participant, in participant order, with its profile; every
+    /// visit's outcome values go into `outcomes` and the baseline characteristics into
+    /// `characteristics` (laid out for these subjects, in the same order) rather than into the
+    /// subjects' lists, which stay empty: a batch then holds its values once, in columns.
     ///
     /// - Parameters:
     ///   - participants: accepted participants (ordered by id).
@@ -17,9 +17,11 @@ extension AnalysisSubject {
     ///   - assignments: one per participant, same order.
     ///   - outcomes: empty columns for `participants.count` subjects; a visit at a timepoint they
     ///     do not lay out is not read.
+    ///   - characteristics: empty columns for `participants.count` subjects.
     static func build(participants: [ParticipantRecord], visits: [VisitRecord], assignments: [ProfileAssignment],
-                      outcomes: inout OutcomeColumns) -> [AnalysisSubject] {
-        precondition(outcomes.count == participants.count, "one outcome value per participant in every column")
+                      outcomes: inout OutcomeColumns, characteristics: inout CharacteristicColumns) -> [AnalysisSubject] {
+        precondition(outcomes.count == participants.count && characteristics.count == participants.count,
+                     "one value per participant in every column")
         // Each run of one participant's visits is matched with its participant once: the
         // participant after the one matched last when the two lists come in the same order (as
         // staging gives them), else by id. Records are read in place, not copied.
@@ -61,10 +63,8 @@ extension AnalysisSubject {
                             otherCount: assignments.count, otherID: { assignments[$0].participantID })
         return participants.indices.map { position in
             let derived = DerivedInputs.values(participants[position].values)
-            var characteristics: [AnalysisSubject.Characteristic] = []
-            characteristics.reserveCapacity(characteristicFields.count)
             for field in characteristicFields {
-                if let value = derived[field], !value.isMissing { characteristics.append(.init(field: field, value: value)) }
+                if let value = derived[field], !value.isMissing { characteristics.set(value, field: field, subject: position) }
             }
             let id = participants[position].id
             let assignment = match.other(of: position, id: id)
@@ -72,7 +72,7 @@ extension AnalysisSubject {
                 id: id, site: participants[position].site, arm: participants[position].arm,
                 profile: assignment.flatMap { assignments[$0].profile },
                 subprofile: assignment.flatMap { assignments[$0].subprofile },
-                characteristicList: characteristics, measurementList: [])
+                characteristicList: [], measurementList: [])
         }
     }
 }

@@ -16,11 +16,13 @@ public struct RunComputation: Sendable {
     /// Issue counts by severity, then rule.
     public var issueCounts: [Severity: [String: Int]]
     public var assignments: [ProfileAssignment]
-    /// One per accepted participant, in participant order, with profile and baseline
-    /// characteristics; their measurement lists are empty, the outcome values being in `outcomes`.
+    /// One per accepted participant, in participant order, with its profile; their lists are
+    /// empty, the outcome values being in `outcomes` and the characteristics in `characteristics`.
     public var subjects: [AnalysisSubject]
     /// The subjects' outcome values at baseline and every analysed timepoint, in their order.
     public var outcomes: OutcomeColumns
+    /// The subjects' baseline-table characteristics, in their order.
+    public var characteristics: CharacteristicColumns
     public var plan: AnalysisPlan
     public var analysis: ResponseAnalysis
     public var flow: [FlowRow]
@@ -43,9 +45,11 @@ public struct RunComputation: Sendable {
         let analysis = ResponseAnalysis(plan: plan, arms: pipeline.arms,
                                         order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
         var outcomes = analysis.outcomeColumns(count: study.participants.count)
+        var characteristics = CharacteristicColumns(count: study.participants.count)
         let subjects = AnalysisSubject.build(participants: study.participants, visits: study.visits,
-                                             assignments: assignments, outcomes: &outcomes)
-        return Subjects(subjects: subjects, analysis: analysis, prepared: analysis.prepare(subjects, outcomes: outcomes))
+                                             assignments: assignments, outcomes: &outcomes, characteristics: &characteristics)
+        return Subjects(subjects: subjects, analysis: analysis,
+                        prepared: analysis.prepare(subjects, outcomes: outcomes, characteristics: characteristics))
     }
 
     /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:pipeline:plan:)``).
@@ -86,7 +90,7 @@ public struct RunComputation: Sendable {
 
         return RunComputation(
             pipeline: pipeline, study: study, issueCounts: issueCounts, assignments: assignments, subjects: subjects,
-            outcomes: prepared.outcomes, plan: plan, analysis: analysis, flow: flow, baseline: baseline,
+            outcomes: prepared.outcomes, characteristics: prepared.characteristics, plan: plan, analysis: analysis, flow: flow, baseline: baseline,
             response: response, comparisons: comparisons, interactions: interactions,
             evidence: evidence)
     }

@@ -11,12 +11,16 @@ import Testing
 
     static let subjects = [
         AnalysisSubject(id: "P1", site: "S", arm: arms[1], profile: "3b", subprofile: "3b+Y",
+                        characteristics: [.age: .number(44), .sex: .text("F")],
                         measurements: ["baseline": [.rmdq: 14, .painNRS: 7], "week12": [.rmdq: 6]]),
         AnalysisSubject(id: "P2", site: "S", arm: nil, profile: "1", subprofile: "1",
+                        characteristics: [.age: .number(70)],
                         measurements: ["baseline": [.rmdq: 20]]),
         AnalysisSubject(id: "P3", site: "S", arm: arms[0], profile: nil, subprofile: nil,
+                        characteristics: [.age: .number(51), .durationWeeks: .number(10), .sex: .text("M")],
                         measurements: ["week12": [.rmdq: 3, .painNRS: 2]]),
-        AnalysisSubject(id: "P4", site: "S", arm: arms[1], profile: "2", subprofile: "2"),
+        AnalysisSubject(id: "P4", site: "S", arm: arms[1], profile: "2", subprofile: "2",
+                        characteristics: [.ompsqTotal: .number(60), .sex: .missing(.empty)]),
     ]
 
     let analysis = ResponseAnalysis(
@@ -54,14 +58,25 @@ import Testing
         }
         let listed = analysis.prepare(Self.subjects)
         #expect(outcomes == listed.outcomes)
+        var characteristics = CharacteristicColumns(count: Self.subjects.count)
+        for (index, subject) in Self.subjects.enumerated() {
+            for characteristic in subject.characteristicList {
+                characteristics.set(characteristic.value, field: characteristic.field, subject: index)
+            }
+        }
+        #expect(characteristics == listed.characteristics)
         let bare = Self.subjects.map {
             AnalysisSubject(id: $0.id, site: $0.site, arm: $0.arm, profile: $0.profile, subprofile: $0.subprofile,
-                            characteristicList: $0.characteristicList, measurementList: [])
+                            characteristicList: [], measurementList: [])
         }
-        let columned = analysis.prepare(bare, outcomes: outcomes)
+        let columned = analysis.prepare(bare, outcomes: outcomes, characteristics: characteristics)
         #expect(analysis.rows(columned) == analysis.rows(listed))
         #expect(analysis.rows(columned).contains { $0.analysed > 0 })
         #expect(analysis.flow(columned) == analysis.flow(listed))
+        #expect(analysis.baselineTable(columned) == analysis.baselineTable(listed))
+        #expect(analysis.baselineTable(columned).contains { $0.variable == "age" && $0.available == 2 })
+        #expect(characteristics.number(.age, subject: 2) == 51 && characteristics.number(.age, subject: 3) == nil)
+        #expect(characteristics.sex(subject: 0) == "F" && characteristics.sex(subject: 3) == nil)
     }
 
     /// Setting nil (or NaN) clears a value; a field or timepoint that is not laid out is ignored.

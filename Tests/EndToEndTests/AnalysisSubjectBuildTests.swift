@@ -21,16 +21,28 @@ extension SamplePipelineTests {
         }
         let study = try #require(validated.study)
         #expect(result.summary.contains("\(study.participants.count) participants, \(study.visits.count) visits"))
-        func build(_ visits: [VisitRecord], _ assignments: [ProfileAssignment]) -> ([AnalysisSubject], OutcomeColumns) {
+        func build(_ visits: [VisitRecord], _ assignments: [ProfileAssignment])
+            -> ([AnalysisSubject], OutcomeColumns, CharacteristicColumns) {
             var outcomes = computation.analysis.outcomeColumns(count: study.participants.count)
-            let subjects = AnalysisSubject.build(participants: study.participants, visits: visits,
-                                                 assignments: assignments, outcomes: &outcomes)
-            return (subjects, outcomes)
+            var characteristics = CharacteristicColumns(count: study.participants.count)
+            let subjects = AnalysisSubject.build(participants: study.participants, visits: visits, assignments: assignments,
+                                                 outcomes: &outcomes, characteristics: &characteristics)
+            return (subjects, outcomes, characteristics)
         }
-        let (built, outcomes) = build(study.visits, computation.assignments)
+        let (built, outcomes, characteristics) = build(study.visits, computation.assignments)
         #expect(built == computation.subjects)
         #expect(outcomes == computation.outcomes)
-        #expect(built.contains { $0.profile != nil } && built.allSatisfy(\.measurementList.isEmpty))
+        #expect(characteristics == computation.characteristics)
+        #expect(built.contains { $0.profile != nil })
+        #expect(built.allSatisfy { $0.measurementList.isEmpty && $0.characteristicList.isEmpty })
+        // The characteristics are each participant's values with the derived inputs filled in.
+        for (index, participant) in study.participants.enumerated() {
+            let derived = DerivedInputs.values(participant.values)
+            for field in CharacteristicColumns.continuousFields {
+                #expect(characteristics.number(field, subject: index) == derived[field]?.number, "\(participant.id) \(field)")
+            }
+            #expect(characteristics.sex(subject: index) == derived[.sex]?.text)
+        }
         // Every column holds, per participant, the value of the last visit at its timepoint (a
         // later visit replaces the whole of an earlier one), read here by id.
         var expected: [String: [String: FieldValues]] = [:]
@@ -54,6 +66,7 @@ extension SamplePipelineTests {
         let reordered = build(byTimepoint, computation.assignments.reversed())
         #expect(reordered.0 == built)
         #expect(reordered.1 == outcomes)
+        #expect(reordered.2 == characteristics)
     }
 }
 
@@ -96,8 +109,9 @@ extension SamplePipelineTests {
         ]
         var outcomes = OutcomeColumns(fields: [.rmdq, .painNRS, .rmdq, .gpe, .odi],
                                       timepoints: ["baseline", "week6", "week12"], count: 1)
+        var characteristics = CharacteristicColumns(count: 1)
         let subjects = AnalysisSubject.build(participants: [participant], visits: visits, assignments: [],
-                                             outcomes: &outcomes)
+                                             outcomes: &outcomes, characteristics: &characteristics)
         #expect(subjects.count == 1)
         #expect(subjects.first?.measurementList.isEmpty == true)
         #expect(outcomes.fields == [.rmdq, .painNRS, .gpe, .odi])
