@@ -35,6 +35,10 @@ extension RowReader {
                                         message: "participant '\(id)' has the same values at \(first); kept once"))
                     return .repeated
                 case .complements:
+                    // The fields it adds must agree with what visit rows carried into the record,
+                    // as a visit row's carried values must agree with the participant.
+                    checkAgainstCarried(values, kept: firstValues, record: state.participantRecords[index])
+                    if !uniqueFields.isEmpty { checkUnique(values, addingTo: firstValues, &state) }
                     return .complementing
                 case .conflicts:
                     rejectConflicting("participant '\(id)'", first: first, repeats: state.participantRepeats[slot, default: []],
@@ -60,6 +64,7 @@ extension RowReader {
                     // The fields this row adds join the row values (which later rows are compared
                     // with) and the record, unless a visit row carried a usable value there first.
                     let values = participantValues.values
+                    registerUnique(values, addingTo: state.participantRowValues[index], &state)
                     var merged = state.participantRowValues[index] ?? FieldValues(level: .participant)
                     var next = values.presentField(after: nil)
                     while let field = next {
@@ -154,6 +159,7 @@ extension RowReader {
                                     message: "visit '\(timepoint.name)' of participant '\(id)' has the same values at \(existing.source); kept once"))
                 return .repeated
             case .complements:
+                if !uniqueFields.isEmpty { checkUnique(values, addingTo: existing.values, &state) }
                 return .complementing
             case .conflicts:
                 rejectConflicting("visit '\(timepoint.name)' of participant '\(id)'", first: existing.source,
@@ -180,6 +186,7 @@ extension RowReader {
                 // The fields this row adds join the visit; the fields both rows collect agree.
                 let index = state.visitTable[entry]
                 let values = visitValues.values
+                registerUnique(values, addingTo: state.visitRecords[index].values, &state)
                 var next = values.presentField(after: nil)
                 while let field = next {
                     next = values.presentField(after: field)
@@ -229,6 +236,27 @@ extension RowReader {
 
     // MARK: - Helpers
 
+    /// A participant row merged into a record: each field it adds (not in the participant rows
+    /// kept before) that a visit row already carried into the record must agree with it, with
+    /// the rules a visit row's carried values meet (`arm_changed` for the arm,
+    /// `participant-conflict` otherwise).
+    private mutating func checkAgainstCarried(_ values: FieldValues, kept: FieldValues, record: ParticipantRecord) {
+        var next = values.presentField(after: nil)
+        while let field = next {
+            next = values.presentField(after: field)
+            guard !kept.contains(field), let (mine, theirs) = RowReader.conflict(field, participantValues, record.values)
+            else { continue }
+            if field == .arm {
+                let setting = expectations[.armChanged]
+                issues.append(issue(setting.issueSeverity, rule: CrossFieldRule.armChanged.rawValue, field: .arm, raw: mine.canonicalText,
+                                    message: "the arm '\(mine.canonicalText)' differs from the arm '\(theirs.canonicalText)' a visit row gave the participant"))
+            } else {
+                issues.append(issue(.error, rule: "participant-conflict", field: field, raw: mine.canonicalText,
+                                    message: "'\(field.name)' is '\(mine.canonicalText)' here but '\(theirs.canonicalText)' from a visit row of the participant"))
+            }
+        }
+    }
+
     /// The row's value and the participant's when both hold a usable (not missing) value of
     /// `field` and the two differ; nil otherwise. Takes the participant's values as an argument,
     /// so that reading them copies nothing.
@@ -253,9 +281,12 @@ extension RowReader {
     }
 
     /// `unique` expectations: the first row with a value keeps it; later ones are problems.
-    private mutating func checkUnique(_ values: FieldValues, participantLevel: Bool = false, _ state: inout StagingState) {
+    /// - Parameter kept: for a row merged into a record, the record's values: only the fields the
+    ///   row adds are checked (the others are the record's own).
+    private mutating func checkUnique(_ values: FieldValues, participantLevel: Bool = false, addingTo kept: FieldValues? = nil,
+                                      _ state: inout StagingState) {
         guard !uniqueFields.isEmpty else { return }
-        for field in uniqueFields where field.level == values.level {
+        for field in uniqueFields where field.level == values.level && kept?.contains(field) != true {
             guard let value = values[field], !value.isMissing else { continue }
             if participantLevel, state.participantIndex(of: values[.participantID]?.text ?? "") != nil { continue }
             if let first = state.uniqueValues[field]?[value.canonicalText] {
@@ -266,9 +297,9 @@ extension RowReader {
         }
     }
 
-    private func registerUnique(_ values: FieldValues, _ state: inout StagingState) {
+    private func registerUnique(_ values: FieldValues, addingTo kept: FieldValues? = nil, _ state: inout StagingState) {
         guard !uniqueFields.isEmpty else { return }
-        for field in uniqueFields where field.level == values.level {
+        for field in uniqueFields where field.level == values.level && kept?.contains(field) != true {
             guard let value = values[field], !value.isMissing else { continue }
             if state.uniqueValues[field]?[value.canonicalText] == nil {
                 let column = columnOf[field.ordinal]

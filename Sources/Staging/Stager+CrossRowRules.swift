@@ -75,14 +75,20 @@ extension Stager {
                 // A visit already rejected by an earlier finding keeps its values.
                 guard state.visitTable[finding.index] >= 0 else { continue }
                 state.visitRecords[finding.record].values[nullable] = RowReader.invalid(finding.rule.rawValue)
-            } else if setting.severity == .error, let fileIndex {
-                // A visit still in the table is rejected now; one an earlier finding took out gets
-                // one more reason.
-                if state.visitTable[finding.index] >= 0 {
-                    state.visitTable[finding.index] = -1
-                    state.withdraw(source, fileIndex: fileIndex, reason: finding.message)
-                } else {
-                    state.addReason(finding.message, toDeferred: source, fileIndex: fileIndex)
+            } else if setting.severity == .error, fileIndex != nil {
+                // A visit still in the table is rejected now, with every row of it (its repeats
+                // and the rows merged into it, from any file); one an earlier finding took out gets
+                // one more reason on each.
+                let rows = [source] + (state.visitRepeats[finding.index] ?? [])
+                let inTable = state.visitTable[finding.index] >= 0
+                if inTable { state.visitTable[finding.index] = -1 }
+                for row in rows {
+                    guard let rowFile = fileIndexByName[row.file] else { continue }
+                    if inTable {
+                        state.withdraw(row, fileIndex: rowFile, reason: finding.message)
+                    } else {
+                        state.addReason(finding.message, toDeferred: row, fileIndex: rowFile)
+                    }
                 }
             }
         }

@@ -2,12 +2,20 @@ import PipelineSpec
 import StudyModel
 
 extension Stager {
-    /// The fields the inputs other than `inputIndex` map (a column, a checkbox or a derivation).
+    /// The fields that inputs other than `inputIndex` map on rows of the field's own level (a
+    /// column, a checkbox or a derivation): participant fields of inputs that hold participant
+    /// rows (participant inputs, or visit inputs with `participant_rows`), visit fields of visit
+    /// inputs. A participant field a visit row merely carries does not count: it cannot stand in
+    /// for a participant row.
     func fieldsMappedByOtherInputs(than inputIndex: Int) -> Set<Field> {
         // Inputs are few; the set is made once per file.
         var fields = Set<Field>()
         for (index, input) in spec.inputs.enumerated() where index != inputIndex {
-            fields.formUnion(input.fields.fields)
+            let holdsParticipantRows = input.holds == .participants || !input.participantRows.isEmpty
+            for field in input.fields.fields
+            where field.level == .visit ? input.holds == .visits : holdsParticipantRows {
+                fields.insert(field)
+            }
         }
         return fields
     }
@@ -34,12 +42,32 @@ extension Stager {
                     // Rejected: with its rows from participant inputs taken back, nothing is left of it.
                     let reason = "participant '\(participant.id)' lacks the required "
                         + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + " in every input"
-                    for source in participant.sources {
-                        guard let fileIndex = fileIndexByName[source.file],
-                              spec.inputs[files[fileIndex].inputIndex].holds == .participants else { continue }
+                    // Its participant rows are taken back: every source that is not one of its
+                    // visits' rows (a visit row that carried values stays a visit).
+                    var visitRows = Set<SourceLocation>()
+                    for offset in 0..<state.timepointCount {
+                        let entry = slot * state.timepointCount + offset
+                        guard state.visitTable[entry] >= 0 else { continue }
+                        visitRows.insert(state.visitRecords[state.visitTable[entry]].source)
+                        visitRows.formUnion(state.visitRepeats[entry, default: []])
+                    }
+                    for source in participant.sources where !visitRows.contains(source) {
+                        guard let fileIndex = fileIndexByName[source.file] else { continue }
                         state.withdraw(source, fileIndex: fileIndex, reason: reason)
                     }
                     state.slots[slot] = -1
+                    // Its visits stay, each with the warning any visit of a rejected participant gets.
+                    for offset in 0..<state.timepointCount {
+                        let index = state.visitTable[slot * state.timepointCount + offset]
+                        guard index >= 0 else { continue }
+                        let visit = state.visitRecords[index]
+                        try emit(Diagnostic(.warning, at: visit.source, rule: "participant-rejected",
+                                            message: "the participant record of '\(participant.id)' was rejected (\(reason)); "
+                                                + "this visit has no participant record",
+                                            participant: participant.id, visit: visit.timepoint.name, field: Field.participantID.name,
+                                            value: participant.id),
+                                 fileIndex: fileIndexByName[visit.source.file], &state)
+                    }
                 } else {
                     for field in lacking where spec.expectations[field].policy == .nullField {
                         state.participantRecords[record].values[field] = RowReader.invalid("required")

@@ -202,3 +202,93 @@ import Testing
         #expect(ColumnBinding.delimiterHint(["Participant Id;Visit"]) == "")
     }
 }
+
+/// Merged rows meet every rule a row that starts a record meets.
+@Suite struct MergedRowRuleTests {
+    /// A participants input with id and sex, and a visits input whose screening rows hold the
+    /// rest of each participant (as REDCap's screening event does).
+    static let pipeline = """
+        study: {name: Merged}
+        report: {max_errors: 100}
+        inputs:
+          - path: pA.csv
+            source: generic
+            holds: participants
+            fields: {participant_id: id, sex: sex}
+          - path: v.csv
+            source: generic
+            holds: visits
+            date_format: yyyy-mm-dd
+            participant_rows: [screening]
+            fields: {participant_id: id, visit: visit, site: site, arm: arm, birth_year: by, visit_date: vdate, pain_nrs: nrs}
+        vocabularies:
+          arms:
+            - {id: a, codes: [A], reference: true}
+            - {id: b, codes: [B]}
+        visits:
+          baseline: {week: 0, window_days: 7}
+          week6: {week: 6, window_days: 7}
+
+        """
+
+    static func run(_ extra: String = "", participants: String, visits: String) throws -> (StagedStudy, CollectingSink) {
+        try StagingHarness(yaml: Self.pipeline + extra, files: ["pA.csv": participants, "v.csv": visits]).run()
+    }
+
+    @Test func aMergedValueIsCheckedForUniqueness() throws {
+        let (study, sink) = try Self.run("expectations:\n  fields:\n    birth_year: {unique: true}\n",
+                                         participants: "id,sex\nP1,M\nP2,F\n",
+                                         visits: "id,visit,site,arm,by,vdate,nrs\nP1,screening,S1,A,1980,,\nP2,screening,S1,B,1980,,\n")
+        #expect(sink.summary(.error) == ["v.csv:3:5 unique error"])
+        // P2's screening row is rejected: its record keeps what its participant row gave.
+        #expect(study.participants.map { $0.values[.birthYear]?.number } == [1980, nil])
+        #expect(study.accounting.map(\.rejected) == [0, 1])
+        #expect(sink.issues.first { $0.rule == "unique" }?.message == "the value '1980' of 'birth_year' is already used at v.csv:2:5")
+    }
+
+    /// A participant row that comes after a visit row carried its site and arm must agree with
+    /// them, as a visit row after the participant row must.
+    @Test func aMergedParticipantRowMustAgreeWithCarriedValues() throws {
+        let (study, sink) = try Self.run(participants: "id,sex\nP1,M\n",
+                                         visits: "id,visit,site,arm,by,vdate,nrs\nP1,baseline,S1,A,,2024-01-02,5\nP1,screening,S2,B,1980,,\n")
+        #expect(sink.summary(.error) == ["v.csv:3:3 participant-conflict error", "v.csv:3:4 arm_changed error"])
+        #expect(study.participants.first?.arm?.id == "a" && study.participants.first?.values[.birthYear] == nil)
+        #expect(study.accounting.map(\.rejected) == [0, 1])
+    }
+
+    /// A visit a cross-row rule rejects takes every row of it along, the merged ones included.
+    @Test func aCrossRowRejectionTakesEveryRowOfTheVisit() throws {
+        let visitsAndMore = Self.pipeline.replacingOccurrences(of: "vocabularies:", with: """
+              - path: more.csv
+                source: generic
+                holds: visits
+                fields: {participant_id: id, visit: visit, rmdq: rmdq}
+            vocabularies:
+            """)
+            + "expectations:\n  rules:\n    follow_up_without_baseline: {severity: error}\n"
+        let harness = try StagingHarness(yaml: visitsAndMore, files: [
+            "pA.csv": "id,sex\nP1,M\n",
+            "v.csv": "id,visit,site,arm,by,vdate,nrs\nP1,week6,S1,A,,2024-02-13,3\n",
+            "more.csv": "id,visit,rmdq\nP1,week6,4\n",
+        ])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["v.csv:2:- follow_up_without_baseline error"])
+        #expect(study.visits.isEmpty)
+        #expect(study.accounting.map(\.rejected) == [0, 1, 1])
+        #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" }.sorted() == ["more.csv:2", "v.csv:2"])
+    }
+
+    /// A participant no input gives a required field for loses its participant rows (a screening
+    /// row in a visits input too); its visits stay, each with a warning.
+    @Test func aParticipantRejectedOnItsRecordLosesItsScreeningRow() throws {
+        let (study, sink) = try Self.run("expectations:\n  fields:\n    sex: {required: true}\n",
+                                         participants: "id,sex\nP1,M\n",
+                                         visits: "id,visit,site,arm,by,vdate,nrs\nP5,screening,S2,B,1980,,\nP5,baseline,S2,B,,2024-01-02,5\n")
+        #expect(sink.summary(.error) == ["v.csv:2:- required error"])
+        #expect(sink.summary(.warning).contains("v.csv:3:- participant-rejected warning"))
+        #expect(study.participants.map(\.id) == ["P1"])
+        #expect(study.visits.map(\.participantID) == ["P5"])
+        #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" } == ["v.csv:2"])
+        #expect(study.accounting.map(\.accepted) == [1, 1])
+    }
+}
