@@ -35,8 +35,18 @@ enum ReportFolder {
             throw Refusal(message: "error: the output folder is empty; give a folder with '--out' or 'report.output'")
         }
         let fileManager = FileManager.default
-        let absolute = URL(fileURLWithPath: target).standardizedFileURL.path
-        let workingDirectory = URL(fileURLWithPath: fileManager.currentDirectoryPath).standardizedFileURL.path
+        var absolute = URL(fileURLWithPath: target).standardizedFileURL.path
+        // A link is followed: the folder it names is the one replaced (swapping the link itself
+        // would leave the reports beside the folder the user meant).
+        if let type = (try? fileManager.attributesOfItem(atPath: absolute))?[.type] as? FileAttributeType,
+           type == .typeSymbolicLink {
+            let resolved = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().standardizedFileURL.path
+            guard resolved != absolute, fileManager.fileExists(atPath: resolved) else {
+                throw Refusal(message: "error: the output folder '\(target)' is a link to nothing; give a folder with '--out'")
+            }
+            absolute = resolved
+        }
+        let workingDirectory = URL(fileURLWithPath: fileManager.currentDirectoryPath).resolvingSymlinksInPath().standardizedFileURL.path
         if absolute == "/" || contains(absolute, workingDirectory) {
             throw Refusal(message: "error: the output folder '\(target)' is the working folder or holds it; "
                 + "reports replace their whole folder, so give a folder of their own with '--out'")

@@ -71,6 +71,24 @@ import TestSupport
         #expect(compared.exitCode == 0, "\(compared.lines)")
     }
 
+    /// A link to a report folder is followed (the folder it names gets the reports); a link to
+    /// nothing is refused before anything is written.
+    @Test func linksAreFollowedAndDanglingLinksRefused() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        #expect(Self.run(folder.file("real")).exitCode == 0)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("link"), withDestinationPath: folder.file("real"))
+        try folder.write("stale\n", to: "real/issues.csv")
+        #expect(Self.run(folder.file("link")).exitCode == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder.file("link"))
+        #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink, "the link is still a link")
+        #expect(try String(contentsOfFile: folder.file("real/issues.csv"), encoding: .utf8) != "stale\n")
+        try FileManager.default.createSymbolicLink(atPath: folder.file("dangling"), withDestinationPath: folder.file("nowhere"))
+        let dangling = Self.run(folder.file("dangling"))
+        #expect(dangling.exitCode == 2)
+        #expect(dangling.problems == ["error: the output folder '\(folder.file("dangling"))' is a link to nothing; give a folder with '--out'"])
+    }
+
     /// validate writes the same issues as a run (profile conflicts included), keeps the other
     /// files of the folder, and so leaves a committed report set that still verifies.
     @Test func validateIntoAReportFolderKeepsItConsistent() throws {
