@@ -21,7 +21,13 @@ import TestSupport
         inDirectory(Repository.root, body)
     }
 
+    /// The working directory is one per process, and suites run in parallel: every test that
+    /// changes it runs its body under this lock, so that none sees another's directory.
+    private static let directoryLock = NSRecursiveLock()
+
     static func inDirectory<T>(_ directory: String, _ body: () -> T) -> T {
+        directoryLock.lock()
+        defer { directoryLock.unlock() }
         let previous = FileManager.default.currentDirectoryPath
         let moved = FileManager.default.changeCurrentDirectoryPath(directory)
         precondition(moved, "cannot enter '\(directory)'")
