@@ -72,6 +72,18 @@ enum ReportFolder {
         return absolute
     }
 
+    /// `shown` checked (``checkedTarget(_:protecting:)``) and a scratch folder made beside it:
+    /// what `run` and `validate` write into, and where they publish. Throws a refusal, or the
+    /// scratch folder's failure, as the error line to print.
+    static func prepare(_ shown: String, protecting protected: [String]) throws(Refusal) -> (target: String, scratch: String) {
+        let target = try checkedTarget(shown, protecting: protected)
+        do {
+            return (target, try makeScratch(beside: target))
+        } catch {
+            throw Refusal(message: "error: cannot create a folder beside '\(shown)': \(FileSystemErrorText.reason(error))")
+        }
+    }
+
     /// Whether `folder` holds reports lbp wrote: a `manifest.json` of `lbp run`, or the
     /// `accounting.csv` of `lbp validate`.
     static func isReportFolder(_ folder: String) -> Bool {

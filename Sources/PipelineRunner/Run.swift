@@ -42,18 +42,11 @@ public enum Run {
                               summary: [])
         }
         let shownTarget = outputFolder ?? loaded.spec.outputFolder
-        let target: String
-        let scratch: String
+        let (target, scratch): (String, String)
         do {
-            target = try ReportFolder.checkedTarget(shownTarget, protecting: loaded.filesRead(pipeline: pipeline))
+            (target, scratch) = try ReportFolder.prepare(shownTarget, protecting: loaded.filesRead(pipeline: pipeline))
         } catch {
             return RunResult(exitCode: 2, problems: [error.message], summary: [])
-        }
-        do {
-            scratch = try ReportFolder.makeScratch(beside: target)
-        } catch {
-            return RunResult(exitCode: 2, problems: ["error: cannot create a folder beside '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
-                             summary: [])
         }
         defer { ReportFolder.remove(scratch) }
 
