@@ -25,14 +25,10 @@ extension RowReader {
             // A record with row values was made from a participant row: its first source.
             if let firstValues = state.participantRowValues[index], let first = state.participantRecords[index].sources.first {
                 let values = participantValues.values
-                switch Overlap(firstValues, values) {
-                case .same:
-                    issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
-                                        message: "participant '\(id)' has the same row at \(first); kept once"))
-                    return .repeated
-                case .contained:
-                    issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
-                                        message: "participant '\(id)' has the same values at \(first); kept once"))
+                let overlap = Overlap(firstValues, values)
+                switch overlap {
+                case .same, .contained:
+                    noteRepeat("participant '\(id)'", overlap, of: first)
                     return .repeated
                 case .complements:
                     // The fields it adds must agree with what visit rows carried into the record,
@@ -149,14 +145,10 @@ extension RowReader {
         if let entry, state.visitTable[entry] >= 0 {
             let existing = state.visitRecords[state.visitTable[entry]]
             let values = visitValues.values
-            switch Overlap(existing.values, values) {
-            case .same:
-                issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
-                                    message: "visit '\(timepoint.name)' of participant '\(id)' has the same row at \(existing.source); kept once"))
-                return .repeated
-            case .contained:
-                issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil,
-                                    message: "visit '\(timepoint.name)' of participant '\(id)' has the same values at \(existing.source); kept once"))
+            let overlap = Overlap(existing.values, values)
+            switch overlap {
+            case .same, .contained:
+                noteRepeat("visit '\(timepoint.name)' of participant '\(id)'", overlap, of: existing.source)
                 return .repeated
             case .complements:
                 if !uniqueFields.isEmpty { checkUnique(values, addingTo: existing.values, &state) }
@@ -235,6 +227,13 @@ extension RowReader {
     }
 
     // MARK: - Helpers
+
+    /// The note for a row that repeats its record (``Overlap/same``: the same row; ``Overlap/contained``:
+    /// only values the record holds), kept once.
+    private mutating func noteRepeat(_ subject: String, _ overlap: Overlap, of place: SourceLocation) {
+        let what = overlap == .same ? "row" : "values"
+        issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil, message: "\(subject) has the same \(what) at \(place); kept once"))
+    }
 
     /// A participant row merged into a record: each field it adds (not in the participant rows
     /// kept before) that a visit row already carried into the record must agree with it, with
