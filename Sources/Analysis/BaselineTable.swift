@@ -52,14 +52,12 @@ extension ResponseAnalysis {
         for (key, members) in groupIndexes(prepared) where key.grouping == .profile {
             columns.append(("profile", key.group, members))
         }
-        // Each variable read once per subject, in place (copying whole subjects would count
-        // references on all their parts); every column then picks its members' values.
-        let characteristics = Self.continuousCharacteristics.map { field in
-            subjects.indices.map { prepared.characteristics.number(field, subject: $0) }
-        }
+        // Each variable is one column, indexed like the subjects; every table column then picks
+        // its members' values.
+        let characteristics = Self.continuousCharacteristics.map { prepared.characteristics.column($0) }
         let outcomes = plan.outcomes.filter(\.isContinuous)
         let baselines = outcomes.map { prepared.values($0.field, at: baselineName) }
-        let sex = subjects.indices.map { prepared.characteristics.sex(subject: $0) }
+        let sex = prepared.characteristics.sexColumn
         var rows: [BaselineRow] = []
         for column in columns {
             for (offset, field) in Self.continuousCharacteristics.enumerated() {

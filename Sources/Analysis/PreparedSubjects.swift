@@ -54,7 +54,9 @@ public struct OutcomeColumns: Sendable, Equatable {
 
     /// `subject`'s value of `field` at `timepoint`; nil when not measured or not laid out.
     public func value(_ field: Field, at timepoint: String, subject: Int) -> Double? {
-        column(field, at: timepoint)[subject]
+        let position = fieldPosition[field.ordinal]
+        guard position >= 0, let t = timepointPosition(timepoint) else { return nil }
+        return OutcomeColumns.measured(columns[t * fields.count + position][subject])
     }
 
     /// The values of `field` at `timepoint`, one per subject. A field or timepoint that was not
@@ -226,10 +228,22 @@ public struct CharacteristicColumns: Sendable, Equatable {
         return OutcomeColumns.measured(numbers[position][subject])
     }
 
+    /// The numbers of a continuous characteristic, one per subject (nil where there is none);
+    /// never measured for any other field.
+    public func column(_ field: Field) -> OutcomeColumns.Column {
+        guard let position = Self.continuousFields.firstIndex(of: field) else {
+            return OutcomeColumns.Column(values: Array(repeating: .nan, count: count))
+        }
+        return OutcomeColumns.Column(values: numbers[position])
+    }
+
     /// `subject`'s sex code; nil when it has none.
     public func sex(subject: Int) -> String? {
         sexCodes[subject]
     }
+
+    /// The sex codes, one per subject (nil where there is none).
+    public var sexColumn: [String?] { sexCodes }
 
     public static func == (lhs: CharacteristicColumns, rhs: CharacteristicColumns) -> Bool {
         guard lhs.count == rhs.count, lhs.sexCodes == rhs.sexCodes else { return false }
