@@ -8,7 +8,7 @@ extension Stager {
     /// inputs. A participant field a visit row merely carries does not count: it cannot stand in
     /// for a participant row.
     func fieldsMappedByOtherInputs(than inputIndex: Int) -> Set<Field> {
-        // Inputs are few; the set is made once per file.
+        // Inputs are few: cheap to make for each row reader of a file.
         var fields = Set<Field>()
         for (index, input) in spec.inputs.enumerated() where index != inputIndex {
             let holdsParticipantRows = input.holds == .participants || !input.participantRows.isEmpty
