@@ -39,7 +39,9 @@ public struct PublicationResults: Sendable {
 /// Numbers: means, SDs, medians and quartiles with 1 decimal; differences in mean change and
 /// their intervals with 2; Hedges' g with 2; percentages and risk differences (percentage points)
 /// with 1; NNT with 1; p-values with 3 (`<0.001` below). Intervals print as `estimate [lower,
-/// upper]`. Not estimable: `NA`.
+/// upper]`, except the NNT's, which prints as Altman (1998) writes it: `NNTB 9.3 (NNTB 4.8 to
+/// 265.1)`, or `NNTB 31.9 (NNTB 7.5 to ∞ to NNTH 13.9)` when the risk difference's interval
+/// includes 0. Not estimable: `NA`.
 ///
 /// Suppression in the tables (beyond the counts themselves):
 /// - a suppressed count prints without its percentage;
@@ -182,7 +184,9 @@ public enum PublicationTables {
             columns += [.init("Difference in mean change [\(level)% CI]"), .init("ANCOVA-adjusted [\(level)% CI]"),
                         .init("p (ANCOVA)"), .init("Hedges' g")]
         }
-        if shows.responders { columns += [.init("Risk difference, % points [\(level)% CI]"), .init("NNT")] }
+        if shows.responders {
+            columns += [.init("Risk difference, % points [\(level)% CI]"), .init("NNT (\(level)% CI)")]
+        }
         let reference = results.referenceLabel
         var notes = ["Each arm against \(reference) (reference arm); differences are arm minus reference "
             + "(\(PublicationText.approach(approach))). n: participants analysed."]
@@ -194,12 +198,13 @@ public enum PublicationTables {
             }
             if shows.responders {
                 notes.append("Risk difference of responders (\(rule.description)), Newcombe hybrid score interval; "
-                    + "positive values favour the arm. NNTB: number needed to treat for one more to benefit; NNTH: to harm.")
+                    + "positive values favour the arm. NNTB: number needed to treat for one more to benefit; NNTH: to harm; "
+                    + "an interval through ∞ spans both (Altman 1998).")
             }
         case .success(let categories):
             notes.append("Risk difference of success (rating " + categories.map { Value.format($0) }.joined(separator: " or ")
                 + "), Newcombe hybrid score interval; positive values favour the arm. NNTB: number needed to treat "
-                + "for one more to benefit; NNTH: to harm.")
+                + "for one more to benefit; NNTH: to harm; an interval through ∞ spans both (Altman 1998).")
         }
         if let note = PublicationText.suppressionNote(suppression) { notes.append(note) }
         var table = PublicationTable(
@@ -234,7 +239,7 @@ public enum PublicationTables {
                 let riskHidden = hidden || respondersHidden
                 if shows.responders {
                     cells.append(riskHidden ? withheld : riskDifference(row.riskDifference))
-                    cells.append(riskHidden ? withheld : row.numberNeededToTreat?.formattedEstimate(decimals: 1) ?? "NA")
+                    cells.append(riskHidden ? withheld : row.numberNeededToTreat?.formatted(decimals: 1) ?? "NA")
                 }
                 table.append(cells)
             }

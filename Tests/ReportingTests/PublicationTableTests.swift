@@ -326,7 +326,7 @@ enum PublicationStructure {
         #expect(response.notes.contains { $0.contains("Success: rating 1 or 2.") })
         let comparisons = try #require(PublicationTables.comparisons(success, outcome: plan.outcomes[0], timepoint: "week12"))
         #expect(comparisons.columns.map(\.title) == ["Group", "Arm", "n arm/reference",
-                                                     "Risk difference, % points [95% CI]", "NNT"])
+                                                     "Risk difference, % points [95% CI]", "NNT (95% CI)"])
         let rows = cells(comparisons)
         #expect(rows["Profile 3a/Graded activity"] == ["", "Graded activity", "<5/8", "x", "x"])
         let all = try #require(success.comparisons.first {
@@ -336,6 +336,14 @@ enum PublicationStructure {
         #expect(rows["All/Graded activity"]?[3] == NumberFormat.fixed(difference.difference * 100, decimals: 1) + " ["
             + NumberFormat.fixed(difference.interval.lower * 100, decimals: 1) + ", "
             + NumberFormat.fixed(difference.interval.upper * 100, decimals: 1) + "]")
+        // The NNT prints with its interval: the reciprocals of the risk difference's limits.
+        let nnt = try #require(rows["All/Graded activity"]?[4])
+        #expect(nnt.hasPrefix((difference.difference > 0 ? "NNTB " : "NNTH ")
+            + NumberFormat.fixed(1 / abs(difference.difference), decimals: 1) + " ("))
+        for limit in [difference.interval.lower, difference.interval.upper] where limit != 0 {
+            #expect(nnt.contains(NumberFormat.fixed(1 / abs(limit), decimals: 1)))
+        }
+        if difference.interval.lower < 0 && difference.interval.upper > 0 { #expect(nnt.contains(" to ∞ to ")) }
         for table in tables {
             PublicationStructure.checkMarkdown(table.markdown(), columns: table.columns.count)
             PublicationStructure.checkLatex(table.latex(), columns: table.columns.count)
