@@ -33,10 +33,16 @@
 ///    are solved as one linear system over the hidden cells; a protected count that any linear
 ///    combination of relations still pins down gets the smallest shown count of a relation it is
 ///    in suppressed, and the rules run again. Each round suppresses one more count, so it ends.
+/// 6. **Bounds.** A reader also knows what the markers say: `<5` is 1 to 4, and `x` is 0 or at
+///    least 5. Narrowing every hidden count through the relations from those ranges can leave a
+///    protected count one value (`<5 + <5 = 2`, or `<5 + x = 6`); it is then treated as in
+///    rule 5.
 ///
 /// Guarantee: no suppressed count and no small unpublished count can be computed exactly from
-/// the shown counts and the declared relations. Not covered: bounds (a hidden count is known to
-/// lie between 0 and what its relation leaves), and counts repeated in other outputs (the
+/// the shown counts and the declared relations, by solving them or by narrowing the ranges the
+/// markers give relation by relation. Not covered: a count narrowed to a range of two or more
+/// values (a hidden count is known to lie between what its relations leave), deductions that need
+/// integer reasoning over several relations at once, and counts repeated in other outputs (the
 /// unsuppressed CSV files, the flow counts) unless they are declared in the grid.
 public struct SmallCellSuppression: Hashable, Sendable {
     /// Counts from 1 to `threshold − 1` are small. Common choices are 5, 10 or 11; a threshold of
@@ -83,6 +89,13 @@ public struct SmallCellSuppression: Hashable, Sendable {
                 let neighbours = relations.filter { $0.members.contains(exposed) }.flatMap(\.members)
                     .filter { states[$0] == .shown }
                 guard let complement = smallest(neighbours, grid) else { break }
+                states[complement] = .complementary
+            } else if let complement = pinnedCells(grid, states, relations).lazy.compactMap({ pinned in
+                // Pinned only by bounds: hide the smallest shown count that shares a relation
+                // with it, so the relation has more room; then audit again.
+                self.smallest(relations.filter { $0.members.contains(pinned) }.flatMap(\.members)
+                    .filter { states[$0] == .shown }, grid)
+            }).first {
                 states[complement] = .complementary
             } else {
                 break
@@ -154,7 +167,7 @@ public struct SmallCellSuppression: Hashable, Sendable {
     }
 
     /// A cell the reader must not learn: a suppressed count, or a small unpublished one.
-    private func isProtected(_ cell: CountGrid.Cell, _ state: CountDisclosure) -> Bool {
+    func isProtected(_ cell: CountGrid.Cell, _ state: CountDisclosure) -> Bool {
         switch state {
         case .small, .complementary: true
         case .unpublished: isSmall(cell.count)

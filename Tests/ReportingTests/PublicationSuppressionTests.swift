@@ -257,6 +257,76 @@ import Testing
         #expect(states.filter { $0 == .complementary }.count >= 1)
     }
 
+    /// `<5 + <5 + 20 = 22`: the two small counts sum to 2, so a reader knows both are 1 unless
+    /// the 20 is hidden too.
+    @Test func smallCountsSummingToTheirMinimumGetAComplement() {
+        let (grid, parts, total) = row([1, 1, 20])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[parts[0]] == .small && states[parts[1]] == .small)
+        #expect(states[parts[2]] == .complementary)
+        #expect(states[total] == .shown)
+        #expect(Self.valuesLeft(row: [1, 1, 20], states, threshold: 5).prefix(2).allSatisfy { $0.count >= 2 })
+    }
+
+    /// `<5 + x + 20 = 26`: the `x` is not small, so it is 5 and the small count is 1, unless the
+    /// 20 is hidden too.
+    @Test func complementNextToItsSmallCountIsWidened() {
+        let (grid, parts, _) = row([1, 5, 20])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[parts[0]] == .small)
+        #expect(states[parts[1]] == .complementary)
+        #expect(states[parts[2]] == .complementary)
+    }
+
+    /// `<5 + <5 + 20 = 27` leaves each small count 3 or 4: nothing more is hidden.
+    @Test func boundsThatLeaveTwoValuesNeedNothingMore() {
+        let (grid, parts, _) = row([3, 4, 20])
+        let states = SmallCellSuppression().suppress(grid)
+        #expect(states[parts[2]] == .shown)
+        #expect(Self.valuesLeft(row: [3, 4, 20], states, threshold: 5).prefix(2).map(\.self) == [[3, 4], [3, 4]])
+    }
+
+    /// Random rows of parts with a shown total. Independent check by enumeration: for every
+    /// protected part, the values it can take such that the other hidden parts, each within what
+    /// its marker allows (`<5`: 1 to 4; `x`: 0 or at least 5), make up the rest of the total.
+    @Test(arguments: 0..<300)
+    func randomRowsPinNoProtectedCount(seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed) &+ 1_001)
+        let count = Int.random(in: 2...6, using: &generator)
+        let values = (0..<count).map { _ in
+            Bool.random(using: &generator) ? Int.random(in: 0...6, using: &generator) : Int.random(in: 5...30, using: &generator)
+        }
+        let (grid, parts, total) = row(values)
+        let states = SmallCellSuppression().suppress(grid)
+        guard states[total] == .shown else { return }
+        for (index, left) in zip(parts, Self.valuesLeft(row: values, states, threshold: 5)) where states[index] == .small {
+            #expect(left.count >= 2, "\(values): \(states) leaves part \(index) only \(left)")
+        }
+    }
+
+    /// For a row (parts, then their total) and its states: per part, every value the reader cannot
+    /// rule out, by enumerating the sums the other hidden parts can make.
+    static func valuesLeft(row values: [Int], _ states: [CountDisclosure], threshold: Int) -> [[Int]] {
+        let shownSum = values.indices.filter { states[$0] == .shown }.map { values[$0] }.reduce(0, +)
+        let hiddenSum = values.reduce(0, +) - shownSum
+        func allowed(_ index: Int) -> [Int] {
+            switch states[index] {
+            case .shown: [values[index]]
+            case .small: Array(1..<threshold)
+            default: (0...hiddenSum).filter { $0 == 0 || $0 >= threshold }
+            }
+        }
+        return values.indices.map { index in
+            guard states[index] != .shown else { return [values[index]] }
+            // Sums the other hidden parts can make, up to the hidden sum.
+            var reachable = Set([0])
+            for other in values.indices where other != index && states[other] != .shown {
+                reachable = Set(reachable.flatMap { sum in allowed(other).map { sum + $0 } }.filter { $0 <= hiddenSum })
+            }
+            return allowed(index).filter { $0 <= hiddenSum && reachable.contains(hiddenSum - $0) }
+        }
+    }
+
     /// Random two-way tables with row, column and grand totals. Independent check: with the
     /// total row and column included (and their sign flipped) every row and column of the
     /// extended table sums to zero, so the hidden cells' solutions are the cycle space of the

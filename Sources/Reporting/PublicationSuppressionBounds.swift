@@ -1,0 +1,145 @@
+/// What a reader can narrow: the values each hidden count can still take, given the shown counts,
+/// the relations, and what the markers say (`<5` is 1 to 4; `x` is not small, so 0 or at least
+/// 5). Solving relations exactly (``SmallCellSuppression/determinedCells(_:_:_:)``) misses counts
+/// pinned this way: in `<5 + <5 = 2` both are 1, and in `<5 + x + x = 6` the two `x` sum to 0 or
+/// to at least 5, so to 5, and the small one is 1.
+extension SmallCellSuppression {
+    /// The values a reader allows one hidden count: a union of disjoint whole-number ranges in
+    /// increasing order (an upper end may be infinite), e.g. `{0} ∪ [5, ∞)` for an `x`.
+    struct CountValues: Equatable {
+        var ranges: [ClosedRange<Double>]
+
+        init(_ ranges: [ClosedRange<Double>]) {
+            self.ranges = CountValues.merged(ranges)
+        }
+
+        /// One value: what a reader has worked out.
+        var single: Double? {
+            guard ranges.count == 1, let range = ranges.first, range.lowerBound == range.upperBound else { return nil }
+            return range.lowerBound
+        }
+
+        /// Every `a + b` with `a` from self and `b` from `other`.
+        func adding(_ other: CountValues) -> CountValues {
+            CountValues(ranges.flatMap { mine in
+                other.ranges.map { ($0.lowerBound + mine.lowerBound)...($0.upperBound + mine.upperBound) }
+            })
+        }
+
+        /// Every `-a`.
+        var negated: CountValues { CountValues(ranges.map { (-$0.upperBound)...(-$0.lowerBound) }) }
+
+        /// Every `a + constant`.
+        func shifted(by constant: Double) -> CountValues {
+            CountValues(ranges.map { ($0.lowerBound + constant)...($0.upperBound + constant) })
+        }
+
+        /// The values in both (whole numbers: range ends are rounded inwards).
+        func intersection(_ other: CountValues) -> CountValues {
+            var result: [ClosedRange<Double>] = []
+            for mine in ranges {
+                for theirs in other.ranges {
+                    let lower = max(mine.lowerBound, theirs.lowerBound).rounded(.up)
+                    let upper = min(mine.upperBound, theirs.upperBound).rounded(.down)
+                    if lower <= upper { result.append(lower...upper) }
+                }
+            }
+            return CountValues(result)
+        }
+
+        /// Sorted, with overlapping or adjacent whole-number ranges joined. Past
+        /// `maximumRanges` ranges the gaps between the last ones are given up (a wider set: a
+        /// reader may know more, never less), so sums over many counts stay small.
+        private static func merged(_ ranges: [ClosedRange<Double>]) -> [ClosedRange<Double>] {
+            let maximumRanges = 32
+            var result: [ClosedRange<Double>] = []
+            for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                if let last = result.last, range.lowerBound <= last.upperBound + 1 {
+                    result[result.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+                } else {
+                    result.append(range)
+                }
+            }
+            while result.count > maximumRanges {
+                let last = result.removeLast()
+                result[result.count - 1] = result[result.count - 1].lowerBound...last.upperBound
+            }
+            return result
+        }
+    }
+
+    /// The values the marker of each cell allows before any relation is used (a shown cell has
+    /// its own count).
+    func initialValues(_ grid: CountGrid, _ states: [CountDisclosure]) -> [CountValues] {
+        let top = Double(threshold - 1)
+        return grid.cells.indices.map { index in
+            switch states[index] {
+            case .shown:
+                let count = Double(grid.cells[index].count)
+                return CountValues([count...count])
+            case .small:
+                return CountValues([(protectsZeros ? 0 : 1)...top])
+            case .complementary:
+                // With protected zeros a zero would be small: a complement is then at least the threshold.
+                return protectsZeros ? CountValues([Double(threshold)...Double.infinity])
+                    : CountValues([0...0, Double(threshold)...Double.infinity])
+            case .unpublished:
+                return CountValues([0...Double.infinity])
+            }
+        }
+    }
+
+    /// The values a reader reaches by using each relation in turn to narrow every hidden count of
+    /// it to what the other counts of the relation leave, until nothing narrows (or
+    /// `maximumPasses` passes, a guard for long chains: what is found is still a sound deduction).
+    /// Within one relation this is exact: a value is kept only if the other counts can take values
+    /// that make the relation hold. The true counts always stay inside.
+    func narrowedValues(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation],
+                        maximumPasses: Int = 200) -> [CountValues] {
+        var values = initialValues(grid, states)
+        // Each identity as Σ sign · count = constant over its hidden cells: the total with −1 and
+        // the parts with +1; a relation without a total cell sums to the parts' known constant.
+        let identities: [(terms: [(cell: Int, sign: Double)], constant: Double)] = relations.map { relation in
+            var constant = relation.total == nil ? Double(relation.parts.reduce(0) { $0 + grid.cells[$1].count }) : 0
+            var terms: [(cell: Int, sign: Double)] = []
+            for cell in relation.members {
+                let sign = cell == relation.total ? -1.0 : 1.0
+                if states[cell] == .shown {
+                    constant -= sign * Double(grid.cells[cell].count)
+                } else {
+                    terms.append((cell, sign))
+                }
+            }
+            return (terms, constant)
+        }
+        for _ in 0..<maximumPasses {
+            var changed = false
+            for identity in identities where identity.terms.count >= 2 {
+                for term in identity.terms {
+                    var others = CountValues([0...0])
+                    for other in identity.terms where other.cell != term.cell {
+                        others = others.adding(other.sign > 0 ? values[other.cell] : values[other.cell].negated)
+                    }
+                    var allowed = others.negated.shifted(by: identity.constant)
+                    if term.sign < 0 { allowed = allowed.negated }
+                    let narrowed = values[term.cell].intersection(allowed)
+                    // Never empty while the relations hold in the data; if one does not, nothing
+                    // is concluded from it.
+                    guard !narrowed.ranges.isEmpty, narrowed != values[term.cell] else { continue }
+                    values[term.cell] = narrowed
+                    changed = true
+                }
+            }
+            if !changed { break }
+        }
+        return values
+    }
+
+    /// Protected counts a reader narrows to exactly one value.
+    func pinnedCells(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation]) -> [Int] {
+        let values = narrowedValues(grid, states, relations)
+        return grid.cells.indices.filter {
+            states[$0] != .shown && isProtected(grid.cells[$0], states[$0]) && values[$0].single != nil
+        }
+    }
+}
