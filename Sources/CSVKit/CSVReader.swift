@@ -100,6 +100,14 @@ public final class CSVReader {
         try scanner.pointee.rawFields(ofRecordAt: byteOffset, encoding: encoding)
     }
 
+    /// How many physical lines after the one holding raw byte `byteOffset` hold anything but
+    /// spaces and tabs: after a stopping ``CSVError`` (at its ``CSVPosition/byteOffset``), the lines
+    /// the file still had that were never read. Reads the input from that offset on its own; does
+    /// not move this reader.
+    public func nonBlankLines(afterLineAt byteOffset: Int) throws -> Int {
+        try scanner.pointee.nonBlankLines(afterLineAt: byteOffset)
+    }
+
     deinit {
         scanner.deinitialize(count: 1)
         scanner.deallocate()

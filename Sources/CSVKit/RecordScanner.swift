@@ -230,6 +230,40 @@ struct RecordScanner {
         return record.rawFields
     }
 
+    /// See ``CSVReader/nonBlankLines(afterLineAt:)``.
+    func nonBlankLines(afterLineAt offset: Int) throws -> Int {
+        let rest = try source.reopened(at: offset)
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var count = 0
+        var pastFirstLine = false
+        var lineHasContent = false
+        var afterCR = false
+        func endLine() {
+            if pastFirstLine && lineHasContent { count += 1 }
+            pastFirstLine = true
+            lineHasContent = false
+        }
+        while true {
+            let read = try buffer.withUnsafeMutableBytes { bytes -> Int in
+                guard let base = bytes.baseAddress else { return 0 }
+                return try rest.read(into: base, count: bytes.count)
+            }
+            if read == 0 { break }
+            for byte in buffer[0..<read] {
+                switch byte {
+                case 0x0A: if !afterCR { endLine() }
+                case 0x0D: endLine()
+                // Spaces, tabs, and the NUL halves of UTF-16 code units.
+                case 0x20, 0x09, 0x00: break
+                default: lineHasContent = true
+                }
+                afterCR = byte == 0x0D
+            }
+        }
+        endLine()
+        return count
+    }
+
     /// See ``CSVReader/read(into:)``.
     mutating func read(into record: inout CSVRecord) throws -> Bool {
         if let pending = pendingFirstRecord {

@@ -406,6 +406,7 @@ final class Stager {
         func prepareHere(_ record: CSVRecord, _ prepared: PreparedRow) {
             if !hasFileProblems { row.prepare(record, into: prepared) }
         }
+        var stoppingError: (any Error)?
         reading: while let batch = pipe.next(preparing: prepareHere) {
             let rows = batch.rows
             try batch.records.withUnsafeBufferPointer { records in
@@ -431,26 +432,7 @@ final class Stager {
                     }
                 }
             }
-            switch batch.error {
-            case nil:
-                break
-            case let error as CSVError:
-                // The reader stopped inside a record: that record is read and rejected; nothing after it is read.
-                rowsRead += 1
-                rejected += 1
-                let location = Stager.location(error.position)
-                state.accounting[fileIndex].stoppedAtLine = location.line
-                try emit(Diagnostic(.error, at: location, rule: error.code,
-                                    message: error.message + "; reading stopped here"), fileIndex: fileIndex, &state)
-                try reject(file, line: location.line, rawFields: [], reasons: [error.message + "; reading stopped here"])
-            case let error?:
-                rowsRead += 1
-                rejected += 1
-                state.accounting[fileIndex].stoppedAtLine = 0
-                try emit(Diagnostic(.error, at: fileStart, rule: "csv.io", message: "reading stopped: \(error)"),
-                         fileIndex: fileIndex, &state)
-                try reject(file, line: 0, rawFields: [], reasons: ["reading stopped: \(error)"])
-            }
+            if let error = batch.error { stoppingError = error }
             let isLast = batch.isLast
             pipe.recycle(batch)
             try sink.progress(rowsRead: rowsRead, in: file)
@@ -458,6 +440,12 @@ final class Stager {
         }
         // The reader is the pipe's until its thread has let go of it.
         pipe.finish()
+        if let stoppingError {
+            // The reader stopped inside a record: that record is counted as read and rejected.
+            rowsRead += 1
+            rejected += 1
+            try stopped(by: stoppingError, fileIndex: fileIndex, reader: reader, &state)
+        }
         state.accounting[fileIndex].blankLines = reader.blankLineCount
         if reader.blankLineCount > 0 {
             let count = reader.blankLineCount
@@ -471,6 +459,34 @@ final class Stager {
     }
 
     /// Hands a rejected row of `file` to the sink: its fields as read and why it was rejected.
+    /// Reports a file whose reading stopped: the record it stopped in is rejected with the
+    /// reason. When the file still had lines after that record's line, those rows were never read
+    /// and cannot be accounted for, so the stop is also a problem with the file as a whole (exit
+    /// code 2) rather than one rejected row; a stop in the file's last record loses nothing.
+    private func stopped(by error: any Error, fileIndex: Int, reader: CSVReader, _ state: inout StagingState) throws {
+        let file = files[fileIndex]
+        guard let error = error as? CSVError, case .malformed = error.kind else {
+            state.accounting[fileIndex].stoppedAtLine = 0
+            let reason = "reading stopped: \((error as? CSVError)?.message ?? String(describing: error))"
+            try fileProblem(reason, rule: "csv.io", at: SourceLocation(file: file.displayName), fileIndex: fileIndex, &state)
+            try reject(file, line: 0, rawFields: [], reasons: [reason])
+            return
+        }
+        let location = Stager.location(error.position)
+        state.accounting[fileIndex].stoppedAtLine = location.line
+        // Unknown when the rest cannot be read again: then it counts as unread.
+        let unread = (try? reader.nonBlankLines(afterLineAt: error.position.byteOffset)) ?? 1
+        var reason = error.message + "; reading stopped here"
+        if unread > 0 {
+            reason += " and the \(unread == 1 ? "line" : "\(unread) lines") after line \(location.line) "
+                + "\(unread == 1 ? "was" : "were") not read: fix the file and run again"
+            try fileProblem(reason, rule: error.code, at: location, fileIndex: fileIndex, &state)
+        } else {
+            try emit(Diagnostic(.error, at: location, rule: error.code, message: reason), fileIndex: fileIndex, &state)
+        }
+        try reject(file, line: location.line, rawFields: [], reasons: [reason])
+    }
+
     func reject(_ file: InputFile, line: Int, rawFields: [[UInt8]], reasons: [String]) throws {
         try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: line, rawFields: rawFields,
                                     reasons: reasons))

@@ -52,4 +52,30 @@ import Testing
         #expect(try reader.rawFields(ofRecordAt: 8) == nil)
         #expect(try reader.rawFields(ofRecordAt: 1_000) == nil)
     }
+
+    /// The lines a stop leaves unread: lines after the one holding the offset that hold more
+    /// than spaces and tabs, whatever the line ends, counted by hand in each case.
+    @Test(arguments: [
+        ("a;b\n1;2\n3;4\n5;6\n", 4, 2),          // offset on line 2: lines 3 and 4
+        ("a;b\n1;2\n3;4\n5;6", 4, 2),            // no line end after the last line
+        ("a;b\n1;2\n\n  \t\n3;4\n", 4, 1),      // blank and space-only lines do not count
+        ("a;b\r\n1;2\r\n3;4\r\n", 5, 1),         // CRLF is one line end
+        ("a;b\r1;2\r3;4\r5;6\r", 4, 2),          // lone CR
+        ("a;b\n1;2\n", 4, 0),                    // the last line: nothing after it
+        ("a;b\n1;\"2\n3;4\n", 4, 1),              // quotes do not matter: physical lines
+        ("a;b\n1;2\n", 1_000, 0),                // past the end
+    ])
+    func nonBlankLinesAfterAStop(text: String, offset: Int, expected: Int) throws {
+        let reader = try CSVReader(bytes: Array(text.utf8), displayName: "m.csv")
+        #expect(try reader.nonBlankLines(afterLineAt: offset) == expected)
+    }
+
+    @Test func nonBlankLinesAfterAStopInAFile() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try folder.write("a;b\n1;2\n3;4\n5;6\n", to: "f.csv")
+        let reader = try CSVReader(path: path, displayName: "f.csv", chunkSize: 4)
+        #expect(try reader.nonBlankLines(afterLineAt: 4) == 2)
+        #expect(try reader.nonBlankLines(afterLineAt: 12) == 0)
+    }
 }

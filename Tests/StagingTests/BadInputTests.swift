@@ -61,6 +61,24 @@ import Testing
         #expect(study.accounting[1].stoppedAtLine == 3)
         #expect(study.accounting[1].rowsRead == 2)
         #expect(study.accounting[1].rejected == 1)
+        // Line 4 was never read: the file cannot be accounted for, so it is an input problem.
+        #expect(study.inputProblems.map(\.rule) == ["csv.nul-byte"])
+        #expect(error.message.hasSuffix("reading stopped here and the line after line 3 was not read: fix the file and run again"))
+    }
+
+    /// `"abc"def` halfway through a file: the rows after it are not read, so the run cannot
+    /// account for them and the file is an input problem (exit code 2), not one rejected row.
+    @Test func textAfterAQuoteHalfwayIsAnInputProblem() throws {
+        let text = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), "P2;T0;05-01-2024;5;\"1\"0",
+                            H.visit("P2", "week6", date: "16-02-2024"), "", H.visit("P1", "week6", date: "16-02-2024")])
+        let (study, sink) = try stage(visits: bytes(text))
+        let error = try #require(sink.issues.first { $0.severity == .error })
+        #expect(error.rule == "csv.text-after-quote")
+        #expect(error.location.line == 3)
+        #expect(study.inputProblems == [error])
+        #expect(error.message.hasSuffix("reading stopped here and the 2 lines after line 3 were not read: fix the file and run again"))
+        #expect(study.accounting[1].rowsRead == 2)
+        #expect(study.accounting[1].rejected == 1)
     }
 
     @Test func mixedEncodingStopsTheFileAtItsRecord() throws {
@@ -75,6 +93,9 @@ import Testing
         #expect(study.accounting[1].rowsRead == 2)
         #expect(study.accounting[1].accepted == 1)
         #expect(study.accounting[1].rejected == 1)
+        // The stop is in the last record: nothing after it is lost, so it is one rejected row.
+        #expect(study.inputProblems.isEmpty)
+        #expect(error.message.hasSuffix("; reading stopped here"))
     }
 
     @Test func windows1252IsReadAndNoted() throws {
