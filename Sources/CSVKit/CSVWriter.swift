@@ -89,10 +89,12 @@ public final class CSVWriter {
         try writeRow(rawFields: [], extra: cells)
     }
 
-    /// Writes the fields of a row exactly as read (for rejected-row files: re-quoted where needed,
-    /// never guarded or otherwise altered), then the extra cells, followed by LF.
-    public func writeRow(rawFields: [[UInt8]], extra: [CSVCell]) throws {
+    /// Writes the leading cells, then the fields of a row exactly as read (for rejected-row files:
+    /// re-quoted where needed, never guarded or otherwise altered), then the extra cells, followed
+    /// by LF.
+    public func writeRow(leading: [CSVCell] = [], rawFields: [[UInt8]], extra: [CSVCell] = []) throws {
         beginRow()
+        for cell in leading { appendCell(cell) }
         for field in rawFields {
             startCell()
             appendField(field)

@@ -80,7 +80,7 @@ struct SummaryDocument {
         let rejected = computation.study.accounting.reduce(0) { $0 + $1.rejected }
         let balanced = computation.study.accounting.allSatisfy(\.isBalanced)
         return table.render() + ["", "Rows read \(read) = accepted \(accepted) + rejected \(rejected): \(balanced ? "balanced" : "NOT BALANCED")",
-                                 "Rejected rows are in rejected/, exactly as read, with their reasons."]
+                                 "Rejected rows are in rejected/, exactly as read, with their lines and reasons."]
     }
 
     private var validation: [String] {

@@ -46,15 +46,16 @@ import TestSupport
         #expect(lines.contains("visits.csv,5,,,,,,csv.ragged-row,error,the record has 4 fields where the header has 6"))
     }
 
+    /// The line and the reasons come first: a short row (line 5) leaves them in their columns.
     @Test func rejectedRowsAreWrittenAsReadWithTheirReasons() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         _ = try run(in: directory)
         let text = read(directory.file("rejected/visits.csv"))
         #expect(text == """
-            Castor Participant Id;Visit;Date;NRS;RMDQ;Remark;reasons
-            P1;T12;29-03-2024;12;10;late;the value '12' is out of range 0...10 for 'pain_nrs'
-            P2;T0;05-01-2024;5;the record has 4 fields where the header has 6
+            source_line;reasons;Castor Participant Id;Visit;Date;NRS;RMDQ;Remark
+            4;the value '12' is out of range 0...10 for 'pain_nrs';P1;T12;29-03-2024;12;10;late
+            5;the record has 4 fields where the header has 6;P2;T0;05-01-2024;5
 
             """)
         #expect(!FileManager.default.fileExists(atPath: directory.file("rejected/participants.csv")))
@@ -103,7 +104,7 @@ import TestSupport
         try sink.reject(RejectedRow(file: "a/x.csv", inputIndex: 0, line: 2, rawFields: [Array("1".utf8)], reasons: ["r1"]))
         try sink.reject(RejectedRow(file: "b/x.csv", inputIndex: 1, line: 2, rawFields: [], reasons: ["r2", "r3"]))
         try sink.finish()
-        #expect(read(directory.file("rejected/x.csv")) == "h,reasons\n1,r1\n")
-        #expect(read(directory.file("rejected/x-2.csv")) == "h;reasons\n;\"r2; r3\"\n")
+        #expect(read(directory.file("rejected/x.csv")) == "source_line,reasons,h\n2,r1,1\n")
+        #expect(read(directory.file("rejected/x-2.csv")) == "source_line;reasons;h\n2;\"r2; r3\";\n")
     }
 }

@@ -11,7 +11,9 @@ import StudyModel
 public final class StagingFileSink: StagingSink {
     /// The columns of `issues.csv`.
     public static let issueColumns = ["file", "line", "column", "participant", "visit", "field", "value", "rule", "severity", "message"]
-    /// The column added to each rejected row.
+    /// The columns put before each rejected row's fields: the physical line in the input file
+    /// where the row starts (empty when unknown), and why it was rejected.
+    public static let lineColumn = "source_line"
     public static let reasonsColumn = "reasons"
 
     private let folder: String
@@ -49,7 +51,11 @@ public final class StagingFileSink: StagingSink {
     public func reject(_ row: RejectedRow) throws {
         let target = try rejectedFile(for: row.file)
         let fields = row.rawFields.isEmpty ? Array(repeating: [UInt8](), count: target.width) : row.rawFields
-        try target.writer.writeRow(rawFields: fields, extra: [.text(row.reasons.joined(separator: "; "))])
+        // The line and the reasons come first, so that they stay in their columns whatever the
+        // number of fields the row had.
+        try target.writer.writeRow(leading: [row.line > 0 ? .number(String(row.line)) : .empty,
+                                             .text(row.reasons.joined(separator: "; "))],
+                                   rawFields: fields)
     }
 
     /// Closes every file; throws the first write or close failure.
@@ -72,7 +78,8 @@ public final class StagingFileSink: StagingSink {
         let writer = try CSVWriter(to: .file((directory as NSString).appendingPathComponent(name)),
                                    delimiter: started?.delimiter ?? UInt8(ascii: ","))
         let header = started?.header ?? []
-        try writer.writeRow(rawFields: header.map { Array($0.utf8) }, extra: [.text(StagingFileSink.reasonsColumn)])
+        try writer.writeRow(leading: [.text(StagingFileSink.lineColumn), .text(StagingFileSink.reasonsColumn)],
+                            rawFields: header.map { Array($0.utf8) })
         let opened = RejectedFile(writer: writer, width: header.count)
         rejected[file] = opened
         return opened

@@ -11,7 +11,7 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Writes into the output folder (the pipeline's 'report.output', default Reports/<pipeline name>): \
             issues.csv (every error, warning and note with file, line and column), rejected/<input file>.csv \
-            (each rejected row exactly as read, plus its reasons), clean/participants.csv, clean/visits.csv and \
+            (each rejected row exactly as read, after its line and reasons), clean/participants.csv, clean/visits.csv and \
             clean/missing.csv (typed, canonical columns), and accounting.csv (rows read, accepted and rejected \
             per input file), with the same issues 'lbp run' writes (profile conflicts included). Only these \
             are replaced, other files in the folder are kept; everything is written to a temporary folder \
