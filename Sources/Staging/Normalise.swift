@@ -156,7 +156,9 @@ public enum Normalise {
               let day = Int(parts[order.day]), let month = Int(parts[order.month]), let year = Int(parts[order.year])
         else { return .failure(problem) }
         guard let date = CalendarDate(year: year, month: month, day: day) else {
-            return .failure(ValueProblem(rule: "date", message: "'\(text)' is not a real date (there is no day \(day) in month \(month) of \(year))"))
+            let reason = (1...12).contains(month) ? "there is no day \(day) in month \(month) of \(year)"
+                : "there is no month \(month)"
+            return .failure(ValueProblem(rule: "date", message: "'\(text)' is not a real date (\(reason))"))
         }
         return .success(date)
     }

@@ -85,6 +85,16 @@ import TestSupport
         #expect(problem.message == "'31-02-2024' is not a real date (there is no day 31 in month 2 of 2024)")
     }
 
+    @Test(arguments: [("08-13-2022", DateFormat.dayMonthYearDash), ("2022-00-08", .iso)])
+    func aMonthOutsideTheYearIsNamedAsTheFault(text: String, format: DateFormat) throws {
+        guard case .failure(let problem) = Normalise.date(text, format: format) else {
+            Issue.record("accepted")
+            return
+        }
+        let month = format == .iso ? 0 : 13
+        #expect(problem.message == "'\(text)' is not a real date (there is no month \(month))")
+    }
+
     @Test(arguments: [
         ("1-2-2024", DateFormat.dayMonthYearDash), ("2024-02-01", .dayMonthYearDash), ("01-02-24", .dayMonthYearDash),
         ("01/02/2024", .dayMonthYearDash), ("01-02-2024", .iso), ("2024-2-1", .iso), ("01-02-2024", .dayMonthYearSlash),
