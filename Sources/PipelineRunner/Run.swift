@@ -61,8 +61,9 @@ public enum Run {
             let (assignments, subjects, conflicts) = try prepare(study, loaded: loaded, plan: plan, scratch: scratch)
             for conflict in conflicts {
                 try sink.record(conflict)
-                study.warningCount += 1
+                study.count(conflict)
             }
+            try study.writeAccounting(to: scratch)
             try fileSink.finish()
             let seconds = clock.mark("staging")
             let rows = study.accounting.reduce(0) { $0 + $1.rowsRead }
@@ -107,7 +108,8 @@ public enum Run {
 
 extension Run {
     /// The profile assignments, the analysis subjects and the profile conflicts of a staged study,
-    /// with its clean tables and accounting written into `scratch`.
+    /// with its clean tables written into `scratch` (the accounting is written once the
+    /// conflicts' warnings are counted in it).
     ///
     /// Profiles are assigned to each half of the participants at the same time; then the clean
     /// tables are written while the subjects are built and the conflicts found. All of these only
@@ -126,7 +128,6 @@ extension Run {
              ruleSet.conflicts(assignments, participants: staged.participants))
         }, {
             try staged.writeClean(to: scratch, spec: spec)
-            try staged.writeAccounting(to: scratch)
         })
         return (assignments, subjects, conflicts)
     }

@@ -100,7 +100,7 @@ public enum Validation {
                 let assignments = study.participants.map { ruleSet.assign($0, describingDerivations: false) }
                 for conflict in ruleSet.conflicts(assignments, participants: study.participants) {
                     try sink.record(conflict)
-                    study.warningCount += 1
+                    study.count(conflict)
                 }
             }
             try sink.finish()

@@ -116,3 +116,18 @@ public struct StagedStudy: Sendable {
         self.noteCount = noteCount
     }
 }
+
+extension StagedStudy {
+    /// Counts an issue found about staged records after staging (a profile conflict): in the
+    /// study's count of its severity, and as a warning of the input file it is located in, so
+    /// that the accounting agrees with `issues.csv`.
+    public mutating func count(_ issue: Diagnostic) {
+        switch issue.severity {
+        case .error: errorCount += 1
+        case .warning:
+            warningCount += 1
+            if let index = accounting.firstIndex(where: { $0.file == issue.location.file }) { accounting[index].warnings += 1 }
+        case .note: noteCount += 1
+        }
+    }
+}

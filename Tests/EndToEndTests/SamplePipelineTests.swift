@@ -153,4 +153,18 @@ import TestSupport
             #expect(read == accepted + rejected, "\(row)")
         }
     }
+
+    /// The accounting's warnings per file are the warning rows `issues.csv` locates in that file,
+    /// profile warnings found after staging included.
+    @Test(arguments: pipelines)
+    func accountingWarningsAreTheWarningsOfIssues(name: String) throws {
+        let comma = CSVDialect(delimiter: UInt8(ascii: ","))
+        let accounting = try CSVReader.records(path: Repository.path("Reports/\(name)/accounting.csv"), dialect: comma)
+        let issues = try CSVReader.records(path: Repository.path("Reports/\(name)/issues.csv"), dialect: comma)
+        #expect(issues.contains { $0.fields[7].hasPrefix("profile.") && $0.fields[8] == "warning" })
+        for row in accounting {
+            let located = issues.filter { $0.fields[0] == row.fields[0] && $0.fields[8] == "warning" }.count
+            #expect(Int(row.fields[4]) == located, "\(row.fields)")
+        }
+    }
 }
