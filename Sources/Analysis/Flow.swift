@@ -2,9 +2,12 @@ import StudyModel
 
 /// One row of `flow.csv` (CONSORT-style participant flow).
 ///
-/// Stages, in order: `screened` (everyone with an accepted participant row), `not_randomised` by
-/// profile and reason, `randomised` per arm, and per arm and follow-up visit `analysed` (at least
-/// one planned outcome measured) and `missing` (randomised but no planned outcome measured).
+/// Stages, in order: `screened` (everyone with an accepted participant row), `rejected`
+/// (participants whose every participant row was rejected in validation, so they are in no
+/// table: screened + rejected is every participant with a participant row in the inputs),
+/// `not_randomised` by profile and reason, `randomised` per arm, and per arm and follow-up visit
+/// `analysed` (at least one planned outcome measured) and `missing` (randomised but no planned
+/// outcome measured).
 public struct FlowRow: Hashable, Sendable {
     public var stage: String
     public var arm: String
@@ -15,14 +18,17 @@ public struct FlowRow: Hashable, Sendable {
 }
 
 extension ResponseAnalysis {
-    public func flow(_ subjects: [AnalysisSubject]) -> [FlowRow] {
-        flow(prepare(subjects))
+    /// - Parameter rejected: participants whose participant rows were all rejected in validation.
+    public func flow(_ subjects: [AnalysisSubject], rejected: Int = 0) -> [FlowRow] {
+        flow(prepare(subjects), rejected: rejected)
     }
 
-    /// As ``flow(_:)-([AnalysisSubject])``, over subjects prepared once for the run.
-    public func flow(_ prepared: PreparedSubjects) -> [FlowRow] {
+    /// As ``flow(_:rejected:)-([AnalysisSubject],_)``, over subjects prepared once for the run.
+    public func flow(_ prepared: PreparedSubjects, rejected: Int = 0) -> [FlowRow] {
         let count = prepared.subjects.count
-        var rows = [FlowRow(stage: "screened", arm: "", profile: "", timepoint: "", reason: "", count: count)]
+        var rows = [FlowRow(stage: "screened", arm: "", profile: "", timepoint: "", reason: "", count: count),
+                    FlowRow(stage: "rejected", arm: "", profile: "", timepoint: "",
+                            reason: "participant row rejected in validation", count: rejected)]
         var notRandomised: [String: Int] = [:]
         for index in 0..<count where prepared.armID[index] == nil {
             notRandomised[prepared.profile[index] ?? "unclassified", default: 0] += 1

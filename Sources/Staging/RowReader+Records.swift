@@ -16,6 +16,7 @@ extension RowReader {
         // is hashed once.
         let slot = state.slotMade(for: id)
         currentSlot = slot
+        state.hasParticipantRow[slot] = true
         if state.slots[slot] == StagingState.conflicting {
             rejectAfterConflict("participant '\(id)'", first: state.conflictingParticipants[slot])
             return .new

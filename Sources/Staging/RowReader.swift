@@ -324,6 +324,7 @@ struct RowReader {
             } else if !accepted, rowLevel == .participant, state.participantIndex(of: participantID) == nil {
                 let slot = state.slotMade(for: participantID)
                 state.rejectedRows[slot] = location
+                state.hasParticipantRow[slot] = true
             }
         }
         if !issues.isEmpty {

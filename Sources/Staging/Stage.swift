@@ -68,6 +68,8 @@ struct StagingState {
     /// the index of the participant's record in `participantRecords`, -1 while no row of theirs
     /// was accepted.
     var slots: [Int] = []
+    /// Per slot: whether the id came in a participant row (accepted or not), not only in visit rows.
+    var hasParticipantRow: [Bool] = []
     /// Slot → where the participant's only participant row was rejected, while no other was
     /// accepted.
     var rejectedRows: [Int: SourceLocation] = [:]
@@ -171,6 +173,7 @@ struct StagingState {
         let (slot, isNew) = ids.slotInserting(id)
         if isNew {
             slots.append(-1)
+            hasParticipantRow.append(false)
             visitTable.append(contentsOf: repeatElement(-1, count: timepointCount))
         }
         lastID = id
@@ -258,9 +261,10 @@ struct StagingState {
         participantRowValues = []
         StagingState.arrange(&participantRecords, as: participantOrder)
         StagingState.arrange(&visitRecords, as: visitOrder)
-        let study = StagedStudy(
+        var study = StagedStudy(
             participants: participantRecords, visits: visitRecords, accounting: accounting, inputProblems: inputProblems,
             errorCount: errorCount, warningCount: warningCount, noteCount: noteCount)
+        study.participantsRejected = zip(slots, hasParticipantRow).filter { $0 < 0 && $1 }.count
         participantRecords = []
         visitRecords = []
         return study

@@ -98,6 +98,9 @@ public struct StagedStudy: Sendable {
     /// Problems with input files as a whole (cannot be opened, no header, a key column missing,
     /// a malformed header): a run with any of them exits with code 2.
     public var inputProblems: [Diagnostic]
+    /// Participants with a participant row in the inputs but no record: every participant row of
+    /// theirs was rejected (or taken back after reading).
+    public var participantsRejected = 0
     /// Issues of each severity, all files together.
     public var errorCount: Int
     public var warningCount: Int
