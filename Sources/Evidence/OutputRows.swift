@@ -5,7 +5,10 @@
 /// `summary_of_findings.csv`.
 public enum EvidenceCell: Hashable, Sendable {
     case text(String)
+    /// An estimate, a bound, a standard error or a statistic.
     case number(Double)
+    /// A p-value (written with significant digits, as small ones must keep their size).
+    case pValue(Double)
     case integer(Int)
     case empty
 
@@ -13,6 +16,8 @@ public enum EvidenceCell: Hashable, Sendable {
     static func textOrEmpty(_ text: String) -> EvidenceCell { text.isEmpty ? .empty : .text(text) }
     /// `.number`, or `.empty` for nil.
     static func number(_ value: Double?) -> EvidenceCell { value.map(EvidenceCell.number) ?? .empty }
+    /// `.pValue`, or `.empty` for nil.
+    static func pValue(_ value: Double?) -> EvidenceCell { value.map(EvidenceCell.pValue) ?? .empty }
     /// `.integer`, or `.empty` for nil.
     static func integer(_ value: Int?) -> EvidenceCell { value.map(EvidenceCell.integer) ?? .empty }
 }
@@ -104,7 +109,7 @@ public struct EvidenceTableRow: EvidenceOutputRow, Hashable {
             .textOrEmpty(effectMeasure), .textOrEmpty(result), .text(source.rawValue), .textOrEmpty(studyID),
             .textOrEmpty(conclusionIDs.joined(separator: ";")), .textOrEmpty(profile), .textOrEmpty(outcome),
             .textOrEmpty(timepoint), .number(estimate), .number(ciLow), .number(ciHigh), .number(standardError),
-            .number(p),
+            .pValue(p),
         ]
     }
 }

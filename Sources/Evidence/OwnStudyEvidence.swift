@@ -27,6 +27,10 @@ public struct ComparisonResult: Hashable, Sendable {
     public var ciHigh: Double
     /// Two-sided p-value; nil when the method gives none.
     public var p: Double?
+    /// Standard error of ``estimate`` from the method itself (the model's, for ANCOVA); nil when
+    /// the method's interval is not estimate ± critical value × SE (Newcombe's for a risk
+    /// difference), and pooling then takes it from the interval.
+    public var standardError: Double?
     /// I² in percent of this effect across sites, for GRADE inconsistency; nil when not computed.
     public var i2AcrossSitesPercent: Double?
     /// The participants an adequately powered comparison needs (optimal information size); nil
@@ -40,7 +44,8 @@ public struct ComparisonResult: Hashable, Sendable {
     public init(
         profile: String, outcome: String, outcomeLabel: String, timepoint: Timepoint, arm: Arm, referenceArm: Arm,
         nArm: Int, nReference: Int, effectMeasure: String, scale: EffectScale, favourable: EffectDirection,
-        estimate: Double, ciLow: Double, ciHigh: Double, p: Double?, i2AcrossSitesPercent: Double? = nil,
+        estimate: Double, ciLow: Double, ciHigh: Double, p: Double?, standardError: Double? = nil,
+        i2AcrossSitesPercent: Double? = nil,
         plannedSampleSize: Int? = nil, lossToFollowUpPercent: Double? = nil
     ) {
         self.profile = profile
@@ -58,6 +63,7 @@ public struct ComparisonResult: Hashable, Sendable {
         self.ciLow = ciLow
         self.ciHigh = ciHigh
         self.p = p
+        self.standardError = standardError
         self.i2AcrossSitesPercent = i2AcrossSitesPercent
         self.plannedSampleSize = plannedSampleSize
         self.lossToFollowUpPercent = lossToFollowUpPercent
@@ -141,7 +147,8 @@ extension OwnStudy {
                 result: Self.resultText(result, decimals: settings.resultDecimals),
                 source: .thisStudy, studyID: studyID, conclusionIDs: [result.conclusionID],
                 profile: result.profile, outcome: result.outcome, timepoint: result.timepoint.name,
-                estimate: result.estimate, ciLow: result.ciLow, ciHigh: result.ciHigh, p: result.p)
+                estimate: result.estimate, ciLow: result.ciLow, ciHigh: result.ciHigh,
+                standardError: result.standardError, p: result.p)
         }
     }
 

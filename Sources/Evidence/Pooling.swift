@@ -183,10 +183,13 @@ private func poolingEntry(_ study: LiteratureStudy, estimate: Double, critical: 
                         estimate: transform(estimate), standardError: standardError, location: study.source)
 }
 
-/// The trial's comparison on the pooling scale, its SE from its interval; nil when not finite.
+/// The trial's comparison on the pooling scale, with the method's own SE when the estimate is
+/// pooled as is (a t-based interval is wider than ± z × SE, so the interval would overstate it),
+/// else the SE from its interval; nil when not finite.
 private func ownEntry(_ result: ComparisonResult, study: OwnStudy, critical: Double) -> PoolingEntry? {
     let transform = result.scale.toPoolingScale
-    let standardError = (transform(result.ciHigh) - transform(result.ciLow)) / (2 * critical)
+    let fromInterval = (transform(result.ciHigh) - transform(result.ciLow)) / (2 * critical)
+    let standardError = result.scale == .ratio ? fromInterval : (result.standardError ?? fromInterval)
     let estimate = transform(result.estimate)
     guard standardError > 0, standardError.isFinite, estimate.isFinite else { return nil }
     return PoolingEntry(studyID: study.studyID, citation: study.citation, source: .thisStudy, estimate: estimate,
@@ -221,7 +224,7 @@ public struct PooledEstimateRow: EvidenceOutputRow, Hashable {
             .number(pool.display(random.estimate)), .number(pool.display(random.interval.lower)),
             .number(pool.display(random.interval.upper)), .number(random.standardError),
             .number(heterogeneity.tauSquared), .number(heterogeneity.q), .integer(heterogeneity.degreesOfFreedom),
-            .number(heterogeneity.pValue), .number(pool.i2Percent),
+            .pValue(heterogeneity.pValue), .number(pool.i2Percent),
         ]
     }
 }

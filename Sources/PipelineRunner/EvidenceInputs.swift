@@ -37,21 +37,23 @@ enum EvidenceInputs {
             else { return nil }
             let profile = row.group.grouping == .all ? ComparisonResult.wholeTrial : row.group.group
             func result(_ measure: String, _ favourable: EffectDirection, _ estimate: Double, _ interval: ConfidenceInterval,
-                        _ p: Double?) -> ComparisonResult {
+                        _ p: Double?, standardError: Double? = nil) -> ComparisonResult {
                 ComparisonResult(
                     profile: profile, outcome: outcome.name, outcomeLabel: outcome.label, timepoint: timepoint,
                     arm: row.arm, referenceArm: row.reference, nArm: row.analysedArm, nReference: row.analysedReference,
                     effectMeasure: measure, scale: .difference, favourable: favourable, estimate: estimate,
-                    ciLow: interval.lower, ciHigh: interval.upper, p: p, plannedSampleSize: pairPlanned,
+                    ciLow: interval.lower, ciHigh: interval.upper, p: p, standardError: standardError,
+                    plannedSampleSize: pairPlanned,
                     lossToFollowUpPercent: lossByTimepoint[timepoint.name])
             }
             if outcome.isContinuous {
                 if let ancova = row.ancova {
                     return result("difference in follow-up adjusted for baseline (ANCOVA)", .lower, ancova.estimate,
-                                  ancova.interval, ancova.pValue)
+                                  ancova.interval, ancova.pValue, standardError: ancova.standardError)
                 }
                 guard let welch = row.welch else { return nil }
-                return result("difference in mean change (Welch)", .lower, welch.difference, welch.interval, welch.pValue)
+                return result("difference in mean change (Welch)", .lower, welch.difference, welch.interval, welch.pValue,
+                              standardError: welch.standardError)
             }
             guard let difference = row.riskDifference else { return nil }
             return result("risk difference (Newcombe)", .higher, difference.difference, difference.interval, nil)

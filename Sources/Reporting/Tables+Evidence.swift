@@ -1,8 +1,9 @@
 import CSVKit
 import Evidence
 
-/// CSV tables of the evidence summary. Evidence rows carry typed cells; numbers are written with
-/// six significant digits (p-values and small estimates keep their size).
+/// CSV tables of the evidence summary. Evidence rows carry typed cells, written as every other
+/// table writes them: numbers with 4 decimals, p-values with 4 significant digits, so that a
+/// value reads the same here as in `comparisons.csv`.
 public enum EvidenceTables {
     public static func table<Row: EvidenceOutputRow>(_ fileName: String, _ rows: [Row]) -> CSVTable {
         var table = CSVTable(fileName: fileName, columns: Row.columns)
@@ -10,7 +11,8 @@ public enum EvidenceTables {
             table.append(row.cells.map { cell in
                 switch cell {
                 case .text(let text): Cell.text(text)
-                case .number(let value): value.isFinite ? .number(NumberFormat.significant(value, digits: 6)) : .empty
+                case .number(let value): Cell.estimate(value)
+                case .pValue(let value): Cell.pValue(value)
                 case .integer(let value): .number(String(value))
                 case .empty: .empty
                 }

@@ -154,6 +154,28 @@ import TestSupport
         }
     }
 
+    /// The trial's own evidence rows carry the model's standard error: their 95 % interval is
+    /// estimate ± t(0.975, df) × SE, so half its width over the SE is a t quantile, above the
+    /// normal 1.96 (an SE worked back from the interval with 1.96 would give exactly 1.96).
+    @Test(arguments: pipelines)
+    func ownEvidenceRowsCarryTheModelStandardError(name: String) throws {
+        let rows = try CSVReader.records(path: Repository.path("Reports/\(name)/evidence_table.csv"),
+                                         dialect: CSVDialect(delimiter: UInt8(ascii: ",")))
+        let header = try CSVReader(path: Repository.path("Reports/\(name)/evidence_table.csv"),
+                                   dialect: CSVDialect(delimiter: UInt8(ascii: ","))).header
+        let column = { (name: String) in header.firstIndex(of: name) ?? -1 }
+        let own = rows.filter { $0.fields[column("source")] == "this_study" && $0.fields[column("effect_measure")].contains("ANCOVA") }
+        #expect(!own.isEmpty)
+        for row in own {
+            let low = Double(row.fields[column("ci_low")]) ?? .nan
+            let high = Double(row.fields[column("ci_high")]) ?? .nan
+            let se = try #require(Double(row.fields[column("se")]), "\(row.fields)")
+            let quantile = (high - low) / 2 / se
+            // 4-decimal cells: the quotient is known to about 1e-3.
+            #expect(quantile > 1.962 && quantile < 2.05, "\(row.fields): \(quantile)")
+        }
+    }
+
     /// The accounting's warnings per file are the warning rows `issues.csv` locates in that file,
     /// profile warnings found after staging included.
     @Test(arguments: pipelines)

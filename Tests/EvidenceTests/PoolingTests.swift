@@ -48,11 +48,12 @@ private func bcgTable() -> LiteratureTable {
 private let armA = Arm(id: "bcg", label: "BCG", order: 1)
 private let armB = Arm(id: "control", label: "Control", order: 0)
 
-private func ownResult(profile: String, estimate: Double = -0.5, low: Double = -0.9, high: Double = -0.1) -> ComparisonResult {
+private func ownResult(profile: String, estimate: Double = -0.5, low: Double = -0.9, high: Double = -0.1,
+                       standardError: Double? = nil) -> ComparisonResult {
     ComparisonResult(profile: profile, outcome: "tuberculosis", outcomeLabel: "TB",
                      timepoint: Timepoint(name: "week52", week: 52, windowDays: 14), arm: armA, referenceArm: armB,
                      nArm: 500, nReference: 500, effectMeasure: "log RR", scale: .logRatio, favourable: .lower,
-                     estimate: estimate, ciLow: low, ciHigh: high, p: 0.01)
+                     estimate: estimate, ciLow: low, ciHigh: high, p: 0.01, standardError: standardError)
 }
 
 private let trial = OwnStudy(year: 2025, studyType: "RCT", inclusionCriteria: "",
@@ -70,6 +71,16 @@ private let trial = OwnStudy(year: 2025, studyType: "RCT", inclusionCriteria: ""
     #expect(abs(pool.analysis.randomEffects.interval.lower - -1.020553) < 1e-5)
     #expect(abs(pool.analysis.heterogeneity.tauSquared - 0.288397) < 1e-5)
     #expect(abs(pool.analysis.fixedEffect.estimate - -0.432926) < 1e-5)
+}
+
+/// A comparison that knows its own SE (a model's, behind a t-based interval) pools with it, not
+/// with the SE the interval would give under z; without one, the interval's is used.
+@Test func ownStandardErrorIsUsedWhenGiven() throws {
+    let given = poolEstimates(literature: bcgTable(), own: [ownResult(profile: "all", standardError: 0.15)], ownStudy: trial)
+    #expect(given.pools.first?.entries.last?.standardError == 0.15)
+    let derived = poolEstimates(literature: bcgTable(), own: [ownResult(profile: "all")], ownStudy: trial)
+    let fromInterval = try #require(derived.pools.first?.entries.last?.standardError)
+    #expect(abs(fromInterval - 0.8 / (2 * 1.959964)) < 1e-6)
 }
 
 @Test func severalOwnComparisonsNeedAChoice() throws {
