@@ -112,7 +112,7 @@ public enum AnalysisTables {
     public static func interaction(_ rows: [InteractionRow]) -> CSVTable {
         var table = CSVTable(fileName: "interaction.csv", columns: [
             "grouping", "outcome", "timepoint", "test", "arm", "groups", "observations", "statistic", "df1", "df2",
-            "p", "i_squared", "label",
+            "p", "i2_percent", "label",
         ])
         for row in rows {
             let groups = row.groups.joined(separator: "; ")
@@ -128,7 +128,7 @@ public enum AnalysisTables {
                     .text(row.grouping.rawValue), .text(row.outcome), .text(row.timepoint), .text("Cochran Q"),
                     .text(arm.arm.id), .text(arm.groups.joined(separator: "; ")), .empty,
                     Cell.estimate(arm.heterogeneity?.q), Cell.count(arm.heterogeneity?.degreesOfFreedom), .empty,
-                    Cell.pValue(arm.heterogeneity?.pValue), Cell.estimate(arm.heterogeneity?.iSquared),
+                    Cell.pValue(arm.heterogeneity?.pValue), Cell.estimate(arm.heterogeneity?.iSquared.map { $0 * 100 }),
                     .text(row.label),
                 ])
             }

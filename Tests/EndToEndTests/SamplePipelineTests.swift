@@ -176,6 +176,23 @@ import TestSupport
         }
     }
 
+    /// interaction.csv gives I² in percent, from the Q and df of its own row.
+    @Test(arguments: pipelines)
+    func interactionISquaredIsInPercent(name: String) throws {
+        let comma = CSVDialect(delimiter: UInt8(ascii: ","))
+        let path = Repository.path("Reports/\(name)/interaction.csv")
+        let header = try CSVReader(path: path, dialect: comma).header
+        let column = { (name: String) in header.firstIndex(of: name) ?? -1 }
+        let rows = try CSVReader.records(path: path, dialect: comma).filter { $0.fields[column("test")] == "Cochran Q" }
+        #expect(rows.contains { (Double($0.fields[column("i2_percent")]) ?? 0) > 1 })
+        for row in rows {
+            let q = try #require(Double(row.fields[column("statistic")]))
+            let df = try #require(Double(row.fields[column("df1")]))
+            let percent = try #require(Double(row.fields[column("i2_percent")]))
+            #expect(abs(percent - max(0, (q - df) / q) * 100) < 0.01, "\(row.fields)")
+        }
+    }
+
     /// The accounting's warnings per file are the warning rows `issues.csv` locates in that file,
     /// profile warnings found after staging included.
     @Test(arguments: pipelines)
