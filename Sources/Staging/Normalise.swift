@@ -33,7 +33,31 @@ public enum Normalise {
             return String(raw[first...last])
         }
         if let latin = latinText(raw) { return latin }
-        return raw.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+        return raw.trimmingCharacters(in: trimmed).precomposedStringWithCanonicalMapping
+    }
+
+    /// What ``text(_:)`` trims from both ends of non-ASCII text: white space and line ends, and
+    /// the invisible format characters that spreadsheets and web forms leave there (zero-width
+    /// space, joiners, word joiner, a byte-order mark inside a cell).
+    private static let trimmed = CharacterSet.whitespacesAndNewlines
+        .union(CharacterSet(charactersIn: "\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}"))
+
+    /// `text` between single quotes for a message, with every character a reader could not see
+    /// written as `\u{…}` (controls, format characters such as a zero-width space, and spaces
+    /// other than U+0020), so that `'5\u{200B}' is not a number` says why.
+    public static func quoted(_ text: String) -> String {
+        var result = "'"
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate:
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            case .spaceSeparator where scalar != " ":
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "'"
     }
 
     /// ``text(_:)`` for text whose scalars are all below U+0300 (Latin-1 and Latin Extended,
@@ -60,7 +84,7 @@ public enum Normalise {
     /// could be either and are rejected. No exponents, no spaces inside, no currency.
     public static func number(_ text: String, decimalMark: DecimalMark?) -> Result<Double, ValueProblem> {
         let problem = { (why: String) in
-            Result<Double, ValueProblem>.failure(ValueProblem(rule: "number", message: "'\(text)' is not a number\(why)"))
+            Result<Double, ValueProblem>.failure(ValueProblem(rule: "number", message: "\(quoted(text)) is not a number\(why)"))
         }
         var body = Substring(text)
         var negative = false
@@ -132,7 +156,7 @@ public enum Normalise {
     /// A date in the declared format. Impossible dates (31-02-2024, month 13) are problems, never
     /// rolled over; two-digit years are not accepted by any format.
     public static func date(_ text: String, format: DateFormat, decimalMark: DecimalMark? = nil) -> Result<CalendarDate, ValueProblem> {
-        let problem = ValueProblem(rule: "date", message: "'\(text)' is not a date in the format '\(format.rawValue)'")
+        let problem = ValueProblem(rule: "date", message: "\(quoted(text)) is not a date in the format '\(format.rawValue)'")
         if format == .excelSerial {
             switch number(text, decimalMark: decimalMark) {
             case .failure: return .failure(problem)
@@ -158,7 +182,7 @@ public enum Normalise {
         guard let date = CalendarDate(year: year, month: month, day: day) else {
             let reason = (1...12).contains(month) ? "there is no day \(day) in month \(month) of \(year)"
                 : "there is no month \(month)"
-            return .failure(ValueProblem(rule: "date", message: "'\(text)' is not a real date (\(reason))"))
+            return .failure(ValueProblem(rule: "date", message: "\(quoted(text)) is not a real date (\(reason))"))
         }
         return .success(date)
     }
@@ -170,15 +194,15 @@ public enum Normalise {
         let shown = text ?? Value.format(serial)
         let day = serial.rounded(.down)
         guard serial.isFinite, day >= 1, day < 2_958_466 else {
-            return .failure(ValueProblem(rule: "date", message: "'\(shown)' is not an Excel serial date (1 is 1900-01-01)"))
+            return .failure(ValueProblem(rule: "date", message: "\(quoted(shown)) is not an Excel serial date (1 is 1900-01-01)"))
         }
         let whole = Int(day)
         if whole == 60 {
-            return .failure(ValueProblem(rule: "date", message: "'\(shown)' is Excel's 29 February 1900, a day that does not exist"))
+            return .failure(ValueProblem(rule: "date", message: "\(quoted(shown)) is Excel's 29 February 1900, a day that does not exist"))
         }
         // 1899-12-31 is serial 0 before the phantom leap day, 1899-12-30 after it.
         let base = whole < 60 ? CalendarDate(year: 1899, month: 12, day: 31) : CalendarDate(year: 1899, month: 12, day: 30)
-        guard let base else { return .failure(ValueProblem(rule: "date", message: "'\(shown)' is not an Excel serial date")) }
+        guard let base else { return .failure(ValueProblem(rule: "date", message: "\(quoted(shown)) is not an Excel serial date")) }
         return .success(base.adding(days: whole))
     }
 
@@ -187,13 +211,13 @@ public enum Normalise {
     /// Yes or no from the boolean vocabulary (matched by ``Vocabularies/key(_:)``).
     public static func boolean(_ text: String, vocabulary: [String: Bool]) -> Result<Bool, ValueProblem> {
         if let value = vocabulary[Vocabularies.key(text)] { return .success(value) }
-        return .failure(ValueProblem(rule: "vocabulary", message: "'\(text)' is not a yes/no answer of the boolean vocabulary"))
+        return .failure(ValueProblem(rule: "vocabulary", message: "\(quoted(text)) is not a yes/no answer of the boolean vocabulary"))
     }
 
     /// A canonical code from a vocabulary; `what` names the vocabulary in the message.
     public static func code(_ text: String, vocabulary: [String: String], what: String) -> Result<String, ValueProblem> {
         if let value = vocabulary[Vocabularies.key(text)] { return .success(value) }
-        return .failure(ValueProblem(rule: "vocabulary", message: "'\(text)' is not a known \(what) code"))
+        return .failure(ValueProblem(rule: "vocabulary", message: "\(quoted(text)) is not a known \(what) code"))
     }
 
     /// A duration in `unit`, in weeks, rounded to 10 decimals (a fraction of a second) so that

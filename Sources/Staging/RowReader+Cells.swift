@@ -155,7 +155,7 @@ extension RowReader {
                 var value = number
                 if field == .durationWeeks, let unit = column.unit { value = Normalise.weeks(number, unit: unit) }
                 if column.whole, number != number.rounded() {
-                    return .failure(ValueProblem(rule: "type", message: "'\(text)' is not a whole number"))
+                    return .failure(ValueProblem(rule: "type", message: "\(Normalise.quoted(text)) is not a whole number"))
                 }
                 return .success(.number(value))
             }
@@ -163,7 +163,7 @@ extension RowReader {
             result = Normalise.boolean(text, vocabulary: vocabularies.booleans).map(Value.boolean)
         case .date:
             guard let format = column.dateFormat else {
-                result = .failure(ValueProblem(rule: "date", message: "'\(text)' cannot be read: no date format is declared"))
+                result = .failure(ValueProblem(rule: "date", message: "\(Normalise.quoted(text)) cannot be read: no date format is declared"))
                 break
             }
             result = Normalise.date(text, format: format, decimalMark: input.decimalMark).map { date in

@@ -16,6 +16,30 @@ import TestSupport
         #expect(Normalise.text("") == "")
     }
 
+    /// Invisible format characters at either end go as white space does (a zero-width space
+    /// from a web form, a byte-order mark pasted into a cell); inside the text they stay.
+    @Test func invisibleCharactersAtTheEndsAreTrimmed() throws {
+        #expect(Normalise.text("\u{200B}5") == "5")
+        #expect(Normalise.text("5\u{FEFF}") == "5")
+        #expect(Normalise.text("\u{2060} 12 \u{200D}") == "12")
+        #expect(Normalise.text("a\u{200B}b") == "a\u{200B}b")
+        #expect(try Normalise.number(Normalise.text("5\u{FEFF}"), decimalMark: nil).get() == 5)
+    }
+
+    /// A message shows what a reader cannot see: controls, format characters and unusual spaces
+    /// are written as escapes, so that a rejected value does not look like a valid one.
+    @Test func messagesShowInvisibleCharacters() throws {
+        #expect(Normalise.quoted("5\u{7}") == "'5\\u{7}'")
+        #expect(Normalise.quoted("1\u{200B}2") == "'1\\u{200B}2'")
+        #expect(Normalise.quoted("6\u{202F}5") == "'6\\u{202F}5'")
+        #expect(Normalise.quoted("Zürich 5") == "'Zürich 5'")
+        guard case .failure(let problem) = Normalise.number("5\u{7}", decimalMark: nil) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(problem.message.hasPrefix("'5\\u{7}' is not a number"))
+    }
+
     // MARK: numbers
 
     @Test(arguments: [
