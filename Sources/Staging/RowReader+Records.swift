@@ -321,7 +321,10 @@ extension RowReader {
         issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { mine[$0]?.canonicalText },
                             message: "\(subject) already has a different row at \(first)"
                                 + RowReader.describeDifference(theirs, mine) + outcome))
-        let reason = "\(subject) has a different row at \(location)" + RowReader.describeDifference(mine, theirs) + outcome
+        // Said from the side of a row taken back: it is not the row that came last.
+        let takenBack = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
+            : "; they cannot be trusted, so that row and the \(kept.count) rows kept before, this one among them, are rejected"
+        let reason = "\(subject) has a different row at \(location)" + RowReader.describeDifference(mine, theirs) + takenBack
         for row in kept {
             // Every row's file is one of the run's (rows are located by the file's display name).
             guard let fileIndex = stager.fileIndexByName[row.file] else { continue }

@@ -146,7 +146,8 @@ typealias H = StagingHarness
         // Every row of P1's baseline is rejected, the identical repeat included; P2's visit stays.
         #expect(study.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["P2/baseline"])
         #expect(sink.rejectedRows.map(\.line) == [4, 5, 2, 3])
-        #expect(sink.rejectedRows[2].reasons == ["visit 'baseline' of participant 'P1' has a different row at visits.csv:4 ('pain_nrs' is '7' there and '5' here); they cannot be trusted, so this row and the 2 rows kept before are rejected"])
+        // A row taken back is told it is one of the rows kept before, not the row that came last.
+        #expect(sink.rejectedRows[2].reasons == ["visit 'baseline' of participant 'P1' has a different row at visits.csv:4 ('pain_nrs' is '7' there and '5' here); they cannot be trusted, so that row and the 2 rows kept before, this one among them, are rejected"])
         #expect(study.accounting[1].accepted == 1)
         #expect(study.accounting[1].rejected == 4)
     }
