@@ -269,7 +269,7 @@ struct RowReader {
         let participantID = participantValues[.participantID]?.text
         if participantID == nil || participantID?.isEmpty == true {
             let reason = participantValues[.participantID]?.missingReason.map { " (\($0))" } ?? ""
-            issues.append(issue(.error, rule: "required", field: .participantID, raw: nil,
+            issues.append(issue(.error, rule: "required", field: .participantID, raw: cellAsRead(.participantID, record),
                                 message: "the participant id is missing\(reason)"))
         }
         var timepoint: (index: Int, timepoint: Timepoint)?
@@ -280,11 +280,12 @@ struct RowReader {
                 timepoint = timepoints.firstIndex { $0.name == name }.map { ($0, timepoints[$0]) }
             } else if issues.allSatisfy({ $0.field != Field.visit.name }) {
                 let reason = visitValues[.visit]?.missingReason.map { " (\($0))" } ?? ""
-                issues.append(issue(.error, rule: "required", field: .visit, raw: nil, message: "the visit is missing\(reason)"))
+                issues.append(issue(.error, rule: "required", field: .visit, raw: cellAsRead(.visit, record),
+                                    message: "the visit is missing\(reason)"))
             }
         }
 
-        checkRequired()
+        checkRequired(record)
         applyRowRules()
         checkRanges(rangeChecks, record)
         derive()
@@ -413,14 +414,24 @@ struct RowReader {
     // MARK: - Checks on the whole row
 
     /// Required fields of the input's own level (and the key fields, checked separately).
-    private mutating func checkRequired() {
+    private mutating func checkRequired(_ record: CSVRecord) {
         for field in rowLevel == .participant ? requiredParticipantFields : requiredVisitFields {
             let current = value(field)
             guard current == nil || current?.isMissing == true else { continue }
             if let reason = current?.missingReason, case .declared(code: "invalid", _) = reason { continue }
             let why = current?.missingReason.map { $0 == .empty ? "empty" : "missing (\($0))" } ?? "not in this file"
-            fieldProblem(field, rule: "required", raw: nil, message: "'\(field.name)' is required but is \(why)", unusable: false)
+            fieldProblem(field, rule: "required", raw: cellAsRead(field, record),
+                         message: "'\(field.name)' is required but is \(why)", unusable: false)
         }
+    }
+
+    /// The cell of `field` as read (a missing-value code such as `-99`), for an issue's value;
+    /// nil when no column maps the field or the cell is empty.
+    private func cellAsRead(_ field: Field, _ record: CSVRecord) -> String? {
+        let column = columnOf[field.ordinal]
+        guard column > 0, column <= record.count else { return nil }
+        let cell = record[column - 1]
+        return cell.isEmpty ? nil : cell
     }
 
     /// Numeric ranges (defaults and declared) of `checks`: the fields read, before derivation,

@@ -150,6 +150,21 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         #expect(sink.issues.first?.description == "visits.csv:2:4: warning: the value '12' is out of range 0...10 for 'pain_nrs' (participant 'P1', visit 'baseline')")
     }
 
+    /// A key or required field given as a missing-value code names the code as its value, so
+    /// that the row can be found in the export.
+    @Test func missingCodeInAKeyOrRequiredFieldIsTheIssuesValue() throws {
+        let yaml = H.castorPipeline + "expectations:\n  fields:\n    pain_nrs: {required: true}\n"
+        let harness = try H(yaml: yaml, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1"), H.participant("-99")]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024", nrs: "-97"),
+                                   H.visit("P1", "week6", date: "16-02-2024", nrs: "")]),
+        ])
+        let (_, sink) = try harness.run()
+        let required = sink.issues.filter { $0.rule == "required" }
+        #expect(required.map(\.field) == ["participant_id", "pain_nrs", "pain_nrs"])
+        #expect(required.map(\.value) == ["-99", "-97", nil])
+    }
+
     @Test func missingCodesKeepTheirReason() throws {
         let harness = try H(yaml: H.castorPipeline, files: [
             "participants.csv": H.lines([H.participantsHeader,
