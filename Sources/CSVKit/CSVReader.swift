@@ -23,6 +23,11 @@ public final class CSVReader {
     public var diagnosticCounts: [String: Int] { scanner.pointee.diagnosticCounts }
     /// Blank lines and lines whose fields are all empty (or only spaces and tabs), skipped so far.
     public var blankLineCount: Int { scanner.pointee.blankLineCount }
+    /// The line numbers of the first blank lines skipped (at most ``maxListedBlankLines``), so a
+    /// message can say where they are.
+    public var firstBlankLines: [Int] { scanner.pointee.firstBlankLines }
+    /// How many blank lines ``firstBlankLines`` lists.
+    public static let maxListedBlankLines = 5
     /// Raw bytes read from the input so far (including the look-ahead for sniffing).
     public var bytesRead: Int { scanner.pointee.bytesRead }
     /// The name used in positions (the path unless a display name was given).

@@ -21,6 +21,8 @@ struct RecordScanner {
     private(set) var diagnostics: [CSVDiagnostic] = []
     private(set) var diagnosticCounts: [String: Int] = [:]
     private(set) var blankLineCount = 0
+    /// The lines of the first ``CSVReader/maxListedBlankLines`` blank lines.
+    private(set) var firstBlankLines: [Int] = []
     private(set) var isEmptyFile = false
     private(set) var dataRecordCount = 0
     let maxRecordBytes: Int
@@ -642,7 +644,10 @@ struct RecordScanner {
     /// Completes the row libcsv delivered into `record`, or counts it as blank and empties it.
     private mutating func takeRow(into record: inout CSVRecord, countBlank: Bool) -> Bool {
         if accumulator.pointee.fieldCount == 0 || accumulator.pointee.isBlank {
-            if countBlank { blankLineCount += 1 }
+            if countBlank {
+                blankLineCount += 1
+                if firstBlankLines.count < CSVReader.maxListedBlankLines { firstBlankLines.append(recordPosition().line) }
+            }
             accumulator.pointee.reset()
             return false
         }

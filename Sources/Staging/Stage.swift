@@ -453,8 +453,10 @@ final class Stager {
         state.accounting[fileIndex].blankLines = reader.blankLineCount
         if reader.blankLineCount > 0 {
             let count = reader.blankLineCount
+            let lines = reader.firstBlankLines.map(String.init).joined(separator: ", ")
+            let listed = count == 1 ? "line \(lines)" : count <= reader.firstBlankLines.count ? "lines \(lines)" : "the first at lines \(lines)"
             try emit(Diagnostic(.note, at: fileStart, rule: "csv.blank-lines",
-                                message: "\(count) blank \(count == 1 ? "line was" : "lines were") skipped"),
+                                message: "\(count) blank \(count == 1 ? "line was" : "lines were") skipped (\(listed))"),
                      fileIndex: fileIndex, &state)
         }
         state.accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)

@@ -151,7 +151,17 @@ import Testing
         let (study, sink) = try stage(visits: bytes(text))
         #expect(study.accounting[1].blankLines == 3)
         #expect(study.accounting[1].rowsRead == 1)
-        #expect(sink.issues.contains { $0.rule == "csv.blank-lines" && $0.message == "3 blank lines were skipped" })
+        #expect(sink.issues.contains { $0.rule == "csv.blank-lines" && $0.message == "3 blank lines were skipped (lines 2, 4, 5)" })
+    }
+
+    @Test func manyBlankLinesNameTheFirstFew() throws {
+        let text = H.visitsHeader + "\n" + H.visit("P1", "T0", date: "05-01-2024") + String(repeating: "\n", count: 8)
+            + H.visit("P1", "week6", date: "16-02-2024") + "\n\n"
+        let (study, sink) = try stage(visits: bytes(text))
+        #expect(study.accounting[1].blankLines == 8)
+        #expect(sink.issues.contains {
+            $0.rule == "csv.blank-lines" && $0.message == "8 blank lines were skipped (the first at lines 3, 4, 5, 6, 7)"
+        })
     }
 
     @Test func unreadableFileIsAnInputProblem() throws {
