@@ -106,15 +106,21 @@ public struct PublicationTable: Hashable, Sendable {
 
     /// A `table` float with a booktabs `tabular` (`\toprule`, `\midrule` under the header and
     /// between sections, `\bottomrule`), caption, label `tab:<identifier>` and the notes in
-    /// footnote size. Needs `\usepackage{booktabs}`; ends with a newline.
+    /// footnote size. A table wider than ``portraitCharacters`` (the baseline table, the
+    /// comparisons with their intervals) is a `sidewaystable`, on a landscape page. The tabular
+    /// sits in an `adjustbox` with `max width=\linewidth`, so that what is still too wide is scaled
+    /// down to fit and a narrower table is left as it is. Needs `\usepackage{booktabs}`,
+    /// `\usepackage{adjustbox}` and `\usepackage{rotating}`; ends with a newline.
     public func latex() -> String {
         let specification = columns.map { $0.alignment == .left ? "l" : "r" }.joined()
+        let float = isWide ? "sidewaystable" : "table"
         var lines = [
-            "\\begin{table}[htbp]",
+            "\\begin{" + float + "}" + (isWide ? "" : "[htbp]"),
             "\\centering",
             "\\small",
             "\\caption{" + Self.latexEscape(caption) + "}",
             "\\label{tab:" + Self.latexLabel(identifier) + "}",
+            "\\begin{adjustbox}{max width=\\linewidth}",
             "\\begin{tabular}{@{}" + specification + "@{}}",
             "\\toprule",
             latexRow(columns.map(\.title)),
@@ -126,6 +132,7 @@ public struct PublicationTable: Hashable, Sendable {
         }
         lines.append("\\bottomrule")
         lines.append("\\end{tabular}")
+        lines.append("\\end{adjustbox}")
         if !notes.isEmpty {
             lines.append("")
             lines.append("\\smallskip")
@@ -135,8 +142,20 @@ public struct PublicationTable: Hashable, Sendable {
             }
             lines.append("\\end{minipage}")
         }
-        lines.append("\\end{table}")
+        lines.append("\\end{" + float + "}")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Above this many characters across (each column's widest cell or title, plus a gap between
+    /// columns), a table does not fit a portrait text width in `\small` type.
+    public static let portraitCharacters = 110
+
+    /// Whether the table is set on a landscape page (``portraitCharacters``).
+    public var isWide: Bool {
+        let widths = columns.indices.map { column in
+            sections.joined().reduce(columns[column].title.count) { max($0, column < $1.count ? $1[column].count : 0) }
+        }
+        return widths.reduce(0, +) + 3 * max(0, columns.count - 1) > Self.portraitCharacters
     }
 
     private func latexRow(_ cells: [String]) -> String {
@@ -195,7 +214,7 @@ extension PublicationTable {
     /// Several tables as one LaTeX fragment for `\input{}`: a comment naming the packages it
     /// needs, then each table after a blank line.
     public static func latexDocument(_ tables: [PublicationTable], title: String) -> String {
-        var text = "% " + title.replacingNewlines() + "\n% Requires \\usepackage{booktabs}.\n"
+        var text = "% " + title.replacingNewlines() + "\n% Requires \\usepackage{booktabs}, \\usepackage{adjustbox} and \\usepackage{rotating}.\n"
         for table in tables { text += "\n" + table.latex() }
         return text
     }

@@ -5,6 +5,23 @@ import Testing
 
 /// Structure and escaping of the Markdown and LaTeX renderings.
 @Suite struct PublicationTableFormatTests {
+    /// A table wider than a portrait text width goes on a landscape page; its width counts each
+    /// column's widest cell or title.
+    @Test func wideTablesAreSetSideways() {
+        var narrow = PublicationTable(caption: "c", identifier: "n", columns: [.init("Group", .left), .init("n")])
+        narrow.append(["All", "120"])
+        #expect(!narrow.isWide)
+        #expect(narrow.latex().hasPrefix("\\begin{table}[htbp]\n"))
+        var wide = PublicationTable(caption: "c", identifier: "w", columns: [.init("Group", .left), .init("a"), .init("b")])
+        wide.append(["All", String(repeating: "9", count: 60), String(repeating: "9", count: 44)])
+        // 5 + 60 + 44 + 2 gaps of 3 = 115 characters.
+        #expect(wide.isWide)
+        #expect(wide.latex().hasPrefix("\\begin{sidewaystable}\n") && wide.latex().hasSuffix("\\end{sidewaystable}\n"))
+        var edge = PublicationTable(caption: "c", identifier: "e", columns: [.init("Group", .left), .init("a"), .init("b")])
+        edge.append(["All", String(repeating: "9", count: 60), String(repeating: "9", count: 39)])
+        #expect(!edge.isWide, "110 characters fit")
+    }
+
     @Test(arguments: [
         ("A|B", "A\\|B"), ("<5", "<5"), ("<script>", "&lt;script>"), ("</b>", "&lt;/b>"), ("a\nb", "a b"),
         ("x*y", "x\\*y"), ("back\\slash", "back\\\\slash"), ("graded_activity", "graded_activity"), ("3b+Y", "3b+Y"),
@@ -102,7 +119,16 @@ enum PublicationStructure {
         }
         let specification = lines.first { $0.hasPrefix("\\begin{tabular}{@{}") }
         #expect(specification?.count == "\\begin{tabular}{@{}@{}}".count + columns, sourceLocation: sourceLocation)
-        #expect(lines.contains("\\begin{table}[htbp]") && lines.contains("\\end{table}"), sourceLocation: sourceLocation)
+        // A wide table is on a landscape page; either way the float holds the whole table.
+        let float = (lines.first == "\\begin{sidewaystable}") ? "sidewaystable" : "table"
+        #expect(lines.first == (float == "table" ? "\\begin{table}[htbp]" : "\\begin{sidewaystable}"), sourceLocation: sourceLocation)
+        #expect(lines.last == "\\end{\(float)}", sourceLocation: sourceLocation)
+        // The tabular, and nothing but it, is in an adjustbox that only ever shrinks it.
+        let box = lines.firstIndex(of: "\\begin{adjustbox}{max width=\\linewidth}")
+        let boxEnd = lines.firstIndex(of: "\\end{adjustbox}")
+        let tabular = lines.firstIndex { $0.hasPrefix("\\begin{tabular}") }
+        let tabularEnd = lines.firstIndex(of: "\\end{tabular}")
+        #expect(box.map { $0 + 1 } == tabular && tabularEnd.map { $0 + 1 } == boxEnd, sourceLocation: sourceLocation)
     }
 }
 
