@@ -35,8 +35,10 @@
 ///    in suppressed, and the rules run again. Each round suppresses one more count, so it ends.
 /// 6. **Bounds.** A reader also knows what the markers say: `<5` is 1 to 4, and `x` is 0 or at
 ///    least 5. Narrowing every hidden count through the relations from those ranges can leave a
-///    protected count one value (`<5 + <5 = 2`, or `<5 + x = 6`); it is then treated as in
-///    rule 5.
+///    protected count one value (`<5 + <5 = 2`, or `<5 + x = 6`); then the smallest shown count
+///    of the relation that pinned it is hidden too (else the nearest shown one). When nothing is
+///    left to hide (the sum is published elsewhere), the small count is withheld as `x`, so that
+///    the reader cannot tell which hidden count is the small one.
 ///
 /// Guarantee: no suppressed count and no small unpublished count can be computed exactly from
 /// the shown counts and the declared relations, by solving them or by narrowing the ranges the
@@ -84,24 +86,54 @@ public struct SmallCellSuppression: Hashable, Sendable {
             } else if let exposed = determinedCells(grid, states, relations).first(where: {
                 isProtected(grid.cells[$0], states[$0])
             }) {
-                // Rare: derivable only by combining relations. Hide the smallest shown count that
-                // shares a relation with it, then audit again.
-                let neighbours = relations.filter { $0.members.contains(exposed) }.flatMap(\.members)
-                    .filter { states[$0] == .shown }
-                guard let complement = smallest(neighbours, grid) else { break }
+                // Rare: derivable only by combining relations. Hide the smallest shown count near
+                // it, then audit again.
+                guard let complement = widening(exposed, preferring: nil, grid, states, relations) else { break }
                 states[complement] = .complementary
-            } else if let complement = pinnedCells(grid, states, relations).lazy.compactMap({ pinned in
-                // Pinned only by bounds: hide the smallest shown count that shares a relation
-                // with it, so the relation has more room; then audit again.
-                self.smallest(relations.filter { $0.members.contains(pinned) }.flatMap(\.members)
-                    .filter { states[$0] == .shown }, grid)
-            }).first {
-                states[complement] = .complementary
+            } else if remedyPinned(grid, &states, relations) {
+                continue
             } else {
                 break
             }
         }
         return states
+    }
+
+    /// Acts on the first protected count that the markers' ranges pin (rule 6): hides the
+    /// smallest shown count near it, preferring the relation that pinned it; when no shown count
+    /// is left to hide (every count it is related to is hidden, and the sums are published
+    /// elsewhere), a small count is withheld as `x` instead of `<threshold`, so that the reader no
+    /// longer knows which hidden count is the small one. Whether anything changed.
+    private func remedyPinned(_ grid: CountGrid, _ states: inout [CountDisclosure], _ relations: [CountGrid.Relation]) -> Bool {
+        for (cell, relation) in pinnedCells(grid, states, relations) {
+            if let complement = widening(cell, preferring: relation, grid, states, relations) {
+                states[complement] = .complementary
+                return true
+            }
+            if states[cell] == .small {
+                states[cell] = .complementary
+                return true
+            }
+        }
+        return false
+    }
+
+    /// The shown count to hide so that `cell` gains room: the smallest shown count of
+    /// `preferring` (the relation that revealed it), else of any relation `cell` is in, else of
+    /// the relations reached through hidden counts, nearest first; nil when no count is shown.
+    func widening(_ cell: Int, preferring relation: Int?, _ grid: CountGrid, _ states: [CountDisclosure],
+                  _ relations: [CountGrid.Relation]) -> Int? {
+        if let relation, let best = smallest(relations[relation].members.filter({ states[$0] == .shown }), grid) {
+            return best
+        }
+        var reached: Set<Int> = [cell]
+        var frontier = [cell]
+        while !frontier.isEmpty {
+            let around = relations.filter { relation in relation.members.contains { frontier.contains($0) } }.flatMap(\.members)
+            if let best = smallest(around.filter { states[$0] == .shown }, grid) { return best }
+            frontier = around.filter { reached.insert($0).inserted }
+        }
+        return nil
     }
 
     /// Unpublishes every shown cell printed only together with a cell that is no longer shown.

@@ -95,8 +95,10 @@ extension SmallCellSuppression {
     /// Within one relation this is exact: a value is kept only if the other counts can take values
     /// that make the relation hold. The true counts always stay inside.
     func narrowedValues(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation],
-                        maximumPasses: Int = 200) -> [CountValues] {
+                        maximumPasses: Int = 200) -> (values: [CountValues], narrowedBy: [Int?]) {
         var values = initialValues(grid, states)
+        // The relation that last narrowed each count.
+        var narrowedBy = [Int?](repeating: nil, count: values.count)
         // Each identity as Σ sign · count = constant over its hidden cells: the total with −1 and
         // the parts with +1; a relation without a total cell sums to the parts' known constant.
         let identities: [(terms: [(cell: Int, sign: Double)], constant: Double)] = relations.map { relation in
@@ -114,7 +116,8 @@ extension SmallCellSuppression {
         }
         for _ in 0..<maximumPasses {
             var changed = false
-            for identity in identities where identity.terms.count >= 2 {
+            // A relation with one hidden count gives it exactly; with more, a range.
+            for (index, identity) in identities.enumerated() where !identity.terms.isEmpty {
                 for term in identity.terms {
                     var others = CountValues([0...0])
                     for other in identity.terms where other.cell != term.cell {
@@ -127,19 +130,22 @@ extension SmallCellSuppression {
                     // is concluded from it.
                     guard !narrowed.ranges.isEmpty, narrowed != values[term.cell] else { continue }
                     values[term.cell] = narrowed
+                    narrowedBy[term.cell] = index
                     changed = true
                 }
             }
             if !changed { break }
         }
-        return values
+        return (values, narrowedBy)
     }
 
-    /// Protected counts a reader narrows to exactly one value.
-    func pinnedCells(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation]) -> [Int] {
-        let values = narrowedValues(grid, states, relations)
+    /// Protected counts a reader narrows to exactly one value, each with the relation that last
+    /// narrowed it.
+    func pinnedCells(_ grid: CountGrid, _ states: [CountDisclosure],
+                     _ relations: [CountGrid.Relation]) -> [(cell: Int, relation: Int?)] {
+        let (values, narrowedBy) = narrowedValues(grid, states, relations)
         return grid.cells.indices.filter {
             states[$0] != .shown && isProtected(grid.cells[$0], states[$0]) && values[$0].single != nil
-        }
+        }.map { ($0, narrowedBy[$0]) }
     }
 }
