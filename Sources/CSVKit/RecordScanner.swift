@@ -235,15 +235,36 @@ struct RecordScanner {
     /// See ``CSVReader/nonBlankLines(afterLineAt:)``.
     func nonBlankLines(afterLineAt offset: Int) throws -> Int {
         let rest = try source.reopened(at: offset)
+        // Counted in code units: a UTF-16 character whose low byte is 0x0A is not a line end.
+        let unitBytes: Int
+        let bigEndian: Bool
+        switch encoding {
+        case .utf16LittleEndian: (unitBytes, bigEndian) = (2, false)
+        case .utf16BigEndian: (unitBytes, bigEndian) = (2, true)
+        case .utf8, .windows1252: (unitBytes, bigEndian) = (1, false)
+        }
+        let delimiter = UInt16(self.delimiter)
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var count = 0
         var pastFirstLine = false
         var lineHasContent = false
         var afterCR = false
+        var pending: UInt8?
         func endLine() {
             if pastFirstLine && lineHasContent { count += 1 }
             pastFirstLine = true
             lineHasContent = false
+        }
+        func take(_ unit: UInt16) {
+            switch unit {
+            case 0x0A: if !afterCR { endLine() }
+            case 0x0D: endLine()
+            // Spaces, tabs and delimiters: a line of empty fields (Excel's `;;;;`) is blank to
+            // the reader too.
+            case 0x20, 0x09, delimiter: break
+            default: lineHasContent = true
+            }
+            afterCR = unit == 0x0D
         }
         while true {
             let read = try buffer.withUnsafeMutableBytes { bytes -> Int in
@@ -252,14 +273,16 @@ struct RecordScanner {
             }
             if read == 0 { break }
             for byte in buffer[0..<read] {
-                switch byte {
-                case 0x0A: if !afterCR { endLine() }
-                case 0x0D: endLine()
-                // Spaces, tabs, and the NUL halves of UTF-16 code units.
-                case 0x20, 0x09, 0x00: break
-                default: lineHasContent = true
+                guard unitBytes == 2 else {
+                    take(UInt16(byte))
+                    continue
                 }
-                afterCR = byte == 0x0D
+                guard let first = pending else {
+                    pending = byte
+                    continue
+                }
+                pending = nil
+                take(bigEndian ? UInt16(first) << 8 | UInt16(byte) : UInt16(byte) << 8 | UInt16(first))
             }
         }
         endLine()

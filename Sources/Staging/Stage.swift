@@ -464,11 +464,13 @@ final class Stager {
         try forwardReaderDiagnostics(reader, fileIndex: fileIndex, &state)
     }
 
-    /// Hands a rejected row of `file` to the sink: its fields as read and why it was rejected.
     /// Reports a file whose reading stopped: the record it stopped in is rejected with the
-    /// reason. When the file still had lines after that record's line, those rows were never read
-    /// and cannot be accounted for, so the stop is also a problem with the file as a whole (exit
-    /// code 2) rather than one rejected row; a stop in the file's last record loses nothing.
+    /// reason. When the file still had lines after the line of the stop, those rows were never
+    /// read and cannot be accounted for, so the stop is also a problem with the file as a whole
+    /// (exit code 2) rather than one rejected row; a stop in the file's last line loses nothing.
+    /// A quote never closed took every line after its record's first into one field: those lines
+    /// were not read as rows either. A failure to read the file at all is always a problem with
+    /// the file.
     private func stopped(by error: any Error, fileIndex: Int, reader: CSVReader, _ state: inout StagingState) throws {
         let file = files[fileIndex]
         guard let error = error as? CSVError, case .malformed = error.kind else {
@@ -484,8 +486,10 @@ final class Stager {
         let unread = (try? reader.nonBlankLines(afterLineAt: error.position.byteOffset)) ?? 1
         var reason = error.message + "; reading stopped here"
         if unread > 0 {
-            reason += " and the \(unread == 1 ? "line" : "\(unread) lines") after line \(location.line) "
-                + "\(unread == 1 ? "was" : "were") not read: fix the file and run again"
+            let lines = "the \(unread == 1 ? "line" : "\(unread) lines") after line \(location.line) "
+            reason += error.code == "csv.unterminated-quote"
+                ? "; \(lines)\(unread == 1 ? "was" : "were") read into that field, not as rows: fix the file and run again"
+                : " and \(lines)\(unread == 1 ? "was" : "were") not read: fix the file and run again"
             try fileProblem(reason, rule: error.code, at: location, fileIndex: fileIndex, &state)
         } else {
             try emit(Diagnostic(.error, at: location, rule: error.code, message: reason), fileIndex: fileIndex, &state)
@@ -493,6 +497,7 @@ final class Stager {
         try reject(file, line: location.line, rawFields: [], reasons: [reason])
     }
 
+    /// Hands a rejected row of `file` to the sink: its fields as read and why it was rejected.
     func reject(_ file: InputFile, line: Int, rawFields: [[UInt8]], reasons: [String]) throws {
         try sink.reject(RejectedRow(file: file.displayName, inputIndex: file.inputIndex, line: line, rawFields: rawFields,
                                     reasons: reasons))

@@ -43,9 +43,11 @@ public struct FileAccounting: Sendable, Hashable {
     public var encoding = ""
     /// The delimiter read (`,`, `;`, `|` or `tab`); empty when the file could not be opened.
     public var delimiter = ""
-    /// The line of the record where the reader stopped (an unterminated quote, a NUL byte, mixed
-    /// encodings): that record is counted as read and rejected, and nothing after it was read.
-    /// nil when the file was read to its end.
+    /// Where the reader stopped (an unterminated quote: the line its record starts on; a NUL
+    /// byte, text after a quote, mixed encodings: the line of that byte, which in a record over
+    /// several lines is not its first); 0 when the file could not be read on. That record is
+    /// counted as read and rejected, and nothing after it was read. nil when the file was read to
+    /// its end.
     public var stoppedAtLine: Int?
 
     public init(file: String, inputIndex: Int) {

@@ -64,10 +64,29 @@ import Testing
         ("a;b\n1;2\n", 4, 0),                    // the last line: nothing after it
         ("a;b\n1;\"2\n3;4\n", 4, 1),              // quotes do not matter: physical lines
         ("a;b\n1;2\n", 1_000, 0),                // past the end
+        ("a;b\n1;2\n;\n ; \n", 4, 0),            // lines of empty fields are blank to the reader too
     ])
     func nonBlankLinesAfterAStop(text: String, offset: Int, expected: Int) throws {
         let reader = try CSVReader(bytes: Array(text.utf8), displayName: "m.csv")
         #expect(try reader.nonBlankLines(afterLineAt: offset) == expected)
+    }
+
+    /// UTF-16 is counted in code units: `č` (U+010D, bytes `0D 01` little-endian) and `Ċ`
+    /// (U+010A) hold a line-end byte but are not line ends.
+    @Test(arguments: [true, false])
+    func nonBlankLinesInUTF16CountCodeUnits(littleEndian: Bool) throws {
+        let text = "a;b\n1;Kovač Ċ\n2;x\n"
+        let units = Array(text.utf16)
+        let body = units.flatMap { unit -> [UInt8] in
+            let low = UInt8(unit & 0xFF)
+            let high = UInt8(unit >> 8)
+            return littleEndian ? [low, high] : [high, low]
+        }
+        let reader = try CSVReader(bytes: (littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]) + body, displayName: "u.csv")
+        var record = CSVRecord()
+        #expect(try reader.read(into: &record))
+        // From the start of line 2: only line 3 follows.
+        #expect(try reader.nonBlankLines(afterLineAt: 2 + 2 * Array("a;b\n".utf16).count) == 1)
     }
 
     @Test func nonBlankLinesAfterAStopInAFile() throws {

@@ -51,6 +51,19 @@ import Testing
         #expect(study.inputProblems.isEmpty)
     }
 
+    /// A quote never closed on line 3 takes lines 4 and 5 into its field: they were never read
+    /// as rows, so the file is an input problem; trailing lines of empty fields are blank.
+    @Test func unterminatedQuoteBeforeTheLastLineIsAnInputProblem() throws {
+        let text = H.visitsHeader + "\n" + H.visit("P1", "T0", date: "05-01-2024") + "\n" + "P2;T0;05-01-2024;5;\"10\n"
+            + H.visit("P2", "week6", date: "16-02-2024") + "\n" + H.visit("P1", "week6", date: "16-02-2024") + "\n;;;;\n"
+        let (study, sink) = try stage(visits: bytes(text))
+        let error = try #require(sink.issues.first { $0.severity == .error })
+        #expect(error.rule == "csv.unterminated-quote")
+        #expect(study.inputProblems == [error])
+        #expect(error.message.hasSuffix(
+            "; reading stopped here; the 2 lines after line 3 were read into that field, not as rows: fix the file and run again"))
+    }
+
     @Test func nulByteStopsTheFileAtItsRecord() throws {
         var data = bytes(H.visitsHeader + "\n" + H.visit("P1", "T0", date: "05-01-2024") + "\n")
         data += bytes("P2;T0;05-01-2024;5") + [0] + bytes(";10\n") + bytes(H.visit("P2", "week6", date: "16-02-2024") + "\n")

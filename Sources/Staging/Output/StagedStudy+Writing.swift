@@ -61,7 +61,7 @@ extension StagedStudy {
     }
 
     /// Writes `accounting.csv`: one row per input file in reading order; `stopped_at_line` names
-    /// the record where reading stopped (empty when the file was read to its end).
+    /// the line where reading stopped (empty when the file was read to its end).
     public func writeAccounting(to folder: String) throws {
         let writer = try CSVWriter(to: .file((folder as NSString).appendingPathComponent("accounting.csv")))
         try writer.writeHeader([
