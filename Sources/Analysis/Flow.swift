@@ -4,7 +4,8 @@ import StudyModel
 ///
 /// Stages, in order: `screened` (everyone with an accepted participant row), `rejected`
 /// (participants whose every participant row was rejected in validation, so they are in no
-/// table: screened + rejected is every participant with a participant row in the inputs),
+/// table; then, on a row of its own, rejected participant rows whose id could not be read, each
+/// possibly one more such participant),
 /// `not_randomised` by profile and reason, `randomised` per arm, and per arm and follow-up visit
 /// `analysed` (at least one planned outcome measured) and `missing` (randomised but no planned
 /// outcome measured).
@@ -18,17 +19,24 @@ public struct FlowRow: Hashable, Sendable {
 }
 
 extension ResponseAnalysis {
-    /// - Parameter rejected: participants whose participant rows were all rejected in validation.
-    public func flow(_ subjects: [AnalysisSubject], rejected: Int = 0) -> [FlowRow] {
-        flow(prepare(subjects), rejected: rejected)
+    /// - Parameters:
+    ///   - rejected: participants whose participant rows were all rejected in validation.
+    ///   - rejectedWithoutID: rejected participant rows whose id could not be read.
+    public func flow(_ subjects: [AnalysisSubject], rejected: Int = 0, rejectedWithoutID: Int = 0) -> [FlowRow] {
+        flow(prepare(subjects), rejected: rejected, rejectedWithoutID: rejectedWithoutID)
     }
 
-    /// As ``flow(_:rejected:)-([AnalysisSubject],_)``, over subjects prepared once for the run.
-    public func flow(_ prepared: PreparedSubjects, rejected: Int = 0) -> [FlowRow] {
+    /// As ``flow(_:rejected:rejectedWithoutID:)-([AnalysisSubject],_,_)``, over subjects prepared
+    /// once for the run.
+    public func flow(_ prepared: PreparedSubjects, rejected: Int = 0, rejectedWithoutID: Int = 0) -> [FlowRow] {
         let count = prepared.subjects.count
         var rows = [FlowRow(stage: "screened", arm: "", profile: "", timepoint: "", reason: "", count: count),
                     FlowRow(stage: "rejected", arm: "", profile: "", timepoint: "",
                             reason: "participant row rejected in validation", count: rejected)]
+        if rejectedWithoutID > 0 {
+            rows.append(FlowRow(stage: "rejected", arm: "", profile: "", timepoint: "",
+                                reason: "participant row rejected, id unreadable", count: rejectedWithoutID))
+        }
         var notRandomised: [String: Int] = [:]
         for index in 0..<count where prepared.armID[index] == nil {
             notRandomised[prepared.profile[index] ?? "unclassified", default: 0] += 1

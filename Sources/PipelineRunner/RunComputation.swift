@@ -57,8 +57,8 @@ public struct RunComputation: Sendable {
                         subjects prepared: Subjects, issueCounts: [Severity: [String: Int]],
                         plan: AnalysisPlan) -> RunComputation {
         let (subjects, analysis, prepared) = (prepared.subjects, prepared.analysis, prepared.prepared)
-        let (response, comparisons, interactions, flow, baseline) = tables(analysis, prepared,
-                                                                           rejected: study.participantsRejected)
+        let (response, comparisons, interactions, flow, baseline) = tables(
+            analysis, prepared, rejected: (study.participantsRejected, study.participantRowsWithoutID))
 
         let randomised = subjects.filter(\.isRandomised).count
         // Randomised participants without a planned outcome at each analysed visit (the flow's
@@ -111,7 +111,8 @@ public struct RunComputation: Sendable {
     /// over the group makes both). The long jobs come first so the units fill in around them.
     /// Every job is a pure function of the prepared subjects and the results are put together
     /// in report order, so they are the same as one job after another.
-    private static func tables(_ analysis: ResponseAnalysis, _ prepared: PreparedSubjects, rejected: Int)
+    private static func tables(_ analysis: ResponseAnalysis, _ prepared: PreparedSubjects,
+                               rejected: (byID: Int, withoutID: Int))
         -> (response: [ResponseRow], comparisons: [ComparisonRow], interactions: [InteractionRow],
             flow: [FlowRow], baseline: [BaselineRow]) {
         let units = analysis.units(prepared)
@@ -120,7 +121,7 @@ public struct RunComputation: Sendable {
             switch jobs[index] {
             case .baseline: .baseline(analysis.baselineTable(prepared))
             case .interactions: .interactions(analysis.interactions(prepared))
-            case .flow: .flow(analysis.flow(prepared, rejected: rejected))
+            case .flow: .flow(analysis.flow(prepared, rejected: rejected.byID, rejectedWithoutID: rejected.withoutID))
             case .unit(let unit): .unit(analysis.result(unit, prepared))
             }
         }

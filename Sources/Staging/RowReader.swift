@@ -303,7 +303,11 @@ struct RowReader {
         currentSlot = nil
         waitsForParticipant = false
         if !lastReasons.isEmpty { lastReasons.removeAll() }
-        if prepared.isRagged || prepared.isSetAside { return try finish(accepted: false, &state) }
+        if prepared.isRagged || prepared.isSetAside {
+            // A ragged row's id is not read: in a participants input it may be a participant.
+            if prepared.isRagged, input.holds.level == .participant { state.participantRowsWithoutID += 1 }
+            return try finish(accepted: false, &state)
+        }
         let participantID = prepared.participantID
         let timepoint = prepared.timepoint
 
@@ -317,6 +321,7 @@ struct RowReader {
             }
         }
         let accepted = !hasErrors
+        if rowLevel == .participant, participantID?.isEmpty ?? true { state.participantRowsWithoutID += 1 }
         if let participantID, !participantID.isEmpty {
             if accepted, rowLevel == .participant {
                 commitParticipantRow(participantID, role: role, &state)

@@ -70,6 +70,9 @@ struct StagingState {
     var slots: [Int] = []
     /// Per slot: whether the id came in a participant row (accepted or not), not only in visit rows.
     var hasParticipantRow: [Bool] = []
+    /// Rejected rows of a participants input whose participant id could not be read (a ragged
+    /// row, the record a reading stop fell in, an empty id).
+    var participantRowsWithoutID = 0
     /// Slot → where the participant's only participant row was rejected, while no other was
     /// accepted.
     var rejectedRows: [Int: SourceLocation] = [:]
@@ -265,6 +268,7 @@ struct StagingState {
             participants: participantRecords, visits: visitRecords, accounting: accounting, inputProblems: inputProblems,
             errorCount: errorCount, warningCount: warningCount, noteCount: noteCount)
         study.participantsRejected = zip(slots, hasParticipantRow).filter { $0 < 0 && $1 }.count
+        study.participantRowsWithoutID = participantRowsWithoutID
         participantRecords = []
         visitRecords = []
         return study
@@ -482,6 +486,7 @@ final class Stager {
         }
         let location = Stager.location(error.position)
         state.accounting[fileIndex].stoppedAtLine = location.line
+        if spec.inputs[file.inputIndex].holds.level == .participant { state.participantRowsWithoutID += 1 }
         // Unknown when the rest cannot be read again: then it counts as unread.
         let unread = (try? reader.nonBlankLines(afterLineAt: error.position.byteOffset)) ?? 1
         var reason = error.message + "; reading stopped here"

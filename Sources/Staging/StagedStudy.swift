@@ -103,6 +103,9 @@ public struct StagedStudy: Sendable {
     /// Participants with a participant row in the inputs but no record: every participant row of
     /// theirs was rejected (or taken back after reading).
     public var participantsRejected = 0
+    /// Rejected participant rows whose id could not be read (a ragged row, the record a reading
+    /// stop fell in, an empty id): each may be a participant the flow has nowhere else.
+    public var participantRowsWithoutID = 0
     /// Issues of each severity, all files together.
     public var errorCount: Int
     public var warningCount: Int

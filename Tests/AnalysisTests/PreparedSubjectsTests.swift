@@ -79,6 +79,17 @@ import Testing
         #expect(characteristics.sex(subject: 0) == "F" && characteristics.sex(subject: 3) == nil)
     }
 
+    /// The flow opens with the screened participants, then those whose participant rows were
+    /// all rejected, then (only when there are any) rejected rows whose id was unreadable.
+    @Test func flowCountsRejectedParticipantsAfterTheScreened() {
+        let prepared = analysis.prepare(Self.subjects)
+        let head = analysis.flow(prepared, rejected: 2, rejectedWithoutID: 1).prefix(3).map { "\($0.stage)/\($0.reason)/\($0.count)" }
+        #expect(head == ["screened//4", "rejected/participant row rejected in validation/2",
+                         "rejected/participant row rejected, id unreadable/1"])
+        let plain = analysis.flow(prepared).prefix(3).map(\.stage)
+        #expect(plain == ["screened", "rejected", "not_randomised"])
+    }
+
     /// Setting nil (or NaN) clears a value; a field or timepoint that is not laid out is ignored.
     @Test func outcomeColumnsClearAndIgnore() throws {
         var outcomes = OutcomeColumns(fields: [.rmdq, .odi, .rmdq], timepoints: ["baseline", "week6", "baseline"], count: 2)

@@ -84,7 +84,22 @@ typealias H = StagingHarness
         let (study, _) = try harness.run()
         #expect(study.participants.map(\.id) == ["P1", "P2"])
         #expect(study.participantsRejected == 2)
+        #expect(study.participantRowsWithoutID == 0)
         #expect(study.accounting[0].rejected == 4)
+    }
+
+    /// Rejected participant rows whose id cannot be read are counted apart: a ragged row, an
+    /// empty id, and the record a reading stop fell in. A visit row without an id is not one.
+    @Test func participantRowsWithoutAnIDAreCounted() throws {
+        let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participant("P2") + ";extra",
+                                    H.participant("", arm: "2")]) + "P4;AMS;1;V;1970;\"54\n"
+        let visits = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), H.visit("", "week6", date: "16-02-2024")])
+        let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": participants, "visits.csv": visits])
+        let (study, _) = try harness.run()
+        #expect(study.participants.map(\.id) == ["P1"])
+        #expect(study.participantsRejected == 0)
+        #expect(study.participantRowsWithoutID == 3)
+        #expect(study.accounting[0].rejected == 3)
     }
 
     @Test func conflictingParticipantRowsAreBothRejected() throws {
