@@ -20,8 +20,9 @@ public struct ValueProblem: Error, Hashable, Sendable {
 /// things (`1,234`, `03-04-2024` without a declared format) is a problem, never a coin toss.
 /// Normalising the canonical text of a normalised value gives the same value again.
 public enum Normalise {
-    /// Trims white space (including no-break spaces) and composes Unicode to NFC, so that `é`
-    /// typed as `e` + combining accent equals the precomposed `é`.
+    /// Trims white space (including no-break spaces) and invisible format characters (soft hyphen,
+    /// zero-width space and joiners, word joiner, byte-order mark) from both ends, and composes
+    /// Unicode to NFC, so that `é` typed as `e` + combining accent equals the precomposed `é`.
     public static func text(_ raw: String) -> String {
         // ASCII text is already NFC: trim its bytes without a trip through Foundation.
         let bytes = raw.utf8
@@ -38,9 +39,9 @@ public enum Normalise {
 
     /// What ``text(_:)`` trims from both ends of non-ASCII text: white space and line ends, and
     /// the invisible format characters that spreadsheets and web forms leave there (zero-width
-    /// space, joiners, word joiner, a byte-order mark inside a cell).
+    /// space, joiners, word joiner, a byte-order mark inside a cell, a soft hyphen).
     private static let trimmed = CharacterSet.whitespacesAndNewlines
-        .union(CharacterSet(charactersIn: "\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}"))
+        .union(CharacterSet(charactersIn: "\u{00AD}\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}"))
 
     /// `text` between single quotes for a message, with every character a reader could not see
     /// written as `\u{…}` (controls, format characters such as a zero-width space, and spaces
@@ -69,6 +70,7 @@ public enum Normalise {
         guard scalars.allSatisfy({ $0.value < 0x300 }) else { return nil }
         let isSpace = { (scalar: Unicode.Scalar) in
             scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) || scalar.value == 0x85 || scalar.value == 0xA0
+                || scalar.value == 0xAD
         }
         guard let first = scalars.firstIndex(where: { !isSpace($0) }),
               let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }

@@ -23,6 +23,8 @@ import TestSupport
         #expect(Normalise.text("5\u{FEFF}") == "5")
         #expect(Normalise.text("\u{2060} 12 \u{200D}") == "12")
         #expect(Normalise.text("a\u{200B}b") == "a\u{200B}b")
+        #expect(Normalise.text("\u{00AD}Jansen\u{00AD}") == "Jansen")
+        #expect(Normalise.text("Zü\u{00AD}") == "Zü")
         #expect(try Normalise.number(Normalise.text("5\u{FEFF}"), decimalMark: nil).get() == 5)
     }
 
