@@ -33,18 +33,25 @@
 ///    are solved as one linear system over the hidden cells; a protected count that any linear
 ///    combination of relations still pins down gets the smallest shown count of a relation it is
 ///    in suppressed, and the rules run again. Each round suppresses one more count, so it ends.
-/// 6. **Bounds.** A reader also knows what the markers say: `<5` is 1 to 4, and `x` is 0 or at
-///    least 5. Narrowing every hidden count through the relations from those ranges can leave a
-///    protected count one value (`<5 + <5 = 2`, or `<5 + x = 6`); then the smallest shown count
-///    of the relation that pinned it is hidden too (else the nearest shown one). When nothing is
-///    left to hide (the sum is published elsewhere), the small count is withheld as `x`, so that
-///    the reader cannot tell which hidden count is the small one.
+/// 6. **Bounds.** A reader may also take the markers at their word: `<5` is 1 to 4, and `x` is 0
+///    or at least 5 (as it is, but for the fallback below). Narrowing every hidden count through
+///    the relations from those ranges can leave a small count one value (`<5 + <5 = 2`, or
+///    `<5 + x = 6`); then the smallest shown count above 0 of the relation that pinned it is
+///    hidden too (else the nearest shown one). When nothing is left to hide (the sum is published
+///    elsewhere), the small count is withheld as `x`: the reader can no longer tell which hidden
+///    count is the small one (and finds that the markers cannot all be taken at their word).
 ///
-/// Guarantee: no suppressed count and no small unpublished count can be computed exactly from
-/// the shown counts and the declared relations, by solving them or by narrowing the ranges the
-/// markers give relation by relation. Not covered: a count narrowed to a range of two or more
-/// values (a hidden count is known to lie between what its relations leave), deductions that need
-/// integer reasoning over several relations at once, and counts repeated in other outputs (the
+/// Each rule that finds nothing left to hide gives way to the next, so one count no rule can
+/// protect does not stop the others from being protected.
+///
+/// Guarantee: no small count, shown as `<5` or unpublished, can be computed exactly from the
+/// shown counts and the declared relations, by solving them or by narrowing the ranges the
+/// markers give relation by relation; nor can a complementary count by solving them. Not
+/// covered: a count narrowed to a range of two or more values (a hidden count is known to lie
+/// between what its relations leave); a complementary count narrowed to its value (a hidden 0
+/// beside a small total), which gives no small count away; deductions that need integer reasoning
+/// over several relations at once; a count that totals published elsewhere give away on their
+/// own, which no suppression in the table can hide; and counts repeated in other outputs (the
 /// unsuppressed CSV files, the flow counts) unless they are declared in the grid.
 public struct SmallCellSuppression: Hashable, Sendable {
     /// Counts from 1 to `threshold − 1` are small. Common choices are 5, 10 or 11; a threshold of
@@ -78,23 +85,24 @@ public struct SmallCellSuppression: Hashable, Sendable {
         }
         let relations = grid.relations.filter { $0.members.count >= 2 }
         hideDependents(grid, &states)
+        // Each round hides one more count (or withholds one more small count as `x`) and starts
+        // again; a rule that finds nothing to hide gives way to the next, so that a count no rule
+        // can protect (given away by totals published elsewhere) does not stop the others.
         while true {
             defer { hideDependents(grid, &states) }
-            if let violation = firstDerivableProtectedCell(grid, states, relations) {
-                guard let complement = complementCell(grid, states, relations, violation) else { break }
+            if let violation = firstDerivableProtectedCell(grid, states, relations),
+               let complement = complementCell(grid, states, relations, violation) {
                 states[complement] = .complementary
-            } else if let exposed = determinedCells(grid, states, relations).first(where: {
-                isProtected(grid.cells[$0], states[$0])
-            }) {
-                // Rare: derivable only by combining relations. Hide the smallest shown count near
-                // it, then audit again.
-                guard let complement = widening(exposed, preferring: nil, grid, states, relations) else { break }
-                states[complement] = .complementary
-            } else if remedyPinned(grid, &states, relations) {
                 continue
-            } else {
-                break
             }
+            // Rare: derivable only by combining relations. Hide the smallest shown count near it.
+            let exposed = determinedCells(grid, states, relations).filter { isProtected(grid.cells[$0], states[$0]) }
+            if let complement = exposed.lazy.compactMap({ self.widening($0, preferring: nil, grid, states, relations) }).first {
+                states[complement] = .complementary
+                continue
+            }
+            if remedyPinned(grid, &states, relations) { continue }
+            break
         }
         return states
     }
@@ -105,7 +113,9 @@ public struct SmallCellSuppression: Hashable, Sendable {
     /// elsewhere), a small count is withheld as `x` instead of `<threshold`, so that the reader no
     /// longer knows which hidden count is the small one. Whether anything changed.
     private func remedyPinned(_ grid: CountGrid, _ states: inout [CountDisclosure], _ relations: [CountGrid.Relation]) -> Bool {
-        for (cell, relation) in pinnedCells(grid, states, relations) {
+        // Only small counts: a complementary count narrowed to its value (a hidden 0 beside a
+        // small total) gives no small count away, or that count would be pinned too.
+        for (cell, relation) in pinnedCells(grid, states, relations) where isSmall(grid.cells[cell].count) {
             if let complement = widening(cell, preferring: relation, grid, states, relations) {
                 states[complement] = .complementary
                 return true
@@ -121,17 +131,20 @@ public struct SmallCellSuppression: Hashable, Sendable {
     /// The shown count to hide so that `cell` gains room: the smallest shown count of
     /// `preferring` (the relation that revealed it), else of any relation `cell` is in, else of
     /// the relations reached through hidden counts, nearest first; nil when no count is shown.
+    /// A shown 0 is taken only when no shown count above 0 is found anywhere: a hidden 0 next to
+    /// a small total is pinned at once and gives the small count no room.
     func widening(_ cell: Int, preferring relation: Int?, _ grid: CountGrid, _ states: [CountDisclosure],
                   _ relations: [CountGrid.Relation]) -> Int? {
-        if let relation, let best = smallest(relations[relation].members.filter({ states[$0] == .shown }), grid) {
-            return best
-        }
-        var reached: Set<Int> = [cell]
-        var frontier = [cell]
-        while !frontier.isEmpty {
-            let around = relations.filter { relation in relation.members.contains { frontier.contains($0) } }.flatMap(\.members)
-            if let best = smallest(around.filter { states[$0] == .shown }, grid) { return best }
-            frontier = around.filter { reached.insert($0).inserted }
+        for allowingZero in [false, true] {
+            let candidate = { (index: Int) in states[index] == .shown && (allowingZero || grid.cells[index].count != 0) }
+            if let relation, let best = smallest(relations[relation].members.filter(candidate), grid) { return best }
+            var reached: Set<Int> = [cell]
+            var frontier = [cell]
+            while !frontier.isEmpty {
+                let around = relations.filter { relation in relation.members.contains { frontier.contains($0) } }.flatMap(\.members)
+                if let best = smallest(around.filter(candidate), grid) { return best }
+                frontier = around.filter { reached.insert($0).inserted }
+            }
         }
         return nil
     }
@@ -268,7 +281,9 @@ public enum CountDisclosure: String, Hashable, Sendable {
     case shown
     /// Below the threshold: printed as `<threshold`, with the statistics that would reveal it hidden.
     case small
-    /// At or above the threshold but hidden so that a small count cannot be worked out from totals.
+    /// Hidden so that a small count cannot be worked out from totals: a count at or above the
+    /// threshold (or 0), or, as a last resort, a small count that nothing else could protect
+    /// (rule 6 of ``SmallCellSuppression``). Printed as `x`.
     case complementary
     /// Not printed by the table (only derivable), or not printed because the cell it is printed
     /// with is withheld; never shown.

@@ -80,7 +80,9 @@ extension SmallCellSuppression {
             case .small:
                 return CountValues([(protectsZeros ? 0 : 1)...top])
             case .complementary:
-                // With protected zeros a zero would be small: a complement is then at least the threshold.
+                // A reader who takes `x` at its word (true but for a small count withheld as `x` as a
+                // last resort, where it credits the reader with more than they know). With
+                // protected zeros a zero would be small: a complement is then at least the threshold.
                 return protectsZeros ? CountValues([Double(threshold)...Double.infinity])
                     : CountValues([0...0, Double(threshold)...Double.infinity])
             case .unpublished:
@@ -93,7 +95,9 @@ extension SmallCellSuppression {
     /// it to what the other counts of the relation leave, until nothing narrows (or
     /// `maximumPasses` passes, a guard for long chains: what is found is still a sound deduction).
     /// Within one relation this is exact: a value is kept only if the other counts can take values
-    /// that make the relation hold. The true counts always stay inside.
+    /// that make the relation hold. The true counts stay inside while the markers are true; after
+    /// a small count was withheld as `x` they may not, and a range that would become empty is
+    /// left as it was (nothing is concluded from it).
     func narrowedValues(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation],
                         maximumPasses: Int = 200) -> (values: [CountValues], narrowedBy: [Int?]) {
         var values = initialValues(grid, states)

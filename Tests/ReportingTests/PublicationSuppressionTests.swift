@@ -317,6 +317,37 @@ import Testing
         #expect(states == [.complementary, .complementary])
     }
 
+    /// A count given away by a total published elsewhere (t = a + b = 2) cannot be protected,
+    /// but that does not stop the rule: a and b, pinned at 1 by their markers, are withheld as x.
+    @Test func anUnprotectableCountDoesNotStopTheOthers() {
+        var grid = CountGrid()
+        let a = grid.add(1)
+        let b = grid.add(1)
+        let t = grid.add(2)
+        grid.relate(total: t, parts: [a, b])
+        grid.relate(parts: [a, b])
+        let rule = SmallCellSuppression()
+        let states = rule.suppress(grid)
+        #expect(states[t] == .small)
+        #expect(states[a] == .complementary && states[b] == .complementary)
+    }
+
+    /// A hidden 0 beside a small total is always pinned at 0; widening for it spread through the
+    /// whole table. Only small counts are widened for, and a 0 is hidden only when nothing above
+    /// 0 is left.
+    @Test func aPinnedZeroDoesNotSpreadThroughTheTable() {
+        let table = TwoWayTable([[3, 2], [23, 0], [1, 0], [12, 3]])
+        let rule = SmallCellSuppression()
+        let states = rule.suppress(table.grid)
+        #expect(table.exposedCells(states).isEmpty)
+        let pinnedSmall = rule.pinnedCells(table.grid, states, table.grid.relations).filter { rule.isSmall(table.grid.cells[$0.cell].count) }
+        #expect(pinnedSmall.isEmpty, "\(states)")
+        // Five small counts and four complements; the zeros and the column totals stay shown.
+        #expect(states.filter(\.isSuppressed).count <= 9, "\(states)")
+        #expect(states[table.cell(1, 1)] == .shown && states[table.cell(2, 1)] == .shown, "the zeros")
+        for column in 0...2 { #expect(states[table.cell(4, column)] == .shown, "column totals") }
+    }
+
     /// The cell to widen comes from the relation that pinned the small counts, not from any
     /// relation they are in: row 0 (`<5 + <5 = 2`) hides its 20; column 0 (`<5 + x = 6` once
     /// the 5 is its complement) hides its 7; the rest follow from the exact rules. No total is
