@@ -259,9 +259,9 @@ struct RecordScanner {
             switch unit {
             case 0x0A: if !afterCR { endLine() }
             case 0x0D: endLine()
-            // Spaces, tabs and delimiters: a line of empty fields (Excel's `;;;;`) is blank to
-            // the reader too.
-            case 0x20, 0x09, delimiter: break
+            // Spaces, tabs, delimiters and quotes: a line of empty fields (Excel's `;;;;`, or
+            // `"";""`) is blank to the reader too.
+            case 0x20, 0x09, 0x22, delimiter: break
             default: lineHasContent = true
             }
             afterCR = unit == 0x0D

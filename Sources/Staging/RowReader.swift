@@ -223,17 +223,16 @@ struct RowReader {
             let column = record.count > expected ? expected + 1 : nil
             issues.append(Diagnostic(.error, at: location.column(column), rule: "csv.ragged-row", message: message))
             prepared.isRagged = true
+            // What the row holds, as far as its cells can say (for the flow's count of rejected
+            // participant rows): nothing else of it is read.
+            prepared.level = level(of: record)
             return
         }
 
         if let column = repeatInstrumentColumn, column < record.count, setAsideRepeatingInstrument(record, column) {
             return
         }
-        prepared.level = input.holds.level
-        if !input.participantRows.isEmpty, let visitColumn, visitColumn < record.count,
-           input.participantRows.contains(Vocabularies.key(record[visitColumn])) {
-            prepared.level = .participant
-        }
+        prepared.level = level(of: record)
         let cells = stager.cells
         let decimalMark = input.decimalMark
         let memo = self.memo
@@ -294,6 +293,16 @@ struct RowReader {
         prepared.timepoint = timepoint
     }
 
+    /// What a record holds: the input's level, or participant data in a visits input whose visit
+    /// cell names one of its `participant_rows` events (REDCap's screening event).
+    private func level(of record: CSVRecord) -> FieldLevel {
+        if !input.participantRows.isEmpty, let visitColumn, visitColumn < record.count,
+           input.participantRows.contains(Vocabularies.key(record[visitColumn])) {
+            return .participant
+        }
+        return input.holds.level
+    }
+
     /// The checks that need what was staged before (one row per participant and per visit, the
     /// participant a visit belongs to, unique values), then the row's commit when nothing rejects
     /// it, and its issues emitted. Rows must be committed in reading order (rows that waited for
@@ -304,8 +313,8 @@ struct RowReader {
         waitsForParticipant = false
         if !lastReasons.isEmpty { lastReasons.removeAll() }
         if prepared.isRagged || prepared.isSetAside {
-            // A ragged row's id is not read: in a participants input it may be a participant.
-            if prepared.isRagged, input.holds.level == .participant { state.participantRowsWithoutID += 1 }
+            // A ragged row's id is not read: a participant row may be a participant.
+            if prepared.isRagged, prepared.level == .participant { state.participantRowsWithoutID += 1 }
             return try finish(accepted: false, &state)
         }
         let participantID = prepared.participantID

@@ -65,6 +65,7 @@ import Testing
         ("a;b\n1;\"2\n3;4\n", 4, 1),              // quotes do not matter: physical lines
         ("a;b\n1;2\n", 1_000, 0),                // past the end
         ("a;b\n1;2\n;\n ; \n", 4, 0),            // lines of empty fields are blank to the reader too
+        ("a;b\n1;2\n\"\";\"\"\n", 4, 0),          // quoted empty fields too
     ])
     func nonBlankLinesAfterAStop(text: String, offset: Int, expected: Int) throws {
         let reader = try CSVReader(bytes: Array(text.utf8), displayName: "m.csv")

@@ -315,6 +315,24 @@ typealias H = StagingHarness
         #expect(study.errorCount == 0)
     }
 
+    /// In a REDCap export a ragged screening row is a participant row too (its event cell says
+    /// so): it counts among the rejected participant rows without a readable id; a ragged visit
+    /// row does not.
+    @Test func raggedScreeningRowOfARedcapExportIsCounted() throws {
+        let redcap = H.lines([
+            Self.redcapHeader,
+            "R1,screening_arm_1,gro,1,2,2024-01-05,,",
+            "R1,baseline_arm_1,gro,,,,2024-01-05,6",
+            "R2,screening_arm_1,gro,1,2,2024-01-05,,,extra",
+            "R1,week_6_arm_1,gro,,,,2024-02-16,4,extra",
+        ])
+        let harness = try H(yaml: Self.redcapPipeline, files: ["redcap.csv": redcap])
+        let (study, _) = try harness.run()
+        #expect(study.participants.map(\.id) == ["R1"])
+        #expect(study.participantRowsWithoutID == 1)
+        #expect(study.accounting.first?.rejected == 2)
+    }
+
     @Test func participantRowsInsideAVisitsExport() throws {
         let text = Self.redcapPipeline
         let redcap = H.lines([
