@@ -13,11 +13,8 @@ extension SmallCellSuppression {
             self.ranges = CountValues.merged(ranges)
         }
 
-        /// One value: what a reader has worked out.
-        var single: Double? {
-            guard ranges.count == 1, let range = ranges.first, range.lowerBound == range.upperBound else { return nil }
-            return range.lowerBound
-        }
+        /// Whether only one value is left: the reader has worked the count out.
+        var isSingle: Bool { ranges.count == 1 && ranges[0].lowerBound == ranges[0].upperBound }
 
         /// Every `a + b` with `a` from self and `b` from `other`.
         func adding(_ other: CountValues) -> CountValues {
@@ -149,7 +146,7 @@ extension SmallCellSuppression {
                      _ relations: [CountGrid.Relation]) -> [(cell: Int, relation: Int?)] {
         let (values, narrowedBy) = narrowedValues(grid, states, relations)
         return grid.cells.indices.filter {
-            states[$0] != .shown && isProtected(grid.cells[$0], states[$0]) && values[$0].single != nil
+            states[$0] != .shown && isProtected(grid.cells[$0], states[$0]) && values[$0].isSingle
         }.map { ($0, narrowedBy[$0]) }
     }
 }

@@ -49,12 +49,14 @@ public enum Normalise {
     public static func quoted(_ text: String) -> String {
         var result = "'"
         for scalar in text.unicodeScalars {
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate:
+            let invisible = switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate: true
+            case .spaceSeparator: scalar != " "
+            default: false
+            }
+            if invisible {
                 result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            case .spaceSeparator where scalar != " ":
-                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            default:
+            } else {
                 result.unicodeScalars.append(scalar)
             }
         }

@@ -63,7 +63,7 @@ public func stage(
 /// Records live in flat arrays and are found through integer indexes: a participant id is hashed
 /// once per participant row (and once per visit row whose participant differs from the row
 /// before); a visit is found by its participant's slot and its timepoint's index.
-struct StagingState {
+struct StagingState: IssueCounts {
     /// One entry per participant id seen in an accepted or rejected row, in order of first sight:
     /// the index of the participant's record in `participantRecords`, -1 while no row of theirs
     /// was accepted.
@@ -210,17 +210,6 @@ struct StagingState {
             slots[slot] = participantRecords.count
             participantRecords.append(record)
             participantRowValues.append(rowValues)
-        }
-    }
-
-    /// Counts an issue (per severity, and warnings per file).
-    mutating func count(_ issue: Diagnostic, fileIndex: Int?) {
-        switch issue.severity {
-        case .error: errorCount += 1
-        case .warning:
-            warningCount += 1
-            if let fileIndex { accounting[fileIndex].warnings += 1 }
-        case .note: noteCount += 1
         }
     }
 

@@ -125,17 +125,32 @@ public struct StagedStudy: Sendable {
     }
 }
 
-extension StagedStudy {
-    /// Counts an issue found about staged records after staging (a profile conflict): in the
-    /// study's count of its severity, and as a warning of the input file it is located in, so
-    /// that the accounting agrees with `issues.csv`.
-    public mutating func count(_ issue: Diagnostic) {
+/// Issue counts by severity, with each file's warnings in its accounting: kept while staging and
+/// after it, so that the accounting always agrees with `issues.csv`.
+protocol IssueCounts {
+    var accounting: [FileAccounting] { get set }
+    var errorCount: Int { get set }
+    var warningCount: Int { get set }
+    var noteCount: Int { get set }
+}
+
+extension IssueCounts {
+    /// Counts `issue` under its severity, and a warning also under the file at `fileIndex`.
+    mutating func count(_ issue: Diagnostic, fileIndex: Int?) {
         switch issue.severity {
         case .error: errorCount += 1
         case .warning:
             warningCount += 1
-            if let index = accounting.firstIndex(where: { $0.file == issue.location.file }) { accounting[index].warnings += 1 }
+            if let fileIndex { accounting[fileIndex].warnings += 1 }
         case .note: noteCount += 1
         }
+    }
+}
+
+extension StagedStudy: IssueCounts {
+    /// Counts an issue found about staged records after staging (a profile conflict), as staging
+    /// counts its own: under its severity, and a warning under the input file it is located in.
+    public mutating func count(_ issue: Diagnostic) {
+        count(issue, fileIndex: accounting.firstIndex { $0.file == issue.location.file })
     }
 }
