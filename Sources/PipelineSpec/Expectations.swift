@@ -85,12 +85,15 @@ public enum CrossFieldRule: String, Sendable, Hashable, CaseIterable, Comparable
     case ageInconsistentWithBirthYear = "age_inconsistent_with_birth_year"
     /// A follow-up visit of a participant who has no baseline visit.
     case followUpWithoutBaseline = "follow_up_without_baseline"
+    /// A follow-up visit of a participant whose participant row has no arm: not randomised, or
+    /// the visit belongs to someone else.
+    case followUpNotRandomised = "follow_up_not_randomised"
 
     /// The severity a rule has unless the pipeline file sets one. A late visit or a lost baseline
     /// row leaves usable data, so those warn; the others make the row untrustworthy.
     public var defaultSeverity: Severity {
         switch self {
-        case .visitOutsideWindow, .followUpWithoutBaseline: .warning
+        case .visitOutsideWindow, .followUpWithoutBaseline, .followUpNotRandomised: .warning
         default: .error
         }
     }
@@ -102,7 +105,7 @@ public enum CrossFieldRule: String, Sendable, Hashable, CaseIterable, Comparable
         case .onsetAfterBaseline: .onsetDate
         case .armChanged: nil
         case .ageInconsistentWithBirthYear: .age
-        case .followUpWithoutBaseline: nil
+        case .followUpWithoutBaseline, .followUpNotRandomised: nil
         }
     }
 

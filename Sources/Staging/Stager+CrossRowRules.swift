@@ -17,9 +17,10 @@ extension Stager {
 
     /// Rules that need every visit of a participant, run after all files are read and against
     /// that state (so one rejection does not set off another): follow-up without baseline,
-    /// follow-up dated before randomisation, visit outside its window, and the baseline visit
-    /// dated before symptom onset. Rejected visits leave the staged data, their files' accounting
-    /// moves them from accepted to rejected, and their rows are fetched again for the sink.
+    /// follow-up of a participant without an arm, follow-up dated before randomisation, visit
+    /// outside its window, and the baseline visit dated before symptom onset. Rejected visits
+    /// leave the staged data, their files' accounting moves them from accepted to rejected, and
+    /// their rows are fetched again for the sink.
     ///
     /// Participants are taken in id order (`slotOrder`), each one's visits in schedule order.
     func applyCrossRowRules(_ state: inout StagingState, slotOrder: [Int]) throws {
@@ -59,7 +60,7 @@ extension Stager {
             let fileIndex = fileIndexByName[source.file]
             let column = fileIndex.flatMap { state.visitDateColumns[$0] }
             let field: Field? = switch finding.rule {
-            case .followUpWithoutBaseline: .visit
+            case .followUpWithoutBaseline, .followUpNotRandomised: .visit
             case .onsetAfterBaseline: .visitDate
             default: finding.rule.nullableField
             }
@@ -129,6 +130,7 @@ extension Stager {
             }
             guard hasVisits else { return }
             let randomisation = record >= 0 ? participantRecords[record].values.date(.randomisationDate) : nil
+            let notRandomised = record >= 0 && participantRecords[record].arm == nil
             let onset = record >= 0 ? participantRecords[record].values.date(.onsetDate) : nil
             let baselineDate = baseline.flatMap { visitRecords[$0].values.date(.visitDate) }
             for index in first..<(first + count) where visitTable[index] >= 0 {
@@ -138,6 +140,11 @@ extension Stager {
                 if !timepoint.isBaseline, baseline == nil {
                     findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .followUpWithoutBaseline,
                                             message: "visit '\(timepoint.name)' of participant '\(visitRecords[visit].participantID)' has no baseline visit"))
+                }
+                if !timepoint.isBaseline, notRandomised {
+                    findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .followUpNotRandomised,
+                                            message: "visit '\(timepoint.name)' of participant '\(visitRecords[visit].participantID)', who has no arm: "
+                                                + "not randomised, so the analysis leaves it out"))
                 }
                 if let date, let randomisation, !timepoint.isBaseline, date < randomisation {
                     findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .visitBeforeRandomisation,

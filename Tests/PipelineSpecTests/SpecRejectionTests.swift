@@ -30,7 +30,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("  pain_nrs: nrs", "  pain: nrs", "27:3: unknown canonical field 'pain' in 'fields'"),
         Rejection("      participant_id: Castor Participant Id", "      participant: Castor Participant Id", "14:7: unknown canonical field 'participant' in 'inputs[1].fields'"),
         Rejection("    pain_nrs: {required: true, type: integer}", "    nrs: {required: true}", "51:5: unknown canonical field 'nrs' in 'expectations.fields'"),
-        Rejection("    visit_outside_window: {severity: error}", "    outside_window: {severity: error}", "54:5: unknown rule 'outside_window' (expected one of 'visit_before_randomisation', 'visit_outside_window', 'onset_after_baseline', 'arm_changed', 'age_inconsistent_with_birth_year', 'follow_up_without_baseline')"),
+        Rejection("    visit_outside_window: {severity: error}", "    outside_window: {severity: error}", "54:5: unknown rule 'outside_window' (expected one of 'visit_before_randomisation', 'visit_outside_window', 'onset_after_baseline', 'arm_changed', 'age_inconsistent_with_birth_year', 'follow_up_without_baseline', 'follow_up_not_randomised')"),
         // Required keys and values.
         Rejection("  name: Exercise therapy in low back pain", "  name: Trial\n  title: x", "3:3: unknown key 'title' in 'study' (expected one of 'description', 'name')"),
         Rejection("  name: Exercise therapy in low back pain", "  name:", "2:3: 'name' in 'study' needs a value"),
