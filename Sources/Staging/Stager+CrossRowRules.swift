@@ -143,8 +143,8 @@ extension Stager {
                 }
                 if !timepoint.isBaseline, notRandomised {
                     findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .followUpNotRandomised,
-                                            message: "visit '\(timepoint.name)' of participant '\(visitRecords[visit].participantID)', who has no arm: "
-                                                + "not randomised, so the analysis leaves it out"))
+                                            message: "visit '\(timepoint.name)' of participant '\(visitRecords[visit].participantID)', who has no arm "
+                                                + "(not randomised, or the arm is not recorded): the analysis leaves the participant out"))
                 }
                 if let date, let randomisation, !timepoint.isBaseline, date < randomisation {
                     findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .visitBeforeRandomisation,
