@@ -67,7 +67,8 @@ extension LiteratureConclusion {
     ///
     /// Groups are separated by `;`; each starts with a grade code, then citations separated by
     /// `,`, each ending in a four-digit year (a letter suffix as in `2008a` is allowed). A D group
-    /// is expert opinion: its words are kept as one entry without a year.
+    /// is expert opinion: its words are kept as one entry without a year, unless every item of it
+    /// is such a citation (`D Dee 2002`), which may then match a table row graded D.
     public static func parseSupport(_ support: String) -> (citations: [SupportCitation], errors: [String], warnings: [String]) {
         var citations: [SupportCitation] = []
         var errors: [String] = []
@@ -83,18 +84,14 @@ extension LiteratureConclusion {
                 errors.append("grade '\(code)' in the stated support names no study")
                 continue
             }
-            if grade == .d {
+            let items = rest.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+            if grade == .d, !items.allSatisfy({ citation($0) != nil }) {
                 citations.append(SupportCitation(grade: .d, text: rest, author: rest, year: nil))
                 continue
             }
-            for item in rest.split(separator: ",").map({ String($0).trimmingSpaces() }) where !item.isEmpty {
-                let words = item.split(separator: " ").map(String.init)
-                let last = words.last ?? ""
-                let digits = String(last.prefix { $0.isNumber })
-                let suffix = last.dropFirst(digits.count)
-                if words.count >= 2, digits.count == 4, suffix.count <= 1, suffix.allSatisfy(\.isLetter), let year = Int(digits) {
-                    citations.append(SupportCitation(grade: grade, text: item, author: words.dropLast().joined(separator: " "),
-                                                     year: year))
+            for item in items {
+                if let (author, year) = citation(item) {
+                    citations.append(SupportCitation(grade: grade, text: item, author: author, year: year))
                 } else {
                     warnings.append("the citation '\(item)' has no author and four-digit year")
                     citations.append(SupportCitation(grade: grade, text: item, author: item, year: nil))
@@ -102,5 +99,17 @@ extension LiteratureConclusion {
             }
         }
         return (citations, errors, warnings)
+    }
+
+    /// `Iles 2008` (or `Iles 2008a`) as its author and year; nil for anything else.
+    private static func citation(_ item: String) -> (author: String, year: Int)? {
+        let words = item.split(separator: " ").map(String.init)
+        let last = words.last ?? ""
+        let digits = String(last.prefix { $0.isNumber })
+        let suffix = last.dropFirst(digits.count)
+        guard words.count >= 2, digits.count == 4, suffix.count <= 1, suffix.allSatisfy(\.isLetter), let year = Int(digits) else {
+            return nil
+        }
+        return (words.dropLast().joined(separator: " "), year)
     }
 }

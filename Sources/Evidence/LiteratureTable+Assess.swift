@@ -20,34 +20,39 @@ public struct LiteratureTable: Hashable, Sendable {
     /// Reads both files and checks the links between them.
     ///
     /// Besides each file's own checks: a study row linking a conclusion id the conclusions file
-    /// does not define (warning), a study id given different grades (error at the later row,
-    /// which is rejected), and a conclusion that neither has linked rows nor is expert opinion
-    /// (error at the conclusion row; kept, so its level shows as not derivable).
+    /// does not define (warning), a study id given different grades (error at each row whose
+    /// grade differs from the id's first row; every row is kept, and every conclusion counts the
+    /// study at its weakest grade, whatever the order of the rows), and a conclusion that neither
+    /// has linked rows nor is expert opinion (error at the conclusion row; kept, so its level
+    /// shows as not derivable).
     public init(studies studyInput: TableInput, conclusions conclusionInput: TableInput) {
         let parsedStudies = LiteratureStudy.parse(studyInput)
         let parsedConclusions = LiteratureConclusion.parse(conclusionInput)
         var diagnostics = parsedStudies.diagnostics + parsedConclusions.diagnostics
-        var accepted: [LiteratureStudy] = []
-        var gradeByID: [String: LiteratureStudy] = [:]
+        let accepted = parsedStudies.studies
+        var firstByID: [String: LiteratureStudy] = [:]
+        var weakest: [String: EvidenceGrade] = [:]
+        for study in accepted {
+            if firstByID[study.studyID] == nil { firstByID[study.studyID] = study }
+            weakest[study.studyID] = min(weakest[study.studyID] ?? study.grade, study.grade)
+        }
         let linkColumn = studyInput.columnIndex()["conclusion_ids"].map { $0 + 1 }
         let levelColumn = studyInput.columnIndex()["level"].map { $0 + 1 }
         let defined = Set(parsedConclusions.conclusions.map(\.conclusionID))
-        for study in parsedStudies.studies {
-            if let earlier = gradeByID[study.studyID], earlier.grade != study.grade {
+        for study in accepted {
+            if let first = firstByID[study.studyID], first.grade != study.grade, let used = weakest[study.studyID] {
                 diagnostics.append(Diagnostic(
                     .error, at: study.source.column(levelColumn), rule: "evidence.grade-conflict",
-                    message: "study id '\(study.studyID)' has level \(study.grade.rawValue) here but \(earlier.grade.rawValue) on line \(earlier.source.line)",
+                    message: "study id '\(study.studyID)' has level \(study.grade.rawValue) here but \(first.grade.rawValue) on line \(first.source.line); "
+                        + "it counts once, at the weaker grade \(used.rawValue)",
                     field: "level", value: study.grade.rawValue))
-                continue
             }
-            gradeByID[study.studyID] = gradeByID[study.studyID] ?? study
             for id in study.conclusionIDs where !defined.contains(id) {
                 diagnostics.append(Diagnostic(
                     .warning, at: study.source.column(linkColumn), rule: "evidence.unknown-conclusion",
                     message: "study '\(study.studyID)' links conclusion '\(id)', which the conclusions file does not define",
                     field: "conclusion_ids", value: id))
             }
-            accepted.append(study)
         }
         for conclusion in parsedConclusions.conclusions
         where !conclusion.isExpertOpinion && !accepted.contains(where: { $0.conclusionIDs.contains(conclusion.conclusionID) }) {
@@ -56,9 +61,8 @@ public struct LiteratureTable: Hashable, Sendable {
                 message: "conclusion '\(conclusion.conclusionID)' has no supporting study rows and is not expert opinion",
                 field: "conclusion_id", value: conclusion.conclusionID))
         }
-        var accounts = [parsedStudies.account, parsedConclusions.account]
-        accounts[0].accepted = accepted.count
-        self.init(studies: accepted, conclusions: parsedConclusions.conclusions, diagnostics: diagnostics, accounts: accounts)
+        self.init(studies: accepted, conclusions: parsedConclusions.conclusions, diagnostics: diagnostics,
+                  accounts: [parsedStudies.account, parsedConclusions.account])
     }
 
     /// The accepted study rows linked to `conclusionID`, in file order.
@@ -122,8 +126,15 @@ extension LiteratureTable {
 
     private func assess(_ conclusion: LiteratureConclusion, variant: EBROVariant) -> ConclusionAssessment {
         let linked = studies(supporting: conclusion.conclusionID)
-        var graded = linked.map(\.graded)
-        for opinion in conclusion.citations where opinion.grade == .d {
+        // A study id graded differently on other rows counts at its weakest grade everywhere.
+        var graded = linked.map { study in
+            var graded = study.graded
+            graded.grade = studies.filter { $0.studyID == study.studyID }.map(\.grade).min() ?? study.grade
+            return graded
+        }
+        // Expert opinion is free text, unless it cites a linked table row (counted as that row).
+        for opinion in conclusion.citations where opinion.grade == .d
+            && !linked.contains(where: { sameAuthor($0.author, opinion.author) && $0.year == opinion.year }) {
             graded.append(GradedStudy(studyID: "expert-opinion:\(conclusion.conclusionID)", citation: opinion.text, grade: .d,
                                       source: conclusion.source))
         }
@@ -155,10 +166,11 @@ extension LiteratureTable {
         var issues: [String] = []
         var citedLinked = Set<LiteratureStudy>()
         var unmatched: [SupportCitation] = []
-        for citation in conclusion.citations where citation.grade != .d {
+        for citation in conclusion.citations {
             let matches = studies.filter { sameAuthor($0.author, citation.author) && $0.year == citation.year }
             if matches.isEmpty {
-                unmatched.append(citation)
+                // Expert opinion that names no table row is free text, not a citation to check.
+                if citation.grade != .d { unmatched.append(citation) }
                 continue
             }
             let linkedMatches = matches.filter { $0.conclusionIDs.contains(conclusion.conclusionID) }

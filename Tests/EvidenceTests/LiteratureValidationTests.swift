@@ -154,8 +154,9 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
             ["C2", "2", "B Beta 2002", "tekst"],
             ["C3", "4", "D Mening van de werkgroep.", "tekst"],
         ]))
-    #expect(table.studies.count == 1)
-    #expect(table.accounts.first?.rejected == 1)
+    // Both rows of study 'a' are kept; it counts once, at B.
+    #expect(table.studies.count == 2)
+    #expect(table.accounts.first?.rejected == 0)
     #expect(located(table.diagnostics, "evidence.unknown-conclusion") == ["studies.csv:2:13 warning"])
     #expect(located(table.diagnostics, "evidence.grade-conflict") == ["studies.csv:3:4 error"])
     #expect(located(table.diagnostics, "evidence.conclusion-without-studies") == ["conclusions.csv:3 error"])
@@ -163,6 +164,33 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
     #expect(assessed.map(\.derivation.level) == [.three, nil, .four])
     #expect(assessed.map(\.match) == [.match, .mismatch, .match])
     #expect(assessed[1].citationIssues == ["cites 'Beta 2002', which matches no table row and is not counted"])
+}
+
+@Test func aStudyWithTwoGradesCountsAtItsWeakestWhateverTheRowOrder() {
+    // Study 's' is an A1 review on one row and A2 on another, each row linking one conclusion:
+    // both conclusions count it as A2 (level 2 under variant A), in either row order.
+    let conclusions = conclusionsFile([
+        ["C1", "2", "A2 Sigma 2010", "tekst"],
+        ["C2", "2", "A2 Sigma 2010", "tekst"],
+    ])
+    let rows = [row("s", "Sigma", "2010", "A1", links: "C1"), row("s", "Sigma", "2010", "A2", links: "C2")]
+    for ordered in [rows, rows.reversed()] {
+        let table = LiteratureTable(studies: studiesFile(ordered), conclusions: conclusions)
+        #expect(located(table.diagnostics, "evidence.grade-conflict") == ["studies.csv:3:4 error"])
+        let assessed = table.assessConclusions(variant: .a)
+        #expect(assessed.map(\.derivation.level) == [.two, .two])
+        #expect(assessed.allSatisfy { $0.match == .match })
+    }
+}
+
+@Test func expertOpinionCitingATableRowCountsThatRowOnce() {
+    let table = LiteratureTable(
+        studies: studiesFile([row("d", "Dee", "2002", "D", links: "Q3")]),
+        conclusions: conclusionsFile([["Q3", "4", "D Dee 2002", "tekst"]]))
+    let assessed = table.assessConclusions(variant: .a)
+    #expect(assessed.map(\.derivation.level) == [.four])
+    #expect(assessed.first?.derivation.countedStudies == ["Dee 2002"])
+    #expect(assessed.first?.citationIssues == [])
 }
 
 @Test func citedGradeAndLinksAreCrossChecked() {
