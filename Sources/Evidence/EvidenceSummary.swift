@@ -43,7 +43,8 @@ public struct EvidenceSummary: Hashable, Sendable {
 /// order, pools by key); diagnostics are sorted by location, then rule, then message.
 ///
 /// - Parameter claims: the comparisons that get a conclusion and a summary-of-findings row
-///   (default: all of `comparisons`); every comparison gets an evidence-table row. A caller passes
+///   (default: all of `comparisons`); every comparison gets an evidence-table row, which names
+///   its conclusion only when it has one. A caller passes
 ///   fewer when subgroup claims are not supported (no interaction), so the table still shows each
 ///   subgroup's result without concluding from it.
 public func summariseEvidence(
@@ -56,7 +57,13 @@ public func summariseEvidence(
     var findings: [SummaryOfFindingsRow] = []
     var diagnostics: [Diagnostic] = []
     if let ownStudy {
-        evidenceTable += ownStudy.evidenceRows(for: comparisons, settings: settings)
+        // A comparison without a claim has no conclusion for its row to name.
+        let concluded = Set(claimed.map(\.conclusionID))
+        evidenceTable += ownStudy.evidenceRows(for: comparisons, settings: settings).map { row in
+            var row = row
+            row.conclusionIDs = row.conclusionIDs.filter(concluded.contains)
+            return row
+        }
         conclusions += ownStudy.conclusions(for: claimed, settings: settings)
         findings += ownStudy.summaryOfFindings(for: claimed, settings: settings)
     }

@@ -62,3 +62,12 @@ func summaryAssemblesEveryOutput(_ variant: EBROVariant, _ ownLevel: EvidenceLev
     #expect(first.pooledEstimates.first?.pool.entries.count == 2)
     #expect(first.diagnostics.map(\.rule) == ["evidence.pooling-own-ambiguous", "evidence.missing-year"])
 }
+
+@Test func evidenceRowsNameOnlyConclusionsThatExist() {
+    let claimed = comparison(profile: "all", estimate: -2.1, low: -3.4, high: -0.8)
+    let unclaimed = comparison(profile: "3a", estimate: -1, low: -2, high: 0.5)
+    let summary = summariseEvidence(ownStudy: trial, comparisons: [claimed, unclaimed], claims: [claimed], literature: nil)
+    let concluded = Set(summary.conclusions.map(\.conclusionID))
+    #expect(summary.evidenceTable.map(\.conclusionIDs) == [[claimed.conclusionID], []])
+    #expect(summary.evidenceTable.flatMap(\.conclusionIDs).allSatisfy(concluded.contains))
+}
