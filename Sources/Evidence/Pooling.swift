@@ -151,7 +151,7 @@ public func poolEstimates(
                     diagnostics.append(Diagnostic(.note, at: group.first, rule: "evidence.pooling-own-ambiguous",
                                                   message: "\(candidates.count) of the trial's comparisons share pool '\(key)' ("
                                                       + candidates.map { "'\($0.conclusionID)'" }.joined(separator: ", ")
-                                                      + "); list exactly one to pool it with the literature"))
+                                                      + "); list exactly one in 'pool_with' to pool it with the literature"))
                 }
             }
             if let result = chosen, let entry = ownEntry(result, study: ownStudy, critical: critical) {

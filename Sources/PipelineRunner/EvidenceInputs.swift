@@ -61,7 +61,7 @@ enum EvidenceInputs {
     }
 
     /// Evidence settings from the pipeline: variant, decision thresholds (declared, or minus the
-    /// outcome's minimal important change in points), declarations.
+    /// outcome's minimal important change in points), declarations, the comparisons to pool.
     static func settings(_ spec: EvidenceSpec, plan: AnalysisPlan, level: Double) -> EvidenceSettings {
         var thresholds: [DecisionThreshold] = []
         for outcome in plan.outcomes {
@@ -82,7 +82,8 @@ enum EvidenceInputs {
                 doseResponse: convert(declared.doseResponse), plausibleConfounding: convert(declared.plausibleConfounding))
         }
         return EvidenceSettings(variant: EBROVariant(setting: spec.variant) ?? .a, decisionThresholds: thresholds,
-                                declarations: declarations, pooling: PoolingSettings(level: level))
+                                declarations: declarations,
+                                pooling: PoolingSettings(level: level, ownComparisons: spec.poolWith.map(\.id)))
     }
 
     /// The study from its declared design, with the achieved size (randomised participants) and

@@ -33,7 +33,35 @@ public struct LoadedPipeline: Sendable {
         require(spec.evidence.literatureConclusions, spec.evidence.literatureConclusionsLocation, "literature conclusions")
         guard missing.isEmpty else { throw SpecError(missing) }
         let ruleSet = try RuleSet.load(path: path, displayName: path)
-        return LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
+        let loaded = LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
+        let unknown = loaded.unknownPoolChoices()
+        guard unknown.isEmpty else { throw SpecError(unknown) }
+        return loaded
+    }
+
+    /// The trial comparisons `evidence.pool_with` may name: every outcome, everyone randomised
+    /// (`all`) or one profile, every arm against the reference, every analysed visit.
+    var poolableComparisons: [String] {
+        guard let plan = spec.effectiveAnalysis else { return [] }
+        let others = arms.map(\.id).filter { $0 != plan.referenceArm }
+        return plan.outcomes.flatMap { outcome in
+            (["all"] + profileOrder).flatMap { profile in
+                others.flatMap { arm in
+                    plan.timepoints.map { "\(outcome.name)/\(profile)/\(arm)-vs-\(plan.referenceArm)/\($0)" }
+                }
+            }
+        }
+    }
+
+    /// An error for each `pool_with` entry that names no comparison of the trial.
+    private func unknownPoolChoices() -> [Diagnostic] {
+        let known = Set(poolableComparisons)
+        return spec.evidence.poolWith.filter { !known.contains($0.id) }.map { choice in
+            Diagnostic(.error, at: choice.location, rule: "spec.pool-with",
+                       message: "'\(choice.id)' in 'pool_with' is none of the trial's comparisons; they are named "
+                           + "outcome/profile/arm-vs-reference/visit, e.g. '\(poolableComparisons.first ?? "rmdq/all/arm-vs-reference/week12")'",
+                       value: choice.id)
+        }
     }
 
     /// Every file a run reads, as paths usable from the working directory: the pipeline file

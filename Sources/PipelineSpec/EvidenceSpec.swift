@@ -50,6 +50,16 @@ public struct EvidenceSpec: Sendable, Hashable {
     /// Where the pipeline file names them, for a file that does not exist.
     public var literatureStudiesLocation: SourceLocation?
     public var literatureConclusionsLocation: SourceLocation?
+    /// `pool_with`: the trial's comparisons (conclusion ids such as
+    /// `rmdq/all/motor_control-vs-general_exercise/week12`) that join a literature pool when
+    /// several of them share its key, with where the pipeline file names each.
+    public var poolWith: [PoolChoice] = []
+
+    /// One entry of `pool_with`.
+    public struct PoolChoice: Sendable, Hashable {
+        public var id: String
+        public var location: SourceLocation
+    }
 
     public init() {}
 }
@@ -109,6 +119,11 @@ extension SpecLoader {
             spec.literatureStudiesLocation = studies?.location
             spec.literatureConclusionsLocation = conclusions?.location
             literature.rejectUnknownKeys()
+        }
+        if let poolWith = mapping["pool_with"], let items = poolWith.list() {
+            for item in items {
+                if let id = item.string() { spec.poolWith.append(EvidenceSpec.PoolChoice(id: id, location: item.location)) }
+            }
         }
         mapping.rejectUnknownKeys()
         return spec

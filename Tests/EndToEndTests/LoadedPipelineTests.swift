@@ -1,8 +1,9 @@
 import Foundation
-import PipelineRunner
 import PipelineSpec
 import Testing
 import TestSupport
+
+@testable import PipelineRunner
 
 /// Loading a pipeline checks every file it names before any data is read, each problem located
 /// in the pipeline file.
@@ -41,6 +42,39 @@ import TestSupport
                 "\(path):\(studiesLine):14: error: the literature studies file '\(evidence)/no_such_studies.csv' does not exist",
                 "\(path):\(studiesLine + 1):18: error: the literature conclusions file '\(evidence)/no_such_conclusions.csv' does not exist",
             ]
+        }
+    }
+
+    @Test func poolWithNamesComparisonsOfTheTrial() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let chosen = "rmdq/all/motor_control-vs-general_exercise/week12"
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with: [\(chosen)]\n")
+        }
+        let loaded = try LoadedPipeline.load(path)
+        #expect(loaded.spec.evidence.poolWith.map(\.id) == [chosen])
+        #expect(loaded.poolableComparisons.contains(chosen))
+        let plan = try #require(loaded.spec.effectiveAnalysis)
+        let settings = EvidenceInputs.settings(loaded.spec.evidence, plan: plan, level: 0.95)
+        #expect(settings.pooling.ownComparisons == [chosen])
+    }
+
+    @Test func poolWithRejectsAComparisonTheTrialDoesNotMake() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        // The reference arm against itself, and a visit the analysis does not have.
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/all/general_exercise-vs-general_exercise/week12\n    - rmdq/3a/motor_control-vs-general_exercise/week52\n")
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0.contains("general_exercise-vs-general_exercise") }) + 1
+        #expect {
+            _ = try LoadedPipeline.load(path)
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.diagnostics.map { "\($0.location.line ?? 0):\($0.location.column ?? 0) \($0.rule)" }
+                == ["\(line):7 spec.pool-with", "\(line + 1):7 spec.pool-with"]
         }
     }
 }
