@@ -26,7 +26,7 @@ extension RowReader {
             // A record with row values was made from a participant row: its first source.
             if let firstValues = state.participantRowValues[index], let first = state.participantRecords[index].sources.first {
                 let values = participantValues.values
-                let overlap = Overlap(firstValues, values)
+                let overlap = Overlap(firstValues, values, emptyIsUncollected: eventsShareColumns(with: first))
                 switch overlap {
                 case .same, .contained:
                     noteRepeat("participant '\(id)'", overlap, of: first)
@@ -63,10 +63,13 @@ extension RowReader {
                     let values = participantValues.values
                     registerUnique(values, addingTo: state.participantRowValues[index], &state)
                     var merged = state.participantRowValues[index] ?? FieldValues(level: .participant)
+                    let eventRow = state.participantRecords[index].sources.first.map(eventsShareColumns) ?? false
                     var next = values.presentField(after: nil)
                     while let field = next {
                         next = values.presentField(after: field)
-                        guard !merged.contains(field) else { continue }
+                        // Another event's empty cell was no answer to give: a value replaces it.
+                        guard !merged.contains(field) || (eventRow && Overlap.isEmptyCell(merged[field]) && !Overlap.isEmptyCell(values[field]))
+                        else { continue }
                         merged[field] = values[field]
                         let record = state.participantRecords[index].values
                         if !record.contains(field) || (record.isMissing(field) && !values.isMissing(field)) {
@@ -88,6 +91,14 @@ extension RowReader {
         state.setParticipant(record, rowValues: values, slot: slot)
         if !state.rejectedRows.isEmpty { state.rejectedRows[slot] = nil }
         registerUnique(values, &state)
+    }
+
+    /// Whether this row and the participant row at `first` are two events of one REDCap record:
+    /// a flat REDCap export gives every event row every column, and an event leaves the cells of
+    /// the fields it does not collect empty. (A record has one row per event, so two participant
+    /// rows of one REDCap file are two events.)
+    func eventsShareColumns(with first: SourceLocation) -> Bool {
+        input.source == .redcap && first.file == fileName
     }
 
     // MARK: - Visit rows
@@ -317,14 +328,16 @@ extension RowReader {
         let kept = [first] + repeats
         let outcome = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
             : "; they cannot be trusted, so this row and the \(kept.count) rows kept before are rejected"
-        let differing = RowReader.firstDifference(theirs, mine)
+        let events = eventsShareColumns(with: first)
+        let differing = RowReader.firstDifference(theirs, mine, emptyIsUncollected: events)
         issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { mine[$0]?.canonicalText },
                             message: "\(subject) already has a different row at \(first)"
-                                + RowReader.describeDifference(theirs, mine) + outcome))
+                                + RowReader.describeDifference(theirs, mine, emptyIsUncollected: events) + outcome))
         // Said from the side of a row taken back: it is not the row that came last.
         let takenBack = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
             : "; they cannot be trusted, so that row and the \(kept.count) rows kept before, this one among them, are rejected"
-        let reason = "\(subject) has a different row at \(location)" + RowReader.describeDifference(mine, theirs) + takenBack
+        let reason = "\(subject) has a different row at \(location)"
+            + RowReader.describeDifference(mine, theirs, emptyIsUncollected: events) + takenBack
         for row in kept {
             // Every row's file is one of the run's (rows are located by the file's display name).
             guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
@@ -341,14 +354,18 @@ extension RowReader {
 
     /// The first field, in declaration order, that both collect with different values; else the
     /// first that differs at all.
-    static func firstDifference(_ first: FieldValues, _ second: FieldValues) -> Field? {
+    /// With `emptyIsUncollected` (two events of one REDCap record), an empty cell is not collected.
+    static func firstDifference(_ first: FieldValues, _ second: FieldValues, emptyIsUncollected: Bool = false) -> Field? {
         let fields = Field.fields(at: first.level)
-        return fields.first { first.contains($0) && second.contains($0) && first[$0] != second[$0] }
+        func collects(_ values: FieldValues, _ field: Field) -> Bool {
+            values.contains(field) && !(emptyIsUncollected && Overlap.isEmptyCell(values[field]))
+        }
+        return fields.first { collects(first, $0) && collects(second, $0) && first[$0] != second[$0] }
             ?? fields.first { first[$0] != second[$0] }
     }
 
-    static func describeDifference(_ first: FieldValues, _ second: FieldValues) -> String {
-        guard let field = firstDifference(first, second) else { return "" }
+    static func describeDifference(_ first: FieldValues, _ second: FieldValues, emptyIsUncollected: Bool = false) -> String {
+        guard let field = firstDifference(first, second, emptyIsUncollected: emptyIsUncollected) else { return "" }
         func shown(_ value: Value?) -> String {
             guard let value else { return "not collected" }
             if let reason = value.missingReason { return "missing (\(reason))" }
@@ -382,12 +399,15 @@ enum Overlap: Equatable {
     /// A field both collect differs (a value against another value or a missing reason).
     case conflicts
 
-    init(_ kept: FieldValues, _ row: FieldValues) {
+    /// With `emptyIsUncollected` (two events of one REDCap record), an empty cell on either side
+    /// is a field that row does not collect: it neither conflicts with a value nor repeats one.
+    init(_ kept: FieldValues, _ row: FieldValues, emptyIsUncollected: Bool = false) {
         var addsFields = false
         var next = row.presentField(after: nil)
         while let field = next {
             next = row.presentField(after: field)
-            guard kept.contains(field) else {
+            if emptyIsUncollected, Overlap.isEmptyCell(row[field]) { continue }
+            guard kept.contains(field), !(emptyIsUncollected && Overlap.isEmptyCell(kept[field])) else {
                 addsFields = true
                 continue
             }
@@ -398,8 +418,15 @@ enum Overlap: Equatable {
         }
         if addsFields {
             self = .complements
+        } else if emptyIsUncollected {
+            self = .contained
         } else {
             self = kept.presentFields.count == row.presentFields.count ? .same : .contained
         }
+    }
+
+    /// An empty cell: missing, with no missing code given.
+    static func isEmptyCell(_ value: Value?) -> Bool {
+        value?.missingReason == .empty
     }
 }

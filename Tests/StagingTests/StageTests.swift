@@ -315,6 +315,33 @@ typealias H = StagingHarness
         #expect(study.errorCount == 0)
     }
 
+    /// Two participant events of one REDCap record (screening, then randomisation): each leaves
+    /// the other's fields empty, which is no disagreement; the record takes both events' values.
+    /// Two values that differ still conflict.
+    @Test func redcapParticipantEventsMergeAcrossEmptyCells() throws {
+        let yaml = Self.redcapPipeline.replacingOccurrences(of: "participant_rows: [screening_arm_1]",
+                                                             with: "participant_rows: [screening_arm_1, randomisation_arm_1]")
+        let redcap = H.lines([
+            Self.redcapHeader,
+            "R1,screening_arm_1,gro,,2,,,",
+            "R1,randomisation_arm_1,gro,2,,2024-01-05,,",
+            "R1,baseline_arm_1,gro,,,,2024-01-05,6",
+            "R2,screening_arm_1,gro,,1,,,",
+            "R2,randomisation_arm_1,gro,1,2,2024-01-05,,",
+            "R2,baseline_arm_1,gro,,,,2024-01-05,5",
+        ])
+        let harness = try H(yaml: yaml, files: ["redcap.csv": redcap])
+        let (study, sink) = try harness.run()
+        #expect(study.participants.map(\.id) == ["R1"])
+        #expect(study.participants.first?.arm?.id == "mckenzie")
+        #expect(study.participants.first?.values[.sex] == .text("F"))
+        #expect(study.participants.first?.values[.randomisationDate] == .date(try #require(CalendarDate(year: 2024, month: 1, day: 5))))
+        // R2's sex is 1 at screening and 2 at randomisation: both rows are rejected.
+        #expect(sink.summary(.error) == ["redcap.csv:6:5 duplicate error"])
+        #expect(sink.issues.first { $0.rule == "duplicate" }?.message.contains("('sex' is 'M' there and 'F' here)") == true)
+        #expect(study.accounting.first.map { ($0.rowsRead, $0.accepted, $0.rejected) } ?? (0, 0, 0) == (6, 4, 2))
+    }
+
     /// In a REDCap export a ragged screening row is a participant row too (its event cell says
     /// so): it counts among the rejected participant rows without a readable id; a ragged visit
     /// row does not.
