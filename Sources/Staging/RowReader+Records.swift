@@ -21,6 +21,13 @@ extension RowReader {
             rejectAfterConflict("participant '\(id)'", first: state.conflictingParticipants[slot])
             return .new
         }
+        if let rejected = state.rejectedRows[slot] {
+            // Located at the row, as a row taken back for the same reason is.
+            issues.append(Diagnostic(.error, at: location, rule: "participant-rejected",
+                                     message: "participant '\(id)' has a rejected row at \(rejected), so no row of the participant is kept",
+                                     field: Field.participantID.name, value: id))
+            return .new
+        }
         if state.slots[slot] >= 0 {
             let index = state.slots[slot]
             // A record with row values was made from a participant row: its first source.
@@ -89,8 +96,34 @@ extension RowReader {
         let record = ParticipantRecord(id: id, site: values[.site]?.text ?? "", arm: arm(values), values: values,
                                        sources: [location])
         state.setParticipant(record, rowValues: values, slot: slot)
-        if !state.rejectedRows.isEmpty { state.rejectedRows[slot] = nil }
         registerUnique(values, &state)
+    }
+
+    /// A participant row with an error: one row of the participant cannot be trusted, so none is
+    /// kept (a survey row beside a rejected study row would make a participant without an arm).
+    /// The participant rows accepted before are taken back, with a reason naming this row, and
+    /// every later one is rejected (``checkParticipantRow(_:_:)``); each gets an error of its own,
+    /// so the issues do not depend on the order of the rows. A record built from visit rows alone
+    /// stays.
+    mutating func rejectParticipant(_ id: String, _ state: inout StagingState) throws {
+        let slot = currentSlot ?? state.slotMade(for: id)
+        state.hasParticipantRow[slot] = true
+        guard state.rejectedRows[slot] == nil else { return }
+        let index = state.slots[slot]
+        if index >= 0 {
+            guard state.participantRowValues[index] != nil, let first = state.participantRecords[index].sources.first else { return }
+            let reason = "participant '\(id)' has a rejected row at \(location), so no row of the participant is kept"
+            for row in [first] + state.participantRepeats[slot, default: []] {
+                guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
+                state.withdraw(row, fileIndex: fileIndex, reason: reason)
+                var taken = Diagnostic(.error, at: row, rule: "participant-rejected", message: reason, field: Field.participantID.name, value: id)
+                taken.participant = id
+                try stager.emit(taken, fileIndex: fileIndex, &state)
+            }
+            state.participantRepeats[slot] = nil
+            state.slots[slot] = -1
+        }
+        state.rejectedRows[slot] = location
     }
 
     /// Whether this row and the participant row at `first` are two events of one REDCap record:

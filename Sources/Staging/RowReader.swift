@@ -336,10 +336,8 @@ struct RowReader {
                 commitParticipantRow(participantID, role: role, &state)
             } else if accepted, let timepoint {
                 commitVisitRow(participantID, timepoint.index, timepoint.timepoint, role: role, &state)
-            } else if !accepted, rowLevel == .participant, state.participantIndex(of: participantID) == nil {
-                let slot = state.slotMade(for: participantID)
-                state.rejectedRows[slot] = location
-                state.hasParticipantRow[slot] = true
+            } else if !accepted, rowLevel == .participant {
+                try rejectParticipant(participantID, &state)
             }
         }
         if !issues.isEmpty {

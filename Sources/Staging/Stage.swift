@@ -73,8 +73,8 @@ struct StagingState: IssueCounts {
     /// Rejected rows of a participants input whose participant id could not be read (a ragged
     /// row, the record a reading stop fell in, an empty id).
     var participantRowsWithoutID = 0
-    /// Slot → where the participant's only participant row was rejected, while no other was
-    /// accepted.
+    /// Slot → where a participant row of the participant was first rejected: the participant
+    /// has no record from participant rows, and their other participant rows are rejected too.
     var rejectedRows: [Int: SourceLocation] = [:]
     /// Marks a slot in `slots`, or an entry of `visitTable`, whose rows conflicted: neither row can
     /// be trusted, so the rows accepted for it are taken back and every later row of it is

@@ -69,6 +69,35 @@ import Testing
         #expect(study.accounting.map(\.accepted) == [2, 2, 0])
     }
 
+    /// A study row rejected (an unknown arm code) beside an accepted survey row of the same
+    /// participant: no record is made from the survey row alone, whichever file comes first; the
+    /// participant counts as rejected, and its visits are kept with a warning.
+    @Test(arguments: [false, true])
+    func aRejectedParticipantRowLeavesNoRecordFromTheOtherInput(surveyFirst: Bool) throws {
+        let study = "  - {path: participants.csv, source: castor, holds: participants}"
+        let survey = "  - {path: extra.csv, source: castor, holds: participants}"
+        let yaml = H.castorPipeline.replacingOccurrences(of: study, with: surveyFirst ? survey + "\n" + study : study + "\n" + survey)
+        let participants = H.lines([
+            "Participant Id;Site;Group;Sex;Birth year;Age;Screening;Randomised;flags#night",
+            "P1;AMS;1;V;1970;54;02-01-2024;05-01-2024;0", "P2;AMS;9;V;1971;53;02-01-2024;05-01-2024;1",
+        ])
+        let extra = H.lines(["Participant Id;Onset", "P2;01-12-2023", "P1;01-11-2023"])
+        let visits = H.lines([H.visitsHeader, H.visit("P2", "T0", date: "05-01-2024")])
+        let harness = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": visits])
+        let (staged, sink) = try harness.run()
+        #expect(staged.participants.map(\.id) == ["P1"])
+        #expect(staged.participantsRejected == 1)
+        // One error per rejected row, in either order.
+        #expect(sink.summary(.error).sorted() == ["extra.csv:2:- participant-rejected error", "participants.csv:3:3 vocabulary error"])
+        #expect(sink.issues.first { $0.rule == "participant-rejected" }?.message
+            == "participant 'P2' has a rejected row at participants.csv:3, so no row of the participant is kept")
+        #expect(staged.errorCount == 2)
+        #expect(sink.summary(.warning).filter { !$0.contains("column-absent") } == ["visits.csv:2:1 participant-rejected warning"])
+        #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" }.sorted() == ["extra.csv:2", "participants.csv:3"])
+        #expect(staged.accounting.allSatisfy { $0.isBalanced })
+        #expect(staged.accounting.map { $0.accepted + $0.rejected } == staged.accounting.map(\.rowsRead))
+    }
+
     @Test func aParticipantRowConflictingOnASharedFieldIsStillAConflict() throws {
         // The row adds the onset date but differs in sex: the message names the shared field.
         let extra = H.lines(["Participant Id;Sex;Onset", "P1;M;01-11-2023"])
@@ -239,10 +268,10 @@ import Testing
         let (study, sink) = try Self.run("expectations:\n  fields:\n    birth_year: {unique: true}\n",
                                          participants: "id,sex\nP1,M\nP2,F\n",
                                          visits: "id,visit,site,arm,by,vdate,nrs\nP1,screening,S1,A,1980,,\nP2,screening,S1,B,1980,,\n")
-        #expect(sink.summary(.error) == ["v.csv:3:5 unique error"])
-        // P2's screening row is rejected: its record keeps what its participant row gave.
-        #expect(study.participants.map { $0.values[.birthYear]?.number } == [1980, nil])
-        #expect(study.accounting.map(\.rejected) == [0, 1])
+        #expect(sink.summary(.error) == ["pA.csv:3:- participant-rejected error", "v.csv:3:5 unique error"])
+        // P2's screening row is rejected, so its participant row is taken back too: no record.
+        #expect(study.participants.map { $0.values[.birthYear]?.number } == [1980])
+        #expect(study.accounting.map(\.rejected) == [1, 1])
         #expect(sink.issues.first { $0.rule == "unique" }?.message == "the value '1980' of 'birth_year' is already used at v.csv:2:5")
     }
 
@@ -251,9 +280,10 @@ import Testing
     @Test func aMergedParticipantRowMustAgreeWithCarriedValues() throws {
         let (study, sink) = try Self.run(participants: "id,sex\nP1,M\n",
                                          visits: "id,visit,site,arm,by,vdate,nrs\nP1,baseline,S1,A,,2024-01-02,5\nP1,screening,S2,B,1980,,\n")
-        #expect(sink.summary(.error) == ["v.csv:3:3 participant-conflict error", "v.csv:3:4 arm_changed error"])
-        #expect(study.participants.first?.arm?.id == "a" && study.participants.first?.values[.birthYear] == nil)
-        #expect(study.accounting.map(\.rejected) == [0, 1])
+        #expect(sink.summary(.error) == ["pA.csv:2:- participant-rejected error", "v.csv:3:3 participant-conflict error", "v.csv:3:4 arm_changed error"])
+        // The screening row is rejected, and with it P1's participant row: P1 has no record.
+        #expect(study.participants.isEmpty)
+        #expect(study.accounting.map(\.rejected) == [1, 1])
     }
 
     /// A visit a cross-row rule rejects takes every row of it along, the merged ones included.
