@@ -8,6 +8,16 @@ public enum CSVEncoding: String, Sendable {
     case utf16BigEndian
     /// Windows-1252 (not ISO-8859-1: byte 0x80 is the euro sign); what Dutch Excel writes.
     case windows1252
+
+    /// The name reports give the encoding: `utf-8`, `windows-1252`, `utf-16le`, `utf-16be`.
+    public var name: String {
+        switch self {
+        case .utf8: "utf-8"
+        case .windows1252: "windows-1252"
+        case .utf16LittleEndian: "utf-16le"
+        case .utf16BigEndian: "utf-16be"
+        }
+    }
 }
 
 /// How a CSV file is laid out.

@@ -346,7 +346,7 @@ final class Stager {
             try fileProblem("cannot open the file: \(error)", rule: "csv.io", at: fileStart, fileIndex: fileIndex, &state)
             return
         }
-        state.accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
+        state.accounting[fileIndex].encoding = reader.encoding.name
         state.accounting[fileIndex].delimiter = Stager.delimiterName(reader.delimiter)
         try sink.startFile(file, header: reader.header, delimiter: reader.delimiter)
         if reader.isEmptyFile {
@@ -452,7 +452,7 @@ final class Stager {
                                 message: "\(count) blank \(count == 1 ? "line was" : "lines were") skipped (\(listed))"),
                      fileIndex: fileIndex, &state)
         }
-        state.accounting[fileIndex].encoding = Stager.encodingName(reader.encoding)
+        state.accounting[fileIndex].encoding = reader.encoding.name
         state.encodings[fileIndex] = reader.encoding
         try forwardReaderDiagnostics(reader, fileIndex: fileIndex, &state)
     }
@@ -542,15 +542,6 @@ final class Stager {
 
     static func location(_ position: CSVPosition) -> SourceLocation {
         SourceLocation(file: position.file, line: position.line, column: position.column, byteOffset: position.byteOffset)
-    }
-
-    static func encodingName(_ encoding: CSVEncoding) -> String {
-        switch encoding {
-        case .utf8: "utf-8"
-        case .windows1252: "windows-1252"
-        case .utf16LittleEndian: "utf-16le"
-        case .utf16BigEndian: "utf-16be"
-        }
     }
 
     static func delimiterName(_ delimiter: UInt8) -> String {
