@@ -8,13 +8,21 @@ public struct LiteratureTable: Hashable, Sendable {
     public var diagnostics: [Diagnostic]
     /// Rows read, accepted and rejected per file.
     public var accounts: [RowAccount]
+    /// The two files as read (studies, then conclusions); empty for a table built from rows.
+    public var inputs: [TableInput]
+    /// The rows of either file that were not used, as read, with the errors found at their line.
+    public var rejectedRows: [LiteratureRejection]
+    /// False when a file could not be read to its end (the table is then empty).
+    public var isComplete = true
 
     public init(studies: [LiteratureStudy], conclusions: [LiteratureConclusion], diagnostics: [Diagnostic] = [],
-                accounts: [RowAccount] = []) {
+                accounts: [RowAccount] = [], inputs: [TableInput] = [], rejectedRows: [LiteratureRejection] = []) {
         self.studies = studies
         self.conclusions = conclusions
         self.diagnostics = diagnostics
         self.accounts = accounts
+        self.inputs = inputs
+        self.rejectedRows = rejectedRows
     }
 
     /// Reads both files and checks the links between them.
@@ -61,13 +69,45 @@ public struct LiteratureTable: Hashable, Sendable {
                 message: "conclusion '\(conclusion.conclusionID)' has no supporting study rows and is not expert opinion",
                 field: "conclusion_id", value: conclusion.conclusionID))
         }
+        let used = [Set(accepted.map(\.source.line)), Set(parsedConclusions.conclusions.map(\.source.line))]
+        var rejected: [LiteratureRejection] = []
+        for (input, usedLines) in zip([studyInput, conclusionInput], used) {
+            // A file whose header fails rejects every row, for the header's errors.
+            let fileErrors = diagnostics.filter {
+                $0.severity == .error && $0.location.file == input.file && $0.location.line <= input.headerLine
+            }.map(\.message)
+            for record in input.records where !usedLines.contains(record.line) {
+                let reasons = diagnostics.filter {
+                    $0.severity == .error && $0.location.file == input.file && $0.location.line == record.line
+                }.map(\.message)
+                rejected.append(LiteratureRejection(file: input.file, line: record.line, fields: record.fields,
+                                                    reasons: reasons.isEmpty ? fileErrors : reasons))
+            }
+        }
         self.init(studies: accepted, conclusions: parsedConclusions.conclusions, diagnostics: diagnostics,
-                  accounts: [parsedStudies.account, parsedConclusions.account])
+                  accounts: [parsedStudies.account, parsedConclusions.account], inputs: [studyInput, conclusionInput],
+                  rejectedRows: rejected)
     }
 
     /// The accepted study rows linked to `conclusionID`, in file order.
     public func studies(supporting conclusionID: String) -> [LiteratureStudy] {
         studies.filter { $0.conclusionIDs.contains(conclusionID) }
+    }
+}
+
+/// A row of a literature file that was not used: where it is, its fields as read, and why (the
+/// errors at its line).
+public struct LiteratureRejection: Hashable, Sendable {
+    public var file: String
+    public var line: Int
+    public var fields: [String]
+    public var reasons: [String]
+
+    public init(file: String, line: Int, fields: [String], reasons: [String]) {
+        self.file = file
+        self.line = line
+        self.fields = fields
+        self.reasons = reasons
     }
 }
 

@@ -62,7 +62,7 @@ extension TableInput {
             return (nil, diagnostics)
         }
         let input = TableInput(file: displayName, header: reader.header, headerLine: reader.hasSeparatorLine ? 2 : 1,
-                               records: records)
+                               records: records, blankLines: reader.blankLineCount, encoding: reader.encoding.name)
         return (input, diagnostics)
     }
 
@@ -77,15 +77,17 @@ extension TableInput {
 
 extension LiteratureTable {
     /// Reads a studies file and a conclusions file through CSVKit and checks them (see
-    /// ``init(studies:conclusions:)``). A file the reader cannot read yields an empty table with
-    /// the reader's error; nothing is guessed.
+    /// ``init(studies:conclusions:)``). A file the reader cannot read whole yields an empty table
+    /// that is not ``isComplete``, with the reader's error; nothing is guessed.
     public static func read(studiesPath: String, studiesName: String, conclusionsPath: String,
                             conclusionsName: String) -> LiteratureTable {
         let studies = TableInput.read(path: studiesPath, displayName: studiesName)
         let conclusions = TableInput.read(path: conclusionsPath, displayName: conclusionsName)
         let readerDiagnostics = studies.diagnostics + conclusions.diagnostics
         guard let studyInput = studies.input, let conclusionInput = conclusions.input else {
-            return LiteratureTable(studies: [], conclusions: [], diagnostics: readerDiagnostics, accounts: [])
+            var table = LiteratureTable(studies: [], conclusions: [], diagnostics: readerDiagnostics, accounts: [])
+            table.isComplete = false
+            return table
         }
         var table = LiteratureTable(studies: studyInput, conclusions: conclusionInput)
         table.diagnostics = readerDiagnostics + table.diagnostics

@@ -25,12 +25,18 @@ public struct TableInput: Hashable, Sendable {
     /// Line of the header, from 1.
     public var headerLine: Int
     public var records: [TableRecord]
+    /// Blank lines the reader skipped, and the text encoding it read (`utf-8`, `windows-1252`, ...).
+    public var blankLines: Int
+    public var encoding: String
 
-    public init(file: String, header: [String], headerLine: Int = 1, records: [TableRecord]) {
+    public init(file: String, header: [String], headerLine: Int = 1, records: [TableRecord], blankLines: Int = 0,
+                encoding: String = "utf-8") {
         self.file = file
         self.header = header
         self.headerLine = headerLine
         self.records = records
+        self.blankLines = blankLines
+        self.encoding = encoding
     }
 
     /// Columns by normalised name (trimmed, lower case) to their 0-based index; the first of

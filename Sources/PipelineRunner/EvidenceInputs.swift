@@ -1,12 +1,21 @@
 import Analysis
 import Evidence
 import PipelineSpec
+import Staging
 import Statistics
 import StudyModel
 
 /// Turns the pipeline's `evidence:` settings and the analysis results into the Evidence module's
 /// inputs.
 enum EvidenceInputs {
+    /// The pipeline's literature evidence table, read and checked; nil when it names none.
+    static func literature(_ pipeline: LoadedPipeline) -> LiteratureTable? {
+        let spec = pipeline.spec
+        guard let studies = spec.evidence.literatureStudies, let conclusions = spec.evidence.literatureConclusions else { return nil }
+        return LiteratureTable.read(studiesPath: spec.resolve(studies), studiesName: spec.displayName(studies),
+                                    conclusionsPath: spec.resolve(conclusions), conclusionsName: spec.displayName(conclusions))
+    }
+
     /// The study's own comparisons (complete case) as evidence: everyone randomised and each
     /// profile. With `supportedOnly`, profiles only where subgroup claims are supported (CONSORT):
     /// the interaction was prespecified, or its F-test at profile level has p < 0.05 for that
@@ -57,6 +66,43 @@ enum EvidenceInputs {
             }
             guard let difference = row.riskDifference else { return nil }
             return result("risk difference (Newcombe)", .higher, difference.difference, difference.interval, nil)
+        }
+    }
+
+    /// The literature tables as inputs of a run (or of `validate`), checked like the exports:
+    /// each file in the accounting, its rejected rows in `rejected/`, and its findings in
+    /// `issues.csv`, counted by severity (errors against the budget) and warnings under their
+    /// file. The findings are those that do not depend on the trial's results (reading and
+    /// linking the files, checking the conclusions under the pipeline's EBRO variant, pooling the
+    /// literature's rows), so `validate` writes what a run writes; a note about the trial's own
+    /// comparisons joining a pool is in `summary.txt` only.
+    static func account(_ literature: LiteratureTable?, spec: EvidenceSpec, sink: any StagingSink, fileSink: StagingFileSink,
+                        study: inout StagedStudy) throws {
+        guard let literature else { return }
+        // Literature files are comma-delimited (``TableInput/dialect``).
+        let comma = UInt8(ascii: ",")
+        for (input, account) in zip(literature.inputs, literature.accounts) {
+            var file = FileAccounting(file: input.file, inputIndex: -1)
+            (file.rowsRead, file.accepted, file.rejected) = (account.read, account.accepted, account.rejected)
+            (file.blankLines, file.encoding, file.delimiter) = (input.blankLines, input.encoding, ",")
+            study.accounting.append(file)
+            fileSink.startFile(named: input.file, header: input.header, delimiter: comma)
+        }
+        for row in literature.rejectedRows {
+            try sink.reject(RejectedRow(file: row.file, inputIndex: -1, line: row.line, rawFields: row.fields.map { Array($0.utf8) },
+                                        reasons: row.reasons))
+        }
+        let variant = EBROVariant(setting: spec.variant) ?? .a
+        var findings = literature.diagnostics + literature.assessConclusions(variant: variant).flatMap(\.diagnostics)
+            + poolEstimates(literature: literature).diagnostics
+        findings.sort { lhs, rhs in
+            if lhs.location != rhs.location { return lhs.location < rhs.location }
+            if lhs.rule != rhs.rule { return lhs.rule < rhs.rule }
+            return lhs.message < rhs.message
+        }
+        for finding in findings {
+            try sink.record(finding)
+            study.count(finding)
         }
     }
 

@@ -41,6 +41,11 @@ public enum Run {
             return RunResult(exitCode: 2, problems: ["\(pipeline): error: the analysis needs a reference arm: mark one arm 'reference: true'"],
                               summary: [])
         }
+        let literature = EvidenceInputs.literature(loaded)
+        if let literature, !literature.isComplete {
+            return RunResult(exitCode: 2, problems: literature.diagnostics.filter { $0.severity == .error }.map(\.description),
+                             summary: [])
+        }
         let shownTarget = outputFolder ?? loaded.spec.outputFolder
         let (target, scratch): (String, String)
         do {
@@ -51,7 +56,7 @@ public enum Run {
         defer { ReportFolder.remove(scratch) }
 
         let budget = maxErrors ?? loaded.spec.report.maxErrors
-        let computation: RunComputation
+        var computation: RunComputation
         let summary: [String]
         do {
             progress?(.step("staging \(loaded.files.count) input files"))
@@ -63,8 +68,6 @@ public enum Run {
                 try sink.record(conflict)
                 study.count(conflict)
             }
-            try study.writeAccounting(to: scratch)
-            try fileSink.finish()
             let seconds = clock.mark("staging")
             let rows = study.accounting.reduce(0) { $0 + $1.rowsRead }
             progress?(.done("staged \(rows) rows in \(String(format: "%.1f", seconds)) s (\(seconds > 0 ? Int(Double(rows) / seconds) : rows) rows/s)"))
@@ -75,12 +78,18 @@ public enum Run {
             // What follows needs the subjects, the assignments and the study's counts, not its
             // records: they are let go here, so that the run never holds the records and the
             // analysis at once (the two are the larger part of its memory).
-            summary = Validation.summary(study, budget: budget)
+            let records = (study.participants.count, study.visits.count)
             study.participants = []
             study.visits = []
             progress?(.step("profiles, analysis and evidence"))
             computation = RunComputation.compute(loaded, study: study, assignments: assignments, subjects: subjects,
-                                                 issueCounts: sink.counts, plan: plan)
+                                                 issueCounts: sink.counts, plan: plan, literature: literature)
+            try EvidenceInputs.account(literature, spec: loaded.spec.evidence, sink: sink, fileSink: fileSink,
+                                       study: &computation.study)
+            computation.issueCounts = sink.counts
+            try computation.study.writeAccounting(to: scratch)
+            try fileSink.finish()
+            summary = Validation.summary(computation.study, budget: budget, records: records)
             clock.mark("analysis")
             progress?(.step("writing reports"))
             try ReportWriter(computation: computation, folder: scratch).writeAll()

@@ -55,7 +55,7 @@ public struct RunComputation: Sendable {
     /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:pipeline:plan:)``).
     static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, assignments: [ProfileAssignment],
                         subjects prepared: Subjects, issueCounts: [Severity: [String: Int]],
-                        plan: AnalysisPlan) -> RunComputation {
+                        plan: AnalysisPlan, literature: LiteratureTable?) -> RunComputation {
         let (subjects, analysis, prepared) = (prepared.subjects, prepared.analysis, prepared.prepared)
         let (response, comparisons, interactions, flow, baseline) = tables(
             analysis, prepared, rejected: (study.participantsRejected, study.participantRowsWithoutID))
@@ -77,12 +77,6 @@ public struct RunComputation: Sendable {
                                        schedule: pipeline.spec.schedule, plannedSize: evidenceSpec.design?.plannedSize,
                                        armCount: pipeline.arms.count, lossByTimepoint: lossByTimepoint,
                                        supportedOnly: supportedOnly)
-        }
-        var literature: LiteratureTable?
-        if let studies = evidenceSpec.literatureStudies, let conclusions = evidenceSpec.literatureConclusions {
-            literature = LiteratureTable.read(
-                studiesPath: pipeline.spec.resolve(studies), studiesName: pipeline.spec.displayName(studies),
-                conclusionsPath: pipeline.spec.resolve(conclusions), conclusionsName: pipeline.spec.displayName(conclusions))
         }
         let evidence = summariseEvidence(
             ownStudy: ownStudy, comparisons: results(supportedOnly: false), claims: results(supportedOnly: true),

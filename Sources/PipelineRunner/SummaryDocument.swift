@@ -67,19 +67,32 @@ struct SummaryDocument {
         return lines
     }
 
+    /// One row per file; when the file names make it wider than a line, the rows are numbered
+    /// and the names listed under the table.
     private var accounting: [String] {
-        var table = TextTable(columns: [.init("file"), .init("read", .right), .init("accepted", .right),
-                                        .init("rejected", .right), .init("warnings", .right), .init("blank", .right),
-                                        .init("encoding")])
-        for account in computation.study.accounting {
-            table.append([account.file, String(account.rowsRead), String(account.accepted), String(account.rejected),
-                          String(account.warnings), String(account.blankLines), account.encoding])
+        let accounts = computation.study.accounting
+        func table(naming name: (Int, FileAccounting) -> String) -> [String] {
+            var table = TextTable(columns: [.init("file"), .init("read", .right), .init("accepted", .right),
+                                            .init("rejected", .right), .init("warnings", .right), .init("blank", .right),
+                                            .init("encoding")])
+            for (index, account) in accounts.enumerated() {
+                table.append([name(index, account), String(account.rowsRead), String(account.accepted), String(account.rejected),
+                              String(account.warnings), String(account.blankLines), account.encoding])
+            }
+            return table.render()
+        }
+        var lines = table { $1.file }
+        if lines.contains(where: { $0.count > SummaryText.lineLimit }) {
+            lines = table { index, _ in "[\(index + 1)]" } + [""]
+            for (index, account) in accounts.enumerated() {
+                lines += SummaryText.wrap("[\(index + 1)] \(account.file)", indent: "    ")
+            }
         }
         let read = computation.study.accounting.reduce(0) { $0 + $1.rowsRead }
         let accepted = computation.study.accounting.reduce(0) { $0 + $1.accepted }
         let rejected = computation.study.accounting.reduce(0) { $0 + $1.rejected }
         let balanced = computation.study.accounting.allSatisfy(\.isBalanced)
-        return table.render() + ["", "Rows read \(read) = accepted \(accepted) + rejected \(rejected): \(balanced ? "balanced" : "NOT BALANCED")",
+        return lines + ["", "Rows read \(read) = accepted \(accepted) + rejected \(rejected): \(balanced ? "balanced" : "NOT BALANCED")",
                                  "Rejected rows are in rejected/, exactly as read, with their lines and reasons."]
     }
 

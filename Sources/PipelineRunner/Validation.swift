@@ -81,6 +81,11 @@ public enum Validation {
             return ValidationResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
         }
         let (spec, files) = (loaded.spec, loaded.files)
+        let literature = EvidenceInputs.literature(loaded)
+        if let literature, !literature.isComplete {
+            return ValidationResult(exitCode: 2, problems: literature.diagnostics.filter { $0.severity == .error }.map(\.description),
+                                    summary: [])
+        }
         let shownTarget = outputFolder ?? spec.outputFolder
         let (target, scratch): (String, String)
         do {
@@ -102,6 +107,7 @@ public enum Validation {
                     try sink.record(conflict)
                     study.count(conflict)
                 }
+                try EvidenceInputs.account(literature, spec: spec.evidence, sink: sink, fileSink: sink, study: &study)
             }
             try sink.finish()
             try study.writeClean(to: scratch, spec: spec)
@@ -144,7 +150,9 @@ public enum Validation {
         }
     }
 
-    static func summary(_ study: StagedStudy, budget: Int?) -> [String] {
+    /// `records`: the participants and visits staged, when the study no longer holds them.
+    static func summary(_ study: StagedStudy, budget: Int?, records: (participants: Int, visits: Int)? = nil) -> [String] {
+        let (participants, visits) = records ?? (study.participants.count, study.visits.count)
         let read = study.accounting.reduce(0) { $0 + $1.rowsRead }
         let accepted = study.accounting.reduce(0) { $0 + $1.accepted }
         let rejected = study.accounting.reduce(0) { $0 + $1.rejected }
@@ -152,7 +160,7 @@ public enum Validation {
         var lines = [
             "\(study.accounting.count) \(plural(study.accounting.count, "file")): \(read) rows read, \(accepted) accepted, \(rejected) rejected",
             "\(study.errorCount) \(plural(study.errorCount, "error"))\(budgetText), \(study.warningCount) \(plural(study.warningCount, "warning")), \(study.noteCount) \(plural(study.noteCount, "note"))",
-            "\(study.participants.count) \(plural(study.participants.count, "participant")), \(study.visits.count) \(plural(study.visits.count, "visit"))",
+            "\(participants) \(plural(participants, "participant")), \(visits) \(plural(visits, "visit"))",
         ]
         for account in study.accounting {
             let stopped = account.stoppedAtLine.map { ", reading stopped at line \($0)" } ?? ""

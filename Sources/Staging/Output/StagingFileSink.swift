@@ -4,7 +4,8 @@ import PipelineSpec
 import StudyModel
 
 /// Streams staging's findings to disk as they come: `issues.csv` and one
-/// `rejected/<input file name>` per input file with rejected rows.
+/// `rejected/<input file name>` per input file with rejected rows (the runner adds the findings
+/// and rejected rows of the literature tables).
 ///
 /// Memory: one CSV writer buffer per open file. Call ``finish()`` at the end; it closes every file
 /// and throws when the disk refused bytes (then the output folder must not be published).
@@ -35,7 +36,13 @@ public final class StagingFileSink: StagingSink {
     }
 
     public func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {
-        startedFiles[file.displayName] = (header, delimiter)
+        startFile(named: file.displayName, header: header, delimiter: delimiter)
+    }
+
+    /// As ``startFile(_:header:delimiter:)``, for a file that is no input of the pipeline's
+    /// `inputs:` (a literature table), named as its rows are.
+    public func startFile(named name: String, header: [String], delimiter: UInt8) {
+        startedFiles[name] = (header, delimiter)
     }
 
     public func record(_ issue: Diagnostic) throws {
