@@ -23,7 +23,15 @@ public enum Normalise {
     /// Trims white space (including no-break spaces) and invisible format characters (soft hyphen,
     /// zero-width space and joiners, word joiner, byte-order mark) from both ends, and composes
     /// Unicode to NFC, so that `é` typed as `e` + combining accent equals the precomposed `é`.
+    /// Line ends inside the text become `\n` (a cell over several lines from an Excel file ends
+    /// its lines with CR LF, from elsewhere with LF: the same text either way).
     public static func text(_ raw: String) -> String {
+        let trimmed = trimmedText(raw)
+        guard trimmed.utf8.contains(0x0D) else { return trimmed }
+        return trimmed.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+
+    private static func trimmedText(_ raw: String) -> String {
         // ASCII text is already NFC: trim its bytes without a trip through Foundation.
         let bytes = raw.utf8
         if bytes.allSatisfy({ $0 < 0x80 }) {

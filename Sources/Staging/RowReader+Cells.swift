@@ -84,6 +84,8 @@ final class CellReader {
         }
         switch column.kind {
         case .text:
+            // A CR inside the text is a line end that ``Normalise/text(_:)`` rewrites.
+            if text.contains(0x0D) { return .unread }
             if field == .site, hasSites {
                 guard let site = sites[text] else { return .unread }
                 values.setText(site, for: field)

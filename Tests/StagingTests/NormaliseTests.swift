@@ -14,6 +14,9 @@ import TestSupport
         #expect(Normalise.text(decomposed) == "Z\u{00FC}rich")
         #expect(Normalise.text(decomposed).unicodeScalars.count == 6)
         #expect(Normalise.text("") == "")
+        // Line ends inside the text are the same whichever system wrote them.
+        #expect(Normalise.text("regel 1\r\nregel 2\rregel 3\n") == "regel 1\nregel 2\nregel 3")
+        #expect(Normalise.text(" h\u{00E9}\r\nd ") == "h\u{00E9}\nd")
     }
 
     /// Invisible format characters at either end go as white space does (a zero-width space
