@@ -14,17 +14,30 @@ import StudyModel
 /// is compared case-insensitively with spaces trimmed.
 public struct PoolingKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var outcome: String
+    /// As written (trimmed); keys compare it case-insensitively, so a pool shows the spelling of
+    /// its first row.
     public var effectMeasure: String
+    private var foldedMeasure: String
 
     public init(outcome: String, effectMeasure: String) {
         self.outcome = outcome.trimmingSpaces()
-        self.effectMeasure = effectMeasure.trimmingSpaces().lowercased()
+        self.effectMeasure = effectMeasure.trimmingSpaces()
+        foldedMeasure = self.effectMeasure.lowercased()
     }
 
     public var description: String { "\(outcome) (\(effectMeasure))" }
 
+    public static func == (lhs: PoolingKey, rhs: PoolingKey) -> Bool {
+        lhs.outcome == rhs.outcome && lhs.foldedMeasure == rhs.foldedMeasure
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(outcome)
+        hasher.combine(foldedMeasure)
+    }
+
     public static func < (lhs: PoolingKey, rhs: PoolingKey) -> Bool {
-        (lhs.outcome, lhs.effectMeasure) < (rhs.outcome, rhs.effectMeasure)
+        (lhs.outcome, lhs.foldedMeasure) < (rhs.outcome, rhs.foldedMeasure)
     }
 }
 

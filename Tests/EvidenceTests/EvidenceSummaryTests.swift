@@ -48,6 +48,8 @@ func summaryAssemblesEveryOutput(_ variant: EBROVariant, _ ownLevel: EvidenceLev
     #expect(summary.summaryOfFindings.count == 1)
     // The only own comparison shares the key 'rmdq (mean difference)' and joins the pool.
     #expect(summary.pooledEstimates.first?.pool.entries.map(\.citation) == ["Xu 2010", "Yang 2012", "this study"])
+    // 'Mean difference' and 'mean difference' pool together, shown as the first row writes it.
+    #expect(summary.pooledEstimates.first?.pool.key.effectMeasure == "Mean difference")
     #expect(summary.accounts == [RowAccount(file: "lit.csv", read: 3, accepted: 2), RowAccount(file: "conc.csv", read: 1, accepted: 1)])
     #expect(summary.diagnostics.map(\.description) == ["lit.csv:4:3: error: missing year"])
 }
