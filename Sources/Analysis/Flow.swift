@@ -3,8 +3,8 @@ import StudyModel
 /// One row of `flow.csv` (CONSORT-style participant flow).
 ///
 /// Stages, in order: `screened` (everyone with an accepted participant row), `rejected`
-/// (participants whose every participant row was rejected in validation, so they are in no
-/// table; then, on a row of its own, rejected participant rows whose id could not be read, each
+/// (participants with a participant row rejected in validation, which leaves none of their
+/// participant rows kept, so they are in no table; then, on a row of its own, rejected participant rows whose id could not be read, each
 /// possibly one more such participant), `not_randomised` by profile and reason, `randomised` per
 /// arm, and per arm and follow-up visit `analysed` (at least one planned outcome measured) and
 /// `missing` (randomised but no planned outcome measured).
