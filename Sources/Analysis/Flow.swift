@@ -19,7 +19,7 @@ public struct FlowRow: Hashable, Sendable {
 
 extension ResponseAnalysis {
     /// - Parameters:
-    ///   - rejected: participants whose participant rows were all rejected in validation.
+    ///   - rejected: participants with a participant row rejected in validation (none of theirs kept).
     ///   - rejectedWithoutID: rejected participant rows whose id could not be read.
     public func flow(_ subjects: [AnalysisSubject], rejected: Int = 0, rejectedWithoutID: Int = 0) -> [FlowRow] {
         flow(prepare(subjects), rejected: rejected, rejectedWithoutID: rejectedWithoutID)
