@@ -28,9 +28,9 @@ public struct LiteratureTable: Hashable, Sendable {
     /// Reads both files and checks the links between them.
     ///
     /// Besides each file's own checks: a study row linking a conclusion id the conclusions file
-    /// does not define (warning), a study id given different grades (error at each row whose
-    /// grade differs from the id's first row; every row is kept, and every conclusion counts the
-    /// study at its weakest grade, whatever the order of the rows), and a conclusion that neither
+    /// does not define (warning), a study id given different grades (error at each row graded
+    /// above the id's weakest grade; every row is kept, and every conclusion counts the study at
+    /// its weakest grade, whatever the order of the rows), and a conclusion that neither
     /// has linked rows nor is expert opinion (error at the conclusion row; kept, so its level
     /// shows as not derivable).
     public init(studies studyInput: TableInput, conclusions conclusionInput: TableInput) {
@@ -38,20 +38,20 @@ public struct LiteratureTable: Hashable, Sendable {
         let parsedConclusions = LiteratureConclusion.parse(conclusionInput)
         var diagnostics = parsedStudies.diagnostics + parsedConclusions.diagnostics
         let accepted = parsedStudies.studies
-        var firstByID: [String: LiteratureStudy] = [:]
         var weakest: [String: EvidenceGrade] = [:]
         for study in accepted {
-            if firstByID[study.studyID] == nil { firstByID[study.studyID] = study }
             weakest[study.studyID] = min(weakest[study.studyID] ?? study.grade, study.grade)
         }
         let linkColumn = studyInput.columnIndex()["conclusion_ids"].map { $0 + 1 }
         let levelColumn = studyInput.columnIndex()["level"].map { $0 + 1 }
         let defined = Set(parsedConclusions.conclusions.map(\.conclusionID))
         for study in accepted {
-            if let first = firstByID[study.studyID], first.grade != study.grade, let used = weakest[study.studyID] {
+            // At each row graded above the id's weakest grade: as many errors in any row order.
+            if let used = weakest[study.studyID], used != study.grade,
+               let weakestRow = accepted.first(where: { $0.studyID == study.studyID && $0.grade == used }) {
                 diagnostics.append(Diagnostic(
                     .error, at: study.source.column(levelColumn), rule: "evidence.grade-conflict",
-                    message: "study id '\(study.studyID)' has level \(study.grade.rawValue) here but \(first.grade.rawValue) on line \(first.source.line); "
+                    message: "study id '\(study.studyID)' has level \(study.grade.rawValue) here but \(used.rawValue) on line \(weakestRow.source.line); "
                         + "it counts once, at the weaker grade \(used.rawValue)",
                     field: "level", value: study.grade.rawValue))
             }

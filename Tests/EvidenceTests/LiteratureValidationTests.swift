@@ -174,12 +174,23 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
         ["C2", "2", "A2 Sigma 2010", "tekst"],
     ])
     let rows = [row("s", "Sigma", "2010", "A1", links: "C1"), row("s", "Sigma", "2010", "A2", links: "C2")]
-    for ordered in [rows, rows.reversed()] {
+    for (ordered, a1Line) in [(rows, 2), (rows.reversed(), 3)] {
         let table = LiteratureTable(studies: studiesFile(ordered), conclusions: conclusions)
-        #expect(located(table.diagnostics, "evidence.grade-conflict") == ["studies.csv:3:4 error"])
+        // At the row graded above the weakest grade, wherever it is.
+        #expect(located(table.diagnostics, "evidence.grade-conflict") == ["studies.csv:\(a1Line):4 error"])
         let assessed = table.assessConclusions(variant: .a)
         #expect(assessed.map(\.derivation.level) == [.two, .two])
         #expect(assessed.allSatisfy { $0.match == .match })
+    }
+}
+
+@Test func aGradeConflictGivesAsManyErrorsInAnyRowOrder() {
+    let conclusions = conclusionsFile([["C1", "3", "B Sigma 2010", "tekst"]])
+    let a2 = row("s", "Sigma", "2010", "A2", links: "C1")
+    let b = row("s", "Sigma", "2010", "B", links: "C1")
+    for ordered in [[a2, b, a2], [b, a2, a2], [a2, a2, b]] {
+        let table = LiteratureTable(studies: studiesFile(ordered), conclusions: conclusions)
+        #expect(located(table.diagnostics, "evidence.grade-conflict").count == 2)
     }
 }
 
