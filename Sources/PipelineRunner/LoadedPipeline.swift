@@ -40,12 +40,13 @@ public struct LoadedPipeline: Sendable {
     }
 
     /// The trial comparisons `evidence.pool_with` may name: every outcome, everyone randomised
-    /// (`all`) or one profile, every arm against the reference, every analysed visit.
+    /// (`all`) or one randomised profile, every arm against the reference, every analysed visit.
     var poolableComparisons: [String] {
         guard let plan = spec.effectiveAnalysis else { return [] }
         let others = arms.map(\.id).filter { $0 != plan.referenceArm }
+        let randomised = ruleSet.profiles.filter(\.randomise).flatMap { $0.split.isEmpty ? [$0.code] : $0.split.map(\.code) }
         return plan.outcomes.flatMap { outcome in
-            (["all"] + profileOrder).flatMap { profile in
+            (["all"] + randomised).flatMap { profile in
                 others.flatMap { arm in
                     plan.timepoints.map { "\(outcome.name)/\(profile)/\(arm)-vs-\(plan.referenceArm)/\($0)" }
                 }

@@ -63,9 +63,10 @@ import TestSupport
     @Test func poolWithRejectsAComparisonTheTrialDoesNotMake() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        // The reference arm against itself, and a visit the analysis does not have.
+        // The reference arm against itself, a visit the analysis does not have, and profile 1
+        // (referred, not randomised).
         let path = try Self.samplePipeline(in: folder) {
-            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/all/general_exercise-vs-general_exercise/week12\n    - rmdq/3a/motor_control-vs-general_exercise/week52\n")
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/all/general_exercise-vs-general_exercise/week12\n    - rmdq/3a/motor_control-vs-general_exercise/week52\n    - rmdq/1/motor_control-vs-general_exercise/week6\n")
         }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let line = try #require(lines.firstIndex { $0.contains("general_exercise-vs-general_exercise") }) + 1
@@ -74,7 +75,7 @@ import TestSupport
         } throws: { error in
             guard let error = error as? SpecError else { return false }
             return error.diagnostics.map { "\($0.location.line ?? 0):\($0.location.column ?? 0) \($0.rule)" }
-                == ["\(line):7 spec.pool-with", "\(line + 1):7 spec.pool-with"]
+                == ["\(line):7 spec.pool-with", "\(line + 1):7 spec.pool-with", "\(line + 2):7 spec.pool-with"]
         }
     }
 }
