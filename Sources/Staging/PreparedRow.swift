@@ -33,6 +33,9 @@ final class PreparedRow: @unchecked Sendable {
     /// The visit of a visit row, with its index in the schedule; nil for participant rows and
     /// when the visit is missing or unknown (an error is among the issues).
     @exclusivity(unchecked) var timepoint: (index: Int, timepoint: Timepoint)?
+    /// The event of a participant row of a visits input (one of its `participant_rows`, as a
+    /// vocabulary key); nil for any other row.
+    @exclusivity(unchecked) var event: String?
 
     /// Forgets the row before, for the record at `line` and `byteOffset`.
     func reset(line: Int, byteOffset: Int?) {
@@ -46,6 +49,7 @@ final class PreparedRow: @unchecked Sendable {
         isSetAside = false
         participantID = nil
         timepoint = nil
+        event = nil
     }
 
     var hasErrors: Bool { issues.contains { $0.severity == .error } }

@@ -33,20 +33,22 @@ extension RowReader {
             // A record with row values was made from a participant row: its first source.
             if let firstValues = state.participantRowValues[index], let first = state.participantRecords[index].sources.first {
                 let values = participantValues.values
-                let overlap = Overlap(firstValues, values, emptyIsUncollected: eventsShareColumns(with: first))
+                let events = isAnotherEvent(of: slot, first: first, state)
+                let overlap = Overlap(firstValues, values, emptyIsUncollected: events)
                 switch overlap {
                 case .same, .contained:
-                    noteRepeat("participant '\(id)'", overlap, of: first)
+                    // Another event that adds nothing is no repeat: nothing to note.
+                    if !events { noteRepeat("participant '\(id)'", overlap, of: first) }
                     return .repeated
                 case .complements:
                     // The fields it adds must agree with what visit rows carried into the record,
                     // as a visit row's carried values must agree with the participant.
                     checkAgainstCarried(values, kept: firstValues, record: state.participantRecords[index])
-                    if !uniqueFields.isEmpty { checkUnique(values, addingTo: firstValues, &state) }
+                    if !uniqueFields.isEmpty { checkUnique(values, addingTo: firstValues, emptyIsUncollected: events, &state) }
                     return .complementing
                 case .conflicts:
                     rejectConflicting("participant '\(id)'", first: first, repeats: state.participantRepeats[slot, default: []],
-                                      theirs: firstValues, mine: values, &state)
+                                      theirs: firstValues, mine: values, events: events, &state)
                     state.slots[slot] = StagingState.conflicting
                     state.conflictingParticipants[slot] = first
                     state.participantRepeats[slot] = nil
@@ -60,26 +62,29 @@ extension RowReader {
 
     mutating func commitParticipantRow(_ id: String, role: RowRole, _ state: inout StagingState) {
         let slot = currentSlot ?? state.slotMade(for: id)
+        defer { if let event = row.event { state.participantEvents[slot, default: []].append(event) } }
         if role != .new {
             let index = state.slots[slot]
             if index >= 0 {
+                let events = state.participantRecords[index].sources.first.map { isAnotherEvent(of: slot, first: $0, state) } ?? false
                 state.participantRecords[index].sources.append(location)
                 if role == .complementing {
                     // The fields this row adds join the row values (which later rows are compared
                     // with) and the record, unless a visit row carried a usable value there first.
                     let values = participantValues.values
-                    registerUnique(values, addingTo: state.participantRowValues[index], &state)
+                    registerUnique(values, addingTo: state.participantRowValues[index], emptyIsUncollected: events, &state)
                     var merged = state.participantRowValues[index] ?? FieldValues(level: .participant)
-                    let eventRow = state.participantRecords[index].sources.first.map(eventsShareColumns) ?? false
                     var next = values.presentField(after: nil)
                     while let field = next {
                         next = values.presentField(after: field)
-                        // Another event's empty cell was no answer to give: a value replaces it.
-                        guard !merged.contains(field) || (eventRow && Overlap.isEmptyCell(merged[field]) && !Overlap.isEmptyCell(values[field]))
-                        else { continue }
+                        // Another event's empty cell was no answer to give: this event's value or
+                        // missing code replaces it.
+                        let fills = events && Overlap.isEmptyCell(merged[field]) && !Overlap.isEmptyCell(values[field])
+                        guard !merged.contains(field) || fills else { continue }
                         merged[field] = values[field]
                         let record = state.participantRecords[index].values
-                        if !record.contains(field) || (record.isMissing(field) && !values.isMissing(field)) {
+                        if !record.contains(field) || (record.isMissing(field) && !values.isMissing(field))
+                            || (fills && Overlap.isEmptyCell(record[field])) {
                             state.participantRecords[index].values[field] = values[field]
                         }
                     }
@@ -113,25 +118,52 @@ extension RowReader {
         if index >= 0 {
             guard state.participantRowValues[index] != nil, let first = state.participantRecords[index].sources.first else { return }
             let reason = "participant '\(id)' has a rejected row at \(location), so no row of the participant is kept"
-            for row in [first] + state.participantRepeats[slot, default: []] {
+            let rows = [first] + state.participantRepeats[slot, default: []]
+            for row in rows {
                 guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
                 state.withdraw(row, fileIndex: fileIndex, reason: reason)
                 var taken = Diagnostic(.error, at: row, rule: "participant-rejected", message: reason, field: Field.participantID.name, value: id)
                 taken.participant = id
                 try stager.emit(taken, fileIndex: fileIndex, &state)
             }
+            RowReader.forgetUnique(of: rows, &state)
             state.participantRepeats[slot] = nil
+            state.participantEvents[slot] = nil
             state.slots[slot] = -1
         }
         state.rejectedRows[slot] = location
+        // The visits read before this row get the warning a visit read after it gets.
+        for entry in (slot * state.timepointCount)..<((slot + 1) * state.timepointCount) where state.visitTable[entry] >= 0 {
+            let visit = state.visitRecords[state.visitTable[entry]]
+            for row in [visit.source] + state.visitRepeats[entry, default: []] {
+                var warning = Diagnostic(.warning, at: row, rule: "participant-rejected",
+                                         message: "the participant row of '\(id)' was rejected (\(location)); this visit has no participant record",
+                                         field: Field.participantID.name, value: id)
+                warning.participant = id
+                warning.visit = visit.timepoint.name
+                try stager.emit(warning, fileIndex: stager.fileIndexByName[row.file], &state)
+            }
+        }
     }
 
-    /// Whether this row and the participant row at `first` are two events of one REDCap record:
-    /// a flat REDCap export gives every event row every column, and an event leaves the cells of
-    /// the fields it does not collect empty. (A record has one row per event, so two participant
-    /// rows of one REDCap file are two events.)
-    func eventsShareColumns(with first: SourceLocation) -> Bool {
-        input.source == .redcap && first.file == fileName
+    /// Forgets the `unique` values first seen at `rows` (rows taken back): a later row with the
+    /// same value is no repeat of a row that was not kept.
+    static func forgetUnique(of rows: [SourceLocation], _ state: inout StagingState) {
+        guard !state.uniqueValues.isEmpty else { return }
+        let lines = Set(rows.map { "\($0.file):\($0.line)" })
+        for field in Array(state.uniqueValues.keys) {
+            state.uniqueValues[field] = state.uniqueValues[field]?.filter { !lines.contains("\($0.value.file):\($0.value.line)") }
+        }
+    }
+
+    /// Whether this row is another `participant_rows` event of the participant whose first
+    /// participant row is at `first`, in the same file (REDCap's screening and randomisation
+    /// events, say): a flat export gives every event row every column, and an event leaves the
+    /// cells of the fields it does not collect empty. A second row of an event already read is
+    /// no other event.
+    func isAnotherEvent(of slot: Int, first: SourceLocation, _ state: StagingState) -> Bool {
+        guard let event = row.event, first.file == fileName, let seen = state.participantEvents[slot] else { return false }
+        return !seen.contains(event)
     }
 
     // MARK: - Visit rows
@@ -327,10 +359,17 @@ extension RowReader {
     /// `unique` expectations: the first row with a value keeps it; later ones are problems.
     /// - Parameter kept: for a row merged into a record, the record's values: only the fields the
     ///   row adds are checked (the others are the record's own).
+    /// Whether `kept` holds `field`, an empty cell not counting when `emptyIsUncollected`.
+    private static func holds(_ kept: FieldValues?, _ field: Field, emptyIsUncollected: Bool) -> Bool {
+        guard let kept, kept.contains(field) else { return false }
+        return !(emptyIsUncollected && Overlap.isEmptyCell(kept[field]))
+    }
+
     private mutating func checkUnique(_ values: FieldValues, participantLevel: Bool = false, addingTo kept: FieldValues? = nil,
-                                      _ state: inout StagingState) {
+                                      emptyIsUncollected: Bool = false, _ state: inout StagingState) {
         guard !uniqueFields.isEmpty else { return }
-        for field in uniqueFields where field.level == values.level && kept?.contains(field) != true {
+        for field in uniqueFields where field.level == values.level
+            && !RowReader.holds(kept, field, emptyIsUncollected: emptyIsUncollected) {
             guard let value = values[field], !value.isMissing else { continue }
             if participantLevel, state.participantIndex(of: values[.participantID]?.text ?? "") != nil { continue }
             if let first = state.uniqueValues[field]?[value.canonicalText] {
@@ -341,9 +380,11 @@ extension RowReader {
         }
     }
 
-    private func registerUnique(_ values: FieldValues, addingTo kept: FieldValues? = nil, _ state: inout StagingState) {
+    private func registerUnique(_ values: FieldValues, addingTo kept: FieldValues? = nil, emptyIsUncollected: Bool = false,
+                                _ state: inout StagingState) {
         guard !uniqueFields.isEmpty else { return }
-        for field in uniqueFields where field.level == values.level && kept?.contains(field) != true {
+        for field in uniqueFields where field.level == values.level
+            && !RowReader.holds(kept, field, emptyIsUncollected: emptyIsUncollected) {
             guard let value = values[field], !value.isMissing else { continue }
             if state.uniqueValues[field]?[value.canonicalText] == nil {
                 let column = columnOf[field.ordinal]
@@ -357,11 +398,11 @@ extension RowReader {
     /// can be trusted, so the rows accepted before are taken back too. The caller marks `subject`
     /// ``StagingState/conflicting``.
     private mutating func rejectConflicting(_ subject: String, first: SourceLocation, repeats: [SourceLocation],
-                                            theirs: FieldValues, mine: FieldValues, _ state: inout StagingState) {
+                                            theirs: FieldValues, mine: FieldValues, events: Bool = false,
+                                            _ state: inout StagingState) {
         let kept = [first] + repeats
         let outcome = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
             : "; they cannot be trusted, so this row and the \(kept.count) rows kept before are rejected"
-        let events = eventsShareColumns(with: first)
         let differing = RowReader.firstDifference(theirs, mine, emptyIsUncollected: events)
         issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { mine[$0]?.canonicalText },
                             message: "\(subject) already has a different row at \(first)"
@@ -376,6 +417,7 @@ extension RowReader {
             guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
             state.withdraw(row, fileIndex: fileIndex, reason: reason)
         }
+        RowReader.forgetUnique(of: kept, &state)
     }
 
     /// Rejects a row of `subject` whose rows conflicted before (the first of them at `first`).

@@ -233,6 +233,9 @@ struct RowReader {
             return
         }
         prepared.level = level(of: record)
+        if prepared.level == .participant, input.holds == .visits, let visitColumn, visitColumn < record.count {
+            prepared.event = Vocabularies.key(record[visitColumn])
+        }
         let cells = stager.cells
         let decimalMark = input.decimalMark
         let memo = self.memo

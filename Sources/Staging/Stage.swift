@@ -107,6 +107,9 @@ struct StagingState: IssueCounts {
     /// The slot of the id looked up last: the rows of one participant usually follow each other.
     var lastID = ""
     var lastSlot = -1
+    /// Slot → the `participant_rows` events of the participant's accepted participant rows, in
+    /// reading order (only for participants with such rows).
+    var participantEvents: [Int: [String]] = [:]
     /// Field → canonical value → first place, for `unique` expectations.
     var uniqueValues: [Field: [String: SourceLocation]] = [:]
     var accounting: [FileAccounting]

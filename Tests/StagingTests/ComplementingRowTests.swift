@@ -98,6 +98,24 @@ import Testing
         #expect(staged.accounting.map { $0.accepted + $0.rejected } == staged.accounting.map(\.rowsRead))
     }
 
+    /// A participant row taken back leaves no `unique` value behind: a later row with the same
+    /// value is accepted, as it is when the rows come in another order.
+    @Test func aRowTakenBackLeavesNoUniqueValue() throws {
+        let yaml = Self.participantsAndExtra + "expectations:\n  fields:\n    birth_year: {unique: true}\n"
+        let participants = H.lines([
+            "Participant Id;Site;Group;Sex;Birth year;Age;Screening;Randomised;flags#night",
+            "P1;AMS;1;V;1970;54;02-01-2024;05-01-2024;0",
+        ])
+        // P1's onset is an impossible date: P1's participant row is taken back; P2 then uses 1970.
+        let extra = H.lines(["Participant Id;Onset;Site;Group;Sex;Birth year;Age;Screening;Randomised;flags#night",
+                             "P1;31-02-2023;;;;;;;;", "P2;01-12-2023;AMS;2;V;1970;54;02-01-2024;05-01-2024;1"])
+        let harness = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra,
+                                                "visits.csv": H.lines([H.visitsHeader])])
+        let (study, sink) = try harness.run()
+        #expect(study.participants.map(\.id) == ["P2"])
+        #expect(!sink.summary(.error).contains { $0.contains("unique") })
+    }
+
     @Test func aParticipantRowConflictingOnASharedFieldIsStillAConflict() throws {
         // The row adds the onset date but differs in sex: the message names the shared field.
         let extra = H.lines(["Participant Id;Sex;Onset", "P1;M;01-11-2023"])

@@ -343,6 +343,59 @@ typealias H = StagingHarness
         #expect(study.accounting.first.map { ($0.rowsRead, $0.accepted, $0.rejected) } ?? (0, 0, 0) == (6, 4, 2))
     }
 
+    static let twoEventPipeline = redcapPipeline.replacingOccurrences(
+        of: "participant_rows: [screening_arm_1]", with: "participant_rows: [screening_arm_1, randomisation_arm_1]")
+
+    /// A missing code of one event fills the other event's empty cell whichever row comes first,
+    /// and another event that adds nothing is no repeat to note.
+    @Test(arguments: [false, true])
+    func aMissingCodeOfOneEventFillsTheOthersEmptyCell(randomisationFirst: Bool) throws {
+        let screening = "R1,screening_arm_1,gro,,ND,,,"
+        let randomisation = "R1,randomisation_arm_1,gro,2,,2024-01-05,,"
+        let rows = randomisationFirst ? [randomisation, screening] : [screening, randomisation]
+        let redcap = H.lines([Self.redcapHeader] + rows + ["R2,screening_arm_1,gro,,1,,,", "R2,randomisation_arm_1,gro,,,,,"])
+        let (study, sink) = try H(yaml: Self.twoEventPipeline, files: ["redcap.csv": redcap]).run()
+        #expect(study.participants.map(\.id) == ["R1", "R2"])
+        let sex = study.participants.first?.values[.sex]
+        #expect(sex?.isMissing == true && sex?.missingReason != .empty, "\(String(describing: sex))")
+        #expect(study.participants.first?.arm?.id == "mckenzie")
+        #expect(sink.summary(.note).filter { $0.contains("duplicate") } == [])
+        #expect(sink.summary(.error) == [])
+    }
+
+    /// Two rows of the same event are no two events: a value against an empty cell conflicts.
+    @Test func twoRowsOfOneEventAreDuplicates() throws {
+        let redcap = H.lines([Self.redcapHeader, "R1,screening_arm_1,gro,2,1,2024-01-05,,", "R1,screening_arm_1,gro,,1,2024-01-05,,"])
+        let (study, sink) = try H(yaml: Self.twoEventPipeline, files: ["redcap.csv": redcap]).run()
+        #expect(study.participants.isEmpty)
+        #expect(sink.summary(.error) == ["redcap.csv:3:4 duplicate error"])
+    }
+
+    /// `unique` holds for a field only the second event fills, as it would in one event.
+    @Test func uniqueHoldsForWhatTheSecondEventFills() throws {
+        let yaml = Self.twoEventPipeline + "\nexpectations:\n  fields:\n    randomisation_date: {unique: true}\n"
+        let redcap = H.lines([
+            Self.redcapHeader,
+            "R1,screening_arm_1,gro,,1,,,", "R1,randomisation_arm_1,gro,2,,2024-01-05,,",
+            "R2,screening_arm_1,gro,,2,,,", "R2,randomisation_arm_1,gro,1,,2024-01-05,,",
+        ])
+        let (_, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error).contains("redcap.csv:5:6 unique error"))
+    }
+
+    /// A visit read before its participant's rows are rejected gets the warning a later one gets.
+    @Test func visitsReadBeforeTheParticipantIsRejectedAreWarnedToo() throws {
+        let redcap = H.lines([
+            Self.redcapHeader,
+            "R1,screening_arm_1,gro,,1,,,", "R1,baseline_arm_1,gro,,,,2024-01-05,6",
+            "R1,randomisation_arm_1,gro,9,,2024-01-05,,", "R1,week_6_arm_1,gro,,,,2024-02-16,4",
+        ])
+        let (study, sink) = try H(yaml: Self.twoEventPipeline, files: ["redcap.csv": redcap]).run()
+        #expect(study.participants.isEmpty)
+        #expect(sink.summary(.warning).filter { $0.contains("participant-rejected") }
+            == ["redcap.csv:3:- participant-rejected warning", "redcap.csv:5:1 participant-rejected warning"])
+    }
+
     /// In a REDCap export a ragged screening row is a participant row too (its event cell says
     /// so): it counts among the rejected participant rows without a readable id; a ragged visit
     /// row does not.
