@@ -67,8 +67,8 @@ extension LiteratureConclusion {
     ///
     /// Groups are separated by `;`; each starts with a grade code, then citations separated by
     /// `,`, each ending in a four-digit year (a letter suffix as in `2008a` is allowed). A D group
-    /// is expert opinion: its words are kept as one entry without a year, unless every item of it
-    /// is such a citation (`D Dee 2002`), which may then match a table row graded D.
+    /// is expert opinion: its citations (`D Dee 2002`) may match table rows, and its other items
+    /// are kept as one entry without a year.
     public static func parseSupport(_ support: String) -> (citations: [SupportCitation], errors: [String], warnings: [String]) {
         var citations: [SupportCitation] = []
         var errors: [String] = []
@@ -85,8 +85,18 @@ extension LiteratureConclusion {
                 continue
             }
             let items = rest.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
-            if grade == .d, !items.allSatisfy({ citation($0) != nil }) {
-                citations.append(SupportCitation(grade: .d, text: rest, author: rest, year: nil))
+            if grade == .d {
+                // Expert opinion: its citations may name table rows; the rest is one free text.
+                for item in items {
+                    if let (author, year) = citation(item) {
+                        citations.append(SupportCitation(grade: .d, text: item, author: author, year: year))
+                    }
+                }
+                let opinion = items.filter { citation($0) == nil }
+                if !opinion.isEmpty {
+                    let text = opinion.joined(separator: ", ")
+                    citations.append(SupportCitation(grade: .d, text: text, author: text, year: nil))
+                }
                 continue
             }
             for item in items {

@@ -202,6 +202,12 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
     #expect(assessed.map(\.derivation.level) == [.four])
     #expect(assessed.first?.derivation.countedStudies == ["Dee 2002"])
     #expect(assessed.first?.citationIssues == [])
+    // With opinion beside the citation: the row once, and the opinion.
+    let mixed = LiteratureTable(
+        studies: studiesFile([row("d", "Dee", "2002", "D", links: "Q3")]),
+        conclusions: conclusionsFile([["Q3", "4", "D Dee 2002, Mening van de werkgroep", "tekst"]])).assessConclusions(variant: .a)
+    #expect(mixed.first?.derivation.countedStudies == ["Dee 2002", "Mening van de werkgroep"])
+    #expect(mixed.first?.citationIssues == [])
 }
 
 @Test func citedGradeAndLinksAreCrossChecked() {
