@@ -122,15 +122,19 @@ public struct ConclusionAssessment: Hashable, Sendable {
     public var citationIssues: [String]
     /// Located warnings: level mismatch, citation problems, grade conflicts.
     public var diagnostics: [Diagnostic]
+    /// What the derivation counted: the linked rows at their study's weakest grade, then the
+    /// expert opinion (the D support that names no linked row) as one entry.
+    public var counted: [GradedStudy]
 
     public init(conclusion: LiteratureConclusion, studies: [LiteratureStudy], derivation: LevelDerivation,
-                match: LevelMatch, citationIssues: [String], diagnostics: [Diagnostic]) {
+                match: LevelMatch, citationIssues: [String], diagnostics: [Diagnostic], counted: [GradedStudy] = []) {
         self.conclusion = conclusion
         self.studies = studies
         self.derivation = derivation
         self.match = match
         self.citationIssues = citationIssues
         self.diagnostics = diagnostics
+        self.counted = counted
     }
 
     /// `stated level 2, derived level 3 under EBRO variant A: 1 B study: Kuijer 2006 (...)`, or the
@@ -172,11 +176,14 @@ extension LiteratureTable {
             graded.grade = studies.filter { $0.studyID == study.studyID }.map(\.grade).min() ?? study.grade
             return graded
         }
-        // Expert opinion is free text, unless it cites a linked table row (counted as that row).
-        for opinion in conclusion.citations where opinion.grade == .d
-            && !linked.contains(where: { sameAuthor($0.author, opinion.author) && $0.year == opinion.year }) {
-            graded.append(GradedStudy(studyID: "expert-opinion:\(conclusion.conclusionID)", citation: opinion.text, grade: .d,
-                                      source: conclusion.source))
+        // Expert opinion is one free text, but for its citations of linked table rows (each
+        // counted as that row).
+        let opinion = conclusion.citations.filter { citation in
+            citation.grade == .d && !linked.contains { sameAuthor($0.author, citation.author) && $0.year == citation.year }
+        }
+        if !opinion.isEmpty {
+            graded.append(GradedStudy(studyID: "expert-opinion:\(conclusion.conclusionID)",
+                                      citation: opinion.map(\.text).joined(separator: ", "), grade: .d, source: conclusion.source))
         }
         let derivation = variant.deriveLevel(from: graded)
         let match: LevelMatch = derivation.level == conclusion.statedLevel ? .match : .mismatch
@@ -199,7 +206,7 @@ extension LiteratureTable {
             diagnostics.append(conflict.diagnostic(fallback: conclusion.source))
         }
         return ConclusionAssessment(conclusion: conclusion, studies: linked, derivation: derivation, match: match,
-                                    citationIssues: issues, diagnostics: diagnostics)
+                                    citationIssues: issues, diagnostics: diagnostics, counted: graded)
     }
 
     private func citationIssues(_ conclusion: LiteratureConclusion, linked: [LiteratureStudy]) -> [String] {

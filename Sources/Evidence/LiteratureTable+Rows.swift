@@ -34,8 +34,9 @@ extension LiteratureTable {
             english = "No level derivable: guideline conclusion \(conclusion.conclusionID) (stated level "
                 + "\(conclusion.statedLevel.rawValue)) has no supporting studies in the table"
         }
-        let supporting = assessment.studies.map { "\($0.citation) (\($0.grade.rawValue))" }
-            + conclusion.citations.filter { $0.grade == .d }.map { "\($0.text) (D)" }
+        // Each study once, at the grade it counted at (rows sharing a study id are one study).
+        var listed = Set<String>()
+        let supporting = assessment.counted.filter { listed.insert($0.studyID).inserted }.map { "\($0.citation) (\($0.grade.rawValue))" }
         let outcomes = Set(assessment.studies.map(\.outcome))
         return ConclusionRow(
             conclusionID: conclusion.conclusionID, source: .literature,

@@ -208,6 +208,15 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
         conclusions: conclusionsFile([["Q3", "4", "D Dee 2002, Mening van de werkgroep", "tekst"]])).assessConclusions(variant: .a)
     #expect(mixed.first?.derivation.countedStudies == ["Dee 2002", "Mening van de werkgroep"])
     #expect(mixed.first?.citationIssues == [])
+    #expect(mixed.first.map(LiteratureTable.conclusionRow)?.supportingStudies == "Dee 2002 (D); Mening van de werkgroep (D)")
+    // Opinion that merely looks like a citation, naming no row, stays one free text.
+    let opinion = LiteratureTable(
+        studies: studiesFile([row("d", "Dee", "2002", "D", links: "Q3")]),
+        conclusions: conclusionsFile([["Q3", "4", "D Dee 2002", "tekst"], ["Q4", "4", "D expert panel 2010, consensus", "tekst"]]))
+        .assessConclusions(variant: .a)
+    #expect(opinion.last?.derivation.countedStudies == ["expert panel 2010, consensus"])
+    #expect(opinion.last?.derivation.reason.contains("share study id") == false)
+    #expect(opinion.last.map(LiteratureTable.conclusionRow)?.supportingStudies == "expert panel 2010, consensus (D)")
 }
 
 @Test func citedGradeAndLinksAreCrossChecked() {
