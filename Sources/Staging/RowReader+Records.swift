@@ -34,11 +34,15 @@ extension RowReader {
             if let firstValues = state.participantRowValues[index], let first = state.participantRecords[index].sources.first {
                 let values = participantValues.values
                 let events = isAnotherEvent(of: slot, first: first, state)
-                let overlap = Overlap(firstValues, values, emptyIsUncollected: events)
+                // A second row of an event is compared with that event's first row, not with
+                // what the other events added.
+                let sameEvent = events ? nil : earlierRowOfEvent(of: slot, first: first, state)
+                let (kept, keptAt) = sameEvent.map { ($0.values, $0.source) } ?? (firstValues, first)
+                let overlap = Overlap(kept, values, emptyIsUncollected: events)
                 switch overlap {
                 case .same, .contained:
                     // Another event that adds nothing is no repeat: nothing to note.
-                    if !events { noteRepeat("participant '\(id)'", overlap, of: first) }
+                    if !events { noteRepeat("participant '\(id)'", overlap, of: keptAt) }
                     return .repeated
                 case .complements:
                     // The fields it adds must agree with what visit rows carried into the record,
@@ -48,7 +52,7 @@ extension RowReader {
                     return .complementing
                 case .conflicts:
                     rejectConflicting("participant '\(id)'", first: first, repeats: state.participantRepeats[slot, default: []],
-                                      theirs: firstValues, mine: values, events: events, &state)
+                                      theirs: kept, mine: values, events: events, shownAt: keptAt, &state)
                     state.slots[slot] = StagingState.conflicting
                     state.conflictingParticipants[slot] = first
                     state.participantRepeats[slot] = nil
@@ -62,7 +66,12 @@ extension RowReader {
 
     mutating func commitParticipantRow(_ id: String, role: RowRole, _ state: inout StagingState) {
         let slot = currentSlot ?? state.slotMade(for: id)
-        defer { if let event = row.event { state.participantEvents[slot, default: []].append(event) } }
+        defer {
+            if let event = row.event, !(state.participantEvents[slot] ?? []).contains(where: { $0.event == event }) {
+                state.participantEvents[slot, default: []].append(
+                    StagingState.EventRow(event: event, values: participantValues.values, source: location))
+            }
+        }
         if role != .new {
             let index = state.slots[slot]
             if index >= 0 {
@@ -136,12 +145,14 @@ extension RowReader {
         for entry in (slot * state.timepointCount)..<((slot + 1) * state.timepointCount) where state.visitTable[entry] >= 0 {
             let visit = state.visitRecords[state.visitTable[entry]]
             for row in [visit.source] + state.visitRepeats[entry, default: []] {
-                var warning = Diagnostic(.warning, at: row, rule: "participant-rejected",
+                let fileIndex = stager.fileIndexByName[row.file]
+                var warning = Diagnostic(.warning, at: row.column(fileIndex.flatMap { state.participantIDColumns[$0] }),
+                                         rule: "participant-rejected",
                                          message: "the participant row of '\(id)' was rejected (\(location)); this visit has no participant record",
                                          field: Field.participantID.name, value: id)
                 warning.participant = id
                 warning.visit = visit.timepoint.name
-                try stager.emit(warning, fileIndex: stager.fileIndexByName[row.file], &state)
+                try stager.emit(warning, fileIndex: fileIndex, &state)
             }
         }
     }
@@ -163,7 +174,14 @@ extension RowReader {
     /// no other event.
     func isAnotherEvent(of slot: Int, first: SourceLocation, _ state: StagingState) -> Bool {
         guard let event = row.event, first.file == fileName, let seen = state.participantEvents[slot] else { return false }
-        return !seen.contains(event)
+        return !seen.contains { $0.event == event }
+    }
+
+    /// The first row of this row's event for the participant, when one was accepted before in
+    /// this file.
+    func earlierRowOfEvent(of slot: Int, first: SourceLocation, _ state: StagingState) -> StagingState.EventRow? {
+        guard let event = row.event, first.file == fileName else { return nil }
+        return state.participantEvents[slot]?.first { $0.event == event }
     }
 
     // MARK: - Visit rows
@@ -395,17 +413,18 @@ extension RowReader {
 
     /// Rejects this row of `subject` (a participant, or a participant's visit), whose values
     /// differ from those of the row accepted at `first` (and its identical `repeats`): neither
-    /// can be trusted, so the rows accepted before are taken back too. The caller marks `subject`
-    /// ``StagingState/conflicting``.
+    /// can be trusted, so the rows accepted before are taken back too. `shownAt` is the row the
+    /// message names when it is not `first` (the first row of the same event). The caller marks
+    /// `subject` ``StagingState/conflicting``.
     private mutating func rejectConflicting(_ subject: String, first: SourceLocation, repeats: [SourceLocation],
                                             theirs: FieldValues, mine: FieldValues, events: Bool = false,
-                                            _ state: inout StagingState) {
+                                            shownAt: SourceLocation? = nil, _ state: inout StagingState) {
         let kept = [first] + repeats
         let outcome = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
             : "; they cannot be trusted, so this row and the \(kept.count) rows kept before are rejected"
         let differing = RowReader.firstDifference(theirs, mine, emptyIsUncollected: events)
         issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { mine[$0]?.canonicalText },
-                            message: "\(subject) already has a different row at \(first)"
+                            message: "\(subject) already has a different row at \(shownAt ?? first)"
                                 + RowReader.describeDifference(theirs, mine, emptyIsUncollected: events) + outcome))
         // Said from the side of a row taken back: it is not the row that came last.
         let takenBack = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"

@@ -107,9 +107,16 @@ struct StagingState: IssueCounts {
     /// The slot of the id looked up last: the rows of one participant usually follow each other.
     var lastID = ""
     var lastSlot = -1
-    /// Slot → the `participant_rows` events of the participant's accepted participant rows, in
-    /// reading order (only for participants with such rows).
-    var participantEvents: [Int: [String]] = [:]
+    /// Slot → the first accepted row of each `participant_rows` event of the participant, in
+    /// reading order (only for participants with such rows): a later row of the same event is
+    /// compared with it.
+    var participantEvents: [Int: [EventRow]] = [:]
+    /// The first row of one `participant_rows` event of a participant: its event, values and place.
+    struct EventRow {
+        var event: String
+        var values: FieldValues
+        var source: SourceLocation
+    }
     /// Field → canonical value → first place, for `unique` expectations.
     var uniqueValues: [Field: [String: SourceLocation]] = [:]
     var accounting: [FileAccounting]
@@ -125,6 +132,9 @@ struct StagingState: IssueCounts {
     var requiredOnRecords: Set<Field> = []
     /// File index → column (from 1) of `visit_date`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
+    /// File index → column (from 1) of `participant_id`, for locating findings about a row
+    /// after it was read.
+    var participantIDColumns: [Int: Int] = [:]
     /// Visit rows whose participant was not known when they were read, while a participant row
     /// could still come (``Stager/participantRowsMayFollow``), in reading order: committed once
     /// every file is read (``Stager/commitWaitingRows(_:)``).
@@ -370,6 +380,9 @@ final class Stager {
         }
         if let column = binding.columns.first(where: { $0.field == .visitDate }) {
             state.visitDateColumns[fileIndex] = column.index + 1
+        }
+        if let column = binding.columns.first(where: { $0.field == .participantID }) {
+            state.participantIDColumns[fileIndex] = column.index + 1
         }
         if input.holds == .participants, let size = Stager.fileSize(file.path) {
             // Every field takes at least a delimiter or a line end: an upper bound on the rows,

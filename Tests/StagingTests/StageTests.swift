@@ -363,6 +363,19 @@ typealias H = StagingHarness
         #expect(sink.summary(.error) == [])
     }
 
+    /// A repeated event row is compared with that event's first row, wherever the other event's
+    /// row is: kept once with a note, in either order.
+    @Test(arguments: [false, true])
+    func aRepeatedEventRowIsKeptOnceInAnyOrder(repeatLast: Bool) throws {
+        let screening = "R1,screening_arm_1,gro,,1,,,"
+        let randomisation = "R1,randomisation_arm_1,gro,2,,2024-01-05,,"
+        let rows = repeatLast ? [screening, randomisation, screening] : [screening, screening, randomisation]
+        let (study, sink) = try H(yaml: Self.twoEventPipeline, files: ["redcap.csv": H.lines([Self.redcapHeader] + rows)]).run()
+        #expect(study.participants.first?.arm?.id == "mckenzie")
+        #expect(sink.summary(.error) == [])
+        #expect(sink.issues.filter { $0.rule == "duplicate" }.map(\.message) == ["participant 'R1' has the same row at redcap.csv:2; kept once"])
+    }
+
     /// Two rows of the same event are no two events: a value against an empty cell conflicts.
     @Test func twoRowsOfOneEventAreDuplicates() throws {
         let redcap = H.lines([Self.redcapHeader, "R1,screening_arm_1,gro,2,1,2024-01-05,,", "R1,screening_arm_1,gro,,1,2024-01-05,,"])
@@ -393,7 +406,7 @@ typealias H = StagingHarness
         let (study, sink) = try H(yaml: Self.twoEventPipeline, files: ["redcap.csv": redcap]).run()
         #expect(study.participants.isEmpty)
         #expect(sink.summary(.warning).filter { $0.contains("participant-rejected") }
-            == ["redcap.csv:3:- participant-rejected warning", "redcap.csv:5:1 participant-rejected warning"])
+            == ["redcap.csv:3:1 participant-rejected warning", "redcap.csv:5:1 participant-rejected warning"])
     }
 
     /// In a REDCap export a ragged screening row is a participant row too (its event cell says
