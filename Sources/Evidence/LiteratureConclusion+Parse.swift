@@ -68,7 +68,7 @@ extension LiteratureConclusion {
     /// Groups are separated by `;`; each starts with a grade code, then citations separated by
     /// `,`, each ending in a four-digit year (a letter suffix as in `2008a` is allowed). A D group
     /// is expert opinion: its citations (`D Dee 2002`) may match table rows, and its other items
-    /// are kept as one entry without a year.
+    /// are kept without a year.
     public static func parseSupport(_ support: String) -> (citations: [SupportCitation], errors: [String], warnings: [String]) {
         var citations: [SupportCitation] = []
         var errors: [String] = []
@@ -86,16 +86,11 @@ extension LiteratureConclusion {
             }
             let items = rest.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
             if grade == .d {
-                // Expert opinion: its citations may name table rows; the rest is one free text.
+                // Expert opinion, item by item in its order: citations may name table rows, the
+                // rest is free text (the assessment counts what names no row as one opinion).
                 for item in items {
-                    if let (author, year) = citation(item) {
-                        citations.append(SupportCitation(grade: .d, text: item, author: author, year: year))
-                    }
-                }
-                let opinion = items.filter { citation($0) == nil }
-                if !opinion.isEmpty {
-                    let text = opinion.joined(separator: ", ")
-                    citations.append(SupportCitation(grade: .d, text: text, author: text, year: nil))
+                    let cited = citation(item)
+                    citations.append(SupportCitation(grade: .d, text: item, author: cited?.author ?? item, year: cited?.year))
                 }
                 continue
             }

@@ -217,6 +217,11 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
     #expect(opinion.last?.derivation.countedStudies == ["expert panel 2010, consensus"])
     #expect(opinion.last?.derivation.reason.contains("share study id") == false)
     #expect(opinion.last.map(LiteratureTable.conclusionRow)?.supportingStudies == "expert panel 2010, consensus (D)")
+    // In the guideline's order, whichever items look like citations.
+    let ordered = LiteratureTable(
+        studies: studiesFile([row("b", "Beta", "2003", "B", links: "Q5")]),
+        conclusions: conclusionsFile([["Q5", "3", "B Beta 2003; D consensus, panel 2010", "tekst"]])).assessConclusions(variant: .a)
+    #expect(ordered.first.map(LiteratureTable.conclusionRow)?.supportingStudies == "Beta 2003 (B); consensus, panel 2010 (D)")
 }
 
 @Test func citedGradeAndLinksAreCrossChecked() {
