@@ -51,8 +51,16 @@ extension RowReader {
                     if !uniqueFields.isEmpty { checkUnique(values, addingTo: firstValues, emptyIsUncollected: events, &state) }
                     return .complementing
                 case .conflicts:
+                    // Against another event's values: named at the event row that gave the value.
+                    var shownAt = keptAt
+                    if events, let field = RowReader.firstDifference(kept, values, emptyIsUncollected: true),
+                       let holder = state.participantEvents[slot]?.first(where: {
+                           $0.values.contains(field) && !Overlap.isEmptyCell($0.values[field])
+                       }) {
+                        shownAt = holder.source
+                    }
                     rejectConflicting("participant '\(id)'", first: first, repeats: state.participantRepeats[slot, default: []],
-                                      theirs: kept, mine: values, events: events, shownAt: keptAt, &state)
+                                      theirs: kept, mine: values, events: events, shownAt: shownAt, &state)
                     state.slots[slot] = StagingState.conflicting
                     state.conflictingParticipants[slot] = first
                     state.participantRepeats[slot] = nil

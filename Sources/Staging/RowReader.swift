@@ -79,6 +79,10 @@ struct RowReader {
     /// Required fields this file does not fill but another input maps: left to the merged record
     /// (``Stager/checkRequiredFieldsOfRecords(_:slotOrder:)``), not checked per row.
     let requiredOnRecords: Set<Field>
+    /// Required participant fields of an input with several `participant_rows` events: an event
+    /// leaves empty what another event collects, so they are checked on the record the events
+    /// make, once every file is read; there a missing code fails them as on a row.
+    let requiredOnEventRecords: Set<Field>
     /// Derived fields of this input in declaration order, with the fields each reads.
     let derivations: [(field: Field, derivation: Derivation, inputs: DerivationInputFields)]
     /// The derived fields alone, and whether this file can fill every input of each (a column, a
@@ -158,8 +162,11 @@ struct RowReader {
             requiredHere($0) && rowLevels.contains($0.level) && !fillsHere.contains($0) && mappedElsewhere.contains($0)
         }
         requiredOnRecords = Set(onRecords)
+        let onEventRecords = input.participantRows.count > 1
+            ? Field.fields(at: .participant).filter { requiredHere($0) && !onRecords.contains($0) } : []
+        requiredOnEventRecords = Set(onEventRecords)
         let required = { (level: FieldLevel) in
-            Field.fields(at: level).filter { requiredHere($0) && !onRecords.contains($0) }
+            Field.fields(at: level).filter { requiredHere($0) && !onRecords.contains($0) && !onEventRecords.contains($0) }
         }
         requiredParticipantFields = required(.participant)
         requiredVisitFields = required(.visit)

@@ -128,8 +128,10 @@ struct StagingState: IssueCounts {
     var deferred: [Int: [Int: DeferredRow]] = [:]
     /// File index → the encoding its reading ended with, for fetching deferred rows again.
     var encodings: [Int: CSVEncoding] = [:]
-    /// Required fields some file left to the merged records (``RowReader/requiredOnRecords``).
+    /// Required fields some file left to the merged records (``RowReader/requiredOnRecords``),
+    /// and those of inputs with several participant events (``RowReader/requiredOnEventRecords``).
     var requiredOnRecords: Set<Field> = []
+    var requiredOnEventRecords: Set<Field> = []
     /// File index → column (from 1) of `visit_date`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
     /// File index → column (from 1) of `participant_id`, for locating findings about a row
@@ -398,6 +400,7 @@ final class Stager {
         }
         var row = RowReader(stager: self, fileIndex: fileIndex, file: file, input: input, binding: binding)
         state.requiredOnRecords.formUnion(row.requiredOnRecords)
+        state.requiredOnEventRecords.formUnion(row.requiredOnEventRecords)
         // Counted here and added to the file's accounting once the file is done.
         var rowsRead = 0
         var accepted = 0

@@ -27,16 +27,26 @@ extension Stager {
     /// a participant's rows from participant inputs and a visit's rows are taken back (a
     /// participant's visits stay, as with any participant row rejected).
     func checkRequiredFieldsOfRecords(_ state: inout StagingState, slotOrder: [Int]) throws {
-        let required = state.requiredOnRecords.sorted { $0.ordinal < $1.ordinal }
+        let required = state.requiredOnRecords.union(state.requiredOnEventRecords).sorted { $0.ordinal < $1.ordinal }
         let participantFields = required.filter { $0.level == .participant }
         let visitFields = required.filter { $0.level == .visit }
         guard !required.isEmpty else { return }
+        let eventFields = state.requiredOnEventRecords
+        // Whether a record gives `field`: any value or missing code, but for a field of an input
+        // with several participant events a value, as a single row must.
+        func gives(_ values: FieldValues, _ field: Field) -> Bool {
+            guard eventFields.contains(field) else { return values.contains(field) }
+            guard let value = values[field] else { return false }
+            // A value emptied under `null-field` was reported already, as on a row.
+            if let reason = value.missingReason, case .declared(code: "invalid", _) = reason { return true }
+            return !value.isMissing
+        }
         let timepoints = spec.schedule.timepoints
         for slot in slotOrder {
             let record = state.slots[slot]
             if record >= 0, !participantFields.isEmpty {
                 let participant = state.participantRecords[record]
-                let lacking = participantFields.filter { !participant.values.contains($0) }
+                let lacking = participantFields.filter { !gives(participant.values, $0) }
                 if !lacking.isEmpty, try report(lacking, of: "participant '\(participant.id)'", at: participant.sources.first,
                                                 participant: participant.id, visit: nil, &state) {
                     // Rejected: with its rows from participant inputs taken back, nothing is left of it.
@@ -56,17 +66,21 @@ extension Stager {
                         state.withdraw(source, fileIndex: fileIndex, reason: reason)
                     }
                     state.slots[slot] = -1
-                    // Its visits stay, each with the warning any visit of a rejected participant gets.
+                    // Its visits stay, each row with the warning any visit of a rejected participant gets.
                     for offset in 0..<state.timepointCount {
-                        let index = state.visitTable[slot * state.timepointCount + offset]
-                        guard index >= 0 else { continue }
-                        let visit = state.visitRecords[index]
-                        try emit(Diagnostic(.warning, at: visit.source, rule: "participant-rejected",
-                                            message: "the participant record of '\(participant.id)' was rejected (\(reason)); "
-                                                + "this visit has no participant record",
-                                            participant: participant.id, visit: visit.timepoint.name, field: Field.participantID.name,
-                                            value: participant.id),
-                                 fileIndex: fileIndexByName[visit.source.file], &state)
+                        let entry = slot * state.timepointCount + offset
+                        guard state.visitTable[entry] >= 0 else { continue }
+                        let visit = state.visitRecords[state.visitTable[entry]]
+                        for row in [visit.source] + state.visitRepeats[entry, default: []] {
+                            let fileIndex = fileIndexByName[row.file]
+                            try emit(Diagnostic(.warning, at: row.column(fileIndex.flatMap { state.participantIDColumns[$0] }),
+                                                rule: "participant-rejected",
+                                                message: "the participant record of '\(participant.id)' was rejected (\(reason)); "
+                                                    + "this visit has no participant record",
+                                                participant: participant.id, visit: visit.timepoint.name, field: Field.participantID.name,
+                                                value: participant.id),
+                                     fileIndex: fileIndex, &state)
+                        }
                     }
                 } else {
                     for field in lacking where spec.expectations[field].policy == .nullField {

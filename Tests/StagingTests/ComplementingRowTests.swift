@@ -333,7 +333,7 @@ import Testing
                                          participants: "id,sex\nP1,M\n",
                                          visits: "id,visit,site,arm,by,vdate,nrs\nP5,screening,S2,B,1980,,\nP5,baseline,S2,B,,2024-01-02,5\n")
         #expect(sink.summary(.error) == ["v.csv:2:- required error"])
-        #expect(sink.summary(.warning).contains("v.csv:3:- participant-rejected warning"))
+        #expect(sink.summary(.warning).contains("v.csv:3:1 participant-rejected warning"))
         #expect(study.participants.map(\.id) == ["P1"])
         #expect(study.visits.map(\.participantID) == ["P5"])
         #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" } == ["v.csv:2"])

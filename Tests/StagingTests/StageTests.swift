@@ -376,6 +376,34 @@ typealias H = StagingHarness
         #expect(sink.issues.filter { $0.rule == "duplicate" }.map(\.message) == ["participant 'R1' has the same row at redcap.csv:2; kept once"])
     }
 
+    /// A required participant field is required of the record the events make: an event that
+    /// does not collect it passes, a participant no event gives it to (or only a missing code)
+    /// does not.
+    @Test func requiredFieldsAreCheckedOnTheRecordTheEventsMake() throws {
+        let yaml = Self.twoEventPipeline + "\nexpectations:\n  fields:\n    sex: {required: true}\n"
+        let redcap = H.lines([
+            Self.redcapHeader,
+            "R1,screening_arm_1,gro,,1,,,", "R1,randomisation_arm_1,gro,2,,2024-01-05,,",
+            "R2,screening_arm_1,gro,,,,,", "R2,randomisation_arm_1,gro,1,,2024-01-05,,",
+            "R3,screening_arm_1,gro,,ND,,,", "R3,randomisation_arm_1,gro,1,,2024-01-05,,",
+        ])
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        #expect(study.participants.map(\.id) == ["R1"])
+        #expect(sink.summary(.error).filter { $0.contains("required") } == ["redcap.csv:4:- required error", "redcap.csv:6:- required error"])
+        #expect(study.accounting.first.map { ($0.accepted, $0.rejected) } ?? (0, 0) == (2, 4))
+    }
+
+    /// A value that conflicts with another event's is named at the row that gave it.
+    @Test func aConflictWithAnotherEventNamesTheRowThatGaveTheValue() throws {
+        let yaml = Self.redcapPipeline.replacingOccurrences(
+            of: "participant_rows: [screening_arm_1]", with: "participant_rows: [screening_arm_1, randomisation_arm_1, allocation_arm_1]")
+        let redcap = H.lines([
+            Self.redcapHeader, "R1,screening_arm_1,gro,,1,,,", "R1,randomisation_arm_1,gro,2,,2024-01-05,,", "R1,allocation_arm_1,gro,1,,,,",
+        ])
+        let (_, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        #expect(sink.issues.first { $0.rule == "duplicate" }?.message.hasPrefix("participant 'R1' already has a different row at redcap.csv:3 ('arm' is 'mckenzie' there and 'strength' here)") == true)
+    }
+
     /// Two rows of the same event are no two events: a value against an empty cell conflicts.
     @Test func twoRowsOfOneEventAreDuplicates() throws {
         let redcap = H.lines([Self.redcapHeader, "R1,screening_arm_1,gro,2,1,2024-01-05,,", "R1,screening_arm_1,gro,,1,2024-01-05,,"])
