@@ -32,12 +32,9 @@ extension Stager {
         let visitFields = required.filter { $0.level == .visit }
         guard !required.isEmpty else { return }
         let eventFields = state.requiredOnEventRecords
-        // Whether a record gives `field`: any value or missing code, but for a field of an input
-        // with several participant events a value, as a single row must.
-        func gives(_ values: FieldValues, _ field: Field) -> Bool {
-            guard eventFields.contains(field) else { return values.contains(field) }
+        // A value, as a single row must give (one emptied under `null-field` was reported already).
+        func hasValue(_ values: FieldValues, _ field: Field) -> Bool {
             guard let value = values[field] else { return false }
-            // A value emptied under `null-field` was reported already, as on a row.
             if let reason = value.missingReason, case .declared(code: "invalid", _) = reason { return true }
             return !value.isMissing
         }
@@ -46,12 +43,18 @@ extension Stager {
             let record = state.slots[slot]
             if record >= 0, !participantFields.isEmpty {
                 let participant = state.participantRecords[record]
-                let lacking = participantFields.filter { !gives(participant.values, $0) }
+                let events = state.participantEvents[slot] ?? []
+                // A participant of an input with several events needs a value of its event fields;
+                // any other required field on records, any value or missing code of some input.
+                let onEvents = participantFields.filter { eventFields.contains($0) && !events.isEmpty && !hasValue(participant.values, $0) }
+                let lacking = onEvents + participantFields.filter {
+                    !onEvents.contains($0) && state.requiredOnRecords.contains($0) && !participant.values.contains($0)
+                }
                 if !lacking.isEmpty, try report(lacking, of: "participant '\(participant.id)'", at: participant.sources.first,
-                                                participant: participant.id, visit: nil, &state) {
+                                                participant: participant.id, visit: nil, events: onEvents.isEmpty ? [] : events, &state) {
                     // Rejected: with its rows from participant inputs taken back, nothing is left of it.
                     let reason = "participant '\(participant.id)' lacks the required "
-                        + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + " in every input"
+                        + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + (onEvents.isEmpty ? " in every input" : "")
                     // Its participant rows are taken back: every source that is not one of its
                     // visits' rows (a visit row that carried values stays a visit).
                     var visitRows = Set<SourceLocation>()
@@ -115,15 +118,21 @@ extension Stager {
     }
 
     /// Reports each lacking field with its severity; true when one of them rejects the record.
+    /// With `events` (the participant's event rows), a field an event gave a missing code is
+    /// reported at that row with the code's reason, as a single row's would be.
     private func report(_ lacking: [Field], of subject: String, at source: SourceLocation?, participant: String,
-                        visit: String?, _ state: inout StagingState) throws -> Bool {
+                        visit: String?, events: [StagingState.EventRow] = [], _ state: inout StagingState) throws -> Bool {
         var rejects = false
         for field in lacking {
             let expectation = spec.expectations[field]
-            try emit(Diagnostic(expectation.issueSeverity, at: source ?? SourceLocation(file: ""), rule: "required",
-                                message: "'\(field.name)' is required but no row of \(subject) gives it",
-                                participant: participant, visit: visit, field: field.name),
-                     fileIndex: source.flatMap { fileIndexByName[$0.file] }, &state)
+            let coded = events.first { $0.values[field].map { $0.isMissing && !Overlap.isEmptyCell($0) } ?? false }
+            let reason = coded.flatMap { $0.values[field]?.missingReason }
+            let place = coded?.source ?? events.first?.source ?? source
+            let message = reason.map { "'\(field.name)' is required but is missing (\($0)) in every row of \(subject) that collects it" }
+                ?? "'\(field.name)' is required but no row of \(subject) gives it"
+            try emit(Diagnostic(expectation.issueSeverity, at: place ?? SourceLocation(file: ""), rule: "required",
+                                message: message, participant: participant, visit: visit, field: field.name),
+                     fileIndex: place.flatMap { fileIndexByName[$0.file] }, &state)
             if expectation.issueSeverity == .error, expectation.policy != .nullField { rejects = true }
         }
         return rejects

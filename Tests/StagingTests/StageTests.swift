@@ -385,12 +385,27 @@ typealias H = StagingHarness
             Self.redcapHeader,
             "R1,screening_arm_1,gro,,1,,,", "R1,randomisation_arm_1,gro,2,,2024-01-05,,",
             "R2,screening_arm_1,gro,,,,,", "R2,randomisation_arm_1,gro,1,,2024-01-05,,",
-            "R3,screening_arm_1,gro,,ND,,,", "R3,randomisation_arm_1,gro,1,,2024-01-05,,",
+            "R3,randomisation_arm_1,gro,1,,2024-01-05,,", "R3,screening_arm_1,gro,,ND,,,",
         ])
         let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
         #expect(study.participants.map(\.id) == ["R1"])
-        #expect(sink.summary(.error).filter { $0.contains("required") } == ["redcap.csv:4:- required error", "redcap.csv:6:- required error"])
+        // R3's code is reported at the row that gave it, with its reason.
+        #expect(sink.summary(.error).filter { $0.contains("required") } == ["redcap.csv:4:- required error", "redcap.csv:7:- required error"])
+        #expect(sink.issues.last { $0.rule == "required" }?.message
+            == "'sex' is required but is missing (not done) in every row of participant 'R3' that collects it")
         #expect(study.accounting.first.map { ($0.accepted, $0.rejected) } ?? (0, 0) == (2, 4))
+    }
+
+    /// A participant that only another participants input holds is checked on its own row, once.
+    @Test func aParticipantWithoutEventsIsCheckedOnItsRowOnly() throws {
+        let yaml = Self.twoEventPipeline.replacingOccurrences(
+            of: "inputs:\n", with: "inputs:\n  - {path: extra.csv, source: redcap, holds: participants, delimiter: ','}\n")
+            + "\nexpectations:\n  fields:\n    sex: {required: true, severity: warning}\n"
+        let redcap = H.lines([Self.redcapHeader, "R1,screening_arm_1,gro,,1,,,", "R1,randomisation_arm_1,gro,2,,2024-01-05,,"])
+        let extra = H.lines(["record_id,sex", "P9,ND"])
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap, "extra.csv": extra]).run()
+        #expect(study.participants.map(\.id) == ["P9", "R1"])
+        #expect(sink.summary(.warning).filter { $0.contains("required") } == ["extra.csv:2:2 required warning"])
     }
 
     /// A value that conflicts with another event's is named at the row that gave it.
