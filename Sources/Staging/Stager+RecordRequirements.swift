@@ -119,7 +119,7 @@ extension Stager {
 
     /// Reports each lacking field with its severity; true when one of them rejects the record.
     /// With `events` (the participant's event rows), a field an event gave a missing code is
-    /// reported at that row with the code's reason, as a single row's would be.
+    /// reported at that row (its line; the column is not kept) with the code's reason.
     private func report(_ lacking: [Field], of subject: String, at source: SourceLocation?, participant: String,
                         visit: String?, events: [StagingState.EventRow] = [], _ state: inout StagingState) throws -> Bool {
         var rejects = false
