@@ -55,7 +55,7 @@ extension RowReader {
                     var shownAt = keptAt
                     if events, let field = RowReader.firstDifference(kept, values, emptyIsUncollected: true),
                        let holder = state.participantEvents[slot]?.first(where: {
-                           $0.values.contains(field) && !Overlap.isEmptyCell($0.values[field])
+                           Overlap.collects($0.values, field, emptyIsUncollected: true)
                        }) {
                         shownAt = holder.source
                     }
@@ -139,9 +139,9 @@ extension RowReader {
             for row in rows {
                 guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
                 state.withdraw(row, fileIndex: fileIndex, reason: reason)
-                var taken = Diagnostic(.error, at: row, rule: "participant-rejected", message: reason, field: Field.participantID.name, value: id)
-                taken.participant = id
-                try stager.emit(taken, fileIndex: fileIndex, &state)
+                try stager.emit(Diagnostic(.error, at: row, rule: "participant-rejected", message: reason, participant: id,
+                                           field: Field.participantID.name, value: id),
+                                fileIndex: fileIndex, &state)
             }
             RowReader.forgetUnique(of: rows, &state)
             state.participantRepeats[slot] = nil
@@ -150,19 +150,9 @@ extension RowReader {
         }
         state.rejectedRows[slot] = location
         // The visits read before this row get the warning a visit read after it gets.
-        for entry in (slot * state.timepointCount)..<((slot + 1) * state.timepointCount) where state.visitTable[entry] >= 0 {
-            let visit = state.visitRecords[state.visitTable[entry]]
-            for row in [visit.source] + state.visitRepeats[entry, default: []] {
-                let fileIndex = stager.fileIndexByName[row.file]
-                var warning = Diagnostic(.warning, at: row.column(fileIndex.flatMap { state.participantIDColumns[$0] }),
-                                         rule: "participant-rejected",
-                                         message: "the participant row of '\(id)' was rejected (\(location)); this visit has no participant record",
-                                         field: Field.participantID.name, value: id)
-                warning.participant = id
-                warning.visit = visit.timepoint.name
-                try stager.emit(warning, fileIndex: fileIndex, &state)
-            }
-        }
+        try stager.warnVisits(ofSlot: slot, participant: id,
+                              message: "the participant row of '\(id)' was rejected (\(location)); this visit has no participant record",
+                              &state)
     }
 
     /// Forgets the `unique` values first seen at `rows` (rows taken back): a later row with the
@@ -385,17 +375,11 @@ extension RowReader {
     /// `unique` expectations: the first row with a value keeps it; later ones are problems.
     /// - Parameter kept: for a row merged into a record, the record's values: only the fields the
     ///   row adds are checked (the others are the record's own).
-    /// Whether `kept` holds `field`, an empty cell not counting when `emptyIsUncollected`.
-    private static func holds(_ kept: FieldValues?, _ field: Field, emptyIsUncollected: Bool) -> Bool {
-        guard let kept, kept.contains(field) else { return false }
-        return !(emptyIsUncollected && Overlap.isEmptyCell(kept[field]))
-    }
-
     private mutating func checkUnique(_ values: FieldValues, participantLevel: Bool = false, addingTo kept: FieldValues? = nil,
                                       emptyIsUncollected: Bool = false, _ state: inout StagingState) {
         guard !uniqueFields.isEmpty else { return }
         for field in uniqueFields where field.level == values.level
-            && !RowReader.holds(kept, field, emptyIsUncollected: emptyIsUncollected) {
+            && !Overlap.collects(kept, field, emptyIsUncollected: emptyIsUncollected) {
             guard let value = values[field], !value.isMissing else { continue }
             if participantLevel, state.participantIndex(of: values[.participantID]?.text ?? "") != nil { continue }
             if let first = state.uniqueValues[field]?[value.canonicalText] {
@@ -410,7 +394,7 @@ extension RowReader {
                                 _ state: inout StagingState) {
         guard !uniqueFields.isEmpty else { return }
         for field in uniqueFields where field.level == values.level
-            && !RowReader.holds(kept, field, emptyIsUncollected: emptyIsUncollected) {
+            && !Overlap.collects(kept, field, emptyIsUncollected: emptyIsUncollected) {
             guard let value = values[field], !value.isMissing else { continue }
             if state.uniqueValues[field]?[value.canonicalText] == nil {
                 let column = columnOf[field.ordinal]
@@ -459,10 +443,10 @@ extension RowReader {
     /// With `emptyIsUncollected` (two events of one REDCap record), an empty cell is not collected.
     static func firstDifference(_ first: FieldValues, _ second: FieldValues, emptyIsUncollected: Bool = false) -> Field? {
         let fields = Field.fields(at: first.level)
-        func collects(_ values: FieldValues, _ field: Field) -> Bool {
-            values.contains(field) && !(emptyIsUncollected && Overlap.isEmptyCell(values[field]))
+        return fields.first {
+            Overlap.collects(first, $0, emptyIsUncollected: emptyIsUncollected)
+                && Overlap.collects(second, $0, emptyIsUncollected: emptyIsUncollected) && first[$0] != second[$0]
         }
-        return fields.first { collects(first, $0) && collects(second, $0) && first[$0] != second[$0] }
             ?? fields.first { first[$0] != second[$0] }
     }
 
@@ -509,7 +493,7 @@ enum Overlap: Equatable {
         while let field = next {
             next = row.presentField(after: field)
             if emptyIsUncollected, Overlap.isEmptyCell(row[field]) { continue }
-            guard kept.contains(field), !(emptyIsUncollected && Overlap.isEmptyCell(kept[field])) else {
+            guard Overlap.collects(kept, field, emptyIsUncollected: emptyIsUncollected) else {
                 addsFields = true
                 continue
             }
@@ -530,5 +514,12 @@ enum Overlap: Equatable {
     /// An empty cell: missing, with no missing code given.
     static func isEmptyCell(_ value: Value?) -> Bool {
         value?.missingReason == .empty
+    }
+
+    /// Whether `values` collect `field` (a value or a missing reason), an empty cell not counting
+    /// with `emptyIsUncollected` (two events of one record).
+    static func collects(_ values: FieldValues?, _ field: Field, emptyIsUncollected: Bool) -> Bool {
+        guard let values, values.contains(field) else { return false }
+        return !(emptyIsUncollected && isEmptyCell(values[field]))
     }
 }

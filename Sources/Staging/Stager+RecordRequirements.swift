@@ -70,21 +70,9 @@ extension Stager {
                     }
                     state.slots[slot] = -1
                     // Its visits stay, each row with the warning any visit of a rejected participant gets.
-                    for offset in 0..<state.timepointCount {
-                        let entry = slot * state.timepointCount + offset
-                        guard state.visitTable[entry] >= 0 else { continue }
-                        let visit = state.visitRecords[state.visitTable[entry]]
-                        for row in [visit.source] + state.visitRepeats[entry, default: []] {
-                            let fileIndex = fileIndexByName[row.file]
-                            try emit(Diagnostic(.warning, at: row.column(fileIndex.flatMap { state.participantIDColumns[$0] }),
-                                                rule: "participant-rejected",
-                                                message: "the participant record of '\(participant.id)' was rejected (\(reason)); "
-                                                    + "this visit has no participant record",
-                                                participant: participant.id, visit: visit.timepoint.name, field: Field.participantID.name,
-                                                value: participant.id),
-                                     fileIndex: fileIndex, &state)
-                        }
-                    }
+                    try warnVisits(ofSlot: slot, participant: participant.id,
+                                   message: "the participant record of '\(participant.id)' was rejected (\(reason)); "
+                                       + "this visit has no participant record", &state)
                 } else {
                     for field in lacking where spec.expectations[field].policy == .nullField {
                         state.participantRecords[record].values[field] = RowReader.invalid("required")
@@ -113,6 +101,21 @@ extension Stager {
                     state.withdraw(source, fileIndex: fileIndex, reason: reason)
                 }
                 state.visitTable[entry] = -1
+            }
+        }
+    }
+
+    /// Warns at every row of each visit of the participant in `slot`, who has no record now
+    /// (`participant-rejected`, at the participant id column of the row's file): the visits stay.
+    func warnVisits(ofSlot slot: Int, participant id: String, message: String, _ state: inout StagingState) throws {
+        for entry in (slot * state.timepointCount)..<((slot + 1) * state.timepointCount) where state.visitTable[entry] >= 0 {
+            let visit = state.visitRecords[state.visitTable[entry]]
+            for row in [visit.source] + state.visitRepeats[entry, default: []] {
+                let fileIndex = fileIndexByName[row.file]
+                try emit(Diagnostic(.warning, at: row.column(fileIndex.flatMap { state.participantIDColumns[$0] }),
+                                    rule: "participant-rejected", message: message, participant: id,
+                                    visit: visit.timepoint.name, field: Field.participantID.name, value: id),
+                         fileIndex: fileIndex, &state)
             }
         }
     }
