@@ -77,13 +77,25 @@ public func summariseEvidence(
                                settings: settings.pooling)
     evidenceTable += pooled.pools.map { $0.evidenceRow(decimals: settings.resultDecimals) }
     diagnostics += pooled.diagnostics
-    diagnostics.sort { lhs, rhs in
-        if lhs.location != rhs.location { return lhs.location < rhs.location }
-        if lhs.rule != rhs.rule { return lhs.rule < rhs.rule }
-        return lhs.message < rhs.message
-    }
+    diagnostics.sort(by: inReportOrder)
     return EvidenceSummary(
         settings: settings, ownGrade: ownStudy?.grade(settings: settings), evidenceTable: evidenceTable,
         conclusions: conclusions, summaryOfFindings: findings, pooledEstimates: pooled.pools.map(PooledEstimateRow.init),
         diagnostics: diagnostics, accounts: literature?.accounts ?? [])
+}
+
+/// The order of evidence findings in every report: by location, then rule, then message.
+func inReportOrder(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
+    if lhs.location != rhs.location { return lhs.location < rhs.location }
+    if lhs.rule != rhs.rule { return lhs.rule < rhs.rule }
+    return lhs.message < rhs.message
+}
+
+extension LiteratureTable {
+    /// The table's findings that do not depend on any trial: reading and linking its files, its
+    /// conclusions checked under `variant`, its rows pooled among themselves; in report order.
+    public func findings(variant: EBROVariant) -> [Diagnostic] {
+        (diagnostics + assessConclusions(variant: variant).flatMap(\.diagnostics) + poolEstimates(literature: self).diagnostics)
+            .sorted(by: inReportOrder)
+    }
 }

@@ -8,12 +8,16 @@ import StudyModel
 /// Turns the pipeline's `evidence:` settings and the analysis results into the Evidence module's
 /// inputs.
 enum EvidenceInputs {
-    /// The pipeline's literature evidence table, read and checked; nil when it names none.
-    static func literature(_ pipeline: LoadedPipeline) -> LiteratureTable? {
+    /// The pipeline's literature evidence table, read and checked (nil when it names none), or
+    /// the errors of a file that could not be read to its end (a problem with the file, exit
+    /// code 2, before any data is read).
+    static func literature(_ pipeline: LoadedPipeline) -> (table: LiteratureTable?, unreadable: [String]) {
         let spec = pipeline.spec
-        guard let studies = spec.evidence.literatureStudies, let conclusions = spec.evidence.literatureConclusions else { return nil }
-        return LiteratureTable.read(studiesPath: spec.resolve(studies), studiesName: spec.displayName(studies),
-                                    conclusionsPath: spec.resolve(conclusions), conclusionsName: spec.displayName(conclusions))
+        guard let studies = spec.evidence.literatureStudies, let conclusions = spec.evidence.literatureConclusions else { return (nil, []) }
+        let table = LiteratureTable.read(studiesPath: spec.resolve(studies), studiesName: spec.displayName(studies),
+                                         conclusionsPath: spec.resolve(conclusions), conclusionsName: spec.displayName(conclusions))
+        guard table.isComplete else { return (nil, table.diagnostics.filter { $0.severity == .error }.map(\.description)) }
+        return (table, [])
     }
 
     /// The study's own comparisons (complete case) as evidence: everyone randomised and each
@@ -92,18 +96,15 @@ enum EvidenceInputs {
             try sink.reject(RejectedRow(file: row.file, inputIndex: -1, line: row.line, rawFields: row.fields.map { Array($0.utf8) },
                                         reasons: row.reasons))
         }
-        let variant = EBROVariant(setting: spec.variant) ?? .a
-        var findings = literature.diagnostics + literature.assessConclusions(variant: variant).flatMap(\.diagnostics)
-            + poolEstimates(literature: literature).diagnostics
-        findings.sort { lhs, rhs in
-            if lhs.location != rhs.location { return lhs.location < rhs.location }
-            if lhs.rule != rhs.rule { return lhs.rule < rhs.rule }
-            return lhs.message < rhs.message
-        }
-        for finding in findings {
+        for finding in literature.findings(variant: variant(spec)) {
             try sink.record(finding)
             study.count(finding)
         }
+    }
+
+    /// The EBRO variant the pipeline names (the loader accepts only `A` and `B`).
+    static func variant(_ spec: EvidenceSpec) -> EBROVariant {
+        EBROVariant(setting: spec.variant) ?? .a
     }
 
     /// Evidence settings from the pipeline: variant, decision thresholds (declared, or minus the
@@ -127,7 +128,7 @@ enum EvidenceInputs {
                 publicationBias: convert(declared.publicationBias), largeEffect: convert(declared.largeEffect),
                 doseResponse: convert(declared.doseResponse), plausibleConfounding: convert(declared.plausibleConfounding))
         }
-        return EvidenceSettings(variant: EBROVariant(setting: spec.variant) ?? .a, decisionThresholds: thresholds,
+        return EvidenceSettings(variant: variant(spec), decisionThresholds: thresholds,
                                 declarations: declarations,
                                 pooling: PoolingSettings(level: level, ownComparisons: spec.poolWith.map(\.id)))
     }

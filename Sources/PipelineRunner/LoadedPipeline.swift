@@ -44,7 +44,7 @@ public struct LoadedPipeline: Sendable {
     var poolableComparisons: [String] {
         guard let plan = spec.effectiveAnalysis else { return [] }
         let others = arms.map(\.id).filter { $0 != plan.referenceArm }
-        let randomised = ruleSet.profiles.filter(\.randomise).flatMap { $0.split.isEmpty ? [$0.code] : $0.split.map(\.code) }
+        let randomised = Self.codes(ruleSet.profiles.filter(\.randomise))
         return plan.outcomes.flatMap { outcome in
             (["all"] + randomised).flatMap { profile in
                 others.flatMap { arm in
@@ -73,8 +73,11 @@ public struct LoadedPipeline: Sendable {
     }
 
     /// Profile codes in rule-set order, subdivisions in place of split profiles (`1`, `2`, `3a`, `3b`).
-    public var profileOrder: [String] {
-        ruleSet.profiles.flatMap { $0.split.isEmpty ? [$0.code] : $0.split.map(\.code) }
+    public var profileOrder: [String] { Self.codes(ruleSet.profiles) }
+
+    /// The codes of `profiles` in order, subdivisions in place of split profiles.
+    private static func codes(_ profiles: [ProfileDefinition]) -> [String] {
+        profiles.flatMap { $0.split.isEmpty ? [$0.code] : $0.split.map(\.code) }
     }
 
     /// The study's arms in pipeline order.

@@ -41,11 +41,8 @@ public enum Run {
             return RunResult(exitCode: 2, problems: ["\(pipeline): error: the analysis needs a reference arm: mark one arm 'reference: true'"],
                               summary: [])
         }
-        let literature = EvidenceInputs.literature(loaded)
-        if let literature, !literature.isComplete {
-            return RunResult(exitCode: 2, problems: literature.diagnostics.filter { $0.severity == .error }.map(\.description),
-                             summary: [])
-        }
+        let (literature, unreadable) = EvidenceInputs.literature(loaded)
+        if !unreadable.isEmpty { return RunResult(exitCode: 2, problems: unreadable, summary: []) }
         let shownTarget = outputFolder ?? loaded.spec.outputFolder
         let (target, scratch): (String, String)
         do {

@@ -88,12 +88,12 @@ struct SummaryDocument {
                 lines += SummaryText.wrap("[\(index + 1)] \(account.file)", indent: "    ")
             }
         }
-        let read = computation.study.accounting.reduce(0) { $0 + $1.rowsRead }
-        let accepted = computation.study.accounting.reduce(0) { $0 + $1.accepted }
-        let rejected = computation.study.accounting.reduce(0) { $0 + $1.rejected }
-        let balanced = computation.study.accounting.allSatisfy(\.isBalanced)
+        let read = accounts.reduce(0) { $0 + $1.rowsRead }
+        let accepted = accounts.reduce(0) { $0 + $1.accepted }
+        let rejected = accounts.reduce(0) { $0 + $1.rejected }
+        let balanced = accounts.allSatisfy(\.isBalanced)
         return lines + ["", "Rows read \(read) = accepted \(accepted) + rejected \(rejected): \(balanced ? "balanced" : "NOT BALANCED")",
-                                 "Rejected rows are in rejected/, exactly as read, with their lines and reasons."]
+                        "Rejected rows are in rejected/, exactly as read, with their lines and reasons."]
     }
 
     private var validation: [String] {

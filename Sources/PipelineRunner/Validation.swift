@@ -81,11 +81,8 @@ public enum Validation {
             return ValidationResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
         }
         let (spec, files) = (loaded.spec, loaded.files)
-        let literature = EvidenceInputs.literature(loaded)
-        if let literature, !literature.isComplete {
-            return ValidationResult(exitCode: 2, problems: literature.diagnostics.filter { $0.severity == .error }.map(\.description),
-                                    summary: [])
-        }
+        let (literature, unreadable) = EvidenceInputs.literature(loaded)
+        if !unreadable.isEmpty { return ValidationResult(exitCode: 2, problems: unreadable, summary: []) }
         let shownTarget = outputFolder ?? spec.outputFolder
         let (target, scratch): (String, String)
         do {
