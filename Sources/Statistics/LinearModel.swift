@@ -52,8 +52,15 @@ public struct LinearModel: Sendable {
     public let residualSumOfSquares: Double
     /// `n − rank`.
     public let residualDegreesOfFreedom: Int
-    /// `RSS / (n − rank)`; `nil` when `n = rank` (a saturated fit has no error estimate).
+    /// `RSS / (n − rank)`; `nil` when `n = rank` (a saturated fit has no error estimate) or the
+    /// fit is exact (``isExactFit``).
     public let residualVariance: Double?
+    /// Whether the model fits the response exactly, up to rounding: `√RSS ≤ 1e-12 · ‖y‖` (every
+    /// follow-up equal to its baseline plus one shift per arm, say). There is no error left to
+    /// estimate: no standard error, interval, p-value or F-test is given.
+    public let isExactFit: Bool
+    /// The ratio `√RSS / ‖y‖` at or below which a fit counts as exact.
+    static let exactFitRatio = 1e-12
     /// `(RᵀR)⁻¹` over the estimated columns, in the order of ``estimatedColumns``.
     private let unscaledCovariance: [[Double]]
     /// Indices of the non-aliased columns, in design order.
@@ -165,7 +172,11 @@ public struct LinearModel: Sendable {
         var rss = 0.0
         for i in rank..<n { rss += qty[i] * qty[i] }
         let residualDegreesOfFreedom = n - rank
-        let variance: Double? = residualDegreesOfFreedom > 0 ? rss / Double(residualDegreesOfFreedom) : nil
+        // An exact fit leaves residuals of rounding size only: an error variance from them is
+        // noise, and so would be every standard error, interval and p-value.
+        let squares = response.reduce(0) { $0 + $1 * $1 }
+        let exact = rss <= LinearModel.exactFitRatio * LinearModel.exactFitRatio * squares
+        let variance: Double? = residualDegreesOfFreedom > 0 && !exact ? rss / Double(residualDegreesOfFreedom) : nil
 
         var coefficients = [Double?](repeating: nil, count: p)
         var standardErrors = [Double?](repeating: nil, count: p)
@@ -182,6 +193,7 @@ public struct LinearModel: Sendable {
         residualSumOfSquares = rss
         self.residualDegreesOfFreedom = residualDegreesOfFreedom
         residualVariance = variance
+        isExactFit = exact
         unscaledCovariance = unscaled
         estimatedColumns = pivots
     }
@@ -274,7 +286,7 @@ public struct FTest: Hashable, Sendable {
     /// - Returns: `nil` when the responses differ, `q ≤ 0`, `df_f = 0`, or `RSS_f = 0`. A
     ///   difference `RSS_r − RSS_f` below 0 from rounding is taken as 0.
     public init?(reduced: LinearModel, full: LinearModel) {
-        guard reduced.response == full.response else { return nil }
+        guard reduced.response == full.response, !full.isExactFit else { return nil }
         self.init(reducedResidualSumOfSquares: reduced.residualSumOfSquares, reducedRank: reduced.rank,
                   fullResidualSumOfSquares: full.residualSumOfSquares, fullRank: full.rank,
                   denominatorDegreesOfFreedom: full.residualDegreesOfFreedom)

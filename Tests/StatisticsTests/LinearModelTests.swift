@@ -123,6 +123,27 @@ struct LinearModelTests {
         #expect(DesignMatrix(columns: [[1, 2]], names: ["a", "b"]) == nil)
     }
 
+    /// follow-up = baseline − 3 in one arm and baseline − 1 in the other: the ANCOVA fits exactly,
+    /// its residuals are rounding noise, and a t-test on them would report a made-up p (statsmodels
+    /// gives a different one each time the data are permuted). One changed follow-up gives an
+    /// ordinary fit again.
+    @Test("an exact fit has no error estimate; a near one keeps it", arguments: [false, true])
+    func exactFit(perturbed: Bool) throws {
+        let baseline: [Double] = [12, 15, 9, 18, 11, 14, 10, 16]
+        let arm: [Double] = [0, 0, 0, 0, 1, 1, 1, 1]
+        var followUp = zip(baseline, arm).map { $0 - ($1 == 1 ? 1 : 3) }
+        if perturbed { followUp[2] += 1 }
+        let design = try #require(DesignMatrix(columns: [[Double](repeating: 1, count: 8), arm, baseline],
+                                               names: ["(Intercept)", "arm", "baseline"]))
+        let model = try #require(LinearModel(design: design, response: followUp))
+        #expect(model.isExactFit == !perturbed)
+        #expect((model.residualVariance == nil) == !perturbed)
+        #expect((model.coefficient(named: "arm") == nil) == !perturbed)
+        #expect((model.fTest(dropping: [Term(["arm"])]) == nil) == !perturbed)
+        // The estimate itself is exact either way.
+        expectClose(model.coefficients[1] ?? .nan, perturbed ? model.coefficients[1] ?? .nan : 2, relative: 1e-12, "shift")
+    }
+
     @Test("the builder codes factors against the reference and names interaction columns")
     func builder() throws {
         var builder = DesignBuilder(rowCount: 4)
