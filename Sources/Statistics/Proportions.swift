@@ -103,7 +103,8 @@ public struct RiskRatio: Hashable, Sendable {
     /// Zero cells: with `zeroCellCorrection == 0` (the default) the ratio is returned without
     /// correction whenever both groups have at least one event (a group with every trial an
     /// event is fine: its term `1/x − 1/n` is 0), and `nil` when either group has no events
-    /// (the ratio is 0 or undefined and the Katz SE infinite). With `zeroCellCorrection = c > 0`,
+    /// (the ratio is 0 or undefined and the Katz SE infinite) or when every trial of both groups
+    /// is an event (the Katz SE is 0: an interval of width 0 is no interval). With `zeroCellCorrection = c > 0`,
     /// a table with any zero cell (events or non-events in either group) gets `c` added to all
     /// four cells, so each denominator grows by `2c`: the "add ½ to tables with a zero" rule of
     /// RevMan and metafor (`add = 1/2, to = "only0"`); tables without a zero cell are untouched.
@@ -127,6 +128,7 @@ public struct RiskRatio: Hashable, Sendable {
         guard x1 > 0, x2 > 0 else { return nil }
         let logRatio = log(x1 / n1) - log(x2 / n2)
         let variance = max(0, 1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
+        guard variance > 0 else { return nil }
         let standardError = variance.squareRoot()
         let z = Normal.twoSidedCriticalValue(level: level)
         ratio = exp(logRatio)

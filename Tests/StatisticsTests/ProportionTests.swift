@@ -75,6 +75,21 @@ struct ProportionTests {
         }
     }
 
+    /// 6/6 against 6/6: the Katz SE is 0, so no interval; one group below n/n has one, and the
+    /// ½ rule, which counts a table of only events as one with zero cells, gives one too
+    /// (√(2 · (1/6.5 − 1/7)) ≈ 0.1482).
+    @Test("a risk ratio of two groups with only events has no interval")
+    func riskRatioOfOnlyEvents() throws {
+        let all = try #require(Proportion(successes: 6, trials: 6))
+        #expect(RiskRatio(all, all) == nil)
+        let most = try #require(Proportion(successes: 5, trials: 6))
+        let ratio = try #require(RiskRatio(all, most))
+        expectClose(ratio.standardErrorOfLog, (1.0 / 5 - 1.0 / 6).squareRoot(), "SE")
+        let corrected = try #require(RiskRatio(all, all, zeroCellCorrection: 0.5))
+        expectClose(corrected.standardErrorOfLog, (2 * (1 / 6.5 - 1.0 / 7)).squareRoot(), "SE with the ½ rule")
+        #expect(corrected.ratio == 1)
+    }
+
     @Test("invalid proportions and levels are rejected")
     func invalid() throws {
         #expect(Proportion(successes: 0, trials: 0) == nil)

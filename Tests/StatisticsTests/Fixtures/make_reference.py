@@ -349,7 +349,9 @@ def proportion_rows():
             else:
                 table = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
                 applied = 0.0
-            if table[0, 0] == 0 or table[1, 0] == 0:
+            # No events in a group: no ratio. Only events in both: the Katz SE is 0 and
+            # statsmodels' interval [1, 1] is no interval, so lbp gives none either.
+            if table[0, 0] == 0 or table[1, 0] == 0 or (table[0, 1] == 0 and table[1, 1] == 0):
                 row["expected"] = None
             else:
                 t = Table2x2(table, shift_zeros=False)  # the correction, if any, is applied above
