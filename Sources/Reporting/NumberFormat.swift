@@ -137,7 +137,12 @@ extension NumberFormat {
         let magnitude = abs(value)
         let exponent = Int((magnitude.log10Floor))
         if magnitude >= 1e-4 {
-            return fixed(value, decimals: max(0, digits - 1 - exponent))
+            let text = fixed(value, decimals: max(0, digits - 1 - exponent))
+            // Rounding up across a power of ten (0.99999 to 1.0000) adds a digit: one decimal fewer.
+            if let rounded = Double(text), abs(rounded) >= pow10(exponent + 1) {
+                return fixed(value, decimals: max(0, digits - 2 - exponent))
+            }
+            return text
         }
         // Scientific: mantissa in [1, 10) rounded to digits - 1 decimals.
         var mantissaText = fixed(value / pow10(exponent), decimals: digits - 1)

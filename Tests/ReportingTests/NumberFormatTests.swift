@@ -89,6 +89,8 @@ import TestSupport
     @Test(arguments: [
         (0.04951234, "0.04951"), (0.5, "0.5000"), (1.0, "1.000"), (0.0001, "0.0001000"), (0.00009999, "9.999e-05"),
         (3.14159e-7, "3.142e-07"), (9.99951e-6, "1.000e-05"), (1e-12, "1.000e-12"), (0.0, "0"), (123.456, "123.5"),
+        // Rounded up across a power of ten: still four digits.
+        (0.99999999999999, "1.000"), (0.0099996, "0.01000"), (0.00099996, "0.001000"), (9.99996, "10.00"),
     ])
     func fourSignificantDigits(value: Double, expected: String) {
         #expect(NumberFormat.significant(value, digits: 4) == expected)
