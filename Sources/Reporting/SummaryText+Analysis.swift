@@ -170,6 +170,8 @@ public enum SummaryText {
 
     /// Complete-case response per outcome and timepoint: group × arm rows.
     public static func response(_ rows: [ResponseRow], plan: AnalysisPlan) -> [String] {
+        // The intervals are at the plan's level, as the CSV files give them.
+        let ci = "[\(NumberFormat.level(plan.confidenceLevel))% CI]"
         var lines: [String] = []
         for outcome in plan.outcomes {
             for timepoint in plan.timepoints {
@@ -179,12 +181,12 @@ public enum SummaryText {
                 var table: TextTable
                 if outcome.isContinuous {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n", .right), .init("miss", .right),
-                                                .init("baseline", .right), .init("change [95% CI]", .right),
-                                                .init("resp/N", .right), .init("% [95% CI]", .right)],
+                                                .init("baseline", .right), .init("change " + ci, .right),
+                                                .init("resp/N", .right), .init("% " + ci, .right)],
                                       separator: " ")
                 } else {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n", .right), .init("miss", .right),
-                                                .init("success/N", .right), .init("% [95% CI]", .right)])
+                                                .init("success/N", .right), .init("% " + ci, .right)])
                 }
                 for row in selected {
                     let percent = row.responderTotal > 0
@@ -210,6 +212,8 @@ public enum SummaryText {
 
     /// Complete-case comparisons with the reference arm per outcome and timepoint.
     public static func comparisons(_ rows: [ComparisonRow], plan: AnalysisPlan) -> [String] {
+        // The intervals are at the plan's level, as the CSV files give them.
+        let ci = "[\(NumberFormat.level(plan.confidenceLevel))% CI]"
         var lines: [String] = []
         for outcome in plan.outcomes {
             for timepoint in plan.timepoints {
@@ -218,12 +222,12 @@ public enum SummaryText {
                 lines.append("\(outcome.label), \(timepoint): arm vs \(plan.referenceArm) (complete case)")
                 var table: TextTable
                 if outcome.isContinuous {
-                    table = TextTable(columns: [.init("group"), .init("arm"), .init("Welch diff [95% CI]", .right),
-                                                .init("ANCOVA [95% CI]", .right), .init("ANCOVA p", .right),
-                                                .init("RD [95% CI]", .right)], separator: " ")
+                    table = TextTable(columns: [.init("group"), .init("arm"), .init("Welch diff " + ci, .right),
+                                                .init("ANCOVA " + ci, .right), .init("ANCOVA p", .right),
+                                                .init("RD " + ci, .right)], separator: " ")
                 } else {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n/nref", .right),
-                                                .init("RD [95% CI]", .right), .init("RR [95% CI]", .right), .init("NNT")],
+                                                .init("RD " + ci, .right), .init("RR " + ci, .right), .init("NNT")],
                                       separator: " ")
                 }
                 for row in selected {
