@@ -51,8 +51,11 @@
 /// between what its relations leave); a complementary count narrowed to its value (a hidden 0
 /// beside a small total), which gives no small count away; deductions that need integer reasoning
 /// over several relations at once; a count that totals published elsewhere give away on their
-/// own, which no suppression in the table can hide; and counts repeated in other outputs (the
-/// unsuppressed CSV files, the flow counts) unless they are declared in the grid.
+/// own, which no suppression in the table can hide; counts repeated in other outputs (the
+/// unsuppressed CSV files, the flow counts) unless they are declared in the grid; and bounds
+/// between tables of different grids (a response table's number analysed is at most the
+/// baseline table's randomised count of its group and arm: set side by side they can pin a
+/// hidden baseline count).
 public struct SmallCellSuppression: Hashable, Sendable {
     /// Counts from 1 to `threshold − 1` are small. Common choices are 5, 10 or 11; a threshold of
     /// 1 or less suppresses nothing (unless ``protectsZeros`` is set and the threshold is 1).
