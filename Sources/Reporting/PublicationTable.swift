@@ -48,6 +48,14 @@ public struct PublicationTable: Hashable, Sendable {
     /// Every row, sections concatenated.
     public var rows: [[String]] { sections.flatMap { $0 } }
 
+    /// The note that says what `NA` means, printed under a table with such a cell.
+    public static let notAvailableNote = "NA: not estimable from the participants analysed (none, or too few for the statistic)."
+
+    /// The notes as printed: ``notes``, and what `NA` means when a cell is `NA`.
+    public var shownNotes: [String] {
+        rows.contains { $0.contains("NA") } ? notes + [Self.notAvailableNote] : notes
+    }
+
     // MARK: - Markdown
 
     /// The caption in bold, a blank line, the pipe table, a blank line and the notes (one
@@ -57,7 +65,7 @@ public struct PublicationTable: Hashable, Sendable {
         lines.append(markdownRow(columns.map(\.title)))
         lines.append("|" + columns.map { $0.alignment == .left ? ":---" : "---:" }.joined(separator: "|") + "|")
         for row in rows { lines.append(markdownRow(row)) }
-        for note in notes {
+        for note in shownNotes {
             lines.append("")
             lines.append(Self.markdownEscape(note))
         }
@@ -133,6 +141,7 @@ public struct PublicationTable: Hashable, Sendable {
         lines.append("\\bottomrule")
         lines.append("\\end{tabular}")
         lines.append("\\end{adjustbox}")
+        let notes = shownNotes
         if !notes.isEmpty {
             lines.append("")
             lines.append("\\smallskip")

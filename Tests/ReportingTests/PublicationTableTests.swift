@@ -22,6 +22,20 @@ import Testing
         #expect(!edge.isWide, "110 characters fit")
     }
 
+    /// `NA` (a mean of nobody, responders of 0 analysed) is explained under the table that prints
+    /// it, in both formats; a table without one has no such note.
+    @Test func aTableWithNAExplainsIt() {
+        var table = PublicationTable(caption: "c", identifier: "na", columns: [.init("Group", .left), .init("n"), .init("mean")],
+                                     notes: ["n: analysed."])
+        table.append(["All", "12", "3.4"])
+        #expect(table.shownNotes == ["n: analysed."])
+        #expect(!table.markdown().contains("NA:"))
+        table.append(["Profile 2", "0", "NA"])
+        #expect(table.shownNotes == ["n: analysed.", PublicationTable.notAvailableNote])
+        #expect(table.markdown().hasSuffix(PublicationTable.notAvailableNote + "\n"))
+        #expect(table.latex().contains(PublicationTable.latexEscape(PublicationTable.notAvailableNote)))
+    }
+
     @Test(arguments: [
         ("A|B", "A\\|B"), ("<5", "<5"), ("<script>", "&lt;script>"), ("</b>", "&lt;/b>"), ("a\nb", "a b"),
         ("x*y", "x\\*y"), ("back\\slash", "back\\\\slash"), ("graded_activity", "graded_activity"), ("3b+Y", "3b+Y"),
