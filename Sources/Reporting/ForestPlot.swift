@@ -13,7 +13,8 @@ public struct ForestPlotFigure: Hashable, Sendable {
 /// One figure per continuous outcome × timepoint, one panel per non-reference arm. A row per
 /// group at the chosen level (subprofile by default, where the trial's interaction is expected):
 /// the Welch difference in mean change, arm − reference, complete case, as a square whose area
-/// grows with the number analysed, and its confidence interval as a line; the overall effect
+/// is proportional to the number analysed (at least 2 px wide), and its confidence interval as a
+/// line; the overall effect
 /// (all randomised) as a diamond spanning its interval. Every panel shares one axis, with ticks,
 /// a dashed zero line and which side favours which arm (lower scores are better, so a negative
 /// difference favours the arm). At the right of each row n per arm and `estimate [lower, upper]`.

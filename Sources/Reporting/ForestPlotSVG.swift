@@ -108,7 +108,7 @@ struct Figure {
                         + "height=\"\(f(rowHeight))\" fill=\"#f2f4f7\"/>")
                 }
                 body += drawRow(row, y: y, labelWidth: labelWidth, countsRight: countsRight, axis: axis,
-                                marker: .square(side: 5 + 9 * (Double(row.analysed) / Double(maxAnalysed)).squareRoot()))
+                                marker: .square(side: Self.squareSide(analysed: row.analysed, largest: maxAnalysed)))
                 y += rowHeight
             }
             if let overall = panel.overall {
@@ -161,7 +161,7 @@ struct Figure {
         body.append(text(margin, y, interactionLine(), weight: "bold"))
         let notes = [
             "Squares: \(grouping == .subprofile ? "subprofile" : "profile") estimates, area proportional to the number "
-                + "analysed; lines: \(levelText) CI; diamond: all randomised.",
+                + "analysed (at least \(Int(Self.smallestSquare)) px wide); lines: \(levelText) CI; diamond: all randomised.",
             "Change is follow-up minus baseline; lower scores are better, so negative differences favour the arm.",
         ] + (PublicationText.suppressionNote(suppression).map { [$0] } ?? [])
         for note in notes {
@@ -186,6 +186,17 @@ struct Figure {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The largest square's side, for the group with the most participants analysed.
+    static let largestSquare = 14.0
+    /// No square is narrower, so that a small group's estimate stays visible.
+    static let smallestSquare = 2.0
+
+    /// A square whose area is proportional to the number analysed: side `14 · √(n / largest)`,
+    /// at least ``smallestSquare``.
+    static func squareSide(analysed: Int, largest: Int) -> Double {
+        guard largest > 0 else { return smallestSquare }
+        return max(smallestSquare, largestSquare * (Double(analysed) / Double(largest)).squareRoot())
+    }
     private enum Marker {
         case square(side: Double)
         case diamond

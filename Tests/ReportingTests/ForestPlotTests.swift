@@ -100,12 +100,24 @@ import Testing
                       let welch = results.comparisons.first(where: {
                           $0.group == GroupKey(.subprofile, group) && $0.arm.id == arm && $0.approach == .completeCase
                       })?.welch else { return nil }
-                return TwoSampleEstimate(difference: welch.difference, lower: welch.interval.lower, upper: welch.interval.upper)
+                let row = results.comparisons.first {
+                    $0.group == GroupKey(.subprofile, group) && $0.arm.id == arm && $0.approach == .completeCase
+                }
+                return TwoSampleEstimate(difference: welch.difference, lower: welch.interval.lower, upper: welch.interval.upper,
+                                         analysed: (row?.analysedArm ?? 0) + (row?.analysedReference ?? 0))
             }
         }
         let squares = document.elements.filter { $0.name == "rect" && $0.attributes["fill"] == "#1f4e79" }
         let intervals = document.elements.filter { $0.name == "line" && $0.attributes["stroke"] == "#1f4e79" }
         #expect(squares.count == expected.count && intervals.count == expected.count)
+        // Areas proportional to the participants analysed in both arms, as the caption says.
+        let analysed = expected.map { $0.analysed }
+        let areas = squares.compactMap { $0.attributes["width"].flatMap(Double.init).map { $0 * $0 } }
+        #expect(areas.count == analysed.count)
+        for (area, count) in zip(areas, analysed) {
+            #expect(abs(area / Double(count) - (areas[0] / Double(analysed[0]))) < 0.02 * areas[0] / Double(analysed[0]),
+                    "area \(area) for \(count) analysed")
+        }
         for (index, estimate) in zip(expected.indices, expected) where index < squares.count && index < intervals.count {
             let x = try #require(squares[index].attributes["x"].flatMap(Double.init))
             let width = try #require(squares[index].attributes["width"].flatMap(Double.init))
@@ -123,6 +135,7 @@ import Testing
         var difference: Double
         var lower: Double
         var upper: Double
+        var analysed: Int
     }
 
     @Test func sameInputGivesTheSameBytes() throws {
