@@ -73,17 +73,49 @@ public enum SummaryText {
                 counts[groupPosition].notRandomised += 1
             }
         }
-        var table = TextTable(columns: [.init("subprofile")] + sites.map { .init($0, .right) }
-            + arms.map { .init($0.id, .right) } + [.init("not rand.", .right), .init("total", .right)])
-        for (position, group) in groups.enumerated() {
-            let groupCounts = counts[position]
-            table.append([group] + groupCounts.sites.map(String.init) + groupCounts.arms.map(String.init)
-                + [String(groupCounts.notRandomised), String(groupCounts.total)])
+        // The count columns, each a title and one count per group, in table order.
+        let countColumns = sites.enumerated().map { site, name in (name, counts.map { $0.sites[site] }) }
+            + arms.enumerated().map { arm, value in (value.id, counts.map { $0.arms[arm] }) }
+            + [("not rand.", counts.map(\.notRandomised)), ("total", counts.map(\.total))]
+        var lines = distributionTable(groups: groups, columns: countColumns[...])
+        if lines.contains(where: { $0.count > lineLimit }) {
+            // Long site names or many sites: numbered site columns, named below, and as many
+            // tables side by side as the lines need.
+            let numbered = countColumns.enumerated().map { index, column in
+                index < sites.count ? ("site \(index + 1)", column.1) : column
+            }
+            lines = distributionTables(groups: groups, columns: numbered)
+            lines += sites.enumerated().map { "site \($0 + 1): \($1)" }
         }
         let urgent = assignments.filter(\.urgent).map(\.participantID).sorted()
-        var lines = table.render()
         lines.append("")
         lines.append("Urgent (cauda equina signs; refer at once): " + (urgent.isEmpty ? "none" : urgent.joined(separator: ", ")))
+        return lines
+    }
+
+    /// One table of subprofile rows and the count columns.
+    private static func distributionTable(groups: [String], columns: ArraySlice<(String, [Int])>) -> [String] {
+        var table = TextTable(columns: [.init("subprofile")] + columns.map { .init($0.0, .right) })
+        for (position, group) in groups.enumerated() { table.append([group] + columns.map { String($0.1[position]) }) }
+        return table.render()
+    }
+
+    /// Subprofile rows with the count columns: one table when it fits in ``lineLimit``
+    /// characters, else the columns split over as few tables as fit, one after another.
+    private static func distributionTables(groups: [String], columns: [(String, [Int])]) -> [String] {
+        let table = { (part: ArraySlice<(String, [Int])>) in distributionTable(groups: groups, columns: part) }
+        let whole = table(columns[...])
+        guard whole.contains(where: { $0.count > lineLimit }) else { return whole }
+        var lines: [String] = []
+        var start = columns.startIndex
+        while start < columns.endIndex {
+            // The most columns from `start` that fit (at least one).
+            var end = start + 1
+            while end < columns.endIndex, !table(columns[start...end]).contains(where: { $0.count > lineLimit }) { end += 1 }
+            if !lines.isEmpty { lines.append("") }
+            lines += table(columns[start..<end])
+            start = end
+        }
         return lines
     }
 

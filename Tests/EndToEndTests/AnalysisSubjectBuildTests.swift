@@ -86,6 +86,51 @@ extension SamplePipelineTests {
         #expect(lines(computation.assignments.reversed()) == inOrder)
         #expect(lines(Array(computation.assignments.dropFirst())) != inOrder)
     }
+
+    /// Long site names would make the profile distribution wider than a summary line: its site
+    /// columns are then numbered and named below, and the columns split over tables, with every
+    /// count as in the one table of short names.
+    @Test func profileDistributionKeepsLongSiteNamesWithinTheLineLimit() throws {
+        let (folder, result) = try Self.run("sample-castor")
+        defer { folder.remove() }
+        let computation = try #require(result.computation)
+        func lines(_ subjects: [AnalysisSubject]) -> [String] {
+            SummaryText.profileDistribution(computation.assignments, subjects: subjects, arms: computation.pipeline.arms,
+                                            order: computation.analysis.order)
+        }
+        let short = lines(computation.subjects)
+        let long = lines(computation.subjects.map { subject in
+            var renamed = subject
+            renamed.site = "Universitair Medisch Centrum, afdeling fysiotherapie " + subject.site
+            return renamed
+        })
+        #expect(short.allSatisfy { $0.count <= SummaryText.lineLimit })
+        #expect(long.allSatisfy { $0.count <= SummaryText.lineLimit }, "\(long.map(\.count).max() ?? 0)")
+        let sites = Set(computation.subjects.map(\.site)).sorted()
+        for (index, site) in sites.enumerated() {
+            #expect(long.contains("site \(index + 1): Universitair Medisch Centrum, afdeling fysiotherapie \(site)"))
+        }
+        let groups = Set(short.dropFirst(2).prefix { !$0.isEmpty }.compactMap { $0.split(separator: " ").first.map(String.init) })
+        func counts(_ lines: [String]) -> [Int] {
+            lines.filter { line in line.split(separator: " ").first.map { groups.contains(String($0)) } ?? false }
+                .flatMap { $0.split(separator: " ").dropFirst().compactMap { Int($0) } }.sorted()
+        }
+        #expect(!counts(short).isEmpty)
+        #expect(counts(long) == counts(short))
+        // Thirty sites do not fit in one table even numbered: the columns go over several.
+        let many = lines(computation.subjects.enumerated().map { index, subject in
+            var renamed = subject
+            renamed.site = "centre \(index % 30)"
+            return renamed
+        })
+        #expect(many.allSatisfy { $0.count <= SummaryText.lineLimit })
+        #expect(many.filter { $0.hasPrefix("subprofile ") }.count >= 2)
+        #expect(many.filter { $0.hasPrefix("site ") }.count == 30)
+        // The same participants, only spread over other sites: the counts add up alike.
+        let manySum = counts(many).reduce(0, +)
+        let shortSum = counts(short).reduce(0, +)
+        #expect(manySum == shortSum)
+    }
 }
 
 extension SamplePipelineTests {
