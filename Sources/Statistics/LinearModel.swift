@@ -55,12 +55,20 @@ public struct LinearModel: Sendable {
     /// `RSS / (n − rank)`; `nil` when `n = rank` (a saturated fit has no error estimate) or the
     /// fit is exact (``isExactFit``).
     public let residualVariance: Double?
-    /// Whether the model fits the response exactly, up to rounding: `√RSS ≤ 1e-12 · ‖y‖` (every
+    /// Whether the model fits the response exactly, up to rounding: `√RSS ≤ 1e-9 · ‖y‖` (every
     /// follow-up equal to its baseline plus one shift per arm, say). There is no error left to
     /// estimate: no standard error, interval, p-value or F-test is given.
     public let isExactFit: Bool
-    /// The ratio `√RSS / ‖y‖` at or below which a fit counts as exact.
-    static let exactFitRatio = 1e-12
+    /// The ratio `√RSS / ‖y‖` at or below which a fit counts as exact. Rounding leaves about
+    /// 1e-18 · n (1e-12 at a million observations); recorded scores, with a few decimals at
+    /// most, never fit a model this closely unless they fit it exactly.
+    static let exactFitRatio = 1e-9
+
+    /// Whether a residual sum of squares is rounding noise against a response whose sum of
+    /// squares is `responseSquares` (``exactFitRatio``).
+    static func isExact(residualSumOfSquares: Double, responseSquares: Double) -> Bool {
+        residualSumOfSquares <= exactFitRatio * exactFitRatio * responseSquares
+    }
     /// `(RᵀR)⁻¹` over the estimated columns, in the order of ``estimatedColumns``.
     private let unscaledCovariance: [[Double]]
     /// Indices of the non-aliased columns, in design order.
@@ -175,7 +183,7 @@ public struct LinearModel: Sendable {
         // An exact fit leaves residuals of rounding size only: an error variance from them is
         // noise, and so would be every standard error, interval and p-value.
         let squares = response.reduce(0) { $0 + $1 * $1 }
-        let exact = rss <= LinearModel.exactFitRatio * LinearModel.exactFitRatio * squares
+        let exact = LinearModel.isExact(residualSumOfSquares: rss, responseSquares: squares)
         let variance: Double? = residualDegreesOfFreedom > 0 && !exact ? rss / Double(residualDegreesOfFreedom) : nil
 
         var coefficients = [Double?](repeating: nil, count: p)
@@ -330,10 +338,9 @@ public enum GroupedLinearModel {
     /// - Returns: `nil` when `design` has not one row per group, no group has observations, a
     ///   term is not in the design, or as ``FTest/init(reduced:full:)`` (`q ≤ 0`, no residual
     ///   degrees of freedom, a residual sum of squares of 0). Groups without observations are left
-    ///   out, as they add no rows. When the full model fits the observations exactly (a model
-    ///   with a row per group, every group's values equal), its residual sum of squares here is
-    ///   exactly 0 and the test is nil, where a fit to the observations would divide by rounding
-    ///   noise and report a meaningless F.
+    ///   out, as they add no rows. When the full model fits the observations exactly (every
+    ///   group's values equal, and the group means on the model, up to rounding as in
+    ///   ``LinearModel/isExactFit``), the test is nil: an F over rounding noise means nothing.
     public static func fTest(design: DesignMatrix, groups: [Moments], dropping terms: [Term],
                              tolerance: Double = 1e-7) -> FTest? {
         let present = Set(design.columnTerms)
@@ -358,6 +365,13 @@ public enum GroupedLinearModel {
         else { return nil }
         let within = observed.reduce(0.0) { $0 + groups[$1].sumOfSquaredDeviations }
         let observations = observed.reduce(0) { $0 + groups[$1].count }
+        // Σy² of the observations, from each group's count, mean and sum of squared deviations.
+        let squares = observed.reduce(0.0) { sum, group in
+            let mean = groups[group].mean ?? 0
+            return sum + groups[group].sumOfSquaredDeviations + Double(groups[group].count) * mean * mean
+        }
+        guard !LinearModel.isExact(residualSumOfSquares: full.residualSumOfSquares + within, responseSquares: squares)
+        else { return nil }
         return FTest(reducedResidualSumOfSquares: reduced.residualSumOfSquares + within, reducedRank: reduced.rank,
                      fullResidualSumOfSquares: full.residualSumOfSquares + within, fullRank: full.rank,
                      denominatorDegreesOfFreedom: observations - full.rank)

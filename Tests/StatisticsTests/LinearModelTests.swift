@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Statistics
 
 /// Each of the fixture case's F-tests, from `fTest(dropped terms)`, against statsmodels' result
@@ -140,8 +141,52 @@ struct LinearModelTests {
         #expect((model.residualVariance == nil) == !perturbed)
         #expect((model.coefficient(named: "arm") == nil) == !perturbed)
         #expect((model.fTest(dropping: [Term(["arm"])]) == nil) == !perturbed)
-        // The estimate itself is exact either way.
-        expectClose(model.coefficients[1] ?? .nan, perturbed ? model.coefficients[1] ?? .nan : 2, relative: 1e-12, "shift")
+        if perturbed {
+            // An ordinary fit: a positive standard error and a p-value strictly inside (0, 1).
+            let arm = try #require(model.coefficient(named: "arm"))
+            #expect(arm.standardError > 1e-3 && arm.pValue > 0 && arm.pValue < 1)
+        } else {
+            expectClose(model.coefficients[1] ?? .nan, 2, relative: 1e-12, "the shift is exact")
+        }
+    }
+
+    /// Rounding in the fit grows with the number of observations (about 1e-18 · n relative):
+    /// at a million rows an exact fit must still count as one.
+    @Test("an exact fit on a million rows is still exact")
+    func exactFitAtAMillionRows() throws {
+        let n = 1_000_000
+        // Arms in blocks (as a file sorted by arm), baselines scattered over 0...24.
+        var generator = SeededGenerator(seed: 7)
+        let baseline = (0..<n).map { _ in Double(Int.random(in: 0...24, using: &generator)) }
+        let arm = (0..<n).map { Double($0 < n / 2 ? 0 : 1) }
+        let followUp = zip(baseline, arm).map { $0 - ($1 == 1 ? 2 : 1) }
+        let design = try #require(DesignMatrix(columns: [[Double](repeating: 1, count: n), arm, baseline],
+                                               names: ["(Intercept)", "arm", "baseline"]))
+        let model = try #require(LinearModel(design: design, response: followUp))
+        #expect(model.isExactFit)
+        #expect(model.coefficient(named: "arm") == nil)
+        // With room to spare: other builds round differently (1.1e-12 was seen at this size).
+        let ratio = model.residualSumOfSquares.squareRoot() / followUp.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        #expect(ratio < LinearModel.exactFitRatio / 100, "√RSS/‖y‖ = \(ratio)")
+    }
+
+    /// The F-test from group moments: changes that are the same within each arm × group cell up
+    /// to rounding (decimal scores differ in their last bits) leave a residual of rounding noise
+    /// only; no F is built on it. One participant off the pattern gives an ordinary test.
+    @Test("the grouped F-test of an exact fit is nil", arguments: [false, true])
+    func groupedExactFit(perturbed: Bool) throws {
+        var builder = DesignBuilder(rowCount: 6)
+        try builder.addFactor("arm", codes: [0, 0, 0, 1, 1, 1], levels: ["a", "b"])
+        try builder.addFactor("group", codes: [0, 1, 2, 0, 1, 2], levels: ["x", "y", "z"])
+        let design = try builder.build(Term.crossed("arm", "group"))
+        // Cell means: 1.1 + 0.7 · arm + (0, 2.3, 4.6) by group, four observations each.
+        var groups = (0..<6).map { cell -> Moments in
+            let mean = 1.1 + 0.7 * Double(cell / 3) + 2.3 * Double(cell % 3)
+            return Moments([mean, mean.nextUp, mean.nextDown, mean])
+        }
+        if perturbed { groups[4].add(groups[4].mean.map { $0 + 1 } ?? 0) }
+        let test = GroupedLinearModel.fTest(design: design, groups: groups, dropping: [.interaction("arm", "group")])
+        #expect((test == nil) == !perturbed)
     }
 
     @Test("the builder codes factors against the reference and names interaction columns")
