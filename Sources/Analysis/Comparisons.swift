@@ -76,8 +76,8 @@ extension ResponseAnalysis {
         // Change-score comparisons need two participants in each arm; below that the reference
         // column of the ANCOVA is aliased and its coefficient would compare other arms.
         if usesChange, mine.baseline.count >= 2, theirs.baseline.count >= 2 {
-            let changeArm = Moments(zip(mine.followUp, mine.baseline).map { $0 - $1 })
-            let changeReference = Moments(zip(theirs.followUp, theirs.baseline).map { $0 - $1 })
+            let changeArm = Moments(mine.changes)
+            let changeReference = Moments(theirs.changes)
             row.welch = TwoSampleTTest.welch(changeArm, changeReference, level: level)
             row.hedges = HedgesG(changeArm, changeReference, level: level)
             row.ancova = model?.coefficient(named: "arm[\(arm.id)]", level: level)

@@ -71,7 +71,7 @@ extension ResponseAnalysis {
                         observations += 1
                         // Every group is in `groupPosition` (the names come from these subjects).
                         if let position = prepared.armPosition[index], let groupIndex = groupPosition[group] {
-                            cells[groupIndex][position].add(after - before)
+                            cells[groupIndex][position].add(changeScore(followUp: after, baseline: before))
                         } else {
                             armOutsideAnalysis = true
                         }

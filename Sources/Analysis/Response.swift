@@ -31,6 +31,20 @@ public struct CellData: Hashable, Sendable {
     public var followUp: [Double]
     /// Responder status of the participants counted for responders.
     public var responders: [Bool]
+
+    /// The change scores, follow-up − baseline, each by ``changeScore(followUp:baseline:)``.
+    public var changes: [Double] { zip(followUp, baseline).map { changeScore(followUp: $0, baseline: $1) } }
+}
+
+/// Follow-up − baseline, rounded to 10 decimals. Scores with decimals (6.3 − 4.1) give their
+/// difference with a rounding error in the last bits, different from participant to participant;
+/// rounded, equal changes are equal numbers, so a cell where everyone changed alike has a
+/// variance of exactly 0 (no Welch test, no Hedges' g), not one of rounding noise that a test
+/// would divide by. No score is recorded with more than a few decimals, so nothing else changes.
+public func changeScore(followUp: Double, baseline: Double) -> Double {
+    let difference = followUp - baseline
+    let scaled = (difference * 1e10).rounded()
+    return abs(scaled) < 9e15 ? scaled / 1e10 : difference
 }
 
 /// One row of `response.csv`: one group × arm × outcome × timepoint × missing-data approach.
@@ -233,7 +247,7 @@ public struct ResponseAnalysis: Sendable {
         } else if approach == .baselineCarriedForward {
             data.responders = []
         }
-        let change = Moments(zip(data.followUp, data.baseline).map { $0 - $1 })
+        let change = Moments(data.changes)
         let analysed = approach == .nonResponderImputation ? data.responders.count
             : (outcome.isContinuous ? data.baseline.count : data.followUp.count)
         let responders = data.responders.filter { $0 }.count

@@ -1,0 +1,56 @@
+import StudyModel
+import Testing
+@testable import Analysis
+
+/// Change scores of decimal scores: everyone in an arm improving by the same 2.3 points is no
+/// variation at all, not a variance of rounding noise that a test would divide by.
+@Suite struct ChangeScoreTests {
+    static let arms = [
+        Arm(id: "motor_control", label: "Motor control", order: 0),
+        Arm(id: "general_exercise", label: "General exercise", order: 1),
+    ]
+
+    @Test func equalChangesOfDecimalScoresAreEqualNumbers() {
+        // In floating point these differ in their last bits.
+        #expect(0.3 - 2.6 != 4.1 - 6.4)
+        #expect(changeScore(followUp: 0.3, baseline: 2.6) == changeScore(followUp: 4.1, baseline: 6.4))
+        #expect(changeScore(followUp: 4.1, baseline: 6.4) == -2.3)
+        // Whole scores are untouched.
+        #expect(changeScore(followUp: 7, baseline: 12) == -5)
+    }
+
+    /// Motor control: pain NRS 2.6 → 0.3, 6.4 → 4.1, … every change −2.3; general exercise:
+    /// every change −1.1. In floating point both arms' changes differ in their last bits. No
+    /// Welch test and no Hedges' g on a spread of rounding noise, and a change SD of 0.
+    @Test func armsWhereEveryoneChangedAlikeHaveNoTest() throws {
+        let motor: [(Double, Double)] = [(2.6, 0.3), (6.4, 4.1), (2.3, 0.0), (9.6, 7.3), (5.2, 2.9), (7.7, 5.4)]
+        let general = [6.4, 8.3, 7.1, 9.6, 5.2, 7.7]
+        #expect(Set(motor.map { $0.1 - $0.0 }).count > 1 && Set(general.map { ($0 - 1.1) - $0 }).count > 1)
+        var subjects: [AnalysisSubject] = []
+        for (index, (baseline, followUp)) in motor.enumerated() {
+            subjects.append(AnalysisSubject(id: "M\(index)", site: "S", arm: Self.arms[0], profile: "2", subprofile: "2",
+                                            characteristics: [:],
+                                            measurements: ["baseline": [.painNRS: baseline], "week12": [.painNRS: followUp]]))
+        }
+        for (index, baseline) in general.enumerated() {
+            subjects.append(AnalysisSubject(id: "G\(index)", site: "S", arm: Self.arms[1], profile: "2", subprofile: "2",
+                                            characteristics: [:],
+                                            measurements: ["baseline": [.painNRS: baseline], "week12": [.painNRS: baseline - 1.1]]))
+        }
+        let analysis = ResponseAnalysis(
+            plan: AnalysisPlan(outcomes: [AnalysisPlan.defaultOutcomes[1]], timepoints: ["week12"], referenceArm: "general_exercise"),
+            arms: Self.arms, order: GroupOrder(profiles: ["2"]))
+        #expect(AnalysisPlan.defaultOutcomes[1].field == .painNRS)
+        let comparison = try #require(analysis.comparisons(subjects).first {
+            $0.group.grouping == .all && $0.approach == .completeCase
+        })
+        #expect(comparison.analysedArm == 6)
+        #expect(comparison.welch == nil)
+        #expect(comparison.hedges == nil)
+        let response = try #require(analysis.rows(subjects).first {
+            $0.group.grouping == .all && $0.arm == Self.arms[0] && $0.approach == .completeCase
+        })
+        #expect(response.change.standardDeviation == 0)
+        #expect(response.change.mean == -2.3)
+    }
+}
