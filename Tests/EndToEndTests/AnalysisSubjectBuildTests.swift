@@ -117,6 +117,21 @@ extension SamplePipelineTests {
         }
         #expect(!counts(short).isEmpty)
         #expect(counts(long) == counts(short))
+        // A name longer than a line is wrapped in the list below the table.
+        let longest = String(repeating: "Universitair Medisch Centrum Groningen ", count: 4)
+        let wrapped = lines(computation.subjects.map { subject in
+            var renamed = subject
+            if renamed.site == sites[0] { renamed.site = longest + subject.site }
+            return renamed
+        })
+        #expect(wrapped.allSatisfy { $0.count <= SummaryText.lineLimit }, "\(wrapped.map(\.count).max() ?? 0)")
+        let list = try #require(wrapped.firstIndex { $0.hasPrefix("site 1: ") })
+        #expect(wrapped[list - 1].isEmpty, "a blank line before the list")
+        let entry = try #require(wrapped.firstIndex { $0.contains(": Universitair") })
+        #expect(wrapped[entry + 1].hasPrefix("    "))
+        let joined = ([wrapped[entry]] + wrapped[(entry + 1)...].prefix { $0.hasPrefix("    ") })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(joined.hasSuffix(": " + longest.trimmingCharacters(in: .whitespaces) + " " + sites[0]))
         // Thirty sites do not fit in one table even numbered: the columns go over several.
         let many = lines(computation.subjects.enumerated().map { index, subject in
             var renamed = subject
