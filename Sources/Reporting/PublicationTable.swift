@@ -49,7 +49,8 @@ public struct PublicationTable: Hashable, Sendable {
     public var rows: [[String]] { sections.flatMap { $0 } }
 
     /// The note that says what `NA` means, printed under a table with such a cell.
-    public static let notAvailableNote = "NA: not estimable from the participants analysed (none, or too few for the statistic)."
+    public static let notAvailableNote = "NA: not estimable from the participants analysed (none or too few, no variation, "
+        + "or a model that fits them exactly)."
 
     /// The notes as printed: ``notes``, and what `NA` means when a cell is `NA`.
     public var shownNotes: [String] {
