@@ -64,7 +64,8 @@ public struct ResponseRow: Hashable, Sendable {
     public var followUp: Moments
     /// Change = follow-up − baseline (negative is improvement for scores where lower is better).
     public var change: Moments
-    /// Mean change with its t interval; nil below two participants.
+    /// Mean change with its t interval; nil below two participants, and when every change is
+    /// the same (an interval of width 0 is no interval; the mean change stays in ``change``).
     public var changeEstimate: MeanEstimate?
     /// Mean change / SD of change; nil below two participants or with zero SD.
     public var standardisedResponseMean: Double?
@@ -258,7 +259,8 @@ public struct ResponseAnalysis: Sendable {
             analysed: analysed,
             missing: data.randomised - analysed,
             baseline: Moments(data.baseline), followUp: Moments(data.followUp), change: change,
-            changeEstimate: outcome.isContinuous && change.count > 0 ? MeanEstimate(change, level: plan.confidenceLevel) : nil,
+            changeEstimate: outcome.isContinuous && change.count > 0 && change.standardDeviation != 0
+                ? MeanEstimate(change, level: plan.confidenceLevel) : nil,
             standardisedResponseMean: outcome.isContinuous && change.count > 0 ? change.standardisedResponseMean : nil,
             responders: responders, responderTotal: data.responders.count,
             responderInterval: proportion?.wilsonInterval(level: plan.confidenceLevel))

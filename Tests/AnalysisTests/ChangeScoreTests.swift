@@ -52,5 +52,33 @@ import Testing
         })
         #expect(response.change.standardDeviation == 0)
         #expect(response.change.mean == -2.3)
+        // No interval of width 0 around the mean change either.
+        #expect(response.changeEstimate == nil)
+    }
+
+    /// Two profiles, each arm's changes the same within the profile (−0.7 and −1.1 in profile 2,
+    /// −0.3 and −1.3 in 3a, all with last-bit noise in floating point): no group difference can
+    /// be estimated, so Cochran's Q has no groups, rather than Q = 60 on rounding noise.
+    @Test func subgroupHeterogeneityIsNotComputedFromRoundingNoise() throws {
+        let baselines = [6.4, 8.3, 7.1, 9.6, 5.2, 7.7]
+        let shifts: [(profile: String, arm: Int, change: Double)] = [("2", 0, 0.7), ("2", 1, 1.1), ("3a", 0, 0.3), ("3a", 1, 1.3)]
+        var subjects: [AnalysisSubject] = []
+        for (cell, shift) in shifts.enumerated() {
+            #expect(Set(baselines.map { ($0 - shift.change) - $0 }).count > 1, "noise in the raw differences")
+            for (index, baseline) in baselines.enumerated() {
+                subjects.append(AnalysisSubject(
+                    id: "C\(cell)-\(index)", site: "S", arm: Self.arms[shift.arm], profile: shift.profile, subprofile: shift.profile,
+                    characteristics: [:],
+                    measurements: ["baseline": [.painNRS: baseline], "week12": [.painNRS: baseline - shift.change]]))
+            }
+        }
+        let analysis = ResponseAnalysis(
+            plan: AnalysisPlan(outcomes: [AnalysisPlan.defaultOutcomes[1]], timepoints: ["week12"], referenceArm: "general_exercise"),
+            arms: Self.arms, order: GroupOrder(profiles: ["2", "3a"]))
+        let row = try #require(analysis.interactions(subjects).first { $0.grouping == .profile })
+        let motor = try #require(row.heterogeneity.first { $0.arm == Self.arms[0] })
+        #expect(motor.groups.isEmpty)
+        #expect(motor.heterogeneity == nil)
+        #expect(row.fTest == nil, "the group means fit arm + profile exactly, up to rounding")
     }
 }
