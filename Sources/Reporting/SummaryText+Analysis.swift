@@ -85,30 +85,11 @@ public enum SummaryText {
                 index < sites.count ? ("site \(index + 1)", column.1) : column
             }
             lines = distributionTables(groups: groups, columns: numbered) + [""]
-            for (index, site) in sites.enumerated() { lines += wrapped("site \(index + 1): " + site) }
+            for (index, site) in sites.enumerated() { lines += wrap("site \(index + 1): " + site, indent: "    ") }
         }
         let urgent = assignments.filter(\.urgent).map(\.participantID).sorted()
         lines.append("")
         lines.append("Urgent (cauda equina signs; refer at once): " + (urgent.isEmpty ? "none" : urgent.joined(separator: ", ")))
-        return lines
-    }
-
-    /// `text` in lines of at most ``lineLimit`` characters, broken at spaces where it can be (a
-    /// word longer than a line is cut), later lines indented by four spaces.
-    static func wrapped(_ text: String) -> [String] {
-        var lines: [String] = []
-        var rest = Substring(text)
-        var indent = ""
-        while indent.count + rest.count > lineLimit {
-            let room = lineLimit - indent.count
-            let head = rest.prefix(room + 1)
-            let cut = head.lastIndex(of: " ").map { rest.distance(from: rest.startIndex, to: $0) } ?? room
-            let length = cut > 0 ? cut : room
-            lines.append(indent + rest.prefix(length))
-            rest = rest.dropFirst(length).drop { $0 == " " }
-            indent = "    "
-        }
-        lines.append(indent + rest)
         return lines
     }
 
