@@ -20,6 +20,10 @@ enum EvidenceInputs {
         return (table, [])
     }
 
+    /// The level of every interval the evidence states and judges (GRADE's imprecision, the
+    /// sentences), whatever level the run reports its own tables at.
+    static let evidenceLevel = 0.95
+
     /// The study's own comparisons (complete case) as evidence: everyone randomised and each
     /// profile. With `supportedOnly`, profiles only where subgroup claims are supported (CONSORT):
     /// the interaction was prespecified, or its F-test at profile level has p < 0.05 for that
@@ -30,17 +34,6 @@ enum EvidenceInputs {
     /// cannot estimate it; risk differences for success outcomes. A pairwise comparison's planned
     /// size is its share of the trial's (planned × 2 / number of arms); its loss to follow-up is
     /// the trial's at its visit (`lossByTimepoint`, percent of the randomised).
-    /// The level of every interval the evidence states and judges.
-    static let evidenceLevel = 0.95
-
-    /// `estimate ± t(0.975, df) · SE`; nil without a t distribution for `df`.
-    private static func tInterval(_ estimate: Double, _ standardError: Double, _ degreesOfFreedom: Double) -> ConfidenceInterval? {
-        guard let distribution = StudentT(degreesOfFreedom: degreesOfFreedom) else { return nil }
-        let critical = distribution.twoSidedCriticalValue(level: evidenceLevel)
-        return ConfidenceInterval(lower: estimate - critical * standardError, upper: estimate + critical * standardError,
-                                  level: evidenceLevel)
-    }
-
     static func comparisons(_ rows: [ComparisonRow], interactions: [InteractionRow], plan: AnalysisPlan,
                             schedule: VisitSchedule, plannedSize: Int?, armCount: Int,
                             lossByTimepoint: [String: Double], supportedOnly: Bool) -> [ComparisonResult] {
@@ -70,27 +63,18 @@ enum EvidenceInputs {
                     plannedSampleSize: pairPlanned,
                     lossToFollowUpPercent: lossByTimepoint[timepoint.name])
             }
-            // The evidence is judged on 95 % intervals (GRADE's imprecision, the sentences), whatever
-            // level the run reports its own tables at.
-            let atPlanLevel = plan.confidenceLevel == evidenceLevel
             if outcome.isContinuous {
                 if let ancova = row.ancova {
-                    let interval = atPlanLevel ? ancova.interval
-                        : tInterval(ancova.estimate, ancova.standardError, Double(ancova.degreesOfFreedom))
-                    guard let interval else { return nil }
+                    guard let interval = ancova.interval(level: evidenceLevel) else { return nil }
                     return result("difference in follow-up adjusted for baseline (ANCOVA)", .lower, ancova.estimate,
                                   interval, ancova.pValue, standardError: ancova.standardError)
                 }
-                guard let welch = row.welch,
-                      let interval = atPlanLevel ? welch.interval
-                        : tInterval(welch.difference, welch.standardError, welch.degreesOfFreedom)
-                else { return nil }
+                guard let welch = row.welch, let interval = welch.interval(level: evidenceLevel) else { return nil }
                 return result("difference in mean change (Welch)", .lower, welch.difference, interval, welch.pValue,
                               standardError: welch.standardError)
             }
             guard let difference = row.riskDifference,
-                  let interval = atPlanLevel ? difference.interval
-                    : ProportionDifference(difference.first, difference.second, level: evidenceLevel)?.interval
+                  let interval = ProportionDifference(difference.first, difference.second, level: evidenceLevel)?.interval
             else { return nil }
             return result("risk difference (Newcombe)", .higher, difference.difference, interval, nil)
         }

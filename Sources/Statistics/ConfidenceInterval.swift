@@ -22,6 +22,16 @@ public struct ConfidenceInterval: Hashable, Sendable {
     public var width: Double {
         upper - lower
     }
+
+    /// `estimate ± t(1 − α/2, df) · SE`, the interval of a t statistic; nil when there is no t
+    /// distribution with `degreesOfFreedom` or `level` is not in `(0, 1)`.
+    public static func t(estimate: Double, standardError: Double, degreesOfFreedom: Double,
+                         level: Double) -> ConfidenceInterval? {
+        guard isValidLevel(level), let distribution = StudentT(degreesOfFreedom: degreesOfFreedom) else { return nil }
+        let critical = distribution.twoSidedCriticalValue(level: level)
+        return ConfidenceInterval(lower: estimate - critical * standardError, upper: estimate + critical * standardError,
+                                  level: level)
+    }
 }
 
 /// Whether `level` is a usable confidence level: finite and strictly between 0 and 1.

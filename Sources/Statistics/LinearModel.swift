@@ -29,6 +29,12 @@ public struct LinearModel: Sendable {
         public let pValue: Double
         /// `estimate ± t(1 − α/2, df) · SE`.
         public let interval: ConfidenceInterval
+
+        /// The interval of ``estimate`` at another `level`.
+        public func interval(level: Double) -> ConfidenceInterval? {
+            ConfidenceInterval.t(estimate: estimate, standardError: standardError,
+                                 degreesOfFreedom: Double(degreesOfFreedom), level: level)
+        }
     }
 
     /// The design the model was fitted on.
@@ -231,9 +237,10 @@ public struct LinearModel: Sendable {
     public func coefficient(at index: Int, level: Double = 0.95) -> Coefficient? {
         guard isValidLevel(level), coefficients.indices.contains(index),
               let estimate = coefficients[index], let standardError = standardErrors[index],
-              let distribution = StudentT(degreesOfFreedom: Double(residualDegreesOfFreedom))
+              let distribution = StudentT(degreesOfFreedom: Double(residualDegreesOfFreedom)),
+              let interval = ConfidenceInterval.t(estimate: estimate, standardError: standardError,
+                                                  degreesOfFreedom: Double(residualDegreesOfFreedom), level: level)
         else { return nil }
-        let critical = distribution.twoSidedCriticalValue(level: level)
         let t = estimate / standardError
         return Coefficient(
             name: design.columnNames[index],
@@ -242,11 +249,7 @@ public struct LinearModel: Sendable {
             t: t,
             degreesOfFreedom: residualDegreesOfFreedom,
             pValue: distribution.twoSidedPValue(t),
-            interval: ConfidenceInterval(
-                lower: estimate - critical * standardError,
-                upper: estimate + critical * standardError,
-                level: level
-            )
+            interval: interval
         )
     }
 

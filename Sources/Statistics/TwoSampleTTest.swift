@@ -78,18 +78,21 @@ public struct TwoSampleTTest: Hashable, Sendable {
     }
 
     private init?(method: Method, difference: Double, standardError: Double, degreesOfFreedom: Double, level: Double) {
-        guard let distribution = StudentT(degreesOfFreedom: degreesOfFreedom) else { return nil }
-        let critical = distribution.twoSidedCriticalValue(level: level)
+        guard let distribution = StudentT(degreesOfFreedom: degreesOfFreedom),
+              let interval = ConfidenceInterval.t(estimate: difference, standardError: standardError,
+                                                  degreesOfFreedom: degreesOfFreedom, level: level)
+        else { return nil }
         self.method = method
         self.difference = difference
         self.standardError = standardError
         self.degreesOfFreedom = degreesOfFreedom
         t = difference / standardError
         pValue = distribution.twoSidedPValue(t)
-        interval = ConfidenceInterval(
-            lower: difference - critical * standardError,
-            upper: difference + critical * standardError,
-            level: level
-        )
+        self.interval = interval
+    }
+
+    /// The interval of ``difference`` at another `level` (same t distribution and standard error).
+    public func interval(level: Double) -> ConfidenceInterval? {
+        ConfidenceInterval.t(estimate: difference, standardError: standardError, degreesOfFreedom: degreesOfFreedom, level: level)
     }
 }
