@@ -4,10 +4,11 @@ import StudyModel
 ///
 /// Stages, in order: `screened` (everyone with an accepted participant row), `rejected`
 /// (participants with a participant row rejected in validation, which leaves none of their
-/// participant rows kept, so they are in no table; then, on a row of its own, rejected participant rows whose id could not be read, each
-/// possibly one more such participant), `not_randomised` by profile and reason, `randomised` per
-/// arm, and per arm and follow-up visit `analysed` (at least one planned outcome measured) and
-/// `missing` (randomised but no planned outcome measured).
+/// participant rows kept, so they are in no table; then, on a row of its own, rejected
+/// participant rows whose id could not be read, each possibly one more such participant),
+/// `not_randomised` by profile and reason, `randomised` per arm, and per arm and follow-up visit
+/// `analysed` (at least one planned outcome measured) and `missing` (randomised but no planned
+/// outcome measured).
 public struct FlowRow: Hashable, Sendable {
     public var stage: String
     public var arm: String

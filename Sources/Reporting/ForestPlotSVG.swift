@@ -197,6 +197,7 @@ struct Figure {
         guard largest > 0 else { return smallestSquare }
         return max(smallestSquare, largestSquare * (Double(analysed) / Double(largest)).squareRoot())
     }
+
     private enum Marker {
         case square(side: Double)
         case diamond

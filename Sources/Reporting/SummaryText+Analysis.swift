@@ -200,10 +200,14 @@ public enum SummaryText {
         }
     }
 
+    /// `[95% CI]`, or the plan's level: the intervals are at that level, as the CSV files give them.
+    static func intervalLabel(_ plan: AnalysisPlan) -> String {
+        "[\(NumberFormat.level(plan.confidenceLevel))% CI]"
+    }
+
     /// Complete-case response per outcome and timepoint: group × arm rows.
     public static func response(_ rows: [ResponseRow], plan: AnalysisPlan) -> [String] {
-        // The intervals are at the plan's level, as the CSV files give them.
-        let ci = "[\(NumberFormat.level(plan.confidenceLevel))% CI]"
+        let ci = intervalLabel(plan)
         var lines: [String] = []
         for outcome in plan.outcomes {
             for timepoint in plan.timepoints {
@@ -244,8 +248,7 @@ public enum SummaryText {
 
     /// Complete-case comparisons with the reference arm per outcome and timepoint.
     public static func comparisons(_ rows: [ComparisonRow], plan: AnalysisPlan) -> [String] {
-        // The intervals are at the plan's level, as the CSV files give them.
-        let ci = "[\(NumberFormat.level(plan.confidenceLevel))% CI]"
+        let ci = intervalLabel(plan)
         var lines: [String] = []
         for outcome in plan.outcomes {
             for timepoint in plan.timepoints {

@@ -104,8 +104,8 @@ public struct RiskRatio: Hashable, Sendable {
     /// correction whenever both groups have at least one event (a group with every trial an
     /// event is fine: its term `1/x − 1/n` is 0), and `nil` when either group has no events
     /// (the ratio is 0 or undefined and the Katz SE infinite) or when every trial of both groups
-    /// is an event (the Katz SE is 0: an interval of width 0 is no interval). With `zeroCellCorrection = c > 0`,
-    /// a table with any zero cell (events or non-events in either group) gets `c` added to all
+    /// is an event (the Katz SE is 0: an interval of width 0 is no interval). With
+    /// `zeroCellCorrection = c > 0`, a table with any zero cell (events or non-events in either group) gets `c` added to all
     /// four cells, so each denominator grows by `2c`: the "add ½ to tables with a zero" rule of
     /// RevMan and metafor (`add = 1/2, to = "only0"`); tables without a zero cell are untouched.
     /// Also `nil` when `level` is not in `(0, 1)` or `zeroCellCorrection` is negative or not finite.

@@ -320,8 +320,7 @@ typealias H = StagingHarness
     /// the other's fields empty, which is no disagreement; the record takes both events' values.
     /// Two values that differ still conflict.
     @Test func redcapParticipantEventsMergeAcrossEmptyCells() throws {
-        let yaml = Self.redcapPipeline.replacingOccurrences(of: "participant_rows: [screening_arm_1]",
-                                                             with: "participant_rows: [screening_arm_1, randomisation_arm_1]")
+        let yaml = Self.twoEventPipeline
         let redcap = H.lines([
             Self.redcapHeader,
             "R1,screening_arm_1,gro,,2,,,",
