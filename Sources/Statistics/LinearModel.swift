@@ -87,6 +87,18 @@ public struct LinearModel: Sendable {
     ///   no columns, or whose every column is aliased, gives rank 0, no coefficients and
     ///   `RSS = Σ y²` (the null model of a nested comparison).
     public init?(design: DesignMatrix, response: [Double], tolerance: Double = 1e-7) {
+        self.init(design: design, response: response, tolerance: tolerance,
+                  blockRows: design.rowCount > LinearModel.blockRows ? LinearModel.blockRows : nil)
+    }
+
+    /// Rows per block when a tall design is first reduced to a triangle (``reduced(_:response:blockRows:)``):
+    /// a block of this many rows and a few columns stays in the processor's cache.
+    static let blockRows = 256
+
+    /// As ``init(design:response:tolerance:)``, reducing `[X | y]` block by block to its triangular
+    /// factor first when `blockRows` is given (the fit then works on `p + 1` rows instead of `n`),
+    /// or working on the design's rows themselves when it is nil.
+    init?(design: DesignMatrix, response: [Double], tolerance: Double, blockRows: Int?) {
         let n = design.rowCount
         let p = design.columnCount
         guard n > 0, response.count == n, response.allSatisfy(\.isFinite),
@@ -96,59 +108,63 @@ public struct LinearModel: Sendable {
         self.response = response
         self.tolerance = tolerance
 
-        var a = design.values
-        var qty = response
+        // Each column's norm in the design as given: the yardstick of aliasing.
+        let originalSquares = (0..<p).map { column in
+            design.column(column).reduce(0.0) { $0 + $1 * $1 }
+        }
+        var (a, qty, rows) = (design.values, response, n)
+        if let blockRows, blockRows > 0, n > p + 1 {
+            (a, qty) = LinearModel.reduced(design, response: response, blockRows: blockRows)
+            rows = p + 1
+        }
         var pivots: [Int] = []
         var aliased: [Int] = []
         var rMatrix: [[Double]] = []   // rMatrix[m] = column m of R (length m + 1)
         // The Householder vector of the current column, in place of a new array per column.
-        var reflector = [Double](repeating: 0, count: n)
+        var reflector = [Double](repeating: 0, count: rows)
         var row = 0
         // Through buffers: the loops below run over every row of the design for each column,
         // and array subscripts would check every index. The arithmetic and its order are those
         // of the textbook loops.
-        design.values.withUnsafeBufferPointer { original in
-            a.withUnsafeMutableBufferPointer { a in
-                qty.withUnsafeMutableBufferPointer { qty in
-                    reflector.withUnsafeMutableBufferPointer { v in
-                        for j in 0..<p {
-                            let base = j * n
-                            var originalSquares = 0.0
-                            for i in 0..<n { originalSquares += original[base + i] * original[base + i] }
-                            var remainingSquares = 0.0
-                            if row < n {
-                                for i in row..<n { remainingSquares += a[base + i] * a[base + i] }
-                            }
-                            let remainingNorm = remainingSquares.squareRoot()
-                            if row >= n || originalSquares == 0 || remainingNorm <= tolerance * originalSquares.squareRoot() {
-                                aliased.append(j)
-                                continue
-                            }
-                            // Householder reflection H = I − 2vvᵀ/(vᵀv) mapping a[row..<n, j] to (α, 0, …, 0).
-                            let head = a[base + row]
-                            let alpha = head >= 0 ? -remainingNorm : remainingNorm
-                            let length = n - row
-                            for i in 0..<length { v[i] = a[base + row + i] }
-                            v[0] -= alpha
-                            let vSquared = remainingSquares - head * head + v[0] * v[0]
-                            if vSquared > 0 {
-                                for k in j..<p {
-                                    let columnBase = k * n + row
-                                    var dot = 0.0
-                                    for i in 0..<length { dot += v[i] * a[columnBase + i] }
-                                    let factor = 2 * dot / vSquared
-                                    for i in 0..<length { a[columnBase + i] -= factor * v[i] }
-                                }
-                                var dot = 0.0
-                                for i in 0..<length { dot += v[i] * qty[row + i] }
-                                let factor = 2 * dot / vSquared
-                                for i in 0..<length { qty[row + i] -= factor * v[i] }
-                            }
-                            a[base + row] = alpha
-                            rMatrix.append(Array(a[base...(base + row)]))
-                            pivots.append(j)
-                            row += 1
+        a.withUnsafeMutableBufferPointer { a in
+            qty.withUnsafeMutableBufferPointer { qty in
+                reflector.withUnsafeMutableBufferPointer { v in
+                    for j in 0..<p {
+                        let base = j * rows
+                        var remainingSquares = 0.0
+                        if row < rows {
+                            for i in row..<rows { remainingSquares += a[base + i] * a[base + i] }
                         }
+                        let remainingNorm = remainingSquares.squareRoot()
+                        if row >= rows || originalSquares[j] == 0
+                            || remainingNorm <= tolerance * originalSquares[j].squareRoot() {
+                            aliased.append(j)
+                            continue
+                        }
+                        // Householder reflection H = I − 2vvᵀ/(vᵀv) mapping a[row..<rows, j] to (α, 0, …, 0).
+                        let head = a[base + row]
+                        let alpha = head >= 0 ? -remainingNorm : remainingNorm
+                        let length = rows - row
+                        for i in 0..<length { v[i] = a[base + row + i] }
+                        v[0] -= alpha
+                        let vSquared = remainingSquares - head * head + v[0] * v[0]
+                        if vSquared > 0 {
+                            for k in j..<p {
+                                let columnBase = k * rows + row
+                                var dot = 0.0
+                                for i in 0..<length { dot += v[i] * a[columnBase + i] }
+                                let factor = 2 * dot / vSquared
+                                for i in 0..<length { a[columnBase + i] -= factor * v[i] }
+                            }
+                            var dot = 0.0
+                            for i in 0..<length { dot += v[i] * qty[row + i] }
+                            let factor = 2 * dot / vSquared
+                            for i in 0..<length { qty[row + i] -= factor * v[i] }
+                        }
+                        a[base + row] = alpha
+                        rMatrix.append(Array(a[base...(base + row)]))
+                        pivots.append(j)
+                        row += 1
                     }
                 }
             }
@@ -184,7 +200,7 @@ public struct LinearModel: Sendable {
         }
 
         var rss = 0.0
-        for i in rank..<n { rss += qty[i] * qty[i] }
+        for i in rank..<rows { rss += qty[i] * qty[i] }
         let residualDegreesOfFreedom = n - rank
         // An exact fit leaves residuals of rounding size only: an error variance from them is
         // noise, and so would be every standard error, interval and p-value.
@@ -210,6 +226,65 @@ public struct LinearModel: Sendable {
         isExactFit = exact
         unscaledCovariance = unscaled
         estimatedColumns = pivots
+    }
+
+    /// The triangular factor of `[X | y]`: the `(p + 1) × (p + 1)` upper triangle `T` with
+    /// `TᵀT = [X | y]ᵀ[X | y]`, as `p` design columns of `p + 1` rows (column-major) and the
+    /// response column, from Householder reflections applied block by block (the tall-skinny QR:
+    /// `T` on top of the next `blockRows` rows is reduced to a triangle again, until every row is
+    /// in). `T = Qᵀ[X | y]` for an orthogonal `Q`, so the fit on `T` has the coefficients, the
+    /// column norms that decide aliasing and the residual sum of squares of the fit on the rows,
+    /// with one pass over the data instead of one per column, on blocks that stay in cache.
+    static func reduced(_ design: DesignMatrix, response: [Double], blockRows: Int) -> (design: [Double], response: [Double]) {
+        let n = design.rowCount
+        let width = design.columnCount + 1          // the design's columns, then y
+        // The triangle, column-major: triangle[k * width + i] is row i of column k.
+        var triangle = [Double](repeating: 0, count: width * width)
+        // The current block, column-major: block[k * blockRows + i] is row i of column k.
+        var block = [Double](repeating: 0, count: width * blockRows)
+        design.values.withUnsafeBufferPointer { x in
+            response.withUnsafeBufferPointer { y in
+                triangle.withUnsafeMutableBufferPointer { t in
+                    block.withUnsafeMutableBufferPointer { b in
+                        var start = 0
+                        while start < n {
+                            let count = min(blockRows, n - start)
+                            for k in 0..<width {
+                                let source = k < width - 1 ? UnsafeBufferPointer(rebasing: x[(k * n + start)..<(k * n + start + count)])
+                                    : UnsafeBufferPointer(rebasing: y[start..<(start + count)])
+                                for i in 0..<count { b[k * blockRows + i] = source[i] }
+                            }
+                            // Column j of [T; block] below the diagonal is (T[j, j], 0, …, 0,
+                            // block[0..<count, j]): the reflection touches row j of T and the block.
+                            for j in 0..<width {
+                                let column = j * blockRows
+                                var blockSquares = 0.0
+                                for i in 0..<count { blockSquares += b[column + i] * b[column + i] }
+                                guard blockSquares > 0 else { continue }
+                                let head = t[j * width + j]
+                                let norm = (head * head + blockSquares).squareRoot()
+                                let alpha = head >= 0 ? -norm : norm
+                                let v0 = head - alpha
+                                let vSquared = v0 * v0 + blockSquares
+                                for k in (j + 1)..<width {
+                                    let other = k * blockRows
+                                    var dot = v0 * t[k * width + j]
+                                    for i in 0..<count { dot += b[column + i] * b[other + i] }
+                                    let factor = 2 * dot / vSquared
+                                    t[k * width + j] -= factor * v0
+                                    for i in 0..<count { b[other + i] -= factor * b[column + i] }
+                                }
+                                t[j * width + j] = alpha
+                            }
+                            start += count
+                        }
+                    }
+                }
+            }
+        }
+        let designPart = Array(triangle[0..<((width - 1) * width)])
+        let responsePart = Array(triangle[((width - 1) * width)...])
+        return (designPart, responsePart)
     }
 
     /// Names of the aliased columns.

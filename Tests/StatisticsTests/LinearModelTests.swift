@@ -24,8 +24,9 @@ private func expectFTests(_ row: Reference.LinearModelRow, _ fTest: ([Term]) -> 
 
 @Suite("Linear models")
 struct LinearModelTests {
-    /// Builds the fixture case's design with the Swift builder and fits it.
-    private func fit(_ row: Reference.LinearModelRow) throws -> LinearModel {
+    /// Builds the fixture case's design with the Swift builder and fits it: on the rows when
+    /// `blockRows` is nil, else after reducing `[X | y]` to a triangle in blocks of that many rows.
+    private func fit(_ row: Reference.LinearModelRow, blockRows: Int? = nil) throws -> LinearModel {
         guard case .numbers(let response) = try #require(row.data["y"]) else {
             Issue.record("\(row.name): the response is not numeric")
             throw FixtureError.missing
@@ -38,15 +39,18 @@ struct LinearModelTests {
             }
         }
         let design = try builder.build(row.terms.map(Term.init))
-        return try #require(LinearModel(design: design, response: response), "\(row.name)")
+        return try #require(LinearModel(design: design, response: response, tolerance: 1e-7, blockRows: blockRows),
+                            "\(row.name)")
     }
 
+    /// Each case fitted on its rows and after the blocked reduction, with blocks of one row, of
+    /// a few and of more rows than the case has.
     @Test("coefficients, SEs, RSS, rank and aliasing match statsmodels", arguments: [
         "covariance", "interaction", "emptyCell", "emptyReferenceCell", "collinear",
-    ])
-    func againstReference(name: String) throws {
+    ], [nil, 1, 3, 1000])
+    func againstReference(name: String, blockRows: Int?) throws {
         let row = try #require(try Reference.load().linearModels.first { $0.name == name })
-        let model = try fit(row)
+        let model = try fit(row, blockRows: blockRows)
         #expect(Set(model.design.columnNames) == Set(row.columnNames))
         #expect(model.aliasedColumnNames == row.aliased)
         #expect(model.isRankDeficient == !row.aliased.isEmpty)
@@ -71,6 +75,36 @@ struct LinearModelTests {
             #expect(model.standardErrors[index] == nil)
         }
         try expectFTests(row) { model.fTest(dropping: $0) }
+    }
+
+    /// A tall ANCOVA-like design (three arms, one of them without rows, and a covariate), fitted
+    /// on its rows and reduced in blocks: the same rank, aliasing, coefficients, standard errors
+    /// and residual sum of squares, up to rounding (estimates on the scale of their SE).
+    @Test("the blocked reduction gives the fit on the rows", arguments: [1, 7, 256])
+    func blockedReduction(blockRows: Int) throws {
+        let n = 5_000
+        var generator = SeededGenerator(seed: 11)
+        let arm = (0..<n).map { _ in Int.random(in: 0...1, using: &generator) * 2 }   // level 1 unused
+        let baseline = (0..<n).map { _ in Double(Int.random(in: 0...24, using: &generator)) }
+        let followUp = zip(arm, baseline).map { arm, baseline in
+            0.6 * baseline - 1.5 * Double(arm) + Double.random(in: -3...3, using: &generator)
+        }
+        var builder = DesignBuilder(rowCount: n)
+        try builder.addFactor("arm", codes: arm, levels: ["a", "b", "c"])
+        try builder.addNumeric("baseline", baseline)
+        let design = try builder.build([.main("arm"), .main("baseline")])
+        let rows = try #require(LinearModel(design: design, response: followUp, tolerance: 1e-7, blockRows: nil))
+        let blocked = try #require(LinearModel(design: design, response: followUp, tolerance: 1e-7, blockRows: blockRows))
+        #expect(rows.aliasedColumnNames == ["arm[b]"])
+        #expect(blocked.aliasedColumns == rows.aliasedColumns)
+        #expect(blocked.rank == rows.rank && blocked.residualDegreesOfFreedom == n - 3)
+        expectClose(blocked.residualSumOfSquares, rows.residualSumOfSquares, "RSS")
+        for index in rows.estimatedColumns {
+            // An estimate near 0 (the intercept here) is compared on the scale of its SE.
+            expectClose(blocked.coefficients[index] ?? .nan, rows.coefficients[index] ?? .nan,
+                        scale: rows.standardErrors[index] ?? 0, "coefficient \(index)")
+            expectClose(blocked.standardErrors[index] ?? .nan, rows.standardErrors[index] ?? .nan, "SE \(index)")
+        }
     }
 
     @Test("an empty interaction cell gives an all-zero column that is reported as aliased")
