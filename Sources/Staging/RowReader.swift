@@ -230,9 +230,11 @@ struct RowReader {
             let column = record.count > expected ? expected + 1 : nil
             issues.append(Diagnostic(.error, at: location.column(column), rule: "csv.ragged-row", message: message))
             prepared.isRagged = true
-            // What the row holds, as far as its cells can say (for the flow's count of rejected
-            // participant rows): nothing else of it is read.
+            // What the row holds and whose it is, as far as its cells can say: nothing else of it
+            // is read. A participant row's id rejects the participant (their other rows cannot
+            // be kept without this one), and names the participant in the row's issue.
             prepared.level = level(of: record)
+            prepared.participantID = raggedRowID(record)
             return
         }
 
@@ -313,6 +315,15 @@ struct RowReader {
         return input.holds.level
     }
 
+    /// The participant id of a ragged row, when the id column's cell is there and holds one
+    /// (not a missing code); nil otherwise.
+    private mutating func raggedRowID(_ record: CSVRecord) -> String? {
+        guard let column = plan.first(where: { $0.field == .participantID }), column.index < record.count,
+              case .text(let id)? = readCell(record[column.index], column), !id.isEmpty
+        else { return nil }
+        return id
+    }
+
     /// The checks that need what was staged before (one row per participant and per visit, the
     /// participant a visit belongs to, unique values), then the row's commit when nothing rejects
     /// it, and its issues emitted. Rows must be committed in reading order (rows that waited for
@@ -323,8 +334,13 @@ struct RowReader {
         waitsForParticipant = false
         if !lastReasons.isEmpty { lastReasons.removeAll() }
         if prepared.isRagged || prepared.isSetAside {
-            // A ragged row's id is not read: a participant row may be a participant.
-            if prepared.isRagged, prepared.level == .participant { state.participantRowsWithoutID += 1 }
+            if prepared.isRagged, let id = prepared.participantID {
+                if prepared.level == .participant { try rejectParticipant(id, &state) }
+                for index in issues.indices where issues[index].participant == nil { issues[index].participant = id }
+            } else if prepared.isRagged, prepared.level == .participant {
+                // No id to read: a participant row may be a participant.
+                state.participantRowsWithoutID += 1
+            }
             return try finish(accepted: false, &state)
         }
         let participantID = prepared.participantID

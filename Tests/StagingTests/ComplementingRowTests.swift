@@ -98,6 +98,36 @@ import Testing
         #expect(staged.accounting.map { $0.accepted + $0.rejected } == staged.accounting.map(\.rowsRead))
     }
 
+    /// A ragged study row (one field too many or too few) is rejected as read, and its id, in
+    /// its place in the first column, still rejects the participant: no record is made from the
+    /// survey row alone, the issue names the participant, and the flow counts one rejected
+    /// participant, not a row without an id beside a screened one.
+    @Test(arguments: [(false, ";extra"), (true, ";extra"), (false, "<drop>")])
+    func aRaggedParticipantRowRejectsTheParticipant(surveyFirst: Bool, change: String) throws {
+        let study = "  - {path: participants.csv, source: castor, holds: participants}"
+        let survey = "  - {path: extra.csv, source: castor, holds: participants}"
+        let yaml = H.castorPipeline.replacingOccurrences(of: study, with: surveyFirst ? survey + "\n" + study : study + "\n" + survey)
+        let second = "P2;AMS;1;V;1971;53;02-01-2024;05-01-2024;1"
+        let participants = H.lines([
+            "Participant Id;Site;Group;Sex;Birth year;Age;Screening;Randomised;flags#night",
+            "P1;AMS;1;V;1970;54;02-01-2024;05-01-2024;0",
+            change == "<drop>" ? String(second.dropLast(2)) : second + change,
+        ])
+        let extra = H.lines(["Participant Id;Onset", "P2;01-12-2023", "P1;01-11-2023"])
+        let visits = H.lines([H.visitsHeader, H.visit("P2", "T0", date: "05-01-2024")])
+        let harness = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": visits])
+        let (staged, sink) = try harness.run()
+        #expect(staged.participants.map(\.id) == ["P1"])
+        #expect(staged.participantsRejected == 1)
+        #expect(staged.participantRowsWithoutID == 0)
+        let ragged = try #require(sink.issues.first { $0.rule == "csv.ragged-row" })
+        #expect(ragged.participant == "P2")
+        #expect(sink.summary(.error).filter { $0.contains("participant-rejected") } == ["extra.csv:2:- participant-rejected error"])
+        #expect(sink.summary(.warning).filter { !$0.contains("column-absent") } == ["visits.csv:2:1 participant-rejected warning"])
+        #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" }.sorted() == ["extra.csv:2", "participants.csv:3"])
+        #expect(staged.accounting.map { $0.accepted + $0.rejected } == staged.accounting.map(\.rowsRead))
+    }
+
     /// A participant row taken back leaves no `unique` value behind: a later row with the same
     /// value is accepted, as it is when the rows come in another order.
     @Test func aRowTakenBackLeavesNoUniqueValue() throws {

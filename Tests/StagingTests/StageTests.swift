@@ -89,8 +89,9 @@ typealias H = StagingHarness
         #expect(study.accounting[0].rejected == 5)
     }
 
-    /// Rejected participant rows whose id cannot be read are counted apart: a ragged row, an
-    /// empty id, and the record a reading stop fell in. A visit row without an id is not one.
+    /// Rejected participant rows whose id cannot be read are counted apart: an empty id, and the
+    /// record a reading stop fell in. A visit row without an id is not one, and neither is a
+    /// ragged row whose id cell is there: it rejects its participant.
     @Test func participantRowsWithoutAnIDAreCounted() throws {
         let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participant("P2") + ";extra",
                                     H.participant("", arm: "2")]) + "P4;AMS;1;V;1970;\"54\n"
@@ -98,8 +99,8 @@ typealias H = StagingHarness
         let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": participants, "visits.csv": visits])
         let (study, _) = try harness.run()
         #expect(study.participants.map(\.id) == ["P1"])
-        #expect(study.participantsRejected == 0)
-        #expect(study.participantRowsWithoutID == 3)
+        #expect(study.participantsRejected == 1)
+        #expect(study.participantRowsWithoutID == 2)
         #expect(study.accounting[0].rejected == 3)
     }
 
@@ -452,8 +453,7 @@ typealias H = StagingHarness
     }
 
     /// In a REDCap export a ragged screening row is a participant row too (its event cell says
-    /// so): it counts among the rejected participant rows without a readable id; a ragged visit
-    /// row does not.
+    /// so): its id rejects the participant; a ragged visit row rejects only itself.
     @Test func raggedScreeningRowOfARedcapExportIsCounted() throws {
         let redcap = H.lines([
             Self.redcapHeader,
@@ -465,7 +465,8 @@ typealias H = StagingHarness
         let harness = try H(yaml: Self.redcapPipeline, files: ["redcap.csv": redcap])
         let (study, _) = try harness.run()
         #expect(study.participants.map(\.id) == ["R1"])
-        #expect(study.participantRowsWithoutID == 1)
+        #expect(study.participantsRejected == 1)
+        #expect(study.participantRowsWithoutID == 0)
         #expect(study.accounting.first?.rejected == 2)
     }
 
