@@ -302,6 +302,14 @@ extension RowReader {
                 // Only a field the participant lacks, or holds as missing, takes the visit row's value.
                 guard RowReader.takesCarried(field, participantValues, state.participantRecords[participant].values),
                       let mine = participantValues[field] else { continue }
+                // A value the participant's own rows left empty (an arm, say) is filled from a
+                // visit row, as it would be from another participant input, but said so.
+                if state.participantRowValues[participant]?.contains(field) == true,
+                   let held = state.participantRecords[participant].values[field], let source = state.participantRecords[participant].sources.first {
+                    issues.append(issue(.warning, rule: "participant-filled", field: field, raw: mine.canonicalText,
+                                        message: "'\(field.name)' is \(Overlap.isEmptyCell(held) ? "empty" : held.description) for the participant (\(source)); "
+                                            + "this visit row's '\(mine.canonicalText)' is kept"))
+                }
                 state.participantRecords[participant].values[field] = mine
                 changed = true
             }

@@ -238,6 +238,22 @@ typealias H = StagingHarness
         #expect(study.participants.first?.arm?.id == "strength")
     }
 
+    /// A participant row that leaves the arm empty, or gives a missing code, takes the arm a visit
+    /// row carries, with a warning that says where each came from; the next visit row agrees.
+    @Test(arguments: [("", "'arm' is empty"), ("-99", "'arm' is missing (")])
+    func anEmptyArmFilledFromAVisitRowIsWarned(cell: String, start: String) throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: visits.csv, source: castor, holds: visits}",
+            with: "  - {path: visits.csv, source: castor, holds: visits, fields: {arm: VisitGroup}}")
+        let visits = H.lines(["Castor Participant Id;Visit;VisitGroup;Date", "P1;T0;1;05-01-2024", "P1;week6;1;16-02-2024"])
+        let participants = H.lines([H.participantsHeader, H.participant("P1", arm: cell)])
+        let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": visits]).run()
+        #expect(sink.summary(.warning).filter { !$0.contains("column-absent") } == ["visits.csv:2:3 participant-filled warning"])
+        let message = try #require(sink.issues.first { $0.rule == "participant-filled" }?.message)
+        #expect(message.hasPrefix(start) && message.hasSuffix("for the participant (participants.csv:2); this visit row's 'strength' is kept"))
+        #expect(study.participants.first?.arm?.id == "strength")
+    }
+
     @Test func booleanVocabularyCanBeReplaced() throws {
         let yaml = H.castorPipeline.replacingOccurrences(
             of: "vocabularies:\n", with: "vocabularies:\n  booleans: {defaults: false, true: [wel], false: [niet]}\n")
