@@ -40,7 +40,8 @@ public enum Explain {
         }
         var lines = ["Participant '\(id)' (\(loaded.spec.file))", ""]
         if let participant {
-            lines.append("Participant row\(participant.sources.count == 1 ? "" : "s") (site \(participant.site), arm \(participant.arm?.id ?? "not randomised")):")
+            let site = participant.site.isEmpty ? "none" : participant.site
+            lines.append("Participant row\(participant.sources.count == 1 ? "" : "s") (site \(site), arm \(participant.arm?.id ?? "not randomised")):")
             for source in participant.sources { lines += sourceRow(source, loaded) }
             lines.append("")
             lines.append("Normalised values:")
@@ -51,6 +52,17 @@ public enum Explain {
             }
         } else {
             lines.append("No accepted participant row (see the issues below)")
+        }
+        // Every row an error rejected, participant or visit row, as read: what the trail left out.
+        var rejected: [SourceLocation] = []
+        for issue in sink.kept where issue.severity == .error && issue.location.line > 0 {
+            let row = SourceLocation(file: issue.location.file, line: issue.location.line)
+            if !rejected.contains(row) { rejected.append(row) }
+        }
+        if !rejected.isEmpty {
+            lines.append("")
+            lines.append("Rejected row\(rejected.count == 1 ? "" : "s") (see the issues below):")
+            for row in rejected { lines += sourceRow(row, loaded) }
         }
         lines.append("")
         lines.append("Visits:")

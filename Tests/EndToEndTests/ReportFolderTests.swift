@@ -147,6 +147,18 @@ import TestSupport
         #expect(notAFolder.lines == ["error: the committed report folder '\(file)' is a file, not a folder"])
     }
 
+    /// A participant's rejected rows are part of the trail, as read: the sample's ragged week-26
+    /// row of UTR-0380 (an unquoted `;` in the remark) shows with its extra field.
+    @Test func explainShowsTheRejectedRows() throws {
+        let outcome = SamplePipelineTests.inRepository { Explain.explain(pipeline: "Pipelines/sample-castor.yml", participant: "UTR-0380") }
+        #expect(outcome.exitCode == 0)
+        let start = try #require(outcome.lines.firstIndex(of: "Rejected row (see the issues below):"), "\(outcome.lines)")
+        #expect(outcome.lines[start + 1] == "  ../SampleData/castor/visits.csv:1313")
+        #expect(outcome.lines[(start + 2)...].prefix { $0.hasPrefix("    ") }.suffix(2)
+            == ["    opmerking = 'pijn minder'", "    column 10 = ' slaapt beter'"])
+        #expect(outcome.lines.contains { $0.hasPrefix("  ../SampleData/castor/visits.csv:1313:10: error: ") })
+    }
+
     @Test func explainStopsAtAnInputItCannotRead() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-explain")
         defer { folder.remove() }
