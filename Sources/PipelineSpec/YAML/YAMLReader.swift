@@ -100,7 +100,7 @@ public final class YAMLReader {
                        rule: "yaml.syntax")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            self.error("the key \(keys) appears more than once in the same mapping",
+            self.error("the key \(keys) appears more than once in the mapping that starts here",
                        at: location(line: context.mark.line, column: context.mark.column), rule: "yaml.duplicate-key")
         case .reader(let problem, let offset, _, _):
             let place = offset.map { YAMLReader.lineAndColumn(ofCharacter: $0, in: text) } ?? (line: 0, column: 0)
