@@ -87,7 +87,7 @@ public struct ProportionDifference: Hashable, Sendable {
 ///
 /// `log RR ± z · SE`, `SE = √(1/x₁ − 1/n₁ + 1/x₂ − 1/n₂)` (Katz et al. 1978), back-transformed.
 public struct RiskRatio: Hashable, Sendable {
-    /// `p₁ / p₂` (after any zero-cell correction).
+    /// `p₁ / p₂` (after any zero-cell correction), computed as `(x₁ n₂) / (n₁ x₂)`.
     public let ratio: Double
     /// `log(p₁ / p₂)`.
     public let logRatio: Double
@@ -131,7 +131,10 @@ public struct RiskRatio: Hashable, Sendable {
         guard variance > 0 else { return nil }
         let standardError = variance.squareRoot()
         let z = Normal.twoSidedCriticalValue(level: level)
-        ratio = exp(logRatio)
+        // The ratio from the counts themselves, (x₁ n₂) / (n₁ x₂): a ratio such as 55/32 = 1.71875
+        // is then the exact binary number, where exp(log p₁ − log p₂) lands an ulp below it and a
+        // printed ratio on a rounding tie would round down.
+        ratio = (x1 * n2) / (n1 * x2)
         self.logRatio = logRatio
         standardErrorOfLog = standardError
         interval = ConfidenceInterval(

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Statistics
 
@@ -88,6 +89,16 @@ struct ProportionTests {
         let corrected = try #require(RiskRatio(all, all, zeroCellCorrection: 0.5))
         expectClose(corrected.standardErrorOfLog, (2 * (1 / 6.5 - 1.0 / 7)).squareRoot(), "SE with the ½ rule")
         #expect(corrected.ratio == 1)
+    }
+
+    /// 5/8 against 4/11 is 55/32 = 1.71875, a tie at 4 decimals: the ratio is that binary number
+    /// (exp(log p₁ − log p₂) is 1.7187499999999998), so half away from zero prints 1.7188.
+    @Test("a risk ratio that is an exact fraction is that number")
+    func riskRatioIsExact() throws {
+        let ratio = try #require(RiskRatio(try proportion(5, 8), try proportion(4, 11)))
+        #expect(ratio.ratio == 1.71875)
+        expectClose(ratio.logRatio, log(1.71875), relative: 1e-15, "log ratio")
+        #expect(formatFixed(ratio.ratio, decimals: 4) == "1.7188")
     }
 
     @Test("invalid proportions and levels are rejected")
