@@ -88,9 +88,10 @@ extension ResponseAnalysis {
         meanRow.standardDeviation = moments.standardDeviation
         var medianRow = base
         medianRow.summary = .medianIQR
-        medianRow.median = quartiles?.median
-        medianRow.lowerQuartile = quartiles?.lower
-        medianRow.upperQuartile = quartiles?.upper
+        // Interpolated between recorded values: rounded as change scores are (``tenDecimals(_:)``).
+        medianRow.median = quartiles.map { tenDecimals($0.median) }
+        medianRow.lowerQuartile = quartiles.map { tenDecimals($0.lower) }
+        medianRow.upperQuartile = quartiles.map { tenDecimals($0.upper) }
         return [meanRow, medianRow]
     }
 

@@ -94,7 +94,8 @@ extension ResponseAnalysis {
     }
 
     /// follow-up ~ arm + baseline over every arm of the group, the reference arm as the factor's
-    /// reference level (Vickers and Altman 2001). Arms with no data get aliased columns.
+    /// reference level (Vickers and Altman 2001). Arms with no data get aliased columns; nil when
+    /// the baseline column is aliased (no adjustment is possible).
     /// `cells[position]` is the cell of the arm at `position` of ``arms``.
     private func ancovaModel(_ cells: [CellData], referencePosition: Int) -> LinearModel? {
         // The reference arm's level first, then the others in their order; each row's arm coded
@@ -115,7 +116,13 @@ extension ResponseAnalysis {
             try builder.addFactor("arm", codes: codes, levels: levels)
             try builder.addNumeric("baseline", baseline)
             let design = try builder.build([.main("arm"), .main("baseline")])
-            return LinearModel(design: design, response: followUp)
+            // A baseline that the arms determine (the same within each arm, say) is aliased and
+            // dropped: the arm coefficients would be the unadjusted difference in follow-up, not
+            // an adjusted one. There is no ANCOVA then.
+            guard let model = LinearModel(design: design, response: followUp),
+                  !model.aliasedColumnNames.contains("baseline")
+            else { return nil }
+            return model
         } catch {
             return nil
         }

@@ -42,9 +42,16 @@ public struct CellData: Hashable, Sendable {
 /// variance of exactly 0 (no Welch test, no Hedges' g), not one of rounding noise that a test
 /// would divide by. No score is recorded with more than a few decimals, so nothing else changes.
 public func changeScore(followUp: Double, baseline: Double) -> Double {
-    let difference = followUp - baseline
-    let scaled = (difference * 1e10).rounded()
-    return abs(scaled) < 9e15 ? scaled / 1e10 : difference
+    tenDecimals(followUp - baseline)
+}
+
+/// `value` rounded to 10 decimals (as it is when too large to scale): a value computed from
+/// recorded scores, which have a few decimals at most, without the rounding error of the
+/// arithmetic in its last bits. A quartile between 21.4 and 22.0 is then 21.55, which prints as
+/// 21.6 with one decimal, not 21.549999999999997, which prints as 21.5.
+func tenDecimals(_ value: Double) -> Double {
+    let scaled = (value * 1e10).rounded()
+    return abs(scaled) < 9e15 ? scaled / 1e10 : value
 }
 
 /// One row of `response.csv`: one group × arm × outcome × timepoint × missing-data approach.
