@@ -11,7 +11,7 @@ public struct InteractionRow: Hashable, Sendable {
     public var grouping: Grouping
     public var outcome: String
     public var timepoint: String
-    /// Groups that entered the model, in report order.
+    /// Groups that entered the model (with a complete case at the timepoint), in report order.
     public var groups: [String]
     public var observations: Int
     public var fTest: FTest?
@@ -81,8 +81,10 @@ extension ResponseAnalysis {
                         test = interactionTest(cells, armLevels: armLevels, groups: groupNames)
                     }
                     let heterogeneity = armHeterogeneity(cells, groups: groupNames)
+                    // A group without a complete case at this visit adds no row to the model.
+                    let entered = groupNames.indices.filter { group in cells[group].contains { $0.count > 0 } }.map { groupNames[$0] }
                     rows.append(InteractionRow(grouping: grouping, outcome: outcome.name, timepoint: timepoint,
-                                               groups: groupNames, observations: observations, fTest: test,
+                                               groups: entered, observations: observations, fTest: test,
                                                heterogeneity: heterogeneity, label: label))
                 }
             }

@@ -49,4 +49,23 @@ import Testing
         #expect(row.median == 21.7)
         #expect(row.upperQuartile == 21.85)
     }
+
+    /// A profile whose participants have no follow-up at the visit adds no row to the interaction
+    /// model: it is not among the row's groups.
+    @Test func theInteractionListsOnlyGroupsWithCompleteCases() throws {
+        var subjects: [AnalysisSubject] = []
+        for (index, (arm, change)) in [(0, -2.0), (0, -3.0), (1, -1.0), (1, -1.5)].enumerated() {
+            subjects.append(AnalysisSubject(id: "A\(index)", site: "S", arm: Self.arms[arm], profile: "2", subprofile: "2",
+                                            measurements: ["baseline": [.painNRS: 6], "week6": [.painNRS: 6 + change]]))
+            subjects.append(AnalysisSubject(id: "B\(index)", site: "S", arm: Self.arms[arm], profile: "3b", subprofile: "3b",
+                                            measurements: ["baseline": [.painNRS: 6]]))
+        }
+        let analysis = ResponseAnalysis(
+            plan: AnalysisPlan(outcomes: [AnalysisPlan.defaultOutcomes[1]], timepoints: ["week6"], referenceArm: "general_exercise"),
+            arms: Self.arms, order: GroupOrder(profiles: ["2", "3b"]))
+        let row = try #require(analysis.interactions(subjects).first { $0.grouping == .profile })
+        #expect(row.groups == ["2"])
+        #expect(row.observations == 4)
+        #expect(row.fTest == nil)
+    }
 }
