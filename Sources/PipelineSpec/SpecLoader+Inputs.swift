@@ -204,7 +204,8 @@ extension SpecLoader {
                                  at: rule.location, rule: "spec.derive")
                 }
             case .column:
-                if field.kind == .date, input.dateFormat(for: field) == nil {
+                // An input whose own date_format is given but unknown has its error already.
+                if field.kind == .date, input.dateFormat(for: field) == nil, mapping["date_format"] == nil {
                     reader.error("'\(field.name)' needs a 'date_format': \(name) is a generic export",
                                  at: rule.location, rule: "spec.date-format")
                 }

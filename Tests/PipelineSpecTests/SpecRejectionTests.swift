@@ -111,6 +111,23 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         #expect(SpecFixtures.problems(text) == [rejection.expected])
     }
 
+    /// An unknown `date_format` of a generic input is its one problem: the input's date fields are
+    /// not also said to need a date format. Without one, they are.
+    @Test(arguments: ["    date_format: dd.mm.yyyy\n", ""])
+    func anUnknownInputDateFormatIsTheOneProblem(format: String) throws {
+        let visits = "  - path: data/visits.csv\n    source: castor\n"
+        #expect(SpecFixtures.valid.contains(visits))
+        let text = SpecFixtures.valid.replacingOccurrences(of: visits, with: "  - path: data/visits.csv\n    source: generic\n" + format)
+        // The fixture's checkbox field is a problem of any generic input: not the one looked at.
+        let problems = SpecFixtures.problems(text).filter { !$0.contains("checkbox") }
+        if format.isEmpty {
+            #expect(problems == ["21:19: 'screening_date' needs a 'date_format': 'inputs[1]' (data/visits.csv) is a generic export"])
+        } else {
+            #expect(problems.count == 1 && problems.first?.contains("unknown value 'dd.mm.yyyy' for 'inputs[1].date_format'") == true,
+                    "\(problems)")
+        }
+    }
+
     /// An input's constant site passes what a site column's value would, and no missing code
     /// may be a site code.
     @Test func constantSitesAndSiteCodesAreChecked() {
