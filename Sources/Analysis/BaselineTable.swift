@@ -58,6 +58,10 @@ extension ResponseAnalysis {
         let outcomes = plan.outcomes.filter(\.isContinuous)
         let baselines = outcomes.map { prepared.values($0.field, at: baselineName) }
         let sex = prepared.characteristics.sexColumn
+        // Every arm column lists the subprofiles of all randomised participants, with 0 where
+        // the arm has none, so that the arms' rows line up.
+        let subprofileCategories = order.sorted(Set(randomised.map { GroupKey(.subprofile, prepared.subprofile[$0] ?? "unclassified") }))
+            .map(\.group)
         var rows: [BaselineRow] = []
         for column in columns {
             for (offset, field) in Self.continuousCharacteristics.enumerated() {
@@ -70,8 +74,7 @@ extension ResponseAnalysis {
             rows += categoryRows(column.kind, column.name, "sex", column.members.map { sex[$0] }, categories: ["F", "M"])
             if column.kind == "arm" {
                 let subprofiles = column.members.map { prepared.subprofile[$0] ?? "unclassified" }
-                let categories = order.sorted(Set(subprofiles.map { GroupKey(.subprofile, $0) })).map(\.group)
-                rows += categoryRows(column.kind, column.name, "subprofile", subprofiles, categories: categories)
+                rows += categoryRows(column.kind, column.name, "subprofile", subprofiles, categories: subprofileCategories)
             }
         }
         return rows

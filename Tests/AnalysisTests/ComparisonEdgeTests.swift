@@ -68,4 +68,19 @@ import Testing
         #expect(row.observations == 4)
         #expect(row.fTest == nil)
     }
+
+    /// A subprofile only one arm has is a row of every arm column, with 0 where the arm has none,
+    /// so that the arms' rows line up in the baseline table.
+    @Test func everyArmListsEverySubprofile() throws {
+        let subjects = [
+            AnalysisSubject(id: "M1", site: "S", arm: Self.arms[0], profile: "3b", subprofile: "3b+Y"),
+            AnalysisSubject(id: "M2", site: "S", arm: Self.arms[0], profile: "3b", subprofile: "3b"),
+            AnalysisSubject(id: "G1", site: "S", arm: Self.arms[1], profile: "3b", subprofile: "3b"),
+        ]
+        let rows = Self.analysis.baselineTable(subjects).filter { $0.variable == "subprofile" }
+        for arm in Self.arms {
+            let counts = rows.filter { $0.column == arm.id }.map { "\($0.category) \($0.count ?? -1)" }
+            #expect(counts == (arm == Self.arms[0] ? ["3b 1", "3b+Y 1"] : ["3b 1", "3b+Y 0"]), "\(arm.id)")
+        }
+    }
 }
