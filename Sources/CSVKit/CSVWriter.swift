@@ -123,6 +123,33 @@ public final class CSVWriter {
         }
     }
 
+    /// Appends a whole number as a cell, as ``appendCell(_:)`` would `.number(String(value))`: its
+    /// digits written straight into the row, with no string made for them.
+    public func appendInteger(_ value: Int64) {
+        startCell()
+        // At most 19 digits and a sign.
+        reserve(20)
+        var magnitude = value.magnitude
+        var digits = 0
+        repeat {
+            pending[pendingCount + digits] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            digits += 1
+        } while magnitude > 0
+        if value < 0 {
+            pending[pendingCount + digits] = UInt8(ascii: "-")
+            digits += 1
+        }
+        // Written last digit first: turned round in place.
+        var (low, high) = (pendingCount, pendingCount + digits - 1)
+        while low < high {
+            (pending[low], pending[high]) = (pending[high], pending[low])
+            low += 1
+            high -= 1
+        }
+        pendingCount += digits
+    }
+
     /// Ends the row opened by ``beginRow()`` with LF.
     public func endRow() throws {
         precondition(rowOpen, "CSVWriter.endRow() without beginRow()")

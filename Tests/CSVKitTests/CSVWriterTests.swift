@@ -95,6 +95,21 @@ import Testing
         #expect(byCells.text == "a;;-2.5;'=x;\"x;y\";\"say \"\"hi\"\"\"\n\n;\nonly\n\n")
     }
 
+    /// Whole numbers written as digits give what their text as a number cell gives, at both ends
+    /// of Int64 and beside other cells.
+    @Test func integersAreWrittenAsTheirNumberCells() throws {
+        let values: [Int64] = [0, 7, -5, 10, 120, -1_000_000, Int64.max, Int64.min]
+        let writer = try CSVWriter(to: .memory, delimiter: semicolon)
+        writer.beginRow()
+        writer.appendCell("a")
+        for value in values { writer.appendInteger(value) }
+        try writer.endRow()
+        try writer.finish()
+        let expected = try written([["a"] + values.map { .number(String($0)) }], delimiter: semicolon)
+        #expect(writer.text == expected)
+        #expect(writer.text == "a;0;7;-5;10;120;-1000000;9223372036854775807;-9223372036854775808\n")
+    }
+
     @Test func rawFieldsAreWrittenUnchangedApartFromQuoting() throws {
         let writer = try CSVWriter(to: .memory, delimiter: semicolon)
         try writer.writeRow(rawFields: [Array("=A1".utf8), Array("x;y".utf8), []], extra: [.text("-reason"), .number("-1")])

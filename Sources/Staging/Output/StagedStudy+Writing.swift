@@ -32,9 +32,7 @@ extension StagedStudy {
                     people.appendCell(.text(participant.id))
                     continue
                 }
-                let value = participant.values[field]
-                people.appendCell(StagedStudy.cell(value))
-                guard let reason = value?.missingReason, reason != .empty else { continue }
+                guard let reason = StagedStudy.appendCell(participant.values, field, to: people), reason != .empty else { continue }
                 try StagedStudy.writeMissing(reason, participant: participant.id, visit: nil, field: field, to: missing)
             }
             try people.endRow()
@@ -48,9 +46,7 @@ extension StagedStudy {
             rows.appendCell(.text(visit.participantID))
             rows.appendCell(.text(visit.timepoint.name))
             for field in visitFields {
-                let value = visit.values[field]
-                rows.appendCell(StagedStudy.cell(value))
-                guard let reason = value?.missingReason, reason != .empty else { continue }
+                guard let reason = StagedStudy.appendCell(visit.values, field, to: rows), reason != .empty else { continue }
                 try StagedStudy.writeMissing(reason, participant: visit.participantID, visit: visit.timepoint.name, field: field,
                                              to: missing)
             }
@@ -106,6 +102,23 @@ extension StagedStudy {
     /// guard leaves them as they are; declared codes as text.
     static func codeCell(_ reason: MissingReason) -> CSVCell {
         Int(reason.code) != nil ? .number(reason.code) : .text(reason.code)
+    }
+
+    /// Appends the cell of `values[field]` (``cell(_:)``) to the open row, whole numbers and
+    /// booleans straight from their stored form: the clean tables are nearly all such cells.
+    /// Returns the field's missing reason, if it holds one.
+    static func appendCell(_ values: FieldValues, _ field: Field, to writer: CSVWriter) -> MissingReason? {
+        if let number = values.number(field), number == number.rounded(), abs(number) < 1e15 {
+            writer.appendInteger(Int64(number))
+            return nil
+        }
+        if let flag = values.boolean(field) {
+            writer.appendInteger(flag ? 1 : 0)
+            return nil
+        }
+        let value = values[field]
+        writer.appendCell(cell(value))
+        return value?.missingReason
     }
 
     /// A value as a cell: numbers and booleans as numbers, everything else as (guarded) text.
