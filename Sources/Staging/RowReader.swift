@@ -234,6 +234,10 @@ struct RowReader {
             // is read. A participant row's id rejects the participant (their other rows cannot
             // be kept without this one), and names the participant in the row's issue.
             prepared.level = level(of: record)
+            if let column = repeatInstrumentColumn, column < record.count, !Normalise.text(record[column]).isEmpty {
+                // A repeating instrument's row holds no participant data, whatever its event.
+                prepared.level = .visit
+            }
             prepared.participantID = raggedRowID(record)
             return
         }
@@ -315,10 +319,11 @@ struct RowReader {
         return input.holds.level
     }
 
-    /// The participant id of a ragged row, when the id column's cell is there and holds one
-    /// (not a missing code); nil otherwise.
+    /// The participant id of a ragged row, when the id is the first column and holds one (not a
+    /// missing code); nil otherwise. A cell after the first may have moved: a delimiter too many
+    /// or too few before it (an unquoted `;` in a text cell, say) shifts it.
     private mutating func raggedRowID(_ record: CSVRecord) -> String? {
-        guard let column = plan.first(where: { $0.field == .participantID }), column.index < record.count,
+        guard let column = plan.first(where: { $0.field == .participantID }), column.index == 0, column.index < record.count,
               case .text(let id)? = readCell(record[column.index], column), !id.isEmpty
         else { return nil }
         return id

@@ -128,6 +128,22 @@ import Testing
         #expect(staged.accounting.map { $0.accepted + $0.rejected } == staged.accounting.map(\.rowsRead))
     }
 
+    /// An id that is not the first column of a ragged row may have moved (an unquoted `;` before
+    /// it): it is not read, and the row counts among those without a readable id.
+    @Test func aRaggedRowsIdAfterTheFirstColumnIsNotRead() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: participants.csv, source: castor, holds: participants}",
+            with: "  - {path: participants.csv, source: castor, holds: participants}\n  - {path: extra.csv, source: castor, holds: participants}")
+        let participants = H.lines([H.participantsHeader, H.participant("P1")])
+        // Site first, then the id: the extra field in the site cell moves 'P2' one cell on.
+        let extra = H.lines(["Onset;Participant Id", "01;12;2023;P2", "01-11-2023;P1"])
+        let (staged, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": H.visitsHeader + "\n"]).run()
+        #expect(staged.participants.map(\.id) == ["P1"])
+        #expect(staged.participantsRejected == 0)
+        #expect(staged.participantRowsWithoutID == 1)
+        #expect(sink.issues.first { $0.rule == "csv.ragged-row" }?.participant == nil)
+    }
+
     /// A participant row taken back leaves no `unique` value behind: a later row with the same
     /// value is accepted, as it is when the rows come in another order.
     @Test func aRowTakenBackLeavesNoUniqueValue() throws {

@@ -359,6 +359,23 @@ typealias H = StagingHarness
         #expect(study.accounting.first.map { ($0.rowsRead, $0.accepted, $0.rejected) } ?? (0, 0, 0) == (6, 4, 2))
     }
 
+    /// A ragged row of a repeating instrument within a participant event (an adverse event in
+    /// the screening event) is rejected as read, and holds no participant data: the participant's
+    /// screening row stays.
+    @Test func aRaggedRepeatingInstrumentRowLeavesTheParticipant() throws {
+        let redcap = H.lines([
+            "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs",
+            "R1,screening_arm_1,,,gro,1,2,2024-01-05,,",
+            "R1,screening_arm_1,adverse_events,1,gro,,,,,,extra",
+            "R1,baseline_arm_1,,,gro,,,,2024-01-05,6",
+        ])
+        let (study, sink) = try H(yaml: Self.redcapPipeline, files: ["redcap.csv": redcap]).run()
+        #expect(study.participants.map(\.id) == ["R1"])
+        #expect(sink.summary(.error) == ["redcap.csv:3:11 csv.ragged-row error"])
+        #expect(study.participantsRejected == 0 && study.participantRowsWithoutID == 0)
+        #expect(study.accounting.first.map { ($0.rowsRead, $0.accepted, $0.rejected) } ?? (0, 0, 0) == (3, 2, 1))
+    }
+
     static let twoEventPipeline = redcapPipeline.replacingOccurrences(
         of: "participant_rows: [screening_arm_1]", with: "participant_rows: [screening_arm_1, randomisation_arm_1]")
 
