@@ -303,9 +303,13 @@ extension RowReader {
                 guard RowReader.takesCarried(field, participantValues, state.participantRecords[participant].values),
                       let mine = participantValues[field] else { continue }
                 // A value the participant's own rows left empty (an arm, say) is filled from a
-                // visit row, as it would be from another participant input, but said so.
+                // visit row, as it would be from another participant input, but said so. An
+                // empty cell of a participant event (REDCap's screening row) is no answer given:
+                // a flat export leaves every column another event collects empty there.
                 if state.participantRowValues[participant]?.contains(field) == true,
-                   let held = state.participantRecords[participant].values[field], let source = state.participantRecords[participant].sources.first {
+                   let held = state.participantRecords[participant].values[field],
+                   !(Overlap.isEmptyCell(held) && state.participantEvents[slot] != nil),
+                   let source = participantRow(holding: field, of: state.participantRecords[participant], state) {
                     issues.append(issue(.warning, rule: "participant-filled", field: field, raw: mine.canonicalText,
                                         message: "'\(field.name)' is \(Overlap.isEmptyCell(held) ? "empty" : held.description) for the participant (\(source)); "
                                             + "this visit row's '\(mine.canonicalText)' is kept"))
@@ -328,6 +332,18 @@ extension RowReader {
     }
 
     // MARK: - Helpers
+
+    /// The first of a record's rows from a participants input whose file has a column for
+    /// `field`: the row that held it; the record's first row when there is none (participant
+    /// events of a visits input).
+    private func participantRow(holding field: Field, of record: ParticipantRecord, _ state: StagingState) -> SourceLocation? {
+        let holder = record.sources.first { source in
+            guard let fileIndex = stager.fileIndexByName[source.file] else { return false }
+            let input = stager.spec.inputs[stager.files[fileIndex].inputIndex]
+            return input.holds == .participants && input.fields[field] != nil && state.absentFields[fileIndex]?.contains(field) != true
+        }
+        return holder ?? record.sources.first
+    }
 
     /// The note for a row that repeats its record (``Overlap/same``: the same row; ``Overlap/contained``:
     /// only values the record holds), kept once.

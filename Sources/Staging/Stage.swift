@@ -134,6 +134,8 @@ struct StagingState: IssueCounts {
     var requiredOnEventRecords: Set<Field> = []
     /// File index → column (from 1) of `visit_date`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
+    /// Mapped fields whose column a file's header lacks, by file index (`staging.column-absent`).
+    var absentFields: [Int: Set<Field>] = [:]
     /// File index → column (from 1) of `participant_id`, for locating findings about a row
     /// after it was read.
     var participantIDColumns: [Int: Int] = [:]
@@ -375,6 +377,7 @@ final class Stager {
                             fileIndex: fileIndex, &state)
         }
         for (field, names) in binding.absent {
+            state.absentFields[fileIndex, default: []].insert(field)
             let list = names.map { "'\($0)'" }.joined(separator: ", ")
             try emit(Diagnostic(.warning, at: SourceLocation(file: file.displayName, line: 1), rule: "staging.column-absent",
                                 message: "the header has no column for '\(field.name)' (looked for \(list)); it is not collected from this file",

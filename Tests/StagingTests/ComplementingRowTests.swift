@@ -144,6 +144,22 @@ import Testing
         #expect(sink.issues.first { $0.rule == "csv.ragged-row" }?.participant == nil)
     }
 
+    /// The warning for an arm filled from a visit row names the participant row that held the
+    /// arm empty (the survey file's), not the participant's first row, whose file has no arm.
+    @Test func aFilledArmIsLocatedAtTheRowThatHeldItEmpty() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: visits.csv, source: castor, holds: visits}",
+            with: "  - {path: extra.csv, source: castor, holds: participants}\n  - {path: visits.csv, source: castor, holds: visits, fields: {arm: VisitGroup}}")
+        let participants = H.lines(["Participant Id;Site;Sex;Birth year;Age;Screening;Randomised;flags#night",
+                                    "P1;AMS;V;1970;54;02-01-2024;05-01-2024;0"])
+        let extra = H.lines(["Participant Id;Group;Onset", "P1;;01-11-2023"])
+        let visits = H.lines(["Castor Participant Id;Visit;VisitGroup;Date", "P1;T0;1;05-01-2024"])
+        let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": visits]).run()
+        #expect(study.participants.first?.arm?.id == "strength")
+        let warning = try #require(sink.issues.first { $0.rule == "participant-filled" })
+        #expect(warning.message == "'arm' is empty for the participant (extra.csv:2); this visit row's 'strength' is kept")
+    }
+
     /// A participant row taken back leaves no `unique` value behind: a later row with the same
     /// value is accepted, as it is when the rows come in another order.
     @Test func aRowTakenBackLeavesNoUniqueValue() throws {

@@ -376,6 +376,18 @@ typealias H = StagingHarness
         #expect(study.accounting.first.map { ($0.rowsRead, $0.accepted, $0.rejected) } ?? (0, 0, 0) == (3, 2, 1))
     }
 
+    /// A REDCap export that collects the arm at the baseline event: the screening row's arm
+    /// cell is empty only because a flat export gives every row every column. The arm the
+    /// baseline row carries is taken without a warning.
+    @Test func anArmCollectedAtAVisitEventOfARedcapExportIsNotWarned() throws {
+        let redcap = H.lines([
+            Self.redcapHeader, "R1,screening_arm_1,gro,,2,,,", "R1,baseline_arm_1,gro,1,,2024-01-05,2024-01-05,6",
+        ])
+        let (study, sink) = try H(yaml: Self.redcapPipeline, files: ["redcap.csv": redcap]).run()
+        #expect(study.participants.first?.arm?.id == "strength")
+        #expect(!sink.issues.contains { $0.rule == "participant-filled" })
+    }
+
     static let twoEventPipeline = redcapPipeline.replacingOccurrences(
         of: "participant_rows: [screening_arm_1]", with: "participant_rows: [screening_arm_1, randomisation_arm_1]")
 
