@@ -319,11 +319,13 @@ struct RowReader {
         return input.holds.level
     }
 
-    /// The participant id of a ragged row, when the id is the first column and holds one (not a
-    /// missing code); nil otherwise. A cell after the first may have moved: a delimiter too many
-    /// or too few before it (an unquoted `;` in a text cell, say) shifts it.
+    /// The participant id of a ragged row, when the id column's cell is there and holds one (not
+    /// a missing code); nil otherwise. An id after the first column is read too, though a
+    /// delimiter too many or too few before it (an unquoted `;` in a text cell before the id)
+    /// would have moved it: such cells are nearly always later in the row, and an id left unread
+    /// would keep the participant from their other rows.
     private mutating func raggedRowID(_ record: CSVRecord) -> String? {
-        guard let column = plan.first(where: { $0.field == .participantID }), column.index == 0, column.index < record.count,
+        guard let column = plan.first(where: { $0.field == .participantID }), column.index < record.count,
               case .text(let id)? = readCell(record[column.index], column), !id.isEmpty
         else { return nil }
         return id

@@ -128,20 +128,20 @@ import Testing
         #expect(staged.accounting.map { $0.accepted + $0.rejected } == staged.accounting.map(\.rowsRead))
     }
 
-    /// An id that is not the first column of a ragged row may have moved (an unquoted `;` before
-    /// it): it is not read, and the row counts among those without a readable id.
-    @Test func aRaggedRowsIdAfterTheFirstColumnIsNotRead() throws {
+    /// An id after the first column of a ragged row is read where it stands (the extra field is
+    /// after it here): the participant's row in the other file is taken back.
+    @Test func aRaggedRowsIdAfterTheFirstColumnRejectsItsParticipant() throws {
         let yaml = H.castorPipeline.replacingOccurrences(
             of: "  - {path: participants.csv, source: castor, holds: participants}",
             with: "  - {path: participants.csv, source: castor, holds: participants}\n  - {path: extra.csv, source: castor, holds: participants}")
-        let participants = H.lines([H.participantsHeader, H.participant("P1")])
-        // Site first, then the id: the extra field in the site cell moves 'P2' one cell on.
-        let extra = H.lines(["Onset;Participant Id", "01;12;2023;P2", "01-11-2023;P1"])
+        let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participant("P2")])
+        let extra = H.lines(["Onset;Participant Id", "01-12-2023;P2;x", "01-11-2023;P1"])
         let (staged, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": H.visitsHeader + "\n"]).run()
         #expect(staged.participants.map(\.id) == ["P1"])
-        #expect(staged.participantsRejected == 0)
-        #expect(staged.participantRowsWithoutID == 1)
-        #expect(sink.issues.first { $0.rule == "csv.ragged-row" }?.participant == nil)
+        #expect(staged.participantsRejected == 1)
+        #expect(staged.participantRowsWithoutID == 0)
+        #expect(sink.issues.first { $0.rule == "csv.ragged-row" }?.participant == "P2")
+        #expect(sink.summary(.error).filter { $0.contains("participant-rejected") } == ["participants.csv:3:- participant-rejected error"])
     }
 
     /// The warning for an arm filled from a visit row names the participant row that held the
