@@ -308,8 +308,8 @@ extension RowReader {
                 // a flat export leaves every column another event collects empty there.
                 if state.participantRowValues[participant]?.contains(field) == true,
                    let held = state.participantRecords[participant].values[field],
-                   !(Overlap.isEmptyCell(held) && state.participantEvents[slot] != nil),
-                   let source = participantRow(holding: field, of: state.participantRecords[participant], state) {
+                   let (source, fromParticipantsInput) = participantRow(holding: field, of: state.participantRecords[participant], state),
+                   fromParticipantsInput || !(Overlap.isEmptyCell(held) && state.participantEvents[slot] != nil) {
                     issues.append(issue(.warning, rule: "participant-filled", field: field, raw: mine.canonicalText,
                                         message: "'\(field.name)' is \(Overlap.isEmptyCell(held) ? "empty" : held.description) for the participant (\(source)); "
                                             + "this visit row's '\(mine.canonicalText)' is kept"))
@@ -334,15 +334,17 @@ extension RowReader {
     // MARK: - Helpers
 
     /// The first of a record's rows from a participants input whose file has a column for
-    /// `field`: the row that held it; the record's first row when there is none (participant
-    /// events of a visits input).
-    private func participantRow(holding field: Field, of record: ParticipantRecord, _ state: StagingState) -> SourceLocation? {
+    /// `field` (the row that held it), with true; else the record's first row (a participant
+    /// event of a visits input), with false; nil for a record without rows.
+    private func participantRow(holding field: Field, of record: ParticipantRecord,
+                                _ state: StagingState) -> (SourceLocation, fromParticipantsInput: Bool)? {
         let holder = record.sources.first { source in
             guard let fileIndex = stager.fileIndexByName[source.file] else { return false }
             let input = stager.spec.inputs[stager.files[fileIndex].inputIndex]
             return input.holds == .participants && input.fields[field] != nil && state.absentFields[fileIndex]?.contains(field) != true
         }
-        return holder ?? record.sources.first
+        if let holder { return (holder, true) }
+        return record.sources.first.map { ($0, false) }
     }
 
     /// The note for a row that repeats its record (``Overlap/same``: the same row; ``Overlap/contained``:

@@ -388,6 +388,21 @@ typealias H = StagingHarness
         #expect(!sink.issues.contains { $0.rule == "participant-filled" })
     }
 
+    /// A participants file that leaves the arm empty beside a REDCap export whose screening row
+    /// leaves it empty too: the participants file's empty cell is an answer, and is warned.
+    @Test func anEmptyArmOfAParticipantsFileBesideRedcapEventsIsWarned() throws {
+        let yaml = Self.redcapPipeline.replacingOccurrences(
+            of: "  - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}",
+            with: "  - {path: alloc.csv, source: redcap, holds: participants}\n  - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}")
+        let redcap = H.lines([
+            Self.redcapHeader, "R1,screening_arm_1,gro,,2,,,", "R1,baseline_arm_1,gro,1,,2024-01-05,2024-01-05,6",
+        ])
+        let (study, sink) = try H(yaml: yaml, files: ["alloc.csv": H.lines(["record_id,arm", "R1,"]), "redcap.csv": redcap]).run()
+        #expect(study.participants.first?.arm?.id == "strength")
+        #expect(sink.issues.filter { $0.rule == "participant-filled" }.map(\.message)
+            == ["'arm' is empty for the participant (alloc.csv:2); this visit row's 'strength' is kept"])
+    }
+
     static let twoEventPipeline = redcapPipeline.replacingOccurrences(
         of: "participant_rows: [screening_arm_1]", with: "participant_rows: [screening_arm_1, randomisation_arm_1]")
 
