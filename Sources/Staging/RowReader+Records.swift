@@ -38,18 +38,17 @@ extension RowReader {
                 // what the other events added.
                 let sameEvent = events ? nil : earlierRowOfEvent(of: slot, first: first, state)
                 let (kept, keptAt) = sameEvent.map { ($0.values, $0.source) } ?? (firstValues, first)
-                let flat = emptyIsUncollected(slot: slot, first: first, state)
-                let overlap = Overlap(kept, values, emptyIsUncollected: flat)
+                let overlap = Overlap(kept, values, emptyIsUncollected: events)
                 switch overlap {
                 case .same, .contained:
                     // Another event that adds nothing is no repeat: nothing to note.
-                    if !flat { noteRepeat("participant '\(id)'", overlap, of: keptAt) }
+                    if !events { noteRepeat("participant '\(id)'", overlap, of: keptAt) }
                     return .repeated
                 case .complements:
                     // The fields it adds must agree with what visit rows carried into the record,
                     // as a visit row's carried values must agree with the participant.
                     checkAgainstCarried(values, kept: firstValues, record: state.participantRecords[index])
-                    if !uniqueFields.isEmpty { checkUnique(values, addingTo: firstValues, emptyIsUncollected: flat, &state) }
+                    if !uniqueFields.isEmpty { checkUnique(values, addingTo: firstValues, emptyIsUncollected: events, &state) }
                     return .complementing
                 case .conflicts:
                     // Against another event's values: named at the event row that gave the value.
@@ -61,7 +60,7 @@ extension RowReader {
                         shownAt = holder.source
                     }
                     rejectConflicting("participant '\(id)'", first: first, repeats: state.participantRepeats[slot, default: []],
-                                      theirs: kept, mine: values, events: flat, shownAt: shownAt, &state)
+                                      theirs: kept, mine: values, events: events, shownAt: shownAt, &state)
                     state.slots[slot] = StagingState.conflicting
                     state.conflictingParticipants[slot] = first
                     state.participantRepeats[slot] = nil
@@ -84,7 +83,7 @@ extension RowReader {
         if role != .new {
             let index = state.slots[slot]
             if index >= 0 {
-                let events = state.participantRecords[index].sources.first.map { emptyIsUncollected(slot: slot, first: $0, state) } ?? false
+                let events = state.participantRecords[index].sources.first.map { isAnotherEvent(of: slot, first: $0, state) } ?? false
                 state.participantRecords[index].sources.append(location)
                 if role == .complementing {
                     // The fields this row adds join the row values (which later rows are compared
@@ -174,18 +173,6 @@ extension RowReader {
     func isAnotherEvent(of slot: Int, first: SourceLocation, _ state: StagingState) -> Bool {
         guard let event = row.event, first.file == fileName, let seen = state.participantEvents[slot] else { return false }
         return !seen.contains { $0.event == event }
-    }
-
-    /// Whether an empty cell counts as not collected between this row and the participant rows
-    /// kept before (`first` is the first of them): another event of the same flat export
-    /// (``isAnotherEvent(of:first:_:)``), or a participant event's row beside a participants
-    /// input's row, either way round. A flat export (REDCap's) gives every event row every
-    /// column and leaves those another event collects empty: such a cell is no answer. A repeat
-    /// of the same event is compared cell by cell.
-    func emptyIsUncollected(slot: Int, first: SourceLocation, _ state: StagingState) -> Bool {
-        if isAnotherEvent(of: slot, first: first, state) { return true }
-        if earlierRowOfEvent(of: slot, first: first, state) != nil { return false }
-        return row.event != nil || state.participantEvents[slot] != nil
     }
 
     /// The first row of this row's event for the participant, when one was accepted before in

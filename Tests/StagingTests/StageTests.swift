@@ -403,31 +403,6 @@ typealias H = StagingHarness
             == ["'arm' is empty for the participant (alloc.csv:2); this visit row's 'strength' is kept"])
     }
 
-    /// An allocation file (a participants input) beside a REDCap export whose screening row
-    /// leaves the arm empty, as a flat export does for a field another event or file collects:
-    /// the empty cell is no answer, so the two rows agree and are merged, in either order of
-    /// the inputs. A screening row that gives another arm still conflicts.
-    @Test(arguments: [(false, "2"), (true, "2"), (false, ""), (true, "")])
-    func anAllocationFileBesideRedcapScreeningRowsIsMerged(allocationLast: Bool, screeningArm: String) throws {
-        let allocation = "  - {path: alloc.csv, source: redcap, holds: participants}"
-        let export = "  - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}"
-        let yaml = Self.redcapPipeline.replacingOccurrences(
-            of: export, with: allocationLast ? export + "\n" + allocation : allocation + "\n" + export)
-        let redcap = H.lines([
-            Self.redcapHeader, "R1,screening_arm_1,gro,\(screeningArm),2,2024-01-05,,", "R1,baseline_arm_1,gro,,,,2024-01-05,6",
-        ])
-        let (study, sink) = try H(yaml: yaml, files: ["alloc.csv": H.lines(["record_id,arm", "R1,1"]), "redcap.csv": redcap]).run()
-        if screeningArm.isEmpty {
-            #expect(study.participants.map(\.id) == ["R1"])
-            #expect(study.participants.first?.arm?.id == "strength")
-            #expect(study.participants.first?.values[.sex] != nil)
-            #expect(sink.summary().filter { !$0.contains("column-absent") } == [])
-        } else {
-            #expect(study.participants.isEmpty)
-            #expect(sink.summary(.error).contains { $0.hasSuffix(" duplicate error") })
-        }
-    }
-
     static let twoEventPipeline = redcapPipeline.replacingOccurrences(
         of: "participant_rows: [screening_arm_1]", with: "participant_rows: [screening_arm_1, randomisation_arm_1]")
 
