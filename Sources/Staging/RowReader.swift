@@ -191,10 +191,9 @@ struct RowReader {
     /// `redcap_repeat_instrument` cell names one): such a row holds the fields of one instance of
     /// that instrument (an adverse event, say) within an event, not a visit or a participant, and
     /// the pipeline reads no repeating instruments. It is rejected with a note, never merged with
-    /// or compared against the event's own row. Returns whether the row was set aside.
-    private mutating func setAsideRepeatingInstrument(_ record: CSVRecord, _ column: Int) -> Bool {
-        let instrument = Normalise.text(record[column])
-        guard !instrument.isEmpty else { return false }
+    /// or compared against the event's own row.
+    private mutating func setAside(_ record: CSVRecord, instrument: (column: Int, name: String)) {
+        let (column, instrument) = instrument
         let instance = repeatInstanceColumn.flatMap { $0 < record.count ? Normalise.text(record[$0]) : nil } ?? ""
         let idColumn = columnOf[Field.participantID.ordinal]
         let id = idColumn > 0 && idColumn <= record.count ? Normalise.text(record[idColumn - 1]) : ""
@@ -208,7 +207,14 @@ struct RowReader {
         if !id.isEmpty { note.participant = id }
         issues.append(note)
         row.isSetAside = true
-        return true
+    }
+
+    /// The column (from 0) and name of the REDCap repeating instrument a row belongs to: its
+    /// `redcap_repeat_instrument` cell, when the input has that column and the cell names one.
+    private func repeatingInstrument(of record: CSVRecord) -> (column: Int, name: String)? {
+        guard let column = repeatInstrumentColumn, column < record.count else { return nil }
+        let name = Normalise.text(record[column])
+        return name.isEmpty ? nil : (column, name)
     }
 
     /// The reason code of a value emptied by a rule under `policy: null-field`.
@@ -234,7 +240,7 @@ struct RowReader {
             // is read. A participant row's id rejects the participant (their other rows cannot
             // be kept without this one), and names the participant in the row's issue.
             prepared.level = level(of: record)
-            if let column = repeatInstrumentColumn, column < record.count, !Normalise.text(record[column]).isEmpty {
+            if repeatingInstrument(of: record) != nil {
                 // A repeating instrument's row holds no participant data, whatever its event.
                 prepared.level = .visit
             }
@@ -242,7 +248,8 @@ struct RowReader {
             return
         }
 
-        if let column = repeatInstrumentColumn, column < record.count, setAsideRepeatingInstrument(record, column) {
+        if let instrument = repeatingInstrument(of: record) {
+            setAside(record, instrument: instrument)
             return
         }
         prepared.level = level(of: record)

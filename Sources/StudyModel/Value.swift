@@ -54,9 +54,13 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     /// Shortest round-tripping decimal text for a number; integers print without a fraction.
     /// `description` of `Double` is locale-independent in Swift.
     public static func format(_ value: Double) -> String {
-        if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
-            return String(Int64(value))
-        }
+        if let whole = wholeNumber(value) { return String(whole) }
         return String(value)
+    }
+
+    /// `value` as a whole number when it is one below 10¹⁵ in magnitude (where ``format(_:)``
+    /// prints it without a fraction); nil otherwise (a fraction, NaN, ±∞ or a larger number).
+    public static func wholeNumber(_ value: Double) -> Int64? {
+        value.isFinite && value == value.rounded() && abs(value) < 1e15 ? Int64(value) : nil
     }
 }

@@ -108,8 +108,8 @@ extension StagedStudy {
     /// booleans straight from their stored form: the clean tables are nearly all such cells.
     /// Returns the field's missing reason, if it holds one.
     static func appendCell(_ values: FieldValues, _ field: Field, to writer: CSVWriter) -> MissingReason? {
-        if let number = values.number(field), number == number.rounded(), abs(number) < 1e15 {
-            writer.appendInteger(Int64(number))
+        if let number = values.number(field), let whole = Value.wholeNumber(number) {
+            writer.appendInteger(whole)
             return nil
         }
         if let flag = values.boolean(field) {
