@@ -69,22 +69,27 @@ import Testing
         #expect(study.accounting.map(\.accepted) == [2, 2, 0])
     }
 
-    /// A study row rejected (an unknown arm code) beside an accepted survey row of the same
-    /// participant: no record is made from the survey row alone, whichever file comes first; the
-    /// participant counts as rejected, and its visits are kept with a warning.
-    @Test(arguments: [false, true])
-    func aRejectedParticipantRowLeavesNoRecordFromTheOtherInput(surveyFirst: Bool) throws {
+    /// A study file (P1, then `secondStudyRow`) and a survey file of P2 and P1, in either order,
+    /// with one visit of P2, staged.
+    static func runStudyAndSurvey(surveyFirst: Bool, secondStudyRow: String) throws -> (StagedStudy, CollectingSink) {
         let study = "  - {path: participants.csv, source: castor, holds: participants}"
         let survey = "  - {path: extra.csv, source: castor, holds: participants}"
         let yaml = H.castorPipeline.replacingOccurrences(of: study, with: surveyFirst ? survey + "\n" + study : study + "\n" + survey)
         let participants = H.lines([
             "Participant Id;Site;Group;Sex;Birth year;Age;Screening;Randomised;flags#night",
-            "P1;AMS;1;V;1970;54;02-01-2024;05-01-2024;0", "P2;AMS;9;V;1971;53;02-01-2024;05-01-2024;1",
+            "P1;AMS;1;V;1970;54;02-01-2024;05-01-2024;0", secondStudyRow,
         ])
         let extra = H.lines(["Participant Id;Onset", "P2;01-12-2023", "P1;01-11-2023"])
         let visits = H.lines([H.visitsHeader, H.visit("P2", "T0", date: "05-01-2024")])
-        let harness = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": visits])
-        let (staged, sink) = try harness.run()
+        return try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": visits]).run()
+    }
+
+    /// A study row rejected (an unknown arm code) beside an accepted survey row of the same
+    /// participant: no record is made from the survey row alone, whichever file comes first; the
+    /// participant counts as rejected, and its visits are kept with a warning.
+    @Test(arguments: [false, true])
+    func aRejectedParticipantRowLeavesNoRecordFromTheOtherInput(surveyFirst: Bool) throws {
+        let (staged, sink) = try Self.runStudyAndSurvey(surveyFirst: surveyFirst, secondStudyRow: "P2;AMS;9;V;1971;53;02-01-2024;05-01-2024;1")
         #expect(staged.participants.map(\.id) == ["P1"])
         #expect(staged.participantsRejected == 1)
         // One error per rejected row, in either order.
@@ -104,19 +109,9 @@ import Testing
     /// participant, not a row without an id beside a screened one.
     @Test(arguments: [(false, ";extra"), (true, ";extra"), (false, "<drop>")])
     func aRaggedParticipantRowRejectsTheParticipant(surveyFirst: Bool, change: String) throws {
-        let study = "  - {path: participants.csv, source: castor, holds: participants}"
-        let survey = "  - {path: extra.csv, source: castor, holds: participants}"
-        let yaml = H.castorPipeline.replacingOccurrences(of: study, with: surveyFirst ? survey + "\n" + study : study + "\n" + survey)
         let second = "P2;AMS;1;V;1971;53;02-01-2024;05-01-2024;1"
-        let participants = H.lines([
-            "Participant Id;Site;Group;Sex;Birth year;Age;Screening;Randomised;flags#night",
-            "P1;AMS;1;V;1970;54;02-01-2024;05-01-2024;0",
-            change == "<drop>" ? String(second.dropLast(2)) : second + change,
-        ])
-        let extra = H.lines(["Participant Id;Onset", "P2;01-12-2023", "P1;01-11-2023"])
-        let visits = H.lines([H.visitsHeader, H.visit("P2", "T0", date: "05-01-2024")])
-        let harness = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": visits])
-        let (staged, sink) = try harness.run()
+        let (staged, sink) = try Self.runStudyAndSurvey(
+            surveyFirst: surveyFirst, secondStudyRow: change == "<drop>" ? String(second.dropLast(2)) : second + change)
         #expect(staged.participants.map(\.id) == ["P1"])
         #expect(staged.participantsRejected == 1)
         #expect(staged.participantRowsWithoutID == 0)

@@ -305,11 +305,15 @@ typealias H = StagingHarness
         """
     static let redcapHeader = "record_id,redcap_event_name,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs"
 
+    /// ``redcapHeader`` with REDCap's repeating-instrument columns.
+    static let redcapRepeatHeader =
+        "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs"
+
     /// A row of a repeating instrument (an adverse event within the baseline event, say) is no
     /// visit: it is set aside with a note, and the event's own row is kept as it is.
     @Test func repeatingInstrumentRowsAreSetAside() throws {
         let redcap = H.lines([
-            "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs",
+            Self.redcapRepeatHeader,
             "R1,screening_arm_1,,,gro,1,2,2024-01-05,,",
             "R1,baseline_arm_1,,,gro,,,,2024-01-05,6",
             "R1,baseline_arm_1,adverse_events,1,gro,,,,,",
@@ -364,7 +368,7 @@ typealias H = StagingHarness
     /// screening row stays.
     @Test func aRaggedRepeatingInstrumentRowLeavesTheParticipant() throws {
         let redcap = H.lines([
-            "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs",
+            Self.redcapRepeatHeader,
             "R1,screening_arm_1,,,gro,1,2,2024-01-05,,",
             "R1,screening_arm_1,adverse_events,1,gro,,,,,,extra",
             "R1,baseline_arm_1,,,gro,,,,2024-01-05,6",
