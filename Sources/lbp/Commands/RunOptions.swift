@@ -9,7 +9,10 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Output folder, instead of the pipeline's 'report.output'")
     var out: String?
 
-    @Option(help: "Error-severity issues tolerated before the run fails, instead of 'report.max_errors'")
+    /// Parsed unconditionally, so that a negative budget (`--max-errors -1`) reaches ``validate()``
+    /// and its message rather than being read as an unknown option.
+    @Option(parsing: .unconditional,
+            help: "Error-severity issues tolerated before the run fails, instead of 'report.max_errors'")
     var maxErrors: Int?
 
     @Flag(help: "Print problems only, not the summary")

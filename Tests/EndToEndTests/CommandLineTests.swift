@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The command line as a researcher meets it: a wrong option value gets a message that says what
+/// is wrong with it.
+@Suite struct CommandLineTests {
+    /// Runs `lbp` with `arguments` and returns its exit status and standard error.
+    static func lbp(_ arguments: [String]) throws -> (status: Int32, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(InterruptedRunTests.lbp, "the lbp executable is built with the tests"))
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(arguments: ["run", "validate"])
+    func negativeErrorBudgetIsNamed(command: String) throws {
+        for arguments in [["--max-errors", "-1"], ["--max-errors=-1"]] {
+            let (status, errors) = try Self.lbp([command, Repository.path("Pipelines/sample-castor.yml")] + arguments)
+            #expect(status != 0)
+            #expect(errors.contains("the error budget must be 0 or more, not '-1'"), "\(arguments): \(errors)")
+        }
+    }
+}
