@@ -132,8 +132,9 @@ struct StagingState: IssueCounts {
     /// and those of inputs with several participant events (``RowReader/requiredOnEventRecords``).
     var requiredOnRecords: Set<Field> = []
     var requiredOnEventRecords: Set<Field> = []
-    /// File index → column (from 1) of `visit_date`, for locating cross-row findings.
+    /// File index → column (from 1) of `visit_date` and of `visit`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
+    var visitColumns: [Int: Int] = [:]
     /// Mapped fields whose column a file's header lacks, by file index (`staging.column-absent`).
     var absentFields: [Int: Set<Field>] = [:]
     /// File index → column (from 1) of `participant_id`, for locating findings about a row
@@ -385,6 +386,9 @@ final class Stager {
         }
         if let column = binding.columns.first(where: { $0.field == .visitDate }) {
             state.visitDateColumns[fileIndex] = column.index + 1
+        }
+        if let column = binding.columns.first(where: { $0.field == .visit }) {
+            state.visitColumns[fileIndex] = column.index + 1
         }
         if let column = binding.columns.first(where: { $0.field == .participantID }) {
             state.participantIDColumns[fileIndex] = column.index + 1

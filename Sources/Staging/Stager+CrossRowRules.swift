@@ -27,6 +27,8 @@ extension Stager {
         let expectations = spec.expectations
         let timepoints = spec.schedule.timepoints
         let count = state.timepointCount
+        let emptied = (beforeRandomisation: expectations[.visitBeforeRandomisation].policy == .nullField,
+                       outsideWindow: expectations[.visitOutsideWindow].policy == .nullField)
         // Read through buffers, so that walking every participant retains and copies nothing;
         // the two halves of the participants on two threads, their findings joined in order.
         let halves = FindingHalves()
@@ -39,7 +41,8 @@ extension Stager {
                         let middle = slotOrder.count / 2
                         DispatchQueue.concurrentPerform(iterations: 2) { half in
                             // Each thread its own schedule, so the two share no array they count references on.
-                            let table = VisitTable(timepoints: timepoints.map { $0 })
+                            let table = VisitTable(timepoints: timepoints.map { $0 }, emptiesDateBeforeRandomisation: emptied.beforeRandomisation,
+                                                   emptiesDateOutsideWindow: emptied.outsideWindow)
                             var found: [Finding] = []
                             for slot in slotOrder[half == 0 ? 0..<middle : middle..<slotOrder.count] {
                                 table.collectFindings(slot: slot, record: inputs.slots[slot], visitTable: inputs.visitTable,
@@ -58,13 +61,14 @@ extension Stager {
             let source = state.visitRecords[finding.record].source
             let setting = expectations[finding.rule]
             let fileIndex = fileIndexByName[source.file]
-            let column = fileIndex.flatMap { state.visitDateColumns[$0] }
             let field: Field? = switch finding.rule {
             case .followUpWithoutBaseline, .followUpNotRandomised: .visit
             case .onsetAfterBaseline: .visitDate
             default: finding.rule.nullableField
             }
-            try emit(Diagnostic(setting.issueSeverity, at: source.column(field == .visitDate ? column : nil),
+            let columns = field == .visitDate ? state.visitDateColumns : field == .visit ? state.visitColumns : [:]
+            let column = fileIndex.flatMap { columns[$0] }
+            try emit(Diagnostic(setting.issueSeverity, at: source.column(column),
                                 rule: finding.rule.rawValue, message: finding.message, participant: participant,
                                 visit: finding.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex, &state)
             if setting.policy == .nullField, finding.rule == .onsetAfterBaseline {
@@ -114,6 +118,10 @@ extension Stager {
     /// The schedule as the cross-row rules walk it, per participant: one entry per timepoint.
     private struct VisitTable {
         let timepoints: [Timepoint]
+        /// Whether `visit_before_randomisation` and `visit_outside_window` empty the date they
+        /// find (`null-field`): once one does, the rules after it no longer judge that date.
+        let emptiesDateBeforeRandomisation: Bool
+        let emptiesDateOutsideWindow: Bool
 
         /// The cross-row findings of one participant's visits (in schedule order). `record` is the
         /// participant's record (-1 when none).
@@ -136,7 +144,7 @@ extension Stager {
             for index in first..<(first + count) where visitTable[index] >= 0 {
                 let visit = visitTable[index]
                 let timepoint = timepoints[index - first]
-                let date = visitRecords[visit].values.date(.visitDate)
+                var date = visitRecords[visit].values.date(.visitDate)
                 if !timepoint.isBaseline, baseline == nil {
                     findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .followUpWithoutBaseline,
                                             message: "visit '\(timepoint.name)' of participant '\(visitRecords[visit].participantID)' has no baseline visit"))
@@ -146,20 +154,22 @@ extension Stager {
                                             message: "visit '\(timepoint.name)' of participant '\(visitRecords[visit].participantID)', who has no arm "
                                                 + "(not randomised, or the arm is not recorded): the analysis leaves the participant out"))
                 }
-                if let date, let randomisation, !timepoint.isBaseline, date < randomisation {
+                if let visitDate = date, let randomisation, !timepoint.isBaseline, visitDate < randomisation {
                     findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .visitBeforeRandomisation,
-                                            message: "the visit date '\(date.iso)' is before the randomisation date '\(randomisation.iso)'",
-                                            raw: date.iso))
+                                            message: "the visit date '\(visitDate.iso)' is before the randomisation date '\(randomisation.iso)'",
+                                            raw: visitDate.iso))
+                    if emptiesDateBeforeRandomisation { date = nil }
                 }
                 let anchor = randomisation ?? (timepoint.isBaseline ? nil : baselineDate)
-                if let date, let anchor {
-                    let day = anchor.days(to: date)
+                if let visitDate = date, let anchor {
+                    let day = anchor.days(to: visitDate)
                     let offset = day - timepoint.nominalDay
                     if abs(offset) > timepoint.windowDays {
                         let basis = randomisation == nil ? "the baseline visit" : "randomisation"
                         findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .visitOutsideWindow,
-                                                message: "the visit date '\(date.iso)' is day \(day) after \(basis), outside the window \(timepoint.nominalDay) ± \(timepoint.windowDays) days of '\(timepoint.name)'",
-                                                raw: date.iso))
+                                                message: "the visit date '\(visitDate.iso)' is day \(day) after \(basis), outside the window \(timepoint.nominalDay) ± \(timepoint.windowDays) days of '\(timepoint.name)'",
+                                                raw: visitDate.iso))
+                        if emptiesDateOutsideWindow { date = nil }
                     }
                 }
                 if timepoint.isBaseline, let date, let onset, onset > date {

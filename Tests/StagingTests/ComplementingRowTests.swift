@@ -377,7 +377,7 @@ import Testing
             "more.csv": "id,visit,rmdq\nP1,week6,4\n",
         ])
         let (study, sink) = try harness.run()
-        #expect(sink.summary(.error) == ["v.csv:2:- follow_up_without_baseline error"])
+        #expect(sink.summary(.error) == ["v.csv:2:2 follow_up_without_baseline error"])
         #expect(study.visits.isEmpty)
         #expect(study.accounting.map(\.rejected) == [0, 1, 1])
         #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" }.sorted() == ["more.csv:2", "v.csv:2"])
