@@ -17,7 +17,8 @@ struct SummaryDocument {
         lines += SummaryText.section("Validation", validation)
         lines += SummaryText.section("Participant flow (CONSORT)", SummaryText.flow(computation.flow))
         lines += SummaryText.section("Profiles (\(computation.pipeline.ruleSet.identity))",
-                                     SummaryText.profileDistribution(computation.assignments, subjects: computation.subjects,
+                                     SummaryText.rules(computation.pipeline.ruleSet) + [""]
+                                     + SummaryText.profileDistribution(computation.assignments, subjects: computation.subjects,
                                                                      arms: computation.pipeline.arms,
                                                                      order: computation.analysis.order))
         lines += SummaryText.section("Baseline characteristics (randomised; no p-values)",

@@ -135,3 +135,26 @@ extension Rule {
         }
     }
 }
+
+extension Rule: CustomStringConvertible {
+    /// The rule on one line with its thresholds, as a report states it: a condition as written in
+    /// rule-set files (`age_at_onset > 50`), a combination as
+    /// `malignancy: at least 3 of (age_at_onset > 50, rf_night_pain, ...)`, a named combination
+    /// of one member as `vertebral_fracture: rf_trauma`.
+    public var description: String {
+        switch self {
+        case .condition(let condition): condition.description
+        case .anyOf(let name, let members): Rule.describe(name, "any of", members)
+        case .allOf(let name, let members): Rule.describe(name, "all of", members)
+        case .atLeast(let name, let k, let members): Rule.describe(name, "at least \(k) of", members, k: k)
+        }
+    }
+
+    /// A combination of one member (`any_of: [rf_trauma]`) reads as that member.
+    private static func describe(_ name: String?, _ combination: String, _ members: [Rule], k: Int = 1) -> String {
+        let body = members.count == 1 && k == 1
+            ? members[0].description
+            : "\(combination) (" + members.map(\.description).joined(separator: ", ") + ")"
+        return (name.map { "\($0): " } ?? "") + body
+    }
+}
