@@ -510,15 +510,16 @@ struct RowReader {
         }
     }
 
-    /// Rules that need only this row: onset after screening, age against birth year.
+    /// Rules that need only this row: onset after screening, age against birth year. A number
+    /// outside its range is not judged against another field: its range issue names it already.
     private mutating func applyRowRules() {
         if let onset = participantValues.date(.onsetDate), let screening = participantValues.date(.screeningDate),
            onset > screening {
             applyRule(.onsetAfterBaseline, message: "symptom onset '\(onset.iso)' is after the screening date '\(screening.iso)'",
                       raw: onset.iso)
         }
-        if ageFromColumn, let age = participantValues.number(.age),
-           let birthYear = participantValues.number(.birthYear),
+        if ageFromColumn, let age = participantValues.number(.age), !isOutOfRange(.age, age),
+           let birthYear = participantValues.number(.birthYear), !isOutOfRange(.birthYear, birthYear),
            let reference = participantValues.date(.screeningDate) ?? participantValues.date(.randomisationDate) {
             let implied = Double(reference.year) - birthYear
             if abs(age - implied) > 1 {
@@ -527,6 +528,11 @@ struct RowReader {
                           raw: Value.format(age))
             }
         }
+    }
+
+    /// Whether `number` is outside the range a check of this file holds for `field`.
+    private func isOutOfRange(_ field: Field, _ number: Double) -> Bool {
+        rangeChecks.contains { $0.field == field && !$0.range.contains(number) }
     }
 
     private mutating func applyRule(_ rule: CrossFieldRule, message: String, raw: String?) {

@@ -104,6 +104,11 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         withParticipant("age one year off is tolerated", ["Age": "55"], []),
         withParticipant("age inconsistent with birth year", ["Age": "56"],
                         ["participants.csv:4:6 age_inconsistent_with_birth_year error"]),
+        // A birth year out of range is not judged against the age too.
+        withParticipant("birth year out of range", ["Birth year": "19701"], ["participants.csv:4:5 range error"]),
+        withParticipant("birth year out of range, null-field", ["Birth year": "19701"],
+                        expectations: "  fields:\n    birth_year: {policy: null-field}", ["participants.csv:4:5 range warning"]),
+        withParticipant("age out of range", ["Age": "140"], ["participants.csv:4:6 range error"]),
         withVisit("visit inside its window", H.visit("P1", "week6", date: "23-02-2024"), []),
         withVisit("visit outside its window", H.visit("P1", "week6", date: "24-02-2024"),
                   ["visits.csv:3:3 visit_outside_window warning"]),
