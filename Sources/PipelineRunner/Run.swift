@@ -131,7 +131,7 @@ extension Run {
         let assignments = firstHalf + secondHalf
         let ((subjects, conflicts), _) = try Concurrently.both({
             (RunComputation.subjects(staged, assignments: assignments, pipeline: loaded, plan: plan),
-             ruleSet.conflicts(assignments, participants: staged.participants))
+             ruleSet.conflicts(assignments, participants: staged.participants, armColumn: { staged.armColumns[$0] }))
         }, {
             try staged.writeClean(to: scratch, spec: spec)
         })

@@ -100,7 +100,7 @@ public enum Validation {
             if study.inputProblems.isEmpty {
                 let ruleSet = loaded.ruleSet
                 let assignments = study.participants.map { ruleSet.assign($0, describingDerivations: false) }
-                for conflict in ruleSet.conflicts(assignments, participants: study.participants) {
+                for conflict in ruleSet.conflicts(assignments, participants: study.participants, armColumn: { study.armColumns[$0] }) {
                     try sink.record(conflict)
                     study.count(conflict)
                 }

@@ -8,7 +8,10 @@ extension RuleSet {
     /// Each assignment is matched with its participant: by position when the two lists align
     /// (the same ids in the same order, as a run assigns its participants), else with the first
     /// participant of its id (``IDMatch``). Only the assignments that could conflict are looked up.
-    public func conflicts(_ assignments: [ProfileAssignment], participants: [ParticipantRecord]) -> [Diagnostic] {
+    /// A warning is located at the participant's first row from a file with an arm column
+    /// (`armColumn` of the file's name), at that column; else at its first row.
+    public func conflicts(_ assignments: [ProfileAssignment], participants: [ParticipantRecord],
+                          armColumn: (String) -> Int? = { _ in nil }) -> [Diagnostic] {
         let excluded = Dictionary(profiles.filter { !$0.randomise }.map { ($0.code, $0.label) },
                                   uniquingKeysWith: { first, _ in first })
         let match = IDMatch(count: assignments.count, id: { assignments[$0].participantID },
@@ -22,7 +25,8 @@ extension RuleSet {
             guard let other = match.other(of: position, id: assignment.participantID), let arm = participants[other].arm
             else { continue }
             let participant = participants[other]
-            let location = participant.sources.first ?? SourceLocation(file: "")
+            let location = participant.sources.firstNonNil { source in armColumn(source.file).map { source.column($0) } }
+                ?? participant.sources.first ?? SourceLocation(file: "")
             if let profile = assignment.profile, let label = excluded[profile] {
                 found.append(Diagnostic(
                     .warning, at: location, rule: "profile.randomised-excluded",
@@ -38,5 +42,15 @@ extension RuleSet {
             }
         }
         return found
+    }
+}
+
+extension Sequence {
+    /// The first non-nil result of `transform`, in order; nil when every result is nil.
+    fileprivate func firstNonNil<Result>(_ transform: (Element) -> Result?) -> Result? {
+        for element in self {
+            if let result = transform(element) { return result }
+        }
+        return nil
     }
 }

@@ -135,6 +135,8 @@ struct StagingState: IssueCounts {
     /// File index → column (from 1) of `visit_date` and of `visit`, for locating cross-row findings.
     var visitDateColumns: [Int: Int] = [:]
     var visitColumns: [Int: Int] = [:]
+    /// File (display name) → column (from 1) of `arm` (``StagedStudy/armColumns``).
+    var armColumns: [String: Int] = [:]
     /// Mapped fields whose column a file's header lacks, by file index (`staging.column-absent`).
     var absentFields: [Int: Set<Field>] = [:]
     /// File index → column (from 1) of `participant_id`, for locating findings about a row
@@ -276,6 +278,7 @@ struct StagingState: IssueCounts {
             errorCount: errorCount, warningCount: warningCount, noteCount: noteCount)
         study.participantsRejected = zip(slots, hasParticipantRow).filter { $0 < 0 && $1 }.count
         study.participantRowsWithoutID = participantRowsWithoutID
+        study.armColumns = armColumns
         participantRecords = []
         visitRecords = []
         return study
@@ -389,6 +392,9 @@ final class Stager {
         }
         if let column = binding.columns.first(where: { $0.field == .visit }) {
             state.visitColumns[fileIndex] = column.index + 1
+        }
+        if let column = binding.columns.first(where: { $0.field == .arm }) {
+            state.armColumns[file.displayName] = column.index + 1
         }
         if let column = binding.columns.first(where: { $0.field == .participantID }) {
             state.participantIDColumns[fileIndex] = column.index + 1

@@ -106,6 +106,9 @@ public struct StagedStudy: Sendable {
     /// Rejected participant rows whose id could not be read (a ragged row, the record a reading
     /// stop fell in, an empty id): each may be a participant the flow has nowhere else.
     public var participantRowsWithoutID = 0
+    /// Input file (display name) → column of `arm` in it (from 1), for locating findings about a
+    /// participant's arm after staging (a profile conflict).
+    public var armColumns: [String: Int] = [:]
     /// Issues of each severity, all files together.
     public var errorCount: Int
     public var warningCount: Int

@@ -36,4 +36,18 @@ import Testing
         #expect(reversed.map(\.participant) == ["C", "A"])
         #expect(reversed.map(\.rule) == ["profile.urgent-randomised", "profile.randomised-excluded"])
     }
+
+    /// A conflict is about the arm: it is located at the first row from a file with an arm
+    /// column, at that column (a survey row merged first has none).
+    @Test func aConflictIsLocatedAtTheArmCell() {
+        let arm = Arm(id: "graded_activity", label: "Graded activity", order: 0)
+        var record = participant("A", arm: arm, [.rfTrauma: .boolean(true)])
+        record.sources = [SourceLocation(file: "survey.csv", line: 3), SourceLocation(file: "study.csv", line: 7)]
+        let found = rules.conflicts(rules.assignProfiles([record]), participants: [record],
+                                    armColumn: { $0 == "study.csv" ? 4 : nil })
+        #expect(found.map(\.location) == [SourceLocation(file: "study.csv", line: 7, column: 4)])
+        // Without arm columns, the first row.
+        let unlocated = rules.conflicts(rules.assignProfiles([record]), participants: [record])
+        #expect(unlocated.map(\.location) == [SourceLocation(file: "survey.csv", line: 3)])
+    }
 }
