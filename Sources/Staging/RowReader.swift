@@ -511,7 +511,8 @@ struct RowReader {
     }
 
     /// Rules that need only this row: onset after screening, age against birth year. A number
-    /// outside its range is not judged against another field: its range issue names it already.
+    /// outside its range that its range issue rejects or empties is not judged against another
+    /// field (the range issue names it already); one a warning keeps is judged as kept.
     private mutating func applyRowRules() {
         if let onset = participantValues.date(.onsetDate), let screening = participantValues.date(.screeningDate),
            onset > screening {
@@ -530,9 +531,12 @@ struct RowReader {
         }
     }
 
-    /// Whether `number` is outside the range a check of this file holds for `field`.
+    /// Whether `number` is outside the range a check of this file holds for `field`, and that
+    /// range issue rejects the row or empties the field.
     private func isOutOfRange(_ field: Field, _ number: Double) -> Bool {
-        rangeChecks.contains { $0.field == field && !$0.range.contains(number) }
+        let expectation = expectations[field]
+        guard expectation.policy == .nullField || expectation.issueSeverity == .error else { return false }
+        return rangeChecks.contains { $0.field == field && !$0.range.contains(number) }
     }
 
     private mutating func applyRule(_ rule: CrossFieldRule, message: String, raw: String?) {

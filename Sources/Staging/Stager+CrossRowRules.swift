@@ -56,6 +56,7 @@ extension Stager {
             }
         }
         let findings = halves.first + halves.second
+        let derivedFromOnset = derivedFields(reading: .onsetDate)
         for finding in findings {
             let participant = state.ids.keys[finding.index / count]
             let source = state.visitRecords[finding.record].source
@@ -74,7 +75,13 @@ extension Stager {
             if setting.policy == .nullField, finding.rule == .onsetAfterBaseline {
                 let record = state.slots[finding.index / count]
                 if record >= 0 {
-                    state.participantRecords[record].values[.onsetDate] = RowReader.invalid(finding.rule.rawValue)
+                    // The values derived from the onset go with it, as when the row rule empties
+                    // the onset before they are derived.
+                    let emptied = RowReader.invalid(finding.rule.rawValue)
+                    state.participantRecords[record].values[.onsetDate] = emptied
+                    for field in derivedFromOnset where state.participantRecords[record].values.contains(field) {
+                        state.participantRecords[record].values[field] = emptied
+                    }
                 }
             } else if setting.policy == .nullField, let nullable = finding.rule.nullableField {
                 // A visit already rejected by an earlier finding keeps its values.
@@ -95,6 +102,18 @@ extension Stager {
                         state.addReason(finding.message, toDeferred: row, fileIndex: rowFile)
                     }
                 }
+            }
+        }
+    }
+
+    /// The fields some input derives from `input` (`duration_weeks` and `age_at_onset` from
+    /// `onset_date`), in declaration order.
+    private func derivedFields(reading input: Field) -> [Field] {
+        let mappings = [spec.fields] + spec.inputs.map(\.fields)
+        return Field.fields(at: .participant).filter { field in
+            mappings.contains { mapping in
+                guard case .derived(let derivation)? = mapping[field]?.source else { return false }
+                return derivation.inputs(for: field).contains(input)
             }
         }
     }

@@ -109,6 +109,9 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         withParticipant("birth year out of range, null-field", ["Birth year": "19701"],
                         expectations: "  fields:\n    birth_year: {policy: null-field}", ["participants.csv:4:5 range warning"]),
         withParticipant("age out of range", ["Age": "140"], ["participants.csv:4:6 range error"]),
+        withParticipant("age out of range as a warning, and inconsistent", ["Age": "70"],
+                        expectations: "  fields:\n    age: {range: [18, 65], severity: warning}",
+                        ["participants.csv:4:6 age_inconsistent_with_birth_year error", "participants.csv:4:6 range warning"]),
         withVisit("visit inside its window", H.visit("P1", "week6", date: "23-02-2024"), []),
         withVisit("visit outside its window", H.visit("P1", "week6", date: "24-02-2024"),
                   ["visits.csv:3:3 visit_outside_window warning"]),
@@ -162,6 +165,30 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         #expect(study.errorCount == errors)
         let rejected = study.accounting.reduce(0) { $0 + $1.rejected }
         #expect(rejected == Set(rule.expected.filter { $0.hasSuffix(" error") }.map { $0.split(separator: " ")[0].split(separator: ":").prefix(2).joined(separator: ":") }).count)
+    }
+
+    /// An onset the baseline visit contradicts, emptied under null-field after every row was
+    /// read, takes the values derived from it along, as the row rule does before derivation.
+    @Test func onsetEmptiedAfterReadingTakesItsDerivedValues() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  rmdq: RMDQ\n",
+            with: "  rmdq: RMDQ\n  duration_weeks: {derive: from_onset_date}\n  age_at_onset: {derive: from_age_and_onset}\n")
+            + "expectations:\n  rules:\n    onset_after_baseline: {policy: null-field}\n"
+        let harness = try H(yaml: yaml, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1", ["Onset": "02-01-2024"]), H.participant("P2")]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "01-01-2024"), H.visit("P2", "T0", date: "05-01-2024")]),
+        ])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary().contains("visits.csv:2:3 onset_after_baseline warning"))
+        let values = try #require(study.participants.first { $0.id == "P1" }).values
+        for field in [Field.onsetDate, .durationWeeks, .ageAtOnset] {
+            guard case .declared(code: "invalid", _)? = values[field]?.missingReason else {
+                Issue.record("\(field) is \(String(describing: values[field])), not emptied as invalid")
+                continue
+            }
+        }
+        let other = try #require(study.participants.first { $0.id == "P2" }).values
+        #expect(other.number(.durationWeeks) != nil && other.number(.ageAtOnset) != nil)
     }
 
     @Test func nullFieldEmptiesTheFieldAndKeepsTheRow() throws {
