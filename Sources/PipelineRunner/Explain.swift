@@ -87,7 +87,11 @@ public enum Explain {
             case .classified:
                 lines.append("  => \(assignment.subprofile ?? "") (\(assignment.label ?? ""))\(assignment.urgent ? ", URGENT" : "")")
             case .unclassified:
-                lines.append("  => unclassified: missing \(assignment.missingInputs.map(\.name).joined(separator: ", "))")
+                lines.append("  => unclassified: missing \(assignment.missingInputs.map(\.name).joined(separator: ", "))"
+                             + (assignment.urgent ? ", URGENT" : ""))
+            }
+            if assignment.urgencyUnknown {
+                lines.append("  urgent signs not assessed: missing \(assignment.urgentMissingInputs.map(\.name).joined(separator: ", "))")
             }
         }
         return Outcome(exitCode: 0, lines: lines)

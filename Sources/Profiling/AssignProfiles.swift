@@ -19,10 +19,18 @@ extension RuleSet {
 
         // Each rule is decided by its truth alone; only a rule that fires, or leaves the
         // assignment undecided, is evaluated again in full for its trail.
-        for rule in urgent where rule.truth(values) == .yes {
-            assignment.urgent = true
-            fired += rule.evaluate(values).fired.map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
+        // An urgent rule left unknown is not "no urgent signs": its missing inputs are kept.
+        var urgentMissing: Set<Field> = []
+        for rule in urgent {
+            switch rule.truth(values) {
+            case .yes:
+                assignment.urgent = true
+                fired += rule.evaluate(values).fired.map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
+            case .unknown: urgentMissing.formUnion(rule.evaluate(values).missing)
+            case .no: break
+            }
         }
+        if !assignment.urgent, !urgentMissing.isEmpty { assignment.urgentMissingInputs = urgentMissing.sorted() }
 
         func unclassified(_ missing: Set<Field>) -> ProfileAssignment {
             var result = assignment

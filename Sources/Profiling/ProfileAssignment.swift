@@ -18,6 +18,10 @@ public struct ProfileAssignment: Hashable, Sendable {
     public var label: String?
     /// An urgent rule fired (e.g. cauda equina): refer at once, whatever the profile.
     public var urgent: Bool
+    /// The fields whose absence left an urgent rule undecided, sorted by declaration order; empty
+    /// when `urgent` is true or every urgent rule was decided. Such a participant is not known
+    /// to be free of urgent signs.
+    public var urgentMissingInputs: [Field] = []
     /// Every named rule that fired, in evaluation order, with the values it saw.
     public var fired: [FiredRule]
     /// The fields whose absence left the assignment undecided, sorted by declaration order.
@@ -28,4 +32,7 @@ public struct ProfileAssignment: Hashable, Sendable {
     public var ruleSet: String
 
     public var profileOrUnclassified: String { profile ?? "unclassified" }
+
+    /// Whether the urgent rules could not be decided: no urgent rule held and one lacked inputs.
+    public var urgencyUnknown: Bool { !urgent && !urgentMissingInputs.isEmpty }
 }

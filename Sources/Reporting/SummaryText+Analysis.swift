@@ -89,7 +89,14 @@ public enum SummaryText {
         }
         let urgent = assignments.filter(\.urgent).map(\.participantID).sorted()
         lines.append("")
-        lines.append("Urgent (cauda equina signs; refer at once): " + (urgent.isEmpty ? "none" : urgent.joined(separator: ", ")))
+        lines += wrap("Urgent (cauda equina signs; refer at once): " + (urgent.isEmpty ? "none" : urgent.joined(separator: ", ")),
+                      indent: "  ")
+        let unknown = assignments.filter(\.urgencyUnknown)
+        if !unknown.isEmpty {
+            let fields = Set(unknown.flatMap(\.urgentMissingInputs)).sorted().map(\.name).joined(separator: ", ")
+            lines += wrap("Urgent signs not assessed (\(fields) missing): \(unknown.count) \(unknown.count == 1 ? "participant" : "participants") "
+                          + "(empty 'urgent' in profiles.csv)", indent: "  ")
+        }
         return lines
     }
 

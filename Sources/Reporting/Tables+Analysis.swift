@@ -18,9 +18,9 @@ public enum AnalysisTables {
             table.append([
                 .text(assignment.participantID), Cell.text(context?.site), Cell.text(context?.arm ?? ""),
                 .text(assignment.status.rawValue), Cell.text(assignment.profile), Cell.text(assignment.subprofile),
-                .number(assignment.urgent ? "1" : "0"), .text(assignment.ruleSet),
+                .number(assignment.urgent ? "1" : assignment.urgencyUnknown ? "" : "0"), .text(assignment.ruleSet),
                 Cell.text(assignment.fired.map(\.description).joined(separator: "; ")),
-                Cell.text(assignment.missingInputs.map(\.name).joined(separator: "; ")),
+                Cell.text(Set(assignment.missingInputs + assignment.urgentMissingInputs).sorted().map(\.name).joined(separator: "; ")),
             ])
         }
         return table

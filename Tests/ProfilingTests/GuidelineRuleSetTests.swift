@@ -46,6 +46,25 @@ import TestSupport
         #expect(!result.urgent)
     }
 
+    /// Urgent signs that cannot be judged are not "no urgent signs": the assignment keeps the
+    /// missing field, whatever profile it has.
+    @Test func anUndecidedUrgentRuleKeepsItsMissingInput() {
+        var radicular = Self.plain([.radUnilateralLegPain: .boolean(true), .radLegPainDominant: .boolean(true)])
+        radicular.values[.caudaEquina] = .missing(.empty)
+        let unknown = rules.assign(radicular)
+        #expect(unknown.profile == "2")
+        #expect(!unknown.urgent)
+        #expect(unknown.urgentMissingInputs == [.caudaEquina])
+        #expect(unknown.urgencyUnknown)
+        #expect(unknown.missingInputs.isEmpty)
+
+        radicular.values[.caudaEquina] = .boolean(true)
+        let urgent = rules.assign(radicular)
+        #expect(urgent.urgent && urgent.urgentMissingInputs.isEmpty && !urgent.urgencyUnknown)
+        let decided = rules.assign(Self.plain())
+        #expect(!decided.urgent && decided.urgentMissingInputs.isEmpty && !decided.urgencyUnknown)
+    }
+
     @Test(arguments: [(11.9, "3a"), (12.0, "3b"), (0.0, "3a"), (520.0, "3b")])
     func durationSplitsAtTwelveWeeks(weeks: Double, expected: String) {
         #expect(rules.assign(Self.plain([.durationWeeks: .number(weeks)])).profile == expected)
