@@ -65,6 +65,20 @@ public struct LoadedPipeline: Sendable {
         }
     }
 
+    /// A warning for each field the rule set reads that no input collects, directly or through a
+    /// field it is derived from: its rules see it as missing for every participant (an urgent
+    /// sign never assessed, a profile never decided), which the pipeline file should say on
+    /// purpose. Located at the pipeline's `profiles.rules`.
+    public var unmappedRuleInputs: [Diagnostic] {
+        let mapped = Set(spec.fields.fields + spec.inputs.flatMap(\.fields.fields))
+        return ruleSet.inputFields.filter { !DerivedInputs.isAvailable($0, mapped: mapped) }.map { field in
+            Diagnostic(.warning, at: spec.profileRules.location ?? SourceLocation(file: spec.file), rule: "profile.input-not-mapped",
+                       message: "the rule set '\(ruleSet.identity)' reads '\(field.name)', which no input collects: "
+                           + "every participant's rules see it as missing",
+                       field: field.name)
+        }
+    }
+
     /// Every file a run reads, as paths usable from the working directory: the pipeline file
     /// (`pipeline`, as given), its inputs, the rule set and the literature files.
     func filesRead(pipeline: String) -> [String] {

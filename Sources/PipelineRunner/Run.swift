@@ -61,9 +61,9 @@ public enum Run {
             let sink = CountingSink(forwardingTo: fileSink, progress: progress)
             var study = try stage(loaded.files, spec: loaded.spec, sink: sink)
             let (assignments, subjects, conflicts) = try prepare(study, loaded: loaded, plan: plan, scratch: scratch)
-            for conflict in conflicts {
-                try sink.record(conflict)
-                study.count(conflict)
+            for finding in loaded.unmappedRuleInputs + conflicts {
+                try sink.record(finding)
+                study.count(finding)
             }
             let seconds = clock.mark("staging")
             let rows = study.accounting.reduce(0) { $0 + $1.rowsRead }

@@ -54,7 +54,8 @@ public enum Validation {
             + "\(files.count) \(plural(files.count, "file")), \(spec.schedule.timepoints.count) \(plural(spec.schedule.timepoints.count, "visit"))"
             + ", rule set \(loaded.ruleSet.name) \(loaded.ruleSet.version)"]
             + files.map { "  \($0.displayName)" }
-        return ValidationResult(exitCode: 0, problems: [], summary: summary)
+        // Warnings do not make the file invalid; they are said with the problems, on standard error.
+        return ValidationResult(exitCode: 0, problems: loaded.unmappedRuleInputs.map(\.description), summary: summary)
     }
 
     /// Stages every input of the pipeline file and publishes `issues.csv`, `accounting.csv`,
@@ -100,7 +101,8 @@ public enum Validation {
             if study.inputProblems.isEmpty {
                 let ruleSet = loaded.ruleSet
                 let assignments = study.participants.map { ruleSet.assign($0, describingDerivations: false) }
-                for conflict in ruleSet.conflicts(assignments, participants: study.participants, armColumn: { study.armColumns[$0] }) {
+                let conflicts = ruleSet.conflicts(assignments, participants: study.participants, armColumn: { study.armColumns[$0] })
+                for conflict in loaded.unmappedRuleInputs + conflicts {
                     try sink.record(conflict)
                     study.count(conflict)
                 }

@@ -74,3 +74,24 @@ public enum DerivedInputs {
         return Value.format(scaled)
     }
 }
+
+extension DerivedInputs {
+    /// The fields ``derive(_:)`` computes `field` from when the export does not carry it; nil for
+    /// a field it never computes.
+    public static func sources(of field: Field) -> [Field]? {
+        switch field {
+        case .age: [.birthYear, .screeningDate]
+        case .durationWeeks: [.onsetDate, .screeningDate]
+        case .ageAtOnset: [.age, .durationWeeks]
+        case .ompsqTotal: Field.ompsqItems
+        case .startBackTotal, .startBackPsychosocial: Field.startBackItems
+        default: nil
+        }
+    }
+
+    /// Whether `field` can hold a value for some participant when the inputs collect `mapped`:
+    /// it is mapped, or derivable from fields that are.
+    public static func isAvailable(_ field: Field, mapped: Set<Field>) -> Bool {
+        mapped.contains(field) || (sources(of: field)?.allSatisfy { isAvailable($0, mapped: mapped) } ?? false)
+    }
+}

@@ -85,3 +85,25 @@ public struct Suffix: Hashable, Sendable {
         self.rule = rule
     }
 }
+
+extension Rule {
+    /// The fields the rule's conditions read, each once, in the order they are written.
+    public var fields: [Field] {
+        switch self {
+        case .condition(let condition): [condition.field]
+        case .anyOf(_, let members), .allOf(_, let members), .atLeast(_, _, let members):
+            members.flatMap(\.fields).reduce(into: [Field]()) { if !$0.contains($1) { $0.append($1) } }
+        }
+    }
+}
+
+extension RuleSet {
+    /// Every field a rule of the set reads (urgent rules, profile rules, subdivisions and
+    /// suffixes), in declaration order.
+    public var inputFields: [Field] {
+        let rules = urgent + profiles.flatMap { profile in
+            (profile.match.map { [$0] } ?? []) + profile.split.map(\.rule) + profile.suffixes.map(\.rule)
+        }
+        return Set(rules.flatMap(\.fields)).sorted()
+    }
+}

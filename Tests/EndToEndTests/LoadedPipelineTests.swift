@@ -24,6 +24,27 @@ import TestSupport
         #expect(loaded.files.count == 5)
     }
 
+    /// A field the rule set reads that no input collects is a warning at `profiles.rules`; one
+    /// the rules can derive from collected fields is not.
+    @Test func aRuleInputNoInputCollectsIsWarned() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let sample = try LoadedPipeline.load(try Self.samplePipeline(in: folder))
+        #expect(sample.unmappedRuleInputs.isEmpty)
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "  cauda_equina: cauda_equina\n", with: "")
+                .replacingOccurrences(of: "  age_at_onset: {derive: from_age_and_onset}\n", with: "")
+                .replacingOccurrences(of: "  age: leeftijd\n", with: "")
+        }
+        let warnings = try LoadedPipeline.load(path).unmappedRuleInputs
+        // age (from birth year and screening date) and age_at_onset (from age and duration) derive.
+        #expect(warnings.map(\.field) == ["cauda_equina"])
+        #expect(warnings.allSatisfy { $0.severity == .warning && $0.rule == "profile.input-not-mapped" && $0.location.file == path })
+        let rulesLine = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.contains("guideline-2010.yml") }) + 1
+        #expect(warnings.first?.location.line == rulesLine)
+    }
+
     @Test func aMissingLiteratureFileIsLocated() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
