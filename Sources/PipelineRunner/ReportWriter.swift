@@ -41,10 +41,11 @@ struct ReportWriter {
     /// Markdown and LaTeX tables for papers and one forest plot per outcome and follow-up visit,
     /// with the same small-cell suppression everywhere.
     func writePublication() throws {
-        let results = PublicationResults(
+        var results = PublicationResults(
             plan: computation.plan, arms: computation.pipeline.arms, baseline: computation.baseline,
             response: computation.response, comparisons: computation.comparisons,
             interactions: computation.interactions)
+        results.profileNote = PublicationTables.profileNote(computation.pipeline.ruleSet)
         let suppression = SmallCellSuppression(threshold: computation.pipeline.spec.publication.smallCellThreshold)
         let tables = PublicationTables.all(results, suppression: suppression)
         let title = computation.pipeline.spec.study.name

@@ -84,7 +84,7 @@ public enum ForestPlot {
         }
         let figure = Figure(outcome: outcome, timepoint: timepoint, grouping: grouping, reference: reference,
                             level: results.plan.confidenceLevel, panels: panels, interaction: interaction,
-                            suppression: suppression)
+                            suppression: suppression, profileNote: results.profileNote)
         return figure.render()
     }
 

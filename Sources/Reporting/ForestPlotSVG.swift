@@ -15,6 +15,7 @@ struct Figure {
     var panels: [Panel]
     var interaction: InteractionRow?
     var suppression: SmallCellSuppression
+    var profileNote: String?
 
     // Layout constants.
     let margin = 20.0
@@ -163,7 +164,7 @@ struct Figure {
             "Squares: \(grouping == .subprofile ? "subprofile" : "profile") estimates, area proportional to the number "
                 + "analysed (at least \(Int(Self.smallestSquare)) px wide); lines: \(levelText) CI; diamond: all randomised.",
             "Change is follow-up minus baseline; lower scores are better, so negative differences favour the arm.",
-        ] + (PublicationText.suppressionNote(suppression).map { [$0] } ?? [])
+        ] + (PublicationText.suppressionNote(suppression).map { [$0] } ?? []) + (profileNote.map { [$0] } ?? [])
         for note in notes {
             for part in fit(note, size: 12, available: width - 2 * margin) {
                 y += 18

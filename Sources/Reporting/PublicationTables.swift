@@ -1,4 +1,5 @@
 import Analysis
+import Profiling
 import Statistics
 import StudyModel
 
@@ -12,6 +13,9 @@ public struct PublicationResults: Sendable {
     public var response: [ResponseRow]
     public var comparisons: [ComparisonRow]
     public var interactions: [InteractionRow]
+    /// What the group codes of the rows mean (``PublicationTables/profileNote(_:)``), as a note
+    /// under every table and forest plot; nil for none.
+    public var profileNote: String?
 
     public init(plan: AnalysisPlan, arms: [Arm], baseline: [BaselineRow], response: [ResponseRow],
                 comparisons: [ComparisonRow], interactions: [InteractionRow]) {
@@ -74,7 +78,27 @@ public enum PublicationTables {
                 }
             }
         }
+        if let note = results.profileNote {
+            for index in tables.indices { tables[index].notes.append(note) }
+        }
         return tables
+    }
+
+    /// A note that says what a table's group codes mean, so that a table pasted into a paper
+    /// names the scheme its groups come from: the rule set, each profile's code and label (a
+    /// subdivision's with its rule), each suffix with its rule, and where every threshold is.
+    public static func profileNote(_ ruleSet: RuleSet) -> String {
+        var parts: [String] = []
+        for profile in ruleSet.profiles {
+            if profile.split.isEmpty {
+                parts.append("\(profile.code) \(profile.label)")
+            } else {
+                parts += profile.split.map { "\($0.code) \($0.label) (\($0.rule))" }
+            }
+            parts += profile.suffixes.map { "\($0.suffix) \($0.rule)" }
+        }
+        return "Profiles by the rule set \(ruleSet.identity): " + parts.joined(separator: "; ")
+            + ". summary.txt lists every rule with its thresholds."
     }
 
     // MARK: - Response

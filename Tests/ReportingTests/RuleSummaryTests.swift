@@ -36,4 +36,28 @@ import TestSupport
         #expect(lines.contains("          malignancy: at least 2 of (age_at_onset > 50, rf_continuous_pain, rf_night_pain,"))
         #expect(lines.contains("          +Y: yellow_flags: ompsq_total >= 40"))
     }
+
+    /// Every publication table and forest plot says what its group codes mean, by the rule set.
+    @Test func publicationOutputsDefineTheirGroups() throws {
+        let ruleSet = try RuleSet.parse(Self.shipped(), file: "guideline-2010.yml")
+        let note = PublicationTables.profileNote(ruleSet)
+        #expect(note.hasPrefix("Profiles by the rule set guideline-2010 1.0: 1 Serious specific pathology (red flags); 2 Lumbosacral"))
+        #expect(note.contains("; 3a Non-specific low back pain, under 12 weeks (duration_weeks < 12); "))
+        #expect(note.contains("; +Y yellow_flags: ompsq_total >= 50. summary.txt lists every rule with its thresholds."))
+        let changed = try RuleSet.parse(Self.shipped().replacingOccurrences(of: "duration_weeks < 12", with: "duration_weeks < 13"),
+                                        file: "copy.yml")
+        #expect(PublicationTables.profileNote(changed).contains("(duration_weeks < 13)"))
+
+        var results = PublicationFixture.results()
+        #expect(PublicationTables.all(results).allSatisfy { !$0.notes.contains(note) })
+        results.profileNote = note
+        let tables = PublicationTables.all(results)
+        #expect(!tables.isEmpty)
+        #expect(tables.allSatisfy { $0.notes.last == note })
+        let figures = ForestPlot.figures(results)
+        #expect(!figures.isEmpty)
+        for figure in figures {
+            #expect(figure.svg.contains("Profiles by the rule set guideline-2010 1.0"), "\(figure.fileName)")
+        }
+    }
 }
