@@ -8,8 +8,8 @@ extension RuleSet {
     /// Each assignment is matched with its participant: by position when the two lists align
     /// (the same ids in the same order, as a run assigns its participants), else with the first
     /// participant of its id (``IDMatch``). Only the assignments that could conflict are looked up.
-    /// A warning is located at the participant's first row from a file with an arm column
-    /// (`armColumn` of the file's name), at that column; else at its first row.
+    /// A warning is located at the row that gave the participant's arm, at its file's arm column
+    /// (`armColumn` of the file's name); see ``armLocation(_:armColumn:)``.
     public func conflicts(_ assignments: [ProfileAssignment], participants: [ParticipantRecord],
                           armColumn: (String) -> Int? = { _ in nil }) -> [Diagnostic] {
         let excluded = Dictionary(profiles.filter { !$0.randomise }.map { ($0.code, $0.label) },
@@ -25,8 +25,7 @@ extension RuleSet {
             guard let other = match.other(of: position, id: assignment.participantID), let arm = participants[other].arm
             else { continue }
             let participant = participants[other]
-            let location = participant.sources.firstNonNil { source in armColumn(source.file).map { source.column($0) } }
-                ?? participant.sources.first ?? SourceLocation(file: "")
+            let location = Self.armLocation(participant, armColumn: armColumn)
             if let profile = assignment.profile, let label = excluded[profile] {
                 found.append(Diagnostic(
                     .warning, at: location, rule: "profile.randomised-excluded",
@@ -42,6 +41,20 @@ extension RuleSet {
             }
         }
         return found
+    }
+}
+
+extension RuleSet {
+    /// Where a participant's arm was read: the row that gave it (``ParticipantRecord/armSource``)
+    /// at its file's arm column; without that row, the first row from a file with an arm column;
+    /// else the first row.
+    static func armLocation(_ participant: ParticipantRecord, armColumn: (String) -> Int?) -> SourceLocation {
+        if let index = participant.armSource, participant.sources.indices.contains(index) {
+            let source = participant.sources[index]
+            return source.column(armColumn(source.file))
+        }
+        return participant.sources.firstNonNil { source in armColumn(source.file).map { source.column($0) } }
+            ?? participant.sources.first ?? SourceLocation(file: "")
     }
 }
 

@@ -108,7 +108,7 @@ extension RowReader {
                     state.participantRowValues[index] = merged
                     let record = state.participantRecords[index].values
                     state.participantRecords[index].site = record[.site]?.text ?? state.participantRecords[index].site
-                    state.participantRecords[index].arm = arm(record)
+                    state.participantRecords[index].setArm(arm(record))
                 }
             }
             state.participantRepeats[slot, default: []].append(location)
@@ -321,7 +321,7 @@ extension RowReader {
                 state.participantRecords[participant].sources.append(location)
                 let values = state.participantRecords[participant].values
                 state.participantRecords[participant].site = values[.site]?.text ?? state.participantRecords[participant].site
-                state.participantRecords[participant].arm = arm(values)
+                state.participantRecords[participant].setArm(arm(values))
             }
         } else if !hasParticipantInputs {
             let carried = participantValues.values
@@ -547,5 +547,15 @@ enum Overlap: Equatable {
     static func collects(_ values: FieldValues?, _ field: Field, emptyIsUncollected: Bool) -> Bool {
         guard let values, values.contains(field) else { return false }
         return !(emptyIsUncollected && isEmptyCell(values[field]))
+    }
+}
+
+extension ParticipantRecord {
+    /// Sets the arm after a row was added to `sources`: an arm the record did not have comes
+    /// from that row.
+    mutating func setArm(_ newArm: Arm?) {
+        if arm == nil, newArm != nil { armSource = sources.count - 1 }
+        if newArm == nil { armSource = nil }
+        arm = newArm
     }
 }

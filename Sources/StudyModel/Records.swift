@@ -54,6 +54,9 @@ public struct ParticipantRecord: Hashable, Sendable {
     public var values: FieldValues
     /// Every source row that contributed, in reading order.
     public var sources: [SourceLocation]
+    /// The position in `sources` of the row whose cell gave `arm` (nil when there is no arm, or
+    /// it is not known), for locating a finding about the arm.
+    public var armSource: Int?
 
     public init(id: String, site: String, arm: Arm?, values: FieldValues, sources: [SourceLocation]) {
         self.id = id
@@ -61,6 +64,7 @@ public struct ParticipantRecord: Hashable, Sendable {
         self.arm = arm
         self.values = values
         self.sources = sources
+        armSource = arm == nil || sources.isEmpty ? nil : 0
     }
 }
 

@@ -46,6 +46,13 @@ import Testing
         let found = rules.conflicts(rules.assignProfiles([record]), participants: [record],
                                     armColumn: { $0 == "study.csv" ? 4 : nil })
         #expect(found.map(\.location) == [SourceLocation(file: "study.csv", line: 7, column: 4)])
+        // The row that gave the arm, in a file with several rows of the participant.
+        record.sources = [SourceLocation(file: "export.csv", line: 2), SourceLocation(file: "export.csv", line: 3)]
+        record.armSource = 1
+        let event = rules.conflicts(rules.assignProfiles([record]), participants: [record], armColumn: { _ in 10 })
+        #expect(event.map(\.location) == [SourceLocation(file: "export.csv", line: 3, column: 10)])
+        record.sources = [SourceLocation(file: "survey.csv", line: 3), SourceLocation(file: "study.csv", line: 7)]
+        record.armSource = nil
         // Without arm columns, the first row.
         let unlocated = rules.conflicts(rules.assignProfiles([record]), participants: [record])
         #expect(unlocated.map(\.location) == [SourceLocation(file: "survey.csv", line: 3)])

@@ -427,6 +427,27 @@ typealias H = StagingHarness
         #expect(sink.summary(.error) == [])
     }
 
+    /// The row that gave a participant its arm is known, whichever row made the record: an
+    /// event row with the arm after one without, a visit row carrying it, or the first row.
+    @Test(arguments: [false, true])
+    func theRowThatGaveTheArmIsKept(randomisationFirst: Bool) throws {
+        let screening = "R1,screening_arm_1,gro,,1,,,"
+        let randomisation = "R1,randomisation_arm_1,gro,2,,2024-01-05,,"
+        let rows = randomisationFirst ? [randomisation, screening] : [screening, randomisation]
+        let (study, _) = try H(yaml: Self.twoEventPipeline, files: ["redcap.csv": H.lines([Self.redcapHeader] + rows)]).run()
+        let record = try #require(study.participants.first)
+        let source = try #require(record.armSource.map { record.sources[$0] })
+        #expect(source.line == (randomisationFirst ? 2 : 3))
+        #expect(study.armColumns == ["redcap.csv": 4])
+        // Carried by a later visit row of a visits-only export.
+        let carried = try H(yaml: Self.redcapPipeline.replacingOccurrences(of: ", participant_rows: [screening_arm_1]", with: ""),
+                            files: ["redcap.csv": H.lines([Self.redcapHeader, "R1,baseline_arm_1,gro,,1,,2024-01-05,5",
+                                                           "R1,week_6_arm_1,gro,2,,,2024-02-16,4"])]).run().0
+        let visitsOnly = try #require(carried.participants.first)
+        #expect(visitsOnly.arm?.id == "mckenzie")
+        #expect(visitsOnly.armSource.map { visitsOnly.sources[$0].line } == 3)
+    }
+
     /// A repeated event row is compared with that event's first row, wherever the other event's
     /// row is: kept once with a note, in either order.
     @Test(arguments: [false, true])
