@@ -56,7 +56,7 @@ extension Stager {
             }
         }
         let findings = halves.first + halves.second
-        let derivedFromOnset = derivedFields(reading: .onsetDate)
+        let fromOnset = DerivedFrom(.onsetDate, inputs: spec.inputs)
         for finding in findings {
             let participant = state.ids.keys[finding.index / count]
             let source = state.visitRecords[finding.record].source
@@ -79,7 +79,9 @@ extension Stager {
                     // the onset before they are derived.
                     let emptied = RowReader.invalid(finding.rule.rawValue)
                     state.participantRecords[record].values[.onsetDate] = emptied
-                    for field in derivedFromOnset where state.participantRecords[record].values.contains(field) {
+                    let inputs = Set(state.participantRecords[record].sources.compactMap { fileIndexByName[$0.file].map { files[$0].inputIndex } })
+                    for field in fromOnset.fields where state.participantRecords[record].values.contains(field)
+                        && fromOnset.isDerived(field, inputs: inputs) {
                         state.participantRecords[record].values[field] = emptied
                     }
                 }
@@ -106,15 +108,36 @@ extension Stager {
         }
     }
 
-    /// The fields some input derives from `input` (`duration_weeks` and `age_at_onset` from
-    /// `onset_date`), in declaration order.
-    private func derivedFields(reading input: Field) -> [Field] {
-        let mappings = [spec.fields] + spec.inputs.map(\.fields)
-        return Field.fields(at: .participant).filter { field in
-            mappings.contains { mapping in
-                guard case .derived(let derivation)? = mapping[field]?.source else { return false }
-                return derivation.inputs(for: field).contains(input)
+    /// The fields the inputs derive from one field (`duration_weeks` and `age_at_onset` from
+    /// `onset_date`), input by input, for emptying them with it.
+    private struct DerivedFrom {
+        /// Every field some input derives from the source field, in declaration order.
+        let fields: [Field]
+        /// Per input (by position in `inputs:`), the fields it derives from the source field, and
+        /// the fields it reads in another way (a column or a checkbox).
+        let derived: [Set<Field>]
+        let read: [Set<Field>]
+
+        init(_ source: Field, inputs: [InputSpec]) {
+            derived = inputs.map { input in
+                Set(input.fields.fields.filter { field in
+                    guard case .derived(let derivation)? = input.fields[field]?.source else { return false }
+                    return derivation.inputs(for: field).contains(source)
+                })
             }
+            read = inputs.map { input in
+                Set(input.fields.fields.filter { field in
+                    if case .derived? = input.fields[field]?.source { return false }
+                    return true
+                })
+            }
+            fields = Set(derived.flatMap { $0 }).sorted()
+        }
+
+        /// Whether a record made from rows of `inputs` holds `field` as derived from the source:
+        /// one of the inputs derives it and none reads it from the export (a value read is kept).
+        func isDerived(_ field: Field, inputs: Set<Int>) -> Bool {
+            inputs.contains { derived[$0].contains(field) } && !inputs.contains { read[$0].contains(field) }
         }
     }
 

@@ -53,7 +53,7 @@ import TestSupport
         results.profileNote = note
         let tables = PublicationTables.all(results)
         #expect(!tables.isEmpty)
-        #expect(tables.allSatisfy { $0.notes.last == note })
+        #expect(tables.allSatisfy { $0.shownNotes.contains(note) && $0.markdown().contains(note) })
         let figures = ForestPlot.figures(results)
         #expect(!figures.isEmpty)
         for figure in figures {

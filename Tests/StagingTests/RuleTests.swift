@@ -189,6 +189,19 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         }
         let other = try #require(study.participants.first { $0.id == "P2" }).values
         #expect(other.number(.durationWeeks) != nil && other.number(.ageAtOnset) != nil)
+
+        // A duration the participant's input reads from the export is a value of its own, and
+        // stays, though the shared fields (and so the visits input) derive it.
+        let read = yaml.replacingOccurrences(
+            of: "  - {path: participants.csv, source: castor, holds: participants}",
+            with: "  - {path: participants.csv, source: castor, holds: participants, fields: {duration_weeks: Weeks}}")
+        let withColumn = try H(yaml: read, files: [
+            "participants.csv": H.lines([H.participantsHeader + ";Weeks", H.participant("P1", ["Onset": "02-01-2024"]) + ";20"]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "01-01-2024")]),
+        ]).run().0
+        let kept = try #require(withColumn.participants.first).values
+        #expect(kept.number(.durationWeeks) == 20)
+        #expect(kept.isMissing(.onsetDate) && kept.isMissing(.ageAtOnset))
     }
 
     @Test func nullFieldEmptiesTheFieldAndKeepsTheRow() throws {
