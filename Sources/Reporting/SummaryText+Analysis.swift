@@ -171,7 +171,7 @@ public enum SummaryText {
             }
             table.append(line)
         }
-        return table.render()
+        return table.render(within: lineLimit, keyColumns: 1)
     }
 
     private static func baselineCell(_ row: BaselineRow) -> String {
@@ -247,7 +247,7 @@ public enum SummaryText {
                                       "\(row.responders)/\(row.responderTotal)", percent])
                     }
                 }
-                lines += table.render() + [""]
+                lines += table.render(within: lineLimit, keyColumns: 2) + [""]
             }
         }
         return lines
@@ -285,7 +285,7 @@ public enum SummaryText {
                                       row.numberNeededToTreat?.formattedEstimate(decimals: 1) ?? "NA"])
                     }
                 }
-                lines += table.render() + [""]
+                lines += table.render(within: lineLimit, keyColumns: 2) + [""]
             }
         }
         return lines
@@ -308,6 +308,6 @@ public enum SummaryText {
                               NumberFormat.percent(arm.heterogeneity?.iSquared, decimals: 0), row.label])
             }
         }
-        return table.render()
+        return table.render(within: lineLimit, keyColumns: 4)
     }
 }

@@ -56,7 +56,7 @@ extension SummaryText {
                 table.append([row.outcome, row.profile, row.comparison, row.timepoint, row.n.map(String.init) ?? "NA",
                               withInterval(row.estimate, interval), row.assessment.certainty.label])
             }
-            lines += table.render()
+            lines += table.render(within: lineLimit, keyColumns: 4)
         }
         if !summary.diagnostics.isEmpty {
             lines.append("")

@@ -7,10 +7,16 @@ extension SummaryText {
         var lines = wrap("Rules of \(ruleSet.identity), in order; a participant takes the first profile whose rule holds, "
                          + "and is unclassified when missing inputs leave it undecided:")
         let longest = (ruleSet.profiles.map(\.code) + ["urgent"]).map(\.count).max() ?? 0
-        let labelWidth = max(8, longest + 2)
-        /// One entry: the label in the first column (blank for the lines under a profile), the
-        /// text wrapped under itself, deeper entries indented.
+        let labelWidth = min(max(8, longest + 2), 14)
+        /// One entry: the label in the first column (blank for the lines under a profile; on a
+        /// line of its own when too long for the column), the text wrapped under itself, deeper
+        /// entries indented.
         func entry(_ label: String, _ text: String, depth: Int = 0) {
+            var label = label
+            if label.count + 2 > labelWidth {
+                lines.append(label)
+                label = ""
+            }
             let lead = label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + String(repeating: "  ", count: depth)
             let wrapped = wrap(text, indent: "  ", width: lineLimit - lead.count)
             lines += wrapped.enumerated().map { ($0.offset == 0 ? lead : String(repeating: " ", count: lead.count)) + $0.element }

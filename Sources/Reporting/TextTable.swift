@@ -51,6 +51,32 @@ public struct TextTable: Sendable {
         return lines
     }
 
+    /// As ``render()`` when every line fits in `width` characters; else the columns after the
+    /// first `keyColumns` are split over as few tables as fit, one after another with a blank
+    /// line between, each repeating the key columns (long group codes or arm names widen a table
+    /// past the line limit). A column too wide to fit beside the keys gets a table of its own.
+    public func render(within width: Int, keyColumns: Int) -> [String] {
+        let whole = render()
+        guard whole.contains(where: { $0.count > width }), columns.count > keyColumns + 1 else { return whole }
+        func part(_ range: Range<Int>) -> [String] {
+            let chosen = Array(0..<keyColumns) + Array(range)
+            var table = TextTable(columns: chosen.map { columns[$0] }, separator: separator)
+            for row in rows { table.append(chosen.map { row[$0] }) }
+            return table.render()
+        }
+        var lines: [String] = []
+        var start = keyColumns
+        while start < columns.count {
+            // The most columns from `start` that fit (at least one).
+            var end = start + 1
+            while end < columns.count, !part(start..<(end + 1)).contains(where: { $0.count > width }) { end += 1 }
+            if !lines.isEmpty { lines.append("") }
+            lines += part(start..<end)
+            start = end
+        }
+        return lines
+    }
+
     private func trimTrailing(_ text: String) -> String {
         var result = text
         while result.last == " " { result.removeLast() }

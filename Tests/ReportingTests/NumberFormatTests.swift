@@ -71,20 +71,6 @@ import TestSupport
     }
 }
 
-@Suite struct TextTableTests {
-    @Test func alignsTextLeftAndNumbersRight() {
-        var table = TextTable(columns: [.init("arm"), .init("n", .right), .init("mean", .right)])
-        table.append(["graded_activity", "12", "3.40"])
-        table.append(["general", "105", "-1.25"])
-        #expect(table.render() == [
-            "arm                n   mean",
-            "---------------  ---  -----",
-            "graded_activity   12   3.40",
-            "general          105  -1.25",
-        ])
-    }
-}
-
 @Suite struct SignificantDigitTests {
     @Test(arguments: [
         (0.04951234, "0.04951"), (0.5, "0.5000"), (1.0, "1.000"), (0.0001, "0.0001000"), (0.00009999, "9.999e-05"),
