@@ -132,7 +132,7 @@ public enum SummaryText {
         for row in rows {
             table.append([row.stage, row.arm, row.profile, row.timepoint, String(row.count), row.reason])
         }
-        return table.render()
+        return table.render(within: lineLimit, keyColumns: 2)
     }
 
     /// Baseline characteristics per arm: mean (SD), median [IQR] or n (%), no p-values. Each

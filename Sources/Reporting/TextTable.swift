@@ -54,7 +54,8 @@ public struct TextTable: Sendable {
     /// As ``render()`` when every line fits in `width` characters; else the columns after the
     /// first `keyColumns` are split over as few tables as fit, one after another with a blank
     /// line between, each repeating the key columns (long group codes or arm names widen a table
-    /// past the line limit). A column too wide to fit beside the keys gets a table of its own.
+    /// past the line limit). A column too wide to fit beside the keys gets a table of its own;
+    /// when no column fits beside the keys, the table stays whole.
     public func render(within width: Int, keyColumns: Int) -> [String] {
         let whole = render()
         guard whole.contains(where: { $0.count > width }), columns.count > keyColumns + 1 else { return whole }
@@ -64,6 +65,9 @@ public struct TextTable: Sendable {
             for row in rows { table.append(chosen.map { row[$0] }) }
             return table.render()
         }
+        // When the keys leave no room for any one column, splitting only repeats them.
+        guard (keyColumns..<columns.count).contains(where: { !part($0..<($0 + 1)).contains(where: { $0.count > width }) })
+        else { return whole }
         var lines: [String] = []
         var start = keyColumns
         while start < columns.count {

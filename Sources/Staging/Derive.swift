@@ -104,6 +104,11 @@ extension FieldValuesBuilder: DerivationInputs {
     func value(_ field: Field) -> Value? { self[field] }
 }
 
+/// A staged record's values.
+extension FieldValues: DerivationInputs {
+    func value(_ field: Field) -> Value? { self[field] }
+}
+
 /// Values given as a dictionary (the public ``Derive/value(_:_:from:)``).
 struct DictionaryInputs: DerivationInputs {
     let values: [Field: Value]

@@ -78,12 +78,9 @@ extension Stager {
                     // The values derived from the onset go with it, as when the row rule empties
                     // the onset before they are derived.
                     let emptied = RowReader.invalid(finding.rule.rawValue)
+                    let derived = fromOnset.derivedFields(of: state.participantRecords[record].values)
                     state.participantRecords[record].values[.onsetDate] = emptied
-                    let inputs = Set(state.participantRecords[record].sources.compactMap { fileIndexByName[$0.file].map { files[$0].inputIndex } })
-                    for field in fromOnset.fields where state.participantRecords[record].values.contains(field)
-                        && fromOnset.isDerived(field, inputs: inputs) {
-                        state.participantRecords[record].values[field] = emptied
-                    }
+                    for field in derived { state.participantRecords[record].values[field] = emptied }
                 }
             } else if setting.policy == .nullField, let nullable = finding.rule.nullableField {
                 // A visit already rejected by an earlier finding keeps its values.
@@ -108,36 +105,36 @@ extension Stager {
         }
     }
 
-    /// The fields the inputs derive from one field (`duration_weeks` and `age_at_onset` from
-    /// `onset_date`), input by input, for emptying them with it.
+    /// The derivations the inputs use on one field (`duration_weeks` and `age_at_onset` from
+    /// `onset_date`), for emptying their values with it.
     private struct DerivedFrom {
-        /// Every field some input derives from the source field, in declaration order.
-        let fields: [Field]
-        /// Per input (by position in `inputs:`), the fields it derives from the source field, and
-        /// the fields it reads in another way (a column or a checkbox).
-        let derived: [Set<Field>]
-        let read: [Set<Field>]
+        /// Every field some input derives from the source field, in declaration order, with the
+        /// derivations that make it.
+        let derivations: [(field: Field, derivation: Derivation)]
 
         init(_ source: Field, inputs: [InputSpec]) {
-            derived = inputs.map { input in
-                Set(input.fields.fields.filter { field in
-                    guard case .derived(let derivation)? = input.fields[field]?.source else { return false }
-                    return derivation.inputs(for: field).contains(source)
-                })
+            var found: [(field: Field, derivation: Derivation)] = []
+            for field in Field.fields(at: .participant) {
+                for input in inputs {
+                    guard case .derived(let derivation)? = input.fields[field]?.source,
+                          derivation.inputs(for: field).contains(source),
+                          !found.contains(where: { $0.field == field && $0.derivation == derivation }) else { continue }
+                    found.append((field, derivation))
+                }
             }
-            read = inputs.map { input in
-                Set(input.fields.fields.filter { field in
-                    if case .derived? = input.fields[field]?.source { return false }
-                    return true
-                })
-            }
-            fields = Set(derived.flatMap { $0 }).sorted()
+            derivations = found
         }
 
-        /// Whether a record made from rows of `inputs` holds `field` as derived from the source:
-        /// one of the inputs derives it and none reads it from the export (a value read is kept).
-        func isDerived(_ field: Field, inputs: Set<Int>) -> Bool {
-            inputs.contains { derived[$0].contains(field) } && !inputs.contains { read[$0].contains(field) }
+        /// The fields of `values` that hold what a derivation makes of them: values derived from
+        /// the source field. A value read from the export differs (or agrees with the source, and
+        /// goes with it as well). Which row gave a value is not kept, so the value itself decides.
+        func derivedFields(of values: FieldValues) -> [Field] {
+            derivations.compactMap { field, derivation in
+                guard let current = values[field],
+                      Derive.value(field, derivation, inputs: DerivationInputFields(derivation.inputs(for: field)), from: values) == current
+                else { return nil }
+                return field
+            }
         }
     }
 

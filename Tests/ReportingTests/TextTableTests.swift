@@ -44,4 +44,9 @@ import Testing
         }
         #expect(lines.filter(\.isEmpty).count == 1)
     }
+
+    @Test func keysWithoutRoomForAnyColumnKeepTheTableWhole() {
+        let table = Self.table(group: String(repeating: "x", count: 90))
+        #expect(table.render(within: 100, keyColumns: 2) == table.render())
+    }
 }

@@ -202,6 +202,21 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         let kept = try #require(withColumn.participants.first).values
         #expect(kept.number(.durationWeeks) == 20)
         #expect(kept.isMissing(.onsetDate) && kept.isMissing(.ageAtOnset))
+
+        // Another input of the participant mapping the duration to a column it lacks leaves the
+        // derived value derived: it goes with the onset.
+        let survey = yaml.replacingOccurrences(
+            of: "  - {path: participants.csv, source: castor, holds: participants}",
+            with: "  - {path: participants.csv, source: castor, holds: participants}\n"
+                + "  - {path: survey.csv, source: castor, holds: participants, fields: {duration_weeks: Weeks}}")
+        let merged = try H(yaml: survey, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1", ["Onset": "02-01-2024"])]),
+            "survey.csv": H.lines(["Participant Id;Sex", "P1;V"]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "01-01-2024")]),
+        ]).run().0
+        let record = try #require(merged.participants.first)
+        #expect(record.sources.count == 2)
+        #expect(record.values.isMissing(.durationWeeks) && record.values.isMissing(.ageAtOnset))
     }
 
     @Test func nullFieldEmptiesTheFieldAndKeepsTheRow() throws {
