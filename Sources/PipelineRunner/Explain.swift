@@ -72,12 +72,17 @@ public enum Explain {
                 .map { "\($0.name) = \(describe(visit.values[$0]))" }.joined(separator: ", ")
             lines.append("  \(visit.timepoint.name) from \(visit.source): \(values)")
         }
+        // The profile conflicts a run adds to issues.csv for this participant, after staging's.
+        let assignment = participant.map { loaded.ruleSet.assign($0) }
+        var issues = sink.kept
+        if let participant, let assignment {
+            issues += loaded.ruleSet.conflicts([assignment], participants: [participant], armColumn: { study.armColumns[$0] })
+        }
         lines.append("")
         lines.append("Issues:")
-        if sink.kept.isEmpty { lines.append("  none") }
-        for issue in sink.kept { lines.append("  \(issue)") }
-        if let participant {
-            let assignment = loaded.ruleSet.assign(participant)
+        if issues.isEmpty { lines.append("  none") }
+        for issue in issues { lines.append("  \(issue)") }
+        if let assignment {
             lines.append("")
             lines.append("Profile (\(assignment.ruleSet)):")
             for derivation in assignment.derivations { lines.append("  derived: \(derivation)") }

@@ -159,6 +159,17 @@ import TestSupport
         #expect(outcome.lines.contains { $0.hasPrefix("  ../SampleData/castor/visits.csv:1313:10: error: ") })
     }
 
+    /// The trail lists the issues a run writes for the participant, the profile conflicts
+    /// included: GRO-0574 has cauda equina signs and was randomised.
+    @Test func explainListsTheProfileConflicts() throws {
+        let outcome = SamplePipelineTests.inRepository { Explain.explain(pipeline: "Pipelines/sample-castor.yml", participant: "GRO-0574") }
+        #expect(outcome.exitCode == 0)
+        let issues = try #require(outcome.lines.firstIndex(of: "Issues:"))
+        #expect(outcome.lines[issues + 1].hasPrefix("  ../SampleData/castor/study_GRO.csv:182:4: warning: urgent signs (cauda_equina) call for referral"))
+        let written = try String(contentsOfFile: Repository.path("Reports/sample-castor/issues.csv"), encoding: .utf8)
+        #expect(written.contains("../SampleData/castor/study_GRO.csv,182,4,GRO-0574,,arm,graded_activity,profile.urgent-randomised,warning,"))
+    }
+
     @Test func explainStopsAtAnInputItCannotRead() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-explain")
         defer { folder.remove() }
