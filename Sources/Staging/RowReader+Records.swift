@@ -296,10 +296,6 @@ extension RowReader {
         let participant = state.slots[slot]
         if participant >= 0 {
             var changed = false
-            // What this row fills in, with the record as it was, kept for undoing it: only
-            // once the row fills something (most visit rows fill nothing).
-            var carried: [(field: Field, before: Value?, carried: Value)] = []
-            var before: (site: String, arm: Arm?, armSource: Int?)?
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
@@ -316,21 +312,12 @@ extension RowReader {
                    fromParticipantsInput || !(Overlap.isEmptyCell(held) && state.participantEvents[slot] != nil) {
                     issues.append(issue(.warning, rule: "participant-filled", field: field, raw: mine.canonicalText,
                                         message: "'\(field.name)' is \(Overlap.isEmptyCell(held) ? "empty" : held.description) for the participant (\(source)); "
-                                            + "this visit row's '\(mine.canonicalText)' fills it, unless the row is rejected"))
+                                            + "this visit row's '\(mine.canonicalText)' is kept"))
                 }
-                if before == nil {
-                    let record = state.participantRecords[participant]
-                    before = (record.site, record.arm, record.armSource)
-                }
-                carried.append((field, state.participantRecords[participant].values[field], mine))
                 state.participantRecords[participant].values[field] = mine
                 changed = true
             }
             if changed {
-                if let before {
-                    state.carriedBy[location] = StagingState.Carried(record: participant, fields: carried, site: before.site,
-                                                                      arm: before.arm, armSource: before.armSource)
-                }
                 state.participantRecords[participant].sources.append(location)
                 let values = state.participantRecords[participant].values
                 state.participantRecords[participant].site = values[.site]?.text ?? state.participantRecords[participant].site

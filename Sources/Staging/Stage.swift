@@ -147,20 +147,6 @@ struct StagingState: IssueCounts {
     /// every file is read (``Stager/commitWaitingRows(_:)``).
     var waitingRows: [WaitingRow] = []
 
-    /// Visit row → what it carried into its participant's record (``RowReader`` fills a field the
-    /// participant's own rows left empty from a visit row): undone if the row is rejected after
-    /// all (``withdraw(_:fileIndex:reason:)``). Only rows that carried something are here.
-    var carriedBy: [SourceLocation: Carried] = [:]
-    /// The record a visit row filled in: each field with its value before and the value carried,
-    /// and the record's site and arm (with the row that gave it) before.
-    struct Carried {
-        var record: Int
-        var fields: [(field: Field, before: Value?, carried: Value)]
-        var site: String
-        var arm: Arm?
-        var armSource: Int?
-    }
-
     /// A row rejected after reading, to be read again for the sink: where its record starts (nil
     /// when unknown) and the reasons.
     struct DeferredRow {
@@ -188,26 +174,6 @@ struct StagingState: IssueCounts {
         accounting[fileIndex].accepted -= 1
         accounting[fileIndex].rejected += 1
         addReason(reason, toDeferred: row, fileIndex: fileIndex)
-        if !carriedBy.isEmpty, let carried = carriedBy.removeValue(forKey: row) { undo(carried, from: row) }
-    }
-
-    /// Takes back what a rejected visit row carried into its participant's record: each field it
-    /// filled gets its value from before (unless a later row changed it since), the row leaves the
-    /// record's sources, and the site and arm follow the values.
-    private mutating func undo(_ carried: Carried, from row: SourceLocation) {
-        var record = participantRecords[carried.record]
-        guard let position = record.sources.firstIndex(of: row) else { return }
-        for (field, before, value) in carried.fields where record.values[field] == value {
-            record.values[field] = before
-            if field == .site { record.site = carried.site }
-            if field == .arm {
-                record.arm = carried.arm
-                record.armSource = carried.armSource
-            }
-        }
-        record.sources.remove(at: position)
-        if let source = record.armSource, source > position { record.armSource = source - 1 }
-        participantRecords[carried.record] = record
     }
 
     /// One more reason for a row rejected after reading.

@@ -152,7 +152,7 @@ import Testing
         let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": visits]).run()
         #expect(study.participants.first?.arm?.id == "strength")
         let warning = try #require(sink.issues.first { $0.rule == "participant-filled" })
-        #expect(warning.message == "'arm' is empty for the participant (extra.csv:2); this visit row's 'strength' fills it, unless the row is rejected")
+        #expect(warning.message == "'arm' is empty for the participant (extra.csv:2); this visit row's 'strength' is kept")
     }
 
     /// A participant row taken back leaves no `unique` value behind: a later row with the same

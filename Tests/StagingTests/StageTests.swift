@@ -250,33 +250,8 @@ typealias H = StagingHarness
         let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": visits]).run()
         #expect(sink.summary(.warning).filter { !$0.contains("column-absent") } == ["visits.csv:2:3 participant-filled warning"])
         let message = try #require(sink.issues.first { $0.rule == "participant-filled" }?.message)
-        #expect(message.hasPrefix(start) && message.hasSuffix("for the participant (participants.csv:2); this visit row's 'strength' fills it, unless the row is rejected"))
+        #expect(message.hasPrefix(start) && message.hasSuffix("for the participant (participants.csv:2); this visit row's 'strength' is kept"))
         #expect(study.participants.first?.arm?.id == "strength")
-    }
-
-    /// What a visit row filled in is taken back with the row: rows that conflict leave the arm
-    /// they carried, and a later row can fill it again.
-    @Test(arguments: [false, true])
-    func aRejectedVisitRowTakesBackTheArmItFilled(laterRowHasTheArm: Bool) throws {
-        let yaml = H.castorPipeline.replacingOccurrences(
-            of: "  - {path: visits.csv, source: castor, holds: visits}",
-            with: "  - {path: visits.csv, source: castor, holds: visits, fields: {arm: VisitGroup}}")
-        let visits = H.lines(["Castor Participant Id;Visit;VisitGroup;Date;NRS", "P1;T0;2;05-01-2024;5", "P1;T0;2;05-01-2024;7",
-                              "P1;week6;\(laterRowHasTheArm ? "2" : "");16-02-2024;4"])
-        let participants = H.lines([H.participantsHeader, H.participant("P1", arm: "")])
-        let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": visits]).run()
-        #expect(sink.summary(.error) == ["visits.csv:3:5 duplicate error"])
-        let record = try #require(study.participants.first)
-        if laterRowHasTheArm {
-            #expect(record.arm?.id == "mckenzie")
-            #expect(record.sources.map(\.line) == [2, 4])
-            #expect(record.armSource == 1)
-        } else {
-            #expect(record.arm == nil && record.armSource == nil)
-            #expect(record.values[.arm] == .missing(.empty))
-            #expect(record.sources.map(\.line) == [2])
-            #expect(sink.summary(.warning).contains("visits.csv:4:2 follow_up_not_randomised warning"))
-        }
     }
 
     @Test func booleanVocabularyCanBeReplaced() throws {
@@ -429,7 +404,7 @@ typealias H = StagingHarness
         let (study, sink) = try H(yaml: yaml, files: ["alloc.csv": H.lines(["record_id,arm", "R1,"]), "redcap.csv": redcap]).run()
         #expect(study.participants.first?.arm?.id == "strength")
         #expect(sink.issues.filter { $0.rule == "participant-filled" }.map(\.message)
-            == ["'arm' is empty for the participant (alloc.csv:2); this visit row's 'strength' fills it, unless the row is rejected"])
+            == ["'arm' is empty for the participant (alloc.csv:2); this visit row's 'strength' is kept"])
     }
 
     static let twoEventPipeline = redcapPipeline.replacingOccurrences(
