@@ -77,14 +77,14 @@ public enum SummaryText {
         let countColumns = sites.enumerated().map { site, name in (name, counts.map { $0.sites[site] }) }
             + arms.enumerated().map { arm, value in (value.id, counts.map { $0.arms[arm] }) }
             + [("not rand.", counts.map(\.notRandomised)), ("total", counts.map(\.total))]
-        var lines = distributionTable(groups: groups, columns: countColumns[...])
+        var lines = distributionTable(groups: groups, columns: countColumns).render()
         if lines.contains(where: { $0.count > lineLimit }) {
             // Long site names or many sites: numbered site columns, named below, and as many
-            // tables side by side as the lines need.
+            // tables one after another as the lines need.
             let numbered = countColumns.enumerated().map { index, column in
                 index < sites.count ? ("site \(index + 1)", column.1) : column
             }
-            lines = distributionTables(groups: groups, columns: numbered) + [""]
+            lines = distributionTable(groups: groups, columns: numbered).render(within: lineLimit, keyColumns: 1) + [""]
             for (index, site) in sites.enumerated() { lines += wrap("site \(index + 1): " + site, indent: "    ") }
         }
         let urgent = assignments.filter(\.urgent).map(\.participantID).sorted()
@@ -101,29 +101,10 @@ public enum SummaryText {
     }
 
     /// One table of subprofile rows and the count columns.
-    private static func distributionTable(groups: [String], columns: ArraySlice<(String, [Int])>) -> [String] {
+    private static func distributionTable(groups: [String], columns: [(String, [Int])]) -> TextTable {
         var table = TextTable(columns: [.init("subprofile")] + columns.map { .init($0.0, .right) })
         for (position, group) in groups.enumerated() { table.append([group] + columns.map { String($0.1[position]) }) }
-        return table.render()
-    }
-
-    /// Subprofile rows with the count columns: one table when it fits in ``lineLimit``
-    /// characters, else the columns split over as few tables as fit, one after another.
-    private static func distributionTables(groups: [String], columns: [(String, [Int])]) -> [String] {
-        let table = { (part: ArraySlice<(String, [Int])>) in distributionTable(groups: groups, columns: part) }
-        let whole = table(columns[...])
-        guard whole.contains(where: { $0.count > lineLimit }) else { return whole }
-        var lines: [String] = []
-        var start = columns.startIndex
-        while start < columns.endIndex {
-            // The most columns from `start` that fit (at least one).
-            var end = start + 1
-            while end < columns.endIndex, !table(columns[start...end]).contains(where: { $0.count > lineLimit }) { end += 1 }
-            if !lines.isEmpty { lines.append("") }
-            lines += table(columns[start..<end])
-            start = end
-        }
-        return lines
+        return table
     }
 
     public static func flow(_ rows: [FlowRow]) -> [String] {
