@@ -132,16 +132,11 @@ struct StagingState: IssueCounts {
     /// and those of inputs with several participant events (``RowReader/requiredOnEventRecords``).
     var requiredOnRecords: Set<Field> = []
     var requiredOnEventRecords: Set<Field> = []
-    /// File index → column (from 1) of `visit_date` and of `visit`, for locating cross-row findings.
-    var visitDateColumns: [Int: Int] = [:]
-    var visitColumns: [Int: Int] = [:]
-    /// File (display name) → column (from 1) of `arm` (``StagedStudy/armColumns``).
-    var armColumns: [String: Int] = [:]
+    /// File index → field → its column in the file (from 1), for locating findings about a row
+    /// after it was read (cross-row rules, a rejected participant's visits, profile conflicts).
+    var fieldColumns: [Int: [Field: Int]] = [:]
     /// Mapped fields whose column a file's header lacks, by file index (`staging.column-absent`).
     var absentFields: [Int: Set<Field>] = [:]
-    /// File index → column (from 1) of `participant_id`, for locating findings about a row
-    /// after it was read.
-    var participantIDColumns: [Int: Int] = [:]
     /// Visit rows whose participant was not known when they were read, while a participant row
     /// could still come (``Stager/participantRowsMayFollow``), in reading order: committed once
     /// every file is read (``Stager/commitWaitingRows(_:)``).
@@ -278,7 +273,9 @@ struct StagingState: IssueCounts {
             errorCount: errorCount, warningCount: warningCount, noteCount: noteCount)
         study.participantsRejected = zip(slots, hasParticipantRow).filter { $0 < 0 && $1 }.count
         study.participantRowsWithoutID = participantRowsWithoutID
-        study.armColumns = armColumns
+        for (fileIndex, columns) in fieldColumns {
+            if let column = columns[.arm] { study.armColumns[accounting[fileIndex].file] = column }
+        }
         participantRecords = []
         visitRecords = []
         return study
@@ -387,18 +384,8 @@ final class Stager {
                                 message: "the header has no column for '\(field.name)' (looked for \(list)); it is not collected from this file",
                                 field: field.name), fileIndex: fileIndex, &state)
         }
-        if let column = binding.columns.first(where: { $0.field == .visitDate }) {
-            state.visitDateColumns[fileIndex] = column.index + 1
-        }
-        if let column = binding.columns.first(where: { $0.field == .visit }) {
-            state.visitColumns[fileIndex] = column.index + 1
-        }
-        if let column = binding.columns.first(where: { $0.field == .arm }) {
-            state.armColumns[file.displayName] = column.index + 1
-        }
-        if let column = binding.columns.first(where: { $0.field == .participantID }) {
-            state.participantIDColumns[fileIndex] = column.index + 1
-        }
+        // A field bound twice (a checkbox option, say) is located at its first column.
+        state.fieldColumns[fileIndex] = Dictionary(binding.columns.map { ($0.field, $0.index + 1) }, uniquingKeysWith: { first, _ in first })
         if input.holds == .participants, let size = Stager.fileSize(file.path) {
             // Every field takes at least a delimiter or a line end: an upper bound on the rows,
             // reserved so that the participant arrays grow without copies (untouched capacity

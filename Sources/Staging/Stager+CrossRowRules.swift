@@ -67,8 +67,7 @@ extension Stager {
             case .onsetAfterBaseline: .visitDate
             default: finding.rule.nullableField
             }
-            let columns = field == .visitDate ? state.visitDateColumns : field == .visit ? state.visitColumns : [:]
-            let column = fileIndex.flatMap { columns[$0] }
+            let column = fileIndex.flatMap { index in field.flatMap { state.fieldColumns[index]?[$0] } }
             try emit(Diagnostic(setting.issueSeverity, at: source.column(column),
                                 rule: finding.rule.rawValue, message: finding.message, participant: participant,
                                 visit: finding.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex, &state)

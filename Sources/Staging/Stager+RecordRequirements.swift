@@ -112,7 +112,7 @@ extension Stager {
             let visit = state.visitRecords[state.visitTable[entry]]
             for row in [visit.source] + state.visitRepeats[entry, default: []] {
                 let fileIndex = fileIndexByName[row.file]
-                try emit(Diagnostic(.warning, at: row.column(fileIndex.flatMap { state.participantIDColumns[$0] }),
+                try emit(Diagnostic(.warning, at: row.column(fileIndex.flatMap { state.fieldColumns[$0]?[.participantID] }),
                                     rule: "participant-rejected", message: message, participant: id,
                                     visit: visit.timepoint.name, field: Field.participantID.name, value: id),
                          fileIndex: fileIndex, &state)
