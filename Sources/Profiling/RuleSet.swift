@@ -87,12 +87,12 @@ public struct Suffix: Hashable, Sendable {
 }
 
 extension Rule {
-    /// The fields the rule's conditions read, each once, in the order they are written.
+    /// The fields the rule's conditions read, in the order they are written (a field read by
+    /// two conditions appears twice).
     public var fields: [Field] {
         switch self {
         case .condition(let condition): [condition.field]
-        case .anyOf(_, let members), .allOf(_, let members), .atLeast(_, _, let members):
-            members.flatMap(\.fields).reduce(into: [Field]()) { if !$0.contains($1) { $0.append($1) } }
+        case .anyOf(_, let members), .allOf(_, let members), .atLeast(_, _, let members): members.flatMap(\.fields)
         }
     }
 }

@@ -20,10 +20,17 @@ public enum AnalysisTables {
                 .text(assignment.status.rawValue), Cell.text(assignment.profile), Cell.text(assignment.subprofile),
                 .number(assignment.urgent ? "1" : assignment.urgencyUnknown ? "" : "0"), .text(assignment.ruleSet),
                 Cell.text(assignment.fired.map(\.description).joined(separator: "; ")),
-                Cell.text(Set(assignment.missingInputs + assignment.urgentMissingInputs).sorted().map(\.name).joined(separator: "; ")),
+                Cell.text(missingInputs(assignment).map(\.name).joined(separator: "; ")),
             ])
         }
         return table
+    }
+
+    /// The fields whose absence left the profile or the urgent check undecided, in declaration
+    /// order; a set is made only when both lists have fields.
+    private static func missingInputs(_ assignment: ProfileAssignment) -> [Field] {
+        guard !assignment.urgentMissingInputs.isEmpty else { return assignment.missingInputs }
+        return Set(assignment.missingInputs + assignment.urgentMissingInputs).sorted()
     }
 
     public static func flow(_ rows: [FlowRow]) -> CSVTable {

@@ -91,6 +91,9 @@ struct RowReader {
     let derivable: [Bool]
     /// Whether `age` is read from a column (only then can it disagree with the birth year).
     let ageFromColumn: Bool
+    /// The ranges of `age` and `birth_year` whose range issue rejects the row or empties the
+    /// field (nil when there is none): a number outside one is not judged by the age rule.
+    let ageRuleSkipsOutside: (age: ClosedRange<Double>?, birthYear: ClosedRange<Double>?)
     /// Fields with a `unique` expectation.
     let uniqueFields: [Field]
 
@@ -184,6 +187,13 @@ struct RowReader {
         }
         self.derivable = derivable
         if case .column = input.fields[.age]?.source { ageFromColumn = true } else { ageFromColumn = false }
+        let readRanges = rangeChecks
+        let decisive = { (field: Field) -> ClosedRange<Double>? in
+            let expectation = expectations[field]
+            guard expectation.policy == .nullField || expectation.issueSeverity == .error else { return nil }
+            return readRanges.first { $0.field == field }?.range
+        }
+        ageRuleSkipsOutside = (decisive(.age), decisive(.birthYear))
         uniqueFields = Field.allCases.filter { expectations[$0].unique }
     }
 
@@ -519,8 +529,8 @@ struct RowReader {
             applyRule(.onsetAfterBaseline, message: "symptom onset '\(onset.iso)' is after the screening date '\(screening.iso)'",
                       raw: onset.iso)
         }
-        if ageFromColumn, let age = participantValues.number(.age), !isOutOfRange(.age, age),
-           let birthYear = participantValues.number(.birthYear), !isOutOfRange(.birthYear, birthYear),
+        if ageFromColumn, let age = participantValues.number(.age), ageRuleSkipsOutside.age?.contains(age) != false,
+           let birthYear = participantValues.number(.birthYear), ageRuleSkipsOutside.birthYear?.contains(birthYear) != false,
            let reference = participantValues.date(.screeningDate) ?? participantValues.date(.randomisationDate) {
             let implied = Double(reference.year) - birthYear
             if abs(age - implied) > 1 {
@@ -529,14 +539,6 @@ struct RowReader {
                           raw: Value.format(age))
             }
         }
-    }
-
-    /// Whether `number` is outside the range a check of this file holds for `field`, and that
-    /// range issue rejects the row or empties the field.
-    private func isOutOfRange(_ field: Field, _ number: Double) -> Bool {
-        let expectation = expectations[field]
-        guard expectation.policy == .nullField || expectation.issueSeverity == .error else { return false }
-        return rangeChecks.contains { $0.field == field && !$0.range.contains(number) }
     }
 
     private mutating func applyRule(_ rule: CrossFieldRule, message: String, raw: String?) {
