@@ -241,10 +241,11 @@ extension SpecLoader {
     }
 
     /// `visits:` timepoint → source names (REDCap event names, Castor repeating-data names). Every
-    /// timepoint also matches its own name unless that name is given to another timepoint.
+    /// timepoint also matches its own name, so another timepoint's name cannot stand for it: a
+    /// `week6` row would be read as that other visit.
     private func loadVisitNames(_ value: YAMLValue?, schedule: VisitSchedule) -> [String: String] {
         var names: [String: String] = [:]
-        var explicit: Set<String> = []
+        let ownNames = Dictionary(schedule.timepoints.map { (Vocabularies.key($0.name), $0.name) }) { first, _ in first }
         if let value, let mapping = value.mapping() {
             for entry in mapping.entries() {
                 guard schedule.timepoint(named: entry.key) != nil || state.declaredVisitNames.contains(entry.key) else {
@@ -258,11 +259,13 @@ extension SpecLoader {
                     let key = Vocabularies.key(text)
                     if key.isEmpty {
                         item.error("an empty name cannot stand for visit '\(entry.key)'", rule: "spec.empty")
+                    } else if let other = ownNames[key], other != entry.key {
+                        item.error("'\(text)' is the name of visit '\(other)' of the schedule; it cannot also stand for '\(entry.key)'",
+                                   rule: "spec.duplicate-code")
                     } else if let other = names[key] {
                         item.error("the visit name '\(text)' is already mapped to '\(other)'", rule: "spec.duplicate-code")
                     } else {
                         names[key] = entry.key
-                        explicit.insert(key)
                     }
                 }
             }
