@@ -93,6 +93,7 @@ extension SpecLoader {
         }
         if let thresholds = mapping.mapping("decision_thresholds") {
             for entry in thresholds.entries() {
+                state.evidenceOutcomeKeys.append((entry.key, "decision_thresholds", entry.keyLocation))
                 guard let items = entry.value.list() else { continue }
                 let values = items.compactMap { $0.double() }
                 if values.count == items.count { spec.decisionThresholds[entry.key] = values }
@@ -100,6 +101,7 @@ extension SpecLoader {
         }
         if let declarations = mapping.mapping("declarations") {
             for entry in declarations.entries() {
+                state.evidenceOutcomeKeys.append((entry.key, "declarations", entry.keyLocation))
                 guard let domains = entry.value.mapping() else { continue }
                 var declared = EvidenceSpec.Declarations()
                 declared.indirectness = domains["indirectness"].flatMap(loadDeclaration)

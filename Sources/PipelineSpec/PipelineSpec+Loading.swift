@@ -65,6 +65,11 @@ struct SpecLoader {
         let evidence = root["evidence"].map(loadEvidence) ?? EvidenceSpec()
         root.rejectUnknownKeys()
 
+        // An analysis section without a reference arm says so itself.
+        if let arms = state.armsWithoutReference, !root.contains("analysis") {
+            arms.error("no arm is marked 'reference: true'; comparisons need a reference arm "
+                + "(or set 'analysis.reference_arm')", rule: "spec.reference-arm")
+        }
         checkSchedule(schedule, inputs: inputs, root: root)
         checkMissingCodes(missingCodes, vocabularies: vocabularies, root: root)
         checkArms(vocabularies, inputs: inputs, root: root)
@@ -72,11 +77,24 @@ struct SpecLoader {
         checkConstantSites(vocabularies, expectations: expectations, inputs: inputs)
 
         guard let study else { return nil }
-        return PipelineSpec(
+        let spec = PipelineSpec(
             file: file, name: PipelineSpec.name(ofFile: file), study: study, report: report, inputs: inputs,
             fields: fields, vocabularies: vocabularies, missingCodes: missingCodes, schedule: schedule,
             expectations: expectations, profileRules: profileRules, analysis: analysis, publication: publication,
             evidence: evidence)
+        checkEvidenceOutcomes(spec.effectiveAnalysis)
+        return spec
+    }
+
+    /// A setting under `evidence` for an outcome the analysis does not have (a misspelt name)
+    /// would change nothing, and the grade it was meant to change would stand unremarked.
+    private func checkEvidenceOutcomes(_ plan: AnalysisPlan?) {
+        guard let plan, !state.outcomesIncomplete else { return }
+        let names = plan.outcomes.map(\.name)
+        for key in state.evidenceOutcomeKeys where !names.contains(key.name) {
+            reader.error("'\(key.name)' in 'evidence.\(key.section)' is not an outcome of the analysis "
+                + "(expected one of \(names.map { "'\($0)'" }.joined(separator: ", ")))", at: key.location, rule: "spec.choice")
+        }
     }
 
     // MARK: - study, report

@@ -60,6 +60,7 @@ extension SpecLoader {
         if let list = mapping.list("outcomes") {
             if list.isEmpty { mapping["outcomes"]?.error("'analysis.outcomes' must list at least one outcome", rule: "spec.empty") }
             outcomes = list.compactMap { loadOutcome($0, expectations: expectations) }
+            if outcomes.count < list.count { state.outcomesIncomplete = true }
             let names = outcomes.map(\.name)
             if Set(names).count != names.count {
                 mapping["outcomes"]?.error("two outcomes share a name; give one a 'name:'", rule: "spec.duplicate")

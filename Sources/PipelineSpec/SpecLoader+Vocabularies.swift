@@ -234,9 +234,8 @@ extension SpecLoader {
             }
             arms.append(ArmSpec(arm: Arm(id: id, label: label ?? id, order: order), codes: written, isReference: isReference))
         }
-        if !arms.isEmpty, references.isEmpty, !unreadableReference {
-            value.error("no arm is marked 'reference: true'; comparisons need a reference arm", rule: "spec.reference-arm")
-        }
+        // 'analysis.reference_arm' may name it instead: judged once the analysis is read.
+        if !arms.isEmpty, references.isEmpty, !unreadableReference { state.armsWithoutReference = value }
         return (arms, codes)
     }
 
@@ -334,4 +333,11 @@ extension SpecLoader {
 final class LoaderState {
     var codeLocations: [String: SourceLocation] = [:]
     var declaredVisitNames: Set<String> = []
+    /// `vocabularies.arms` when no arm is marked `reference: true`.
+    var armsWithoutReference: YAMLValue?
+    /// The outcome names `evidence` keys its settings by, with the section and where each is
+    /// written: each must be an outcome of the analysis.
+    var evidenceOutcomeKeys: [(name: String, section: String, location: SourceLocation)] = []
+    /// An outcome of `analysis.outcomes` could not be read: its name is not known.
+    var outcomesIncomplete = false
 }

@@ -80,14 +80,30 @@ import Testing
         ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}, success: [1]}", 7, 7, "an outcome takes 'responder' (a score) or 'success' (a rating), not both"),
         ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2, percent: 30}}", 7, 86, "an absolute responder rule does not use 'percent'"),
         ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50, points: 1}}", 8, 113, "a relative responder rule does not use 'points'"),
-        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: gpe, name: gpe_success, label: GPE, success: [1, 8]}", 7, 64, "the success category 8 lies outside the range of 'gpe' (1-7)"),
+        ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: gpe, name: gpe_success, label: GPE, success: [1, 8]}", 8, 64, "the success category 8 lies outside the range of 'gpe' (1-7)"),
         ("  interaction: prespecified", "  interaction: confirmatory", 9, 16, "unknown value 'confirmatory' for 'analysis.interaction'"),
         ("  confidence_level: 0.90", "  confidence_level: 1.5", 10, 21, "'analysis.confidence_level' must lie strictly between 0 and 1"),
         ("  rules: rules/startback.yml", "  rules: rules/startback.yml\n  colour: blue", 3, 3, "unknown key 'colour' in 'profiles'"),
         ("  variant: B", "  variant: C", 12, 12, "unknown EBRO variant 'C'"),
         ("    pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}", "    pain_nrs: {indirectness: {levels: 3, reason: x}}", 16, 39, "'levels' must be 0, 1 or 2, found 3"),
         ("  small_cell_threshold: 11", "  small_cell_threshold: 0", 19, 25, "'publication.small_cell_threshold' must be 1 or more, found 0"),
+        // A misspelt outcome under `evidence` would leave its grade as if nothing were declared.
+        ("  decision_thresholds: {pain_nrs: [-2]}", "  decision_thresholds: {pain_nsr: [-2]}", 14, 25,
+         "'pain_nsr' in 'evidence.decision_thresholds' is not an outcome of the analysis (expected one of 'pain_nrs', 'pain_relative')"),
+        ("    pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}", "    rmdq: {indirectness: {levels: 1, reason: x}}", 16, 5,
+         "'rmdq' in 'evidence.declarations' is not an outcome of the analysis"),
     ]
+
+    /// `analysis.reference_arm` stands in for an arm marked `reference: true`; without either,
+    /// the one problem is the analysis's.
+    @Test func theReferenceArmMayBeNamedByTheAnalysisAlone() throws {
+        let unmarked = SpecFixtures.replacing("      reference: true", with: "      reference: false", in: SpecFixtures.valid + Self.sections)
+        let plan = try #require(try PipelineSpec.parse(unmarked, file: "Pipelines/test.yml").effectiveAnalysis)
+        #expect(plan.referenceArm == "mckenzie")
+        let neither = SpecFixtures.replacing("  reference_arm: mckenzie", with: "  # no reference arm", in: unmarked)
+        #expect(SpecFixtures.problems(neither) == ["\(Self.baseLines + 5):3: the analysis needs a reference arm: mark one arm "
+            + "'reference: true' or set 'analysis.reference_arm'"])
+    }
 
     @Test(arguments: rejections.indices)
     func rejectsWithLineAndColumn(index: Int) {

@@ -64,7 +64,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         // Vocabularies.
         Rejection("      codes: [\"2\"]", "      codes: [\"2\", ga]", "38:20: the arm code 'ga' is already mapped to arm 'graded_activity'"),
         Rejection("    - id: mckenzie", "    - id: graded_activity", "36:11: the arm id 'graded_activity' is declared twice"),
-        Rejection("      reference: true", "      reference: false", "32:5: no arm is marked 'reference: true'; comparisons need a reference arm"),
+        Rejection("      reference: true", "      reference: false", "32:5: no arm is marked 'reference: true'; comparisons need a reference arm (or set 'analysis.reference_arm')"),
         Rejection("      label: McKenzie", "      label: McKenzie\n      reference: true", "38:18: arms 'graded_activity' and 'mckenzie' are both marked as the reference; only one can be"),
         Rejection("      codes: [\"2\"]", "      codes: []", "38:14: arm 'mckenzie' needs at least one code"),
         Rejection("    F: [W]", "    F: [W, w]", "30:12: the code 'w' is already listed under 'F'"),
