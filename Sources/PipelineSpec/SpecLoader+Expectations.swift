@@ -62,8 +62,27 @@ extension SpecLoader {
         let (severity, policy) = loadSeverityAndPolicy(mapping, what: "'\(field.name)'", nullable: true)
         if let severity { expectation.severity = severity }
         if let policy { expectation.policy = policy }
+        if field == .participantID || field == .visit {
+            rejectKeySettings(mapping, field: field, severity: severity, policy: policy)
+        }
         mapping.rejectUnknownKeys()
         return expectation
+    }
+
+    /// A row is found by its participant id, and a visit row by its visit too: a row without a
+    /// usable one is always rejected, whatever `required`, `severity` or `policy` say, so a
+    /// setting that would keep such a row is an error rather than ignored.
+    private func rejectKeySettings(_ mapping: YAMLMapping, field: Field, severity: Severity?, policy: IssuePolicy?) {
+        let reason = "'\(field.name)' is a key field: a row without a usable one is always rejected"
+        if mapping.bool("required") == false {
+            mapping["required"]?.error("\(reason); 'required: false' does not apply", rule: "spec.key-field")
+        }
+        if severity == .warning {
+            mapping["severity"]?.error("\(reason); severity 'warning' does not apply", rule: "spec.key-field")
+        }
+        if policy == .nullField, severity != .error {
+            mapping["policy"]?.error("\(reason); 'null-field' does not apply", rule: "spec.key-field")
+        }
     }
 
     /// `[min, max]` or `{min, max}` (either bound may be left out in the mapping form); empty
