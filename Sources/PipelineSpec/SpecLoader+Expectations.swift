@@ -142,6 +142,8 @@ extension SpecLoader {
                 case .sex: ["M", "F"]
                 case .arm: vocabularies.arms.map(\.arm.id)
                 case .visit: schedule.timepoints.map(\.name)
+                // With declared sites a value is read as its canonical site, never as a source code.
+                case .site where !vocabularies.sites.isEmpty: Set(vocabularies.sites.values).sorted()
                 default: nil
                 }
             if let known, !known.contains(text) {

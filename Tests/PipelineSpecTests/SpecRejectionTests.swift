@@ -76,6 +76,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    week12: [Week 12]", "    week12: [Week 12, baseline]", "41:23: 'baseline' is the name of visit 'baseline' of the schedule; it cannot also stand for 'week12'"),
         Rejection("    baseline: [Baseline, T0]", "    baseline: [Baseline, T0, Week12]", "40:30: 'Week12' is the name of visit 'week12' of the schedule; it cannot also stand for 'baseline'"),
         Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams, A]\n    UTR: [a]", "33:11: the site code 'a' is already mapped to site 'AMS'"),
+        Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams]\n    GRO: [UTR]", "55:27: 'UTR' is not a canonical value of 'site' (expected one of 'AMS', 'GRO')"),
         Rejection("    holds: participants", "    holds: participants\n    participant_rows: [screening]", "10:23: 'participant_rows' applies to inputs that hold visits"),
         Rejection("    holds: visits", "    holds: visits\n    participant_rows: [T0]", "10:11: 't0' in 'participant_rows' of input 'data/visits.csv' is also a name of visit 'baseline'"),
         // Missing codes.
