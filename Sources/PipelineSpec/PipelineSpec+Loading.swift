@@ -53,8 +53,11 @@ struct SpecLoader {
         let schedule = root["visits"].map(loadSchedule) ?? VisitSchedule()
         let missingCodes = root["missing_codes"].map(loadMissingCodes) ?? MissingCodes()
         let vocabularies = root["vocabularies"].map { loadVocabularies($0, schedule: schedule) } ?? Vocabularies()
+        let problemsBeforeMappings = reader.diagnostics.count
         let fields = root["fields"].map { loadFieldMapping($0) } ?? FieldMapping()
         let inputs = root.required("inputs").map { loadInputs($0, fields: fields) } ?? []
+        // A mapping with a problem of its own (an unknown field, say) may be the one meant.
+        let mappingsComplete = reader.diagnostics.count == problemsBeforeMappings
         let expectations = root["expectations"].map { loadExpectations($0, vocabularies: vocabularies, schedule: schedule) }
             ?? Expectations()
         let profileRules = root["profiles"].map(loadProfiles) ?? ProfileRulesSettings()
@@ -71,6 +74,7 @@ struct SpecLoader {
                 + "(or set 'analysis.reference_arm')", rule: "spec.reference-arm")
         }
         checkSchedule(schedule, inputs: inputs, root: root)
+        if mappingsComplete { checkRequiredFieldsCollected(fields, inputs: inputs) }
         checkMissingCodes(missingCodes, vocabularies: vocabularies, root: root)
         checkArms(vocabularies, inputs: inputs, root: root)
         checkParticipantRows(vocabularies, inputs: inputs)

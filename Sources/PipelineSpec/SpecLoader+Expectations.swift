@@ -39,7 +39,10 @@ extension SpecLoader {
         guard let mapping = value.mapping() else { return nil }
         var expectation = FieldExpectation.defaults(for: field)
         expectation.location = value.location
-        if let required = mapping.bool("required") { expectation.required = required }
+        if let required = mapping.bool("required") {
+            expectation.required = required
+            if required, let location = mapping["required"]?.location { state.requiredLocations[field] = location }
+        }
         if let typeValue = mapping["type"], let type = typeValue.choice(ExpectedType.self) {
             let own = ExpectedType(field.kind)
             if type == own || (own == .decimal && type == .integer) {
@@ -193,5 +196,16 @@ extension SpecLoader {
             }
         }
         return (severity, policy)
+    }
+
+    /// A field required by the file that no input collects would reject every row of its level:
+    /// known before any data is read.
+    func checkRequiredFieldsCollected(_ fields: FieldMapping, inputs: [InputSpec]) {
+        var collected = Set(fields.fields + inputs.flatMap(\.fields.fields))
+        if inputs.contains(where: { $0.site != nil }) { collected.insert(.site) }
+        for (field, location) in state.requiredLocations.sorted(by: { $0.key < $1.key }) where !collected.contains(field) {
+            reader.error("'\(field.name)' is required, but no input collects it (map it under 'fields', or leave out 'required')",
+                         at: location, rule: "spec.required-not-mapped")
+        }
     }
 }

@@ -338,6 +338,8 @@ final class LoaderState {
     /// The outcome names `evidence` keys its settings by, with the section and where each is
     /// written: each must be an outcome of the analysis.
     var evidenceOutcomeKeys: [(name: String, section: String, location: SourceLocation)] = []
+    /// Where `required: true` is written, per field.
+    var requiredLocations: [Field: SourceLocation] = [:]
     /// An outcome of `analysis.outcomes` could not be read: its name is not known.
     var outcomesIncomplete = false
 }
