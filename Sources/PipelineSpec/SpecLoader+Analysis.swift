@@ -95,8 +95,14 @@ extension SpecLoader {
     /// or `{field: gpe, name: gpe_success, success: [1, 2]}`.
     private func loadOutcome(_ value: YAMLValue, expectations: Expectations) -> OutcomePlan? {
         guard let mapping = value.mapping() else { return nil }
-        let label = mapping.string("label")
-        let outcomeName = mapping.string("name")
+        let label = nonBlankString(mapping, "label")
+        let outcomeName = nonBlankString(mapping, "name")
+        // The name goes into file names (`forest-<name>-<visit>.svg`) and conclusion ids.
+        if let given = outcomeName, !SpecLoader.isIdentifier(given) {
+            mapping["name"]?.error("the outcome name '\(given)' may hold only letters, digits, '_' and '-'", rule: "spec.name")
+        }
+        // An outcome whose name was given but cannot be used is left out, not renamed.
+        let nameUsable = mapping["name"] == nil || outcomeName.map(SpecLoader.isIdentifier) == true
         guard let fieldValue = mapping.required("field"), let name = fieldValue.string() else {
             _ = (mapping["responder"], mapping["success"])
             mapping.rejectUnknownKeys()
@@ -135,6 +141,7 @@ extension SpecLoader {
             mapping.value.error("the outcome '\(name)' needs a 'responder' rule or 'success' categories", rule: "spec.missing")
         }
         mapping.rejectUnknownKeys()
+        guard nameUsable else { return nil }
         return kind.map { OutcomePlan(field: field, name: outcomeName, label: label ?? name, kind: $0) }
     }
 

@@ -45,6 +45,17 @@ extension SpecLoader {
         return VisitSchedule(timepoints)
     }
 
+    /// `mapping[key]` as text, an error when it is blank: a name or label shown in the reports
+    /// (an outcome's, an arm's) cannot be empty, where an empty cell means "not estimable".
+    func nonBlankString(_ mapping: YAMLMapping, _ key: String) -> String? {
+        guard let value = mapping[key], let text = value.string() else { return nil }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            value.error("'\(mapping.value.path).\(key)' must not be empty", rule: "spec.empty")
+            return nil
+        }
+        return text
+    }
+
     static func isIdentifier(_ text: String) -> Bool {
         !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }
     }
@@ -192,7 +203,7 @@ extension SpecLoader {
             guard let mapping = item.mapping() else { continue }
             let idValue = mapping.required("id")
             let id = idValue?.string()
-            let label = mapping.string("label")
+            let label = nonBlankString(mapping, "label")
             let codeValues = mapping.required("codes")
             let referenceValue = mapping["reference"]
             let reference = referenceValue?.bool()

@@ -87,6 +87,12 @@ import Testing
         ("  variant: B", "  variant: C", 12, 12, "unknown EBRO variant 'C'"),
         ("    pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}", "    pain_nrs: {indirectness: {levels: 3, reason: x}}", 16, 39, "'levels' must be 0, 1 or 2, found 3"),
         ("  small_cell_threshold: 11", "  small_cell_threshold: 0", 19, 25, "'publication.small_cell_threshold' must be 1 or more, found 0"),
+        ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: pain_nrs, name: '', label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
+         "'analysis.outcomes[1].name' must not be empty"),
+        ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: pain_nrs, name: pain/50, label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
+         "the outcome name 'pain/50' may hold only letters, digits, '_' and '-'"),
+        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: ' ', responder: {rule: absolute, points: 2}}", 7, 32,
+         "'analysis.outcomes[0].label' must not be empty"),
         // A misspelt outcome under `evidence` would leave its grade as if nothing were declared.
         ("  decision_thresholds: {pain_nrs: [-2]}", "  decision_thresholds: {pain_nsr: [-2]}", 14, 25,
          "'pain_nsr' in 'evidence.decision_thresholds' is not an outcome of the analysis (expected one of 'pain_nrs', 'pain_relative')"),

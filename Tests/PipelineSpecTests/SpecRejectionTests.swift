@@ -67,6 +67,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("      reference: true", "      reference: false", "32:5: no arm is marked 'reference: true'; comparisons need a reference arm (or set 'analysis.reference_arm')"),
         Rejection("      label: McKenzie", "      label: McKenzie\n      reference: true", "38:18: arms 'graded_activity' and 'mckenzie' are both marked as the reference; only one can be"),
         Rejection("      codes: [\"2\"]", "      codes: []", "38:14: arm 'mckenzie' needs at least one code"),
+        Rejection("      label: McKenzie", "      label: ''", "37:14: 'vocabularies.arms[1].label' must not be empty"),
         Rejection("    F: [W]", "    F: [W, w]", "30:12: the code 'w' is already listed under 'F'"),
         Rejection("    F: [W]", "    F: W", "30:8: 'vocabularies.sex.F' must be a list, found 'W'"),
         Rejection("    F: [W]", "    X: [W]", "30:5: unknown key 'X' in 'vocabularies.sex' (expected one of 'F', 'M', 'defaults')"),
