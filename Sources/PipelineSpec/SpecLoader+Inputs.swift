@@ -146,6 +146,13 @@ extension SpecLoader {
         }
         mapping.rejectUnknownKeys()
         guard let path, let source, let holds, let pathValue else { return nil }
+        // Where the later checks point: at the setting, not at the input's path.
+        if let siteValue = mapping["site"] { state.inputSites[pathValue.location] = siteValue.location }
+        for item in mapping["participant_rows"]?.list() ?? [] {
+            if let text = item.string() {
+                state.participantRowNames[pathValue.location, default: [:]][Vocabularies.key(text)] = (text, item.location)
+            }
+        }
         var input = InputSpec(
             path: path, location: pathValue.location, source: source, holds: holds, delimiter: delimiter,
             encoding: encoding, decimalMark: decimalMark, dateFormat: dateFormat, site: site,

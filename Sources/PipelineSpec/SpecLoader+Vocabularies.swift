@@ -305,14 +305,14 @@ extension SpecLoader {
             let canonical = vocabularies.sites[Vocabularies.key(site)]
             if !vocabularies.sites.isEmpty, canonical == nil {
                 reader.error("the site '\(site)' of input '\(input.path)' is not one of the sites in 'vocabularies.sites'",
-                             at: input.location, rule: "spec.site")
+                             at: state.inputSites[input.location] ?? input.location, rule: "spec.site")
                 continue
             }
             let name = canonical ?? site.trimmingCharacters(in: .whitespacesAndNewlines)
             if let allowed = expectations[.site].allowed, !allowed.contains(name) {
                 let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
                 reader.error("the site '\(name)' of input '\(input.path)' is not allowed for 'site' (allowed: \(list))",
-                             at: input.location, rule: "spec.site")
+                             at: state.inputSites[input.location] ?? input.location, rule: "spec.site")
             }
         }
     }
@@ -321,8 +321,9 @@ extension SpecLoader {
         for input in inputs {
             for name in input.participantRows.sorted() {
                 if let visit = vocabularies.visitNames[name] {
-                    reader.error("'\(name)' in 'participant_rows' of input '\(input.path)' is also a name of visit '\(visit)'",
-                                 at: input.location, rule: "spec.participant-rows")
+                    let written = state.participantRowNames[input.location]?[name]
+                    reader.error("'\(written?.text ?? name)' in 'participant_rows' of input '\(input.path)' is also a name of visit '\(visit)'",
+                                 at: written?.location ?? input.location, rule: "spec.participant-rows")
                 }
             }
         }
@@ -349,6 +350,11 @@ final class LoaderState {
     /// The outcome names `evidence` keys its settings by, with the section and where each is
     /// written: each must be an outcome of the analysis.
     var evidenceOutcomeKeys: [(name: String, section: String, location: SourceLocation)] = []
+    /// Where an input's constant `site` is written, by the location of the input's `path`.
+    var inputSites: [SourceLocation: SourceLocation] = [:]
+    /// Each `participant_rows` name as written and where, by its matching key and the location
+    /// of the input's `path`.
+    var participantRowNames: [SourceLocation: [String: (text: String, location: SourceLocation)]] = [:]
     /// Where `required: true` is written, per field.
     var requiredLocations: [Field: SourceLocation] = [:]
     /// An outcome of `analysis.outcomes` could not be read: its name is not known.

@@ -79,7 +79,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams, A]\n    UTR: [a]", "33:11: the site code 'a' is already mapped to site 'AMS'"),
         Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams]\n    GRO: [UTR]", "55:27: 'UTR' is not a canonical value of 'site' (expected one of 'AMS', 'GRO')"),
         Rejection("    holds: participants", "    holds: participants\n    participant_rows: [screening]", "10:23: 'participant_rows' applies to inputs that hold visits"),
-        Rejection("    holds: visits", "    holds: visits\n    participant_rows: [T0]", "10:11: 't0' in 'participant_rows' of input 'data/visits.csv' is also a name of visit 'baseline'"),
+        Rejection("    holds: visits", "    holds: visits\n    participant_rows: [T0]", "13:24: 'T0' in 'participant_rows' of input 'data/visits.csv' is also a name of visit 'baseline'"),
         // Missing codes.
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK, reason: asked but unknown}\n    - {code: unk, reason: x}\n    - {code: UNK, reason: again}", "47:14: the missing code 'UNK' is declared twice"),
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: '-99', reason: not done}", "45:14: the missing code '-99' is already a Castor code ('castor: true')"),
@@ -163,9 +163,9 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         #expect(problems(site: "Zwolle") == [])
         #expect(problems(site: "ZWO") == [])
         #expect(problems(site: "Groningen")
-            == ["3:12: the site 'Groningen' of input 'data/participants.csv' is not one of the sites in 'vocabularies.sites'"])
+            == ["3:78: the site 'Groningen' of input 'data/participants.csv' is not one of the sites in 'vocabularies.sites'"])
         #expect(problems(site: "Zwolle", allowed: "[GRO]")
-            == ["3:12: the site 'ZWO' of input 'data/participants.csv' is not allowed for 'site' (allowed: 'GRO')"])
+            == ["3:78: the site 'ZWO' of input 'data/participants.csv' is not allowed for 'site' (allowed: 'GRO')"])
         #expect(problems(site: "gro", code: "Zwolle")
             == ["12:14: the missing code 'Zwolle' is also a site code; a real answer would be read as missing"])
     }
