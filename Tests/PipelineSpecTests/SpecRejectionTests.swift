@@ -23,8 +23,11 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("report:", "reprot:", "4:1: unknown key 'reprot' in the top level (expected one of 'analysis', 'evidence', 'expectations', 'fields', 'inputs', 'missing_codes', 'profiles', 'publication', 'report', 'study', 'visits', 'vocabularies')"),
         Rejection("  name: Exercise therapy in low back pain", "  name: ' '", "2:9: 'study.name' must not be empty"),
         Rejection("  max_errors: 5", "  max_error: 5", "5:3: unknown key 'max_error' in 'report' (expected one of 'max_errors', 'output')"),
-        // A repeated key: located at the start of its mapping, which the message says.
-        Rejection("  max_errors: 5", "  max_errors: 5\n  max_errors: 6", "5:3: the key 'max_errors' appears more than once in the mapping that starts here"),
+        // A repeated key: located at the repeat, naming the first; at the start of its mapping
+        // when the mapping is written in flow style.
+        Rejection("  max_errors: 5", "  max_errors: 5\n  # again\n\n  'max_errors' : 6", "8:3: the key 'max_errors' appears more than once in its mapping (first at line 5); keep one"),
+        Rejection("report:", "study:\n  name: again\nreport:", "4:1: the key 'study' appears more than once in its mapping (first at line 1); keep one"),
+        Rejection("  max_errors: 5", "  max_errors: 5\n  nested: {a: 1, a: 2}", "6:12: the key 'a' appears more than once in the mapping that starts here"),
         Rejection("    holds: participants", "    holds: participants\n    delimeter: ';'", "10:5: unknown key 'delimeter' in 'inputs[0]' (expected one of 'date_format', 'decimal_mark', 'delimiter', 'encoding', 'fields', 'holds', 'participant_rows', 'path', 'site', 'source')"),
         Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, colum: x}", "22:34: unknown key 'colum' in 'fields.age' (expected one of 'checkbox', 'column', 'date_format', 'derive', 'unit')"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14, windows: 1}", "48:39: unknown key 'windows' in 'visits.week12' (expected one of 'week', 'window_days')"),

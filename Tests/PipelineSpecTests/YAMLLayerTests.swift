@@ -117,11 +117,16 @@ import Testing
         #expect(places(reader) == ["1:8"])
     }
 
+    /// At each repeat of the key (the first place is named in the message), in a nested block
+    /// mapping too, and not at a deeper key of the same name.
     @Test func duplicateKeysAreLocated() {
         let (reader, root) = read("a: 1\nb: 2\na: 3\n")
         #expect(root == nil)
         #expect(reader.diagnostics.first?.rule == "yaml.duplicate-key")
-        #expect(reader.diagnostics.first?.location.line == 1)
+        #expect(places(reader) == ["3:1"])
+        let (nested, _) = read("top:\n  x: 1\n  inner:\n    x: 0\n  x: 2\n  \"x\": 3\n")
+        #expect(places(nested) == ["5:3", "6:3"])
+        #expect(nested.diagnostics.first?.message.contains("(first at line 2)") == true)
     }
 
     @Test func syntaxErrorsAreLocated() {

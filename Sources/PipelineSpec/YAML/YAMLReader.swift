@@ -99,9 +99,20 @@ public final class YAMLReader {
             self.error("invalid YAML: \(problem)", at: location(line: mark.line, column: mark.column),
                        rule: "yaml.syntax")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            self.error("the key \(keys) appears more than once in the mapping that starts here",
-                       at: location(line: context.mark.line, column: context.mark.column), rule: "yaml.duplicate-key")
+            let start = (line: context.mark.line, column: context.mark.column)
+            for key in duplicates.sorted() {
+                let places = YAMLReader.blockKeyLocations(key, mappingStart: start, in: text)
+                guard places.count > 1, let first = places.first else {
+                    // A flow mapping, or a key written in a form the scan does not follow.
+                    self.error("the key '\(key)' appears more than once in the mapping that starts here",
+                               at: location(line: start.line, column: start.column), rule: "yaml.duplicate-key")
+                    continue
+                }
+                for place in places.dropFirst() {
+                    self.error("the key '\(key)' appears more than once in its mapping (first at line \(first.line)); keep one",
+                               at: location(line: place.line, column: place.column), rule: "yaml.duplicate-key")
+                }
+            }
         case .reader(let problem, let offset, _, _):
             let place = offset.map { YAMLReader.lineAndColumn(ofCharacter: $0, in: text) } ?? (line: 0, column: 0)
             self.error("cannot read the YAML text: \(problem)",
@@ -110,6 +121,31 @@ public final class YAMLReader {
         default:
             self.error("invalid YAML: \(error)", at: SourceLocation(file: file), rule: "yaml.syntax")
         }
+    }
+
+    /// Where `key` is written as a key of the block mapping that starts at `mappingStart` (line
+    /// and column from 1): the lines at the mapping's indentation, up to the first line indented
+    /// less, that begin with the key (plain or quoted) and a colon.
+    static func blockKeyLocations(_ key: String, mappingStart: (line: Int, column: Int), in text: String) -> [(line: Int, column: Int)] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let indent = mappingStart.column - 1
+        var places: [(line: Int, column: Int)] = []
+        for number in mappingStart.line...max(mappingStart.line, lines.count) where number <= lines.count {
+            let line = lines[number - 1].unicodeScalars
+            let leading = line.prefix { $0 == " " }.count
+            let rest = String(String.UnicodeScalarView(line.dropFirst(number == mappingStart.line ? indent : leading)))
+            let content = rest.trimmingCharacters(in: .whitespacesAndNewlines)
+            if content.isEmpty || content.hasPrefix("#") { continue }
+            if number > mappingStart.line {
+                if leading < indent { break }
+                if leading > indent { continue }
+            }
+            for written in [key, "'\(key)'", "\"\(key)\""] where rest.hasPrefix(written) {
+                let after = rest.dropFirst(written.count).drop { $0 == " " }
+                if after.hasPrefix(":") { places.append((number, indent + 1)) }
+            }
+        }
+        return places
     }
 
     /// Line and column (both from 1, columns in Unicode scalars as libyaml counts them) of the
