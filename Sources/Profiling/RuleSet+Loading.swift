@@ -56,11 +56,12 @@ private struct RuleSetLoader {
                     item.error("this profile can never be reached: an earlier profile applies 'otherwise'", rule: "rules.unreachable")
                 }
                 guard let profile = profile(from: item) else { continue }
-                for code in [profile.code] + profile.split.map(\.code) {
+                for (code, value) in Self.codes(of: item) {
                     if let earlier = codes[code] {
-                        item.error("the profile code '\(code)' is used twice (first at \(earlier))", rule: "rules.duplicate")
+                        value.error("the profile code '\(code)' is used twice (first at \(earlier))", rule: "rules.duplicate")
+                    } else {
+                        codes[code] = value.location
                     }
-                    codes[code] = item.location
                 }
                 sawOtherwise = sawOtherwise || profile.match == nil
                 profiles.append(profile)
@@ -69,6 +70,13 @@ private struct RuleSetLoader {
         top.rejectUnknownKeys()
         guard let name, let version, let title, !reader.hasErrors else { return nil }
         return RuleSet(name: name, version: version, title: title, status: status, urgent: urgent, profiles: profiles)
+    }
+
+    /// A profile's code and its subdivisions' codes as written, each with its place.
+    private static func codes(of item: YAMLValue) -> [(String, YAMLValue)] {
+        let mapping = item.mapping()
+        let values = [mapping?["code"]] + (mapping?["split"]?.list() ?? []).map { $0.mapping()?["code"] }
+        return values.compactMap { value in value.flatMap { value in value.string().map { ($0, value) } } }
     }
 
     private func profile(from value: YAMLValue) -> ProfileDefinition? {

@@ -317,7 +317,21 @@ import TestSupport
               - {code: "1", label: One, when: rf_trauma}
               - {code: "1", label: Again, when: rf_kyphosis}
             """)
-        #expect(found == ["rules.yml:4:5: error: the profile code '1' is used twice (first at rules.yml:3:5)"])
+        #expect(found == ["rules.yml:4:12: error: the profile code '1' is used twice (first at rules.yml:3:12)"])
+    }
+
+    /// A subdivision's code is located where it is written, not at its profile.
+    @Test func duplicateSubdivisionCodesAreLocated() {
+        let found = errors(header + """
+            profiles:
+              - code: "3"
+                label: Three
+                otherwise: true
+                split:
+                  - {code: 3a, label: Short, when: duration_weeks < 12}
+                  - {code: 3a, label: Long, when: duration_weeks >= 12}
+            """)
+        #expect(found == ["rules.yml:8:16: error: the profile code '3a' is used twice (first at rules.yml:7:16)"])
     }
 
     @Test func profileWithoutRuleIsRejected() {
