@@ -1,5 +1,6 @@
 import Foundation
 import PipelineSpec
+import StudyModel
 
 #if canImport(Glibc)
     import Glibc
@@ -19,6 +20,32 @@ enum ReportFolder {
         let message: String
     }
 
+    /// The output folder of a run and what chose it: `--out`, or the pipeline's `report.output`
+    /// (with where it is written), or the default. A refusal names the setting to change.
+    struct Target {
+        let path: String
+        let setting: String
+        let location: SourceLocation?
+
+        init(_ spec: PipelineSpec, override: String?) {
+            if let override {
+                (path, setting, location) = (override, "'--out'", nil)
+            } else {
+                (path, setting, location) = (spec.outputFolder, spec.report.output == nil ? "'--out' or 'report.output'" : "'report.output'",
+                                             spec.report.outputLocation)
+            }
+        }
+
+        init(path: String) {
+            (self.path, setting, location) = (path, "'--out'", nil)
+        }
+
+        /// An error line about this target, located at `report.output` when that chose it.
+        func refusal(_ text: String) -> Refusal {
+            Refusal(message: (location.map { "\($0): " } ?? "") + "error: " + text)
+        }
+    }
+
     /// The scratch folders of runs beside `target` share this prefix (then the process id, a
     /// UUID and, while a publish swaps folders, `.previous`).
     static func scratchPrefix(_ target: String) -> String {
@@ -30,9 +57,11 @@ enum ReportFolder {
     ///
     /// - Parameter protected: files the run reads (the pipeline file, inputs, rule set): a target
     ///   that holds one of them is refused.
-    static func checkedTarget(_ target: String, protecting protected: [String]) throws(Refusal) -> String {
+    static func checkedTarget(_ chosen: Target, protecting protected: [String]) throws(Refusal) -> String {
+        let target = chosen.path
+        let how = chosen.setting
         guard !target.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw Refusal(message: "error: the output folder is empty; give a folder with '--out' or 'report.output'")
+            throw chosen.refusal("the output folder is empty; give a folder with \(how)")
         }
         let fileManager = FileManager.default
         var absolute = URL(fileURLWithPath: target).standardizedFileURL.path
@@ -42,45 +71,45 @@ enum ReportFolder {
            type == .typeSymbolicLink {
             let resolved = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().standardizedFileURL.path
             guard resolved != absolute, fileManager.fileExists(atPath: resolved) else {
-                throw Refusal(message: "error: the output folder '\(target)' is a link to nothing; give a folder with '--out'")
+                throw chosen.refusal("the output folder '\(target)' is a link to nothing; give a folder with \(how)")
             }
             absolute = resolved
         }
         let workingDirectory = URL(fileURLWithPath: fileManager.currentDirectoryPath).resolvingSymlinksInPath().standardizedFileURL.path
         if absolute == "/" || contains(absolute, workingDirectory) {
-            throw Refusal(message: "error: the output folder '\(target)' is the working folder or holds it; "
-                + "reports replace their whole folder, so give a folder of their own with '--out'")
+            throw chosen.refusal("the output folder '\(target)' is the working folder or holds it; "
+                + "reports replace their whole folder, so give a folder of their own with \(how)")
         }
         for path in protected {
             let file = URL(fileURLWithPath: path).standardizedFileURL.path
             if contains(absolute, file) {
-                throw Refusal(message: "error: the output folder '\(target)' holds '\(path)', which the run reads; "
-                    + "reports replace their whole folder, so give a folder of their own with '--out'")
+                throw chosen.refusal("the output folder '\(target)' holds '\(path)', which the run reads; "
+                    + "reports replace their whole folder, so give a folder of their own with \(how)")
             }
         }
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: absolute, isDirectory: &isDirectory) else { return absolute }
         guard isDirectory.boolValue else {
-            throw Refusal(message: "error: the output folder '\(target)' is a file; give a folder with '--out'")
+            throw chosen.refusal("the output folder '\(target)' is a file; give a folder with \(how)")
         }
         let entries = (try? fileManager.contentsOfDirectory(atPath: absolute)) ?? []
         if !entries.isEmpty, !isReportFolder(absolute) {
             let example = entries.sorted().first.map { " (e.g. '\($0)')" } ?? ""
-            throw Refusal(message: "error: the output folder '\(target)' holds files that are not lbp reports\(example); "
-                + "reports replace their whole folder, so give a new or empty folder, or one an earlier run wrote")
+            throw chosen.refusal("the output folder '\(target)' holds files that are not lbp reports\(example); "
+                + "reports replace their whole folder, so give a new or empty folder with \(how), or one an earlier run wrote")
         }
         return absolute
     }
 
-    /// `shown` checked (``checkedTarget(_:protecting:)``) and a scratch folder made beside it:
+    /// `chosen` checked (``checkedTarget(_:protecting:)``) and a scratch folder made beside it:
     /// what `run` and `validate` write into, and where they publish. Throws a refusal, or the
     /// scratch folder's failure, as the error line to print.
-    static func prepare(_ shown: String, protecting protected: [String]) throws(Refusal) -> (target: String, scratch: String) {
-        let target = try checkedTarget(shown, protecting: protected)
+    static func prepare(_ chosen: Target, protecting protected: [String]) throws(Refusal) -> (target: String, scratch: String) {
+        let target = try checkedTarget(chosen, protecting: protected)
         do {
             return (target, try makeScratch(beside: target))
         } catch {
-            throw Refusal(message: "error: cannot create a folder beside '\(shown)': \(FileSystemErrorText.reason(error))")
+            throw Refusal(message: "error: cannot create a folder beside '\(chosen.path)': \(FileSystemErrorText.reason(error))")
         }
     }
 

@@ -46,7 +46,8 @@ public enum Run {
         let shownTarget = outputFolder ?? loaded.spec.outputFolder
         let (target, scratch): (String, String)
         do {
-            (target, scratch) = try ReportFolder.prepare(shownTarget, protecting: loaded.filesRead(pipeline: pipeline))
+            (target, scratch) = try ReportFolder.prepare(ReportFolder.Target(loaded.spec, override: outputFolder),
+                                                         protecting: loaded.filesRead(pipeline: pipeline))
         } catch {
             return RunResult(exitCode: 2, problems: [error.message], summary: [])
         }

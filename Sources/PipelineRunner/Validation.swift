@@ -50,6 +50,15 @@ public enum Validation {
             return "\(file.displayName): error: cannot open for reading: \(String(cString: strerror(errno)))"
         }
         if !unreadable.isEmpty { return ValidationResult(exitCode: 2, problems: unreadable, summary: []) }
+        // An output folder the run would refuse is a problem of the file when the file chose it.
+        let target = ReportFolder.Target(spec, override: nil)
+        if target.location != nil {
+            do {
+                _ = try ReportFolder.checkedTarget(target, protecting: loaded.filesRead(pipeline: pipeline))
+            } catch {
+                return ValidationResult(exitCode: 2, problems: [error.message], summary: [])
+            }
+        }
         let summary = ["'\(pipeline)' is valid: \(spec.inputs.count) \(plural(spec.inputs.count, "input")), "
             + "\(files.count) \(plural(files.count, "file")), \(spec.schedule.timepoints.count) \(plural(spec.schedule.timepoints.count, "visit"))"
             + ", rule set \(loaded.ruleSet.name) \(loaded.ruleSet.version)"]
@@ -87,7 +96,8 @@ public enum Validation {
         let shownTarget = outputFolder ?? spec.outputFolder
         let (target, scratch): (String, String)
         do {
-            (target, scratch) = try ReportFolder.prepare(shownTarget, protecting: loaded.filesRead(pipeline: pipeline))
+            (target, scratch) = try ReportFolder.prepare(ReportFolder.Target(loaded.spec, override: outputFolder),
+                                                         protecting: loaded.filesRead(pipeline: pipeline))
         } catch {
             return ValidationResult(exitCode: 2, problems: [error.message], summary: [])
         }

@@ -120,6 +120,7 @@ struct SpecLoader {
         if let output = mapping["output"], let text = output.string() {
             if text.isEmpty { output.error("'report.output' must not be empty", rule: "spec.empty") }
             settings.output = text
+            settings.outputLocation = output.location
         }
         if let budget = mapping["max_errors"], let count = budget.int() {
             if count < 0 {

@@ -77,6 +77,8 @@ public struct ReportSettings: Sendable, Hashable {
     /// The output folder as written; nil means the default `Reports/<pipeline name>` relative to
     /// the working directory.
     public var output: String?
+    /// Where `report.output` is written, for a problem with the folder it names.
+    public var outputLocation: SourceLocation?
     /// Error-severity issues tolerated before a run fails (exit code 1); 0 by default.
     public var maxErrors: Int
 

@@ -21,12 +21,30 @@ import TestSupport
         let result = Self.run(folder.file("precious"))
         #expect(result.exitCode == 2)
         #expect(result.problems == ["error: the output folder '\(folder.file("precious"))' holds files that are not lbp reports "
-            + "(e.g. 'thesis.docx'); reports replace their whole folder, so give a new or empty folder, or one an earlier run wrote"])
+            + "(e.g. 'thesis.docx'); reports replace their whole folder, so give a new or empty folder with '--out', or one an earlier run wrote"])
         #expect(try String(contentsOfFile: folder.file("precious/thesis.docx"), encoding: .utf8) == "keep\n")
         #expect(Self.validate(folder.file("precious")).exitCode == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("precious")) == ["thesis.docx"])
         // Nothing is left beside it either.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["precious"])
+    }
+
+    /// When 'report.output' chose the folder, a refusal points at it, and 'lbp check' says so
+    /// before any data is read.
+    @Test func aRefusedReportOutputIsAProblemOfThePipelineFile() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        let file = try folder.write("a,b\n", to: "table.csv")
+        let sample = try String(contentsOfFile: Repository.root + "/Pipelines/sample-castor.yml", encoding: .utf8)
+        let text = sample.replacingOccurrences(of: "../", with: Repository.root + "/")
+            .replacingOccurrences(of: "rules/guideline", with: Repository.root + "/Pipelines/rules/guideline")
+            .replacingOccurrences(of: "  output: " + Repository.root + "/Reports/sample-castor", with: "  output: table.csv")
+        let pipeline = try folder.write(text, to: "pipeline.yml")
+        let expected = "\(pipeline):7:11: error: the output folder '\(file)' is a file; give a folder with 'report.output'"
+        #expect(Validation.check(pipeline: pipeline).problems == [expected])
+        #expect(Validation.check(pipeline: pipeline).exitCode == 2)
+        #expect(Run.run(pipeline: pipeline).problems == [expected])
+        #expect(Validation.run(pipeline: pipeline, outputFolder: folder.file("out")).exitCode == 0)
     }
 
     @Test func aFileTheWorkingFolderAndTheInputsAreRefused() throws {
