@@ -18,20 +18,29 @@ public struct LoadedPipeline: Sendable {
     /// exist; every problem is located (file, line, column).
     public static func load(_ pipeline: String) throws(SpecError) -> LoadedPipeline {
         let spec = try PipelineSpec.load(path: pipeline)
-        let files = try spec.inputFiles()
+        // Every file the pipeline names is looked for before any is read, and all that are
+        // missing are said at once.
         var missing: [Diagnostic] = []
+        var files: [InputFile] = []
+        do {
+            files = try spec.inputFiles()
+        } catch {
+            missing = error.diagnostics
+        }
         func require(_ name: String?, _ location: SourceLocation?, _ what: String) {
             guard let name else { return }
             let path = spec.resolve(name)
-            guard !FileManager.default.fileExists(atPath: path) else { return }
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+            guard !exists || isFolder.boolValue else { return }
             missing.append(Diagnostic(.error, at: location ?? SourceLocation(file: spec.file), rule: "spec.file",
-                                      message: "the \(what) file '\(path)' does not exist"))
+                                      message: exists ? "the \(what) file '\(path)' is a folder" : "the \(what) file '\(path)' does not exist"))
         }
         let path = spec.resolve(spec.profileRules.rules)
         require(spec.profileRules.rules, spec.profileRules.location, "rule-set")
         require(spec.evidence.literatureStudies, spec.evidence.literatureStudiesLocation, "literature studies")
         require(spec.evidence.literatureConclusions, spec.evidence.literatureConclusionsLocation, "literature conclusions")
-        guard missing.isEmpty else { throw SpecError(missing) }
+        guard missing.isEmpty else { throw SpecError(missing.sorted { $0.location < $1.location }) }
         let ruleSet = try RuleSet.load(path: path, displayName: path)
         let loaded = LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
         let unknown = loaded.unknownPoolChoices()

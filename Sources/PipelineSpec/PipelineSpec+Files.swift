@@ -33,8 +33,14 @@ extension PipelineSpec {
         for (index, input) in inputs.enumerated() {
             let matches = Glob.expand(input.path, in: directory)
             if matches.isEmpty {
-                let message = Glob.hasWildcards(input.path)
-                    ? "no file matches '\(input.path)'" : "the input file '\(input.path)' does not exist"
+                var isFolder: ObjCBool = false
+                let message = if Glob.hasWildcards(input.path) {
+                    "no file matches '\(input.path)'"
+                } else if FileManager.default.fileExists(atPath: resolve(input.path), isDirectory: &isFolder), isFolder.boolValue {
+                    "'\(input.path)' is a folder; name its files (e.g. '\(PathText.normalise(input.path + "/*.csv"))')"
+                } else {
+                    "the input file '\(input.path)' does not exist"
+                }
                 problems.append(Diagnostic(.error, at: input.location, rule: "spec.input-missing", message: message))
                 continue
             }

@@ -66,6 +66,29 @@ import TestSupport
         }
     }
 
+    /// A missing input and a rule set that is a folder are said together, each at its place.
+    @Test func everyMissingFileIsSaidAtOnce() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let rules = Repository.path("Pipelines/rules")
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "castor/visits.csv", with: "castor/no_visits.csv")
+                .replacingOccurrences(of: rules + "/guideline-2010.yml", with: rules)
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let inputLine = try #require(lines.firstIndex { $0.contains("no_visits.csv") }) + 1
+        let rulesLine = try #require(lines.firstIndex { $0.hasSuffix("rules: " + rules) }) + 1
+        #expect {
+            _ = try LoadedPipeline.load(path)
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.diagnostics.map(\.description) == [
+                "\(path):\(inputLine):11: error: the input file '\(Repository.path("SampleData"))/castor/no_visits.csv' does not exist",
+                "\(path):\(rulesLine):10: error: the rule-set file '\(rules)' is a folder",
+            ]
+        }
+    }
+
     @Test func poolWithNamesComparisonsOfTheTrial() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }

@@ -35,11 +35,9 @@ import TestSupport
         let folder = try TemporaryDirectory(prefix: "lbp-out")
         defer { folder.remove() }
         let file = try folder.write("a,b\n", to: "table.csv")
-        let sample = try String(contentsOfFile: Repository.root + "/Pipelines/sample-castor.yml", encoding: .utf8)
-        let text = sample.replacingOccurrences(of: "../", with: Repository.root + "/")
-            .replacingOccurrences(of: "rules/guideline", with: Repository.root + "/Pipelines/rules/guideline")
-            .replacingOccurrences(of: "  output: " + Repository.root + "/Reports/sample-castor", with: "  output: table.csv")
-        let pipeline = try folder.write(text, to: "pipeline.yml")
+        let pipeline = try LoadedPipelineTests.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "  output: ../Reports/sample-castor", with: "  output: table.csv")
+        }
         let expected = "\(pipeline):7:11: error: the output folder '\(file)' is a file; give a folder with 'report.output'"
         #expect(Validation.check(pipeline: pipeline).problems == [expected])
         #expect(Validation.check(pipeline: pipeline).exitCode == 2)

@@ -53,7 +53,8 @@ import TestSupport
     @Test func aGlobThatMatchesNothingIsLocated() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let spec = try spec(in: directory, inputs: ["../Data/*.csv", "missing.csv"])
+        try directory.write("x", to: "Pipelines/exports/a.csv")
+        let spec = try spec(in: directory, inputs: ["../Data/*.csv", "missing.csv", "exports"])
         #expect(throws: SpecError.self) { try spec.inputFiles() }
         do {
             _ = try spec.inputFiles()
@@ -61,6 +62,7 @@ import TestSupport
             #expect(error.diagnostics.map(\.description) == [
                 "\(directory.path)/Pipelines/test.yml:4:12: error: no file matches '../Data/*.csv'",
                 "\(directory.path)/Pipelines/test.yml:5:12: error: the input file 'missing.csv' does not exist",
+                "\(directory.path)/Pipelines/test.yml:6:12: error: 'exports' is a folder; name its files (e.g. 'exports/*.csv')",
             ])
         }
     }
@@ -84,7 +86,13 @@ import TestSupport
             _ = try PipelineSpec.load(path: "/nonexistent/p.yml")
             Issue.record("expected a problem")
         } catch {
-            #expect(error.description == "/nonexistent/p.yml: error: cannot read the file")
+            #expect(error.description == "/nonexistent/p.yml: error: the file does not exist")
+        }
+        do {
+            _ = try PipelineSpec.load(path: "/")
+            Issue.record("expected a problem")
+        } catch {
+            #expect(error.description == "/: error: this is a folder, not a file")
         }
     }
 }

@@ -65,7 +65,15 @@ public final class YAMLReader {
     /// cannot be read or is not YAML.
     public func parseFile(atPath path: String) -> YAMLValue? {
         guard let data = FileManager.default.contents(atPath: path) else {
-            error("cannot read the file", at: SourceLocation(file: file), rule: "yaml.io")
+            var isFolder: ObjCBool = false
+            let reason = if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+                "the file does not exist"
+            } else if isFolder.boolValue {
+                "this is a folder, not a file"
+            } else {
+                "cannot read the file: \(String(cString: strerror(access(path, R_OK) == 0 ? EIO : errno)))"
+            }
+            error(reason, at: SourceLocation(file: file), rule: "yaml.io")
             return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {
