@@ -26,16 +26,21 @@ struct ColumnBinding {
     }
 
     /// When the header was read as one column that holds another delimiter many times, the
-    /// delimiter was most likely detected wrongly (a stray quote in the header hides the real
-    /// one from the detection): a hint to add to a missing-column message.
-    static func delimiterHint(_ header: [String]) -> String {
+    /// delimiter was most likely wrong: declared wrongly in the pipeline file (`declared`), or
+    /// detected wrongly (a stray quote in the header hides the real one from the detection). A
+    /// hint to add to a missing-column message.
+    static func delimiterHint(_ header: [String], declared: UInt8? = nil) -> String {
         guard header.count == 1, let name = header.first else { return "" }
-        for (delimiter, shown) in [(";", "';'"), ("\t", "tab"), ("|", "'|'"), (",", "','")] {
+        let delimiters: [(String, shown: String)] = [(";", "';'"), ("\t", "tab"), ("|", "'|'"), (",", "','")]
+        for (delimiter, shown) in delimiters {
             let count = name.components(separatedBy: delimiter).count - 1
-            if count >= 2 {
-                return "; the header was read as one column that holds \(count) \(shown): a stray quote in it may have "
-                    + "hidden the delimiter; fix the quote or set 'delimiter' on the input"
+            guard count >= 2 else { continue }
+            if let declared, let declaredShown = delimiters.first(where: { $0.0.utf8.first == declared })?.shown {
+                return "; the header was read as one column that holds \(count) \(shown): the input's 'delimiter' is "
+                    + "\(declaredShown); if the file is \(shown)-separated, set 'delimiter' to \(shown)"
             }
+            return "; the header was read as one column that holds \(count) \(shown): a stray quote in it may have "
+                + "hidden the delimiter; fix the quote or set 'delimiter' on the input"
         }
         return ""
     }
@@ -80,7 +85,7 @@ struct ColumnBinding {
             } else if field == .participantID || (field == .visit && input.holds == .visits) {
                 let list = names.map { "'\($0)'" }.joined(separator: ", ")
                 fileProblems.append("the header has no column for '\(field.name)' (looked for \(list))"
-                    + ColumnBinding.delimiterHint(header))
+                    + ColumnBinding.delimiterHint(header, declared: input.delimiter))
             } else if field.level == input.holds.level {
                 absent.append((field, names))
             }

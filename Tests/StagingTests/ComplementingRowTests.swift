@@ -302,6 +302,9 @@ import Testing
             == "; the header was read as one column that holds 3 ';': a stray quote in it may have hidden the delimiter; "
             + "fix the quote or set 'delimiter' on the input")
         #expect(ColumnBinding.delimiterHint(["a\tb\tc"]).contains("holds 2 tab"))
+        #expect(ColumnBinding.delimiterHint(["a\tb\tc"], declared: UInt8(ascii: ",")) == "; the header was read as one column "
+            + "that holds 2 tab: the input's 'delimiter' is ','; if the file is tab-separated, set 'delimiter' to tab")
+        #expect(ColumnBinding.delimiterHint(["a;b;c"], declared: UInt8(ascii: "\t")).hasSuffix("is tab; if the file is ';'-separated, set 'delimiter' to ';'"))
         #expect(ColumnBinding.delimiterHint(["Participant Id", "Visit"]) == "")
         #expect(ColumnBinding.delimiterHint(["Participant Id;Visit"]) == "")
     }
