@@ -32,8 +32,16 @@ enum Manifest {
         var inputs: [FileDigest]
         var literature: [FileDigest]
         var accounting: [Accounting]
+        /// The run's error-severity issues against its budget: over it, the run failed.
+        var errors: ErrorCount
         var settings: [String: String]
         var outputs: [FileDigest]
+    }
+
+    struct ErrorCount: Codable {
+        var count: Int
+        var budget: Int
+        var withinBudget: Bool
     }
 
     static func write(_ computation: RunComputation, pipeline: String, folder: String) throws {
@@ -46,7 +54,7 @@ enum Manifest {
             "confidence_level": String(computation.plan.confidenceLevel),
             "interaction": computation.plan.interactionPrespecified ? "prespecified" : "exploratory",
             "ebro_variant": computation.evidence.settings.variant.name,
-            "max_errors": String(spec.report.maxErrors),
+            "max_errors": String(computation.errorBudget),
             "small_cell_threshold": String(spec.publication.smallCellThreshold),
         ]
         for outcome in computation.plan.outcomes {
@@ -66,6 +74,8 @@ enum Manifest {
                 Accounting(file: $0.file, rowsRead: $0.rowsRead, accepted: $0.accepted, rejected: $0.rejected,
                            warnings: $0.warnings, blankLines: $0.blankLines, encoding: $0.encoding)
             },
+            errors: ErrorCount(count: computation.study.errorCount, budget: computation.errorBudget,
+                               withinBudget: !computation.isOverBudget),
             settings: settings,
             outputs: try outputDigests(folder))
         let encoder = JSONEncoder()

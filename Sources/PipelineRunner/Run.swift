@@ -81,7 +81,8 @@ public enum Run {
             study.visits = []
             progress?(.step("profiles, analysis and evidence"))
             computation = RunComputation.compute(loaded, study: study, assignments: assignments, subjects: subjects,
-                                                 issueCounts: sink.counts, plan: plan, literature: literature)
+                                                 issueCounts: sink.counts, plan: plan, literature: literature,
+                                                 errorBudget: budget)
             try EvidenceInputs.account(literature, spec: loaded.spec.evidence, sink: sink, fileSink: fileSink,
                                        study: &computation.study)
             computation.issueCounts = sink.counts
@@ -101,7 +102,7 @@ public enum Run {
         }
         var problems: [String] = []
         var exitCode: Int32 = 0
-        if computation.study.errorCount > budget {
+        if computation.isOverBudget {
             exitCode = 1
             let count = computation.study.errorCount
             problems.append("error: \(count) \(Validation.plural(count, "error")) \(count == 1 ? "exceeds" : "exceed") the budget of \(budget) "

@@ -31,6 +31,10 @@ public struct RunComputation: Sendable {
     public var comparisons: [ComparisonRow]
     public var interactions: [InteractionRow]
     public var evidence: EvidenceSummary
+    /// The error budget the run was held to (`--max-errors`, else `report.max_errors`).
+    public var errorBudget: Int
+    /// More errors than the budget: the run fails (exit code 1), and its reports say so.
+    public var isOverBudget: Bool { study.errorCount > errorBudget }
 
     /// A staged study's analysis subjects (one per participant, with its profile), the analysis
     /// of the pipeline and the subjects prepared for it.
@@ -55,7 +59,7 @@ public struct RunComputation: Sendable {
     /// Analysis and evidence over a staged study's subjects (``subjects(_:assignments:pipeline:plan:)``).
     static func compute(_ pipeline: LoadedPipeline, study: StagedStudy, assignments: [ProfileAssignment],
                         subjects prepared: Subjects, issueCounts: [Severity: [String: Int]],
-                        plan: AnalysisPlan, literature: LiteratureTable?) -> RunComputation {
+                        plan: AnalysisPlan, literature: LiteratureTable?, errorBudget: Int) -> RunComputation {
         let (subjects, analysis, prepared) = (prepared.subjects, prepared.analysis, prepared.prepared)
         let (response, comparisons, interactions, flow, baseline) = tables(
             analysis, prepared, rejected: (study.participantsRejected, study.participantRowsWithoutID))
@@ -87,7 +91,7 @@ public struct RunComputation: Sendable {
             pipeline: pipeline, study: study, issueCounts: issueCounts, assignments: assignments, subjects: subjects,
             outcomes: prepared.outcomes, characteristics: prepared.characteristics, plan: plan, analysis: analysis, flow: flow, baseline: baseline,
             response: response, comparisons: comparisons, interactions: interactions,
-            evidence: evidence)
+            evidence: evidence, errorBudget: errorBudget)
     }
     /// One piece of the analysis tables: each is a pure function of the prepared subjects.
     private enum Job {

@@ -12,7 +12,8 @@ struct SummaryDocument {
         let spec = computation.pipeline.spec
         let plan = computation.plan
         var lines: [String] = []
-        lines += SummaryText.section("lbp report: \(spec.study.name)", identity)
+        lines += SummaryText.section("lbp report: \(spec.study.name)",
+                                     (computation.isOverBudget ? Self.overBudget(computation) : []) + identity)
         lines += SummaryText.section("Input accounting", accounting)
         lines += SummaryText.section("Validation", validation)
         lines += SummaryText.section("Participant flow (CONSORT)", SummaryText.flow(computation.flow))
@@ -106,7 +107,15 @@ struct SummaryDocument {
             }
         }
         let study = computation.study
-        return ["Errors \(study.errorCount), warnings \(study.warningCount), notes \(study.noteCount); every issue is in issues.csv.", ""]
-            + table.render()
+        let counts = "Errors \(study.errorCount) (budget \(computation.errorBudget)), warnings \(study.warningCount), "
+            + "notes \(study.noteCount); every issue is in issues.csv."
+        return [counts] + (computation.isOverBudget ? Self.overBudget(computation) : []) + [""] + table.render()
+    }
+
+    /// What a report of a run that failed its error budget says where it is read first.
+    static func overBudget(_ computation: RunComputation) -> [String] {
+        SummaryText.wrap("THE RUN FAILED: \(computation.study.errorCount) errors exceed the budget of "
+            + "\(computation.errorBudget) (report.max_errors or --max-errors). These reports show what to fix; "
+            + "they are not results to use.")
     }
 }

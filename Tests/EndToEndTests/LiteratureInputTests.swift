@@ -44,6 +44,13 @@ import TestSupport
         let rejected = try String(contentsOfFile: reports + "/rejected/studies.csv", encoding: .utf8)
         #expect(rejected.hasPrefix("source_line,reasons,study_id,author,year,"))
         #expect(rejected.contains("\n\(studyLines + 1),missing year,nn2020,Nobody,,B,"))
+        // The reports of a failed run say so where they are read first, with the budget it was held to.
+        let summary = try Self.lines(reports + "/summary.txt")
+        #expect(summary[2] == "THE RUN FAILED: 8 errors exceed the budget of 7 (report.max_errors or --max-errors). These reports")
+        #expect(summary.contains("Errors 8 (budget 7), warnings 10, notes 3; every issue is in issues.csv."))
+        let manifest = try String(contentsOfFile: reports + "/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("\"errors\" : {\n    \"budget\" : 7,\n    \"count\" : 8,\n    \"within_budget\" : false\n  }"))
+        #expect(manifest.contains("\"max_errors\" : \"7\""))
 
         // validate writes the same issues and accounting into the folder: it still verifies.
         let validated = Validation.run(pipeline: path, outputFolder: reports, maxErrors: 7)
