@@ -98,6 +98,13 @@ enum ReportFolder {
             throw chosen.refusal("the output folder '\(target)' holds files that are not lbp reports\(example); "
                 + "reports replace their whole folder, so give a new or empty folder with \(how), or one an earlier run wrote")
         }
+        // The previous reports are removed once the new ones are in place: a folder in them that
+        // cannot be changed would be left behind beside them at every run.
+        if let locked = readOnlyFolder(in: absolute) {
+            let shown = locked == absolute ? "'\(target)' is" : "'\(target)' holds '\(String(locked.dropFirst(absolute.count + 1)))', which is"
+            throw chosen.refusal("the output folder \(shown) read-only, so its reports could not be replaced; "
+                + "make it writable or give another folder with \(how)")
+        }
         return absolute
     }
 
@@ -111,6 +118,20 @@ enum ReportFolder {
         } catch {
             throw Refusal(message: "error: cannot create a folder beside '\(chosen.path)': \(FileSystemErrorText.reason(error))")
         }
+    }
+
+    /// `folder` or the first folder in it (in path order) that this process may not write to.
+    private static func readOnlyFolder(in folder: String) -> String? {
+        if access(folder, W_OK) != 0 { return folder }
+        let inner = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).sorted()
+        for name in inner {
+            let path = folder + "/" + name
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue, access(path, W_OK) != 0 {
+                return path
+            }
+        }
+        return nil
     }
 
     /// Whether `folder` holds reports lbp wrote: a `manifest.json` of `lbp run`, or the

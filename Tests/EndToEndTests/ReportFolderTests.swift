@@ -45,6 +45,25 @@ import TestSupport
         #expect(Validation.run(pipeline: pipeline, outputFolder: folder.file("out")).exitCode == 0)
     }
 
+    /// A report folder with a folder the run may not change is refused before anything is
+    /// written, rather than swapped out and left behind beside the new reports. (Permissions do
+    /// not bind the superuser, so the test runs only without it.)
+    @Test(.enabled(if: getuid() != 0)) func aReadOnlyReportFolderIsRefused() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer {
+            chmod(folder.file("reports/clean"), 0o755)
+            folder.remove()
+        }
+        let reports = folder.file("reports")
+        #expect(Self.run(reports).exitCode == 0)
+        chmod(reports + "/clean", 0o555)
+        let refused = Self.run(reports)
+        #expect(refused.exitCode == 2)
+        #expect(refused.problems == ["error: the output folder '\(reports)' holds 'clean', which is read-only, so its reports "
+            + "could not be replaced; make it writable or give another folder with '--out'"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["reports"])
+    }
+
     @Test func aFileTheWorkingFolderAndTheInputsAreRefused() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-out")
         defer { folder.remove() }
