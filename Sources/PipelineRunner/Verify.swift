@@ -30,7 +30,12 @@ public enum Verify {
             return Outcome(exitCode: 2, lines: result.problems)
         }
         let reference = committed ?? computation.pipeline.spec.outputFolder
-        return compare(expected: reference, actual: scratch)
+        var outcome = compare(expected: reference, actual: scratch)
+        if outcome.exitCode == 1 {
+            outcome.lines.append("If the change is intended, write the reports again with 'lbp run \(pipeline)' and commit them; "
+                + "if not, compare the inputs' SHA-256 in '\(reference)/manifest.json' with the files read now")
+        }
+        return outcome
     }
 
     /// Compares two report folders; the lines say what differs, with a short diff per text file.
@@ -49,6 +54,7 @@ public enum Verify {
             let old = FileManager.default.contents(atPath: (expected as NSString).appendingPathComponent(name)) ?? Data()
             let new = FileManager.default.contents(atPath: (actual as NSString).appendingPathComponent(name)) ?? Data()
             guard old != new else { continue }
+            if differing == 0 { lines.append("In each diff '-' lines are the committed file's and '+' lines the new run's.") }
             differing += 1
             lines.append("'\(expected)/\(name)' differs:")
             lines += diff(String(decoding: old, as: UTF8.self), String(decoding: new, as: UTF8.self)).map { "  " + $0 }
@@ -62,26 +68,85 @@ public enum Verify {
         return Outcome(exitCode: 1, lines: lines)
     }
 
-    /// The first differing lines with a little context: `-` committed, `+` new, line numbers from 1.
-    static func diff(_ old: String, _ new: String, context: Int = 2, limit: Int = 12) -> [String] {
-        let oldLines = old.split(separator: "\n", omittingEmptySubsequences: false)
-        let newLines = new.split(separator: "\n", omittingEmptySubsequences: false)
+    /// What differs between two versions of a text file, as a unified diff in short: `-` lines
+    /// are the committed file's, `+` lines the new run's, `@@` gives the line numbers in each
+    /// (from 1), with `context` unchanged lines around each change and at most `limit` changed
+    /// lines in all. Lines end at LF alone, so a file whose only change is CRLF line endings is
+    /// said to be that, not shown whole.
+    static func diff(_ old: String, _ new: String, context: Int = 2, limit: Int = 24) -> [String] {
+        func lines(_ text: String) -> [Substring] {
+            text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { Substring($0) }
+        }
+        let (oldLines, newLines) = (lines(old), lines(new))
+        if old.contains("\r") != new.contains("\r"),
+           old.replacingOccurrences(of: "\r\n", with: "\n") == new.replacingOccurrences(of: "\r\n", with: "\n") {
+            let (committed, fresh) = old.contains("\r") ? ("CRLF", "LF") : ("LF", "CRLF")
+            return ["only the line endings differ: \(committed) in the committed file, \(fresh) in the new run "
+                + "(reports are written with LF; a checkout or editor may have changed them)"]
+        }
+        // Unchanged lines at both ends are not compared line by line.
         var first = 0
         while first < min(oldLines.count, newLines.count), oldLines[first] == newLines[first] { first += 1 }
-        var oldEnd = oldLines.count
-        var newEnd = newLines.count
+        var (oldEnd, newEnd) = (oldLines.count, newLines.count)
         while oldEnd > first, newEnd > first, oldLines[oldEnd - 1] == newLines[newEnd - 1] {
             oldEnd -= 1
             newEnd -= 1
         }
-        var out = ["@@ line \(first + 1) @@"]
-        for index in max(0, first - context)..<first { out.append("  " + oldLines[index]) }
-        let removed = oldLines[first..<oldEnd]
-        let added = newLines[first..<newEnd]
-        out += removed.prefix(limit).map { "- " + $0 }
-        if removed.count > limit { out.append("- ... \(removed.count - limit) more lines") }
-        out += added.prefix(limit).map { "+ " + $0 }
-        if added.count > limit { out.append("+ ... \(added.count - limit) more lines") }
+        let (removed, added) = (oldLines[first..<oldEnd], newLines[first..<newEnd])
+        var removedAt = Set<Int>()
+        var addedAt = Set<Int>()
+        // A long middle is not aligned line by line (that costs the product of its lengths): it is
+        // then shown as one change.
+        if removed.count * added.count <= 4_000_000 {
+            for change in added.difference(from: removed) {
+                switch change {
+                case .remove(let offset, _, _): removedAt.insert(first + offset)
+                case .insert(let offset, _, _): addedAt.insert(first + offset)
+                }
+            }
+        } else {
+            (removedAt, addedAt) = (Set(first..<oldEnd), Set(first..<newEnd))
+        }
+        // The edit script of the middle, with the unchanged lines around it that context shows:
+        // each step at its place in both files (0-based), `-1` removed, `1` added, `0` unchanged.
+        var steps: [(kind: Int, old: Int, new: Int)] = []
+        var (oldIndex, newIndex) = (max(0, first - context), max(0, first - context))
+        let (oldStop, newStop) = (min(oldLines.count, oldEnd + context), min(newLines.count, newEnd + context))
+        while oldIndex < oldStop || newIndex < newStop {
+            let kind = oldIndex < oldStop && removedAt.contains(oldIndex) ? -1
+                : newIndex < newStop && addedAt.contains(newIndex) ? 1 : 0
+            if kind == 0, oldIndex >= oldStop || newIndex >= newStop { break }
+            steps.append((kind, oldIndex, newIndex))
+            if kind <= 0 { oldIndex += 1 }
+            if kind >= 0 { newIndex += 1 }
+        }
+        // Hunks: each change with `context` steps either side, overlapping ones merged.
+        let changed = steps.indices.filter { steps[$0].kind != 0 }
+        var hunks: [ClosedRange<Int>] = []
+        for index in changed {
+            let window = max(0, index - context)...min(steps.count - 1, index + context)
+            if let last = hunks.last, window.lowerBound <= last.upperBound + 1 {
+                hunks[hunks.count - 1] = last.lowerBound...window.upperBound
+            } else {
+                hunks.append(window)
+            }
+        }
+        var out: [String] = []
+        var shown = 0
+        for hunk in hunks where shown < limit {
+            out.append("@@ committed line \(steps[hunk.lowerBound].old + 1), new line \(steps[hunk.lowerBound].new + 1) @@")
+            for step in steps[hunk] {
+                if step.kind == 0 {
+                    out.append("  " + String(oldLines[step.old]))
+                } else if shown < limit {
+                    shown += 1
+                    out.append(step.kind < 0 ? "- " + String(oldLines[step.old]) : "+ " + String(newLines[step.new]))
+                }
+            }
+        }
+        if changed.count > shown {
+            out.append("... \(changed.count - shown) more changed \(Validation.plural(changed.count - shown, "line"))")
+        }
         return out
     }
 }

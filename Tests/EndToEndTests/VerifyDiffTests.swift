@@ -1,0 +1,39 @@
+@testable import PipelineRunner
+import Testing
+
+/// `lbp verify`'s diff: aligned hunks with their line numbers in both files, a change of line
+/// endings said as such, and a bounded length.
+@Suite struct VerifyDiffTests {
+    static let committed = (1...30).map { "row \($0)" }.joined(separator: "\n") + "\n"
+
+    @Test func separateChangesAreSeparateHunksAndUnchangedLinesAreNotShownAsChanged() {
+        var lines = Self.committed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[4] = "row 5 changed"
+        lines.insert("row 15a", at: 15)
+        lines.remove(at: 26)
+        let diff = Verify.diff(Self.committed, lines.joined(separator: "\n"), context: 1)
+        #expect(diff == [
+            "@@ committed line 4, new line 4 @@", "  row 4", "- row 5", "+ row 5 changed", "  row 6",
+            "@@ committed line 15, new line 15 @@", "  row 15", "+ row 15a", "  row 16",
+            "@@ committed line 25, new line 26 @@", "  row 25", "- row 26", "  row 27",
+        ])
+    }
+
+    @Test func lineEndingsAloneAreSaidToBeThat() {
+        let crlf = Self.committed.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(Verify.diff(crlf, Self.committed) == ["only the line endings differ: CRLF in the committed file, LF in the new run "
+            + "(reports are written with LF; a checkout or editor may have changed them)"])
+        // With another change as well, lines are still lines: CRLF ones differ from LF ones.
+        let changed = crlf.replacingOccurrences(of: "row 2\r\n", with: "row two\r\n")
+        let diff = Verify.diff(changed, Self.committed, limit: 4)
+        #expect(diff.first == "@@ committed line 1, new line 1 @@")
+        #expect(diff.last == "... 56 more changed lines")
+    }
+
+    @Test func theDiffIsBounded() {
+        let new = Self.committed.replacingOccurrences(of: "row", with: "line")
+        let diff = Verify.diff(Self.committed, new, limit: 6)
+        #expect(diff.filter { $0.hasPrefix("- ") || $0.hasPrefix("+ ") }.count == 6)
+        #expect(diff.last == "... 54 more changed lines")
+    }
+}
