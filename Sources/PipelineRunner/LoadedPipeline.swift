@@ -88,6 +88,16 @@ public struct LoadedPipeline: Sendable {
         }
     }
 
+    /// ``unmappedRuleInputs`` as `issues.csv` holds them: the pipeline named by its file name,
+    /// as every report names it, so that the reports do not change with the working directory.
+    var reportedUnmappedRuleInputs: [Diagnostic] {
+        unmappedRuleInputs.map { warning in
+            var reported = warning
+            reported.location.file = spec.displayFileName
+            return reported
+        }
+    }
+
     /// Every file a run reads, as paths usable from the working directory: the pipeline file
     /// (`pipeline`, as given), its inputs, the rule set and the literature files.
     func filesRead(pipeline: String) -> [String] {

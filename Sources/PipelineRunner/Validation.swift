@@ -112,7 +112,7 @@ public enum Validation {
                 let ruleSet = loaded.ruleSet
                 let assignments = study.participants.map { ruleSet.assign($0, describingDerivations: false) }
                 let conflicts = ruleSet.conflicts(assignments, participants: study.participants, armColumn: { study.armColumns[$0] })
-                for conflict in loaded.unmappedRuleInputs + conflicts {
+                for conflict in loaded.reportedUnmappedRuleInputs + conflicts {
                     try sink.record(conflict)
                     study.count(conflict)
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import PipelineSpec
+import StudyModel
 import Testing
 import TestSupport
 
@@ -43,6 +44,20 @@ import TestSupport
         let rulesLine = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
             .firstIndex { $0.contains("guideline-2010.yml") }) + 1
         #expect(warnings.first?.location.line == rulesLine)
+        #expect(try LoadedPipeline.load(path).reportedUnmappedRuleInputs.map(\.location)
+            == [SourceLocation(file: "pipeline.yml", line: rulesLine, column: warnings.first?.location.column ?? 0)])
+
+        // issues.csv names the pipeline as every report does: the same from any working folder.
+        let fromInside = SamplePipelineTests.inDirectory(folder.path) {
+            Validation.run(pipeline: "pipeline.yml", outputFolder: folder.file("inside")).exitCode
+        }
+        let fromOutside = SamplePipelineTests.inDirectory(Repository.root) {
+            Validation.run(pipeline: path, outputFolder: folder.file("outside")).exitCode
+        }
+        #expect(fromInside == fromOutside)
+        let issues = try String(contentsOfFile: folder.file("inside/issues.csv"), encoding: .utf8)
+        #expect(issues.contains("\npipeline.yml,\(rulesLine),"))
+        #expect(try String(contentsOfFile: folder.file("outside/issues.csv"), encoding: .utf8) == issues)
     }
 
     @Test func aMissingLiteratureFileIsLocated() throws {
