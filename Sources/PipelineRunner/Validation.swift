@@ -105,7 +105,7 @@ public enum Validation {
 
         var study: StagedStudy
         do {
-            let sink = try StagingFileSink(folder: scratch)
+            let sink = try StagingFileSink(folder: scratch, files: loaded.files.map(\.displayName))
             progress?(.step("staging \(files.count) input files"))
             study = try stage(files, spec: spec, sink: CountingSink(forwardingTo: sink, progress: progress))
             if study.inputProblems.isEmpty {

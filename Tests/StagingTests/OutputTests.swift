@@ -108,4 +108,21 @@ import TestSupport
         #expect(read(directory.file("rejected/x.csv")) == "source_line,reasons,h\n2,r1,1\n")
         #expect(read(directory.file("rejected/x-2.csv")) == "source_line;reasons;h\n2;\"r2; r3\";\n")
     }
+
+    /// A numbered name is never another input's own name, and the names follow the inputs'
+    /// order, not which file rejects a row first.
+    @Test func aNumberedRejectedFileIsNeverAnotherInputsName() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let files = ["a/study.csv", "b/study.csv", "c/study-2.csv"]
+        let sink = try StagingFileSink(folder: directory.path, files: files)
+        for (index, file) in files.enumerated().reversed() {
+            try sink.startFile(InputFile(inputIndex: index, path: file, displayName: file), header: ["h"], delimiter: 44)
+            try sink.reject(RejectedRow(file: file, inputIndex: index, line: 2, rawFields: [Array(file.utf8)], reasons: ["r"]))
+        }
+        try sink.finish()
+        #expect(read(directory.file("rejected/study.csv")) == "source_line,reasons,h\n2,r,a/study.csv\n")
+        #expect(read(directory.file("rejected/study-3.csv")) == "source_line,reasons,h\n2,r,b/study.csv\n")
+        #expect(read(directory.file("rejected/study-2.csv")) == "source_line,reasons,h\n2,r,c/study-2.csv\n")
+    }
 }

@@ -28,11 +28,25 @@ public final class StagingFileSink: StagingSink {
         var width: Int
     }
 
+    /// The rejected-rows file name of each file named at creation, and the names those files
+    /// have of their own, which no other file's rejected rows may take.
+    private var assignedNames: [String: String] = [:]
+    private var ownNames: Set<String> = []
+
     /// Creates `folder/issues.csv` (and `folder/rejected/` when needed).
-    public init(folder: String) throws {
+    ///
+    /// - Parameter files: the display names of every file whose rows may be rejected, in input
+    ///   order. Each one's rejected rows go to a file named after it; a later file of the same
+    ///   name gets `-2`, `-3` ... (a name no listed file has of its own), whichever file rejects
+    ///   a row first.
+    public init(folder: String, files: [String] = []) throws {
         self.folder = folder
         issues = try CSVWriter(to: .file((folder as NSString).appendingPathComponent("issues.csv")))
         try issues.writeHeader(StagingFileSink.issueColumns)
+        ownNames = Set(files.map { StagingFileSink.csvName(PathText.fileName($0)) })
+        for file in files where assignedNames[file] == nil {
+            assignedNames[file] = uniqueName(for: PathText.fileName(file))
+        }
     }
 
     public func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {
@@ -80,7 +94,7 @@ public final class StagingFileSink: StagingSink {
         if let open = rejected[file] { return open }
         let directory = (folder as NSString).appendingPathComponent("rejected")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let name = uniqueName(for: PathText.fileName(file))
+        let name = assignedNames[file] ?? uniqueName(for: PathText.fileName(file))
         let started = startedFiles[file]
         let writer = try CSVWriter(to: .file((directory as NSString).appendingPathComponent(name)),
                                    delimiter: started?.delimiter ?? UInt8(ascii: ","))
@@ -92,11 +106,17 @@ public final class StagingFileSink: StagingSink {
         return opened
     }
 
+    private static func csvName(_ base: String) -> String {
+        base.hasSuffix(".csv") ? base : base + ".csv"
+    }
+
+    /// `base` as a `.csv` name not used yet; a numbered one also not the own name of a file.
     private func uniqueName(for base: String) -> String {
         let stem = base.hasSuffix(".csv") ? String(base.dropLast(4)) : base
-        var candidate = stem + ".csv"
+        let plain = stem + ".csv"
+        var candidate = plain
         var counter = 2
-        while usedNames.contains(candidate) {
+        while usedNames.contains(candidate) || (candidate != plain && ownNames.contains(candidate)) {
             candidate = "\(stem)-\(counter).csv"
             counter += 1
         }
