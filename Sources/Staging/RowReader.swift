@@ -448,8 +448,8 @@ struct RowReader {
         if field.level == .participant { participantValues[field] = value } else { visitValues[field] = value }
     }
 
-    func issue(_ severity: Severity, rule: String, field: Field?, raw: String?, message: String) -> Diagnostic {
-        let column = field.map { columnOf[$0.ordinal] }.flatMap { $0 > 0 ? $0 : nil }
+    func issue(_ severity: Severity, rule: String, field: Field?, raw: String?, message: String, column: Int? = nil) -> Diagnostic {
+        let column = column ?? field.map { columnOf[$0.ordinal] }.flatMap { $0 > 0 ? $0 : nil }
         return Diagnostic(severity, at: location.column(column), rule: rule, message: message, field: field?.name, value: raw)
     }
 
@@ -457,14 +457,15 @@ struct RowReader {
     /// `null-field` empties the field and warns; otherwise the expectation's severity decides.
     /// Returns the value to keep (nil to keep the current one).
     @discardableResult
-    mutating func fieldProblem(_ field: Field, rule: String, raw: String?, message: String, unusable: Bool) -> Value? {
+    mutating func fieldProblem(_ field: Field, rule: String, raw: String?, message: String, unusable: Bool,
+                               column: Int? = nil) -> Value? {
         let expectation = expectations[field]
         let isKey = field == .participantID || (field == .visit && rowLevel == .visit)
         if isKey {
-            issues.append(issue(.error, rule: rule, field: field, raw: raw, message: message))
+            issues.append(issue(.error, rule: rule, field: field, raw: raw, message: message, column: column))
             return nil
         }
-        issues.append(issue(expectation.issueSeverity, rule: rule, field: field, raw: raw, message: message))
+        issues.append(issue(expectation.issueSeverity, rule: rule, field: field, raw: raw, message: message, column: column))
         if expectation.policy == .nullField || unusable {
             let emptied = RowReader.invalid(rule)
             set(field, emptied)
@@ -504,11 +505,33 @@ struct RowReader {
         for (field, range) in checks {
             guard let number = number(field), !range.contains(number) else { continue }
             let column = columnOf[field.ordinal]
+            if column == 0, let derivation = derivations.first(where: { $0.field == field })?.derivation {
+                derivedOutOfRange(field, number, range, from: derivation.inputs(for: field), record)
+                continue
+            }
             let raw = column > 0 && column <= record.count ? record[column - 1] : Value.format(number)
             fieldProblem(field, rule: "range", raw: raw,
                          message: "the value '\(Value.format(number))' is out of range \(RowReader.describe(range)) for '\(field.name)'",
                          unusable: false)
         }
+    }
+
+    /// A derived field out of its range, said where it can be fixed: located at the first cell
+    /// it was derived from, whose value (as read) the issue holds, the message naming the cells
+    /// (at most three; a total of many items names none).
+    private mutating func derivedOutOfRange(_ field: Field, _ number: Double, _ range: ClosedRange<Double>,
+                                            from inputs: [Field], _ record: CSVRecord) {
+        let cells = inputs.compactMap { input -> (field: Field, column: Int, raw: String)? in
+            let column = columnOf[input.ordinal]
+            guard column > 0, column <= record.count, !record[column - 1].isEmpty else { return nil }
+            return (input, column, record[column - 1])
+        }
+        let sources = cells.count <= 3
+            ? " from " + cells.map { "\($0.field.name) '\($0.raw)' (column \($0.column))" }.joined(separator: " and ")
+            : ""
+        fieldProblem(field, rule: "range", raw: cells.first?.raw ?? Value.format(number),
+                     message: "'\(field.name)' derived\(sources) is \(Value.format(number)), out of range \(RowReader.describe(range))",
+                     unusable: false, column: cells.first?.column)
     }
 
     static func describe(_ range: ClosedRange<Double>) -> String {

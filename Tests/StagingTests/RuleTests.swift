@@ -167,6 +167,23 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         #expect(rejected == Set(rule.expected.filter { $0.hasSuffix(" error") }.map { $0.split(separator: " ")[0].split(separator: ":").prefix(2).joined(separator: ":") }).count)
     }
 
+    /// A derived value out of its range is said at the cell it came from, which is the one to
+    /// fix: an onset typed 1921 gives a duration of 5 331 weeks, located at the onset.
+    @Test func aDerivedValueOutOfRangeIsLocatedAtItsSource() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(of: "  rmdq: RMDQ\n", with: "  rmdq: RMDQ\n  duration_weeks: {derive: from_onset_date}\n")
+        let harness = try H(yaml: yaml, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1", ["Onset": "01-11-1921"])]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024")]),
+        ])
+        let (_, sink) = try harness.run()
+        let issue = try #require(sink.issues.first { $0.field == "duration_weeks" })
+        #expect(issue.location.line == 2 && issue.location.column == 9)
+        #expect(issue.value == "01-11-1921")
+        #expect(issue.rule == "range" && issue.severity == .error)
+        #expect(issue.message == "'duration_weeks' derived from onset_date '01-11-1921' (column 9) and screening_date '02-01-2024' "
+            + "(column 7) is 5331, out of range 0...5200")
+    }
+
     /// An onset the baseline visit contradicts, emptied under null-field after every row was
     /// read, takes the values derived from it along, as the row rule does before derivation.
     @Test func onsetEmptiedAfterReadingTakesItsDerivedValues() throws {
