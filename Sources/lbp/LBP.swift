@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PipelineRunner
 
 /// The `lbp` command: one subcommand per file under `Commands/`.
@@ -15,4 +16,11 @@ struct LBP: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [RunCommand.self, VerifyCommand.self, ExplainCommand.self, CheckCommand.self, ValidateCommand.self, SampleDataCommand.self]
     )
+
+    /// `lbp` without a command is a usage error (exit code 64), so that a script calling it with
+    /// an empty command fails instead of passing; the help goes to standard error.
+    func run() throws {
+        FileHandle.standardError.write(Data((LBP.helpMessage() + "\n").utf8))
+        throw ExitCode(64)
+    }
 }

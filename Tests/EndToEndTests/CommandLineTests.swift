@@ -19,6 +19,14 @@ import TestSupport
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Without a command, `lbp` is a usage error: its help on standard error, exit code 64.
+    @Test func noCommandIsAUsageError() throws {
+        let (status, errors) = try Self.lbp([])
+        #expect(status == 64)
+        #expect(errors.contains("USAGE: lbp <subcommand>"))
+        #expect(try Self.lbp(["--help"]).status == 0)
+    }
+
     @Test(arguments: ["run", "validate"])
     func negativeErrorBudgetIsNamed(command: String) throws {
         for arguments in [["--max-errors", "-1"], ["--max-errors=-1"]] {
