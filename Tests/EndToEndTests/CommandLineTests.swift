@@ -27,6 +27,16 @@ import TestSupport
         #expect(try Self.lbp(["--help"]).status == 0)
     }
 
+    /// A negative number is judged as the value it is, not taken for a missing one.
+    @Test func negativeSampleDataNumbersAreNamed() throws {
+        let participants = try Self.lbp(["sample-data", "--participants", "-5", "--out", "/nonexistent", "--check"])
+        #expect(participants.status == 64)
+        #expect(participants.errors.contains("the number of participants must be at least 1, not '-5'"), "\(participants.errors)")
+        let seed = try Self.lbp(["sample-data", "--seed", "-1", "--out", "/nonexistent", "--check"])
+        #expect(seed.status == 64)
+        #expect(seed.errors.contains("'-1' is invalid for '--seed"), "\(seed.errors)")
+    }
+
     @Test(arguments: ["run", "validate"])
     func negativeErrorBudgetIsNamed(command: String) throws {
         for arguments in [["--max-errors", "-1"], ["--max-errors=-1"]] {

@@ -25,10 +25,12 @@ struct SampleDataCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Seed of the random generator; the same seed gives the same bytes")
+    // Both parsed unconditionally, so that a negative number ('--participants -5') is read as
+    // the value it is and judged, not taken for a missing value followed by an option.
+    @Option(parsing: .unconditional, help: "Seed of the random generator; the same seed gives the same bytes")
     var seed: UInt64 = SampleDataGenerator.defaultSeed
 
-    @Option(help: "Number of screened participants")
+    @Option(parsing: .unconditional, help: "Number of screened participants")
     var participants: Int = SampleDataGenerator.defaultParticipants
 
     @Option(help: "Output folder")
