@@ -61,7 +61,7 @@ enum ReportFolder {
         let target = chosen.path
         let how = chosen.setting
         guard !target.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw chosen.refusal("the output folder is empty; give a folder with \(how)")
+            throw chosen.refusal("no output folder is named (\(how) is empty); give a folder with \(how)")
         }
         let fileManager = FileManager.default
         var absolute = URL(fileURLWithPath: target).standardizedFileURL.path
@@ -82,6 +82,9 @@ enum ReportFolder {
         }
         for path in protected {
             let file = URL(fileURLWithPath: path).standardizedFileURL.path
+            if absolute == file {
+                throw chosen.refusal("the output folder '\(target)' is '\(path)', which the run reads; give a folder with \(how)")
+            }
             if contains(absolute, file) {
                 throw chosen.refusal("the output folder '\(target)' holds '\(path)', which the run reads; "
                     + "reports replace their whole folder, so give a folder of their own with \(how)")

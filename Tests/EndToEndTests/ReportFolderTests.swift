@@ -70,14 +70,19 @@ import TestSupport
         let file = try folder.write("a,b\n", to: "table.csv")
         #expect(Self.run(file).problems == ["error: the output folder '\(file)' is a file; give a folder with '--out'"])
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "a,b\n")
-        for out in [".", "./", "..", "", Repository.root] {
+        for out in [".", "./", "..", Repository.root] {
             let result = Self.run(out)
             #expect(result.exitCode == 2, "--out '\(out)'")
             #expect(result.problems.first?.hasPrefix("error: the output folder ") == true, "\(result.problems)")
         }
+        #expect(Self.run("").problems == ["error: no output folder is named ('--out' is empty); give a folder with '--out'"])
         let inputs = Self.run("SampleData")
         #expect(inputs.exitCode == 2)
         #expect(inputs.problems.first?.contains("which the run reads") == true, "\(inputs.problems)")
+        // An input itself named as the folder is said to be that input, not to hold it.
+        #expect(Self.run("Pipelines/sample-castor.yml").problems
+            == ["error: the output folder 'Pipelines/sample-castor.yml' is 'Pipelines/sample-castor.yml', which the run reads; "
+                + "give a folder with '--out'"])
         #expect(FileManager.default.fileExists(atPath: Repository.path("SampleData/castor/visits.csv")))
     }
 

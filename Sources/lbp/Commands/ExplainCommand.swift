@@ -15,7 +15,7 @@ struct ExplainCommand: ParsableCommand {
 
             Example: lbp explain Pipelines/sample-castor.yml NIJ-0007
 
-            Exit codes: 0 found; 1 no such participant; 2 a problem with the pipeline file or an input.
+            Exit codes: 0 found; 1 no such participant; 2 a problem with the pipeline file or an input; 64 usage.
             """
     )
 

@@ -12,11 +12,16 @@ import PipelineRunner
 /// standard error is not a terminal (CI logs, pipes) or with `--quiet`.
 final class ProgressDisplay: @unchecked Sendable {
     private let enabled: Bool
+    /// Whether the terminal understands "clear to the end of the line"; a dumb one gets each rows
+    /// line on a line of its own instead.
+    private let canRewrite: Bool
     /// Whether the last thing written is a rewritable rows line (not yet ended by a line break).
     private var openLine = false
 
     init(quiet: Bool) {
         enabled = !quiet && isatty(STDERR_FILENO) == 1
+        let terminal = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        canRewrite = !terminal.isEmpty && terminal != "dumb"
     }
 
     func show(_ progress: RunProgress) {
@@ -30,6 +35,10 @@ final class ProgressDisplay: @unchecked Sendable {
             openLine = false
         case .reading(let file, let rows, let rate):
             // Carriage return, then clear to the end of the line: the new text replaces the old.
+            guard canRewrite else {
+                write("  \(file): \(rows) rows read (\(rate) rows/s)\n")
+                return
+            }
             write("\r\u{1B}[K  \(file): \(rows) rows read (\(rate) rows/s)")
             openLine = true
         }
