@@ -185,6 +185,17 @@ enum ReportFolder {
         }
     }
 
+    /// Removes the folders in `folder` named `<prefix><pid>-...` of processes that have ended
+    /// (killed before they could remove them).
+    static func removeAbandoned(in folder: String, prefix: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names.sorted() where name.hasPrefix(prefix) {
+            let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
+            guard let pid = Int32(pidText), pid != ProcessInfo.processInfo.processIdentifier, !isRunning(pid) else { continue }
+            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        }
+    }
+
     private static func isRunning(_ pid: Int32) -> Bool {
         kill(pid, 0) == 0 || errno != ESRCH
     }

@@ -23,7 +23,13 @@ public enum Verify {
                 return Outcome(exitCode: 2, lines: ["error: the committed report folder '\(reference)' is a file, not a folder"])
             }
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lbp-verify-\(UUID().uuidString)").path
+        // Named with the process id, so that the folders of a verify that was killed (its own,
+        // and the run's scratch beside it) are removed by the next one.
+        let temporary = FileManager.default.temporaryDirectory.path
+        ReportFolder.removeAbandoned(in: temporary, prefix: "lbp-verify-")
+        ReportFolder.removeAbandoned(in: temporary, prefix: ".lbp-verify-")
+        let scratch = (temporary as NSString)
+            .appendingPathComponent("lbp-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let result = Run.run(pipeline: pipeline, outputFolder: scratch)
         guard result.exitCode != 2, let computation = result.computation else {

@@ -64,6 +64,23 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["reports"])
     }
 
+    /// The folders of a process that has ended are removed; those of running ones stay.
+    @Test func foldersOfEndedProcessesAreRemoved() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let own = ProcessInfo.processInfo.processIdentifier
+        for name in ["lbp-verify-\(ended.processIdentifier)-a", "lbp-verify-\(own)-b", "lbp-verify-1-c", "lbp-verify-x", "other-\(ended.processIdentifier)-d"] {
+            try FileManager.default.createDirectory(atPath: folder.file(name), withIntermediateDirectories: true)
+        }
+        ReportFolder.removeAbandoned(in: folder.path, prefix: "lbp-verify-")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+            == ["lbp-verify-1-c", "lbp-verify-\(own)-b", "lbp-verify-x", "other-\(ended.processIdentifier)-d"].sorted())
+    }
+
     @Test func aFileTheWorkingFolderAndTheInputsAreRefused() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-out")
         defer { folder.remove() }
