@@ -699,12 +699,12 @@ struct RecordScanner {
             let trimmed = RecordScanner.trimmed(name)
             if trimmed.isEmpty {
                 throw CSVError(
-                    .malformed("the header has an empty column name in column \(index + 1)"),
+                    .malformed("the header has an empty column name in column \(index + 1); name the column in the file, or remove it"),
                     at: position, code: "csv.empty-header-name")
             }
             if let earlier = firstColumn[trimmed] {
                 throw CSVError(
-                    .malformed("the header names '\(trimmed)' twice: in columns \(earlier) and \(index + 1)"),
+                    .malformed("the header names '\(trimmed)' twice: in columns \(earlier) and \(index + 1); rename one of them in the file"),
                     at: position, code: "csv.duplicate-header-name")
             }
             firstColumn[trimmed] = index + 1
@@ -756,7 +756,9 @@ struct RecordScanner {
     private func mixedEncodingError(rawOffset: Int, utf8Found: Bool) -> CSVError {
         let message = utf8Found
             ? "line \(line) has UTF-8 text, but line \(firstWindows1252Line) has bytes that are not UTF-8: the file mixes encodings and cannot be read without corrupting part of it; save it in one encoding (UTF-8)"
-            : "line \(line) has bytes that are not UTF-8, but line \(firstUTF8Line) has UTF-8 text: the file mixes encodings and cannot be read without corrupting part of it; save it in one encoding (UTF-8)"
+            : firstUTF8Line == line
+                ? "line \(line) has both UTF-8 text and bytes that are not UTF-8: the file mixes encodings and cannot be read without corrupting part of it; save it in one encoding (UTF-8)"
+                : "line \(line) has bytes that are not UTF-8, but line \(firstUTF8Line) has UTF-8 text: the file mixes encodings and cannot be read without corrupting part of it; save it in one encoding (UTF-8)"
         return CSVError(.malformed(message), at: bytePosition(rawOffset), code: "csv.mixed-encoding")
     }
 

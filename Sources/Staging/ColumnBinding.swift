@@ -75,7 +75,8 @@ struct ColumnBinding {
                 guard let indexes = byKey[ColumnBinding.key(name)] else { continue }
                 if indexes.count > 1 {
                     let list = indexes.map { String($0 + 1) }.joined(separator: " and ")
-                    fileProblems.append("the header has two columns that match '\(name)' for '\(field.name)' (columns \(list))")
+                    fileProblems.append("the header has two columns that match '\(name)' for '\(field.name)' (columns \(list)); "
+                        + "rename one of them in the file")
                 }
                 found = indexes[0]
                 break
@@ -84,8 +85,9 @@ struct ColumnBinding {
                 columns.append((field, found))
             } else if field == .participantID || (field == .visit && input.holds == .visits) {
                 let list = names.map { "'\($0)'" }.joined(separator: ", ")
+                let hint = ColumnBinding.delimiterHint(header, declared: input.delimiter)
                 fileProblems.append("the header has no column for '\(field.name)' (looked for \(list))"
-                    + ColumnBinding.delimiterHint(header, declared: input.delimiter))
+                    + (hint.isEmpty ? "; if the file names it otherwise, add that name under the input's 'fields'" : hint))
             } else if field.level == input.holds.level {
                 absent.append((field, names))
             }

@@ -358,7 +358,9 @@ final class Stager {
         do {
             reader = try reading(file, input)
         } catch let error as CSVError {
-            try fileProblem(error.message, rule: error.code, at: Stager.location(error.position), fileIndex: fileIndex, &state)
+            // A NUL byte in the header stops the file before any row: said as a stop in a row is.
+            let remedy = error.code == "csv.nul-byte" && !error.message.contains("save it") ? "; fix the file and run again" : ""
+            try fileProblem(error.message + remedy, rule: error.code, at: Stager.location(error.position), fileIndex: fileIndex, &state)
             return
         } catch {
             try fileProblem("cannot open the file: \(error)", rule: "csv.io", at: fileStart, fileIndex: fileIndex, &state)
@@ -368,7 +370,8 @@ final class Stager {
         state.accounting[fileIndex].delimiter = Stager.delimiterName(reader.delimiter)
         try sink.startFile(file, header: reader.header, delimiter: reader.delimiter)
         if reader.isEmptyFile {
-            try fileProblem("the file holds no records, not even a header", rule: "csv.empty-file", at: fileStart,
+            try fileProblem("the file holds no records, not even a header; export it again, or leave it out of 'inputs'",
+                            rule: "csv.empty-file", at: fileStart,
                             fileIndex: fileIndex, &state)
             return
         }

@@ -123,7 +123,7 @@ import Testing
     @Test func emptyFileIsAnInputProblem() throws {
         let (study, sink) = try stage(visits: [])
         #expect(sink.summary(.error) == ["visits.csv:0:- csv.empty-file error"])
-        #expect(study.inputProblems.map(\.message) == ["the file holds no records, not even a header"])
+        #expect(study.inputProblems.map(\.message) == ["the file holds no records, not even a header; export it again, or leave it out of 'inputs'"])
         #expect(study.accounting[1].rowsRead == 0)
     }
 
@@ -146,7 +146,8 @@ import Testing
         let (study, sink) = try stage(visits: bytes("Participant;Visit;Date\nP1;T0;05-01-2024\nP2;T0;05-01-2024\n"))
         #expect(sink.summary(.error) == ["visits.csv:1:- staging.header error"])
         #expect(study.inputProblems.map(\.message) == [
-            "the header has no column for 'participant_id' (looked for 'Participant Id', 'Castor Participant Id')",
+            "the header has no column for 'participant_id' (looked for 'Participant Id', 'Castor Participant Id'); "
+                + "if the file names it otherwise, add that name under the input's 'fields'",
         ])
         #expect(study.accounting[1].rowsRead == 2)
         #expect(study.accounting[1].rejected == 2)
