@@ -53,10 +53,17 @@ public enum Normalise {
 
     /// `text` between single quotes for a message, with every character a reader could not see
     /// written as `\u{…}` (controls, format characters such as a zero-width space, and spaces
-    /// other than U+0020), so that `'5\u{200B}' is not a number` says why.
+    /// other than U+0020), so that `'5\u{200B}' is not a number` says why. A value longer than
+    /// ``quotedLimit`` characters is cut there and its length given: the message says which
+    /// value it is, the issue's `value` and `rejected/` hold it whole.
     public static func quoted(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        if scalars.count > quotedLimit {
+            return quoted(String(String.UnicodeScalarView(scalars.prefix(quotedLimit)))).dropLast()
+                + "...' (\(scalars.count) characters)"
+        }
         var result = "'"
-        for scalar in text.unicodeScalars {
+        for scalar in scalars {
             let invisible = switch scalar.properties.generalCategory {
             case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate: true
             case .spaceSeparator: scalar != " "
@@ -70,6 +77,9 @@ public enum Normalise {
         }
         return result + "'"
     }
+
+    /// The most characters of a value a message quotes.
+    public static let quotedLimit = 100
 
     /// ``text(_:)`` for text whose scalars are all below U+0300 (Latin-1 and Latin Extended,
     /// without combining marks): such text is already NFC (only combining marks and a few scripts

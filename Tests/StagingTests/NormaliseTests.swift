@@ -37,6 +37,9 @@ import TestSupport
         #expect(Normalise.quoted("5\u{7}") == "'5\\u{7}'")
         #expect(Normalise.quoted("1\u{200B}2") == "'1\\u{200B}2'")
         #expect(Normalise.quoted("6\u{202F}5") == "'6\\u{202F}5'")
+        // A very long cell is cut in a message, with its length.
+        #expect(Normalise.quoted(String(repeating: "9", count: 1_000_000)) == "'" + String(repeating: "9", count: 100) + "...' (1000000 characters)")
+        #expect(Normalise.quoted(String(repeating: "9", count: 100)) == "'" + String(repeating: "9", count: 100) + "'")
         #expect(Normalise.quoted("Zürich 5") == "'Zürich 5'")
         guard case .failure(let problem) = Normalise.number("5\u{7}", decimalMark: nil) else {
             Issue.record("accepted")
