@@ -123,7 +123,7 @@ extension SpecLoader {
         }
         if let success = mapping["success"], let items = success.list() {
             let categories = items.compactMap { $0.double() }
-            if categories.isEmpty { success.error("'success' must list at least one category", rule: "spec.empty") }
+            if items.isEmpty { success.error("'success' must list at least one category", rule: "spec.empty") }
             // A category no value can take would never count as success.
             let range = expectations[field].range
             for (index, category) in categories.enumerated() where range.map({ !$0.contains(category) }) ?? false {
@@ -157,16 +157,19 @@ extension SpecLoader {
         if let percent, percent <= 0 || percent > 100 {
             mapping["percent"]?.error("'percent' must lie in (0, 100]", rule: "spec.range")
         }
+        // A value written but unreadable has its own problem already; only a missing one is said here.
+        let (hasPoints, hasPercent) = (mapping["points"] != nil, mapping["percent"] != nil)
         switch kind {
-        case .absolute where points == nil:
+        case .absolute where !hasPoints:
             mapping.value.error("an absolute responder rule needs 'points'", rule: "spec.missing")
-        case .relative where percent == nil:
+        case .relative where !hasPercent:
             mapping.value.error("a relative responder rule needs 'percent'", rule: "spec.missing")
-        case .either where points == nil || percent == nil:
+        case .either where !hasPoints || !hasPercent:
             mapping.value.error("an 'either' responder rule needs 'points' and 'percent'", rule: "spec.missing")
         default:
             break
         }
+        guard (points != nil) == hasPoints, (percent != nil) == hasPercent else { return nil }
         // A setting the rule does not read would silently do nothing.
         if kind == .absolute, percent != nil {
             mapping["percent"]?.error("an absolute responder rule does not use 'percent' (use 'either' for points or percent)",

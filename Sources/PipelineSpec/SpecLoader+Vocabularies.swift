@@ -199,6 +199,7 @@ extension SpecLoader {
         var codes: [String: String] = [:]
         var references: [String] = []
         var unreadableReference = false
+        var referenceMarked = false
         for (order, item) in items.enumerated() {
             guard let mapping = item.mapping() else { continue }
             let idValue = mapping.required("id")
@@ -209,6 +210,8 @@ extension SpecLoader {
             let reference = referenceValue?.bool()
             if referenceValue != nil, reference == nil { unreadableReference = true }
             let isReference = reference ?? false
+            // Marked, even on an arm with a problem of its own: no second error that none is.
+            if isReference { referenceMarked = true }
             mapping.rejectUnknownKeys()
             guard let id, let idValue else { continue }
             if !SpecLoader.isIdentifier(id) {
@@ -246,7 +249,7 @@ extension SpecLoader {
             arms.append(ArmSpec(arm: Arm(id: id, label: label ?? id, order: order), codes: written, isReference: isReference))
         }
         // 'analysis.reference_arm' may name it instead: judged once the analysis is read.
-        if !arms.isEmpty, references.isEmpty, !unreadableReference { state.armsWithoutReference = value }
+        if !arms.isEmpty, !referenceMarked, !unreadableReference { state.armsWithoutReference = value }
         return (arms, codes)
     }
 

@@ -93,6 +93,11 @@ import Testing
          "the outcome name 'pain/50' may hold only letters, digits, '_' and '-'"),
         ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: ' ', responder: {rule: absolute, points: 2}}", 7, 32,
          "'analysis.outcomes[0].label' must not be empty"),
+        // A value written but unreadable is one problem, not also a missing one.
+        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: five}}", 7, 74,
+         "'analysis.outcomes[0].responder.points' must be a number"),
+        ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: gpe, name: gpe_ok, label: GPE, success: [a]}", 8, 56,
+         "'analysis.outcomes[1].success[0]' must be a number"),
         // A misspelt outcome under `evidence` would leave its grade as if nothing were declared.
         ("  decision_thresholds: {pain_nrs: [-2]}", "  decision_thresholds: {pain_nsr: [-2]}", 14, 25,
          "'pain_nsr' in 'evidence.decision_thresholds' is not an outcome of the analysis (expected one of 'pain_nrs', 'pain_relative')"),

@@ -118,6 +118,15 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("      reference: true", "      reference: yes", "35:18: 'vocabularies.arms[0].reference' must be true or false, found 'yes'"),
     ]
 
+    /// A repeated arm id marked as the reference is one problem: no second one that no arm is
+    /// marked.
+    @Test func aRepeatedReferenceArmIsOneProblem() {
+        var text = SpecFixtures.replacing("      reference: true", with: "      reference: false")
+        text = SpecFixtures.replacing("    - id: mckenzie", with: "    - id: graded_activity", in: text)
+        text = SpecFixtures.replacing("      label: McKenzie", with: "      label: McKenzie\n      reference: true", in: text)
+        #expect(SpecFixtures.problems(text) == ["36:11: the arm id 'graded_activity' is declared twice"])
+    }
+
     @Test(arguments: cases)
     func rejects(_ rejection: Rejection) {
         let text = SpecFixtures.replacing(rejection.line, with: rejection.replacement)
