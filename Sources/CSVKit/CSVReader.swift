@@ -34,6 +34,8 @@ public final class CSVReader {
     public var displayName: String { scanner.pointee.displayName }
     /// True when the file began with an Excel `sep=` line (which is not the header).
     public var hasSeparatorLine: Bool { scanner.pointee.hasSeparatorLine }
+    /// The line the header starts on (after a `sep=` line or blank lines; 1 in most files).
+    public var headerLine: Int { scanner.pointee.firstRecordLine }
     /// True when the file holds no record at all (no bytes, or only a byte-order mark, a `sep=`
     /// line and blank lines). Known after `init`.
     public var isEmptyFile: Bool { scanner.pointee.isEmptyFile }

@@ -102,6 +102,8 @@ struct RecordScanner {
     private var pendingFirstRecord: CSVRecord?
     /// Where the header (or, without one, the first record) starts; the header-only note points here.
     private var firstRecordPosition: CSVPosition
+    /// The line the first record (the header, when the file has one) starts on.
+    var firstRecordLine: Int { firstRecordPosition.line }
     private var reportedHeaderOnly = false
 
     // MARK: - Opening

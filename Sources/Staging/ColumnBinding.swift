@@ -29,12 +29,17 @@ struct ColumnBinding {
     /// delimiter was most likely wrong: declared wrongly in the pipeline file (`declared`), or
     /// detected wrongly (a stray quote in the header hides the real one from the detection). A
     /// hint to add to a missing-column message.
-    static func delimiterHint(_ header: [String], declared: UInt8? = nil) -> String {
+    static func delimiterHint(_ header: [String], declared: UInt8? = nil, separatorLine: UInt8? = nil) -> String {
         guard header.count == 1, let name = header.first else { return "" }
         let delimiters: [(String, shown: String)] = [(";", "';'"), ("\t", "tab"), ("|", "'|'"), (",", "','")]
         for (delimiter, shown) in delimiters {
             let count = name.components(separatedBy: delimiter).count - 1
             guard count >= 2 else { continue }
+            if declared == nil, let separatorLine {
+                let written = separatorLine == 0x09 ? "tab" : "'\(Character(Unicode.Scalar(separatorLine)))'"
+                return "; the header was read as one column that holds \(count) \(shown): the file's first line 'sep=' "
+                    + "declares \(written); correct or remove that line, or set 'delimiter' on the input"
+            }
             if let declared, let declaredShown = delimiters.first(where: { $0.0.utf8.first == declared })?.shown {
                 return "; the header was read as one column that holds \(count) \(shown): the input's 'delimiter' is "
                     + "\(declaredShown); if the file is \(shown)-separated, set 'delimiter' to \(shown)"
@@ -45,7 +50,7 @@ struct ColumnBinding {
         return ""
     }
 
-    init(header: [String], input: InputSpec) {
+    init(header: [String], input: InputSpec, separatorLine: UInt8? = nil) {
         var byKey: [String: [Int]] = [:]
         for (index, name) in header.enumerated() {
             byKey[ColumnBinding.key(name), default: []].append(index)
@@ -85,7 +90,7 @@ struct ColumnBinding {
                 columns.append((field, found))
             } else if field == .participantID || (field == .visit && input.holds == .visits) {
                 let list = names.map { "'\($0)'" }.joined(separator: ", ")
-                let hint = ColumnBinding.delimiterHint(header, declared: input.delimiter)
+                let hint = ColumnBinding.delimiterHint(header, declared: input.delimiter, separatorLine: separatorLine)
                 fileProblems.append("the header has no column for '\(field.name)' (looked for \(list))"
                     + (hint.isEmpty ? "; if the file names it otherwise, add that name under the input's 'fields'" : hint))
             } else if field.level == input.holds.level {

@@ -375,15 +375,15 @@ final class Stager {
                             fileIndex: fileIndex, &state)
             return
         }
-        let binding = ColumnBinding(header: reader.header, input: input)
+        let binding = ColumnBinding(header: reader.header, input: input, separatorLine: reader.hasSeparatorLine ? reader.delimiter : nil)
         for problem in binding.fileProblems {
-            try fileProblem(problem, rule: "staging.header", at: SourceLocation(file: file.displayName, line: 1),
+            try fileProblem(problem, rule: "staging.header", at: SourceLocation(file: file.displayName, line: reader.headerLine),
                             fileIndex: fileIndex, &state)
         }
         for (field, names) in binding.absent {
             state.absentFields[fileIndex, default: []].insert(field)
             let list = names.map { "'\($0)'" }.joined(separator: ", ")
-            try emit(Diagnostic(.warning, at: SourceLocation(file: file.displayName, line: 1), rule: "staging.column-absent",
+            try emit(Diagnostic(.warning, at: SourceLocation(file: file.displayName, line: reader.headerLine), rule: "staging.column-absent",
                                 message: "the header has no column for '\(field.name)' (looked for \(list)); it is not collected from this file",
                                 field: field.name), fileIndex: fileIndex, &state)
         }

@@ -154,6 +154,16 @@ import Testing
         #expect(sink.rejectedRows.map(\.reasons) == [[study.inputProblems[0].message], [study.inputProblems[0].message]])
     }
 
+    /// A header after a `sep=` line is line 2, and a `sep=` line naming a delimiter the header
+    /// does not use is said to be the cause.
+    @Test func aSeparatorLineThatDoesNotFitIsNamedAtTheHeadersLine() throws {
+        let (study, sink) = try stage(visits: bytes("sep=,\n" + H.visitsHeader + "\nP1;T0;05-01-2024;5;6\n"))
+        #expect(sink.summary(.error) == ["visits.csv:2:- staging.header error", "visits.csv:2:- staging.header error"])
+        #expect(study.inputProblems.first?.message.hasSuffix("the file's first line 'sep=' declares ','; correct or remove "
+            + "that line, or set 'delimiter' on the input") == true)
+        #expect(study.accounting[1].rowsRead == 1 && study.accounting[1].rejected == 1)
+    }
+
     @Test func absentOrdinaryColumnIsAWarningOnce() throws {
         let (study, sink) = try stage(visits: bytes("Castor Participant Id;Visit;Date;NRS\nP1;T0;05-01-2024;5\n"))
         #expect(sink.summary(.warning) == ["visits.csv:1:- staging.column-absent warning"])

@@ -305,6 +305,8 @@ import Testing
         #expect(ColumnBinding.delimiterHint(["a\tb\tc"], declared: UInt8(ascii: ",")) == "; the header was read as one column "
             + "that holds 2 tab: the input's 'delimiter' is ','; if the file is tab-separated, set 'delimiter' to tab")
         #expect(ColumnBinding.delimiterHint(["a;b;c"], declared: UInt8(ascii: "\t")).hasSuffix("is tab; if the file is ';'-separated, set 'delimiter' to ';'"))
+        #expect(ColumnBinding.delimiterHint(["a;b;c"], separatorLine: UInt8(ascii: ",")) == "; the header was read as one column "
+            + "that holds 2 ';': the file's first line 'sep=' declares ','; correct or remove that line, or set 'delimiter' on the input")
         #expect(ColumnBinding.delimiterHint(["Participant Id", "Visit"]) == "")
         #expect(ColumnBinding.delimiterHint(["Participant Id;Visit"]) == "")
     }
