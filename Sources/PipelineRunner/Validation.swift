@@ -70,7 +70,8 @@ public enum Validation {
     /// Stages every input of the pipeline file and publishes `issues.csv`, `accounting.csv`,
     /// `rejected/` and `clean/` into the output folder, with the same issues a run writes (the
     /// profile conflicts included), so that a report folder `validate` writes into still agrees
-    /// with itself.
+    /// with itself; a run's reports there that were made from other inputs are left out
+    /// (``runReportsAgree(in:with:)``).
     ///
     /// Outputs are written into a temporary folder beside the output folder, with a copy of every
     /// other file already there, and the two folders are exchanged only when everything was
@@ -129,15 +130,21 @@ public enum Validation {
             return ValidationResult(exitCode: 2, problems: study.inputProblems.map(\.description), summary: summary(study, budget: nil),
                                     study: study)
         }
+        var leftOut: [String] = []
         do {
-            try carryOver(from: target, into: scratch)
+            if try runReportsAgree(in: target, with: scratch) {
+                try carryOver(from: target, into: scratch)
+            } else {
+                leftOut.append("warning: the reports of the earlier run in '\(shownTarget)' no longer agree with the inputs "
+                    + "and were left out; 'lbp run \(pipeline)' writes them again")
+            }
             try ReportFolder.publish(scratch, to: target)
         } catch {
             return ValidationResult(exitCode: 2, problems: ["error: cannot publish the outputs to '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
                                     summary: summary(study, budget: nil), study: study)
         }
         let budget = maxErrors ?? spec.report.maxErrors
-        var problems: [String] = []
+        var problems = leftOut
         var exitCode: Int32 = 0
         if study.errorCount > budget {
             exitCode = 1
@@ -146,6 +153,28 @@ public enum Validation {
         }
         return ValidationResult(exitCode: exitCode, problems: problems, summary: summary(study, budget: budget),
                                 outputFolder: shownTarget, study: study)
+    }
+
+    /// Whether the run's reports in `target` (if any: a `manifest.json`) were made from what
+    /// `validate` has just written into `scratch`: every file of ``outputs`` has the SHA-256 the
+    /// manifest records for it, and none is missing or new. When they were not, the inputs (or
+    /// the pipeline) changed since the run, and its summary, tables and manifest no longer agree
+    /// with the new issues and clean tables.
+    static func runReportsAgree(in target: String, with scratch: String) throws -> Bool {
+        let manifestPath = (target as NSString).appendingPathComponent("manifest.json")
+        guard let data = FileManager.default.contents(atPath: manifestPath) else { return true }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        guard let manifest = try? decoder.decode(Manifest.Document.self, from: data) else { return false }
+        func isOutput(_ name: String) -> Bool { outputs.contains(String(name.prefix { $0 != "/" })) }
+        let recorded = Dictionary(manifest.outputs.filter { isOutput($0.file) }.map { ($0.file, $0.sha256) }) { first, _ in first }
+        let written = try ReportFiles.list(scratch).filter(isOutput)
+        guard Set(written) == Set(recorded.keys) else { return false }
+        for name in written {
+            let digest = try Manifest.digest((scratch as NSString).appendingPathComponent(name), name: name)
+            if recorded[name] != digest.sha256 { return false }
+        }
+        return true
     }
 
     /// Copies every file of the current output folder that `validate` does not write into the

@@ -161,6 +161,31 @@ import TestSupport
         #expect(issues.contains(",profile.urgent-randomised,warning,"))
     }
 
+    /// When the inputs changed since the run, its summary, tables and manifest no longer agree
+    /// with what validate writes: they are left out, and validate says so.
+    @Test func validateLeavesOutRunReportsTheInputsNoLongerAgreeWith() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        let visits = try String(contentsOfFile: Repository.path("SampleData/castor/visits.csv"), encoding: .utf8)
+        _ = try folder.write(visits, to: "visits.csv")
+        let pipeline = try LoadedPipelineTests.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: Repository.path("SampleData") + "/castor/visits.csv", with: "visits.csv")
+        }
+        let reports = folder.file("reports")
+        #expect(Run.run(pipeline: pipeline, outputFolder: reports).exitCode == 0)
+        // Unchanged inputs: the run's reports stay beside validate's files.
+        #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems == [])
+        #expect(FileManager.default.fileExists(atPath: reports + "/summary.txt"))
+        // One pain score corrected in the export: the clean tables change.
+        let corrected = visits.replacingOccurrences(of: "\nMAA-0001;MAA;Baseline;08-03-2022;8;", with: "\nMAA-0001;MAA;Baseline;08-03-2022;7;")
+        #expect(corrected != visits)
+        _ = try folder.write(corrected, to: "visits.csv")
+        let validated = Validation.run(pipeline: pipeline, outputFolder: reports)
+        #expect(validated.problems == ["warning: the reports of the earlier run in '\(reports)' no longer agree with the inputs "
+            + "and were left out; 'lbp run \(pipeline)' writes them again"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
+    }
+
     @Test func scratchOfEndedRunsIsRemovedAndAnInterruptedSwapPutBack() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-out")
         defer { folder.remove() }
