@@ -8,7 +8,8 @@ extension SpecLoader {
         if let fieldMapping = mapping.mapping("fields") {
             for entry in fieldMapping.entries() {
                 guard let field = Field(name: entry.key) else {
-                    reader.error("unknown canonical field '\(entry.key)' in 'expectations.fields'", at: entry.keyLocation,
+                    reader.error("unknown canonical field '\(entry.key)' in 'expectations.fields'\(SpecLoader.fieldSuggestion(entry.key))",
+                                 at: entry.keyLocation,
                                  rule: "spec.unknown-field")
                     continue
                 }

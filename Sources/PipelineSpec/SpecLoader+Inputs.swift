@@ -9,7 +9,7 @@ extension SpecLoader {
         var rules: [Field: FieldRule] = [:]
         for entry in mapping.entries() {
             guard let field = Field(name: entry.key) else {
-                reader.error("unknown canonical field '\(entry.key)' in \(value.displayPath)",
+                reader.error("unknown canonical field '\(entry.key)' in \(value.displayPath)\(SpecLoader.fieldSuggestion(entry.key))",
                              at: entry.keyLocation, rule: "spec.unknown-field")
                 continue
             }
@@ -218,5 +218,43 @@ extension SpecLoader {
                 }
             }
         }
+    }
+}
+
+extension SpecLoader {
+    /// ` (did you mean 'site'?)` for a name close to canonical field names, at most three in
+    /// declaration order: those it begins (`pain` for `pain_nrs` and `pain_vas`), else those
+    /// within two edits of it (one for a name of up to four characters), else those with it as
+    /// one of their `_`-separated parts (`nrs` for `pain_nrs`). Empty when none is close.
+    static func fieldSuggestion(_ name: String) -> String {
+        let typed = name.lowercased()
+        let names = Field.allCases.map(\.name)
+        // Two edits turn any short name into another ('nrs' into 'arm'): one for those.
+        let edits = typed.count <= 4 ? 1 : 2
+        let groups = [
+            names.filter { $0.hasPrefix(typed + "_") },
+            names.filter { editDistance(typed, $0, atMost: edits) <= edits },
+            names.filter { $0.split(separator: "_").contains { $0 == typed } },
+        ]
+        guard let close = groups.first(where: { !$0.isEmpty && $0.count <= 3 }) else { return "" }
+        let listed = close.map { "'\($0)'" }
+        let alternatives = listed.count == 1 ? listed[0] : listed.dropLast().joined(separator: ", ") + " or " + (listed.last ?? "")
+        return " (did you mean \(alternatives)?)"
+    }
+
+    /// The Levenshtein distance of `a` and `b`, or `limit + 1` once it is known to exceed `limit`.
+    static func editDistance(_ a: String, _ b: String, atMost limit: Int) -> Int {
+        let (a, b) = (Array(a.unicodeScalars), Array(b.unicodeScalars))
+        guard abs(a.count - b.count) <= limit else { return limit + 1 }
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            if current.min() ?? 0 > limit { return limit + 1 }
+            previous = current
+        }
+        return previous[b.count]
     }
 }

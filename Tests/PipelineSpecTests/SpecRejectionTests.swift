@@ -32,9 +32,11 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, colum: x}", "22:34: unknown key 'colum' in 'fields.age' (expected one of 'checkbox', 'column', 'date_format', 'derive', 'unit')"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14, windows: 1}", "48:39: unknown key 'windows' in 'visits.week12' (expected one of 'week', 'window_days')"),
         // Unknown canonical fields and rules.
-        Rejection("  pain_nrs: nrs", "  pain: nrs", "27:3: unknown canonical field 'pain' in 'fields'"),
-        Rejection("      participant_id: Castor Participant Id", "      participant: Castor Participant Id", "14:7: unknown canonical field 'participant' in 'inputs[1].fields'"),
-        Rejection("    pain_nrs: {required: true, type: integer}", "    nrs: {required: true}", "51:5: unknown canonical field 'nrs' in 'expectations.fields'"),
+        Rejection("  pain_nrs: nrs", "  pain: nrs", "27:3: unknown canonical field 'pain' in 'fields' (did you mean 'pain_nrs' or 'pain_vas'?)"),
+        Rejection("      participant_id: Castor Participant Id", "      participant: Castor Participant Id", "14:7: unknown canonical field 'participant' in 'inputs[1].fields' (did you mean 'participant_id'?)"),
+        Rejection("    pain_nrs: {required: true, type: integer}", "    nrs: {required: true}", "51:5: unknown canonical field 'nrs' in 'expectations.fields' (did you mean 'pain_nrs'?)"),
+        Rejection("  pain_nrs: nrs", "  sitee: nrs", "27:3: unknown canonical field 'sitee' in 'fields' (did you mean 'site'?)"),
+        Rejection("  pain_nrs: nrs", "  colour: nrs", "27:3: unknown canonical field 'colour' in 'fields'"),
         Rejection("    visit_outside_window: {severity: error}", "    outside_window: {severity: error}", "54:5: unknown rule 'outside_window' (expected one of 'visit_before_randomisation', 'visit_outside_window', 'onset_after_baseline', 'arm_changed', 'age_inconsistent_with_birth_year', 'follow_up_without_baseline', 'follow_up_not_randomised')"),
         // Required keys and values.
         Rejection("  name: Exercise therapy in low back pain", "  name: Trial\n  title: x", "3:3: unknown key 'title' in 'study' (expected one of 'description', 'name')"),
@@ -228,7 +230,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
             _ = try PipelineSpec.parse(text, file: "Pipelines/test.yml")
             Issue.record("expected a problem")
         } catch {
-            #expect(error.description == "Pipelines/test.yml:27:3: error: unknown canonical field 'pain' in 'fields'")
+            #expect(error.description == "Pipelines/test.yml:27:3: error: unknown canonical field 'pain' in 'fields' (did you mean 'pain_nrs' or 'pain_vas'?)")
         }
     }
 }
