@@ -61,15 +61,18 @@ struct SpecLoader {
         let expectations = root["expectations"].map { loadExpectations($0, vocabularies: vocabularies, schedule: schedule) }
             ?? Expectations()
         let profileRules = root["profiles"].map(loadProfiles) ?? ProfileRulesSettings()
+        let problemsBeforeAnalysis = reader.diagnostics.count
         let analysis = root["analysis"].flatMap {
             loadAnalysis($0, vocabularies: vocabularies, schedule: schedule, expectations: expectations)
         }
+        // An analysis section with a problem may have meant other outcomes than it gives.
+        if reader.diagnostics.count > problemsBeforeAnalysis { state.outcomesIncomplete = true }
         let publication = root["publication"].map(loadPublication) ?? PublicationSettings()
         let evidence = root["evidence"].map(loadEvidence) ?? EvidenceSpec()
         root.rejectUnknownKeys()
 
-        // An analysis section without a reference arm says so itself.
-        if let arms = state.armsWithoutReference, !root.contains("analysis") {
+        // An analysis section without a reference arm says so itself; an empty one (null) does not.
+        if let arms = state.armsWithoutReference, root["analysis"] == nil {
             arms.error("no arm is marked 'reference: true'; comparisons need a reference arm "
                 + "(or set 'analysis.reference_arm')", rule: "spec.reference-arm")
         }

@@ -111,6 +111,14 @@ import Testing
         let unmarked = SpecFixtures.replacing("      reference: true", with: "      reference: false", in: SpecFixtures.valid + Self.sections)
         let plan = try #require(try PipelineSpec.parse(unmarked, file: "Pipelines/test.yml").effectiveAnalysis)
         #expect(plan.referenceArm == "mckenzie")
+        // An analysis section written but empty is no analysis section.
+        let empty = unmarked.components(separatedBy: "\nanalysis:\n").first.map { $0 + "\nanalysis:\n" } ?? ""
+        #expect(SpecFixtures.problems(empty) == ["32:5: no arm is marked 'reference: true'; comparisons need a reference arm "
+            + "(or set 'analysis.reference_arm')"])
+        // Outcomes that cannot be read leave the evidence settings unjudged.
+        let unreadable = SpecFixtures.replacing("  outcomes:", with: "  outcome:", in: SpecFixtures.valid + Self.sections)
+        #expect(SpecFixtures.problems(unreadable).count == 1, "\(SpecFixtures.problems(unreadable))")
+        #expect(SpecFixtures.problems(unreadable).first?.contains("unknown key 'outcome' in 'analysis'") == true)
         let neither = SpecFixtures.replacing("  reference_arm: mckenzie", with: "  # no reference arm", in: unmarked)
         #expect(SpecFixtures.problems(neither) == ["\(Self.baseLines + 5):3: the analysis needs a reference arm: mark one arm "
             + "'reference: true' or set 'analysis.reference_arm'"])
