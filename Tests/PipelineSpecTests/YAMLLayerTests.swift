@@ -127,6 +127,12 @@ import Testing
         let (nested, _) = read("top:\n  x: 1\n  inner:\n    x: 0\n  x: 2\n  \"x\": 3\n")
         #expect(places(nested) == ["5:3", "6:3"])
         #expect(nested.diagnostics.first?.message.contains("(first at line 2)") == true)
+        let (crlf, _) = read("a: 1\r\nb: 2\r\na: 3\r\n")
+        #expect(places(crlf) == ["3:1"])
+        // A key of the next document is no repeat.
+        let (documents, _) = read("a: 1\nb: 2\na: 3\n---\na: 4\n")
+        #expect(places(documents).first == "3:1")
+        #expect(!places(documents).contains("5:1"))
     }
 
     @Test func syntaxErrorsAreLocated() {

@@ -135,16 +135,19 @@ public final class YAMLReader {
     /// and column from 1): the lines at the mapping's indentation, up to the first line indented
     /// less, that begin with the key (plain or quoted) and a colon.
     static func blockKeyLocations(_ key: String, mappingStart: (line: Int, column: Int), in text: String) -> [(line: Int, column: Int)] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines end at LF (a CR before it is white space here), as libyaml counts them.
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         let indent = mappingStart.column - 1
         var places: [(line: Int, column: Int)] = []
         for number in mappingStart.line...max(mappingStart.line, lines.count) where number <= lines.count {
-            let line = lines[number - 1].unicodeScalars
+            let line = lines[number - 1]
             let leading = line.prefix { $0 == " " }.count
             let rest = String(String.UnicodeScalarView(line.dropFirst(number == mappingStart.line ? indent : leading)))
             let content = rest.trimmingCharacters(in: .whitespacesAndNewlines)
             if content.isEmpty || content.hasPrefix("#") { continue }
             if number > mappingStart.line {
+                // The end of the document ends the mapping too.
+                if leading == 0, content == "---" || content.hasPrefix("--- ") || content == "..." { break }
                 if leading < indent { break }
                 if leading > indent { continue }
             }
