@@ -35,6 +35,10 @@ struct ColumnBinding {
         for (delimiter, shown) in delimiters {
             let count = name.components(separatedBy: delimiter).count - 1
             guard count >= 2 else { continue }
+            if let declared, delimiter.utf8.first == declared {
+                return "; the header was read as one column that holds \(count) \(shown), the input's 'delimiter': "
+                    + "quotes around the whole header line (or a stray quote in it) may hide them; fix the quotes in the file"
+            }
             if declared == nil, let separatorLine {
                 let written = separatorLine == 0x09 ? "tab" : "'\(Character(Unicode.Scalar(separatorLine)))'"
                 return "; the header was read as one column that holds \(count) \(shown): the file's first line 'sep=' "

@@ -33,6 +33,14 @@ import Testing
         #expect(outcome.error != nil)
     }
 
+    /// A header that a comma splits too (a name with a comma in it) does not make the comma win
+    /// over the delimiter that splits every record alike (here one field more in the rows).
+    @Test func aCommaInAHeaderNameDoesNotMakeTheCommaWin() {
+        let rows = (1...15).map { "P\($0);GRO;\($0 % 2 == 0 ? "70" : "70,5");" }
+        let outcome = readAll("Participant Id;Site;odi (0-100, %)\n" + rows.joined(separator: "\n") + "\n")
+        #expect(outcome.delimiter == semicolon)
+    }
+
     @Test func theCallersDelimiterWins() {
         let outcome = readAll("a;b\n1;2\n", dialect: CSVDialect(delimiter: comma))
         #expect(outcome.header == ["a;b"])

@@ -307,6 +307,9 @@ import Testing
         #expect(ColumnBinding.delimiterHint(["a;b;c"], declared: UInt8(ascii: "\t")).hasSuffix("is tab; if the file is ';'-separated, set 'delimiter' to ';'"))
         #expect(ColumnBinding.delimiterHint(["a;b;c"], separatorLine: UInt8(ascii: ",")) == "; the header was read as one column "
             + "that holds 2 ';': the file's first line 'sep=' declares ','; correct or remove that line, or set 'delimiter' on the input")
+        #expect(ColumnBinding.delimiterHint(["a;b;c"], declared: UInt8(ascii: ";")) == "; the header was read as one column that "
+            + "holds 2 ';', the input's 'delimiter': quotes around the whole header line (or a stray quote in it) may hide them; "
+            + "fix the quotes in the file")
         #expect(ColumnBinding.delimiterHint(["Participant Id", "Visit"]) == "")
         #expect(ColumnBinding.delimiterHint(["Participant Id;Visit"]) == "")
     }
