@@ -114,7 +114,8 @@ struct SummaryDocument {
 
     /// What a report of a run that failed its error budget says where it is read first.
     static func overBudget(_ computation: RunComputation) -> [String] {
-        SummaryText.wrap("THE RUN FAILED: \(computation.study.errorCount) errors exceed the budget of "
+        let count = computation.study.errorCount
+        return SummaryText.wrap("THE RUN FAILED: \(count) \(Validation.plural(count, "error")) \(count == 1 ? "exceeds" : "exceed") the budget of "
             + "\(computation.errorBudget) (report.max_errors or --max-errors). These reports show what to fix; "
             + "they are not results to use.")
     }

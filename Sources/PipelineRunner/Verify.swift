@@ -10,7 +10,9 @@ public enum Verify {
         public var lines: [String]
     }
 
-    public static func verify(pipeline: String, against committed: String? = nil) -> Outcome {
+    /// - Parameter maxErrors: the budget the committed reports were written with, when not the
+    ///   pipeline's `report.max_errors` (`summary.txt` and `manifest.json` record it).
+    public static func verify(pipeline: String, against committed: String? = nil, maxErrors: Int? = nil) -> Outcome {
         // The committed folder is checked first, so that a wrong path is said at once, not as
         // drift after a whole run. (A pipeline that does not load is left to the run to report.)
         if let reference = committed ?? (try? PipelineSpec.load(path: pipeline))?.outputFolder {
@@ -31,14 +33,15 @@ public enum Verify {
         let scratch = (temporary as NSString)
             .appendingPathComponent("lbp-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let result = Run.run(pipeline: pipeline, outputFolder: scratch)
+        let result = Run.run(pipeline: pipeline, outputFolder: scratch, maxErrors: maxErrors)
         guard result.exitCode != 2, let computation = result.computation else {
             return Outcome(exitCode: 2, lines: result.problems)
         }
         let reference = committed ?? computation.pipeline.spec.outputFolder
         var outcome = compare(expected: reference, actual: scratch)
         if outcome.exitCode == 1 {
-            outcome.lines.append("If the change is intended, write the reports again with 'lbp run \(pipeline)' and commit them; "
+            let options = (committed.map { " --out \($0)" } ?? "") + (maxErrors.map { " --max-errors \($0)" } ?? "")
+            outcome.lines.append("If the change is intended, write the reports again with 'lbp run \(pipeline)\(options)' and commit them; "
                 + "if not, compare the inputs' SHA-256 in '\(reference)/manifest.json' with the files read now")
         }
         return outcome

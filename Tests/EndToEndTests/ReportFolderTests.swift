@@ -186,6 +186,22 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
     }
 
+    /// Reports written with another budget record it, and verify with that budget reproduces
+    /// them; without it, it says how to write them again, to the folder it compared.
+    @Test func reportsWrittenWithAnotherBudgetVerifyWithIt() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        let reports = folder.file("reports")
+        #expect(SamplePipelineTests.inRepository { Run.run(pipeline: "Pipelines/sample-castor.yml", outputFolder: reports, maxErrors: 12) }
+            .exitCode == 0)
+        let same = SamplePipelineTests.inRepository { Verify.verify(pipeline: "Pipelines/sample-castor.yml", against: reports, maxErrors: 12) }
+        #expect(same.exitCode == 0, "\(same.lines)")
+        let other = SamplePipelineTests.inRepository { Verify.verify(pipeline: "Pipelines/sample-castor.yml", against: reports) }
+        #expect(other.exitCode == 1)
+        #expect(other.lines.last?.hasPrefix("If the change is intended, write the reports again with "
+            + "'lbp run Pipelines/sample-castor.yml --out \(reports)' and commit them") == true, "\(other.lines)")
+    }
+
     @Test func scratchOfEndedRunsIsRemovedAndAnInterruptedSwapPutBack() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-out")
         defer { folder.remove() }

@@ -24,8 +24,19 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Committed report folder, instead of the pipeline's 'report.output'")
     var reports: String?
 
+    /// The budget the reports were written with, when not the pipeline's: the reports record it.
+    @Option(parsing: .unconditional,
+            help: "Error budget the reports were written with ('lbp run --max-errors'), instead of 'report.max_errors'")
+    var maxErrors: Int?
+
+    func validate() throws {
+        if let maxErrors, maxErrors < 0 {
+            throw ValidationError("the error budget must be 0 or more, not '\(maxErrors)'")
+        }
+    }
+
     func run() throws {
-        let outcome = Verify.verify(pipeline: pipeline, against: reports)
+        let outcome = Verify.verify(pipeline: pipeline, against: reports, maxErrors: maxErrors)
         // Drift is the command's report (standard output); a failed run is an error (standard error).
         if outcome.exitCode == 2 {
             for line in outcome.lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
