@@ -98,6 +98,13 @@ public struct LoadedPipeline: Sendable {
         }
     }
 
+    /// The files whose rows a run may reject, as its reports name them: the inputs, then the
+    /// literature tables. Each one's rejected rows get a file in `rejected/` named after it.
+    var rejectableFileNames: [String] {
+        let literature = [spec.evidence.literatureStudies, spec.evidence.literatureConclusions].compactMap { $0 }
+        return files.map(\.displayName) + literature.map(spec.displayName)
+    }
+
     /// Every file a run reads, as paths usable from the working directory: the pipeline file
     /// (`pipeline`, as given), its inputs, the rule set and the literature files.
     func filesRead(pipeline: String) -> [String] {

@@ -58,7 +58,7 @@ public enum Run {
         let summary: [String]
         do {
             progress?(.step("staging \(loaded.files.count) input files"))
-            let fileSink = try StagingFileSink(folder: scratch, files: loaded.files.map(\.displayName))
+            let fileSink = try StagingFileSink(folder: scratch, files: loaded.rejectableFileNames)
             let sink = CountingSink(forwardingTo: fileSink, progress: progress)
             var study = try stage(loaded.files, spec: loaded.spec, sink: sink)
             let (assignments, subjects, conflicts) = try prepare(study, loaded: loaded, plan: plan, scratch: scratch)

@@ -106,7 +106,7 @@ public enum Validation {
 
         var study: StagedStudy
         do {
-            let sink = try StagingFileSink(folder: scratch, files: loaded.files.map(\.displayName))
+            let sink = try StagingFileSink(folder: scratch, files: loaded.rejectableFileNames)
             progress?(.step("staging \(files.count) input files"))
             study = try stage(files, spec: spec, sink: CountingSink(forwardingTo: sink, progress: progress))
             if study.inputProblems.isEmpty {

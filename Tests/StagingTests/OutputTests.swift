@@ -124,5 +124,18 @@ import TestSupport
         #expect(read(directory.file("rejected/study.csv")) == "source_line,reasons,h\n2,r,a/study.csv\n")
         #expect(read(directory.file("rejected/study-3.csv")) == "source_line,reasons,h\n2,r,b/study.csv\n")
         #expect(read(directory.file("rejected/study-2.csv")) == "source_line,reasons,h\n2,r,c/study-2.csv\n")
+
+        // A file not named .csv takes the .csv name only when no other file has it.
+        let other = try TemporaryDirectory()
+        defer { other.remove() }
+        let named = ["t/visits.txt", "t/visits.txt.csv"]
+        let second = try StagingFileSink(folder: other.path, files: named)
+        for (index, file) in named.enumerated() {
+            try second.startFile(InputFile(inputIndex: index, path: file, displayName: file), header: ["h"], delimiter: 44)
+            try second.reject(RejectedRow(file: file, inputIndex: index, line: 2, rawFields: [Array(file.utf8)], reasons: ["r"]))
+        }
+        try second.finish()
+        #expect(read(other.file("rejected/visits.txt-2.csv")) == "source_line,reasons,h\n2,r,t/visits.txt\n")
+        #expect(read(other.file("rejected/visits.txt.csv")) == "source_line,reasons,h\n2,r,t/visits.txt.csv\n")
     }
 }

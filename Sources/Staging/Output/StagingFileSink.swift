@@ -43,7 +43,7 @@ public final class StagingFileSink: StagingSink {
         self.folder = folder
         issues = try CSVWriter(to: .file((folder as NSString).appendingPathComponent("issues.csv")))
         try issues.writeHeader(StagingFileSink.issueColumns)
-        ownNames = Set(files.map { StagingFileSink.csvName(PathText.fileName($0)) })
+        ownNames = Set(files.map { PathText.fileName($0) })
         for file in files where assignedNames[file] == nil {
             assignedNames[file] = uniqueName(for: PathText.fileName(file))
         }
@@ -106,17 +106,13 @@ public final class StagingFileSink: StagingSink {
         return opened
     }
 
-    private static func csvName(_ base: String) -> String {
-        base.hasSuffix(".csv") ? base : base + ".csv"
-    }
-
-    /// `base` as a `.csv` name not used yet; a numbered one also not the own name of a file.
+    /// `base` as a `.csv` name not used yet and, unless it is `base` itself, not the name of
+    /// another file (`visits.txt` does not take `visits.txt.csv`, an input's own name).
     private func uniqueName(for base: String) -> String {
         let stem = base.hasSuffix(".csv") ? String(base.dropLast(4)) : base
-        let plain = stem + ".csv"
-        var candidate = plain
+        var candidate = stem + ".csv"
         var counter = 2
-        while usedNames.contains(candidate) || (candidate != plain && ownNames.contains(candidate)) {
+        while usedNames.contains(candidate) || (candidate != base && ownNames.contains(candidate)) {
             candidate = "\(stem)-\(counter).csv"
             counter += 1
         }
