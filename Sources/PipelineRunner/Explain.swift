@@ -14,7 +14,10 @@ public enum Explain {
         public var lines: [String]
     }
 
-    public static func explain(pipeline: String, participant id: String) -> Outcome {
+    /// - Parameter given: the id as in the export; surrounding white space is left out, as staging
+    ///   leaves it out of ids.
+    public static func explain(pipeline: String, participant given: String) -> Outcome {
+        let id = Normalise.text(given)
         let loaded: LoadedPipeline
         do {
             loaded = try LoadedPipeline.load(pipeline)
@@ -36,7 +39,8 @@ public enum Explain {
         let participant = study.participants.first { $0.id == id }
         let visits = study.visits.filter { $0.participantID == id }
         guard participant != nil || !visits.isEmpty || !sink.kept.isEmpty else {
-            return Outcome(exitCode: 1, lines: ["error: no participant '\(id)' in the inputs of '\(pipeline)'"])
+            return Outcome(exitCode: 1, lines: ["error: no participant \(Normalise.quoted(id)) in the inputs of '\(pipeline)' "
+                + "(ids are matched exactly, upper and lower case apart)"])
         }
         var lines = ["Participant '\(id)' (\(loaded.spec.file))", ""]
         if let participant {
@@ -64,13 +68,21 @@ public enum Explain {
             lines.append("Rejected row\(rejected.count == 1 ? "" : "s") (see the issues below):")
             for row in rejected { lines += sourceRow(row, loaded) }
         }
+        // The other rows of visit inputs: a visit may be built from rows of several files.
+        let shown = Set(rejected + (participant?.sources ?? []))
+        let visitRows = visitRowsAsRead(of: id, loaded, leavingOut: shown)
+        if !visitRows.isEmpty {
+            lines.append("")
+            lines.append("Visit rows as read:")
+            lines += visitRows
+        }
         lines.append("")
         lines.append("Visits:")
         if visits.isEmpty { lines.append("  none accepted") }
         for visit in visits {
             let values = visit.values.presentFields.filter { $0 != .visit }
-                .map { "\($0.name) = \(describe(visit.values[$0]))" }.joined(separator: ", ")
-            lines.append("  \(visit.timepoint.name) from \(visit.source): \(values)")
+                .map { "\($0.name) = \(describe(visit.values[$0]))" }.joined(separator: "; ")
+            lines.append("  \(visit.timepoint.name) (first row \(visit.source)): \(values)")
         }
         // The profile conflicts a run adds to issues.csv for this participant, after staging's.
         let assignment = participant.map { loaded.ruleSet.assign($0) }
@@ -107,7 +119,33 @@ public enum Explain {
         if case .missing(let reason) = value {
             return reason == .empty ? "missing (empty)" : "missing (\(reason.code): \(reason))"
         }
+        // Text is quoted, so that a remark with a comma reads as one value.
+        if case .text = value { return Normalise.quoted(value.canonicalText) }
         return value.canonicalText
+    }
+
+    /// Every row of the visit-level inputs whose participant id is `id`, other than those at
+    /// `shown`, as read: `file:line`, then `column = 'value'` per non-empty cell.
+    private static func visitRowsAsRead(of id: String, _ loaded: LoadedPipeline, leavingOut shown: Set<SourceLocation>) -> [String] {
+        var lines: [String] = []
+        for file in loaded.files {
+            let input = loaded.spec.inputs[file.inputIndex]
+            guard input.holds == .visits, let reader = try? InputReader.open(file, input),
+                  let idColumn = InputReader.participantIDColumn(header: reader.header, input: input)
+            else { continue }
+            var record = CSVRecord()
+            while (try? reader.read(into: &record)) == true {
+                guard idColumn < record.count, Normalise.text(record[idColumn]) == id else { continue }
+                let location = SourceLocation(file: file.displayName, line: record.position.line)
+                guard !shown.contains(location) else { continue }
+                lines.append("  \(location)")
+                for index in 0..<record.count where !record[index].isEmpty {
+                    let name = index < reader.header.count ? reader.header[index] : "column \(index + 1)"
+                    lines.append("    \(name) = '\(record[index])'")
+                }
+            }
+        }
+        return lines
     }
 
     /// The row at `source` exactly as read, as `column = value` pairs.

@@ -12,6 +12,12 @@ public enum InputReader {
             encoding: input.encoding.map(csvEncoding))
     }
 
+    /// The column (from 0) of a file's header that holds the participant id, as staging binds
+    /// it; nil when the header has none.
+    public static func participantIDColumn(header: [String], input: InputSpec) -> Int? {
+        ColumnBinding(header: header, input: input).columns.first { $0.field == .participantID }?.index
+    }
+
     static func csvEncoding(_ encoding: TextEncoding) -> CSVEncoding {
         switch encoding {
         case .utf8: .utf8

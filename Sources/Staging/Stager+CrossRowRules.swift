@@ -204,8 +204,9 @@ extension Stager {
                     let offset = day - timepoint.nominalDay
                     if abs(offset) > timepoint.windowDays {
                         let basis = randomisation == nil ? "the baseline visit" : "randomisation"
+                        let when = day < 0 ? "\(-day) \(-day == 1 ? "day" : "days") before \(basis)" : "day \(day) after \(basis)"
                         findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .visitOutsideWindow,
-                                                message: "the visit date '\(visitDate.iso)' is day \(day) after \(basis), outside the window \(timepoint.nominalDay) ± \(timepoint.windowDays) days of '\(timepoint.name)'",
+                                                message: "the visit date '\(visitDate.iso)' is \(when), outside the window \(timepoint.nominalDay) ± \(timepoint.windowDays) days of '\(timepoint.name)'",
                                                 raw: visitDate.iso))
                         if emptiesDateOutsideWindow { date = nil }
                     }

@@ -255,6 +255,18 @@ import TestSupport
         #expect(outcome.lines[(start + 2)...].prefix { $0.hasPrefix("    ") }.suffix(2)
             == ["    opmerking = 'pijn minder'", "    column 10 = ' slaapt beter'"])
         #expect(outcome.lines.contains { $0.hasPrefix("  ../SampleData/castor/visits.csv:1313:10: error: ") })
+
+        // The accepted visit rows as read too, each once (the id as in the export, spaces and all).
+        let spaced = SamplePipelineTests.inRepository { Explain.explain(pipeline: "Pipelines/sample-castor.yml", participant: " UTR-0380 ") }
+        let rows = try #require(spaced.lines.firstIndex(of: "Visit rows as read:"), "\(spaced.lines)")
+        let listed = spaced.lines[(rows + 1)...].prefix { $0.hasPrefix("  ") }.filter { !$0.hasPrefix("    ") }
+        #expect(listed == ["  ../SampleData/castor/visits.csv:1310", "  ../SampleData/castor/visits.csv:1311",
+                           "  ../SampleData/castor/visits.csv:1312"])
+        #expect(spaced.lines.contains("    Repeating Data Name = 'Week 6'"))
+        let unknown = SamplePipelineTests.inRepository { Explain.explain(pipeline: "Pipelines/sample-castor.yml", participant: "UTR\u{200B}-0380") }
+        #expect(unknown.exitCode == 1)
+        #expect(unknown.lines == ["error: no participant 'UTR\\u{200B}-0380' in the inputs of 'Pipelines/sample-castor.yml' "
+            + "(ids are matched exactly, upper and lower case apart)"])
     }
 
     /// The trail lists the issues a run writes for the participant, the profile conflicts

@@ -8,8 +8,9 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Show one participant's trail from source rows to profile",
         discussion: """
-            Prints the participant's source rows (file:line, every non-empty cell as read), the \
-            normalised values, the accepted visits, every issue that names the participant, the \
+            Prints the participant's source rows (file:line, every non-empty cell as read): participant \
+            rows, rejected rows and visit rows; the normalised values, the accepted visits, every issue \
+            that names the participant, the \
             derived inputs, the profile rules that fired with the values they saw, and the profile \
             (or why the participant is unclassified). Reads the inputs; writes nothing.
 
