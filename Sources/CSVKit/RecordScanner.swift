@@ -756,12 +756,16 @@ struct RecordScanner {
     /// A file that has both UTF-8 text and bytes that are not UTF-8 cannot be decoded either way
     /// without corrupting part of it.
     private func mixedEncodingError(rawOffset: Int, utf8Found: Bool) -> CSVError {
-        let message = utf8Found
-            ? "line \(line) has UTF-8 text, but line \(firstWindows1252Line) has bytes that are not UTF-8: the file mixes encodings and cannot be read without corrupting part of it; save it in one encoding (UTF-8)"
-            : firstUTF8Line == line
-                ? "line \(line) has both UTF-8 text and bytes that are not UTF-8: the file mixes encodings and cannot be read without corrupting part of it; save it in one encoding (UTF-8)"
-                : "line \(line) has bytes that are not UTF-8, but line \(firstUTF8Line) has UTF-8 text: the file mixes encodings and cannot be read without corrupting part of it; save it in one encoding (UTF-8)"
-        return CSVError(.malformed(message), at: bytePosition(rawOffset), code: "csv.mixed-encoding")
+        // The line of the other encoding: where it was first seen.
+        let other = utf8Found ? firstWindows1252Line : firstUTF8Line
+        let found = other == line
+            ? "line \(line) has both UTF-8 text and bytes that are not UTF-8"
+            : utf8Found
+                ? "line \(line) has UTF-8 text, but line \(other) has bytes that are not UTF-8"
+                : "line \(line) has bytes that are not UTF-8, but line \(other) has UTF-8 text"
+        return CSVError(.malformed(found + ": the file mixes encodings and cannot be read without corrupting part of it; "
+                                   + "save it in one encoding (UTF-8)"),
+                        at: bytePosition(rawOffset), code: "csv.mixed-encoding")
     }
 
     private func unpairedSurrogateError(rawOffset: Int, unit: UInt16) -> CSVError {

@@ -518,19 +518,23 @@ struct RowReader {
 
     /// A derived field out of its range, said where it can be fixed: located at the first cell
     /// it was derived from, whose value (as read) the issue holds, the message naming the cells
-    /// (at most three; a total of many items names none).
-    private mutating func derivedOutOfRange(_ field: Field, _ number: Double, _ range: ClosedRange<Double>,
+    /// and the derived values it was derived from (at most three; a total of many items names
+    /// none), since any of them may be the one to correct.
+    private mutating func derivedOutOfRange(_ field: Field, _ value: Double, _ range: ClosedRange<Double>,
                                             from inputs: [Field], _ record: CSVRecord) {
         let cells = inputs.compactMap { input -> (field: Field, column: Int, raw: String)? in
             let column = columnOf[input.ordinal]
             guard column > 0, column <= record.count, !record[column - 1].isEmpty else { return nil }
             return (input, column, record[column - 1])
         }
-        let sources = cells.count <= 3
-            ? " from " + cells.map { "\($0.field.name) '\($0.raw)' (column \($0.column))" }.joined(separator: " and ")
-            : ""
-        fieldProblem(field, rule: "range", raw: cells.first?.raw ?? Value.format(number),
-                     message: "'\(field.name)' derived\(sources) is \(Value.format(number)), out of range \(RowReader.describe(range))",
+        // Inputs derived in turn (an age from a birth year) are named with their value.
+        let derivedInputs = inputs.filter { columnOf[$0.ordinal] == 0 }.compactMap { input in
+            number(input).map { "\(input.name) \(Value.format($0)) (derived)" }
+        }
+        let named = cells.map { "\($0.field.name) \(Normalise.quoted($0.raw)) (column \($0.column))" } + derivedInputs
+        let sources = named.count <= 3 ? " from " + named.joined(separator: " and ") : ""
+        fieldProblem(field, rule: "range", raw: cells.first?.raw ?? Value.format(value),
+                     message: "'\(field.name)' derived\(sources) is \(Value.format(value)), out of range \(RowReader.describe(range))",
                      unusable: false, column: cells.first?.column)
     }
 

@@ -100,6 +100,16 @@ import Testing
         #expect(outcome.error?.message.contains("line 2") == true)
     }
 
+    /// Both encodings on one line, in either order: the line is said to have both.
+    @Test func bothEncodingsOnOneLineAreSaidToBeThat() {
+        for line in [Array("x;é;".utf8) + [0xE9], [0xE9, 0x3B] + Array("é".utf8)] {
+            let outcome = readAll(Array("a;b;c\n".utf8) + line + [0x0A])
+            #expect(outcome.error?.code == "csv.mixed-encoding")
+            #expect(outcome.error?.message.hasPrefix("line 2 has both UTF-8 text and bytes that are not UTF-8: ") == true,
+                    "\(outcome.error?.message ?? "")")
+        }
+    }
+
     @Test func declaredUTF8RejectsInvalidBytes() {
         let outcome = readAll(Array("a;b\n1;".utf8) + [0xE9, 0x0A], encoding: .utf8)
         #expect(outcome.error?.code == "csv.invalid-utf8")
