@@ -441,17 +441,28 @@ extension RowReader {
         let outcome = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
             : "; they cannot be trusted, so this row and the \(kept.count) rows kept before are rejected"
         let differing = RowReader.firstDifference(theirs, mine, emptyIsUncollected: events)
+        // A record merged from rows of several files holds each field from a row whose file has
+        // a column for it: that row is the one named, not the record's first.
+        // (A field no kept row has a column for, a derived one, is said of every row as before.)
+        let fieldColumns = state.fieldColumns
+        func hasColumn(_ row: SourceLocation) -> Bool {
+            guard let field = differing, let fileIndex = stager.fileIndexByName[row.file] else { return true }
+            return fieldColumns[fileIndex]?[field] != nil
+        }
+        let anyColumn = kept.contains(where: hasColumn)
+        func collects(_ row: SourceLocation) -> Bool { !anyColumn || hasColumn(row) }
+        let giver = kept.first(where: collects) ?? first
         issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { mine[$0]?.canonicalText },
-                            message: "\(subject) already has a different row at \(shownAt ?? first)"
+                            message: "\(subject) already has a different row at \(shownAt ?? giver)"
                                 + RowReader.describeDifference(theirs, mine, emptyIsUncollected: events) + outcome))
         // Said from the side of a row taken back: it is not the row that came last.
         let takenBack = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
             : "; they cannot be trusted, so that row and the \(kept.count) rows kept before, this one among them, are rejected"
-        let reason = "\(subject) has a different row at \(location)"
-            + RowReader.describeDifference(mine, theirs, emptyIsUncollected: events) + takenBack
         for row in kept {
             // Every row's file is one of the run's (rows are located by the file's display name).
             guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
+            let reason = "\(subject) has a different row at \(location)"
+                + RowReader.describeDifference(mine, theirs, emptyIsUncollected: events, keptAt: collects(row) ? nil : giver) + takenBack
             state.withdraw(row, fileIndex: fileIndex, reason: reason)
         }
         RowReader.forgetUnique(of: kept, &state)
@@ -476,14 +487,18 @@ extension RowReader {
             ?? fields.first { first[$0] != second[$0] }
     }
 
-    static func describeDifference(_ first: FieldValues, _ second: FieldValues, emptyIsUncollected: Bool = false) -> String {
+    /// ` ('f' is A there and B here)`, for the first field in which `first` (there) and
+    /// `second` (here) differ; with `keptAt`, the place B came from when it is not this row (a
+    /// record merged from rows of several files).
+    static func describeDifference(_ first: FieldValues, _ second: FieldValues, emptyIsUncollected: Bool = false,
+                                   keptAt: SourceLocation? = nil) -> String {
         guard let field = firstDifference(first, second, emptyIsUncollected: emptyIsUncollected) else { return "" }
         func shown(_ value: Value?) -> String {
             guard let value else { return "not collected" }
             if let reason = value.missingReason { return "missing (\(reason))" }
             return "'\(value.canonicalText)'"
         }
-        return " ('\(field.name)' is \(shown(first[field])) there and \(shown(second[field])) here)"
+        return " ('\(field.name)' is \(shown(first[field])) there and \(shown(second[field])) \(keptAt.map { "at \($0)" } ?? "here"))"
     }
 }
 

@@ -38,9 +38,13 @@ import Testing
         let (study, sink) = try harness.run()
         #expect(sink.summary(.error) == ["survey.csv:4:3 duplicate error"])
         #expect(sink.issues.first { $0.severity == .error }?.message
-            == "visit 'baseline' of participant 'P1' already has a different row at visits.csv:2 ('rmdq' is '12' there and '13' here); they cannot be trusted, so this row and the 2 rows kept before are rejected")
+            == "visit 'baseline' of participant 'P1' already has a different row at survey.csv:2 ('rmdq' is '12' there and '13' here); they cannot be trusted, so this row and the 2 rows kept before are rejected")
         #expect(study.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["P2/baseline"])
         #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" }.sorted() == ["survey.csv:2", "survey.csv:4", "visits.csv:2"])
+        // The row of the merged visit that has no RMDQ is not said to hold the value: the row that did is named.
+        let reasons = Dictionary(sink.rejectedRows.map { ("\($0.file):\($0.line)", $0.reasons.joined()) }) { first, _ in first }
+        #expect(reasons["visits.csv:2"]?.contains("('rmdq' is '13' there and '12' at survey.csv:2)") == true, "\(reasons)")
+        #expect(reasons["survey.csv:2"]?.contains("('rmdq' is '13' there and '12' here)") == true, "\(reasons)")
         #expect(study.accounting.map(\.accepted) == [2, 1, 1])
         #expect(study.accounting.map(\.rejected) == [0, 1, 2])
     }
