@@ -35,26 +35,17 @@ enum DialectSniffer {
     }
 
     /// The candidate delimiter that gives the first records (up to ``recordsToSniff``, blank ones
-    /// left out) the most consistent field count above one, preferring one that splits the first
-    /// record (the header) at all; ties go to the larger count, then to the earlier candidate.
-    /// Quotes are respected as the reader would: a quote opens a quoted field only at the start
-    /// of a field, and delimiters and line ends inside one do not count. Nil when no candidate
-    /// occurs outside quotes.
-    ///
-    /// A header the candidate leaves whole speaks against it: a quote never closed in an early
-    /// data row swallows the rest of the sample for the true delimiter, while decimal commas
-    /// split every data row (but not the header) for a comma.
+    /// left out) the most consistent field count above one; ties go to the larger count, then to the
+    /// earlier candidate. Quotes are respected as the reader would: a quote opens a quoted field
+    /// only at the start of a field, and delimiters and line ends inside one do not count.
+    /// Nil when no candidate occurs outside quotes.
     static func sniffDelimiter(in bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> UInt8? {
-        var best: (delimiter: UInt8, splitsHeader: Bool, frequency: Int, fields: Int)?
+        var best: (delimiter: UInt8, frequency: Int, fields: Int)?
         for candidate in candidates {
             let counts = fieldCounts(in: bytes, delimiter: candidate, isWholeFile: isWholeFile)
             guard let (fields, frequency) = mode(of: counts), fields > 1 else { continue }
-            let splitsHeader = (counts.first ?? 0) > 1
-            if let current = best,
-               (current.splitsHeader ? 1 : 0, current.frequency, current.fields) >= (splitsHeader ? 1 : 0, frequency, fields) {
-                continue
-            }
-            best = (candidate, splitsHeader, frequency, fields)
+            if let current = best, (current.frequency, current.fields) >= (frequency, fields) { continue }
+            best = (candidate, frequency, fields)
         }
         return best?.delimiter
     }
