@@ -69,7 +69,8 @@ public enum Explain {
             for row in rejected { lines += sourceRow(row, loaded) }
         }
         // The other rows of visit inputs: a visit may be built from rows of several files.
-        let shown = Set(rejected + (participant?.sources ?? []))
+        // Rows are compared by file and line (a participant's sources also carry a byte offset).
+        let shown = Set((rejected + (participant?.sources ?? [])).map { SourceLocation(file: $0.file, line: $0.line) })
         let visitRows = visitRowsAsRead(of: id, loaded, leavingOut: shown)
         if !visitRows.isEmpty {
             lines.append("")

@@ -135,8 +135,9 @@ public enum Validation {
             if try runReportsAgree(in: target, with: scratch) {
                 try carryOver(from: target, into: scratch)
             } else {
+                let out = outputFolder.map { " --out \($0)" } ?? ""
                 leftOut.append("warning: the reports of the earlier run in '\(shownTarget)' no longer agree with the inputs "
-                    + "and were left out; 'lbp run \(pipeline)' writes them again")
+                    + "and were left out; 'lbp run \(pipeline)\(out)' writes them again")
             }
             try ReportFolder.publish(scratch, to: target)
         } catch {
@@ -162,7 +163,12 @@ public enum Validation {
     /// with the new issues and clean tables.
     static func runReportsAgree(in target: String, with scratch: String) throws -> Bool {
         let manifestPath = (target as NSString).appendingPathComponent("manifest.json")
-        guard let data = FileManager.default.contents(atPath: manifestPath) else { return true }
+        // Without a manifest nothing says what the other files were made from: only a folder
+        // that holds nothing else (one validate wrote) is kept as it is.
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []
+            return names.allSatisfy(outputs.contains)
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         guard let manifest = try? decoder.decode(Manifest.Document.self, from: data) else { return false }

@@ -182,8 +182,16 @@ import TestSupport
         _ = try folder.write(corrected, to: "visits.csv")
         let validated = Validation.run(pipeline: pipeline, outputFolder: reports)
         #expect(validated.problems == ["warning: the reports of the earlier run in '\(reports)' no longer agree with the inputs "
-            + "and were left out; 'lbp run \(pipeline)' writes them again"])
+            + "and were left out; 'lbp run \(pipeline) --out \(reports)' writes them again"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
+
+        // Without its manifest nothing says what a run's files were made from: they are left out.
+        #expect(Run.run(pipeline: pipeline, outputFolder: reports).exitCode == 0)
+        try FileManager.default.removeItem(atPath: reports + "/manifest.json")
+        #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems.count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
+        // A folder validate wrote is kept as it is.
+        #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems == [])
     }
 
     /// Reports written with another budget record it, and verify with that budget reproduces
@@ -263,6 +271,10 @@ import TestSupport
         #expect(listed == ["  ../SampleData/castor/visits.csv:1310", "  ../SampleData/castor/visits.csv:1311",
                            "  ../SampleData/castor/visits.csv:1312"])
         #expect(spaced.lines.contains("    Repeating Data Name = 'Week 6'"))
+        // A REDCap participant row sits in the visits export: it is listed once, as a participant row.
+        let redcap = SamplePipelineTests.inRepository { Explain.explain(pipeline: "Pipelines/sample-redcap.yml", participant: "MAA-0081") }
+        let places = redcap.lines.filter { $0.hasPrefix("  ../") && !$0.contains(": ") }
+        #expect(!places.isEmpty && Set(places).count == places.count, "\(places)")
         let unknown = SamplePipelineTests.inRepository { Explain.explain(pipeline: "Pipelines/sample-castor.yml", participant: "UTR\u{200B}-0380") }
         #expect(unknown.exitCode == 1)
         #expect(unknown.lines == ["error: no participant 'UTR\\u{200B}-0380' in the inputs of 'Pipelines/sample-castor.yml' "

@@ -314,6 +314,8 @@ import Testing
         #expect(ColumnBinding.delimiterHint(["a;b;c"], declared: UInt8(ascii: ";")) == "; the header was read as one column that "
             + "holds 2 ';', the input's 'delimiter': quotes around the whole header line (or a stray quote in it) may hide them; "
             + "fix the quotes in the file")
+        #expect(ColumnBinding.delimiterHint(["a;b;c"], separatorLine: UInt8(ascii: ";")).hasSuffix("holds 2 ';', the delimiter its "
+            + "'sep=' line declares: quotes around the whole header line (or a stray quote in it) may hide them; fix the quotes in the file"))
         #expect(ColumnBinding.delimiterHint(["Participant Id", "Visit"]) == "")
         #expect(ColumnBinding.delimiterHint(["Participant Id;Visit"]) == "")
     }
