@@ -10,9 +10,11 @@ public enum Verify {
         public var lines: [String]
     }
 
-    /// - Parameter maxErrors: the budget the committed reports were written with, when not the
-    ///   pipeline's `report.max_errors` (`summary.txt` and `manifest.json` record it).
-    public static func verify(pipeline: String, against committed: String? = nil, maxErrors: Int? = nil) -> Outcome {
+    /// - Parameter maxErrors: the error budget to run with; by default the one the committed
+    ///   `manifest.json` records (the reports record it, and `lbp run --max-errors` may have set
+    ///   another than the pipeline's), else the pipeline's `report.max_errors`.
+    public static func verify(pipeline: String, against committed: String? = nil, maxErrors given: Int? = nil) -> Outcome {
+        var maxErrors = given
         // The committed folder is checked first, so that a wrong path is said at once, not as
         // drift after a whole run. (A pipeline that does not load is left to the run to report.)
         if let reference = committed ?? (try? PipelineSpec.load(path: pipeline))?.outputFolder {
@@ -24,6 +26,7 @@ public enum Verify {
             if !isDirectory.boolValue {
                 return Outcome(exitCode: 2, lines: ["error: the committed report folder '\(reference)' is a file, not a folder"])
             }
+            maxErrors = maxErrors ?? recordedBudget(in: reference)
         }
         // Named with the process id, so that the folders of a verify that was killed (its own,
         // and the run's scratch beside it) are removed by the next one.
@@ -40,11 +43,21 @@ public enum Verify {
         let reference = committed ?? computation.pipeline.spec.outputFolder
         var outcome = compare(expected: reference, actual: scratch)
         if outcome.exitCode == 1 {
-            let options = (committed.map { " --out \($0)" } ?? "") + (maxErrors.map { " --max-errors \($0)" } ?? "")
+            let options = (committed.map { " --out \($0)" } ?? "") + (given.map { " --max-errors \($0)" } ?? "")
             outcome.lines.append("If the change is intended, write the reports again with 'lbp run \(pipeline)\(options)' and commit them; "
                 + "if not, compare the inputs' SHA-256 in '\(reference)/manifest.json' with the files read now")
         }
         return outcome
+    }
+
+    /// The error budget a report folder's `manifest.json` records; nil without one.
+    static func recordedBudget(in folder: String) -> Int? {
+        struct Recorded: Decodable {
+            struct Errors: Decodable { let budget: Int }
+            let errors: Errors?
+        }
+        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("manifest.json")) else { return nil }
+        return (try? JSONDecoder().decode(Recorded.self, from: data))?.errors?.budget
     }
 
     /// Compares two report folders; the lines say what differs, with a short diff per text file.

@@ -24,9 +24,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Committed report folder, instead of the pipeline's 'report.output'")
     var reports: String?
 
-    /// The budget the reports were written with, when not the pipeline's: the reports record it.
+    /// The budget to run with; by default the one the committed manifest records.
     @Option(parsing: .unconditional,
-            help: "Error budget the reports were written with ('lbp run --max-errors'), instead of 'report.max_errors'")
+            help: "Error budget to run with, instead of the one the committed manifest.json records (else 'report.max_errors')")
     var maxErrors: Int?
 
     func validate() throws {
