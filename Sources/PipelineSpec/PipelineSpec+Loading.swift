@@ -61,12 +61,9 @@ struct SpecLoader {
         let expectations = root["expectations"].map { loadExpectations($0, vocabularies: vocabularies, schedule: schedule) }
             ?? Expectations()
         let profileRules = root["profiles"].map(loadProfiles) ?? ProfileRulesSettings()
-        let problemsBeforeAnalysis = reader.diagnostics.count
         let analysis = root["analysis"].flatMap {
             loadAnalysis($0, vocabularies: vocabularies, schedule: schedule, expectations: expectations)
         }
-        // An analysis section with a problem may have meant other outcomes than it gives.
-        if reader.diagnostics.count > problemsBeforeAnalysis { state.outcomesIncomplete = true }
         let publication = root["publication"].map(loadPublication) ?? PublicationSettings()
         let evidence = root["evidence"].map(loadEvidence) ?? EvidenceSpec()
         root.rejectUnknownKeys()

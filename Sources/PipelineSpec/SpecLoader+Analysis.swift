@@ -57,6 +57,11 @@ extension SpecLoader {
             timepoints = names
         }
         var outcomes = AnalysisPlan.defaultOutcomes
+        // Outcomes written but not read as such (not a list, or under a misspelt key) may have
+        // named others than the defaults: the evidence keys are then not judged against them.
+        let known: Set<String> = ["reference_arm", "timepoints", "outcomes", "interaction", "confidence_level"]
+        if mapping.keys.contains(where: { !known.contains($0) }) { state.outcomesIncomplete = true }
+        if mapping["outcomes"] != nil, mapping.list("outcomes") == nil { state.outcomesIncomplete = true }
         if let list = mapping.list("outcomes") {
             if list.isEmpty { mapping["outcomes"]?.error("'analysis.outcomes' must list at least one outcome", rule: "spec.empty") }
             outcomes = list.compactMap { loadOutcome($0, expectations: expectations) }

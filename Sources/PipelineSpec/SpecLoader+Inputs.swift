@@ -224,13 +224,13 @@ extension SpecLoader {
 extension SpecLoader {
     /// ` (did you mean 'site'?)` for a name close to canonical field names, at most three in
     /// declaration order: those it begins (`pain` for `pain_nrs` and `pain_vas`), else those
-    /// within two edits of it (one for a name of up to four characters), else those with it as
+    /// within two edits of it (one for a name of up to six characters), else those with it as
     /// one of their `_`-separated parts (`nrs` for `pain_nrs`). Empty when none is close.
     static func fieldSuggestion(_ name: String) -> String {
         let typed = name.lowercased()
         let names = Field.allCases.map(\.name)
-        // Two edits turn any short name into another ('nrs' into 'arm'): one for those.
-        let edits = typed.count <= 4 ? 1 : 2
+        // Two edits turn any short name into another ('stage' into 'age'): one for those.
+        let edits = typed.count <= 6 ? 1 : 2
         let groups = [
             names.filter { $0.hasPrefix(typed + "_") },
             names.filter { editDistance(typed, $0, atMost: edits) <= edits },

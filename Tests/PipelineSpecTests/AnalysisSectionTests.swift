@@ -105,6 +105,15 @@ import Testing
          "'rmdq' in 'evidence.declarations' is not an outcome of the analysis"),
     ]
 
+    /// A problem elsewhere in the analysis does not hold back a misspelt evidence outcome.
+    @Test func aMisspeltEvidenceOutcomeIsSaidBesideOtherAnalysisProblems() {
+        var text = SpecFixtures.replacing("  confidence_level: 0.90", with: "  confidence_level: 2", in: SpecFixtures.valid + Self.sections)
+        text = SpecFixtures.replacing("  decision_thresholds: {pain_nrs: [-2]}", with: "  decision_thresholds: {pain_nsr: [-2]}", in: text)
+        let problems = SpecFixtures.problems(text)
+        #expect(problems.count == 2, "\(problems)")
+        #expect(problems.contains { $0.contains("'pain_nsr' in 'evidence.decision_thresholds' is not an outcome") })
+    }
+
     /// `analysis.reference_arm` stands in for an arm marked `reference: true`; without either,
     /// the one problem is the analysis's.
     @Test func theReferenceArmMayBeNamedByTheAnalysisAlone() throws {

@@ -37,6 +37,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    pain_nrs: {required: true, type: integer}", "    nrs: {required: true}", "51:5: unknown canonical field 'nrs' in 'expectations.fields' (did you mean 'pain_nrs'?)"),
         Rejection("  pain_nrs: nrs", "  sitee: nrs", "27:3: unknown canonical field 'sitee' in 'fields' (did you mean 'site'?)"),
         Rejection("  pain_nrs: nrs", "  colour: nrs", "27:3: unknown canonical field 'colour' in 'fields'"),
+        Rejection("  pain_nrs: nrs", "  stage: nrs", "27:3: unknown canonical field 'stage' in 'fields'"),
         Rejection("    visit_outside_window: {severity: error}", "    outside_window: {severity: error}", "54:5: unknown rule 'outside_window' (expected one of 'visit_before_randomisation', 'visit_outside_window', 'onset_after_baseline', 'arm_changed', 'age_inconsistent_with_birth_year', 'follow_up_without_baseline', 'follow_up_not_randomised')"),
         // Required keys and values.
         Rejection("  name: Exercise therapy in low back pain", "  name: Trial\n  title: x", "3:3: unknown key 'title' in 'study' (expected one of 'description', 'name')"),
