@@ -43,7 +43,9 @@ public enum Verify {
         let reference = committed ?? computation.pipeline.spec.outputFolder
         var outcome = compare(expected: reference, actual: scratch)
         if outcome.exitCode == 1 {
-            let options = (committed.map { " --out \($0)" } ?? "") + (given.map { " --max-errors \($0)" } ?? "")
+            // The budget run with, when not the pipeline's (given, or recorded by the reports).
+            let budget = maxErrors.flatMap { $0 == computation.pipeline.spec.report.maxErrors ? nil : $0 }
+            let options = (committed.map { " --out \($0)" } ?? "") + (budget.map { " --max-errors \($0)" } ?? "")
             outcome.lines.append("If the change is intended, write the reports again with 'lbp run \(pipeline)\(options)' and commit them; "
                 + "if not, compare the inputs' SHA-256 in '\(reference)/manifest.json' with the files read now")
         }
