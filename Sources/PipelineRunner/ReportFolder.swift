@@ -36,10 +36,6 @@ enum ReportFolder {
             }
         }
 
-        init(path: String) {
-            (self.path, setting, location) = (path, "'--out'", nil)
-        }
-
         /// An error line about this target, located at `report.output` when that chose it.
         func refusal(_ text: String) -> Refusal {
             Refusal(message: (location.map { "\($0): " } ?? "") + "error: " + text)
@@ -168,31 +164,25 @@ enum ReportFolder {
 
     /// Removes the scratch folders beside `target` whose process has ended.
     static func removeAbandonedScratch(beside target: String) {
-        let fileManager = FileManager.default
         let parent = (target as NSString).deletingLastPathComponent
-        let folder = parent.isEmpty ? "." : parent
-        let prefix = scratchPrefix(target)
-        guard let names = try? fileManager.contentsOfDirectory(atPath: folder) else { return }
-        for name in names.sorted() where name.hasPrefix(prefix) {
-            let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
-            guard let pid = Int32(pidText), pid != ProcessInfo.processInfo.processIdentifier, !isRunning(pid) else { continue }
-            let path = folder + "/" + name
-            if name.hasSuffix(".previous"), !fileManager.fileExists(atPath: target) {
-                try? fileManager.moveItem(atPath: path, toPath: target)
+        removeAbandoned(in: parent.isEmpty ? "." : parent, prefix: scratchPrefix(target)) { path in
+            if path.hasSuffix(".previous"), !FileManager.default.fileExists(atPath: target) {
+                try? FileManager.default.moveItem(atPath: path, toPath: target)
             } else {
-                try? fileManager.removeItem(atPath: path)
+                try? FileManager.default.removeItem(atPath: path)
             }
         }
     }
 
-    /// Removes the folders in `folder` named `<prefix><pid>-...` of processes that have ended
-    /// (killed before they could remove them).
-    static func removeAbandoned(in folder: String, prefix: String) {
+    /// Removes (or hands to `dispose`) the folders in `folder` named `<prefix><pid>-...` of
+    /// processes that have ended (killed before they could remove them).
+    static func removeAbandoned(in folder: String, prefix: String,
+                                dispose: (String) -> Void = { try? FileManager.default.removeItem(atPath: $0) }) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names.sorted() where name.hasPrefix(prefix) {
             let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
             guard let pid = Int32(pidText), pid != ProcessInfo.processInfo.processIdentifier, !isRunning(pid) else { continue }
-            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+            dispose(folder + "/" + name)
         }
     }
 
