@@ -32,10 +32,20 @@ enum Manifest {
         var inputs: [FileDigest]
         var literature: [FileDigest]
         var accounting: [Accounting]
-        /// The run's error-severity issues against its budget: over it, the run failed.
-        var errors: ErrorCount
+        /// The run's error-severity issues against its budget: over it, the run failed. (Absent
+        /// from manifests written before it was recorded.)
+        var errors: ErrorCount?
         var settings: [String: String]
         var outputs: [FileDigest]
+    }
+
+    /// The `manifest.json` of a report folder as written; nil when there is none or it cannot be
+    /// read as one.
+    static func read(in folder: String) -> Document? {
+        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("manifest.json")) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try? decoder.decode(Document.self, from: data)
     }
 
     struct ErrorCount: Codable {

@@ -162,16 +162,12 @@ public enum Validation {
     /// the pipeline) changed since the run, and its summary, tables and manifest no longer agree
     /// with the new issues and clean tables.
     static func runReportsAgree(in target: String, with scratch: String) throws -> Bool {
-        let manifestPath = (target as NSString).appendingPathComponent("manifest.json")
-        // Without a manifest nothing says what the other files were made from: only a folder
-        // that holds nothing else (one validate wrote) is kept as it is.
-        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+        // Without a (readable) manifest nothing says what the other files were made from: only a
+        // folder that holds nothing else (one validate wrote) is kept as it is.
+        guard let manifest = Manifest.read(in: target) else {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []
             return names.allSatisfy(outputs.contains)
         }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        guard let manifest = try? decoder.decode(Manifest.Document.self, from: data) else { return false }
         func isOutput(_ name: String) -> Bool { outputs.contains(String(name.prefix { $0 != "/" })) }
         let recorded = Dictionary(manifest.outputs.filter { isOutput($0.file) }.map { ($0.file, $0.sha256) }) { first, _ in first }
         let written = try ReportFiles.list(scratch).filter(isOutput)

@@ -26,7 +26,7 @@ public enum Verify {
             if !isDirectory.boolValue {
                 return Outcome(exitCode: 2, lines: ["error: the committed report folder '\(reference)' is a file, not a folder"])
             }
-            maxErrors = maxErrors ?? recordedBudget(in: reference)
+            maxErrors = maxErrors ?? Manifest.read(in: reference)?.errors?.budget
         }
         // Named with the process id, so that the folders of a verify that was killed (its own,
         // and the run's scratch beside it) are removed by the next one.
@@ -50,16 +50,6 @@ public enum Verify {
                 + "if not, compare the inputs' SHA-256 in '\(reference)/manifest.json' with the files read now")
         }
         return outcome
-    }
-
-    /// The error budget a report folder's `manifest.json` records; nil without one.
-    static func recordedBudget(in folder: String) -> Int? {
-        struct Recorded: Decodable {
-            struct Errors: Decodable { let budget: Int }
-            let errors: Errors?
-        }
-        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("manifest.json")) else { return nil }
-        return (try? JSONDecoder().decode(Recorded.self, from: data))?.errors?.budget
     }
 
     /// Compares two report folders; the lines say what differs, with a short diff per text file.
