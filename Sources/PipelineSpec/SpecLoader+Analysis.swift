@@ -57,10 +57,9 @@ extension SpecLoader {
             timepoints = names
         }
         var outcomes = AnalysisPlan.defaultOutcomes
-        // Outcomes written but not read as such (not a list, or under a misspelt key) may have
-        // named others than the defaults: the evidence keys are then not judged against them.
-        let known: Set<String> = ["reference_arm", "timepoints", "outcomes", "interaction", "confidence_level"]
-        if mapping.keys.contains(where: { !known.contains($0) }) { state.outcomesIncomplete = true }
+        // Outcomes written but not read as such (not a list, or under a misspelt key, found with
+        // the unknown keys below) may have named others than the defaults: the evidence keys are
+        // then not judged against them.
         if mapping["outcomes"] != nil, mapping.list("outcomes") == nil { state.outcomesIncomplete = true }
         if let list = mapping.list("outcomes") {
             if list.isEmpty { mapping["outcomes"]?.error("'analysis.outcomes' must list at least one outcome", rule: "spec.empty") }
@@ -87,7 +86,7 @@ extension SpecLoader {
                 confidence.error("'analysis.confidence_level' must lie strictly between 0 and 1, found \(number)", rule: "spec.range")
             }
         }
-        mapping.rejectUnknownKeys()
+        if mapping.rejectUnknownKeys() { state.outcomesIncomplete = true }
         guard let referenceArm else {
             mapping.value.error("the analysis needs a reference arm: mark one arm 'reference: true' or set 'analysis.reference_arm'", rule: "spec.missing")
             return nil

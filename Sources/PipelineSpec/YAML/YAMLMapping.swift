@@ -76,14 +76,17 @@ public final class YAMLMapping {
     }
 
     /// Records one problem per key that was never read, at the key itself, listing the keys
-    /// that are known here.
-    public func rejectUnknownKeys() {
+    /// that are known here; returns whether there was one.
+    @discardableResult
+    public func rejectUnknownKeys() -> Bool {
         let known = read.sorted().map { "'\($0)'" }.joined(separator: ", ")
-        for item in items where !read.contains(item.key) {
+        let unknown = items.filter { !read.contains($0.key) }
+        for item in unknown {
             let expected = known.isEmpty ? "" : " (expected one of \(known))"
             reader.error("unknown key '\(item.key)' in \(value.displayPath)\(expected)",
                          at: item.keyLocation, rule: "spec.unknown-key")
         }
+        return !unknown.isEmpty
     }
 
     // MARK: - Typed helpers (nil when absent, null, or of the wrong shape; the latter recorded)
