@@ -140,10 +140,7 @@ public enum Explain {
                 let location = SourceLocation(file: file.displayName, line: record.position.line)
                 guard !shown.contains(location) else { continue }
                 lines.append("  \(location)")
-                for index in 0..<record.count where !record[index].isEmpty {
-                    let name = index < reader.header.count ? reader.header[index] : "column \(index + 1)"
-                    lines.append("    \(name) = '\(record[index])'")
-                }
+                lines += cells(record, header: reader.header)
             }
         }
         return lines
@@ -158,12 +155,16 @@ public enum Explain {
         var record = CSVRecord()
         while (try? reader.read(into: &record)) == true {
             guard record.position.line == source.line else { continue }
-            for index in 0..<record.count where !record[index].isEmpty {
-                let name = index < reader.header.count ? reader.header[index] : "column \(index + 1)"
-                lines.append("    \(name) = '\(record[index])'")
-            }
+            lines += cells(record, header: reader.header)
             break
         }
         return lines
+    }
+
+    /// `    column = 'value'` for each non-empty cell of `record`, as read.
+    private static func cells(_ record: CSVRecord, header: [String]) -> [String] {
+        (0..<record.count).filter { !record[$0].isEmpty }.map { index in
+            "    \(index < header.count ? header[index] : "column \(index + 1)") = '\(record[index])'"
+        }
     }
 }
