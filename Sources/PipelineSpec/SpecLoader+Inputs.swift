@@ -129,13 +129,7 @@ extension SpecLoader {
         let encoding = mapping.choice("encoding", TextEncoding.self)
         let decimalMark = mapping.choice("decimal_mark", DecimalMark.self)
         let dateFormat = mapping.choice("date_format", DateFormat.self)
-        var site: String?
-        if let siteValue = mapping["site"], let text = siteValue.string() {
-            if text.trimmingCharacters(in: .whitespaces).isEmpty {
-                siteValue.error("'\(value.path).site' must not be empty", rule: "spec.empty")
-            }
-            site = text
-        }
+        let site = nonBlankString(mapping, "site")
         let overrides = mapping["fields"].map { loadFieldMapping($0) } ?? FieldMapping()
         var participantRows: Set<String> = []
         if let rowsValue = mapping["participant_rows"], let names = rowsValue.strings() {
@@ -246,13 +240,14 @@ extension SpecLoader {
     static func editDistance(_ a: String, _ b: String, atMost limit: Int) -> Int {
         let (a, b) = (Array(a.unicodeScalars), Array(b.unicodeScalars))
         guard abs(a.count - b.count) <= limit else { return limit + 1 }
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
+        for i in 1...a.count {
             var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
+            for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
-            if current.min() ?? 0 > limit { return limit + 1 }
+            if (current.min() ?? 0) > limit { return limit + 1 }
             previous = current
         }
         return previous[b.count]

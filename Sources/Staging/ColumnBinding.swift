@@ -31,14 +31,13 @@ struct ColumnBinding {
     /// hint to add to a missing-column message.
     static func delimiterHint(_ header: [String], declared: UInt8? = nil, separatorLine: UInt8? = nil) -> String {
         guard header.count == 1, let name = header.first else { return "" }
-        func declaredByInput(_ byte: UInt8) -> Bool { declared == byte }
         let delimiters: [(String, shown: String)] = [(";", "';'"), ("\t", "tab"), ("|", "'|'"), (",", "','")]
         for (delimiter, shown) in delimiters {
             let count = name.components(separatedBy: delimiter).count - 1
             guard count >= 2 else { continue }
             // The delimiter the file is read with, inside the one column: quotes hide it.
-            if let declared = declared ?? separatorLine, delimiter.utf8.first == declared {
-                let source = declaredByInput(declared) ? "the input's 'delimiter'" : "the delimiter its 'sep=' line declares"
+            if let readWith = declared ?? separatorLine, delimiter.utf8.first == readWith {
+                let source = declared != nil ? "the input's 'delimiter'" : "the delimiter its 'sep=' line declares"
                 return "; the header was read as one column that holds \(count) \(shown), \(source): "
                     + "quotes around the whole header line (or a stray quote in it) may hide them; fix the quotes in the file"
             }
