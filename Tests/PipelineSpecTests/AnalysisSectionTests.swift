@@ -71,32 +71,36 @@ import Testing
     }
 
     /// (line to replace, replacement, line offset after the valid fixture, column, message prefix)
+    /// The sections' two outcome lines, which many cases replace.
+    static let firstOutcome = "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}"
+    static let secondOutcome = "    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}"
+
     static let rejections: [(String, String, Int, Int, String)] = [
         ("  reference_arm: mckenzie", "  reference_arm: pilates", 4, 18, "unknown arm 'pilates' for 'analysis.reference_arm'"),
         ("  timepoints: [week12]", "  timepoints: [week52]", 5, 16, "unknown visit 'week52' in 'analysis.timepoints'"),
         ("  timepoints: [week12]", "  timepoints: [baseline]", 5, 16, "'analysis.timepoints' lists follow-up visits; 'baseline' is the baseline"),
-        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: remark, label: Remark}", 7, 15, "'remark' is not a numeric visit field"),
-        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: Pain, responder: {rule: either, points: 2}}", 7, 49, "an 'either' responder rule needs 'points' and 'percent'"),
-        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}, success: [1]}", 7, 7, "an outcome takes 'responder' (a score) or 'success' (a rating), not both"),
-        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2, percent: 30}}", 7, 86, "an absolute responder rule does not use 'percent'"),
-        ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50, points: 1}}", 8, 113, "a relative responder rule does not use 'points'"),
-        ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: gpe, name: gpe_success, label: GPE, success: [1, 8]}", 8, 64, "the success category 8 lies outside the range of 'gpe' (1-7)"),
+        (firstOutcome, "    - {field: remark, label: Remark}", 7, 15, "'remark' is not a numeric visit field"),
+        (firstOutcome, "    - {field: pain_nrs, label: Pain, responder: {rule: either, points: 2}}", 7, 49, "an 'either' responder rule needs 'points' and 'percent'"),
+        (firstOutcome, "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}, success: [1]}", 7, 7, "an outcome takes 'responder' (a score) or 'success' (a rating), not both"),
+        (firstOutcome, "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2, percent: 30}}", 7, 86, "an absolute responder rule does not use 'percent'"),
+        (secondOutcome, "    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50, points: 1}}", 8, 113, "a relative responder rule does not use 'points'"),
+        (secondOutcome, "    - {field: gpe, name: gpe_success, label: GPE, success: [1, 8]}", 8, 64, "the success category 8 lies outside the range of 'gpe' (1-7)"),
         ("  interaction: prespecified", "  interaction: confirmatory", 9, 16, "unknown value 'confirmatory' for 'analysis.interaction'"),
         ("  confidence_level: 0.90", "  confidence_level: 1.5", 10, 21, "'analysis.confidence_level' must lie strictly between 0 and 1"),
         ("  rules: rules/startback.yml", "  rules: rules/startback.yml\n  colour: blue", 3, 3, "unknown key 'colour' in 'profiles'"),
         ("  variant: B", "  variant: C", 12, 12, "unknown EBRO variant 'C'"),
         ("    pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}", "    pain_nrs: {indirectness: {levels: 3, reason: x}}", 16, 39, "'levels' must be 0, 1 or 2, found 3"),
         ("  small_cell_threshold: 11", "  small_cell_threshold: 0", 19, 25, "'publication.small_cell_threshold' must be 1 or more, found 0"),
-        ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: pain_nrs, name: '', label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
+        (secondOutcome, "    - {field: pain_nrs, name: '', label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
          "'analysis.outcomes[1].name' must not be empty"),
-        ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: pain_nrs, name: pain/50, label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
+        (secondOutcome, "    - {field: pain_nrs, name: pain/50, label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
          "the outcome name 'pain/50' may hold only letters, digits, '_' and '-'"),
-        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: ' ', responder: {rule: absolute, points: 2}}", 7, 32,
+        (firstOutcome, "    - {field: pain_nrs, label: ' ', responder: {rule: absolute, points: 2}}", 7, 32,
          "'analysis.outcomes[0].label' must not be empty"),
         // A value written but unreadable is one problem, not also a missing one.
-        ("    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}", "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: five}}", 7, 74,
+        (firstOutcome, "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: five}}", 7, 74,
          "'analysis.outcomes[0].responder.points' must be a number"),
-        ("    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50}}", "    - {field: gpe, name: gpe_ok, label: GPE, success: [a]}", 8, 56,
+        (secondOutcome, "    - {field: gpe, name: gpe_ok, label: GPE, success: [a]}", 8, 56,
          "'analysis.outcomes[1].success[0]' must be a number"),
         // A misspelt outcome under `evidence` would leave its grade as if nothing were declared.
         ("  decision_thresholds: {pain_nrs: [-2]}", "  decision_thresholds: {pain_nsr: [-2]}", 14, 25,
