@@ -36,6 +36,73 @@ public struct CellData: Hashable, Sendable {
     public var changes: [Double] { zip(followUp, baseline).map { changeScore(followUp: $0, baseline: $1) } }
 }
 
+extension CellData {
+    /// Appends what one participant contributes.
+    mutating func add(_ contribution: ResponseContribution) {
+        if let value = contribution.baseline { baseline.append(value) }
+        if let value = contribution.followUp { followUp.append(value) }
+        if let value = contribution.responder { responders.append(value) }
+    }
+}
+
+/// What one randomised participant adds to the response cell of an outcome and timepoint under
+/// one missing-data approach: the single definition of who is analysed and who responded, which
+/// the response table, the comparisons and a participant's trail all use.
+///
+/// A cell keeps every value an approach gives it; what each approach reports of them is
+/// ``ResponseAnalysis``'s: complete case the change and the responders, baseline carried forward
+/// the change only, non-responder imputation the responders only.
+public struct ResponseContribution: Hashable, Sendable {
+    /// The baseline value counted (continuous outcomes only); nil when none.
+    public var baseline: Double?
+    /// The follow-up value counted (under baseline carried forward, the baseline itself); nil
+    /// when none.
+    public var followUp: Double?
+    /// The responder (or success) status counted; nil when the participant is not counted for
+    /// responders.
+    public var responder: Bool?
+
+    public init(baseline: Double? = nil, followUp: Double? = nil, responder: Bool? = nil) {
+        self.baseline = baseline
+        self.followUp = followUp
+        self.responder = responder
+    }
+
+    /// The change score counted, by ``changeScore(followUp:baseline:)``; nil without both values.
+    public var change: Double? {
+        guard let baseline, let followUp else { return nil }
+        return changeScore(followUp: followUp, baseline: baseline)
+    }
+
+    /// An outcome where lower is better. With both values the participant is analysed under every
+    /// approach, responder by `rule`. Otherwise complete case leaves them out; baseline carried
+    /// forward counts a baseline alone as the follow-up (no change, not a responder); non-responder
+    /// imputation counts them as a non-responder.
+    public static func continuous(baseline: Double?, followUp: Double?, rule: ResponderRule,
+                                  approach: MissingDataApproach) -> ResponseContribution {
+        if let baseline, let followUp {
+            return ResponseContribution(baseline: baseline, followUp: followUp,
+                                responder: rule.isResponder(baseline: baseline, followUp: followUp))
+        }
+        switch approach {
+        case .completeCase:
+            return ResponseContribution()
+        case .baselineCarriedForward:
+            guard let baseline else { return ResponseContribution() }
+            return ResponseContribution(baseline: baseline, followUp: baseline, responder: false)
+        case .nonResponderImputation:
+            return ResponseContribution(responder: false)
+        }
+    }
+
+    /// A rating at follow-up that is a success when among `categories`. Without a rating, only
+    /// non-responder imputation counts the participant, as no success.
+    public static func success(rating: Double?, categories: [Double], approach: MissingDataApproach) -> ResponseContribution {
+        if let rating { return ResponseContribution(followUp: rating, responder: categories.contains(rating)) }
+        return approach == .nonResponderImputation ? ResponseContribution(responder: false) : ResponseContribution()
+    }
+}
+
 /// Follow-up − baseline, rounded to 10 decimals. Scores with decimals (6.3 − 4.1) give their
 /// difference with a rounding error in the last bits, different from participant to participant;
 /// rounded, equal changes are equal numbers, so a cell where everyone changed alike has a
@@ -175,30 +242,10 @@ public struct ResponseAnalysis: Sendable {
                             for index in members {
                                 guard let arm = armPosition[index] else { continue }
                                 let before = OutcomeColumns.measured(baselines[index])
-                                if let before, let after = OutcomeColumns.measured(followUps[index]) {
-                                    // Analysed under every approach.
-                                    let responded = rule.isResponder(baseline: before, followUp: after)
-                                    for position in approaches.indices {
-                                        cells[arm * width + position].baseline.append(before)
-                                        cells[arm * width + position].followUp.append(after)
-                                        cells[arm * width + position].responders.append(responded)
-                                    }
-                                    continue
-                                }
+                                let after = OutcomeColumns.measured(followUps[index])
                                 for (position, approach) in approaches.enumerated() {
-                                    switch approach {
-                                    case .completeCase:
-                                        break
-                                    case .baselineCarriedForward:
-                                        // Only a baseline: it is carried forward, with no improvement.
-                                        if let before {
-                                            cells[arm * width + position].baseline.append(before)
-                                            cells[arm * width + position].followUp.append(before)
-                                            cells[arm * width + position].responders.append(false)
-                                        }
-                                    case .nonResponderImputation:
-                                        cells[arm * width + position].responders.append(false)
-                                    }
+                                    cells[arm * width + position].add(
+                                        ResponseContribution.continuous(baseline: before, followUp: after, rule: rule, approach: approach))
                                 }
                             }
                         }
@@ -207,16 +254,10 @@ public struct ResponseAnalysis: Sendable {
                     followUps.withUnsafeBufferPointer { followUps in
                         for index in members {
                             guard let arm = armPosition[index] else { continue }
-                            if let rating = OutcomeColumns.measured(followUps[index]) {
-                                let responded = categories.contains(rating)
-                                for position in approaches.indices {
-                                    cells[arm * width + position].followUp.append(rating)
-                                    cells[arm * width + position].responders.append(responded)
-                                }
-                            } else {
-                                for (position, approach) in approaches.enumerated() where approach == .nonResponderImputation {
-                                    cells[arm * width + position].responders.append(false)
-                                }
+                            let rating = OutcomeColumns.measured(followUps[index])
+                            for (position, approach) in approaches.enumerated() {
+                                cells[arm * width + position].add(
+                                    ResponseContribution.success(rating: rating, categories: categories, approach: approach))
                             }
                         }
                     }

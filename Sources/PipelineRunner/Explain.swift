@@ -112,6 +112,8 @@ public enum Explain {
                 lines.append("  urgent signs not assessed: missing \(assignment.urgentMissingInputs.map(\.name).joined(separator: ", "))")
             }
         }
+        lines.append("")
+        lines += responseTrail(participant, visits: visits, assignment: assignment, loaded: loaded)
         return Outcome(exitCode: 0, lines: lines)
     }
 

@@ -298,6 +298,38 @@ import TestSupport
         #expect(written.contains("../SampleData/castor/study_GRO.csv,182,4,GRO-0574,,arm,graded_activity,profile.urgent-randomised,warning,"))
     }
 
+    /// The trail ends with how the analysis counts the participant, from the sample's rows:
+    /// GRO-0002's RMDQ 9 at baseline, 5 at week 6 (4 points, 44 %: a responder by the 30 %
+    /// criterion) and 7 at week 12 (2 points, 22 %: not); GRO-0004 has no follow-up visit;
+    /// MAA-0283 no baseline visit; GRO-0144 was not randomised.
+    @Test func explainTracesChangeAndResponse() throws {
+        func trail(_ id: String) throws -> [String] {
+            let outcome = SamplePipelineTests.inRepository { Explain.explain(pipeline: "Pipelines/sample-castor.yml", participant: id) }
+            #expect(outcome.exitCode == 0)
+            let start = try #require(outcome.lines.firstIndex { $0.hasPrefix("Response") }, "\(outcome.lines)")
+            return Array(outcome.lines[start...])
+        }
+        let complete = try trail("GRO-0002")
+        #expect(complete.prefix(4) == [
+            "Response (as the analysis counts this participant; change = follow-up - baseline):",
+            "  arm motor_control, compared with reference arm general_exercise; groups: all, profile 3b, subprofile 3b",
+            "  rmdq (RMDQ (0-24)), responder: improvement >= 5 points or improvement >= 30 % of baseline",
+            "    baseline: 9",
+        ])
+        #expect(complete[4...5] == ["    week6: 5, change -4 (-44.4 % of baseline): responder",
+                                    "    week12: 7, change -2 (-22.2 % of baseline): non-responder"])
+        #expect(complete.contains("    week12: 4, no success"))
+        let lost = try trail("GRO-0004")
+        #expect(lost.contains("    week6: not measured; complete case: left out; baseline carried forward: change 0; "
+            + "non-responder imputation: non-responder"))
+        #expect(lost.contains("    week6: not measured; complete case: left out; non-responder imputation: no success"))
+        let noBaseline = try trail("MAA-0283")
+        #expect(noBaseline[3] == "    baseline: not measured")
+        #expect(noBaseline[4] == "    week6: 5; complete case: left out; baseline carried forward: left out; "
+            + "non-responder imputation: non-responder")
+        #expect(try trail("GRO-0144") == ["Response: not analysed (not randomised)"])
+    }
+
     @Test func explainStopsAtAnInputItCannotRead() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-explain")
         defer { folder.remove() }
