@@ -36,6 +36,8 @@ final class PreparedRow: @unchecked Sendable {
     /// The event of a participant row of a visits input (one of its `participant_rows`, as a
     /// vocabulary key); nil for any other row.
     @exclusivity(unchecked) var event: String?
+    /// The REDCap checkbox fields whose `0` was read as an empty cell (``RowReader/fillerBoxes``).
+    @exclusivity(unchecked) var untickedBoxes: [Field] = []
 
     /// Forgets the row before, for the record at `line` and `byteOffset`.
     func reset(line: Int, byteOffset: Int?) {
@@ -49,6 +51,7 @@ final class PreparedRow: @unchecked Sendable {
         isSetAside = false
         participantID = nil
         timepoint = nil
+        if !untickedBoxes.isEmpty { untickedBoxes.removeAll(keepingCapacity: true) }
         event = nil
     }
 

@@ -96,6 +96,12 @@ struct RowReader {
     let ageRuleSkipsOutside: (age: ClosedRange<Double>?, birthYear: ClosedRange<Double>?)
     /// Fields with a `unique` expectation.
     let uniqueFields: [Field]
+    /// In a longitudinal REDCap export (`source: redcap`, `holds: visits`), the participant-level
+    /// yes/no fields read from checkbox columns, other than inputs of a derivation: REDCap writes
+    /// `0` for every unticked box on every event row, whether or not the event holds the box's
+    /// instrument, so a `0` there says nothing. It is read as an empty cell (``PreparedRow/untickedBoxes``)
+    /// and a record no row ticks ends with the box unticked (``StagingState/resolveUntickedBoxes()``).
+    let fillerBoxes: [Field]
 
     /// What one mapped column needs: plain values only, so that walking the plan retains nothing.
     struct PlannedColumn {
@@ -195,6 +201,16 @@ struct RowReader {
         }
         ageRuleSkipsOutside = (decisive(.age), decisive(.birthYear))
         uniqueFields = Field.allCases.filter { expectations[$0].unique }
+        if input.source == .redcap, input.holds == .visits {
+            let derivationInputs = Set(binding.derived.flatMap { $0.derivation.inputs(for: $0.field) })
+            fillerBoxes = binding.columns.map(\.field).filter { field in
+                guard field.level == .participant, field.kind == .boolean, !derivationInputs.contains(field),
+                      case .checkbox? = input.fields[field]?.source else { return false }
+                return true
+            }
+        } else {
+            fillerBoxes = []
+        }
     }
 
     /// Sets the row aside when it belongs to a REDCap repeating instrument (its
@@ -292,6 +308,12 @@ struct RowReader {
             let value = readCell(record[column.index], column)
             if skipsEmpty, case .missing(.empty)? = value { continue }
             set(column.field, value)
+        }
+        for field in fillerBoxes where participantValues.boolean(field) == false {
+            prepared.untickedBoxes.append(field)
+            // As an empty cell: on a participant event it collects nothing, on a visit row it
+            // tells nothing about the participant.
+            participantValues[field] = rowLevel == .participant ? .missing(.empty) : nil
         }
         if let site = input.site, participantValues[.site] == nil {
             let text = Normalise.text(site)

@@ -56,6 +56,7 @@ public func stage(
         try stager.read(fileIndex: index, into: &state, reading: reading)
     }
     try stager.commitWaitingRows(&state)
+    state.resolveUntickedBoxes()
     let slotOrder = state.slotsByID()
     try stager.checkRequiredFieldsOfRecords(&state, slotOrder: slotOrder)
     try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
@@ -117,6 +118,9 @@ struct StagingState: IssueCounts {
     /// reading order (only for participants with such rows): a later row of the same event is
     /// compared with it.
     var participantEvents: [Int: [EventRow]] = [:]
+    /// Slot → the REDCap checkbox fields an accepted row of the participant (a participant event
+    /// or a visit row) held unticked (``RowReader/fillerBoxes``).
+    var untickedBoxes: [Int: Set<Field>] = [:]
     /// The first row of one `participant_rows` event of a participant: its event, values and place.
     struct EventRow {
         var event: String
@@ -231,6 +235,20 @@ struct StagingState: IssueCounts {
             slots[slot] = participantRecords.count
             participantRecords.append(record)
             participantRowValues.append(rowValues)
+        }
+    }
+
+    /// A REDCap checkbox box no accepted row of a participant ticked, but one held unticked, is
+    /// unticked: each `0` was read as an empty cell (``RowReader/fillerBoxes``), so that a `0` on
+    /// an event without the box's instrument contradicts no tick, and a box left empty by every
+    /// row (no `0` among them) stays empty.
+    mutating func resolveUntickedBoxes() {
+        for (slot, fields) in untickedBoxes where slots[slot] >= 0 {
+            let index = slots[slot]
+            for field in fields {
+                let value = participantRecords[index].values[field]
+                if value == nil || Overlap.isEmptyCell(value) { participantRecords[index].values[field] = .boolean(false) }
+            }
         }
     }
 

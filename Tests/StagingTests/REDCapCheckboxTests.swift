@@ -1,0 +1,106 @@
+@testable import Staging
+import StudyModel
+import Testing
+
+/// REDCap writes `0` for every unticked checkbox option on every row of a longitudinal export,
+/// whether or not the row's event holds the box's instrument. Such a `0` contradicts no tick:
+/// a box ticked on any row of the participant is ticked, a box every row leaves at `0` is
+/// unticked, and a box every row leaves empty stays empty.
+@Suite struct REDCapCheckboxTests {
+    typealias H = StagingHarness
+
+    static func pipeline(participantRows: String) -> String {
+        StageTests.redcapSchedule + """
+        inputs:
+          - {path: redcap.csv, source: redcap, holds: visits\(participantRows)}
+        fields:
+          participant_id: record_id
+          arm: arm
+          visit: redcap_event_name
+          visit_date: visit_date
+          pain_nrs: nrs
+          rad_unilateral_leg_pain: {checkbox: radicular, option: '1'}
+          rad_leg_pain_dominant: {checkbox: radicular, option: '2'}
+
+        """
+    }
+
+    static let header = "record_id,redcap_event_name,arm,visit_date,nrs,radicular___1,radicular___2"
+
+    func boxes(_ study: StagedStudy) -> [[Value?]] {
+        study.participants.map { [$0.values[.radUnilateralLegPain], $0.values[.radLegPainDominant]] }
+    }
+
+    @Test func zerosOnVisitRowsContradictNoTickOnTheScreeningRow() throws {
+        let redcap = H.lines([
+            Self.header,
+            "R1,screening_arm_1,1,,,1,0",
+            "R1,baseline_arm_1,,2024-01-05,6,0,0",
+            "R1,week_6_arm_1,,2024-02-16,4,0,0",
+        ])
+        let harness = try H(yaml: Self.pipeline(participantRows: ", participant_rows: [screening_arm_1]"), files: ["redcap.csv": redcap])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == [])
+        #expect(boxes(study) == [[.boolean(true), .boolean(false)]])
+        #expect(study.visits.map(\.timepoint.name) == ["baseline", "week6"])
+        #expect(study.accounting.map(\.accepted) == [3])
+    }
+
+    /// The box's instrument on the randomisation event: the screening event's `0` is filler.
+    @Test func aTickOnAnyEventRowIsTheAnswer() throws {
+        let redcap = H.lines([
+            Self.header,
+            "R1,screening_arm_1,,,,0,0",
+            "R1,rand_arm_1,1,,,1,0",
+            "R1,baseline_arm_1,,2024-01-05,6,0,1",
+        ])
+        let yaml = Self.pipeline(participantRows: ", participant_rows: [screening_arm_1, rand_arm_1]")
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(boxes(study) == [[.boolean(true), .boolean(true)]])
+        #expect(study.visits.count == 1)
+    }
+
+    /// Without participant events the participant is built from visit rows; ticks on any of them
+    /// count, and a box no row ticks is unticked, not missing.
+    @Test func withoutParticipantEventsTheVisitRowsGiveTheBoxes() throws {
+        let redcap = H.lines([
+            Self.header,
+            "R1,baseline_arm_1,1,2024-01-05,6,0,0",
+            "R1,week_6_arm_1,1,2024-02-16,4,1,0",
+            "R2,baseline_arm_1,2,2024-01-05,6,,",
+        ])
+        let (study, sink) = try H(yaml: Self.pipeline(participantRows: ""), files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error) == [])
+        // R2's boxes are empty on every row (no `0` to say unticked): not collected.
+        #expect(boxes(study) == [[.boolean(true), .boolean(false)], [nil, nil]])
+        #expect(study.visits.count == 3)
+    }
+
+    /// A second row of the same event is compared as any two rows are: a tick against an empty
+    /// (unticked) box of that event is a conflict.
+    @Test func twoRowsOfOneEventStillConflict() throws {
+        let redcap = H.lines([
+            Self.header,
+            "R1,screening_arm_1,1,,,1,0",
+            "R1,screening_arm_1,1,,,0,0",
+        ])
+        let (_, sink) = try H(yaml: Self.pipeline(participantRows: ", participant_rows: [screening_arm_1]"),
+                              files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error).count == 1)
+        #expect(sink.rejectedRows.count == 2)
+    }
+
+    /// Other sources read a `0` as written: a Castor checkbox `0` is a value as any other.
+    @Test func otherSourcesKeepTheirZeros() throws {
+        let yaml = Self.pipeline(participantRows: ", participant_rows: [screening_arm_1]")
+            .replacingOccurrences(of: "source: redcap", with: "source: generic, date_format: yyyy-mm-dd")
+            .replacingOccurrences(of: "{checkbox: radicular, option: '1'}", with: "radicular___1")
+            .replacingOccurrences(of: "{checkbox: radicular, option: '2'}", with: "radicular___2")
+        let redcap = H.lines([Self.header, "R1,screening_arm_1,1,,,1,0", "R1,baseline_arm_1,,2024-01-05,6,0,0"])
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error) == ["redcap.csv:3:6 participant-conflict error"])
+        #expect(boxes(study) == [[.boolean(true), .boolean(false)]])
+    }
+}
