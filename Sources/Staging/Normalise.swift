@@ -176,7 +176,9 @@ public enum Normalise {
     // MARK: - Dates
 
     /// A date in the declared format. Impossible dates (31-02-2024, month 13) are problems, never
-    /// rolled over; two-digit years are not accepted by any format.
+    /// rolled over; two-digit years are not accepted by any format. A time of day after the date
+    /// and one space (`15-03-2022 10:12:33`, as Castor's `Randomized On` and REDCap's date-time
+    /// fields write it; `hh:mm` or `hh:mm:ss`, hours 0-23) is dropped: the study's dates are days.
     public static func date(_ text: String, format: DateFormat, decimalMark: DecimalMark? = nil) -> Result<CalendarDate, ValueProblem> {
         let problem = ValueProblem(rule: "date", message: "\(quoted(text)) is not a date in the format '\(format.rawValue)'")
         if format == .excelSerial {
@@ -185,8 +187,16 @@ public enum Normalise {
             case .success(let serial): return excelSerial(serial, text: text)
             }
         }
+        var day = Substring(text)
+        if let space = text.firstIndex(of: " ") {
+            guard isTimeOfDay(text[text.index(after: space)...]) else {
+                return .failure(ValueProblem(rule: "date", message: "\(quoted(text)) is not a date in the format "
+                    + "'\(format.rawValue)' (a time after it is written hh:mm or hh:mm:ss)"))
+            }
+            day = text[..<space]
+        }
         let separator: Character = format == .dayMonthYearSlash ? "/" : "-"
-        let parts = text.split(separator: separator, omittingEmptySubsequences: false)
+        let parts = day.split(separator: separator, omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(Normalise.isDigit) }) else {
             return .failure(problem)
         }
@@ -207,6 +217,16 @@ public enum Normalise {
             return .failure(ValueProblem(rule: "date", message: "\(quoted(text)) is not a real date (\(reason))"))
         }
         return .success(date)
+    }
+
+    /// `hh:mm` or `hh:mm:ss` (`h:mm` too), hours 0-23, minutes and seconds 0-59.
+    static func isTimeOfDay(_ text: Substring) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(Normalise.isDigit) }),
+              (1...2).contains(parts[0].count), parts.dropFirst().allSatisfy({ $0.count == 2 }),
+              let hour = Int(parts[0]), hour < 24
+        else { return false }
+        return parts.dropFirst().allSatisfy { (Int($0) ?? 60) < 60 }
     }
 
     /// An Excel serial day number in the 1900 date system: 1 is 1900-01-01; Excel counts a

@@ -109,6 +109,26 @@ import TestSupport
         #expect(problem.message.contains("is not a real date") || problem.message.contains("is not a date"))
     }
 
+    /// Castor's `Randomized On` and REDCap's date-time fields write a time of day after the date:
+    /// the day is read, the time dropped.
+    @Test(arguments: [
+        ("15-03-2022 10:12:33", DateFormat.dayMonthYearDash), ("15-03-2022 0:05", .dayMonthYearDash),
+        ("2022-03-15 23:59", .iso), ("15/03/2022 10:12:33", .dayMonthYearSlash), ("15-3-2022 10:12", .dayMonthYearShort),
+    ])
+    func aTimeOfDayAfterTheDateIsDropped(text: String, format: DateFormat) throws {
+        #expect(try Normalise.date(text, format: format).get() == CalendarDate(year: 2022, month: 3, day: 15))
+    }
+
+    @Test(arguments: ["15-03-2022 24:00", "15-03-2022 10:60", "15-03-2022 10", "15-03-2022 10:12:33:01",
+                      "15-03-2022 10.12", "15-03-2022  10:12", "15-03-2022 T10:12", "15-03-2022 10:1", "10:12 15-03-2022"])
+    func aTimeOfDayMustBeOne(text: String) throws {
+        guard case .failure(let problem) = Normalise.date(text, format: .dayMonthYearDash) else {
+            Issue.record("'\(text)' was accepted")
+            return
+        }
+        #expect(problem.message.hasSuffix("(a time after it is written hh:mm or hh:mm:ss)") || text.hasPrefix("10:12"))
+    }
+
     @Test func theImpossibleDateMessageSaysWhy() throws {
         guard case .failure(let problem) = Normalise.date("31-02-2024", format: .dayMonthYearDash) else {
             Issue.record("accepted")
@@ -130,7 +150,7 @@ import TestSupport
     @Test(arguments: [
         ("1-2-2024", DateFormat.dayMonthYearDash), ("2024-02-01", .dayMonthYearDash), ("01-02-24", .dayMonthYearDash),
         ("01/02/2024", .dayMonthYearDash), ("01-02-2024", .iso), ("2024-2-1", .iso), ("01-02-2024", .dayMonthYearSlash),
-        ("1-2-2024 10:00", .dayMonthYearShort), ("001-2-2024", .dayMonthYearShort), ("", .iso),
+        ("1-2-2024T10:00", .dayMonthYearShort), ("001-2-2024", .dayMonthYearShort), ("", .iso),
     ])
     func otherFormatsAreNotGuessed(text: String, format: DateFormat) throws {
         #expect(throws: ValueProblem.self) { try Normalise.date(text, format: format).get() }
