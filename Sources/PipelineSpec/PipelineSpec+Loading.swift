@@ -62,7 +62,7 @@ struct SpecLoader {
             ?? Expectations()
         let profileRules = root["profiles"].map(loadProfiles) ?? ProfileRulesSettings()
         let analysis = root["analysis"].flatMap {
-            loadAnalysis($0, vocabularies: vocabularies, schedule: schedule, expectations: expectations)
+            loadAnalysis($0, vocabularies: vocabularies, schedule: schedule, expectations: expectations, inputs: inputs)
         }
         let publication = root["publication"].map(loadPublication) ?? PublicationSettings()
         let evidence = root["evidence"].map(loadEvidence) ?? EvidenceSpec()

@@ -154,6 +154,14 @@ extension PipelineSpec {
     /// and ODI with Ostelo responders and GPE success, those that some input collects, at every
     /// follow-up visit of the schedule, against the reference arm), with the schedule's week-0
     /// visit, whatever its name, as the baseline. nil only when no reference arm is known.
+    /// The default outcomes that some input collects (maps a column to, or derives): a default
+    /// outcome no input collects would report every participant as missing it (and as a
+    /// non-responder under NRI). All of them when no input collects any.
+    static func defaultOutcomes(collectedBy inputs: [InputSpec]) -> [OutcomePlan] {
+        let collected = AnalysisPlan.defaultOutcomes.filter { outcome in inputs.contains { $0.fields[outcome.field] != nil } }
+        return collected.isEmpty ? AnalysisPlan.defaultOutcomes : collected
+    }
+
     public var effectiveAnalysis: AnalysisPlan? {
         var plan: AnalysisPlan
         if let analysis {
@@ -163,10 +171,7 @@ extension PipelineSpec {
             plan = AnalysisPlan.defaults(referenceArm: reference.id)
             let followUps = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
             if !followUps.isEmpty { plan.timepoints = followUps }
-            // A default outcome no input collects would report every participant as missing it
-            // (and as a non-responder under NRI): it is left out.
-            let collected = plan.outcomes.filter { outcome in inputs.contains { $0.fields[outcome.field] != nil } }
-            if !collected.isEmpty { plan.outcomes = collected }
+            plan.outcomes = PipelineSpec.defaultOutcomes(collectedBy: inputs)
         }
         if let baseline = schedule.timepoints.first(where: \.isBaseline) { plan.baseline = baseline.name }
         return plan

@@ -31,7 +31,7 @@ extension SpecLoader {
     /// `analysis:` the response analysis plan. Every key is optional; what is left out takes the
     /// defaults of ``AnalysisPlan`` (see the README).
     func loadAnalysis(_ value: YAMLValue, vocabularies: Vocabularies, schedule: VisitSchedule,
-                      expectations: Expectations) -> AnalysisPlan? {
+                      expectations: Expectations, inputs: [InputSpec]) -> AnalysisPlan? {
         guard let mapping = value.mapping() else { return nil }
         var referenceArm = vocabularies.referenceArm?.id
         if let arm = mapping["reference_arm"], let id = arm.string() {
@@ -56,7 +56,7 @@ extension SpecLoader {
             if Set(names).count != names.count { list.error("'analysis.timepoints' names a visit twice", rule: "spec.duplicate") }
             timepoints = names
         }
-        var outcomes = AnalysisPlan.defaultOutcomes
+        var outcomes = PipelineSpec.defaultOutcomes(collectedBy: inputs)
         // Outcomes written but not read as such (not a list, or under a misspelt key, found with
         // the unknown keys below) may have named others than the defaults: the evidence keys are
         // then not judged against them.

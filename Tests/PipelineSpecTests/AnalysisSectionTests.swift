@@ -70,6 +70,16 @@ import Testing
         #expect(spec.publication.smallCellThreshold == 5)
     }
 
+    /// An `analysis:` section that lists no outcomes takes the defaults some input collects, as
+    /// no section does: not a pain_nrs that every participant would miss.
+    @Test func anAnalysisWithoutOutcomesTakesTheCollectedDefaults() throws {
+        let rmdqOnly = SpecFixtures.replacing("  pain_nrs: nrs", with: "  rmdq: rmdq", in: SpecFixtures.replacing(
+            "    pain_nrs: {required: true, type: integer}", with: "    rmdq: {required: true}")) + "\nanalysis:\n  timepoints: [week12]\n"
+        let plan = try #require(try PipelineSpec.parse(rmdqOnly, file: "Pipelines/test.yml").effectiveAnalysis)
+        #expect(plan.outcomes.map(\.name) == ["rmdq"])
+        #expect(plan.timepoints == ["week12"])
+    }
+
     /// (line to replace, replacement, line offset after the valid fixture, column, message prefix)
     /// The sections' two outcome lines, which many cases replace.
     static let firstOutcome = "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}}"
