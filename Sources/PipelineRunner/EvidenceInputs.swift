@@ -116,7 +116,9 @@ enum EvidenceInputs {
 
     /// Evidence settings from the pipeline: variant, decision thresholds (declared, or minus the
     /// outcome's minimal important change in points), declarations, the comparisons to pool.
-    static func settings(_ spec: EvidenceSpec, plan: AnalysisPlan, level: Double) -> EvidenceSettings {
+    /// Pooled intervals are at ``evidenceLevel``, as every interval of the evidence files is,
+    /// whatever the run's own confidence level.
+    static func settings(_ spec: EvidenceSpec, plan: AnalysisPlan) -> EvidenceSettings {
         var thresholds: [DecisionThreshold] = []
         for outcome in plan.outcomes {
             if let declared = spec.decisionThresholds[outcome.name] {
@@ -137,7 +139,7 @@ enum EvidenceInputs {
         }
         return EvidenceSettings(variant: variant(spec), decisionThresholds: thresholds,
                                 declarations: declarations,
-                                pooling: PoolingSettings(level: level, ownComparisons: spec.poolWith.map(\.id)))
+                                pooling: PoolingSettings(level: evidenceLevel, ownComparisons: spec.poolWith.map(\.id)))
     }
 
     /// The study from its declared design, with the achieved size (randomised participants) and

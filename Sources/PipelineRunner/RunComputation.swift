@@ -85,7 +85,7 @@ public struct RunComputation: Sendable {
         let evidence = summariseEvidence(
             ownStudy: ownStudy, comparisons: results(supportedOnly: false), claims: results(supportedOnly: true),
             literature: literature,
-            settings: EvidenceInputs.settings(evidenceSpec, plan: plan, level: plan.confidenceLevel))
+            settings: EvidenceInputs.settings(evidenceSpec, plan: plan))
 
         return RunComputation(
             pipeline: pipeline, study: study, issueCounts: issueCounts, assignments: assignments, subjects: subjects,

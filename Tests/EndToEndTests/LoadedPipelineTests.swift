@@ -110,13 +110,19 @@ import TestSupport
         let chosen = "rmdq/all/motor_control-vs-general_exercise/week12"
         let path = try Self.samplePipeline(in: folder) {
             $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with: [\(chosen)]\n")
+                .replacingOccurrences(of: "  reference_arm: general_exercise\n",
+                                      with: "  reference_arm: general_exercise\n  confidence_level: 0.9\n")
         }
         let loaded = try LoadedPipeline.load(path)
         #expect(loaded.spec.evidence.poolWith.map(\.id) == [chosen])
         #expect(loaded.poolableComparisons.contains(chosen))
         let plan = try #require(loaded.spec.effectiveAnalysis)
-        let settings = EvidenceInputs.settings(loaded.spec.evidence, plan: plan, level: 0.95)
+        let settings = EvidenceInputs.settings(loaded.spec.evidence, plan: plan)
         #expect(settings.pooling.ownComparisons == [chosen])
+        // Pooled, as every evidence interval, at 95 % (the pooled row says "95 % CI"), whatever
+        // the run's own level.
+        #expect(plan.confidenceLevel == 0.9)
+        #expect(settings.pooling.level == 0.95)
     }
 
     @Test func poolWithRejectsAComparisonTheTrialDoesNotMake() throws {
