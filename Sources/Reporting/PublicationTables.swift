@@ -257,8 +257,12 @@ public enum PublicationTables {
                     cells.append(hidden || anyHidden ? withheld : NumberFormat.pValue(row.ancova?.pValue))
                     cells.append(hidden ? withheld : NumberFormat.fixed(row.hedges?.g, decimals: 2))
                 }
-                let respondersHidden = [row.arm.id, row.reference.id].contains {
-                    (disclosure.entry(key, $0)?.responders ?? .shown) != .shown
+                // A responder count is hidden when suppressed, or unpublished because the total it is
+                // printed with is withheld; an arm with no one counted has no count to hide (its
+                // risk difference is not estimable: NA).
+                let respondersHidden = [(row.arm.id, row.analysedArm), (row.reference.id, row.analysedReference)].contains { arm, total in
+                    let state = disclosure.entry(key, arm)?.responders ?? .shown
+                    return state.isSuppressed || (state == .unpublished && total > 0)
                 }
                 let riskHidden = hidden || respondersHidden
                 if shows.responders {

@@ -269,6 +269,26 @@ enum PublicationStructure {
         #expect(table.notes.contains { $0.contains("General exercise (reference arm)") })
     }
 
+    /// No one in the reference arm of profile 3a has a week-12 value: the risk difference there
+    /// is not estimable (NA), not withheld (x), unless the 0 itself is suppressed.
+    @Test func aComparisonWithAnEmptyArmIsNotEstimableRatherThanWithheld() throws {
+        let subjects = PublicationFixture.subjects().map { subject in
+            guard subject.arm?.id == "general_exercise", subject.subprofile == "3a" else { return subject }
+            var emptied = subject
+            emptied.measurements["week12"] = nil
+            return emptied
+        }
+        let results = PublicationFixture.results(subjects)
+        let shown = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12", suppression: .disabled))
+        #expect(cells(shown)["Profile 3a/Motor control"] == ["Profile 3a", "Motor control", "9/0", "NA", "NA", "NA", "NA", "NA", "NA"])
+        // Suppressing zeros as well hides the 0 and what would reveal it.
+        let zeros = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12",
+                                                               suppression: SmallCellSuppression(threshold: 5, protectsZeros: true)))
+        let row = try #require(cells(zeros)["Profile 3a/Motor control"])
+        #expect(row[2] == "9/<5")
+        #expect(row[3...].allSatisfy { $0 == "x" }, "\(row)")
+    }
+
     @Test func captionsNameOutcomeTimepointReferenceApproachAndResponderRule() throws {
         let response = try #require(PublicationTables.response(results, outcome: outcome, timepoint: "week12"))
         #expect(response.caption.contains("RMDQ (0-24)") && response.caption.contains("week12")
