@@ -38,6 +38,8 @@ final class PreparedRow: @unchecked Sendable {
     @exclusivity(unchecked) var event: String?
     /// The REDCap checkbox fields whose `0` was read as an empty cell (``RowReader/fillerBoxes``).
     @exclusivity(unchecked) var untickedBoxes: [Field] = []
+    /// The row holds nothing but its keys (``RowReader`` `isBlank`): its empty cells are not collected.
+    @exclusivity(unchecked) var isBlank = false
 
     /// Forgets the row before, for the record at `line` and `byteOffset`.
     func reset(line: Int, byteOffset: Int?) {
@@ -52,6 +54,7 @@ final class PreparedRow: @unchecked Sendable {
         participantID = nil
         timepoint = nil
         if !untickedBoxes.isEmpty { untickedBoxes.removeAll(keepingCapacity: true) }
+        isBlank = false
         event = nil
     }
 

@@ -350,10 +350,12 @@ extension RowReader {
     }
 
     /// The note for a row that repeats its record (``Overlap/same``: the same row; ``Overlap/contained``:
-    /// only values the record holds), kept once.
+    /// only values the record holds; a blank row: nothing but its keys), kept once.
     private mutating func noteRepeat(_ subject: String, _ overlap: Overlap, of place: SourceLocation) {
-        let what = overlap == .same ? "row" : "values"
-        issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil, message: "\(subject) has the same \(what) at \(place); kept once"))
+        let message = row.isBlank
+            ? "\(subject) has a row at \(place); this row holds no values, only its keys, so it is kept once with it"
+            : "\(subject) has the same \(overlap == .same ? "row" : "values") at \(place); kept once"
+        issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil, message: message))
     }
 
     /// A participant row merged into a record: each field it adds (not in the participant rows

@@ -315,6 +315,7 @@ struct RowReader {
             // tells nothing about the participant.
             participantValues[field] = rowLevel == .participant ? .missing(.empty) : nil
         }
+        prepared.isBlank = isBlank
         if let site = input.site, participantValues[.site] == nil {
             let text = Normalise.text(site)
             participantValues[.site] = .text(vocabularies.sites[Vocabularies.key(text)] ?? text)
@@ -344,8 +345,35 @@ struct RowReader {
         checkRanges(rangeChecks, record)
         derive()
         checkRanges(derivedRangeChecks, record)
+        if prepared.isBlank { forgetEmptyCells() }
         prepared.participantID = participantID
         prepared.timepoint = timepoint
+    }
+
+    /// Whether the row holds nothing but its keys: every field of its level read from it, other
+    /// than the participant id and the visit, is an empty cell (an expired survey invitation, a
+    /// repeating-data instance created twice). Such a row collects nothing (``forgetEmptyCells()``).
+    private var isBlank: Bool {
+        let values = rowLevel == .participant ? participantValues : visitValues
+        var next = values.presentField(after: nil)
+        while let field = next {
+            next = values.presentField(after: field)
+            if field != .participantID, field != .visit, !Overlap.isEmptyCell(values[field]) { return false }
+        }
+        return true
+    }
+
+    /// A blank row's empty cells, and what was derived from them, are not collected: the row
+    /// repeats any record of its participant or visit (kept once, with a note) and contradicts
+    /// none, as a row of an input without those columns would.
+    private mutating func forgetEmptyCells() {
+        let values = rowLevel == .participant ? participantValues : visitValues
+        var next = values.presentField(after: nil)
+        while let field = next {
+            next = values.presentField(after: field)
+            guard field != .participantID, field != .visit, values[field]?.isMissing == true else { continue }
+            values[field] = nil
+        }
     }
 
     /// What a record holds: the input's level, or participant data in a visits input whose visit
