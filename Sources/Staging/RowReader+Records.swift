@@ -51,8 +51,10 @@ extension RowReader {
                     if !uniqueFields.isEmpty { checkUnique(values, addingTo: firstValues, emptyIsUncollected: events, &state) }
                     return .complementing
                 case .conflicts:
-                    // Against another event's values: named at the event row that gave the value.
-                    var shownAt = keptAt
+                    // Against another event's values: named at the event row that gave the value;
+                    // against a record merged from rows of several inputs, at the row that gave
+                    // it (``rejectConflicting``'s own choice).
+                    var shownAt = sameEvent?.source
                     if events, let field = RowReader.firstDifference(kept, values, emptyIsUncollected: true),
                        let holder = state.participantEvents[slot]?.first(where: {
                            Overlap.collects($0.values, field, emptyIsUncollected: true)

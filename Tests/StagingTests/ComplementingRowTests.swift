@@ -73,6 +73,20 @@ import Testing
         #expect(study.accounting.map(\.accepted) == [2, 2, 0])
     }
 
+    /// A conflict with a record merged from two files names the row that gave the value, not
+    /// the record's first row, whose file has no column for it.
+    @Test func aConflictWithAMergedParticipantNamesTheRowThatGaveTheValue() throws {
+        let extra = H.lines(["Participant Id;Onset", "P1;01-11-2023", "P2;01-12-2023", "P1;02-11-2023"])
+        let harness = try H(yaml: Self.participantsAndExtra,
+                            files: ["participants.csv": Self.participantsWithoutOnset, "extra.csv": extra,
+                                    "visits.csv": H.lines([H.visitsHeader])])
+        let (_, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["extra.csv:4:2 duplicate error"])
+        #expect(sink.issues.first { $0.rule == "duplicate" }?.message
+            == "participant 'P1' already has a different row at extra.csv:2 ('onset_date' is '2023-11-01' there and "
+            + "'2023-11-02' here); they cannot be trusted, so this row and the 2 rows kept before are rejected")
+    }
+
     /// A study file (P1, then `secondStudyRow`) and a survey file of P2 and P1, in either order,
     /// with one visit of P2, staged.
     static func runStudyAndSurvey(surveyFirst: Bool, secondStudyRow: String) throws -> (StagedStudy, CollectingSink) {
