@@ -153,7 +153,7 @@ extension RowReader {
                 result = .success(.text(text))
             }
         case .integer, .decimal:
-            result = Normalise.number(text, decimalMark: input.decimalMark).flatMap { number in
+            result = Normalise.number(text, decimalMark: input.decimalMark ?? RowReader.sourceDecimalMark(text, input.source)).flatMap { number in
                 var value = number
                 if field == .durationWeeks, let unit = column.unit { value = Normalise.weeks(number, unit: unit) }
                 if column.whole, number != number.rounded() {
@@ -201,5 +201,20 @@ extension RowReader {
                                     message: "the value '\(value.canonicalText)' is not allowed for '\(field.name)' (allowed: \(list))",
                                     unusable: false)
         return replaced ?? value
+    }
+
+    /// The decimal mark a source implies for one number when the input declares none: REDCap
+    /// writes no thousands separators, so there a lone `.` or `,` (`104.500`, `6,5` from a
+    /// comma-decimal field) is the decimal mark. Nil elsewhere, and for a number with both marks
+    /// or several of one (left to ``Normalise/number(_:decimalMark:)``).
+    static func sourceDecimalMark(_ text: String, _ source: SourceSystem) -> DecimalMark? {
+        guard source == .redcap else { return nil }
+        let points = text.utf8.filter { $0 == 0x2E }.count
+        let commas = text.utf8.filter { $0 == 0x2C }.count
+        switch (points, commas) {
+        case (1, 0): return .point
+        case (0, 1): return .comma
+        default: return nil
+        }
     }
 }
