@@ -219,7 +219,8 @@ extension RowReader {
                 participantValues[field] = nil
             }
         } else if hasParticipantInputs {
-            if !participantsComplete, stager.participantRowsMayFollow, slot.map({ state.rejectedRows[$0] == nil }) ?? true {
+            let mayFollow = stager.participantRowsMayFollow || slot.map { state.waitingBlankParticipants.contains($0) } == true
+            if !participantsComplete, mayFollow, slot.map({ state.rejectedRows[$0] == nil }) ?? true {
                 // The participant's row may come later in this file or another: decided after reading.
                 waitsForParticipant = true
                 return .new
@@ -281,8 +282,9 @@ extension RowReader {
                     next = values.presentField(after: field)
                     if !state.visitRecords[index].values.contains(field) { state.visitRecords[index].values[field] = values[field] }
                 }
-                carryParticipantValues(id, slot, &state)
             }
+            // A repeat may carry a participant value the rows before did not (an arm).
+            carryParticipantValues(id, slot, &state)
             state.visitRepeats[entry, default: []].append(location)
             return
         }
@@ -354,8 +356,10 @@ extension RowReader {
     /// The note for a row that repeats its record (``Overlap/same``: the same row; ``Overlap/contained``:
     /// only values the record holds; a blank row: nothing but its keys), kept once.
     private mutating func noteRepeat(_ subject: String, _ overlap: Overlap, of place: SourceLocation) {
+        let unticked = row.untickedBoxes.isEmpty ? "" : " and unticked checkboxes"
         let message = row.isBlank
-            ? "\(subject) has a row at \(place); this row holds no values, only its keys, so it is kept once with it"
+            ? "\(subject) has a row at \(place); this row holds no \(rowLevel == .visit ? "values of the visit" : "values"), "
+                + "only its keys\(unticked), so it is kept once with it"
             : "\(subject) has the same \(overlap == .same ? "row" : "values") at \(place); kept once"
         issues.append(issue(.note, rule: "duplicate", field: nil, raw: nil, message: message))
     }
@@ -458,9 +462,12 @@ extension RowReader {
         let anyColumn = kept.contains(where: hasColumn)
         func collects(_ row: SourceLocation) -> Bool { !anyColumn || hasColumn(row) }
         let giver = kept.first(where: collects) ?? first
-        issues.append(issue(.error, rule: "duplicate", field: differing, raw: differing.flatMap { mine[$0]?.canonicalText },
+        let unticked = row.untickedBoxes
+        let raw = differing.flatMap { field in unticked.contains(field) ? "0" : mine[field]?.canonicalText }
+        issues.append(issue(.error, rule: "duplicate", field: differing, raw: raw,
                             message: "\(subject) already has a different row at \(shownAt ?? giver)"
-                                + RowReader.describeDifference(theirs, mine, emptyIsUncollected: events) + outcome))
+                                + RowReader.describeDifference(theirs, mine, emptyIsUncollected: events, untickedSecond: unticked)
+                                + outcome))
         // Said from the side of a row taken back: it is not the row that came last.
         let takenBack = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
             : "; they cannot be trusted, so that row and the \(kept.count) rows kept before, this one among them, are rejected"
@@ -468,7 +475,8 @@ extension RowReader {
             // Every row's file is one of the run's (rows are located by the file's display name).
             guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
             let reason = "\(subject) has a different row at \(location)"
-                + RowReader.describeDifference(mine, theirs, emptyIsUncollected: events, keptAt: collects(row) ? nil : giver) + takenBack
+                + RowReader.describeDifference(mine, theirs, emptyIsUncollected: events, keptAt: collects(row) ? nil : giver,
+                                               untickedFirst: unticked) + takenBack
             state.withdraw(row, fileIndex: fileIndex, reason: reason)
         }
         RowReader.forgetUnique(of: kept, &state)
@@ -496,15 +504,21 @@ extension RowReader {
     /// ` ('f' is A there and B here)`, for the first field in which `first` (there) and
     /// `second` (here) differ; with `keptAt`, the place B came from when it is not this row (a
     /// record merged from rows of several files).
+    ///
+    /// `untickedFirst` and `untickedSecond`: the REDCap checkboxes whose `0` each side read as an
+    /// empty cell (``PreparedRow/untickedBoxes``), said as the `0` they are.
     static func describeDifference(_ first: FieldValues, _ second: FieldValues, emptyIsUncollected: Bool = false,
-                                   keptAt: SourceLocation? = nil) -> String {
+                                   keptAt: SourceLocation? = nil, untickedFirst: [Field] = [],
+                                   untickedSecond: [Field] = []) -> String {
         guard let field = firstDifference(first, second, emptyIsUncollected: emptyIsUncollected) else { return "" }
-        func shown(_ value: Value?) -> String {
+        func shown(_ value: Value?, unticked: [Field]) -> String {
             guard let value else { return "not collected" }
+            if Overlap.isEmptyCell(value), unticked.contains(field) { return "'0' (unticked)" }
             if let reason = value.missingReason { return "missing (\(reason))" }
             return "'\(value.canonicalText)'"
         }
-        return " ('\(field.name)' is \(shown(first[field])) there and \(shown(second[field])) \(keptAt.map { "at \($0)" } ?? "here"))"
+        return " ('\(field.name)' is \(shown(first[field], unticked: untickedFirst)) there and "
+            + "\(shown(second[field], unticked: untickedSecond)) \(keptAt.map { "at \($0)" } ?? "here"))"
     }
 }
 

@@ -42,9 +42,10 @@ struct RowReader {
     var rowLevel: FieldLevel { row.level }
     /// The slot of the row's participant id once looked up (while committing).
     var currentSlot: Int?
-    /// Whether every participant row is read: then a visit row of an unknown participant is
-    /// rejected; before, it waits when participant rows may still come
-    /// (``Stager/participantRowsMayFollow``).
+    /// Whether every participant row is read, and every row but the waiting ones committed: then
+    /// a visit row of an unknown participant is rejected; before, it waits when participant rows
+    /// may still come (``Stager/participantRowsMayFollow``, or a blank participant row waits), and
+    /// a blank row waits.
     var participantsComplete = false
     /// Set by ``checkVisitRow(_:_:_:_:)`` when the row waits for its participant.
     var waitsForParticipant = false
@@ -309,13 +310,6 @@ struct RowReader {
             if skipsEmpty, case .missing(.empty)? = value { continue }
             set(column.field, value)
         }
-        for field in fillerBoxes where participantValues.boolean(field) == false {
-            prepared.untickedBoxes.append(field)
-            // As an empty cell: on a participant event it collects nothing, on a visit row it
-            // tells nothing about the participant.
-            participantValues[field] = rowLevel == .participant ? .missing(.empty) : nil
-        }
-        prepared.isBlank = isBlank
         if let site = input.site, participantValues[.site] == nil {
             let text = Normalise.text(site)
             participantValues[.site] = .text(vocabularies.sites[Vocabularies.key(text)] ?? text)
@@ -345,20 +339,31 @@ struct RowReader {
         checkRanges(rangeChecks, record)
         derive()
         checkRanges(derivedRangeChecks, record)
+        // After the row's own checks, which take an unticked box for the value it is (`required`).
+        for field in fillerBoxes where participantValues.boolean(field) == false {
+            prepared.untickedBoxes.append(field)
+            // As an empty cell: on a participant event it collects nothing, on a visit row it
+            // tells nothing about the participant.
+            participantValues[field] = rowLevel == .participant ? .missing(.empty) : nil
+        }
+        prepared.isBlank = isBlank
         if prepared.isBlank { forgetEmptyCells() }
         prepared.participantID = participantID
         prepared.timepoint = timepoint
     }
 
-    /// Whether the row holds nothing but its keys: every field of its level read from it, other
-    /// than the participant id and the visit, is an empty cell (an expired survey invitation, a
-    /// repeating-data instance created twice). Such a row collects nothing (``forgetEmptyCells()``).
+    /// Whether the row holds nothing of its level but its keys: every field of its level, other
+    /// than the participant id, the visit and an input's constant site, is an empty cell (an
+    /// expired survey invitation, a repeating-data instance created twice) or was derived from
+    /// nothing. Such a row collects nothing (``forgetEmptyCells()``) and is committed after every
+    /// other row (``commit(_:_:)``). A visit row's participant values, which it carries, do not count.
     private var isBlank: Bool {
         let values = rowLevel == .participant ? participantValues : visitValues
         var next = values.presentField(after: nil)
         while let field = next {
             next = values.presentField(after: field)
-            if field != .participantID, field != .visit, !Overlap.isEmptyCell(values[field]) { return false }
+            if field == .participantID || field == .visit || (field == .site && input.site != nil) { continue }
+            guard let value = values[field], value.isMissing, Overlap.isEmptyCell(value) || derivedFields.contains(field) else { return false }
         }
         return true
     }
@@ -419,6 +424,13 @@ struct RowReader {
         }
         let participantID = prepared.participantID
         let timepoint = prepared.timepoint
+        // A blank row waits for every other row, so that it never starts a record another row
+        // then fills (and is never named for values it does not hold): what it meets then does not
+        // depend on the order of the rows.
+        if prepared.isBlank, !participantsComplete, !hasErrors, let participantID, !participantID.isEmpty {
+            if rowLevel == .participant { state.waitingBlankParticipants.insert(state.slotMade(for: participantID)) }
+            return .waiting
+        }
 
         var role = RowRole.new
         if let participantID, !participantID.isEmpty, !hasErrors {

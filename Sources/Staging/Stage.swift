@@ -121,6 +121,9 @@ struct StagingState: IssueCounts {
     /// Slot → the REDCap checkbox fields an accepted row of the participant (a participant event
     /// or a visit row) held unticked (``RowReader/fillerBoxes``).
     var untickedBoxes: [Int: Set<Field>] = [:]
+    /// Slots of participants with a blank participant row waiting (``RowReader/commit(_:_:)``):
+    /// their visit rows wait too.
+    var waitingBlankParticipants: Set<Int> = []
     /// The first row of one `participant_rows` event of a participant: its event, values and place.
     struct EventRow {
         var event: String
@@ -543,10 +546,14 @@ final class Stager {
                                     reasons: reasons))
     }
 
-    /// Commits the visit rows that waited for their participant, in reading order, now that every
-    /// participant row is read: a participant still unknown is an error (`unknown-participant`).
+    /// Commits the rows that waited, now that every other row is read: visit rows that waited for
+    /// their participant (a participant still unknown is an error, `unknown-participant`) and
+    /// blank rows.
     func commitWaitingRows(_ state: inout StagingState) throws {
-        let waiting = state.waitingRows
+        // Blank participant rows first (a visit row may wait for one), then the rest; each in
+        // reading order.
+        let waiting = state.waitingRows.filter { $0.prepared.level == .participant }
+            + state.waitingRows.filter { $0.prepared.level != .participant }
         state.waitingRows = []
         for row in waiting {
             var reader = row.reader

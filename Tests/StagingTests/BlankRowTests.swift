@@ -58,4 +58,49 @@ import Testing
         #expect(sink.summary(.error) == ["visits.csv:3:3 required error"])
         #expect(study.visits.map { $0.values[.painNRS] } == [.number(5)])
     }
+
+    /// Visits only (the participant made from visit rows), generic.
+    static let visitsOnly = """
+        study: {name: Blank}
+        report: {max_errors: 100}
+        inputs:
+          - {path: v.csv, source: generic, holds: visits, date_format: yyyy-mm-dd}
+        fields: {participant_id: pid, arm: arm, visit: visit, visit_date: vdate, rmdq: rmdq}
+        vocabularies:
+          arms:
+            - {id: a, codes: ['1']}
+            - {id: b, codes: ['2'], reference: true}
+        visits:
+          baseline: {week: 0, window_days: 7}
+          week6: {week: 6, window_days: 7}
+        expectations:
+          rules:
+            visit_outside_window: {severity: error}
+
+        """
+
+    /// A visit row blank for its visit still carries its participant's arm, whichever comes first.
+    @Test(arguments: [["P1,baseline,,2022-03-08,10", "P1,baseline,1,,"], ["P1,baseline,1,,", "P1,baseline,,2022-03-08,10"]])
+    func aBlankVisitRowStillCarriesTheArm(order: [String]) throws {
+        let rows = H.lines(["pid,visit,arm,vdate,rmdq"] + order + ["P1,week6,,2022-04-19,5"])
+        let (study, sink) = try H(yaml: Self.visitsOnly, files: ["v.csv": rows]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(study.participants.map { $0.arm?.id } == ["a"])
+        #expect(study.visits.map { $0.values[.rmdq] } == [.number(10), .number(5)])
+        #expect(sink.issues.first { $0.rule == "duplicate" }?.message.hasSuffix(
+            "this row holds no values of the visit, only its keys, so it is kept once with it") == true)
+    }
+
+    /// A blank row read first is never named for values it does not hold: the conflict names the
+    /// row that gave the value, and a visit's date is located at the row that holds it.
+    @Test func aBlankRowReadFirstIsNotNamedForOthersValues() throws {
+        let rows = H.lines(["pid,visit,arm,vdate,rmdq", "P1,baseline,1,2022-03-08,10", "P1,week6,,,", "P1,week6,,2022-06-19,5",
+                            "P2,baseline,1,,", "P2,baseline,1,2022-03-08,10", "P2,baseline,1,2022-03-08,12"])
+        let (_, sink) = try H(yaml: Self.visitsOnly, files: ["v.csv": rows]).run()
+        #expect(sink.summary(.error).sorted() == ["v.csv:4:4 visit_outside_window error", "v.csv:5:- duplicate error",
+                                                  "v.csv:7:5 duplicate error"])
+        #expect(sink.issues.first { $0.rule == "duplicate" && $0.location.line == 7 }?.message.contains(
+            "already has a different row at v.csv:6 ('rmdq' is '10' there and '12' here)") == true)
+    }
 }
+

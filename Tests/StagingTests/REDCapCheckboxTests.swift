@@ -90,6 +90,9 @@ import Testing
                               files: ["redcap.csv": redcap]).run()
         #expect(sink.summary(.error).count == 1)
         #expect(sink.rejectedRows.count == 2)
+        // Said as the `0` the cell holds.
+        #expect(sink.issues.first { $0.rule == "duplicate" }?.message.contains("is '1' there and '0' (unticked) here") == true)
+        #expect(sink.issues.first { $0.rule == "duplicate" }?.value == "0")
     }
 
     /// Other sources read a `0` as written: a Castor checkbox `0` is a value as any other.
@@ -103,4 +106,28 @@ import Testing
         #expect(sink.summary(.error) == ["redcap.csv:3:6 participant-conflict error"])
         #expect(boxes(study) == [[.boolean(true), .boolean(false)]])
     }
+
+    /// A blank first row of an event does not hide a conflict between the event's later rows:
+    /// the rows conflict whatever their order.
+    @Test(arguments: [[",screening_arm_1,,,,0,0", ",screening_arm_1,1,,,1,0", ",screening_arm_1,2,,,1,0"],
+                      [",screening_arm_1,1,,,1,0", ",screening_arm_1,2,,,1,0", ",screening_arm_1,,,,0,0"]])
+    func aBlankEventRowHidesNoConflict(order: [String]) throws {
+        let redcap = H.lines([Self.header] + order.map { "R1" + $0 })
+        let (study, sink) = try H(yaml: Self.pipeline(participantRows: ", participant_rows: [screening_arm_1]"),
+                                  files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error).filter { $0.contains("duplicate") }.count == 2)
+        #expect(study.participants.isEmpty)
+        #expect(study.accounting.map(\.rejected) == [3])
+    }
+
+    /// An unticked box is a value: `required` holds.
+    @Test func anUntickedRequiredBoxIsAnswered() throws {
+        let redcap = H.lines([Self.header, "R1,screening_arm_1,1,,,0,0", "R1,baseline_arm_1,,2024-01-05,6,0,0"])
+        let yaml = Self.pipeline(participantRows: ", participant_rows: [screening_arm_1]")
+            + "expectations:\n  fields:\n    rad_unilateral_leg_pain: {required: true}\n"
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(boxes(study) == [[.boolean(false), .boolean(false)]])
+    }
 }
+

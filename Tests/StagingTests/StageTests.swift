@@ -393,7 +393,8 @@ typealias H = StagingHarness
     }
 
     /// A participants file that leaves the arm empty beside a REDCap export whose screening row
-    /// leaves it empty too: the participants file's empty cell is an answer, and is warned.
+    /// leaves it empty too: the participants file's empty cell is an answer, and is warned. A row
+    /// of that file holding nothing but the id is a blank row, as if absent: noted, not warned.
     @Test func anEmptyArmOfAParticipantsFileBesideRedcapEventsIsWarned() throws {
         let yaml = Self.redcapPipeline.replacingOccurrences(
             of: "  - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}",
@@ -401,10 +402,16 @@ typealias H = StagingHarness
         let redcap = H.lines([
             Self.redcapHeader, "R1,screening_arm_1,gro,,2,,,", "R1,baseline_arm_1,gro,1,,2024-01-05,2024-01-05,6",
         ])
-        let (study, sink) = try H(yaml: yaml, files: ["alloc.csv": H.lines(["record_id,arm", "R1,"]), "redcap.csv": redcap]).run()
+        let (study, sink) = try H(yaml: yaml, files: ["alloc.csv": H.lines(["record_id,arm,sex", "R1,,2"]), "redcap.csv": redcap]).run()
         #expect(study.participants.first?.arm?.id == "strength")
         #expect(sink.issues.filter { $0.rule == "participant-filled" }.map(\.message)
             == ["'arm' is empty for the participant (alloc.csv:2); this visit row's 'strength' is kept"])
+
+        let blank = try H(yaml: yaml, files: ["alloc.csv": H.lines(["record_id,arm", "R1,"]), "redcap.csv": redcap]).run()
+        #expect(blank.0.participants.first?.arm?.id == "strength")
+        #expect(!blank.1.issues.contains { $0.rule == "participant-filled" })
+        #expect(blank.1.issues.filter { $0.rule == "duplicate" }.map(\.message)
+            == ["participant 'R1' has a row at redcap.csv:2; this row holds no values, only its keys, so it is kept once with it"])
     }
 
     static let twoEventPipeline = redcapPipeline.replacingOccurrences(
