@@ -310,6 +310,8 @@ struct RowReader {
             if skipsEmpty, case .missing(.empty)? = value { continue }
             set(column.field, value)
         }
+        // Judged on the cells as read, before the row's own checks may empty a field (`null-field`).
+        prepared.isBlank = isBlank
         if let site = input.site, participantValues[.site] == nil {
             let text = Normalise.text(site)
             participantValues[.site] = .text(vocabularies.sites[Vocabularies.key(text)] ?? text)
@@ -346,24 +348,26 @@ struct RowReader {
             // tells nothing about the participant.
             participantValues[field] = rowLevel == .participant ? .missing(.empty) : nil
         }
-        prepared.isBlank = isBlank
         if prepared.isBlank { forgetEmptyCells() }
         prepared.participantID = participantID
         prepared.timepoint = timepoint
     }
 
-    /// Whether the row holds nothing of its level but its keys: every field of its level, other
-    /// than the participant id, the visit and an input's constant site, is an empty cell (an
-    /// expired survey invitation, a repeating-data instance created twice) or was derived from
-    /// nothing. Such a row collects nothing (``forgetEmptyCells()``) and is committed after every
-    /// other row (``commit(_:_:)``). A visit row's participant values, which it carries, do not count.
+    /// Whether the row holds nothing of its level but its keys: every cell of its level read, other
+    /// than the participant id, the visit and the site (which Castor and REDCap write on every
+    /// row), is empty, or an unticked box of ``fillerBoxes`` (an expired survey invitation, a
+    /// repeating-data instance created twice). Such a row collects nothing (``forgetEmptyCells()``)
+    /// and is committed after every other row (``commit(_:_:)``). A visit row's participant
+    /// values, which it carries, do not count.
     private var isBlank: Bool {
         let values = rowLevel == .participant ? participantValues : visitValues
         var next = values.presentField(after: nil)
         while let field = next {
             next = values.presentField(after: field)
-            if field == .participantID || field == .visit || (field == .site && input.site != nil) { continue }
-            guard let value = values[field], value.isMissing, Overlap.isEmptyCell(value) || derivedFields.contains(field) else { return false }
+            if field == .participantID || field == .visit || field == .site { continue }
+            if Overlap.isEmptyCell(values[field]) { continue }
+            if fillerBoxes.contains(field), values.boolean(field) == false { continue }
+            return false
         }
         return true
     }

@@ -550,10 +550,13 @@ final class Stager {
     /// their participant (a participant still unknown is an error, `unknown-participant`) and
     /// blank rows.
     func commitWaitingRows(_ state: inout StagingState) throws {
-        // Blank participant rows first (a visit row may wait for one), then the rest; each in
-        // reading order.
-        let waiting = state.waitingRows.filter { $0.prepared.level == .participant }
-            + state.waitingRows.filter { $0.prepared.level != .participant }
+        // Blank participant rows first (a visit row may wait for one), then the visit rows that
+        // waited for their participant, then blank visit rows (after every other row, so that
+        // they start no record another row fills); each in reading order.
+        let rows = state.waitingRows
+        let waiting = rows.filter { $0.prepared.level == .participant }
+            + rows.filter { $0.prepared.level != .participant && !$0.prepared.isBlank }
+            + rows.filter { $0.prepared.level != .participant && $0.prepared.isBlank }
         state.waitingRows = []
         for row in waiting {
             var reader = row.reader

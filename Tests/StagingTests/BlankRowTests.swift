@@ -102,5 +102,42 @@ import Testing
         #expect(sink.issues.first { $0.rule == "duplicate" && $0.location.line == 7 }?.message.contains(
             "already has a different row at v.csv:6 ('rmdq' is '10' there and '12' here)") == true)
     }
+
+    /// Castor and REDCap write the site on every row: a row with its site and nothing else is
+    /// still blank.
+    @Test func theSiteIsAKeyForBlankness() throws {
+        let survey = H.lines(["Castor Participant Id;Site;ompsq_1", "P1;AMS;", "P1;AMS;3", "P2;AMS;4"])
+        let (study, sink) = try H(yaml: Self.withSurvey, files: [
+            "participants.csv": Self.participants, "visits.csv": H.lines([H.visitsHeader]), "survey.csv": survey,
+        ]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(study.participants.map { $0.values[.ompsq1] } == [.number(3), .number(4)])
+    }
+
+    /// `null-field` on a required field does not make a blank row hold a value.
+    @Test func aRequiredNullFieldLeavesABlankRowBlank() throws {
+        let yaml = Self.withSurvey + "expectations:\n  fields:\n    ompsq_1: {required: true, policy: null-field}\n"
+        let survey = H.lines(["Castor Participant Id;ompsq_1", "P1;", "P1;3", "P2;4"])
+        let (study, sink) = try H(yaml: yaml, files: [
+            "participants.csv": Self.participants, "visits.csv": H.lines([H.visitsHeader]), "survey.csv": survey,
+        ]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(study.participants.map { $0.values[.ompsq1] } == [.number(3), .number(4)])
+    }
+
+    /// Visit rows waiting for a participant whose only participant row is blank are committed
+    /// before the blank visit rows, whatever the order they were read in.
+    @Test(arguments: [["P1,week6,1,,", "P1,baseline,2,2022-03-08,10"], ["P1,baseline,2,2022-03-08,10", "P1,week6,1,,"]])
+    func blankVisitRowsComeAfterTheRowsThatWaited(order: [String]) throws {
+        let yaml = Self.visitsOnly.replacingOccurrences(
+            of: "  - {path: v.csv, source: generic, holds: visits, date_format: yyyy-mm-dd}",
+            with: "  - {path: p.csv, source: generic, holds: participants}\n  - {path: v.csv, source: generic, holds: visits, date_format: yyyy-mm-dd}")
+        let (study, sink) = try H(yaml: yaml, files: ["p.csv": "pid,arm\nP1,\n", "v.csv": H.lines(["pid,visit,arm,vdate,rmdq"] + order)]).run()
+        // The baseline row's arm is the participant's; the blank week-6 row's other arm is an error.
+        #expect(study.participants.map { $0.arm?.id } == ["b"])
+        #expect(study.visits.map(\.timepoint.name) == ["baseline"])
+        let week6Line = order[0].contains("week6") ? 2 : 3
+        #expect(sink.summary(.error) == ["v.csv:\(week6Line):3 arm_changed error"])
+    }
 }
 

@@ -481,8 +481,9 @@ typealias H = StagingHarness
         ])
         let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
         #expect(study.participants.map(\.id) == ["R1"])
-        // R3's code is reported at the row that gave it, with its reason.
-        #expect(sink.summary(.error).filter { $0.contains("required") } == ["redcap.csv:4:- required error", "redcap.csv:7:- required error"])
+        // R2's screening row holds nothing but its keys: R2's record starts at its randomisation
+        // row, where the gap is reported. R3's code is reported at the row that gave it, with its reason.
+        #expect(sink.summary(.error).filter { $0.contains("required") } == ["redcap.csv:5:- required error", "redcap.csv:7:- required error"])
         #expect(sink.issues.last { $0.rule == "required" }?.message
             == "'sex' is required but is missing (not done) in every row of participant 'R3' that collects it")
         #expect(study.accounting.first.map { ($0.accepted, $0.rejected) } ?? (0, 0) == (2, 4))
