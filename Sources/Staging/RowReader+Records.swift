@@ -289,6 +289,14 @@ extension RowReader {
             return
         }
         carryParticipantValues(id, slot, &state)
+        if row.isBlank {
+            // A visit no row gives a value is no visit: no record stands in for it (a follow-up
+            // without a baseline is still one).
+            issues.append(issue(.note, rule: "blank-visit", field: nil, raw: nil,
+                                message: "visit '\(timepoint.name)' of participant '\(id)': this row holds no values of the visit, "
+                                    + "only its keys, and no other row gives the visit, so no visit is recorded from it"))
+            return
+        }
         state.visitTable[entry] = state.visitRecords.count
         let values = visitValues.values
         state.visitRecords.append(VisitRecord(participantID: id, timepoint: timepoint, values: values, source: location))

@@ -353,6 +353,26 @@ struct RowReader {
         prepared.timepoint = timepoint
     }
 
+    /// A blank row, committed after every other row: beside a participant's record it collects
+    /// nothing, not even its site (it contradicts no row); a blank visit row whose visit has no
+    /// record because its row was rejected goes with that row (an error), so that it does not
+    /// stand in for the visit.
+    private mutating func commitsBlankRow(_ id: String, timepoint: (index: Int, timepoint: Timepoint)?,
+                                          _ state: inout StagingState) {
+        guard let slot = state.slot(of: id) else { return }
+        if rowLevel == .participant {
+            if state.slots[slot] >= 0 { participantValues[.site] = nil }
+            return
+        }
+        guard let timepoint else { return }
+        let entry = slot * state.timepointCount + timepoint.index
+        guard state.visitTable[entry] < 0, state.visitTable[entry] != StagingState.conflicting,
+              let rejected = state.rejectedVisitRows[entry] else { return }
+        issues.append(issue(.error, rule: "duplicate", field: nil, raw: nil,
+                            message: "visit '\(timepoint.timepoint.name)' of participant '\(id)' has a rejected row at \(rejected); "
+                                + "this row holds no values of the visit, only its keys, so it is rejected with it"))
+    }
+
     /// Whether the row holds nothing of its level but its keys: every cell of its level read, other
     /// than the participant id, the visit and the site (which Castor and REDCap write on every
     /// row), is empty, or an unticked box of ``fillerBoxes`` (an expired survey invitation, a
@@ -436,6 +456,10 @@ struct RowReader {
             return .waiting
         }
 
+        if prepared.isBlank, let participantID, !participantID.isEmpty, !hasErrors {
+            commitsBlankRow(participantID, timepoint: timepoint, &state)
+        }
+
         var role = RowRole.new
         if let participantID, !participantID.isEmpty, !hasErrors {
             if rowLevel == .participant {
@@ -446,6 +470,10 @@ struct RowReader {
             }
         }
         let accepted = !hasErrors
+        if !accepted, rowLevel == .visit, let participantID, !participantID.isEmpty, let timepoint {
+            let entry = state.slotMade(for: participantID) * state.timepointCount + timepoint.index
+            if state.rejectedVisitRows[entry] == nil { state.rejectedVisitRows[entry] = location }
+        }
         if rowLevel == .participant, participantID?.isEmpty ?? true { state.participantRowsWithoutID += 1 }
         if let participantID, !participantID.isEmpty {
             if accepted, rowLevel == .participant {

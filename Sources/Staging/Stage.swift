@@ -83,6 +83,9 @@ struct StagingState: IssueCounts {
     /// Slot → where a participant row of the participant was first rejected: the participant
     /// has no record from participant rows, and their other participant rows are rejected too.
     var rejectedRows: [Int: SourceLocation] = [:]
+    /// `visitTable` entry → the first visit row of it rejected for an error: a blank row of the
+    /// visit does not stand in for it (``RowReader`` `commitsBlankRow`).
+    var rejectedVisitRows: [Int: SourceLocation] = [:]
     /// Marks a slot in `slots`, or an entry of `visitTable`, whose rows conflicted: neither row can
     /// be trusted, so the rows accepted for it are taken back and every later row of it is
     /// rejected too. The outcome does not depend on which row came first.

@@ -139,5 +139,33 @@ import Testing
         let week6Line = order[0].contains("week6") ? 2 : 3
         #expect(sink.summary(.error) == ["v.csv:\(week6Line):3 arm_changed error"])
     }
+
+    /// A blank participant row beside a record collects nothing, not even a site that differs.
+    @Test func aBlankRowsOtherSiteContradictsNothing() throws {
+        let survey = H.lines(["Castor Participant Id;Site;ompsq_1", "P1;AMS;3", "P1;UTR;", "P2;AMS;4"])
+        let (study, sink) = try H(yaml: Self.withSurvey, files: [
+            "participants.csv": Self.participants, "visits.csv": H.lines([H.visitsHeader]), "survey.csv": survey,
+        ]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(study.participants.map(\.site) == ["AMS", "AMS"])
+        #expect(study.participants.map { $0.values[.ompsq1] } == [.number(3), .number(4)])
+    }
+
+    /// A blank visit row does not stand in for a visit whose row was rejected, and alone makes no
+    /// visit: a follow-up without a baseline is still one.
+    @Test func aBlankVisitRowIsNoVisit() throws {
+        let rows = H.lines(["pid,visit,arm,vdate,rmdq", "P1,baseline,1,2022-03-08,30", "P1,baseline,,,", "P1,week6,,2022-04-19,5",
+                            "P2,baseline,1,,", "P2,week6,,2022-04-19,5"])
+        let (study, sink) = try H(yaml: Self.visitsOnly, files: ["v.csv": rows]).run()
+        #expect(sink.summary(.error) == ["v.csv:2:5 range error", "v.csv:3:- duplicate error"])
+        #expect(sink.issues.first { $0.rule == "duplicate" }?.message == "visit 'baseline' of participant 'P1' has a rejected row "
+            + "at v.csv:2; this row holds no values of the visit, only its keys, so it is rejected with it")
+        #expect(sink.summary(.note) == ["v.csv:5:- blank-visit note"])
+        #expect(study.visits.map { "\($0.participantID)/\($0.timepoint.name)" } == ["P1/week6", "P2/week6"])
+        #expect(sink.summary(.warning).filter { $0.contains("follow_up_without_baseline") }.count == 2)
+        // The blank row still carries P2's arm; P1's came with the rejected row.
+        #expect(study.participants.map { $0.arm?.id } == [nil, "a"])
+        #expect(study.accounting.map(\.rejected) == [2])
+    }
 }
 
