@@ -354,14 +354,20 @@ struct RowReader {
     }
 
     /// A blank row, committed after every other row: beside a participant's record it collects
-    /// nothing, not even its site (it contradicts no row); a blank visit row whose visit has no
+    /// nothing, not even its site (it contradicts no row), unless blank rows alone make the record; a blank visit row whose visit has no
     /// record because its row was rejected goes with that row (an error), so that it does not
     /// stand in for the visit.
     private mutating func commitsBlankRow(_ id: String, timepoint: (index: Int, timepoint: Timepoint)?,
                                           _ state: inout StagingState) {
         guard let slot = state.slot(of: id) else { return }
         if rowLevel == .participant {
-            if state.slots[slot] >= 0 { participantValues[.site] = nil }
+            // Beside a record that a non-blank row made; a record only blank rows make keeps the
+            // first one's site, so the others' sites are compared with it, whatever their order.
+            if state.slots[slot] >= 0, !state.recordsOfBlankRows.contains(slot) {
+                participantValues[.site] = nil
+            } else if state.slots[slot] < 0, state.slots[slot] != StagingState.conflicting, state.rejectedRows[slot] == nil {
+                state.recordsOfBlankRows.insert(slot)
+            }
             return
         }
         guard let timepoint else { return }
@@ -470,7 +476,7 @@ struct RowReader {
             }
         }
         let accepted = !hasErrors
-        if !accepted, rowLevel == .visit, let participantID, !participantID.isEmpty, let timepoint {
+        if !accepted, rowLevel == .visit, !prepared.isBlank, let participantID, !participantID.isEmpty, let timepoint {
             let entry = state.slotMade(for: participantID) * state.timepointCount + timepoint.index
             if state.rejectedVisitRows[entry] == nil { state.rejectedVisitRows[entry] = location }
         }

@@ -127,6 +127,8 @@ struct StagingState: IssueCounts {
     /// Slots of participants with a blank participant row waiting (``RowReader/commit(_:_:)``):
     /// their visit rows wait too.
     var waitingBlankParticipants: Set<Int> = []
+    /// Slots whose record a blank participant row made (no other participant row gives one).
+    var recordsOfBlankRows: Set<Int> = []
     /// The first row of one `participant_rows` event of a participant: its event, values and place.
     struct EventRow {
         var event: String

@@ -167,5 +167,32 @@ import Testing
         #expect(study.participants.map { $0.arm?.id } == [nil, "a"])
         #expect(study.accounting.map(\.rejected) == [2])
     }
+
+    /// A record only blank rows make keeps the first one's site; the others' sites are compared
+    /// with it, so the outcome is the same in every order.
+    @Test(arguments: [["P1,AMS,,", "P1,UTR,,"], ["P1,UTR,,", "P1,AMS,,"]])
+    func blankRowsAloneWithDifferentSitesConflictInAnyOrder(order: [String]) throws {
+        let yaml = Self.visitsOnly.replacingOccurrences(
+            of: "  - {path: v.csv, source: generic, holds: visits, date_format: yyyy-mm-dd}",
+            with: "  - {path: p.csv, source: generic, holds: participants}\n  - {path: v.csv, source: generic, holds: visits, date_format: yyyy-mm-dd}")
+            .replacingOccurrences(of: "fields: {participant_id: pid,", with: "fields: {participant_id: pid, site: site, sex: sex,")
+        let (study, sink) = try H(yaml: yaml, files: ["p.csv": H.lines(["pid,site,sex,arm"] + order),
+                                                      "v.csv": H.lines(["pid,visit,arm,vdate,rmdq", "P1,baseline,1,2022-03-08,10"])]).run()
+        #expect(study.participants.isEmpty)
+        #expect(study.accounting.map(\.rejected) == [2, 0])
+        #expect(sink.summary(.error).map { $0.hasSuffix("duplicate error") } == [true])
+    }
+
+    /// A blank visit row rejected for its own error is no rejected row of its visit: another
+    /// blank row of the visit is not rejected with it.
+    @Test(arguments: [["P1;GRO;T0;;", "P1;AMS;T0;;"], ["P1;AMS;T0;;", "P1;GRO;T0;;"]])
+    func aBlankRowsOwnErrorDragsNoOtherBlankRow(order: [String]) throws {
+        let visits = H.lines(["Castor Participant Id;Site;Visit;Date;NRS"] + order)
+        let (study, sink) = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits]).run()
+        #expect(sink.summary(.error).map { $0.hasSuffix("participant-conflict error") } == [true])
+        #expect(sink.summary(.note) == ["visits.csv:\(order[0].contains("AMS") ? 2 : 3):- blank-visit note"])
+        #expect(study.visits.isEmpty)
+        #expect(study.accounting.map(\.rejected) == [0, 1])
+    }
 }
 
