@@ -150,10 +150,6 @@ public struct PublicationSettings: Sendable, Hashable {
 }
 
 extension PipelineSpec {
-    /// The analysis plan in force: the file's `analysis:` section, or the defaults (RMDQ, pain NRS
-    /// and ODI with Ostelo responders and GPE success, those that some input collects, at every
-    /// follow-up visit of the schedule, against the reference arm), with the schedule's week-0
-    /// visit, whatever its name, as the baseline. nil only when no reference arm is known.
     /// The default outcomes that some input collects (maps a column to, or derives): a default
     /// outcome no input collects would report every participant as missing it (and as a
     /// non-responder under NRI). All of them when no input collects any.
@@ -162,6 +158,10 @@ extension PipelineSpec {
         return collected.isEmpty ? AnalysisPlan.defaultOutcomes : collected
     }
 
+    /// The analysis plan in force: the file's `analysis:` section, or the defaults (RMDQ, pain NRS
+    /// and ODI with Ostelo responders and GPE success, those that some input collects, at every
+    /// follow-up visit of the schedule, against the reference arm), with the schedule's week-0
+    /// visit, whatever its name, as the baseline. nil only when no reference arm is known.
     public var effectiveAnalysis: AnalysisPlan? {
         var plan: AnalysisPlan
         if let analysis {

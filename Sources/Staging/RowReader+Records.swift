@@ -76,7 +76,6 @@ extension RowReader {
 
     mutating func commitParticipantRow(_ id: String, role: RowRole, _ state: inout StagingState) {
         let slot = currentSlot ?? state.slotMade(for: id)
-        if !row.untickedBoxes.isEmpty { state.untickedBoxes[slot, default: []].formUnion(row.untickedBoxes) }
         defer {
             if let event = row.event, !(state.participantEvents[slot] ?? []).contains(where: { $0.event == event }) {
                 state.participantEvents[slot, default: []].append(
@@ -269,7 +268,6 @@ extension RowReader {
     mutating func commitVisitRow(_ id: String, _ timepointIndex: Int, _ timepoint: Timepoint, role: RowRole,
                                  _ state: inout StagingState) {
         let slot = currentSlot ?? state.slotMade(for: id)
-        if !row.untickedBoxes.isEmpty { state.untickedBoxes[slot, default: []].formUnion(row.untickedBoxes) }
         let entry = slot * state.timepointCount + timepointIndex
         if role != .new {
             if role == .complementing {

@@ -353,11 +353,11 @@ struct RowReader {
         prepared.timepoint = timepoint
     }
 
-    /// A blank row, committed after every other row: beside a participant's record it collects
-    /// nothing, not even its site (it contradicts no row), unless blank rows alone make the record; a blank visit row whose visit has no
-    /// record because its row was rejected goes with that row (an error), so that it does not
-    /// stand in for the visit.
-    private mutating func commitsBlankRow(_ id: String, timepoint: (index: Int, timepoint: Timepoint)?,
+    /// Readies a blank row, committed after every other row: beside a participant's record it
+    /// collects nothing, not even its site (it contradicts no row), unless blank rows alone make
+    /// the record; a blank visit row whose visit has no record because its row was rejected goes
+    /// with that row (an error), so that it does not stand in for the visit.
+    private mutating func settleBlankRow(_ id: String, timepoint: (index: Int, timepoint: Timepoint)?,
                                           _ state: inout StagingState) {
         guard let slot = state.slot(of: id) else { return }
         if rowLevel == .participant {
@@ -463,7 +463,7 @@ struct RowReader {
         }
 
         if prepared.isBlank, let participantID, !participantID.isEmpty, !hasErrors {
-            commitsBlankRow(participantID, timepoint: timepoint, &state)
+            settleBlankRow(participantID, timepoint: timepoint, &state)
         }
 
         var role = RowRole.new
@@ -482,6 +482,9 @@ struct RowReader {
         }
         if rowLevel == .participant, participantID?.isEmpty ?? true { state.participantRowsWithoutID += 1 }
         if let participantID, !participantID.isEmpty {
+            if accepted, !prepared.untickedBoxes.isEmpty {
+                state.untickedBoxes[state.slotMade(for: participantID), default: []].formUnion(prepared.untickedBoxes)
+            }
             if accepted, rowLevel == .participant {
                 commitParticipantRow(participantID, role: role, &state)
             } else if accepted, let timepoint {
