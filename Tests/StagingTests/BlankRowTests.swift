@@ -8,19 +8,26 @@ import Testing
 @Suite struct BlankRowTests {
     typealias H = StagingHarness
 
-    static let withSurvey = H.castorPipeline.replacingOccurrences(
+    static let surveyPipeline = H.castorPipeline.replacingOccurrences(
         of: "  - {path: visits.csv, source: castor, holds: visits}",
         with: "  - {path: visits.csv, source: castor, holds: visits}\n  - {path: survey.csv, source: castor, holds: participants}")
         .replacingOccurrences(of: "  rmdq: RMDQ\n", with: "  rmdq: RMDQ\n  ompsq_1: ompsq_1\n")
     static let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participant("P2")])
 
+    /// Stages P1 and P2, no visits, and `survey` as the survey file, under `yaml`.
+    static func withSurvey(_ survey: [String], yaml: String = surveyPipeline) throws -> (StagedStudy, CollectingSink) {
+        try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": H.lines([H.visitsHeader]),
+                                  "survey.csv": H.lines(survey)]).run()
+    }
+
+    /// Stages P1 and P2 and `visits` (rows after ``StagingHarness/visitsHeader``) under `yaml`.
+    static func withVisits(_ visits: [String], yaml: String = H.castorPipeline) throws -> (StagedStudy, CollectingSink) {
+        try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": H.lines([H.visitsHeader] + visits)]).run()
+    }
+
     @Test(arguments: [["S1;P1;0;", "S2;P1;100;3"], ["S2;P1;100;3", "S1;P1;0;"]])
     func anEmptySurveyRowBesideTheAnsweredOneIsKeptOnce(order: [String]) throws {
-        let survey = H.lines(["Survey Instance Id;Castor Participant Id;Survey Progress;ompsq_1"] + order + ["S3;P2;100;4"])
-        let harness = try H(yaml: Self.withSurvey, files: [
-            "participants.csv": Self.participants, "visits.csv": H.lines([H.visitsHeader]), "survey.csv": survey,
-        ])
-        let (study, sink) = try harness.run()
+        let (study, sink) = try Self.withSurvey(["Survey Instance Id;Castor Participant Id;Survey Progress;ompsq_1"] + order + ["S3;P2;100;4"])
         #expect(sink.summary(.error) == [])
         #expect(study.participants.map { $0.values[.ompsq1] } == [.number(3), .number(4)])
         // The blank row, wherever it comes, is the one noted.
@@ -34,8 +41,7 @@ import Testing
 
     @Test(arguments: [["P1;T0;;;", "P1;T0;05-01-2024;5;10"], ["P1;T0;05-01-2024;5;10", "P1;T0;;;"]])
     func anEmptyInstanceOfAVisitIsKeptOnceWithTheRealOne(order: [String]) throws {
-        let visits = H.lines([H.visitsHeader] + order)
-        let (study, sink) = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits]).run()
+        let (study, sink) = try Self.withVisits(order)
         #expect(sink.summary(.error) == [])
         #expect(study.visits.map { $0.values[.painNRS] } == [.number(5)])
         #expect(study.visits.map { $0.values[.visitDate]?.date } == [CalendarDate(year: 2024, month: 1, day: 5)])
@@ -44,17 +50,15 @@ import Testing
 
     /// A row with one value is no blank row: a different value still conflicts.
     @Test func aRowWithAValueStillConflicts() throws {
-        let visits = H.lines([H.visitsHeader, "P1;T0;;4;", "P1;T0;05-01-2024;5;10"])
-        let (study, sink) = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits]).run()
+        let (study, sink) = try Self.withVisits(["P1;T0;;4;", "P1;T0;05-01-2024;5;10"])
         #expect(sink.summary(.error) == ["visits.csv:3:3 duplicate error"])
         #expect(study.visits.isEmpty)
     }
 
     /// A blank row is still held to `required`: it is rejected, and the real row kept.
     @Test func aBlankRowMissingARequiredFieldIsRejected() throws {
-        let visits = H.lines([H.visitsHeader, "P1;T0;05-01-2024;5;10", "P1;T0;;;"])
         let yaml = H.castorPipeline + "expectations:\n  fields:\n    visit_date: {required: true}\n"
-        let (study, sink) = try H(yaml: yaml, files: ["participants.csv": Self.participants, "visits.csv": visits]).run()
+        let (study, sink) = try Self.withVisits(["P1;T0;05-01-2024;5;10", "P1;T0;;;"], yaml: yaml)
         #expect(sink.summary(.error) == ["visits.csv:3:3 required error"])
         #expect(study.visits.map { $0.values[.painNRS] } == [.number(5)])
     }
@@ -106,21 +110,15 @@ import Testing
     /// Castor and REDCap write the site on every row: a row with its site and nothing else is
     /// still blank.
     @Test func theSiteIsAKeyForBlankness() throws {
-        let survey = H.lines(["Castor Participant Id;Site;ompsq_1", "P1;AMS;", "P1;AMS;3", "P2;AMS;4"])
-        let (study, sink) = try H(yaml: Self.withSurvey, files: [
-            "participants.csv": Self.participants, "visits.csv": H.lines([H.visitsHeader]), "survey.csv": survey,
-        ]).run()
+        let (study, sink) = try Self.withSurvey(["Castor Participant Id;Site;ompsq_1", "P1;AMS;", "P1;AMS;3", "P2;AMS;4"])
         #expect(sink.summary(.error) == [])
         #expect(study.participants.map { $0.values[.ompsq1] } == [.number(3), .number(4)])
     }
 
     /// `null-field` on a required field does not make a blank row hold a value.
     @Test func aRequiredNullFieldLeavesABlankRowBlank() throws {
-        let yaml = Self.withSurvey + "expectations:\n  fields:\n    ompsq_1: {required: true, policy: null-field}\n"
-        let survey = H.lines(["Castor Participant Id;ompsq_1", "P1;", "P1;3", "P2;4"])
-        let (study, sink) = try H(yaml: yaml, files: [
-            "participants.csv": Self.participants, "visits.csv": H.lines([H.visitsHeader]), "survey.csv": survey,
-        ]).run()
+        let yaml = Self.surveyPipeline + "expectations:\n  fields:\n    ompsq_1: {required: true, policy: null-field}\n"
+        let (study, sink) = try Self.withSurvey(["Castor Participant Id;ompsq_1", "P1;", "P1;3", "P2;4"], yaml: yaml)
         #expect(sink.summary(.error) == [])
         #expect(study.participants.map { $0.values[.ompsq1] } == [.number(3), .number(4)])
     }
@@ -142,10 +140,7 @@ import Testing
 
     /// A blank participant row beside a record collects nothing, not even a site that differs.
     @Test func aBlankRowsOtherSiteContradictsNothing() throws {
-        let survey = H.lines(["Castor Participant Id;Site;ompsq_1", "P1;AMS;3", "P1;UTR;", "P2;AMS;4"])
-        let (study, sink) = try H(yaml: Self.withSurvey, files: [
-            "participants.csv": Self.participants, "visits.csv": H.lines([H.visitsHeader]), "survey.csv": survey,
-        ]).run()
+        let (study, sink) = try Self.withSurvey(["Castor Participant Id;Site;ompsq_1", "P1;AMS;3", "P1;UTR;", "P2;AMS;4"])
         #expect(sink.summary(.error) == [])
         #expect(study.participants.map(\.site) == ["AMS", "AMS"])
         #expect(study.participants.map { $0.values[.ompsq1] } == [.number(3), .number(4)])

@@ -27,19 +27,23 @@ import Testing
 
     static let header = "record_id,redcap_event_name,arm,visit_date,nrs,radicular___1,radicular___2"
 
+    static let screening = ", participant_rows: [screening_arm_1]"
+
+    /// Stages `rows` under ``header`` with ``pipeline(participantRows:)`` and `extra` appended.
+    static func run(_ rows: [String], participantRows: String = screening, extra: String = "") throws -> (StagedStudy, CollectingSink) {
+        try H(yaml: pipeline(participantRows: participantRows) + extra, files: ["redcap.csv": H.lines([header] + rows)]).run()
+    }
+
     func boxes(_ study: StagedStudy) -> [[Value?]] {
         study.participants.map { [$0.values[.radUnilateralLegPain], $0.values[.radLegPainDominant]] }
     }
 
     @Test func zerosOnVisitRowsContradictNoTickOnTheScreeningRow() throws {
-        let redcap = H.lines([
-            Self.header,
+        let (study, sink) = try Self.run([
             "R1,screening_arm_1,1,,,1,0",
             "R1,baseline_arm_1,,2024-01-05,6,0,0",
             "R1,week_6_arm_1,,2024-02-16,4,0,0",
         ])
-        let harness = try H(yaml: Self.pipeline(participantRows: ", participant_rows: [screening_arm_1]"), files: ["redcap.csv": redcap])
-        let (study, sink) = try harness.run()
         #expect(sink.summary(.error) == [])
         #expect(sink.summary(.warning) == [])
         #expect(boxes(study) == [[.boolean(true), .boolean(false)]])
@@ -49,14 +53,11 @@ import Testing
 
     /// The box's instrument on the randomisation event: the screening event's `0` is filler.
     @Test func aTickOnAnyEventRowIsTheAnswer() throws {
-        let redcap = H.lines([
-            Self.header,
+        let (study, sink) = try Self.run([
             "R1,screening_arm_1,,,,0,0",
             "R1,rand_arm_1,1,,,1,0",
             "R1,baseline_arm_1,,2024-01-05,6,0,1",
-        ])
-        let yaml = Self.pipeline(participantRows: ", participant_rows: [screening_arm_1, rand_arm_1]")
-        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        ], participantRows: ", participant_rows: [screening_arm_1, rand_arm_1]")
         #expect(sink.summary(.error) == [])
         #expect(boxes(study) == [[.boolean(true), .boolean(true)]])
         #expect(study.visits.count == 1)
@@ -65,13 +66,11 @@ import Testing
     /// Without participant events the participant is built from visit rows; ticks on any of them
     /// count, and a box no row ticks is unticked, not missing.
     @Test func withoutParticipantEventsTheVisitRowsGiveTheBoxes() throws {
-        let redcap = H.lines([
-            Self.header,
+        let (study, sink) = try Self.run([
             "R1,baseline_arm_1,1,2024-01-05,6,0,0",
             "R1,week_6_arm_1,1,2024-02-16,4,1,0",
             "R2,baseline_arm_1,2,2024-01-05,6,,",
-        ])
-        let (study, sink) = try H(yaml: Self.pipeline(participantRows: ""), files: ["redcap.csv": redcap]).run()
+        ], participantRows: "")
         #expect(sink.summary(.error) == [])
         // R2's boxes are empty on every row (no `0` to say unticked): not collected.
         #expect(boxes(study) == [[.boolean(true), .boolean(false)], [nil, nil]])
@@ -81,13 +80,10 @@ import Testing
     /// A second row of the same event is compared as any two rows are: a tick against an empty
     /// (unticked) box of that event is a conflict.
     @Test func twoRowsOfOneEventStillConflict() throws {
-        let redcap = H.lines([
-            Self.header,
+        let (_, sink) = try Self.run([
             "R1,screening_arm_1,1,,,1,0",
             "R1,screening_arm_1,1,,,0,0",
         ])
-        let (_, sink) = try H(yaml: Self.pipeline(participantRows: ", participant_rows: [screening_arm_1]"),
-                              files: ["redcap.csv": redcap]).run()
         #expect(sink.summary(.error).count == 1)
         #expect(sink.rejectedRows.count == 2)
         // Said as the `0` the cell holds.
@@ -112,9 +108,7 @@ import Testing
     @Test(arguments: [[",screening_arm_1,,,,0,0", ",screening_arm_1,1,,,1,0", ",screening_arm_1,2,,,1,0"],
                       [",screening_arm_1,1,,,1,0", ",screening_arm_1,2,,,1,0", ",screening_arm_1,,,,0,0"]])
     func aBlankEventRowHidesNoConflict(order: [String]) throws {
-        let redcap = H.lines([Self.header] + order.map { "R1" + $0 })
-        let (study, sink) = try H(yaml: Self.pipeline(participantRows: ", participant_rows: [screening_arm_1]"),
-                                  files: ["redcap.csv": redcap]).run()
+        let (study, sink) = try Self.run(order.map { "R1" + $0 })
         #expect(sink.summary(.error).filter { $0.contains("duplicate") }.count == 2)
         #expect(study.participants.isEmpty)
         #expect(study.accounting.map(\.rejected) == [3])
@@ -122,10 +116,8 @@ import Testing
 
     /// An unticked box is a value: `required` holds.
     @Test func anUntickedRequiredBoxIsAnswered() throws {
-        let redcap = H.lines([Self.header, "R1,screening_arm_1,1,,,0,0", "R1,baseline_arm_1,,2024-01-05,6,0,0"])
-        let yaml = Self.pipeline(participantRows: ", participant_rows: [screening_arm_1]")
-            + "expectations:\n  fields:\n    rad_unilateral_leg_pain: {required: true}\n"
-        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,0,0", "R1,baseline_arm_1,,2024-01-05,6,0,0"],
+                                         extra: "expectations:\n  fields:\n    rad_unilateral_leg_pain: {required: true}\n")
         #expect(sink.summary(.error) == [])
         #expect(boxes(study) == [[.boolean(false), .boolean(false)]])
     }
