@@ -17,6 +17,33 @@ struct ColumnBinding {
     /// `redcap` input whose header has them: a row naming an instrument is not a visit.
     var repeatInstrument: Int?
     var repeatInstance: Int?
+    /// In a `redcap` input, the columns REDCap adds to a checkbox question for each declared
+    /// missing-data code that some record was marked with (`redflags___unk` beside
+    /// `redflags___1`...): a `1` there says the question's boxes are missing for that code's reason.
+    var checkboxMissing: [CheckboxMissingColumn]
+
+    /// One missing-data code column of a REDCap checkbox question.
+    struct CheckboxMissingColumn {
+        /// The column (from 0) and its name as written in the header.
+        let index: Int
+        let name: String
+        /// The declared code and the reason it stands for.
+        let code: String
+        let reason: MissingReason
+        /// The fields this input maps to options of the question, in mapping order.
+        let fields: [Field]
+    }
+
+    /// The names REDCap gives the column of missing-data code `code` of checkbox question
+    /// `variable`: the code in lower case, and with every character other than a letter, digit
+    /// or `_` written as `_` (`-999` → `variable____999`), as REDCap does for option codes.
+    static func checkboxMissingNames(variable: String, code: String) -> [String] {
+        let lower = code.lowercased()
+        let written = String(lower.unicodeScalars.map { scalar -> Character in
+            (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))) || scalar == "_" ? Character(scalar) : "_"
+        })
+        return [variable + "___" + lower] + (written == lower ? [] : [variable + "___" + written])
+    }
 
     /// The key a header name or a pipeline column name is matched by: trimmed, NFC,
     /// lower-cased, all white space removed (`Participant Id` = `participantid`).
@@ -56,7 +83,7 @@ struct ColumnBinding {
         return ""
     }
 
-    init(header: [String], input: InputSpec, separatorLine: UInt8? = nil) {
+    init(header: [String], input: InputSpec, separatorLine: UInt8? = nil, codes: [String: MissingReason] = [:]) {
         var byKey: [String: [Int]] = [:]
         for (index, name) in header.enumerated() {
             byKey[ColumnBinding.key(name), default: []].append(index)
@@ -65,6 +92,7 @@ struct ColumnBinding {
         derived = []
         fileProblems = []
         absent = []
+        checkboxMissing = []
         if input.source == .redcap {
             repeatInstrument = byKey[ColumnBinding.key("redcap_repeat_instrument")]?.first
             repeatInstance = byKey[ColumnBinding.key("redcap_repeat_instance")]?.first
@@ -103,5 +131,32 @@ struct ColumnBinding {
                 absent.append((field, names))
             }
         }
+        if input.source == .redcap { bindCheckboxMissingColumns(header: header, byKey: byKey, input: input, codes: codes) }
+    }
+
+    /// Finds ``checkboxMissing``: for each checkbox question with a bound option, the columns of
+    /// the declared missing-data codes, in the order of the codes' text.
+    private mutating func bindCheckboxMissingColumns(header: [String], byKey: [String: [Int]], input: InputSpec,
+                                                     codes: [String: MissingReason]) {
+        var questions: [(variable: String, fields: [Field])] = []
+        for (field, _) in columns {
+            guard case .checkbox(let variable, _)? = input.fields[field]?.source else { continue }
+            if let index = questions.firstIndex(where: { $0.variable == variable }) {
+                questions[index].fields.append(field)
+            } else {
+                questions.append((variable, [field]))
+            }
+        }
+        let boundColumns = Set(columns.map(\.index))
+        for (variable, fields) in questions {
+            for (code, reason) in codes.sorted(by: { $0.key < $1.key }) {
+                let names = ColumnBinding.checkboxMissingNames(variable: variable, code: code)
+                guard let index = names.lazy.compactMap({ byKey[ColumnBinding.key($0)]?.first }).first,
+                      !boundColumns.contains(index) else { continue }
+                checkboxMissing.append(CheckboxMissingColumn(index: index, name: header[index], code: code, reason: reason,
+                                                             fields: fields))
+            }
+        }
+        checkboxMissing.sort { $0.index < $1.index }
     }
 }

@@ -103,6 +103,8 @@ struct RowReader {
     /// instrument, so a `0` there says nothing. It is read as an empty cell (``PreparedRow/untickedBoxes``)
     /// and a record no row ticks ends with the box unticked (``StagingState/resolveUntickedBoxes()``).
     let fillerBoxes: [Field]
+    /// REDCap's missing-data code columns of the checkbox questions read (``ColumnBinding/checkboxMissing``).
+    let checkboxMissing: [ColumnBinding.CheckboxMissingColumn]
 
     /// What one mapped column needs: plain values only, so that walking the plan retains nothing.
     struct PlannedColumn {
@@ -212,6 +214,7 @@ struct RowReader {
         } else {
             fillerBoxes = []
         }
+        checkboxMissing = binding.checkboxMissing
     }
 
     /// Sets the row aside when it belongs to a REDCap repeating instrument (its
@@ -310,6 +313,7 @@ struct RowReader {
             if skipsEmpty, case .missing(.empty)? = value { continue }
             set(column.field, value)
         }
+        if !checkboxMissing.isEmpty { readCheckboxMissingCodes(record) }
         // Judged on the cells as read, before the row's own checks may empty a field (`null-field`).
         prepared.isBlank = isBlank
         if let site = input.site, participantValues[.site] == nil {
@@ -351,6 +355,41 @@ struct RowReader {
         if prepared.isBlank { forgetEmptyCells() }
         prepared.participantID = participantID
         prepared.timepoint = timepoint
+    }
+
+    /// Marks the boxes of a checkbox question missing when the row has a `1` in one of the
+    /// question's missing-data code columns: REDCap then writes `0` (or nothing) for every option,
+    /// which says nothing of the boxes. A box ticked beside the mark, or a second code, contradicts
+    /// it (the field's problem, and the field is emptied); a cell other than `0`, `1` or empty is an
+    /// error of the row.
+    private mutating func readCheckboxMissingCodes(_ record: CSVRecord) {
+        for column in checkboxMissing where column.index < record.count {
+            let raw = record[column.index]
+            let text = Normalise.text(raw)
+            if text.isEmpty || text == "0" { continue }
+            guard text == "1" else {
+                issues.append(issue(.error, rule: "type", field: nil, raw: raw,
+                                    message: "\(Normalise.quoted(text)) is not a checkbox value (0 or 1) in '\(column.name)', "
+                                        + "the column of missing-data code '\(column.code)'",
+                                    column: column.index + 1))
+                continue
+            }
+            let mark = "its question is marked missing in '\(column.name)' (code '\(column.code)', \(column.reason))"
+            for field in column.fields where !(rowLevel == .participant && field.level == .visit) {
+                switch value(field) {
+                case .boolean(true)?:
+                    fieldProblem(field, rule: "redcap.checkbox-missing", raw: raw,
+                                 message: "'\(field.name)' is ticked, but \(mark)", unusable: true, column: column.index + 1)
+                case .missing(let reason)? where reason != .empty && reason != column.reason:
+                    if case .declared(code: "invalid", _) = reason { continue }
+                    fieldProblem(field, rule: "redcap.checkbox-missing", raw: raw,
+                                 message: "'\(field.name)' is missing (\(reason)), and \(mark)", unusable: true,
+                                 column: column.index + 1)
+                default:
+                    set(field, .missing(column.reason))
+                }
+            }
+        }
     }
 
     /// Readies a blank row, committed after every other row: beside a participant's record it

@@ -407,7 +407,8 @@ final class Stager {
                             fileIndex: fileIndex, &state)
             return
         }
-        let binding = ColumnBinding(header: reader.header, input: input, separatorLine: reader.hasSeparatorLine ? reader.delimiter : nil)
+        let binding = ColumnBinding(header: reader.header, input: input, separatorLine: reader.hasSeparatorLine ? reader.delimiter : nil,
+                                    codes: spec.missingCodes.declared)
         for problem in binding.fileProblems {
             try fileProblem(problem, rule: "staging.header", at: SourceLocation(file: file.displayName, line: reader.headerLine),
                             fileIndex: fileIndex, &state)

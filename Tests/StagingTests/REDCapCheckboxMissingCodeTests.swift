@@ -1,0 +1,116 @@
+@testable import Staging
+import StudyModel
+import Testing
+
+/// With missing-data codes declared, REDCap exports a checkbox question with one more column per
+/// code (`radicular___unk` beside `radicular___1`...). A `1` there marks the question missing for
+/// that code's reason, while every option column holds `0`: the boxes are missing, not unticked.
+@Suite struct REDCapCheckboxMissingCodeTests {
+    typealias H = StagingHarness
+
+    static let codes = """
+        missing_codes:
+          codes:
+            - {code: UNK, reason: asked but unknown}
+            - {code: NASK, reason: not asked}
+            - {code: '-999', reason: not applicable}
+
+        """
+
+    static let header = "record_id,redcap_event_name,arm,visit_date,nrs,radicular___1,radicular___2,radicular___unk,radicular___nask"
+
+    static func run(_ rows: [String], header: String = header, participantRows: String = REDCapCheckboxTests.screening,
+                    extra: String = "") throws -> (StagedStudy, CollectingSink) {
+        let yaml = REDCapCheckboxTests.pipeline(participantRows: participantRows) + codes + extra
+        return try H(yaml: yaml, files: ["redcap.csv": H.lines([header] + rows)]).run()
+    }
+
+    func boxes(_ study: StagedStudy) -> [[Value?]] {
+        study.participants.map { [$0.values[.radUnilateralLegPain], $0.values[.radLegPainDominant]] }
+    }
+
+    @Test func aMarkedQuestionIsMissingForTheCodesReason() throws {
+        let (study, sink) = try Self.run([
+            "R1,screening_arm_1,1,,,0,0,1,0",
+            "R1,baseline_arm_1,,2024-01-05,6,0,0,0,0",
+            "R2,screening_arm_1,2,,,0,0,0,1",
+            "R3,screening_arm_1,2,,,1,0,0,0",
+        ])
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == [])
+        #expect(boxes(study) == [[.missing(.askedButUnknown), .missing(.askedButUnknown)],
+                                 [.missing(.notAsked), .missing(.notAsked)],
+                                 [.boolean(true), .boolean(false)]])
+        #expect(study.accounting.map(\.accepted) == [4])
+    }
+
+    /// The filler zeros of other events do not turn the marked boxes into unticked ones, in
+    /// either order of the rows.
+    @Test(arguments: [true, false])
+    func fillerZerosLeaveTheMarkStanding(markFirst: Bool) throws {
+        let marked = "R1,baseline_arm_1,1,2024-01-05,6,0,0,0,1"
+        let filler = "R1,week_6_arm_1,1,2024-02-16,4,0,0,0,0"
+        let (study, sink) = try Self.run(markFirst ? [marked, filler] : [filler, marked], participantRows: "")
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == [])
+        #expect(boxes(study) == [[.missing(.notAsked), .missing(.notAsked)]])
+        #expect(study.visits.count == 2)
+    }
+
+    @Test func aTickBesideTheMarkIsAnError() throws {
+        let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,1,0,1,0"])
+        #expect(sink.summary(.error) == ["redcap.csv:2:8 redcap.checkbox-missing error"])
+        let message = sink.issues.first?.message ?? ""
+        #expect(message.contains("'rad_unilateral_leg_pain' is ticked"))
+        #expect(message.contains("'radicular___unk' (code 'UNK', asked but unknown)"))
+        #expect(study.participants.isEmpty)
+        #expect(study.accounting.map(\.rejected) == [1])
+    }
+
+    @Test func twoCodesMarkedAreAnError() throws {
+        let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,0,0,1,1"])
+        // Each box is missing for the first code and then marked with the second.
+        #expect(sink.summary(.error) == ["redcap.csv:2:9 redcap.checkbox-missing error",
+                                         "redcap.csv:2:9 redcap.checkbox-missing error"])
+        #expect(study.participants.isEmpty)
+    }
+
+    /// Under `policy: null-field` the contradicted box is emptied with a warning and the row kept.
+    @Test func nullFieldEmptiesTheContradictedBox() throws {
+        let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,1,0,1,0"],
+                                         extra: "expectations:\n  fields:\n    rad_unilateral_leg_pain: {policy: null-field}\n")
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == ["redcap.csv:2:8 redcap.checkbox-missing warning"])
+        #expect(study.participants.first?.values[.radUnilateralLegPain]?.isMissing == true)
+        #expect(study.participants.first?.values[.radLegPainDominant] == .missing(.askedButUnknown))
+    }
+
+    @Test func aCellOtherThanZeroOrOneIsAnError() throws {
+        let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,0,0,x,0"])
+        #expect(sink.summary(.error) == ["redcap.csv:2:8 type error"])
+        #expect(sink.issues.first?.message.contains("'x' is not a checkbox value (0 or 1) in 'radicular___unk'") == true)
+        #expect(study.participants.isEmpty)
+    }
+
+    /// REDCap writes the code in lower case, and a character other than a letter, digit or `_` as
+    /// `_`; the header's letter case does not matter.
+    @Test func codeColumnsAreFoundAsREDCapNamesThem() throws {
+        let header = "record_id,redcap_event_name,arm,visit_date,nrs,radicular___1,radicular___2,RADICULAR____999"
+        let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,0,0,1"], header: header)
+        #expect(sink.summary(.error) == [])
+        #expect(boxes(study) == [[.missing(.notApplicable), .missing(.notApplicable)]])
+        #expect(ColumnBinding.checkboxMissingNames(variable: "rf", code: "UNK") == ["rf___unk"])
+        #expect(ColumnBinding.checkboxMissingNames(variable: "rf", code: "-9.5") == ["rf___-9.5", "rf____9_5"])
+    }
+
+    /// Only `redcap` inputs have such columns: elsewhere a column of that name is not read.
+    @Test func otherSourcesDoNotReadThem() throws {
+        let yaml = REDCapCheckboxTests.pipeline(participantRows: REDCapCheckboxTests.screening)
+            .replacingOccurrences(of: "source: redcap", with: "source: generic, date_format: yyyy-mm-dd")
+            .replacingOccurrences(of: "{checkbox: radicular, option: '1'}", with: "radicular___1")
+            .replacingOccurrences(of: "{checkbox: radicular, option: '2'}", with: "radicular___2") + Self.codes
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": H.lines([Self.header, "R1,screening_arm_1,1,,,0,0,1,0"])]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(boxes(study) == [[.boolean(false), .boolean(false)]])
+    }
+}
