@@ -153,7 +153,7 @@ extension RowReader {
                 result = .success(.text(text))
             }
         case .integer, .decimal:
-            result = Normalise.number(text, decimalMark: input.decimalMark ?? RowReader.sourceDecimalMark(text, input.source)).flatMap { number in
+            result = RowReader.number(text, decimalMark: input.decimalMark, source: input.source).flatMap { number in
                 var value = number
                 if field == .durationWeeks, let unit = column.unit { value = Normalise.weeks(number, unit: unit) }
                 if column.whole, number != number.rounded() {
@@ -203,18 +203,25 @@ extension RowReader {
         return replaced ?? value
     }
 
-    /// The decimal mark a source implies for one number when the input declares none: REDCap
-    /// writes no thousands separators, so there a lone `.` or `,` (`104.500`, `6,5` from a
-    /// comma-decimal field) is the decimal mark. Nil elsewhere, and for a number with both marks
-    /// or several of one (left to ``Normalise/number(_:decimalMark:)``).
-    static func sourceDecimalMark(_ text: String, _ source: SourceSystem) -> DecimalMark? {
-        guard source == .redcap else { return nil }
+    /// A number cell of an input from `source` with the input's declared decimal mark, if any.
+    ///
+    /// REDCap writes no thousands separators, so in a `redcap` input that declares no mark a lone
+    /// `.` or `,` (`104.500`, `6,5` from a comma-decimal field) is the decimal mark, and a number
+    /// with more than one mark (`1.234.567`, `1.234,5`) is none REDCap writes: an error, not a
+    /// guess at thousands. Elsewhere ``Normalise/number(_:decimalMark:)`` decides.
+    static func number(_ text: String, decimalMark: DecimalMark?, source: SourceSystem) -> Result<Double, ValueProblem> {
+        guard decimalMark == nil, source == .redcap else { return Normalise.number(text, decimalMark: decimalMark) }
         let points = text.utf8.filter { $0 == 0x2E }.count
         let commas = text.utf8.filter { $0 == 0x2C }.count
         switch (points, commas) {
-        case (1, 0): return .point
-        case (0, 1): return .comma
-        default: return nil
+        case (1, 0): return Normalise.number(text, decimalMark: .point)
+        case (0, 1): return Normalise.number(text, decimalMark: .comma)
+        case (0, 0): return Normalise.number(text, decimalMark: nil)
+        default:
+            guard case .success = Normalise.number(text, decimalMark: nil) else { return Normalise.number(text, decimalMark: nil) }
+            return .failure(ValueProblem(rule: "number", message: "\(Normalise.quoted(text)) is not a number REDCap writes: it has "
+                + "more than one '.' or ',' and REDCap writes no thousands separators; if the file was saved with them, "
+                + "declare 'decimal_mark' for this input"))
         }
     }
 }
