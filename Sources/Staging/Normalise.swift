@@ -6,11 +6,20 @@ import StudyModel
 /// value in single quotes; `rule` groups problems in issue lists.
 public struct ValueProblem: Error, Hashable, Sendable {
     public var rule: String
+    /// What is wrong with the value (`'1,234' is not a number`); a caller may name the field after it.
     public var message: String
+    /// What to do about it, said after the field (`declare 'decimal_mark' for this input`).
+    public var hint: String?
 
-    public init(rule: String, message: String) {
+    public init(rule: String, message: String, hint: String? = nil) {
         self.rule = rule
         self.message = message
+        self.hint = hint
+    }
+
+    /// The message with the field named after it, then the hint.
+    public func text(for field: String) -> String {
+        "\(message) for '\(field)'" + (hint.map { "; " + $0 } ?? "")
     }
 }
 
@@ -134,7 +143,9 @@ public enum Normalise {
                 let after = parts[1]
                 let couldGroup = after.count == 3 && !before.isEmpty && before.count <= 3 && before.first != "0"
                 if couldGroup {
-                    return problem(": '\(mark)' could be a decimal mark or a thousands separator; declare 'decimal_mark' for this input")
+                    return .failure(ValueProblem(rule: "number", message: "\(quoted(text)) is not a number",
+                                                 hint: "'\(mark)' could be a decimal mark or a thousands separator; "
+                                                     + "declare 'decimal_mark' for this input"))
                 }
                 decimal = mark
             } else if commas + points == 0 {

@@ -186,7 +186,7 @@ extension RowReader {
             return checkAllowed(value, field: field, raw: raw)
         case .failure(let problem):
             set(field, nil)
-            return fieldProblem(field, rule: problem.rule, raw: raw, message: "\(problem.message) for '\(field.name)'",
+            return fieldProblem(field, rule: problem.rule, raw: raw, message: problem.text(for: field.name),
                                 unusable: true)
         }
     }
@@ -218,10 +218,10 @@ extension RowReader {
         case (0, 1): return Normalise.number(text, decimalMark: .comma)
         case (0, 0): return Normalise.number(text, decimalMark: nil)
         default:
-            guard case .success = Normalise.number(text, decimalMark: nil) else { return Normalise.number(text, decimalMark: nil) }
-            return .failure(ValueProblem(rule: "number", message: "\(Normalise.quoted(text)) is not a number REDCap writes: it has "
-                + "more than one '.' or ',' and REDCap writes no thousands separators; if the file was saved with them, "
-                + "declare 'decimal_mark' for this input"))
+            return .failure(ValueProblem(rule: "number", message: "\(Normalise.quoted(text)) is not a number REDCap writes",
+                                         hint: "it has more than one '.' or ',', and REDCap writes no thousands separators; if the "
+                                             + "file was saved with them, declare the input's 'decimal_mark' (comma or point: the "
+                                             + "mark before the decimals)"))
         }
     }
 }
