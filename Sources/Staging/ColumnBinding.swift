@@ -20,18 +20,23 @@ struct ColumnBinding {
     /// In a `redcap` input, the columns REDCap adds to a checkbox question for each declared
     /// missing-data code that some record was marked with (`redflags___unk` beside
     /// `redflags___1`...): a `1` there says the question's boxes are missing for that code's reason.
-    var checkboxMissing: [CheckboxMissingColumn]
+    var checkboxMissing: [CheckboxQuestionCodes]
 
-    /// One missing-data code column of a REDCap checkbox question.
-    struct CheckboxMissingColumn {
-        /// The column (from 0) and its name as written in the header.
-        let index: Int
-        let name: String
-        /// The declared code and the reason it stands for.
-        let code: String
-        let reason: MissingReason
+    /// The missing-data code columns of one REDCap checkbox question.
+    struct CheckboxQuestionCodes {
+        /// One code's column: its index (from 0) and name as written in the header, the declared
+        /// code and the reason it stands for.
+        struct Column {
+            let index: Int
+            let name: String
+            let code: String
+            let reason: MissingReason
+        }
+        let variable: String
         /// The fields this input maps to options of the question, in mapping order.
         let fields: [Field]
+        /// In header order.
+        let columns: [Column]
     }
 
     /// The names REDCap gives the column of missing-data code `code` of checkbox question
@@ -135,7 +140,7 @@ struct ColumnBinding {
     }
 
     /// Finds ``checkboxMissing``: for each checkbox question with a bound option, the columns of
-    /// the declared missing-data codes, in the order of the codes' text.
+    /// the declared missing-data codes (not a bound option's column).
     private mutating func bindCheckboxMissingColumns(header: [String], byKey: [String: [Int]], input: InputSpec,
                                                      codes: [String: MissingReason]) {
         var questions: [(variable: String, fields: [Field])] = []
@@ -149,14 +154,17 @@ struct ColumnBinding {
         }
         let boundColumns = Set(columns.map(\.index))
         for (variable, fields) in questions {
+            var found: [CheckboxQuestionCodes.Column] = []
+            // In the codes' order, so that of two codes with one column name the first is read.
             for (code, reason) in codes.sorted(by: { $0.key < $1.key }) {
                 let names = ColumnBinding.checkboxMissingNames(variable: variable, code: code)
                 guard let index = names.lazy.compactMap({ byKey[ColumnBinding.key($0)]?.first }).first,
-                      !boundColumns.contains(index) else { continue }
-                checkboxMissing.append(CheckboxMissingColumn(index: index, name: header[index], code: code, reason: reason,
-                                                             fields: fields))
+                      !boundColumns.contains(index), !found.contains(where: { $0.index == index }) else { continue }
+                found.append(.init(index: index, name: header[index], code: code, reason: reason))
             }
+            guard !found.isEmpty else { continue }
+            checkboxMissing.append(CheckboxQuestionCodes(variable: variable, fields: fields,
+                                                         columns: found.sorted { $0.index < $1.index }))
         }
-        checkboxMissing.sort { $0.index < $1.index }
     }
 }

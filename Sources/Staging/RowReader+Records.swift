@@ -403,10 +403,13 @@ extension RowReader {
     }
 
     /// Whether a field a visit row carries goes into the participant's record: when the
-    /// participant lacks it, or holds it as missing while the row has a value.
+    /// participant lacks it, or holds it as missing while the row has a value, or holds an empty
+    /// cell while the row gives a reason it is missing (a REDCap checkbox question marked missing
+    /// on a visit event, beside the screening event's filler zeros).
     static func takesCarried(_ field: Field, _ mine: FieldValuesBuilder, _ theirs: FieldValues) -> Bool {
         guard theirs.contains(field) else { return mine.contains(field) }
-        return theirs.isMissing(field) && mine.contains(field) && !mine.isMissing(field)
+        guard theirs.isMissing(field), mine.contains(field) else { return false }
+        return !mine.isMissing(field) || (Overlap.isEmptyCell(theirs[field]) && !Overlap.isEmptyCell(mine[field]))
     }
 
     func arm(_ values: FieldValues) -> Arm? {

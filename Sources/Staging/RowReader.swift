@@ -98,13 +98,13 @@ struct RowReader {
     /// Fields with a `unique` expectation.
     let uniqueFields: [Field]
     /// In a longitudinal REDCap export (`source: redcap`, `holds: visits`), the participant-level
-    /// yes/no fields read from checkbox columns, other than inputs of a derivation: REDCap writes
+    /// yes/no fields read from checkbox columns: REDCap writes
     /// `0` for every unticked box on every event row, whether or not the event holds the box's
     /// instrument, so a `0` there says nothing. It is read as an empty cell (``PreparedRow/untickedBoxes``)
     /// and a record no row ticks ends with the box unticked (``StagingState/resolveUntickedBoxes()``).
     let fillerBoxes: [Field]
     /// REDCap's missing-data code columns of the checkbox questions read (``ColumnBinding/checkboxMissing``).
-    let checkboxMissing: [ColumnBinding.CheckboxMissingColumn]
+    let checkboxMissing: [ColumnBinding.CheckboxQuestionCodes]
 
     /// What one mapped column needs: plain values only, so that walking the plan retains nothing.
     struct PlannedColumn {
@@ -205,10 +205,8 @@ struct RowReader {
         ageRuleSkipsOutside = (decisive(.age), decisive(.birthYear))
         uniqueFields = Field.allCases.filter { expectations[$0].unique }
         if input.source == .redcap, input.holds == .visits {
-            let derivationInputs = Set(binding.derived.flatMap { $0.derivation.inputs(for: $0.field) })
             fillerBoxes = binding.columns.map(\.field).filter { field in
-                guard field.level == .participant, field.kind == .boolean, !derivationInputs.contains(field),
-                      case .checkbox? = input.fields[field]?.source else { return false }
+                guard field.level == .participant, field.kind == .boolean, case .checkbox? = input.fields[field]?.source else { return false }
                 return true
             }
         } else {
@@ -345,7 +343,8 @@ struct RowReader {
         checkRanges(rangeChecks, record)
         derive()
         checkRanges(derivedRangeChecks, record)
-        // After the row's own checks, which take an unticked box for the value it is (`required`).
+        // After the row's own checks and derivations, which take an unticked box for the value it
+        // is (`required`, a questionnaire item).
         for field in fillerBoxes where participantValues.boolean(field) == false {
             prepared.untickedBoxes.append(field)
             // As an empty cell: on a participant event it collects nothing, on a visit row it
@@ -359,34 +358,54 @@ struct RowReader {
 
     /// Marks the boxes of a checkbox question missing when the row has a `1` in one of the
     /// question's missing-data code columns: REDCap then writes `0` (or nothing) for every option,
-    /// which says nothing of the boxes. A box ticked beside the mark, or a second code, contradicts
-    /// it (the field's problem, and the field is emptied); a cell other than `0`, `1` or empty is an
-    /// error of the row.
+    /// which says nothing of the boxes. A box ticked beside the mark contradicts it (that field's
+    /// problem, and the field is emptied); two codes marked contradict each other (one problem of
+    /// the question, under its first field's expectation, and every box is emptied); a cell other
+    /// than `0`, `1` or empty is an error of the row.
     private mutating func readCheckboxMissingCodes(_ record: CSVRecord) {
-        for column in checkboxMissing where column.index < record.count {
-            let raw = record[column.index]
-            let text = Normalise.text(raw)
-            if text.isEmpty || text == "0" { continue }
-            guard text == "1" else {
-                issues.append(issue(.error, rule: "type", field: nil, raw: raw,
-                                    message: "\(Normalise.quoted(text)) is not a checkbox value (0 or 1) in '\(column.name)', "
-                                        + "the column of missing-data code '\(column.code)'",
-                                    column: column.index + 1))
+        for question in checkboxMissing {
+            var marked: [(column: ColumnBinding.CheckboxQuestionCodes.Column, raw: String)] = []
+            for column in question.columns where column.index < record.count {
+                let raw = record[column.index]
+                let text = Normalise.text(raw)
+                if text.isEmpty || text == "0" { continue }
+                if text == "1" {
+                    marked.append((column, raw))
+                } else {
+                    issues.append(issue(.error, rule: "type", field: nil, raw: raw,
+                                        message: "\(Normalise.quoted(text)) is not a checkbox value (0 or 1) in '\(column.name)', "
+                                            + "the column of missing-data code '\(column.code)'",
+                                        column: column.index + 1))
+                }
+            }
+            let fields = question.fields.filter { !(rowLevel == .participant && $0.level == .visit) }
+            guard let (first, raw) = marked.first, let firstField = fields.first else { continue }
+            let described = { (column: ColumnBinding.CheckboxQuestionCodes.Column) in
+                "'\(column.name)' (code '\(column.code)', \(column.reason))"
+            }
+            if marked.count > 1 {
+                let list = marked.map { described($0.column) }.joined(separator: " and ")
+                let boxes = fields.map { "'\($0.name)'" }.joined(separator: ", ")
+                let kept = fieldProblem(firstField, rule: "redcap.checkbox-missing", raw: marked[1].raw,
+                                        message: "the checkbox question '\(question.variable)' is marked missing twice, in \(list); "
+                                            + "its boxes (\(boxes)) are not read", unusable: true, column: marked[1].column.index + 1)
+                for field in fields.dropFirst() { set(field, kept ?? RowReader.invalid("redcap.checkbox-missing")) }
                 continue
             }
-            let mark = "its question is marked missing in '\(column.name)' (code '\(column.code)', \(column.reason))"
-            for field in column.fields where !(rowLevel == .participant && field.level == .visit) {
+            for field in fields {
                 switch value(field) {
                 case .boolean(true)?:
                     fieldProblem(field, rule: "redcap.checkbox-missing", raw: raw,
-                                 message: "'\(field.name)' is ticked, but \(mark)", unusable: true, column: column.index + 1)
-                case .missing(let reason)? where reason != .empty && reason != column.reason:
+                                 message: "'\(field.name)' is ticked, but its question is marked missing in \(described(first))",
+                                 unusable: true, column: first.index + 1)
+                case .missing(let reason)? where reason != .empty && reason != first.reason:
                     if case .declared(code: "invalid", _) = reason { continue }
                     fieldProblem(field, rule: "redcap.checkbox-missing", raw: raw,
-                                 message: "'\(field.name)' is missing (\(reason)), and \(mark)", unusable: true,
-                                 column: column.index + 1)
+                                 message: "'\(field.name)' is missing (\(reason)) in its own column, but its question is marked "
+                                     + "missing in \(described(first))",
+                                 unusable: true, column: first.index + 1)
                 default:
-                    set(field, .missing(column.reason))
+                    set(field, .missing(first.reason))
                 }
             }
         }

@@ -67,12 +67,26 @@ import Testing
         #expect(study.accounting.map(\.rejected) == [1])
     }
 
-    @Test func twoCodesMarkedAreAnError() throws {
-        let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,0,0,1,1"])
-        // Each box is missing for the first code and then marked with the second.
-        #expect(sink.summary(.error) == ["redcap.csv:2:9 redcap.checkbox-missing error",
-                                         "redcap.csv:2:9 redcap.checkbox-missing error"])
+    /// One problem of the question, naming both columns, even when the two codes stand for the
+    /// same reason.
+    @Test(arguments: ["", "    - {code: ONB, reason: asked but unknown}\n"])
+    func twoCodesMarkedAreOneError(extraCode: String) throws {
+        let header = extraCode.isEmpty ? Self.header : Self.header.replacingOccurrences(of: "radicular___nask", with: "radicular___onb")
+        let yaml = REDCapCheckboxTests.pipeline(participantRows: REDCapCheckboxTests.screening) + Self.codes + extraCode
+        let (study, sink) = try StagingHarness(yaml: yaml, files: ["redcap.csv": H.lines([header, "R1,screening_arm_1,1,,,0,0,1,1"])]).run()
+        #expect(sink.summary(.error) == ["redcap.csv:2:9 redcap.checkbox-missing error"])
+        let message = sink.issues.first?.message ?? ""
+        #expect(message.contains("'radicular' is marked missing twice, in 'radicular___unk' (code 'UNK', asked but unknown) and 'radicular___"))
+        #expect(message.contains("its boxes ('rad_unilateral_leg_pain', 'rad_leg_pain_dominant') are not read"))
         #expect(study.participants.isEmpty)
+    }
+
+    /// Under `null-field` the question's boxes are all emptied, with one warning.
+    @Test func twoCodesUnderNullFieldEmptyEveryBox() throws {
+        let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,0,0,1,1"],
+                                         extra: "expectations:\n  fields:\n    rad_unilateral_leg_pain: {policy: null-field}\n")
+        #expect(sink.summary(.warning) == ["redcap.csv:2:9 redcap.checkbox-missing warning"])
+        #expect(boxes(study) == [[RowReader.invalid("redcap.checkbox-missing"), RowReader.invalid("redcap.checkbox-missing")]])
     }
 
     /// Under `policy: null-field` the contradicted box is emptied with a warning and the row kept.
@@ -112,5 +126,21 @@ import Testing
         let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": H.lines([Self.header, "R1,screening_arm_1,1,,,0,0,1,0"])]).run()
         #expect(sink.summary(.error) == [])
         #expect(boxes(study) == [[.boolean(false), .boolean(false)]])
+    }
+}
+
+/// The question marked missing on a visit event while the screening event (a participant row)
+/// holds the filler zeros: the mark is carried into the participant, whatever the rows' order.
+@Suite struct REDCapCheckboxMissingOnVisitEventTests {
+    @Test(arguments: [true, false])
+    func theMarkIsCarried(screeningFirst: Bool) throws {
+        let screening = "R1,screening_arm_1,1,,,0,0,0,0"
+        let baseline = "R1,baseline_arm_1,,2024-01-05,6,0,0,1,0"
+        let (study, sink) = try REDCapCheckboxMissingCodeTests.run(screeningFirst ? [screening, baseline] : [baseline, screening])
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == [])
+        #expect(study.participants.map { [$0.values[.radUnilateralLegPain], $0.values[.radLegPainDominant]] }
+            == [[.missing(.askedButUnknown), .missing(.askedButUnknown)]])
+        #expect(study.visits.count == 1)
     }
 }

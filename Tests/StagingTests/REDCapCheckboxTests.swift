@@ -123,3 +123,76 @@ import Testing
     }
 }
 
+
+/// STarT Back items 1...8 as the options of one REDCap checkbox question (item 9, the
+/// bothersomeness scale, is a field of its own): the total is scored on the row of the
+/// instrument's event, and the filler zeros of other events neither contradict its ticks nor
+/// fill a question marked missing.
+@Suite struct REDCapCheckboxDerivationTests {
+    typealias H = StagingHarness
+
+    static let pipeline = StageTests.redcapSchedule + """
+        missing_codes:
+          codes:
+            - {code: UNK, reason: asked but unknown}
+        inputs:
+          - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}
+        fields:
+          participant_id: record_id
+          arm: arm
+          visit: redcap_event_name
+          visit_date: visit_date
+          pain_nrs: nrs
+          startback_9: sb_9
+          startback_total: {derive: startback}
+          startback_psychosocial: {derive: startback}
+
+        """ + (1...8).map { "  startback_\($0): {checkbox: sb, option: '\($0)'}\n" }.joined()
+
+    static let header = "record_id,redcap_event_name,arm,visit_date,nrs," + (1...8).map { "sb___\($0)," }.joined() + "sb___unk,sb_9"
+
+    static func run(_ rows: [String]) throws -> (StagedStudy, CollectingSink) {
+        try H(yaml: pipeline, files: ["redcap.csv": H.lines([header] + rows)]).run()
+    }
+
+    static let items: [Field] = [.startBack1, .startBack2, .startBack3, .startBack4, .startBack5, .startBack6, .startBack7,
+                                 .startBack8]
+
+    /// Items 2, 5 and 6 agreed, item 9 'very much' (4): total 4, psychosocial 3 (items 5, 6, 9).
+    @Test(arguments: [true, false])
+    func fillerZerosLeaveTheScoreStanding(screeningFirst: Bool) throws {
+        let screening = "R1,screening_arm_1,1,,,0,1,0,0,1,1,0,0,0,4"
+        let filler = ["R1,baseline_arm_1,,2024-01-05,6,0,0,0,0,0,0,0,0,0,", "R1,week_6_arm_1,,2024-02-16,4,0,0,0,0,0,0,0,0,0,"]
+        let (study, sink) = try Self.run(screeningFirst ? [screening] + filler : filler + [screening])
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == [])
+        let values = try #require(study.participants.first?.values)
+        #expect(Self.items.map { values[$0] } == [false, true, false, false, true, true, false, false].map(Value.boolean))
+        #expect(values[.startBackTotal] == .number(4))
+        #expect(values[.startBackPsychosocial] == .number(3))
+        #expect(study.visits.count == 2)
+    }
+
+    /// Every box unticked on the instrument's row: a total of 0 (item 9 'not at all'), items 0.
+    @Test func aScoreOfNothingAgreed() throws {
+        let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,0,0,0,0,0,0,0,0,0,1",
+                                          "R1,baseline_arm_1,,2024-01-05,6,0,0,0,0,0,0,0,0,0,"])
+        #expect(sink.summary(.error) == [])
+        let values = try #require(study.participants.first?.values)
+        #expect(Self.items.map { values[$0] } == Array(repeating: .boolean(false), count: 8))
+        #expect(values[.startBackTotal] == .number(0))
+    }
+
+    /// The question marked missing: items and total agree that it is missing, in either order.
+    @Test(arguments: [true, false])
+    func aMarkedQuestionLeavesItemsAndTotalMissing(screeningFirst: Bool) throws {
+        let screening = "R1,screening_arm_1,1,,,0,0,0,0,0,0,0,0,1,2"
+        let filler = "R1,baseline_arm_1,,2024-01-05,6,0,0,0,0,0,0,0,0,0,"
+        let (study, sink) = try Self.run(screeningFirst ? [screening, filler] : [filler, screening])
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == [])
+        let values = try #require(study.participants.first?.values)
+        #expect(Self.items.map { values[$0] } == Array(repeating: .missing(.askedButUnknown), count: 8))
+        #expect(values[.startBackTotal] == .missing(.askedButUnknown))
+    }
+}
