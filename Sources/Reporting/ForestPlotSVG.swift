@@ -85,7 +85,8 @@ struct Figure {
                 y += 20
                 body.append(text(margin, y, part, size: 15, weight: "bold"))
             }
-            if let heterogeneity = panel.heterogeneity?.heterogeneity {
+            // As in interaction.csv: no heterogeneity is said of fewer than two groups.
+            if let heterogeneity = panel.heterogeneity?.heterogeneity, heterogeneity.degreesOfFreedom > 0 {
                 var line = "Heterogeneity across \(panel.heterogeneity?.groups.count ?? 0) groups: Cochran's Q = "
                     + NumberFormat.fixed(heterogeneity.q, decimals: 2) + ", df = \(heterogeneity.degreesOfFreedom)"
                 line += ", p " + Self.pText(heterogeneity.pValue)

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Analysis
+import Statistics
 import StudyModel
 import Testing
 @testable import Reporting
@@ -77,6 +78,24 @@ import Testing
         #expect(document.texts.contains("← favours Graded activity"))
         #expect(document.texts.contains("favours General exercise →"))
         #expect(document.texts.contains { $0.hasPrefix("Heterogeneity across 4 groups: Cochran's Q = ") })
+    }
+
+    /// Of one group no heterogeneity is said (interaction.csv leaves the row out too); of two
+    /// or more it is.
+    @Test func noHeterogeneityLineForOneGroup() throws {
+        var results = self.results
+        let estimate = try #require(StudyEstimate(estimate: 1.5, standardError: 0.7))
+        let one = try #require(Heterogeneity([estimate]))
+        #expect(one.degreesOfFreedom == 0)
+        for index in results.interactions.indices {
+            for arm in results.interactions[index].heterogeneity.indices {
+                results.interactions[index].heterogeneity[arm].groups = ["3b"]
+                results.interactions[index].heterogeneity[arm].heterogeneity = one
+            }
+        }
+        let document = try SVGDocument(try svg(results))
+        #expect(!document.texts.contains { $0.contains("Heterogeneity") })
+        #expect(try SVGDocument(try svg()).texts.filter { $0.hasPrefix("Heterogeneity across") }.count == 2)
     }
 
     /// Reads the axis back from the tick labels and checks each square sits on its estimate and
