@@ -252,19 +252,21 @@ public enum PublicationTables {
                              disclosure.text(row.analysedArm, armState) + "/" + disclosure.text(row.analysedReference, referenceState)]
                 let withheld = PublicationText.withheld
                 if shows.change {
+                    // An arm or reference with no one analysed has no contrast to hide: NA.
+                    let ancovaHidden = hidden || (anyHidden && row.analysedArm > 0 && row.analysedReference > 0)
                     cells.append(hidden ? withheld : withInterval(row.welch?.difference, row.welch?.interval, decimals: 2))
-                    cells.append(hidden || anyHidden ? withheld : withInterval(row.ancova?.estimate, row.ancova?.interval, decimals: 2))
-                    cells.append(hidden || anyHidden ? withheld : NumberFormat.pValue(row.ancova?.pValue))
+                    cells.append(ancovaHidden ? withheld : withInterval(row.ancova?.estimate, row.ancova?.interval, decimals: 2))
+                    cells.append(ancovaHidden ? withheld : NumberFormat.pValue(row.ancova?.pValue))
                     cells.append(hidden ? withheld : NumberFormat.fixed(row.hedges?.g, decimals: 2))
                 }
                 // A responder count is hidden when suppressed, or unpublished because the total it is
-                // printed with is withheld; an arm with no one counted has no count to hide (its
-                // risk difference is not estimable: NA).
+                // printed with is withheld; with no one counted in the arm or the reference there is
+                // no risk difference to withhold (not estimable: NA).
                 let respondersHidden = [(row.arm.id, row.analysedArm), (row.reference.id, row.analysedReference)].contains { arm, total in
                     let state = disclosure.entry(key, arm)?.responders ?? .shown
                     return state.isSuppressed || (state == .unpublished && total > 0)
                 }
-                let riskHidden = hidden || respondersHidden
+                let riskHidden = hidden || (respondersHidden && row.analysedArm > 0 && row.analysedReference > 0)
                 if shows.responders {
                     cells.append(riskHidden ? withheld : riskDifference(row.riskDifference))
                     cells.append(riskHidden ? withheld : row.numberNeededToTreat?.formatted(decimals: 1) ?? "NA")

@@ -281,6 +281,12 @@ enum PublicationStructure {
         let results = PublicationFixture.results(subjects)
         let shown = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12", suppression: .disabled))
         #expect(cells(shown)["Profile 3a/Motor control"] == ["Profile 3a", "Motor control", "9/0", "NA", "NA", "NA", "NA", "NA", "NA"])
+        // A small graded-activity count hidden in the same group withholds the ANCOVA fitted on
+        // every arm, but there is no contrast against an empty reference to withhold.
+        let small = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12",
+                                                               suppression: SmallCellSuppression(threshold: 5)))
+        #expect(cells(small)["Profile 3a/Graded activity"]?[2].hasPrefix("<5") == true)
+        #expect(cells(small)["Profile 3a/Motor control"] == ["Profile 3a", "Motor control", "9/0", "NA", "NA", "NA", "NA", "NA", "NA"])
         // Suppressing zeros as well hides the 0 and what would reveal it.
         let zeros = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12",
                                                                suppression: SmallCellSuppression(threshold: 5, protectsZeros: true)))
