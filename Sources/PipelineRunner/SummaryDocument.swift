@@ -24,14 +24,21 @@ struct SummaryDocument {
                                                                      order: computation.analysis.order))
         lines += SummaryText.section("Baseline characteristics (randomised; no p-values)",
                                      SummaryText.baseline(computation.baseline, arms: computation.pipeline.arms))
-        lines += SummaryText.section("Response per subprofile and arm",
-                                     ["Change = follow-up - baseline (negative is improvement). Profile-level rows, standardised",
-                                      "response means and the BOCF and NRI sensitivity analyses are in response.csv.", ""]
+        // Said, not left as an empty section, when there is nothing to analyse.
+        let randomised = computation.subjects.filter(\.isRandomised)
+        let noOne = ["No participant was randomised: there is nothing to analyse per arm."]
+        let noReference = randomised.contains { $0.arm?.id == plan.referenceArm } ? []
+            : SummaryText.wrap("No participant was randomised to the reference arm (\(plan.referenceArm)): "
+                + "no comparison can be estimated.") + [""]
+        lines += SummaryText.section("Response per subprofile and arm", randomised.isEmpty ? noOne
+                                     : ["Change = follow-up - baseline (negative is improvement). Profile-level rows, standardised",
+                                        "response means and the BOCF and NRI sensitivity analyses are in response.csv.", ""]
                                      + SummaryText.response(computation.response, plan: plan))
-        lines += SummaryText.section("Comparisons with the reference arm, per subprofile",
-                                     ["Differences are arm - \(plan.referenceArm); for scores a negative difference favours the arm.",
-                                      "p is the ANCOVA p. Hedges' g, risk ratios, NNT and sensitivity analyses are in comparisons.csv.",
-                                      "Per-subprofile results are exploratory unless the interaction below supports them.", ""]
+        lines += SummaryText.section("Comparisons with the reference arm, per subprofile", randomised.isEmpty ? noOne
+                                     : noReference
+                                     + ["Differences are arm - \(plan.referenceArm); for scores a negative difference favours the arm.",
+                                        "p is the ANCOVA p. Hedges' g, risk ratios, NNT and sensitivity analyses are in comparisons.csv.",
+                                        "Per-subprofile results are exploratory unless the interaction below supports them.", ""]
                                      + SummaryText.comparisons(computation.comparisons, plan: plan))
         lines += SummaryText.section("Arm x profile interaction (\(plan.interactionPrespecified ? "prespecified" : "exploratory"))",
                                      SummaryText.interaction(computation.interactions))

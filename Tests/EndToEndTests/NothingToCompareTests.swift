@@ -1,0 +1,46 @@
+import Foundation
+import PipelineRunner
+import Testing
+import TestSupport
+
+/// A run with nothing to analyse per arm says so in summary.txt instead of printing empty
+/// sections: no one randomised, or no one in the reference arm.
+@Suite struct NothingToCompareTests {
+    static func summary(_ change: @escaping (String) -> String) throws -> String {
+        let folder = try TemporaryDirectory(prefix: "lbp-empty")
+        defer { folder.remove() }
+        let pipeline = try LoadedPipelineTests.samplePipeline(in: folder, change)
+        let result = Run.run(pipeline: pipeline, outputFolder: folder.file("out"))
+        #expect(result.problems.isEmpty)
+        return try String(contentsOfFile: folder.file("out") + "/summary.txt", encoding: .utf8)
+    }
+
+    /// The section between `title` and the next heading, without the heading's underline.
+    static func section(_ title: String, of summary: String) -> [String] {
+        let lines = summary.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.hasPrefix(title) }) else { return [] }
+        let rest = lines[(start + 2)...]
+        let end = rest.indices.first { rest[$0].hasPrefix("Arm x profile") || rest[$0].hasPrefix("Comparisons with") } ?? rest.endIndex
+        return Array(rest[..<end]).filter { !$0.isEmpty }
+    }
+
+    @Test func noOneRandomised() throws {
+        let summary = try Self.summary { $0.replacingOccurrences(of: "  arm: Randomization Group\n", with: "") }
+        let sentence = ["No participant was randomised: there is nothing to analyse per arm."]
+        #expect(Self.section("Response per subprofile and arm", of: summary) == sentence)
+        #expect(Self.section("Comparisons with the reference arm", of: summary) == sentence)
+    }
+
+    @Test func noOneInTheReferenceArm() throws {
+        let summary = try Self.summary {
+            $0.replacingOccurrences(of: "      codes: [Algemene oefentherapie]\n      reference: true\n",
+                                    with: "      codes: [Algemene oefentherapie]\n    - {id: usual_care, label: Usual care, codes: [Zorg], reference: true}\n")
+                .replacingOccurrences(of: "  reference_arm: general_exercise", with: "  reference_arm: usual_care")
+        }
+        let comparisons = Self.section("Comparisons with the reference arm", of: summary)
+        #expect(comparisons.first == "No participant was randomised to the reference arm (usual_care): no comparison can be estimated.")
+        // The sample itself has a reference arm: no such sentence.
+        let sample = try String(contentsOfFile: Repository.path("Reports/sample-castor/summary.txt"), encoding: .utf8)
+        #expect(!sample.contains("No participant was randomised"))
+    }
+}
