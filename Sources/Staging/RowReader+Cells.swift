@@ -218,6 +218,13 @@ extension RowReader {
         case (0, 1): return Normalise.number(text, decimalMark: .comma)
         case (0, 0): return Normalise.number(text, decimalMark: nil)
         default:
+            // A number only with thousands separators is none REDCap writes; anything else keeps
+            // its own problem (`1.2.3`).
+            let grouped = [DecimalMark.point, .comma].contains { mark in
+                if case .success = Normalise.number(text, decimalMark: mark) { return true }
+                return false
+            }
+            guard grouped else { return Normalise.number(text, decimalMark: nil) }
             return .failure(ValueProblem(rule: "number", message: "\(Normalise.quoted(text)) is not a number REDCap writes",
                                          hint: "it has more than one '.' or ',', and REDCap writes no thousands separators; if the "
                                              + "file was saved with them, declare the input's 'decimal_mark' (comma or point: the "

@@ -49,6 +49,10 @@ import Testing
         let (study, sink) = try H(yaml: Self.pipeline, files: ["redcap.csv": H.lines(rows)]).run()
         #expect(sink.summary(.error) == ["redcap.csv:2:4 number error", "redcap.csv:3:4 number error", "redcap.csv:4:4 number error"])
         #expect(sink.issues.first?.message.contains("REDCap writes no thousands separators") == true)
+        // A cell no mark would make a number keeps its own problem, with no advice to declare one.
+        let (_, odd) = try H(yaml: Self.pipeline, files: ["redcap.csv": H.lines([rows[0], "R1,screening_arm_1,1,1.2.3,,"])]).run()
+        #expect(odd.summary(.error) == ["redcap.csv:2:4 number error"])
+        #expect(odd.issues.first?.message.contains("decimal_mark") == false)
         #expect(study.participants.isEmpty)
         // A declared mark reads them as the file says (and the weights are then out of range).
         let declared = Self.pipeline.replacingOccurrences(of: "participant_rows: [screening_arm_1]}",
