@@ -200,8 +200,11 @@ extension RowReader {
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
+                let record = state.participantRecords[participant].values
                 guard field != .participantID,
-                      let (mine, theirs) = RowReader.conflict(field, participantValues, state.participantRecords[participant].values)
+                      let (mine, theirs) = fillerBoxes.contains(field)
+                        ? RowReader.answerConflict(field, participantValues, record)
+                        : RowReader.conflict(field, participantValues, record)
                 else { continue }
                 // The participant row when there is one (the first source), else the first visit row.
                 let source = state.participantRecords[participant].sources.first
@@ -213,7 +216,7 @@ extension RowReader {
                                         message: "the arm '\(mine.canonicalText)' differs from the participant's arm '\(theirs.canonicalText)'\(place)"))
                 } else {
                     issues.append(issue(.error, rule: "participant-conflict", field: field, raw: mine.canonicalText,
-                                        message: "'\(field.name)' is '\(mine.canonicalText)' here but '\(theirs.canonicalText)' for the participant\(place)"))
+                                        message: "'\(field.name)' is \(RowReader.said(mine)) here but \(RowReader.said(theirs)) for the participant\(place)"))
                 }
                 participantValues[field] = nil
             }
@@ -312,7 +315,8 @@ extension RowReader {
             while let field = next {
                 next = participantValues.presentField(after: field)
                 // Only a field the participant lacks, or holds as missing, takes the visit row's value.
-                guard RowReader.takesCarried(field, participantValues, state.participantRecords[participant].values),
+                guard RowReader.takesCarried(field, participantValues, state.participantRecords[participant].values,
+                                             reasonFillsEmpty: fillerBoxes.contains(field)),
                       let mine = participantValues[field] else { continue }
                 // A value the participant's own rows left empty (an arm, say) is filled from a
                 // visit row, as it would be from another participant input, but said so. An
@@ -378,7 +382,10 @@ extension RowReader {
         var next = values.presentField(after: nil)
         while let field = next {
             next = values.presentField(after: field)
-            guard !kept.contains(field), let (mine, theirs) = RowReader.conflict(field, participantValues, record.values)
+            guard !kept.contains(field),
+                  let (mine, theirs) = fillerBoxes.contains(field)
+                    ? RowReader.answerConflict(field, participantValues, record.values)
+                    : RowReader.conflict(field, participantValues, record.values)
             else { continue }
             if field == .arm {
                 let setting = expectations[.armChanged]
@@ -386,7 +393,7 @@ extension RowReader {
                                     message: "the arm '\(mine.canonicalText)' differs from the arm '\(theirs.canonicalText)' a visit row gave the participant"))
             } else {
                 issues.append(issue(.error, rule: "participant-conflict", field: field, raw: mine.canonicalText,
-                                    message: "'\(field.name)' is '\(mine.canonicalText)' here but '\(theirs.canonicalText)' from a visit row of the participant"))
+                                    message: "'\(field.name)' is \(RowReader.said(mine)) here but \(RowReader.said(theirs)) from a visit row of the participant"))
             }
         }
     }
@@ -403,13 +410,36 @@ extension RowReader {
     }
 
     /// Whether a field a visit row carries goes into the participant's record: when the
-    /// participant lacks it, or holds it as missing while the row has a value, or holds an empty
-    /// cell while the row gives a reason it is missing (a REDCap checkbox question marked missing
-    /// on a visit event, beside the screening event's filler zeros).
-    static func takesCarried(_ field: Field, _ mine: FieldValuesBuilder, _ theirs: FieldValues) -> Bool {
+    /// participant lacks it, or holds it as missing while the row has a value. For a REDCap box
+    /// (`reasonFillsEmpty`, ``fillerBoxes``) a mark also fills an empty cell: a question marked
+    /// missing on a visit event, where the screening event holds only filler zeros.
+    static func takesCarried(_ field: Field, _ mine: FieldValuesBuilder, _ theirs: FieldValues,
+                             reasonFillsEmpty: Bool = false) -> Bool {
         guard theirs.contains(field) else { return mine.contains(field) }
         guard theirs.isMissing(field), mine.contains(field) else { return false }
-        return !mine.isMissing(field) || (Overlap.isEmptyCell(theirs[field]) && !Overlap.isEmptyCell(mine[field]))
+        return !mine.isMissing(field)
+            || (reasonFillsEmpty && Overlap.isEmptyCell(theirs[field]) && !Overlap.isEmptyCell(mine[field]))
+    }
+
+    /// For a REDCap box (``fillerBoxes``): the row's and the participant's answers when both give
+    /// one and they differ, a missing-data mark counting as an answer (a tick against a mark, two
+    /// marks); nil otherwise. Filler zeros are empty cells by then and answer nothing; a value a
+    /// rule emptied (`invalid`) is no answer either.
+    static func answerConflict(_ field: Field, _ mine: FieldValuesBuilder, _ theirs: FieldValues) -> (Value, Value)? {
+        guard theirs.contains(field), let mineValue = mine[field], let theirValue = theirs[field],
+              isAnswer(mineValue), isAnswer(theirValue), mineValue != theirValue else { return nil }
+        return (mineValue, theirValue)
+    }
+
+    private static func isAnswer(_ value: Value) -> Bool {
+        guard case .missing(let reason) = value else { return true }
+        if case .declared(code: "invalid", _) = reason { return false }
+        return reason != .empty
+    }
+
+    /// A value as a conflict message says it: quoted, or its missing reason.
+    static func said(_ value: Value) -> String {
+        value.isMissing ? value.description : "'\(value.canonicalText)'"
     }
 
     func arm(_ values: FieldValues) -> Arm? {

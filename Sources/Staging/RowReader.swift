@@ -384,10 +384,12 @@ struct RowReader {
                 "'\(column.name)' (code '\(column.code)', \(column.reason))"
             }
             if marked.count > 1 {
-                let list = marked.map { described($0.column) }.joined(separator: " and ")
+                let names = marked.map { described($0.column) }
+                let list = names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
                 let boxes = fields.map { "'\($0.name)'" }.joined(separator: ", ")
                 let kept = fieldProblem(firstField, rule: "redcap.checkbox-missing", raw: marked[1].raw,
-                                        message: "the checkbox question '\(question.variable)' is marked missing twice, in \(list); "
+                                        message: "the checkbox question '\(question.variable)' is marked missing with \(marked.count) "
+                                            + "codes, in \(list); "
                                             + "its boxes (\(boxes)) are not read", unusable: true, column: marked[1].column.index + 1)
                 for field in fields.dropFirst() { set(field, kept ?? RowReader.invalid("redcap.checkbox-missing")) }
                 continue

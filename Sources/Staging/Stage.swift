@@ -56,12 +56,33 @@ public func stage(
         try stager.read(fileIndex: index, into: &state, reading: reading)
     }
     try stager.commitWaitingRows(&state)
-    state.resolveUntickedBoxes()
+    state.resolveUntickedBoxes(rederiving: stager.derivationsOfCheckboxes)
     let slotOrder = state.slotsByID()
     try stager.checkRequiredFieldsOfRecords(&state, slotOrder: slotOrder)
     try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
     try stager.fetchDeferredRejections(state.deferred, encodings: state.encodings, reading: reading)
     return state.result(slotOrder: slotOrder)
+}
+
+extension Stager {
+    /// The derived fields of longitudinal REDCap inputs that read participant-level checkbox boxes
+    /// (STarT Back items as the options of one question), scored again once the boxes are settled
+    /// (``StagingState/resolveUntickedBoxes(rederiving:)``).
+    var derivationsOfCheckboxes: [(field: Field, derivation: Derivation)] {
+        var found: [(field: Field, derivation: Derivation)] = []
+        for input in spec.inputs where input.source == .redcap && input.holds == .visits {
+            let isBox = { (field: Field) -> Bool in
+                guard field.level == .participant, field.kind == .boolean, case .checkbox? = input.fields[field]?.source else { return false }
+                return true
+            }
+            for field in input.fields.fields where !found.contains(where: { $0.field == field }) {
+                guard case .derived(let derivation)? = input.fields[field]?.source,
+                      derivation.inputs(for: field).contains(where: isBox) else { continue }
+                found.append((field, derivation))
+            }
+        }
+        return found
+    }
 }
 
 /// Everything one staging run accumulates: participants, visits, counts and deferred rows. A value
@@ -249,13 +270,22 @@ struct StagingState: IssueCounts {
     /// A REDCap checkbox box no accepted row of a participant ticked, but one held unticked, is
     /// unticked: each `0` was read as an empty cell (``RowReader/fillerBoxes``), so that a `0` on
     /// an event without the box's instrument contradicts no tick, and a box left empty by every
-    /// row (no `0` among them) stays empty.
-    mutating func resolveUntickedBoxes() {
+    /// row (no `0` among them) stays empty. A derived field that reads such boxes
+    /// (`derivations`, ``Stager/derivationsOfCheckboxes``) was scored on one row from the boxes as
+    /// written there; it is scored again from the boxes kept, so that a total agrees with its items
+    /// when another event ticked one.
+    mutating func resolveUntickedBoxes(rederiving derivations: [(field: Field, derivation: Derivation)] = []) {
         for (slot, fields) in untickedBoxes where slots[slot] >= 0 {
             let index = slots[slot]
             for field in fields {
                 let value = participantRecords[index].values[field]
                 if value == nil || Overlap.isEmptyCell(value) { participantRecords[index].values[field] = .boolean(false) }
+            }
+            for (field, derivation) in derivations where derivation.inputs(for: field).contains(where: fields.contains) {
+                let inputs = DerivationInputFields(derivation.inputs(for: field))
+                if let value = Derive.value(field, derivation, inputs: inputs, from: participantRecords[index].values) {
+                    participantRecords[index].values[field] = value
+                }
             }
         }
     }

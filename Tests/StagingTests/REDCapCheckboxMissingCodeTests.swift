@@ -76,7 +76,7 @@ import Testing
         let (study, sink) = try StagingHarness(yaml: yaml, files: ["redcap.csv": H.lines([header, "R1,screening_arm_1,1,,,0,0,1,1"])]).run()
         #expect(sink.summary(.error) == ["redcap.csv:2:9 redcap.checkbox-missing error"])
         let message = sink.issues.first?.message ?? ""
-        #expect(message.contains("'radicular' is marked missing twice, in 'radicular___unk' (code 'UNK', asked but unknown) and 'radicular___"))
+        #expect(message.contains("'radicular' is marked missing with 2 codes, in 'radicular___unk' (code 'UNK', asked but unknown) and 'radicular___"))
         #expect(message.contains("its boxes ('rad_unilateral_leg_pain', 'rad_leg_pain_dominant') are not read"))
         #expect(study.participants.isEmpty)
     }
@@ -130,8 +130,32 @@ import Testing
 }
 
 /// The question marked missing on a visit event while the screening event (a participant row)
-/// holds the filler zeros: the mark is carried into the participant, whatever the rows' order.
+/// holds the filler zeros: the mark is carried into the participant, whatever the rows' order. A
+/// mark and a tick, or two marks, on different events are answers that conflict.
 @Suite struct REDCapCheckboxMissingOnVisitEventTests {
+    @Test(arguments: [true, false])
+    func aMarkAgainstATickOnAnotherEventConflicts(screeningFirst: Bool) throws {
+        let screening = "R1,screening_arm_1,1,,,1,0,0,0"
+        let baseline = "R1,baseline_arm_1,,2024-01-05,6,0,0,1,0"
+        let (study, sink) = try REDCapCheckboxMissingCodeTests.run(screeningFirst ? [screening, baseline] : [baseline, screening])
+        let line = screeningFirst ? 3 : 2
+        #expect(sink.summary(.error) == ["redcap.csv:\(line):6 participant-conflict error"])
+        #expect(sink.issues.first?.message.contains("'rad_unilateral_leg_pain' is missing (asked but unknown) here but '1' for the participant") == true)
+        // The screening row's answer stands; the box it left at 0 is unticked, not marked.
+        #expect(study.participants.map { [$0.values[.radUnilateralLegPain], $0.values[.radLegPainDominant]] }
+            == [[.boolean(true), .boolean(false)]])
+        #expect(study.visits.isEmpty)
+    }
+
+    /// Two visit events marked with different codes: whichever comes second conflicts.
+    @Test func twoMarksOnTwoEventsConflict() throws {
+        let (_, sink) = try REDCapCheckboxMissingCodeTests.run([
+            "R1,screening_arm_1,1,,,0,0,0,0", "R1,baseline_arm_1,,2024-01-05,6,0,0,1,0", "R1,week_6_arm_1,,2024-02-16,4,0,0,0,1",
+        ])
+        #expect(sink.summary(.error) == ["redcap.csv:4:6 participant-conflict error", "redcap.csv:4:7 participant-conflict error"])
+        #expect(sink.issues.first?.message.contains("is missing (not asked) here but missing (asked but unknown) for the participant") == true)
+    }
+
     @Test(arguments: [true, false])
     func theMarkIsCarried(screeningFirst: Bool) throws {
         let screening = "R1,screening_arm_1,1,,,0,0,0,0"

@@ -183,6 +183,21 @@ import Testing
         #expect(values[.startBackTotal] == .number(0))
     }
 
+    /// Items ticked on two events: the items are the ticks of both, and the totals are scored
+    /// from them (Hill 2008), not from the zeros of the row that holds item 9.
+    @Test(arguments: [true, false])
+    func totalsAreScoredFromTheItemsKept(screeningFirst: Bool) throws {
+        // Screening: items 1 and 2 agreed, item 9 'moderately' (3); baseline: items 5 and 6.
+        let screening = "R1,screening_arm_1,1,,,1,1,0,0,0,0,0,0,0,3"
+        let baseline = "R1,baseline_arm_1,,2024-01-05,6,0,0,0,0,1,1,0,0,0,"
+        let (study, sink) = try Self.run(screeningFirst ? [screening, baseline] : [baseline, screening])
+        #expect(sink.summary(.error) == [])
+        let values = try #require(study.participants.first?.values)
+        #expect(Self.items.map { values[$0] } == [true, true, false, false, true, true, false, false].map(Value.boolean))
+        #expect(values[.startBackTotal] == .number(4))
+        #expect(values[.startBackPsychosocial] == .number(2))
+    }
+
     /// The question marked missing: items and total agree that it is missing, in either order.
     @Test(arguments: [true, false])
     func aMarkedQuestionLeavesItemsAndTotalMissing(screeningFirst: Bool) throws {

@@ -254,6 +254,19 @@ typealias H = StagingHarness
         #expect(study.participants.first?.arm?.id == "strength")
     }
 
+    /// A missing code a visit row carries does not fill a participant's empty cell (only a
+    /// REDCap checkbox mark does): no value is given, so nothing is kept and nothing is warned.
+    @Test func aCarriedMissingCodeLeavesAnEmptyCellAlone() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: visits.csv, source: castor, holds: visits}",
+            with: "  - {path: visits.csv, source: castor, holds: visits, fields: {arm: VisitGroup}}")
+        let visits = H.lines(["Castor Participant Id;Visit;VisitGroup;Date", "P1;T0;-97;05-01-2024"])
+        let participants = H.lines([H.participantsHeader, H.participant("P1", arm: "")])
+        let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": visits]).run()
+        #expect(!sink.issues.contains { $0.rule == "participant-filled" })
+        #expect(study.participants.first?.values[.arm] == .missing(.empty))
+    }
+
     @Test func booleanVocabularyCanBeReplaced() throws {
         let yaml = H.castorPipeline.replacingOccurrences(
             of: "vocabularies:\n", with: "vocabularies:\n  booleans: {defaults: false, true: [wel], false: [niet]}\n")
