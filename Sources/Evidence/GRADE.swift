@@ -207,7 +207,8 @@ public func assessCertainty(_ input: GRADEInput, thresholds: GRADEThresholds = .
         let limit = NumberText.trimmed(thresholds.maximumLossToFollowUpPercent, 1)
         if let loss = design.lossToFollowUpPercent {
             if loss > thresholds.maximumLossToFollowUpPercent {
-                limitations.append("\(NumberText.trimmed(loss, 1)) % lost to follow-up (more than \(limit) %)")
+                let visit = design.lossToFollowUpVisit.map { " at \($0)" } ?? ""
+                limitations.append("\(NumberText.trimmed(loss, 1)) % lost to follow-up\(visit) (more than \(limit) %)")
             }
         } else {
             limitations.append("losses to follow-up not reported")

@@ -212,7 +212,10 @@ extension OwnStudy {
         results.map { result in
             let declared = settings.declarations(outcome: result.outcome)
             var design = self.design
-            if let loss = result.lossToFollowUpPercent { design.lossToFollowUpPercent = loss }
+            if let loss = result.lossToFollowUpPercent {
+                design.lossToFollowUpPercent = loss
+                design.lossToFollowUpVisit = result.timepoint.name
+            }
             let input = GRADEInput(
                 randomised: design.randomised, design: design, i2Percent: result.i2AcrossSitesPercent,
                 ciLow: result.ciLow, ciHigh: result.ciHigh,

@@ -14,11 +14,15 @@ public struct StudyDesign: Hashable, Sendable {
     /// Participants lost to follow-up at the primary end point, in percent (0...100) of those
     /// randomised; nil when not reported.
     public var lossToFollowUpPercent: Double?
+    /// The visit that loss was counted at (`week26`), named where the loss is; nil when not known.
+    public var lossToFollowUpVisit: String?
 
     public init(
         comparative: Bool = true, randomised: Bool, doubleBlind: Bool, allocationConcealed: Bool,
-        plannedSampleSize: Int?, achievedSampleSize: Int?, lossToFollowUpPercent: Double?
+        plannedSampleSize: Int?, achievedSampleSize: Int?, lossToFollowUpPercent: Double?,
+        lossToFollowUpVisit: String? = nil
     ) {
+        self.lossToFollowUpVisit = lossToFollowUpVisit
         self.comparative = comparative
         self.randomised = randomised
         self.doubleBlind = doubleBlind
@@ -101,10 +105,11 @@ extension StudyDesign {
         let limit = NumberText.trimmed(thresholds.maximumLossToFollowUpPercent, 1)
         if let loss = lossToFollowUpPercent {
             let text = NumberText.trimmed(loss, 1)
+            let visit = lossToFollowUpVisit.map { " at \($0)" } ?? ""
             if loss <= thresholds.maximumLossToFollowUpPercent {
-                met.append("\(text) % lost to follow-up (at most \(limit) %)")
+                met.append("\(text) % lost to follow-up\(visit) (at most \(limit) %)")
             } else {
-                missing.append("losses to follow-up at most \(limit) % (\(text) %)")
+                missing.append("losses to follow-up at most \(limit) % (\(text) %\(visit))")
             }
         } else {
             missing.append("losses to follow-up at most \(limit) % (not reported)")

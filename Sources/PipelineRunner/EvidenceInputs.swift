@@ -144,13 +144,14 @@ enum EvidenceInputs {
 
     /// The study from its declared design, with the achieved size (randomised participants) and
     /// the loss to follow-up at the primary visit counted from the data.
-    static func ownStudy(_ spec: EvidenceSpec, randomised: Int, lostAtPrimaryVisit: Int) -> OwnStudy? {
+    static func ownStudy(_ spec: EvidenceSpec, randomised: Int, lostAtPrimaryVisit: Int, primaryVisit: String?) -> OwnStudy? {
         guard let design = spec.design else { return nil }
         let loss = randomised > 0 ? Double(lostAtPrimaryVisit) / Double(randomised) * 100 : nil
         return OwnStudy(
             year: design.year, studyType: design.studyType, inclusionCriteria: design.inclusionCriteria,
             design: StudyDesign(randomised: design.randomised, doubleBlind: design.doubleBlind,
                                 allocationConcealed: design.allocationConcealed, plannedSampleSize: design.plannedSize,
-                                achievedSampleSize: randomised, lossToFollowUpPercent: loss))
+                                achievedSampleSize: randomised, lossToFollowUpPercent: loss,
+                                lossToFollowUpVisit: loss == nil ? nil : primaryVisit))
     }
 }

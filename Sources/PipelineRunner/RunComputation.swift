@@ -75,7 +75,8 @@ public struct RunComputation: Sendable {
             ? Dictionary(uniqueKeysWithValues: plan.timepoints.map { ($0, Double(lostAt[$0] ?? 0) / Double(randomised) * 100) })
             : [:]
         let evidenceSpec = pipeline.spec.evidence
-        let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost)
+        let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost,
+                                               primaryVisit: lastVisit?.name)
         func results(supportedOnly: Bool) -> [ComparisonResult] {
             EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
                                        schedule: pipeline.spec.schedule, plannedSize: evidenceSpec.design?.plannedSize,

@@ -11,6 +11,19 @@ import Testing
     #expect(assessment.reason == "A2: randomised, double-blind, allocation concealed, 204 of 200 planned participants, 20 % lost to follow-up (at most 20 %)")
 }
 
+/// The visit the losses were counted at is named with them, met or not.
+@Test func theLossesNameTheirVisit() {
+    var design = StudyDesign(randomised: true, doubleBlind: true, allocationConcealed: true,
+                             plannedSampleSize: 200, achievedSampleSize: 204, lossToFollowUpPercent: 20,
+                             lossToFollowUpVisit: "week26")
+    #expect(design.ebroGrade().reason.hasSuffix("20 % lost to follow-up at week26 (at most 20 %)"))
+    design.lossToFollowUpPercent = 20.2
+    #expect(design.ebroGrade().missingFeatures == ["losses to follow-up at most 20 % (20.2 % at week26)"])
+    let grade = assessCertainty(GRADEInput(randomised: true, design: design, ciLow: -3, ciHigh: -2, decisionThresholds: [],
+                                           sampleSize: 400, plannedSampleSize: 200))
+    #expect(grade.steps.first { $0.domain == .riskOfBias }?.reason == "20.2 % lost to follow-up at week26 (more than 20 %)")
+}
+
 struct DesignCase: Sendable, CustomTestStringConvertible {
     var label: String
     var design: StudyDesign
