@@ -98,10 +98,10 @@ struct RowReader {
     /// Fields with a `unique` expectation.
     let uniqueFields: [Field]
     /// In a longitudinal REDCap export (`source: redcap`, `holds: visits`), the participant-level
-    /// yes/no fields read from checkbox columns: REDCap writes
-    /// `0` for every unticked box on every event row, whether or not the event holds the box's
-    /// instrument, so a `0` there says nothing. It is read as an empty cell (``PreparedRow/untickedBoxes``)
-    /// and a record no row ticks ends with the box unticked (``StagingState/resolveUntickedBoxes()``).
+    /// yes/no fields read from checkbox columns: REDCap writes `0` for every unticked box on every
+    /// event row, whether or not the event holds the box's instrument, so a `0` there says nothing.
+    /// It is read as an empty cell (``PreparedRow/untickedBoxes``) and a record no row ticks ends
+    /// with the box unticked (``StagingState/resolveUntickedBoxes(rederiving:)``).
     let fillerBoxes: [Field]
     /// REDCap's missing-data code columns of the checkbox questions read (``ColumnBinding/checkboxMissing``).
     let checkboxMissing: [ColumnBinding.CheckboxQuestionCodes]
@@ -204,15 +204,16 @@ struct RowReader {
         }
         ageRuleSkipsOutside = (decisive(.age), decisive(.birthYear))
         uniqueFields = Field.allCases.filter { expectations[$0].unique }
-        if input.source == .redcap, input.holds == .visits {
-            fillerBoxes = binding.columns.map(\.field).filter { field in
-                guard field.level == .participant, field.kind == .boolean, case .checkbox? = input.fields[field]?.source else { return false }
-                return true
-            }
-        } else {
-            fillerBoxes = []
-        }
+        fillerBoxes = binding.columns.map(\.field).filter { RowReader.isFillerBox($0, in: input) }
         checkboxMissing = binding.checkboxMissing
+    }
+
+    /// Whether `field` is one of ``fillerBoxes`` in `input`: a participant-level yes/no field read
+    /// from a checkbox column of a longitudinal REDCap input.
+    static func isFillerBox(_ field: Field, in input: InputSpec) -> Bool {
+        guard input.source == .redcap, input.holds == .visits, field.level == .participant, field.kind == .boolean,
+              case .checkbox? = input.fields[field]?.source else { return false }
+        return true
     }
 
     /// Sets the row aside when it belongs to a REDCap repeating instrument (its

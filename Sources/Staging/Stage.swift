@@ -70,14 +70,10 @@ extension Stager {
     /// (``StagingState/resolveUntickedBoxes(rederiving:)``).
     var derivationsOfCheckboxes: [(field: Field, derivation: Derivation)] {
         var found: [(field: Field, derivation: Derivation)] = []
-        for input in spec.inputs where input.source == .redcap && input.holds == .visits {
-            let isBox = { (field: Field) -> Bool in
-                guard field.level == .participant, field.kind == .boolean, case .checkbox? = input.fields[field]?.source else { return false }
-                return true
-            }
+        for input in spec.inputs {
             for field in input.fields.fields where !found.contains(where: { $0.field == field }) {
                 guard case .derived(let derivation)? = input.fields[field]?.source,
-                      derivation.inputs(for: field).contains(where: isBox) else { continue }
+                      derivation.inputs(for: field).contains(where: { RowReader.isFillerBox($0, in: input) }) else { continue }
                 found.append((field, derivation))
             }
         }
