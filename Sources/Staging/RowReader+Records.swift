@@ -206,8 +206,10 @@ extension RowReader {
                         ? RowReader.answerConflict(field, participantValues, record)
                         : RowReader.conflict(field, participantValues, record)
                 else { continue }
-                // The participant row when there is one (the first source), else the first visit row.
-                let source = state.participantRecords[participant].sources.first
+                // The participant row when there is one (the first source), else the first visit
+                // row; for a REDCap box, the visit row that carried its answer, if one did.
+                let carriedAt = fillerBoxes.contains(field) ? slot.flatMap { state.carriedBoxSources[$0]?[field] } : nil
+                let source = carriedAt ?? state.participantRecords[participant].sources.first
                 let place = source.map { " (\($0))" } ?? ""
                 if field == .arm {
                     let setting = expectations[.armChanged]
@@ -331,6 +333,7 @@ extension RowReader {
                                             + "this visit row's '\(mine.canonicalText)' is kept"))
                 }
                 state.participantRecords[participant].values[field] = mine
+                if fillerBoxes.contains(field) { state.carriedBoxSources[slot, default: [:]][field] = location }
                 changed = true
             }
             if changed {

@@ -101,7 +101,7 @@ struct RowReader {
     /// yes/no fields read from checkbox columns: REDCap writes `0` for every unticked box on every
     /// event row, whether or not the event holds the box's instrument, so a `0` there says nothing.
     /// It is read as an empty cell (``PreparedRow/untickedBoxes``) and a record no row ticks ends
-    /// with the box unticked (``StagingState/resolveUntickedBoxes(rederiving:)``).
+    /// with the box unticked (``StagingState/resolveUntickedBoxes()``).
     let fillerBoxes: [Field]
     /// REDCap's missing-data code columns of the checkbox questions read (``ColumnBinding/checkboxMissing``).
     let checkboxMissing: [ColumnBinding.CheckboxQuestionCodes]
@@ -191,7 +191,10 @@ struct RowReader {
         var fillable = Set(binding.columns.map(\.field) + Field.allCases.filter { expectations[$0].required })
         var derivable: [Bool] = []
         for (field, derivation) in binding.derived {
-            derivable.append(derivation.inputs(for: field).allSatisfy(fillable.contains))
+            // A total that reads REDCap boxes is scored on the record once its boxes are settled
+            // (``Stager/derivationsOfCheckboxes``), not on a row that holds only some of them.
+            let inputs = derivation.inputs(for: field)
+            derivable.append(inputs.allSatisfy(fillable.contains) && !inputs.contains { RowReader.isFillerBox($0, in: input) })
             fillable.insert(field)
         }
         self.derivable = derivable

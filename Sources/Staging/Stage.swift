@@ -56,7 +56,8 @@ public func stage(
         try stager.read(fileIndex: index, into: &state, reading: reading)
     }
     try stager.commitWaitingRows(&state)
-    state.resolveUntickedBoxes(rederiving: stager.derivationsOfCheckboxes)
+    state.resolveUntickedBoxes()
+    state.scoreOnRecords(stager.derivationsOfCheckboxes)
     let slotOrder = state.slotsByID()
     try stager.checkRequiredFieldsOfRecords(&state, slotOrder: slotOrder)
     try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
@@ -66,8 +67,8 @@ public func stage(
 
 extension Stager {
     /// The derived fields of longitudinal REDCap inputs that read participant-level checkbox boxes
-    /// (STarT Back items as the options of one question), scored again once the boxes are settled
-    /// (``StagingState/resolveUntickedBoxes(rederiving:)``).
+    /// (STarT Back items as the options of one question): scored on the records once the boxes are
+    /// settled (``StagingState/scoreOnRecords(_:)``), never on a row.
     var derivationsOfCheckboxes: [(field: Field, derivation: Derivation)] {
         var found: [(field: Field, derivation: Derivation)] = []
         for input in spec.inputs {
@@ -141,6 +142,9 @@ struct StagingState: IssueCounts {
     /// Slot → the REDCap checkbox fields an accepted row of the participant (a participant event
     /// or a visit row) held unticked (``RowReader/fillerBoxes``).
     var untickedBoxes: [Int: Set<Field>] = [:]
+    /// Slot → the visit row that carried each REDCap box's answer (a tick or a missing-data mark)
+    /// into the participant, so that a conflict with it names that row.
+    var carriedBoxSources: [Int: [Field: SourceLocation]] = [:]
     /// Slots of participants with a blank participant row waiting (``RowReader/commit(_:_:)``):
     /// their visit rows wait too.
     var waitingBlankParticipants: Set<Int> = []
@@ -266,19 +270,26 @@ struct StagingState: IssueCounts {
     /// A REDCap checkbox box no accepted row of a participant ticked, but one held unticked, is
     /// unticked: each `0` was read as an empty cell (``RowReader/fillerBoxes``), so that a `0` on
     /// an event without the box's instrument contradicts no tick, and a box left empty by every
-    /// row (no `0` among them) stays empty. A derived field that reads such boxes
-    /// (`derivations`, ``Stager/derivationsOfCheckboxes``) was scored on one row from the boxes as
-    /// written there; it is scored again from the boxes kept, so that a total agrees with its items
-    /// when another event ticked one.
-    mutating func resolveUntickedBoxes(rederiving derivations: [(field: Field, derivation: Derivation)] = []) {
+    /// row (no `0` among them) stays empty.
+    mutating func resolveUntickedBoxes() {
         for (slot, fields) in untickedBoxes where slots[slot] >= 0 {
             let index = slots[slot]
             for field in fields {
                 let value = participantRecords[index].values[field]
                 if value == nil || Overlap.isEmptyCell(value) { participantRecords[index].values[field] = .boolean(false) }
             }
-            for (field, derivation) in derivations where derivation.inputs(for: field).contains(where: fields.contains) {
-                let inputs = DerivationInputFields(derivation.inputs(for: field))
+        }
+    }
+
+    /// Scores `derivations` (``Stager/derivationsOfCheckboxes``: totals that read REDCap boxes) on
+    /// every participant record, from the boxes as settled: the ticks of every accepted row, and
+    /// the boxes set unticked (``resolveUntickedBoxes()``). A record without every input collected
+    /// keeps what another input gave it, if anything.
+    mutating func scoreOnRecords(_ derivations: [(field: Field, derivation: Derivation)]) {
+        guard !derivations.isEmpty else { return }
+        for (field, derivation) in derivations {
+            let inputs = DerivationInputFields(derivation.inputs(for: field))
+            for index in participantRecords.indices {
                 if let value = Derive.value(field, derivation, inputs: inputs, from: participantRecords[index].values) {
                     participantRecords[index].values[field] = value
                 }

@@ -147,6 +147,17 @@ import Testing
         #expect(study.visits.isEmpty)
     }
 
+    /// The conflict names the visit row that carried the participant's answer, not the screening
+    /// row that held only filler zeros.
+    @Test(arguments: [("R1,baseline_arm_1,,2024-01-05,6,0,0,1,0", "R1,week_6_arm_1,,2024-02-16,4,0,1,0,0"),
+                      ("R1,baseline_arm_1,,2024-01-05,6,0,1,0,0", "R1,week_6_arm_1,,2024-02-16,4,0,0,1,0")])
+    func theConflictNamesTheRowThatGaveTheAnswer(first: String, second: String) throws {
+        let (_, sink) = try REDCapCheckboxMissingCodeTests.run(["R1,screening_arm_1,1,,,0,0,0,0", first, second])
+        let conflict = try #require(sink.issues.first { $0.rule == "participant-conflict" })
+        #expect(conflict.location.line == 4)
+        #expect(conflict.message.hasSuffix("for the participant (redcap.csv:3)"), "\(conflict.message)")
+    }
+
     /// Two visit events marked with different codes: whichever comes second conflicts.
     @Test func twoMarksOnTwoEventsConflict() throws {
         let (_, sink) = try REDCapCheckboxMissingCodeTests.run([

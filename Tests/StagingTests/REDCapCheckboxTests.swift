@@ -198,6 +198,21 @@ import Testing
         #expect(values[.startBackPsychosocial] == .number(2))
     }
 
+    /// Totals are scored on the record, not per row: the items of one row without a `0` among
+    /// them, and item 9 on both rows, neither leave the total empty nor make two rows' totals
+    /// conflict.
+    @Test func totalsAreScoredOnTheRecordNotPerRow() throws {
+        let (study, sink) = try Self.run([
+            "R1,screening_arm_1,1,,,,,,,,,,,0,5", "R1,baseline_arm_1,,2024-01-05,6,1,1,1,1,1,1,1,1,0,",
+            "R2,screening_arm_1,1,,,1,1,0,0,0,0,0,0,0,5", "R2,baseline_arm_1,,2024-01-05,6,0,0,1,0,0,0,0,0,0,5",
+        ])
+        #expect(sink.summary(.error) == [])
+        let values = study.participants.map(\.values)
+        #expect(values.map { $0[.startBackTotal] } == [.number(9), .number(4)])
+        #expect(values.map { $0[.startBackPsychosocial] } == [.number(5), .number(1)])
+        #expect(study.visits.count == 2)
+    }
+
     /// The question marked missing: items and total agree that it is missing, in either order.
     @Test(arguments: [true, false])
     func aMarkedQuestionLeavesItemsAndTotalMissing(screeningFirst: Bool) throws {
