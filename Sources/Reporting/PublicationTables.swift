@@ -247,26 +247,28 @@ public enum PublicationTables {
             for (index, row) in inGroup.enumerated() {
                 let armState = disclosure.analysed(key, row.arm.id, count: row.analysedArm)
                 let referenceState = disclosure.analysed(key, row.reference.id, count: row.analysedReference)
-                let hidden = armState.isSuppressed || referenceState.isSuppressed
+                // A side shown with no one analysed leaves no contrast to estimate, so none to
+                // withhold: every statistic is NA, whatever the other side's count.
+                let noContrast = (row.analysedArm == 0 && !armState.isSuppressed)
+                    || (row.analysedReference == 0 && !referenceState.isSuppressed)
+                let hidden = !noContrast && (armState.isSuppressed || referenceState.isSuppressed)
                 var cells = [index == 0 ? PublicationText.group(key) : "", row.arm.label,
                              disclosure.text(row.analysedArm, armState) + "/" + disclosure.text(row.analysedReference, referenceState)]
                 let withheld = PublicationText.withheld
                 if shows.change {
-                    // An arm or reference with no one analysed has no contrast to hide: NA.
-                    let ancovaHidden = hidden || (anyHidden && row.analysedArm > 0 && row.analysedReference > 0)
+                    let ancovaHidden = hidden || (anyHidden && !noContrast)
                     cells.append(hidden ? withheld : withInterval(row.welch?.difference, row.welch?.interval, decimals: 2))
                     cells.append(ancovaHidden ? withheld : withInterval(row.ancova?.estimate, row.ancova?.interval, decimals: 2))
                     cells.append(ancovaHidden ? withheld : NumberFormat.pValue(row.ancova?.pValue))
                     cells.append(hidden ? withheld : NumberFormat.fixed(row.hedges?.g, decimals: 2))
                 }
                 // A responder count is hidden when suppressed, or unpublished because the total it is
-                // printed with is withheld; with no one counted in the arm or the reference there is
-                // no risk difference to withhold (not estimable: NA).
+                // printed with is withheld.
                 let respondersHidden = [(row.arm.id, row.analysedArm), (row.reference.id, row.analysedReference)].contains { arm, total in
                     let state = disclosure.entry(key, arm)?.responders ?? .shown
                     return state.isSuppressed || (state == .unpublished && total > 0)
                 }
-                let riskHidden = hidden || (respondersHidden && row.analysedArm > 0 && row.analysedReference > 0)
+                let riskHidden = hidden || (respondersHidden && !noContrast)
                 if shows.responders {
                     cells.append(riskHidden ? withheld : riskDifference(row.riskDifference))
                     cells.append(riskHidden ? withheld : row.numberNeededToTreat?.formatted(decimals: 1) ?? "NA")

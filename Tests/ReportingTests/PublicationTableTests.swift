@@ -285,7 +285,10 @@ enum PublicationStructure {
         // every arm, but there is no contrast against an empty reference to withhold.
         let small = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12",
                                                                suppression: SmallCellSuppression(threshold: 5)))
-        #expect(cells(small)["Profile 3a/Graded activity"]?[2].hasPrefix("<5") == true)
+        // Nor any against it for the arm whose own count is hidden: 0 is shown.
+        let graded = try #require(cells(small)["Profile 3a/Graded activity"])
+        #expect(graded[2] == "<5/0")
+        #expect(graded[3...].allSatisfy { $0 == "NA" }, "\(graded)")
         #expect(cells(small)["Profile 3a/Motor control"] == ["Profile 3a", "Motor control", "9/0", "NA", "NA", "NA", "NA", "NA", "NA"])
         // Suppressing zeros as well hides the 0 and what would reveal it.
         let zeros = try #require(PublicationTables.comparisons(results, outcome: outcome, timepoint: "week12",
