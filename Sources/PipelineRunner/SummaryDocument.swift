@@ -27,9 +27,16 @@ struct SummaryDocument {
         // Said, not left as an empty section, when there is nothing to analyse.
         let randomised = computation.subjects.filter(\.isRandomised)
         let noOne = ["No participant was randomised: there is nothing to analyse per arm."]
-        let noReference = randomised.contains { $0.arm?.id == plan.referenceArm } ? []
-            : SummaryText.wrap("No participant was randomised to the reference arm (\(plan.referenceArm)): "
+        let noReference: [String]
+        if !randomised.contains(where: { $0.arm?.id == plan.referenceArm }) {
+            noReference = SummaryText.wrap("No participant was randomised to the reference arm (\(plan.referenceArm)): "
                 + "no comparison can be estimated.") + [""]
+        } else if !computation.comparisons.contains(where: { $0.analysedArm > 0 && $0.analysedReference > 0 }) {
+            noReference = SummaryText.wrap("No comparison can be estimated: at no analysed visit are participants analysed "
+                + "both in another arm and in the reference arm (\(plan.referenceArm)).") + [""]
+        } else {
+            noReference = []
+        }
         lines += SummaryText.section("Response per subprofile and arm", randomised.isEmpty ? noOne
                                      : ["Change = follow-up - baseline (negative is improvement). Profile-level rows, standardised",
                                         "response means and the BOCF and NRI sensitivity analyses are in response.csv.", ""]

@@ -6,11 +6,11 @@ import TestSupport
 /// A run with nothing to analyse per arm says so in summary.txt instead of printing empty
 /// sections: no one randomised, or no one in the reference arm.
 @Suite struct NothingToCompareTests {
-    static func summary(_ change: @escaping (String) -> String) throws -> String {
+    static func summary(maxErrors: Int? = nil, _ change: @escaping (String) -> String) throws -> String {
         let folder = try TemporaryDirectory(prefix: "lbp-empty")
         defer { folder.remove() }
         let pipeline = try LoadedPipelineTests.samplePipeline(in: folder, change)
-        let result = Run.run(pipeline: pipeline, outputFolder: folder.file("out"))
+        let result = Run.run(pipeline: pipeline, outputFolder: folder.file("out"), maxErrors: maxErrors)
         #expect(result.problems.isEmpty)
         return try String(contentsOfFile: folder.file("out") + "/summary.txt", encoding: .utf8)
     }
@@ -39,8 +39,16 @@ import TestSupport
         }
         let comparisons = Self.section("Comparisons with the reference arm", of: summary)
         #expect(comparisons.first == "No participant was randomised to the reference arm (usual_care): no comparison can be estimated.")
+        // Only the reference arm randomised (the others' codes unknown, their rows rejected): it
+        // has participants, but there is no one to compare with them.
+        let alone = try Self.summary(maxErrors: 100_000) {
+            $0.replacingOccurrences(of: "codes: [Motorische controle]", with: "codes: [Niemand]")
+                .replacingOccurrences(of: "codes: [Graded activity]", with: "codes: [Geen]")
+        }
+        #expect(Self.section("Comparisons with the reference arm", of: alone).first
+            == "No comparison can be estimated: at no analysed visit are participants analysed both in another arm")
         // The sample itself has a reference arm: no such sentence.
         let sample = try String(contentsOfFile: Repository.path("Reports/sample-castor/summary.txt"), encoding: .utf8)
-        #expect(!sample.contains("No participant was randomised"))
+        #expect(!sample.contains("No participant was randomised") && !sample.contains("No comparison can be estimated"))
     }
 }
