@@ -74,9 +74,12 @@ struct RowReader {
     /// a range empties (`null-field`) is not derived from; the derived fields after.
     let rangeChecks: [(field: Field, range: ClosedRange<Double>)]
     let derivedRangeChecks: [(field: Field, range: ClosedRange<Double>)]
-    /// Required fields per level, without the key fields (checked on their own).
+    /// Required fields per level read from cells, without the key fields (checked on their own).
     let requiredParticipantFields: [Field]
     let requiredVisitFields: [Field]
+    /// Required fields this file derives on its rows, per level: checked once derived.
+    let requiredDerivedParticipantFields: [Field]
+    let requiredDerivedVisitFields: [Field]
     /// Required fields this file does not fill but another input maps: left to the merged record
     /// (``Stager/checkRequiredFieldsOfRecords(_:slotOrder:)``), not checked per row.
     let requiredOnRecords: Set<Field>
@@ -170,8 +173,13 @@ struct RowReader {
         let requiredHere = { (field: Field) in field != .participantID && field != .visit && expectations[field].required }
         // Only fields of the levels this file's rows hold (participant rows in a visits input too).
         let rowLevels: Set<FieldLevel> = input.participantRows.isEmpty ? [input.holds.level] : [.participant, .visit]
+        // Totals that read REDCap boxes are scored on the records, so required there too.
+        let scoredOnRecords = Set(binding.derived.filter { derived in
+            derived.derivation.inputs(for: derived.field).contains { RowReader.isFillerBox($0, in: input) }
+        }.map(\.field))
         let onRecords = Field.allCases.filter {
-            requiredHere($0) && rowLevels.contains($0.level) && !fillsHere.contains($0) && mappedElsewhere.contains($0)
+            requiredHere($0) && rowLevels.contains($0.level)
+                && ((!fillsHere.contains($0) && mappedElsewhere.contains($0)) || scoredOnRecords.contains($0))
         }
         requiredOnRecords = Set(onRecords)
         let onEventRecords = input.participantRows.count > 1
@@ -180,8 +188,11 @@ struct RowReader {
         let required = { (level: FieldLevel) in
             Field.fields(at: level).filter { requiredHere($0) && !onRecords.contains($0) && !onEventRecords.contains($0) }
         }
-        requiredParticipantFields = required(.participant)
-        requiredVisitFields = required(.visit)
+        let derivedOnRows = Set(binding.derived.map(\.field)).subtracting(scoredOnRecords)
+        requiredParticipantFields = required(.participant).filter { !derivedOnRows.contains($0) }
+        requiredVisitFields = required(.visit).filter { !derivedOnRows.contains($0) }
+        requiredDerivedParticipantFields = required(.participant).filter(derivedOnRows.contains)
+        requiredDerivedVisitFields = required(.visit).filter(derivedOnRows.contains)
         derivations = binding.derived.map {
             ($0.field, $0.derivation, DerivationInputFields($0.derivation.inputs(for: $0.field)))
         }
@@ -342,11 +353,12 @@ struct RowReader {
             }
         }
 
-        checkRequired(record)
+        checkRequired(record, rowLevel == .participant ? requiredParticipantFields : requiredVisitFields)
         applyRowRules()
         checkRanges(rangeChecks, record)
         derive()
         checkRanges(derivedRangeChecks, record)
+        checkRequired(record, rowLevel == .participant ? requiredDerivedParticipantFields : requiredDerivedVisitFields)
         // After the row's own checks and derivations, which take an unticked box for the value it
         // is (`required`, a questionnaire item).
         for field in fillerBoxes where participantValues.boolean(field) == false {
@@ -643,9 +655,9 @@ struct RowReader {
 
     // MARK: - Checks on the whole row
 
-    /// Required fields of the input's own level (and the key fields, checked separately).
-    private mutating func checkRequired(_ record: CSVRecord) {
-        for field in rowLevel == .participant ? requiredParticipantFields : requiredVisitFields {
+    /// Required `fields` of the row's level (the key fields are checked separately).
+    private mutating func checkRequired(_ record: CSVRecord, _ fields: [Field]) {
+        for field in fields {
             let current = value(field)
             guard current == nil || current?.isMissing == true else { continue }
             if let reason = current?.missingReason, case .declared(code: "invalid", _) = reason { continue }

@@ -167,6 +167,21 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         #expect(rejected == Set(rule.expected.filter { $0.hasSuffix(" error") }.map { $0.split(separator: " ")[0].split(separator: ":").prefix(2).joined(separator: ":") }).count)
     }
 
+    /// `required` on a derived field is checked once the row has derived it: a duration the
+    /// onset gives is there; one without an onset is missing.
+    @Test func aRequiredDerivedFieldIsCheckedOnceDerived() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(of: "  rmdq: RMDQ\n", with: "  rmdq: RMDQ\n  duration_weeks: {derive: from_onset_date}\n")
+            + "expectations:\n  fields:\n    duration_weeks: {required: true}\n"
+        let harness = try H(yaml: yaml, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1"), H.participant("P2", ["Onset": ""])]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), H.visit("P2", "T0", date: "05-01-2024")]),
+        ])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["participants.csv:3:- required error"])
+        #expect(sink.issues.first { $0.rule == "required" }?.message == "'duration_weeks' is required but is empty")
+        #expect(study.participants.map(\.id) == ["P1"])
+    }
+
     /// A derived value out of its range is said at the cell it came from, which is the one to
     /// fix: an onset typed 1921 gives a duration of 5 331 weeks, located at the onset.
     @Test func aDerivedValueOutOfRangeIsLocatedAtItsSource() throws {
