@@ -60,6 +60,7 @@ public func stage(
     state.scoreOnRecords(stager.derivationsOfCheckboxes)
     let slotOrder = state.slotsByID()
     try stager.checkRequiredFieldsOfRecords(&state, slotOrder: slotOrder)
+    try stager.checkRangesOfScoredTotals(&state, slotOrder: slotOrder)
     try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
     try stager.fetchDeferredRejections(state.deferred, encodings: state.encodings, reading: reading)
     return state.result(slotOrder: slotOrder)
@@ -283,14 +284,17 @@ struct StagingState: IssueCounts {
 
     /// Scores `derivations` (``Stager/derivationsOfCheckboxes``: totals that read REDCap boxes) on
     /// every participant record, from the boxes as settled: the ticks of every accepted row, and
-    /// the boxes set unticked (``resolveUntickedBoxes()``). A record without every input collected
-    /// keeps what another input gave it, if anything.
+    /// the boxes set unticked (``resolveUntickedBoxes()``). A record without every input collected,
+    /// or with one left empty, keeps what another input gave it, if anything.
     mutating func scoreOnRecords(_ derivations: [(field: Field, derivation: Derivation)]) {
         guard !derivations.isEmpty else { return }
         for (field, derivation) in derivations {
             let inputs = DerivationInputFields(derivation.inputs(for: field))
             for index in participantRecords.indices {
-                if let value = Derive.value(field, derivation, inputs: inputs, from: participantRecords[index].values) {
+                // An input left empty gives no total (nor an empty one, which `required` would take
+                // for an answer on the record).
+                if let value = Derive.value(field, derivation, inputs: inputs, from: participantRecords[index].values),
+                   !Overlap.isEmptyCell(value) {
                     participantRecords[index].values[field] = value
                 }
             }

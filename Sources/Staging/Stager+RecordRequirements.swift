@@ -52,27 +52,9 @@ extension Stager {
                 }
                 if !lacking.isEmpty, try report(lacking, of: "participant '\(participant.id)'", at: participant.sources.first,
                                                 participant: participant.id, visit: nil, events: onEvents.isEmpty ? [] : events, &state) {
-                    // Rejected: with its rows from participant inputs taken back, nothing is left of it.
-                    let reason = "participant '\(participant.id)' lacks the required "
-                        + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + (onEvents.isEmpty ? " in every input" : "")
-                    // Its participant rows are taken back: every source that is not one of its
-                    // visits' rows (a visit row that carried values stays a visit).
-                    var visitRows = Set<SourceLocation>()
-                    for offset in 0..<state.timepointCount {
-                        let entry = slot * state.timepointCount + offset
-                        guard state.visitTable[entry] >= 0 else { continue }
-                        visitRows.insert(state.visitRecords[state.visitTable[entry]].source)
-                        visitRows.formUnion(state.visitRepeats[entry, default: []])
-                    }
-                    for source in participant.sources where !visitRows.contains(source) {
-                        guard let fileIndex = fileIndexByName[source.file] else { continue }
-                        state.withdraw(source, fileIndex: fileIndex, reason: reason)
-                    }
-                    state.slots[slot] = -1
-                    // Its visits stay, each row with the warning any visit of a rejected participant gets.
-                    try warnVisits(ofSlot: slot, participant: participant.id,
-                                   message: "the participant record of '\(participant.id)' was rejected (\(reason)); "
-                                       + "this visit has no participant record", &state)
+                    try rejectParticipantRecord(inSlot: slot, reason: "participant '\(participant.id)' lacks the required "
+                        + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + (onEvents.isEmpty ? " in every input" : ""),
+                                                &state)
                 } else {
                     for field in lacking where spec.expectations[field].policy == .nullField {
                         state.participantRecords[record].values[field] = RowReader.invalid("required")
@@ -101,6 +83,64 @@ extension Stager {
                     state.withdraw(source, fileIndex: fileIndex, reason: reason)
                 }
                 state.visitTable[entry] = -1
+            }
+        }
+    }
+
+    /// Rejects the participant record in `slot` once every file is read: with its rows from
+    /// participant inputs taken back, nothing is left of it. Every source that is not one of its
+    /// visits' rows is taken back (a visit row that carried values stays a visit), and each row of
+    /// its visits is warned, as any visit of a rejected participant is.
+    func rejectParticipantRecord(inSlot slot: Int, reason: String, _ state: inout StagingState) throws {
+        let participant = state.participantRecords[state.slots[slot]]
+        var visitRows = Set<SourceLocation>()
+        for offset in 0..<state.timepointCount {
+            let entry = slot * state.timepointCount + offset
+            guard state.visitTable[entry] >= 0 else { continue }
+            visitRows.insert(state.visitRecords[state.visitTable[entry]].source)
+            visitRows.formUnion(state.visitRepeats[entry, default: []])
+        }
+        for source in participant.sources where !visitRows.contains(source) {
+            guard let fileIndex = fileIndexByName[source.file] else { continue }
+            state.withdraw(source, fileIndex: fileIndex, reason: reason)
+        }
+        state.slots[slot] = -1
+        try warnVisits(ofSlot: slot, participant: participant.id,
+                       message: "the participant record of '\(participant.id)' was rejected (\(reason)); "
+                           + "this visit has no participant record", &state)
+    }
+
+    /// The ranges of the totals scored on the records (``StagingState/scoreOnRecords(_:)``),
+    /// checked as a row's derived field is: reported at the participant's first row with the
+    /// field's severity; under `null-field` the total is emptied, at `error` otherwise the record
+    /// is rejected (``rejectParticipantRecord(inSlot:reason:_:)``).
+    func checkRangesOfScoredTotals(_ state: inout StagingState, slotOrder: [Int]) throws {
+        let checks = derivationsOfCheckboxes.compactMap { derived in
+            spec.expectations[derived.field].range.map { (field: derived.field, range: $0) }
+        }
+        guard !checks.isEmpty else { return }
+        for slot in slotOrder where state.slots[slot] >= 0 {
+            let index = state.slots[slot]
+            let participant = state.participantRecords[index]
+            var outside: [String] = []
+            for (field, range) in checks {
+                guard let number = participant.values[field]?.number, !range.contains(number) else { continue }
+                let expectation = spec.expectations[field]
+                let place = participant.sources.first ?? SourceLocation(file: "")
+                try emit(Diagnostic(expectation.issueSeverity, at: place, rule: "range",
+                                    message: "'\(field.name)' scored from the participant's rows is \(Value.format(number)), "
+                                        + "out of range \(RowReader.describe(range))",
+                                    participant: participant.id, field: field.name, value: Value.format(number)),
+                         fileIndex: fileIndexByName[place.file], &state)
+                if expectation.policy == .nullField {
+                    state.participantRecords[index].values[field] = RowReader.invalid("range")
+                } else if expectation.issueSeverity == .error {
+                    outside.append("'\(field.name)' \(Value.format(number))")
+                }
+            }
+            if !outside.isEmpty {
+                try rejectParticipantRecord(inSlot: slot, reason: "participant '\(participant.id)' has "
+                    + outside.joined(separator: ", ") + " out of range", &state)
             }
         }
     }

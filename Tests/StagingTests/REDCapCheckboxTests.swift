@@ -213,6 +213,26 @@ import Testing
         #expect(study.visits.count == 2)
     }
 
+    /// Expectations on a total scored on the record are checked there: a range at the
+    /// participant's first row (an error rejects the record, its visit stays), `required` as on
+    /// any record.
+    @Test func expectationsOnTheTotalAreCheckedOnTheRecord() throws {
+        let rows = ["R1,screening_arm_1,1,,,1,1,1,1,1,1,1,1,0,5", "R1,baseline_arm_1,,2024-01-05,6,0,0,0,0,0,0,0,0,0,",
+                    "R2,screening_arm_1,1,,,1,0,0,0,0,0,0,0,0,1", "R3,screening_arm_1,2,,,0,0,0,0,0,0,0,0,0,"]
+        let ranged = try H(yaml: Self.pipeline + "expectations:\n  fields:\n    startback_total: {range: [0, 3]}\n",
+                           files: ["redcap.csv": H.lines([Self.header] + rows)]).run()
+        #expect(ranged.1.summary(.error) == ["redcap.csv:2:- range error"])
+        #expect(ranged.1.issues.first?.message == "'startback_total' scored from the participant's rows is 9, out of range 0...3")
+        #expect(ranged.0.participants.map(\.id) == ["R2", "R3"])
+        #expect(ranged.0.visits.map(\.participantID) == ["R1"])
+        #expect(ranged.0.accounting.map(\.rejected) == [1])
+        // Required: R3 has no item 9, so no total.
+        let required = try H(yaml: Self.pipeline + "expectations:\n  fields:\n    startback_total: {required: true}\n",
+                             files: ["redcap.csv": H.lines([Self.header] + rows)]).run()
+        #expect(required.1.summary(.error) == ["redcap.csv:5:- required error"])
+        #expect(required.0.participants.map(\.id) == ["R1", "R2"])
+    }
+
     /// The question marked missing: items and total agree that it is missing, in either order.
     @Test(arguments: [true, false])
     func aMarkedQuestionLeavesItemsAndTotalMissing(screeningFirst: Bool) throws {
