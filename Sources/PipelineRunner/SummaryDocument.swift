@@ -31,7 +31,9 @@ struct SummaryDocument {
         if !randomised.contains(where: { $0.arm?.id == plan.referenceArm }) {
             noReference = SummaryText.wrap("No participant was randomised to the reference arm (\(plan.referenceArm)): "
                 + "no comparison can be estimated.") + [""]
-        } else if !computation.comparisons.contains(where: { $0.analysedArm > 0 && $0.analysedReference > 0 }) {
+        } else if !computation.comparisons.contains(where: {
+            $0.approach == .completeCase && $0.analysedArm > 0 && $0.analysedReference > 0
+        }) {
             noReference = SummaryText.wrap("No comparison can be estimated: at no analysed visit are participants analysed "
                 + "both in another arm and in the reference arm (\(plan.referenceArm)).") + [""]
         } else {
