@@ -146,6 +146,10 @@ struct StagingState: IssueCounts {
     /// Slot → the visit row that carried each REDCap box's answer (a tick or a missing-data mark)
     /// into the participant, so that a conflict with it names that row.
     var carriedBoxSources: [Int: [Field: SourceLocation]] = [:]
+    /// Participant record index → the totals ``scoreOnRecords(_:)`` gave a value no row had
+    /// derived, whose expectations are checked on the record
+    /// (``Stager/checkRangesOfScoredTotals(_:slotOrder:)``).
+    var scoredOnRecords: [Int: [Field]] = [:]
     /// Slots of participants with a blank participant row waiting (``RowReader/commit(_:_:)``):
     /// their visit rows wait too.
     var waitingBlankParticipants: Set<Int> = []
@@ -291,12 +295,15 @@ struct StagingState: IssueCounts {
         for (field, derivation) in derivations {
             let inputs = DerivationInputFields(derivation.inputs(for: field))
             for index in participantRecords.indices {
+                let current = participantRecords[index].values[field]
+                // Emptied by a rule on the row that derived it (`null-field`): it stays so.
+                if case .missing(.declared(code: "invalid", _))? = current { continue }
                 // An input left empty gives no total (nor an empty one, which `required` would take
-                // for an answer on the record).
-                if let value = Derive.value(field, derivation, inputs: inputs, from: participantRecords[index].values),
-                   !Overlap.isEmptyCell(value) {
-                    participantRecords[index].values[field] = value
-                }
+                // for an answer on the record); the value a row derived and checked is kept as is.
+                guard let value = Derive.value(field, derivation, inputs: inputs, from: participantRecords[index].values),
+                      !Overlap.isEmptyCell(value), value != current else { continue }
+                participantRecords[index].values[field] = value
+                scoredOnRecords[index, default: []].append(field)
             }
         }
     }

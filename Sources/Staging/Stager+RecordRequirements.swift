@@ -110,21 +110,21 @@ extension Stager {
                            + "this visit has no participant record", &state)
     }
 
-    /// The ranges of the totals scored on the records (``StagingState/scoreOnRecords(_:)``),
-    /// checked as a row's derived field is: reported at the participant's first row with the
-    /// field's severity; under `null-field` the total is emptied, at `error` otherwise the record
-    /// is rejected (``rejectParticipantRecord(inSlot:reason:_:)``).
+    /// The ranges of the totals scored on the records (``StagingState/scoreOnRecords(_:)``; a
+    /// value a row derived was checked on that row), checked as a row's derived field is: reported
+    /// at the participant's first row with the field's severity; under `null-field` the total is
+    /// emptied, at `error` otherwise the record is rejected
+    /// (``rejectParticipantRecord(inSlot:reason:_:)``).
     func checkRangesOfScoredTotals(_ state: inout StagingState, slotOrder: [Int]) throws {
-        let checks = derivationsOfCheckboxes.compactMap { derived in
-            spec.expectations[derived.field].range.map { (field: derived.field, range: $0) }
-        }
-        guard !checks.isEmpty else { return }
+        guard !state.scoredOnRecords.isEmpty else { return }
         for slot in slotOrder where state.slots[slot] >= 0 {
             let index = state.slots[slot]
+            guard let scored = state.scoredOnRecords[index] else { continue }
             let participant = state.participantRecords[index]
             var outside: [String] = []
-            for (field, range) in checks {
-                guard let number = participant.values[field]?.number, !range.contains(number) else { continue }
+            for field in scored {
+                guard let range = spec.expectations[field].range, let number = participant.values[field]?.number,
+                      !range.contains(number) else { continue }
                 let expectation = spec.expectations[field]
                 let place = participant.sources.first ?? SourceLocation(file: "")
                 try emit(Diagnostic(expectation.issueSeverity, at: place, rule: "range",

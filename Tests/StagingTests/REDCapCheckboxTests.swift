@@ -233,6 +233,24 @@ import Testing
         #expect(required.0.participants.map(\.id) == ["R1", "R2"])
     }
 
+    /// A participants input derives its totals on its rows, and checks them there: the record
+    /// does not check the same total again (one issue per field), and a total a row emptied under
+    /// `null-field` stays empty.
+    @Test(arguments: ["severity: warning", "policy: null-field"])
+    func aTotalARowDerivedIsCheckedOnce(setting: String) throws {
+        let yaml = Self.pipeline.replacingOccurrences(
+            of: "  - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}",
+            with: "  - {path: screening.csv, source: redcap, holds: participants}\n  - {path: redcap.csv, source: redcap, holds: visits}")
+            + "expectations:\n  fields:\n    startback_total: {range: [0, 5], \(setting)}\n"
+        let (study, sink) = try H(yaml: yaml, files: [
+            "screening.csv": H.lines([Self.header, "R1,screening_arm_1,1,,,1,1,1,1,1,1,1,1,0,5"]),
+            "redcap.csv": H.lines([Self.header, "R1,baseline_arm_1,,2024-01-05,6,0,0,0,0,0,0,0,0,0,"]),
+        ]).run()
+        #expect(sink.summary(.warning).filter { $0.contains("range") } == ["screening.csv:2:6 range warning"])
+        let total = study.participants.first?.values[.startBackTotal]
+        #expect(total == (setting.hasPrefix("policy") ? RowReader.invalid("range") : .number(9)))
+    }
+
     /// The question marked missing: items and total agree that it is missing, in either order.
     @Test(arguments: [true, false])
     func aMarkedQuestionLeavesItemsAndTotalMissing(screeningFirst: Bool) throws {
