@@ -38,6 +38,8 @@ final class PreparedRow: @unchecked Sendable {
     @exclusivity(unchecked) var event: String?
     /// The REDCap checkbox fields whose `0` was read as an empty cell (``RowReader/fillerBoxes``).
     @exclusivity(unchecked) var untickedBoxes: [Field] = []
+    /// Derived fields this row found out of their range (reported here, emptied under `null-field`).
+    @exclusivity(unchecked) var derivedOutOfRange: [Field] = []
     /// The row holds nothing but its keys (``RowReader`` `isBlank`): its empty cells are not collected.
     @exclusivity(unchecked) var isBlank = false
 
@@ -54,6 +56,7 @@ final class PreparedRow: @unchecked Sendable {
         participantID = nil
         timepoint = nil
         if !untickedBoxes.isEmpty { untickedBoxes.removeAll(keepingCapacity: true) }
+        if !derivedOutOfRange.isEmpty { derivedOutOfRange.removeAll(keepingCapacity: true) }
         isBlank = false
         event = nil
     }

@@ -558,6 +558,9 @@ struct RowReader {
         }
         if rowLevel == .participant, participantID?.isEmpty ?? true { state.participantRowsWithoutID += 1 }
         if let participantID, !participantID.isEmpty {
+            if accepted, !prepared.derivedOutOfRange.isEmpty {
+                state.derivedOutOfRangeOnRows[state.slotMade(for: participantID), default: []].formUnion(prepared.derivedOutOfRange)
+            }
             if accepted, !prepared.untickedBoxes.isEmpty {
                 state.untickedBoxes[state.slotMade(for: participantID), default: []].formUnion(prepared.untickedBoxes)
             }
@@ -686,6 +689,7 @@ struct RowReader {
             let column = columnOf[field.ordinal]
             if column == 0, let derivation = derivations.first(where: { $0.field == field })?.derivation {
                 derivedOutOfRange(field, number, range, from: derivation.inputs(for: field), record)
+                row.derivedOutOfRange.append(field)
                 continue
             }
             let raw = column > 0 && column <= record.count ? record[column - 1] : Value.format(number)

@@ -57,7 +57,7 @@ public func stage(
     }
     try stager.commitWaitingRows(&state)
     state.resolveUntickedBoxes()
-    state.scoreOnRecords(stager.derivationsOfCheckboxes)
+    state.scoreOnRecords(stager.derivationsOfCheckboxes, ranges: spec.expectations)
     let slotOrder = state.slotsByID()
     try stager.checkRequiredFieldsOfRecords(&state, slotOrder: slotOrder)
     try stager.checkRangesOfScoredTotals(&state, slotOrder: slotOrder)
@@ -150,6 +150,8 @@ struct StagingState: IssueCounts {
     /// derived, whose expectations are checked on the record
     /// (``Stager/checkRangesOfScoredTotals(_:slotOrder:)``).
     var scoredOnRecords: [Int: [Field]] = [:]
+    /// Slot → the derived fields an accepted row of the participant found out of range (and said so).
+    var derivedOutOfRangeOnRows: [Int: Set<Field>] = [:]
     /// Slots of participants with a blank participant row waiting (``RowReader/commit(_:_:)``):
     /// their visit rows wait too.
     var waitingBlankParticipants: Set<Int> = []
@@ -290,18 +292,22 @@ struct StagingState: IssueCounts {
     /// every participant record, from the boxes as settled: the ticks of every accepted row, and
     /// the boxes set unticked (``resolveUntickedBoxes()``). A record without every input collected,
     /// or with one left empty, keeps what another input gave it, if anything.
-    mutating func scoreOnRecords(_ derivations: [(field: Field, derivation: Derivation)]) {
+    mutating func scoreOnRecords(_ derivations: [(field: Field, derivation: Derivation)], ranges expectations: Expectations) {
         guard !derivations.isEmpty else { return }
         for (field, derivation) in derivations {
             let inputs = DerivationInputFields(derivation.inputs(for: field))
-            for index in participantRecords.indices {
+            let range = expectations[field].range
+            for (slot, index) in slots.enumerated() where index >= 0 {
                 let current = participantRecords[index].values[field]
-                // Emptied by a rule on the row that derived it (`null-field`): it stays so.
-                if case .missing(.declared(code: "invalid", _))? = current { continue }
                 // An input left empty gives no total (nor an empty one, which `required` would take
                 // for an answer on the record); the value a row derived and checked is kept as is.
                 guard let value = Derive.value(field, derivation, inputs: inputs, from: participantRecords[index].values),
                       !Overlap.isEmptyCell(value), value != current else { continue }
+                // A total a row found out of its range and emptied (`null-field`), still out of it,
+                // stays emptied: that row said why. One emptied with an item, which another row
+                // has given since, is scored.
+                if case .missing(.declared(code: "invalid", _))? = current, derivedOutOfRangeOnRows[slot]?.contains(field) == true,
+                   let number = value.number, let range, !range.contains(number) { continue }
                 participantRecords[index].values[field] = value
                 scoredOnRecords[index, default: []].append(field)
             }

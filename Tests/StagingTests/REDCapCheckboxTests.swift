@@ -251,6 +251,28 @@ import Testing
         #expect(total == (setting.hasPrefix("policy") ? RowReader.invalid("range") : .number(9)))
     }
 
+    /// A total emptied with an item (item 9 out of its range under `null-field`) is scored once
+    /// another row gives the item; one emptied by its own range stays emptied.
+    @Test func aTotalEmptiedWithAnItemIsScoredWhenTheItemComes() throws {
+        let yaml = Self.pipeline.replacingOccurrences(
+            of: "  - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}",
+            with: "  - {path: screening.csv, source: redcap, holds: participants}\n  - {path: redcap.csv, source: redcap, holds: visits}")
+            + "expectations:\n  fields:\n    startback_9: {range: [1, 5], policy: null-field}\n"
+            + "    startback_total: {range: [0, 1], policy: null-field}\n"
+        let (study, sink) = try H(yaml: yaml, files: [
+            "screening.csv": H.lines([Self.header, "R1,screening_arm_1,1,,,1,0,0,0,0,0,0,0,0,9", "R2,screening_arm_1,1,,,1,0,0,0,0,0,0,0,0,5"]),
+            "redcap.csv": H.lines([Self.header, "R1,baseline_arm_1,,2024-01-05,6,0,0,0,0,0,0,0,0,0,4"]),
+        ]).run()
+        let values = study.participants.map(\.values)
+        // R1: item 1 and item 9 'very much' (4) from the visit row: total 2, out of 0...1, emptied
+        // on the record with its own issue; psychosocial 1.
+        #expect(values.map { $0[.startBackPsychosocial] } == [.number(1), .number(1)])
+        #expect(values.map { $0[.startBackTotal] } == [RowReader.invalid("range"), RowReader.invalid("range")])
+        #expect(sink.summary(.warning).filter { $0.contains("range") }
+            == ["screening.csv:2:15 range warning", "screening.csv:3:6 range warning", "screening.csv:2:- range warning"])
+        #expect(sink.issues.filter { $0.rule == "range" }.map(\.message).contains("'startback_total' scored from the participant's rows is 2, out of range 0...1"))
+    }
+
     /// The question marked missing: items and total agree that it is missing, in either order.
     @Test(arguments: [true, false])
     func aMarkedQuestionLeavesItemsAndTotalMissing(screeningFirst: Bool) throws {
