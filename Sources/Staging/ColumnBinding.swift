@@ -47,7 +47,9 @@ struct ColumnBinding {
         let written = String(lower.unicodeScalars.map { scalar -> Character in
             (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))) || scalar == "_" ? Character(scalar) : "_"
         })
-        return [variable + "___" + lower] + (written == lower ? [] : [variable + "___" + written])
+        return (written == lower ? [lower] : [lower, written]).compactMap {
+            SourceSystem.redcap.checkboxColumn(variable: variable, option: $0)
+        }
     }
 
     /// The key a header name or a pipeline column name is matched by: trimmed, NFC,

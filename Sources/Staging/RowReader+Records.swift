@@ -200,11 +200,8 @@ extension RowReader {
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
-                let record = state.participantRecords[participant].values
                 guard field != .participantID,
-                      let (mine, theirs) = fillerBoxes.contains(field)
-                        ? RowReader.answerConflict(field, participantValues, record)
-                        : RowReader.conflict(field, participantValues, record)
+                      let (mine, theirs) = carriedConflict(field, state.participantRecords[participant].values)
                 else { continue }
                 // The participant row when there is one (the first source), else the first visit
                 // row; for a REDCap box, the visit row that carried its answer, if one did.
@@ -385,11 +382,7 @@ extension RowReader {
         var next = values.presentField(after: nil)
         while let field = next {
             next = values.presentField(after: field)
-            guard !kept.contains(field),
-                  let (mine, theirs) = fillerBoxes.contains(field)
-                    ? RowReader.answerConflict(field, participantValues, record.values)
-                    : RowReader.conflict(field, participantValues, record.values)
-            else { continue }
+            guard !kept.contains(field), let (mine, theirs) = carriedConflict(field, record.values) else { continue }
             if field == .arm {
                 let setting = expectations[.armChanged]
                 issues.append(issue(setting.issueSeverity, rule: CrossFieldRule.armChanged.rawValue, field: .arm, raw: mine.canonicalText,
@@ -424,6 +417,14 @@ extension RowReader {
             || (reasonFillsEmpty && Overlap.isEmptyCell(theirs[field]) && !Overlap.isEmptyCell(mine[field]))
     }
 
+    /// The row's value of `field` and the participant's `record` value when they conflict: for a
+    /// REDCap box (``fillerBoxes``) ``answerConflict(_:_:_:)``, for any other field
+    /// ``conflict(_:_:_:)``.
+    func carriedConflict(_ field: Field, _ record: FieldValues) -> (Value, Value)? {
+        fillerBoxes.contains(field)
+            ? RowReader.answerConflict(field, participantValues, record) : RowReader.conflict(field, participantValues, record)
+    }
+
     /// For a REDCap box (``fillerBoxes``): the row's and the participant's answers when both give
     /// one and they differ, a missing-data mark counting as an answer (a tick against a mark, two
     /// marks); nil otherwise. Filler zeros are empty cells by then and answer nothing; a value a
@@ -435,9 +436,7 @@ extension RowReader {
     }
 
     private static func isAnswer(_ value: Value) -> Bool {
-        guard case .missing(let reason) = value else { return true }
-        if case .declared(code: "invalid", _) = reason { return false }
-        return reason != .empty
+        !Overlap.isEmptyCell(value) && !isInvalid(value)
     }
 
     /// A value as a conflict message says it: quoted, or its missing reason.
@@ -556,8 +555,7 @@ extension RowReader {
         func shown(_ value: Value?, unticked: [Field]) -> String {
             guard let value else { return "not collected" }
             if Overlap.isEmptyCell(value), unticked.contains(field) { return "'0' (unticked)" }
-            if let reason = value.missingReason { return "missing (\(reason))" }
-            return "'\(value.canonicalText)'"
+            return said(value)
         }
         return " ('\(field.name)' is \(shown(first[field], unticked: untickedFirst)) there and "
             + "\(shown(second[field], unticked: untickedSecond)) \(keptAt.map { "at \($0)" } ?? "here"))"

@@ -174,12 +174,12 @@ struct RowReader {
         // Only fields of the levels this file's rows hold (participant rows in a visits input too).
         let rowLevels: Set<FieldLevel> = input.participantRows.isEmpty ? [input.holds.level] : [.participant, .visit]
         // Totals that read REDCap boxes are scored on the records, so required there too.
-        let scoredOnRecords = Set(binding.derived.filter { derived in
+        let boxTotals = Set(binding.derived.filter { derived in
             derived.derivation.inputs(for: derived.field).contains { RowReader.isFillerBox($0, in: input) }
         }.map(\.field))
         let onRecords = Field.allCases.filter {
             requiredHere($0) && rowLevels.contains($0.level)
-                && ((!fillsHere.contains($0) && mappedElsewhere.contains($0)) || scoredOnRecords.contains($0))
+                && ((!fillsHere.contains($0) && mappedElsewhere.contains($0)) || boxTotals.contains($0))
         }
         requiredOnRecords = Set(onRecords)
         let onEventRecords = input.participantRows.count > 1
@@ -188,7 +188,7 @@ struct RowReader {
         let required = { (level: FieldLevel) in
             Field.fields(at: level).filter { requiredHere($0) && !onRecords.contains($0) && !onEventRecords.contains($0) }
         }
-        let derivedOnRows = Set(binding.derived.map(\.field)).subtracting(scoredOnRecords)
+        let derivedOnRows = Set(binding.derived.map(\.field)).subtracting(boxTotals)
         requiredParticipantFields = required(.participant).filter { !derivedOnRows.contains($0) }
         requiredVisitFields = required(.visit).filter { !derivedOnRows.contains($0) }
         requiredDerivedParticipantFields = required(.participant).filter(derivedOnRows.contains)
@@ -263,6 +263,13 @@ struct RowReader {
     /// The reason code of a value emptied by a rule under `policy: null-field`.
     static func invalid(_ rule: String) -> Value {
         .missing(.declared(code: "invalid", label: "emptied by rule '\(rule)'"))
+    }
+
+    /// Whether `value` is missing with reason `invalid`: emptied by a rule (``invalid(_:)``) or not
+    /// scored (a questionnaire item outside its range); a rule has reported it already.
+    static func isInvalid(_ value: Value?) -> Bool {
+        guard case .missing(.declared(code: "invalid", _))? = value else { return false }
+        return true
     }
 
     // MARK: - One row
@@ -417,7 +424,7 @@ struct RowReader {
                                  message: "'\(field.name)' is ticked, but its question is marked missing in \(described(first))",
                                  unusable: true, column: first.index + 1)
                 case .missing(let reason)? where reason != .empty && reason != first.reason:
-                    if case .declared(code: "invalid", _) = reason { continue }
+                    if RowReader.isInvalid(value(field)) { continue }
                     fieldProblem(field, rule: "redcap.checkbox-missing", raw: raw,
                                  message: "'\(field.name)' is missing (\(reason)) in its own column, but its question is marked "
                                      + "missing in \(described(first))",
@@ -663,7 +670,7 @@ struct RowReader {
         for field in fields {
             let current = value(field)
             guard current == nil || current?.isMissing == true else { continue }
-            if let reason = current?.missingReason, case .declared(code: "invalid", _) = reason { continue }
+            if RowReader.isInvalid(current) { continue }
             let why = current?.missingReason.map { $0 == .empty ? "empty" : "missing (\($0))" } ?? "not in this file"
             fieldProblem(field, rule: "required", raw: cellAsRead(field, record),
                          message: "'\(field.name)' is required but is \(why)", unusable: false)

@@ -69,7 +69,7 @@ public func stage(
 extension Stager {
     /// The derived fields of longitudinal REDCap inputs that read participant-level checkbox boxes
     /// (STarT Back items as the options of one question): scored on the records once the boxes are
-    /// settled (``StagingState/scoreOnRecords(_:)``), never on a row.
+    /// settled (``StagingState/scoreOnRecords(_:ranges:)``), never on a row.
     var derivationsOfCheckboxes: [(field: Field, derivation: Derivation)] {
         var found: [(field: Field, derivation: Derivation)] = []
         for input in spec.inputs {
@@ -146,8 +146,8 @@ struct StagingState: IssueCounts {
     /// Slot → the visit row that carried each REDCap box's answer (a tick or a missing-data mark)
     /// into the participant, so that a conflict with it names that row.
     var carriedBoxSources: [Int: [Field: SourceLocation]] = [:]
-    /// Participant record index → the totals ``scoreOnRecords(_:)`` gave a value no row had
-    /// derived, whose expectations are checked on the record
+    /// Slot → the totals ``scoreOnRecords(_:ranges:)`` gave a value no row had derived, whose
+    /// expectations are checked on the record
     /// (``Stager/checkRangesOfScoredTotals(_:slotOrder:)``).
     var scoredOnRecords: [Int: [Field]] = [:]
     /// Slot → the derived fields an accepted row of the participant found out of range (and said so).
@@ -306,10 +306,10 @@ struct StagingState: IssueCounts {
                 // A total a row found out of its range and emptied (`null-field`), still out of it,
                 // stays emptied: that row said why. One emptied with an item, which another row
                 // has given since, is scored.
-                if case .missing(.declared(code: "invalid", _))? = current, derivedOutOfRangeOnRows[slot]?.contains(field) == true,
+                if RowReader.isInvalid(current), derivedOutOfRangeOnRows[slot]?.contains(field) == true,
                    let number = value.number, let range, !range.contains(number) { continue }
                 participantRecords[index].values[field] = value
-                scoredOnRecords[index, default: []].append(field)
+                scoredOnRecords[slot, default: []].append(field)
             }
         }
     }

@@ -35,7 +35,7 @@ extension Stager {
         // A value, as a single row must give (one emptied under `null-field` was reported already).
         func hasValue(_ values: FieldValues, _ field: Field) -> Bool {
             guard let value = values[field] else { return false }
-            if let reason = value.missingReason, case .declared(code: "invalid", _) = reason { return true }
+            if RowReader.isInvalid(value) { return true }
             return !value.isMissing
         }
         let timepoints = spec.schedule.timepoints
@@ -110,7 +110,7 @@ extension Stager {
                            + "this visit has no participant record", &state)
     }
 
-    /// The ranges of the totals scored on the records (``StagingState/scoreOnRecords(_:)``; a
+    /// The ranges of the totals scored on the records (``StagingState/scoreOnRecords(_:ranges:)``; a
     /// value a row derived was checked on that row), checked as a row's derived field is: reported
     /// at the participant's first row with the field's severity; under `null-field` the total is
     /// emptied, at `error` otherwise the record is rejected
@@ -118,8 +118,8 @@ extension Stager {
     func checkRangesOfScoredTotals(_ state: inout StagingState, slotOrder: [Int]) throws {
         guard !state.scoredOnRecords.isEmpty else { return }
         for slot in slotOrder where state.slots[slot] >= 0 {
+            guard let scored = state.scoredOnRecords[slot] else { continue }
             let index = state.slots[slot]
-            guard let scored = state.scoredOnRecords[index] else { continue }
             let participant = state.participantRecords[index]
             var outside: [String] = []
             for field in scored {
