@@ -155,6 +155,12 @@ import Testing
         try H(yaml: pipeline, files: ["redcap.csv": H.lines([header] + rows)]).run()
     }
 
+    /// ``pipeline`` with the screening rows in a participants input of their own
+    /// (`screening.csv`), the visit rows in `redcap.csv`.
+    static let splitPipeline = pipeline.replacingOccurrences(
+        of: "  - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}",
+        with: "  - {path: screening.csv, source: redcap, holds: participants}\n  - {path: redcap.csv, source: redcap, holds: visits}")
+
     static let items: [Field] = [.startBack1, .startBack2, .startBack3, .startBack4, .startBack5, .startBack6, .startBack7,
                                  .startBack8]
 
@@ -238,10 +244,7 @@ import Testing
     /// `null-field` stays empty.
     @Test(arguments: ["severity: warning", "policy: null-field"])
     func aTotalARowDerivedIsCheckedOnce(setting: String) throws {
-        let yaml = Self.pipeline.replacingOccurrences(
-            of: "  - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}",
-            with: "  - {path: screening.csv, source: redcap, holds: participants}\n  - {path: redcap.csv, source: redcap, holds: visits}")
-            + "expectations:\n  fields:\n    startback_total: {range: [0, 5], \(setting)}\n"
+        let yaml = Self.splitPipeline + "expectations:\n  fields:\n    startback_total: {range: [0, 5], \(setting)}\n"
         let (study, sink) = try H(yaml: yaml, files: [
             "screening.csv": H.lines([Self.header, "R1,screening_arm_1,1,,,1,1,1,1,1,1,1,1,0,5"]),
             "redcap.csv": H.lines([Self.header, "R1,baseline_arm_1,,2024-01-05,6,0,0,0,0,0,0,0,0,0,"]),
@@ -254,10 +257,7 @@ import Testing
     /// A total emptied with an item (item 9 out of its range under `null-field`) is scored once
     /// another row gives the item; one emptied by its own range stays emptied.
     @Test func aTotalEmptiedWithAnItemIsScoredWhenTheItemComes() throws {
-        let yaml = Self.pipeline.replacingOccurrences(
-            of: "  - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}",
-            with: "  - {path: screening.csv, source: redcap, holds: participants}\n  - {path: redcap.csv, source: redcap, holds: visits}")
-            + "expectations:\n  fields:\n    startback_9: {range: [1, 5], policy: null-field}\n"
+        let yaml = Self.splitPipeline + "expectations:\n  fields:\n    startback_9: {range: [1, 5], policy: null-field}\n"
             + "    startback_total: {range: [0, 1], policy: null-field}\n"
         let (study, sink) = try H(yaml: yaml, files: [
             "screening.csv": H.lines([Self.header, "R1,screening_arm_1,1,,,1,0,0,0,0,0,0,0,0,9", "R2,screening_arm_1,1,,,1,0,0,0,0,0,0,0,0,5"]),
