@@ -22,7 +22,8 @@ public struct InputFile: Sendable, Hashable {
 extension PipelineSpec {
     /// Expands every input's path or glob into files, in input order and, within an input, in
     /// byte order of the path (deterministic on every machine). A path or glob that matches no
-    /// file, or a file matched by two inputs, is an error at the input's `path` in the pipeline file.
+    /// file, a link it matches whose file is gone, or a file matched by two inputs, is an error at
+    /// the input's `path` in the pipeline file.
     ///
     /// Globs: `*` (any run of characters except `/`), `?` (one character), `[abc]`, `[a-z]`,
     /// `[!a]` within one path component; names starting with `.` match only a pattern starting with `.`.
@@ -46,6 +47,12 @@ extension PipelineSpec {
             }
             for relative in matches {
                 let path = resolve(relative)
+                if !FileManager.default.fileExists(atPath: path) {
+                    let file = Glob.hasWildcards(input.path) ? "'\(relative)', which '\(input.path)' matches," : "the input file '\(relative)'"
+                    problems.append(Diagnostic(.error, at: input.location, rule: "spec.input-missing",
+                                               message: "\(file) is a link to a file that does not exist"))
+                    continue
+                }
                 if let first = owner[path] {
                     problems.append(Diagnostic(.error, at: input.location, rule: "spec.duplicate-input",
                                                message: "the file '\(relative)' is already read by 'inputs[\(first)]'"))
@@ -86,13 +93,22 @@ enum Glob {
                 }
             }
             candidates = next.filter { path in
+                let onDisk = onDisk(path, base: base, absolute: absolute)
                 var isDirectory: ObjCBool = false
-                let exists = FileManager.default.fileExists(atPath: onDisk(path, base: base, absolute: absolute),
-                                                            isDirectory: &isDirectory)
-                return exists && (isLast ? !isDirectory.boolValue : isDirectory.boolValue)
+                guard FileManager.default.fileExists(atPath: onDisk, isDirectory: &isDirectory) else {
+                    // A link whose target is gone still names a file the user meant to read:
+                    // kept, so that it is reported rather than silently left out.
+                    return isLast && isDanglingLink(onDisk)
+                }
+                return isLast ? !isDirectory.boolValue : isDirectory.boolValue
             }
         }
         return candidates.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    private static func isDanglingLink(_ path: String) -> Bool {
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        return type == .typeSymbolicLink
     }
 
     private static func join(_ prefix: String, _ name: String) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import PipelineSpec
 import StudyModel
 import Testing
@@ -67,6 +68,24 @@ import TestSupport
         }
     }
 
+    @Test func aLinkToAFileThatIsGoneIsReportedNotLeftOut() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("x", to: "Pipelines/study_GRO.csv")
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/Pipelines/study_ZZZ.csv",
+                                                   withDestinationPath: "/nonexistent/x.csv")
+        let spec = try spec(in: directory, inputs: ["study_*.csv", "study_ZZZ.csv"])
+        do {
+            _ = try spec.inputFiles()
+            Issue.record("expected a problem")
+        } catch {
+            #expect(error.diagnostics.map { "\($0.location.line): \($0.message)" } == [
+                "4: 'study_ZZZ.csv', which 'study_*.csv' matches, is a link to a file that does not exist",
+                "5: the input file 'study_ZZZ.csv' is a link to a file that does not exist",
+            ])
+        }
+    }
+
     @Test func aFileMatchedByTwoInputsIsRejected() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -78,6 +97,20 @@ import TestSupport
         } catch {
             #expect(error.diagnostics.map(\.message) == ["the file 'a.csv' is already read by 'inputs[0]'"])
             #expect(error.diagnostics.first?.location.line == 5)
+        }
+    }
+
+    @Test func aPipelineFileThatIsNotUTF8IsLocatedAtItsFirstForeignByte() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // "study:\n  name: Caf\u{E9} é" with the first é in Latin-1 (0xE9) and the second in UTF-8.
+        let bytes = Array("study:\n  name: Caf".utf8) + [0xE9] + Array(" \u{E9}\n".utf8)
+        let file = try directory.write(bytes, to: "p.yml")
+        do {
+            _ = try PipelineSpec.load(path: file)
+            Issue.record("expected a problem")
+        } catch {
+            #expect(error.description == "\(file):2:12: error: the file is not UTF-8 text: byte 0xE9 is not UTF-8 (save the file as UTF-8)")
         }
     }
 

@@ -77,10 +77,38 @@ public final class YAMLReader {
             return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            error("the file is not UTF-8 text", at: SourceLocation(file: file), rule: "yaml.encoding")
+            let (line, column, byte) = YAMLReader.firstNonUTF8Byte(in: Array(data))
+            error("the file is not UTF-8 text: byte 0x\(String(byte, radix: 16, uppercase: true)) is not UTF-8 "
+                + "(save the file as UTF-8)", at: location(line: line, column: column), rule: "yaml.encoding")
             return nil
         }
         return parse(text)
+    }
+
+    /// Line and column (from 1, counting characters) of the first byte that does not start a
+    /// well-formed UTF-8 sequence, and that byte; for bytes `String(data:encoding:)` refused.
+    static func firstNonUTF8Byte(in bytes: [UInt8]) -> (line: Int, column: Int, byte: UInt8) {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var line = 1
+        var column = 1
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                offset += encoded.count
+                if Unicode.UTF8.decode(encoded) == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            case .error:
+                return (line, column, bytes[offset])
+            case .emptyInput:
+                return (line, column, 0)
+            }
+        }
     }
 
     /// Records an error at a location of this file.
