@@ -75,6 +75,9 @@ public enum DurationUnit: String, Sendable, Hashable, CaseIterable {
 
 /// How one canonical field is read from an input.
 public struct FieldRule: Sendable, Hashable {
+    /// The keys a field rule written as a mapping may have.
+    static let keys = ["column", "checkbox", "option", "derive", "unit", "date_format"]
+
     public var source: FieldSource
     /// For `duration_weeks` read from a column: the unit of the column (weeks by default).
     public var unit: DurationUnit?

@@ -44,16 +44,24 @@ extension SpecLoader {
         }
         var timepoints = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
         if let list = mapping["timepoints"], let names = list.strings() {
+            var listed: Set<String> = []
             for (index, name) in names.enumerated() {
+                let item = list.list()?[safe: index] ?? list
+                if !listed.insert(name).inserted {
+                    item.error("'analysis.timepoints' names the visit '\(name)' twice", rule: "spec.duplicate")
+                    continue
+                }
                 guard let timepoint = schedule.timepoint(named: name) else {
-                    (list.list()?[safe: index] ?? list).error("unknown visit '\(name)' in 'analysis.timepoints' (declare it under 'visits:')", rule: "spec.choice")
+                    // A visit declared with a problem of its own is reported there, not again here.
+                    if !state.declaredVisitNames.contains(name) {
+                        item.error("unknown visit '\(name)' in 'analysis.timepoints' (declare it under 'visits:')", rule: "spec.choice")
+                    }
                     continue
                 }
                 if timepoint.isBaseline {
-                    (list.list()?[safe: index] ?? list).error("'analysis.timepoints' lists follow-up visits; '\(name)' is the baseline", rule: "spec.choice")
+                    item.error("'analysis.timepoints' lists follow-up visits; '\(name)' is the baseline", rule: "spec.choice")
                 }
             }
-            if Set(names).count != names.count { list.error("'analysis.timepoints' names a visit twice", rule: "spec.duplicate") }
             timepoints = names
         }
         var outcomes = PipelineSpec.defaultOutcomes(collectedBy: inputs)
@@ -63,12 +71,21 @@ extension SpecLoader {
         if mapping["outcomes"] != nil, mapping.list("outcomes") == nil { state.outcomesIncomplete = true }
         if let list = mapping.list("outcomes") {
             if list.isEmpty { mapping["outcomes"]?.error("'analysis.outcomes' must list at least one outcome", rule: "spec.empty") }
-            outcomes = list.compactMap { loadOutcome($0, expectations: expectations) }
-            if outcomes.count < list.count { state.outcomesIncomplete = true }
-            let names = outcomes.map(\.name)
-            if Set(names).count != names.count {
-                mapping["outcomes"]?.error("two outcomes share a name; give one a 'name:'", rule: "spec.duplicate")
+            outcomes = []
+            var firstNamed: [String: Int] = [:]
+            for (index, item) in list.enumerated() {
+                guard let outcome = loadOutcome(item, expectations: expectations) else { continue }
+                if let first = firstNamed[outcome.name] {
+                    // At the second outcome's own `name:` when it has one, else at the outcome.
+                    (item.mapping()?["name"] ?? item).error(
+                        "the outcome name '\(outcome.name)' is already used by 'analysis.outcomes[\(first)]'; "
+                            + "give one of them another 'name:'", rule: "spec.duplicate")
+                } else {
+                    firstNamed[outcome.name] = index
+                }
+                outcomes.append(outcome)
             }
+            if outcomes.count < list.count { state.outcomesIncomplete = true }
         }
         var prespecified = false
         if let interaction = mapping["interaction"], let text = interaction.string() {

@@ -64,8 +64,16 @@ extension SpecLoader {
                                   rule: "spec.date-format")
             }
         }
+        if !mapping.contains("checkbox"), let option = mapping["option"] {
+            option.error("'option' names a checkbox option; it goes with 'checkbox'", rule: "spec.checkbox")
+        }
+        // Every key a field rule knows is listed for an unknown one, whichever the rule uses.
+        for key in FieldRule.keys { _ = mapping[key] }
         mapping.rejectUnknownKeys()
-        guard let source else { return nil }
+        guard let source else {
+            state.unreadableFields.insert(field)
+            return nil
+        }
         return FieldRule(source: source, unit: unit, dateFormat: dateFormat, location: location)
     }
 
@@ -198,7 +206,8 @@ extension SpecLoader {
             case .derived(let derivation):
                 // A visits input may carry participant-level columns, but derives only its own level.
                 guard field.level == input.holds.level else { continue }
-                let absent = derivation.inputs(for: field).filter { fields[$0] == nil }
+                // An input whose own mapping has a problem is reported there, not again here.
+                let absent = derivation.inputs(for: field).filter { fields[$0] == nil && !state.unreadableFields.contains($0) }
                 if !absent.isEmpty {
                     let list = absent.map { "'\($0.name)'" }.joined(separator: ", ")
                     reader.error("deriving '\(field.name)' needs \(list) mapped in \(name)",

@@ -9,12 +9,23 @@ extension SpecLoader {
         guard let mapping = value.mapping() else { return VisitSchedule() }
         var timepoints: [Timepoint] = []
         var weeks: [Int: String] = [:]
+        // Source values match visit names without letter case, so two names may not differ in case only.
+        var names: [String: String] = [:]
         for entry in mapping.entries() {
             let name = entry.key
             if !SpecLoader.isIdentifier(name) {
                 reader.error("the visit name '\(name)' may hold only letters, digits, '_' and '-'",
                              at: entry.keyLocation, rule: "spec.visit-name")
             }
+            if let other = names[Vocabularies.key(name)] {
+                reader.error("the visit names '\(other)' and '\(name)' differ only in letter case, "
+                    + "and visit codes match without it", at: entry.keyLocation, rule: "spec.duplicate-timepoint")
+            } else {
+                names[Vocabularies.key(name)] = name
+            }
+            // Declared, even when its week or window has a problem: that is reported here, and
+            // the name is not reported again as an unknown visit where it is used.
+            state.declaredVisitNames.insert(name)
             guard let visit = entry.value.mapping() else { continue }
             let weekValue = visit.required("week")
             let week = weekValue?.int()
@@ -30,7 +41,6 @@ extension SpecLoader {
             if let window, window < 0 {
                 windowValue?.error("visit '\(name)' has a negative window of \(window) days", rule: "spec.range")
             }
-            state.declaredVisitNames.insert(name)
             guard let week, let window, week >= 0, window >= 0 else { continue }
             if let other = weeks[week] {
                 weekValue?.error("visits '\(other)' and '\(name)' are both at week \(week)", rule: "spec.duplicate-timepoint")
@@ -291,11 +301,19 @@ extension SpecLoader {
 
     // MARK: - cross-section checks
 
+    /// An input that holds visits needs a schedule to place its rows: no `visits:` at all, or an
+    /// empty one, would reject every visit row. (A schedule whose entries all have problems says
+    /// so at each entry.)
     func checkSchedule(_ schedule: VisitSchedule, inputs: [InputSpec], root: YAMLMapping) {
-        guard schedule.timepoints.isEmpty, !root.contains("visits") else { return }
-        if let visits = inputs.first(where: { $0.holds == .visits }) {
+        guard schedule.timepoints.isEmpty, let visits = inputs.first(where: { $0.holds == .visits }) else { return }
+        guard let declared = root["visits"] else {
             reader.error("input '\(visits.path)' holds visits, but the pipeline declares no 'visits' schedule",
                          at: visits.location, rule: "spec.schedule")
+            return
+        }
+        if case .mapping(let mapping) = declared.node, mapping.count == 0 {
+            declared.error("the visit schedule is empty, but input '\(visits.path)' holds visits; "
+                + "declare each visit with its 'week' and 'window_days'", rule: "spec.schedule")
         }
     }
 
@@ -362,4 +380,6 @@ final class LoaderState {
     var requiredLocations: [Field: SourceLocation] = [:]
     /// An outcome of `analysis.outcomes` could not be read: its name is not known.
     var outcomesIncomplete = false
+    /// Fields whose mapping is written but has a problem (reported at the mapping).
+    var unreadableFields: Set<Field> = []
 }

@@ -88,6 +88,9 @@ import Testing
     static let rejections: [(String, String, Int, Int, String)] = [
         ("  reference_arm: mckenzie", "  reference_arm: pilates", 4, 18, "unknown arm 'pilates' for 'analysis.reference_arm'"),
         ("  timepoints: [week12]", "  timepoints: [week52]", 5, 16, "unknown visit 'week52' in 'analysis.timepoints'"),
+        ("  timepoints: [week12]", "  timepoints: [week12, week12]", 5, 24, "'analysis.timepoints' names the visit 'week12' twice"),
+        (secondOutcome, "    - {field: pain_nrs, name: pain_nrs, label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
+         "the outcome name 'pain_nrs' is already used by 'analysis.outcomes[0]'; give one of them another 'name:'"),
         ("  timepoints: [week12]", "  timepoints: [baseline]", 5, 16, "'analysis.timepoints' lists follow-up visits; 'baseline' is the baseline"),
         (firstOutcome, "    - {field: remark, label: Remark}", 7, 15, "'remark' is not a numeric visit field"),
         (firstOutcome, "    - {field: pain_nrs, label: Pain, responder: {rule: either, points: 2}}", 7, 49, "an 'either' responder rule needs 'points' and 'percent'"),
@@ -118,6 +121,14 @@ import Testing
         ("    pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}", "    rmdq: {indirectness: {levels: 1, reason: x}}", 16, 5,
          "'rmdq' in 'evidence.declarations' is not an outcome of the analysis"),
     ]
+
+    /// A visit declared with a problem of its own is not also an unknown visit where the analysis names it.
+    @Test func aDeclaredVisitWithAProblemIsReportedOnce() {
+        #expect(Self.problems(replacing: "  week12: {week: 12, window_days: 14}", with: "  week12: {week: 12}")
+            == ["48:11: visit 'week12' has no 'window_days'; every visit needs a window"])
+        #expect(Self.problems(replacing: "  week12: {week: 12, window_days: 14}", with: "  week12:")
+            == ["48:10: 'visits.week12' must be a mapping of keys to values, found nothing"])
+    }
 
     /// A problem elsewhere in the analysis does not hold back a misspelt evidence outcome.
     @Test func aMisspeltEvidenceOutcomeIsSaidBesideOtherAnalysisProblems() {

@@ -29,7 +29,8 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("report:", "study:\n  name: again\nreport:", "4:1: the key 'study' appears more than once in its mapping (first at line 1); keep one"),
         Rejection("  max_errors: 5", "  max_errors: 5\n  nested: {a: 1, a: 2}", "6:12: the key 'a' appears more than once in the mapping that starts here"),
         Rejection("    holds: participants", "    holds: participants\n    delimeter: ';'", "10:5: unknown key 'delimeter' in 'inputs[0]' (expected one of 'date_format', 'decimal_mark', 'delimiter', 'encoding', 'fields', 'holds', 'participant_rows', 'path', 'site', 'source')"),
-        Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, colum: x}", "22:34: unknown key 'colum' in 'fields.age' (expected one of 'checkbox', 'column', 'date_format', 'derive', 'unit')"),
+        Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, option: x}", "22:42: 'option' names a checkbox option; it goes with 'checkbox'"),
+        Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, colum: x}", "22:34: unknown key 'colum' in 'fields.age' (expected one of 'checkbox', 'column', 'date_format', 'derive', 'option', 'unit')"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14, windows: 1}", "48:39: unknown key 'windows' in 'visits.week12' (expected one of 'week', 'window_days')"),
         // Unknown canonical fields and rules.
         Rejection("  pain_nrs: nrs", "  pain: nrs", "27:3: unknown canonical field 'pain' in 'fields' (did you mean 'pain_nrs' or 'pain_vas'?)"),
@@ -98,6 +99,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: -12, window_days: 14}", "48:18: visit 'week12' has a negative week -12"),
         Rejection("  baseline: {week: 0, window_days: 0}", "  baseline: {week: 1, window_days: 0}", "47:3: the visit schedule has no baseline visit at week 0"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14}\n  week 26: {week: 26, window_days: 14}", "49:3: the visit name 'week 26' may hold only letters, digits, '_' and '-'"),
+        Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14}\n  Week12: {week: 13, window_days: 1}", "49:3: the visit names 'week12' and 'Week12' differ only in letter case, and visit codes match without it"),
         // Expectations.
         Rejection("    pain_nrs: {required: true, type: integer}", "    pain_nrs: {range: [10, 0]}", "51:23: the range 10...0 is empty (min is above max)"),
         Rejection("    pain_nrs: {required: true, type: integer}", "    pain_nrs: {range: {min: 5, max: 1}}", "51:37: the range 5...1 is empty (min is above max)"),
@@ -134,6 +136,15 @@ struct Rejection: CustomTestStringConvertible, Sendable {
     func rejects(_ rejection: Rejection) {
         let text = SpecFixtures.replacing(rejection.line, with: rejection.replacement)
         #expect(SpecFixtures.problems(text) == [rejection.expected])
+    }
+
+    /// A mapping with a problem of its own is not reported again as missing where a derivation needs it.
+    @Test func aFieldMappedWithAProblemIsNotAlsoMissingForADerivation() {
+        let text = SpecFixtures.replacing("  age: {derive: from_birth_year}", with: "  age: {derive: from_onset_date}\n"
+            + "  onset_date: {column: onset, date_format: d-m-yyyy}\n  age_at_onset: {derive: from_age_and_onset}")
+        let problems = SpecFixtures.problems(text)
+        #expect(problems.count == 1, "\(problems)")
+        #expect(problems.first?.contains("'age' cannot be derived 'from_onset_date'") == true, "\(problems)")
     }
 
     /// An unknown `date_format` of a generic input is its one problem: the input's date fields are
@@ -201,6 +212,18 @@ struct Rejection: CustomTestStringConvertible, Sendable {
             text = SpecFixtures.replacing(line, with: "#", in: text)
         }
         #expect(SpecFixtures.problems(text) == ["10:11: input 'data/visits.csv' holds visits, but the pipeline declares no 'visits' schedule"])
+    }
+
+    @Test func visitInputsNeedAScheduleWithVisits() {
+        var text = SpecFixtures.replacing("visits:", with: "visits: {}")
+        for line in ["  baseline: {week: 0, window_days: 0}", "  week12: {week: 12, window_days: 14}",
+                     "  visits:", "    baseline: [Baseline, T0]", "    week12: [Week 12]"] {
+            text = SpecFixtures.replacing(line, with: "#", in: text)
+        }
+        #expect(SpecFixtures.problems(text) == [
+            "46:9: the visit schedule is empty, but input 'data/visits.csv' holds visits; "
+                + "declare each visit with its 'week' and 'window_days'",
+        ])
     }
 
     @Test func genericInputsNeedADateFormat() {
