@@ -284,6 +284,34 @@ import TestSupport
         }
     }
 
+    /// Small and large magnitudes too, where `Double`'s own text turns to an exponent that no
+    /// reader of the clean tables (lbp included) takes as a number.
+    @Test func numbersOfEveryMagnitudeAreIdempotentAndPositional() throws {
+        var generator = SeededGenerator(seed: 11)
+        for _ in 0..<4000 {
+            let digits = String(Int.random(in: 1...999_999, using: &generator))
+            let shift = Int.random(in: -16...10, using: &generator)
+            let raw: String
+            if shift >= 0 {
+                raw = digits + String(repeating: "0", count: shift)
+            } else if digits.count <= -shift {
+                raw = "0," + String(repeating: "0", count: -shift - digits.count) + digits
+            } else {
+                raw = digits.dropLast(-shift) + "," + digits.suffix(-shift)
+            }
+            let signed = Bool.random(using: &generator) ? "-" + raw : raw
+            let once = try Normalise.number(signed, decimalMark: .comma).get()
+            let text = Value.format(once)
+            #expect(!text.contains("e"), "number '\(signed)' as '\(text)'")
+            #expect(try Normalise.number(text, decimalMark: .point).get() == once, "number '\(signed)' as '\(text)'")
+        }
+        #expect(Value.format(1e-07) == "0.0000001")
+        #expect(Value.format(-1.234e-06) == "-0.000001234")
+        #expect(Value.format(1.5e16) == "15000000000000000")
+        #expect(Value.format(0.5) == "0.5")
+        #expect(Value.format(-123.25) == "-123.25")
+    }
+
     @Test func datesAreIdempotent() throws {
         var generator = SeededGenerator(seed: 99)
         for _ in 0..<2000 {
