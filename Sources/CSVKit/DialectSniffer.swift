@@ -38,14 +38,19 @@ enum DialectSniffer {
     /// left out) the most consistent field count above one; ties go to the larger count, then to the
     /// earlier candidate. Quotes are respected as the reader would: a quote opens a quoted field
     /// only at the start of a field, and delimiters and line ends inside one do not count.
-    /// Nil when no candidate occurs outside quotes.
+    /// A candidate that leaves quotes stray (in the middle of a field, or text right after a
+    /// closing quote) loses to one that leaves none: split at the wrong delimiter, quoted fields
+    /// of the right one start mid-field (a comma export whose quoted notes hold `;` on several
+    /// lines would otherwise count more `;` records than `,` ones). Nil when no candidate occurs
+    /// outside quotes.
     static func sniffDelimiter(in bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> UInt8? {
-        var best: (delimiter: UInt8, frequency: Int, fields: Int)?
+        var best: (delimiter: UInt8, rank: (Int, Int, Int))?
         for candidate in candidates {
-            let counts = fieldCounts(in: bytes, delimiter: candidate, isWholeFile: isWholeFile)
-            guard let (fields, frequency) = mode(of: counts), fields > 1 else { continue }
-            if let current = best, (current.frequency, current.fields) >= (frequency, fields) { continue }
-            best = (candidate, frequency, fields)
+            let split = split(bytes, at: candidate, isWholeFile: isWholeFile)
+            guard let (fields, frequency) = mode(of: split.counts), fields > 1 else { continue }
+            let rank = (split.strayQuotes == 0 ? 1 : 0, frequency, fields)
+            if let current = best, current.rank >= rank { continue }
+            best = (candidate, rank)
         }
         return best?.delimiter
     }
@@ -53,12 +58,23 @@ enum DialectSniffer {
     /// Field counts of the first non-blank records when split at `delimiter`. The last record counts
     /// only when the sample is the whole file (otherwise it may be cut short).
     static func fieldCounts(in bytes: ArraySlice<UInt8>, delimiter: UInt8, isWholeFile: Bool) -> [Int] {
+        split(bytes, at: delimiter, isWholeFile: isWholeFile).counts
+    }
+
+    /// The first records split at `delimiter`: their field counts, and how many quotes the split
+    /// leaves stray (a quote after other text in a field, or text other than spaces right after a
+    /// closing quote).
+    static func split(_ bytes: ArraySlice<UInt8>, at delimiter: UInt8, isWholeFile: Bool) -> (counts: [Int], strayQuotes: Int) {
         let quote = UInt8(ascii: "\"")
         var counts: [Int] = []
+        var strayQuotes = 0
         var fields = 1
         var hasContent = false
         var inQuotes = false
         var atFieldStart = true
+        // The field has text other than spaces (so a quote now is stray), or a quoted part just closed.
+        var fieldHasText = false
+        var afterClosingQuote = false
         var index = bytes.startIndex
         while index < bytes.endIndex, counts.count < recordsToSniff {
             let byte = bytes[index]
@@ -69,36 +85,51 @@ enum DialectSniffer {
                         index += 1
                     } else {
                         inQuotes = false
+                        afterClosingQuote = true
                     }
                 }
                 continue
             }
             switch byte {
             case quote:
-                if atFieldStart { inQuotes = true }
+                if atFieldStart {
+                    inQuotes = true
+                } else if fieldHasText || afterClosingQuote {
+                    strayQuotes += 1
+                }
                 hasContent = true
                 atFieldStart = false
+                fieldHasText = true
             case delimiter:
                 // A line of delimiters only (Excel's empty rows) counts: it has the file's width.
                 fields += 1
                 hasContent = true
                 atFieldStart = true
+                fieldHasText = false
+                afterClosingQuote = false
             case 0x0A, 0x0D:
                 if hasContent { counts.append(fields) }
                 fields = 1
                 hasContent = false
                 atFieldStart = true
+                fieldHasText = false
+                afterClosingQuote = false
             case 0x20, 0x09:
                 atFieldStart = false
             default:
+                if afterClosingQuote {
+                    strayQuotes += 1
+                    afterClosingQuote = false
+                }
                 hasContent = true
                 atFieldStart = false
+                fieldHasText = true
             }
         }
         if isWholeFile, index == bytes.endIndex, hasContent, counts.count < recordsToSniff {
             counts.append(fields)
         }
-        return counts
+        return (counts, strayQuotes)
     }
 
     /// The most frequent value and its frequency; ties go to the larger value.

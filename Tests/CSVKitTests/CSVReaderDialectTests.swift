@@ -80,6 +80,26 @@ import Testing
         #expect(counts == Array(repeating: 2, count: 20))
     }
 
+    /// Quoted notes that hold `;` on several lines make more `;` records than `,` ones, but split
+    /// at `;` their quotes fall mid-field: the comma, which leaves no quote stray, wins.
+    @Test func sniffingPrefersTheDelimiterThatLeavesNoQuoteStray() {
+        var text = "record_id,redcap_event_name,visit_date,nrs_pain,visit_remark\n"
+        for id in ["R1", "R2", "R3"] {
+            text += "\(id),screening_arm_1,,,\n"
+            text += "\(id),baseline_arm_1,2024-03-15,5,\"ochtend: pijn 6; stijfheid 3\nmiddag: pijn 4; stijfheid 2\navond: pijn 5; stijfheid 2\"\n"
+            text += "\(id),week_6_arm_1,2024-04-26,3,\"ochtend: pijn 3; stijfheid 1\navond: pijn 2; stijfheid 1\"\n"
+        }
+        let bytes = Array(text.utf8)[...]
+        #expect(DialectSniffer.split(bytes, at: semicolon, isWholeFile: true).strayQuotes == 12)
+        #expect(DialectSniffer.split(bytes, at: comma, isWholeFile: true).strayQuotes == 0)
+        let outcome = readAll(text)
+        #expect(outcome.delimiter == comma)
+        #expect(outcome.rows.count == 9)
+        #expect(outcome.rows.allSatisfy { $0.count == 5 })
+        // A quote after text, or text after a closing quote, is stray; a quoted field is not.
+        #expect(DialectSniffer.split(Array("a;b\"c;\"d\"e;\"f\"\n".utf8)[...], at: semicolon, isWholeFile: true).strayQuotes == 2)
+    }
+
     @Test func sniffingCountsTheCutLastRecordOnlyForTheWholeFile() {
         let sample = Array("a;b\n1;2;3".utf8)[...]
         #expect(DialectSniffer.fieldCounts(in: sample, delimiter: semicolon, isWholeFile: true) == [2, 3])
