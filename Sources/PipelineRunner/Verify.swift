@@ -20,8 +20,9 @@ public enum Verify {
         if let reference = committed ?? (try? PipelineSpec.load(path: pipeline))?.outputFolder {
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: reference, isDirectory: &isDirectory) {
+                let write = committed == nil ? "lbp run \(pipeline)" : "lbp run \(pipeline) --out \(reference)"
                 return Outcome(exitCode: 2, lines: ["error: the committed report folder '\(reference)' does not exist; "
-                    + "write it with 'lbp run \(pipeline)', or name another with '--reports'"])
+                    + "write it with '\(write)', or name another with '--reports'"])
             }
             if !isDirectory.boolValue {
                 return Outcome(exitCode: 2, lines: ["error: the committed report folder '\(reference)' is a file, not a folder"])
@@ -46,8 +47,12 @@ public enum Verify {
             // The budget run with, when not the pipeline's (given, or recorded by the reports).
             let budget = maxErrors.flatMap { $0 == computation.pipeline.spec.report.maxErrors ? nil : $0 }
             let options = (committed.map { " --out \($0)" } ?? "") + (budget.map { " --max-errors \($0)" } ?? "")
+            let manifest = (reference as NSString).appendingPathComponent("manifest.json")
+            let compareInputs = FileManager.default.fileExists(atPath: manifest)
+                ? "compare the inputs' SHA-256 in '\(manifest)' with the files read now"
+                : "the committed '\(manifest)' is missing, so which input changed cannot be told from the reports"
             outcome.lines.append("If the change is intended, write the reports again with 'lbp run \(pipeline)\(options)' and commit them; "
-                + "if not, compare the inputs' SHA-256 in '\(reference)/manifest.json' with the files read now")
+                + "if not, \(compareInputs)")
         }
         return outcome
     }

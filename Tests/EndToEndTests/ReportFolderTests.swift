@@ -252,7 +252,7 @@ import TestSupport
         }
         #expect(missing.exitCode == 2)
         #expect(missing.lines == ["error: the committed report folder '\(folder.file("nope"))' does not exist; "
-            + "write it with 'lbp run Pipelines/sample-castor.yml', or name another with '--reports'"])
+            + "write it with 'lbp run Pipelines/sample-castor.yml --out \(folder.file("nope"))', or name another with '--reports'"])
         let file = try folder.write("x\n", to: "plain")
         let notAFolder = SamplePipelineTests.inRepository { Verify.verify(pipeline: "Pipelines/sample-castor.yml", against: file) }
         #expect(notAFolder.exitCode == 2)

@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
             Example: lbp run Pipelines/sample-castor.yml
 
             Exit codes: 0 success; 1 more errors than the budget; 2 a problem with the pipeline file or \
-            an input file (nothing is written); 64 usage.
+            an input file, or an output folder that cannot be used (nothing is written); 64 usage.
             """
     )
 

@@ -24,7 +24,8 @@ struct ValidateCommand: ParsableCommand {
             visits, not with file size.
 
             Exit codes: 0 success; 1 more errors than the budget ('report.max_errors', or --max-errors); \
-            2 a problem with the pipeline file or an input file (nothing is written); 64 usage.
+            2 a problem with the pipeline file or an input file, or an output folder that cannot be used \
+            (nothing is written); 64 usage.
             """
     )
 
