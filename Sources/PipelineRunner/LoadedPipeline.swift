@@ -52,26 +52,15 @@ public struct LoadedPipeline: Sendable {
     /// (`all`) or one randomised profile, every arm against the reference, every analysed visit.
     var poolableComparisons: [String] {
         guard let plan = spec.effectiveAnalysis else { return [] }
-        let others = arms.map(\.id).filter { $0 != plan.referenceArm }
-        let randomised = Self.codes(ruleSet.profiles.filter(\.randomise))
-        return plan.outcomes.flatMap { outcome in
-            (["all"] + randomised).flatMap { profile in
-                others.flatMap { arm in
-                    plan.timepoints.map { "\(outcome.name)/\(profile)/\(arm)-vs-\(plan.referenceArm)/\($0)" }
-                }
-            }
-        }
+        return EvidenceSpec.poolableComparisons(plan: plan, arms: arms, profiles: Self.codes(ruleSet.profiles.filter(\.randomise)))
     }
 
-    /// An error for each `pool_with` entry that names no comparison of the trial.
+    /// An error for each `pool_with` entry that names no comparison of the trial. (The loader has
+    /// checked all but the profile, which needs the rule set.)
     private func unknownPoolChoices() -> [Diagnostic] {
-        let known = Set(poolableComparisons)
-        return spec.evidence.poolWith.filter { !known.contains($0.id) }.map { choice in
-            Diagnostic(.error, at: choice.location, rule: "spec.pool-with",
-                       message: "'\(choice.id)' in 'pool_with' is none of the trial's comparisons; they are named "
-                           + "outcome/profile/arm-vs-reference/visit, e.g. '\(poolableComparisons.first ?? "rmdq/all/arm-vs-reference/week12")'",
-                       value: choice.id)
-        }
+        let comparisons = poolableComparisons
+        let known = Set(comparisons)
+        return spec.evidence.poolWith.filter { !known.contains($0.id) }.map { $0.unknown(example: comparisons.first) }
     }
 
     /// A warning for each field the rule set reads that no input collects, directly or through a

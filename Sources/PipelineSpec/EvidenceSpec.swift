@@ -59,6 +59,28 @@ public struct EvidenceSpec: Sendable, Hashable {
     public struct PoolChoice: Sendable, Hashable {
         public var id: String
         public var location: SourceLocation
+
+        /// The problem of an entry that names none of the trial's comparisons, `example` being one that it has.
+        public func unknown(example: String?) -> Diagnostic {
+            Diagnostic(.error, at: location, rule: "spec.pool-with",
+                       message: "'\(id)' in 'pool_with' is none of the trial's comparisons; they are named "
+                           + "outcome/profile/arm-vs-reference/visit, e.g. '\(example ?? "rmdq/all/arm-vs-reference/week12")'",
+                       value: id)
+        }
+    }
+
+    /// The trial comparisons `pool_with` may name, for the profile codes a rule set randomises
+    /// (`all` stands for everyone randomised): every outcome, every arm against the reference,
+    /// every analysed visit.
+    public static func poolableComparisons(plan: AnalysisPlan, arms: [Arm], profiles: [String]) -> [String] {
+        let others = arms.sorted().map(\.id).filter { $0 != plan.referenceArm }
+        return plan.outcomes.flatMap { outcome in
+            (["all"] + profiles).flatMap { profile in
+                others.flatMap { arm in
+                    plan.timepoints.map { "\(outcome.name)/\(profile)/\(arm)-vs-\(plan.referenceArm)/\($0)" }
+                }
+            }
+        }
     }
 
     public init() {}

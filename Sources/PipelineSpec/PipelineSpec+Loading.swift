@@ -87,7 +87,33 @@ struct SpecLoader {
             expectations: expectations, profileRules: profileRules, analysis: analysis, publication: publication,
             evidence: evidence)
         checkEvidenceOutcomes(spec.effectiveAnalysis)
+        checkPoolChoices(spec)
         return spec
+    }
+
+    /// `evidence.pool_with` checked as far as the pipeline file alone can, so that a mistake
+    /// there is said with the file's other problems: each entry once, and each naming an outcome,
+    /// an arm against the reference and a visit of the analysis. Its profile needs the rule set,
+    /// and is checked once that is loaded.
+    private func checkPoolChoices(_ spec: PipelineSpec) {
+        var listed: Set<String> = []
+        for choice in spec.evidence.poolWith where !listed.insert(choice.id).inserted {
+            reader.error("'\(choice.id)' is listed twice in 'pool_with'", at: choice.location, rule: "spec.duplicate")
+        }
+        guard let plan = spec.effectiveAnalysis, !state.outcomesIncomplete else { return }
+        let arms = spec.vocabularies.arms.map(\.arm)
+        let example = EvidenceSpec.poolableComparisons(plan: plan, arms: arms, profiles: []).first
+        let comparisons = Set(arms.map { "\($0.id)-vs-\(plan.referenceArm)" })
+        for choice in spec.evidence.poolWith {
+            let parts = choice.id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            let fits = parts.count == 4 && plan.outcomes.contains { $0.name == parts[0] } && !parts[1].isEmpty
+                && parts[2] != "\(plan.referenceArm)-vs-\(plan.referenceArm)" && comparisons.contains(parts[2])
+                && plan.timepoints.contains(parts[3])
+            if !fits {
+                let problem = choice.unknown(example: example)
+                reader.error(problem.message, at: problem.location, rule: problem.rule)
+            }
+        }
     }
 
     /// A setting under `evidence` for an outcome the analysis does not have (a misspelt name)

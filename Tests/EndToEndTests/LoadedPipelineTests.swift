@@ -128,10 +128,12 @@ import TestSupport
     @Test func poolWithRejectsAComparisonTheTrialDoesNotMake() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        // The reference arm against itself, a visit the analysis does not have, and profile 1
-        // (referred, not randomised).
+        // The reference arm against itself, a visit the analysis does not have, a repeat, and an
+        // unknown key elsewhere: the pipeline file alone tells them, and says them together.
         let path = try Self.samplePipeline(in: folder) {
-            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/all/general_exercise-vs-general_exercise/week12\n    - rmdq/3a/motor_control-vs-general_exercise/week52\n    - rmdq/1/motor_control-vs-general_exercise/week6\n")
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/all/general_exercise-vs-general_exercise/week12\n"
+                + "    - rmdq/3a/motor_control-vs-general_exercise/week52\n    - rmdq/all/motor_control-vs-general_exercise/week6\n"
+                + "    - rmdq/all/motor_control-vs-general_exercise/week6\n  colour: blue\n")
         }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let line = try #require(lines.firstIndex { $0.contains("general_exercise-vs-general_exercise") }) + 1
@@ -139,8 +141,27 @@ import TestSupport
             _ = try LoadedPipeline.load(path)
         } throws: { error in
             guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map { "\($0.location.line ?? 0):\($0.location.column ?? 0) \($0.rule)" }
-                == ["\(line):7 spec.pool-with", "\(line + 1):7 spec.pool-with", "\(line + 2):7 spec.pool-with"]
+            return error.diagnostics.map { "\($0.location.line):\($0.location.column ?? 0) \($0.rule)" }.sorted()
+                == ["\(line + 3):7 spec.duplicate", "\(line + 4):3 spec.unknown-key", "\(line):7 spec.pool-with", "\(line + 1):7 spec.pool-with"].sorted()
+        }
+    }
+
+    /// Profile 1 is referred, not randomised: only the rule set tells, once the file loads.
+    @Test func poolWithRejectsAProfileTheTrialDoesNotRandomise() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/1/motor_control-vs-general_exercise/week6\n")
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0.contains("rmdq/1/") }) + 1
+        #expect {
+            _ = try LoadedPipeline.load(path)
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.diagnostics.map { "\($0.location.line):\($0.location.column ?? 0) \($0.message)" }
+                == ["\(line):7 'rmdq/1/motor_control-vs-general_exercise/week6' in 'pool_with' is none of the trial's comparisons; "
+                    + "they are named outcome/profile/arm-vs-reference/visit, e.g. 'rmdq/all/motor_control-vs-general_exercise/week6'"]
         }
     }
 }
