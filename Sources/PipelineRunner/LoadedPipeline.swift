@@ -27,6 +27,7 @@ public struct LoadedPipeline: Sendable {
         } catch {
             missing = error.diagnostics
         }
+        // Named as the pipeline file writes them, as the inputs are, at the place that names them.
         func require(_ name: String?, _ location: SourceLocation?, _ what: String) {
             guard let name else { return }
             let path = spec.resolve(name)
@@ -34,7 +35,7 @@ public struct LoadedPipeline: Sendable {
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
             guard !exists || isFolder.boolValue else { return }
             missing.append(Diagnostic(.error, at: location ?? SourceLocation(file: spec.file), rule: "spec.file",
-                                      message: exists ? "the \(what) file '\(path)' is a folder" : "the \(what) file '\(path)' does not exist"))
+                                      message: exists ? "the \(what) file '\(name)' is a folder" : "the \(what) file '\(name)' does not exist"))
         }
         let path = spec.resolve(spec.profileRules.rules)
         require(spec.profileRules.rules, spec.profileRules.location, "rule-set")

@@ -79,7 +79,8 @@ enum ReportFolder {
         for path in protected {
             let file = URL(fileURLWithPath: path).standardizedFileURL.path
             if absolute == file {
-                throw chosen.refusal("the output folder '\(target)' is '\(path)', which the run reads; give a folder with \(how)")
+                let what = path == target ? "a file" : "'\(path)', a file"
+                throw chosen.refusal("the output folder '\(target)' is \(what) the run reads; give a folder with \(how)")
             }
             if contains(absolute, file) {
                 throw chosen.refusal("the output folder '\(target)' holds '\(path)', which the run reads; "

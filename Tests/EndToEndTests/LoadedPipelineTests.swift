@@ -81,6 +81,22 @@ import TestSupport
         }
     }
 
+    /// A missing rule set is named as the pipeline file writes it, as inputs are, not as a path
+    /// from wherever the tool was started.
+    @Test func aMissingRuleSetIsNamedAsThePipelineWritesIt() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: Repository.path("Pipelines/rules/guideline-2010.yml"), with: "rules/nope.yml")
+        }
+        #expect {
+            _ = try LoadedPipeline.load(path)
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.diagnostics.map(\.message) == ["the rule-set file 'rules/nope.yml' does not exist"]
+        }
+    }
+
     /// A missing input and a rule set that is a folder are said together, each at its place.
     @Test func everyMissingFileIsSaidAtOnce() throws {
         let folder = try TemporaryDirectory()

@@ -98,7 +98,7 @@ import TestSupport
         #expect(inputs.problems.first?.contains("which the run reads") == true, "\(inputs.problems)")
         // An input itself named as the folder is said to be that input, not to hold it.
         #expect(Self.run("Pipelines/sample-castor.yml").problems
-            == ["error: the output folder 'Pipelines/sample-castor.yml' is 'Pipelines/sample-castor.yml', which the run reads; "
+            == ["error: the output folder 'Pipelines/sample-castor.yml' is a file the run reads; "
                 + "give a folder with '--out'"])
         #expect(FileManager.default.fileExists(atPath: Repository.path("SampleData/castor/visits.csv")))
     }
