@@ -52,10 +52,12 @@ struct ColumnBinding {
         }
     }
 
-    /// The key a header name or a pipeline column name is matched by: trimmed, NFC,
-    /// lower-cased, all white space removed (`Participant Id` = `participantid`).
+    /// The key a header name or a pipeline column name is matched by: trimmed as cells are (of
+    /// white space and invisible format characters, such as a second byte-order mark an export
+    /// left before the first name), NFC, lower-cased, all white space removed
+    /// (`Participant Id` = `participantid`).
     static func key(_ name: String) -> String {
-        String(Vocabularies.key(name).unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }
+        String(Vocabularies.key(Normalise.text(name)).unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }
             .map(Character.init))
     }
 

@@ -27,6 +27,16 @@ import Testing
         #expect(study.accounting[1].rejected == 1)
     }
 
+    /// A second byte-order mark before the first name (a file saved with a BOM twice) is trimmed
+    /// as in any cell: the id column is still found, and every row read.
+    @Test func aSecondByteOrderMarkBeforeTheHeaderIsTrimmed() throws {
+        let text = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), H.visit("P2", "T0", date: "05-01-2024")])
+        let (study, sink) = try stage(visits: [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + bytes(text))
+        #expect(sink.summary(.error).isEmpty)
+        #expect(study.accounting[1].rowsRead == 2)
+        #expect(study.accounting[1].accepted == 2)
+    }
+
     @Test func shortRowIsRejectedToo() throws {
         let text = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), "P2;T0"])
         let (study, sink) = try stage(visits: bytes(text))
