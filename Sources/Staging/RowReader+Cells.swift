@@ -156,7 +156,7 @@ extension RowReader {
             result = RowReader.number(text, decimalMark: input.decimalMark, source: input.source).flatMap { number in
                 var value = number
                 if field == .durationWeeks, let unit = column.unit { value = Normalise.weeks(number, unit: unit) }
-                if column.whole, number != number.rounded() {
+                if column.whole, number != number.rounded() || RowReader.writesAFraction(text, wholeValue: number) {
                     return .failure(ValueProblem(rule: "type", message: "\(Normalise.quoted(text)) is not a whole number"))
                 }
                 return .success(.number(value))
@@ -209,6 +209,16 @@ extension RowReader {
     /// `.` or `,` (`104.500`, `6,5` from a comma-decimal field) is the decimal mark, and a number
     /// with more than one mark (`1.234.567`, `1.234,5`) is none REDCap writes: an error, not a
     /// guess at thousands. Elsewhere ``Normalise/number(_:decimalMark:)`` decides.
+    /// Whether `text`, read as the whole number `wholeValue`, writes a fraction that is not zero
+    /// but was lost in reading (`29,99999999999999999999` is 30 as a double). Its marks grouped
+    /// thousands when its digits alone give the value; else the last mark is the decimal mark.
+    static func writesAFraction(_ text: String, wholeValue: Double) -> Bool {
+        let digits = text.utf8.filter { (0x30...0x39).contains($0) }
+        if let whole = Int64(String(decoding: digits, as: UTF8.self)), Double(whole) == abs(wholeValue) { return false }
+        guard let mark = text.utf8.lastIndex(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") }) else { return false }
+        return text.utf8[text.utf8.index(after: mark)...].contains { (0x31...0x39).contains($0) }
+    }
+
     static func number(_ text: String, decimalMark: DecimalMark?, source: SourceSystem) -> Result<Double, ValueProblem> {
         guard decimalMark == nil, source == .redcap else { return Normalise.number(text, decimalMark: decimalMark) }
         let points = text.utf8.filter { $0 == 0x2E }.count

@@ -43,6 +43,9 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         withParticipant("number accepted", ["Birth year": " 1971 "], []),
         withParticipant("not a number", ["Birth year": "19x0"], ["participants.csv:4:5 number error"]),
         withParticipant("not a whole number", ["Birth year": "1970,5"], ["participants.csv:4:5 type error"]),
+        // A fraction lost in reading (the double is 1971) is still a fraction as written.
+        withParticipant("a fraction too fine for a double", ["Birth year": "1970,99999999999999999999"], ["participants.csv:4:5 type error"]),
+        withParticipant("a whole number with a zero fraction", ["Birth year": "1971,000"], []),
         withParticipant("ambiguous decimal mark", ["Age": "1.234"], ["participants.csv:4:6 number error"]),
         withParticipant("date accepted", ["Screening": "29-02-2024", "Randomised": "01-03-2024"], []),
         withParticipant("impossible date", ["Screening": "31-02-2024"], ["participants.csv:4:7 date error"]),
