@@ -88,6 +88,8 @@ struct RecordScanner {
     private var decoding: Decoding
     private var firstUTF8Line = 0
     private var firstWindows1252Line = 0
+    /// A file declared Windows-1252 has had UTF-8 text (warned once).
+    private var warnedOfUTF8Text = false
     private var scratch: [UInt8] = []
 
     /// Physical line of the byte at `start`, from 1.
@@ -133,8 +135,14 @@ struct RecordScanner {
             decoding = .utf8(declared: true)
             markLength = bom?.decoding == .utf8(declared: true) ? 3 : 0
         case .windows1252?:
-            decoding = .windows1252(declared: true)
-            markLength = 0
+            // A UTF-8 byte-order mark is never Windows-1252 text ("ï»¿"): the mark wins (warned below).
+            if bom?.decoding == .utf8(declared: true) {
+                decoding = .utf8(declared: true)
+                markLength = 3
+            } else {
+                decoding = .windows1252(declared: true)
+                markLength = 0
+            }
         case .utf16LittleEndian?:
             decoding = .utf16(bigEndian: false)
             markLength = bom?.decoding == .utf16(bigEndian: false) ? 2 : 0
@@ -156,6 +164,12 @@ struct RecordScanner {
         let separatorLine = DialectSniffer.separatorLine(in: view, isWholeFile: sampleIsWhole)
         hasSeparatorLine = separatorLine != nil
         var notes: [CSVDiagnostic] = []
+        if declared == .windows1252, decoding == .utf8(declared: true) {
+            notes.append(CSVDiagnostic(
+                .warning, code: "csv.encoding-overridden",
+                message: "the file starts with a UTF-8 byte-order mark, so it is read as UTF-8, not as the Windows-1252 declared for it",
+                at: fileStart))
+        }
         if let given = dialect.delimiter {
             delimiter = given
             if let separatorLine, separatorLine.delimiter != given {
@@ -499,11 +513,21 @@ struct RecordScanner {
                 }
                 scratch.append(byte)
             } else {
-                if decoding == .windows1252(declared: false),
-                   TextDecoding.utf8SequenceLength(segment + index, available: count - index) > 1
-                {
-                    try flush()
-                    throw mixedEncodingError(rawOffset: rawOffset + index, utf8Found: true)
+                if TextDecoding.utf8SequenceLength(segment + index, available: count - index) > 1 {
+                    if decoding == .windows1252(declared: false) {
+                        try flush()
+                        throw mixedEncodingError(rawOffset: rawOffset + index, utf8Found: true)
+                    }
+                    // Declared, so read as declared; but UTF-8 text read so turns to "Ã«": said once.
+                    if !warnedOfUTF8Text {
+                        warnedOfUTF8Text = true
+                        report(CSVDiagnostic(
+                            .warning, code: "csv.utf8-in-windows-1252",
+                            message: "line \(line) has bytes that are UTF-8 text, but the file is declared Windows-1252 and is read so "
+                                + "(UTF-8 'ë' becomes 'Ã«'); if the file is UTF-8, remove the input's 'encoding'",
+                            // Without a column: the parser has not been given this segment yet.
+                            at: CSVPosition(file: displayName, line: line, record: recordIndex, byteOffset: rawOffset + index)))
+                    }
                 }
                 TextDecoding.appendUTF8(TextDecoding.windows1252Scalar(byte), to: &scratch)
             }

@@ -63,6 +63,31 @@ import Testing
         #expect(outcome.diagnostics.first?.position == at(line: 2, record: 1, offset: 4, column: 1))
     }
 
+    /// A UTF-8 byte-order mark wins over a declared Windows-1252 (a glob of site files may mix
+    /// encodings), with a warning; UTF-8 text without a mark is read as declared, warned once.
+    @Test func aDeclaredWindows1252MeetsUTF8() {
+        let text = Array("id;naam\nP1;Zoë\nP2;café\n".utf8)
+        let marked = readAll([0xEF, 0xBB, 0xBF] + text, encoding: .windows1252)
+        #expect(marked.error == nil)
+        #expect(marked.encoding == .utf8)
+        #expect(marked.header == ["id", "naam"])
+        #expect(marked.rows == [["P1", "Zoë"], ["P2", "café"]])
+        #expect(marked.diagnostics.map(\.code) == ["csv.encoding-overridden"])
+        #expect(marked.diagnostics.first?.severity == .warning)
+
+        let unmarked = readAll(text, encoding: .windows1252)
+        #expect(unmarked.error == nil)
+        #expect(unmarked.rows == [["P1", "ZoÃ«"], ["P2", "cafÃ©"]])
+        #expect(unmarked.diagnostics.map(\.code) == ["csv.utf8-in-windows-1252"])
+        #expect(unmarked.diagnostics.first?.severity == .warning)
+        #expect(unmarked.diagnostics.first?.position.line == 2)
+
+        // Windows-1252 text as declared: nothing to say.
+        let plain = readAll(Array("id;naam\nP1;Zo".utf8) + [0xEB, 0x0A], encoding: .windows1252)
+        #expect(plain.rows == [["P1", "Zoë"]])
+        #expect(plain.diagnostics.isEmpty)
+    }
+
     @Test func windows1252TableMatchesFoundation() throws {
         // One field holding every byte from 0x80 to 0xFF. Foundation's converter is the
         // reference; the five bytes Windows-1252 leaves undefined (Foundation refuses them) map to
@@ -125,7 +150,7 @@ import Testing
         let outcome = readAll(Array("a;b\n1;é\n".utf8), encoding: .windows1252)
         #expect(outcome.error == nil)
         #expect(outcome.rows == [["1", "Ã©"]])
-        #expect(outcome.diagnostics.isEmpty)
+        #expect(outcome.diagnostics.map(\.code) == ["csv.utf8-in-windows-1252"])
     }
 
     @Test func asciiFileIsUTF8() {
