@@ -9,6 +9,11 @@ import TestSupport
         (-0.0001, 2, "0.00"), (9.995, 2, "10.00"), (99.95, 1, "100.0"), (1e-7, 3, "0.000"),
         (1.5e-7, 8, "0.00000015"), (123456789.0, 0, "123456789"), (0.5, 0, "1"), (-2.5, 0, "-3"),
         (1e21, 1, "1000000000000000000000.0"),
+        // Ties that binary arithmetic leaves a hair below: 41/80 · 100, 41/160 · 100, a mean of 33.45.
+        (41.0 / 80.0 * 100, 1, "51.3"), (41.0 / 160.0 * 100, 2, "25.63"), (33.449999999999996, 1, "33.5"),
+        (-33.449999999999996, 1, "-33.5"), (23.0 / 80.0 * 100, 1, "28.8"),
+        // Not a tie: more than 1e-10 below one.
+        (33.44999999, 1, "33.4"),
     ])
     func fixedDecimalsRoundHalfAwayFromZero(value: Double, decimals: Int, expected: String) {
         #expect(NumberFormat.fixed(value, decimals: decimals) == expected)
@@ -33,12 +38,15 @@ import TestSupport
 }
 
 /// `fixed` against Foundation's decimal arithmetic: the shortest round-tripping text parsed as a
-/// `Decimal`, rounded half away from zero (`.plain`), written with the same number of places.
+/// `Decimal`, rounded half away from zero (`.plain`) to ten places and then to the places shown,
+/// written with that number of places.
 @Suite struct FixedAgainstDecimalTests {
     static func reference(_ value: Double, decimals: Int) -> String? {
         guard var decimal = Decimal(string: value.description, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        var guarded = Decimal()
+        NSDecimalRound(&guarded, &decimal, 10, .plain)
         var rounded = Decimal()
-        NSDecimalRound(&rounded, &decimal, decimals, .plain)
+        NSDecimalRound(&rounded, &guarded, decimals, .plain)
         var text = rounded.description
         if text.hasPrefix("-"), rounded.isZero { text.removeFirst() }
         let places = text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 }
