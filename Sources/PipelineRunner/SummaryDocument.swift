@@ -22,7 +22,7 @@ struct SummaryDocument {
                                      + SummaryText.profileDistribution(computation.assignments, subjects: computation.subjects,
                                                                      arms: computation.pipeline.arms,
                                                                      order: computation.analysis.order))
-        lines += SummaryText.section("Baseline characteristics (randomised; no p-values)",
+        lines += SummaryText.section("Baseline characteristics (randomised; % of those with a value; no p-values)",
                                      SummaryText.baseline(computation.baseline, arms: computation.pipeline.arms))
         // Said, not left as an empty section, when there is nothing to analyse.
         let randomised = computation.subjects.filter(\.isRandomised)

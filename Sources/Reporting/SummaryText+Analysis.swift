@@ -116,20 +116,29 @@ public enum SummaryText {
         return table.render(within: lineLimit, keyColumns: 2)
     }
 
-    /// Baseline characteristics per arm: mean (SD), median [IQR] or n (%), no p-values. Each
-    /// variable heads its own rows; statistics and categories are indented under it.
+    /// Baseline characteristics per arm: mean (SD), median [IQR] or n (%) of the participants
+    /// with a value, no p-values. Each variable heads its own rows; statistics and categories are
+    /// indented under it, and a variable some participant has no value for ends with how many.
     public static func baseline(_ rows: [BaselineRow], arms: [Arm]) -> [String] {
         let columns = ["all"] + arms.map(\.id)
+        let armRows = rows.filter { $0.columnKind == "arm" }
         var table = TextTable(columns: [.init("characteristic")] + columns.map { .init($0, .right) })
         var keys: [(variable: String, category: String, summary: BaselineRow.Summary)] = []
-        for row in rows where row.columnKind == "arm" {
+        for row in armRows {
             if !keys.contains(where: { $0.variable == row.variable && $0.category == row.category && $0.summary == row.summary }) {
                 keys.append((row.variable, row.category, row.summary))
             }
         }
+        /// The missing count of a variable per column, when some column misses values.
+        func missingLine(_ variable: String) -> [String]? {
+            let counts = columns.map { column in armRows.first { $0.column == column && $0.variable == variable }?.missing }
+            guard !variable.isEmpty, counts.contains(where: { ($0 ?? 0) > 0 }) else { return nil }
+            return ["  missing, n"] + counts.map { $0.map(String.init) ?? "" }
+        }
         var lastVariable = ""
         for key in keys {
             if key.variable != lastVariable {
+                if let missing = missingLine(lastVariable) { table.append(missing) }
                 table.append([key.variable] + columns.map { _ in "" })
                 lastVariable = key.variable
             }
@@ -152,6 +161,7 @@ public enum SummaryText {
             }
             table.append(line)
         }
+        if let missing = missingLine(lastVariable) { table.append(missing) }
         return table.render(within: lineLimit, keyColumns: 1)
     }
 
