@@ -151,7 +151,10 @@ extension SpecLoader {
         let keepDefaults = mapping.bool("defaults") ?? true
         var result = keepDefaults ? defaults : [:]
         var declared: [String: String] = [:]
-        for name in canonical.keys.sorted() {
+        // Every canonical name is a known key, listed for an unknown one.
+        for name in canonical.keys { _ = mapping[name] }
+        // In file order, so that a code listed twice is reported where it is listed the second time.
+        for name in mapping.keys where canonical[name] != nil {
             guard let target = canonical[name], let codes = mapping[name]?.list() else { continue }
             for code in codes {
                 guard let text = code.string() else { continue }

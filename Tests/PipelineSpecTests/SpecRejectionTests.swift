@@ -76,6 +76,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("      codes: [\"2\"]", "      codes: []", "38:14: arm 'mckenzie' needs at least one code"),
         Rejection("      label: McKenzie", "      label: ''", "37:14: 'vocabularies.arms[1].label' must not be empty"),
         Rejection("    F: [W]", "    F: [W, w]", "30:12: the code 'w' is already listed under 'F'"),
+        Rejection("    F: [W]", "    M: [h]\n    F: [W, H]", "31:12: the code 'H' is already listed under 'M'"),
         Rejection("    F: [W]", "    F: W", "30:8: 'vocabularies.sex.F' must be a list, found 'W'"),
         Rejection("    F: [W]", "    X: [W]", "30:5: unknown key 'X' in 'vocabularies.sex' (expected one of 'F', 'M', 'defaults')"),
         Rejection("    week12: [Week 12]", "    week13: [Week 12]", "41:5: 'week13' is not a visit of the schedule ('visits:')"),
