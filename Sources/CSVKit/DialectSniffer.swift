@@ -34,21 +34,26 @@ enum DialectSniffer {
         }
     }
 
-    /// The candidate delimiter that gives the first records (up to ``recordsToSniff``, blank ones
-    /// left out) the most consistent field count above one; ties go to the larger count, then to the
-    /// earlier candidate. Quotes are respected as the reader would: a quote opens a quoted field
-    /// only at the start of a field, and delimiters and line ends inside one do not count.
-    /// A candidate that leaves quotes stray (in the middle of a field, or text right after a
-    /// closing quote) loses to one that leaves none: split at the wrong delimiter, quoted fields
-    /// of the right one start mid-field (a comma export whose quoted notes hold `;` on several
-    /// lines would otherwise count more `;` records than `,` ones). Nil when no candidate occurs
-    /// outside quotes.
+    /// The candidate delimiter whose reading of the first records (up to ``recordsToSniff``, blank
+    /// ones left out) agrees best with the header: the most records with the header's field count
+    /// (above one) and no stray quote (a quote after text in a field, or text right after a
+    /// closing quote). Then, as when no candidate splits the header, the most consistent field
+    /// count above one; ties go to the larger count, then to the earlier candidate. Quotes are
+    /// respected as the reader would: a quote opens a quoted field only at the start of a field,
+    /// and delimiters and line ends inside one do not count.
+    ///
+    /// Split at the wrong delimiter, a quoted field of the right one starts mid-field, and its
+    /// lines become records: a comma export whose quoted notes hold `;` on several lines has more
+    /// `;` records than `,` ones, but they agree neither with the header nor on their quotes.
+    /// Nil when no candidate occurs outside quotes.
     static func sniffDelimiter(in bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> UInt8? {
         var best: (delimiter: UInt8, rank: (Int, Int, Int))?
         for candidate in candidates {
-            let split = split(bytes, at: candidate, isWholeFile: isWholeFile)
-            guard let (fields, frequency) = mode(of: split.counts), fields > 1 else { continue }
-            let rank = (split.strayQuotes == 0 ? 1 : 0, frequency, fields)
+            let records = split(bytes, at: candidate, isWholeFile: isWholeFile)
+            let header = records.first?.fields ?? 1
+            let agreeing = header > 1 ? records.filter { $0.fields == header && $0.strayQuotes == 0 }.count : 0
+            guard let (fields, frequency) = mode(of: records.map(\.fields)), fields > 1 || agreeing > 0 else { continue }
+            let rank = (agreeing, frequency, fields)
             if let current = best, current.rank >= rank { continue }
             best = (candidate, rank)
         }
@@ -58,15 +63,15 @@ enum DialectSniffer {
     /// Field counts of the first non-blank records when split at `delimiter`. The last record counts
     /// only when the sample is the whole file (otherwise it may be cut short).
     static func fieldCounts(in bytes: ArraySlice<UInt8>, delimiter: UInt8, isWholeFile: Bool) -> [Int] {
-        split(bytes, at: delimiter, isWholeFile: isWholeFile).counts
+        split(bytes, at: delimiter, isWholeFile: isWholeFile).map(\.fields)
     }
 
-    /// The first records split at `delimiter`: their field counts, and how many quotes the split
-    /// leaves stray (a quote after other text in a field, or text other than spaces right after a
-    /// closing quote).
-    static func split(_ bytes: ArraySlice<UInt8>, at delimiter: UInt8, isWholeFile: Bool) -> (counts: [Int], strayQuotes: Int) {
+    /// The first non-blank records split at `delimiter`: each one's field count and how many
+    /// quotes the split leaves stray in it (a quote after other text in a field, or text other
+    /// than spaces right after a closing quote).
+    static func split(_ bytes: ArraySlice<UInt8>, at delimiter: UInt8, isWholeFile: Bool) -> [(fields: Int, strayQuotes: Int)] {
         let quote = UInt8(ascii: "\"")
-        var counts: [Int] = []
+        var records: [(fields: Int, strayQuotes: Int)] = []
         var strayQuotes = 0
         var fields = 1
         var hasContent = false
@@ -76,7 +81,7 @@ enum DialectSniffer {
         var fieldHasText = false
         var afterClosingQuote = false
         var index = bytes.startIndex
-        while index < bytes.endIndex, counts.count < recordsToSniff {
+        while index < bytes.endIndex, records.count < recordsToSniff {
             let byte = bytes[index]
             index += 1
             if inQuotes {
@@ -108,8 +113,9 @@ enum DialectSniffer {
                 fieldHasText = false
                 afterClosingQuote = false
             case 0x0A, 0x0D:
-                if hasContent { counts.append(fields) }
+                if hasContent { records.append((fields, strayQuotes)) }
                 fields = 1
+                strayQuotes = 0
                 hasContent = false
                 atFieldStart = true
                 fieldHasText = false
@@ -126,10 +132,10 @@ enum DialectSniffer {
                 fieldHasText = true
             }
         }
-        if isWholeFile, index == bytes.endIndex, hasContent, counts.count < recordsToSniff {
-            counts.append(fields)
+        if isWholeFile, index == bytes.endIndex, hasContent, records.count < recordsToSniff {
+            records.append((fields, strayQuotes))
         }
-        return (counts, strayQuotes)
+        return records
     }
 
     /// The most frequent value and its frequency; ties go to the larger value.

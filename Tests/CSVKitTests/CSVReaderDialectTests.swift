@@ -81,8 +81,8 @@ import Testing
     }
 
     /// Quoted notes that hold `;` on several lines make more `;` records than `,` ones, but split
-    /// at `;` their quotes fall mid-field: the comma, which leaves no quote stray, wins.
-    @Test func sniffingPrefersTheDelimiterThatLeavesNoQuoteStray() {
+    /// at `;` they agree neither with the header nor on their quotes: the comma wins.
+    @Test func sniffingPrefersTheDelimiterThatAgreesWithTheHeader() {
         var text = "record_id,redcap_event_name,visit_date,nrs_pain,visit_remark\n"
         for id in ["R1", "R2", "R3"] {
             text += "\(id),screening_arm_1,,,\n"
@@ -90,14 +90,28 @@ import Testing
             text += "\(id),week_6_arm_1,2024-04-26,3,\"ochtend: pijn 3; stijfheid 1\navond: pijn 2; stijfheid 1\"\n"
         }
         let bytes = Array(text.utf8)[...]
-        #expect(DialectSniffer.split(bytes, at: semicolon, isWholeFile: true).strayQuotes == 12)
-        #expect(DialectSniffer.split(bytes, at: comma, isWholeFile: true).strayQuotes == 0)
+        #expect(DialectSniffer.split(bytes, at: semicolon, isWholeFile: true).map(\.strayQuotes).reduce(0, +) == 12)
+        #expect(DialectSniffer.split(bytes, at: comma, isWholeFile: true).allSatisfy { $0.fields == 5 && $0.strayQuotes == 0 })
         let outcome = readAll(text)
         #expect(outcome.delimiter == comma)
         #expect(outcome.rows.count == 9)
         #expect(outcome.rows.allSatisfy { $0.count == 5 })
         // A quote after text, or text after a closing quote, is stray; a quoted field is not.
-        #expect(DialectSniffer.split(Array("a;b\"c;\"d\"e;\"f\"\n".utf8)[...], at: semicolon, isWholeFile: true).strayQuotes == 2)
+        #expect(DialectSniffer.split(Array("a;b\"c;\"d\"e;\"f\"\n".utf8)[...], at: semicolon, isWholeFile: true).first?.strayQuotes == 2)
+    }
+
+    /// A `;` file with decimal commas stays `;` when a note holds a quoted part after a comma (its
+    /// quote is stray at `;`, at a field start at `,`), in one row or in every row: at `,` the
+    /// header is one column.
+    @Test(arguments: [
+        "id;site;arm;age;note\nP0;S1;A;40,5;\nP1;S1;A;41,5;\nP2;S1;A;42,5;val van trap,\"geen trauma\"\nP3;S1;A;43,5;\nP4;S1;A;44,5;\n",
+        "id;site;arm;age;note\nP0;S1;A;40,5;x,\"y\",z\nP1;S1;A;41,5;x,\"y\",z\nP2;S1;A;42,5;x,\"y\",z\n",
+    ])
+    func sniffingKeepsTheHeadersDelimiterBesideQuotedNotes(text: String) {
+        let outcome = readAll(text)
+        #expect(outcome.delimiter == semicolon)
+        #expect(outcome.header == ["id", "site", "arm", "age", "note"])
+        #expect(outcome.rows.allSatisfy { $0.count == 5 })
     }
 
     @Test func sniffingCountsTheCutLastRecordOnlyForTheWholeFile() {
