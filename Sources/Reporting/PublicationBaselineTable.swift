@@ -4,14 +4,16 @@ import StudyModel
 extension PublicationTables {
     /// Baseline characteristics of randomised participants: one column for all and one per arm
     /// (headed with the column's n), continuous characteristics as mean (SD) and median [IQR],
-    /// categories as n (%) of the participants with a value, and a missing count per
-    /// characteristic where any column misses values. Characteristics without any value are left out. No p-values (CONSORT: baseline differences after randomisation are chance).
+    /// categories as n (%) of the participants with a value, and a missing count per categorical
+    /// characteristic where any column misses values. (A continuous characteristic has none: its
+    /// mean, withheld when few have a value, already bounds the count with a value, which the
+    /// suppression grid cannot take into account, so a missing count beside it could give
+    /// hidden counts away.) Characteristics without any value are left out. No p-values (CONSORT: baseline differences after randomisation are chance).
     ///
     /// Suppression grid: per column and categorical characteristic, categories + values outside
     /// the listed categories (unpublished; none when there are none) = participants with a value (revealed by the
-    /// percentages), and that + missing = the column's n; per continuous characteristic with a
-    /// missing line, participants with a value (unpublished) + missing = the column's n; per
-    /// category, missing count, value count and n, all = Σ arms.
+    /// percentages), and that + missing = the column's n; per category, missing count, value
+    /// count and n, all = Σ arms.
     public static func baseline(_ results: PublicationResults,
                                 suppression: SmallCellSuppression = SmallCellSuppression()) -> PublicationTable {
         let rows = results.baseline.filter { $0.columnKind == "arm" }
@@ -83,27 +85,6 @@ extension PublicationTables {
             }
             categorical[variable.name] = cells
         }
-        // Continuous characteristics some participant has no value for: per column, the number
-        // with a value (not printed) + missing = the column's n.
-        var continuousMissing: [String: [String: Int]] = [:]
-        for variable in variables where !variable.categorical {
-            guard rows.contains(where: { $0.variable == variable.name && $0.available > 0 }),
-                  columns.contains(where: { (first($0, variable.name)?.missing ?? 0) > 0 }) else { continue }
-            var available: [String: Int] = [:]
-            var missing: [String: Int] = [:]
-            for column in columns {
-                let present = first(column, variable.name)
-                let availableCell = grid.add(present?.available ?? 0, published: false)
-                let missingCell = grid.add(present.map(\.missing) ?? columnTotal(column))
-                available[column] = availableCell
-                missing[column] = missingCell
-                if let total = totalCell[column] { grid.relate(total: total, parts: [availableCell, missingCell]) }
-            }
-            for line in [available, missing] {
-                if let all = line["all"] { grid.relate(total: all, parts: columns.dropFirst().compactMap { line[$0] }) }
-            }
-            continuousMissing[variable.name] = missing
-        }
         let states = suppression.suppress(grid)
         func text(_ cell: Int?) -> String {
             guard let cell else { return "0" }
@@ -147,9 +128,6 @@ extension PublicationTables {
             }
             table.append(meanLine)
             table.append(medianLine)
-            if let missing = continuousMissing[variable.name] {
-                table.append([label + " missing, n"] + columns.map { text(missing[$0]) })
-            }
         }
         for variable in variables where variable.categorical {
             guard let cells = categorical[variable.name] else { continue }
