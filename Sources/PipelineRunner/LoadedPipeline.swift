@@ -34,8 +34,10 @@ public struct LoadedPipeline: Sendable {
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
             guard !exists || isFolder.boolValue else { return }
+            // A file the pipeline does not name (the default rule set) is named where it was looked for.
+            let named = location == nil ? "'\(path)' (the default when 'profiles.rules' is not given)" : "'\(name)'"
             missing.append(Diagnostic(.error, at: location ?? SourceLocation(file: spec.file), rule: "spec.file",
-                                      message: exists ? "the \(what) file '\(name)' is a folder" : "the \(what) file '\(name)' does not exist"))
+                                      message: exists ? "the \(what) file \(named) is a folder" : "the \(what) file \(named) does not exist"))
         }
         let path = spec.resolve(spec.profileRules.rules)
         require(spec.profileRules.rules, spec.profileRules.location, "rule-set")
@@ -56,12 +58,12 @@ public struct LoadedPipeline: Sendable {
         return EvidenceSpec.poolableComparisons(plan: plan, arms: arms, profiles: Self.codes(ruleSet.profiles.filter(\.randomise)))
     }
 
-    /// An error for each `pool_with` entry that names no comparison of the trial. (The loader has
-    /// checked all but the profile, which needs the rule set.)
+    /// An error for each `pool_with` entry listed again or naming no comparison of the trial.
+    /// (With other problems in the pipeline file, the loader said what it could without the rule set.)
     private func unknownPoolChoices() -> [Diagnostic] {
         let comparisons = poolableComparisons
         let known = Set(comparisons)
-        return spec.evidence.poolWith.filter { !known.contains($0.id) }.map { $0.unknown(example: comparisons.first) }
+        return spec.evidence.poolProblems(example: comparisons.first) { known.contains($0) }
     }
 
     /// A warning for each field the rule set reads that no input collects, directly or through a

@@ -69,6 +69,19 @@ public struct EvidenceSpec: Sendable, Hashable {
         }
     }
 
+    /// The problems of `pool_with`, each entry said once: an entry listed again, or one
+    /// `isComparison` does not take for a comparison of the trial (`example` being one that is).
+    public func poolProblems(example: String?, isComparison: (String) -> Bool) -> [Diagnostic] {
+        var listed: Set<String> = []
+        return poolWith.compactMap { choice in
+            guard listed.insert(choice.id).inserted else {
+                return Diagnostic(.error, at: choice.location, rule: "spec.duplicate",
+                                  message: "'\(choice.id)' is listed twice in 'pool_with'", value: choice.id)
+            }
+            return isComparison(choice.id) ? nil : choice.unknown(example: example)
+        }
+    }
+
     /// The trial comparisons `pool_with` may name, for the profile codes a rule set randomises
     /// (`all` stands for everyone randomised): every outcome, every arm against the reference,
     /// every analysed visit.

@@ -22,7 +22,13 @@ extension PipelineSpec {
             try reader.finish()
             throw SpecError([Diagnostic(.error, at: SourceLocation(file: file), rule: "spec", message: "the pipeline file is empty")])
         }
-        let spec = SpecLoader(reader: reader, file: file).load(mapping)
+        let loader = SpecLoader(reader: reader, file: file)
+        let spec = loader.load(mapping)
+        // `pool_with` is checked whole once the rule set is loaded (``LoadedPipeline``); when the
+        // file has other problems, what can be told without the rule set is said with them.
+        if reader.hasErrors {
+            for problem in loader.state.poolProblems { reader.error(problem.message, at: problem.location, rule: problem.rule) }
+        }
         try reader.finish()
         guard let spec else {
             throw SpecError([Diagnostic(.error, at: SourceLocation(file: file), rule: "spec", message: "the pipeline file is incomplete")])
@@ -91,28 +97,21 @@ struct SpecLoader {
         return spec
     }
 
-    /// `evidence.pool_with` checked as far as the pipeline file alone can, so that a mistake
-    /// there is said with the file's other problems: each entry once, and each naming an outcome,
-    /// an arm against the reference and a visit of the analysis. Its profile needs the rule set,
-    /// and is checked once that is loaded.
+    /// `evidence.pool_with` checked as far as the pipeline file alone can (each entry once, each
+    /// naming an outcome, an arm against the reference and a visit of the analysis; its profile
+    /// needs the rule set), kept for when the file has other problems. A visit declared with a
+    /// problem of its own, or outcomes that could not all be read, are not blamed on an entry.
     private func checkPoolChoices(_ spec: PipelineSpec) {
-        var listed: Set<String> = []
-        for choice in spec.evidence.poolWith where !listed.insert(choice.id).inserted {
-            reader.error("'\(choice.id)' is listed twice in 'pool_with'", at: choice.location, rule: "spec.duplicate")
-        }
-        guard let plan = spec.effectiveAnalysis, !state.outcomesIncomplete else { return }
+        guard let plan = spec.effectiveAnalysis else { return }
         let arms = spec.vocabularies.arms.map(\.arm)
         let example = EvidenceSpec.poolableComparisons(plan: plan, arms: arms, profiles: []).first
-        let comparisons = Set(arms.map { "\($0.id)-vs-\(plan.referenceArm)" })
-        for choice in spec.evidence.poolWith {
-            let parts = choice.id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            let fits = parts.count == 4 && plan.outcomes.contains { $0.name == parts[0] } && !parts[1].isEmpty
-                && parts[2] != "\(plan.referenceArm)-vs-\(plan.referenceArm)" && comparisons.contains(parts[2])
-                && plan.timepoints.contains(parts[3])
-            if !fits {
-                let problem = choice.unknown(example: example)
-                reader.error(problem.message, at: problem.location, rule: problem.rule)
-            }
+        let comparisons = Set(arms.filter { $0.id != plan.referenceArm }.map { "\($0.id)-vs-\(plan.referenceArm)" })
+        state.poolProblems = spec.evidence.poolProblems(example: example) { id in
+            let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4 else { return false }
+            return (state.outcomesIncomplete || plan.outcomes.contains { $0.name == parts[0] }) && !parts[1].isEmpty
+                && comparisons.contains(parts[2])
+                && (plan.timepoints.contains(parts[3]) || state.declaredVisitNames.contains(parts[3]))
         }
     }
 

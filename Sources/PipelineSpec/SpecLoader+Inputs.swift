@@ -29,10 +29,13 @@ extension SpecLoader {
         }
         guard let mapping = value.mapping() else { return nil }
         let present = ["column", "checkbox", "derive"].filter { mapping.contains($0) }
+        let problemsBefore = reader.diagnostics.count
         var source: FieldSource?
         if present.count != 1 {
             for key in present { _ = mapping[key] }
             value.error("'\(value.path)' needs exactly one of 'column', 'checkbox' or 'derive'", rule: "spec.field-source")
+        } else if let key = present.first, mapping[key] == nil {
+            _ = mapping.required(key)
         } else if let column = mapping["column"] {
             if let names = column.strings(), checkColumnNames(names, at: column) { source = .column(names) }
         } else if let checkbox = mapping["checkbox"] {
@@ -64,14 +67,15 @@ extension SpecLoader {
                                   rule: "spec.date-format")
             }
         }
-        if !mapping.contains("checkbox"), let option = mapping["option"] {
-            option.error("'option' names a checkbox option; it goes with 'checkbox'", rule: "spec.checkbox")
+        if !mapping.contains("checkbox"), mapping.contains("option") {
+            reader.error("'option' names a checkbox option; it goes with 'checkbox'", at: mapping.keyLocation("option") ?? location,
+                         rule: "spec.checkbox")
         }
         // Every key a field rule knows is listed for an unknown one, whichever the rule uses.
         for key in FieldRule.keys { _ = mapping[key] }
         mapping.rejectUnknownKeys()
         guard let source else {
-            state.unreadableFields.insert(field)
+            if reader.diagnostics.count > problemsBefore { state.unreadableMappings.insert(value.path) }
             return nil
         }
         return FieldRule(source: source, unit: unit, dateFormat: dateFormat, location: location)
@@ -206,8 +210,12 @@ extension SpecLoader {
             case .derived(let derivation):
                 // A visits input may carry participant-level columns, but derives only its own level.
                 guard field.level == input.holds.level else { continue }
-                // An input whose own mapping has a problem is reported there, not again here.
-                let absent = derivation.inputs(for: field).filter { fields[$0] == nil && !state.unreadableFields.contains($0) }
+                // A field whose mapping (the input's own, or the shared one) has a problem is
+                // reported there, not again here.
+                let absent = derivation.inputs(for: field).filter { input in
+                    fields[input] == nil && !state.unreadableMappings.contains("\(value.path).fields.\(input.name)")
+                        && !state.unreadableMappings.contains("fields.\(input.name)")
+                }
                 if !absent.isEmpty {
                     let list = absent.map { "'\($0.name)'" }.joined(separator: ", ")
                     reader.error("deriving '\(field.name)' needs \(list) mapped in \(name)",

@@ -309,14 +309,18 @@ extension SpecLoader {
     /// so at each entry.)
     func checkSchedule(_ schedule: VisitSchedule, inputs: [InputSpec], root: YAMLMapping) {
         guard schedule.timepoints.isEmpty, let visits = inputs.first(where: { $0.holds == .visits }) else { return }
-        guard let declared = root["visits"] else {
+        guard root.contains("visits") else {
             reader.error("input '\(visits.path)' holds visits, but the pipeline declares no 'visits' schedule",
                          at: visits.location, rule: "spec.schedule")
             return
         }
-        if case .mapping(let mapping) = declared.node, mapping.count == 0 {
-            declared.error("the visit schedule is empty, but input '\(visits.path)' holds visits; "
-                + "declare each visit with its 'week' and 'window_days'", rule: "spec.schedule")
+        // Written, but null or an empty mapping.
+        let declared = root["visits"]
+        let isEmpty = if let declared, case .mapping(let mapping) = declared.node { mapping.count == 0 } else { declared == nil }
+        if isEmpty {
+            reader.error("the visit schedule is empty, but input '\(visits.path)' holds visits; "
+                + "declare each visit with its 'week' and 'window_days'",
+                at: declared?.location ?? root.keyLocation("visits") ?? visits.location, rule: "spec.schedule")
         }
     }
 
@@ -383,6 +387,9 @@ final class LoaderState {
     var requiredLocations: [Field: SourceLocation] = [:]
     /// An outcome of `analysis.outcomes` could not be read: its name is not known.
     var outcomesIncomplete = false
-    /// Fields whose mapping is written but has a problem (reported at the mapping).
-    var unreadableFields: Set<Field> = []
+    /// Field mappings written with a problem reported there, by path (`fields.age`,
+    /// `inputs[0].fields.age`).
+    var unreadableMappings: Set<String> = []
+    /// The problems of `evidence.pool_with` the file alone can tell, said only beside others.
+    var poolProblems: [Diagnostic] = []
 }

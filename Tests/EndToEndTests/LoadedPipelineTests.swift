@@ -97,6 +97,22 @@ import TestSupport
         }
     }
 
+    /// The default rule set, which the pipeline does not name, is named where it was looked for.
+    @Test func aMissingDefaultRuleSetIsNamedWhereItWasLookedFor() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "  rules: " + Repository.path("Pipelines/rules/guideline-2010.yml") + "\n", with: "")
+        }
+        #expect {
+            _ = try LoadedPipeline.load(path)
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.diagnostics.map(\.message) == ["the rule-set file '\(folder.path)/rules/guideline-2010.yml' "
+                + "(the default when 'profiles.rules' is not given) does not exist"]
+        }
+    }
+
     /// A missing input and a rule set that is a folder are said together, each at its place.
     @Test func everyMissingFileIsSaidAtOnce() throws {
         let folder = try TemporaryDirectory()
@@ -159,6 +175,27 @@ import TestSupport
             guard let error = error as? SpecError else { return false }
             return error.diagnostics.map { "\($0.location.line):\($0.location.column ?? 0) \($0.rule)" }.sorted()
                 == ["\(line + 3):7 spec.duplicate", "\(line + 4):3 spec.unknown-key", "\(line):7 spec.pool-with", "\(line + 1):7 spec.pool-with"].sorted()
+        }
+    }
+
+    /// With no other problem in the file, every entry is checked at once, the profile too, and
+    /// an entry listed again is said once, as a repeat.
+    @Test func poolWithProblemsAreSaidInOneRound() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/all/general_exercise-vs-general_exercise/week12\n"
+                + "    - rmdq/1/motor_control-vs-general_exercise/week6\n    - rmdq/all/motor_control-vs-general_exercise/week52\n"
+                + "    - rmdq/all/motor_control-vs-general_exercise/week52\n")
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0.contains("general_exercise-vs-general_exercise") }) + 1
+        #expect {
+            _ = try LoadedPipeline.load(path)
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.diagnostics.map { "\($0.location.line) \($0.rule)" }
+                == ["\(line) spec.pool-with", "\(line + 1) spec.pool-with", "\(line + 2) spec.pool-with", "\(line + 3) spec.duplicate"]
         }
     }
 

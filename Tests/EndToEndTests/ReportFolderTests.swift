@@ -214,6 +214,13 @@ import TestSupport
         #expect(other.exitCode == 1)
         #expect(other.lines.last?.hasPrefix("If the change is intended, write the reports again with "
             + "'lbp run Pipelines/sample-castor.yml --out \(reports)' and commit them") == true, "\(other.lines)")
+        #expect(other.lines.last?.hasSuffix("if not, compare the inputs' SHA-256 in '\(reports)/manifest.json' with the files read now") == true)
+        // Without the committed manifest, the advice does not send the reader to it.
+        try FileManager.default.removeItem(atPath: reports + "/manifest.json")
+        let unrecorded = SamplePipelineTests.inRepository { Verify.verify(pipeline: "Pipelines/sample-castor.yml", against: reports, maxErrors: 10) }
+        #expect(unrecorded.exitCode == 1)
+        #expect(unrecorded.lines.last?.hasSuffix("if not, the committed '\(reports)/manifest.json' is missing, "
+            + "so which input changed cannot be told from the reports") == true, "\(unrecorded.lines)")
     }
 
     @Test func scratchOfEndedRunsIsRemovedAndAnInterruptedSwapPutBack() throws {
@@ -244,6 +251,14 @@ import TestSupport
 
 /// The other commands say plainly when a folder or an input is missing.
 @Suite(.serialized) struct CommandProblemTests {
+    /// Advice meant to be pasted quotes what a shell would split or expand.
+    @Test func adviceQuotesPathsForTheShell() {
+        #expect(Verify.shellWord("Pipelines/sample-castor.yml") == "Pipelines/sample-castor.yml")
+        #expect(Verify.shellWord("sp ace/r") == "\"sp ace/r\"")
+        #expect(Verify.shellWord("a\"b$c`d\\e") == "\"a\\\"b\\$c\\`d\\\\e\"")
+        #expect(Verify.shellWord("") == "\"\"")
+    }
+
     @Test func verifyNamesAMissingReportFolderBeforeRunning() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-verify")
         defer { folder.remove() }

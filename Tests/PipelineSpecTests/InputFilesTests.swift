@@ -114,6 +114,27 @@ import TestSupport
         }
     }
 
+    /// Counted as the YAML parser counts: CR alone and LS end lines, a leading mark takes no column.
+    static let foreignBytes: [(text: [UInt8], place: String)] = [
+        ([0xEF, 0xBB, 0xBF] + Array("study".utf8) + [0xE9, 0x3A, 0x0A], "1:6"),
+        (Array("a: 1\rb: 2\r\nc: d".utf8) + [0xE9, 0x0A], "3:5"),
+        (Array("# x\u{2028}  d".utf8) + [0xE9] + Array("scriptio: 1\n".utf8), "2:4"),
+    ]
+
+    @Test(arguments: foreignBytes.indices)
+    func aForeignByteIsLocatedAsTheYAMLParserCountsLines(index: Int) throws {
+        let (bytes, place) = Self.foreignBytes[index]
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write(bytes, to: "p.yml")
+        do {
+            _ = try PipelineSpec.load(path: file)
+            Issue.record("expected a problem")
+        } catch {
+            #expect(error.description.hasPrefix("\(file):\(place): error: the file is not UTF-8 text"), "\(error.description)")
+        }
+    }
+
     @Test func loadingAFileThatDoesNotExist() {
         do {
             _ = try PipelineSpec.load(path: "/nonexistent/p.yml")

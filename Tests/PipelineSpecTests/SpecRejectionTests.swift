@@ -29,7 +29,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("report:", "study:\n  name: again\nreport:", "4:1: the key 'study' appears more than once in its mapping (first at line 1); keep one"),
         Rejection("  max_errors: 5", "  max_errors: 5\n  nested: {a: 1, a: 2}", "6:12: the key 'a' appears more than once in the mapping that starts here"),
         Rejection("    holds: participants", "    holds: participants\n    delimeter: ';'", "10:5: unknown key 'delimeter' in 'inputs[0]' (expected one of 'date_format', 'decimal_mark', 'delimiter', 'encoding', 'fields', 'holds', 'participant_rows', 'path', 'site', 'source')"),
-        Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, option: x}", "22:42: 'option' names a checkbox option; it goes with 'checkbox'"),
+        Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, option: x}", "22:34: 'option' names a checkbox option; it goes with 'checkbox'"),
         Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_birth_year, colum: x}", "22:34: unknown key 'colum' in 'fields.age' (expected one of 'checkbox', 'column', 'date_format', 'derive', 'option', 'unit')"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14, windows: 1}", "48:39: unknown key 'windows' in 'visits.week12' (expected one of 'week', 'window_days')"),
         // Unknown canonical fields and rules.
@@ -148,6 +148,34 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         #expect(problems.first?.contains("'age' cannot be derived 'from_onset_date'") == true, "\(problems)")
     }
 
+    /// A key written without a value is a problem of its own, said at the key, not a mapping
+    /// that reads nothing (which left age out of every row, and its derivations empty).
+    @Test(arguments: ["  age: {column: ~}", "  age: {derive: ~}", "  age: {checkbox: ~, option: x}"])
+    func aFieldSourceWithoutAValueIsAProblem(line: String) {
+        let text = SpecFixtures.replacing("  age: {derive: from_birth_year}", with: line + "\n"
+            + "  onset_date: {column: onset, date_format: d-m-yyyy}\n  age_at_onset: {derive: from_age_and_onset}")
+        let problems = SpecFixtures.problems(text)
+        #expect(problems.count == 1, "\(problems)")
+        #expect(problems.first?.hasPrefix("22:") == true && problems.first?.contains("in 'fields.age' needs a value") == true, "\(problems)")
+    }
+
+    @Test func anOptionWithoutAValueStillGoesWithACheckbox() {
+        #expect(SpecFixtures.problems(SpecFixtures.replacing("  sex: geslacht", with: "  sex: {column: geslacht, option: ~}"))
+            == ["19:27: 'option' names a checkbox option; it goes with 'checkbox'"])
+    }
+
+    /// One input's broken mapping does not hide another input's missing one.
+    @Test func aBrokenMappingOfOneInputDoesNotHideAnothersMissingField() {
+        var text = SpecFixtures.replacing("  age: {derive: from_birth_year}", with: "  onset_date: {column: onset, date_format: d-m-yyyy}\n"
+            + "  age_at_onset: {derive: from_age_and_onset}")
+        text = SpecFixtures.replacing("    holds: participants", with: "    holds: participants\n    fields: {age: {colum: leeftijd}}\n"
+            + "  - path: data/other*.csv\n    source: castor\n    holds: participants", in: text)
+        let problems = SpecFixtures.problems(text)
+        #expect(problems.contains { $0.contains("unknown key 'colum'") }, "\(problems)")
+        #expect(problems.contains { $0.contains("deriving 'age_at_onset' needs 'age' mapped in 'inputs[1]'") }, "\(problems)")
+        #expect(!problems.contains { $0.contains("mapped in 'inputs[0]'") }, "\(problems)")
+    }
+
     /// An unknown `date_format` of a generic input is its one problem: the input's date fields are
     /// not also said to need a date format. Without one, they are.
     @Test(arguments: ["    date_format: dd.mm.yyyy\n", ""])
@@ -224,6 +252,17 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         #expect(SpecFixtures.problems(text) == [
             "46:9: the visit schedule is empty, but input 'data/visits.csv' holds visits; "
                 + "declare each visit with its 'week' and 'window_days'",
+        ])
+    }
+
+    @Test func aNullScheduleIsEmptyToo() {
+        var text = SpecFixtures.replacing("visits:", with: "visits: ~")
+        for line in ["  baseline: {week: 0, window_days: 0}", "  week12: {week: 12, window_days: 14}",
+                     "  visits:", "    baseline: [Baseline, T0]", "    week12: [Week 12]"] {
+            text = SpecFixtures.replacing(line, with: "#", in: text)
+        }
+        #expect(SpecFixtures.problems(text) == [
+            "46:1: the visit schedule is empty, but input 'data/visits.csv' holds visits; declare each visit with its 'week' and 'window_days'",
         ])
     }
 

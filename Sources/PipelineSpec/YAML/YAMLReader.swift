@@ -87,20 +87,30 @@ public final class YAMLReader {
 
     /// Line and column (from 1, counting characters) of the first byte that does not start a
     /// well-formed UTF-8 sequence, and that byte; for bytes `String(data:encoding:)` refused.
+    /// Lines and columns are counted as the YAML parser counts them: a leading byte-order mark
+    /// takes no column, and LF, CR, CR LF, NEL, LS and PS each end a line.
     static func firstNonUTF8Byte(in bytes: [UInt8]) -> (line: Int, column: Int, byte: UInt8) {
         var iterator = bytes.makeIterator()
         var parser = Unicode.UTF8.ForwardParser()
         var line = 1
         var column = 1
         var offset = 0
+        var previous: Unicode.Scalar?
         while true {
             switch parser.parseScalar(from: &iterator) {
             case .valid(let encoded):
                 offset += encoded.count
-                if Unicode.UTF8.decode(encoded) == "\n" {
+                let scalar = Unicode.UTF8.decode(encoded)
+                defer { previous = scalar }
+                switch scalar {
+                case "\u{FEFF}" where offset == encoded.count:
+                    break
+                case "\n" where previous == "\r":
+                    break
+                case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
                     line += 1
                     column = 1
-                } else {
+                default:
                     column += 1
                 }
             case .error:
