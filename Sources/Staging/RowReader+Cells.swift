@@ -203,22 +203,23 @@ extension RowReader {
         return replaced ?? value
     }
 
+    /// Whether `text`, read as the whole number `wholeValue`, writes a fraction that is not zero
+    /// but was lost in reading (`29,99999999999999999999` is 30 as a double). Its marks grouped
+    /// thousands when its digits alone give the value; else the last mark is the decimal mark.
+    static func writesAFraction(_ text: String, wholeValue: Double) -> Bool {
+        // Read as a double, as the number was, so that grouped numbers of any length compare.
+        let digits = text.utf8.filter { (0x30...0x39).contains($0) }
+        if let whole = Double(String(decoding: digits, as: UTF8.self)), whole == abs(wholeValue) { return false }
+        guard let mark = text.utf8.lastIndex(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") }) else { return false }
+        return text.utf8[text.utf8.index(after: mark)...].contains { (0x31...0x39).contains($0) }
+    }
+
     /// A number cell of an input from `source` with the input's declared decimal mark, if any.
     ///
     /// REDCap writes no thousands separators, so in a `redcap` input that declares no mark a lone
     /// `.` or `,` (`104.500`, `6,5` from a comma-decimal field) is the decimal mark, and a number
     /// with more than one mark (`1.234.567`, `1.234,5`) is none REDCap writes: an error, not a
     /// guess at thousands. Elsewhere ``Normalise/number(_:decimalMark:)`` decides.
-    /// Whether `text`, read as the whole number `wholeValue`, writes a fraction that is not zero
-    /// but was lost in reading (`29,99999999999999999999` is 30 as a double). Its marks grouped
-    /// thousands when its digits alone give the value; else the last mark is the decimal mark.
-    static func writesAFraction(_ text: String, wholeValue: Double) -> Bool {
-        let digits = text.utf8.filter { (0x30...0x39).contains($0) }
-        if let whole = Int64(String(decoding: digits, as: UTF8.self)), Double(whole) == abs(wholeValue) { return false }
-        guard let mark = text.utf8.lastIndex(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ".") }) else { return false }
-        return text.utf8[text.utf8.index(after: mark)...].contains { (0x31...0x39).contains($0) }
-    }
-
     static func number(_ text: String, decimalMark: DecimalMark?, source: SourceSystem) -> Result<Double, ValueProblem> {
         guard decimalMark == nil, source == .redcap else { return Normalise.number(text, decimalMark: decimalMark) }
         let points = text.utf8.filter { $0 == 0x2E }.count

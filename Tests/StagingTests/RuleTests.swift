@@ -46,6 +46,8 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         // A fraction lost in reading (the double is 1971) is still a fraction as written.
         withParticipant("a fraction too fine for a double", ["Birth year": "1970,99999999999999999999"], ["participants.csv:4:5 type error"]),
         withParticipant("a whole number with a zero fraction", ["Birth year": "1971,000"], []),
+        // Grouped digits too many for an Int64 are still a whole number.
+        withParticipant("a grouped whole number of 22 digits", ["Birth year": "1.971.000.000.000.000.000.000"], ["participants.csv:4:5 range error"]),
         withParticipant("ambiguous decimal mark", ["Age": "1.234"], ["participants.csv:4:6 number error"]),
         withParticipant("date accepted", ["Screening": "29-02-2024", "Randomised": "01-03-2024"], []),
         withParticipant("impossible date", ["Screening": "31-02-2024"], ["participants.csv:4:7 date error"]),
