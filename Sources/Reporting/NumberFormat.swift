@@ -3,8 +3,8 @@
 /// Rounding is half away from zero on the decimal value the user sees (`0.125` → `0.13`), done on
 /// the shortest round-tripping decimal text of the double rather than on its binary value, so a
 /// number printed as `2.675` rounds to `2.68` as a reader expects; and on that text rounded to ten
-/// decimals first, so a tie that binary arithmetic left a hair below (41/80 · 100 computed as
-/// 51.249999999999993) rounds as the tie it is.
+/// decimals (or nine more than shown) first, so a tie that binary arithmetic left a hair below
+/// (41/80 · 100 computed as 51.249999999999993) rounds as the tie it is.
 public enum NumberFormat {
     /// `value` with exactly `decimals` digits after the point; `NA` for nil, NaN and infinities
     /// (`Inf`/`-Inf` where `showInfinity` is set).
@@ -13,16 +13,19 @@ public enum NumberFormat {
         if value.isNaN { return "NA" }
         if value.isInfinite { return showInfinity ? (value > 0 ? "Inf" : "-Inf") : "NA" }
         var number = DecimalDigits(value)
-        // First to ten decimals, as change scores and quartiles are: a tie computed in binary
-        // (41/80 · 100 = 51.249999999999993, a mean of 33.45 as 33.449999999999996) is the tie
-        // it stands for, and rounds up like one.
-        if decimals < tieGuardDecimals { number.round(toDecimals: tieGuardDecimals) }
+        // First to ten decimals (as change scores and quartiles are), or nine more than shown: a
+        // tie computed in binary (41/80 · 100 = 51.249999999999993, a mean of 33.45 as
+        // 33.449999999999996) is the tie it stands for, and rounds up like one; a small number
+        // shown to many places (a p-value of 0.00012344996) is no tie.
+        number.round(toDecimals: guardDecimals(forShown: max(decimals, 0)))
         number.round(toDecimals: max(decimals, 0))
         return number.text
     }
 
-    /// The decimals every value is rounded to before it is rounded to what is shown.
-    static let tieGuardDecimals = 10
+    /// The decimals a value is rounded to before it is rounded to the `shown` ones.
+    static func guardDecimals(forShown shown: Int) -> Int {
+        max(10, shown + 9)
+    }
 
     /// A p-value as journals print it: `<0.001` below a thousandth, three decimals otherwise.
     /// A confidence level as a percentage with as few decimals as it needs (at most three):

@@ -38,13 +38,13 @@ import TestSupport
 }
 
 /// `fixed` against Foundation's decimal arithmetic: the shortest round-tripping text parsed as a
-/// `Decimal`, rounded half away from zero (`.plain`) to ten places and then to the places shown,
-/// written with that number of places.
+/// `Decimal`, rounded half away from zero (`.plain`) to ten places (nine more than shown, when
+/// that is more) and then to the places shown, written with that number of places.
 @Suite struct FixedAgainstDecimalTests {
     static func reference(_ value: Double, decimals: Int) -> String? {
         guard var decimal = Decimal(string: value.description, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
         var guarded = Decimal()
-        NSDecimalRound(&guarded, &decimal, 10, .plain)
+        NSDecimalRound(&guarded, &decimal, max(10, decimals + 9), .plain)
         var rounded = Decimal()
         NSDecimalRound(&rounded, &guarded, decimals, .plain)
         var text = rounded.description
@@ -85,6 +85,8 @@ import TestSupport
         (3.14159e-7, "3.142e-07"), (9.99951e-6, "1.000e-05"), (1e-12, "1.000e-12"), (0.0, "0"), (123.456, "123.5"),
         // Rounded up across a power of ten: still four digits.
         (0.99999999999999, "1.000"), (0.0099996, "0.01000"), (0.00099996, "0.001000"), (9.99996, "10.00"),
+        // Within 1e-10 of a tie, but far from one at four significant digits.
+        (0.00012344996, "0.0001234"), (0.0012344999996, "0.001234"), (0.00010004996, "0.0001000"),
     ])
     func fourSignificantDigits(value: Double, expected: String) {
         #expect(NumberFormat.significant(value, digits: 4) == expected)
