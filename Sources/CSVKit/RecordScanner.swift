@@ -90,6 +90,8 @@ struct RecordScanner {
     private var firstWindows1252Line = 0
     /// A file declared Windows-1252 has had UTF-8 text (warned once).
     private var warnedOfUTF8Text = false
+    /// The encoding is the byte-order mark's, not the caller's.
+    private var encodingFromMark = false
     private var scratch: [UInt8] = []
 
     /// Physical line of the byte at `start`, from 1.
@@ -135,10 +137,10 @@ struct RecordScanner {
             decoding = .utf8(declared: true)
             markLength = bom?.decoding == .utf8(declared: true) ? 3 : 0
         case .windows1252?:
-            // A UTF-8 byte-order mark is never Windows-1252 text ("ï»¿"): the mark wins (warned below).
-            if bom?.decoding == .utf8(declared: true) {
-                decoding = .utf8(declared: true)
-                markLength = 3
+            // A byte-order mark is never Windows-1252 text ("ï»¿", "ÿþ"): the mark wins (warned below).
+            if let bom {
+                decoding = bom.decoding
+                markLength = bom.length
             } else {
                 decoding = .windows1252(declared: true)
                 markLength = 0
@@ -164,12 +166,14 @@ struct RecordScanner {
         let separatorLine = DialectSniffer.separatorLine(in: view, isWholeFile: sampleIsWhole)
         hasSeparatorLine = separatorLine != nil
         var notes: [CSVDiagnostic] = []
-        if declared == .windows1252, decoding == .utf8(declared: true) {
+        if declared == .windows1252, let bom {
+            let name = bom.decoding == .utf8(declared: true) ? "UTF-8" : "UTF-16"
             notes.append(CSVDiagnostic(
                 .warning, code: "csv.encoding-overridden",
-                message: "the file starts with a UTF-8 byte-order mark, so it is read as UTF-8, not as the Windows-1252 declared for it",
+                message: "the file starts with a \(name) byte-order mark, so it is read as \(name), not as the Windows-1252 declared for it",
                 at: fileStart))
         }
+        encodingFromMark = declared == nil || declared == .windows1252 ? bom != nil : false
         if let given = dialect.delimiter {
             delimiter = given
             if let separatorLine, separatorLine.delimiter != given {
@@ -771,7 +775,8 @@ struct RecordScanner {
     private func encodingError(rawOffset: Int, byte: UInt8, declaredUTF8: Bool) -> CSVError {
         if declaredUTF8 {
             return CSVError(
-                .malformed("byte 0x\(RecordScanner.hex(byte)) on line \(line) is not valid UTF-8, which the file was declared as"),
+                .malformed("byte 0x\(RecordScanner.hex(byte)) on line \(line) is not valid UTF-8, which "
+                    + (encodingFromMark ? "the file's byte-order mark says it is" : "the file was declared as")),
                 at: bytePosition(rawOffset), code: "csv.invalid-utf8")
         }
         return mixedEncodingError(rawOffset: rawOffset, utf8Found: false)

@@ -82,6 +82,17 @@ import Testing
         #expect(unmarked.diagnostics.first?.severity == .warning)
         #expect(unmarked.diagnostics.first?.position.line == 2)
 
+        // A UTF-16 mark wins too; a byte not UTF-8 after a UTF-8 mark is the mark's word broken.
+        let wide = readAll(utf16("id;naam\nP1;Zoë\n", bigEndian: false), encoding: .windows1252)
+        #expect(wide.error == nil)
+        #expect(wide.rows == [["P1", "Zoë"]])
+        #expect(wide.diagnostics.map(\.message) == [
+            "the file starts with a UTF-16 byte-order mark, so it is read as UTF-16, not as the Windows-1252 declared for it",
+        ])
+        let broken = readAll([0xEF, 0xBB, 0xBF] + Array("id;naam\nP1;Zo".utf8) + [0xEB, 0x0A], encoding: .windows1252)
+        #expect(broken.error?.code == "csv.invalid-utf8")
+        #expect(broken.error?.message.hasSuffix("is not valid UTF-8, which the file's byte-order mark says it is") == true)
+
         // Windows-1252 text as declared: nothing to say.
         let plain = readAll(Array("id;naam\nP1;Zo".utf8) + [0xEB, 0x0A], encoding: .windows1252)
         #expect(plain.rows == [["P1", "Zoë"]])
