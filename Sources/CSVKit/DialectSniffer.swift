@@ -34,28 +34,30 @@ enum DialectSniffer {
         }
     }
 
-    /// The candidate delimiter whose reading of the first records (up to ``recordsToSniff``, blank
-    /// ones left out) agrees best with the header: the most records with the header's field count
-    /// (above one) and no stray quote (a quote after text in a field, or text right after a
-    /// closing quote). Then, as when no candidate splits the header, the most consistent field
-    /// count above one; ties go to the larger count, then to the earlier candidate. Quotes are
-    /// respected as the reader would: a quote opens a quoted field only at the start of a field,
-    /// and delimiters and line ends inside one do not count.
+    /// The candidate delimiter that gives the first records (up to ``recordsToSniff``, blank ones
+    /// left out) the most consistent field count above one; ties go to the larger count, then to
+    /// the earlier candidate. Quotes are respected as the reader would: a quote opens a quoted
+    /// field only at the start of a field, and delimiters and line ends inside one do not count.
     ///
-    /// Split at the wrong delimiter, a quoted field of the right one starts mid-field, and its
-    /// lines become records: a comma export whose quoted notes hold `;` on several lines has more
-    /// `;` records than `,` ones, but they agree neither with the header nor on their quotes.
-    /// Nil when no candidate occurs outside quotes.
+    /// One exception: when a candidate reads quoted fields over several lines and leaves no quote
+    /// stray, a candidate that leaves quotes stray (a quote after text in a field, or text right
+    /// after a closing quote) is out. Split at it, those quoted fields start and end mid-field and
+    /// their lines become records of their own: a comma export whose quoted notes hold `;` on
+    /// several lines has more `;` records than `,` ones. A stray quote alone decides nothing
+    /// (`val van trap,"geen trauma"` in a `;` file is a literal quote at `;`). Nil when no
+    /// candidate occurs outside quotes.
     static func sniffDelimiter(in bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> UInt8? {
-        var best: (delimiter: UInt8, rank: (Int, Int, Int))?
-        for candidate in candidates {
-            let records = split(bytes, at: candidate, isWholeFile: isWholeFile)
-            let header = records.first?.fields ?? 1
-            let agreeing = header > 1 ? records.filter { $0.fields == header && $0.strayQuotes == 0 }.count : 0
-            guard let (fields, frequency) = mode(of: records.map(\.fields)), fields > 1 || agreeing > 0 else { continue }
-            let rank = (agreeing, frequency, fields)
-            if let current = best, current.rank >= rank { continue }
-            best = (candidate, rank)
+        let readings = candidates.map { (delimiter: $0, records: split(bytes, at: $0, isWholeFile: isWholeFile)) }
+        let strayQuotes = { (records: [SniffedRecord]) in records.reduce(0) { $0 + $1.strayQuotes } }
+        let quotesExplained = readings.contains { reading in
+            strayQuotes(reading.records) == 0 && reading.records.contains { $0.multilineFields > 0 }
+        }
+        var best: (delimiter: UInt8, rank: (frequency: Int, fields: Int))?
+        for reading in readings {
+            if quotesExplained, strayQuotes(reading.records) > 0 { continue }
+            guard let (fields, frequency) = mode(of: reading.records.map(\.fields)), fields > 1 else { continue }
+            if let current = best, current.rank >= (frequency, fields) { continue }
+            best = (reading.delimiter, (frequency, fields))
         }
         return best?.delimiter
     }
@@ -66,14 +68,21 @@ enum DialectSniffer {
         split(bytes, at: delimiter, isWholeFile: isWholeFile).map(\.fields)
     }
 
-    /// The first non-blank records split at `delimiter`: each one's field count and how many
-    /// quotes the split leaves stray in it (a quote after other text in a field, or text other
-    /// than spaces right after a closing quote).
-    static func split(_ bytes: ArraySlice<UInt8>, at delimiter: UInt8, isWholeFile: Bool) -> [(fields: Int, strayQuotes: Int)] {
-        let quote = UInt8(ascii: "\"")
-        var records: [(fields: Int, strayQuotes: Int)] = []
-        var strayQuotes = 0
+    /// One record as a candidate delimiter splits it.
+    struct SniffedRecord {
         var fields = 1
+        /// Quotes after other text in a field, or text other than spaces right after a closing quote.
+        var strayQuotes = 0
+        /// Quoted fields that hold a line end.
+        var multilineFields = 0
+    }
+
+    /// The first non-blank records split at `delimiter` (see ``SniffedRecord``).
+    static func split(_ bytes: ArraySlice<UInt8>, at delimiter: UInt8, isWholeFile: Bool) -> [SniffedRecord] {
+        let quote = UInt8(ascii: "\"")
+        var records: [SniffedRecord] = []
+        var record = SniffedRecord()
+        var fieldSpansLines = false
         var hasContent = false
         var inQuotes = false
         var atFieldStart = true
@@ -85,6 +94,10 @@ enum DialectSniffer {
             let byte = bytes[index]
             index += 1
             if inQuotes {
+                if byte == 0x0A || byte == 0x0D, !fieldSpansLines {
+                    fieldSpansLines = true
+                    record.multilineFields += 1
+                }
                 if byte == quote {
                     if index < bytes.endIndex, bytes[index] == quote {
                         index += 1
@@ -99,23 +112,23 @@ enum DialectSniffer {
             case quote:
                 if atFieldStart {
                     inQuotes = true
+                    fieldSpansLines = false
                 } else if fieldHasText || afterClosingQuote {
-                    strayQuotes += 1
+                    record.strayQuotes += 1
                 }
                 hasContent = true
                 atFieldStart = false
                 fieldHasText = true
             case delimiter:
                 // A line of delimiters only (Excel's empty rows) counts: it has the file's width.
-                fields += 1
+                record.fields += 1
                 hasContent = true
                 atFieldStart = true
                 fieldHasText = false
                 afterClosingQuote = false
             case 0x0A, 0x0D:
-                if hasContent { records.append((fields, strayQuotes)) }
-                fields = 1
-                strayQuotes = 0
+                if hasContent { records.append(record) }
+                record = SniffedRecord()
                 hasContent = false
                 atFieldStart = true
                 fieldHasText = false
@@ -124,7 +137,7 @@ enum DialectSniffer {
                 atFieldStart = false
             default:
                 if afterClosingQuote {
-                    strayQuotes += 1
+                    record.strayQuotes += 1
                     afterClosingQuote = false
                 }
                 hasContent = true
@@ -133,7 +146,7 @@ enum DialectSniffer {
             }
         }
         if isWholeFile, index == bytes.endIndex, hasContent, records.count < recordsToSniff {
-            records.append((fields, strayQuotes))
+            records.append(record)
         }
         return records
     }

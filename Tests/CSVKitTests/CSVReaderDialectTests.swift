@@ -81,8 +81,8 @@ import Testing
     }
 
     /// Quoted notes that hold `;` on several lines make more `;` records than `,` ones, but split
-    /// at `;` they agree neither with the header nor on their quotes: the comma wins.
-    @Test func sniffingPrefersTheDelimiterThatAgreesWithTheHeader() {
+    /// at `;` their quotes are stray, where `,` reads them as fields over several lines: the comma wins.
+    @Test func sniffingLeavesOutADelimiterThatBreaksQuotedLinesApart() {
         var text = "record_id,redcap_event_name,visit_date,nrs_pain,visit_remark\n"
         for id in ["R1", "R2", "R3"] {
             text += "\(id),screening_arm_1,,,\n"
@@ -92,6 +92,7 @@ import Testing
         let bytes = Array(text.utf8)[...]
         #expect(DialectSniffer.split(bytes, at: semicolon, isWholeFile: true).map(\.strayQuotes).reduce(0, +) == 12)
         #expect(DialectSniffer.split(bytes, at: comma, isWholeFile: true).allSatisfy { $0.fields == 5 && $0.strayQuotes == 0 })
+        #expect(DialectSniffer.split(bytes, at: comma, isWholeFile: true).map(\.multilineFields).reduce(0, +) == 6)
         let outcome = readAll(text)
         #expect(outcome.delimiter == comma)
         #expect(outcome.rows.count == 9)
@@ -100,18 +101,29 @@ import Testing
         #expect(DialectSniffer.split(Array("a;b\"c;\"d\"e;\"f\"\n".utf8)[...], at: semicolon, isWholeFile: true).first?.strayQuotes == 2)
     }
 
-    /// A `;` file with decimal commas stays `;` when a note holds a quoted part after a comma (its
-    /// quote is stray at `;`, at a field start at `,`), in one row or in every row: at `,` the
-    /// header is one column.
-    @Test(arguments: [
-        "id;site;arm;age;note\nP0;S1;A;40,5;\nP1;S1;A;41,5;\nP2;S1;A;42,5;val van trap,\"geen trauma\"\nP3;S1;A;43,5;\nP4;S1;A;44,5;\n",
-        "id;site;arm;age;note\nP0;S1;A;40,5;x,\"y\",z\nP1;S1;A;41,5;x,\"y\",z\nP2;S1;A;42,5;x,\"y\",z\n",
-    ])
-    func sniffingKeepsTheHeadersDelimiterBesideQuotedNotes(text: String) {
-        let outcome = readAll(text)
-        #expect(outcome.delimiter == semicolon)
-        #expect(outcome.header == ["id", "site", "arm", "age", "note"])
-        #expect(outcome.rows.allSatisfy { $0.count == 5 })
+    /// Shapes around quotes, each read with the delimiter its header is written in: a `;` file
+    /// with decimal commas whose notes hold a quoted part after a comma (a literal quote at `;`,
+    /// once or in every row, also beside a comma in a header name), and comma or tab files whose
+    /// quoted header name and notes over several lines hold the other delimiter.
+    static let quotedShapes: [(text: String, delimiter: UInt8, fields: Int)] = [
+        ("id;site;arm;age;note\nP0;S1;A;40,5;\nP1;S1;A;41,5;\nP2;S1;A;42,5;val van trap,\"geen trauma\"\nP3;S1;A;43,5;\nP4;S1;A;44,5;\n", UInt8(ascii: ";"), 5),
+        ("id;site;arm;age;note\nP0;S1;A;40,5;x,\"y\",z\nP1;S1;A;41,5;x,\"y\",z\nP2;S1;A;42,5;x,\"y\",z\n", UInt8(ascii: ";"), 5),
+        ("id;arm;gewicht;opmerking (kort, vrij)\n1;A;72;val van trap,\"geen trauma\"\n2;B;80;fietsongeluk,\"licht\"\n3;A;66;geen\n", UInt8(ascii: ";"), 4),
+        ("id,arm,gewicht,\"opmerking; vrij\"\n1,A,72.5,\"klacht: rug; been\nbeloop: 6 wk; beter\nnb: geen; trauma\"\n"
+            + "2,B,80.1,\"klacht: rug; nek\nbeloop: 2 wk; gelijk\nnb: val; trap\"\n3,A,66,geen\n", UInt8(ascii: ","), 4),
+        ("id\tarm\tgewicht\t\"opmerking, vrij\"\n1\tA\t72.5\t\"klacht: rug, been\nbeloop: 6 wk, beter\nnb: geen, trauma\"\n"
+            + "2\tB\t80.1\t\"klacht: rug, nek\nadvies: oefenen, werk\nnb: val, trap\"\n3\tA\t66\tgeen\n", 0x09, 4),
+        ("\"id\",\"arm\",\"gewicht\",\"opmerking; vrij\"\n1,A,72.5,\"regel een; twee\nregel drie; vier\nslot; einde\"\n"
+            + "2,B,80.1,\"a; b\nc; d\ne; f\"\n", UInt8(ascii: ","), 4),
+    ]
+
+    @Test(arguments: quotedShapes.indices)
+    func sniffingReadsQuotedShapesWithTheirHeadersDelimiter(index: Int) {
+        let shape = Self.quotedShapes[index]
+        let outcome = readAll(shape.text)
+        #expect(outcome.delimiter == shape.delimiter)
+        #expect(outcome.header.count == shape.fields)
+        #expect(!outcome.rows.isEmpty && outcome.rows.allSatisfy { $0.count == shape.fields }, "\(outcome.rows)")
     }
 
     @Test func sniffingCountsTheCutLastRecordOnlyForTheWholeFile() {
