@@ -3,7 +3,7 @@
 /// Rounding is half away from zero on the decimal value the user sees (`0.125` → `0.13`), done on
 /// the shortest round-tripping decimal text of the double rather than on its binary value, so a
 /// number printed as `2.675` rounds to `2.68` as a reader expects; and on that text rounded to ten
-/// decimals (or nine more than shown) first, so a tie that binary arithmetic left a hair below
+/// decimals (nine more than shown, at most fifteen significant digits) first, so a tie that binary arithmetic left a hair below
 /// (41/80 · 100 computed as 51.249999999999993) rounds as the tie it is.
 public enum NumberFormat {
     /// `value` with exactly `decimals` digits after the point; `NA` for nil, NaN and infinities
@@ -13,18 +13,23 @@ public enum NumberFormat {
         if value.isNaN { return "NA" }
         if value.isInfinite { return showInfinity ? (value > 0 ? "Inf" : "-Inf") : "NA" }
         var number = DecimalDigits(value)
-        // First to ten decimals (as change scores and quartiles are), or nine more than shown: a
+        // First to ten decimals (as change scores and quartiles are), or nine more than shown, or
+        // to the 15th significant digit when that comes first: a
         // tie computed in binary (41/80 · 100 = 51.249999999999993, a mean of 33.45 as
         // 33.449999999999996) is the tie it stands for, and rounds up like one; a small number
         // shown to many places (a p-value of 0.00012344996) is no tie.
-        number.round(toDecimals: guardDecimals(forShown: max(decimals, 0)))
+        number.round(toDecimals: guardDecimals(forShown: max(decimals, 0), magnitude: number.magnitude))
         number.round(toDecimals: max(decimals, 0))
         return number.text
     }
 
-    /// The decimals a value is rounded to before it is rounded to the `shown` ones.
-    static func guardDecimals(forShown shown: Int) -> Int {
-        max(10, shown + 9)
+    /// The decimals a value of `magnitude` (⌊log10⌋, nil for zero) is rounded to before it is
+    /// rounded to the `shown` ones: ten, or nine more than shown, but no further than the 15th
+    /// significant digit (where a double's rounding error lives: 195.30185 is 195.30184999999994).
+    static func guardDecimals(forShown shown: Int, magnitude: Int?) -> Int {
+        let wanted = max(10, shown + 9)
+        guard let magnitude else { return wanted }
+        return max(shown, min(wanted, 14 - magnitude))
     }
 
     /// A p-value as journals print it: `<0.001` below a thousandth, three decimals otherwise.

@@ -14,6 +14,8 @@ import TestSupport
         (-33.449999999999996, 1, "-33.5"), (23.0 / 80.0 * 100, 1, "28.8"),
         // Not a tie: more than 1e-10 below one.
         (33.44999999, 1, "33.4"),
+        // Ties of larger values shown to more places, a few ulps low.
+        (195.30184999999994, 4, "195.3019"), (48.012204999999994, 5, "48.01221"), (3.2459004999999994, 6, "3.245901"),
     ])
     func fixedDecimalsRoundHalfAwayFromZero(value: Double, decimals: Int, expected: String) {
         #expect(NumberFormat.fixed(value, decimals: decimals) == expected)
@@ -39,12 +41,16 @@ import TestSupport
 
 /// `fixed` against Foundation's decimal arithmetic: the shortest round-tripping text parsed as a
 /// `Decimal`, rounded half away from zero (`.plain`) to ten places (nine more than shown, when
-/// that is more) and then to the places shown, written with that number of places.
+/// that is more, but not beyond the 15th significant digit) and then to the places shown,
+/// written with that number of places.
 @Suite struct FixedAgainstDecimalTests {
     static func reference(_ value: Double, decimals: Int) -> String? {
         guard var decimal = Decimal(string: value.description, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        // Ten places, or nine more than shown, but not beyond the 15th significant digit.
+        let magnitude = value == 0 ? nil : Int(Foundation.floor(Foundation.log10(abs(value))))
+        let guardPlaces = magnitude.map { max(decimals, min(max(10, decimals + 9), 14 - $0)) } ?? max(10, decimals + 9)
         var guarded = Decimal()
-        NSDecimalRound(&guarded, &decimal, max(10, decimals + 9), .plain)
+        NSDecimalRound(&guarded, &decimal, guardPlaces, .plain)
         var rounded = Decimal()
         NSDecimalRound(&rounded, &guarded, decimals, .plain)
         var text = rounded.description
