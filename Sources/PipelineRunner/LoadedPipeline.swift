@@ -43,8 +43,16 @@ public struct LoadedPipeline: Sendable {
         require(spec.profileRules.rules, spec.profileRules.location, "rule-set")
         require(spec.evidence.literatureStudies, spec.evidence.literatureStudiesLocation, "literature studies")
         require(spec.evidence.literatureConclusions, spec.evidence.literatureConclusionsLocation, "literature conclusions")
-        guard missing.isEmpty else { throw SpecError(missing.sorted { $0.location < $1.location }) }
-        let ruleSet = try RuleSet.load(path: path, displayName: path)
+        // Without every file, or without a readable rule set, `pool_with` is said as far as the
+        // pipeline file alone can, with those problems.
+        let poolProblems = spec.poolProblemsWithoutRuleSet()
+        guard missing.isEmpty else { throw SpecError((missing + poolProblems).sorted { $0.location < $1.location }) }
+        let ruleSet: RuleSet
+        do {
+            ruleSet = try RuleSet.load(path: path, displayName: path)
+        } catch {
+            throw SpecError(error.diagnostics + poolProblems)
+        }
         let loaded = LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
         let unknown = loaded.unknownPoolChoices()
         guard unknown.isEmpty else { throw SpecError(unknown) }

@@ -99,6 +99,25 @@ public struct EvidenceSpec: Sendable, Hashable {
     public init() {}
 }
 
+extension PipelineSpec {
+    /// The problems of `evidence.pool_with` the pipeline file alone can tell, for when the rule
+    /// set (which knows the profile codes) cannot be read: each entry once, and each naming an
+    /// outcome, an arm against the reference and a visit of the analysis. A visit in
+    /// `excusingVisits`, or any outcome when `outcomesKnown` is false, is taken on trust.
+    public func poolProblemsWithoutRuleSet(excusingVisits: Set<String> = [], outcomesKnown: Bool = true) -> [Diagnostic] {
+        guard let plan = effectiveAnalysis else { return [] }
+        let arms = vocabularies.arms.map(\.arm)
+        let example = EvidenceSpec.poolableComparisons(plan: plan, arms: arms, profiles: []).first
+        let comparisons = Set(arms.filter { $0.id != plan.referenceArm }.map { "\($0.id)-vs-\(plan.referenceArm)" })
+        return evidence.poolProblems(example: example) { id in
+            let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4 else { return false }
+            return (!outcomesKnown || plan.outcomes.contains { $0.name == parts[0] }) && !parts[1].isEmpty
+                && comparisons.contains(parts[2]) && (plan.timepoints.contains(parts[3]) || excusingVisits.contains(parts[3]))
+        }
+    }
+}
+
 extension SpecLoader {
     func loadEvidence(_ value: YAMLValue) -> EvidenceSpec {
         var spec = EvidenceSpec()

@@ -97,22 +97,12 @@ struct SpecLoader {
         return spec
     }
 
-    /// `evidence.pool_with` checked as far as the pipeline file alone can (each entry once, each
-    /// naming an outcome, an arm against the reference and a visit of the analysis; its profile
-    /// needs the rule set), kept for when the file has other problems. A visit declared with a
-    /// problem of its own, or outcomes that could not all be read, are not blamed on an entry.
+    /// `evidence.pool_with` checked as far as the pipeline file alone can, kept for when the file
+    /// has other problems. A visit declared with a problem of its own, or outcomes that could not
+    /// all be read, are not blamed on an entry.
     private func checkPoolChoices(_ spec: PipelineSpec) {
-        guard let plan = spec.effectiveAnalysis else { return }
-        let arms = spec.vocabularies.arms.map(\.arm)
-        let example = EvidenceSpec.poolableComparisons(plan: plan, arms: arms, profiles: []).first
-        let comparisons = Set(arms.filter { $0.id != plan.referenceArm }.map { "\($0.id)-vs-\(plan.referenceArm)" })
-        state.poolProblems = spec.evidence.poolProblems(example: example) { id in
-            let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 4 else { return false }
-            return (state.outcomesIncomplete || plan.outcomes.contains { $0.name == parts[0] }) && !parts[1].isEmpty
-                && comparisons.contains(parts[2])
-                && (plan.timepoints.contains(parts[3]) || state.declaredVisitNames.contains(parts[3]))
-        }
+        let brokenVisits = state.declaredVisitNames.filter { spec.schedule.timepoint(named: $0) == nil }
+        state.poolProblems = spec.poolProblemsWithoutRuleSet(excusingVisits: brokenVisits, outcomesKnown: !state.outcomesIncomplete)
     }
 
     /// A setting under `evidence` for an outcome the analysis does not have (a misspelt name)

@@ -13,7 +13,13 @@ extension SpecLoader {
                              at: entry.keyLocation, rule: "spec.unknown-field")
                 continue
             }
-            if let rule = loadFieldRule(entry.value, field: field) { rules[field] = rule }
+            let problemsBefore = reader.diagnostics.count
+            if let rule = loadFieldRule(entry.value, field: field) {
+                rules[field] = rule
+            } else if reader.diagnostics.count > problemsBefore {
+                // Said at the mapping; the checks that need the field do not say it again.
+                state.unreadableMappings.insert(entry.value.path)
+            }
         }
         return FieldMapping(rules)
     }
@@ -29,7 +35,6 @@ extension SpecLoader {
         }
         guard let mapping = value.mapping() else { return nil }
         let present = ["column", "checkbox", "derive"].filter { mapping.contains($0) }
-        let problemsBefore = reader.diagnostics.count
         var source: FieldSource?
         if present.count != 1 {
             for key in present { _ = mapping[key] }
@@ -74,10 +79,7 @@ extension SpecLoader {
         // Every key a field rule knows is listed for an unknown one, whichever the rule uses.
         for key in FieldRule.keys { _ = mapping[key] }
         mapping.rejectUnknownKeys()
-        guard let source else {
-            if reader.diagnostics.count > problemsBefore { state.unreadableMappings.insert(value.path) }
-            return nil
-        }
+        guard let source else { return nil }
         return FieldRule(source: source, unit: unit, dateFormat: dateFormat, location: location)
     }
 
@@ -185,10 +187,15 @@ extension SpecLoader {
     private func checkInput(_ input: InputSpec, at value: YAMLValue, mapping: YAMLMapping) {
         let name = "'\(value.path)' (\(input.path))"
         let fields = input.fields
-        if fields[.participantID] == nil {
+        // A field whose mapping (the input's own, or the shared one) has a problem is reported
+        // there, not again where it is needed.
+        func unreadable(_ field: Field) -> Bool {
+            state.unreadableMappings.contains("\(value.path).fields.\(field.name)") || state.unreadableMappings.contains("fields.\(field.name)")
+        }
+        if fields[.participantID] == nil, !unreadable(.participantID) {
             value.error("\(name) maps no column to 'participant_id'", rule: "spec.key-field")
         }
-        if input.holds == .visits, fields[.visit] == nil {
+        if input.holds == .visits, fields[.visit] == nil, !unreadable(.visit) {
             value.error("\(name) holds visits but maps no column to 'visit'", rule: "spec.key-field")
         }
         if input.site != nil, fields[.site] != nil {
@@ -210,12 +217,7 @@ extension SpecLoader {
             case .derived(let derivation):
                 // A visits input may carry participant-level columns, but derives only its own level.
                 guard field.level == input.holds.level else { continue }
-                // A field whose mapping (the input's own, or the shared one) has a problem is
-                // reported there, not again here.
-                let absent = derivation.inputs(for: field).filter { input in
-                    fields[input] == nil && !state.unreadableMappings.contains("\(value.path).fields.\(input.name)")
-                        && !state.unreadableMappings.contains("fields.\(input.name)")
-                }
+                let absent = derivation.inputs(for: field).filter { fields[$0] == nil && !unreadable($0) }
                 if !absent.isEmpty {
                     let list = absent.map { "'\($0.name)'" }.joined(separator: ", ")
                     reader.error("deriving '\(field.name)' needs \(list) mapped in \(name)",

@@ -199,6 +199,35 @@ import TestSupport
         }
     }
 
+    /// Beside a problem found after the file loads (a missing rule set), or beside one in the
+    /// file, an entry naming a visit that is not analysed is said too; a visit is excused only
+    /// when its own declaration has the problem.
+    @Test func poolWithIsSaidBesideOtherProblems() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let entry = "    - rmdq/all/motor_control-vs-general_exercise/baseline\n"
+        let missingRules = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n" + entry)
+                .replacingOccurrences(of: Repository.path("Pipelines/rules/guideline-2010.yml"), with: "rules/nope.yml")
+        }
+        #expect {
+            _ = try LoadedPipeline.load(missingRules)
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.diagnostics.map(\.rule).sorted() == ["spec.file", "spec.pool-with"]
+        }
+        let unknownField = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n" + entry)
+                .replacingOccurrences(of: "fields:\n", with: "fields:\n  agee: leeftijd\n")
+        }
+        #expect {
+            _ = try LoadedPipeline.load(unknownField)
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.diagnostics.map(\.rule).sorted() == ["spec.pool-with", "spec.unknown-field"]
+        }
+    }
+
     /// Profile 1 is referred, not randomised: only the rule set tells, once the file loads.
     @Test func poolWithRejectsAProfileTheTrialDoesNotRandomise() throws {
         let folder = try TemporaryDirectory()
