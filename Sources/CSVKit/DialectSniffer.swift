@@ -39,8 +39,8 @@ enum DialectSniffer {
     /// the earlier candidate. Quotes are respected as the reader would: a quote opens a quoted
     /// field only at the start of a field, and delimiters and line ends inside one do not count.
     ///
-    /// One exception: when a candidate reads quoted fields over several lines and leaves no quote
-    /// stray, a candidate that leaves quotes stray (a quote after text in a field, or text right
+    /// One exception: when a candidate splits the header, reads quoted fields over several lines
+    /// and leaves no quote stray, a candidate that leaves quotes stray (a quote after text in a field, or text right
     /// after a closing quote) is out. Split at it, those quoted fields start and end mid-field and
     /// their lines become records of their own: a comma export whose quoted notes hold `;` on
     /// several lines has more `;` records than `,` ones. A stray quote alone decides nothing
@@ -49,8 +49,12 @@ enum DialectSniffer {
     static func sniffDelimiter(in bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> UInt8? {
         let readings = candidates.map { (delimiter: $0, records: split(bytes, at: $0, isWholeFile: isWholeFile)) }
         let strayQuotes = { (records: [SniffedRecord]) in records.reduce(0) { $0 + $1.strayQuotes } }
+        // A candidate that splits its header, leaves no quote stray and reads a quoted field
+        // over several lines (one still open at the end of the sample counts: a quote never
+        // closed is then said where it opens).
         let quotesExplained = readings.contains { reading in
-            strayQuotes(reading.records) == 0 && reading.records.contains { $0.multilineFields > 0 }
+            (reading.records.first?.fields ?? 1) > 1 && strayQuotes(reading.records) == 0
+                && reading.records.contains { $0.multilineFields > 0 }
         }
         var best: (delimiter: UInt8, rank: (frequency: Int, fields: Int))?
         for reading in readings {
@@ -145,7 +149,9 @@ enum DialectSniffer {
                 fieldHasText = true
             }
         }
-        if isWholeFile, index == bytes.endIndex, hasContent, records.count < recordsToSniff {
+        if index == bytes.endIndex, hasContent, records.count < recordsToSniff, isWholeFile || fieldSpansLines && inQuotes {
+            // The last record counts when the sample is the whole file, or when it is a quoted
+            // field over several lines still open at the sample's end (a quote never closed).
             records.append(record)
         }
         return records

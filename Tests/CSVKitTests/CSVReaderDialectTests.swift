@@ -115,6 +115,10 @@ import Testing
             + "2\tB\t80.1\t\"klacht: rug, nek\nadvies: oefenen, werk\nnb: val, trap\"\n3\tA\t66\tgeen\n", 0x09, 4),
         ("\"id\",\"arm\",\"gewicht\",\"opmerking; vrij\"\n1,A,72.5,\"regel een; twee\nregel drie; vier\nslot; einde\"\n"
             + "2,B,80.1,\"a; b\nc; d\ne; f\"\n", UInt8(ascii: ","), 4),
+        // A ditto mark after a comma opens, at ',', a quote that runs on over lines; ',' does not
+        // split the header, so the literal quote at ';' or TAB decides nothing.
+        ("id;arm;gewicht;opmerking\n1;A;61,5;geen\n2;B;62,5;zie boven,\"\n3;A;63,5;geen\n", UInt8(ascii: ";"), 4),
+        ("id\tarm\tgewicht\topmerking\n1\tA\t61.5\tgeen\n2\tB\t62.5\tzie boven,\"\n3\tA\t63.5\tgeen\n", 0x09, 4),
     ]
 
     @Test(arguments: quotedShapes.indices)
