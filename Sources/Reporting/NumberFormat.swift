@@ -2,9 +2,9 @@
 ///
 /// Rounding is half away from zero on the decimal value the user sees (`0.125` → `0.13`), done on
 /// the shortest round-tripping decimal text of the double rather than on its binary value, so a
-/// number printed as `2.675` rounds to `2.68` as a reader expects; and on that text rounded to ten
-/// decimals (nine more than shown, at most fifteen significant digits) first, so a tie that binary arithmetic left a hair below
-/// (41/80 · 100 computed as 51.249999999999993) rounds as the tie it is.
+/// number printed as `2.675` rounds to `2.68` as a reader expects; and on that text rounded to
+/// fifteen significant digits first, so a tie that binary arithmetic left a hair below (41/80 · 100
+/// computed as 51.249999999999993) rounds as the tie it is.
 public enum NumberFormat {
     /// `value` with exactly `decimals` digits after the point; `NA` for nil, NaN and infinities
     /// (`Inf`/`-Inf` where `showInfinity` is set).
@@ -13,23 +13,21 @@ public enum NumberFormat {
         if value.isNaN { return "NA" }
         if value.isInfinite { return showInfinity ? (value > 0 ? "Inf" : "-Inf") : "NA" }
         var number = DecimalDigits(value)
-        // First to ten decimals (as change scores and quartiles are), or nine more than shown, or
-        // to the 15th significant digit when that comes first: a
-        // tie computed in binary (41/80 · 100 = 51.249999999999993, a mean of 33.45 as
-        // 33.449999999999996) is the tie it stands for, and rounds up like one; a small number
-        // shown to many places (a p-value of 0.00012344996) is no tie.
+        // First to fifteen significant digits, where a double's rounding error lives: a tie
+        // computed in binary (41/80 · 100 = 51.249999999999993, a mean of 33.45 as
+        // 33.449999999999996) is the tie it stands for, and rounds up like one; a value that is
+        // off a tie by more than that (0.00012344996, 4.999999999e-07) is no tie.
         number.round(toDecimals: guardDecimals(forShown: max(decimals, 0), magnitude: number.magnitude))
         number.round(toDecimals: max(decimals, 0))
         return number.text
     }
 
     /// The decimals a value of `magnitude` (⌊log10⌋, nil for zero) is rounded to before it is
-    /// rounded to the `shown` ones: ten, or nine more than shown, but no further than the 15th
-    /// significant digit (where a double's rounding error lives: 195.30185 is 195.30184999999994).
+    /// rounded to the `shown` ones: to its 15th significant digit (195.30185 is held as
+    /// 195.30184999999994), and never fewer than shown.
     static func guardDecimals(forShown shown: Int, magnitude: Int?) -> Int {
-        let wanted = max(10, shown + 9)
-        guard let magnitude else { return wanted }
-        return max(shown, min(wanted, 14 - magnitude))
+        guard let magnitude else { return shown }
+        return max(shown, 14 - magnitude)
     }
 
     /// A p-value as journals print it: `<0.001` below a thousandth, three decimals otherwise.

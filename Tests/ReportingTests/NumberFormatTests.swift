@@ -16,6 +16,8 @@ import TestSupport
         (33.44999999, 1, "33.4"),
         // Ties of larger values shown to more places, a few ulps low.
         (195.30184999999994, 4, "195.3019"), (48.012204999999994, 5, "48.01221"), (3.2459004999999994, 6, "3.245901"),
+        // Off a tie by more than the 15th significant digit: no tie, however small the value.
+        (4.999999999e-07, 6, "0.000000"), (0.49999999999, 0, "0"), (9.4999999999905e-06, 6, "0.000009"),
     ])
     func fixedDecimalsRoundHalfAwayFromZero(value: Double, decimals: Int, expected: String) {
         #expect(NumberFormat.fixed(value, decimals: decimals) == expected)
@@ -40,15 +42,14 @@ import TestSupport
 }
 
 /// `fixed` against Foundation's decimal arithmetic: the shortest round-tripping text parsed as a
-/// `Decimal`, rounded half away from zero (`.plain`) to ten places (nine more than shown, when
-/// that is more, but not beyond the 15th significant digit) and then to the places shown,
-/// written with that number of places.
+/// `Decimal`, rounded half away from zero (`.plain`) to its 15th significant digit (never to
+/// fewer places than shown) and then to the places shown, written with that number of places.
 @Suite struct FixedAgainstDecimalTests {
     static func reference(_ value: Double, decimals: Int) -> String? {
         guard var decimal = Decimal(string: value.description, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
-        // Ten places, or nine more than shown, but not beyond the 15th significant digit.
+        // To the 15th significant digit first, never fewer places than shown.
         let magnitude = value == 0 ? nil : Int(Foundation.floor(Foundation.log10(abs(value))))
-        let guardPlaces = magnitude.map { max(decimals, min(max(10, decimals + 9), 14 - $0)) } ?? max(10, decimals + 9)
+        let guardPlaces = magnitude.map { max(decimals, 14 - $0) } ?? decimals
         var guarded = Decimal()
         NSDecimalRound(&guarded, &decimal, guardPlaces, .plain)
         var rounded = Decimal()
