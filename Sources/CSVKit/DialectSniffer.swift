@@ -47,18 +47,20 @@ enum DialectSniffer {
     /// (`val van trap,"geen trauma"` in a `;` file is a literal quote at `;`). Nil when no
     /// candidate occurs outside quotes.
     static func sniffDelimiter(in bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> UInt8? {
-        let readings = candidates.map { (delimiter: $0, records: split(bytes, at: $0, isWholeFile: isWholeFile)) }
-        let strayQuotes = { (records: [SniffedRecord]) in records.reduce(0) { $0 + $1.strayQuotes } }
+        let readings = candidates.map { candidate in
+            let records = split(bytes, at: candidate, isWholeFile: isWholeFile)
+            return (delimiter: candidate, records: records, strayQuotes: records.reduce(0) { $0 + $1.strayQuotes })
+        }
         // A candidate that splits its header, leaves no quote stray and reads a quoted field
         // over several lines (one still open at the end of the sample counts: a quote never
         // closed is then said where it opens).
         let quotesExplained = readings.contains { reading in
-            (reading.records.first?.fields ?? 1) > 1 && strayQuotes(reading.records) == 0
+            (reading.records.first?.fields ?? 1) > 1 && reading.strayQuotes == 0
                 && reading.records.contains { $0.multilineFields > 0 }
         }
         var best: (delimiter: UInt8, rank: (frequency: Int, fields: Int))?
         for reading in readings {
-            if quotesExplained, strayQuotes(reading.records) > 0 { continue }
+            if quotesExplained, reading.strayQuotes > 0 { continue }
             guard let (fields, frequency) = mode(of: reading.records.map(\.fields)), fields > 1 else { continue }
             if let current = best, current.rank >= (frequency, fields) { continue }
             best = (reading.delimiter, (frequency, fields))

@@ -173,7 +173,7 @@ struct RecordScanner {
                 message: "the file starts with a \(name) byte-order mark, so it is read as \(name), not as the Windows-1252 declared for it",
                 at: fileStart))
         }
-        encodingFromMark = declared == nil || declared == .windows1252 ? bom != nil : false
+        encodingFromMark = bom != nil && (declared == nil || declared == .windows1252)
         if let given = dialect.delimiter {
             delimiter = given
             if let separatorLine, separatorLine.delimiter != given {
@@ -517,21 +517,22 @@ struct RecordScanner {
                 }
                 scratch.append(byte)
             } else {
-                if TextDecoding.utf8SequenceLength(segment + index, available: count - index) > 1 {
+                // Declared Windows-1252 looks for UTF-8 text only until it has warned of it.
+                if decoding == .windows1252(declared: false) || !warnedOfUTF8Text,
+                   TextDecoding.utf8SequenceLength(segment + index, available: count - index) > 1
+                {
                     if decoding == .windows1252(declared: false) {
                         try flush()
                         throw mixedEncodingError(rawOffset: rawOffset + index, utf8Found: true)
                     }
                     // Declared, so read as declared; but UTF-8 text read so turns to "Ã«": said once.
-                    if !warnedOfUTF8Text {
-                        warnedOfUTF8Text = true
-                        report(CSVDiagnostic(
-                            .warning, code: "csv.utf8-in-windows-1252",
-                            message: "line \(line) has bytes that are UTF-8 text, but the file is declared Windows-1252 and is read so "
-                                + "(UTF-8 'ë' becomes 'Ã«'); if the file is UTF-8, remove the input's 'encoding'",
-                            // Without a column: the parser has not been given this segment yet.
-                            at: CSVPosition(file: displayName, line: line, record: recordIndex, byteOffset: rawOffset + index)))
-                    }
+                    warnedOfUTF8Text = true
+                    report(CSVDiagnostic(
+                        .warning, code: "csv.utf8-in-windows-1252",
+                        message: "line \(line) has bytes that are UTF-8 text, but the file is declared Windows-1252 and is read so "
+                            + "(UTF-8 'ë' becomes 'Ã«'); if the file is UTF-8, remove the input's 'encoding'",
+                        // Without a column: the parser has not been given this segment yet.
+                        at: CSVPosition(file: displayName, line: line, record: recordIndex, byteOffset: rawOffset + index)))
                 }
                 TextDecoding.appendUTF8(TextDecoding.windows1252Scalar(byte), to: &scratch)
             }

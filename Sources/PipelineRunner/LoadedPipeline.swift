@@ -45,13 +45,14 @@ public struct LoadedPipeline: Sendable {
         require(spec.evidence.literatureConclusions, spec.evidence.literatureConclusionsLocation, "literature conclusions")
         // Without every file, or without a readable rule set, `pool_with` is said as far as the
         // pipeline file alone can, with those problems.
-        let poolProblems = spec.poolProblemsWithoutRuleSet()
-        guard missing.isEmpty else { throw SpecError((missing + poolProblems).sorted { $0.location < $1.location }) }
+        guard missing.isEmpty else {
+            throw SpecError((missing + spec.poolProblemsWithoutRuleSet()).sorted { $0.location < $1.location })
+        }
         let ruleSet: RuleSet
         do {
             ruleSet = try RuleSet.load(path: path, displayName: path)
         } catch {
-            throw SpecError(error.diagnostics + poolProblems)
+            throw SpecError(error.diagnostics + spec.poolProblemsWithoutRuleSet())
         }
         let loaded = LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
         let unknown = loaded.unknownPoolChoices()

@@ -61,7 +61,7 @@ public struct EvidenceSpec: Sendable, Hashable {
         public var location: SourceLocation
 
         /// The problem of an entry that names none of the trial's comparisons, `example` being one that it has.
-        public func unknown(example: String?) -> Diagnostic {
+        func unknown(example: String?) -> Diagnostic {
             Diagnostic(.error, at: location, rule: "spec.pool-with",
                        message: "'\(id)' in 'pool_with' is none of the trial's comparisons; they are named "
                            + "outcome/profile/arm-vs-reference/visit, e.g. '\(example ?? "rmdq/all/arm-vs-reference/week12")'",

@@ -25,9 +25,14 @@ extension PipelineSpec {
         let loader = SpecLoader(reader: reader, file: file)
         let spec = loader.load(mapping)
         // `pool_with` is checked whole once the rule set is loaded (``LoadedPipeline``); when the
-        // file has other problems, what can be told without the rule set is said with them.
-        if reader.hasErrors {
-            for problem in loader.state.poolProblems { reader.error(problem.message, at: problem.location, rule: problem.rule) }
+        // file has other problems, what can be told without the rule set is said with them. A
+        // visit declared with a problem of its own, or outcomes that could not all be read, are
+        // not blamed on an entry.
+        if reader.hasErrors, let spec {
+            let brokenVisits = loader.state.declaredVisitNames.filter { spec.schedule.timepoint(named: $0) == nil }
+            for problem in spec.poolProblemsWithoutRuleSet(excusingVisits: brokenVisits, outcomesKnown: !loader.state.outcomesIncomplete) {
+                reader.error(problem.message, at: problem.location, rule: problem.rule)
+            }
         }
         try reader.finish()
         guard let spec else {
@@ -93,16 +98,7 @@ struct SpecLoader {
             expectations: expectations, profileRules: profileRules, analysis: analysis, publication: publication,
             evidence: evidence)
         checkEvidenceOutcomes(spec.effectiveAnalysis)
-        checkPoolChoices(spec)
         return spec
-    }
-
-    /// `evidence.pool_with` checked as far as the pipeline file alone can, kept for when the file
-    /// has other problems. A visit declared with a problem of its own, or outcomes that could not
-    /// all be read, are not blamed on an entry.
-    private func checkPoolChoices(_ spec: PipelineSpec) {
-        let brokenVisits = state.declaredVisitNames.filter { spec.schedule.timepoint(named: $0) == nil }
-        state.poolProblems = spec.poolProblemsWithoutRuleSet(excusingVisits: brokenVisits, outcomesKnown: !state.outcomesIncomplete)
     }
 
     /// A setting under `evidence` for an outcome the analysis does not have (a misspelt name)

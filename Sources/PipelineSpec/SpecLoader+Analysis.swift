@@ -45,8 +45,9 @@ extension SpecLoader {
         var timepoints = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
         if let list = mapping["timepoints"], let names = list.strings() {
             var listed: Set<String> = []
+            let items = list.list()
             for (index, name) in names.enumerated() {
-                let item = list.list()?[safe: index] ?? list
+                let item = items?[safe: index] ?? list
                 if !listed.insert(name).inserted {
                     item.error("'analysis.timepoints' names the visit '\(name)' twice", rule: "spec.duplicate")
                     continue

@@ -390,6 +390,4 @@ final class LoaderState {
     /// Field mappings written with a problem reported there, by path (`fields.age`,
     /// `inputs[0].fields.age`).
     var unreadableMappings: Set<String> = []
-    /// The problems of `evidence.pool_with` the file alone can tell, said only beside others.
-    var poolProblems: [Diagnostic] = []
 }
