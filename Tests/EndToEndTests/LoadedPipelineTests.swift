@@ -11,6 +11,17 @@ import TestSupport
 @Suite struct LoadedPipelineTests {
     /// The sample Castor pipeline written into `folder`, its inputs, rule set and literature
     /// pointed back at the repository, with `change` applied to its text.
+    /// The problems of loading the pipeline at `path`; none (and a recorded issue) when it loads.
+    static func problems(loading path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Diagnostic] {
+        do {
+            _ = try LoadedPipeline.load(path)
+            Issue.record("expected the pipeline not to load", sourceLocation: sourceLocation)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+
     static func samplePipeline(in folder: TemporaryDirectory, _ change: (String) -> String = { $0 }) throws -> String {
         var text = try String(contentsOfFile: Repository.path("Pipelines/sample-castor.yml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "../SampleData/", with: Repository.path("SampleData") + "/")
@@ -70,15 +81,10 @@ import TestSupport
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let studiesLine = try #require(lines.firstIndex { $0.contains("no_such_studies.csv") }) + 1
         let evidence = Repository.path("SampleData") + "/evidence"
-        #expect {
-            _ = try LoadedPipeline.load(path)
-        } throws: { error in
-            guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map(\.description) == [
-                "\(path):\(studiesLine):14: error: the literature studies file '\(evidence)/no_such_studies.csv' does not exist",
-                "\(path):\(studiesLine + 1):18: error: the literature conclusions file '\(evidence)/no_such_conclusions.csv' does not exist",
-            ]
-        }
+        #expect(Self.problems(loading: path).map(\.description) == [
+            "\(path):\(studiesLine):14: error: the literature studies file '\(evidence)/no_such_studies.csv' does not exist",
+            "\(path):\(studiesLine + 1):18: error: the literature conclusions file '\(evidence)/no_such_conclusions.csv' does not exist",
+        ])
     }
 
     /// A missing rule set is named as the pipeline file writes it, as inputs are, not as a path
@@ -89,12 +95,7 @@ import TestSupport
         let path = try Self.samplePipeline(in: folder) {
             $0.replacingOccurrences(of: Repository.path("Pipelines/rules/guideline-2010.yml"), with: "rules/nope.yml")
         }
-        #expect {
-            _ = try LoadedPipeline.load(path)
-        } throws: { error in
-            guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map(\.message) == ["the rule-set file 'rules/nope.yml' does not exist"]
-        }
+        #expect(Self.problems(loading: path).map(\.message) == ["the rule-set file 'rules/nope.yml' does not exist"])
     }
 
     /// The default rule set, which the pipeline does not name, is named where it was looked for.
@@ -104,13 +105,8 @@ import TestSupport
         let path = try Self.samplePipeline(in: folder) {
             $0.replacingOccurrences(of: "  rules: " + Repository.path("Pipelines/rules/guideline-2010.yml") + "\n", with: "")
         }
-        #expect {
-            _ = try LoadedPipeline.load(path)
-        } throws: { error in
-            guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map(\.message) == ["the rule-set file '\(folder.path)/rules/guideline-2010.yml' "
-                + "(the default when 'profiles.rules' is not given) does not exist"]
-        }
+        #expect(Self.problems(loading: path).map(\.message) == ["the rule-set file '\(folder.path)/rules/guideline-2010.yml' "
+            + "(the default when 'profiles.rules' is not given) does not exist"])
     }
 
     /// A missing input and a rule set that is a folder are said together, each at its place.
@@ -125,15 +121,10 @@ import TestSupport
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let inputLine = try #require(lines.firstIndex { $0.contains("no_visits.csv") }) + 1
         let rulesLine = try #require(lines.firstIndex { $0.hasSuffix("rules: " + rules) }) + 1
-        #expect {
-            _ = try LoadedPipeline.load(path)
-        } throws: { error in
-            guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map(\.description) == [
-                "\(path):\(inputLine):11: error: the input file '\(Repository.path("SampleData"))/castor/no_visits.csv' does not exist",
-                "\(path):\(rulesLine):10: error: the rule-set file '\(rules)' is a folder",
-            ]
-        }
+        #expect(Self.problems(loading: path).map(\.description) == [
+            "\(path):\(inputLine):11: error: the input file '\(Repository.path("SampleData"))/castor/no_visits.csv' does not exist",
+            "\(path):\(rulesLine):10: error: the rule-set file '\(rules)' is a folder",
+        ])
     }
 
     @Test func poolWithNamesComparisonsOfTheTrial() throws {
@@ -169,13 +160,8 @@ import TestSupport
         }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let line = try #require(lines.firstIndex { $0.contains("general_exercise-vs-general_exercise") }) + 1
-        #expect {
-            _ = try LoadedPipeline.load(path)
-        } throws: { error in
-            guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map { "\($0.location.line):\($0.location.column ?? 0) \($0.rule)" }.sorted()
-                == ["\(line + 3):7 spec.duplicate", "\(line + 4):3 spec.unknown-key", "\(line):7 spec.pool-with", "\(line + 1):7 spec.pool-with"].sorted()
-        }
+        #expect(Self.problems(loading: path).map { "\($0.location.line):\($0.location.column ?? 0) \($0.rule)" }.sorted()
+            == ["\(line + 3):7 spec.duplicate", "\(line + 4):3 spec.unknown-key", "\(line):7 spec.pool-with", "\(line + 1):7 spec.pool-with"].sorted())
     }
 
     /// With no other problem in the file, every entry is checked at once, the profile too, and
@@ -190,13 +176,8 @@ import TestSupport
         }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let line = try #require(lines.firstIndex { $0.contains("general_exercise-vs-general_exercise") }) + 1
-        #expect {
-            _ = try LoadedPipeline.load(path)
-        } throws: { error in
-            guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map { "\($0.location.line) \($0.rule)" }
-                == ["\(line) spec.pool-with", "\(line + 1) spec.pool-with", "\(line + 2) spec.pool-with", "\(line + 3) spec.duplicate"]
-        }
+        #expect(Self.problems(loading: path).map { "\($0.location.line) \($0.rule)" }
+            == ["\(line) spec.pool-with", "\(line + 1) spec.pool-with", "\(line + 2) spec.pool-with", "\(line + 3) spec.duplicate"])
     }
 
     /// Beside a problem found after the file loads (a missing rule set), or beside one in the
@@ -210,22 +191,12 @@ import TestSupport
             $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n" + entry)
                 .replacingOccurrences(of: Repository.path("Pipelines/rules/guideline-2010.yml"), with: "rules/nope.yml")
         }
-        #expect {
-            _ = try LoadedPipeline.load(missingRules)
-        } throws: { error in
-            guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map(\.rule).sorted() == ["spec.file", "spec.pool-with"]
-        }
+        #expect(Self.problems(loading: missingRules).map(\.rule).sorted() == ["spec.file", "spec.pool-with"])
         let unknownField = try Self.samplePipeline(in: folder) {
             $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n" + entry)
                 .replacingOccurrences(of: "fields:\n", with: "fields:\n  agee: leeftijd\n")
         }
-        #expect {
-            _ = try LoadedPipeline.load(unknownField)
-        } throws: { error in
-            guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map(\.rule).sorted() == ["spec.pool-with", "spec.unknown-field"]
-        }
+        #expect(Self.problems(loading: unknownField).map(\.rule).sorted() == ["spec.pool-with", "spec.unknown-field"])
     }
 
     /// Profile 1 is referred, not randomised: only the rule set tells, once the file loads.
@@ -237,13 +208,8 @@ import TestSupport
         }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let line = try #require(lines.firstIndex { $0.contains("rmdq/1/") }) + 1
-        #expect {
-            _ = try LoadedPipeline.load(path)
-        } throws: { error in
-            guard let error = error as? SpecError else { return false }
-            return error.diagnostics.map { "\($0.location.line):\($0.location.column ?? 0) \($0.message)" }
-                == ["\(line):7 'rmdq/1/motor_control-vs-general_exercise/week6' in 'pool_with' is none of the trial's comparisons; "
-                    + "they are named outcome/profile/arm-vs-reference/visit, e.g. 'rmdq/all/motor_control-vs-general_exercise/week6'"]
-        }
+        #expect(Self.problems(loading: path).map { "\($0.location.line):\($0.location.column ?? 0) \($0.message)" }
+            == ["\(line):7 'rmdq/1/motor_control-vs-general_exercise/week6' in 'pool_with' is none of the trial's comparisons; "
+                + "they are named outcome/profile/arm-vs-reference/visit, e.g. 'rmdq/all/motor_control-vs-general_exercise/week6'"])
     }
 }

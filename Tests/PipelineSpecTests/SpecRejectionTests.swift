@@ -241,36 +241,24 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         #expect(SpecFixtures.problems(text) == ["18:8: 'arm' is mapped, but 'vocabularies.arms' declares no arms"])
     }
 
-    @Test func visitInputsNeedASchedule() {
-        var text = SpecFixtures.valid
-        for line in ["visits:", "  baseline: {week: 0, window_days: 0}", "  week12: {week: 12, window_days: 14}",
-                     "  visits:", "    baseline: [Baseline, T0]", "    week12: [Week 12]"] {
-            text = SpecFixtures.replacing(line, with: "#", in: text)
-        }
-        #expect(SpecFixtures.problems(text) == ["10:11: input 'data/visits.csv' holds visits, but the pipeline declares no 'visits' schedule"])
-    }
+    /// A visits input needs a schedule with visits: not none, not an empty or a null one.
+    static let emptySchedules: [(schedule: String, problem: String)] = [
+        ("#", "10:11: input 'data/visits.csv' holds visits, but the pipeline declares no 'visits' schedule"),
+        ("visits: {}", "46:9: the visit schedule is empty, but input 'data/visits.csv' holds visits; "
+            + "declare each visit with its 'week' and 'window_days'"),
+        ("visits: ~", "46:1: the visit schedule is empty, but input 'data/visits.csv' holds visits; "
+            + "declare each visit with its 'week' and 'window_days'"),
+    ]
 
-    @Test func visitInputsNeedAScheduleWithVisits() {
-        var text = SpecFixtures.replacing("visits:", with: "visits: {}")
+    @Test(arguments: emptySchedules.indices)
+    func visitInputsNeedAScheduleWithVisits(index: Int) {
+        let (schedule, problem) = Self.emptySchedules[index]
+        var text = SpecFixtures.replacing("visits:", with: schedule)
         for line in ["  baseline: {week: 0, window_days: 0}", "  week12: {week: 12, window_days: 14}",
                      "  visits:", "    baseline: [Baseline, T0]", "    week12: [Week 12]"] {
             text = SpecFixtures.replacing(line, with: "#", in: text)
         }
-        #expect(SpecFixtures.problems(text) == [
-            "46:9: the visit schedule is empty, but input 'data/visits.csv' holds visits; "
-                + "declare each visit with its 'week' and 'window_days'",
-        ])
-    }
-
-    @Test func aNullScheduleIsEmptyToo() {
-        var text = SpecFixtures.replacing("visits:", with: "visits: ~")
-        for line in ["  baseline: {week: 0, window_days: 0}", "  week12: {week: 12, window_days: 14}",
-                     "  visits:", "    baseline: [Baseline, T0]", "    week12: [Week 12]"] {
-            text = SpecFixtures.replacing(line, with: "#", in: text)
-        }
-        #expect(SpecFixtures.problems(text) == [
-            "46:1: the visit schedule is empty, but input 'data/visits.csv' holds visits; declare each visit with its 'week' and 'window_days'",
-        ])
+        #expect(SpecFixtures.problems(text) == [problem])
     }
 
     @Test func genericInputsNeedADateFormat() {
