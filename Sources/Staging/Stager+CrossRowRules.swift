@@ -22,11 +22,15 @@ extension Stager {
     /// leave the staged data, their files' accounting moves them from accepted to rejected, and
     /// their rows are fetched again for the sink.
     ///
+    /// The one exception: a baseline visit these rules reject leaves the participant's follow-ups
+    /// without a baseline, so those still kept are then judged by `follow_up_without_baseline`,
+    /// as a follow-up read without one is (and rejected with it when it is an error). That rule
+    /// rejects only follow-ups, so nothing further follows from it.
+    ///
     /// Participants are taken in id order (`slotOrder`), each one's visits in schedule order.
     func applyCrossRowRules(_ state: inout StagingState, slotOrder: [Int]) throws {
         let expectations = spec.expectations
         let timepoints = spec.schedule.timepoints
-        let count = state.timepointCount
         let emptied = (beforeRandomisation: expectations[.visitBeforeRandomisation].policy == .nullField,
                        outsideWindow: expectations[.visitOutsideWindow].policy == .nullField)
         // Read through buffers, so that walking every participant retains and copies nothing;
@@ -58,50 +62,85 @@ extension Stager {
         let findings = halves.first + halves.second
         let fromOnset = DerivedFrom(.onsetDate, inputs: spec.inputs)
         for finding in findings {
-            let participant = state.ids.keys[finding.index / count]
-            let source = state.visitRecords[finding.record].source
-            let setting = expectations[finding.rule]
-            let fileIndex = fileIndexByName[source.file]
-            let field: Field? = switch finding.rule {
-            case .followUpWithoutBaseline, .followUpNotRandomised: .visit
-            case .onsetAfterBaseline: .visitDate
-            default: finding.rule.nullableField
+            try apply(finding, to: &state, fromOnset: fromOnset)
+        }
+        for finding in Self.followUpsLeftWithoutBaseline(by: findings, state: state, timepoints: timepoints) {
+            try apply(finding, to: &state, fromOnset: fromOnset)
+        }
+    }
+
+    /// Emits one cross-row finding and does what its setting says: empty a field, or reject the
+    /// visit with every row of it.
+    private func apply(_ finding: Finding, to state: inout StagingState, fromOnset: DerivedFrom) throws {
+        let expectations = spec.expectations
+        let count = state.timepointCount
+        let participant = state.ids.keys[finding.index / count]
+        let source = state.visitRecords[finding.record].source
+        let setting = expectations[finding.rule]
+        let fileIndex = fileIndexByName[source.file]
+        let field: Field? = switch finding.rule {
+        case .followUpWithoutBaseline, .followUpNotRandomised: .visit
+        case .onsetAfterBaseline: .visitDate
+        default: finding.rule.nullableField
+        }
+        let column = fileIndex.flatMap { index in field.flatMap { state.fieldColumns[index]?[$0] } }
+        try emit(Diagnostic(setting.issueSeverity, at: source.column(column),
+                            rule: finding.rule.rawValue, message: finding.message, participant: participant,
+                            visit: finding.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex, &state)
+        if setting.policy == .nullField, finding.rule == .onsetAfterBaseline {
+            let record = state.slots[finding.index / count]
+            if record >= 0 {
+                // The values derived from the onset go with it, as when the row rule empties
+                // the onset before they are derived.
+                let emptied = RowReader.invalid(finding.rule.rawValue)
+                let derived = fromOnset.derivedFields(of: state.participantRecords[record].values)
+                state.participantRecords[record].values[.onsetDate] = emptied
+                for field in derived { state.participantRecords[record].values[field] = emptied }
             }
-            let column = fileIndex.flatMap { index in field.flatMap { state.fieldColumns[index]?[$0] } }
-            try emit(Diagnostic(setting.issueSeverity, at: source.column(column),
-                                rule: finding.rule.rawValue, message: finding.message, participant: participant,
-                                visit: finding.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex, &state)
-            if setting.policy == .nullField, finding.rule == .onsetAfterBaseline {
-                let record = state.slots[finding.index / count]
-                if record >= 0 {
-                    // The values derived from the onset go with it, as when the row rule empties
-                    // the onset before they are derived.
-                    let emptied = RowReader.invalid(finding.rule.rawValue)
-                    let derived = fromOnset.derivedFields(of: state.participantRecords[record].values)
-                    state.participantRecords[record].values[.onsetDate] = emptied
-                    for field in derived { state.participantRecords[record].values[field] = emptied }
-                }
-            } else if setting.policy == .nullField, let nullable = finding.rule.nullableField {
-                // A visit already rejected by an earlier finding keeps its values.
-                guard state.visitTable[finding.index] >= 0 else { continue }
-                state.visitRecords[finding.record].values[nullable] = RowReader.invalid(finding.rule.rawValue)
-            } else if setting.severity == .error, fileIndex != nil {
-                // A visit still in the table is rejected now, with every row of it (its repeats
-                // and the rows merged into it, from any file); one an earlier finding took out gets
-                // one more reason on each.
-                let rows = [source] + (state.visitRepeats[finding.index] ?? [])
-                let inTable = state.visitTable[finding.index] >= 0
-                if inTable { state.visitTable[finding.index] = -1 }
-                for row in rows {
-                    guard let rowFile = fileIndexByName[row.file] else { continue }
-                    if inTable {
-                        state.withdraw(row, fileIndex: rowFile, reason: finding.message)
-                    } else {
-                        state.addReason(finding.message, toDeferred: row, fileIndex: rowFile)
-                    }
+        } else if setting.policy == .nullField, let nullable = finding.rule.nullableField {
+            // A visit already rejected by an earlier finding keeps its values.
+            guard state.visitTable[finding.index] >= 0 else { return }
+            state.visitRecords[finding.record].values[nullable] = RowReader.invalid(finding.rule.rawValue)
+        } else if setting.severity == .error, fileIndex != nil {
+            // A visit still in the table is rejected now, with every row of it (its repeats
+            // and the rows merged into it, from any file); one an earlier finding took out gets
+            // one more reason on each.
+            let rows = [source] + (state.visitRepeats[finding.index] ?? [])
+            let inTable = state.visitTable[finding.index] >= 0
+            if inTable { state.visitTable[finding.index] = -1 }
+            for row in rows {
+                guard let rowFile = fileIndexByName[row.file] else { continue }
+                if inTable {
+                    state.withdraw(row, fileIndex: rowFile, reason: finding.message)
+                } else {
+                    state.addReason(finding.message, toDeferred: row, fileIndex: rowFile)
                 }
             }
         }
+    }
+
+    /// `follow_up_without_baseline` findings for the follow-ups still kept of each participant
+    /// whose every baseline visit `findings` have rejected (in participant order, each one's
+    /// follow-ups in schedule order).
+    private static func followUpsLeftWithoutBaseline(by findings: [Finding], state: StagingState,
+                                                     timepoints: [Timepoint]) -> [Finding] {
+        let count = state.timepointCount
+        var judged: Set<Int> = []
+        var found: [Finding] = []
+        for finding in findings where timepoints[finding.index % count].isBaseline && state.visitTable[finding.index] < 0 {
+            let slot = finding.index / count
+            guard judged.insert(slot).inserted else { continue }
+            let visits = (slot * count)..<(slot * count + count)
+            guard !visits.contains(where: { timepoints[$0 % count].isBaseline && state.visitTable[$0] >= 0 }) else { continue }
+            for index in visits where !timepoints[index % count].isBaseline && state.visitTable[index] >= 0 {
+                let record = state.visitTable[index]
+                let timepoint = timepoints[index % count].name
+                found.append(Finding(index: index, record: record, timepoint: timepoint, rule: .followUpWithoutBaseline,
+                                     message: "visit '\(timepoint)' of participant '\(state.visitRecords[record].participantID)' "
+                                         + "has no baseline visit: its baseline visit was rejected (\(finding.rule.rawValue))"))
+            }
+        }
+        return found
     }
 
     /// The derivations the inputs use on one field (`duration_weeks` and `age_at_onset` from

@@ -156,6 +156,29 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
                  participants: [H.participant("P1", ["Onset": "02-01-2024", "Screening": "02-01-2024"]), H.participant("P2", arm: "2"), H.participant("P3")],
                  visits: [H.visit("P1", "T0", date: "01-01-2024"), H.visit("P2", "T0", date: "05-01-2024")],
                  expected: ["visits.csv:2:3 visit_outside_window warning", "visits.csv:2:3 onset_after_baseline error"]),
+        // A baseline visit a cross-row rule rejects leaves the follow-ups kept without a baseline.
+        RuleCase(name: "baseline visit rejected for its window, with a follow-up",
+                 expectations: "  rules:\n    visit_outside_window: {severity: error}",
+                 visits: [H.visit("P1", "T0", date: "10-01-2024"), H.visit("P1", "week6", date: "16-02-2024"),
+                          H.visit("P2", "T0", date: "05-01-2024")],
+                 expected: ["visits.csv:2:3 visit_outside_window error", "visits.csv:3:2 follow_up_without_baseline warning"]),
+        RuleCase(name: "baseline visit rejected for its window, with a follow-up, both rules errors",
+                 expectations: "  rules:\n    visit_outside_window: {severity: error}\n    follow_up_without_baseline: {severity: error}",
+                 visits: [H.visit("P1", "week6", date: "16-02-2024"), H.visit("P1", "T0", date: "10-01-2024"),
+                          H.visit("P1", "T12", date: "29-03-2024"), H.visit("P2", "T0", date: "05-01-2024")],
+                 expected: ["visits.csv:3:3 visit_outside_window error", "visits.csv:2:2 follow_up_without_baseline error",
+                            "visits.csv:4:2 follow_up_without_baseline error"]),
+        RuleCase(name: "baseline visit before onset, with a follow-up",
+                 participants: [H.participant("P1", ["Onset": "02-01-2024", "Screening": "02-01-2024"]), H.participant("P2", arm: "2"), H.participant("P3")],
+                 visits: [H.visit("P1", "T0", date: "01-01-2024"), H.visit("P1", "week6", date: "16-02-2024"),
+                          H.visit("P2", "T0", date: "05-01-2024")],
+                 expected: ["visits.csv:2:3 visit_outside_window warning", "visits.csv:2:3 onset_after_baseline error",
+                            "visits.csv:3:2 follow_up_without_baseline warning"]),
+        // Only a rejected baseline does: one kept with a warning still counts.
+        RuleCase(name: "baseline visit outside its window as a warning, with a follow-up",
+                 visits: [H.visit("P1", "T0", date: "10-01-2024"), H.visit("P1", "week6", date: "16-02-2024"),
+                          H.visit("P2", "T0", date: "05-01-2024")],
+                 expected: ["visits.csv:2:3 visit_outside_window warning"]),
     ]
 
     @Test(arguments: cases)
