@@ -33,25 +33,38 @@ struct ReportWriter {
                 try table.write(to: path(table.fileName))
             }
         }, {
-            try write(SummaryDocument(computation: computation).lines.joined(separator: "\n") + "\n", to: "summary.txt")
-            try writePublication()
+            let publication = Publication(computation)
+            var summary = SummaryDocument(computation: computation)
+            summary.forestPlotsNotDrawn = ForestPlot.notDrawn(publication.figures, plan: computation.plan)
+            try write(summary.lines.joined(separator: "\n") + "\n", to: "summary.txt")
+            try write(publication)
         })
     }
 
-    /// Markdown and LaTeX tables for papers and one forest plot per outcome and follow-up visit,
-    /// with the same small-cell suppression everywhere.
-    func writePublication() throws {
-        var results = PublicationResults(
-            plan: computation.plan, arms: computation.pipeline.arms, baseline: computation.baseline,
-            response: computation.response, comparisons: computation.comparisons,
-            interactions: computation.interactions)
-        results.profileNote = PublicationTables.profileNote(computation.pipeline.ruleSet)
-        let suppression = SmallCellSuppression(threshold: computation.pipeline.spec.publication.smallCellThreshold)
-        let tables = PublicationTables.all(results, suppression: suppression)
-        let title = computation.pipeline.spec.study.name
-        try write(PublicationTable.markdownDocument(tables, title: title), to: "tables/tables.md")
-        try write(PublicationTable.latexDocument(tables, title: title), to: "tables/tables.tex")
-        for figure in ForestPlot.figures(results, grouping: .subprofile, suppression: suppression) {
+    /// Markdown and LaTeX tables for papers and one forest plot per outcome and follow-up visit
+    /// with an estimate to show, with the same small-cell suppression everywhere.
+    struct Publication {
+        let title: String
+        let tables: [PublicationTable]
+        let figures: [ForestPlotFigure]
+
+        init(_ computation: RunComputation) {
+            var results = PublicationResults(
+                plan: computation.plan, arms: computation.pipeline.arms, baseline: computation.baseline,
+                response: computation.response, comparisons: computation.comparisons,
+                interactions: computation.interactions)
+            results.profileNote = PublicationTables.profileNote(computation.pipeline.ruleSet)
+            let suppression = SmallCellSuppression(threshold: computation.pipeline.spec.publication.smallCellThreshold)
+            title = computation.pipeline.spec.study.name
+            tables = PublicationTables.all(results, suppression: suppression)
+            figures = ForestPlot.figures(results, grouping: .subprofile, suppression: suppression)
+        }
+    }
+
+    func write(_ publication: Publication) throws {
+        try write(PublicationTable.markdownDocument(publication.tables, title: publication.title), to: "tables/tables.md")
+        try write(PublicationTable.latexDocument(publication.tables, title: publication.title), to: "tables/tables.tex")
+        for figure in publication.figures {
             try write(figure.svg, to: figure.fileName)
         }
     }

@@ -7,6 +7,8 @@ import StudyModel
 /// `summary.txt`: one readable document of the whole run, every line within 100 characters.
 struct SummaryDocument {
     let computation: RunComputation
+    /// Forest plots that have no estimate to show and are not written (`outcome timepoint`).
+    var forestPlotsNotDrawn: [String] = []
 
     var lines: [String] {
         let spec = computation.pipeline.spec
@@ -73,6 +75,10 @@ struct SummaryDocument {
         field("Confidence:", NumberFormat.level(plan.confidenceLevel) + " % intervals")
         field("EBRO variant:", computation.evidence.settings.variant.name)
         field("Small cells:", "counts below \(spec.publication.smallCellThreshold) suppressed in publication tables")
+        if !forestPlotsNotDrawn.isEmpty {
+            field("Forest plots:", "none for " + forestPlotsNotDrawn.joined(separator: ", ")
+                + ": every estimate suppressed or not estimable")
+        }
         field("Responders:", "a baseline of 0 cannot improve and counts as non-response")
         for outcome in plan.outcomes {
             switch outcome.kind {

@@ -46,6 +46,16 @@ public enum ForestPlot {
         return figures
     }
 
+    /// The outcomes and timepoints (as `outcome timepoint`, in plan order) that would have a
+    /// figure but are not among `figures`: every estimate of theirs suppressed or not estimable.
+    public static func notDrawn(_ figures: [ForestPlotFigure], plan: AnalysisPlan) -> [String] {
+        let drawn = Set(figures.map(\.fileName))
+        return plan.outcomes.filter(\.isContinuous).flatMap { outcome in
+            plan.timepoints.filter { !drawn.contains(fileName(outcome: outcome.name, timepoint: $0)) }
+                .map { "\(outcome.name) \($0)" }
+        }
+    }
+
     /// The SVG text of one figure; nil for a success outcome (no difference in mean change), for
     /// `grouping == .all`, and when no complete-case comparison has an estimate to plot.
     public static func svg(_ results: PublicationResults, outcome: OutcomePlan, timepoint: String,

@@ -51,4 +51,27 @@ import TestSupport
         let sample = try String(contentsOfFile: Repository.path("Reports/sample-castor/summary.txt"), encoding: .utf8)
         #expect(!sample.contains("No participant was randomised") && !sample.contains("No comparison can be estimated"))
     }
+
+    /// A forest plot with no estimate to show is not written, and summary.txt names it.
+    @Test func forestPlotsWithNothingToShowAreNamed() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-forest")
+        defer { folder.remove() }
+        let pipeline = try LoadedPipelineTests.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "  small_cell_threshold: 5", with: "  small_cell_threshold: 100000")
+        }
+        let result = Run.run(pipeline: pipeline, outputFolder: folder.file("out"), maxErrors: nil)
+        #expect(result.problems.isEmpty)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("out"))
+        #expect(!files.contains { $0.hasPrefix("forest-") })
+        let summary = try String(contentsOfFile: folder.file("out") + "/summary.txt", encoding: .utf8)
+        let named = ["rmdq week6", "rmdq week12", "rmdq week26", "pain_nrs week6", "pain_nrs week12", "pain_nrs week26",
+                     "odi week6", "odi week12", "odi week26"]
+        let text = summary.components(separatedBy: "\n").drop { !$0.hasPrefix("Forest plots:") }
+            .prefix { !$0.hasPrefix("Responders:") }.joined(separator: " ")
+        #expect(text.contains("none for"))
+        #expect(named.allSatisfy { text.contains($0 + ",") || text.contains($0 + ":") })
+        // The sample draws all of them.
+        let sample = try String(contentsOfFile: Repository.path("Reports/sample-castor/summary.txt"), encoding: .utf8)
+        #expect(!sample.contains("Forest plots:"))
+    }
 }

@@ -206,6 +206,7 @@ import Testing
         let figures = ForestPlot.figures(PublicationFixture.results(plan: plan))
         // The fixture measures RMDQ only: pain and ODI have nothing to plot, GPE is a success outcome.
         #expect(figures.map(\.fileName) == ["forest-rmdq-week12.svg"])
+        #expect(ForestPlot.notDrawn(figures, plan: plan) == ["pain_nrs week12", "odi week12"])
         #expect(ForestPlot.svg(results, outcome: AnalysisPlan.defaultOutcomes[3], timepoint: "week12") == nil)
         #expect(ForestPlot.svg(results, outcome: outcome, timepoint: "week12", grouping: .all) == nil)
     }
