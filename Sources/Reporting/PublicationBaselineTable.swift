@@ -129,6 +129,9 @@ extension PublicationTables {
             table.append(meanLine)
             table.append(medianLine)
         }
+        // A count shown beside a withheld denominator goes without its percentage, which would
+        // give the denominator back; the notes then say so.
+        var percentagesLeftOut = false
         for variable in variables where variable.categorical {
             guard let cells = categorical[variable.name] else { continue }
             table.startSection()
@@ -138,10 +141,13 @@ extension PublicationTables {
                     let cell = cells.count[category]?[column]
                     let availableCell = cells.available[column]
                     var value = text(cell)
-                    if let cell, !states[cell].isSuppressed, let availableCell, !states[availableCell].isSuppressed,
-                       grid.cells[availableCell].count > 0 {
-                        let percent = Double(grid.cells[cell].count) / Double(grid.cells[availableCell].count) * 100
-                        value += " (" + NumberFormat.fixed(percent, decimals: 1) + ")"
+                    if let cell, !states[cell].isSuppressed, let availableCell {
+                        if states[availableCell].isSuppressed {
+                            percentagesLeftOut = true
+                        } else if grid.cells[availableCell].count > 0 {
+                            let percent = Double(grid.cells[cell].count) / Double(grid.cells[availableCell].count) * 100
+                            value += " (" + NumberFormat.fixed(percent, decimals: 1) + ")"
+                        }
                     }
                     line.append(value)
                 }
@@ -151,6 +157,10 @@ extension PublicationTables {
                 table.append([variableLabel(variable.name, plan: results.plan) + " missing, n"]
                     + columns.map { text(cells.missing[$0]) })
             }
+        }
+        if percentagesLeftOut {
+            table.notes.append("A count whose denominator (the participants with a value) is withheld is shown without "
+                + "its percentage.")
         }
         return table
     }

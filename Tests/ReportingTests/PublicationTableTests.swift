@@ -371,6 +371,23 @@ enum PublicationStructure {
         }
     }
 
+    /// A count shown beside a withheld denominator has no percentage (it would give the
+    /// denominator back), and the notes say so exactly when a table has such a count.
+    @Test func percentagesOfWithheldDenominatorsAreLeftOutAndNoted() {
+        var noted = 0
+        for threshold in 2...40 {
+            let table = PublicationTables.baseline(results, suppression: SmallCellSuppression(threshold: threshold))
+            // A plain 0 may also have a denominator of 0 (no percentage either); a plain count
+            // above 0 has a denominator above 0, so only its withholding leaves the percentage out.
+            let plainCounts = table.rows.filter { $0[0].hasSuffix(", n (%)") }.flatMap { $0.dropFirst() }.compactMap { Int($0) }
+            let note = table.notes.contains { $0.contains("is shown without its percentage") }
+            #expect(!plainCounts.contains { $0 > 0 } || note, "threshold \(threshold): \(plainCounts)")
+            #expect(!note || !plainCounts.isEmpty, "threshold \(threshold)")
+            if note { noted += 1 }
+        }
+        #expect(noted > 0, "some threshold withholds a denominator beside a shown count")
+    }
+
     /// No row (all = Σ arms) and no column (the categories sum to a shown total) has exactly one
     /// hidden count.
     static func checkNoSingleHidden(_ byLabel: [String: [String]], rows: [String], columns: Int,
