@@ -108,6 +108,9 @@ struct RowReader {
     let fillerBoxes: [Field]
     /// REDCap's missing-data code columns of the checkbox questions read (``ColumnBinding/checkboxMissing``).
     let checkboxMissing: [ColumnBinding.CheckboxQuestionCodes]
+    /// The visit-level fields read from checkbox columns: a `0` in one says nothing on a
+    /// participant row (REDCap writes it on every event row), so it is no unread visit value.
+    let visitBoxes: Set<Field>
 
     /// What one mapped column needs: plain values only, so that walking the plan retains nothing.
     struct PlannedColumn {
@@ -220,6 +223,10 @@ struct RowReader {
         uniqueFields = Field.allCases.filter { expectations[$0].unique }
         fillerBoxes = binding.columns.map(\.field).filter { RowReader.isFillerBox($0, in: input) }
         checkboxMissing = binding.checkboxMissing
+        visitBoxes = Set(binding.columns.map(\.field).filter { field in
+            guard field.level == .visit, case .checkbox? = input.fields[field]?.source else { return false }
+            return true
+        })
     }
 
     /// Whether `field` is one of ``fillerBoxes`` in `input`: a participant-level yes/no field read
@@ -228,6 +235,16 @@ struct RowReader {
         guard input.source == .redcap, input.holds == .visits, field.level == .participant, field.kind == .boolean,
               case .checkbox? = input.fields[field]?.source else { return false }
         return true
+    }
+
+    /// The cell of a visit-level column on a participant row when it holds something (a value or
+    /// a missing code), trimmed; nil when it is empty, or a `0` of a checkbox column.
+    private func unreadVisitValue(_ record: CSVRecord, _ column: PlannedColumn) -> String? {
+        let bytes = record.unsafeFieldBytes(column.index)
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+        let text = Normalise.text(record[column.index])
+        if text.isEmpty || (text == "0" && visitBoxes.contains(column.field)) { return nil }
+        return text
     }
 
     /// Sets the row aside when it belongs to a REDCap repeating instrument (its
@@ -312,8 +329,17 @@ struct RowReader {
         let lastText = self.lastText
         let participantBuilder = participantValues
         let visitBuilder = visitValues
+        // Visit values on a participant row (an instrument of the visits enabled on REDCap's
+        // screening event, say) make no visit and are not read: the row says so. A visit date
+        // alone (a visit form's date on every event) loses nothing the analysis reads.
+        var unreadVisitValues: [(column: PlannedColumn, raw: String)] = []
         for (position, column) in plan.enumerated() {
-            if rowLevel == .participant, column.level == .visit { continue }
+            if rowLevel == .participant, column.level == .visit {
+                if column.field != .visit, column.field != .visitDate, let raw = unreadVisitValue(record, column) {
+                    unreadVisitValues.append((column, raw))
+                }
+                continue
+            }
             // An empty participant-level cell on a visit row tells nothing about the participant.
             let skipsEmpty = rowLevel == .visit && column.level == .participant && column.field != .participantID
             if column.fast {
@@ -334,6 +360,15 @@ struct RowReader {
             set(column.field, value)
         }
         if !checkboxMissing.isEmpty { readCheckboxMissingCodes(record) }
+        if let first = unreadVisitValues.first {
+            let listed = unreadVisitValues.prefix(3).map { "'\($0.column.field.name)' is \(Normalise.quoted($0.raw))" }
+            let more = unreadVisitValues.count > 3 ? " and \(unreadVisitValues.count - 3) more" : ""
+            let event = visitColumn.map { " of event \(Normalise.quoted(Normalise.text(record[$0])))" } ?? ""
+            issues.append(issue(.warning, rule: "participant-row-visit-values", field: first.column.field, raw: first.raw,
+                                message: "the participant row\(event) holds visit values, which are not read (a participant "
+                                    + "row is no visit): " + listed.joined(separator: ", ") + more,
+                                column: first.column.index + 1))
+        }
         // Judged on the cells as read, before the row's own checks may empty a field (`null-field`).
         prepared.isBlank = isBlank
         if let site = input.site, participantValues[.site] == nil {

@@ -1,0 +1,78 @@
+@testable import Staging
+import StudyModel
+import Testing
+
+/// A participant row of a visits input (REDCap's screening event) makes no visit, so visit values
+/// on it (an outcome instrument also enabled on that event) are not read. The row is kept, with
+/// one warning naming the values, so that no measurement disappears without a word.
+@Suite struct ParticipantRowVisitValuesTests {
+    typealias H = StagingHarness
+
+    static let pipeline = StageTests.redcapSchedule + """
+        missing_codes:
+          codes:
+            - {code: UNK, reason: asked but unknown}
+        inputs:
+          - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}
+        fields:
+          participant_id: record_id
+          arm: arm
+          visit: redcap_event_name
+          visit_date: visit_date
+          pain_nrs: nrs
+          rmdq: rmdq
+          odi: odi
+          gpe: gpe
+          sick_leave: {checkbox: sl, option: '1'}
+
+        """
+
+    static let header = "record_id,redcap_event_name,arm,visit_date,nrs,rmdq,odi,gpe,sl___1"
+    static let visits = ["R1,baseline_arm_1,,2024-01-05,6,10,30,,0", "R1,week_6_arm_1,,2024-02-16,4,8,20,2,1"]
+
+    static func run(screening: String) throws -> (StagedStudy, CollectingSink) {
+        try H(yaml: pipeline, files: ["redcap.csv": H.lines([header, screening] + visits)]).run()
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let screening: String
+        /// `line:column rule severity` of the warnings expected, and the message's values.
+        let warnings: [String]
+        let listed: String?
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "no visit values", screening: "R1,screening_arm_1,1,,,,,,", warnings: [], listed: nil),
+        Case(name: "blanks only", screening: "R1,screening_arm_1,1,, , \t,,,", warnings: [], listed: nil),
+        Case(name: "a visit date alone", screening: "R1,screening_arm_1,1,2024-01-02,,,,,", warnings: [], listed: nil),
+        Case(name: "a checkbox's filler 0", screening: "R1,screening_arm_1,1,,,,,,0", warnings: [], listed: nil),
+        Case(name: "one outcome", screening: "R1,screening_arm_1,1,2024-01-02,7,,,,0",
+             warnings: ["redcap.csv:2:5 participant-row-visit-values warning"], listed: ": 'pain_nrs' is '7'"),
+        Case(name: "a missing code", screening: "R1,screening_arm_1,1,,,UNK,,,",
+             warnings: ["redcap.csv:2:6 participant-row-visit-values warning"], listed: ": 'rmdq' is 'UNK'"),
+        Case(name: "a ticked box", screening: "R1,screening_arm_1,1,,,,,,1",
+             warnings: ["redcap.csv:2:9 participant-row-visit-values warning"], listed: ": 'sick_leave' is '1'"),
+        Case(name: "more than three", screening: "R1,screening_arm_1,1,,7, 12 ,40,3,1",
+             warnings: ["redcap.csv:2:5 participant-row-visit-values warning"],
+             listed: ": 'pain_nrs' is '7', 'rmdq' is '12', 'odi' is '40' and 2 more"),
+    ]
+
+    @Test(arguments: cases)
+    func visitValuesOnAParticipantRowAreNamed(_ example: Case) throws {
+        let (study, sink) = try Self.run(screening: example.screening)
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == example.warnings)
+        if let listed = example.listed {
+            let message = try #require(sink.issues.first { $0.rule == "participant-row-visit-values" }?.message)
+            #expect(message.hasPrefix("the participant row of event 'screening_arm_1' holds visit values"))
+            #expect(message.hasSuffix(listed), "\(message)")
+        }
+        // The row is kept as the participant's, and the visits are those of the visit rows alone.
+        #expect(study.accounting.map(\.accepted) == [3])
+        #expect(study.participants.map { $0.arm?.id } == ["strength"])
+        #expect(study.visits.map(\.timepoint.name) == ["baseline", "week6"])
+        #expect(study.visits.map { $0.values.number(.painNRS) } == [6, 4])
+    }
+}
