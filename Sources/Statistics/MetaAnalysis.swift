@@ -25,7 +25,8 @@ public struct StudyEstimate: Hashable, Sendable {
 /// `Q = Σ wᵢ (yᵢ − ȳ)²` with `wᵢ = 1/SEᵢ²` and `ȳ` the inverse-variance weighted mean,
 /// `k − 1` degrees of freedom, p from the chi-square upper tail;
 /// `I² = max(0, (Q − (k − 1)) / Q)` (Higgins and Thompson 2002), a fraction in `[0, 1]`;
-/// `τ² = max(0, (Q − (k − 1)) / (Σw − Σw²/Σw))` (DerSimonian and Laird 1986).
+/// `τ² = max(0, (Q − (k − 1)) / (Σw − Σw²/Σw))` (DerSimonian and Laird 1986), its denominator
+/// computed as `2·Σ_{i<j} wᵢwⱼ / Σw`, which stays exact when one weight dominates.
 /// Over subgroup effects, Q is the test of subgroup differences (interaction).
 public struct Heterogeneity: Hashable, Sendable {
     /// Number of estimates, `k`.
@@ -58,7 +59,15 @@ public struct Heterogeneity: Hashable, Sendable {
         if degreesOfFreedom > 0, let distribution = ChiSquared(degreesOfFreedom: Double(degreesOfFreedom)) {
             pValue = distribution.survival(q)
             iSquared = q > 0 ? max(0, (q - Double(degreesOfFreedom)) / q) : 0
-            let scale = totalWeight - weights.reduce(0) { $0 + $1 * $1 } / totalWeight
+            // Σw − Σw²/Σw as 2·Σ_{i<j} wᵢwⱼ / Σw: a sum of positive terms. The difference form
+            // cancels to nothing when one weight dominates (a study with a tiny SE).
+            var earlierWeight = 0.0
+            var pairs = 0.0
+            for weight in weights {
+                pairs += weight * earlierWeight
+                earlierWeight += weight
+            }
+            let scale = 2 * pairs / totalWeight
             tauSquared = scale > 0 ? max(0, (q - Double(degreesOfFreedom)) / scale) : 0
         } else {
             pValue = nil
