@@ -31,6 +31,8 @@ public struct CellData: Hashable, Sendable {
     public var followUp: [Double]
     /// Responder status of the participants counted for responders.
     public var responders: [Bool]
+    /// Participants counted with an imputed value (``ResponseContribution/isImputed``).
+    public var imputed = 0
 
     /// The change scores, follow-up − baseline, each by ``changeScore(followUp:baseline:)``.
     public var changes: [Double] { zip(followUp, baseline).map { changeScore(followUp: $0, baseline: $1) } }
@@ -42,6 +44,7 @@ extension CellData {
         if let value = contribution.baseline { baseline.append(value) }
         if let value = contribution.followUp { followUp.append(value) }
         if let value = contribution.responder { responders.append(value) }
+        if contribution.isImputed { imputed += 1 }
     }
 }
 
@@ -61,11 +64,15 @@ public struct ResponseContribution: Hashable, Sendable {
     /// The responder (or success) status counted; nil when the participant is not counted for
     /// responders.
     public var responder: Bool?
+    /// Whether what is counted is imputed, not measured: a baseline carried forward as the
+    /// follow-up, or a non-responder imputed.
+    public var isImputed: Bool
 
-    public init(baseline: Double? = nil, followUp: Double? = nil, responder: Bool? = nil) {
+    public init(baseline: Double? = nil, followUp: Double? = nil, responder: Bool? = nil, isImputed: Bool = false) {
         self.baseline = baseline
         self.followUp = followUp
         self.responder = responder
+        self.isImputed = isImputed
     }
 
     /// The change score counted, by ``changeScore(followUp:baseline:)``; nil without both values.
@@ -89,9 +96,9 @@ public struct ResponseContribution: Hashable, Sendable {
             return ResponseContribution()
         case .baselineCarriedForward:
             guard let baseline else { return ResponseContribution() }
-            return ResponseContribution(baseline: baseline, followUp: baseline, responder: false)
+            return ResponseContribution(baseline: baseline, followUp: baseline, responder: false, isImputed: true)
         case .nonResponderImputation:
-            return ResponseContribution(responder: false)
+            return ResponseContribution(responder: false, isImputed: true)
         }
     }
 
@@ -99,7 +106,7 @@ public struct ResponseContribution: Hashable, Sendable {
     /// non-responder imputation counts the participant, as no success.
     public static func success(rating: Double?, categories: [Double], approach: MissingDataApproach) -> ResponseContribution {
         if let rating { return ResponseContribution(followUp: rating, responder: categories.contains(rating)) }
-        return approach == .nonResponderImputation ? ResponseContribution(responder: false) : ResponseContribution()
+        return approach == .nonResponderImputation ? ResponseContribution(responder: false, isImputed: true) : ResponseContribution()
     }
 }
 
@@ -134,6 +141,9 @@ public struct ResponseRow: Hashable, Sendable {
     public var analysed: Int
     /// `randomised − analysed`.
     public var missing: Int
+    /// Of `analysed`, those counted with an imputed value (a carried-forward baseline, an imputed
+    /// non-responder); 0 for complete case.
+    public var imputed: Int
     public var baseline: Moments
     public var followUp: Moments
     /// Change = follow-up − baseline (negative is improvement for scores where lower is better).
@@ -306,6 +316,7 @@ public struct ResponseAnalysis: Sendable {
             randomised: data.randomised,
             analysed: analysed,
             missing: data.randomised - analysed,
+            imputed: data.imputed,
             baseline: Moments(data.baseline), followUp: Moments(data.followUp), change: change,
             changeEstimate: outcome.isContinuous && change.count > 0 && change.standardDeviation != 0
                 ? MeanEstimate(change, level: plan.confidenceLevel) : nil,

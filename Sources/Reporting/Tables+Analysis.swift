@@ -64,7 +64,7 @@ public enum AnalysisTables {
             "grouping", "group", "arm", "outcome", "timepoint", "approach", "randomised", "analysed", "missing",
             "baseline_mean", "baseline_sd", "followup_mean", "followup_sd", "change_mean", "change_sd",
             "change_ci_lower", "change_ci_upper", "srm", "responders", "responder_n", "responder_proportion",
-            "responder_ci_lower", "responder_ci_upper",
+            "responder_ci_lower", "responder_ci_upper", "imputed",
         ])
         for row in rows {
             let continuous = row.changeEstimate != nil || row.baseline.count > 0
@@ -81,6 +81,7 @@ public enum AnalysisTables {
                 row.approach.countsResponders ? Cell.count(row.responderTotal) : .empty,
                 Cell.estimate(row.responderTotal > 0 ? Double(row.responders) / Double(row.responderTotal) : nil),
                 Cell.estimate(row.responderInterval?.lower), Cell.estimate(row.responderInterval?.upper),
+                Cell.count(row.imputed),
             ])
         }
         return table

@@ -102,6 +102,7 @@ import Testing
             #expect(row.randomised == Int(expected["randomised"]?.number ?? -1), "\(what) randomised")
             if let analysed = expected["analysed"]?.number { #expect(row.analysed == Int(analysed), "\(what) analysed") }
             if let missing = expected["missing"]?.number { #expect(row.missing == Int(missing), "\(what) missing") }
+            #expect(row.imputed == Int(expected["imputed"]?.number ?? -1), "\(what) imputed")
             close(row.baseline.mean, expected["baseline_mean"]?.number, "\(what) baseline mean")
             close(row.baseline.standardDeviation, expected["baseline_sd"]?.number, "\(what) baseline sd")
             close(row.followUp.mean, expected["followup_mean"]?.number, "\(what) follow-up mean")

@@ -24,9 +24,9 @@ import Testing
         }
         #expect(counted(.completeCase) == ResponseContribution())
         // The baseline carried forward: no change, not a responder.
-        #expect(counted(.baselineCarriedForward) == ResponseContribution(baseline: 8, followUp: 8, responder: false))
+        #expect(counted(.baselineCarriedForward) == ResponseContribution(baseline: 8, followUp: 8, responder: false, isImputed: true))
         #expect(counted(.baselineCarriedForward).change == 0)
-        #expect(counted(.nonResponderImputation) == ResponseContribution(responder: false))
+        #expect(counted(.nonResponderImputation) == ResponseContribution(responder: false, isImputed: true))
     }
 
     @Test func aMissingBaselineLeavesOnlyNonResponderImputation() {
@@ -37,7 +37,7 @@ import Testing
             #expect(counted(.completeCase) == ResponseContribution())
             #expect(counted(.baselineCarriedForward) == ResponseContribution())
             #expect(counted(.baselineCarriedForward).change == nil)
-            #expect(counted(.nonResponderImputation) == ResponseContribution(responder: false))
+            #expect(counted(.nonResponderImputation) == ResponseContribution(responder: false, isImputed: true))
         }
     }
 
@@ -49,6 +49,6 @@ import Testing
         }
         #expect(ResponseContribution.success(rating: nil, categories: [1, 2], approach: .completeCase) == ResponseContribution())
         #expect(ResponseContribution.success(rating: nil, categories: [1, 2], approach: .nonResponderImputation)
-            == ResponseContribution(responder: false))
+            == ResponseContribution(responder: false, isImputed: true))
     }
 }

@@ -95,7 +95,7 @@ for grouping, group in groups:
         wl, wh = wilson(sum(resp), len(resp))
         response.append({
             "grouping": grouping, "group": group, "arm": arm, "outcome": "rmdq", "approach": "complete_case",
-            "randomised": len(m), "analysed": len(cc), "missing": len(m) - len(cc),
+            "randomised": len(m), "analysed": len(cc), "missing": len(m) - len(cc), "imputed": 0,
             "baseline_mean": float(np.mean(b)), "baseline_sd": float(np.std(b, ddof=1)),
             "followup_mean": float(np.mean(f)), "followup_sd": float(np.std(f, ddof=1)),
             "change_mean": mean, "change_sd": sd, "change_lower": lo, "change_upper": hi,
@@ -109,7 +109,7 @@ for grouping, group in groups:
         mean_b, sd_b, lo_b, hi_b = t_interval(chb)
         response.append({
             "grouping": grouping, "group": group, "arm": arm, "outcome": "rmdq", "approach": "bocf",
-            "randomised": len(m), "analysed": len(m), "missing": 0,
+            "randomised": len(m), "analysed": len(m), "missing": 0, "imputed": int(m.week12.isna().sum()),
             "change_mean": mean_b, "change_sd": sd_b, "change_lower": lo_b, "change_upper": hi_b,
         })
         # NRI: every randomised participant without data is a non-responder.
@@ -119,6 +119,7 @@ for grouping, group in groups:
         response.append({
             "grouping": grouping, "group": group, "arm": arm, "outcome": "rmdq", "approach": "nri",
             "randomised": len(m), "responders": int(sum(resp_nri)), "responder_total": len(resp_nri),
+            "imputed": int(m.week12.isna().sum()),
             "wilson_lower": wl_n, "wilson_upper": wh_n,
         })
         gp = m[m.gpe.notna()]
@@ -126,7 +127,7 @@ for grouping, group in groups:
         gl, gh = wilson(succ, len(gp))
         response.append({
             "grouping": grouping, "group": group, "arm": arm, "outcome": "gpe_success", "approach": "complete_case",
-            "randomised": len(m), "analysed": len(gp), "responders": succ, "responder_total": len(gp),
+            "randomised": len(m), "analysed": len(gp), "responders": succ, "responder_total": len(gp), "imputed": 0,
             "wilson_lower": gl, "wilson_upper": gh,
         })
         cells[arm] = (b, f, ch, resp)
