@@ -27,7 +27,8 @@ extension Stager {
     /// as a follow-up read without one is (and rejected with it when it is an error). That rule
     /// rejects only follow-ups, so nothing further follows from it.
     ///
-    /// Participants are taken in id order (`slotOrder`), each one's visits in schedule order.
+    /// Participants are taken in id order (`slotOrder`), each one's visits in schedule order; the
+    /// findings of the exception come after all others, in the same order.
     func applyCrossRowRules(_ state: inout StagingState, slotOrder: [Int]) throws {
         let expectations = spec.expectations
         let timepoints = spec.schedule.timepoints
@@ -64,7 +65,7 @@ extension Stager {
         for finding in findings {
             try apply(finding, to: &state, fromOnset: fromOnset)
         }
-        for finding in Self.followUpsLeftWithoutBaseline(by: findings, state: state, timepoints: timepoints) {
+        for finding in followUpsLeftWithoutBaseline(by: findings, state: state, timepoints: timepoints) {
             try apply(finding, to: &state, fromOnset: fromOnset)
         }
     }
@@ -121,15 +122,23 @@ extension Stager {
 
     /// `follow_up_without_baseline` findings for the follow-ups still kept of each participant
     /// whose every baseline visit `findings` have rejected (in participant order, each one's
-    /// follow-ups in schedule order).
-    private static func followUpsLeftWithoutBaseline(by findings: [Finding], state: StagingState,
-                                                     timepoints: [Timepoint]) -> [Finding] {
+    /// follow-ups in schedule order), naming the rules that rejected it.
+    private func followUpsLeftWithoutBaseline(by findings: [Finding], state: StagingState,
+                                              timepoints: [Timepoint]) -> [Finding] {
         let count = state.timepointCount
-        var judged: Set<Int> = []
-        var found: [Finding] = []
+        // Findings come by participant: each one's rejecting rules gather in a row.
+        var rejected: [(slot: Int, rules: [String])] = []
         for finding in findings where timepoints[finding.index % count].isBaseline && state.visitTable[finding.index] < 0 {
+            let setting = spec.expectations[finding.rule]
+            guard setting.severity == .error, setting.policy != .nullField else { continue }
             let slot = finding.index / count
-            guard judged.insert(slot).inserted else { continue }
+            if rejected.last?.slot != slot { rejected.append((slot, [])) }
+            if rejected[rejected.count - 1].rules.contains(finding.rule.rawValue) == false {
+                rejected[rejected.count - 1].rules.append(finding.rule.rawValue)
+            }
+        }
+        var found: [Finding] = []
+        for (slot, rules) in rejected {
             let visits = (slot * count)..<(slot * count + count)
             guard !visits.contains(where: { timepoints[$0 % count].isBaseline && state.visitTable[$0] >= 0 }) else { continue }
             for index in visits where !timepoints[index % count].isBaseline && state.visitTable[index] >= 0 {
@@ -137,7 +146,7 @@ extension Stager {
                 let timepoint = timepoints[index % count].name
                 found.append(Finding(index: index, record: record, timepoint: timepoint, rule: .followUpWithoutBaseline,
                                      message: "visit '\(timepoint)' of participant '\(state.visitRecords[record].participantID)' "
-                                         + "has no baseline visit: its baseline visit was rejected (\(finding.rule.rawValue))"))
+                                         + "has no baseline visit: its baseline visit was rejected (\(rules.joined(separator: ", ")))"))
             }
         }
         return found

@@ -195,6 +195,26 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         #expect(rejected == Set(rule.expected.filter { $0.hasSuffix(" error") }.map { $0.split(separator: " ")[0].split(separator: ":").prefix(2).joined(separator: ":") }).count)
     }
 
+    /// A follow-up left without its baseline names the rules that rejected the baseline, and only
+    /// those: a window finding kept as a warning rejected nothing.
+    @Test(arguments: [("  rules:\n    visit_outside_window: {severity: error}", "(visit_outside_window, onset_after_baseline)"),
+                      ("", "(onset_after_baseline)")])
+    func aFollowUpLeftWithoutItsBaselineNamesWhatRejectedIt(expectations: String, named: String) throws {
+        let rule = RuleCase(name: "baseline out of window and before onset", expectations: expectations,
+                            participants: [H.participant("P1", ["Onset": "02-01-2024", "Screening": "02-01-2024"]),
+                                           H.participant("P2", arm: "2"), H.participant("P3")],
+                            visits: [H.visit("P1", "T0", date: "01-01-2024"), H.visit("P1", "week6", date: "16-02-2024"),
+                                     H.visit("P2", "T0", date: "05-01-2024")],
+                            expected: [])
+        let harness = try H(yaml: rule.yaml(), files: [
+            "participants.csv": H.lines([H.participantsHeader] + rule.participants),
+            "visits.csv": H.lines([H.visitsHeader] + rule.visits),
+        ])
+        let (_, sink) = try harness.run()
+        let messages = sink.issues.filter { $0.rule == "follow_up_without_baseline" }.map(\.message)
+        #expect(messages == ["visit 'week6' of participant 'P1' has no baseline visit: its baseline visit was rejected " + named])
+    }
+
     /// `required` on a derived field is checked once the row has derived it: a duration the
     /// onset gives is there; one without an onset is missing.
     @Test func aRequiredDerivedFieldIsCheckedOnceDerived() throws {
