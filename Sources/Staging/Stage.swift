@@ -405,6 +405,9 @@ final class Stager {
     /// need not come first. A visit row whose participant is unknown then waits until every file
     /// is read, instead of being rejected as read.
     let participantRowsMayFollow: Bool
+    /// The visit names whose rows are participant rows (`participant_rows` of any input), sorted:
+    /// where a participant's row was looked for besides the participants inputs.
+    let participantEvents: [String]
 
     init(spec: PipelineSpec, files: [InputFile], sink: any StagingSink) {
         self.spec = spec
@@ -412,6 +415,7 @@ final class Stager {
         self.sink = sink
         hasParticipantInputs = spec.hasParticipantRows
         participantRowsMayFollow = spec.inputs.contains { !$0.participantRows.isEmpty }
+        participantEvents = Set(spec.inputs.flatMap(\.participantRows)).sorted()
         var names: [String: Int] = [:]
         for (index, file) in files.enumerated() { names[file.displayName] = index }
         fileIndexByName = names

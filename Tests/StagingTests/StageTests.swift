@@ -620,6 +620,9 @@ typealias H = StagingHarness
         // A participant who never comes is still an error, decided once every row is read.
         #expect(usualSink.summary() == ["redcap.csv:5:1 unknown-participant error"])
         #expect(lateSink.summary() == ["redcap.csv:5:1 unknown-participant error"])
+        // It names where the participant's row was looked for: the screening event as well.
+        #expect(lateSink.issues.first?.message
+            == "participant 'R9' has no participant row: none in a participants input, and no row of event 'screening_arm_1'")
         #expect(late.accounting.map(\.accepted) == [3])
         #expect(late.accounting.map(\.rejected) == [1])
         #expect(lateSink.rejectedRows.map(\.line) == [5])
