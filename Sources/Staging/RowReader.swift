@@ -418,20 +418,25 @@ struct RowReader {
     /// question's missing-data code columns: REDCap then writes `0` (or nothing) for every option,
     /// which says nothing of the boxes. A box ticked beside the mark contradicts it (that field's
     /// problem, and the field is emptied); two codes marked contradict each other (one problem of
-    /// the question, under its first field's expectation, and every box is emptied); a cell other
-    /// than `0`, `1` or empty is an error of the row.
+    /// the question, under its first field's expectation, and every box is emptied); a cell that
+    /// is not empty and that the boolean vocabulary does not read (as it reads the boxes: `0`,
+    /// `1`, ...) is an error of the row.
     private mutating func readCheckboxMissingCodes(_ record: CSVRecord) {
         for question in checkboxMissing {
             var marked: [(column: ColumnBinding.CheckboxQuestionCodes.Column, raw: String)] = []
             for column in question.columns where column.index < record.count {
                 let raw = record[column.index]
                 let text = Normalise.text(raw)
-                if text.isEmpty || text == "0" { continue }
-                if text == "1" {
-                    marked.append((column, raw))
-                } else {
+                if text.isEmpty { continue }
+                // Read as the boxes are, through the boolean vocabulary: `1`/`0`, or a label
+                // export's `Checked`/`Unchecked` once the pipeline names them.
+                switch Normalise.boolean(text, vocabulary: vocabularies.booleans) {
+                case .success(true): marked.append((column, raw))
+                case .success(false): continue
+                case .failure:
                     issues.append(issue(.error, rule: "type", field: nil, raw: raw,
-                                        message: "\(Normalise.quoted(text)) is not a checkbox value (0 or 1) in '\(column.name)', "
+                                        message: "\(Normalise.quoted(text)) is not a checkbox value (a yes/no answer of the "
+                                            + "boolean vocabulary, such as 0 or 1) in '\(column.name)', "
                                             + "the column of missing-data code '\(column.code)'",
                                         column: column.index + 1))
                 }

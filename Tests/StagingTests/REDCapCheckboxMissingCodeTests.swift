@@ -102,8 +102,23 @@ import Testing
     @Test func aCellOtherThanZeroOrOneIsAnError() throws {
         let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,0,0,x,0"])
         #expect(sink.summary(.error) == ["redcap.csv:2:8 type error"])
-        #expect(sink.issues.first?.message.contains("'x' is not a checkbox value (0 or 1) in 'radicular___unk'") == true)
+        #expect(sink.issues.first?.message.contains("'x' is not a checkbox value (a yes/no answer of the boolean vocabulary, "
+            + "such as 0 or 1) in 'radicular___unk'") == true)
         #expect(study.participants.isEmpty)
+    }
+
+    /// A label export writes `Checked`/`Unchecked`: once the boolean vocabulary names them, the
+    /// code columns read them as the boxes do.
+    @Test func codeColumnsReadTheBooleanVocabulary() throws {
+        let plain = REDCapCheckboxTests.pipeline(participantRows: REDCapCheckboxTests.screening) + Self.codes
+        let yaml = plain.replacingOccurrences(of: "vocabularies:\n",
+                                              with: "vocabularies:\n  booleans: {true: [Checked], false: [Unchecked]}\n")
+        #expect(yaml != plain)
+        let rows = ["R1,screening_arm_1,1,,,Unchecked,Unchecked,Checked,Unchecked",
+                    "R2,screening_arm_1,1,,,Checked,Unchecked,Unchecked,Unchecked"]
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": H.lines([Self.header] + rows)]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(boxes(study) == [[.missing(.askedButUnknown), .missing(.askedButUnknown)], [.boolean(true), .boolean(false)]])
     }
 
     /// REDCap writes the code in lower case, and a character other than a letter, digit or `_` as
