@@ -108,7 +108,7 @@ struct RowReader {
     let fillerBoxes: [Field]
     /// REDCap's missing-data code columns of the checkbox questions read (``ColumnBinding/checkboxMissing``).
     let checkboxMissing: [ColumnBinding.CheckboxQuestionCodes]
-    /// The visit-level fields read from checkbox columns: a `0` in one says nothing on a
+    /// The visit-level fields read from checkbox columns: an unticked box says nothing on a
     /// participant row (REDCap writes it on every event row), so it is no unread visit value.
     let visitBoxes: Set<Field>
 
@@ -237,14 +237,53 @@ struct RowReader {
         return true
     }
 
+    /// A visit value on a participant row, which is not read: its field, column (from 0) and
+    /// cell as trimmed.
+    struct UnreadVisitValue {
+        let field: Field
+        let column: Int
+        let raw: String
+    }
+
     /// The cell of a visit-level column on a participant row when it holds something (a value or
-    /// a missing code), trimmed; nil when it is empty, or a `0` of a checkbox column.
+    /// a missing code), trimmed; nil when it is empty, or an unticked box of a checkbox column
+    /// (`0`, or what the boolean vocabulary reads as no), which REDCap writes on every event row.
     private func unreadVisitValue(_ record: CSVRecord, _ column: PlannedColumn) -> String? {
         let bytes = record.unsafeFieldBytes(column.index)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
         let text = Normalise.text(record[column.index])
-        if text.isEmpty || (text == "0" && visitBoxes.contains(column.field)) { return nil }
+        if text.isEmpty { return nil }
+        if visitBoxes.contains(column.field), case .success(false) = Normalise.boolean(text, vocabulary: vocabularies.booleans) {
+            return nil
+        }
         return text
+    }
+
+    /// The marks (a yes in a missing-data code column) of checkbox questions of visit fields on
+    /// a participant row: missing codes of a visit, which the row does not read either.
+    private func unreadVisitMarks(_ record: CSVRecord) -> [UnreadVisitValue] {
+        var marks: [UnreadVisitValue] = []
+        for question in checkboxMissing {
+            guard let field = question.fields.first(where: { $0.level == .visit }) else { continue }
+            for column in question.columns where column.index < record.count {
+                let text = Normalise.text(record[column.index])
+                guard !text.isEmpty, case .success(true) = Normalise.boolean(text, vocabulary: vocabularies.booleans) else { continue }
+                marks.append(UnreadVisitValue(field: field, column: column.index, raw: text))
+            }
+        }
+        return marks
+    }
+
+    /// One warning for the visit values of a participant row (in column order), at the first one.
+    private mutating func noteUnreadVisitValues(_ values: [UnreadVisitValue], _ record: CSVRecord) {
+        guard let first = values.first else { return }
+        let listed = values.prefix(3).map { "'\($0.field.name)' is \(Normalise.quoted($0.raw))" }
+        let more = values.count > 3 ? " and \(values.count - 3) more" : ""
+        let event = visitColumn.map { " of event \(Normalise.quoted(Normalise.text(record[$0])))" } ?? ""
+        issues.append(issue(.warning, rule: "participant-row-visit-values", field: first.field, raw: first.raw,
+                            message: "the participant row\(event) holds visit values, which are not read (a participant "
+                                + "row is no visit): " + listed.joined(separator: ", ") + more,
+                            column: first.column + 1))
     }
 
     /// Sets the row aside when it belongs to a REDCap repeating instrument (its
@@ -332,11 +371,11 @@ struct RowReader {
         // Visit values on a participant row (an instrument of the visits enabled on REDCap's
         // screening event, say) make no visit and are not read: the row says so. A visit date
         // alone (a visit form's date on every event) loses nothing the analysis reads.
-        var unreadVisitValues: [(column: PlannedColumn, raw: String)] = []
+        var unreadVisitValues: [UnreadVisitValue] = []
         for (position, column) in plan.enumerated() {
             if rowLevel == .participant, column.level == .visit {
                 if column.field != .visit, column.field != .visitDate, let raw = unreadVisitValue(record, column) {
-                    unreadVisitValues.append((column, raw))
+                    unreadVisitValues.append(UnreadVisitValue(field: column.field, column: column.index, raw: raw))
                 }
                 continue
             }
@@ -359,16 +398,11 @@ struct RowReader {
             if skipsEmpty, case .missing(.empty)? = value { continue }
             set(column.field, value)
         }
-        if !checkboxMissing.isEmpty { readCheckboxMissingCodes(record) }
-        if let first = unreadVisitValues.first {
-            let listed = unreadVisitValues.prefix(3).map { "'\($0.column.field.name)' is \(Normalise.quoted($0.raw))" }
-            let more = unreadVisitValues.count > 3 ? " and \(unreadVisitValues.count - 3) more" : ""
-            let event = visitColumn.map { " of event \(Normalise.quoted(Normalise.text(record[$0])))" } ?? ""
-            issues.append(issue(.warning, rule: "participant-row-visit-values", field: first.column.field, raw: first.raw,
-                                message: "the participant row\(event) holds visit values, which are not read (a participant "
-                                    + "row is no visit): " + listed.joined(separator: ", ") + more,
-                                column: first.column.index + 1))
+        if !checkboxMissing.isEmpty {
+            readCheckboxMissingCodes(record)
+            if rowLevel == .participant { unreadVisitValues += unreadVisitMarks(record) }
         }
+        if !unreadVisitValues.isEmpty { noteUnreadVisitValues(unreadVisitValues.sorted { $0.column < $1.column }, record) }
         // Judged on the cells as read, before the row's own checks may empty a field (`null-field`).
         prepared.isBlank = isBlank
         if let site = input.site, participantValues[.site] == nil {
