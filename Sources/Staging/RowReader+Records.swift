@@ -230,10 +230,8 @@ extension RowReader {
                 issues.append(issue(.warning, rule: "participant-rejected", field: .participantID, raw: id,
                                     message: "the participant row of '\(id)' was rejected (\(rejected)); this visit has no participant record"))
             } else {
-                let events = stager.participantEvents.map { "'\($0)'" }.joined(separator: " or ")
                 issues.append(issue(.error, rule: "unknown-participant", field: .participantID, raw: id,
-                                    message: events.isEmpty ? "participant '\(id)' is not in any participants input"
-                                        : "participant '\(id)' has no participant row: none in a participants input, and no row of event \(events)"))
+                                    message: "participant '\(id)' \(stager.participantRowNotFound)"))
                 return .new
             }
         }

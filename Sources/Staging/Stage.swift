@@ -405,9 +405,9 @@ final class Stager {
     /// need not come first. A visit row whose participant is unknown then waits until every file
     /// is read, instead of being rejected as read.
     let participantRowsMayFollow: Bool
-    /// The visit names whose rows are participant rows (`participant_rows` of any input), sorted:
-    /// where a participant's row was looked for besides the participants inputs.
-    let participantEvents: [String]
+    /// What the `unknown-participant` message says after the participant's id: where the
+    /// participant's row was looked for (the participants inputs, the `participant_rows` events).
+    let participantRowNotFound: String
 
     init(spec: PipelineSpec, files: [InputFile], sink: any StagingSink) {
         self.spec = spec
@@ -415,7 +415,10 @@ final class Stager {
         self.sink = sink
         hasParticipantInputs = spec.hasParticipantRows
         participantRowsMayFollow = spec.inputs.contains { !$0.participantRows.isEmpty }
-        participantEvents = Set(spec.inputs.flatMap(\.participantRows)).sorted()
+        let events = Set(spec.inputs.flatMap(\.participantRows)).sorted().map { "'\($0)'" }.joined(separator: " or ")
+        let participantsInputs = spec.inputs.contains { $0.holds == .participants }
+        participantRowNotFound = events.isEmpty ? "is not in any participants input"
+            : "has no participant row: " + (participantsInputs ? "none in a participants input, and " : "") + "no row of event \(events)"
         var names: [String: Int] = [:]
         for (index, file) in files.enumerated() { names[file.displayName] = index }
         fileIndexByName = names

@@ -622,7 +622,17 @@ typealias H = StagingHarness
         #expect(lateSink.summary() == ["redcap.csv:5:1 unknown-participant error"])
         // It names where the participant's row was looked for: the screening event as well.
         #expect(lateSink.issues.first?.message
-            == "participant 'R9' has no participant row: none in a participants input, and no row of event 'screening_arm_1'")
+            == "participant 'R9' has no participant row: no row of event 'screening_arm_1'")
+        // Beside a participants input, both places are named.
+        let withParticipantsInput = Self.redcapPipeline.replacingOccurrences(
+            of: "  - {path: redcap.csv,", with: "  - {path: people.csv, source: redcap, holds: participants}\n  - {path: redcap.csv,")
+        #expect(withParticipantsInput != Self.redcapPipeline)
+        let (_, bothSink) = try H(yaml: withParticipantsInput, files: [
+            "people.csv": H.lines(["record_id,redcap_data_access_group,arm,sex,rand_date", "R2,gro,1,2,2024-01-05"]),
+            "redcap.csv": H.lines([Self.redcapHeader] + visits + [screening, stranger]),
+        ]).run()
+        #expect(bothSink.issues.filter { $0.rule == "unknown-participant" }.map(\.message)
+            == ["participant 'R9' has no participant row: none in a participants input, and no row of event 'screening_arm_1'"])
         #expect(late.accounting.map(\.accepted) == [3])
         #expect(late.accounting.map(\.rejected) == [1])
         #expect(lateSink.rejectedRows.map(\.line) == [5])
