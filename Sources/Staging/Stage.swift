@@ -564,7 +564,9 @@ final class Stager {
             let count = reader.blankLineCount
             let lines = reader.firstBlankLines.map(String.init).joined(separator: ", ")
             let listed = count == 1 ? "line \(lines)" : count <= reader.firstBlankLines.count ? "lines \(lines)" : "the first at lines \(lines)"
-            try emit(Diagnostic(.note, at: fileStart, rule: "csv.blank-lines",
+            // Located at the first blank line, the others listed in the message.
+            let first = SourceLocation(file: file.displayName, line: reader.firstBlankLines.first ?? 0)
+            try emit(Diagnostic(.note, at: first, rule: "csv.blank-lines",
                                 message: "\(count) blank \(count == 1 ? "line was" : "lines were") skipped (\(listed))"),
                      fileIndex: fileIndex, &state)
         }

@@ -186,6 +186,8 @@ import Testing
         #expect(study.accounting[1].blankLines == 3)
         #expect(study.accounting[1].rowsRead == 1)
         #expect(sink.issues.contains { $0.rule == "csv.blank-lines" && $0.message == "3 blank lines were skipped (lines 2, 4, 5)" })
+        // Located at the first of them.
+        #expect(sink.issues.first { $0.rule == "csv.blank-lines" }?.location.line == 2)
     }
 
     @Test func manyBlankLinesNameTheFirstFew() throws {
@@ -195,6 +197,7 @@ import Testing
         #expect(study.accounting[1].blankLines == 8)
         #expect(sink.issues.contains {
             $0.rule == "csv.blank-lines" && $0.message == "8 blank lines were skipped (the first at lines 3, 4, 5, 6, 7)"
+                && $0.location.line == 3
         })
     }
 
