@@ -9,8 +9,8 @@ struct ColumnBinding {
     /// Derived fields of this input, in declaration order.
     var derived: [(field: Field, derivation: Derivation)]
     /// Problems that make every row of the file unusable (a key column missing, a column
-    /// matched twice), as messages.
-    var fileProblems: [String]
+    /// matched twice): each message, and the header column it concerns (from 1) when there is one.
+    var fileProblems: [(message: String, column: Int?)]
     /// Fields of the input's own level whose column is absent: not collected from this file.
     var absent: [(field: Field, names: [String])]
     /// REDCap's `redcap_repeat_instrument` and `redcap_repeat_instance` columns (from 0), in a
@@ -123,8 +123,8 @@ struct ColumnBinding {
                 guard let indexes = byKey[ColumnBinding.key(name)] else { continue }
                 if indexes.count > 1 {
                     let list = indexes.map { String($0 + 1) }.joined(separator: " and ")
-                    fileProblems.append("the header has two columns that match '\(name)' for '\(field.name)' (columns \(list)); "
-                        + "rename one of them in the file")
+                    fileProblems.append(("the header has two columns that match '\(name)' for '\(field.name)' (columns \(list)); "
+                        + "rename one of them in the file", indexes[1] + 1))
                 }
                 found = indexes[0]
                 break
@@ -134,8 +134,8 @@ struct ColumnBinding {
             } else if field == .participantID || (field == .visit && input.holds == .visits) {
                 let list = names.map { "'\($0)'" }.joined(separator: ", ")
                 let hint = ColumnBinding.delimiterHint(header, declared: input.delimiter, separatorLine: separatorLine)
-                fileProblems.append("the header has no column for '\(field.name)' (looked for \(list))"
-                    + (hint.isEmpty ? "; if the file names it otherwise, add that name under the input's 'fields'" : hint))
+                fileProblems.append(("the header has no column for '\(field.name)' (looked for \(list))"
+                    + (hint.isEmpty ? "; if the file names it otherwise, add that name under the input's 'fields'" : hint), nil))
             } else if field.level == input.holds.level {
                 absent.append((field, names))
             }

@@ -471,7 +471,8 @@ final class Stager {
         let binding = ColumnBinding(header: reader.header, input: input, separatorLine: reader.hasSeparatorLine ? reader.delimiter : nil,
                                     codes: spec.missingCodes.declared)
         for problem in binding.fileProblems {
-            try fileProblem(problem, rule: "staging.header", at: SourceLocation(file: file.displayName, line: reader.headerLine),
+            try fileProblem(problem.message, rule: "staging.header",
+                            at: SourceLocation(file: file.displayName, line: reader.headerLine, column: problem.column),
                             fileIndex: fileIndex, &state)
         }
         for (field, names) in binding.absent {
@@ -528,7 +529,7 @@ final class Stager {
                     if hasFileProblems {
                         rejected += 1
                         try reject(file, line: records[index].position.line, rawFields: records[index].rawFields,
-                                   reasons: binding.fileProblems)
+                                   reasons: binding.fileProblems.map(\.message))
                         continue
                     }
                     switch try row.commit(rows[index], &state) {

@@ -164,6 +164,15 @@ import Testing
         #expect(sink.rejectedRows.map(\.reasons) == [[study.inputProblems[0].message], [study.inputProblems[0].message]])
     }
 
+    /// Two header names that match one field (they differ in case or spaces only) are located at
+    /// the second of them.
+    @Test func twoColumnsMatchingOneFieldAreLocatedAtTheSecond() throws {
+        let (study, sink) = try stage(visits: bytes("Castor Participant Id;Visit;Date;NRS;RMDQ; nrs\nP1;T0;05-01-2024;5;6;5\n"))
+        #expect(sink.summary(.error) == ["visits.csv:1:6 staging.header error"])
+        #expect(study.inputProblems.first?.message.hasPrefix("the header has two columns that match 'NRS' for 'pain_nrs' (columns 4 and 6)") == true)
+        #expect(study.accounting[1].rowsRead == 1 && study.accounting[1].rejected == 1)
+    }
+
     /// A header after a `sep=` line is line 2, and a `sep=` line naming a delimiter the header
     /// does not use is said to be the cause.
     @Test func aSeparatorLineThatDoesNotFitIsNamedAtTheHeadersLine() throws {
