@@ -163,7 +163,8 @@ public enum Normalise {
             guard pieces.count == 2 else { return problem(": more than one decimal mark") }
             integerPart = pieces[0]
             fractionPart = pieces[1]
-            guard !fractionPart.isEmpty, fractionPart.allSatisfy(Normalise.isDigit) else { return problem("") }
+            guard !fractionPart.isEmpty else { return problem(": no digit after the decimal mark '\(decimal)'") }
+            guard fractionPart.allSatisfy(Normalise.isDigit) else { return problem(": only digits may follow the decimal mark '\(decimal)'") }
         }
         if let groupMark, integerPart.contains(groupMark) {
             let groups = integerPart.split(separator: groupMark, omittingEmptySubsequences: false)

@@ -88,6 +88,21 @@ import TestSupport
         #expect(throws: ValueProblem.self) { try Normalise.number(text, decimalMark: mark).get() }
     }
 
+    /// A number that the declared decimal mark cannot read says why.
+    @Test(arguments: [
+        ("1,234.5", DecimalMark.comma, "'1,234.5' is not a number: only digits may follow the decimal mark ','"),
+        ("1.234,5", DecimalMark.point, "'1.234,5' is not a number: only digits may follow the decimal mark '.'"),
+        ("6,", DecimalMark.comma, "'6,' is not a number: no digit after the decimal mark ','"),
+        ("5,", nil, "'5,' is not a number: no digit after the decimal mark ','"),
+    ] as [(String, DecimalMark?, String)])
+    func numbersTheDecimalMarkCannotReadSayWhy(text: String, mark: DecimalMark?, message: String) {
+        guard case .failure(let problem) = Normalise.number(text, decimalMark: mark) else {
+            Issue.record("'\(text)' was accepted")
+            return
+        }
+        #expect(problem.message == message)
+    }
+
     // MARK: dates
 
     @Test(arguments: [
