@@ -259,21 +259,6 @@ struct RowReader {
         return text
     }
 
-    /// The marks (a yes in a missing-data code column) of checkbox questions of visit fields on
-    /// a participant row: missing codes of a visit, which the row does not read either.
-    private func unreadVisitMarks(_ record: CSVRecord) -> [UnreadVisitValue] {
-        var marks: [UnreadVisitValue] = []
-        for question in checkboxMissing {
-            guard let field = question.fields.first(where: { $0.level == .visit }) else { continue }
-            for column in question.columns where column.index < record.count {
-                let text = Normalise.text(record[column.index])
-                guard !text.isEmpty, case .success(true) = Normalise.boolean(text, vocabulary: vocabularies.booleans) else { continue }
-                marks.append(UnreadVisitValue(field: field, column: column.index, raw: text))
-            }
-        }
-        return marks
-    }
-
     /// One warning for the visit values of a participant row (in column order), at the first one.
     private mutating func noteUnreadVisitValues(_ values: [UnreadVisitValue], _ record: CSVRecord) {
         guard let first = values.first else { return }
@@ -398,10 +383,7 @@ struct RowReader {
             if skipsEmpty, case .missing(.empty)? = value { continue }
             set(column.field, value)
         }
-        if !checkboxMissing.isEmpty {
-            readCheckboxMissingCodes(record)
-            if rowLevel == .participant { unreadVisitValues += unreadVisitMarks(record) }
-        }
+        if !checkboxMissing.isEmpty { unreadVisitValues += readCheckboxMissingCodes(record) }
         if !unreadVisitValues.isEmpty { noteUnreadVisitValues(unreadVisitValues.sorted { $0.column < $1.column }, record) }
         // Judged on the cells as read, before the row's own checks may empty a field (`null-field`).
         prepared.isBlank = isBlank
@@ -455,7 +437,11 @@ struct RowReader {
     /// the question, under its first field's expectation, and every box is emptied); a cell that
     /// is not empty and that the boolean vocabulary does not read (as it reads the boxes: `0`,
     /// `1`, ...) is an error of the row.
-    private mutating func readCheckboxMissingCodes(_ record: CSVRecord) {
+    ///
+    /// Returns the marks of questions of visit fields on a participant row, which the row does
+    /// not read (missing codes of a visit, ``UnreadVisitValue``).
+    private mutating func readCheckboxMissingCodes(_ record: CSVRecord) -> [UnreadVisitValue] {
+        var unread: [UnreadVisitValue] = []
         for question in checkboxMissing {
             var marked: [(column: ColumnBinding.CheckboxQuestionCodes.Column, raw: String)] = []
             for column in question.columns where column.index < record.count {
@@ -474,6 +460,9 @@ struct RowReader {
                                             + "the column of missing-data code '\(column.code)'",
                                         column: column.index + 1))
                 }
+            }
+            if rowLevel == .participant, let visitField = question.fields.first(where: { $0.level == .visit }) {
+                unread += marked.map { UnreadVisitValue(field: visitField, column: $0.column.index, raw: Normalise.text($0.raw)) }
             }
             let fields = question.fields.filter { !(rowLevel == .participant && $0.level == .visit) }
             guard let (first, raw) = marked.first, let firstField = fields.first else { continue }
@@ -508,6 +497,7 @@ struct RowReader {
                 }
             }
         }
+        return unread
     }
 
     /// Readies a blank row, committed after every other row: beside a participant's record it
