@@ -237,12 +237,13 @@ struct RowReader {
         return true
     }
 
-    /// A visit value on a participant row, which is not read: its field, column (from 0) and
-    /// cell as trimmed.
+    /// A visit value on a participant row, which is not read: its field, column (from 0), cell as
+    /// trimmed, and how the warning lists it.
     struct UnreadVisitValue {
         let field: Field
         let column: Int
         let raw: String
+        let described: String
     }
 
     /// The cell of a visit-level column on a participant row when it holds something (a value or
@@ -262,7 +263,7 @@ struct RowReader {
     /// One warning for the visit values of a participant row (in column order), at the first one.
     private mutating func noteUnreadVisitValues(_ values: [UnreadVisitValue], _ record: CSVRecord) {
         guard let first = values.first else { return }
-        let listed = values.prefix(3).map { "'\($0.field.name)' is \(Normalise.quoted($0.raw))" }
+        let listed = values.prefix(3).map(\.described)
         let more = values.count > 3 ? " and \(values.count - 3) more" : ""
         let event = visitColumn.map { " of event \(Normalise.quoted(Normalise.text(record[$0])))" } ?? ""
         issues.append(issue(.warning, rule: "participant-row-visit-values", field: first.field, raw: first.raw,
@@ -360,7 +361,8 @@ struct RowReader {
         for (position, column) in plan.enumerated() {
             if rowLevel == .participant, column.level == .visit {
                 if column.field != .visit, column.field != .visitDate, let raw = unreadVisitValue(record, column) {
-                    unreadVisitValues.append(UnreadVisitValue(field: column.field, column: column.index, raw: raw))
+                    unreadVisitValues.append(UnreadVisitValue(field: column.field, column: column.index, raw: raw,
+                                                              described: "'\(column.field.name)' is \(Normalise.quoted(raw))"))
                 }
                 continue
             }
@@ -438,11 +440,23 @@ struct RowReader {
     /// is not empty and that the boolean vocabulary does not read (as it reads the boxes: `0`,
     /// `1`, ...) is an error of the row.
     ///
-    /// Returns the marks of questions of visit fields on a participant row, which the row does
-    /// not read (missing codes of a visit, ``UnreadVisitValue``).
+    /// Returns what the code columns of a question of visit fields alone hold on a participant
+    /// row, which the row does not read (missing codes of a visit, ``UnreadVisitValue``).
     private mutating func readCheckboxMissingCodes(_ record: CSVRecord) -> [UnreadVisitValue] {
         var unread: [UnreadVisitValue] = []
         for question in checkboxMissing {
+            // A question of visit fields alone is not read on a participant row: what its code
+            // columns hold, but for a no, is named as unread and judged no further.
+            if rowLevel == .participant, let field = question.fields.first, question.fields.allSatisfy({ $0.level == .visit }) {
+                for column in question.columns where column.index < record.count {
+                    let text = Normalise.text(record[column.index])
+                    if text.isEmpty { continue }
+                    if case .success(false) = Normalise.boolean(text, vocabulary: vocabularies.booleans) { continue }
+                    unread.append(UnreadVisitValue(field: field, column: column.index, raw: text,
+                                                   described: "'\(column.name)' (code '\(column.code)' of '\(question.variable)') is \(Normalise.quoted(text))"))
+                }
+                continue
+            }
             var marked: [(column: ColumnBinding.CheckboxQuestionCodes.Column, raw: String)] = []
             for column in question.columns where column.index < record.count {
                 let raw = record[column.index]
@@ -456,13 +470,10 @@ struct RowReader {
                 case .failure:
                     issues.append(issue(.error, rule: "type", field: nil, raw: raw,
                                         message: "\(Normalise.quoted(text)) is not a checkbox value (a yes/no answer of the "
-                                            + "boolean vocabulary, such as 0 or 1) in '\(column.name)', "
+                                            + "boolean vocabulary) in '\(column.name)', "
                                             + "the column of missing-data code '\(column.code)'",
                                         column: column.index + 1))
                 }
-            }
-            if rowLevel == .participant, let visitField = question.fields.first(where: { $0.level == .visit }) {
-                unread += marked.map { UnreadVisitValue(field: visitField, column: $0.column.index, raw: Normalise.text($0.raw)) }
             }
             let fields = question.fields.filter { !(rowLevel == .participant && $0.level == .visit) }
             guard let (first, raw) = marked.first, let firstField = fields.first else { continue }

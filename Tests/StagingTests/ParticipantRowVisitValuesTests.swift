@@ -66,7 +66,10 @@ import Testing
         Case(name: "a label export's ticked box", screening: "R1,screening_arm_1,1,,,,,,Checked,Unchecked", labels: true,
              warnings: ["redcap.csv:2:9 participant-row-visit-values warning"], listed: ": 'sick_leave' is 'Checked'"),
         Case(name: "a question marked missing", screening: "R1,screening_arm_1,1,,,,,,0,1",
-             warnings: ["redcap.csv:2:10 participant-row-visit-values warning"], listed: ": 'sick_leave' is '1'"),
+             warnings: ["redcap.csv:2:10 participant-row-visit-values warning"], listed: ": 'sl___unk' (code 'UNK' of 'sl') is '1'"),
+        // Not read, so not judged either: no type error rejects the participant's row.
+        Case(name: "an unreadable mark", screening: "R1,screening_arm_1,1,,,,,,0,x",
+             warnings: ["redcap.csv:2:10 participant-row-visit-values warning"], listed: ": 'sl___unk' (code 'UNK' of 'sl') is 'x'"),
         Case(name: "more than three, in column order", screening: "R1,screening_arm_1,1,, 12 ,7,40,3,1,0",
              warnings: ["redcap.csv:2:5 participant-row-visit-values warning"],
              listed: ": 'rmdq' is '12', 'pain_nrs' is '7', 'odi' is '40' and 2 more"),
@@ -87,5 +90,17 @@ import Testing
         #expect(study.participants.map { $0.arm?.id } == ["strength"])
         #expect(study.visits.map(\.timepoint.name) == ["baseline", "week6"])
         #expect(study.visits.map { $0.values.number(.painNRS) } == [6, 4])
+    }
+
+    /// A question with a participant box beside the visit one is read on the participant row:
+    /// its mark makes the participant box missing and is no unread visit value.
+    @Test func aMarkOfAQuestionWithAParticipantBoxIsRead() throws {
+        let yaml = Self.pipeline + "  rf_trauma: {checkbox: sl, option: '2'}\n"
+        let header = Self.header + ",sl___2"
+        let rows = ["R1,screening_arm_1,1,,,,,,0,1,0"] + Self.visits.map { $0 + ",0" }
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": H.lines([header] + rows)]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == [])
+        #expect(study.participants.first?.values[.rfTrauma] == .missing(.askedButUnknown))
     }
 }
