@@ -125,7 +125,14 @@ public enum Normalise {
         }
         guard !body.isEmpty, body.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2C }),
               body.utf8.contains(where: { (0x30...0x39).contains($0) })
-        else { return problem("") }
+        else {
+            // A number with something else in it (`5.x`, `180,5a`, `1e3`) says what.
+            if body.contains(where: Normalise.isDigit),
+               let other = body.first(where: { !Normalise.isDigit($0) && $0 != "." && $0 != "," }) {
+                return problem(": \(quoted(String(other))) is neither a digit nor a decimal mark")
+            }
+            return problem("")
+        }
         let commas = body.filter { $0 == "," }.count
         let points = body.filter { $0 == "." }.count
         let decimal: Character?
