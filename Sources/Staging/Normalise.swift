@@ -126,10 +126,15 @@ public enum Normalise {
         guard !body.isEmpty, body.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2C }),
               body.utf8.contains(where: { (0x30...0x39).contains($0) })
         else {
-            // A number with something else in it (`5.x`, `180,5a`, `1e3`) says what.
-            if body.contains(where: Normalise.isDigit),
-               let other = body.first(where: { !Normalise.isDigit($0) && $0 != "." && $0 != "," }) {
-                return problem(": \(quoted(String(other))) is neither a digit nor a decimal mark")
+            // A number with something else in it (`5.x`, `180,5a`, `1e3`, `١٨٠`) says what: the
+            // first scalar that is none of 0-9 `.` `,` (a mark joined to a digit is named alone).
+            let allowed = { (scalar: Unicode.Scalar) in ("0"..."9").contains(scalar) || scalar == "." || scalar == "," }
+            if body.unicodeScalars.contains(where: { $0.properties.numericType != nil }),
+               let other = body.unicodeScalars.first(where: { !allowed($0) }) {
+                // A mark alone would sit on the quote: written as its code, as invisible ones are.
+                let isMark = [.nonspacingMark, .enclosingMark, .spacingMark].contains(other.properties.generalCategory)
+                let shown = isMark ? "'\\u{" + String(other.value, radix: 16, uppercase: true) + "}'" : quoted(String(other))
+                return problem(": \(shown) is not one of the digits 0-9 or a decimal mark")
             }
             return problem("")
         }

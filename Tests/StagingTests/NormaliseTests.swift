@@ -94,10 +94,13 @@ import TestSupport
         ("1.234,5", DecimalMark.point, "'1.234,5' is not a number: only digits may follow the decimal mark '.'"),
         ("6,", DecimalMark.comma, "'6,' is not a number: no digit after the decimal mark ','"),
         ("5,", nil, "'5,' is not a number: no digit after the decimal mark ','"),
-        ("5.x", nil, "'5.x' is not a number: 'x' is neither a digit nor a decimal mark"),
-        ("180,5a", DecimalMark.comma, "'180,5a' is not a number: 'a' is neither a digit nor a decimal mark"),
-        ("5.-1", nil, "'5.-1' is not a number: '-' is neither a digit nor a decimal mark"),
+        ("5.x", nil, "'5.x' is not a number: 'x' is not one of the digits 0-9 or a decimal mark"),
+        ("180,5a", DecimalMark.comma, "'180,5a' is not a number: 'a' is not one of the digits 0-9 or a decimal mark"),
+        ("5.-1", nil, "'5.-1' is not a number: '-' is not one of the digits 0-9 or a decimal mark"),
         ("abc", nil, "'abc' is not a number"),
+        // A mark joined to a digit is named alone, and digits of another script are not 0-9.
+        ("1\u{FE0F}5", nil, "'1\u{FE0F}5' is not a number: '\\u{FE0F}' is not one of the digits 0-9 or a decimal mark"),
+        ("\u{0661}\u{0668}\u{0660}", nil, "'\u{0661}\u{0668}\u{0660}' is not a number: '\u{0661}' is not one of the digits 0-9 or a decimal mark"),
     ] as [(String, DecimalMark?, String)])
     func numbersTheDecimalMarkCannotReadSayWhy(text: String, mark: DecimalMark?, message: String) {
         guard case .failure(let problem) = Normalise.number(text, decimalMark: mark) else {
