@@ -248,7 +248,8 @@ struct RowReader {
 
     /// The cell of a visit-level column on a participant row when it holds something (a value or
     /// a missing code), trimmed; nil when it is empty, or an unticked box of a checkbox column
-    /// (`0`, or what the boolean vocabulary reads as no), which REDCap writes on every event row.
+    /// (what the boolean vocabulary reads as no, `0` by default), which REDCap writes on every
+    /// event row.
     private func unreadVisitValue(_ record: CSVRecord, _ column: PlannedColumn) -> String? {
         let bytes = record.unsafeFieldBytes(column.index)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
