@@ -129,8 +129,13 @@ public enum Normalise {
             // A number with something else in it (`5.x`, `180,5a`, `1e3`, `١٨٠`) says what: the
             // first scalar that is none of 0-9 `.` `,` (a mark joined to a digit is named alone).
             let allowed = { (scalar: Unicode.Scalar) in ("0"..."9").contains(scalar) || scalar == "." || scalar == "," }
-            if body.unicodeScalars.contains(where: { $0.properties.numericType != nil }),
-               let other = body.unicodeScalars.first(where: { !allowed($0) }) {
+            // A sign with a mark joined to it is one character, not taken off above: its sign is
+            // skipped, so that the mark is named. Digits of any script count as digits here.
+            let all = body.unicodeScalars
+            let signed = body.startIndex == text.startIndex && (all.first == "-" || all.first == "+")
+            let scalars = signed ? all.dropFirst() : all
+            if scalars.contains(where: { $0.properties.generalCategory == .decimalNumber }),
+               let other = scalars.first(where: { !allowed($0) }) {
                 // A mark alone would sit on the quote: written as its code, as invisible ones are.
                 let isMark = [.nonspacingMark, .enclosingMark, .spacingMark].contains(other.properties.generalCategory)
                 let shown = isMark ? "'\\u{" + String(other.value, radix: 16, uppercase: true) + "}'" : quoted(String(other))

@@ -101,6 +101,11 @@ import TestSupport
         // A mark joined to a digit is named alone, and digits of another script are not 0-9.
         ("1\u{FE0F}5", nil, "'1\u{FE0F}5' is not a number: '\\u{FE0F}' is not one of the digits 0-9 or a decimal mark"),
         ("\u{0661}\u{0668}\u{0660}", nil, "'\u{0661}\u{0668}\u{0660}' is not a number: '\u{0661}' is not one of the digits 0-9 or a decimal mark"),
+        ("-\u{FE0F}180", nil, "'-\u{FE0F}180' is not a number: '\\u{FE0F}' is not one of the digits 0-9 or a decimal mark"),
+        ("--5", nil, "'--5' is not a number: '-' is not one of the digits 0-9 or a decimal mark"),
+        // Numbers that are no decimal digits (a fraction, a superscript, Chinese numerals) are no digits.
+        ("x\u{00BD}", nil, "'x\u{00BD}' is not a number"), ("\u{5341}\u{5206}", nil, "'\u{5341}\u{5206}' is not a number"),
+        ("\u{00B2}", nil, "'\u{00B2}' is not a number"),
     ] as [(String, DecimalMark?, String)])
     func numbersTheDecimalMarkCannotReadSayWhy(text: String, mark: DecimalMark?, message: String) {
         guard case .failure(let problem) = Normalise.number(text, decimalMark: mark) else {
