@@ -1,3 +1,5 @@
+import StudyModel
+
 /// Locale-independent number formatting for reports: the same digits on every machine.
 ///
 /// Rounding is half away from zero on the decimal value the user sees (`0.125` → `0.13`), done on
@@ -57,89 +59,6 @@ public enum NumberFormat {
     public static func percent(_ value: Double?, decimals: Int = 1) -> String {
         guard let value else { return "NA" }
         return fixed(value * 100, decimals: decimals)
-    }
-}
-
-/// The decimal digits of a finite double's shortest round-tripping text (Swift's `description`),
-/// with the decimal point placed: `digits[..<point]` is the integer part (at least one digit),
-/// the rest the fraction. Rounding and writing work on these ASCII digits, never on the binary
-/// value, and make no string per digit.
-private struct DecimalDigits {
-    var negative = false
-    /// Digit values 0...9.
-    var digits: [UInt8] = []
-    /// How many of `digits` are before the decimal point; at least 1.
-    var point = 0
-
-    init(_ value: Double) {
-        digits.reserveCapacity(32)
-        var integerCount: Int?
-        var exponent = 0
-        var exponentNegative = false
-        var inExponent = false
-        for byte in value.description.utf8 {
-            switch byte {
-            case UInt8(ascii: "-") where inExponent: exponentNegative = true
-            case UInt8(ascii: "-"): negative = true
-            case UInt8(ascii: "+"): break
-            case UInt8(ascii: "."): integerCount = digits.count
-            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
-            case UInt8(ascii: "0")...UInt8(ascii: "9") where inExponent:
-                exponent = exponent * 10 + Int(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte - UInt8(ascii: "0"))
-            default: break
-            }
-        }
-        point = (integerCount ?? digits.count) + (exponentNegative ? -exponent : exponent)
-        if point <= 0 {
-            digits.insert(contentsOf: repeatElement(0, count: 1 - point), at: 0)
-            point = 1
-        } else if point > digits.count {
-            digits.append(contentsOf: repeatElement(0, count: point - digits.count))
-        }
-    }
-
-    /// Keeps exactly `decimals` fraction digits: rounds half away from zero on the decimal digits
-    /// (the first dropped digit decides), or pads with zeros.
-    mutating func round(toDecimals decimals: Int) {
-        let kept = point + decimals
-        guard digits.count > kept else {
-            digits.append(contentsOf: repeatElement(0, count: kept - digits.count))
-            return
-        }
-        let roundUp = digits[kept] >= 5
-        digits.removeSubrange(kept...)
-        guard roundUp else { return }
-        var index = kept - 1
-        while index >= 0 {
-            if digits[index] < 9 {
-                digits[index] += 1
-                return
-            }
-            digits[index] = 0
-            index -= 1
-        }
-        digits.insert(1, at: 0)
-        point += 1
-    }
-
-    /// The digits as text: `-` only when a digit is not zero (never `-0.00`), the point only
-    /// before a fraction.
-    var text: String {
-        let signed = negative && digits.contains { $0 != 0 }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count + 2)
-        if signed { bytes.append(UInt8(ascii: "-")) }
-        for (index, digit) in digits.enumerated() {
-            if index == point { bytes.append(UInt8(ascii: ".")) }
-            bytes.append(UInt8(ascii: "0") + digit)
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// ⌊log10⌋ of the value: the place of the first non-zero digit; `nil` for zero.
-    var magnitude: Int? {
-        digits.firstIndex { $0 != 0 }.map { point - 1 - $0 }
     }
 }
 

@@ -57,34 +57,8 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     public static func format(_ value: Double) -> String {
         if let whole = wholeNumber(value) { return String(whole) }
         let text = String(value)
-        return value.isFinite ? positional(text) : text
-    }
-
-    /// `1.234e-06` as `0.000001234`, `1.5e+16` as `15000000000000000`; other text as it is.
-    static func positional(_ text: String) -> String {
-        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), let exponent = Int(text[text.index(after: e)...]) else {
-            return text
-        }
-        var mantissa = text[..<e]
-        let sign = mantissa.hasPrefix("-") ? "-" : ""
-        if !sign.isEmpty { mantissa = mantissa.dropFirst() }
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        let whole = parts.first.map(String.init) ?? ""
-        let fraction = parts.count > 1 ? String(parts[1]) : ""
-        var digits = whole + fraction
-        // The decimal point sits after `point` digits of `digits`.
-        var point = whole.count + exponent
-        if point <= 0 {
-            digits = String(repeating: "0", count: 1 - point) + digits
-            point = 1
-        } else if point > digits.count {
-            digits += String(repeating: "0", count: point - digits.count)
-        }
-        var integer = String(digits.prefix(point))
-        var decimals = String(digits.dropFirst(point))
-        while decimals.hasSuffix("0") { decimals.removeLast() }
-        while integer.count > 1, integer.hasPrefix("0") { integer.removeFirst() }
-        return sign + integer + (decimals.isEmpty ? "" : "." + decimals)
+        // Only an exponent needs the digits placed; most values are positional already.
+        return value.isFinite && text.utf8.contains(UInt8(ascii: "e")) ? DecimalDigits(value).text : text
     }
 
     /// `value` as a whole number when it is one below 10¹⁵ in magnitude (where ``format(_:)``
