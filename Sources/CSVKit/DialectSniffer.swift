@@ -68,12 +68,6 @@ enum DialectSniffer {
         return best?.delimiter
     }
 
-    /// Field counts of the first non-blank records when split at `delimiter`. The last record counts
-    /// only when the sample is the whole file (otherwise it may be cut short).
-    static func fieldCounts(in bytes: ArraySlice<UInt8>, delimiter: UInt8, isWholeFile: Bool) -> [Int] {
-        split(bytes, at: delimiter, isWholeFile: isWholeFile).map(\.fields)
-    }
-
     /// One record as a candidate delimiter splits it.
     struct SniffedRecord {
         var fields = 1
@@ -83,7 +77,9 @@ enum DialectSniffer {
         var multilineFields = 0
     }
 
-    /// The first non-blank records split at `delimiter` (see ``SniffedRecord``).
+    /// The first non-blank records split at `delimiter` (see ``SniffedRecord``). The last record
+    /// counts only when the sample is the whole file (otherwise it may be cut short), or when it
+    /// is a quoted field over several lines still open at the sample's end.
     static func split(_ bytes: ArraySlice<UInt8>, at delimiter: UInt8, isWholeFile: Bool) -> [SniffedRecord] {
         let quote = UInt8(ascii: "\"")
         var records: [SniffedRecord] = []

@@ -75,8 +75,8 @@ import Testing
     }
 
     @Test func sniffingLooksAtTheFirstTwentyRecordsOnly() {
-        let counts = DialectSniffer.fieldCounts(
-            in: Array(String(repeating: "a;b\n", count: 30).utf8)[...], delimiter: semicolon, isWholeFile: true)
+        let counts = DialectSniffer.split(Array(String(repeating: "a;b\n", count: 30).utf8)[...], at: semicolon, isWholeFile: true)
+            .map(\.fields)
         #expect(counts == Array(repeating: 2, count: 20))
     }
 
@@ -132,7 +132,7 @@ import Testing
 
     @Test func sniffingCountsTheCutLastRecordOnlyForTheWholeFile() {
         let sample = Array("a;b\n1;2;3".utf8)[...]
-        #expect(DialectSniffer.fieldCounts(in: sample, delimiter: semicolon, isWholeFile: true) == [2, 3])
-        #expect(DialectSniffer.fieldCounts(in: sample, delimiter: semicolon, isWholeFile: false) == [2])
+        #expect(DialectSniffer.split(sample, at: semicolon, isWholeFile: true).map(\.fields) == [2, 3])
+        #expect(DialectSniffer.split(sample, at: semicolon, isWholeFile: false).map(\.fields) == [2])
     }
 }
