@@ -8,24 +8,13 @@ import Testing
 @Suite struct ParticipantRowVisitValuesTests {
     typealias H = StagingHarness
 
-    static let pipeline = StageTests.redcapSchedule + """
-        missing_codes:
-          codes:
-            - {code: UNK, reason: asked but unknown}
-        inputs:
-          - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}
-        fields:
-          participant_id: record_id
-          arm: arm
-          visit: redcap_event_name
-          visit_date: visit_date
-          pain_nrs: nrs
+    static let pipeline = StageTests.redcapScreeningPipeline(fields: """
           rmdq: rmdq
           odi: odi
           gpe: gpe
           sick_leave: {checkbox: sl, option: '1'}
 
-        """
+        """)
 
     /// The columns in another order than the pipeline's fields (`rmdq` before `nrs`), and the
     /// column REDCap adds to the checkbox question for the declared code `UNK`.

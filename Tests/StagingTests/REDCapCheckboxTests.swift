@@ -131,23 +131,12 @@ import Testing
 @Suite struct REDCapCheckboxDerivationTests {
     typealias H = StagingHarness
 
-    static let pipeline = StageTests.redcapSchedule + """
-        missing_codes:
-          codes:
-            - {code: UNK, reason: asked but unknown}
-        inputs:
-          - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}
-        fields:
-          participant_id: record_id
-          arm: arm
-          visit: redcap_event_name
-          visit_date: visit_date
-          pain_nrs: nrs
+    static let pipeline = StageTests.redcapScreeningPipeline(fields: """
           startback_9: sb_9
           startback_total: {derive: startback}
           startback_psychosocial: {derive: startback}
 
-        """ + (1...8).map { "  startback_\($0): {checkbox: sb, option: '\($0)'}\n" }.joined()
+        """ + (1...8).map { "  startback_\($0): {checkbox: sb, option: '\($0)'}\n" }.joined())
 
     static let header = "record_id,redcap_event_name,arm,visit_date,nrs," + (1...8).map { "sb___\($0)," }.joined() + "sb___unk,sb_9"
 

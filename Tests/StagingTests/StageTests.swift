@@ -297,6 +297,25 @@ typealias H = StagingHarness
 
         """
 
+    /// A REDCap visits input whose screening event holds the participant rows, with the declared
+    /// missing-data code `UNK` and the key fields; `fields` adds a suite's own (lines under `fields:`).
+    static func redcapScreeningPipeline(fields: String) -> String {
+        redcapSchedule + """
+            missing_codes:
+              codes:
+                - {code: UNK, reason: asked but unknown}
+            inputs:
+              - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}
+            fields:
+              participant_id: record_id
+              arm: arm
+              visit: redcap_event_name
+              visit_date: visit_date
+              pain_nrs: nrs
+
+            """ + fields
+    }
+
     /// A REDCap-style export: screening rows (participant data) among the visit rows.
     static let redcapPipeline = redcapSchedule + """
           sites:
