@@ -153,13 +153,10 @@ import TestSupport
         defer { folder.remove() }
         // The reference arm against itself, a visit the analysis does not have, a repeat, and an
         // unknown key elsewhere: the pipeline file alone tells them, and says them together.
-        let path = try Self.samplePipeline(in: folder) {
-            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/all/general_exercise-vs-general_exercise/week12\n"
-                + "    - rmdq/3a/motor_control-vs-general_exercise/week52\n    - rmdq/all/motor_control-vs-general_exercise/week6\n"
-                + "    - rmdq/all/motor_control-vs-general_exercise/week6\n  colour: blue\n")
-        }
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        let line = try #require(lines.firstIndex { $0.contains("general_exercise-vs-general_exercise") }) + 1
+        let (path, line) = try Self.samplePipeline(in: folder, poolWith: [
+            "rmdq/all/general_exercise-vs-general_exercise/week12", "rmdq/3a/motor_control-vs-general_exercise/week52",
+            "rmdq/all/motor_control-vs-general_exercise/week6", "rmdq/all/motor_control-vs-general_exercise/week6",
+        ], then: "  colour: blue\n")
         #expect(Self.problems(loading: path).map { "\($0.location.line):\($0.location.column ?? 0) \($0.rule)" }.sorted()
             == ["\(line + 3):7 spec.duplicate", "\(line + 4):3 spec.unknown-key", "\(line):7 spec.pool-with", "\(line + 1):7 spec.pool-with"].sorted())
     }
@@ -169,15 +166,25 @@ import TestSupport
     @Test func poolWithProblemsAreSaidInOneRound() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let path = try Self.samplePipeline(in: folder) {
-            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/all/general_exercise-vs-general_exercise/week12\n"
-                + "    - rmdq/1/motor_control-vs-general_exercise/week6\n    - rmdq/all/motor_control-vs-general_exercise/week52\n"
-                + "    - rmdq/all/motor_control-vs-general_exercise/week52\n")
-        }
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        let line = try #require(lines.firstIndex { $0.contains("general_exercise-vs-general_exercise") }) + 1
+        let (path, line) = try Self.samplePipeline(in: folder, poolWith: [
+            "rmdq/all/general_exercise-vs-general_exercise/week12", "rmdq/1/motor_control-vs-general_exercise/week6",
+            "rmdq/all/motor_control-vs-general_exercise/week52", "rmdq/all/motor_control-vs-general_exercise/week52",
+        ])
         #expect(Self.problems(loading: path).map { "\($0.location.line) \($0.rule)" }
             == ["\(line) spec.pool-with", "\(line + 1) spec.pool-with", "\(line + 2) spec.pool-with", "\(line + 3) spec.duplicate"])
+    }
+
+    /// The sample pipeline with `entries` under `evidence.pool_with` (and `then` after them),
+    /// written into `folder`: its path, and the line of the first entry (from 1).
+    static func samplePipeline(in folder: TemporaryDirectory, poolWith entries: [String],
+                               then extra: String = "") throws -> (path: String, firstEntryLine: Int) {
+        let listed = entries.map { "    - \($0)\n" }.joined()
+        let path = try samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n" + listed + extra)
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let first = try #require(lines.firstIndex { $0 == "    - \(entries[0])" })
+        return (path, first + 1)
     }
 
     /// Beside a problem found after the file loads (a missing rule set), or beside one in the
@@ -203,11 +210,7 @@ import TestSupport
     @Test func poolWithRejectsAProfileTheTrialDoesNotRandomise() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let path = try Self.samplePipeline(in: folder) {
-            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  pool_with:\n    - rmdq/1/motor_control-vs-general_exercise/week6\n")
-        }
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        let line = try #require(lines.firstIndex { $0.contains("rmdq/1/") }) + 1
+        let (path, line) = try Self.samplePipeline(in: folder, poolWith: ["rmdq/1/motor_control-vs-general_exercise/week6"])
         #expect(Self.problems(loading: path).map { "\($0.location.line):\($0.location.column ?? 0) \($0.message)" }
             == ["\(line):7 'rmdq/1/motor_control-vs-general_exercise/week6' in 'pool_with' is none of the trial's comparisons; "
                 + "they are named outcome/profile/arm-vs-reference/visit, e.g. 'rmdq/all/motor_control-vs-general_exercise/week6'"])
