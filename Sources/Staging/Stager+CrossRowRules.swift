@@ -62,17 +62,28 @@ extension Stager {
         }
         let findings = halves.first + halves.second
         let fromOnset = DerivedFrom(.onsetDate, inputs: spec.inputs)
+        // The rules that rejected each participant's baseline visits, in the order found (the
+        // findings come by participant).
+        var rejectedBaselines: [(slot: Int, rules: [String])] = []
         for finding in findings {
-            try apply(finding, to: &state, fromOnset: fromOnset)
+            let rejected = try apply(finding, to: &state, fromOnset: fromOnset)
+            guard rejected, timepoints[finding.index % state.timepointCount].isBaseline else { continue }
+            let slot = finding.index / state.timepointCount
+            if rejectedBaselines.last?.slot != slot { rejectedBaselines.append((slot, [])) }
+            if !rejectedBaselines[rejectedBaselines.count - 1].rules.contains(finding.rule.rawValue) {
+                rejectedBaselines[rejectedBaselines.count - 1].rules.append(finding.rule.rawValue)
+            }
         }
-        for finding in followUpsLeftWithoutBaseline(by: findings, state: state, timepoints: timepoints) {
+        for finding in followUpsLeftWithoutBaseline(rejectedBaselines, state: state, timepoints: timepoints) {
             try apply(finding, to: &state, fromOnset: fromOnset)
         }
     }
 
     /// Emits one cross-row finding and does what its setting says: empty a field, or reject the
-    /// visit with every row of it.
-    private func apply(_ finding: Finding, to state: inout StagingState, fromOnset: DerivedFrom) throws {
+    /// visit with every row of it. Returns whether it rejected the visit (or, one rejected before,
+    /// gave it one more reason).
+    @discardableResult
+    private func apply(_ finding: Finding, to state: inout StagingState, fromOnset: DerivedFrom) throws -> Bool {
         let expectations = spec.expectations
         let count = state.timepointCount
         let participant = state.ids.keys[finding.index / count]
@@ -100,7 +111,7 @@ extension Stager {
             }
         } else if setting.policy == .nullField, let nullable = finding.rule.nullableField {
             // A visit already rejected by an earlier finding keeps its values.
-            guard state.visitTable[finding.index] >= 0 else { return }
+            guard state.visitTable[finding.index] >= 0 else { return false }
             state.visitRecords[finding.record].values[nullable] = RowReader.invalid(finding.rule.rawValue)
         } else if setting.severity == .error, fileIndex != nil {
             // A visit still in the table is rejected now, with every row of it (its repeats
@@ -117,26 +128,17 @@ extension Stager {
                     state.addReason(finding.message, toDeferred: row, fileIndex: rowFile)
                 }
             }
+            return true
         }
+        return false
     }
 
     /// `follow_up_without_baseline` findings for the follow-ups still kept of each participant
-    /// whose every baseline visit `findings` have rejected (in participant order, each one's
-    /// follow-ups in schedule order), naming the rules that rejected it.
-    private func followUpsLeftWithoutBaseline(by findings: [Finding], state: StagingState,
+    /// whose every baseline visit the cross-row findings rejected (`rejected`: by participant,
+    /// with the rejecting rules), each one's follow-ups in schedule order, naming those rules.
+    private func followUpsLeftWithoutBaseline(_ rejected: [(slot: Int, rules: [String])], state: StagingState,
                                               timepoints: [Timepoint]) -> [Finding] {
         let count = state.timepointCount
-        // Findings come by participant: each one's rejecting rules gather in a row.
-        var rejected: [(slot: Int, rules: [String])] = []
-        for finding in findings where timepoints[finding.index % count].isBaseline && state.visitTable[finding.index] < 0 {
-            let setting = spec.expectations[finding.rule]
-            guard setting.severity == .error, setting.policy != .nullField else { continue }
-            let slot = finding.index / count
-            if rejected.last?.slot != slot { rejected.append((slot, [])) }
-            if rejected[rejected.count - 1].rules.contains(finding.rule.rawValue) == false {
-                rejected[rejected.count - 1].rules.append(finding.rule.rawValue)
-            }
-        }
         var found: [Finding] = []
         for (slot, rules) in rejected {
             let visits = (slot * count)..<(slot * count + count)
