@@ -513,6 +513,7 @@ final class Stager {
         // batches that thread has not claimed, and commits every row in reading order.
         var preparer = RowReader(stager: self, fileIndex: fileIndex, file: file, input: input, binding: binding)
         let hasFileProblems = !binding.fileProblems.isEmpty
+        let fileProblemReasons = binding.fileProblems.map(\.message)
         let pipe = RecordPipe(reader: reader) { record, prepared in
             if !hasFileProblems { preparer.prepare(record, into: prepared) }
         }
@@ -529,7 +530,7 @@ final class Stager {
                     if hasFileProblems {
                         rejected += 1
                         try reject(file, line: records[index].position.line, rawFields: records[index].rawFields,
-                                   reasons: binding.fileProblems.map(\.message))
+                                   reasons: fileProblemReasons)
                         continue
                     }
                     switch try row.commit(rows[index], &state) {
