@@ -5,8 +5,9 @@ import StudyModel
 public enum DerivedInputs {
 
     /// Fills `age`, `duration_weeks`, `age_at_onset`, `ompsq_total`, `startback_total` and
-    /// `startback_psychosocial` when they are absent and their sources are present, and says how.
-    /// A value the export carries (mapped directly) is kept as it is.
+    /// `startback_psychosocial` when they are absent (not collected, or an empty cell) and their
+    /// sources are present, and says how. A value the export carries is kept as it is, also one
+    /// recorded as missing for a reason (a missing-data code, or emptied by a rule).
     public static func derive(_ input: FieldValues) -> (values: FieldValues, derivations: [String]) {
         var derivations: [String] = []
         let values = fill(input) { derivations.append($0()) }
@@ -31,9 +32,15 @@ public enum DerivedInputs {
         }
         if isAbsent(values[.durationWeeks]), let onset = values[.onsetDate]?.date,
            let screening = values[.screeningDate]?.date {
-            let weeks = Double(onset.days(to: screening)) / 7
-            values[.durationWeeks] = .number(weeks)
-            note { "duration_weeks = \(format2(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)" }
+            let days = onset.days(to: screening)
+            if days >= 0 {
+                let weeks = Double(days) / 7
+                values[.durationWeeks] = .number(weeks)
+                note { "duration_weeks = \(format2(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)" }
+            } else {
+                // As in staging's derivation: a symptom onset after screening gives no duration.
+                note { "duration_weeks not derived: onset_date \(onset.iso) is after screening_date \(screening.iso)" }
+            }
         }
         if isAbsent(values[.ageAtOnset]), let age = values[.age]?.number, let weeks = values[.durationWeeks]?.number {
             let ageAtOnset = age - weeks / DurationUnit.weeksPerYear
@@ -56,17 +63,29 @@ public enum DerivedInputs {
                 }
             }
             if let scores = Questionnaires.startBackScores(items: items) {
-                values[.startBackTotal] = .number(scores.total)
-                values[.startBackPsychosocial] = .number(scores.psychosocial)
-                note { "startback_total = \(Value.format(scores.total)), startback_psychosocial = \(Value.format(scores.psychosocial)) from startback_1...startback_9" }
+                var filled: [String] = []
+                if isAbsent(values[.startBackTotal]) {
+                    values[.startBackTotal] = .number(scores.total)
+                    filled.append("startback_total = \(Value.format(scores.total))")
+                }
+                if isAbsent(values[.startBackPsychosocial]) {
+                    values[.startBackPsychosocial] = .number(scores.psychosocial)
+                    filled.append("startback_psychosocial = \(Value.format(scores.psychosocial))")
+                }
+                note { "\(filled.joined(separator: ", ")) from startback_1...startback_9" }
             }
         }
         return values
     }
 
-    /// Absent or recorded as missing: either way there is nothing to keep.
+    /// Not carried: no value, or an empty cell. A value recorded as missing for a reason (a
+    /// missing-data code, or a value a rule emptied) is carried, and kept: the rules find it unknown
+    /// rather than a value computed around the reason.
     private static func isAbsent(_ value: Value?) -> Bool {
-        value == nil || value?.isMissing == true
+        switch value {
+        case nil, .missing(.empty)?: true
+        default: false
+        }
     }
 
     private static func format2(_ value: Double) -> String {

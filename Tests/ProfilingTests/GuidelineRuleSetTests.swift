@@ -211,6 +211,37 @@ import TestSupport
         #expect(untraced.ruleSet == rules.identity)
     }
 
+    /// A value the export records as missing for a reason (emptied by a range, a missing-data
+    /// code) is kept: the rules find it unknown, and it is not computed again from its sources.
+    @Test(arguments: [
+        MissingReason.declared(code: "invalid", label: "emptied by rule 'range'"), .notDone,
+    ])
+    func recordedMissingValuesAreNotDerivedAgain(reason: MissingReason) {
+        var record = Self.plain()
+        record.values[.durationWeeks] = .missing(reason)
+        record.values[.onsetDate] = .date(CalendarDate(year: 2024, month: 1, day: 1)!)
+        record.values[.screeningDate] = .date(CalendarDate(year: 2024, month: 6, day: 1)!)
+        let result = rules.assign(record)
+        #expect(result.status == .unclassified)
+        #expect(result.missingInputs == [.durationWeeks])
+        #expect(!result.derivations.contains { $0.hasPrefix("duration_weeks") })
+        // An empty cell carries nothing: the duration comes from the dates.
+        record.values[.durationWeeks] = .missing(.empty)
+        #expect(rules.assign(record).subprofile == "3b")
+    }
+
+    @Test func onsetAfterScreeningGivesNoDuration() {
+        var record = Self.plain()
+        record.values[.durationWeeks] = nil
+        record.values[.onsetDate] = .date(CalendarDate(year: 2024, month: 3, day: 2)!)
+        record.values[.screeningDate] = .date(CalendarDate(year: 2024, month: 3, day: 1)!)
+        let result = rules.assign(record)
+        #expect(result.status == .unclassified)
+        #expect(result.missingInputs == [.durationWeeks])
+        #expect(result.derivations.contains { $0.hasPrefix("duration_weeks not derived: onset_date 2024-03-02 is after") })
+        #expect(DerivedInputs.values(record.values)[.durationWeeks] == nil)
+    }
+
     @Test func identityFollowsNameAndVersion() {
         var renamed = rules
         #expect(renamed.identity == "\(rules.name) \(rules.version)")
@@ -242,6 +273,18 @@ import TestSupport
         #expect(rules.assign(record([1, 1, 1, 1, 0, 0, 0, 0, 1])).profile == "medium")   // total 4, psych 0
         #expect(rules.assign(record([1, 1, 1, 0, 1, 1, 1, 0, 1])).profile == "medium")   // psych 3
         #expect(rules.assign(record([0, 0, 0, 0, 1, 1, 1, 0, 4])).profile == "high")     // psych 4
+    }
+
+    /// A total the export carries is kept when only the subscale is computed from the items.
+    @Test func carriedTotalIsKeptBesideADerivedSubscale() {
+        var participant = record([1, 1, 1, 1, 0, 0, 0, 0, 1])  // items: total 4, psychosocial 0
+        participant.values[.startBackTotal] = .number(2)
+        let result = rules.assign(participant)
+        #expect(result.profile == "low")
+        #expect(result.derivations == ["startback_psychosocial = 0 from startback_1...startback_9"])
+        let values = DerivedInputs.values(participant.values)
+        #expect(values[.startBackTotal] == .number(2))
+        #expect(values[.startBackPsychosocial] == .number(0))
     }
 
     @Test func missingItemIsUnclassified() {
