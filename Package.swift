@@ -64,7 +64,7 @@ let tests: [Target] = [
     .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "TestSupport"]),
-    .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Statistics", "TestSupport"]),
+    .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Evidence", "Statistics", "TestSupport"]),
     .testTarget(name: "SampleDataGeneratorTests", dependencies: ["SampleDataGenerator", "CSVKit", "TestSupport"],
                 exclude: ["check_interaction.py"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PipelineRunner", "Analysis", "Profiling", "Reporting", "CSVKit", "TestSupport"]),

@@ -41,7 +41,9 @@ extension SummaryText {
             let derived = row.derivedLevel.map { "Niveau \($0.rawValue)" } ?? "no level"
             let stated = row.statedLevel.map { " (stated Niveau \($0.rawValue)\(row.match == .mismatch ? ", MISMATCH" : ""))" } ?? ""
             lines += wrap("- \(row.conclusionID): \(derived)\(stated). \(row.english)", indent: "    ")
-            if row.match == .mismatch { lines += wrap("Reason: \(row.reason)", indent: "    ").map { "    " + $0 } }
+            if row.match == .mismatch {
+                lines += wrap("Reason: \(row.reason)", indent: "    ", width: lineLimit - 4).map { "    " + $0 }
+            }
         }
         if !summary.summaryOfFindings.isEmpty {
             lines.append("")
