@@ -6,7 +6,8 @@ import StudyModel
 /// the shortest round-tripping decimal text of the double rather than on its binary value, so a
 /// number printed as `2.675` rounds to `2.68` as a reader expects; and on that text rounded to
 /// fifteen significant digits first, so a tie that binary arithmetic left a hair below (41/80 · 100
-/// computed as 51.249999999999993) rounds as the tie it is.
+/// computed as 51.249999999999993) rounds as the tie it is (``DecimalDigits/fixed(_:decimals:)``,
+/// which the evidence sentences and the NNT text use too).
 public enum NumberFormat {
     /// `value` with exactly `decimals` digits after the point; `NA` for nil, NaN and infinities
     /// (`Inf`/`-Inf` where `showInfinity` is set).
@@ -14,25 +15,9 @@ public enum NumberFormat {
         guard let value else { return "NA" }
         if value.isNaN { return "NA" }
         if value.isInfinite { return showInfinity ? (value > 0 ? "Inf" : "-Inf") : "NA" }
-        var number = DecimalDigits(value)
-        // First to fifteen significant digits, where a double's rounding error lives: a tie
-        // computed in binary (41/80 · 100 = 51.249999999999993, a mean of 33.45 as
-        // 33.449999999999996) is the tie it stands for, and rounds up like one; a value that is
-        // off a tie by more than that (0.00012344996, 4.999999999e-07) is no tie.
-        number.round(toDecimals: guardDecimals(forShown: max(decimals, 0), magnitude: number.magnitude))
-        number.round(toDecimals: max(decimals, 0))
-        return number.text
+        return DecimalDigits.fixed(value, decimals: decimals)
     }
 
-    /// The decimals a value of `magnitude` (⌊log10⌋, nil for zero) is rounded to before it is
-    /// rounded to the `shown` ones: to its 15th significant digit (195.30185 is held as
-    /// 195.30184999999994), and never fewer than shown.
-    static func guardDecimals(forShown shown: Int, magnitude: Int?) -> Int {
-        guard let magnitude else { return shown }
-        return max(shown, 14 - magnitude)
-    }
-
-    /// A p-value as journals print it: `<0.001` below a thousandth, three decimals otherwise.
     /// A confidence level as a percentage with as few decimals as it needs (at most three):
     /// 0.95 → `95`, 0.975 → `97.5`, 0.999 → `99.9`.
     public static func level(_ level: Double) -> String {
@@ -44,6 +29,7 @@ public enum NumberFormat {
         return fixed(percent, decimals: 3)
     }
 
+    /// A p-value as journals print it: `<0.001` below a thousandth, three decimals otherwise.
     public static func pValue(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "NA" }
         return value < 0.001 ? "<0.001" : fixed(value, decimals: 3)

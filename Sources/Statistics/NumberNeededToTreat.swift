@@ -57,7 +57,13 @@ public struct NumberNeededToTreat: Hashable, Sendable {
     /// - Returns: `nil` when the difference or a limit is NaN, or the interval does not contain
     ///   the difference.
     public init?(riskDifference: Double, interval: ConfidenceInterval) {
-        guard let estimate = Value(riskDifference: riskDifference),
+        self.init(riskDifference: riskDifference, interval: interval, exactEstimate: nil)
+    }
+
+    /// As ``init(riskDifference:interval:)``, with the estimate given exactly when it is known
+    /// (from counts) rather than as the reciprocal of the rounded difference.
+    private init?(riskDifference: Double, interval: ConfidenceInterval, exactEstimate: Value?) {
+        guard let estimate = exactEstimate ?? Value(riskDifference: riskDifference),
               !interval.lower.isNaN, !interval.upper.isNaN,
               interval.lower <= riskDifference, riskDifference <= interval.upper
         else { return nil }
@@ -85,9 +91,14 @@ public struct NumberNeededToTreat: Hashable, Sendable {
     ///   - higherIsBenefit: `true` when the proportions count a desirable outcome (success),
     ///     so `p₁ > p₂` favours the first group; `false` for an adverse outcome, where the
     ///     difference is negated before the NNT is formed.
+    ///
+    /// The estimate is computed from the counts, `n₁n₂ / |x₁n₂ − x₂n₁|`, with one rounding: the
+    /// reciprocal of `p₁ − p₂` in binary can miss an exact value such as 390/8 = 48.75
+    /// (22/26 against 13/15) by more than a printed tie can bear (48.74999999999991).
     public init?(_ difference: ProportionDifference, higherIsBenefit: Bool = true) {
+        let exact = Self.exactEstimate(difference, higherIsBenefit: higherIsBenefit)
         if higherIsBenefit {
-            self.init(riskDifference: difference.difference, interval: difference.interval)
+            self.init(riskDifference: difference.difference, interval: difference.interval, exactEstimate: exact)
         } else {
             self.init(
                 riskDifference: -difference.difference,
@@ -95,39 +106,24 @@ public struct NumberNeededToTreat: Hashable, Sendable {
                     lower: -difference.interval.upper,
                     upper: -difference.interval.lower,
                     level: difference.interval.level
-                )
+                ),
+                exactEstimate: exact
             )
         }
     }
 
-    /// The estimate as text, e.g. `NNTB 4.2`, `NNTH 12.5` or `NNT ∞`.
-    public func formattedEstimate(decimals: Int = 1) -> String {
-        switch estimate {
-        case .benefit(let value): "NNTB \(formatFixed(value, decimals: decimals))"
-        case .harm(let value): "NNTH \(formatFixed(value, decimals: decimals))"
-        case .infinite: "NNT ∞"
-        }
-    }
-
-    /// The interval as text, e.g. `NNTB 2.1 to 10.3`, `NNTH 5.0 to 40.0`,
-    /// `NNTB 2.1 to ∞ to NNTH 25.0`, `∞ to NNTH 25.0`, `NNTB 2.1 to ∞` or `∞`.
-    public func formattedInterval(decimals: Int = 1) -> String {
-        switch interval {
-        case let .benefit(from, to):
-            return "NNTB \(formatFixed(from, decimals: decimals)) to \(formatFixed(to, decimals: decimals))"
-        case let .harm(from, to):
-            return "NNTH \(formatFixed(from, decimals: decimals)) to \(formatFixed(to, decimals: decimals))"
-        case let .throughInfinity(benefit, harm):
-            var parts: [String] = []
-            if let benefit { parts.append("NNTB \(formatFixed(benefit, decimals: decimals))") }
-            parts.append("∞")
-            if let harm { parts.append("NNTH \(formatFixed(harm, decimals: decimals))") }
-            return parts.joined(separator: " to ")
-        }
-    }
-
-    /// Estimate and interval, e.g. `NNTB 4.2 (NNTB 2.1 to ∞ to NNTH 25.0)`.
-    public func formatted(decimals: Int = 1) -> String {
-        "\(formattedEstimate(decimals: decimals)) (\(formattedInterval(decimals: decimals)))"
+    /// `n₁n₂ / (x₁n₂ − x₂n₁)` as an NNT oriented as `higherIsBenefit` says; nil when a product
+    /// overflows, so the reciprocal of the difference is used.
+    private static func exactEstimate(_ difference: ProportionDifference, higherIsBenefit: Bool) -> Value? {
+        let first = difference.first
+        let second = difference.second
+        let (crossFirst, overflowFirst) = first.successes.multipliedReportingOverflow(by: second.trials)
+        let (crossSecond, overflowSecond) = second.successes.multipliedReportingOverflow(by: first.trials)
+        let (product, overflowProduct) = first.trials.multipliedReportingOverflow(by: second.trials)
+        guard !overflowFirst, !overflowSecond, !overflowProduct else { return nil }
+        let numerator = higherIsBenefit ? crossFirst - crossSecond : crossSecond - crossFirst
+        if numerator == 0 { return .infinite }
+        let value = Double(product) / Double(abs(numerator))
+        return numerator > 0 ? .benefit(value) : .harm(value)
     }
 }

@@ -61,6 +61,28 @@ public struct DecimalDigits: Sendable {
         point += 1
     }
 
+    /// A finite `value` with exactly `decimals` digits after the point, as a reader rounds what
+    /// is printed: half away from zero on the shortest round-tripping decimal text (`2.675` →
+    /// `2.68`), held first to fifteen significant digits, where a double's rounding error lives,
+    /// so a tie binary arithmetic left a hair below (41/80 · 100 computed as 51.249999999999993,
+    /// 1/(22/26 − 13/15) as 48.74999999999991) rounds as the tie it is, while a value off a tie by
+    /// more than that (0.00012344996) is no tie. No `-` when every digit shown is zero.
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        let shown = max(decimals, 0)
+        var number = DecimalDigits(value)
+        number.round(toDecimals: guardDecimals(forShown: shown, magnitude: number.magnitude))
+        number.round(toDecimals: shown)
+        return number.text
+    }
+
+    /// The decimals a value of `magnitude` (⌊log10⌋, nil for zero) is rounded to before it is
+    /// rounded to the `shown` ones: to its 15th significant digit (195.30185 is held as
+    /// 195.30184999999994), and never fewer than shown.
+    static func guardDecimals(forShown shown: Int, magnitude: Int?) -> Int {
+        guard let magnitude else { return shown }
+        return max(shown, 14 - magnitude)
+    }
+
     /// The digits as text: `-` only when a digit is not zero (never `-0.00`), the point only
     /// before a fraction.
     public var text: String {
