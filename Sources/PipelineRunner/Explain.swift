@@ -100,7 +100,7 @@ public enum Explain {
             lines.append("Profile (\(assignment.ruleSet)):")
             for derivation in assignment.derivations { lines.append("  derived: \(derivation)") }
             for fired in assignment.fired { lines.append("  fired: \(fired)") }
-            if assignment.fired.isEmpty { lines.append("  no named rule fired") }
+            if assignment.fired.isEmpty { lines.append("  no rule fired") }
             switch assignment.status {
             case .classified:
                 lines.append("  => \(assignment.subprofile ?? "") (\(assignment.label ?? ""))\(assignment.urgent ? ", URGENT" : "")")

@@ -25,7 +25,8 @@ extension RuleSet {
             switch rule.truth(values) {
             case .yes:
                 assignment.urgent = true
-                fired += rule.evaluate(values).fired.map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
+                fired += trail(rule, values, unnamed: rule.description)
+                    .map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
             case .unknown: urgentMissing.formUnion(rule.evaluate(values).missing)
             case .no: break
             }
@@ -44,7 +45,7 @@ extension RuleSet {
                 switch match.truth(values) {
                 case .no: continue
                 case .unknown: return unclassified(match.evaluate(values).missing)
-                case .yes: fired += match.evaluate(values).fired
+                case .yes: fired += trail(match, values, unnamed: definition.code)
                 }
             }
             var code = definition.code
@@ -55,7 +56,7 @@ extension RuleSet {
                     let truth = subdivision.rule.truth(values)
                     if truth == .unknown { return unclassified(subdivision.rule.evaluate(values).missing) }
                     if truth == .yes {
-                        fired += subdivision.rule.evaluate(values).fired
+                        fired += trail(subdivision.rule, values, unnamed: subdivision.code)
                         chosen = subdivision
                         break
                     }
@@ -69,7 +70,7 @@ extension RuleSet {
                 let truth = suffix.rule.truth(values)
                 if truth == .unknown { return unclassified(suffix.rule.evaluate(values).missing) }
                 if truth == .yes {
-                    fired += suffix.rule.evaluate(values).fired
+                    fired += trail(suffix.rule, values, unnamed: suffix.suffix)
                     subprofile += suffix.suffix
                 }
             }
@@ -81,6 +82,15 @@ extension RuleSet {
             return assignment
         }
         return unclassified([])
+    }
+
+    /// The trail of a rule that held: the named rules in it that fired, then the conditions that
+    /// held outside any of them under `unnamed` (the profile, subdivision or suffix code they
+    /// decided, e.g. `3b: duration_weeks >= 12 (saw 20.14)`), so that every decision is traced.
+    private func trail(_ rule: Rule, _ values: FieldValues, unnamed: String) -> [FiredRule] {
+        let evaluation = rule.evaluate(values)
+        guard !evaluation.evidence.isEmpty else { return evaluation.fired }
+        return evaluation.fired + [FiredRule(rule: unnamed, evidence: evaluation.evidence)]
     }
 
     /// Assigns every participant, in the order given.

@@ -22,7 +22,8 @@ public struct ProfileAssignment: Hashable, Sendable {
     /// when `urgent` is true or every urgent rule was decided. Such a participant is not known
     /// to be free of urgent signs.
     public var urgentMissingInputs: [Field] = []
-    /// Every named rule that fired, in evaluation order, with the values it saw.
+    /// Every rule that fired, in evaluation order, with the values it saw: named rules by name,
+    /// conditions outside them by the code they decided (`3b`, `+Y`, a profile's code).
     public var fired: [FiredRule]
     /// The fields whose absence left the assignment undecided, sorted by declaration order.
     public var missingInputs: [Field]

@@ -42,7 +42,8 @@ import TestSupport
         #expect(result.status == .classified)
         #expect(result.profile == "3a")
         #expect(result.subprofile == "3a")
-        #expect(result.fired.isEmpty)
+        // The split has no rule name: its condition is traced under the code it decided.
+        #expect(result.fired == [FiredRule(rule: "3a", evidence: ["duration_weeks < 12 (saw 6)"])])
         #expect(!result.urgent)
     }
 
@@ -240,6 +241,34 @@ import TestSupport
         #expect(result.missingInputs == [.durationWeeks])
         #expect(result.derivations.contains { $0.hasPrefix("duration_weeks not derived: onset_date 2024-03-02 is after") })
         #expect(DerivedInputs.values(record.values)[.durationWeeks] == nil)
+    }
+
+    /// Conditions outside any named rule are traced under the profile, suffix or urgent rule
+    /// they decided, so that `rules_fired` never leaves a decision unexplained.
+    @Test func unnamedRulesAreTracedUnderWhatTheyDecided() throws {
+        let unnamed = try RuleSet.parse("""
+            rule_set: {name: t, version: "1", title: T}
+            urgent:
+              - any_of: [cauda_equina]
+            profiles:
+              - code: old
+                label: Old
+                when: age > 60
+                suffixes:
+                  - {suffix: "+F", when: sex = F}
+              - code: other
+                label: Other
+                otherwise: true
+            """, file: "rules.yml")
+        var values = FieldValues(level: .participant)
+        values[.age] = .number(61)
+        values[.sex] = .text("F")
+        values[.caudaEquina] = .boolean(true)
+        let result = unnamed.assign(ParticipantRecord(id: "P", site: "S", arm: nil, values: values, sources: []))
+        #expect(result.subprofile == "old+F")
+        #expect(result.fired.map(\.description) == [
+            "urgent/cauda_equina: cauda_equina", "old: age > 60 (saw 61)", "+F: sex = F (saw F)",
+        ])
     }
 
     @Test func identityFollowsNameAndVersion() {
