@@ -186,7 +186,7 @@ extension OwnStudy {
             let dutchGroup = wholeTrial ? "bij alle gerandomiseerde patiënten" : "bij profiel \(result.profile)"
             let englishGroup = wholeTrial ? "in all randomised patients" : "in profile \(result.profile)"
             let dutch = "\(level.dutchLabel) — \(level.dutchWording) \(arm) \(dutchGroup) de "
-                + "\(result.outcomeLabel) na \(week) weken \(dutchClaim) (\(support))"
+                + "\(result.outcomeLabel) na \(week) \(week == 1 ? "week" : "weken") \(dutchClaim) (\(support))"
             let english = "\(level.englishLabel) — \(level.englishWording) \(arm) \(englishClaim) at week \(week) "
                 + "\(englishGroup) (\(support))"
             return ConclusionRow(

@@ -54,6 +54,10 @@ private func rmdq(estimate: Double, low: Double, high: Double, p: Double? = 0.00
     let whole = try #require(study(openTrial).conclusions(for: [rmdq(estimate: -2.1, low: -3.4, high: -0.8, profile: "all")]).first)
     #expect(whole.dutch == "Niveau 3 — er zijn aanwijzingen dat graded activity bij alle gerandomiseerde patiënten de RMDQ na 12 weken meer verbetert dan general exercise (B: this study)")
     #expect(whole.english == "Level 3 — there are indications that graded activity improves RMDQ more than general exercise at week 12 in all randomised patients (B: this study)")
+    var firstWeek = rmdq(estimate: -2.1, low: -3.4, high: -0.8)
+    firstWeek.timepoint = Timepoint(name: "week1", week: 1, windowDays: 2)
+    let singular = try #require(study(openTrial).conclusions(for: [firstWeek]).first)
+    #expect(singular.dutch.contains("de RMDQ na 1 week meer verbetert"))
 }
 
 @Test(arguments: [(EBROVariant.a, EvidenceLevel.two), (EBROVariant.b, EvidenceLevel.three)])
