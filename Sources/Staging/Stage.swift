@@ -210,10 +210,13 @@ struct StagingState: IssueCounts {
 
     /// Rejects, after reading, a row counted as accepted: it moves to its file's rejected rows and
     /// is read again for the sink (``Stager/fetchDeferredRejections(_:encodings:reading:)``) with
-    /// `reason`.
+    /// `reason`. A row already taken back (a visit row of a conflicting duplicate that also
+    /// carried its participant's values, say) only gets the reason: it is counted once.
     mutating func withdraw(_ row: SourceLocation, fileIndex: Int, reason: String) {
-        accounting[fileIndex].accepted -= 1
-        accounting[fileIndex].rejected += 1
+        if deferred[fileIndex]?[row.line] == nil {
+            accounting[fileIndex].accepted -= 1
+            accounting[fileIndex].rejected += 1
+        }
         addReason(reason, toDeferred: row, fileIndex: fileIndex)
     }
 

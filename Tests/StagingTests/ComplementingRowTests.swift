@@ -378,6 +378,32 @@ import Testing
         #expect(sink.issues.first { $0.rule == "unique" }?.message == "the value '1980' of 'birth_year' is already used at v.csv:2:5")
     }
 
+    /// A visit row taken back as a conflicting duplicate, whose site its participant's record
+    /// carried, is taken back again when that record is rejected: it is counted once, with
+    /// both reasons.
+    @Test func aRowTakenBackTwiceIsCountedOnce() throws {
+        let yaml = StagingHarness.header.replacingOccurrences(of: "report: {max_errors: 100}", with: "report: {max_errors: 100}\n" + """
+            inputs:
+              - {path: a.csv, source: generic, holds: participants, fields: {participant_id: id, sex: sex}}
+              - {path: b.csv, source: generic, holds: participants, fields: {participant_id: id, birth_year: by}}
+              - {path: v.csv, source: generic, holds: visits, fields: {participant_id: id, visit: visit, site: site, pain_nrs: pain}}
+            expectations:
+              fields:
+                birth_year: {required: true}
+            """)
+        let (study, sink) = try StagingHarness(yaml: yaml, files: [
+            "a.csv": "id,sex\nP1,M\nP2,F\n", "b.csv": "id,by\nP2,1970\n",
+            "v.csv": "id,visit,site,pain\nP1,T0,S1,5\nP1,T0,S1,6\nP2,T0,S1,4\n",
+        ]).run()
+        #expect(study.accounting.allSatisfy { $0.isBalanced }, "\(study.accounting)")
+        let visits = try #require(study.accounting.last)
+        #expect([visits.rowsRead, visits.accepted, visits.rejected] == [3, 1, 2])
+        let rejected = sink.rejectedRows.filter { $0.file == "v.csv" }.sorted { $0.line < $1.line }
+        #expect(rejected.map(\.line) == [2, 3])
+        #expect(rejected.map(\.reasons.count) == [2, 1], "\(rejected.map(\.reasons))")
+        #expect(study.visits.map(\.participantID) == ["P2"])
+    }
+
     /// A participant row that comes after a visit row carried its site and arm must agree with
     /// them, as a visit row after the participant row must.
     @Test func aMergedParticipantRowMustAgreeWithCarriedValues() throws {
