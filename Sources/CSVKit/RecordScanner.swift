@@ -112,9 +112,12 @@ struct RecordScanner {
 
     // MARK: - Opening
 
+    /// - Parameter atFileStart: whether `source` starts at the file's first byte, where a
+    ///   byte-order mark or a `sep=` line may stand; a record read again from its offset starts
+    ///   with whatever its first field holds, `EF BB BF` or `sep=;` included, which is data there.
     init(
         source: ByteSource, dialect: CSVDialect, encoding declared: CSVEncoding?, chunkSize: Int,
-        maxRecordBytes: Int
+        maxRecordBytes: Int, atFileStart: Bool = true
     ) throws {
         self.source = source
         displayName = source.displayName
@@ -127,7 +130,7 @@ struct RecordScanner {
         firstRecordPosition = fileStart
         // Encoding: the caller's, else a byte-order mark, else decided from the bytes as they come.
         let (sample, sampleIsWhole) = try source.peek(CSVReader.sniffSampleBytes)
-        let bom = RecordScanner.byteOrderMark(in: sample)
+        let bom = atFileStart ? RecordScanner.byteOrderMark(in: sample) : nil
         let markLength: Int
         switch declared {
         case nil:
@@ -163,7 +166,7 @@ struct RecordScanner {
             unitSize = 1
             view = sample.dropFirst(markLength)
         }
-        let separatorLine = DialectSniffer.separatorLine(in: view, isWholeFile: sampleIsWhole)
+        let separatorLine = atFileStart ? DialectSniffer.separatorLine(in: view, isWholeFile: sampleIsWhole) : nil
         hasSeparatorLine = separatorLine != nil
         var notes: [CSVDiagnostic] = []
         if declared == .windows1252, let bom {
@@ -246,7 +249,7 @@ struct RecordScanner {
         let encoding: CSVEncoding? = if let given { given } else if case .undecided = decoding { nil } else { encoding }
         var scanner = try RecordScanner(
             source: source.reopened(at: offset), dialect: CSVDialect(delimiter: delimiter, hasHeader: false),
-            encoding: encoding, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
+            encoding: encoding, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes, atFileStart: offset == 0)
         var record = CSVRecord()
         guard try scanner.read(into: &record) else { return nil }
         return record.rawFields

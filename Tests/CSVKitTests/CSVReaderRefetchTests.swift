@@ -47,6 +47,20 @@ import Testing
         }
     }
 
+    /// A record whose first field starts with the bytes of a byte-order mark, or a record that
+    /// reads `sep=;`, is fetched as read: only the file's own start can hold a mark or a
+    /// separator line (two files joined end to end leave the second one's mark in a field).
+    @Test(arguments: [false, true])
+    func aMarkOrSeparatorLineInsideTheFileIsData(passingEncoding: Bool) throws {
+        let bytes = [0xEF, 0xBB, 0xBF] + Array("id;sex\nP1;m\n".utf8) + [0xEF, 0xBB, 0xBF] + Array("P2;f\nsep=;\nP3;m\n".utf8)
+        let (read, fetched) = try Self.fetchedAgain({ try CSVReader(bytes: bytes, displayName: "m.csv") },
+                                                    passingEncoding: passingEncoding)
+        #expect(read.count == 4)
+        #expect(read[1][0] == [0xEF, 0xBB, 0xBF] + Array("P2".utf8))
+        #expect(read[2] == [Array("sep=".utf8), []])
+        #expect(fetched.map { $0 ?? [] } == read)
+    }
+
     @Test func pastTheEndIsNothing() throws {
         let reader = try CSVReader(bytes: Array("a;b\n1;2\n".utf8), displayName: "m.csv")
         #expect(try reader.rawFields(ofRecordAt: 8) == nil)
