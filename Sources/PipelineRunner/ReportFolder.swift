@@ -48,7 +48,7 @@ enum ReportFolder {
         ".\(PathText.fileName(target)).tmp-"
     }
 
-    /// `target` as an absolute, standardised path, checked before anything is written: it may be
+    /// `target` as an absolute path with its links resolved, checked before anything is written: it may be
     /// a new path, an empty folder or a report folder of an earlier run (``isReportFolder(_:)``).
     ///
     /// - Parameter protected: files the run reads (the pipeline file, inputs, rule set): a target
@@ -71,13 +71,16 @@ enum ReportFolder {
             }
             absolute = resolved
         }
-        let workingDirectory = URL(fileURLWithPath: fileManager.currentDirectoryPath).resolvingSymlinksInPath().standardizedFileURL.path
+        // Compared as the file system resolves them: a link anywhere in a path (a parent folder
+        // reached through a link) must not hide the working folder or an input inside the target.
+        absolute = PhysicalPath.of(absolute)
+        let workingDirectory = PhysicalPath.of(fileManager.currentDirectoryPath)
         if absolute == "/" || contains(absolute, workingDirectory) {
             throw chosen.refusal("the output folder '\(target)' is the working folder or holds it; "
                 + "reports replace their whole folder, so give a folder of their own with \(how)")
         }
         for path in protected {
-            let file = URL(fileURLWithPath: path).standardizedFileURL.path
+            let file = PhysicalPath.of(path)
             if absolute == file {
                 let what = path == target ? "a file" : "'\(path)', a file"
                 throw chosen.refusal("the output folder '\(target)' is \(what) the run reads; give a folder with \(how)")

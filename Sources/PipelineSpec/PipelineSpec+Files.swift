@@ -53,12 +53,14 @@ extension PipelineSpec {
                                                message: "\(file) is a link to a file that does not exist"))
                     continue
                 }
-                if let first = owner[path] {
+                // One file under two names (a link, a folder reached two ways) is still one file.
+                let physical = PhysicalPath.of(path)
+                if let first = owner[physical] {
                     problems.append(Diagnostic(.error, at: input.location, rule: "spec.duplicate-input",
                                                message: "the file '\(relative)' is already read by 'inputs[\(first)]'"))
                     continue
                 }
-                owner[path] = index
+                owner[physical] = index
                 files.append(InputFile(inputIndex: index, path: path, displayName: PathText.normalise(relative)))
             }
         }
@@ -180,5 +182,31 @@ enum Glob {
             }
         }
         return nil
+    }
+}
+
+/// Paths as the file system resolves them, so that two names of one file compare equal.
+public enum PhysicalPath {
+    /// `path` (relative to the working folder) as an absolute path with every link and `..`
+    /// resolved as the system does; a part that does not exist yet is appended to the resolved
+    /// folder that holds it (`/tmp/link/new/reports` becomes `/tmp/real/new/reports`).
+    public static func of(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var existing = absolute
+        var missing: [String] = []
+        while true {
+            if let resolved = realpath(existing, nil) {
+                defer { free(resolved) }
+                let folder = String(cString: resolved)
+                guard !missing.isEmpty else { return folder }
+                return (folder == "/" ? "" : folder) + "/" + missing.reversed().joined(separator: "/")
+            }
+            let name = (existing as NSString).lastPathComponent
+            let parent = (existing as NSString).deletingLastPathComponent
+            // Above a name that does not exist, '..' cannot be resolved: the path is read as written.
+            guard parent != existing, !parent.isEmpty, name != "..", name != "." else { return PathText.normalise(absolute) }
+            missing.append(name)
+            existing = parent
+        }
     }
 }

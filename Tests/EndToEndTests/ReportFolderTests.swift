@@ -1,5 +1,6 @@
 import Foundation
 @testable import PipelineRunner
+import PipelineSpec
 import Testing
 import TestSupport
 
@@ -144,6 +145,25 @@ import TestSupport
         let dangling = Self.run(folder.file("dangling"))
         #expect(dangling.exitCode == 2)
         #expect(dangling.problems == ["error: the output folder '\(folder.file("dangling"))' is a link to nothing; give a folder with '--out'"])
+    }
+
+    /// A link in a parent folder hides nothing: the working folder and the inputs are found
+    /// inside the target as the file system resolves it, and refused.
+    @Test func aLinkedParentDoesNotHideTheWorkingFolderOrTheInputs() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        let root = PathText.normalise(Repository.root)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("repository"), withDestinationPath: root)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("above"),
+                                                   withDestinationPath: (root as NSString).deletingLastPathComponent)
+        let inputs = Self.run(folder.file("repository") + "/SampleData")
+        #expect(inputs.exitCode == 2)
+        #expect(inputs.problems.first?.contains("which the run reads") == true, "\(inputs.problems)")
+        let working = Self.run(folder.file("above") + "/" + PathText.fileName(root))
+        #expect(working.exitCode == 2)
+        #expect(working.problems.first?.contains("is the working folder or holds it") == true, "\(working.problems)")
+        #expect(FileManager.default.fileExists(atPath: Repository.path("SampleData/castor/visits.csv")))
+        #expect(FileManager.default.fileExists(atPath: Repository.path("Package.swift")))
     }
 
     /// validate writes the same issues as a run (profile conflicts included), keeps the other
