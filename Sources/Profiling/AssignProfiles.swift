@@ -25,17 +25,31 @@ extension RuleSet {
             switch rule.truth(values) {
             case .yes:
                 assignment.urgent = true
-                fired += trail(rule, values, unnamed: rule.description)
-                    .map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
+                let evaluation = rule.evaluate(values)
+                fired += evaluation.fired.map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
+                // Signs outside any named urgent rule are named by themselves.
+                if !evaluation.evidence.isEmpty { fired.append(FiredRule(rule: "urgent", evidence: evaluation.evidence)) }
             case .unknown: urgentMissing.formUnion(rule.evaluate(values).missing)
             case .no: break
             }
         }
         if !assignment.urgent, !urgentMissing.isEmpty { assignment.urgentMissingInputs = urgentMissing.sorted() }
 
+        // The trail entries of the profile being decided that name its code (`3b: ...`): an
+        // assignment left undecided has no code, so they are dropped from its trail.
+        var codeEntries: [Int] = []
+        func traced(_ rule: Rule, code: String) {
+            let evaluation = rule.evaluate(values)
+            fired += evaluation.fired
+            if !evaluation.evidence.isEmpty {
+                codeEntries.append(fired.count)
+                fired.append(FiredRule(rule: code, evidence: evaluation.evidence))
+            }
+        }
+
         func unclassified(_ missing: Set<Field>) -> ProfileAssignment {
             var result = assignment
-            result.fired = fired
+            result.fired = fired.indices.filter { !codeEntries.contains($0) }.map { fired[$0] }
             result.missingInputs = missing.sorted()
             return result
         }
@@ -45,7 +59,7 @@ extension RuleSet {
                 switch match.truth(values) {
                 case .no: continue
                 case .unknown: return unclassified(match.evaluate(values).missing)
-                case .yes: fired += trail(match, values, unnamed: definition.code)
+                case .yes: traced(match, code: definition.code)
                 }
             }
             var code = definition.code
@@ -56,7 +70,7 @@ extension RuleSet {
                     let truth = subdivision.rule.truth(values)
                     if truth == .unknown { return unclassified(subdivision.rule.evaluate(values).missing) }
                     if truth == .yes {
-                        fired += trail(subdivision.rule, values, unnamed: subdivision.code)
+                        traced(subdivision.rule, code: subdivision.code)
                         chosen = subdivision
                         break
                     }
@@ -70,7 +84,7 @@ extension RuleSet {
                 let truth = suffix.rule.truth(values)
                 if truth == .unknown { return unclassified(suffix.rule.evaluate(values).missing) }
                 if truth == .yes {
-                    fired += trail(suffix.rule, values, unnamed: suffix.suffix)
+                    traced(suffix.rule, code: suffix.suffix)
                     subprofile += suffix.suffix
                 }
             }
@@ -82,15 +96,6 @@ extension RuleSet {
             return assignment
         }
         return unclassified([])
-    }
-
-    /// The trail of a rule that held: the named rules in it that fired, then the conditions that
-    /// held outside any of them under `unnamed` (the profile, subdivision or suffix code they
-    /// decided, e.g. `3b: duration_weeks >= 12 (saw 20.14)`), so that every decision is traced.
-    private func trail(_ rule: Rule, _ values: FieldValues, unnamed: String) -> [FiredRule] {
-        let evaluation = rule.evaluate(values)
-        guard !evaluation.evidence.isEmpty else { return evaluation.fired }
-        return evaluation.fired + [FiredRule(rule: unnamed, evidence: evaluation.evidence)]
     }
 
     /// Assigns every participant, in the order given.

@@ -33,7 +33,11 @@ extension RuleSet {
                     participant: participant.id, field: Field.arm.name, value: arm.id))
             }
             if assignment.urgent {
-                let signs = assignment.fired.filter { $0.rule.hasPrefix("urgent/") }.map { String($0.rule.dropFirst(7)) }
+                // A named urgent rule by its name; signs outside any named one by themselves.
+                let signs = assignment.fired.flatMap { fired -> [String] in
+                    if fired.rule == "urgent" { return fired.evidence }
+                    return fired.rule.hasPrefix("urgent/") ? [String(fired.rule.dropFirst(7))] : []
+                }
                 found.append(Diagnostic(
                     .warning, at: location, rule: "profile.urgent-randomised",
                     message: "urgent signs (\(signs.joined(separator: ", "))) call for referral, yet the participant was randomised to '\(arm.id)'",

@@ -5,9 +5,9 @@ import StudyModel
 public enum DerivedInputs {
 
     /// Fills `age`, `duration_weeks`, `age_at_onset`, `ompsq_total`, `startback_total` and
-    /// `startback_psychosocial` when they are absent (not collected, or an empty cell) and their
-    /// sources are present, and says how. A value the export carries is kept as it is, also one
-    /// recorded as missing for a reason (a missing-data code, or emptied by a rule).
+    /// `startback_psychosocial` when they are absent (not collected, an empty cell or a
+    /// missing-data code) and their sources are present, and says how. A value the export carries
+    /// is kept as it is, and so is one a rule emptied (it stays empty).
     public static func derive(_ input: FieldValues) -> (values: FieldValues, derivations: [String]) {
         var derivations: [String] = []
         let values = fill(input) { derivations.append($0()) }
@@ -39,7 +39,7 @@ public enum DerivedInputs {
                 note { "duration_weeks = \(format2(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)" }
             } else {
                 // As in staging's derivation: a symptom onset after screening gives no duration.
-                note { "duration_weeks not derived: onset_date \(onset.iso) is after screening_date \(screening.iso)" }
+                note { "duration_weeks left empty: onset_date \(onset.iso) is after screening_date \(screening.iso)" }
             }
         }
         if isAbsent(values[.ageAtOnset]), let age = values[.age]?.number, let weeks = values[.durationWeeks]?.number {
@@ -78,14 +78,14 @@ public enum DerivedInputs {
         return values
     }
 
-    /// Not carried: no value, or an empty cell. A value recorded as missing for a reason (a
-    /// missing-data code, or a value a rule emptied) is carried, and kept: the rules find it unknown
-    /// rather than a value computed around the reason.
+    /// No value to keep: not collected, an empty cell, or a missing-data code (the export has no
+    /// value, and one can be computed as for an empty cell). A value lbp emptied itself (out of
+    /// range under `null-field`, a questionnaire not scored: ``MissingReason/isInvalid``) is
+    /// kept empty: a rule rejected what it held, and a value computed around it would decide the
+    /// profile on data the clean tables do not hold.
     private static func isAbsent(_ value: Value?) -> Bool {
-        switch value {
-        case nil, .missing(.empty)?: true
-        default: false
-        }
+        guard let value else { return true }
+        return value.missingReason.map { !$0.isInvalid } ?? false
     }
 
     private static func format2(_ value: Double) -> String {

@@ -51,7 +51,7 @@ public enum Derive {
     /// A questionnaire total whose items are all there but one is outside its scoring range (an
     /// out-of-range item kept under a `warning` severity, an ÖMPSQ item 1 of 0): not scored, with
     /// a reason, so that it is not taken for an empty cell.
-    static let unscorable = Value.missing(.declared(code: "invalid", label: "not scored: an item is outside its scoring range"))
+    static let unscorable = Value.missing(.declared(code: MissingReason.invalidCode, label: "not scored: an item is outside its scoring range"))
 
     /// STarT Back (Hill 2008): items 1...8 count 1 when agreed; item 9 (bothersomeness 1...5)
     /// counts 1 for 'very much' (4) or 'extremely' (5). Total over items 1...9 (0...9);

@@ -305,14 +305,13 @@ struct RowReader {
 
     /// The reason code of a value emptied by a rule under `policy: null-field`.
     static func invalid(_ rule: String) -> Value {
-        .missing(.declared(code: "invalid", label: "emptied by rule '\(rule)'"))
+        .missing(.declared(code: MissingReason.invalidCode, label: "emptied by rule '\(rule)'"))
     }
 
     /// Whether `value` is missing with reason `invalid`: emptied by a rule (``invalid(_:)``) or not
     /// scored (a questionnaire item outside its range); a rule has reported it already.
     static func isInvalid(_ value: Value?) -> Bool {
-        guard case .missing(.declared(code: "invalid", _))? = value else { return false }
-        return true
+        value?.missingReason?.isInvalid == true
     }
 
     // MARK: - One row

@@ -31,6 +31,18 @@ public enum MissingReason: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The code of a value lbp emptied itself, after a rule reported it: a value a rule empties
+    /// (`policy: null-field`, a duration from an onset after screening) or a questionnaire total
+    /// not scored because an item is outside its range.
+    public static let invalidCode = "invalid"
+
+    /// Whether lbp emptied the value itself (``invalidCode``), rather than the export recording
+    /// it as missing.
+    public var isInvalid: Bool {
+        if case .declared(MissingReason.invalidCode, _) = self { return true }
+        return false
+    }
+
     /// Short stable code for reports and CSV output (`empty`, `-95` ... `-99`, or the declared code).
     public var code: String {
         switch self {

@@ -37,6 +37,28 @@ import Testing
         #expect(reversed.map(\.rule) == ["profile.urgent-randomised", "profile.randomised-excluded"])
     }
 
+    /// The urgent warning names the signs that held: a named rule by its name, a sign outside
+    /// any named rule by itself, never a sign that was absent.
+    @Test func theUrgentWarningNamesTheSignsThatHeld() throws {
+        let unnamed = try RuleSet.parse("""
+            rule_set: {name: t, version: "1", title: T}
+            urgent:
+              - any_of: [{rule: ce, any_of: [cauda_equina]}, rf_trauma, rad_neuro_deficit]
+            profiles:
+              - {code: other, label: Other, otherwise: true}
+            """, file: "rules.yml")
+        let arm = Arm(id: "graded_activity", label: "Graded activity", order: 0)
+        let participants = [
+            participant("A", arm: arm, [.radNeuroDeficit: .boolean(true)]),
+            participant("B", arm: arm, [.caudaEquina: .boolean(true), .rfTrauma: .boolean(true)]),
+        ]
+        let found = unnamed.conflicts(unnamed.assignProfiles(participants), participants: participants)
+        #expect(found.map(\.message) == [
+            "urgent signs (rad_neuro_deficit) call for referral, yet the participant was randomised to 'graded_activity'",
+            "urgent signs (ce, rf_trauma) call for referral, yet the participant was randomised to 'graded_activity'",
+        ])
+    }
+
     /// A conflict is about the arm: it is located at the first row from a file with an arm
     /// column, at that column (a survey row merged first has none).
     @Test func aConflictIsLocatedAtTheArmCell() {

@@ -212,23 +212,22 @@ import TestSupport
         #expect(untraced.ruleSet == rules.identity)
     }
 
-    /// A value the export records as missing for a reason (emptied by a range, a missing-data
-    /// code) is kept: the rules find it unknown, and it is not computed again from its sources.
-    @Test(arguments: [
-        MissingReason.declared(code: "invalid", label: "emptied by rule 'range'"), .notDone,
-    ])
-    func recordedMissingValuesAreNotDerivedAgain(reason: MissingReason) {
+    /// A value lbp emptied (out of range under null-field) is kept empty: the rules find it
+    /// unknown, and it is not computed again from its sources. An empty cell or a missing-data
+    /// code holds no value: the duration comes from the dates.
+    @Test func valuesARuleEmptiedAreNotDerivedAgain() {
         var record = Self.plain()
-        record.values[.durationWeeks] = .missing(reason)
+        record.values[.durationWeeks] = .missing(.declared(code: MissingReason.invalidCode, label: "emptied by rule 'range'"))
         record.values[.onsetDate] = .date(CalendarDate(year: 2024, month: 1, day: 1)!)
         record.values[.screeningDate] = .date(CalendarDate(year: 2024, month: 6, day: 1)!)
         let result = rules.assign(record)
         #expect(result.status == .unclassified)
         #expect(result.missingInputs == [.durationWeeks])
         #expect(!result.derivations.contains { $0.hasPrefix("duration_weeks") })
-        // An empty cell carries nothing: the duration comes from the dates.
-        record.values[.durationWeeks] = .missing(.empty)
-        #expect(rules.assign(record).subprofile == "3b")
+        for reason in [MissingReason.empty, .notDone] {
+            record.values[.durationWeeks] = .missing(reason)
+            #expect(rules.assign(record).subprofile == "3b", "\(reason)")
+        }
     }
 
     @Test func onsetAfterScreeningGivesNoDuration() {
@@ -239,7 +238,7 @@ import TestSupport
         let result = rules.assign(record)
         #expect(result.status == .unclassified)
         #expect(result.missingInputs == [.durationWeeks])
-        #expect(result.derivations.contains { $0.hasPrefix("duration_weeks not derived: onset_date 2024-03-02 is after") })
+        #expect(result.derivations.contains { $0.hasPrefix("duration_weeks left empty: onset_date 2024-03-02 is after") })
         #expect(DerivedInputs.values(record.values)[.durationWeeks] == nil)
     }
 
@@ -267,8 +266,15 @@ import TestSupport
         let result = unnamed.assign(ParticipantRecord(id: "P", site: "S", arm: nil, values: values, sources: []))
         #expect(result.subprofile == "old+F")
         #expect(result.fired.map(\.description) == [
-            "urgent/cauda_equina: cauda_equina", "old: age > 60 (saw 61)", "+F: sex = F (saw F)",
+            "urgent: cauda_equina", "old: age > 60 (saw 61)", "+F: sex = F (saw F)",
         ])
+        // Undecided, the participant has no code: the codes' entries leave the trail, the
+        // urgent sign stays.
+        values[.sex] = .missing(.notAsked)
+        let undecided = unnamed.assign(ParticipantRecord(id: "P", site: "S", arm: nil, values: values, sources: []))
+        #expect(undecided.status == .unclassified)
+        #expect(undecided.missingInputs == [.sex])
+        #expect(undecided.fired.map(\.description) == ["urgent: cauda_equina"])
     }
 
     @Test func identityFollowsNameAndVersion() {
