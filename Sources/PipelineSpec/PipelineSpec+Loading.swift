@@ -122,6 +122,9 @@ struct SpecLoader {
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             mapping["name"]?.error("'study.name' must not be empty", rule: "spec.empty")
         }
+        for key in ["name", "description"] {
+            if let value = mapping[key], let text = value.string() { _ = oneLine(text, at: value, "'study.\(key)'") }
+        }
         return name.map { StudySettings(name: $0, description: description) }
     }
 

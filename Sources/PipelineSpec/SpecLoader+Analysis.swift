@@ -154,6 +154,17 @@ extension SpecLoader {
                         + "(\(Value.format(range?.lowerBound ?? 0))-\(Value.format(range?.upperBound ?? 0)))",
                     rule: "spec.range")
             }
+            // A category given twice, or a fraction of a whole-number rating, is a slip.
+            var seen: Set<Double> = []
+            for (index, category) in categories.enumerated() {
+                let item = items[safe: index] ?? success
+                if !seen.insert(category).inserted {
+                    item.error("the success category \(Value.format(category)) is listed twice", rule: "spec.duplicate")
+                } else if field.kind == .integer, category.rounded() != category {
+                    item.error("the success category \(Value.format(category)) is not a whole number, "
+                        + "which '\(name)' always is", rule: "spec.range")
+                }
+            }
             kind = .success(categories: categories)
         } else if let responder = mapping["responder"] {
             kind = loadResponder(responder).map { .continuous(responder: $0) }
@@ -164,7 +175,7 @@ extension SpecLoader {
         }
         mapping.rejectUnknownKeys()
         guard nameUsable else { return nil }
-        return kind.map { OutcomePlan(field: field, name: outcomeName, label: label ?? name, kind: $0) }
+        return kind.map { OutcomePlan(field: field, name: outcomeName, label: label ?? outcomeName ?? name, kind: $0) }
     }
 
     /// `{rule: absolute | relative | either, points: 5, percent: 30}`.

@@ -55,15 +55,24 @@ extension SpecLoader {
         return VisitSchedule(timepoints)
     }
 
-    /// `mapping[key]` as text, an error when it is blank: a name or label shown in the reports
-    /// (an outcome's, an arm's) cannot be empty, where an empty cell means "not estimable".
+    /// `mapping[key]` as text, an error when it is blank or holds a line break: a name or label
+    /// shown in the reports (an outcome's, an arm's) cannot be empty, where an empty cell means
+    /// "not estimable", and is one line of a table or heading.
     func nonBlankString(_ mapping: YAMLMapping, _ key: String) -> String? {
         guard let value = mapping[key], let text = value.string() else { return nil }
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
             value.error("'\(mapping.value.path).\(key)' must not be empty", rule: "spec.empty")
             return nil
         }
-        return text
+        return oneLine(text, at: value, "'\(mapping.value.path).\(key)'") ? text : nil
+    }
+
+    /// Whether `text` is one line; an error at `value` when it holds a line break (the reports
+    /// print it in one line of a heading or table).
+    func oneLine(_ text: String, at value: YAMLValue, _ what: String) -> Bool {
+        guard text.contains(where: \.isNewline) else { return true }
+        value.error("\(what) must be one line; it holds a line break", rule: "spec.shape")
+        return false
     }
 
     static func isIdentifier(_ text: String) -> Bool {

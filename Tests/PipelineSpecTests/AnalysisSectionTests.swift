@@ -98,6 +98,11 @@ import Testing
         (firstOutcome, "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2, percent: 30}}", 7, 86, "an absolute responder rule does not use 'percent'"),
         (secondOutcome, "    - {field: pain_nrs, name: pain_relative, label: Pain 50 %, responder: {rule: relative, percent: 50, points: 1}}", 8, 113, "a relative responder rule does not use 'points'"),
         (secondOutcome, "    - {field: gpe, name: gpe_success, label: GPE, success: [1, 8]}", 8, 64, "the success category 8 lies outside the range of 'gpe' (1-7)"),
+        (secondOutcome, "    - {field: gpe, name: gpe_success, label: GPE, success: [1, 1]}", 8, 64, "the success category 1 is listed twice"),
+        (secondOutcome, "    - {field: gpe, name: gpe_success, label: GPE, success: [1.5]}", 8, 61,
+         "the success category 1.5 is not a whole number, which 'gpe' always is"),
+        (secondOutcome, "    - {field: pain_nrs, name: pain_relative, label: \"Pain\\n50 %\", responder: {rule: relative, percent: 50}}", 8, 53,
+         "'analysis.outcomes[1].label' must be one line; it holds a line break"),
         ("  interaction: prespecified", "  interaction: confirmatory", 9, 16, "unknown value 'confirmatory' for 'analysis.interaction'"),
         ("  confidence_level: 0.90", "  confidence_level: 1.5", 10, 21, "'analysis.confidence_level' must lie strictly between 0 and 1"),
         ("  rules: rules/startback.yml", "  rules: rules/startback.yml\n  colour: blue", 3, 3, "unknown key 'colour' in 'profiles'"),
@@ -121,6 +126,15 @@ import Testing
         ("    pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}", "    rmdq: {indirectness: {levels: 1, reason: x}}", 16, 5,
          "'rmdq' in 'evidence.declarations' is not an outcome of the analysis"),
     ]
+
+    /// An outcome without a label is labelled by its name, which tells two outcomes of one field
+    /// apart.
+    @Test func anOutcomeIsLabelledByItsName() throws {
+        let text = SpecFixtures.replacing(Self.secondOutcome, with: "    - {field: pain_nrs, name: pain_relative, responder: {rule: relative, percent: 50}}",
+                                          in: SpecFixtures.valid + Self.sections)
+        let plan = try #require(try PipelineSpec.parse(text, file: "Pipelines/test.yml").effectiveAnalysis)
+        #expect(plan.outcomes.map(\.label) == ["Pain", "pain_relative"])
+    }
 
     /// A visit declared with a problem of its own is not also an unknown visit where the analysis names it.
     @Test func aDeclaredVisitWithAProblemIsReportedOnce() {

@@ -22,6 +22,8 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         // Unknown keys, at every level.
         Rejection("report:", "reprot:", "4:1: unknown key 'reprot' in the top level (expected one of 'analysis', 'evidence', 'expectations', 'fields', 'inputs', 'missing_codes', 'profiles', 'publication', 'report', 'study', 'visits', 'vocabularies')"),
         Rejection("  name: Exercise therapy in low back pain", "  name: ' '", "2:9: 'study.name' must not be empty"),
+        Rejection("  name: Exercise therapy in low back pain", "  name: \"Exercise\\ntherapy\"", "2:9: 'study.name' must be one line; it holds a line break"),
+        Rejection("  description: Which profile responds to which form", "  description: |\n    Which profile\n    responds", "3:16: 'study.description' must be one line; it holds a line break"),
         Rejection("  max_errors: 5", "  max_error: 5", "5:3: unknown key 'max_error' in 'report' (expected one of 'max_errors', 'output')"),
         // A repeated key: located at the repeat, naming the first; at the start of its mapping
         // when the mapping is written in flow style.
