@@ -63,16 +63,15 @@ public enum DerivedInputs {
                 }
             }
             if let scores = Questionnaires.startBackScores(items: items) {
-                var filled: [String] = []
-                if isAbsent(values[.startBackTotal]) {
-                    values[.startBackTotal] = .number(scores.total)
-                    filled.append("startback_total = \(Value.format(scores.total))")
+                let fillsTotal = isAbsent(values[.startBackTotal])
+                let fillsSubscale = isAbsent(values[.startBackPsychosocial])
+                if fillsTotal { values[.startBackTotal] = .number(scores.total) }
+                if fillsSubscale { values[.startBackPsychosocial] = .number(scores.psychosocial) }
+                note {
+                    let filled = (fillsTotal ? ["startback_total = \(Value.format(scores.total))"] : [])
+                        + (fillsSubscale ? ["startback_psychosocial = \(Value.format(scores.psychosocial))"] : [])
+                    return filled.joined(separator: ", ") + " from startback_1...startback_9"
                 }
-                if isAbsent(values[.startBackPsychosocial]) {
-                    values[.startBackPsychosocial] = .number(scores.psychosocial)
-                    filled.append("startback_psychosocial = \(Value.format(scores.psychosocial))")
-                }
-                note { "\(filled.joined(separator: ", ")) from startback_1...startback_9" }
             }
         }
         return values
