@@ -90,15 +90,25 @@ extension Stager {
         let source = state.visitRecords[finding.record].source
         let setting = expectations[finding.rule]
         let fileIndex = fileIndexByName[source.file]
-        let field: Field? = switch finding.rule {
+        var field: Field? = switch finding.rule {
         case .followUpWithoutBaseline, .followUpNotRandomised: .visit
         case .onsetAfterBaseline: .visitDate
         default: finding.rule.nullableField
         }
-        let column = fileIndex.flatMap { index in field.flatMap { state.fieldColumns[index]?[$0] } }
-        try emit(Diagnostic(setting.issueSeverity, at: source.column(column),
+        // At the cell judged: a visit merged from rows of several files is located at the row of
+        // the file that has the field's column; an onset the rule empties, at the participant's.
+        var place = located(field, among: [source] + (state.visitRepeats[finding.index] ?? []), else: source, state)
+        var value = finding.raw
+        let participantRecord = state.slots[finding.index / count]
+        if finding.rule == .onsetAfterBaseline, setting.policy == .nullField, participantRecord >= 0 {
+            let record = state.participantRecords[participantRecord]
+            field = .onsetDate
+            place = located(.onsetDate, among: record.sources, else: source, state)
+            value = record.values.date(.onsetDate)?.iso ?? value
+        }
+        try emit(Diagnostic(setting.issueSeverity, at: place.location,
                             rule: finding.rule.rawValue, message: finding.message, participant: participant,
-                            visit: finding.timepoint, field: field?.name, value: finding.raw), fileIndex: fileIndex, &state)
+                            visit: finding.timepoint, field: field?.name, value: value), fileIndex: place.fileIndex, &state)
         if setting.policy == .nullField, finding.rule == .onsetAfterBaseline {
             let record = state.slots[finding.index / count]
             if record >= 0 {
@@ -152,6 +162,21 @@ extension Stager {
             }
         }
         return found
+    }
+
+    /// Where a finding about `field` is located among a record's `rows`: the first row from a
+    /// file with a column for it, at that column (the row that held the value); else the first
+    /// row (or `fallback`), without a column.
+    func located(_ field: Field?, among rows: [SourceLocation], else fallback: SourceLocation,
+                 _ state: StagingState) -> (location: SourceLocation, fileIndex: Int?) {
+        if let field {
+            for row in rows {
+                guard let fileIndex = fileIndexByName[row.file], let column = state.fieldColumns[fileIndex]?[field] else { continue }
+                return (row.column(column), fileIndex)
+            }
+        }
+        let first = rows.first ?? fallback
+        return (first, fileIndexByName[first.file])
     }
 
     /// The derivations the inputs use on one field (`duration_weeks` and `age_at_onset` from

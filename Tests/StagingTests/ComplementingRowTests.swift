@@ -437,6 +437,85 @@ import Testing
         #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" }.sorted() == ["more.csv:2", "v.csv:2"])
     }
 
+    /// Three inputs: participants (with the randomisation date), visit dates and outcomes, so a
+    /// visit is merged from rows of two files.
+    static let threeFiles = """
+        study: {name: Merged}
+        report: {max_errors: 100}
+        inputs:
+          - {path: parts.csv, source: generic, holds: participants, date_format: yyyy-mm-dd,
+             fields: {participant_id: id, randomisation_date: rand, onset_date: onset}}
+          - {path: outcomes.csv, source: generic, holds: visits, fields: {participant_id: id, visit: visit, pain_nrs: nrs}}
+          - {path: dates.csv, source: generic, holds: visits, date_format: yyyy-mm-dd,
+             fields: {participant_id: id, visit: visit, visit_date: vdate}}
+        vocabularies:
+          visits: {baseline: [T0], week12: [T12]}
+        visits:
+          baseline: {week: 0, window_days: 7}
+          week12: {week: 12, window_days: 14}
+
+        """
+
+    /// A finding about a visit merged from two files is located at the cell it judges: the
+    /// visit date in the file that has it, counted in that file's warnings.
+    @Test func aFindingOnAMergedVisitIsLocatedAtTheDateItJudges() throws {
+        let (study, sink) = try StagingHarness(yaml: Self.threeFiles, files: [
+            "parts.csv": "id,rand,onset\nP1,2024-01-01,2023-12-01\n",
+            "outcomes.csv": "id,visit,nrs\nP1,T0,5\nP1,T12,3\n",
+            "dates.csv": "id,visit,vdate\nP1,T0,2024-01-01\nP1,T12,2024-05-30\n",
+        ]).run()
+        // (The follow-up of a participant without an arm is a warning about its visit row.)
+        #expect(sink.summary(.warning) == ["outcomes.csv:3:2 follow_up_not_randomised warning", "dates.csv:3:3 visit_outside_window warning"])
+        #expect(sink.issues.first { $0.rule == "visit_outside_window" }?.value == "2024-05-30")
+        #expect(study.accounting.map(\.warnings) == [0, 1, 1])
+    }
+
+    /// Under `null-field`, onset after the baseline visit empties the onset: the warning names
+    /// that field, at the participant's cell, with its value.
+    @Test func anOnsetEmptiedAfterTheBaselineIsNamedWhereItStands() throws {
+        let (study, sink) = try StagingHarness(yaml: Self.threeFiles + """
+            expectations:
+              rules:
+                onset_after_baseline: {severity: warning, policy: null-field}
+
+            """, files: [
+            "parts.csv": "id,rand,onset\nP1,2024-01-01,2024-01-05\n",
+            "outcomes.csv": "id,visit,nrs\nP1,T0,5\n",
+            "dates.csv": "id,visit,vdate\nP1,T0,2024-01-01\n",
+        ]).run()
+        #expect(sink.summary(.warning) == ["parts.csv:2:3 onset_after_baseline warning"])
+        let issue = try #require(sink.issues.first { $0.rule == "onset_after_baseline" })
+        #expect(issue.field == "onset_date")
+        #expect(issue.value == "2024-01-05")
+        #expect(study.participants.first?.values[.onsetDate]?.missingReason?.isInvalid == true)
+    }
+
+    /// An arm on a visit row that differs from the participant's names the row that gave the
+    /// participant's arm, not a participant row without one.
+    @Test func aChangedArmNamesTheRowThatGaveTheArm() throws {
+        let yaml = """
+            study: {name: Arms}
+            report: {max_errors: 100}
+            inputs:
+              - {path: parts.csv, source: generic, holds: participants, fields: {participant_id: id, sex: sex}}
+              - {path: rand.csv, source: generic, holds: participants, fields: {participant_id: id, arm: arm}}
+              - {path: v.csv, source: generic, holds: visits, fields: {participant_id: id, visit: visit, arm: arm, pain_nrs: nrs}}
+            vocabularies:
+              arms:
+                - {id: a, codes: [A], reference: true}
+                - {id: b, codes: [B]}
+              visits: {baseline: [T0]}
+            visits:
+              baseline: {week: 0, window_days: 7}
+
+            """
+        let (_, sink) = try StagingHarness(yaml: yaml, files: [
+            "parts.csv": "id,sex\nP1,M\n", "rand.csv": "id,arm\nP1,A\n", "v.csv": "id,visit,arm,nrs\nP1,T0,B,5\n",
+        ]).run()
+        let changed = try #require(sink.issues.first { $0.rule == "arm_changed" })
+        #expect(changed.message.hasSuffix("(rand.csv:2)"), "\(changed.message)")
+    }
+
     /// A participant no input gives a required field for loses its participant rows (a screening
     /// row in a visits input too); its visits stay, each with a warning.
     @Test func aParticipantRejectedOnItsRecordLosesItsScreeningRow() throws {

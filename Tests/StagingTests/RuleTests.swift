@@ -259,7 +259,8 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
             "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "01-01-2024"), H.visit("P2", "T0", date: "05-01-2024")]),
         ])
         let (study, sink) = try harness.run()
-        #expect(sink.summary().contains("visits.csv:2:3 onset_after_baseline warning"))
+        // The warning names the field it empties, at the participant's onset cell.
+        #expect(sink.summary().contains("participants.csv:2:9 onset_after_baseline warning"))
         let values = try #require(study.participants.first { $0.id == "P1" }).values
         for field in [Field.onsetDate, .durationWeeks, .ageAtOnset] {
             guard case .declared(code: "invalid", _)? = values[field]?.missingReason else {
