@@ -53,8 +53,9 @@ extension PipelineSpec {
                                                message: "\(file) is a link to a file that does not exist"))
                     continue
                 }
-                // One file under two names (a link, a folder reached two ways) is still one file.
-                let physical = PhysicalPath.of(path)
+                // One file under two names (a link, a hard link, a folder reached two ways) is
+                // still one file.
+                let physical = PhysicalPath.fileIdentity(path) ?? PhysicalPath.of(path)
                 if let first = owner[physical] {
                     problems.append(Diagnostic(.error, at: input.location, rule: "spec.duplicate-input",
                                                message: "the file '\(relative)' is already read by 'inputs[\(first)]'"))
@@ -187,6 +188,14 @@ enum Glob {
 
 /// Paths as the file system resolves them, so that two names of one file compare equal.
 public enum PhysicalPath {
+    /// The device and inode of the file `path` names (links followed): the same for every name
+    /// of one file, hard links included; nil when the file cannot be examined.
+    public static func fileIdentity(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_dev):\(info.st_ino)"
+    }
+
     /// `path` (relative to the working folder) as an absolute path with every link and `..`
     /// resolved as the system does; a part that does not exist yet is appended to the resolved
     /// folder that holds it (`/tmp/link/new/reports` becomes `/tmp/real/new/reports`).

@@ -98,6 +98,9 @@ extension SpecLoader {
                 codeValue.error("the missing code '\(code)' is declared twice", rule: "spec.duplicate-code")
             } else if codes.castor, SpecLoader.isCastorCode(code) {
                 codeValue.error("the missing code '\(code)' is already a Castor code ('castor: true')", rule: "spec.duplicate-code")
+            } else if code == MissingReason.invalidCode {
+                codeValue.error("the missing code '\(code)' is the reason lbp gives a value a rule empties; "
+                    + "give the project's code another name", rule: "spec.duplicate-code")
             } else {
                 codes.declared[code] = MissingCodes.reason(code: code, label: reason)
                 state.codeLocations[code] = codeValue.location
@@ -189,6 +192,10 @@ extension SpecLoader {
         for entry in mapping.entries() {
             if entry.key.trimmingCharacters(in: .whitespaces).isEmpty {
                 reader.error("a site name must not be empty", at: entry.keyLocation, rule: "spec.empty")
+                continue
+            }
+            if entry.key.contains(where: \.isNewline) {
+                reader.error("the site name '\(entry.key)' must be one line; it holds a line break", at: entry.keyLocation, rule: "spec.shape")
                 continue
             }
             let own = Vocabularies.key(entry.key)

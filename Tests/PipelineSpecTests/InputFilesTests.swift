@@ -100,19 +100,21 @@ import TestSupport
         }
     }
 
-    /// One file reached through a linked folder is the same file, read once.
+    /// One file reached through a linked folder, or a hard link to it, is the same file, read once.
     @Test func aFileReachedThroughALinkIsRejectedTheSecondTime() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try directory.write("x", to: "Pipelines/data/a.csv")
         try FileManager.default.createSymbolicLink(atPath: directory.path + "/Pipelines/linked",
                                                    withDestinationPath: directory.path + "/Pipelines/data")
-        let spec = try spec(in: directory, inputs: ["data/a.csv", "linked/a.csv"])
+        try FileManager.default.linkItem(atPath: directory.path + "/Pipelines/data/a.csv", toPath: directory.path + "/Pipelines/hard.csv")
+        let spec = try spec(in: directory, inputs: ["data/a.csv", "linked/a.csv", "hard.csv"])
         do {
             _ = try spec.inputFiles()
             Issue.record("expected a problem")
         } catch {
-            #expect(error.diagnostics.map(\.message) == ["the file 'linked/a.csv' is already read by 'inputs[0]'"])
+            #expect(error.diagnostics.map(\.message) == ["the file 'linked/a.csv' is already read by 'inputs[0]'",
+                                                          "the file 'hard.csv' is already read by 'inputs[0]'"])
         }
     }
 

@@ -87,12 +87,14 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    week12: [Week 12]", "    week12: [Week 12, baseline]", "41:23: 'baseline' is the name of visit 'baseline' of the schedule; it cannot also stand for 'week12'"),
         Rejection("    baseline: [Baseline, T0]", "    baseline: [Baseline, T0, Week12]", "40:30: 'Week12' is the name of visit 'week12' of the schedule; it cannot also stand for 'baseline'"),
         Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams, A]\n    UTR: [a]", "33:11: the site code 'a' is already mapped to site 'AMS'"),
+        Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams]\n    UTR: [utr]\n    \"U\\nX\": [ux]", "34:5: the site name 'U\nX' must be one line; it holds a line break"),
         Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams]\n    GRO: [UTR]", "55:27: 'UTR' is not a canonical value of 'site' (expected one of 'AMS', 'GRO')"),
         Rejection("    holds: participants", "    holds: participants\n    participant_rows: [screening]", "10:23: 'participant_rows' applies to inputs that hold visits"),
         Rejection("    holds: visits", "    holds: visits\n    participant_rows: [T0]", "13:24: 'T0' in 'participant_rows' of input 'data/visits.csv' is also a name of visit 'baseline'"),
         // Missing codes.
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK, reason: asked but unknown}\n    - {code: unk, reason: x}\n    - {code: UNK, reason: again}", "47:14: the missing code 'UNK' is declared twice"),
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: '-99', reason: not done}", "45:14: the missing code '-99' is already a Castor code ('castor: true')"),
+        Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: invalid, reason: asked but invalid}", "45:14: the missing code 'invalid' is the reason lbp gives a value a rule empties; give the project's code another name"),
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: nee, reason: no answer}", "45:14: the missing code 'nee' is also a boolean code; a real answer would be read as missing"),
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK}", "45:7: 'missing_codes.codes[0]' needs the key 'reason'"),
         // Schedule.
