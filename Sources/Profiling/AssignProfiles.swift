@@ -26,9 +26,11 @@ extension RuleSet {
             case .yes:
                 assignment.urgent = true
                 let evaluation = rule.evaluate(values)
-                fired += evaluation.fired.map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence) }
+                fired += evaluation.fired.map { FiredRule(rule: "urgent/" + $0.rule, evidence: $0.evidence, urgent: true) }
                 // Signs outside any named urgent rule are named by themselves.
-                if !evaluation.evidence.isEmpty { fired.append(FiredRule(rule: "urgent", evidence: evaluation.evidence)) }
+                if !evaluation.evidence.isEmpty {
+                    fired.append(FiredRule(rule: "urgent", evidence: evaluation.evidence, urgent: true))
+                }
             case .unknown: urgentMissing.formUnion(rule.evaluate(values).missing)
             case .no: break
             }

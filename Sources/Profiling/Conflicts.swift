@@ -34,10 +34,7 @@ extension RuleSet {
             }
             if assignment.urgent {
                 // A named urgent rule by its name; signs outside any named one by themselves.
-                let signs = assignment.fired.flatMap { fired -> [String] in
-                    if fired.rule == "urgent" { return fired.evidence }
-                    return fired.rule.hasPrefix("urgent/") ? [String(fired.rule.dropFirst(7))] : []
-                }
+                let signs = assignment.fired.flatMap(\.urgentSigns)
                 found.append(Diagnostic(
                     .warning, at: location, rule: "profile.urgent-randomised",
                     message: "urgent signs (\(signs.joined(separator: ", "))) call for referral, yet the participant was randomised to '\(arm.id)'",

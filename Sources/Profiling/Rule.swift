@@ -52,10 +52,20 @@ public struct Evaluation: Hashable, Sendable {
 public struct FiredRule: Hashable, Sendable, CustomStringConvertible {
     public var rule: String
     public var evidence: [String]
+    /// Whether an urgent rule of the rule set fired (its name is written `urgent/<name>`, or
+    /// `urgent` for signs outside any named urgent rule), rather than a profile's.
+    public var urgent: Bool
 
-    public init(rule: String, evidence: [String]) {
+    public init(rule: String, evidence: [String], urgent: Bool = false) {
         self.rule = rule
         self.evidence = evidence
+        self.urgent = urgent
+    }
+
+    /// What an urgent entry names as its signs: the named urgent rule, or the signs themselves.
+    public var urgentSigns: [String] {
+        guard urgent else { return [] }
+        return rule.hasPrefix("urgent/") ? [String(rule.dropFirst("urgent/".count))] : evidence
     }
 
     public var description: String { "\(rule): " + evidence.joined(separator: ", ") }

@@ -45,12 +45,14 @@ import Testing
             urgent:
               - any_of: [{rule: ce, any_of: [cauda_equina]}, rf_trauma, rad_neuro_deficit]
             profiles:
+              - {code: legs, label: Legs, rule: urgent, any_of: [rad_leg_pain_dominant]}
               - {code: other, label: Other, otherwise: true}
             """, file: "rules.yml")
         let arm = Arm(id: "graded_activity", label: "Graded activity", order: 0)
         let participants = [
             participant("A", arm: arm, [.radNeuroDeficit: .boolean(true)]),
-            participant("B", arm: arm, [.caudaEquina: .boolean(true), .rfTrauma: .boolean(true)]),
+            // A profile rule that happens to be named 'urgent' names no urgent sign.
+            participant("B", arm: arm, [.caudaEquina: .boolean(true), .rfTrauma: .boolean(true), .radLegPainDominant: .boolean(true)]),
         ]
         let found = unnamed.conflicts(unnamed.assignProfiles(participants), participants: participants)
         #expect(found.map(\.message) == [
