@@ -5,10 +5,12 @@ public struct StudyEstimate: Hashable, Sendable {
     /// Its standard error, finite and `> 0`.
     public let standardError: Double
 
-    /// `nil` unless the estimate is finite and the standard error finite and `> 0`
-    /// (a zero SE would take infinite weight).
+    /// `nil` unless the estimate is finite and the standard error finite and `> 0` with a finite
+    /// weight (a zero SE, or one below about 1e-154, would take infinite weight and leave every
+    /// pooled value NaN).
     public init?(estimate: Double, standardError: Double) {
-        guard estimate.isFinite, standardError.isFinite, standardError > 0 else { return nil }
+        guard estimate.isFinite, standardError.isFinite, standardError > 0,
+              (1 / (standardError * standardError)).isFinite else { return nil }
         self.estimate = estimate
         self.standardError = standardError
     }

@@ -42,6 +42,12 @@ public struct StudentT: ContinuousDistribution, Hashable {
         if nu == 1 { return atan2(1, magnitude) / Double.pi }
         // x = ν / (ν + t²) and y = t² / (ν + t²), scaled so that t² cannot overflow.
         let ratio = magnitude / nu.squareRoot()
+        if ratio > 1e150 {
+            // x = 1/ratio² is below 1e-300 (it would underflow): I_x(a, ½) is x^a / (a B(a, ½))
+            // to a relative error of order x, taken in logs (a tail of 1e-81 for ν = 0.5).
+            let a = 0.5 * nu
+            return 0.5 * exp(-2 * a * log(ratio) - log(a) - SpecialFunctions.logBeta(a, 0.5))
+        }
         let x: Double
         let y: Double
         if ratio > 1 {

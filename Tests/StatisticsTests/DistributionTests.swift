@@ -53,6 +53,15 @@ struct DistributionTests {
         let t = try #require(StudentT(degreesOfFreedom: 7.3))
         let q = t.upperQuantile(1e-12)
         expectClose(t.survival(q), 1e-12, "t(7.3) survival at its 1e-12 quantile")
+        // With fewer than 2 df the tail is still far above 1e-300 where t²/ν would overflow:
+        // ½ I_{ν/(ν+t²)}(ν/2, ½) in mpmath at 60 digits.
+        for (df, value, expected) in [(1.5, 1e155, 1.1924482405556578e-233), (0.5, 1e160, 3.207009754142229e-81),
+                                      (1.2, 1e200, 3.3507534400366564e-241), (1.5, 1e160, 3.7708524320162464e-241)] {
+            let heavy = try #require(StudentT(degreesOfFreedom: df))
+            expectClose(heavy.survival(value), expected, "t(\(df)) survival at \(value)")
+            expectClose(heavy.cdf(-value), expected, "t(\(df)) cdf at -\(value)")
+            expectClose(heavy.survival(heavy.upperQuantile(expected)), expected, relative: 1e-7, "t(\(df)) upper quantile of \(expected)")
+        }
     }
 
     @Test("special cases: infinite df is normal, df 1 and 2 closed forms, symmetry")

@@ -89,6 +89,9 @@ struct MetaAnalysisTests {
         #expect(MetaAnalysis([]) == nil)
         #expect(Heterogeneity([]) == nil)
         #expect(StudyEstimate(estimate: 1, standardError: 0) == nil)
+        // A weight of 1/SE² that overflows would leave every pooled value NaN.
+        #expect(StudyEstimate(estimate: 1, standardError: 1e-160) == nil)
+        #expect(StudyEstimate(estimate: 1, standardError: 1e-150) != nil)
         #expect(StudyEstimate(estimate: .nan, standardError: 1) == nil)
         #expect(StudyEstimate(estimate: 1, standardError: .infinity) == nil)
 
