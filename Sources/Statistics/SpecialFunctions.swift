@@ -102,6 +102,13 @@ public enum SpecialFunctions {
         return sum
     }
 
+    /// `s·log1pmx(t) = s·(log(1 + t) − t)`, with `ratio` = `1 + t` computed by the caller as a
+    /// ratio: far below 1 (`t < −½`) that ratio keeps the digits that `1 + t`, formed from a `t`
+    /// near −1, would lose (a relative error of order `s·ε/ratio` in the prefactor otherwise).
+    static func scaledLog1pMinusX(_ s: Double, _ t: Double, ratio: Double) -> Double {
+        t < -0.5 ? s * (log(ratio) - t) : s * log1pMinusX(t)
+    }
+
     // MARK: - Incomplete gamma
 
     /// `xᵃ e⁻ˣ / Γ(a)`, the factor in front of the series and the continued fraction.
@@ -111,7 +118,7 @@ public enum SpecialFunctions {
     static func gammaPrefactor(_ a: Double, _ x: Double) -> Double {
         if a >= 10 {
             let t = (x - a) / a
-            return exp(a * log1pMinusX(t) + 0.5 * log(a) - halfLogTwoPi - stirlingCorrection(a))
+            return exp(scaledLog1pMinusX(a, t, ratio: x / a) + 0.5 * log(a) - halfLogTwoPi - stirlingCorrection(a))
         }
         return exp(a * log(x) - x - logGamma(a))
     }
@@ -183,7 +190,8 @@ public enum SpecialFunctions {
             let y0 = b / total
             let e = x <= 0.5 ? x - x0 : y0 - y
             let correction = stirlingCorrection(a) + stirlingCorrection(b) - stirlingCorrection(total)
-            let exponent = a * log1pMinusX(e / x0) + b * log1pMinusX(-e / y0)
+            // Far below the mode, 1 + e/x₀ is x/x₀ (or y/y₀ on the other side), taken as a ratio.
+            let exponent = scaledLog1pMinusX(a, e / x0, ratio: x / x0) + scaledLog1pMinusX(b, -e / y0, ratio: y / y0)
                 + 0.5 * log(a * b / total) - halfLogTwoPi - correction
             return exp(exponent)
         }

@@ -62,6 +62,17 @@ struct DistributionTests {
             expectClose(heavy.cdf(-value), expected, "t(\(df)) cdf at -\(value)")
             expectClose(heavy.survival(heavy.upperQuantile(expected)), expected, relative: 1e-7, "t(\(df)) upper quantile of \(expected)")
         }
+        // Far below the mode of a large shape, where the prefactor is taken from a ratio: the
+        // regularised gamma and beta in mpmath at 80 digits (gammainc; the hyp2f1 series).
+        for (df, x, expected) in [(20.0, 2e-9, 2.7557319198933782e-97), (20, 2e-7, 2.7557316718775167e-77),
+                                  (40, 1e-6, 3.9199024830041176e-145), (100, 1e-4, 2.9201425691684551e-280)] {
+            let chi = try #require(ChiSquared(degreesOfFreedom: df))
+            expectClose(chi.cdf(x), expected, "chi-square(\(df)) cdf at \(x)")
+        }
+        for (df, f, expected) in [(20.0, 1e8, 9.2377983204001617e-76), (50, 1e8, 6.3205272831718453e-187)] {
+            let fisher = try #require(FisherF(numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: df))
+            expectClose(fisher.survival(f), expected, "F(\(df), \(df)) survival at \(f)")
+        }
     }
 
     @Test("special cases: infinite df is normal, df 1 and 2 closed forms, symmetry")
