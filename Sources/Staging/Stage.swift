@@ -61,6 +61,7 @@ public func stage(
     let slotOrder = state.slotsByID()
     try stager.checkRequiredFieldsOfRecords(&state, slotOrder: slotOrder)
     try stager.checkRangesOfScoredTotals(&state, slotOrder: slotOrder)
+    try stager.checkRowRulesOfMergedRecords(&state, slotOrder: slotOrder)
     try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
     try stager.fetchDeferredRejections(state.deferred, encodings: state.encodings, reading: reading)
     return state.result(slotOrder: slotOrder)

@@ -145,6 +145,71 @@ extension Stager {
         }
     }
 
+    /// The row rules on participant values (onset after screening, age against birth year),
+    /// judged on a record merged from rows of several inputs when no single input holds every
+    /// field a rule compares (a row that holds them all was judged as it was read): reported at
+    /// the judged cell (the onset, the age) with the rule's severity; under `null-field` that
+    /// field is emptied (an onset with the values derived from it), at `error` the record is
+    /// rejected (``rejectParticipantRecord(inSlot:reason:_:)``).
+    func checkRowRulesOfMergedRecords(_ state: inout StagingState, slotOrder: [Int]) throws {
+        let onsetFields: [Field] = [.onsetDate, .screeningDate]
+        let ageFromColumn = spec.inputs.contains { if case .column? = $0.fields[.age]?.source { true } else { false } }
+        guard mapsAcrossInputs(onsetFields) || (ageFromColumn && mapsAcrossInputs([.age, .birthYear])) else { return }
+        for slot in slotOrder where state.slots[slot] >= 0 {
+            let participant = state.participantRecords[state.slots[slot]]
+            var findings: [(rule: CrossFieldRule, field: Field, raw: String, message: String)] = []
+            let values = participant.values
+            if let onset = values.date(.onsetDate), let screening = values.date(.screeningDate), onset > screening,
+               !judgedOnOneRow(onsetFields, participant.sources, state) {
+                findings.append((.onsetAfterBaseline, .onsetDate, onset.iso,
+                                 "symptom onset '\(onset.iso)' is after the screening date '\(screening.iso)'"))
+            }
+            if ageFromColumn, let age = values.number(.age), let birthYear = values.number(.birthYear),
+               let reference = values.date(.screeningDate) ?? values.date(.randomisationDate),
+               !judgedOnOneRow([.age, .birthYear, values.date(.screeningDate) != nil ? .screeningDate : .randomisationDate],
+                               participant.sources, state) {
+                let implied = Double(reference.year) - birthYear
+                if abs(age - implied) > 1 {
+                    findings.append((.ageInconsistentWithBirthYear, .age, Value.format(age),
+                                     "the age \(Value.format(age)) does not fit birth year \(Value.format(birthYear)) "
+                                        + "(\(Value.format(implied)) in \(reference.year))"))
+                }
+            }
+            var rejecting: [String] = []
+            for finding in findings {
+                let setting = spec.expectations[finding.rule]
+                let place = located(finding.field, among: participant.sources, else: participant.sources.first ?? SourceLocation(file: ""), state)
+                try emit(Diagnostic(setting.issueSeverity, at: place.location, rule: finding.rule.rawValue, message: finding.message,
+                                    participant: participant.id, field: finding.field.name, value: finding.raw),
+                         fileIndex: place.fileIndex, &state)
+                if setting.policy == .nullField {
+                    state.participantRecords[state.slots[slot]].values[finding.field] = RowReader.invalid(finding.rule.rawValue)
+                } else if setting.severity == .error {
+                    rejecting.append(finding.message)
+                }
+            }
+            if !rejecting.isEmpty {
+                try rejectParticipantRecord(inSlot: slot, reason: rejecting.joined(separator: "; "), &state)
+            }
+        }
+    }
+
+    /// Whether every one of `fields` is mapped and more than one input maps some of them: only
+    /// then can a record merge them from rows of several inputs.
+    private func mapsAcrossInputs(_ fields: [Field]) -> Bool {
+        let giving = spec.inputs.filter { input in fields.contains { input.fields[$0] != nil } }
+        return giving.count > 1 && fields.allSatisfy { field in giving.contains { $0.fields[field] != nil } }
+    }
+
+    /// Whether one of `rows` comes from a file with a column for every one of `fields`: that
+    /// row's own rule judged them.
+    private func judgedOnOneRow(_ fields: [Field], _ rows: [SourceLocation], _ state: StagingState) -> Bool {
+        rows.contains { row in
+            guard let fileIndex = fileIndexByName[row.file], let columns = state.fieldColumns[fileIndex] else { return false }
+            return fields.allSatisfy { columns[$0] != nil }
+        }
+    }
+
     /// Warns at every row of each visit of the participant in `slot`, who has no record now
     /// (`participant-rejected`, at the participant id column of the row's file): the visits stay.
     func warnVisits(ofSlot slot: Int, participant id: String, message: String, _ state: inout StagingState) throws {

@@ -516,6 +516,60 @@ import Testing
         #expect(changed.message.hasSuffix("(rand.csv:2)"), "\(changed.message)")
     }
 
+    /// Two participant inputs, one with the screening date and birth year, one with the age and
+    /// the onset: the rules comparing them are judged on the merged record.
+    static let splitParticipant = """
+        study: {name: Split}
+        report: {max_errors: 100}
+        inputs:
+          - {path: parts.csv, source: generic, holds: participants, date_format: yyyy-mm-dd,
+             fields: {participant_id: id, screening_date: scr, birth_year: by}}
+          - {path: survey.csv, source: generic, holds: participants, date_format: yyyy-mm-dd,
+             fields: {participant_id: id, age: age, onset_date: onset}}
+        visits:
+          baseline: {week: 0, window_days: 7}
+
+        """
+
+    @Test func rowRulesAreJudgedOnARecordMergedFromTwoInputs() throws {
+        let files = ["parts.csv": "id,scr,by\nP1,2024-01-05,1970\nP2,2024-01-05,1970\n",
+                     "survey.csv": "id,age,onset\nP1,30,2024-03-01\nP2,54,2023-06-01\n"]
+        let (study, sink) = try StagingHarness(yaml: Self.splitParticipant, files: files).run()
+        #expect(sink.summary(.error) == ["survey.csv:2:3 onset_after_baseline error",
+                                         "survey.csv:2:2 age_inconsistent_with_birth_year error"])
+        #expect(sink.issues.first { $0.rule == "onset_after_baseline" }?.value == "2024-03-01")
+        // At error the record goes, with both its rows; P2 fits and stays.
+        #expect(study.participants.map(\.id) == ["P2"])
+        #expect(study.accounting.map(\.rejected) == [1, 1])
+        #expect(sink.rejectedRows.filter { $0.line == 2 }.map(\.reasons.count) == [1, 1])
+
+        // Under null-field each judged value is emptied, and the record stays.
+        let (emptied, warned) = try StagingHarness(yaml: Self.splitParticipant + """
+            expectations:
+              rules:
+                onset_after_baseline: {severity: warning, policy: null-field}
+                age_inconsistent_with_birth_year: {severity: warning, policy: null-field}
+
+            """, files: files).run()
+        #expect(warned.summary(.warning) == ["survey.csv:2:3 onset_after_baseline warning",
+                                             "survey.csv:2:2 age_inconsistent_with_birth_year warning"])
+        let first = try #require(emptied.participants.first { $0.id == "P1" })
+        #expect(first.values[.age]?.missingReason?.isInvalid == true)
+        #expect(first.values[.onsetDate]?.missingReason?.isInvalid == true)
+        #expect(emptied.participants.count == 2)
+    }
+
+    /// A row that holds every field a rule compares was judged as it was read: the merged
+    /// record is not judged again.
+    @Test func aRuleJudgedOnOneRowIsNotJudgedAgain() throws {
+        let yaml = Self.splitParticipant.replacingOccurrences(of: "fields: {participant_id: id, age: age, onset_date: onset}",
+                                                              with: "fields: {participant_id: id, age: age, birth_year: by, screening_date: scr}")
+        let (_, sink) = try StagingHarness(yaml: yaml + "expectations:\n  rules:\n    age_inconsistent_with_birth_year: {severity: warning}\n", files: [
+            "parts.csv": "id,scr,by\nP1,2024-01-05,1970\n", "survey.csv": "id,age,by,scr\nP1,30,1970,2024-01-05\n",
+        ]).run()
+        #expect(sink.summary(.warning) == ["survey.csv:2:2 age_inconsistent_with_birth_year warning"])
+    }
+
     /// A participant no input gives a required field for loses its participant rows (a screening
     /// row in a visits input too); its visits stay, each with a warning.
     @Test func aParticipantRejectedOnItsRecordLosesItsScreeningRow() throws {
