@@ -39,10 +39,10 @@ private struct RuleSetLoader {
     func ruleSet(from root: YAMLValue) -> RuleSet? {
         guard let top = root.mapping() else { return nil }
         let header = top.required("rule_set")?.mapping()
-        let name = header?.required("name")?.string()
-        let version = header?.required("version")?.string()
-        let title = header?.required("title")?.string()
-        let status = header?.string("status") ?? ""
+        let name = header?.required("name").flatMap(oneLine)
+        let version = header?.required("version").flatMap(oneLine)
+        let title = header?.required("title").flatMap(oneLine)
+        let status = header?["status"].flatMap(oneLine) ?? ""
         header?.rejectUnknownKeys()
 
         let urgent = (top.list("urgent") ?? []).compactMap { rule(from: $0) }
@@ -81,8 +81,8 @@ private struct RuleSetLoader {
 
     private func profile(from value: YAMLValue) -> ProfileDefinition? {
         guard let mapping = value.mapping() else { return nil }
-        let code = mapping.required("code")?.string()
-        let label = mapping.required("label")?.string()
+        let code = mapping.required("code").flatMap(oneLine)
+        let label = mapping.required("label").flatMap(oneLine)
         let otherwise = mapping.bool("otherwise") ?? false
         let randomise = mapping.bool("randomise") ?? true
         let hasRule = RuleSetLoader.ruleKeys.contains { mapping.contains($0) }
@@ -105,10 +105,21 @@ private struct RuleSetLoader {
                                  randomise: randomise)
     }
 
+    /// `value` as text on one line: a name, code or label every report prints in one line of a
+    /// heading or table; a line break is an error at its place.
+    private func oneLine(_ value: YAMLValue) -> String? {
+        guard let text = value.string() else { return nil }
+        guard !text.contains(where: \.isNewline) else {
+            value.error("'\(value.path)' must be one line; it holds a line break", rule: "rules.shape")
+            return nil
+        }
+        return text
+    }
+
     private func subdivision(from value: YAMLValue) -> Subdivision? {
         guard let mapping = value.mapping() else { return nil }
-        let code = mapping.required("code")?.string()
-        let label = mapping.required("label")?.string()
+        let code = mapping.required("code").flatMap(oneLine)
+        let label = mapping.required("label").flatMap(oneLine)
         let rule = rule(in: mapping, name: mapping.string("rule"))
         mapping.rejectUnknownKeys()
         guard let code, let label, let rule else { return nil }
@@ -117,7 +128,7 @@ private struct RuleSetLoader {
 
     private func suffix(from value: YAMLValue) -> Suffix? {
         guard let mapping = value.mapping() else { return nil }
-        let text = mapping.required("suffix")?.string()
+        let text = mapping.required("suffix").flatMap(oneLine)
         let rule = rule(in: mapping, name: mapping.string("rule"))
         mapping.rejectUnknownKeys()
         guard let text, let rule else { return nil }

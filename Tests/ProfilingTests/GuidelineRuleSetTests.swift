@@ -358,6 +358,17 @@ import TestSupport
         #expect(found.first?.hasPrefix("rules.yml:6:5: error: unknown key 'colour'") == true)
     }
 
+    /// Names, codes and labels are printed in one line of the reports.
+    @Test func aLabelWithALineBreakIsLocated() {
+        let found = errors(header + """
+            profiles:
+              - code: "1"
+                label: "Serious\\npathology"
+                any_of: [rf_trauma]
+            """)
+        #expect(found == ["rules.yml:4:12: error: 'profiles[0].label' must be one line; it holds a line break"])
+    }
+
     @Test func unknownFieldInConditionIsLocated() {
         let found = errors(header + """
             profiles:
