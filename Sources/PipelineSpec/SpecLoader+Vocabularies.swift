@@ -67,6 +67,11 @@ extension SpecLoader {
         return oneLine(text, at: value, "'\(mapping.value.path).\(key)'") ? text : nil
     }
 
+    /// `value` as text, nil with an error when it holds a line break (``oneLine(_:at:_:)``).
+    func oneLineText(_ value: YAMLValue, _ what: String) -> String? {
+        value.string().flatMap { oneLine($0, at: value, what) ? $0 : nil }
+    }
+
     /// Whether `text` is one line; an error at `value` when it holds a line break (the reports
     /// print it in one line of a heading or table).
     func oneLine(_ text: String, at value: YAMLValue, _ what: String) -> Bool {
