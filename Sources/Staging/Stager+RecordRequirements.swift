@@ -149,14 +149,16 @@ extension Stager {
     /// judged on a record merged from rows of several inputs when no single input holds every
     /// field a rule compares (a row that holds them all was judged as it was read): reported at
     /// the judged cell (the onset, the age) with the rule's severity; under `null-field` that
-    /// field is emptied (an onset with the values derived from it), at `error` the record is
-    /// rejected (``rejectParticipantRecord(inSlot:reason:_:)``).
+    /// field is emptied (no value was derived from an onset whose screening date another input
+    /// gave: a row derives from its own values), at `error` the record is rejected
+    /// (``rejectParticipantRecord(inSlot:reason:_:)``).
     func checkRowRulesOfMergedRecords(_ state: inout StagingState, slotOrder: [Int]) throws {
         let onsetFields: [Field] = [.onsetDate, .screeningDate]
         let ageFromColumn = spec.inputs.contains { if case .column? = $0.fields[.age]?.source { true } else { false } }
         guard mapsAcrossInputs(onsetFields) || (ageFromColumn && mapsAcrossInputs([.age, .birthYear])) else { return }
         for slot in slotOrder where state.slots[slot] >= 0 {
             let participant = state.participantRecords[state.slots[slot]]
+            guard let firstRow = participant.sources.first else { continue }
             var findings: [(rule: CrossFieldRule, field: Field, raw: String, message: String)] = []
             let values = participant.values
             if let onset = values.date(.onsetDate), let screening = values.date(.screeningDate), onset > screening,
@@ -178,7 +180,7 @@ extension Stager {
             var rejecting: [String] = []
             for finding in findings {
                 let setting = spec.expectations[finding.rule]
-                let place = located(finding.field, among: participant.sources, else: participant.sources.first ?? SourceLocation(file: ""), state)
+                let place = located(finding.field, among: participant.sources, else: firstRow, state)
                 try emit(Diagnostic(setting.issueSeverity, at: place.location, rule: finding.rule.rawValue, message: finding.message,
                                     participant: participant.id, field: finding.field.name, value: finding.raw),
                          fileIndex: place.fileIndex, &state)
