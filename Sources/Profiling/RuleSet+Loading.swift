@@ -91,7 +91,7 @@ private struct RuleSetLoader {
             mapping.value.error("a profile takes either 'otherwise: true' or a rule, not both", rule: "rules.shape")
         } else if !otherwise {
             if hasRule {
-                match = rule(in: mapping, name: mapping.string("rule"))
+                match = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
             } else {
                 mapping.value.error("the profile needs a rule ('any_of', 'all_of', 'at_least' with 'of', or 'when') or 'otherwise: true'", rule: "rules.shape")
             }
@@ -120,7 +120,7 @@ private struct RuleSetLoader {
         guard let mapping = value.mapping() else { return nil }
         let code = mapping.required("code").flatMap(oneLine)
         let label = mapping.required("label").flatMap(oneLine)
-        let rule = rule(in: mapping, name: mapping.string("rule"))
+        let rule = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
         mapping.rejectUnknownKeys()
         guard let code, let label, let rule else { return nil }
         return Subdivision(code: code, label: label, rule: rule)
@@ -129,7 +129,7 @@ private struct RuleSetLoader {
     private func suffix(from value: YAMLValue) -> Suffix? {
         guard let mapping = value.mapping() else { return nil }
         let text = mapping.required("suffix").flatMap(oneLine)
-        let rule = rule(in: mapping, name: mapping.string("rule"))
+        let rule = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
         mapping.rejectUnknownKeys()
         guard let text, let rule else { return nil }
         return Suffix(suffix: text, rule: rule)
@@ -141,7 +141,7 @@ private struct RuleSetLoader {
             return condition(value).map(Rule.condition)
         }
         guard let mapping = value.mapping() else { return nil }
-        let result = rule(in: mapping, name: mapping.string("rule"))
+        let result = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
         mapping.rejectUnknownKeys()
         return result
     }

@@ -367,6 +367,13 @@ import TestSupport
                 any_of: [rf_trauma]
             """)
         #expect(found == ["rules.yml:4:12: error: 'profiles[0].label' must be one line; it holds a line break"])
+        let rule = errors(header + """
+            urgent:
+              - {rule: "cauda\\nequina", any_of: [cauda_equina]}
+            profiles:
+              - {code: "1", label: One, otherwise: true}
+            """)
+        #expect(rule == ["rules.yml:3:12: error: 'urgent[0].rule' must be one line; it holds a line break"])
     }
 
     @Test func unknownFieldInConditionIsLocated() {
