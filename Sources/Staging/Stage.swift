@@ -168,6 +168,14 @@ struct StagingState: IssueCounts {
     var uniqueValues: [Field: [String: SourceLocation]] = [:]
     var accounting: [FileAccounting]
     var inputProblems: [Diagnostic] = []
+    /// Participants a row rule on participant values already reported, by rule (onset after
+    /// screening, age against birth year): the merged record is not judged by it again.
+    var participantRuleFindings: Set<ParticipantRule> = []
+
+    struct ParticipantRule: Hashable {
+        let participant: String
+        let rule: CrossFieldRule
+    }
     var errorCount = 0
     var warningCount = 0
     var noteCount = 0
@@ -434,6 +442,10 @@ final class Stager {
     /// Sends an issue to the sink and counts it (per severity, and warnings per file).
     func emit(_ issue: Diagnostic, fileIndex: Int?, _ state: inout StagingState) throws {
         state.count(issue, fileIndex: fileIndex)
+        if let participant = issue.participant, let rule = CrossFieldRule(rawValue: issue.rule),
+           rule == .onsetAfterBaseline || rule == .ageInconsistentWithBirthYear {
+            state.participantRuleFindings.insert(.init(participant: participant, rule: rule))
+        }
         try sink.record(issue)
     }
 

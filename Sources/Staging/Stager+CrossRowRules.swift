@@ -181,7 +181,7 @@ extension Stager {
 
     /// The derivations the inputs use on one field (`duration_weeks` and `age_at_onset` from
     /// `onset_date`), for emptying their values with it.
-    private struct DerivedFrom {
+    struct DerivedFrom {
         /// Every field some input derives from the source field, in declaration order, with the
         /// derivations that make it.
         let derivations: [(field: Field, derivation: Derivation)]

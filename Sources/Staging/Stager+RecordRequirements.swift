@@ -146,30 +146,40 @@ extension Stager {
     }
 
     /// The row rules on participant values (onset after screening, age against birth year),
-    /// judged on a record merged from rows of several inputs when no single input holds every
-    /// field a rule compares (a row that holds them all was judged as it was read): reported at
-    /// the judged cell (the onset, the age) with the rule's severity; under `null-field` that
-    /// field is emptied (no value was derived from an onset whose screening date another input
-    /// gave: a row derives from its own values), at `error` the record is rejected
+    /// judged again on each merged record once every file is read, for a participant whose rows
+    /// did not already report them: a record merged from rows of several inputs (the age in a
+    /// survey, the birth year in the study file) was judged by no row. A row that held every value
+    /// compared holds what the record holds (a different value in another row is a conflict), so
+    /// such a record passes here as it passed there. A finding is reported at the judged cell
+    /// (the onset, the age) with the rule's severity; under `null-field` that field is emptied
+    /// with the values derived from it, at `error` the record is rejected
     /// (``rejectParticipantRecord(inSlot:reason:_:)``).
     func checkRowRulesOfMergedRecords(_ state: inout StagingState, slotOrder: [Int]) throws {
-        let onsetFields: [Field] = [.onsetDate, .screeningDate]
+        let maps = { (field: Field) in self.spec.inputs.contains { $0.fields[field] != nil } }
         let ageFromColumn = spec.inputs.contains { if case .column? = $0.fields[.age]?.source { true } else { false } }
-        guard mapsAcrossInputs(onsetFields) || (ageFromColumn && mapsAcrossInputs([.age, .birthYear])) else { return }
+        let judgesOnset = maps(.onsetDate) && maps(.screeningDate)
+        let judgesAge = ageFromColumn && maps(.birthYear) && (maps(.screeningDate) || maps(.randomisationDate))
+        guard judgesOnset || judgesAge else { return }
+        let derivedFrom: [Field: DerivedFrom] = [.onsetDate: DerivedFrom(.onsetDate, inputs: spec.inputs),
+                                                 .age: DerivedFrom(.age, inputs: spec.inputs)]
         for slot in slotOrder where state.slots[slot] >= 0 {
-            let participant = state.participantRecords[state.slots[slot]]
+            let index = state.slots[slot]
+            let participant = state.participantRecords[index]
             guard let firstRow = participant.sources.first else { continue }
+            let findingsSoFar = state.participantRuleFindings
+            func reported(_ rule: CrossFieldRule) -> Bool {
+                findingsSoFar.contains(.init(participant: participant.id, rule: rule))
+            }
             var findings: [(rule: CrossFieldRule, field: Field, raw: String, message: String)] = []
             let values = participant.values
-            if let onset = values.date(.onsetDate), let screening = values.date(.screeningDate), onset > screening,
-               !judgedOnOneRow(onsetFields, participant.sources, state) {
+            if judgesOnset, let onset = values.date(.onsetDate), let screening = values.date(.screeningDate), onset > screening,
+               !reported(.onsetAfterBaseline) {
                 findings.append((.onsetAfterBaseline, .onsetDate, onset.iso,
                                  "symptom onset '\(onset.iso)' is after the screening date '\(screening.iso)'"))
             }
-            if ageFromColumn, let age = values.number(.age), let birthYear = values.number(.birthYear),
+            if judgesAge, let age = values.number(.age), let birthYear = values.number(.birthYear),
                let reference = values.date(.screeningDate) ?? values.date(.randomisationDate),
-               !judgedOnOneRow([.age, .birthYear, values.date(.screeningDate) != nil ? .screeningDate : .randomisationDate],
-                               participant.sources, state) {
+               !reported(.ageInconsistentWithBirthYear) {
                 let implied = Double(reference.year) - birthYear
                 if abs(age - implied) > 1 {
                     findings.append((.ageInconsistentWithBirthYear, .age, Value.format(age),
@@ -185,7 +195,10 @@ extension Stager {
                                     participant: participant.id, field: finding.field.name, value: finding.raw),
                          fileIndex: place.fileIndex, &state)
                 if setting.policy == .nullField {
-                    state.participantRecords[state.slots[slot]].values[finding.field] = RowReader.invalid(finding.rule.rawValue)
+                    let emptied = RowReader.invalid(finding.rule.rawValue)
+                    let derived = derivedFrom[finding.field]?.derivedFields(of: state.participantRecords[index].values) ?? []
+                    state.participantRecords[index].values[finding.field] = emptied
+                    for field in derived { state.participantRecords[index].values[field] = emptied }
                 } else if setting.severity == .error {
                     rejecting.append(finding.message)
                 }
@@ -193,22 +206,6 @@ extension Stager {
             if !rejecting.isEmpty {
                 try rejectParticipantRecord(inSlot: slot, reason: rejecting.joined(separator: "; "), &state)
             }
-        }
-    }
-
-    /// Whether every one of `fields` is mapped and more than one input maps some of them: only
-    /// then can a record merge them from rows of several inputs.
-    private func mapsAcrossInputs(_ fields: [Field]) -> Bool {
-        let giving = spec.inputs.filter { input in fields.contains { input.fields[$0] != nil } }
-        return giving.count > 1 && fields.allSatisfy { field in giving.contains { $0.fields[field] != nil } }
-    }
-
-    /// Whether one of `rows` comes from a file with a column for every one of `fields`: that
-    /// row's own rule judged them.
-    private func judgedOnOneRow(_ fields: [Field], _ rows: [SourceLocation], _ state: StagingState) -> Bool {
-        rows.contains { row in
-            guard let fileIndex = fileIndexByName[row.file], let columns = state.fieldColumns[fileIndex] else { return false }
-            return fields.allSatisfy { columns[$0] != nil }
         }
     }
 

@@ -559,6 +559,57 @@ import Testing
         #expect(emptied.participants.count == 2)
     }
 
+    /// A file whose columns could hold every value compared, with some cells empty, judged
+    /// nothing: the merged record is judged.
+    @Test func emptyCellsInAFileWithEveryColumnJudgeNothing() throws {
+        let yaml = """
+            study: {name: Split}
+            report: {max_errors: 100}
+            inputs:
+              - {path: parts.csv, source: generic, holds: participants, date_format: yyyy-mm-dd,
+                 fields: {participant_id: id, birth_year: by, screening_date: scr}}
+              - {path: ev.csv, source: generic, holds: visits, date_format: yyyy-mm-dd,
+                 fields: {participant_id: id, visit: ev, visit_date: vd, pain_nrs: nrs, age: age, birth_year: by,
+                          screening_date: scr, onset_date: onset}}
+            vocabularies:
+              visits: {baseline: [bl]}
+            visits:
+              baseline: {week: 0, window_days: 7}
+            expectations:
+              rules:
+                age_inconsistent_with_birth_year: {severity: warning, policy: null-field}
+
+            """
+        let (study, sink) = try StagingHarness(yaml: yaml, files: [
+            "parts.csv": "id,by,scr\nP1,1970,2024-01-05\nP2,1970,2024-01-05\n",
+            "ev.csv": "id,ev,vd,nrs,age,by,scr,onset\nP1,bl,2024-01-06,5,30,,,2023-01-01\nP2,bl,2024-01-06,5,54,,,2024-03-01\n",
+        ]).run()
+        #expect(sink.summary(.warning) == ["ev.csv:2:5 age_inconsistent_with_birth_year warning", "ev.csv:3:1 participant-rejected warning"])
+        #expect(sink.summary(.error) == ["ev.csv:3:8 onset_after_baseline error"])
+        #expect(study.participants.map(\.id) == ["P1"])
+        #expect(study.participants.first?.values[.age]?.missingReason?.isInvalid == true)
+        #expect(study.accounting.allSatisfy { $0.isBalanced })
+    }
+
+    /// An age emptied under null-field on the merged record takes the age at onset derived from
+    /// it along, as the row rule does.
+    @Test func anAgeEmptiedOnTheRecordTakesItsDerivedValues() throws {
+        let yaml = Self.splitParticipant
+            .replacingOccurrences(of: "fields: {participant_id: id, screening_date: scr, birth_year: by}",
+                                  with: "fields: {participant_id: id, birth_year: by}")
+            .replacingOccurrences(of: "fields: {participant_id: id, age: age, onset_date: onset}",
+                                  with: "fields: {participant_id: id, age: age, screening_date: scr, onset_date: onset, "
+                                      + "age_at_onset: {derive: from_age_and_onset}}")
+            + "expectations:\n  rules:\n    age_inconsistent_with_birth_year: {severity: warning, policy: null-field}\n"
+        let (study, sink) = try StagingHarness(yaml: yaml, files: [
+            "parts.csv": "id,by\nP1,1970\n", "survey.csv": "id,age,scr,onset\nP1,30,2024-01-05,2023-06-01\n",
+        ]).run()
+        #expect(sink.summary(.warning) == ["survey.csv:2:2 age_inconsistent_with_birth_year warning"])
+        let values = try #require(study.participants.first).values
+        #expect(values[.age]?.missingReason?.isInvalid == true)
+        #expect(values[.ageAtOnset]?.missingReason?.isInvalid == true, "\(String(describing: values[.ageAtOnset]))")
+    }
+
     /// A row that holds every field a rule compares was judged as it was read: the merged
     /// record is not judged again.
     @Test func aRuleJudgedOnOneRowIsNotJudgedAgain() throws {
