@@ -168,8 +168,10 @@ struct StagingState: IssueCounts {
     var uniqueValues: [Field: [String: SourceLocation]] = [:]
     var accounting: [FileAccounting]
     var inputProblems: [Diagnostic] = []
-    /// Participants a row rule on participant values already reported, by rule (onset after
-    /// screening, age against birth year): the merged record is not judged by it again.
+    /// Participants a row rule on participant values already reported with its row kept as it
+    /// was (a warning that empties nothing), by rule (onset after screening, age against birth
+    /// year): the record holds that row's values, and is not judged by the rule again. A row
+    /// the rule rejected or emptied leaves the record to values of other rows, judged anew.
     var participantRuleFindings: Set<ParticipantRule> = []
 
     struct ParticipantRule: Hashable {
@@ -442,8 +444,8 @@ final class Stager {
     /// Sends an issue to the sink and counts it (per severity, and warnings per file).
     func emit(_ issue: Diagnostic, fileIndex: Int?, _ state: inout StagingState) throws {
         state.count(issue, fileIndex: fileIndex)
-        if let participant = issue.participant, let rule = CrossFieldRule(rawValue: issue.rule),
-           rule == .onsetAfterBaseline || rule == .ageInconsistentWithBirthYear {
+        if issue.severity == .warning, let participant = issue.participant, let rule = CrossFieldRule(rawValue: issue.rule),
+           rule == .onsetAfterBaseline || rule == .ageInconsistentWithBirthYear, spec.expectations[rule].policy != .nullField {
             state.participantRuleFindings.insert(.init(participant: participant, rule: rule))
         }
         try sink.record(issue)

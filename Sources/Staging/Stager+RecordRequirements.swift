@@ -146,11 +146,13 @@ extension Stager {
     }
 
     /// The row rules on participant values (onset after screening, age against birth year),
-    /// judged again on each merged record once every file is read, for a participant whose rows
-    /// did not already report them: a record merged from rows of several inputs (the age in a
-    /// survey, the birth year in the study file) was judged by no row. A row that held every value
-    /// compared holds what the record holds (a different value in another row is a conflict), so
-    /// such a record passes here as it passed there. A finding is reported at the judged cell
+    /// judged again on each merged record once every file is read: a record merged from rows of
+    /// several inputs (the age in a survey, the birth year in the study file) was judged by no
+    /// row, and one whose row the rule rejected or emptied may hold the same value from another
+    /// row. A participant whose kept row was warned about the rule is not judged again (the
+    /// record holds that row's values); a row that held every value compared and passed holds
+    /// what the record holds (a different value in another row is a conflict), so such a record
+    /// passes here as it passed there. A finding is reported at the judged cell
     /// (the onset, the age) with the rule's severity; under `null-field` that field is emptied
     /// with the values derived from it, at `error` the record is rejected
     /// (``rejectParticipantRecord(inSlot:reason:_:)``).

@@ -610,6 +610,38 @@ import Testing
         #expect(values[.ageAtOnset]?.missingReason?.isInvalid == true, "\(String(describing: values[.ageAtOnset]))")
     }
 
+    /// A row the rule rejected or emptied leaves the record to the values of other rows, judged
+    /// anew: the same impossible age from a survey does not slip through.
+    @Test(arguments: ["", "expectations:\n  rules:\n    age_inconsistent_with_birth_year: {policy: null-field}\n"])
+    func aRecordIsJudgedAnewAfterItsRowWasRejectedOrEmptied(setting: String) throws {
+        let yaml = """
+            study: {name: D2}
+            report: {max_errors: 100}
+            inputs:
+              - {path: parts.csv, source: generic, holds: participants, date_format: yyyy-mm-dd,
+                 fields: {participant_id: id, screening_date: scr, birth_year: by}}
+              - {path: ev.csv, source: generic, holds: visits, date_format: yyyy-mm-dd,
+                 fields: {participant_id: id, visit: ev, visit_date: vd, pain_nrs: nrs, age: age, birth_year: by, screening_date: scr}}
+              - {path: survey.csv, source: generic, holds: participants, fields: {participant_id: id, age: age}}
+            visits:
+              baseline: {week: 0, window_days: 7}
+              week6: {week: 6, window_days: 7}
+            vocabularies:
+              visits: {baseline: [bl], week6: [w6]}
+
+            """ + setting
+        let (study, sink) = try StagingHarness(yaml: yaml, files: [
+            "parts.csv": "id,scr,by\nP1,2024-01-05,1970\n",
+            "ev.csv": "id,ev,vd,nrs,age,by,scr\nP1,bl,2024-01-06,5,30,1970,2024-01-05\nP1,w6,2024-02-16,4,,,\n",
+            "survey.csv": "id,age\nP1,30\n",
+        ]).run()
+        let found = sink.issues.filter { $0.rule == "age_inconsistent_with_birth_year" }.map { "\($0.location.file):\($0.location.line)" }
+        #expect(found == ["ev.csv:2", "survey.csv:2"])
+        // Rejected at error, emptied under null-field: never kept with the age 30.
+        #expect(study.participants.allSatisfy { $0.values.number(.age) == nil })
+        #expect(study.accounting.allSatisfy { $0.isBalanced })
+    }
+
     /// A row that holds every field a rule compares was judged as it was read: the merged
     /// record is not judged again.
     @Test func aRuleJudgedOnOneRowIsNotJudgedAgain() throws {
