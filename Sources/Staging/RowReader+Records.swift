@@ -203,10 +203,13 @@ extension RowReader {
                 guard field != .participantID,
                       let (mine, theirs) = carriedConflict(field, state.participantRecords[participant].values)
                 else { continue }
-                // The participant row that held the field (its file has the column), else the
-                // first row; for a REDCap box, the visit row that carried its answer, if one did.
+                // The participant row when there is one (the first source), else the first visit
+                // row; for the arm, the participant row that gave it (its file has the arm
+                // column; a participant row of another file may hold none); for a REDCap box, the
+                // visit row that carried its answer, if one did.
                 let carriedAt = fillerBoxes.contains(field) ? slot.flatMap { state.carriedBoxSources[$0]?[field] } : nil
-                let source = carriedAt ?? participantRow(holding: field, of: state.participantRecords[participant], state)?.0
+                let record = state.participantRecords[participant]
+                let source = carriedAt ?? (field == .arm ? participantRow(holding: .arm, of: record, state)?.0 : record.sources.first)
                 let place = source.map { " (\($0))" } ?? ""
                 if field == .arm {
                     let setting = expectations[.armChanged]
