@@ -132,8 +132,8 @@ extension SpecLoader {
         if let study = mapping.mapping("study") {
             let year = study.int("year")
             // Cells of evidence_table.csv and lines of the reports: one line each.
-            let type = study.required("type").flatMap { oneLineText($0, "'evidence.study.type'") }
-            let inclusion = study.required("inclusion").flatMap { oneLineText($0, "'evidence.study.inclusion'") }
+            let type = study.required("type")?.oneLineString()
+            let inclusion = study.required("inclusion")?.oneLineString()
             let randomised = study.required("randomised")?.bool()
             let blinded = study.required("double_blind")?.bool()
             let concealed = study.required("allocation_concealed")?.bool()

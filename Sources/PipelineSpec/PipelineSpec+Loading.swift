@@ -116,14 +116,11 @@ struct SpecLoader {
 
     private func loadStudy(_ value: YAMLValue?) -> StudySettings? {
         guard let mapping = value?.mapping() else { return nil }
-        let name = mapping.required("name")?.string()
-        let description = mapping.string("description")
+        let name = mapping.required("name")?.oneLineString()
+        let description = mapping["description"]?.oneLineString()
         mapping.rejectUnknownKeys()
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             mapping["name"]?.error("'study.name' must not be empty", rule: "spec.empty")
-        }
-        for key in ["name", "description"] {
-            if let value = mapping[key], let text = value.string() { _ = oneLine(text, at: value, "'study.\(key)'") }
         }
         return name.map { StudySettings(name: $0, description: description) }
     }

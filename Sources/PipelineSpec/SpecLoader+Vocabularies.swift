@@ -59,25 +59,12 @@ extension SpecLoader {
     /// shown in the reports (an outcome's, an arm's) cannot be empty, where an empty cell means
     /// "not estimable", and is one line of a table or heading.
     func nonBlankString(_ mapping: YAMLMapping, _ key: String) -> String? {
-        guard let value = mapping[key], let text = value.string() else { return nil }
+        guard let value = mapping[key], let text = value.oneLineString() else { return nil }
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
             value.error("'\(mapping.value.path).\(key)' must not be empty", rule: "spec.empty")
             return nil
         }
-        return oneLine(text, at: value, "'\(mapping.value.path).\(key)'") ? text : nil
-    }
-
-    /// `value` as text, nil with an error when it holds a line break (``oneLine(_:at:_:)``).
-    func oneLineText(_ value: YAMLValue, _ what: String) -> String? {
-        value.string().flatMap { oneLine($0, at: value, what) ? $0 : nil }
-    }
-
-    /// Whether `text` is one line; an error at `value` when it holds a line break (the reports
-    /// print it in one line of a heading or table).
-    func oneLine(_ text: String, at value: YAMLValue, _ what: String) -> Bool {
-        guard text.contains(where: \.isNewline) else { return true }
-        value.error("\(what) must be one line; it holds a line break", rule: "spec.shape")
-        return false
+        return text
     }
 
     static func isIdentifier(_ text: String) -> Bool {

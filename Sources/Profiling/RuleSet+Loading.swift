@@ -108,12 +108,7 @@ private struct RuleSetLoader {
     /// `value` as text on one line: a name, code or label every report prints in one line of a
     /// heading or table; a line break is an error at its place.
     private func oneLine(_ value: YAMLValue) -> String? {
-        guard let text = value.string() else { return nil }
-        guard !text.contains(where: \.isNewline) else {
-            value.error("'\(value.path)' must be one line; it holds a line break", rule: "rules.shape")
-            return nil
-        }
-        return text
+        value.oneLineString(rule: "rules.shape")
     }
 
     private func subdivision(from value: YAMLValue) -> Subdivision? {

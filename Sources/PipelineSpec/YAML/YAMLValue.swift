@@ -39,6 +39,17 @@ public struct YAMLValue {
         reader.error(message, at: location, rule: rule)
     }
 
+    /// The scalar text on one line, or nil (recorded): a name, code or label the reports print in
+    /// one line of a heading or table, where a line break is an error at its place (`rule`).
+    public func oneLineString(rule: String = "spec.shape") -> String? {
+        guard let text = string() else { return nil }
+        guard !text.contains(where: \.isNewline) else {
+            error("'\(path)' must be one line; it holds a line break", rule: rule)
+            return nil
+        }
+        return text
+    }
+
     /// The scalar text, or nil (recorded) for null, a list or a mapping.
     public func string() -> String? {
         guard case .scalar(let scalar) = node, !isNull else {
