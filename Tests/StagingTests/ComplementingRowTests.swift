@@ -559,27 +559,35 @@ import Testing
         #expect(emptied.participants.count == 2)
     }
 
+    /// A participants input with the birth year and screening date, and a visits input whose
+    /// rows carry participant values (age, birth year, screening date, onset); `more` inputs
+    /// (lines of the `inputs:` list) follow them.
+    static func visitRowsCarryingValues(more: String = "") -> String {
+        """
+        study: {name: Carried}
+        report: {max_errors: 100}
+        inputs:
+          - {path: parts.csv, source: generic, holds: participants, date_format: yyyy-mm-dd,
+             fields: {participant_id: id, birth_year: by, screening_date: scr}}
+          - {path: ev.csv, source: generic, holds: visits, date_format: yyyy-mm-dd,
+             fields: {participant_id: id, visit: ev, visit_date: vd, pain_nrs: nrs, age: age, birth_year: by,
+                      screening_date: scr, onset_date: onset}}
+
+        """ + more + """
+        vocabularies:
+          visits: {baseline: [bl], week6: [w6]}
+        visits:
+          baseline: {week: 0, window_days: 7}
+          week6: {week: 6, window_days: 7}
+
+        """
+    }
+
     /// A file whose columns could hold every value compared, with some cells empty, judged
     /// nothing: the merged record is judged.
     @Test func emptyCellsInAFileWithEveryColumnJudgeNothing() throws {
-        let yaml = """
-            study: {name: Split}
-            report: {max_errors: 100}
-            inputs:
-              - {path: parts.csv, source: generic, holds: participants, date_format: yyyy-mm-dd,
-                 fields: {participant_id: id, birth_year: by, screening_date: scr}}
-              - {path: ev.csv, source: generic, holds: visits, date_format: yyyy-mm-dd,
-                 fields: {participant_id: id, visit: ev, visit_date: vd, pain_nrs: nrs, age: age, birth_year: by,
-                          screening_date: scr, onset_date: onset}}
-            vocabularies:
-              visits: {baseline: [bl]}
-            visits:
-              baseline: {week: 0, window_days: 7}
-            expectations:
-              rules:
-                age_inconsistent_with_birth_year: {severity: warning, policy: null-field}
-
-            """
+        let yaml = Self.visitRowsCarryingValues()
+            + "expectations:\n  rules:\n    age_inconsistent_with_birth_year: {severity: warning, policy: null-field}\n"
         let (study, sink) = try StagingHarness(yaml: yaml, files: [
             "parts.csv": "id,by,scr\nP1,1970,2024-01-05\nP2,1970,2024-01-05\n",
             "ev.csv": "id,ev,vd,nrs,age,by,scr,onset\nP1,bl,2024-01-06,5,30,,,2023-01-01\nP2,bl,2024-01-06,5,54,,,2024-03-01\n",
@@ -614,25 +622,11 @@ import Testing
     /// anew: the same impossible age from a survey does not slip through.
     @Test(arguments: ["", "expectations:\n  rules:\n    age_inconsistent_with_birth_year: {policy: null-field}\n"])
     func aRecordIsJudgedAnewAfterItsRowWasRejectedOrEmptied(setting: String) throws {
-        let yaml = """
-            study: {name: D2}
-            report: {max_errors: 100}
-            inputs:
-              - {path: parts.csv, source: generic, holds: participants, date_format: yyyy-mm-dd,
-                 fields: {participant_id: id, screening_date: scr, birth_year: by}}
-              - {path: ev.csv, source: generic, holds: visits, date_format: yyyy-mm-dd,
-                 fields: {participant_id: id, visit: ev, visit_date: vd, pain_nrs: nrs, age: age, birth_year: by, screening_date: scr}}
-              - {path: survey.csv, source: generic, holds: participants, fields: {participant_id: id, age: age}}
-            visits:
-              baseline: {week: 0, window_days: 7}
-              week6: {week: 6, window_days: 7}
-            vocabularies:
-              visits: {baseline: [bl], week6: [w6]}
-
-            """ + setting
+        let yaml = Self.visitRowsCarryingValues(
+            more: "  - {path: survey.csv, source: generic, holds: participants, fields: {participant_id: id, age: age}}\n") + setting
         let (study, sink) = try StagingHarness(yaml: yaml, files: [
             "parts.csv": "id,scr,by\nP1,2024-01-05,1970\n",
-            "ev.csv": "id,ev,vd,nrs,age,by,scr\nP1,bl,2024-01-06,5,30,1970,2024-01-05\nP1,w6,2024-02-16,4,,,\n",
+            "ev.csv": "id,ev,vd,nrs,age,by,scr,onset\nP1,bl,2024-01-06,5,30,1970,2024-01-05,\nP1,w6,2024-02-16,4,,,,\n",
             "survey.csv": "id,age\nP1,30\n",
         ]).run()
         let found = sink.issues.filter { $0.rule == "age_inconsistent_with_birth_year" }.map { "\($0.location.file):\($0.location.line)" }

@@ -10,19 +10,11 @@ import Testing
     typealias H = StagingHarness
 
     static func pipeline(participantRows: String) -> String {
-        StageTests.redcapSchedule + """
-        inputs:
-          - {path: redcap.csv, source: redcap, holds: visits\(participantRows)}
-        fields:
-          participant_id: record_id
-          arm: arm
-          visit: redcap_event_name
-          visit_date: visit_date
-          pain_nrs: nrs
-          rad_unilateral_leg_pain: {checkbox: radicular, option: '1'}
-          rad_leg_pain_dominant: {checkbox: radicular, option: '2'}
+        StageTests.redcapSchedule + StageTests.redcapInput(participantRows: participantRows, fields: """
+              rad_unilateral_leg_pain: {checkbox: radicular, option: '1'}
+              rad_leg_pain_dominant: {checkbox: radicular, option: '2'}
 
-        """
+            """)
     }
 
     static let header = "record_id,redcap_event_name,arm,visit_date,nrs,radicular___1,radicular___2"

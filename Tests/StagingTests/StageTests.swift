@@ -304,16 +304,24 @@ typealias H = StagingHarness
             missing_codes:
               codes:
                 - {code: UNK, reason: asked but unknown}
-            inputs:
-              - {path: redcap.csv, source: redcap, holds: visits, participant_rows: [screening_arm_1]}
-            fields:
-              participant_id: record_id
-              arm: arm
-              visit: redcap_event_name
-              visit_date: visit_date
-              pain_nrs: nrs
 
-            """ + fields
+            """ + redcapInput(participantRows: ", participant_rows: [screening_arm_1]", fields: fields)
+    }
+
+    /// The REDCap visits input (`participantRows` is written after `holds: visits`) and its key
+    /// fields; `fields` adds a suite's own (lines under `fields:`).
+    static func redcapInput(participantRows: String, fields: String) -> String {
+        """
+        inputs:
+          - {path: redcap.csv, source: redcap, holds: visits\(participantRows)}
+        fields:
+          participant_id: record_id
+          arm: arm
+          visit: redcap_event_name
+          visit_date: visit_date
+          pain_nrs: nrs
+
+        """ + fields
     }
 
     /// A REDCap-style export: screening rows (participant data) among the visit rows.
