@@ -84,8 +84,10 @@ final class CellReader {
         }
         switch column.kind {
         case .text:
-            // A CR inside the text is a line end that ``Normalise/text(_:)`` rewrites.
+            // A CR inside the text is a line end that ``Normalise/text(_:)`` rewrites; a line
+            // break in an id or a site is a problem (``RowReader/isOneLineField(_:)``).
             if text.contains(0x0D) { return .unread }
+            if RowReader.isOneLineField(field), text.contains(where: { (0x0A...0x0C).contains($0) }) { return .unread }
             if field == .site, hasSites {
                 guard let site = sites[text] else { return .unread }
                 values.setText(site, for: field)
@@ -147,7 +149,10 @@ extension RowReader {
         let result: Result<Value, ValueProblem>
         switch field.kind {
         case .text:
-            if field == .site, !vocabularies.sites.isEmpty {
+            if RowReader.isOneLineField(field), text.unicodeScalars.contains(where: RowReader.breaksLine) {
+                result = .failure(ValueProblem(rule: "type", message: "\(Normalise.quoted(text)) is not one line",
+                                               hint: "an id or a site heads lines and columns of the reports"))
+            } else if field == .site, !vocabularies.sites.isEmpty {
                 result = Normalise.code(text, vocabulary: vocabularies.sites, what: "site").map(Value.text)
             } else {
                 result = .success(.text(text))
@@ -189,6 +194,18 @@ extension RowReader {
             return fieldProblem(field, rule: problem.rule, raw: raw, message: problem.text(for: field.name),
                                 unusable: true)
         }
+    }
+
+    /// Whether `field` names something in the report's lines and headings (the participant id,
+    /// the site), so that its value must be one line.
+    static func isOneLineField(_ field: Field) -> Bool {
+        field == .participantID || field == .site
+    }
+
+    /// Whether a character ends a line: LF, VT, FF, CR, NEL and the Unicode line and paragraph
+    /// separators.
+    static func breaksLine(_ scalar: Unicode.Scalar) -> Bool {
+        (0x0A...0x0D).contains(scalar.value) || scalar.value == 0x85 || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     private mutating func checkAllowed(_ value: Value, field: Field, raw: String) -> Value {

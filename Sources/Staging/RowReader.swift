@@ -395,7 +395,8 @@ struct RowReader {
         }
 
         let participantID = participantValues[.participantID]?.text
-        if participantID == nil || participantID?.isEmpty == true {
+        if participantID == nil || participantID?.isEmpty == true,
+           issues.allSatisfy({ $0.field != Field.participantID.name }) {
             let reason = participantValues[.participantID]?.missingReason.map { " (\($0))" } ?? ""
             issues.append(issue(.error, rule: "required", field: .participantID, raw: cellAsRead(.participantID, record),
                                 message: "the participant id is missing\(reason)"))

@@ -202,6 +202,20 @@ typealias H = StagingHarness
         #expect(issue.message == "the value '10.5' is out of range 0...10 for 'pain_nrs'")
     }
 
+    /// A participant id or a site heads lines and columns of the reports: a line break in one
+    /// (LF, or a Unicode line separator) is a `type` error, the only one of the row (an id that
+    /// cannot be read is not also missing).
+    @Test(arguments: [("Site", "AMS\nZuid", 2), ("Site", "AMS\u{2028}Zuid", 2), ("Participant Id", "P\n2", 1)])
+    func anIDOrASiteOverTwoLinesIsRejected(column: String, cell: String, columnNumber: Int) throws {
+        let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participant("P2", [column: "\"\(cell)\""])])
+        let (study, sink) = try H(yaml: H.castorPipeline, files: ["participants.csv": participants, "visits.csv": H.visitsHeader + "\n"]).run()
+        #expect(sink.summary(.error) == ["participants.csv:3:\(columnNumber) type error"])
+        let quoted = cell.unicodeScalars.map { $0.value == 0x0A ? "\\u{A}" : $0.value == 0x2028 ? "\\u{2028}" : String($0) }.joined()
+        #expect(sink.issues.first { $0.rule == "type" }?.message.hasPrefix("'\(quoted)' is not one line for '") == true)
+        #expect(study.participants.map(\.id) == ["P1"])
+        #expect(study.accounting.first?.rejected == 1)
+    }
+
     @Test func visitOfAnUnknownParticipantIsRejected() throws {
         let visits = H.lines([H.visitsHeader, H.visit("P9", "T0", date: "05-01-2024")])
         let harness = try H(yaml: H.castorPipeline, files: ["participants.csv": Self.participants, "visits.csv": visits])
