@@ -78,13 +78,14 @@ public enum DerivedInputs {
     }
 
     /// No value to keep: not collected, an empty cell, or a missing-data code (the export has no
-    /// value, and one can be computed as for an empty cell). A value lbp emptied itself (out of
-    /// range under `null-field`, a questionnaire not scored: ``MissingReason/isInvalid``) is
-    /// kept empty: a rule rejected what it held, and a value computed around it would decide the
-    /// profile on data the clean tables do not hold.
+    /// value, and one can be computed as for an empty cell), also when `required` reported it
+    /// under `null-field` (``MissingReason/isEmptiedRequirement``). A value lbp emptied itself
+    /// (out of range under `null-field`, a questionnaire not scored: ``MissingReason/isInvalid``)
+    /// is kept empty: a rule rejected what it held, and a value computed around it would decide
+    /// the profile on data the clean tables do not hold.
     private static func isAbsent(_ value: Value?) -> Bool {
         guard let value else { return true }
-        return value.missingReason.map { !$0.isInvalid } ?? false
+        return value.missingReason.map { !$0.isInvalid || $0.isEmptiedRequirement } ?? false
     }
 
     private static func format2(_ value: Double) -> String {

@@ -305,7 +305,7 @@ struct RowReader {
 
     /// The reason code of a value emptied by a rule under `policy: null-field`.
     static func invalid(_ rule: String) -> Value {
-        .missing(.declared(code: MissingReason.invalidCode, label: "emptied by rule '\(rule)'"))
+        .missing(.emptied(byRule: rule))
     }
 
     /// Whether `value` is missing with reason `invalid`: emptied by a rule (``invalid(_:)``) or not

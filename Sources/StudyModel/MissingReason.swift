@@ -43,6 +43,17 @@ public enum MissingReason: Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// The reason of a value `rule` emptied (``invalidCode``), naming the rule.
+    public static func emptied(byRule rule: String) -> MissingReason {
+        .declared(code: invalidCode, label: "emptied by rule '\(rule)'")
+    }
+
+    /// Whether the value was emptied for lacking a required value (``emptied(byRule:)`` with
+    /// `required` under `null-field`): the export held no value there, so none was taken away.
+    public var isEmptiedRequirement: Bool {
+        self == .emptied(byRule: "required")
+    }
+
     /// Short stable code for reports and CSV output (`empty`, `-95` ... `-99`, or the declared code).
     public var code: String {
         switch self {

@@ -214,7 +214,7 @@ import TestSupport
 
     /// A value lbp emptied (out of range under null-field) is kept empty: the rules find it
     /// unknown, and it is not computed again from its sources. An empty cell or a missing-data
-    /// code holds no value: the duration comes from the dates.
+    /// code holds no value, also when `required` reported it: the duration comes from the dates.
     @Test func valuesARuleEmptiedAreNotDerivedAgain() {
         var record = Self.plain()
         record.values[.durationWeeks] = .missing(.declared(code: MissingReason.invalidCode, label: "emptied by rule 'range'"))
@@ -224,7 +224,8 @@ import TestSupport
         #expect(result.status == .unclassified)
         #expect(result.missingInputs == [.durationWeeks])
         #expect(!result.derivations.contains { $0.hasPrefix("duration_weeks") })
-        for reason in [MissingReason.empty, .notDone] {
+        // Nor does a duration `required` reported empty under `null-field`: nothing was taken away.
+        for reason in [MissingReason.empty, .notDone, .emptied(byRule: "required")] {
             record.values[.durationWeeks] = .missing(reason)
             #expect(rules.assign(record).subprofile == "3b", "\(reason)")
         }
