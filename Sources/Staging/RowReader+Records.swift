@@ -47,7 +47,7 @@ extension RowReader {
                 case .complements:
                     // The fields it adds must agree with what visit rows carried into the record,
                     // as a visit row's carried values must agree with the participant.
-                    checkAgainstCarried(values, kept: firstValues, record: state.participantRecords[index])
+                    checkAgainstCarried(values, kept: firstValues, emptyIsUncollected: events, record: state.participantRecords[index])
                     if !uniqueFields.isEmpty { checkUnique(values, addingTo: firstValues, emptyIsUncollected: events, &state) }
                     return .complementing
                 case .conflicts:
@@ -378,14 +378,17 @@ extension RowReader {
     }
 
     /// A participant row merged into a record: each field it adds (not in the participant rows
-    /// kept before) that a visit row already carried into the record must agree with it, with
-    /// the rules a visit row's carried values meet (`arm_changed` for the arm,
-    /// `participant-conflict` otherwise).
-    private mutating func checkAgainstCarried(_ values: FieldValues, kept: FieldValues, record: ParticipantRecord) {
+    /// kept before; with `emptyIsUncollected`, another event, an empty cell there collects
+    /// nothing) that a visit row already carried into the record must agree with it, with the
+    /// rules a visit row's carried values meet (`arm_changed` for the arm, `participant-conflict`
+    /// otherwise).
+    private mutating func checkAgainstCarried(_ values: FieldValues, kept: FieldValues, emptyIsUncollected: Bool,
+                                              record: ParticipantRecord) {
         var next = values.presentField(after: nil)
         while let field = next {
             next = values.presentField(after: field)
-            guard !kept.contains(field), let (mine, theirs) = carriedConflict(field, record.values) else { continue }
+            guard !Overlap.collects(kept, field, emptyIsUncollected: emptyIsUncollected),
+                  let (mine, theirs) = carriedConflict(field, record.values) else { continue }
             if field == .arm {
                 let setting = expectations[.armChanged]
                 issues.append(issue(setting.issueSeverity, rule: CrossFieldRule.armChanged.rawValue, field: .arm, raw: mine.canonicalText,
