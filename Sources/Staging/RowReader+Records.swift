@@ -338,6 +338,7 @@ extension RowReader {
             }
             if changed {
                 state.participantRecords[participant].sources.append(location)
+                state.carryingVisitRows.insert(location)
                 let values = state.participantRecords[participant].values
                 state.participantRecords[participant].site = values[.site]?.text ?? state.participantRecords[participant].site
                 state.participantRecords[participant].setArm(arm(values))
@@ -347,6 +348,7 @@ extension RowReader {
             let record = ParticipantRecord(id: id, site: carried[.site]?.text ?? "", arm: arm(carried), values: carried,
                                            sources: [location])
             state.setParticipant(record, rowValues: nil, slot: slot)
+            state.carryingVisitRows.insert(location)
         }
     }
 

@@ -194,6 +194,10 @@ struct StagingState: IssueCounts {
     var fieldColumns: [Int: [Field: Int]] = [:]
     /// Mapped fields whose column a file's header lacks, by file index (`staging.column-absent`).
     var absentFields: [Int: Set<Field>] = [:]
+    /// Visit rows that carried a value into their participant's record (a field the participant's
+    /// rows lacked, or the record of a visits-only input): among the record's sources, but rows of
+    /// visits, which rejecting the record leaves standing (``Stager/rejectParticipantRecord(inSlot:reason:_:)``).
+    var carryingVisitRows: Set<SourceLocation> = []
     /// Visit rows whose participant was not known when they were read, while a participant row
     /// could still come (``Stager/participantRowsMayFollow``), in reading order: committed once
     /// every file is read (``Stager/commitWaitingRows(_:)``).

@@ -88,19 +88,12 @@ extension Stager {
     }
 
     /// Rejects the participant record in `slot` once every file is read: with its rows from
-    /// participant inputs taken back, nothing is left of it. Every source that is not one of its
-    /// visits' rows is taken back (a visit row that carried values stays a visit), and each row of
-    /// its visits is warned, as any visit of a rejected participant is.
+    /// participant inputs taken back, nothing is left of it. Every source that is not a visit row
+    /// is taken back (a visit row that carried values stays, a blank one too: it is no row of the
+    /// participant), and each row of its visits is warned, as any visit of a rejected participant is.
     func rejectParticipantRecord(inSlot slot: Int, reason: String, _ state: inout StagingState) throws {
         let participant = state.participantRecords[state.slots[slot]]
-        var visitRows = Set<SourceLocation>()
-        for offset in 0..<state.timepointCount {
-            let entry = slot * state.timepointCount + offset
-            guard state.visitTable[entry] >= 0 else { continue }
-            visitRows.insert(state.visitRecords[state.visitTable[entry]].source)
-            visitRows.formUnion(state.visitRepeats[entry, default: []])
-        }
-        for source in participant.sources where !visitRows.contains(source) {
+        for source in participant.sources where !state.carryingVisitRows.contains(source) {
             guard let fileIndex = fileIndexByName[source.file] else { continue }
             state.withdraw(source, fileIndex: fileIndex, reason: reason)
         }

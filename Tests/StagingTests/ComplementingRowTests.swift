@@ -251,6 +251,30 @@ import Testing
         #expect(study.accounting.allSatisfy { $0.isBalanced })
         #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" }.sorted() == ["questionnaires.csv:3", "survey.csv:4"])
     }
+
+    /// A record rejected for lacking a required field takes back its participant rows only: a
+    /// visit row that carried a value into it stays, whether it made a visit or was blank for
+    /// its visit.
+    @Test(arguments: [false, true])
+    func aRejectedRecordLeavesTheVisitRowsThatCarriedValues(blankRowCarries: Bool) throws {
+        let yaml = Self.pipeline.replacingOccurrences(of: "  sex: Sex\n", with: "  sex: Sex\n  arm: Group\n")
+            .replacingOccurrences(of: "    sex: {required: true}\n    visit_date: {required: true}\n", with: "    ompsq_1: {required: true}\n")
+        let visits = ["Castor Participant Id;Visit;Date;Group", "P1;T0;05-01-2024;\(blankRowCarries ? "" : "1")",
+                      "P1;T12;;\(blankRowCarries ? "1" : "")"]
+        let harness = try StagingHarness(yaml: yaml, files: [
+            "study.csv": StagingHarness.lines(["Participant Id;Sex;Group", "P1;V;"]),
+            "survey.csv": StagingHarness.lines(["Participant Id;q1"]),
+            "visits.csv": StagingHarness.lines(visits),
+            "questionnaires.csv": StagingHarness.lines(["Castor Participant Id;Visit;RMDQ"]),
+        ])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["study.csv:2:- required error"])
+        #expect(sink.issues.first { $0.severity == .error }?.message == "'ompsq_1' is required but no row of participant 'P1' gives it")
+        #expect(study.participants.isEmpty)
+        #expect(sink.rejectedRows.map { "\($0.file):\($0.line)" } == ["study.csv:2"])
+        #expect(study.accounting.map(\.rejected) == [1, 0, 0, 0])
+        #expect(study.accounting.allSatisfy { $0.isBalanced })
+    }
 }
 
 /// A range that empties a value (`null-field`) does so before anything is derived from it.
@@ -379,9 +403,9 @@ import Testing
     }
 
     /// A visit row taken back as a conflicting duplicate, whose site its participant's record
-    /// carried, is taken back again when that record is rejected: it is counted once, with
-    /// both reasons.
-    @Test func aRowTakenBackTwiceIsCountedOnce() throws {
+    /// carried, is a visit row still when that record is rejected: it is counted once, with its
+    /// own reason (the record's rejection takes back participant rows only).
+    @Test func aRowTakenBackAsADuplicateIsCountedOnce() throws {
         let yaml = StagingHarness.header.replacingOccurrences(of: "report: {max_errors: 100}", with: "report: {max_errors: 100}\n" + """
             inputs:
               - {path: a.csv, source: generic, holds: participants, fields: {participant_id: id, sex: sex}}
@@ -400,7 +424,8 @@ import Testing
         #expect([visits.rowsRead, visits.accepted, visits.rejected] == [3, 1, 2])
         let rejected = sink.rejectedRows.filter { $0.file == "v.csv" }.sorted { $0.line < $1.line }
         #expect(rejected.map(\.line) == [2, 3])
-        #expect(rejected.map(\.reasons.count) == [2, 1], "\(rejected.map(\.reasons))")
+        #expect(rejected.map(\.reasons.count) == [1, 1], "\(rejected.map(\.reasons))")
+        #expect(rejected.first?.reasons.first?.hasPrefix("visit 'baseline' of participant 'P1' has a different row at v.csv:3") == true)
         #expect(study.visits.map(\.participantID) == ["P2"])
     }
 
