@@ -12,7 +12,8 @@ extension PublicationTables {
     ///
     /// Suppression grid: per column and categorical characteristic, categories + values outside
     /// the listed categories (unpublished; none when there are none) = participants with a value (revealed by the
-    /// percentages), and that + missing = the column's n; per category, missing count, value
+    /// percentages), and that + missing = the column's n (without a missing row, the reader knows
+    /// that the participants with a value are the column's n); per category, missing count, value
     /// count and n, all = Σ arms.
     public static func baseline(_ results: PublicationResults,
                                 suppression: SmallCellSuppression = SmallCellSuppression()) -> PublicationTable {
@@ -71,11 +72,17 @@ extension PublicationTables {
                     parts.append(otherCell)
                 }
                 let availableCell = grid.add(available)
-                let missingCell = grid.add(missing, published: cells.showsMissing)
                 cells.available[column] = availableCell
-                cells.missing[column] = missingCell
                 grid.relate(total: availableCell, parts: parts)
-                if let total = totalCell[column] { grid.relate(total: total, parts: [availableCell, missingCell]) }
+                if cells.showsMissing || missing > 0 {
+                    let missingCell = grid.add(missing, published: cells.showsMissing)
+                    cells.missing[column] = missingCell
+                    if let total = totalCell[column] { grid.relate(total: total, parts: [availableCell, missingCell]) }
+                } else if let total = totalCell[column] {
+                    // No missing row: the reader knows that nobody misses a value, so the
+                    // participants with a value are the column's n.
+                    grid.relate(total: total, parts: [availableCell])
+                }
             }
             var acrossColumns = cells.categories.map { cells.count[$0] ?? [:] }
             acrossColumns += [cells.available, cells.missing, other]

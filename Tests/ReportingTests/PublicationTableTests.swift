@@ -371,6 +371,38 @@ enum PublicationStructure {
         }
     }
 
+    /// A characteristic without a missing row tells the reader that nobody misses it, so its
+    /// categories sum to the column's n: a withheld n is not given back by them (here one
+    /// subprofile for everyone: its count, with 100 %, would be the n of "All").
+    @Test func aBlockWithoutMissingValuesKeepsAWithheldColumnNHidden() {
+        let arms = [Arm(id: "a", label: "A", order: 0), Arm(id: "b", label: "B", order: 1),
+                    Arm(id: "c", label: "C", order: 2), Arm(id: "r", label: "R", order: 3)]
+        var subjects: [AnalysisSubject] = []
+        // Arm sizes and women per arm; one participant of the reference arm has no recorded sex.
+        for (arm, (size, women)) in zip(arms, [(20, 10), (2, 1), (3, 1), (20, 10)]) {
+            for index in 0..<size {
+                let id = "\(arm.id)\(index)"
+                let missing = arm.id == "r" ? 1 : 0
+                let sex: Value? = index < missing ? nil : .text(index < women + missing ? "F" : "M")
+                subjects.append(AnalysisSubject(id: id, site: "S1", arm: arm, profile: "3a", subprofile: "3a",
+                                                characteristics: [.sex: sex].compactMapValues { $0 },
+                                                measurements: ["baseline": [.rmdq: 12], "week12": [.rmdq: 8]]))
+            }
+        }
+        let plan = AnalysisPlan(outcomes: [AnalysisPlan.defaultOutcomes[0]], timepoints: ["week12"], referenceArm: "r")
+        let results = PublicationFixture.results(subjects, plan: plan, arms: arms)
+        let table = PublicationTables.baseline(results)
+        func isHidden(_ cell: String) -> Bool { cell.hasPrefix("x") || cell.hasPrefix("<") }
+        let headerHidden = table.columns.dropFirst().map { isHidden($0.title.components(separatedBy: "n = ").last ?? "") }
+        #expect(headerHidden.contains(true), "the small arms' n are withheld: \(table.columns.map(\.title))")
+        let subprofiles = table.rows.filter { $0[0].hasPrefix("Subprofile") }
+        #expect(!subprofiles.isEmpty)
+        #expect(!table.rows.contains { $0[0] == "Subprofile missing, n" })
+        for (column, hidden) in headerHidden.enumerated() where hidden {
+            #expect(subprofiles.contains { isHidden($0[column + 1]) }, "column \(column): \(subprofiles.map { $0[column + 1] })")
+        }
+    }
+
     /// A count shown beside a withheld denominator has no percentage (it would give the
     /// denominator back), and the notes say so exactly when a table has such a count.
     @Test func percentagesOfWithheldDenominatorsAreLeftOutAndNoted() {
