@@ -205,11 +205,14 @@ public struct PublicationTable: Hashable, Sendable {
         return result
     }
 
-    /// Keeps ASCII letters, digits, `-`, `:` and `.`; anything else becomes `-`.
+    /// Keeps ASCII letters, digits, `-`, `_`, `:` and `.`; any other character becomes `+` and its
+    /// code point in hexadecimal, so that two identifiers never share a label (`pain_nrs` and
+    /// `pain-nrs` are two outcomes).
     static func latexLabel(_ identifier: String) -> String {
-        String(identifier.map { character -> Character in
-            character.isASCII && (character.isLetter || character.isNumber || "-:.".contains(character)) ? character : "-"
-        })
+        identifier.unicodeScalars.map { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_:.".unicodeScalars.contains(scalar))
+                ? String(scalar) : "+" + String(scalar.value, radix: 16, uppercase: true)
+        }.joined()
     }
 }
 

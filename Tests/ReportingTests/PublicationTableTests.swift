@@ -81,7 +81,11 @@ import Testing
         let text = hostileTable().latex()
         PublicationStructure.checkLatex(text, columns: 3)
         #expect(text.contains("\\begin{tabular}{@{}lrr@{}}"))
-        #expect(text.contains("\\label{tab:x-y-z}"))
+        #expect(text.contains("\\label{tab:x+20y+2Fz}"))
+        // Two outcome names that differ only in `_` and `-` keep their own labels.
+        #expect(PublicationTable.latexLabel("response-pain_nrs-week12") == "response-pain_nrs-week12")
+        #expect(PublicationTable.latexLabel("response-pain-nrs-week12") == "response-pain-nrs-week12")
+        #expect(PublicationTable.latexLabel("a+2Fb") != PublicationTable.latexLabel("a/b"))
         #expect(text.contains("A\\textbar{}B & 12 & x \\& y \\\\"))
         #expect(text.contains("\\caption{Caption with 50\\% \\& a \\textbar{} pipe}"))
         #expect(text.contains("Note with \\$ and \\_"))
