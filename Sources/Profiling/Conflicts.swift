@@ -12,8 +12,10 @@ extension RuleSet {
     /// (`armColumn` of the file's name); see ``armLocation(_:armColumn:)``.
     public func conflicts(_ assignments: [ProfileAssignment], participants: [ParticipantRecord],
                           armColumn: (String) -> Int? = { _ in nil }) -> [Diagnostic] {
-        let excluded = Dictionary(profiles.filter { !$0.randomise }.map { ($0.code, $0.label) },
-                                  uniquingKeysWith: { first, _ in first })
+        // A profile's subdivisions are its codes too: an assignment holds the subdivision's.
+        let excluded = Dictionary(profiles.filter { !$0.randomise }.flatMap { profile in
+            [(profile.code, profile.label)] + profile.split.map { ($0.code, $0.label) }
+        }, uniquingKeysWith: { first, _ in first })
         let match = IDMatch(count: assignments.count, id: { assignments[$0].participantID },
                             otherCount: participants.count, otherID: { participants[$0].id })
         var found: [Diagnostic] = []

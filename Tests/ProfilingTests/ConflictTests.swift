@@ -37,6 +37,34 @@ import Testing
         #expect(reversed.map(\.rule) == ["profile.urgent-randomised", "profile.randomised-excluded"])
     }
 
+    /// A profile kept out of randomisation is so in each of its subdivisions, whose code the
+    /// assignment holds.
+    @Test func aSubdivisionOfAProfileNotRandomisedIsAConflictToo() throws {
+        let split = try RuleSet.parse("""
+            rule_set: {name: t, version: "1", title: T}
+            profiles:
+              - code: "1"
+                label: Red flags
+                randomise: false
+                any_of: [rf_trauma]
+                split:
+                  - {code: 1a, label: Young, when: age < 50}
+                  - {code: 1b, label: Older, when: age >= 50}
+              - {code: other, label: Other, otherwise: true}
+            """, file: "rules.yml")
+        let arm = Arm(id: "graded_activity", label: "Graded activity", order: 0)
+        let participants = [
+            participant("A", arm: arm, [.rfTrauma: .boolean(true), .age: .number(40)]),
+            participant("B", arm: arm, [.rfTrauma: .boolean(true), .age: .number(60)]),
+            participant("C", arm: arm, [:]),
+        ]
+        let assignments = split.assignProfiles(participants)
+        #expect(assignments.map(\.profile) == ["1a", "1b", "other"])
+        let found = split.conflicts(assignments, participants: participants)
+        #expect(found.map(\.participant) == ["A", "B"])
+        #expect(found.first?.message == "profile '1a' (Young) is not randomised under 't 1', yet the participant was randomised to 'graded_activity'")
+    }
+
     /// The urgent warning names the signs that held: a named rule by its name, a sign outside
     /// any named rule by itself, never a sign that was absent.
     @Test func theUrgentWarningNamesTheSignsThatHeld() throws {
