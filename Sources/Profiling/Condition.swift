@@ -51,6 +51,7 @@ public struct Condition: Hashable, Sendable, CustomStringConvertible {
             guard !operand.isEmpty else {
                 throw RuleSetError("condition '\(text)' has no value after '\(comparison.rawValue)'")
             }
+            try Self.checkParticipantLevel(field, text)
             switch field.kind {
             case .integer, .decimal:
                 guard let threshold = Double(operand), threshold.isFinite else {
@@ -60,6 +61,15 @@ public struct Condition: Hashable, Sendable, CustomStringConvertible {
             case .code, .text:
                 guard comparison == .equal || comparison == .notEqual else {
                     throw RuleSetError("condition '\(text)' can only test '\(name)' with '=' or '!='")
+                }
+                // Sex is held as `M` or `F` whatever the export writes (`V`, `man`, `vrouw`): any
+                // other value could never match, and a sign would silently never hold.
+                if field == .sex, !Self.sexCodes.contains(operand) {
+                    throw RuleSetError("condition '\(text)' compares 'sex' with '\(operand)'; sex is held as "
+                        + Self.sexCodes.map { "'\($0)'" }.joined(separator: " or ") + " whatever the export writes")
+                }
+                if let first = operand.unicodeScalars.first, "=<>!".unicodeScalars.contains(first) {
+                    throw RuleSetError("condition '\(text)' has a second operator; write '\(name) \(comparison.rawValue) value'")
                 }
                 self.init(field: field, test: .code(comparison, operand))
             case .boolean, .date:
@@ -73,7 +83,20 @@ public struct Condition: Hashable, Sendable, CustomStringConvertible {
         guard field.kind == .boolean else {
             throw RuleSetError("condition '\(text)' names the \(field.kind.rawValue) field '\(trimmed)' without a comparison")
         }
+        try Self.checkParticipantLevel(field, text)
         self.init(field: field, test: .isTrue)
+    }
+
+    /// The canonical sex codes (``PipelineSpec`` vocabularies map every export's codes to them).
+    static let sexCodes = ["M", "F"]
+
+    /// Rules judge a participant's record: a field of a visit (baseline pain, say) is not in it,
+    /// so a condition on one could never be decided.
+    private static func checkParticipantLevel(_ field: Field, _ text: String) throws(RuleSetError) {
+        guard field.level == .participant else {
+            throw RuleSetError("condition '\(text)' reads the visit field '\(field.name)'; rules judge the participant's "
+                + "own fields, not a visit's")
+        }
     }
 
     /// `evaluate(values).truth`, reading a flag or a number in place rather than as a `Value`

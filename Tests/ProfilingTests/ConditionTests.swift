@@ -41,6 +41,24 @@ import StudyModel
     func malformedConditionsAreRejected(text: String) {
         #expect(throws: RuleSetError.self) { try Condition(parsing: text) }
     }
+
+    /// A condition that could never hold is an error, not a sign that silently never fires: a
+    /// sex other than the canonical `M` or `F`, a doubled operator, a field of a visit.
+    @Test(arguments: [
+        ("sex = V", "compares 'sex' with 'V'; sex is held as 'M' or 'F' whatever the export writes"),
+        ("sex == F", "compares 'sex' with '= F'"),
+        ("arm == strength", "has a second operator; write 'arm = value'"),
+        ("pain_nrs >= 7", "reads the visit field 'pain_nrs'; rules judge the participant's own fields"),
+        ("visit = baseline", "reads the visit field 'visit'"),
+    ])
+    func conditionsThatCouldNeverHoldAreRejected(text: String, message: String) {
+        #expect(throws: RuleSetError.self) { try Condition(parsing: text) }
+        do {
+            _ = try Condition(parsing: text)
+        } catch {
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
 }
 
 @Suite struct RuleEvaluationTests {
