@@ -81,7 +81,7 @@ private struct RuleSetLoader {
 
     private func profile(from value: YAMLValue) -> ProfileDefinition? {
         guard let mapping = value.mapping() else { return nil }
-        let code = mapping.required("code").flatMap(oneLine)
+        let code = mapping.required("code").flatMap(profileCode)
         let label = mapping.required("label").flatMap(oneLine)
         let otherwise = mapping.bool("otherwise") ?? false
         let randomise = mapping.bool("randomise") ?? true
@@ -111,9 +111,29 @@ private struct RuleSetLoader {
         value.oneLineString(rule: "rules.shape")
     }
 
+    /// The codes reports use for groups that are no profile: the participants no profile was
+    /// assigned to, and everyone.
+    static let reservedCodes: Set<String> = ["unclassified", "all"]
+
+    /// A profile's or subdivision's code: one line, not empty, and none the reports use for
+    /// another group (``reservedCodes``), or its participants would be counted with that group.
+    private func profileCode(_ value: YAMLValue) -> String? {
+        guard let code = oneLine(value) else { return nil }
+        if code.trimmingWhitespace().isEmpty {
+            value.error("a profile code is empty; reports name each group by its code", rule: "rules.shape")
+            return nil
+        }
+        if Self.reservedCodes.contains(code.lowercased()) {
+            value.error("the profile code '\(code)' is reserved: reports use it for "
+                + (code.lowercased() == "all" ? "everyone" : "participants without a profile"), rule: "rules.shape")
+            return nil
+        }
+        return code
+    }
+
     private func subdivision(from value: YAMLValue) -> Subdivision? {
         guard let mapping = value.mapping() else { return nil }
-        let code = mapping.required("code").flatMap(oneLine)
+        let code = mapping.required("code").flatMap(profileCode)
         let label = mapping.required("label").flatMap(oneLine)
         let rule = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
         mapping.rejectUnknownKeys()

@@ -417,6 +417,27 @@ import TestSupport
         #expect(found == ["rules.yml:4:12: error: the profile code '1' is used twice (first at rules.yml:3:12)"])
     }
 
+    /// An empty code, or one the reports use for another group, would count a profile's
+    /// participants with the unclassified or with everyone.
+    @Test func emptyAndReservedCodesAreRejected() {
+        let found = errors(header + """
+            profiles:
+              - {code: " ", label: Blank, when: rf_trauma}
+              - {code: Unclassified, label: U, when: rf_kyphosis}
+              - code: "3"
+                label: Three
+                otherwise: true
+                split:
+                  - {code: all, label: All, when: duration_weeks < 12}
+                  - {code: 3b, label: Long, when: duration_weeks >= 12}
+            """)
+        #expect(found == [
+            "rules.yml:3:12: error: a profile code is empty; reports name each group by its code",
+            "rules.yml:4:12: error: the profile code 'Unclassified' is reserved: reports use it for participants without a profile",
+            "rules.yml:9:16: error: the profile code 'all' is reserved: reports use it for everyone",
+        ])
+    }
+
     /// A subdivision's code is located where it is written, not at its profile.
     @Test func duplicateSubdivisionCodesAreLocated() {
         let found = errors(header + """
