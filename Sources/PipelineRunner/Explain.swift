@@ -105,7 +105,9 @@ public enum Explain {
             case .classified:
                 lines.append("  => \(assignment.subprofile ?? "") (\(assignment.label ?? ""))\(assignment.urgent ? ", URGENT" : "")")
             case .unclassified:
-                lines.append("  => unclassified: missing \(assignment.missingInputs.map(\.name).joined(separator: ", "))"
+                let gap = assignment.unclassifiedReason.flatMap { $0 == .missingInputs ? nil : $0.description }
+                lines.append("  => unclassified: "
+                             + (gap ?? "missing " + assignment.missingInputs.map(\.name).joined(separator: ", "))
                              + (assignment.urgent ? ", URGENT" : ""))
             }
             if assignment.urgencyUnknown {

@@ -49,10 +49,12 @@ extension RuleSet {
             }
         }
 
-        func unclassified(_ missing: Set<Field>) -> ProfileAssignment {
+        func unclassified(_ missing: Set<Field>, reason: ProfileAssignment.UnclassifiedReason = .missingInputs)
+            -> ProfileAssignment {
             var result = assignment
             result.fired = fired.indices.filter { !codeEntries.contains($0) }.map { fired[$0] }
             result.missingInputs = missing.sorted()
+            result.unclassifiedReason = reason
             return result
         }
 
@@ -77,7 +79,7 @@ extension RuleSet {
                         break
                     }
                 }
-                guard let chosen else { return unclassified([]) }
+                guard let chosen else { return unclassified([], reason: .noSubdivisionHolds(profile: definition.code)) }
                 code = chosen.code
                 label = chosen.label
             }
@@ -97,7 +99,7 @@ extension RuleSet {
             assignment.fired = fired
             return assignment
         }
-        return unclassified([])
+        return unclassified([], reason: .noProfileHolds)
     }
 
     /// Assigns every participant, in the order given.

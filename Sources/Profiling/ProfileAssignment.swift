@@ -27,12 +27,32 @@ public struct ProfileAssignment: Hashable, Sendable {
     public var fired: [FiredRule]
     /// The fields whose absence left the assignment undecided, sorted by declaration order.
     public var missingInputs: [Field]
+    /// Why the participant is unclassified (nil when classified).
+    public var unclassifiedReason: UnclassifiedReason?
     /// How the derived inputs were computed (`ompsq_total = 57 from ompsq_1...ompsq_10`).
     public var derivations: [String]
     /// `name version` of the rule set.
     public var ruleSet: String
 
     public var profileOrUnclassified: String { profile ?? "unclassified" }
+
+    /// Why no profile was assigned.
+    public enum UnclassifiedReason: Hashable, Sendable, CustomStringConvertible {
+        /// A rule could not be decided: ``ProfileAssignment/missingInputs`` names the fields.
+        case missingInputs
+        /// Every profile's rule was decided and none held (a rule set with a gap).
+        case noProfileHolds
+        /// The profile held, and none of its subdivisions did (a split with a gap).
+        case noSubdivisionHolds(profile: String)
+
+        public var description: String {
+            switch self {
+            case .missingInputs: "inputs missing"
+            case .noProfileHolds: "no profile holds"
+            case .noSubdivisionHolds(let profile): "no subdivision of profile '\(profile)' holds"
+            }
+        }
+    }
 
     /// Whether the urgent rules could not be decided: no urgent rule held and one lacked inputs.
     public var urgencyUnknown: Bool { !urgent && !urgentMissingInputs.isEmpty }

@@ -11,7 +11,7 @@ public enum AnalysisTables {
         -> CSVTable {
         var table = CSVTable(fileName: "profiles.csv", columns: [
             "participant_id", "site", "arm", "status", "profile", "subprofile", "urgent", "rule_set",
-            "rules_fired", "missing_inputs",
+            "rules_fired", "missing_inputs", "unclassified_reason",
         ])
         for assignment in assignments {
             let context = participants[assignment.participantID]
@@ -21,6 +21,7 @@ public enum AnalysisTables {
                 .number(assignment.urgent ? "1" : assignment.urgencyUnknown ? "" : "0"), .text(assignment.ruleSet),
                 Cell.text(assignment.fired.map(\.description).joined(separator: "; ")),
                 Cell.text(missingInputs(assignment).map(\.name).joined(separator: "; ")),
+                Cell.text(assignment.unclassifiedReason?.description),
             ])
         }
         return table

@@ -231,6 +231,33 @@ import TestSupport
         }
     }
 
+    /// A rule set with a gap leaves a participant whose rules are all decided unclassified, with
+    /// the gap as the reason (no input is missing).
+    @Test func aParticipantNoProfileTakesIsUnclassifiedWithTheGap() throws {
+        let gaps = try RuleSet.parse("""
+            rule_set: {name: t, version: "1", title: T}
+            profiles:
+              - {code: legs, label: Legs, any_of: [rad_leg_pain_dominant]}
+              - code: "3"
+                label: Three
+                when: duration_weeks >= 1
+                split:
+                  - {code: 3a, label: Short, when: duration_weeks < 6}
+                  - {code: 3b, label: Long, when: duration_weeks >= 12}
+            """, file: "rules.yml")
+        let reasons = [0.5, 8, 20, 3].map { weeks in
+            gaps.assign(Self.plain([.durationWeeks: .number(weeks)]))
+        }
+        #expect(reasons.map(\.unclassifiedReason) == [.noProfileHolds, .noSubdivisionHolds(profile: "3"), nil, nil])
+        #expect(reasons.map(\.profile) == [nil, nil, "3b", "3a"])
+        #expect(reasons.prefix(2).allSatisfy { $0.status == .unclassified && $0.missingInputs.isEmpty })
+        #expect(reasons.map { $0.unclassifiedReason?.description ?? "" } == ["no profile holds", "no subdivision of profile '3' holds", "", ""])
+        var unknown = Self.plain()
+        unknown.values[.radLegPainDominant] = .missing(.empty)
+        let missing = gaps.assign(unknown)
+        #expect(missing.unclassifiedReason == .missingInputs && missing.missingInputs == [.radLegPainDominant])
+    }
+
     @Test func onsetAfterScreeningGivesNoDuration() {
         var record = Self.plain()
         record.values[.durationWeeks] = nil
