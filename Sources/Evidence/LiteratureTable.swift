@@ -40,6 +40,15 @@ public struct LiteratureStudy: Hashable, Sendable {
     public var scale: EffectScale
     /// The row in its file.
     public var source: SourceLocation
+    /// Column name (lower case) → position (from 0) in the row's file, for locating findings
+    /// about one of its cells; empty for a row not read from a file.
+    public var columns: [String: Int] = [:]
+
+    /// The row's cell of `column` (a name of ``LiteratureColumns``), or the row when the file
+    /// has no such column.
+    public func location(of column: String) -> SourceLocation {
+        source.column(columns[column].map { $0 + 1 })
+    }
 
     public init(
         studyID: String, author: String, year: Int, grade: EvidenceGrade, studyType: String = "",
@@ -225,13 +234,15 @@ extension LiteratureStudy {
             }
             diagnostics += reader.diagnostics
             guard !reader.hasErrors, let year, let grade else { continue }
-            studies.append(LiteratureStudy(
+            var study = LiteratureStudy(
                 studyID: studyID, author: author, year: year, grade: grade, studyType: reader.multilineText("study_type"),
                 inclusionCriteria: reader.multilineText("inclusion_criteria"), population: reader.multilineText("population"),
                 size: size, description: reader.multilineText("description"),
                 effectMeasure: reader.multilineText("effect_measure"), result: reader.multilineText("result"),
                 estimate: estimate, ciLow: ciLow, ciHigh: ciHigh, standardError: se, conclusionIDs: conclusionIDs,
-                outcome: reader.text("outcome_id"), scale: scale, source: reader.rowLocation))
+                outcome: reader.text("outcome_id"), scale: scale, source: reader.rowLocation)
+            study.columns = columns
+            studies.append(study)
         }
         return (studies, diagnostics, RowAccount(file: input.file, read: input.records.count, accepted: studies.count))
     }

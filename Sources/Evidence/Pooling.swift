@@ -105,7 +105,9 @@ public struct PoolingSettings: Hashable, Sendable {
 ///
 /// - A literature row enters when it declares `outcome_id`, has an estimate, and has an SE or
 ///   a 95 % CI (an SE is derived as `(upper - lower) / (2 z)` on the pooling scale, ratios after
-///   taking logs). Rows without a key are not pooled (their table rows stay as printed).
+///   taking logs). Rows without a key are not pooled (their table rows stay as printed). A row
+///   whose interval has no width (bounds printed rounded to one value) or whose SE is too small
+///   for a finite inverse-variance weight is left out with a warning (`evidence.pooling-no-weight`).
 /// - Independence: one entry per study id per pool; a later row with an id already in the pool
 ///   is left out with a warning. A row whose scale differs from the pool's first row is left out
 ///   with a warning.
@@ -126,22 +128,34 @@ public func poolEstimates(
     var groups: [PoolingKey: (scale: EffectScale, entries: [PoolingEntry], first: SourceLocation)] = [:]
 
     for study in literature?.studies ?? [] where !study.outcome.isEmpty {
-        guard let estimate = study.estimate,
-              let entry = poolingEntry(study, estimate: estimate, critical: critical) else { continue }
+        // Without an interval or an SE the row was warned about when read (not poolable).
+        guard let estimate = study.estimate, study.standardError != nil || (study.ciLow != nil && study.ciHigh != nil)
+        else { continue }
         let key = PoolingKey(outcome: study.outcome, effectMeasure: study.effectMeasure)
+        guard let entry = poolingEntry(study, estimate: estimate, critical: critical) else {
+            // An interval of no width (bounds rounded to the same value) or an SE so small that
+            // its weight overflows: inverse-variance pooling cannot weigh it.
+            let column = study.standardError != nil ? "se" : "ci_high"
+            diagnostics.append(Diagnostic(.warning, at: study.location(of: column), rule: "evidence.pooling-no-weight",
+                                          message: "study '\(study.studyID)' has "
+                                              + (study.standardError != nil ? "a standard error" : "a 95 % CI")
+                                              + " too narrow to weigh by its inverse variance; it is not pooled in '\(key)'",
+                                          field: column, value: nil))
+            continue
+        }
         guard var group = groups[key] else {
             order.append(key)
             groups[key] = (study.scale, [entry], study.source)
             continue
         }
         if group.scale != study.scale {
-            diagnostics.append(Diagnostic(.warning, at: study.source, rule: "evidence.pooling-scale",
+            diagnostics.append(Diagnostic(.warning, at: study.location(of: "scale"), rule: "evidence.pooling-scale",
                                           message: "study '\(study.studyID)' is on the \(study.scale.rawValue) scale but pool '\(key)' is on the \(group.scale.rawValue) scale; it is not pooled",
                                           field: "scale", value: study.scale.rawValue))
             continue
         }
         if group.entries.contains(where: { $0.studyID == study.studyID }) {
-            diagnostics.append(Diagnostic(.warning, at: study.source, rule: "evidence.pooling-duplicate",
+            diagnostics.append(Diagnostic(.warning, at: study.location(of: "study_id"), rule: "evidence.pooling-duplicate",
                                           message: "study id '\(study.studyID)' already contributes to pool '\(key)'; this row is not pooled",
                                           field: "study_id", value: study.studyID))
             continue
@@ -177,21 +191,23 @@ public func poolEstimates(
     var pools: [PooledResult] = []
     for key in order.sorted() {
         guard let group = groups[key], group.entries.count >= 2 else { continue }
+        // Every entry was checked to be weighable as it joined.
         let estimates = group.entries.compactMap { StudyEstimate(estimate: $0.estimate, standardError: $0.standardError) }
-        guard estimates.count == group.entries.count, let analysis = MetaAnalysis(estimates, level: settings.level) else { continue }
+        guard let analysis = MetaAnalysis(estimates, level: settings.level) else { continue }
         pools.append(PooledResult(key: key, scale: group.scale, entries: group.entries, analysis: analysis))
     }
     return (pools, diagnostics)
 }
 
-/// A literature row on the pooling scale; nil without a usable SE or interval.
+/// A literature row on the pooling scale; nil without a usable SE or interval: none, one of no
+/// width, or one whose inverse-variance weight is not finite (``StudyEstimate``).
 private func poolingEntry(_ study: LiteratureStudy, estimate: Double, critical: Double) -> PoolingEntry? {
     let transform = study.scale.toPoolingScale
     var standardError = study.standardError
     if standardError == nil, let low = study.ciLow, let high = study.ciHigh {
         standardError = (transform(high) - transform(low)) / (2 * critical)
     }
-    guard let standardError, standardError > 0, standardError.isFinite else { return nil }
+    guard let standardError, StudyEstimate(estimate: transform(estimate), standardError: standardError) != nil else { return nil }
     return PoolingEntry(studyID: study.studyID, citation: study.citation, source: .literature,
                         estimate: transform(estimate), standardError: standardError, location: study.source)
 }
@@ -204,7 +220,7 @@ private func ownEntry(_ result: ComparisonResult, study: OwnStudy, critical: Dou
     let fromInterval = (transform(result.ciHigh) - transform(result.ciLow)) / (2 * critical)
     let standardError = result.scale == .ratio ? fromInterval : (result.standardError ?? fromInterval)
     let estimate = transform(result.estimate)
-    guard standardError > 0, standardError.isFinite, estimate.isFinite else { return nil }
+    guard StudyEstimate(estimate: estimate, standardError: standardError) != nil else { return nil }
     return PoolingEntry(studyID: study.studyID, citation: study.citation, source: .thisStudy, estimate: estimate,
                         standardError: standardError, location: nil)
 }

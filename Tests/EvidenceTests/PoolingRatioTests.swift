@@ -39,3 +39,24 @@ private func poolStudies(_ rows: [[String]]) -> LiteratureTable {
     #expect(row.cells[5] == .number(pool.display(pool.analysis.fixedEffect.estimate)))
     #expect(abs(pool.display(0.693_147_180_559_945_3) - 2) < 1e-12)
 }
+
+/// A row the pool cannot weigh (an interval printed with both bounds rounded to one value, an SE
+/// whose inverse-variance weight overflows) is left out with a warning at its cell, and the pool
+/// is made of the others; every left-out row is located at the column that made it so.
+@Test func rowsThatCannotBeWeighedAreLeftOutAndSaid() throws {
+    let table = poolStudies([
+        ["a", "Alpha", "2001", "B", "1.5", "1", "2", "", "C1", "o", "MD", "difference"],
+        ["b", "Beta", "2002", "B", "2.0", "2.0", "2.0", "", "C1", "o", "MD", "difference"],
+        ["c", "Gamma", "2003", "B", "2.5", "2", "3", "", "C1", "o", "MD", "difference"],
+        ["d", "Delta", "2004", "B", "1", "", "", "1e-170", "C1", "t", "MD", "difference"],
+        ["e", "Eps", "2005", "B", "2", "", "", "0.5", "C1", "t", "MD", "difference"],
+        ["f", "Phi", "2006", "B", "3", "", "", "0.5", "C1", "t", "MD", "difference"],
+        ["c", "Gamma", "2007", "B", "3", "", "", "0.5", "C1", "t", "MD", "ratio"],
+    ])
+    let pooled = poolEstimates(literature: table)
+    #expect(pooled.pools.map(\.key.outcome) == ["o", "t"])
+    #expect(pooled.pools.map { $0.entries.map(\.studyID) } == [["a", "c"], ["e", "f"]])
+    #expect(pooled.diagnostics.map(\.rule) == ["evidence.pooling-no-weight", "evidence.pooling-no-weight", "evidence.pooling-scale"])
+    #expect(pooled.diagnostics.map { "\($0.location.line):\($0.location.column.map(String.init) ?? "-")" } == ["3:7", "5:8", "8:12"])
+    #expect(pooled.diagnostics.first?.message == "study 'b' has a 95 % CI too narrow to weigh by its inverse variance; it is not pooled in 'o (MD)'")
+}
