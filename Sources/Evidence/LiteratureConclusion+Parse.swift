@@ -22,11 +22,10 @@ extension LiteratureConclusion {
                               "the row has \(record.fields.count) fields but the header has \(input.header.count)")
             }
             let id = reader.required("conclusion_id", what: "conclusion id")
+            // Against the rows kept before: a row rejected for another error defines nothing.
             if !id.isEmpty, let firstLine = seen[id] {
                 reader.report(.error, "conclusion_id", rule: "evidence.duplicate-conclusion",
                               "conclusion id '\(id)' is already used on line \(firstLine)", value: id)
-            } else if !id.isEmpty {
-                seen[id] = record.line
             }
             let levelText = reader.text("stated_level")
             let level = EvidenceLevel(text: levelText)
@@ -54,6 +53,7 @@ extension LiteratureConclusion {
             }
             diagnostics += reader.diagnostics
             guard !reader.hasErrors, let level else { continue }
+            seen[id] = record.line
             conclusions.append(LiteratureConclusion(
                 conclusionID: id, statedLevel: level, statedSupport: support, citations: citations, text: text,
                 source: reader.rowLocation, supportColumn: reader.column("stated_support"),

@@ -28,10 +28,10 @@ public struct LiteratureTable: Hashable, Sendable {
     /// Reads both files and checks the links between them.
     ///
     /// Besides each file's own checks: a study row linking a conclusion id the conclusions file
-    /// does not define (warning), a study id given different grades (error at each row graded
+    /// defines in no accepted row (warning), a study id given different grades (error at each row graded
     /// above the id's weakest grade; every row is kept, and every conclusion counts the study at
     /// its weakest grade, whatever the order of the rows), and a conclusion that neither
-    /// has linked rows nor is expert opinion (error at the conclusion row; kept, so its level
+    /// has linked rows nor cites expert opinion (error at the conclusion's id; kept, so its level
     /// shows as not derivable).
     public init(studies studyInput: TableInput, conclusions conclusionInput: TableInput) {
         let parsedStudies = LiteratureStudy.parse(studyInput)
@@ -58,15 +58,18 @@ public struct LiteratureTable: Hashable, Sendable {
             for id in study.conclusionIDs where !defined.contains(id) {
                 diagnostics.append(Diagnostic(
                     .warning, at: study.source.column(linkColumn), rule: "evidence.unknown-conclusion",
-                    message: "study '\(study.studyID)' links conclusion '\(id)', which the conclusions file does not define",
+                    message: "study '\(study.studyID)' links conclusion '\(id)', which no accepted row of the conclusions file defines",
                     field: "conclusion_ids", value: id))
             }
         }
+        // Nothing to derive a level from: no linked row and no expert opinion in the support (an
+        // opinion beside studies missing from the table still gives level 4, as assessed).
+        let idColumn = conclusionInput.columnIndex()["conclusion_id"].map { $0 + 1 }
         for conclusion in parsedConclusions.conclusions
-        where !conclusion.isExpertOpinion && !accepted.contains(where: { $0.conclusionIDs.contains(conclusion.conclusionID) }) {
+        where !conclusion.citesExpertOpinion && !accepted.contains(where: { $0.conclusionIDs.contains(conclusion.conclusionID) }) {
             diagnostics.append(Diagnostic(
-                .error, at: conclusion.source, rule: "evidence.conclusion-without-studies",
-                message: "conclusion '\(conclusion.conclusionID)' has no supporting study rows and is not expert opinion",
+                .error, at: conclusion.source.column(idColumn), rule: "evidence.conclusion-without-studies",
+                message: "conclusion '\(conclusion.conclusionID)' has no supporting study rows and cites no expert opinion",
                 field: "conclusion_id", value: conclusion.conclusionID))
         }
         let used = [Set(accepted.map(\.source.line)), Set(parsedConclusions.conclusions.map(\.source.line))]

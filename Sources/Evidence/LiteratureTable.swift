@@ -133,8 +133,9 @@ public struct LiteratureConclusion: Hashable, Sendable {
         self.levelColumn = levelColumn
     }
 
-    /// Whether the support is expert opinion only (every group graded D).
-    public var isExpertOpinion: Bool { !citations.isEmpty && citations.allSatisfy { $0.grade == .d } }
+    /// Whether the support cites expert opinion (D), alone or beside studies: a level (4) is
+    /// derivable from it without a table row.
+    public var citesExpertOpinion: Bool { citations.contains { $0.grade == .d } }
 }
 
 /// How many rows a file had, and how many were used or rejected (rejected rows have at least one

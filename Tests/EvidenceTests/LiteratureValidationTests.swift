@@ -143,6 +143,20 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
     #expect(located(parsed.diagnostics, "evidence.missing-value") == ["conclusions.csv:6:3 error", "conclusions.csv:6:4 warning"])
 }
 
+/// A row rejected for its own error defines no conclusion: a later valid row with its id is the
+/// conclusion, not a duplicate of it.
+@Test func aRejectedConclusionRowLeavesItsIDToTheNextRow() {
+    let parsed = LiteratureConclusion.parse(conclusionsFile([
+        ["C1", "5", "B Alpha 2001", "tekst"],
+        ["C1", "2", "B Alpha 2001", "tekst"],
+        ["C1", "3", "B Alpha 2001", "tekst"],
+    ]))
+    #expect(parsed.conclusions.map(\.source.line) == [3])
+    #expect(located(parsed.diagnostics, "evidence.unknown-level") == ["conclusions.csv:2:2 error"])
+    #expect(located(parsed.diagnostics, "evidence.duplicate-conclusion") == ["conclusions.csv:4:1 error"])
+    #expect(parsed.diagnostics.first { $0.rule == "evidence.duplicate-conclusion" }?.message == "conclusion id 'C1' is already used on line 3")
+}
+
 @Test func crossFileLinksAreChecked() {
     let table = LiteratureTable(
         studies: studiesFile([
@@ -153,17 +167,21 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
             ["C1", "3", "B Alpha 2001", "tekst"],
             ["C2", "2", "B Beta 2002", "tekst"],
             ["C3", "4", "D Mening van de werkgroep.", "tekst"],
+            ["C4", "2", "B Gamma 2003; D Mening van de werkgroep.", "tekst"],
         ]))
     // Both rows of study 'a' are kept; it counts once, at B.
     #expect(table.studies.count == 2)
     #expect(table.accounts.first?.rejected == 0)
     #expect(located(table.diagnostics, "evidence.unknown-conclusion") == ["studies.csv:2:13 warning"])
     #expect(located(table.diagnostics, "evidence.grade-conflict") == ["studies.csv:3:4 error"])
-    #expect(located(table.diagnostics, "evidence.conclusion-without-studies") == ["conclusions.csv:3 error"])
+    // Located at the conclusion's id. An opinion beside a study missing from the table gives
+    // level 4 (no such error), and the missing study its citation warning.
+    #expect(located(table.diagnostics, "evidence.conclusion-without-studies") == ["conclusions.csv:3:1 error"])
     let assessed = table.assessConclusions(variant: .a)
-    #expect(assessed.map(\.derivation.level) == [.three, nil, .four])
-    #expect(assessed.map(\.match) == [.match, .mismatch, .match])
+    #expect(assessed.map(\.derivation.level) == [.three, nil, .four, .four])
+    #expect(assessed.map(\.match) == [.match, .mismatch, .match, .mismatch])
     #expect(assessed[1].citationIssues == ["cites 'Beta 2002', which matches no table row and is not counted"])
+    #expect(assessed[3].citationIssues == ["cites 'Gamma 2003', which matches no table row and is not counted"])
 }
 
 @Test func aStudyWithTwoGradesCountsAtItsWeakestWhateverTheRowOrder() {
