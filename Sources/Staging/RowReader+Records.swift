@@ -168,20 +168,27 @@ extension RowReader {
     }
 
     /// Whether this row is another `participant_rows` event of the participant whose first
-    /// participant row is at `first`, in the same file (REDCap's screening and randomisation
+    /// participant row is at `first`, in a file of the same input (REDCap's screening and randomisation
     /// events, say): a flat export gives every event row every column, and an event leaves the
     /// cells of the fields it does not collect empty. A second row of an event already read is
     /// no other event.
     func isAnotherEvent(of slot: Int, first: SourceLocation, _ state: StagingState) -> Bool {
-        guard let event = row.event, first.file == fileName, let seen = state.participantEvents[slot] else { return false }
+        guard let event = row.event, isOfThisInput(first), let seen = state.participantEvents[slot] else { return false }
         return !seen.contains { $0.event == event }
     }
 
     /// The first row of this row's event for the participant, when one was accepted before in
-    /// this file.
+    /// a file of this input.
     func earlierRowOfEvent(of slot: Int, first: SourceLocation, _ state: StagingState) -> StagingState.EventRow? {
-        guard let event = row.event, first.file == fileName else { return nil }
+        guard let event = row.event, isOfThisInput(first) else { return nil }
         return state.participantEvents[slot]?.first { $0.event == event }
+    }
+
+    /// Whether `source` was read from this row's file or another file of its input (one export
+    /// split over the files of a glob, whose events are one participant's as in one file).
+    private func isOfThisInput(_ source: SourceLocation) -> Bool {
+        guard source.file != fileName else { return true }
+        return stager.fileIndexByName[source.file].map { stager.files[$0].inputIndex == stager.files[fileIndex].inputIndex } ?? false
     }
 
     // MARK: - Visit rows

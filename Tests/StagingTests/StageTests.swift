@@ -502,6 +502,24 @@ typealias H = StagingHarness
         #expect(study.participants.map { $0.arm?.id } == (randomisationFirst ? ["mckenzie"] : []))
     }
 
+    /// The events of one export split over the files of a glob are one participant's, as in one
+    /// file: a second file's identical copy of an event row is a repeat kept once, and its other
+    /// events merge.
+    @Test func eventsAreMatchedAcrossTheFilesOfOneInput() throws {
+        let first = H.lines([Self.redcapHeader, "R1,screening_arm_1,gro,,2,,,", "R1,randomisation_arm_1,gro,2,,2024-01-05,,",
+                             "R1,baseline_arm_1,gro,,,,2024-01-05,6", "R2,screening_arm_1,gro,,1,,,"])
+        let second = H.lines([Self.redcapHeader, "R1,screening_arm_1,gro,,2,,,", "R2,randomisation_arm_1,gro,1,,2024-01-05,,"])
+        var harness = try H(yaml: Self.twoEventPipeline, files: ["redcap.csv": first, "redcap-2.csv": second])
+        harness.moreFiles = [0: ["redcap-2.csv"]]
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == [])
+        #expect(study.participants.map(\.id) == ["R1", "R2"])
+        #expect(study.participants.map { $0.arm?.id } == ["mckenzie", "strength"])
+        #expect(sink.issues.filter { $0.rule == "duplicate" }.map(\.message)
+            == ["participant 'R1' has the same row at redcap.csv:2; kept once"])
+        #expect(study.accounting.map(\.rejected) == [0, 0])
+    }
+
     /// The row that gave a participant its arm is known, whichever row made the record: an
     /// event row with the arm after one without, a visit row carrying it, or the first row.
     @Test(arguments: [false, true])

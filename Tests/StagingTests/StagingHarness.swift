@@ -65,10 +65,16 @@ struct StagingHarness {
         contents = bytes
     }
 
-    /// The files in input order (each input's path is one file name).
+    /// Input index → further file names read as that input's files after its own (the files of
+    /// a glob).
+    var moreFiles: [Int: [String]] = [:]
+
+    /// The files in input order (each input's path is one file name, then its ``moreFiles``).
     var inputFiles: [InputFile] {
-        spec.inputs.enumerated().compactMap { index, input in
-            contents[input.path] == nil ? nil : InputFile(inputIndex: index, path: input.path, displayName: input.path)
+        spec.inputs.enumerated().flatMap { index, input in
+            ([input.path] + (moreFiles[index] ?? [])).compactMap { name in
+                contents[name] == nil ? nil : InputFile(inputIndex: index, path: name, displayName: name)
+            }
         }
     }
 
