@@ -47,7 +47,7 @@ extension RowReader {
                 case .complements:
                     // The fields it adds must agree with what visit rows carried into the record,
                     // as a visit row's carried values must agree with the participant.
-                    checkAgainstCarried(values, kept: firstValues, emptyIsUncollected: events, record: state.participantRecords[index])
+                    checkAgainstCarried(values, kept: firstValues, emptyIsUncollected: events, record: state.participantRecords[index], state)
                     if !uniqueFields.isEmpty { checkUnique(values, addingTo: firstValues, emptyIsUncollected: events, &state) }
                     return .complementing
                 case .conflicts:
@@ -93,6 +93,9 @@ extension RowReader {
                     let values = participantValues.values
                     registerUnique(values, addingTo: state.participantRowValues[index], emptyIsUncollected: events, &state)
                     var merged = state.participantRowValues[index] ?? FieldValues(level: .participant)
+                    // An arm a visit row carried gives way to the participant's own (``checkAgainstCarried``).
+                    let carriedArm = RowReader.armCarrier(of: state.participantRecords[index], state) != nil
+                    var ownArm = false
                     var next = values.presentField(after: nil)
                     while let field = next {
                         next = values.presentField(after: field)
@@ -102,15 +105,18 @@ extension RowReader {
                         guard !merged.contains(field) || fills else { continue }
                         merged[field] = values[field]
                         let record = state.participantRecords[index].values
+                        let replacesCarriedArm = field == .arm && carriedArm && !values.isMissing(field)
                         if !record.contains(field) || (record.isMissing(field) && !values.isMissing(field))
-                            || (fills && Overlap.isEmptyCell(record[field])) {
+                            || (fills && Overlap.isEmptyCell(record[field])) || replacesCarriedArm {
                             state.participantRecords[index].values[field] = values[field]
+                            ownArm = ownArm || replacesCarriedArm
                         }
                     }
                     state.participantRowValues[index] = merged
                     let record = state.participantRecords[index].values
                     state.participantRecords[index].site = record[.site]?.text ?? state.participantRecords[index].site
                     state.participantRecords[index].setArm(arm(record))
+                    if ownArm { state.participantRecords[index].armSource = state.participantRecords[index].sources.count - 1 }
                 }
             }
             state.participantRepeats[slot, default: []].append(location)
@@ -211,12 +217,14 @@ extension RowReader {
                       let (mine, theirs) = carriedConflict(field, state.participantRecords[participant].values)
                 else { continue }
                 // The participant row when there is one (the first source), else the first visit
-                // row; for the arm, the participant row that gave it (its file has the arm
-                // column; a participant row of another file may hold none); for a REDCap box, the
-                // visit row that carried its answer, if one did.
+                // row; for the arm, the row that gave it (else the first participant row whose
+                // file has the arm column: a participant row of another file may hold none); for
+                // a REDCap box, the visit row that carried its answer, if one did.
                 let carriedAt = fillerBoxes.contains(field) ? slot.flatMap { state.carriedBoxSources[$0]?[field] } : nil
                 let record = state.participantRecords[participant]
-                let source = carriedAt ?? (field == .arm ? participantRow(holding: .arm, of: record, state)?.0 : record.sources.first)
+                let armGiver = record.armSource.flatMap { record.sources.indices.contains($0) ? record.sources[$0] : nil }
+                let source = carriedAt
+                    ?? (field == .arm ? armGiver ?? participantRow(holding: .arm, of: record, state)?.0 : record.sources.first)
                 let place = source.map { " (\($0))" } ?? ""
                 if field == .arm {
                     let setting = expectations[.armChanged]
@@ -391,14 +399,23 @@ extension RowReader {
     /// nothing) that a visit row already carried into the record must agree with it, with the
     /// rules a visit row's carried values meet (`arm_changed` for the arm, `participant-conflict`
     /// otherwise).
+    ///
+    /// An arm a visit row carried is judged as when that visit row comes after the participant's
+    /// row: once this row is accepted, the finding is the visit row's (``rejectArmCarrier(_:_:)``)
+    /// and the participant's own arm is kept (``commitParticipantRow(_:role:_:)``), whatever the
+    /// order of the rows.
     private mutating func checkAgainstCarried(_ values: FieldValues, kept: FieldValues, emptyIsUncollected: Bool,
-                                              record: ParticipantRecord) {
+                                              record: ParticipantRecord, _ state: StagingState) {
         var next = values.presentField(after: nil)
         while let field = next {
             next = values.presentField(after: field)
             guard !Overlap.collects(kept, field, emptyIsUncollected: emptyIsUncollected),
                   let (mine, theirs) = carriedConflict(field, record.values) else { continue }
             if field == .arm {
+                if let carrier = RowReader.armCarrier(of: record, state) {
+                    armCarrierToJudge = ArmCarrierFinding(carrier: carrier, theirs: theirs, mine: mine)
+                    continue
+                }
                 let setting = expectations[.armChanged]
                 issues.append(issue(setting.issueSeverity, rule: CrossFieldRule.armChanged.rawValue, field: .arm, raw: mine.canonicalText,
                                     message: "the arm '\(mine.canonicalText)' differs from the arm '\(theirs.canonicalText)' a visit row gave the participant"))
@@ -406,6 +423,49 @@ extension RowReader {
                 issues.append(issue(.error, rule: "participant-conflict", field: field, raw: mine.canonicalText,
                                     message: "'\(field.name)' is \(RowReader.said(mine)) here but \(RowReader.said(theirs)) from a visit row of the participant"))
             }
+        }
+    }
+
+    /// The visit row that gave a participant's record its arm, nil when a participant row did.
+    static func armCarrier(of record: ParticipantRecord, _ state: StagingState) -> SourceLocation? {
+        guard let index = record.armSource, record.sources.indices.contains(index),
+              state.carryingVisitRows.contains(record.sources[index]) else { return nil }
+        return record.sources[index]
+    }
+
+    /// `arm_changed` at the visit row that carried an arm into the participant's record other than
+    /// this accepted participant row's: located at its arm cell, and at `error` the row is rejected
+    /// with the visit it made (every row of it), or alone when it made none.
+    mutating func rejectArmCarrier(_ finding: ArmCarrierFinding, _ state: inout StagingState) throws {
+        let (carrier, theirs, mine) = (finding.carrier, finding.theirs, finding.mine)
+        guard let slot = currentSlot else { return }
+        let severity = expectations[.armChanged].issueSeverity
+        let fileIndex = stager.fileIndexByName[carrier.file]
+        let column = fileIndex.flatMap { state.fieldColumns[$0]?[.arm] }
+        let message = "the arm '\(theirs.canonicalText)' differs from the participant's arm '\(mine.canonicalText)' (\(location))"
+        try stager.emit(Diagnostic(severity, at: carrier.column(column), rule: CrossFieldRule.armChanged.rawValue, message: message,
+                                   participant: state.participantRecords[state.slots[slot]].id, field: Field.arm.name,
+                                   value: theirs.canonicalText),
+                        fileIndex: fileIndex, &state)
+        guard severity == .error else { return }
+        var rows = [carrier]
+        for offset in 0..<state.timepointCount {
+            let entry = slot * state.timepointCount + offset
+            let index = state.visitTable[entry]
+            guard index >= 0 else { continue }
+            if state.visitRecords[index].source == carrier {
+                rows += state.visitRepeats[entry, default: []]
+                state.visitTable[entry] = -1
+                break
+            }
+            if let position = state.visitRepeats[entry]?.firstIndex(of: carrier) {
+                state.visitRepeats[entry]?.remove(at: position)
+                break
+            }
+        }
+        for row in rows {
+            guard let rowFile = stager.fileIndexByName[row.file] else { continue }
+            state.withdraw(row, fileIndex: rowFile, reason: message)
         }
     }
 

@@ -49,6 +49,16 @@ struct RowReader {
     var participantsComplete = false
     /// Set by ``checkVisitRow(_:_:_:_:)`` when the row waits for its participant.
     var waitsForParticipant = false
+    /// Set by ``checkParticipantRow(_:_:)`` when the row's arm differs from one a visit row
+    /// carried into the record: that visit row is judged once this row is accepted.
+    var armCarrierToJudge: ArmCarrierFinding?
+
+    /// A visit row that carried an arm (`theirs`) other than a participant row's own (`mine`).
+    struct ArmCarrierFinding {
+        let carrier: SourceLocation
+        let theirs: Value
+        let mine: Value
+    }
 
     /// What committing a row did.
     enum Commit: Equatable {
@@ -600,6 +610,7 @@ struct RowReader {
         row = prepared
         currentSlot = nil
         waitsForParticipant = false
+        armCarrierToJudge = nil
         if !lastReasons.isEmpty { lastReasons.removeAll() }
         if prepared.isRagged || prepared.isSetAside {
             if prepared.isRagged, let id = prepared.participantID {
@@ -635,6 +646,13 @@ struct RowReader {
             }
         }
         let accepted = !hasErrors
+        if !accepted, let finding = armCarrierToJudge {
+            // The row is rejected for something else: its arm is said against the carried one here.
+            issues.append(issue(expectations[.armChanged].issueSeverity, rule: CrossFieldRule.armChanged.rawValue, field: .arm,
+                                raw: finding.mine.canonicalText,
+                                message: "the arm '\(finding.mine.canonicalText)' differs from the arm '\(finding.theirs.canonicalText)' "
+                                    + "a visit row gave the participant (\(finding.carrier))"))
+        }
         if !accepted, rowLevel == .visit, !prepared.isBlank, let participantID, !participantID.isEmpty, let timepoint {
             let entry = state.slotMade(for: participantID) * state.timepointCount + timepoint.index
             if state.rejectedVisitRows[entry] == nil { state.rejectedVisitRows[entry] = location }
@@ -648,6 +666,7 @@ struct RowReader {
                 state.untickedBoxes[state.slotMade(for: participantID), default: []].formUnion(prepared.untickedBoxes)
             }
             if accepted, rowLevel == .participant {
+                if let finding = armCarrierToJudge { try rejectArmCarrier(finding, &state) }
                 commitParticipantRow(participantID, role: role, &state)
             } else if accepted, let timepoint {
                 commitVisitRow(participantID, timepoint.index, timepoint.timepoint, role: role, &state)

@@ -489,17 +489,27 @@ typealias H = StagingHarness
     }
 
     /// An event row's arm against the arm a visit row carried before it is `arm_changed`, as in
-    /// the other order: the screening row's empty arm cell collects nothing. The row found
-    /// wrong is the one read second: the visit row, or the participant's event row (which
-    /// rejects the participant).
-    @Test(arguments: [false, true])
-    func aLaterEventRowsArmMeetsTheArmAVisitRowCarried(randomisationFirst: Bool) throws {
+    /// the other order: the screening row's empty arm cell collects nothing. In either order
+    /// the visit row is at fault (rejected at `error`, warned at `warning`), and the
+    /// participant's own arm is kept.
+    @Test(arguments: [(false, "error"), (true, "error"), (false, "warning"), (true, "warning")])
+    func aLaterEventRowsArmMeetsTheArmAVisitRowCarried(randomisationFirst: Bool, severity: String) throws {
         let baseline = "R1,baseline_arm_1,gro,1,,,2024-01-05,6"
         let randomisation = "R1,randomisation_arm_1,gro,2,,2024-01-05,,"
         let rows = ["R1,screening_arm_1,gro,,2,,,"] + (randomisationFirst ? [randomisation, baseline] : [baseline, randomisation])
-        let (study, sink) = try H(yaml: Self.twoEventPipeline, files: ["redcap.csv": H.lines([Self.redcapHeader] + rows)]).run()
-        #expect(sink.summary(.error).filter { !$0.contains("participant-rejected") } == ["redcap.csv:4:4 arm_changed error"])
-        #expect(study.participants.map { $0.arm?.id } == (randomisationFirst ? ["mckenzie"] : []))
+        let yaml = Self.twoEventPipeline + "\nexpectations:\n  rules:\n    arm_changed: {severity: \(severity)}\n"
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": H.lines([Self.redcapHeader] + rows)]).run()
+        let visitLine = randomisationFirst ? 4 : 3
+        #expect(sink.summary(severity == "error" ? .error : .warning).filter { $0.contains("arm_changed") }
+            == ["redcap.csv:\(visitLine):4 arm_changed \(severity)"])
+        #expect(sink.summary(.error).filter { !$0.contains("arm_changed") } == [])
+        #expect(study.participants.map { $0.arm?.id } == ["mckenzie"])
+        let record = try #require(study.participants.first)
+        #expect(record.armSource.map { record.sources[$0].line } == (randomisationFirst ? 3 : 4))
+        #expect(study.visits.map(\.timepoint.name) == (severity == "error" ? [] : ["baseline"]))
+        #expect(sink.issues.first { $0.rule == "arm_changed" }?.message.hasPrefix(
+            randomisationFirst ? "the arm 'strength' differs from the participant's arm 'mckenzie' (redcap.csv:3)"
+                : "the arm 'strength' differs from the participant's arm 'mckenzie' (redcap.csv:4)") == true)
     }
 
     /// The events of one export split over the files of a glob are one participant's, as in one
