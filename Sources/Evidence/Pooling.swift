@@ -107,7 +107,8 @@ public struct PoolingSettings: Hashable, Sendable {
 ///   a 95 % CI (an SE is derived as `(upper - lower) / (2 z)` on the pooling scale, ratios after
 ///   taking logs). Rows without a key are not pooled (their table rows stay as printed). A row
 ///   whose interval has no width (bounds printed rounded to one value) or whose SE is too small
-///   for a finite inverse-variance weight is left out with a warning (`evidence.pooling-no-weight`).
+///   for a finite inverse-variance weight is left out with a warning (`evidence.pooling-no-weight`);
+///   a pool whose weights together overflow is not reported, with the same warning.
 /// - Independence: one entry per study id per pool; a later row with an id already in the pool
 ///   is left out with a warning. A row whose scale differs from the pool's first row is left out
 ///   with a warning.
@@ -191,9 +192,15 @@ public func poolEstimates(
     var pools: [PooledResult] = []
     for key in order.sorted() {
         guard let group = groups[key], group.entries.count >= 2 else { continue }
-        // Every entry was checked to be weighable as it joined.
+        // Every entry was checked to be weighable as it joined; their weights together may still
+        // overflow (several SEs near 1e-154).
         let estimates = group.entries.compactMap { StudyEstimate(estimate: $0.estimate, standardError: $0.standardError) }
-        guard let analysis = MetaAnalysis(estimates, level: settings.level) else { continue }
+        guard let analysis = MetaAnalysis(estimates, level: settings.level) else {
+            diagnostics.append(Diagnostic(.warning, at: group.first, rule: "evidence.pooling-no-weight",
+                                          message: "pool '\(key)' cannot be weighed: its studies' inverse-variance weights "
+                                              + "together overflow; it is not reported"))
+            continue
+        }
         pools.append(PooledResult(key: key, scale: group.scale, entries: group.entries, analysis: analysis))
     }
     return (pools, diagnostics)

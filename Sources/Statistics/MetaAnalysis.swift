@@ -44,7 +44,8 @@ public struct Heterogeneity: Hashable, Sendable {
     /// DerSimonian–Laird τ²; 0 when `k = 1`.
     public let tauSquared: Double
 
-    /// `nil` for an empty list.
+    /// `nil` for an empty list, or for weights whose sum or products overflow (standard errors
+    /// near 1e-154: each weight finite, their total not).
     public init?(_ estimates: [StudyEstimate]) {
         guard !estimates.isEmpty else { return nil }
         let weights = estimates.map(\.weight)
@@ -54,6 +55,8 @@ public struct Heterogeneity: Hashable, Sendable {
             let deviation = pair.1.estimate - pooled
             return sum + pair.0 * deviation * deviation
         }
+        // Weights each finite whose sum is not (SEs near 1e-154) leave nothing to compute.
+        guard totalWeight.isFinite, pooled.isFinite, q.isFinite else { return nil }
         let degreesOfFreedom = estimates.count - 1
         count = estimates.count
         self.q = q
@@ -70,6 +73,7 @@ public struct Heterogeneity: Hashable, Sendable {
                 earlierWeight += weight
             }
             let scale = 2 * pairs / totalWeight
+            guard scale.isFinite else { return nil }
             tauSquared = scale > 0 ? max(0, (q - Double(degreesOfFreedom)) / scale) : 0
         } else {
             pValue = nil
@@ -126,7 +130,8 @@ public struct MetaAnalysis: Hashable, Sendable {
     /// Q, its p-value, I² and τ².
     public let heterogeneity: Heterogeneity
 
-    /// `nil` for an empty list or a `level` not in `(0, 1)`.
+    /// `nil` for an empty list, a `level` not in `(0, 1)`, or weights that overflow
+    /// (``Heterogeneity/init(_:)``).
     public init?(_ studies: [StudyEstimate], level: Double = 0.95) {
         guard isValidLevel(level), let heterogeneity = Heterogeneity(studies) else { return nil }
         self.studies = studies

@@ -60,3 +60,18 @@ private func poolStudies(_ rows: [[String]]) -> LiteratureTable {
     #expect(pooled.diagnostics.map { "\($0.location.line):\($0.location.column.map(String.init) ?? "-")" } == ["3:7", "5:8", "8:12"])
     #expect(pooled.diagnostics.first?.message == "study 'b' has a 95 % CI too narrow to weigh by its inverse variance; it is not pooled in 'o (MD)'")
 }
+
+/// Weights each finite whose sum overflows (several SEs near 1e-154) give no pool, and say so at
+/// the pool's first row, rather than a row of empty estimates beside an SE of 0.
+@Test func aPoolWhoseWeightsOverflowTogetherIsNotReportedAndSaid() {
+    let table = poolStudies([
+        ["a", "Alpha", "2001", "B", "1", "", "", "1e-154", "C1", "o", "MD", "difference"],
+        ["b", "Beta", "2002", "B", "2", "", "", "1e-154", "C1", "o", "MD", "difference"],
+        ["c", "Gamma", "2003", "B", "3", "", "", "0.5", "C1", "o", "MD", "difference"],
+    ])
+    let pooled = poolEstimates(literature: table)
+    #expect(pooled.pools.isEmpty)
+    #expect(pooled.diagnostics.map { "\($0.rule) \($0.location.line)" } == ["evidence.pooling-no-weight 2"])
+    #expect(pooled.diagnostics.first?.message
+        == "pool 'o (MD)' cannot be weighed: its studies' inverse-variance weights together overflow; it is not reported")
+}
