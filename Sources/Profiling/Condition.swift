@@ -63,8 +63,9 @@ public struct Condition: Hashable, Sendable, CustomStringConvertible {
                     throw RuleSetError("condition '\(text)' can only test '\(name)' with '=' or '!='")
                 }
                 // Sex is held as `M` or `F` whatever the export writes (`V`, `man`, `vrouw`): any
-                // other value could never match, and a sign would silently never hold.
-                if field == .sex, !Self.sexCodes.contains(operand) {
+                // other value could never match (codes compare ignoring case), and a sign would
+                // silently never hold.
+                if field == .sex, !Self.sexCodes.contains(operand.uppercased()) {
                     throw RuleSetError("condition '\(text)' compares 'sex' with '\(operand)'; sex is held as "
                         + Self.sexCodes.map { "'\($0)'" }.joined(separator: " or ") + " whatever the export writes")
                 }

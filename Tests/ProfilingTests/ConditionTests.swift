@@ -28,6 +28,9 @@ import StudyModel
         let female = try Condition(parsing: "sex = F")
         #expect(female.evaluate(values([(.sex, .text("F"))])).truth == .yes)
         #expect(female.evaluate(values([(.sex, .text("M"))])).truth == .no)
+        // Codes compare ignoring case: `sex = f` holds for a woman too.
+        let lower = try Condition(parsing: "sex = f")
+        #expect(lower.evaluate(values([(.sex, .text("F"))])).truth == .yes)
     }
 
     @Test func missingInputsAreUnknownNeverFalse() throws {
