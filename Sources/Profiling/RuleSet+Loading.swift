@@ -50,6 +50,9 @@ private struct RuleSetLoader {
         if let items = top.required("profiles")?.list() {
             if items.isEmpty { top.value.error("'profiles' must list at least one profile", rule: "rules.empty") }
             var codes: [String: SourceLocation] = [:]
+            // Subprofile → how it arises (a code and the suffixes that follow it), for codes
+            // that a suffix makes into another code.
+            var subprofiles: [String: (code: String, suffixes: String)] = [:]
             var sawOtherwise = false
             for item in items {
                 if sawOtherwise {
@@ -63,6 +66,25 @@ private struct RuleSetLoader {
                         codes[code] = value.location
                     }
                 }
+                // The subprofiles the profile gives: its code (each subdivision's when it is
+                // split) with any of its suffixes, in order.
+                let written = Self.codes(of: item)
+                for (code, value) in profile.split.isEmpty ? Array(written.prefix(1)) : Array(written.dropFirst()) {
+                    for suffixes in Self.suffixSequences(profile.suffixes.map(\.suffix)) {
+                        let name = code + suffixes
+                        guard let earlier = subprofiles[name] else {
+                            subprofiles[name] = (code, suffixes)
+                            continue
+                        }
+                        // Two codes alike are reported above; a suffix that makes one code another is here.
+                        guard !(suffixes.isEmpty && earlier.suffixes.isEmpty) else { continue }
+                        func arises(_ code: String, _ suffixes: String) -> String {
+                            suffixes.isEmpty ? "the code '\(code)'" : "'\(code)' with '\(suffixes)'"
+                        }
+                        value.error("the subprofile '\(name)' is both \(arises(earlier.code, earlier.suffixes)) and "
+                            + "\(arises(code, suffixes)); reports would count the two as one group", rule: "rules.duplicate")
+                    }
+                }
                 sawOtherwise = sawOtherwise || profile.match == nil
                 profiles.append(profile)
             }
@@ -70,6 +92,14 @@ private struct RuleSetLoader {
         top.rejectUnknownKeys()
         guard let name, let version, let title, !reader.hasErrors else { return nil }
         return RuleSet(name: name, version: version, title: title, status: status, urgent: urgent, profiles: profiles)
+    }
+
+    /// Every sequence of `suffixes` that can follow a code, each suffix at most once and in
+    /// order (the empty one first); past eight suffixes, each alone (the sequences would be too
+    /// many to list).
+    static func suffixSequences(_ suffixes: [String]) -> [String] {
+        guard suffixes.count <= 8 else { return [""] + suffixes }
+        return suffixes.reduce([""]) { sequences, suffix in sequences + sequences.map { $0 + suffix } }
     }
 
     /// A profile's code and its subdivisions' codes as written, each with its place.
@@ -119,8 +149,13 @@ private struct RuleSetLoader {
     /// another group (``reservedCodes``), or its participants would be counted with that group.
     private func profileCode(_ value: YAMLValue) -> String? {
         guard let code = oneLine(value) else { return nil }
-        if code.trimmingWhitespace().isEmpty {
+        let trimmed = code.trimmingWhitespace()
+        if trimmed.isEmpty {
             value.error("a profile code is empty; reports name each group by its code", rule: "rules.shape")
+            return nil
+        }
+        if trimmed != code {
+            value.error("the profile code '\(code)' begins or ends with white space", rule: "rules.shape")
             return nil
         }
         if Self.reservedCodes.contains(code.lowercased()) {

@@ -465,6 +465,27 @@ import TestSupport
         ])
     }
 
+    /// A code that a suffix makes out of another code would count two groups as one; so would a
+    /// code that differs from another only in white space at its ends.
+    @Test func codesThatSuffixesOrSpacesMakeAlikeAreRejected() {
+        let found = errors(header + """
+            profiles:
+              - {code: "all ", label: Spaced, when: rf_trauma}
+              - code: "3"
+                label: Three
+                otherwise: true
+                split:
+                  - {code: 3a, label: Short, when: duration_weeks < 12}
+                  - {code: 3a+Y, label: Long, when: duration_weeks >= 12}
+                suffixes:
+                  - {suffix: "+Y", when: ompsq_total >= 50}
+            """)
+        #expect(found == [
+            "rules.yml:3:12: error: the profile code 'all ' begins or ends with white space",
+            "rules.yml:9:16: error: the subprofile '3a+Y' is both '3a' with '+Y' and the code '3a+Y'; reports would count the two as one group",
+        ])
+    }
+
     /// A subdivision's code is located where it is written, not at its profile.
     @Test func duplicateSubdivisionCodesAreLocated() {
         let found = errors(header + """
