@@ -5,7 +5,8 @@ extension SummaryText {
     /// in order with its rule, subdivisions and suffixes, wrapped to the line limit.
     public static func rules(_ ruleSet: RuleSet) -> [String] {
         var lines = wrap("Rules of \(ruleSet.identity), in order; a participant takes the first profile whose rule holds, "
-                         + "and is unclassified when missing inputs leave it undecided:")
+                         + "and is unclassified when missing inputs leave it undecided, or when no profile (or none of "
+                         + "its subdivisions) holds (profiles.csv gives each one's reason):")
         let longest = (ruleSet.profiles.map(\.code) + ["urgent"]).map(\.count).max() ?? 0
         let labelWidth = min(max(8, longest + 2), 14)
         /// One entry: the label in the first column (blank for the lines under a profile; on a
