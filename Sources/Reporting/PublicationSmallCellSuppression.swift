@@ -35,8 +35,10 @@
 ///    in suppressed, and the rules run again. Each round suppresses one more count, so it ends.
 /// 6. **Bounds.** A reader may also take the markers at their word: `<5` is 1 to 4, and `x` is 0
 ///    or at least 5 (as it is, but for the fallback below). Narrowing every hidden count through
-///    the relations from those ranges can leave a small count one value (`<5 + <5 = 2`, or
-///    `<5 + x = 6`); then the smallest shown count above 0 of the relation that pinned it is
+///    the relations from those ranges, and through the combinations of relations that relate a
+///    few counts (the sparse rows of their reduced echelon form: `n_A + n_C = 17` with the
+///    women's and the columns' sums leaves `<5 + <5 = 8`), can leave a small count one value
+///    (`<5 + <5 = 2`, or `<5 + x = 6`); then the smallest shown count above 0 of the relation that pinned it is
 ///    hidden too (else the nearest shown one). When nothing is left to hide (the sum is published
 ///    elsewhere), the small count is withheld as `x`: the reader can no longer tell which hidden
 ///    count is the small one (and finds that the markers cannot all be taken at their word).
@@ -46,11 +48,12 @@
 ///
 /// Guarantee: no small count, shown as `<5` or unpublished, can be computed exactly from the
 /// shown counts and the declared relations, by solving them or by narrowing the ranges the
-/// markers give relation by relation; nor can a complementary count by solving them. Not
+/// markers give relation by relation (or by a combination of relations over at most
+/// ``combinedTermLimit`` counts); nor can a complementary count by solving them. Not
 /// covered: a count narrowed to a range of two or more values (a hidden count is known to lie
 /// between what its relations leave); a complementary count narrowed to its value (a hidden 0
-/// beside a small total), which gives no small count away; deductions that need integer reasoning
-/// over several relations at once; a count that totals published elsewhere give away on their
+/// beside a small total, or `x/5` where 0 is ruled out), which gives no small count away;
+/// deductions that need integer reasoning over wider combinations of relations; a count that totals published elsewhere give away on their
 /// own, which no suppression in the table can hide; counts repeated in other outputs (the
 /// unsuppressed CSV files, the flow counts) unless they are declared in the grid; and bounds
 /// between tables of different grids (a response table's number analysed is at most the

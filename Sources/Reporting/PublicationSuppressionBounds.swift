@@ -26,6 +26,22 @@ extension SmallCellSuppression {
         /// Every `-a`.
         var negated: CountValues { CountValues(ranges.map { (-$0.upperBound)...(-$0.lowerBound) }) }
 
+        /// Every `a · factor` (not 0), as ranges: for a factor other than ±1 a superset of the
+        /// products, which keeps every deduction from it sound.
+        func scaled(by factor: Double) -> CountValues {
+            if factor == 1 { return self }
+            if factor == -1 { return negated }
+            return CountValues(ranges.map { range in
+                let ends = [range.lowerBound * factor, range.upperBound * factor].map { $0.isNaN ? 0 : $0 }
+                return (ends.min() ?? 0)...(ends.max() ?? 0)
+            })
+        }
+
+        /// Every range widened by `slack` at both ends (for identities computed in floating point).
+        func widened(by slack: Double) -> CountValues {
+            CountValues(ranges.map { ($0.lowerBound - slack)...($0.upperBound + slack) })
+        }
+
         /// Every `a + constant`.
         func shifted(by constant: Double) -> CountValues {
             CountValues(ranges.map { ($0.lowerBound + constant)...($0.upperBound + constant) })
@@ -102,7 +118,7 @@ extension SmallCellSuppression {
         var narrowedBy = [Int?](repeating: nil, count: values.count)
         // Each identity as Σ sign · count = constant over its hidden cells: the total with −1 and
         // the parts with +1; a relation without a total cell sums to the parts' known constant.
-        let identities: [(terms: [(cell: Int, sign: Double)], constant: Double)] = relations.map { relation in
+        let declared: [(terms: [(cell: Int, sign: Double)], constant: Double)] = relations.map { relation in
             var constant = relation.total == nil ? Double(relation.parts.reduce(0) { $0 + grid.cells[$1].count }) : 0
             var terms: [(cell: Int, sign: Double)] = []
             for cell in relation.members {
@@ -115,23 +131,30 @@ extension SmallCellSuppression {
             }
             return (terms, constant)
         }
+        // With the combinations of several relations a reader can form (``combinedIdentities(_:)``):
+        // `n_A + n_C = 17` and the columns' and rows' sums can leave `<5 + <5 = 8`. Those have no
+        // relation of their own to name.
+        let identities = declared + Self.combinedIdentities(declared)
         for _ in 0..<maximumPasses {
             var changed = false
             // A relation with one hidden count gives it exactly; with more, a range.
             for (index, identity) in identities.enumerated() where !identity.terms.isEmpty {
+                let combined = index >= declared.count
                 for term in identity.terms {
                     var others = CountValues([0...0])
                     for other in identity.terms where other.cell != term.cell {
-                        others = others.adding(other.sign > 0 ? values[other.cell] : values[other.cell].negated)
+                        others = others.adding(values[other.cell].scaled(by: other.sign))
                     }
-                    var allowed = others.negated.shifted(by: identity.constant)
-                    if term.sign < 0 { allowed = allowed.negated }
+                    var allowed = others.negated.shifted(by: identity.constant).scaled(by: 1 / term.sign)
+                    // A combination is computed in floating point: a hair of slack keeps the true
+                    // count inside (whole numbers are what is concluded).
+                    if combined { allowed = allowed.widened(by: 1e-6) }
                     let narrowed = values[term.cell].intersection(allowed)
                     // Never empty while the relations hold in the data; if one does not, nothing
                     // is concluded from it.
                     guard !narrowed.ranges.isEmpty, narrowed != values[term.cell] else { continue }
                     values[term.cell] = narrowed
-                    narrowedBy[term.cell] = index
+                    narrowedBy[term.cell] = combined ? nil : index
                     changed = true
                 }
             }
@@ -139,6 +162,47 @@ extension SmallCellSuppression {
         }
         return (values, narrowedBy)
     }
+
+    /// Identities that follow from several `declared` ones together: the rows of their reduced
+    /// echelon form (Gauss–Jordan over the hidden cells, constants carried along) that relate
+    /// two to ``combinedTermLimit`` counts and are not a declared identity already. Each holds in
+    /// the data as the declared ones do.
+    static func combinedIdentities(_ declared: [(terms: [(cell: Int, sign: Double)], constant: Double)])
+        -> [(terms: [(cell: Int, sign: Double)], constant: Double)] {
+        let cells = Array(Set(declared.flatMap { $0.terms.map(\.cell) })).sorted()
+        guard cells.count >= 2 else { return [] }
+        let column = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1, $0) })
+        var matrix: [[Double]] = declared.filter { !$0.terms.isEmpty }.map { identity in
+            var row = [Double](repeating: 0, count: cells.count + 1)
+            for term in identity.terms { if let index = column[term.cell] { row[index] += term.sign } }
+            row[cells.count] = identity.constant
+            return row
+        }
+        var pivotRow = 0
+        for columnIndex in cells.indices where pivotRow < matrix.count {
+            guard let best = (pivotRow..<matrix.count).max(by: { abs(matrix[$0][columnIndex]) < abs(matrix[$1][columnIndex]) }),
+                  abs(matrix[best][columnIndex]) > 1e-9 else { continue }
+            matrix.swapAt(pivotRow, best)
+            let pivot = matrix[pivotRow][columnIndex]
+            for index in matrix[pivotRow].indices { matrix[pivotRow][index] /= pivot }
+            for other in matrix.indices where other != pivotRow {
+                let factor = matrix[other][columnIndex]
+                guard abs(factor) > 1e-12 else { continue }
+                for index in matrix[other].indices { matrix[other][index] -= factor * matrix[pivotRow][index] }
+            }
+            pivotRow += 1
+        }
+        let known = Set(declared.map { identity in identity.terms.map(\.cell).sorted() })
+        return matrix.prefix(pivotRow).compactMap { row in
+            let terms = cells.indices.filter { abs(row[$0]) > 1e-9 }.map { (cell: cells[$0], sign: row[$0]) }
+            guard (2...combinedTermLimit).contains(terms.count), !known.contains(terms.map(\.cell).sorted()) else { return nil }
+            return (terms, row[cells.count])
+        }
+    }
+
+    /// The most counts a combined identity may relate to be used: the sparse ones pin counts,
+    /// and narrowing over many terms costs more than it finds.
+    static let combinedTermLimit = 6
 
     /// Protected counts a reader narrows to exactly one value, each with the relation that last
     /// narrowed it.

@@ -306,6 +306,34 @@ import Testing
         #expect(rule.pinnedCells(grid, states, grid.relations).isEmpty)
     }
 
+    /// Relations taken together can pin what each alone leaves open: with nA = FA + MA,
+    /// nC = FC + MC, nA + nC = 18 and FA + FC = 10 (the two arms' n and their women hidden), the
+    /// reader subtracts to MA + MC = 8, and two counts below 5 are 4 each.
+    @Test func relationsTakenTogetherPinSmallCounts() {
+        var grid = CountGrid()
+        let (nA, nC) = (grid.add(9), grid.add(9))
+        let (womenA, womenC) = (grid.add(5), grid.add(5))
+        let (menA, menC) = (grid.add(4), grid.add(4))
+        grid.relate(total: nA, parts: [womenA, menA])
+        grid.relate(total: nC, parts: [womenC, menC])
+        grid.relate(parts: [nA, nC])
+        grid.relate(parts: [womenA, womenC])
+        let rule = SmallCellSuppression()
+        // The n and the women unprinted (any count to the reader), the men below 5.
+        var states = [CountDisclosure](repeating: .unpublished, count: grid.cells.count)
+        states[menA] = .small
+        states[menC] = .small
+        let pinned = rule.pinnedCells(grid, states, grid.relations).map(\.cell).sorted()
+        #expect(pinned == [menA, menC])
+        // One relation fewer, and they are open again (4 + 4, or 1 + 7 for the reader's sums).
+        var loose = CountGrid()
+        let cells = [9, 9, 5, 5, 4, 4].map { loose.add($0) }
+        loose.relate(total: cells[0], parts: [cells[2], cells[4]])
+        loose.relate(total: cells[1], parts: [cells[3], cells[5]])
+        loose.relate(parts: [cells[0], cells[1]])
+        #expect(rule.pinnedCells(loose, states, loose.relations).isEmpty)
+    }
+
     /// With only an external total, nothing shown is left to hide: `x + <5 = 6` would give 5
     /// and 1, so the small count is withheld as `x` too and the reader cannot tell which is small.
     @Test(arguments: [[5, 1], [3, 0]])
