@@ -45,7 +45,9 @@ struct ResponseDisclosure {
             let analysed = grid.add(row.analysed)
             // The tables print no responder count, total or percentage for a withheld number analysed.
             let total = row.responderTotal == row.analysed ? analysed : grid.add(row.responderTotal, shownOnlyWith: analysed)
-            let responders = grid.add(row.responders, published: row.responderTotal > 0, shownOnlyWith: total)
+            // With nobody to count, the responders are 0 and the reader knows it (the row shows
+            // its 0 analysed): a known count, not an unknown one.
+            let responders = grid.add(row.responders, shownOnlyWith: total)
             let nonResponders = grid.add(max(0, row.responderTotal - row.responders), published: false)
             grid.relate(total: total, parts: [responders, nonResponders])
             cells[key] = Cells(analysed: analysed, responders: responders, nonResponders: nonResponders, total: total)
