@@ -52,7 +52,7 @@ private struct RuleSetLoader {
             var codes: [String: SourceLocation] = [:]
             // Subprofile → how it arises (a code and the suffixes that follow it), for codes
             // that a suffix makes into another code.
-            var subprofiles: [String: (code: String, suffixes: String)] = [:]
+            var subprofiles: [String: (code: String, suffixes: [String])] = [:]
             var sawOtherwise = false
             for item in items {
                 if sawOtherwise {
@@ -71,16 +71,21 @@ private struct RuleSetLoader {
                 let written = Self.codes(of: item)
                 for (code, value) in profile.split.isEmpty ? Array(written.prefix(1)) : Array(written.dropFirst()) {
                     for suffixes in Self.suffixSequences(profile.suffixes.map(\.suffix)) {
-                        let name = code + suffixes
+                        let name = code + suffixes.joined()
+                        func arises(_ code: String, _ suffixes: [String]) -> String {
+                            suffixes.isEmpty ? "the code '\(code)'"
+                                : "'\(code)' with " + suffixes.map { "'\($0)'" }.joined(separator: " and ")
+                        }
+                        if !suffixes.isEmpty, Self.reservedCodes.contains(name.lowercased()) {
+                            value.error("the subprofile '\(name)' (\(arises(code, suffixes))) is reserved: reports use it for "
+                                + (name.lowercased() == "all" ? "everyone" : "participants without a profile"), rule: "rules.shape")
+                        }
                         guard let earlier = subprofiles[name] else {
                             subprofiles[name] = (code, suffixes)
                             continue
                         }
                         // Two codes alike are reported above; a suffix that makes one code another is here.
                         guard !(suffixes.isEmpty && earlier.suffixes.isEmpty) else { continue }
-                        func arises(_ code: String, _ suffixes: String) -> String {
-                            suffixes.isEmpty ? "the code '\(code)'" : "'\(code)' with '\(suffixes)'"
-                        }
                         value.error("the subprofile '\(name)' is both \(arises(earlier.code, earlier.suffixes)) and "
                             + "\(arises(code, suffixes)); reports would count the two as one group", rule: "rules.duplicate")
                     }
@@ -97,9 +102,9 @@ private struct RuleSetLoader {
     /// Every sequence of `suffixes` that can follow a code, each suffix at most once and in
     /// order (the empty one first); past eight suffixes, each alone (the sequences would be too
     /// many to list).
-    static func suffixSequences(_ suffixes: [String]) -> [String] {
-        guard suffixes.count <= 8 else { return [""] + suffixes }
-        return suffixes.reduce([""]) { sequences, suffix in sequences + sequences.map { $0 + suffix } }
+    static func suffixSequences(_ suffixes: [String]) -> [[String]] {
+        guard suffixes.count <= 8 else { return [[]] + suffixes.map { [$0] } }
+        return suffixes.reduce([[]]) { sequences, suffix in sequences + sequences.map { $0 + [suffix] } }
     }
 
     /// A profile's code and its subdivisions' codes as written, each with its place.
@@ -179,9 +184,12 @@ private struct RuleSetLoader {
     private func suffix(from value: YAMLValue) -> Suffix? {
         guard let mapping = value.mapping() else { return nil }
         let text = mapping.required("suffix").flatMap(oneLine)
+        if let text, text.isEmpty || text.trimmingWhitespace() != text, let place = mapping["suffix"] {
+            place.error("the suffix '\(text)' is empty or begins or ends with white space", rule: "rules.shape")
+        }
         let rule = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
         mapping.rejectUnknownKeys()
-        guard let text, let rule else { return nil }
+        guard let text, !text.isEmpty, text.trimmingWhitespace() == text, let rule else { return nil }
         return Suffix(suffix: text, rule: rule)
     }
 

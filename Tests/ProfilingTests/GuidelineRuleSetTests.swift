@@ -484,6 +484,25 @@ import TestSupport
             "rules.yml:3:12: error: the profile code 'all ' begins or ends with white space",
             "rules.yml:9:16: error: the subprofile '3a+Y' is both '3a' with '+Y' and the code '3a+Y'; reports would count the two as one group",
         ])
+        // Suffixes: one that two others make, one with spaces, one that makes a reserved code.
+        let suffixes = errors(header + """
+            profiles:
+              - {code: al, label: Al, when: rf_trauma, suffixes: [{suffix: l, when: age > 3}]}
+              - code: "3"
+                label: Three
+                otherwise: true
+                suffixes:
+                  - {suffix: "+Y", when: ompsq_total >= 50}
+                  - {suffix: "+S", when: age > 60}
+                  - {suffix: "+Y+S", when: age > 70}
+                  - {suffix: "+R ", when: age > 80}
+            """)
+        #expect(suffixes == [
+            "rules.yml:3:12: error: the subprofile 'all' ('al' with 'l') is reserved: reports use it for everyone",
+            "rules.yml:4:11: error: the subprofile '3+Y+S' is both '3' with '+Y' and '+S' and '3' with '+Y+S'; "
+                + "reports would count the two as one group",
+            "rules.yml:11:18: error: the suffix '+R ' is empty or begins or ends with white space",
+        ])
     }
 
     /// A subdivision's code is located where it is written, not at its profile.
