@@ -93,8 +93,9 @@ extension RowReader {
                     let values = participantValues.values
                     registerUnique(values, addingTo: state.participantRowValues[index], emptyIsUncollected: events, &state)
                     var merged = state.participantRowValues[index] ?? FieldValues(level: .participant)
-                    // An arm a visit row carried gives way to the participant's own (``checkAgainstCarried``).
-                    let carriedArm = RowReader.armCarrier(of: state.participantRecords[index], state) != nil
+                    // An arm a visit row carried gives way to the participant's own (``checkAgainstCarried``;
+                    // a carrier rejected at `error` has left the record's sources already).
+                    let carriedArm = armCarrierToJudge != nil || RowReader.armCarrier(of: state.participantRecords[index], state) != nil
                     var ownArm = false
                     var next = values.presentField(after: nil)
                     while let field = next {
@@ -440,28 +441,42 @@ extension RowReader {
         let (carrier, theirs, mine) = (finding.carrier, finding.theirs, finding.mine)
         guard let slot = currentSlot else { return }
         let severity = expectations[.armChanged].issueSeverity
-        let fileIndex = stager.fileIndexByName[carrier.file]
-        let column = fileIndex.flatMap { state.fieldColumns[$0]?[.arm] }
-        let message = "the arm '\(theirs.canonicalText)' differs from the participant's arm '\(mine.canonicalText)' (\(location))"
-        try stager.emit(Diagnostic(severity, at: carrier.column(column), rule: CrossFieldRule.armChanged.rawValue, message: message,
-                                   participant: state.participantRecords[state.slots[slot]].id, field: Field.arm.name,
-                                   value: theirs.canonicalText),
-                        fileIndex: fileIndex, &state)
-        guard severity == .error else { return }
-        var rows = [carrier]
+        // The visit the row made or joined, if any (a row blank for its visit joined none).
+        var visit: (entry: Int, offset: Int, madeIt: Bool)?
         for offset in 0..<state.timepointCount {
             let entry = slot * state.timepointCount + offset
             let index = state.visitTable[entry]
             guard index >= 0 else { continue }
-            if state.visitRecords[index].source == carrier {
-                rows += state.visitRepeats[entry, default: []]
-                state.visitTable[entry] = -1
+            if state.visitRecords[index].source == carrier || state.visitRepeats[entry]?.contains(carrier) == true {
+                visit = (entry, offset, state.visitRecords[index].source == carrier)
                 break
             }
-            if let position = state.visitRepeats[entry]?.firstIndex(of: carrier) {
-                state.visitRepeats[entry]?.remove(at: position)
-                break
+        }
+        let fileIndex = stager.fileIndexByName[carrier.file]
+        let column = fileIndex.flatMap { state.fieldColumns[$0]?[.arm] }
+        let record = state.slots[slot]
+        let message = "the arm '\(theirs.canonicalText)' differs from the participant's arm '\(mine.canonicalText)' (\(location))"
+        try stager.emit(Diagnostic(severity, at: carrier.column(column), rule: CrossFieldRule.armChanged.rawValue, message: message,
+                                   participant: state.participantRecords[record].id,
+                                   visit: visit.map { timepoints[$0.offset].name }, field: Field.arm.name,
+                                   value: theirs.canonicalText),
+                        fileIndex: fileIndex, &state)
+        guard severity == .error else { return }
+        // Rejected, the row is no source of the participant's record any more.
+        state.participantRecords[record].sources.removeAll { $0 == carrier }
+        state.participantRecords[record].armSource = nil
+        var rows = [carrier]
+        if let visit {
+            if visit.madeIt {
+                rows += state.visitRepeats[visit.entry, default: []]
+                state.visitTable[visit.entry] = -1
+                state.visitRepeats[visit.entry] = nil
+            } else {
+                state.visitRepeats[visit.entry]?.removeAll { $0 == carrier }
             }
+            // A later row of the visit blank but for its keys goes with it, as beside any
+            // rejected row of its visit.
+            if state.rejectedVisitRows[visit.entry] == nil { state.rejectedVisitRows[visit.entry] = carrier }
         }
         for row in rows {
             guard let rowFile = stager.fileIndexByName[row.file] else { continue }

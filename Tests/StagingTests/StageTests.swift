@@ -512,6 +512,23 @@ typealias H = StagingHarness
                 : "the arm 'strength' differs from the participant's arm 'mckenzie' (redcap.csv:4)") == true)
     }
 
+    /// A row blank for its visit beside the visit row whose carried arm was rejected goes with
+    /// it, whichever comes first: the rand event before the visit rows or after them. The finding
+    /// names the visit, and the rejected row is no source of the participant's record.
+    @Test(arguments: [false, true])
+    func aBlankRowBesideARejectedArmCarrierGoesWithIt(randomisationFirst: Bool) throws {
+        let visitRows = ["R1,baseline_arm_1,gro,1,,,2024-01-05,6", "R1,baseline_arm_1,gro,,,,,"]
+        let randomisation = "R1,randomisation_arm_1,gro,2,,2024-01-05,,"
+        let rows = ["R1,screening_arm_1,gro,,2,,,"] + (randomisationFirst ? [randomisation] + visitRows : visitRows + [randomisation])
+        let (study, sink) = try H(yaml: Self.twoEventPipeline, files: ["redcap.csv": H.lines([Self.redcapHeader] + rows)]).run()
+        let baselineLines = randomisationFirst ? [4, 5] : [3, 4]
+        #expect(sink.rejectedRows.map(\.line).sorted() == baselineLines)
+        #expect(study.accounting.map(\.rejected) == [2])
+        #expect(study.participants.map { $0.arm?.id } == ["mckenzie"])
+        #expect(study.participants.first?.sources.map(\.line) == (randomisationFirst ? [2, 3] : [2, 5]))
+        #expect(sink.issues.first { $0.rule == "arm_changed" }?.visit == "baseline")
+    }
+
     /// The events of one export split over the files of a glob are one participant's, as in one
     /// file: a second file's identical copy of an event row is a repeat kept once, and its other
     /// events merge.
