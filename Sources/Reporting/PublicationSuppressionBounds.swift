@@ -113,12 +113,23 @@ extension SmallCellSuppression {
     /// left as it was (nothing is concluded from it).
     func narrowedValues(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation],
                         maximumPasses: Int = 200) -> (values: [CountValues], narrowedBy: [Int?]) {
-        var values = initialValues(grid, states)
-        // The relation that last narrowed each count.
-        var narrowedBy = [Int?](repeating: nil, count: values.count)
-        // Each identity as Σ sign · count = constant over its hidden cells: the total with −1 and
-        // the parts with +1; a relation without a total cell sums to the parts' known constant.
-        let declared: [(terms: [(cell: Int, sign: Double)], constant: Double)] = relations.map { relation in
+        let identities = Self.identities(grid, states, relations)
+        let narrowed = Self.propagate(initialValues(grid, states), identities.all, declaredCount: identities.declaredCount,
+                                      maximumPasses: maximumPasses)
+        return (narrowed.values, narrowed.narrowedBy)
+    }
+
+    /// One identity: Σ sign · count = constant over hidden cells.
+    typealias Identity = (terms: [(cell: Int, sign: Double)], constant: Double)
+
+    /// The identities a reader can use: each relation over its hidden cells (the total with −1 and
+    /// the parts with +1; a relation without a total cell sums to the parts' known constant), then
+    /// the combinations of several relations (``combinedIdentities(_:eliminatingFirst:)``):
+    /// `n_A + n_C = 17` and the columns' and rows' sums can leave `<5 + <5 = 8`. Those have no
+    /// relation of their own to name.
+    static func identities(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation])
+        -> (all: [Identity], declaredCount: Int) {
+        let declared: [Identity] = relations.map { relation in
             var constant = relation.total == nil ? Double(relation.parts.reduce(0) { $0 + grid.cells[$1].count }) : 0
             var terms: [(cell: Int, sign: Double)] = []
             for cell in relation.members {
@@ -131,15 +142,25 @@ extension SmallCellSuppression {
             }
             return (terms, constant)
         }
-        // With the combinations of several relations a reader can form (``combinedIdentities(_:)``):
-        // `n_A + n_C = 17` and the columns' and rows' sums can leave `<5 + <5 = 8`. Those have no
-        // relation of their own to name.
-        let identities = declared + Self.combinedIdentities(declared)
+        let small = Set(grid.cells.indices.filter { states[$0] == .small })
+        return (declared + combinedIdentities(declared, eliminatingFirst: small), declared.count)
+    }
+
+    /// Narrows `values` through `identities` until nothing narrows (or `maximumPasses` passes);
+    /// the first `declaredCount` are the relations, by index, that ``narrowedValues(_:_:_:maximumPasses:)``
+    /// names. `consistent` is false when some count was left no value (the markers and
+    /// relations cannot all hold); that count then keeps its values.
+    static func propagate(_ start: [CountValues], _ identities: [Identity], declaredCount: Int, maximumPasses: Int = 200)
+        -> (values: [CountValues], narrowedBy: [Int?], consistent: Bool) {
+        var values = start
+        // The relation that last narrowed each count.
+        var narrowedBy = [Int?](repeating: nil, count: values.count)
+        var consistent = true
         for _ in 0..<maximumPasses {
             var changed = false
             // A relation with one hidden count gives it exactly; with more, a range.
             for (index, identity) in identities.enumerated() where !identity.terms.isEmpty {
-                let combined = index >= declared.count
+                let combined = index >= declaredCount
                 for term in identity.terms {
                     var others = CountValues([0...0])
                     for other in identity.terms where other.cell != term.cell {
@@ -152,6 +173,7 @@ extension SmallCellSuppression {
                     let narrowed = values[term.cell].intersection(allowed)
                     // Never empty while the relations hold in the data; if one does not, nothing
                     // is concluded from it.
+                    if narrowed.ranges.isEmpty { consistent = false }
                     guard !narrowed.ranges.isEmpty, narrowed != values[term.cell] else { continue }
                     values[term.cell] = narrowed
                     narrowedBy[term.cell] = combined ? nil : index
@@ -160,16 +182,34 @@ extension SmallCellSuppression {
             }
             if !changed { break }
         }
-        return (values, narrowedBy)
+        return (values, narrowedBy, consistent)
     }
 
     /// Identities that follow from several `declared` ones together: the rows of their reduced
     /// echelon form (Gauss–Jordan over the hidden cells, constants carried along) that relate
     /// two to ``combinedTermLimit`` counts and are not a declared identity already. Each holds in
-    /// the data as the declared ones do.
-    static func combinedIdentities(_ declared: [(terms: [(cell: Int, sign: Double)], constant: Double)])
+    /// the data as the declared ones do. Two forms are taken: with the cells in their order, and
+    /// with every other cell eliminated before `kept` (the counts shown as `<5`), whose last rows
+    /// then relate those counts among themselves (`<5 + <5 − <5 = −2`), the ones a reader pins.
+    static func combinedIdentities(_ declared: [(terms: [(cell: Int, sign: Double)], constant: Double)],
+                                   eliminatingFirst kept: Set<Int> = [])
         -> [(terms: [(cell: Int, sign: Double)], constant: Double)] {
-        let cells = Array(Set(declared.flatMap { $0.terms.map(\.cell) })).sorted()
+        let all = Array(Set(declared.flatMap { $0.terms.map(\.cell) })).sorted()
+        let orders = kept.isEmpty ? [all] : [all, all.filter { !kept.contains($0) } + all.filter { kept.contains($0) }]
+        var found: [(terms: [(cell: Int, sign: Double)], constant: Double)] = []
+        var seen = Set(declared.map { identity in identity.terms.map(\.cell).sorted() })
+        for cells in orders {
+            for identity in echelonRows(declared, cells: cells) where seen.insert(identity.terms.map(\.cell).sorted()).inserted {
+                found.append(identity)
+            }
+        }
+        return found
+    }
+
+    /// The rows of the reduced echelon form of `declared` over `cells` (in that column order) that
+    /// relate two to ``combinedTermLimit`` counts.
+    private static func echelonRows(_ declared: [(terms: [(cell: Int, sign: Double)], constant: Double)], cells: [Int])
+        -> [(terms: [(cell: Int, sign: Double)], constant: Double)] {
         guard cells.count >= 2 else { return [] }
         let column = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1, $0) })
         var matrix: [[Double]] = declared.filter { !$0.terms.isEmpty }.map { identity in
@@ -192,13 +232,15 @@ extension SmallCellSuppression {
             }
             pivotRow += 1
         }
-        let known = Set(declared.map { identity in identity.terms.map(\.cell).sorted() })
         return matrix.prefix(pivotRow).compactMap { row in
             let terms = cells.indices.filter { abs(row[$0]) > 1e-9 }.map { (cell: cells[$0], sign: row[$0]) }
-            guard (2...combinedTermLimit).contains(terms.count), !known.contains(terms.map(\.cell).sorted()) else { return nil }
+            guard (2...combinedTermLimit).contains(terms.count) else { return nil }
             return (terms, row[cells.count])
         }
     }
+
+    /// The most values a small count may have left to be tried one by one in ``pinnedCells(_:_:_:)``.
+    static let probedValueLimit = 10
 
     /// The most counts a combined identity may relate to be used: the sparse ones pin counts,
     /// and narrowing over many terms costs more than it finds.
@@ -206,11 +248,33 @@ extension SmallCellSuppression {
 
     /// Protected counts a reader narrows to exactly one value, each with the relation that last
     /// narrowed it.
+    ///
+    /// A small count the narrowing leaves a few values (at most ``probedValueLimit``: every
+    /// threshold up to 11) is then tried at each of them: a value with which the narrowing leaves
+    /// some count no value at all is ruled out, and a count with one value left is pinned too (in
+    /// `<5 + <5 − <5 = −2` the first two are 1: with a 2, the third would be 5). Such a count
+    /// names no relation.
     func pinnedCells(_ grid: CountGrid, _ states: [CountDisclosure],
                      _ relations: [CountGrid.Relation]) -> [(cell: Int, relation: Int?)] {
-        let (values, narrowedBy) = narrowedValues(grid, states, relations)
-        return grid.cells.indices.filter {
-            states[$0] != .shown && isProtected(grid.cells[$0], states[$0]) && values[$0].isSingle
-        }.map { ($0, narrowedBy[$0]) }
+        let identities = Self.identities(grid, states, relations)
+        let narrowed = Self.propagate(initialValues(grid, states), identities.all, declaredCount: identities.declaredCount)
+        var pinned = grid.cells.indices.filter {
+            states[$0] != .shown && isProtected(grid.cells[$0], states[$0]) && narrowed.values[$0].isSingle
+        }.map { ($0, narrowed.narrowedBy[$0]) }
+        // Markers that cannot all hold (a small count withheld as `x`) leave nothing to try.
+        guard narrowed.consistent else { return pinned }
+        for cell in grid.cells.indices where states[cell] == .small && !narrowed.values[cell].isSingle {
+            let ranges = narrowed.values[cell].ranges
+            let count = ranges.reduce(0.0) { $0 + ($1.upperBound - $1.lowerBound + 1) }
+            guard count >= 2, count <= Double(Self.probedValueLimit) else { continue }
+            let candidates = ranges.flatMap { Array(stride(from: $0.lowerBound, through: $0.upperBound, by: 1)) }
+            let possible = candidates.filter { value in
+                var start = narrowed.values
+                start[cell] = CountValues([value...value])
+                return Self.propagate(start, identities.all, declaredCount: identities.declaredCount).consistent
+            }
+            if possible.count == 1 { pinned.append((cell, nil)) }
+        }
+        return pinned
     }
 }

@@ -334,6 +334,25 @@ import Testing
         #expect(rule.pinnedCells(loose, states, loose.relations).isEmpty)
     }
 
+    /// With the All column's 3a and 3b summing to 6, arm B's 3a, 3b and unclassified to 8, and
+    /// each row's All the sum of its arms, the reference arm's 3a + 3b = unclassified in B − 2;
+    /// every count below 5, that leaves 1, 1 and 4, and the reader finds them (the baseline table
+    /// of a generated three-arm trial printed this).
+    @Test func smallCountsThatSeveralRelationsPinAreFound() {
+        var grid = CountGrid()
+        let (allA, allB) = (grid.add(3), grid.add(3))
+        let (bA, bB, bU) = (grid.add(2), grid.add(2), grid.add(4))
+        let (refA, refB) = (grid.add(1), grid.add(1))
+        grid.relate(parts: [allA, allB])
+        grid.relate(parts: [bA, bB, bU])
+        grid.relate(total: allA, parts: [bA, refA])
+        grid.relate(total: allB, parts: [bB, refB])
+        let rule = SmallCellSuppression()
+        let states = [CountDisclosure](repeating: .small, count: grid.cells.count)
+        let pinned = Set(rule.pinnedCells(grid, states, grid.relations).map(\.cell))
+        #expect(pinned.isSuperset(of: [refA, refB, bU]), "\(pinned)")
+    }
+
     /// With only an external total, nothing shown is left to hide: `x + <5 = 6` would give 5
     /// and 1, so the small count is withheld as `x` too and the reader cannot tell which is small.
     @Test(arguments: [[5, 1], [3, 0]])
