@@ -196,9 +196,19 @@ public struct SmallCellSuppression: Hashable, Sendable {
             }
             return any ? row : nil
         }
+        let pivots = Self.reduceToEchelonForm(&matrix, columns: hidden.count)
+        return pivots.filter { pivot in
+            matrix[pivot.row].indices.allSatisfy { $0 == pivot.column || abs(matrix[pivot.row][$0]) <= 1e-9 }
+        }.map { hidden[$0.column] }
+    }
+
+    /// Gauss–Jordan elimination of `matrix` in place over its first `columns` columns (any further
+    /// column, such as the constants, is carried along), with partial pivoting: its rows become
+    /// the reduced echelon form, the pivot rows first. Returns each pivot's row and column.
+    static func reduceToEchelonForm(_ matrix: inout [[Double]], columns: Int) -> [(row: Int, column: Int)] {
         var pivotRow = 0
         var pivots: [(row: Int, column: Int)] = []
-        for columnIndex in hidden.indices where pivotRow < matrix.count {
+        for columnIndex in 0..<columns where pivotRow < matrix.count {
             guard let best = (pivotRow..<matrix.count).max(by: { abs(matrix[$0][columnIndex]) < abs(matrix[$1][columnIndex]) }),
                   abs(matrix[best][columnIndex]) > 1e-9 else { continue }
             matrix.swapAt(pivotRow, best)
@@ -212,9 +222,7 @@ public struct SmallCellSuppression: Hashable, Sendable {
             pivots.append((pivotRow, columnIndex))
             pivotRow += 1
         }
-        return pivots.filter { pivot in
-            matrix[pivot.row].indices.allSatisfy { $0 == pivot.column || abs(matrix[pivot.row][$0]) <= 1e-9 }
-        }.map { hidden[$0.column] }
+        return pivots
     }
 
     /// A cell the reader must not learn: a suppressed count, or a small unpublished one.

@@ -191,12 +191,10 @@ extension SmallCellSuppression {
     /// the data as the declared ones do. Two forms are taken: with the cells in their order, and
     /// with every other cell eliminated before `kept` (the counts shown as `<5`), whose last rows
     /// then relate those counts among themselves (`<5 + <5 − <5 = −2`), the ones a reader pins.
-    static func combinedIdentities(_ declared: [(terms: [(cell: Int, sign: Double)], constant: Double)],
-                                   eliminatingFirst kept: Set<Int> = [])
-        -> [(terms: [(cell: Int, sign: Double)], constant: Double)] {
+    static func combinedIdentities(_ declared: [Identity], eliminatingFirst kept: Set<Int> = []) -> [Identity] {
         let all = Array(Set(declared.flatMap { $0.terms.map(\.cell) })).sorted()
         let orders = kept.isEmpty ? [all] : [all, all.filter { !kept.contains($0) } + all.filter { kept.contains($0) }]
-        var found: [(terms: [(cell: Int, sign: Double)], constant: Double)] = []
+        var found: [Identity] = []
         var seen = Set(declared.map { identity in identity.terms.map(\.cell).sorted() })
         for cells in orders {
             for identity in echelonRows(declared, cells: cells) where seen.insert(identity.terms.map(\.cell).sorted()).inserted {
@@ -208,8 +206,7 @@ extension SmallCellSuppression {
 
     /// The rows of the reduced echelon form of `declared` over `cells` (in that column order) that
     /// relate two to ``combinedTermLimit`` counts.
-    private static func echelonRows(_ declared: [(terms: [(cell: Int, sign: Double)], constant: Double)], cells: [Int])
-        -> [(terms: [(cell: Int, sign: Double)], constant: Double)] {
+    private static func echelonRows(_ declared: [Identity], cells: [Int]) -> [Identity] {
         guard cells.count >= 2 else { return [] }
         let column = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1, $0) })
         var matrix: [[Double]] = declared.filter { !$0.terms.isEmpty }.map { identity in
@@ -218,21 +215,8 @@ extension SmallCellSuppression {
             row[cells.count] = identity.constant
             return row
         }
-        var pivotRow = 0
-        for columnIndex in cells.indices where pivotRow < matrix.count {
-            guard let best = (pivotRow..<matrix.count).max(by: { abs(matrix[$0][columnIndex]) < abs(matrix[$1][columnIndex]) }),
-                  abs(matrix[best][columnIndex]) > 1e-9 else { continue }
-            matrix.swapAt(pivotRow, best)
-            let pivot = matrix[pivotRow][columnIndex]
-            for index in matrix[pivotRow].indices { matrix[pivotRow][index] /= pivot }
-            for other in matrix.indices where other != pivotRow {
-                let factor = matrix[other][columnIndex]
-                guard abs(factor) > 1e-12 else { continue }
-                for index in matrix[other].indices { matrix[other][index] -= factor * matrix[pivotRow][index] }
-            }
-            pivotRow += 1
-        }
-        return matrix.prefix(pivotRow).compactMap { row in
+        let pivots = SmallCellSuppression.reduceToEchelonForm(&matrix, columns: cells.count)
+        return matrix.prefix(pivots.count).compactMap { row in
             let terms = cells.indices.filter { abs(row[$0]) > 1e-9 }.map { (cell: cells[$0], sign: row[$0]) }
             guard (2...combinedTermLimit).contains(terms.count) else { return nil }
             return (terms, row[cells.count])
