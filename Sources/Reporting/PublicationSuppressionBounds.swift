@@ -226,6 +226,12 @@ extension SmallCellSuppression {
     /// The most values a small count may have left to be tried one by one in ``pinnedCells(_:_:_:)``.
     static let probedValueLimit = 10
 
+    /// How many values ``pinnedCells(_:_:_:)`` tries in one call at most, and how many passes each
+    /// try's narrowing makes: a bound on the work in tables with many small counts (a try beyond
+    /// them is not made, which finds less, never something false).
+    static let probeBudget = 96
+    static let probePasses = 12
+
     /// The most counts a combined identity may relate to be used: the sparse ones pin counts,
     /// and narrowing over many terms costs more than it finds.
     static let combinedTermLimit = 6
@@ -234,10 +240,11 @@ extension SmallCellSuppression {
     /// narrowed it.
     ///
     /// A small count the narrowing leaves a few values (at most ``probedValueLimit``: every
-    /// threshold up to 11) is then tried at each of them: a value with which the narrowing leaves
+    /// threshold up to 11; within ``probeBudget`` tries in all) is then tried at each of them: a value with which the narrowing leaves
     /// some count no value at all is ruled out, and a count with one value left is pinned too (in
     /// `<5 + <5 − <5 = −2` the first two are 1: with a 2, the third would be 5). Such a count
-    /// names no relation.
+    /// names no relation. The tries are made only when the narrowing pins no small count, and end
+    /// at the first count they pin: the suppression acts on one count per round.
     func pinnedCells(_ grid: CountGrid, _ states: [CountDisclosure],
                      _ relations: [CountGrid.Relation]) -> [(cell: Int, relation: Int?)] {
         let identities = Self.identities(grid, states, relations)
@@ -245,19 +252,24 @@ extension SmallCellSuppression {
         var pinned = grid.cells.indices.filter {
             states[$0] != .shown && isProtected(grid.cells[$0], states[$0]) && narrowed.values[$0].isSingle
         }.map { ($0, narrowed.narrowedBy[$0]) }
-        // Markers that cannot all hold (a small count withheld as `x`) leave nothing to try.
-        guard narrowed.consistent else { return pinned }
-        for cell in grid.cells.indices where states[cell] == .small && !narrowed.values[cell].isSingle {
+        // Markers that cannot all hold (a small count withheld as `x`) leave nothing to try; a
+        // small count pinned already is acted on first (one per round), before any try.
+        guard narrowed.consistent, !pinned.contains(where: { isSmall(grid.cells[$0.0].count) }) else { return pinned }
+        var budget = Self.probeBudget
+        for cell in grid.cells.indices where states[cell] == .small && !narrowed.values[cell].isSingle && budget > 0 {
             let ranges = narrowed.values[cell].ranges
             let count = ranges.reduce(0.0) { $0 + ($1.upperBound - $1.lowerBound + 1) }
             guard count >= 2, count <= Double(Self.probedValueLimit) else { continue }
             let candidates = ranges.flatMap { Array(stride(from: $0.lowerBound, through: $0.upperBound, by: 1)) }
+            budget -= candidates.count
             let possible = candidates.filter { value in
                 var start = narrowed.values
                 start[cell] = CountValues([value...value])
-                return Self.propagate(start, identities.all, declaredCount: identities.declaredCount).consistent
+                return Self.propagate(start, identities.all, declaredCount: identities.declaredCount,
+                                      maximumPasses: Self.probePasses).consistent
             }
-            if possible.count == 1 { pinned.append((cell, nil)) }
+            // One found is enough for this round: the suppression hides a count and asks again.
+            if possible.count == 1 { return pinned + [(cell, nil)] }
         }
         return pinned
     }
