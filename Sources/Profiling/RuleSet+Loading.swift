@@ -70,16 +70,18 @@ private struct RuleSetLoader {
                 // split) with any of its suffixes, in order.
                 let written = Self.codes(of: item)
                 for (code, value) in profile.split.isEmpty ? Array(written.prefix(1)) : Array(written.dropFirst()) {
+                    for reserved in Self.reservedCodes.sorted()
+                    where Self.suffixesMake(reserved, from: code, suffixes: profile.suffixes.map(\.suffix)) {
+                        value.error("a subprofile of '\(code)' with its suffixes can be '\(reserved)', which is reserved: reports use it for "
+                            + (reserved == "all" ? "everyone" : "participants without a profile"), rule: "rules.shape")
+                    }
                     for suffixes in Self.suffixSequences(profile.suffixes.map(\.suffix)) {
                         let name = code + suffixes.joined()
                         func arises(_ code: String, _ suffixes: [String]) -> String {
                             suffixes.isEmpty ? "the code '\(code)'"
                                 : "'\(code)' with " + suffixes.map { "'\($0)'" }.joined(separator: " and ")
                         }
-                        if !suffixes.isEmpty, Self.reservedCodes.contains(name.lowercased()) {
-                            value.error("the subprofile '\(name)' (\(arises(code, suffixes))) is reserved: reports use it for "
-                                + (name.lowercased() == "all" ? "everyone" : "participants without a profile"), rule: "rules.shape")
-                        }
+
                         guard let earlier = subprofiles[name] else {
                             subprofiles[name] = (code, suffixes)
                             continue
@@ -97,6 +99,23 @@ private struct RuleSetLoader {
         top.rejectUnknownKeys()
         guard let name, let version, let title, !reader.hasErrors else { return nil }
         return RuleSet(name: name, version: version, title: title, status: status, urgent: urgent, profiles: profiles)
+    }
+
+    /// Whether `code` followed by some of `suffixes` (at least one, each at most once, in order)
+    /// spells `target`, ignoring case, as reports compare group names.
+    static func suffixesMake(_ target: String, from code: String, suffixes: [String]) -> Bool {
+        let target = Array(target.lowercased())
+        let start = Array(code.lowercased())
+        guard target.count > start.count, Array(target.prefix(start.count)) == start else { return false }
+        // Positions of `target` reached by the code and the suffixes taken so far.
+        var reached: Set<Int> = [start.count]
+        for suffix in suffixes.map({ Array($0.lowercased()) }) where !suffix.isEmpty {
+            for position in reached where position + suffix.count <= target.count
+                && Array(target[position..<(position + suffix.count)]) == suffix {
+                reached.insert(position + suffix.count)
+            }
+        }
+        return reached.contains(target.count)
     }
 
     /// Every sequence of `suffixes` that can follow a code, each suffix at most once and in

@@ -497,8 +497,15 @@ import TestSupport
                   - {suffix: "+Y+S", when: age > 70}
                   - {suffix: "+R ", when: age > 80}
             """)
+        // Past eight suffixes too, and ignoring case.
+        let nine = (1...7).map { "{suffix: \"+\($0)\", when: age > \($0)}" }.joined(separator: ", ")
+        #expect(errors(header + """
+            profiles:
+              - {code: Unclassif, label: U, when: rf_trauma, suffixes: [\(nine), {suffix: i, when: age > 8}, {suffix: ED, when: age > 9}]}
+            """) == ["rules.yml:3:12: error: a subprofile of 'Unclassif' with its suffixes can be 'unclassified', which is reserved: "
+                + "reports use it for participants without a profile"])
         #expect(suffixes == [
-            "rules.yml:3:12: error: the subprofile 'all' ('al' with 'l') is reserved: reports use it for everyone",
+            "rules.yml:3:12: error: a subprofile of 'al' with its suffixes can be 'all', which is reserved: reports use it for everyone",
             "rules.yml:4:11: error: the subprofile '3+Y+S' is both '3' with '+Y' and '+S' and '3' with '+Y+S'; "
                 + "reports would count the two as one group",
             "rules.yml:11:18: error: the suffix '+R ' is empty or begins or ends with white space",
