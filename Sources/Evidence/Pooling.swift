@@ -108,7 +108,7 @@ public struct PoolingSettings: Hashable, Sendable {
 ///   taking logs). Rows without a key are not pooled (their table rows stay as printed). A row
 ///   whose interval has no width (bounds printed rounded to one value) or whose SE is too small
 ///   for a finite inverse-variance weight is left out with a warning (`evidence.pooling-no-weight`);
-///   a pool whose weights or weighted sums overflow is not reported, with the same warning.
+///   a pool whose estimates or weights are too large to compute is not reported, with the same warning.
 /// - Independence: one entry per study id per pool; a later row with an id already in the pool
 ///   is left out with a warning. A row whose scale differs from the pool's first row is left out
 ///   with a warning.
@@ -192,13 +192,13 @@ public func poolEstimates(
     var pools: [PooledResult] = []
     for key in order.sorted() {
         guard let group = groups[key], group.entries.count >= 2 else { continue }
-        // Every entry was checked to be weighable as it joined; their weights or weighted sums
+        // Every entry was checked to be weighable as it joined; their weights, weighted sums or Q
         // may still overflow (SEs near 1e-154).
         let estimates = group.entries.compactMap { StudyEstimate(estimate: $0.estimate, standardError: $0.standardError) }
         guard let analysis = MetaAnalysis(estimates, level: settings.level) else {
             diagnostics.append(Diagnostic(.warning, at: group.first, rule: "evidence.pooling-no-weight",
-                                          message: "pool '\(key)' cannot be computed: its studies' inverse-variance weights, "
-                                              + "or their weighted sums, overflow; it is not reported"))
+                                          message: "pool '\(key)' cannot be computed: its studies' estimates or inverse-variance "
+                                              + "weights are too large for the weighted sums and Q; it is not reported"))
             continue
         }
         pools.append(PooledResult(key: key, scale: group.scale, entries: group.entries, analysis: analysis))

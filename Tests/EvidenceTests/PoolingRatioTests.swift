@@ -73,5 +73,5 @@ private func poolStudies(_ rows: [[String]]) -> LiteratureTable {
     #expect(pooled.pools.isEmpty)
     #expect(pooled.diagnostics.map { "\($0.rule) \($0.location.line)" } == ["evidence.pooling-no-weight 2"])
     #expect(pooled.diagnostics.first?.message
-        == "pool 'o (MD)' cannot be computed: its studies' inverse-variance weights, or their weighted sums, overflow; it is not reported")
+        == "pool 'o (MD)' cannot be computed: its studies' estimates or inverse-variance weights are too large for the weighted sums and Q; it is not reported")
 }
