@@ -149,7 +149,7 @@ extension RowReader {
         let result: Result<Value, ValueProblem>
         switch field.kind {
         case .text:
-            if RowReader.isOneLineField(field), text.unicodeScalars.contains(where: RowReader.breaksLine) {
+            if RowReader.isOneLineField(field), text.contains(where: \.isNewline) {
                 result = .failure(ValueProblem(rule: "type", message: "\(Normalise.quoted(text)) is not one line",
                                                hint: "an id or a site heads lines and columns of the reports"))
             } else if field == .site, !vocabularies.sites.isEmpty {
@@ -200,12 +200,6 @@ extension RowReader {
     /// the site), so that its value must be one line.
     static func isOneLineField(_ field: Field) -> Bool {
         field == .participantID || field == .site
-    }
-
-    /// Whether a character ends a line: LF, VT, FF, CR, NEL and the Unicode line and paragraph
-    /// separators.
-    static func breaksLine(_ scalar: Unicode.Scalar) -> Bool {
-        (0x0A...0x0D).contains(scalar.value) || scalar.value == 0x85 || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     private mutating func checkAllowed(_ value: Value, field: Field, raw: String) -> Value {
