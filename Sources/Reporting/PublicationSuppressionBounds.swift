@@ -104,21 +104,6 @@ extension SmallCellSuppression {
         }
     }
 
-    /// The values a reader reaches by using each relation in turn to narrow every hidden count of
-    /// it to what the other counts of the relation leave, until nothing narrows (or
-    /// `maximumPasses` passes, a guard for long chains: what is found is still a sound deduction).
-    /// Within one relation this is exact: a value is kept only if the other counts can take values
-    /// that make the relation hold. The true counts stay inside while the markers are true; after
-    /// a small count was withheld as `x` they may not, and a range that would become empty is
-    /// left as it was (nothing is concluded from it).
-    func narrowedValues(_ grid: CountGrid, _ states: [CountDisclosure], _ relations: [CountGrid.Relation],
-                        maximumPasses: Int = 200) -> (values: [CountValues], narrowedBy: [Int?]) {
-        let identities = Self.identities(grid, states, relations)
-        let narrowed = Self.propagate(initialValues(grid, states), identities.all, declaredCount: identities.declaredCount,
-                                      maximumPasses: maximumPasses)
-        return (narrowed.values, narrowed.narrowedBy)
-    }
-
     /// One identity: Σ sign · count = constant over hidden cells.
     typealias Identity = (terms: [(cell: Int, sign: Double)], constant: Double)
 
@@ -146,10 +131,15 @@ extension SmallCellSuppression {
         return (declared + combinedIdentities(declared, eliminatingFirst: small), declared.count)
     }
 
-    /// Narrows `values` through `identities` until nothing narrows (or `maximumPasses` passes);
-    /// the first `declaredCount` are the relations, by index, that ``narrowedValues(_:_:_:maximumPasses:)``
-    /// names. `consistent` is false when some count was left no value (the markers and
-    /// relations cannot all hold); that count then keeps its values.
+    /// The values a reader reaches from `start` by using each identity in turn to narrow every
+    /// hidden count of it to what the other counts of the identity leave, until nothing narrows
+    /// (or `maximumPasses` passes, a guard for long chains: what is found is still a sound
+    /// deduction). Within one identity this is exact: a value is kept only if the other counts
+    /// can take values that make it hold. `narrowedBy` names, for each count, the last of the
+    /// first `declaredCount` identities (the relations, by index) that narrowed it. The true
+    /// counts stay inside while the markers are true; after a small count was withheld as `x`
+    /// they may not: `consistent` is then false, and a range that would become empty is left as
+    /// it was (nothing is concluded from it).
     static func propagate(_ start: [CountValues], _ identities: [Identity], declaredCount: Int, maximumPasses: Int = 200)
         -> (values: [CountValues], narrowedBy: [Int?], consistent: Bool) {
         var values = start
