@@ -72,8 +72,8 @@ private struct RuleSetLoader {
                 for (code, value) in profile.split.isEmpty ? Array(written.prefix(1)) : Array(written.dropFirst()) {
                     for reserved in Self.reservedCodes.sorted()
                     where Self.suffixesMake(reserved, from: code, suffixes: profile.suffixes.map(\.suffix)) {
-                        value.error("a subprofile of '\(code)' with its suffixes can be '\(reserved)', which is reserved: reports use it for "
-                            + (reserved == "all" ? "everyone" : "participants without a profile"), rule: "rules.shape")
+                        value.error("a subprofile of '\(code)' with its suffixes can be '\(reserved)', which is reserved: "
+                            + Self.reservedUse(reserved), rule: "rules.shape")
                     }
                     for suffixes in Self.suffixSequences(profile.suffixes.map(\.suffix)) {
                         let name = code + suffixes.joined()
@@ -169,6 +169,11 @@ private struct RuleSetLoader {
     /// assigned to, and everyone.
     static let reservedCodes: Set<String> = ["unclassified", "all"]
 
+    /// What the reports use a reserved code (any case) for, for the messages.
+    static func reservedUse(_ code: String) -> String {
+        "reports use it for " + (code.lowercased() == "all" ? "everyone" : "participants without a profile")
+    }
+
     /// A profile's or subdivision's code: one line, not empty, and none the reports use for
     /// another group (``reservedCodes``), or its participants would be counted with that group.
     private func profileCode(_ value: YAMLValue) -> String? {
@@ -183,8 +188,7 @@ private struct RuleSetLoader {
             return nil
         }
         if Self.reservedCodes.contains(code.lowercased()) {
-            value.error("the profile code '\(code)' is reserved: reports use it for "
-                + (code.lowercased() == "all" ? "everyone" : "participants without a profile"), rule: "rules.shape")
+            value.error("the profile code '\(code)' is reserved: " + Self.reservedUse(code), rule: "rules.shape")
             return nil
         }
         return code
