@@ -175,7 +175,8 @@ public struct PublicationTable: Hashable, Sendable {
     /// Text safe in LaTeX text mode: the specials `& % $ # _ { } ~ ^ \` are escaped, `<`, `>` and
     /// `|` (which the default OT1 encoding prints as other glyphs) become `\textless{}`,
     /// `\textgreater{}` and `\textbar{}`, a minus sign before a digit becomes `$-$`, line breaks
-    /// become spaces, and the symbols the reports use (`∞`, `≥`, `≤`, `−`, `²`, `×`) become math.
+    /// become spaces, the symbols the reports use (`∞`, `≥`, `≤`, `−`, `²`, `×`) become math, and
+    /// text that starts with `[` or `*` starts with `{}`, as a table row's first cell must.
     public static func latexEscape(_ text: String) -> String {
         var result = ""
         let characters = Array(text)
@@ -202,6 +203,9 @@ public struct PublicationTable: Hashable, Sendable {
             default: result.append(character)
             }
         }
+        // After `\\` or a rule, LaTeX reads a leading `[` as an optional length and `*` as the
+        // starred form; an empty group ends that look-ahead, so the text prints as written.
+        if let first = result.first(where: { $0 != " " }), first == "[" || first == "*" { result = "{}" + result }
         return result
     }
 

@@ -52,6 +52,7 @@ import Testing
         ("<5", "\\textless{}5"), ("a|b>c", "a\\textbar{}b\\textgreater{}c"),
         ("-1.5 [-2.0, 0.3]", "$-$1.5 [$-$2.0, 0.3]"), ("RMDQ (0-24)", "RMDQ (0-24)"), ("3b-2", "3b-2"),
         ("NNT ∞", "NNT $\\infty$"), ("I² ≥ 5", "I$^2$ $\\geq$ 5"), ("Öster", "Öster"),
+        ("[0-24] RMDQ", "{}[0-24] RMDQ"), (" *starred", "{} *starred"), ("a [b]", "a [b]"), ("x*", "x*"),
     ])
     func latexEscaping(text: String, expected: String) {
         #expect(PublicationTable.latexEscape(text) == expected)
