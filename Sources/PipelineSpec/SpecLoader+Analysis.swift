@@ -28,6 +28,24 @@ extension SpecLoader {
         return settings
     }
 
+    /// Forest plots and publication-table labels are named `<outcome>-<timepoint>`, and both names
+    /// may hold `-`: outcome `x` at visit `a-b` and outcome `x-a` at visit `b` would share one
+    /// file. The second outcome to claim a name is an error at its `name:`; `taken` holds the
+    /// names the outcomes before it claimed.
+    private func checkReportNames(of outcome: OutcomePlan, at value: YAMLValue, timepoints: [String],
+                                  taken: inout [String: (outcome: String, timepoint: String)]) {
+        for timepoint in timepoints {
+            let name = outcome.name + "-" + timepoint
+            if let other = taken[name], other.outcome != outcome.name {
+                value.error("the outcome '\(outcome.name)' at visit '\(timepoint)' and the outcome '\(other.outcome)' "
+                    + "at visit '\(other.timepoint)' would share the report name '\(name)' (forest-\(name).svg); "
+                    + "rename an outcome or a visit", rule: "spec.duplicate")
+                return
+            }
+            taken[name] = taken[name] ?? (outcome.name, timepoint)
+        }
+    }
+
     /// `analysis:` the response analysis plan. Every key is optional; what is left out takes the
     /// defaults of ``AnalysisPlan`` (see the README).
     func loadAnalysis(_ value: YAMLValue, vocabularies: Vocabularies, schedule: VisitSchedule,
@@ -74,8 +92,10 @@ extension SpecLoader {
             if list.isEmpty { mapping["outcomes"]?.error("'analysis.outcomes' must list at least one outcome", rule: "spec.empty") }
             outcomes = []
             var firstNamed: [String: Int] = [:]
+            var reportNames: [String: (outcome: String, timepoint: String)] = [:]
             for (index, item) in list.enumerated() {
                 guard let outcome = loadOutcome(item, expectations: expectations) else { continue }
+                checkReportNames(of: outcome, at: item.mapping()?["name"] ?? item, timepoints: timepoints, taken: &reportNames)
                 if let first = firstNamed[outcome.name] {
                     // At the second outcome's own `name:` when it has one, else at the outcome.
                     (item.mapping()?["name"] ?? item).error(

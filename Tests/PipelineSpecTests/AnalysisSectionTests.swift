@@ -175,6 +175,23 @@ import Testing
             + "'reference: true' or set 'analysis.reference_arm'"])
     }
 
+    /// Forest plots and table labels are named `<outcome>-<timepoint>`: outcome `pain_nrs` at
+    /// visit `term-week12` and outcome `pain_nrs-term` at `week12` would write one file.
+    @Test func twoOutcomeVisitPairsMayNotShareAReportName() {
+        let withVisit = SpecFixtures.replacing("  week12: {week: 12, window_days: 14}",
+                                               with: "  week12: {week: 12, window_days: 14}\n  term-week12: {week: 26, window_days: 14}",
+                                               in: SpecFixtures.valid + Self.sections)
+        let twoTimepoints = SpecFixtures.replacing("  timepoints: [week12]", with: "  timepoints: [week12, term-week12]", in: withVisit)
+        #expect(SpecFixtures.problems(twoTimepoints).isEmpty, "\(SpecFixtures.problems(twoTimepoints))")
+        let colliding = SpecFixtures.replacing(Self.secondOutcome,
+            with: "    - {field: pain_nrs, name: pain_nrs-term, label: Pain 50 %, responder: {rule: relative, percent: 50}}", in: twoTimepoints)
+        let found = SpecFixtures.problems(colliding)
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.hasPrefix("\(Self.baseLines + 9):31: the outcome 'pain_nrs-term' at visit 'week12' and the outcome "
+            + "'pain_nrs' at visit 'term-week12' would share the report name 'pain_nrs-term-week12' (forest-pain_nrs-term-week12.svg)") == true,
+            "\(found)")
+    }
+
     @Test(arguments: rejections.indices)
     func rejectsWithLineAndColumn(index: Int) {
         let (line, replacement, offset, column, message) = Self.rejections[index]
