@@ -43,10 +43,12 @@ public struct ResponderRule: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// E.g. `improvement >= 5 points or >= 30 % of baseline`.
+    /// E.g. `improvement >= 5 points or >= 30 % of baseline`. The percentage is the fraction × 100
+    /// rounded to 9 decimals, so that `percent: 29` reads 29, not the 28.999999999999996 that
+    /// 0.29 × 100 is in binary floating point.
     public var description: String {
         let points = absolute.map { "improvement >= \(Value.format($0)) points" }
-        let percent = relative.map { "improvement >= \(Value.format($0 * 100)) % of baseline" }
+        let percent = relative.map { "improvement >= \(Value.format(($0 * 100 * 1e9).rounded() / 1e9)) % of baseline" }
         switch kind {
         case .absolute: return points ?? "absolute (no threshold)"
         case .relative: return percent ?? "relative (no threshold)"

@@ -175,6 +175,20 @@ import Testing
             + "'reference: true' or set 'analysis.reference_arm'"])
     }
 
+    /// A percentage prints as written: 0.29 × 100 is 28.999999999999996 in binary, not 29.
+    @Test(arguments: [("29", "29"), ("57", "57"), ("27.5", "27.5"), ("30", "30"), ("12.345", "12.345")])
+    func aResponderPercentagePrintsAsWritten(percent: String, printed: String) throws {
+        let text = SpecFixtures.replacing(Self.secondOutcome,
+            with: "    - {field: pain_nrs, name: pain_relative, label: Pain, responder: {rule: either, points: 2, percent: \(percent)}}",
+            in: SpecFixtures.valid + Self.sections)
+        let plan = try #require(try PipelineSpec.parse(text, file: "Pipelines/test.yml").effectiveAnalysis)
+        guard case .continuous(let rule) = plan.outcomes[1].kind else {
+            Issue.record("not a score outcome")
+            return
+        }
+        #expect(rule.description == "improvement >= 2 points or improvement >= \(printed) % of baseline")
+    }
+
     /// Forest plots and table labels are named `<outcome>-<timepoint>`: outcome `pain_nrs` at
     /// visit `term-week12` and outcome `pain_nrs-term` at `week12` would write one file.
     @Test func twoOutcomeVisitPairsMayNotShareAReportName() {
