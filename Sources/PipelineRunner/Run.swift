@@ -37,6 +37,8 @@ public enum Run {
         } catch {
             return RunResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
         }
+        let filesRead = loaded.filesRead(pipeline: pipeline)
+        let beforeReading = InputSnapshot(filesRead)
         guard let plan = loaded.spec.effectiveAnalysis else {
             return RunResult(exitCode: 2, problems: ["\(pipeline): error: the analysis needs a reference arm: mark one arm 'reference: true'"],
                               summary: [])
@@ -47,7 +49,7 @@ public enum Run {
         let (target, scratch): (String, String)
         do {
             (target, scratch) = try ReportFolder.prepare(ReportFolder.Target(loaded.spec, override: outputFolder),
-                                                         protecting: loaded.filesRead(pipeline: pipeline))
+                                                         protecting: filesRead)
         } catch {
             return RunResult(exitCode: 2, problems: [error.message], summary: [])
         }
@@ -93,6 +95,13 @@ public enum Run {
             progress?(.step("writing reports"))
             try ReportWriter(computation: computation, folder: scratch).writeAll()
             try Manifest.write(computation, pipeline: pipeline, folder: scratch)
+            let changed = InputSnapshot(filesRead).changed(since: beforeReading)
+            if !changed.isEmpty {
+                return RunResult(exitCode: 2, problems: changed.map {
+                    "\($0): error: the file changed while the run read it, so the manifest's SHA-256 may not be of the bytes "
+                        + "analysed; the reports were not written (run again once it no longer changes)"
+                }, summary: [])
+            }
             clock.mark("reports")
             try RunLog.write(clock, folder: scratch)
             try ReportFolder.publish(scratch, to: target)
