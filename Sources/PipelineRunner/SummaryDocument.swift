@@ -23,7 +23,8 @@ struct SummaryDocument {
                                      SummaryText.rules(computation.pipeline.ruleSet) + [""]
                                      + SummaryText.profileDistribution(computation.assignments, subjects: computation.subjects,
                                                                      arms: computation.pipeline.arms,
-                                                                     order: computation.analysis.order))
+                                                                     order: computation.analysis.order,
+                                                                     urgentRules: computation.pipeline.ruleSet.urgent))
         lines += SummaryText.section("Baseline characteristics (randomised; % of those with a value; no p-values)",
                                      SummaryText.baseline(computation.baseline, arms: computation.pipeline.arms))
         // Said, not left as an empty section, when there is nothing to analyse.
@@ -47,8 +48,8 @@ struct SummaryDocument {
                                      + SummaryText.response(computation.response, plan: plan))
         lines += SummaryText.section("Comparisons with the reference arm, per subprofile", randomised.isEmpty ? noOne
                                      : noReference
-                                     + ["Differences are arm - \(plan.referenceArm); for scores a negative difference favours the arm.",
-                                        "p is the ANCOVA p. Hedges' g, risk ratios, NNT and sensitivity analyses are in comparisons.csv.",
+                                     + SummaryText.wrap("Differences are arm - \(plan.referenceArm); for scores a negative difference favours the arm.")
+                                     + ["p is the ANCOVA p. Hedges' g, risk ratios, NNT and sensitivity analyses are in comparisons.csv.",
                                         "Per-subprofile results are exploratory unless the interaction below supports them.", ""]
                                      + SummaryText.comparisons(computation.comparisons, plan: plan))
         lines += SummaryText.section("Arm x profile interaction (\(plan.interactionPrespecified ? "prespecified" : "exploratory"))",
@@ -63,8 +64,15 @@ struct SummaryDocument {
         let plan = computation.plan
         var lines: [String] = []
         if let description = spec.study.description { lines += SummaryText.wrap(description) }
+        // Values start at column 18; a longer label (an outcome's name) stands on a line of its own.
+        let column = 17
         func field(_ label: String, _ value: String) {
-            lines += SummaryText.labelled(label.padding(toLength: 17, withPad: " ", startingAt: 0), value)
+            if label.count < column {
+                lines += SummaryText.labelled(label.padding(toLength: column, withPad: " ", startingAt: 0), value)
+            } else {
+                lines += (label.count <= SummaryText.lineLimit ? [label] : SummaryText.wrap(label))
+                    + SummaryText.labelled(String(repeating: " ", count: column), value)
+            }
         }
         field("Pipeline:", spec.displayFileName)
         field("Tool version:", "lbp \(ToolVersion.current)")
@@ -95,7 +103,7 @@ struct SummaryDocument {
     /// and the names listed under the table.
     private var accounting: [String] {
         let accounts = computation.study.accounting
-        func table(naming name: (Int, FileAccounting) -> String) -> [String] {
+        func table(naming name: (Int, FileAccounting) -> String) -> TextTable {
             var table = TextTable(columns: [.init("file"), .init("read", .right), .init("accepted", .right),
                                             .init("rejected", .right), .init("warnings", .right), .init("blank", .right),
                                             .init("encoding")])
@@ -103,11 +111,12 @@ struct SummaryDocument {
                 table.append([name(index, account), String(account.rowsRead), String(account.accepted), String(account.rejected),
                               String(account.warnings), String(account.blankLines), account.encoding])
             }
-            return table.render()
+            return table
         }
-        var lines = table { $1.file }
-        if lines.contains(where: { $0.count > SummaryText.lineLimit }) {
-            lines = table { index, _ in "[\(index + 1)]" } + [""]
+        let named = table { $1.file }
+        var lines = named.render()
+        if named.naturalWidth > SummaryText.lineLimit {
+            lines = table { index, _ in "[\(index + 1)]" }.render() + [""]
             for (index, account) in accounts.enumerated() {
                 lines += SummaryText.wrap("[\(index + 1)] \(account.file)", indent: "    ")
             }

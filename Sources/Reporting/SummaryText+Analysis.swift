@@ -8,9 +8,11 @@ import StudyModel
 public enum SummaryText {
     public static let lineLimit = 100
 
-    /// A section: a title underlined with `=`, then its lines, then a blank line.
+    /// A section: a title (wrapped at ``lineLimit``) underlined with `=`, then its lines, then a
+    /// blank line.
     public static func section(_ title: String, _ body: [String]) -> [String] {
-        [title, String(repeating: "=", count: title.count)] + body + [""]
+        let heading = wrap(title)
+        return heading + [String(repeating: "=", count: heading.map(\.count).max() ?? 0)] + body + [""]
     }
 
     /// `mean (SD)` with two decimals, `NA` when not estimable.
@@ -35,7 +37,7 @@ public enum SummaryText {
     /// align (the same ids in the same order, as a run makes them), else the first subject of
     /// its id (``IDMatch``).
     public static func profileDistribution(_ assignments: [ProfileAssignment], subjects: [AnalysisSubject],
-                                           arms: [Arm], order: GroupOrder) -> [String] {
+                                           arms: [Arm], order: GroupOrder, urgentRules: [Rule]) -> [String] {
         let match = IDMatch(count: assignments.count, id: { assignments[$0].participantID },
                             otherCount: subjects.count, otherID: { subjects[$0].id })
         let sites = Array(Set(subjects.map(\.site))).sorted()
@@ -77,8 +79,9 @@ public enum SummaryText {
         let countColumns = sites.enumerated().map { site, name in (name, counts.map { $0.sites[site] }) }
             + arms.enumerated().map { arm, value in (value.id, counts.map { $0.arms[arm] }) }
             + [("not rand.", counts.map(\.notRandomised)), ("total", counts.map(\.total))]
-        var lines = distributionTable(groups: groups, columns: countColumns).render()
-        if lines.contains(where: { $0.count > lineLimit }) {
+        let table = distributionTable(groups: groups, columns: countColumns)
+        var lines = table.render()
+        if table.naturalWidth > lineLimit {
             // Long site names or many sites: numbered site columns, named below, and as many
             // tables one after another as the lines need.
             let numbered = countColumns.enumerated().map { index, column in
@@ -89,8 +92,14 @@ public enum SummaryText {
         }
         let urgent = assignments.filter(\.urgent).map(\.participantID).sorted()
         lines.append("")
-        lines += wrap("Urgent (cauda equina signs; refer at once): " + (urgent.isEmpty ? "none" : urgent.joined(separator: ", ")),
-                      indent: "  ")
+        if urgentRules.isEmpty {
+            lines.append("Urgent: the rule set has no urgent rules")
+        } else {
+            // The rules by name as the rule list above gives them, else as written.
+            let rules = urgentRules.map { $0.name ?? $0.description }.joined(separator: "; ")
+            lines += wrap("Urgent (\(rules); refer at once): " + (urgent.isEmpty ? "none" : urgent.joined(separator: ", ")),
+                          indent: "  ")
+        }
         let unknown = assignments.filter(\.urgencyUnknown)
         if !unknown.isEmpty {
             let fields = Set(unknown.flatMap(\.urgentMissingInputs)).sorted().map(\.name).joined(separator: ", ")
@@ -211,7 +220,7 @@ public enum SummaryText {
             for timepoint in plan.timepoints {
                 let selected = textRows(rows, outcome: outcome.name, timepoint: timepoint)
                 guard !selected.isEmpty else { continue }
-                lines.append("\(outcome.label), \(timepoint) (complete case; everyone, then each subprofile)")
+                lines += wrap("\(outcome.label), \(timepoint) (complete case; everyone, then each subprofile)")
                 var table: TextTable
                 if outcome.isContinuous {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("n", .right), .init("miss", .right),
@@ -252,7 +261,7 @@ public enum SummaryText {
             for timepoint in plan.timepoints {
                 let selected = textRows(rows, outcome: outcome.name, timepoint: timepoint)
                 guard !selected.isEmpty else { continue }
-                lines.append("\(outcome.label), \(timepoint): arm vs \(plan.referenceArm) (complete case)")
+                lines += wrap("\(outcome.label), \(timepoint): arm vs \(plan.referenceArm) (complete case)")
                 var table: TextTable
                 if outcome.isContinuous {
                     table = TextTable(columns: [.init("group"), .init("arm"), .init("Welch diff " + ci, .right),

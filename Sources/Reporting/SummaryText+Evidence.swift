@@ -2,21 +2,31 @@ import Evidence
 import Statistics
 
 extension SummaryText {
-    /// Wraps prose to the line limit at spaces, indenting continuation lines.
+    /// Wraps prose to the line limit at spaces, indenting continuation lines; a word longer than
+    /// a line (a long code or path) is cut where the line ends.
     public static func wrap(_ text: String, indent: String = "", width: Int = lineLimit) -> [String] {
         var lines: [String] = []
         var current = ""
+        func room() -> Int { max(1, width - (lines.isEmpty ? 0 : indent.count)) }
+        func flush() {
+            lines.append((lines.isEmpty ? "" : indent) + current)
+            current = ""
+        }
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            let candidate = current.isEmpty ? String(word) : current + " " + word
-            let prefix = lines.isEmpty ? "" : indent
-            if (prefix + candidate).count > width, !current.isEmpty {
-                lines.append((lines.isEmpty ? "" : indent) + current)
-                current = String(word)
+            if !current.isEmpty, current.count + 1 + word.count > room() { flush() }
+            if current.isEmpty {
+                var rest = word
+                while rest.count > room() {
+                    current = String(rest.prefix(room()))
+                    rest = rest.dropFirst(current.count)
+                    flush()
+                }
+                current = String(rest)
             } else {
-                current = candidate
+                current += " " + word
             }
         }
-        if !current.isEmpty { lines.append((lines.isEmpty ? "" : indent) + current) }
+        if !current.isEmpty { flush() }
         return lines
     }
 

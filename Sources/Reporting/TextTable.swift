@@ -1,8 +1,8 @@
 /// A plain-text table with aligned columns, for `summary.txt`.
 ///
-/// Text columns are left-aligned and numeric columns right-aligned; the caller keeps rows within
-/// the report's 100-character line limit by choosing columns (``render()`` reports the widest line
-/// so tests can hold the limit).
+/// Text columns are left-aligned and numeric columns right-aligned. Rows stay within the
+/// report's 100-character line limit: the caller chooses columns or splits the table
+/// (``render(within:keyColumns:)``), and what is still too wide wraps in its text columns.
 public struct TextTable: Sendable {
     public enum Alignment: Sendable { case left, right }
 
@@ -31,54 +31,102 @@ public struct TextTable: Sendable {
         rows.append(row)
     }
 
-    /// The table as lines: header, a rule of dashes, then the rows; trailing spaces trimmed.
-    public func render() -> [String] {
-        var widths = columns.map { $0.title.count }
-        for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
-            for (index, cell) in cells.enumerated() {
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                parts.append(columns[index].alignment == .left ? cell + padding : padding + cell)
-            }
-            return trimTrailing(parts.joined(separator: separator))
-        }
-        var lines = [line(columns.map(\.title))]
-        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: separator))
-        lines += rows.map(line)
-        return lines
+    /// The table as lines: header, a rule of dashes, then the rows; trailing spaces trimmed. A
+    /// table wider than `width` characters has its widest text columns narrowed, widest first,
+    /// down to their titles (and no narrower than ``narrowestWrapped``): their cells wrap at
+    /// spaces (a word longer than the column is broken), going on in the lines below with the
+    /// other cells empty. Numbers are never wrapped.
+    public func render(width: Int = SummaryText.lineLimit) -> [String] {
+        lines(widths: fitted(naturalWidths, within: width))
     }
 
-    /// As ``render()`` when every line fits in `width` characters; else the columns after the
-    /// first `keyColumns` are split over as few tables as fit, one after another with a blank
+    /// A wrapped column keeps at least this many characters across.
+    public static let narrowestWrapped = 8
+
+    /// As ``render(width:)`` when every line fits in `width` characters; else the columns after
+    /// the first `keyColumns` are split over as few tables as fit, one after another with a blank
     /// line between, each repeating the key columns (long group codes or arm names widen a table
     /// past the line limit). A column too wide to fit beside the keys gets a table of its own;
-    /// when no column fits beside the keys, the table stays whole.
+    /// when no column fits beside the keys, the table stays whole. A part still too wide wraps
+    /// as ``render(width:)`` does.
     public func render(within width: Int, keyColumns: Int) -> [String] {
-        let whole = render()
-        guard whole.contains(where: { $0.count > width }), columns.count > keyColumns + 1 else { return whole }
-        func part(_ range: Range<Int>) -> [String] {
+        guard naturalWidth > width, columns.count > keyColumns + 1 else { return render(width: width) }
+        func part(_ range: Range<Int>) -> TextTable {
             let chosen = Array(0..<keyColumns) + Array(range)
             var table = TextTable(columns: chosen.map { columns[$0] }, separator: separator)
             for row in rows { table.append(chosen.map { row[$0] }) }
-            return table.render()
+            return table
         }
+        func partFits(_ range: Range<Int>) -> Bool { part(range).naturalWidth <= width }
         // When the keys leave no room for any one column, splitting only repeats them.
-        guard (keyColumns..<columns.count).contains(where: { !part($0..<($0 + 1)).contains(where: { $0.count > width }) })
-        else { return whole }
+        guard (keyColumns..<columns.count).contains(where: { partFits($0..<($0 + 1)) }) else { return render(width: width) }
         var lines: [String] = []
         var start = keyColumns
         while start < columns.count {
             // The most columns from `start` that fit (at least one).
             var end = start + 1
-            while end < columns.count, !part(start..<(end + 1)).contains(where: { $0.count > width }) { end += 1 }
+            while end < columns.count, partFits(start..<(end + 1)) { end += 1 }
             if !lines.isEmpty { lines.append("") }
-            lines += part(start..<end)
+            lines += part(start..<end).render(width: width)
             start = end
         }
         return lines
+    }
+
+    /// How wide the table is unwrapped: every column as wide as its title and widest cell. A
+    /// caller that lays a table out otherwise when it does not fit (numbered names, say) asks this.
+    public var naturalWidth: Int {
+        naturalWidths.reduce(0, +) + separator.count * max(0, columns.count - 1)
+    }
+
+    /// Each column as wide as its title and widest cell.
+    private var naturalWidths: [Int] {
+        var widths = columns.map { $0.title.count }
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        return widths
+    }
+
+    private func fits(_ widths: [Int], within width: Int) -> Bool {
+        widths.reduce(0, +) + separator.count * max(0, widths.count - 1) <= width
+    }
+
+    /// `widths` with the widest text columns narrowed until the table fits in `width`, or as far
+    /// as their floors allow.
+    private func fitted(_ widths: [Int], within width: Int) -> [Int] {
+        var widths = widths
+        let floors = columns.map { max($0.title.count, Self.narrowestWrapped) }
+        while !fits(widths, within: width) {
+            let narrowable = columns.indices.filter { columns[$0].alignment == .left && widths[$0] > floors[$0] }
+            guard let widest = narrowable.max(by: { widths[$0] < widths[$1] }) else { break }
+            let excess = widths.reduce(0, +) + separator.count * max(0, widths.count - 1) - width
+            // Down to the next widest column at most, so that wide columns share the narrowing.
+            let next = narrowable.filter { $0 != widest }.map { widths[$0] }.max() ?? floors[widest]
+            widths[widest] -= max(1, min(excess, widths[widest] - max(floors[widest], next)))
+        }
+        return widths
+    }
+
+    private func lines(widths: [Int]) -> [String] {
+        func lines(_ cells: [String]) -> [String] {
+            let pieces = cells.enumerated().map { index, cell in
+                cell.count > widths[index] ? SummaryText.wrap(cell, width: widths[index]) : [cell]
+            }
+            return (0..<(pieces.map(\.count).max() ?? 1)).map { lineIndex in
+                var parts: [String] = []
+                for (index, cellPieces) in pieces.enumerated() {
+                    let cell = lineIndex < cellPieces.count ? cellPieces[lineIndex] : ""
+                    let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
+                    parts.append(columns[index].alignment == .left ? cell + padding : padding + cell)
+                }
+                return trimTrailing(parts.joined(separator: separator))
+            }
+        }
+        var result = lines(columns.map(\.title))
+        result.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: separator))
+        for row in rows { result += lines(row) }
+        return result
     }
 
     private func trimTrailing(_ text: String) -> String {

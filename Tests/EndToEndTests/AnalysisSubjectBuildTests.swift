@@ -79,12 +79,29 @@ extension SamplePipelineTests {
         let computation = try #require(result.computation)
         func lines(_ assignments: [ProfileAssignment]) -> [String] {
             SummaryText.profileDistribution(assignments, subjects: computation.subjects, arms: computation.pipeline.arms,
-                                            order: computation.analysis.order)
+                                            order: computation.analysis.order, urgentRules: computation.pipeline.ruleSet.urgent)
         }
         let inOrder = lines(computation.assignments)
         #expect(inOrder.count > 3)
         #expect(lines(computation.assignments.reversed()) == inOrder)
         #expect(lines(Array(computation.assignments.dropFirst())) != inOrder)
+    }
+
+    /// The urgent line names the rule set's own urgent rules, and says when it has none.
+    @Test func theUrgentLineNamesTheRuleSetsUrgentRules() throws {
+        let (folder, result) = try Self.run("sample-castor")
+        defer { folder.remove() }
+        let computation = try #require(result.computation)
+        func urgentLine(_ rules: [Rule]) -> String? {
+            SummaryText.profileDistribution(computation.assignments, subjects: computation.subjects, arms: computation.pipeline.arms,
+                                            order: computation.analysis.order, urgentRules: rules).first { $0.hasPrefix("Urgent") }
+        }
+        let urgent = computation.assignments.filter(\.urgent).map(\.participantID).sorted()
+        #expect(!urgent.isEmpty)
+        #expect(urgentLine(computation.pipeline.ruleSet.urgent) == "Urgent (cauda_equina; refer at once): " + urgent.joined(separator: ", "))
+        let other = Rule.allOf(name: "old_male", [.condition(try Condition(parsing: "sex = M"))])
+        #expect(urgentLine([other])?.hasPrefix("Urgent (old_male; refer at once): ") == true)
+        #expect(urgentLine([]) == "Urgent: the rule set has no urgent rules")
     }
 
     /// Long site names would make the profile distribution wider than a summary line: its site
@@ -96,7 +113,7 @@ extension SamplePipelineTests {
         let computation = try #require(result.computation)
         func lines(_ subjects: [AnalysisSubject]) -> [String] {
             SummaryText.profileDistribution(computation.assignments, subjects: subjects, arms: computation.pipeline.arms,
-                                            order: computation.analysis.order)
+                                            order: computation.analysis.order, urgentRules: computation.pipeline.ruleSet.urgent)
         }
         let short = lines(computation.subjects)
         let long = lines(computation.subjects.map { subject in
