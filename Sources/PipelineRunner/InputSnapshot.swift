@@ -6,9 +6,11 @@ import Foundation
 #endif
 
 /// What the file system says of each file a run reads: device, inode, size and modification
-/// time to the nanosecond. A run takes one before it reads its inputs and another after the
-/// manifest has hashed them; a file written to or replaced in between would leave reports
-/// computed from other bytes than those the manifest's SHA-256 names, so the run fails instead.
+/// time to the nanosecond. A run takes one of each file just before it reads it (the pipeline
+/// file and the rule set as they load, the inputs and literature files before staging) and
+/// another after the manifest has hashed them; a file written to or replaced in between would
+/// leave reports computed from other bytes than those the manifest's SHA-256 names, so the run
+/// fails instead.
 struct InputSnapshot {
     struct Identity: Equatable {
         var device: UInt64
@@ -28,6 +30,16 @@ struct InputSnapshot {
             return (path, Identity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: Int64(status.st_size),
                                    modifiedSeconds: Int(status.st_mtim.tv_sec), modifiedNanoseconds: Int(status.st_mtim.tv_nsec)))
         }
+    }
+
+    /// The files, in order.
+    var paths: [String] { files.map(\.path) }
+
+    /// The files of `first`, then those of `second`.
+    static func + (first: InputSnapshot, second: InputSnapshot) -> InputSnapshot {
+        var joined = first
+        joined.files += second.files
+        return joined
     }
 
     /// The files (of the same list) whose identity differs from that in `earlier`, in order.

@@ -13,10 +13,14 @@ public struct LoadedPipeline: Sendable {
     public var ruleSetPath: String
     /// The rule-set file as report bodies name it (``PipelineSpec/displayName(_:)``).
     public var ruleSetName: String { spec.displayName(spec.profileRules.rules) }
+    /// The pipeline file and the rule set as the file system described them just before
+    /// ``load(_:)`` read each (see ``InputSnapshot``).
+    var definitionsBeforeReading = InputSnapshot([])
 
     /// Loads the pipeline file and its rule set, and checks that the literature files it names
     /// exist; every problem is located (file, line, column).
     public static func load(_ pipeline: String) throws(SpecError) -> LoadedPipeline {
+        let pipelineBeforeReading = InputSnapshot([pipeline])
         let spec = try PipelineSpec.load(path: pipeline)
         // Every file the pipeline names is looked for before any is read, and all that are
         // missing are said at once.
@@ -49,12 +53,14 @@ public struct LoadedPipeline: Sendable {
             throw SpecError((missing + spec.poolProblemsWithoutRuleSet()).sorted { $0.location < $1.location })
         }
         let ruleSet: RuleSet
+        let ruleSetBeforeReading = InputSnapshot([path])
         do {
             ruleSet = try RuleSet.load(path: path, displayName: path)
         } catch {
             throw SpecError(error.diagnostics + spec.poolProblemsWithoutRuleSet())
         }
-        let loaded = LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
+        var loaded = LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
+        loaded.definitionsBeforeReading = pipelineBeforeReading + ruleSetBeforeReading
         let unknown = loaded.unknownPoolChoices()
         guard unknown.isEmpty else { throw SpecError(unknown) }
         return loaded
@@ -109,8 +115,13 @@ public struct LoadedPipeline: Sendable {
     /// Every file a run reads, as paths usable from the working directory: the pipeline file
     /// (`pipeline`, as given), its inputs, the rule set and the literature files.
     func filesRead(pipeline: String) -> [String] {
+        [pipeline, ruleSetPath] + dataFiles
+    }
+
+    /// The files a run reads after loading: the inputs, then the literature files.
+    var dataFiles: [String] {
         let literature = [spec.evidence.literatureStudies, spec.evidence.literatureConclusions].compactMap { $0 }
-        return [pipeline, ruleSetPath] + files.map(\.path) + literature.map(spec.resolve)
+        return files.map(\.path) + literature.map(spec.resolve)
     }
 
     /// Profile codes in rule-set order, subdivisions in place of split profiles (`1`, `2`, `3a`, `3b`).

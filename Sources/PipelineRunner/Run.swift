@@ -37,8 +37,7 @@ public enum Run {
         } catch {
             return RunResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
         }
-        let filesRead = loaded.filesRead(pipeline: pipeline)
-        let beforeReading = InputSnapshot(filesRead)
+        let beforeReading = loaded.definitionsBeforeReading + InputSnapshot(loaded.dataFiles)
         guard let plan = loaded.spec.effectiveAnalysis else {
             return RunResult(exitCode: 2, problems: ["\(pipeline): error: the analysis needs a reference arm: mark one arm 'reference: true'"],
                               summary: [])
@@ -49,7 +48,7 @@ public enum Run {
         let (target, scratch): (String, String)
         do {
             (target, scratch) = try ReportFolder.prepare(ReportFolder.Target(loaded.spec, override: outputFolder),
-                                                         protecting: filesRead)
+                                                         protecting: loaded.filesRead(pipeline: pipeline))
         } catch {
             return RunResult(exitCode: 2, problems: [error.message], summary: [])
         }
@@ -95,7 +94,7 @@ public enum Run {
             progress?(.step("writing reports"))
             try ReportWriter(computation: computation, folder: scratch).writeAll()
             try Manifest.write(computation, pipeline: pipeline, folder: scratch)
-            let changed = InputSnapshot(filesRead).changed(since: beforeReading)
+            let changed = InputSnapshot(beforeReading.paths).changed(since: beforeReading)
             if !changed.isEmpty {
                 return RunResult(exitCode: 2, problems: changed.map {
                     "\($0): error: the file changed while the run read it, so the manifest's SHA-256 may not be of the bytes "

@@ -10,15 +10,19 @@ import TestSupport
     /// The sample pipeline reading a copy of the Castor exports in `folder`, reports in `folder/reports`.
     static func pipeline(in folder: TemporaryDirectory) throws -> String {
         try FileManager.default.copyItem(atPath: Repository.path("SampleData/castor"), toPath: folder.file("castor"))
+        try FileManager.default.copyItem(atPath: Repository.path("Pipelines/rules/guideline-2010.yml"), toPath: folder.file("rules.yml"))
         var text = try String(contentsOfFile: Repository.path("Pipelines/sample-castor.yml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "../SampleData/castor/", with: folder.file("castor") + "/")
         text = text.replacingOccurrences(of: "../SampleData/", with: Repository.path("SampleData") + "/")
-        text = text.replacingOccurrences(of: "rules/guideline-2010.yml", with: Repository.path("Pipelines/rules/guideline-2010.yml"))
+        text = text.replacingOccurrences(of: "rules/guideline-2010.yml", with: folder.file("rules.yml"))
         return try folder.write(text, to: "pipeline.yml")
     }
 
-    @Test(arguments: ["appended to", "replaced"])
-    func anInputChangedDuringTheRunFailsIt(how: String) throws {
+    /// An input replaced by another file or appended to, and the pipeline file and the rule set
+    /// (read before the inputs) appended to.
+    @Test(arguments: [("castor/study_GRO.csv", "replaced"), ("castor/study_GRO.csv", "appended to"),
+                      ("pipeline.yml", "appended to"), ("rules.yml", "appended to")])
+    func anInputChangedDuringTheRunFailsIt(file: String, how: String) throws {
         let folder = try TemporaryDirectory(prefix: "lbp-changed")
         defer { folder.remove() }
         let pipeline = try Self.pipeline(in: folder)
@@ -26,7 +30,7 @@ import TestSupport
         #expect(first.exitCode == 0, "\(first.problems)")
         let before = try String(contentsOfFile: folder.file("reports/manifest.json"), encoding: .utf8)
 
-        let study = folder.file("castor/study_GRO.csv")
+        let study = folder.file(file)
         let changed = Run.run(pipeline: pipeline, outputFolder: folder.file("reports")) { progress in
             // Staging has read every input by the time the analysis starts.
             guard progress == .step("profiles, analysis and evidence") else { return }
