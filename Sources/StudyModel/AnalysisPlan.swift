@@ -43,17 +43,28 @@ public struct ResponderRule: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// E.g. `improvement >= 5 points or >= 30 % of baseline`. The percentage is the fraction × 100
-    /// rounded to 9 decimals, so that `percent: 29` reads 29, not the 28.999999999999996 that
-    /// 0.29 × 100 is in binary floating point.
+    /// E.g. `improvement >= 5 points or >= 30 % of baseline`.
     public var description: String {
         let points = absolute.map { "improvement >= \(Value.format($0)) points" }
-        let percent = relative.map { "improvement >= \(Value.format(($0 * 100 * 1e9).rounded() / 1e9)) % of baseline" }
+        let percent = relative.map { "improvement >= \(Self.percentText($0)) % of baseline" }
         switch kind {
         case .absolute: return points ?? "absolute (no threshold)"
         case .relative: return percent ?? "relative (no threshold)"
         case .either: return [points, percent].compactMap { $0 }.joined(separator: " or ")
         }
+    }
+
+    /// `fraction` × 100 as the percentage it was written as: held to 15 significant digits, where
+    /// a double's rounding error lives (0.29 × 100 is 28.999999999999996), trailing zeros dropped.
+    static func percentText(_ fraction: Double) -> String {
+        var number = DecimalDigits(fraction * 100)
+        number.round(toDecimals: DecimalDigits.guardDecimals(forShown: 0, magnitude: number.magnitude))
+        var text = number.text
+        if text.contains(".") {
+            while text.last == "0" { text.removeLast() }
+            if text.last == "." { text.removeLast() }
+        }
+        return text
     }
 }
 

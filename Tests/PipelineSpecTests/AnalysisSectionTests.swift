@@ -176,7 +176,8 @@ import Testing
     }
 
     /// A percentage prints as written: 0.29 × 100 is 28.999999999999996 in binary, not 29.
-    @Test(arguments: [("29", "29"), ("57", "57"), ("27.5", "27.5"), ("30", "30"), ("12.345", "12.345")])
+    @Test(arguments: [("29", "29"), ("57", "57"), ("27.5", "27.5"), ("30", "30"), ("12.345", "12.345"),
+                      ("33.3333333333", "33.3333333333"), ("0.0000000004", "0.0000000004"), ("100", "100")])
     func aResponderPercentagePrintsAsWritten(percent: String, printed: String) throws {
         let text = SpecFixtures.replacing(Self.secondOutcome,
             with: "    - {field: pain_nrs, name: pain_relative, label: Pain, responder: {rule: either, points: 2, percent: \(percent)}}",
