@@ -32,10 +32,11 @@ public struct TextTable: Sendable {
     }
 
     /// The table as lines: header, a rule of dashes, then the rows; trailing spaces trimmed. A
-    /// table wider than `width` characters has its widest text columns narrowed, widest first,
-    /// down to their titles (and no narrower than ``narrowestWrapped``): their cells wrap at
-    /// spaces (a word longer than the column is broken), going on in the lines below with the
-    /// other cells empty. Numbers are never wrapped.
+    /// table wider than `width` characters has its widest columns narrowed, widest first: a
+    /// text column down to ``narrowestWrapped`` characters, its title and cells wrapping at spaces
+    /// (a word longer than the column is broken, leading spaces are kept) and going on in the
+    /// lines below with the other cells empty; a number column down to its widest number, only
+    /// its title wrapping. Numbers are never wrapped.
     public func render(width: Int = SummaryText.lineLimit) -> [String] {
         lines(widths: fitted(naturalWidths, within: width))
     }
@@ -92,13 +93,17 @@ public struct TextTable: Sendable {
         widths.reduce(0, +) + separator.count * max(0, widths.count - 1) <= width
     }
 
-    /// `widths` with the widest text columns narrowed until the table fits in `width`, or as far
-    /// as their floors allow.
+    /// `widths` with the widest columns narrowed until the table fits in `width`, or as far as
+    /// their floors allow: a text column down to ``narrowestWrapped``, a number column down to its
+    /// widest number (only its title wraps).
     private func fitted(_ widths: [Int], within width: Int) -> [Int] {
         var widths = widths
-        let floors = columns.map { max($0.title.count, Self.narrowestWrapped) }
+        let floors = columns.indices.map { column in
+            columns[column].alignment == .left ? Self.narrowestWrapped
+                : max(Self.narrowestWrapped, rows.map { $0[column].count }.max() ?? 0)
+        }
         while !fits(widths, within: width) {
-            let narrowable = columns.indices.filter { columns[$0].alignment == .left && widths[$0] > floors[$0] }
+            let narrowable = columns.indices.filter { widths[$0] > floors[$0] }
             guard let widest = narrowable.max(by: { widths[$0] < widths[$1] }) else { break }
             let excess = widths.reduce(0, +) + separator.count * max(0, widths.count - 1) - width
             // Down to the next widest column at most, so that wide columns share the narrowing.
@@ -111,7 +116,7 @@ public struct TextTable: Sendable {
     private func lines(widths: [Int]) -> [String] {
         func lines(_ cells: [String]) -> [String] {
             let pieces = cells.enumerated().map { index, cell in
-                cell.count > widths[index] ? SummaryText.wrap(cell, width: widths[index]) : [cell]
+                cell.count > widths[index] ? Self.wrap(cell, width: widths[index]) : [cell]
             }
             return (0..<(pieces.map(\.count).max() ?? 1)).map { lineIndex in
                 var parts: [String] = []
@@ -127,6 +132,13 @@ public struct TextTable: Sendable {
         result.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: separator))
         for row in rows { result += lines(row) }
         return result
+    }
+
+    /// `cell` in lines of at most `width` characters, each with the cell's leading spaces (an
+    /// indented category stays indented under its variable).
+    private static func wrap(_ cell: String, width: Int) -> [String] {
+        let indent = String(cell.prefix { $0 == " " })
+        return SummaryText.wrap(String(cell.dropFirst(indent.count)), width: max(1, width - indent.count)).map { indent + $0 }
     }
 
     private func trimTrailing(_ text: String) -> String {

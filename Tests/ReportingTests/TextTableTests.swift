@@ -69,6 +69,46 @@ import Testing
         #expect(cut.filter { $0.hasPrefix("z") }.map { $0.prefix { $0 == "z" }.count }.reduce(0, +) == 130)
     }
 
+    /// Count columns titled by long arm ids: their titles wrap down to the widest count; an
+    /// indented category that wraps stays indented.
+    @Test func longNumberTitlesWrapAndIndentedCellsStayIndented() {
+        let arms = (1...3).map { "arm_\($0)_" + String(repeating: "a", count: 40) }
+        var table = TextTable(columns: [.init("variable")] + arms.map { .init($0, .right) })
+        table.append(["age, mean (SD)", "41.2 (12.5)", "40.0 (11.9)", "39.8 (13.0)"])
+        table.append(["  3a_nonspecific_acute_under_twelve_weeks+yellow_flags, n (%)", "24 (12.3)", "3 (1.5)", "0 (0.0)"])
+        let lines = table.render()
+        #expect(table.naturalWidth > 100)
+        #expect(lines.allSatisfy { $0.count <= 100 }, "\(lines)")
+        // Each title is whole when its pieces over the header lines are put together again.
+        let rule = lines.firstIndex { $0.hasPrefix("-") } ?? 0
+        #expect(rule == 2, "the titles take two lines")
+        let dashes = Array(lines[rule])
+        var spans: [Range<Int>] = []
+        var start: Int?
+        for index in 0...dashes.count {
+            let isDash = index < dashes.count && dashes[index] == "-"
+            if isDash, start == nil { start = index }
+            if !isDash, let first = start { spans.append(first..<index); start = nil }
+        }
+        func slice(_ line: String, _ span: Range<Int>) -> String {
+            let characters = Array(line)
+            return String(characters[min(span.lowerBound, characters.count)..<min(span.upperBound, characters.count)])
+        }
+        let titles = spans.map { span in lines[..<rule].map { slice($0, span).trimmingCharacters(in: .whitespaces) }.joined() }
+        #expect(titles == ["variable"] + arms)
+        // Numbers are never wrapped, and stay on the first line of their row.
+        let row = try? #require(lines.firstIndex { $0.hasPrefix("  3a_") })
+        if let row {
+            #expect(lines[row].contains("24 (12.3)") && lines[row].contains("3 (1.5)") && lines[row].hasSuffix("0 (0.0)"))
+            let continued = lines[(row + 1)...].prefix { !$0.contains("(") || $0.hasSuffix("n (%)") }
+            #expect(continued.count >= 1)
+            #expect(continued.allSatisfy { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }, "\(continued)")
+            // The label, every character in order (a cut word leaves no space, a wrap one).
+            let label = ([lines[row]] + continued).map { slice($0, spans[0]) }.joined()
+            #expect(label.filter { $0 != " " } == "3a_nonspecific_acute_under_twelve_weeks+yellow_flags,n(%)", "\(label)")
+        }
+    }
+
     @Test func aWordLongerThanALineIsCut() {
         let word = String(repeating: "w", count: 25)
         #expect(SummaryText.wrap("a " + word + " b", indent: "  ", width: 10)
