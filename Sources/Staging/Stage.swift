@@ -58,6 +58,7 @@ public func stage(
     try stager.commitWaitingRows(&state)
     state.resolveUntickedBoxes()
     state.scoreOnRecords(stager.derivationsOfCheckboxes, ranges: spec.expectations)
+    state.scoreOnRecords(stager.derivationsOfMergedRecords, ranges: spec.expectations, mergedOnly: true)
     let slotOrder = state.slotsByID()
     try stager.checkRequiredFieldsOfRecords(&state, slotOrder: slotOrder)
     try stager.checkRangesOfScoredTotals(&state, slotOrder: slotOrder)
@@ -70,7 +71,7 @@ public func stage(
 extension Stager {
     /// The derived fields of longitudinal REDCap inputs that read participant-level checkbox boxes
     /// (STarT Back items as the options of one question): scored on the records once the boxes are
-    /// settled (``StagingState/scoreOnRecords(_:ranges:)``), never on a row.
+    /// settled (``StagingState/scoreOnRecords(_:ranges:mergedOnly:)``), never on a row.
     var derivationsOfCheckboxes: [(field: Field, derivation: Derivation)] {
         var found: [(field: Field, derivation: Derivation)] = []
         for input in spec.inputs {
@@ -81,6 +82,26 @@ extension Stager {
             }
         }
         return found
+    }
+
+    /// The other derived participant fields (age from birth year, duration from onset, the
+    /// questionnaire totals), derived again on each record merged from several rows: the birth
+    /// year on one REDCap event and the screening date on another, or the onset in a Castor
+    /// survey, leave each row without every input, and only the record holds them all. Those
+    /// whose inputs include another derived field come last, so that it is derived first.
+    var derivationsOfMergedRecords: [(field: Field, derivation: Derivation)] {
+        let checkboxes = Set(derivationsOfCheckboxes.map(\.field))
+        var found: [(field: Field, derivation: Derivation)] = []
+        for input in spec.inputs {
+            for field in input.fields.fields where field.level == .participant && !checkboxes.contains(field)
+                && !found.contains(where: { $0.field == field }) {
+                guard case .derived(let derivation)? = input.fields[field]?.source else { continue }
+                found.append((field, derivation))
+            }
+        }
+        let derived = Set(found.map(\.field))
+        return found.filter { !$0.derivation.inputs(for: $0.field).contains(where: derived.contains) }
+            + found.filter { $0.derivation.inputs(for: $0.field).contains(where: derived.contains) }
     }
 }
 
@@ -147,7 +168,7 @@ struct StagingState: IssueCounts {
     /// Slot → the visit row that carried each REDCap box's answer (a tick or a missing-data mark)
     /// into the participant, so that a conflict with it names that row.
     var carriedBoxSources: [Int: [Field: SourceLocation]] = [:]
-    /// Slot → the totals ``scoreOnRecords(_:ranges:)`` gave a value no row had derived, whose
+    /// Slot → the values ``scoreOnRecords(_:ranges:mergedOnly:)`` gave that no row had derived, whose
     /// expectations are checked on the record
     /// (``Stager/checkRangesOfScoredTotals(_:slotOrder:)``).
     var scoredOnRecords: [Int: [Field]] = [:]
@@ -308,14 +329,17 @@ struct StagingState: IssueCounts {
 
     /// Scores `derivations` (``Stager/derivationsOfCheckboxes``: totals that read REDCap boxes) on
     /// every participant record, from the boxes as settled: the ticks of every accepted row, and
-    /// the boxes set unticked (``resolveUntickedBoxes()``). A record without every input collected,
+    /// the boxes set unticked (``resolveUntickedBoxes()``); with `mergedOnly`
+    /// (``Stager/derivationsOfMergedRecords``) only on the records merged from several rows, as a
+    /// record of one row holds what that row derived. A record without every input collected,
     /// or with one left empty, keeps what another input gave it, if anything.
-    mutating func scoreOnRecords(_ derivations: [(field: Field, derivation: Derivation)], ranges expectations: Expectations) {
+    mutating func scoreOnRecords(_ derivations: [(field: Field, derivation: Derivation)], ranges expectations: Expectations,
+                                 mergedOnly: Bool = false) {
         guard !derivations.isEmpty else { return }
         for (field, derivation) in derivations {
             let inputs = DerivationInputFields(derivation.inputs(for: field))
             let range = expectations[field].range
-            for (slot, index) in slots.enumerated() where index >= 0 {
+            for (slot, index) in slots.enumerated() where index >= 0 && (!mergedOnly || participantRecords[index].sources.count > 1) {
                 let current = participantRecords[index].values[field]
                 // An input left empty gives no total (nor an empty one, which `required` would take
                 // for an answer on the record); the value a row derived and checked is kept as is.

@@ -103,7 +103,7 @@ extension Stager {
                            + "this visit has no participant record", &state)
     }
 
-    /// The ranges of the totals scored on the records (``StagingState/scoreOnRecords(_:ranges:)``; a
+    /// The ranges of the values derived on the records (``StagingState/scoreOnRecords(_:ranges:mergedOnly:)``; a
     /// value a row derived was checked on that row), checked as a row's derived field is: reported
     /// at the participant's first row with the field's severity; under `null-field` the total is
     /// emptied, at `error` otherwise the record is rejected
@@ -121,7 +121,7 @@ extension Stager {
                 let expectation = spec.expectations[field]
                 let place = participant.sources.first ?? SourceLocation(file: "")
                 try emit(Diagnostic(expectation.issueSeverity, at: place, rule: "range",
-                                    message: "'\(field.name)' scored from the participant's rows is \(Value.format(number)), "
+                                    message: "'\(field.name)' derived from the participant's rows is \(Value.format(number)), "
                                         + "out of range \(RowReader.describe(range))",
                                     participant: participant.id, field: field.name, value: Value.format(number)),
                          fileIndex: fileIndexByName[place.file], &state)

@@ -1,3 +1,4 @@
+import PipelineSpec
 @testable import Staging
 import StudyModel
 import Testing
@@ -400,6 +401,52 @@ import Testing
         #expect(study.participants.map { $0.values[.birthYear]?.number } == [1980])
         #expect(study.accounting.map(\.rejected) == [1, 1])
         #expect(sink.issues.first { $0.rule == "unique" }?.message == "the value '1980' of 'birth_year' is already used at v.csv:2:5")
+    }
+
+    /// Derived fields whose inputs sit on different participant events (the screening date on
+    /// one, the birth year and onset on another, as a REDCap export has them) are derived on
+    /// the merged record, in either row order; a value derived there out of range is reported
+    /// as on a row.
+    @Test func aValueWhoseInputsSitOnDifferentRowsIsDerivedOnTheRecord() throws {
+        let yaml = """
+            study: {name: Merged}
+            report: {max_errors: 100}
+            inputs:
+              - path: v.csv
+                source: generic
+                holds: visits
+                date_format: yyyy-mm-dd
+                participant_rows: [screening, intake]
+                fields: {participant_id: id, visit: visit, site: site, arm: arm, birth_year: by, screening_date: scr, onset_date: onset,
+                         age: {derive: from_birth_year}, duration_weeks: {derive: from_onset_date},
+                         age_at_onset: {derive: from_age_and_onset}, visit_date: vdate, pain_nrs: nrs}
+            vocabularies:
+              arms:
+                - {id: a, codes: [A], reference: true}
+                - {id: b, codes: [B]}
+            visits:
+              baseline: {week: 0, window_days: 7}
+
+            """
+        let visits = "id,visit,site,arm,by,scr,onset,vdate,nrs\n"
+            + "P1,screening,S1,A,,2024-03-01,,,\nP1,intake,S1,,1980,,2023-12-29,,\nP1,baseline,S1,A,,,,2024-03-08,5\n"
+            + "P2,intake,S1,,1980,,2023-12-29,,\nP2,screening,S1,B,,2024-03-01,,,\n"
+        let (study, sink) = try StagingHarness(yaml: yaml, files: ["v.csv": visits]).run()
+        #expect(sink.summary(.error).isEmpty, "\(sink.summary(.error))")
+        #expect(study.participants.map(\.id) == ["P1", "P2"])
+        for record in study.participants {
+            #expect(record.values[.age]?.number == 44, "\(record.id)")
+            #expect(record.values[.durationWeeks]?.number == 9, "\(record.id): 63 days")
+            let ageAtOnset = try #require(record.values[.ageAtOnset]?.number)
+            #expect(abs(ageAtOnset - (44 - 9 / DurationUnit.weeksPerYear)) < 1e-12, "\(record.id): from the derived age")
+        }
+        // Out of range on the record: reported at the participant's first row, the record rejected.
+        let ranged = yaml + "expectations:\n  fields:\n    age: {range: [18, 40]}\n"
+        let (outOfRange, rangeSink) = try StagingHarness(yaml: ranged, files: ["v.csv": visits]).run()
+        #expect(rangeSink.issues.filter { $0.rule == "range" }.map(\.message)
+                    == Array(repeating: "'age' derived from the participant's rows is 44, out of range 18...40", count: 2))
+        #expect(outOfRange.participants.isEmpty)
+        #expect(outOfRange.accounting.allSatisfy { $0.isBalanced })
     }
 
     /// A visit row taken back as a conflicting duplicate, whose site its participant's record

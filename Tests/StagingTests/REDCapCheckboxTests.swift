@@ -209,7 +209,7 @@ import Testing
         let ranged = try H(yaml: Self.pipeline + "expectations:\n  fields:\n    startback_total: {range: [0, 3]}\n",
                            files: ["redcap.csv": H.lines([Self.header] + rows)]).run()
         #expect(ranged.1.summary(.error) == ["redcap.csv:2:- range error"])
-        #expect(ranged.1.issues.first?.message == "'startback_total' scored from the participant's rows is 9, out of range 0...3")
+        #expect(ranged.1.issues.first?.message == "'startback_total' derived from the participant's rows is 9, out of range 0...3")
         #expect(ranged.0.participants.map(\.id) == ["R2", "R3"])
         #expect(ranged.0.visits.map(\.participantID) == ["R1"])
         #expect(ranged.0.accounting.map(\.rejected) == [1])
@@ -251,7 +251,7 @@ import Testing
         #expect(values.map { $0[.startBackTotal] } == [RowReader.invalid("range"), RowReader.invalid("range")])
         #expect(sink.summary(.warning).filter { $0.contains("range") }
             == ["screening.csv:2:15 range warning", "screening.csv:3:6 range warning", "screening.csv:2:- range warning"])
-        #expect(sink.issues.filter { $0.rule == "range" }.map(\.message).contains("'startback_total' scored from the participant's rows is 2, out of range 0...1"))
+        #expect(sink.issues.filter { $0.rule == "range" }.map(\.message).contains("'startback_total' derived from the participant's rows is 2, out of range 0...1"))
     }
 
     /// The question marked missing: items and total agree that it is missing, in either order.
