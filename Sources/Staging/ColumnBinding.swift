@@ -11,7 +11,8 @@ struct ColumnBinding {
     /// Problems that make every row of the file unusable (a key column missing, a column
     /// matched twice): each message, and the header column it concerns (from 1) when there is one.
     var fileProblems: [(message: String, column: Int?)]
-    /// Fields of the input's own level whose column is absent: not collected from this file.
+    /// Fields of the input's own level (and participant fields of a visits input with
+    /// `participant_rows`, which it collects) whose column is absent: not collected from this file.
     var absent: [(field: Field, names: [String])]
     /// REDCap's `redcap_repeat_instrument` and `redcap_repeat_instance` columns (from 0), in a
     /// `redcap` input whose header has them: a row naming an instrument is not a visit.
@@ -39,10 +40,10 @@ struct ColumnBinding {
         let columns: [Column]
     }
 
-    /// The names REDCap gives the column of missing-data code `code` of checkbox question
-    /// `variable`: the code in lower case, and with every character other than a letter, digit
-    /// or `_` written as `_` (`-999` → `variable____999`), as REDCap does for option codes.
-    static func checkboxMissingNames(variable: String, code: String) -> [String] {
+    /// The names REDCap gives the column of option or missing-data code `code` of checkbox
+    /// question `variable`: the code in lower case, and with every character other than a
+    /// letter, digit or `_` written as `_` (`-999` → `variable____999`).
+    static func redcapCheckboxNames(variable: String, code: String) -> [String] {
         let lower = code.lowercased()
         let written = String(lower.unicodeScalars.map { scalar -> Character in
             (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))) || scalar == "_" ? Character(scalar) : "_"
@@ -116,7 +117,8 @@ struct ColumnBinding {
             case .column(let alternatives):
                 names = alternatives
             case .checkbox(let variable, let option):
-                names = input.source.checkboxColumn(variable: variable, option: option).map { [$0] } ?? []
+                names = input.source == .redcap ? ColumnBinding.redcapCheckboxNames(variable: variable, code: option)
+                    : input.source.checkboxColumn(variable: variable, option: option).map { [$0] } ?? []
             }
             var found: Int?
             for name in names {
@@ -136,7 +138,7 @@ struct ColumnBinding {
                 let hint = ColumnBinding.delimiterHint(header, declared: input.delimiter, separatorLine: separatorLine)
                 fileProblems.append(("the header has no column for '\(field.name)' (looked for \(list))"
                     + (hint.isEmpty ? "; if the file names it otherwise, add that name under the input's 'fields'" : hint), nil))
-            } else if field.level == input.holds.level {
+            } else if field.level == input.holds.level || (field.level == .participant && !input.participantRows.isEmpty) {
                 absent.append((field, names))
             }
         }
@@ -161,7 +163,7 @@ struct ColumnBinding {
             var found: [CheckboxQuestionCodes.Column] = []
             // In the codes' order, so that of two codes with one column name the first is read.
             for (code, reason) in codes.sorted(by: { $0.key < $1.key }) {
-                let names = ColumnBinding.checkboxMissingNames(variable: variable, code: code)
+                let names = ColumnBinding.redcapCheckboxNames(variable: variable, code: code)
                 guard let index = names.lazy.compactMap({ byKey[ColumnBinding.key($0)]?.first }).first,
                       !boundColumns.contains(index), !found.contains(where: { $0.index == index }) else { continue }
                 found.append(.init(index: index, name: header[index], code: code, reason: reason))

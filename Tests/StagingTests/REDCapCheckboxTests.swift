@@ -43,6 +43,31 @@ import Testing
         #expect(study.accounting.map(\.accepted) == [3])
     }
 
+    /// An option code with a character other than a letter, digit or `_` is found under the name
+    /// REDCap writes (`radicular____1` for option `-1`).
+    @Test func anOptionCodeIsLookedUpAsREDCapWritesIt() throws {
+        let yaml = Self.pipeline(participantRows: Self.screening).replacingOccurrences(of: "option: '1'", with: "option: '-1'")
+        let header = "record_id,redcap_event_name,arm,visit_date,nrs,radicular____1,radicular___2"
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": H.lines([header, "R1,screening_arm_1,1,,,1,0"])]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(sink.summary(.warning) == [])
+        #expect(boxes(study) == [[.boolean(true), .boolean(false)]])
+    }
+
+    /// A participant field whose column a visits input with participant rows lacks is said, as
+    /// for a participants input: it is not collected.
+    @Test func aParticipantColumnMissingFromAnInputWithParticipantRowsIsSaid() throws {
+        let header = "record_id,redcap_event_name,arm,visit_date,nrs,radicular___1,radicular_2"
+        let (_, sink) = try H(yaml: Self.pipeline(participantRows: Self.screening),
+                              files: ["redcap.csv": H.lines([header, "R1,screening_arm_1,1,,,1,0"])]).run()
+        #expect(sink.summary(.warning) == ["redcap.csv:1:- staging.column-absent warning"])
+        #expect(sink.issues.first { $0.rule == "staging.column-absent" }?.message.contains("rad_leg_pain_dominant") == true)
+        // Without participant rows the input collects no participant field: nothing to say.
+        let (_, visitsOnly) = try H(yaml: Self.pipeline(participantRows: ""),
+                                    files: ["redcap.csv": H.lines([header, "R1,baseline_arm_1,1,2024-01-05,6,1,0"])]).run()
+        #expect(visitsOnly.summary(.warning).filter { $0.contains("column-absent") } == [])
+    }
+
     /// The box's instrument on the randomisation event: the screening event's `0` is filler.
     @Test func aTickOnAnyEventRowIsTheAnswer() throws {
         let (study, sink) = try Self.run([
