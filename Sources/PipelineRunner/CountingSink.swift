@@ -13,6 +13,9 @@ final class CountingSink: StagingSink {
     private(set) var counts: [Severity: [String: Int]] = [:]
     /// Issues of the participant named at creation, in the order found.
     private(set) var kept: [Diagnostic] = []
+    /// With a participant named at creation: where every rejected row is (file and line), so
+    /// that the participant's can be told among them (their reasons need not name the id).
+    private(set) var rejectedRows: Set<SourceLocation> = []
 
     private let progress: ((RunProgress) -> Void)?
     /// When the current file was opened, and when progress was last shown (seconds of uptime).
@@ -44,6 +47,7 @@ final class CountingSink: StagingSink {
     }
 
     func reject(_ row: RejectedRow) throws {
+        if keepFor != nil { rejectedRows.insert(SourceLocation(file: row.file, line: row.line)) }
         try next.reject(row)
     }
 

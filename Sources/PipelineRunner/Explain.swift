@@ -57,25 +57,33 @@ public enum Explain {
         } else {
             lines.append("No accepted participant row (see the issues below)")
         }
-        // Every row an error rejected, participant or visit row, as read: what the trail left out.
+        // Every row of every input with the participant's id, as read. Rows are compared by file
+        // and line (a participant's sources also carry a byte offset).
+        let accepted = Set((participant?.sources ?? []).map { SourceLocation(file: $0.file, line: $0.line) })
+        let rows = rowsAsRead(of: id, loaded).filter { !accepted.contains($0.location) }
+        // Every row rejected for an error that names the participant (a row whose id cannot be
+        // read among them), and every other rejected row with the participant's id (one that a
+        // check of the whole record took back, say): what the trail left out.
         var rejected: [SourceLocation] = []
         for issue in sink.kept where issue.severity == .error && issue.location.line > 0 {
             let row = SourceLocation(file: issue.location.file, line: issue.location.line)
             if !rejected.contains(row) { rejected.append(row) }
+        }
+        for row in rows where sink.rejectedRows.contains(row.location) && !rejected.contains(row.location) {
+            rejected.append(row.location)
         }
         if !rejected.isEmpty {
             lines.append("")
             lines.append("Rejected row\(rejected.count == 1 ? "" : "s") (see the issues below):")
             for row in rejected { lines += sourceRow(row, loaded) }
         }
-        // The other rows of visit inputs: a visit may be built from rows of several files.
-        // Rows are compared by file and line (a participant's sources also carry a byte offset).
-        let shown = Set((rejected + (participant?.sources ?? [])).map { SourceLocation(file: $0.file, line: $0.line) })
-        let visitRows = visitRowsAsRead(of: id, loaded, leavingOut: shown)
-        if !visitRows.isEmpty {
+        // The other rows: a visit may be built from rows of several files, and a repeat of a row
+        // kept once is not among the record's sources.
+        let others = rows.filter { !rejected.contains($0.location) }
+        if !others.isEmpty {
             lines.append("")
-            lines.append("Visit rows as read:")
-            lines += visitRows
+            lines.append("Other rows as read:")
+            for row in others { lines += ["  \(row.location)"] + row.cells }
         }
         lines.append("")
         lines.append("Visits:")
@@ -129,25 +137,22 @@ public enum Explain {
         return value.canonicalText
     }
 
-    /// Every row of the visit-level inputs whose participant id is `id`, other than those at
-    /// `shown`, as read: `file:line`, then `column = 'value'` per non-empty cell.
-    private static func visitRowsAsRead(of id: String, _ loaded: LoadedPipeline, leavingOut shown: Set<SourceLocation>) -> [String] {
-        var lines: [String] = []
+    /// Every row of the inputs whose participant id is `id`, in input order, as read: where it
+    /// is, and `column = 'value'` per non-empty cell.
+    private static func rowsAsRead(of id: String, _ loaded: LoadedPipeline) -> [(location: SourceLocation, cells: [String])] {
+        var rows: [(location: SourceLocation, cells: [String])] = []
         for file in loaded.files {
             let input = loaded.spec.inputs[file.inputIndex]
-            guard input.holds == .visits, let reader = try? InputReader.open(file, input),
+            guard let reader = try? InputReader.open(file, input),
                   let idColumn = InputReader.participantIDColumn(header: reader.header, input: input)
             else { continue }
             var record = CSVRecord()
             while (try? reader.read(into: &record)) == true {
                 guard idColumn < record.count, Normalise.text(record[idColumn]) == id else { continue }
-                let location = SourceLocation(file: file.displayName, line: record.position.line)
-                guard !shown.contains(location) else { continue }
-                lines.append("  \(location)")
-                lines += cells(record, header: reader.header)
+                rows.append((SourceLocation(file: file.displayName, line: record.position.line), cells(record, header: reader.header)))
             }
         }
-        return lines
+        return rows
     }
 
     /// The row at `source` exactly as read, as `column = value` pairs.
@@ -165,10 +170,12 @@ public enum Explain {
         return lines
     }
 
-    /// `    column = 'value'` for each non-empty cell of `record`, as read.
+    /// `    column = 'value'` for each non-empty cell of `record`, as read and whole: quoted as
+    /// values are elsewhere, so a line break or an invisible character in a cell shows as an
+    /// escape and the cell stays on its line.
     private static func cells(_ record: CSVRecord, header: [String]) -> [String] {
         (0..<record.count).filter { !record[$0].isEmpty }.map { index in
-            "    \(index < header.count ? header[index] : "column \(index + 1)") = '\(record[index])'"
+            "    \(index < header.count ? header[index] : "column \(index + 1)") = \(Normalise.quoted(record[index], limit: nil))"
         }
     }
 }

@@ -63,12 +63,13 @@ public enum Normalise {
     /// `text` between single quotes for a message, with every character a reader could not see
     /// written as `\u{…}` (controls, format characters such as a zero-width space, and spaces
     /// other than U+0020), so that `'5\u{200B}' is not a number` says why. A value longer than
-    /// ``quotedLimit`` characters is cut there and its length given: the message says which
-    /// value it is, the issue's `value` and `rejected/` hold it whole.
-    public static func quoted(_ text: String) -> String {
+    /// `limit` characters (``quotedLimit``) is cut there and its length given: the message says
+    /// which value it is, the issue's `value` and `rejected/` hold it whole. With no limit, it is
+    /// quoted whole.
+    public static func quoted(_ text: String, limit: Int? = quotedLimit) -> String {
         let scalars = text.unicodeScalars
-        if scalars.count > quotedLimit {
-            return quoted(String(String.UnicodeScalarView(scalars.prefix(quotedLimit)))).dropLast()
+        if let limit, scalars.count > limit {
+            return quoted(String(String.UnicodeScalarView(scalars.prefix(limit)))).dropLast()
                 + "...' (\(scalars.count) characters)"
         }
         var result = "'"

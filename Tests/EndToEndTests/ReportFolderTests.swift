@@ -294,6 +294,45 @@ import TestSupport
         #expect(notAFolder.lines == ["error: the committed report folder '\(file)' is a file, not a folder"])
     }
 
+    /// A record a check of the whole record rejected (the age in one file against the birth year
+    /// in another) takes back every participant row of it: each is in the trail as a rejected
+    /// row, though no issue names its line. A cell with a line break stays on its line.
+    @Test func explainShowsRowsTheRecordCheckRejected() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-trail")
+        defer { folder.remove() }
+        let pipeline = try folder.write("""
+            study: {name: Trail}
+            report: {max_errors: 100}
+            inputs:
+              - {path: a.csv, source: generic, holds: participants, date_format: yyyy-mm-dd}
+              - {path: b.csv, source: generic, holds: participants, date_format: yyyy-mm-dd}
+              - {path: v.csv, source: generic, holds: visits, date_format: yyyy-mm-dd}
+            fields: {participant_id: id, site: site, arm: arm, screening_date: scr, birth_year: by, age: age,
+                     visit: visit, visit_date: vdate, pain_nrs: nrs, remark: remark}
+            vocabularies:
+              arms:
+                - {id: a, codes: [A], reference: true}
+                - {id: b, codes: [B]}
+            visits:
+              baseline: {week: 0, window_days: 7}
+            profiles:
+              rules: \(Repository.path("Pipelines/rules/guideline-2010.yml"))
+
+            """, to: "p.yml")
+        _ = try folder.write("id,site,arm,scr,by\nP1,S1,A,2024-03-01,1980\nP2,S1,B,2024-03-01,1970\n", to: "a.csv")
+        _ = try folder.write("id,age\nP2,54\nP1,60\n", to: "b.csv")
+        _ = try folder.write("id,visit,vdate,nrs,remark\nP1,baseline,2024-03-02,5,\"a\nb\"\n", to: "v.csv")
+        let outcome = Explain.explain(pipeline: pipeline, participant: "P1")
+        #expect(outcome.exitCode == 0, "\(outcome.lines)")
+        let start = try #require(outcome.lines.firstIndex(of: "Rejected rows (see the issues below):"), "\(outcome.lines)")
+        let listed = outcome.lines[(start + 1)...].prefix { $0.hasPrefix("  ") }.filter { !$0.hasPrefix("    ") }
+        #expect(Set(listed) == ["  a.csv:2", "  b.csv:3"], "\(listed)")
+        let others = try #require(outcome.lines.firstIndex(of: "Other rows as read:"), "\(outcome.lines)")
+        #expect(outcome.lines[others + 1] == "  v.csv:2")
+        #expect(outcome.lines.contains("    remark = 'a\\u{A}b'"), "\(outcome.lines)")
+        #expect(outcome.lines.allSatisfy { !$0.hasPrefix("b'") })
+    }
+
     /// A participant's rejected rows are part of the trail, as read: the sample's ragged week-26
     /// row of UTR-0380 (an unquoted `;` in the remark) shows with its extra field.
     @Test func explainShowsTheRejectedRows() throws {
@@ -307,7 +346,7 @@ import TestSupport
 
         // The accepted visit rows as read too, each once (the id as in the export, spaces and all).
         let spaced = SamplePipelineTests.inRepository { Explain.explain(pipeline: "Pipelines/sample-castor.yml", participant: " UTR-0380 ") }
-        let rows = try #require(spaced.lines.firstIndex(of: "Visit rows as read:"), "\(spaced.lines)")
+        let rows = try #require(spaced.lines.firstIndex(of: "Other rows as read:"), "\(spaced.lines)")
         let listed = spaced.lines[(rows + 1)...].prefix { $0.hasPrefix("  ") }.filter { !$0.hasPrefix("    ") }
         #expect(listed == ["  ../SampleData/castor/visits.csv:1310", "  ../SampleData/castor/visits.csv:1311",
                            "  ../SampleData/castor/visits.csv:1312"])
