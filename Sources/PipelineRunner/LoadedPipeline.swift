@@ -120,8 +120,12 @@ public struct LoadedPipeline: Sendable {
 
     /// The files a run reads after loading: the inputs, then the literature files.
     var dataFiles: [String] {
-        let literature = [spec.evidence.literatureStudies, spec.evidence.literatureConclusions].compactMap { $0 }
-        return files.map(\.path) + literature.map(spec.resolve)
+        files.map(\.path) + literatureFiles
+    }
+
+    /// The literature studies and conclusions files the pipeline names, as paths.
+    var literatureFiles: [String] {
+        [spec.evidence.literatureStudies, spec.evidence.literatureConclusions].compactMap { $0 }.map(spec.resolve)
     }
 
     /// Profile codes in rule-set order, subdivisions in place of split profiles (`1`, `2`, `3a`, `3b`).

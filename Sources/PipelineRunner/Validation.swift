@@ -71,7 +71,7 @@ public enum Validation {
     /// `rejected/` and `clean/` into the output folder, with the same issues a run writes (the
     /// profile conflicts included), so that a report folder `validate` writes into still agrees
     /// with itself; a run's reports there that were made from other inputs are left out
-    /// (``runReportsAgree(in:with:)``).
+    /// (``runReportsAgree(in:with:definitions:)``).
     ///
     /// Outputs are written into a temporary folder beside the output folder, with a copy of every
     /// other file already there, and the two folders are exchanged only when everything was
@@ -132,12 +132,12 @@ public enum Validation {
         }
         var leftOut: [String] = []
         do {
-            if try runReportsAgree(in: target, with: scratch) {
+            if try runReportsAgree(in: target, with: scratch, definitions: [pipeline, loaded.ruleSetPath] + loaded.literatureFiles) {
                 try carryOver(from: target, into: scratch)
             } else {
                 let out = outputFolder.map { " --out \($0)" } ?? ""
-                leftOut.append("warning: the reports of the earlier run in '\(shownTarget)' no longer agree with the inputs "
-                    + "and were left out; 'lbp run \(pipeline)\(out)' writes them again")
+                leftOut.append("warning: the reports of the earlier run in '\(shownTarget)' no longer agree with the inputs, "
+                    + "the pipeline file or its rule set and were left out; 'lbp run \(pipeline)\(out)' writes them again")
             }
             try ReportFolder.publish(scratch, to: target)
         } catch {
@@ -157,16 +157,23 @@ public enum Validation {
     }
 
     /// Whether the run's reports in `target` (if any: a `manifest.json`) were made from what
-    /// `validate` has just written into `scratch`: every file of ``outputs`` has the SHA-256 the
-    /// manifest records for it, and none is missing or new. When they were not, the inputs (or
-    /// the pipeline) changed since the run, and its summary, tables and manifest no longer agree
-    /// with the new issues and clean tables.
-    static func runReportsAgree(in target: String, with scratch: String) throws -> Bool {
+    /// `validate` has just written into `scratch` and from the same `definitions` (the pipeline
+    /// file, the rule set, then the literature files): every file of ``outputs`` has the SHA-256
+    /// the manifest records for it, none is missing or new, and each definition file has the
+    /// SHA-256 recorded for it. When they were not, the inputs, the pipeline (its analysis
+    /// section, say) or the rules changed since the run, and its summary, tables and manifest no
+    /// longer agree with what a run would write now.
+    static func runReportsAgree(in target: String, with scratch: String, definitions: [String]) throws -> Bool {
         // Without a (readable) manifest nothing says what the other files were made from: only a
         // folder that holds nothing else (one validate wrote) is kept as it is.
         guard let manifest = Manifest.read(in: target) else {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []
             return names.allSatisfy(outputs.contains)
+        }
+        let recordedDefinitions = [manifest.pipeline, manifest.ruleSet] + manifest.literature
+        guard recordedDefinitions.count == definitions.count else { return false }
+        for (path, recorded) in zip(definitions, recordedDefinitions) where try Manifest.digest(path, name: recorded.file).sha256 != recorded.sha256 {
+            return false
         }
         func isOutput(_ name: String) -> Bool { outputs.contains(String(name.prefix { $0 != "/" })) }
         let recorded = Dictionary(manifest.outputs.filter { isOutput($0.file) }.map { ($0.file, $0.sha256) }) { first, _ in first }

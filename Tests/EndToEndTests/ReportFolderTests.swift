@@ -181,8 +181,8 @@ import TestSupport
         #expect(issues.contains(",profile.urgent-randomised,warning,"))
     }
 
-    /// When the inputs changed since the run, its summary, tables and manifest no longer agree
-    /// with what validate writes: they are left out, and validate says so.
+    /// When the inputs or the pipeline file changed since the run, its summary, tables and
+    /// manifest no longer agree with what a run writes now: they are left out, and validate says so.
     @Test func validateLeavesOutRunReportsTheInputsNoLongerAgreeWith() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-out")
         defer { folder.remove() }
@@ -201,8 +201,18 @@ import TestSupport
         #expect(corrected != visits)
         _ = try folder.write(corrected, to: "visits.csv")
         let validated = Validation.run(pipeline: pipeline, outputFolder: reports)
-        #expect(validated.problems == ["warning: the reports of the earlier run in '\(reports)' no longer agree with the inputs "
-            + "and were left out; 'lbp run \(pipeline) --out \(reports)' writes them again"])
+        #expect(validated.problems == ["warning: the reports of the earlier run in '\(reports)' no longer agree with the inputs, "
+            + "the pipeline file or its rule set and were left out; 'lbp run \(pipeline) --out \(reports)' writes them again"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
+
+        // The same inputs, but the pipeline file's analysis changed: the run's tables are not
+        // what a run writes now, although validate's files are the same.
+        #expect(Run.run(pipeline: pipeline, outputFolder: reports).exitCode == 0)
+        let text = try String(contentsOfFile: pipeline, encoding: .utf8)
+        let fewerVisits = text.replacingOccurrences(of: "  timepoints: [week6, week12, week26]\n", with: "  timepoints: [week12]\n")
+        #expect(fewerVisits != text)
+        try fewerVisits.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems.count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
 
         // Without its manifest nothing says what a run's files were made from: they are left out.
