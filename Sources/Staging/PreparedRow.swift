@@ -40,6 +40,9 @@ final class PreparedRow: @unchecked Sendable {
     @exclusivity(unchecked) var untickedBoxes: [Field] = []
     /// Derived fields this row found out of their range (reported here, emptied under `null-field`).
     @exclusivity(unchecked) var derivedOutOfRange: [Field] = []
+    /// The REDCap checkbox fields a missing-data code column of this row marked missing, with that
+    /// column (from 1): a conflict of the mark with the participant's answer is located there.
+    @exclusivity(unchecked) var markedBoxes: [(field: Field, column: Int)] = []
     /// The row holds nothing but its keys (``RowReader`` `isBlank`): its empty cells are not collected.
     @exclusivity(unchecked) var isBlank = false
 
@@ -57,6 +60,7 @@ final class PreparedRow: @unchecked Sendable {
         timepoint = nil
         if !untickedBoxes.isEmpty { untickedBoxes.removeAll(keepingCapacity: true) }
         if !derivedOutOfRange.isEmpty { derivedOutOfRange.removeAll(keepingCapacity: true) }
+        if !markedBoxes.isEmpty { markedBoxes.removeAll(keepingCapacity: true) }
         isBlank = false
         event = nil
     }

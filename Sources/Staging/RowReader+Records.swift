@@ -233,8 +233,11 @@ extension RowReader {
                                         raw: mine.canonicalText,
                                         message: "the arm '\(mine.canonicalText)' differs from the participant's arm '\(theirs.canonicalText)'\(place)"))
                 } else {
+                    // At the cell that gave this row's value: a box's missing-data mark sits in the
+                    // code's column, not the box's.
                     issues.append(issue(.error, rule: "participant-conflict", field: field, raw: mine.canonicalText,
-                                        message: "'\(field.name)' is \(RowReader.said(mine)) here but \(RowReader.said(theirs)) for the participant\(place)"))
+                                        message: "'\(field.name)' is \(RowReader.said(mine)) here but \(RowReader.said(theirs)) for the participant\(place)",
+                                        column: row.markedBoxes.first { $0.field == field }?.column))
                 }
                 participantValues[field] = nil
             }
@@ -422,7 +425,8 @@ extension RowReader {
                                     message: "the arm '\(mine.canonicalText)' differs from the arm '\(theirs.canonicalText)' a visit row gave the participant"))
             } else {
                 issues.append(issue(.error, rule: "participant-conflict", field: field, raw: mine.canonicalText,
-                                    message: "'\(field.name)' is \(RowReader.said(mine)) here but \(RowReader.said(theirs)) from a visit row of the participant"))
+                                    message: "'\(field.name)' is \(RowReader.said(mine)) here but \(RowReader.said(theirs)) from a visit row of the participant",
+                                    column: row.markedBoxes.first { $0.field == field }?.column))
             }
         }
     }

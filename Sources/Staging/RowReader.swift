@@ -516,6 +516,7 @@ struct RowReader {
                                  unusable: true, column: first.index + 1)
                 default:
                     set(field, .missing(first.reason))
+                    row.markedBoxes.append((field, first.index + 1))
                 }
             }
         }

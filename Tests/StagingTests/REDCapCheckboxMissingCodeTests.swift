@@ -154,7 +154,8 @@ import Testing
         let baseline = "R1,baseline_arm_1,,2024-01-05,6,0,0,1,0"
         let (study, sink) = try REDCapCheckboxMissingCodeTests.run(screeningFirst ? [screening, baseline] : [baseline, screening])
         let line = screeningFirst ? 3 : 2
-        #expect(sink.summary(.error) == ["redcap.csv:\(line):6 participant-conflict error"])
+        // At the mark's column (`radicular___unk`), which gave the row its value.
+        #expect(sink.summary(.error) == ["redcap.csv:\(line):8 participant-conflict error"])
         #expect(sink.issues.first?.message.contains("'rad_unilateral_leg_pain' is missing (asked but unknown) here but '1' for the participant") == true)
         // The screening row's answer stands; the box it left at 0 is unticked, not marked.
         #expect(study.participants.map { [$0.values[.radUnilateralLegPain], $0.values[.radLegPainDominant]] }
@@ -178,7 +179,7 @@ import Testing
         let (_, sink) = try REDCapCheckboxMissingCodeTests.run([
             "R1,screening_arm_1,1,,,0,0,0,0", "R1,baseline_arm_1,,2024-01-05,6,0,0,1,0", "R1,week_6_arm_1,,2024-02-16,4,0,0,0,1",
         ])
-        #expect(sink.summary(.error) == ["redcap.csv:4:6 participant-conflict error", "redcap.csv:4:7 participant-conflict error"])
+        #expect(sink.summary(.error) == ["redcap.csv:4:9 participant-conflict error", "redcap.csv:4:9 participant-conflict error"])
         #expect(sink.issues.first?.message.contains("is missing (not asked) here but missing (asked but unknown) for the participant") == true)
     }
 
