@@ -181,7 +181,14 @@ struct RowReader {
         derivedRangeChecks = checks.filter { derivedHere.contains($0.field) }
         // A required field this file does not fill, which another input maps, is checked on the
         // merged record once every file is read (``Stager/checkRequiredFieldsOfRecords(_:slotOrder:)``).
-        let fillsHere = Set(binding.columns.map(\.field) + binding.derived.map(\.field))
+        // A derived field fills here only when every input is a column of the file (or derived
+        // here from them): a survey that maps a duration whose screening date only the study file
+        // holds derives none, and the record does (``Stager/derivationsOfMergedRecords``).
+        var fillsHere = Set(binding.columns.map(\.field))
+        for (field, derivation) in binding.derived where derivation.inputs(for: field).allSatisfy(fillsHere.contains) {
+            fillsHere.insert(field)
+        }
+        let derivedElsewhere = Set(binding.derived.map(\.field)).subtracting(fillsHere)
         let mappedElsewhere = stager.fieldsMappedByOtherInputs(than: file.inputIndex)
         let requiredHere = { (field: Field) in field != .participantID && field != .visit && expectations[field].required }
         // Only fields of the levels this file's rows hold (participant rows in a visits input too).
@@ -192,7 +199,7 @@ struct RowReader {
         }.map(\.field))
         let onRecords = Field.allCases.filter {
             requiredHere($0) && rowLevels.contains($0.level)
-                && ((!fillsHere.contains($0) && mappedElsewhere.contains($0)) || boxTotals.contains($0))
+                && ((!fillsHere.contains($0) && mappedElsewhere.contains($0)) || boxTotals.contains($0) || derivedElsewhere.contains($0))
         }
         requiredOnRecords = Set(onRecords)
         let onEventRecords = input.participantRows.count > 1

@@ -331,7 +331,8 @@ struct StagingState: IssueCounts {
     /// every participant record, from the boxes as settled: the ticks of every accepted row, and
     /// the boxes set unticked (``resolveUntickedBoxes()``); with `mergedOnly`
     /// (``Stager/derivationsOfMergedRecords``) only on the records merged from several rows, as a
-    /// record of one row holds what that row derived. A record without every input collected,
+    /// record of one row holds what that row derived, and only where the record has no value
+    /// (nor a missing reason) for the field. A record without every input collected,
     /// or with one left empty, keeps what another input gave it, if anything.
     mutating func scoreOnRecords(_ derivations: [(field: Field, derivation: Derivation)], ranges expectations: Expectations,
                                  mergedOnly: Bool = false) {
@@ -341,6 +342,10 @@ struct StagingState: IssueCounts {
             let range = expectations[field].range
             for (slot, index) in slots.enumerated() where index >= 0 && (!mergedOnly || participantRecords[index].sources.count > 1) {
                 let current = participantRecords[index].values[field]
+                // On a merged record only a gap is filled: a value a row collected or derived, or
+                // one a row rule emptied with its reason, stands (a stated age is judged against
+                // the birth year, not replaced by what the birth year gives).
+                if mergedOnly, current != nil, !Overlap.isEmptyCell(current) { continue }
                 // An input left empty gives no total (nor an empty one, which `required` would take
                 // for an answer on the record); the value a row derived and checked is kept as is.
                 guard let value = Derive.value(field, derivation, inputs: inputs, from: participantRecords[index].values),

@@ -449,6 +449,68 @@ import Testing
         #expect(outOfRange.accounting.allSatisfy { $0.isBalanced })
     }
 
+    /// A study file with the screening date, a stated age and duration, and a survey with the
+    /// birth year and onset that derives both: the record derives only what no row gave.
+    static let studyAndSurvey = """
+        study: {name: Merged}
+        report: {max_errors: 100}
+        inputs:
+          - {path: study.csv, source: generic, holds: participants, date_format: yyyy-mm-dd}
+          - path: survey.csv
+            source: generic
+            holds: participants
+            date_format: yyyy-mm-dd
+            fields: {age: {derive: from_birth_year}, duration_weeks: {derive: from_onset_date}}
+        fields: {participant_id: id, arm: arm, screening_date: scr, birth_year: by, onset_date: onset, age: age, duration_weeks: dur}
+        vocabularies:
+          arms:
+            - {id: a, codes: [A], reference: true}
+        visits:
+          baseline: {week: 0, window_days: 7}
+
+        """
+
+    static func studyAndSurvey(_ extra: String = "", study: String, survey: String) throws -> (StagedStudy, CollectingSink) {
+        try StagingHarness(yaml: studyAndSurvey + extra, files: ["study.csv": study, "survey.csv": survey]).run()
+    }
+
+    /// A stated age is judged against the birth year another file gives, not replaced by the age
+    /// that birth year implies; a stated duration stands. Under `null-field` the emptied age
+    /// stays emptied.
+    @Test func aMergedRecordDerivesOnlyWhatNoRowGave() throws {
+        let survey = "id,by,onset\nM1,1970,2024-01-01\nM2,1970,2024-01-01\n"
+        let study = "id,arm,scr,age,dur\nM1,A,2024-03-01,30,10\nM2,A,2024-03-01,,\n"
+        let (judged, sink) = try Self.studyAndSurvey(study: study, survey: survey)
+        #expect(sink.summary(.error) == ["study.csv:2:4 age_inconsistent_with_birth_year error"])
+        #expect(judged.participants.map(\.id) == ["M2"])
+        // M2 stated neither: both are derived on the record.
+        #expect(judged.participants.first?.values[.age]?.number == 54)
+        #expect(judged.participants.first?.values[.durationWeeks]?.number == 60.0 / 7, "60 days")
+
+        let (emptied, nullSink) = try Self.studyAndSurvey("expectations:\n  rules:\n    age_inconsistent_with_birth_year: {policy: null-field}\n",
+                                                          study: study, survey: survey)
+        #expect(nullSink.summary(.error) == [])
+        let m1 = try #require(emptied.participants.first { $0.id == "M1" })
+        #expect(RowReader.isInvalid(m1.values[.age]), "\(String(describing: m1.values[.age]))")
+        #expect(m1.values[.durationWeeks]?.number == 10)
+    }
+
+    /// A required duration that only the merged record can derive (the survey holds the onset,
+    /// the study file the screening date) is checked on the record, not on each row.
+    @Test func aRequiredValueOnlyTheRecordDerivesIsCheckedThere() throws {
+        let yaml = Self.studyAndSurvey.replacingOccurrences(of: "age: age, duration_weeks: dur}", with: "age: age}")
+            .replacingOccurrences(of: "fields: {age: {derive: from_birth_year}, duration_weeks: {derive: from_onset_date}}",
+                                  with: "fields: {duration_weeks: {derive: from_onset_date}}")
+            + "expectations:\n  fields:\n    duration_weeks: {required: true}\n"
+        let (study, sink) = try StagingHarness(yaml: yaml, files: [
+            "study.csv": "id,arm,scr,by,age\nM1,A,2024-03-01,1970,54\nM2,A,2024-03-01,1970,54\n",
+            "survey.csv": "id,onset\nM1,2024-01-01\n",
+        ]).run()
+        #expect(sink.summary(.error) == ["study.csv:3:- required error"], "\(sink.summary(.error))")
+        #expect(study.participants.map(\.id) == ["M1"])
+        #expect(study.participants.first?.values[.durationWeeks]?.number == 60.0 / 7)
+    }
+
     /// A visit row taken back as a conflicting duplicate, whose site its participant's record
     /// carried, is a visit row still when that record is rejected: it is counted once, with its
     /// own reason (the record's rejection takes back participant rows only).
