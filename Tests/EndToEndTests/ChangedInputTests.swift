@@ -1,5 +1,5 @@
 import Foundation
-import PipelineRunner
+@testable import PipelineRunner
 import Testing
 import TestSupport
 
@@ -16,6 +16,21 @@ import TestSupport
         text = text.replacingOccurrences(of: "../SampleData/", with: Repository.path("SampleData") + "/")
         text = text.replacingOccurrences(of: "rules/guideline-2010.yml", with: folder.file("rules.yml"))
         return try folder.write(text, to: "pipeline.yml")
+    }
+
+    /// The pipeline file and the rule set are noted as they were before loading read them: an
+    /// edit made any time after the read is a change.
+    @Test func theDefinitionsAreNotedBeforeTheyAreRead() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-changed")
+        defer { folder.remove() }
+        let pipeline = try Self.pipeline(in: folder)
+        let loaded = try LoadedPipeline.load(pipeline)
+        let noted = loaded.definitionsBeforeReading
+        #expect(noted.paths == [pipeline, folder.file("rules.yml")])
+        #expect(InputSnapshot(noted.paths).changed(since: noted).isEmpty)
+        let rules = try String(contentsOfFile: folder.file("rules.yml"), encoding: .utf8)
+        try (rules + "\n").write(toFile: folder.file("rules.yml"), atomically: false, encoding: .utf8)
+        #expect(InputSnapshot(noted.paths).changed(since: noted) == [folder.file("rules.yml")])
     }
 
     /// An input replaced by another file or appended to, and the pipeline file and the rule set
