@@ -3,7 +3,8 @@ import Statistics
 
 extension SummaryText {
     /// Wraps prose to the line limit at spaces, indenting continuation lines; a word longer than
-    /// a line (a long code or path) is cut where the line ends.
+    /// a line (a long code or path) is cut after its last `_`, `-`, `/` or `+` that fits, else
+    /// where the line ends.
     public static func wrap(_ text: String, indent: String = "", width: Int = lineLimit) -> [String] {
         var lines: [String] = []
         var current = ""
@@ -17,7 +18,11 @@ extension SummaryText {
             if current.isEmpty {
                 var rest = word
                 while rest.count > room() {
-                    current = String(rest.prefix(room()))
+                    // After the last `_`, `-`, `/` or `+` that fits, so that the parts of a code
+                    // stay whole; else where the line ends.
+                    let line = rest.prefix(room())
+                    let joint = line.dropLast().lastIndex { "_-/+".contains($0) }.map { line.index(after: $0) }
+                    current = String(line[..<(joint ?? line.endIndex)])
                     rest = rest.dropFirst(current.count)
                     flush()
                 }
