@@ -93,6 +93,9 @@ struct RowReader {
     /// Required fields this file does not fill but another input maps: left to the merged record
     /// (``Stager/checkRequiredFieldsOfRecords(_:slotOrder:)``), not checked per row.
     let requiredOnRecords: Set<Field>
+    /// Those of ``requiredOnRecords`` this file maps as derived but cannot derive from its own
+    /// columns: the record derives them, and a missing code it derives lacks a value, as on a row.
+    let requiredDerivedOnRecords: Set<Field>
     /// Required participant fields of an input with several `participant_rows` events: an event
     /// leaves empty what another event collects, so they are checked on the record the events
     /// make, once every file is read; there a missing code fails them as on a row.
@@ -202,6 +205,7 @@ struct RowReader {
                 && ((!fillsHere.contains($0) && mappedElsewhere.contains($0)) || boxTotals.contains($0) || derivedElsewhere.contains($0))
         }
         requiredOnRecords = Set(onRecords)
+        requiredDerivedOnRecords = requiredOnRecords.intersection(derivedElsewhere)
         let onEventRecords = input.participantRows.count > 1
             ? Field.fields(at: .participant).filter { requiredHere($0) && !onRecords.contains($0) } : []
         requiredOnEventRecords = Set(onEventRecords)

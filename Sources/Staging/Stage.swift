@@ -210,6 +210,8 @@ struct StagingState: IssueCounts {
     /// and those of inputs with several participant events (``RowReader/requiredOnEventRecords``).
     var requiredOnRecords: Set<Field> = []
     var requiredOnEventRecords: Set<Field> = []
+    /// Required derived fields only the records derive (``RowReader/requiredDerivedOnRecords``).
+    var requiredDerivedOnRecords: Set<Field> = []
     /// File index → field → its column in the file (from 1), for locating findings about a row
     /// after it was read (cross-row rules, a rejected participant's visits, profile conflicts).
     var fieldColumns: [Int: [Field: Int]] = [:]
@@ -549,6 +551,7 @@ final class Stager {
         }
         var row = RowReader(stager: self, fileIndex: fileIndex, file: file, input: input, binding: binding)
         state.requiredOnRecords.formUnion(row.requiredOnRecords)
+        state.requiredDerivedOnRecords.formUnion(row.requiredDerivedOnRecords)
         state.requiredOnEventRecords.formUnion(row.requiredOnEventRecords)
         // Counted here and added to the file's accounting once the file is done.
         var rowsRead = 0

@@ -48,10 +48,14 @@ extension Stager {
                 // any other required field on records, any value or missing code of some input.
                 let onEvents = participantFields.filter { eventFields.contains($0) && !events.isEmpty && !hasValue(participant.values, $0) }
                 let lacking = onEvents + participantFields.filter {
-                    !onEvents.contains($0) && state.requiredOnRecords.contains($0) && !participant.values.contains($0)
+                    guard !onEvents.contains($0), state.requiredOnRecords.contains($0) else { return false }
+                    // A value the record derived as missing (an input's missing code) lacks one, as
+                    // on a row that derives it.
+                    return state.requiredDerivedOnRecords.contains($0) ? !hasValue(participant.values, $0) : !participant.values.contains($0)
                 }
                 if !lacking.isEmpty, try report(lacking, of: "participant '\(participant.id)'", at: participant.sources.first,
-                                                participant: participant.id, visit: nil, events: onEvents.isEmpty ? [] : events, &state) {
+                                                participant: participant.id, visit: nil, events: onEvents.isEmpty ? [] : events,
+                                                record: participant.values, &state) {
                     try rejectParticipantRecord(inSlot: slot, reason: "participant '\(participant.id)' lacks the required "
                         + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + (onEvents.isEmpty ? " in every input" : ""),
                                                 &state)
@@ -223,14 +227,18 @@ extension Stager {
     /// With `events` (the participant's event rows), a field an event gave a missing code is
     /// reported at that row (its line; the column is not kept) with the code's reason.
     private func report(_ lacking: [Field], of subject: String, at source: SourceLocation?, participant: String,
-                        visit: String?, events: [StagingState.EventRow] = [], _ state: inout StagingState) throws -> Bool {
+                        visit: String?, events: [StagingState.EventRow] = [], record: FieldValues? = nil,
+                        _ state: inout StagingState) throws -> Bool {
         var rejects = false
         for field in lacking {
             let expectation = spec.expectations[field]
             let coded = events.first { $0.values[field].map { $0.isMissing && !Overlap.isEmptyCell($0) } ?? false }
             let reason = coded.flatMap { $0.values[field]?.missingReason }
             let place = coded?.source ?? events.first?.source ?? source
+            // A value the record derived from an input's missing code.
+            let derivedMissing = record?[field].flatMap { $0.isMissing && !Overlap.isEmptyCell($0) ? $0.missingReason : nil }
             let message = reason.map { "'\(field.name)' is required but is missing (\($0)) in every row of \(subject) that collects it" }
+                ?? derivedMissing.map { "'\(field.name)' is required but derives as missing (\($0)) from the rows of \(subject)" }
                 ?? "'\(field.name)' is required but no row of \(subject) gives it"
             try emit(Diagnostic(expectation.issueSeverity, at: place ?? SourceLocation(file: ""), rule: "required",
                                 message: message, participant: participant, visit: visit, field: field.name),

@@ -501,12 +501,18 @@ import Testing
         let yaml = Self.studyAndSurvey.replacingOccurrences(of: "age: age, duration_weeks: dur}", with: "age: age}")
             .replacingOccurrences(of: "fields: {age: {derive: from_birth_year}, duration_weeks: {derive: from_onset_date}}",
                                   with: "fields: {duration_weeks: {derive: from_onset_date}}")
+            + "missing_codes:\n  codes:\n    - {code: UNK, reason: asked but unknown}\n"
             + "expectations:\n  fields:\n    duration_weeks: {required: true}\n"
         let (study, sink) = try StagingHarness(yaml: yaml, files: [
-            "study.csv": "id,arm,scr,by,age\nM1,A,2024-03-01,1970,54\nM2,A,2024-03-01,1970,54\n",
-            "survey.csv": "id,onset\nM1,2024-01-01\n",
+            "study.csv": "id,arm,scr,by,age\nM1,A,2024-03-01,1970,54\nM2,A,2024-03-01,1970,54\nM3,A,2024-03-01,1970,54\n",
+            "survey.csv": "id,onset\nM1,2024-01-01\nM3,UNK\n",
         ]).run()
-        #expect(sink.summary(.error) == ["study.csv:3:- required error"], "\(sink.summary(.error))")
+        // M2 has no onset at all; M3's onset is a missing code, which gives no duration either.
+        #expect(sink.summary(.error) == ["study.csv:3:- required error", "study.csv:4:- required error"], "\(sink.summary(.error))")
+        #expect(sink.issues.filter { $0.rule == "required" }.map(\.message) == [
+            "'duration_weeks' is required but no row of participant 'M2' gives it",
+            "'duration_weeks' is required but derives as missing (asked but unknown) from the rows of participant 'M3'",
+        ])
         #expect(study.participants.map(\.id) == ["M1"])
         #expect(study.participants.first?.values[.durationWeeks]?.number == 60.0 / 7)
     }
