@@ -19,12 +19,22 @@ public enum SourceSystem: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The column name of one checkbox option; nil when the source has no checkbox convention.
-    public func checkboxColumn(variable: String, option: String) -> String? {
+    /// The names a source gives the column of one checkbox option (or, in REDCap, of one
+    /// missing-data code) of question `variable`; none when the source has no checkbox convention.
+    /// REDCap writes the code in lower case, with every character other than a letter, digit or
+    /// `_` as `_` (`-999` → `variable____999`); the code as written is looked for too.
+    public func checkboxColumns(variable: String, code: String) -> [String] {
         switch self {
-        case .castor: variable + "#" + option
-        case .redcap: variable + "___" + option
-        case .generic: nil
+        case .castor:
+            return [variable + "#" + code]
+        case .redcap:
+            let lower = code.lowercased()
+            let written = String(lower.unicodeScalars.map { scalar -> Character in
+                (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))) || scalar == "_" ? Character(scalar) : "_"
+            })
+            return (written == lower ? [lower] : [lower, written]).map { variable + "___" + $0 }
+        case .generic:
+            return []
         }
     }
 }

@@ -40,19 +40,6 @@ struct ColumnBinding {
         let columns: [Column]
     }
 
-    /// The names REDCap gives the column of option or missing-data code `code` of checkbox
-    /// question `variable`: the code in lower case, and with every character other than a
-    /// letter, digit or `_` written as `_` (`-999` → `variable____999`).
-    static func redcapCheckboxNames(variable: String, code: String) -> [String] {
-        let lower = code.lowercased()
-        let written = String(lower.unicodeScalars.map { scalar -> Character in
-            (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))) || scalar == "_" ? Character(scalar) : "_"
-        })
-        return (written == lower ? [lower] : [lower, written]).compactMap {
-            SourceSystem.redcap.checkboxColumn(variable: variable, option: $0)
-        }
-    }
-
     /// The key a header name or a pipeline column name is matched by: trimmed as cells are (of
     /// white space and invisible format characters, such as a second byte-order mark an export
     /// left before the first name), NFC, lower-cased, all white space removed
@@ -117,8 +104,7 @@ struct ColumnBinding {
             case .column(let alternatives):
                 names = alternatives
             case .checkbox(let variable, let option):
-                names = input.source == .redcap ? ColumnBinding.redcapCheckboxNames(variable: variable, code: option)
-                    : input.source.checkboxColumn(variable: variable, option: option).map { [$0] } ?? []
+                names = input.source.checkboxColumns(variable: variable, code: option)
             }
             var found: Int?
             for name in names {
@@ -163,7 +149,7 @@ struct ColumnBinding {
             var found: [CheckboxQuestionCodes.Column] = []
             // In the codes' order, so that of two codes with one column name the first is read.
             for (code, reason) in codes.sorted(by: { $0.key < $1.key }) {
-                let names = ColumnBinding.redcapCheckboxNames(variable: variable, code: code)
+                let names = SourceSystem.redcap.checkboxColumns(variable: variable, code: code)
                 guard let index = names.lazy.compactMap({ byKey[ColumnBinding.key($0)]?.first }).first,
                       !boundColumns.contains(index), !found.contains(where: { $0.index == index }) else { continue }
                 found.append(.init(index: index, name: header[index], code: code, reason: reason))

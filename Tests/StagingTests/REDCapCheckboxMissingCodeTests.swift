@@ -1,3 +1,4 @@
+import PipelineSpec
 @testable import Staging
 import StudyModel
 import Testing
@@ -128,8 +129,8 @@ import Testing
         let (study, sink) = try Self.run(["R1,screening_arm_1,1,,,0,0,1"], header: header)
         #expect(sink.summary(.error) == [])
         #expect(boxes(study) == [[.missing(.notApplicable), .missing(.notApplicable)]])
-        #expect(ColumnBinding.redcapCheckboxNames(variable: "rf", code: "UNK") == ["rf___unk"])
-        #expect(ColumnBinding.redcapCheckboxNames(variable: "rf", code: "-9.5") == ["rf___-9.5", "rf____9_5"])
+        #expect(SourceSystem.redcap.checkboxColumns(variable: "rf", code: "UNK") == ["rf___unk"])
+        #expect(SourceSystem.redcap.checkboxColumns(variable: "rf", code: "-9.5") == ["rf___-9.5", "rf____9_5"])
     }
 
     /// Only `redcap` inputs have such columns: elsewhere a column of that name is not read.
