@@ -42,11 +42,19 @@ public enum Explain {
             return Outcome(exitCode: 1, lines: ["error: no participant \(Normalise.quoted(id)) in the inputs of '\(pipeline)' "
                 + "(ids are matched exactly, upper and lower case apart)"])
         }
+        // Every row of every input with the participant's id, as read, in one pass over the
+        // inputs. Rows are compared by file and line (a participant's sources also carry a byte
+        // offset); a row whose id cannot be read is looked up on its own.
+        let allRows = rowsAsRead(of: id, loaded)
+        let cellsAt = Dictionary(allRows.map { ($0.location, $0.cells) }) { first, _ in first }
+        func shown(_ source: SourceLocation) -> [String] {
+            cellsAt[SourceLocation(file: source.file, line: source.line)].map { ["  \(source)"] + $0 } ?? sourceRow(source, loaded)
+        }
         var lines = ["Participant '\(id)' (\(loaded.spec.file))", ""]
         if let participant {
             let site = participant.site.isEmpty ? "none" : participant.site
             lines.append("Participant row\(participant.sources.count == 1 ? "" : "s") (site \(site), arm \(participant.arm?.id ?? "not randomised")):")
-            for source in participant.sources { lines += sourceRow(source, loaded) }
+            for source in participant.sources { lines += shown(source) }
             lines.append("")
             lines.append("Normalised values:")
             for field in participant.values.presentFields {
@@ -57,10 +65,8 @@ public enum Explain {
         } else {
             lines.append("No accepted participant row (see the issues below)")
         }
-        // Every row of every input with the participant's id, as read. Rows are compared by file
-        // and line (a participant's sources also carry a byte offset).
         let accepted = Set((participant?.sources ?? []).map { SourceLocation(file: $0.file, line: $0.line) })
-        let rows = rowsAsRead(of: id, loaded).filter { !accepted.contains($0.location) }
+        let rows = allRows.filter { !accepted.contains($0.location) }
         // Every row rejected for an error that names the participant (a row whose id cannot be
         // read among them), and every other rejected row with the participant's id (one that a
         // check of the whole record took back, say): what the trail left out.
@@ -75,7 +81,7 @@ public enum Explain {
         if !rejected.isEmpty {
             lines.append("")
             lines.append("Rejected row\(rejected.count == 1 ? "" : "s") (see the issues below):")
-            for row in rejected { lines += sourceRow(row, loaded) }
+            for row in rejected { lines += shown(row) }
         }
         // The other rows: a visit may be built from rows of several files, and a repeat of a row
         // kept once is not among the record's sources.
