@@ -77,7 +77,7 @@ public struct TextTable: Sendable {
     /// How wide the table is unwrapped: every column as wide as its title and widest cell. A
     /// caller that lays a table out otherwise when it does not fit (numbered names, say) asks this.
     public var naturalWidth: Int {
-        naturalWidths.reduce(0, +) + separator.count * max(0, columns.count - 1)
+        width(of: naturalWidths)
     }
 
     /// Each column as wide as its title and widest cell.
@@ -89,8 +89,9 @@ public struct TextTable: Sendable {
         return widths
     }
 
-    private func fits(_ widths: [Int], within width: Int) -> Bool {
-        widths.reduce(0, +) + separator.count * max(0, widths.count - 1) <= width
+    /// How wide a line is with columns of `widths`, the gaps between them included.
+    private func width(of widths: [Int]) -> Int {
+        widths.reduce(0, +) + separator.count * max(0, widths.count - 1)
     }
 
     /// `widths` with the widest columns narrowed until the table fits in `width`, or as far as
@@ -102,10 +103,10 @@ public struct TextTable: Sendable {
             columns[column].alignment == .left ? Self.narrowestWrapped
                 : max(Self.narrowestWrapped, rows.map { $0[column].count }.max() ?? 0)
         }
-        while !fits(widths, within: width) {
+        while self.width(of: widths) > width {
             let narrowable = columns.indices.filter { widths[$0] > floors[$0] }
             guard let widest = narrowable.max(by: { widths[$0] < widths[$1] }) else { break }
-            let excess = widths.reduce(0, +) + separator.count * max(0, widths.count - 1) - width
+            let excess = self.width(of: widths) - width
             // Down to the next widest column at most, so that wide columns share the narrowing.
             let next = narrowable.filter { $0 != widest }.map { widths[$0] }.max() ?? floors[widest]
             widths[widest] -= max(1, min(excess, widths[widest] - max(floors[widest], next)))
