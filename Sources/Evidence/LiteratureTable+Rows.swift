@@ -4,11 +4,22 @@ extension LiteratureTable {
         studies.map { study in
             EvidenceTableRow(
                 study: study.author, year: study.year, level: study.grade.rawValue, studyType: study.studyType,
-                inclusionCriteria: study.inclusionCriteria, population: study.population, description: study.description,
+                inclusionCriteria: study.inclusionCriteria, population: Self.population(of: study), description: study.description,
                 effectMeasure: study.effectMeasure, result: study.result, source: .literature, studyID: study.studyID,
                 conclusionIDs: study.conclusionIDs, outcome: study.outcome, estimate: study.estimate, ciLow: study.ciLow,
                 ciHigh: study.ciHigh, standardError: study.standardError)
         }
+    }
+
+    /// The evidence table's population cell, which includes the size (chapter 5: "Populatie
+    /// (inclusief grootte)"): the text as printed, followed by `(n=1885)` when the study states a
+    /// size the text does not already give as a number of its own (`1885 werknemers in de VS`
+    /// stays as it is; `werknemers in de VS` becomes `werknemers in de VS (n=1885)`).
+    static func population(of study: LiteratureStudy) -> String {
+        guard let size = study.size else { return study.population }
+        let numbers = study.population.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
+        if numbers.contains(where: { $0 == Substring(String(size)) }) { return study.population }
+        return study.population.isEmpty ? "n=\(size)" : "\(study.population) (n=\(size))"
     }
 
     /// One `conclusions.csv` row per conclusion, in file order.

@@ -99,6 +99,24 @@ func guidelineLevelsAreReproducedExceptKuijer(_ variant: EBROVariant) {
     #expect(rows[2].conclusionIDs == ["W1", "W2"])
     #expect(rows[2].studyType == "Prospectief cohort onderzoek")
     #expect(rows.allSatisfy { $0.source == .literature && $0.level == "B" })
+    // Turner's and Van Oostrom's populations already give their sizes; the rest state none.
+    #expect(rows[2].population == "1885 werknemers in de VS")
+    #expect(rows[5].population == "6 RCT’s (in totaal 749 werknemers)")
+}
+
+/// The guideline's population column includes the size: a stated size the text lacks is added.
+@Test func evidenceRowPopulationIncludesTheStatedSize() {
+    func population(_ text: String, size: Int?) -> String {
+        let study = LiteratureStudy(
+            studyID: "s", author: "Turner", year: 2008, grade: .b, population: text, size: size,
+            source: SourceLocation(file: "studies.csv", line: 2, column: 1))
+        return LiteratureTable.population(of: study)
+    }
+    #expect(population("werknemers in de VS", size: 1885) == "werknemers in de VS (n=1885)")
+    #expect(population("", size: 40) == "n=40")
+    #expect(population("werknemers in de VS", size: nil) == "werknemers in de VS")
+    #expect(population("1885 werknemers", size: 1885) == "1885 werknemers")
+    #expect(population("18850 werknemers", size: 1885) == "18850 werknemers (n=1885)")
 }
 
 @Test func readerProblemsAreLocatedErrors() throws {
