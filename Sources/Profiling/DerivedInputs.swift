@@ -36,7 +36,7 @@ public enum DerivedInputs {
             if days >= 0 {
                 let weeks = Double(days) / 7
                 values[.durationWeeks] = .number(weeks)
-                note { "duration_weeks = \(format2(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)" }
+                note { "duration_weeks = \(Value.format(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)" }
             } else {
                 // As in staging's derivation: a symptom onset after screening gives no duration.
                 note { "duration_weeks left empty: onset_date \(onset.iso) is after screening_date \(screening.iso)" }
@@ -45,7 +45,7 @@ public enum DerivedInputs {
         if isAbsent(values[.ageAtOnset]), let age = values[.age]?.number, let weeks = values[.durationWeeks]?.number {
             let ageAtOnset = age - weeks / DurationUnit.weeksPerYear
             values[.ageAtOnset] = .number(ageAtOnset)
-            note { "age_at_onset = \(format2(ageAtOnset)) from age \(Value.format(age)) - duration_weeks \(format2(weeks)) / \(DurationUnit.weeksPerYear)" }
+            note { "age_at_onset = \(Value.format(ageAtOnset)) from age \(Value.format(age)) - duration_weeks \(Value.format(weeks)) / \(DurationUnit.weeksPerYear)" }
         }
         if isAbsent(values[.ompsqTotal]) {
             let items = Field.ompsqItems.map { values[$0]?.number }
@@ -86,11 +86,6 @@ public enum DerivedInputs {
     private static func isAbsent(_ value: Value?) -> Bool {
         guard let value else { return true }
         return value.missingReason.map { !$0.isInvalid || $0.isEmptiedRequirement } ?? false
-    }
-
-    private static func format2(_ value: Double) -> String {
-        let scaled = (value * 100).rounded() / 100
-        return Value.format(scaled)
     }
 }
 

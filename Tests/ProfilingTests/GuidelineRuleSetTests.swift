@@ -198,6 +198,15 @@ import TestSupport
         #expect(result.subprofile == "3b+Y")
         #expect(result.derivations.contains { $0.hasPrefix("ompsq_total = 78 ") })
         #expect(result.derivations.contains { $0.hasPrefix("age_at_onset = 60 ") })
+        // A derived value is described as the rules compare it, not rounded: 50.0007 is over 50.
+        var nearFifty = record
+        nearFifty.values[.age] = .number(51)
+        nearFifty.values[.durationWeeks] = .number(365.0 / 7)
+        let ageAtOnset = 51 - 365.0 / 7 / 52.1775
+        #expect(ageAtOnset > 50 && ageAtOnset < 50.001)
+        #expect(rules.assign(nearFifty).derivations.contains {
+            $0.hasPrefix("age_at_onset = \(Value.format(ageAtOnset)) from age 51 - duration_weeks \(Value.format(365.0 / 7)) ")
+        })
         // The values alone, as the analysis takes them, are those the trail describes.
         let derived = DerivedInputs.derive(record.values)
         #expect(derived.derivations.count >= 2)
