@@ -58,7 +58,8 @@ struct LinearModelTests {
         #expect(model.residualDegreesOfFreedom == row.residualDegreesOfFreedom)
         expectClose(model.residualSumOfSquares, row.residualSumOfSquares, "\(name) RSS")
         expectClose(model.residualVariance, row.residualVariance, "\(name) σ²")
-        #expect(row.coefficients.count == row.rank)
+        // The fixture's estimated coefficients are exactly the model's (no more, no fewer).
+        #expect(Set(model.estimatedColumns.map { model.design.columnNames[$0] }) == Set(row.coefficients.keys))
         for (column, expected) in row.coefficients {
             let coefficient = try #require(model.coefficient(named: column), "\(name) \(column)")
             let label = "\(name) \(column)"
