@@ -5,6 +5,9 @@ import StudyModel
 /// Kept as plain settings here (the pipeline file's words); the runner turns them into the
 /// Evidence module's types.
 public struct EvidenceSpec: Sendable, Hashable {
+    /// The largest `planned_size` a pipeline file may give: far beyond any trial, and small
+    /// enough that sizes per comparison cannot overflow.
+    public static let largestPlannedSize = 100_000_000
     /// Design of this study as the protocol states it; the achieved size and the losses to
     /// follow-up are counted from the data.
     public struct Design: Sendable, Hashable {
@@ -138,7 +141,10 @@ extension SpecLoader {
             let blinded = study.required("double_blind")?.bool()
             let concealed = study.required("allocation_concealed")?.bool()
             let planned = study.int("planned_size")
-            if let planned, planned < 1 { study["planned_size"]?.error("'planned_size' must be 1 or more", rule: "spec.range") }
+            if let planned, !(1...EvidenceSpec.largestPlannedSize).contains(planned) {
+                study["planned_size"]?.error("'planned_size' must lie between 1 and \(EvidenceSpec.largestPlannedSize), found \(planned)",
+                                             rule: "spec.range")
+            }
             study.rejectUnknownKeys()
             if let type, let inclusion, let randomised, let blinded, let concealed {
                 spec.design = EvidenceSpec.Design(year: year, studyType: type, inclusionCriteria: inclusion,

@@ -4,6 +4,11 @@ import StudyModel
 extension SpecLoader {
     // MARK: - visits (schedule)
 
+    /// The latest visit week and the widest window a pipeline file may give: 100 years, far
+    /// beyond any trial, and small enough that day arithmetic on them cannot overflow.
+    static let latestWeek = 5_218
+    static let widestWindowDays = 36_525
+
     /// `visits:` timepoint name → `{week, window_days}`; both required.
     func loadSchedule(_ value: YAMLValue) -> VisitSchedule {
         guard let mapping = value.mapping() else { return VisitSchedule() }
@@ -37,11 +42,17 @@ extension SpecLoader {
             visit.rejectUnknownKeys()
             if let week, week < 0 {
                 weekValue?.error("visit '\(name)' has a negative week \(week)", rule: "spec.range")
+            } else if let week, week > Self.latestWeek {
+                weekValue?.error("visit '\(name)' is at week \(week); a visit is at most \(Self.latestWeek) weeks (100 years) from baseline",
+                                 rule: "spec.range")
             }
             if let window, window < 0 {
                 windowValue?.error("visit '\(name)' has a negative window of \(window) days", rule: "spec.range")
+            } else if let window, window > Self.widestWindowDays {
+                windowValue?.error("visit '\(name)' has a window of \(window) days; a window is at most \(Self.widestWindowDays) days (100 years)",
+                                   rule: "spec.range")
             }
-            guard let week, let window, week >= 0, window >= 0 else { continue }
+            guard let week, let window, (0...Self.latestWeek).contains(week), (0...Self.widestWindowDays).contains(window) else { continue }
             if let other = weeks[week] {
                 weekValue?.error("visits '\(other)' and '\(name)' are both at week \(week)", rule: "spec.duplicate-timepoint")
                 continue
@@ -237,6 +248,10 @@ extension SpecLoader {
             guard let id, let idValue else { continue }
             if !SpecLoader.isIdentifier(id) {
                 idValue.error("the arm id '\(id)' may hold only letters, digits, '_' and '-'", rule: "spec.arm")
+                continue
+            }
+            if id.lowercased() == "all" {
+                idValue.error("the arm id '\(id)' is reserved: reports use 'all' for the whole trial", rule: "spec.arm")
                 continue
             }
             if arms.contains(where: { $0.arm.id == id }) {

@@ -31,7 +31,11 @@ import TestSupport
     @Test func negativeSampleDataNumbersAreNamed() throws {
         let participants = try Self.lbp(["sample-data", "--participants", "-5", "--out", "/nonexistent", "--check"])
         #expect(participants.status == 64)
-        #expect(participants.errors.contains("the number of participants must be at least 1, not '-5'"), "\(participants.errors)")
+        #expect(participants.errors.contains("The number of participants must lie between 1 and 100000000, not '-5'"), "\(participants.errors)")
+        let huge = try Self.lbp(["sample-data", "--participants", "200000000000000000", "--out", "/nonexistent", "--check"])
+        #expect(huge.status == 64)
+        #expect(huge.errors.contains("The number of participants must lie between 1 and 100000000, not '200000000000000000'"),
+                "\(huge.errors)")
         let seed = try Self.lbp(["sample-data", "--seed", "-1", "--out", "/nonexistent", "--check"])
         #expect(seed.status == 64)
         #expect(seed.errors.contains("'-1' is invalid for '--seed"), "\(seed.errors)")
@@ -42,7 +46,7 @@ import TestSupport
         for arguments in [["--max-errors", "-1"], ["--max-errors=-1"]] {
             let (status, errors) = try Self.lbp([command, Repository.path("Pipelines/sample-castor.yml")] + arguments)
             #expect(status != 0)
-            #expect(errors.contains("the error budget must be 0 or more, not '-1'"), "\(arguments): \(errors)")
+            #expect(errors.contains("The error budget must be 0 or more, not '-1'"), "\(arguments): \(errors)")
         }
     }
 }

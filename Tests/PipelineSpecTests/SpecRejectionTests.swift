@@ -73,6 +73,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         // Vocabularies.
         Rejection("      codes: [\"2\"]", "      codes: [\"2\", ga]", "38:20: the arm code 'ga' is already mapped to arm 'graded_activity'"),
         Rejection("    - id: mckenzie", "    - id: graded_activity", "36:11: the arm id 'graded_activity' is declared twice"),
+        Rejection("    - id: mckenzie", "    - id: All", "36:11: the arm id 'All' is reserved: reports use 'all' for the whole trial"),
         Rejection("      reference: true", "      reference: false", "32:5: no arm is marked 'reference: true'; comparisons need a reference arm (or set 'analysis.reference_arm')"),
         Rejection("      label: McKenzie", "      label: McKenzie\n      reference: true", "38:18: arms 'graded_activity' and 'mckenzie' are both marked as the reference; only one can be"),
         Rejection("      codes: [\"2\"]", "      codes: []", "38:14: arm 'mckenzie' needs at least one code"),
@@ -102,6 +103,11 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 0, window_days: 14}", "48:18: visits 'baseline' and 'week12' are both at week 0"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: -3}", "48:35: visit 'week12' has a negative window of -3 days"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: -12, window_days: 14}", "48:18: visit 'week12' has a negative week -12"),
+        // Beyond 100 years, day arithmetic on a week or window could overflow.
+        Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 1317624576693539402, window_days: 14}",
+                  "48:18: visit 'week12' is at week 1317624576693539402; a visit is at most 5218 weeks (100 years) from baseline"),
+        Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 36526}",
+                  "48:35: visit 'week12' has a window of 36526 days; a window is at most 36525 days (100 years)"),
         Rejection("  baseline: {week: 0, window_days: 0}", "  baseline: {week: 1, window_days: 0}", "47:3: the visit schedule has no baseline visit at week 0"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14}\n  week 26: {week: 26, window_days: 14}", "49:3: the visit name 'week 26' may hold only letters, digits, '_' and '-'"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: 14}\n  Week12: {week: 13, window_days: 1}", "49:3: the visit names 'week12' and 'Week12' differ only in letter case, and visit codes match without it"),

@@ -19,8 +19,13 @@ struct RunOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
+        try Self.validateBudget(maxErrors)
+    }
+
+    /// The check of a `--max-errors` value, shared with `verify`: a budget is 0 or more.
+    static func validateBudget(_ maxErrors: Int?) throws {
         if let maxErrors, maxErrors < 0 {
-            throw ValidationError("the error budget must be 0 or more, not '\(maxErrors)'")
+            throw ValidationError("The error budget must be 0 or more, not '\(maxErrors)'")
         }
     }
 }

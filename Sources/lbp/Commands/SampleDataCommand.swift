@@ -42,12 +42,16 @@ struct SampleDataCommand: ParsableCommand {
     @Flag(help: "Generate into a temporary folder and compare byte for byte with the output folder instead of writing it")
     var check = false
 
+    /// The most participants one export holds: about 40 GB of Castor export, far beyond any
+    /// benchmark, and small enough that the generator's day arithmetic cannot overflow.
+    static let mostParticipants = 100_000_000
+
     func validate() throws {
-        guard participants >= 1 else {
-            throw ValidationError("the number of participants must be at least 1, not '\(participants)'")
+        guard (1...Self.mostParticipants).contains(participants) else {
+            throw ValidationError("The number of participants must lie between 1 and \(Self.mostParticipants), not '\(participants)'")
         }
         guard ExportStyle(rawValue: style) != nil else {
-            throw ValidationError("the style '\(style)' is not one of castor, redcap or both")
+            throw ValidationError("The style '\(style)' is not one of castor, redcap or both")
         }
     }
 

@@ -30,9 +30,7 @@ struct VerifyCommand: ParsableCommand {
     var maxErrors: Int?
 
     func validate() throws {
-        if let maxErrors, maxErrors < 0 {
-            throw ValidationError("the error budget must be 0 or more, not '\(maxErrors)'")
-        }
+        try RunOptions.validateBudget(maxErrors)
     }
 
     func run() throws {
