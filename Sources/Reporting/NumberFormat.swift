@@ -18,27 +18,21 @@ public enum NumberFormat {
         return DecimalDigits.fixed(value, decimals: decimals)
     }
 
-    /// A confidence level as a percentage with as few decimals as it needs (at most three):
-    /// 0.95 → `95`, 0.975 → `97.5`, 0.999 → `99.9`.
+    /// A confidence level as a percentage with as few decimals as it needs (at most nine):
+    /// 0.95 → `95`, 0.975 → `97.5`, 0.9999996 → `99.99996`.
     public static func level(_ level: Double) -> String {
         let percent = level * 100
-        for decimals in 0..<3 {
+        for decimals in 0..<9 {
             let text = fixed(percent, decimals: decimals)
             if let shown = Double(text), abs(shown - percent) < 1e-9 { return text }
         }
-        return fixed(percent, decimals: 3)
+        return fixed(percent, decimals: 9)
     }
 
     /// A p-value as journals print it: `<0.001` below a thousandth, three decimals otherwise.
     public static func pValue(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "NA" }
         return value < 0.001 ? "<0.001" : fixed(value, decimals: 3)
-    }
-
-    /// A p-value for CSV output: full precision in exponent form, so nothing is lost.
-    public static func exact(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "NA" }
-        return String(value)
     }
 
     /// A proportion as a percentage with `decimals` digits (`0.256` → `25.6`).

@@ -23,7 +23,8 @@ import TestSupport
         #expect(NumberFormat.fixed(value, decimals: decimals) == expected)
     }
 
-    @Test(arguments: [(0.95, "95"), (0.975, "97.5"), (0.9, "90"), (0.999, "99.9"), (0.9995, "99.95"), (0.99, "99")])
+    @Test(arguments: [(0.95, "95"), (0.975, "97.5"), (0.9, "90"), (0.999, "99.9"), (0.9995, "99.95"), (0.99, "99"),
+                            (0.9999996, "99.99996"), (0.12345678, "12.345678")])
     func confidenceLevels(level: Double, expected: String) {
         #expect(NumberFormat.level(level) == expected)
     }
