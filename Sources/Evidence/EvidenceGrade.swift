@@ -31,17 +31,6 @@ public enum EvidenceGrade: String, Sendable, Hashable, CaseIterable, Comparable,
         self = grade
     }
 
-    /// One line in English for reports.
-    public var englishDefinition: String {
-        switch self {
-        case .a1: "systematic review of at least two independent A2 studies"
-        case .a2: "randomised double-blind comparative study of good quality and sufficient size"
-        case .b: "comparative study without all A2 features (including cohort and case-control studies)"
-        case .c: "non-comparative study"
-        case .d: "expert opinion"
-        }
-    }
-
     public var description: String { rawValue }
 
     /// Ordered by strength, so `.d < .a1`.

@@ -37,7 +37,6 @@ final class REDCapExport {
     }
 
     private static let firstVisitColumn = index("visit_date")
-    private static let firstScreeningColumn = index("scr_date")
 
     private let output: ExportFile
     private let log: TruthLog

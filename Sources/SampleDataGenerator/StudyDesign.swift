@@ -286,12 +286,3 @@ extension MissingReason {
         }
     }
 }
-
-/// The REDCap project's declared missing-data codes, in the order its set-up lists them.
-public let redcapMissingCodes: [(code: String, label: String, castor: Int)] = [
-    ("INV", "Invalid (measurement failed)", -95),
-    ("NA", "Not applicable", -96),
-    ("NASK", "Not asked", -97),
-    ("UNK", "Unknown (asked but unknown)", -98),
-    ("ND", "Not done", -99),
-]

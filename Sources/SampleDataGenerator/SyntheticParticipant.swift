@@ -33,7 +33,6 @@ public enum IntendedProfile: String, Hashable, Sendable, CaseIterable {
     case profile3bY = "3b+Y"
 
     var isProfile3: Bool { self != .profile1 && self != .profile2 }
-    var isChronic: Bool { self == .profile3b || self == .profile3bY }
     var hasYellowFlags: Bool { self == .profile3aY || self == .profile3bY }
 }
 
