@@ -130,6 +130,54 @@ import Testing
         #expect(study.accounting[1].accepted == 1)
     }
 
+    /// A quote inside an unquoted field is kept as text and warned about where it stands; here
+    /// it makes the RMDQ cell unreadable, so that row is rejected and the others are kept.
+    @Test func strayQuoteIsWarnedAtItsCell() throws {
+        let text = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), "P2;T0;05-01-2024;5;1\"0",
+                            H.visit("P2", "week6", date: "16-02-2024")])
+        let (study, sink) = try stage(visits: bytes(text))
+        #expect(sink.summary(.warning).contains("visits.csv:3:5 csv.stray-quote warning"))
+        #expect(sink.summary(.error).allSatisfy { $0.hasPrefix("visits.csv:3:5 ") } && !sink.summary(.error).isEmpty)
+        #expect(sink.rejectedRows.map(\.line) == [3])
+        #expect(study.accounting[1].rowsRead == 3 && study.accounting[1].accepted == 2 && study.accounting[1].rejected == 1)
+    }
+
+    /// A header the file cannot be read by (a column without a name, a quote that runs on past
+    /// the header line) is a problem with the file at that column: no row of it is read.
+    @Test(arguments: [
+        ("Castor Participant Id;;Date;NRS;RMDQ\nP1;T0;05-01-2024;5;10\n", "visits.csv:1:2 csv.empty-header-name error"),
+        ("Castor Participant Id;\"Visit;Date\nP1\";T0;05-01-2024;5;10\n", "visits.csv:1:2 csv.multiline-header error"),
+    ])
+    func unreadableHeaderIsAnInputProblem(text: String, expected: String) throws {
+        let (study, sink) = try stage(visits: bytes(text))
+        #expect(sink.summary(.error) == [expected])
+        #expect(study.inputProblems.count == 1)
+        #expect(study.accounting[1].rowsRead == 0)
+    }
+
+    /// UTF-16 with a lone surrogate on line 3: the rows before it are read, its record is
+    /// rejected and reading stops there.
+    @Test func invalidUTF16StopsTheFileAtItsRecord() throws {
+        func utf16(_ text: String) -> [UInt8] { text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
+        let data = [0xFF, 0xFE] + utf16(H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024")]) + "P2;T0;")
+            + [0x00, 0xD8] + utf16(";5;10\n" + H.visit("P2", "week6", date: "16-02-2024") + "\n")
+        let (study, sink) = try stage(visits: data)
+        let error = try #require(sink.issues.first { $0.severity == .error })
+        #expect(error.rule == "csv.invalid-utf16")
+        #expect(error.location.file == "visits.csv" && error.location.line == 3)
+        #expect(study.accounting[1].stoppedAtLine == 3)
+        #expect(study.accounting[1].rowsRead == 2 && study.accounting[1].accepted == 1 && study.accounting[1].rejected == 1)
+    }
+
+    /// A file of one column is noted as such; here it lacks the visit columns, so its rows are
+    /// rejected, every one accounted for.
+    @Test func singleColumnFileIsNotedAndItsRowsAccounted() throws {
+        let (study, sink) = try stage(visits: bytes("Castor Participant Id\nP1\nP2\n"))
+        #expect(sink.issues.contains { $0.rule == "csv.single-column" && $0.severity == .note && $0.location.file == "visits.csv" })
+        #expect(study.accounting[1].rowsRead == 2)
+        #expect(study.accounting[1].accepted + study.accounting[1].rejected == 2)
+    }
+
     @Test func emptyFileIsAnInputProblem() throws {
         let (study, sink) = try stage(visits: [])
         #expect(sink.summary(.error) == ["visits.csv:0:- csv.empty-file error"])
