@@ -132,12 +132,19 @@ import Testing
             let grouping = try #require(expected["grouping"]?.text.flatMap(Grouping.init(rawValue:)))
             let group = try #require(expected["group"]?.text)
             let arm = try #require(expected["arm"]?.text)
+            let approach = try #require(expected["approach"]?.text.flatMap(MissingDataApproach.init(rawValue:)))
             let row = try #require(rows.first {
                 $0.group == GroupKey(grouping, group) && $0.arm.id == arm && $0.outcome == "rmdq"
-                    && $0.timepoint == "week12" && $0.approach == .completeCase
+                    && $0.timepoint == "week12" && $0.approach == approach
             })
-            let what = "\(group)/\(arm)"
+            let what = "\(group)/\(arm)/\(approach.rawValue)"
             #expect(row.reference.id == "general_exercise")
+            if let analysed = expected["n_arm"]?.number { #expect(row.analysedArm == Int(analysed), "\(what) n arm") }
+            if let analysed = expected["n_reference"]?.number { #expect(row.analysedReference == Int(analysed), "\(what) n reference") }
+            // What each approach leaves out: BOCF has no responders, NRI no change scores.
+            #expect((row.welch == nil) == (expected["welch_difference"] == nil), "\(what) Welch present")
+            #expect((row.riskDifference == nil) == (expected["rd"] == nil), "\(what) RD present")
+            checkNumberNeededToTreat(row.numberNeededToTreat, expected, what)
             close(row.welch?.difference, expected["welch_difference"]?.number, "\(what) Welch difference")
             close(row.welch?.degreesOfFreedom, expected["welch_df"]?.number, "\(what) Welch df")
             close(row.welch?.interval.lower, expected["welch_lower"]?.number, "\(what) Welch lower", tolerance: 1e-7)
@@ -159,7 +166,46 @@ import Testing
             close(row.riskRatio?.interval.lower, expected["rr_lower"]?.number, "\(what) RR lower", tolerance: 1e-7)
             close(row.riskRatio?.interval.upper, expected["rr_upper"]?.number, "\(what) RR upper", tolerance: 1e-7)
         }
-        #expect(fixture.comparisons.count == 18)
+        #expect(fixture.comparisons.count == 54)
+        #expect(Set(fixture.comparisons.compactMap { $0["approach"]?.text }) == ["complete_case", "bocf", "nri"])
+    }
+
+    /// The NNT against the fixture's risk difference and Newcombe limits, as Altman (1998)
+    /// derives it: the reciprocal of each, on the benefit or the harm side, through infinity when
+    /// the interval holds 0.
+    func checkNumberNeededToTreat(_ nnt: NumberNeededToTreat?, _ expected: [String: JSONValue], _ what: String,
+                                  sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        guard let difference = expected["nnt_rd"]?.number, let lower = expected["nnt_rd_lower"]?.number,
+              let upper = expected["nnt_rd_upper"]?.number
+        else {
+            #expect(nnt == nil, "\(what): an NNT without a risk difference", sourceLocation: sourceLocation)
+            return
+        }
+        guard let nnt else {
+            Issue.record("\(what): no NNT", sourceLocation: sourceLocation)
+            return
+        }
+        switch nnt.estimate {
+        case .benefit(let value): close(value, difference > 0 ? 1 / difference : nil, "\(what) NNTB", sourceLocation: sourceLocation)
+        case .harm(let value): close(value, difference < 0 ? -1 / difference : nil, "\(what) NNTH", sourceLocation: sourceLocation)
+        case .infinite: #expect(difference == 0, "\(what): NNT ∞ for RD \(difference)", sourceLocation: sourceLocation)
+        }
+        #expect((difference > 0) == { if case .benefit = nnt.estimate { true } else { false } }(), "\(what) NNT side",
+                sourceLocation: sourceLocation)
+        switch nnt.interval {
+        case .benefit(let from, let to):
+            #expect(lower > 0, "\(what): a benefit interval for RD limits \(lower), \(upper)", sourceLocation: sourceLocation)
+            close(from, 1 / upper, "\(what) NNTB from", tolerance: 1e-7, sourceLocation: sourceLocation)
+            close(to, 1 / lower, "\(what) NNTB to", tolerance: 1e-7, sourceLocation: sourceLocation)
+        case .harm(let from, let to):
+            #expect(upper < 0, "\(what): a harm interval for RD limits \(lower), \(upper)", sourceLocation: sourceLocation)
+            close(from, -1 / lower, "\(what) NNTH from", tolerance: 1e-7, sourceLocation: sourceLocation)
+            close(to, -1 / upper, "\(what) NNTH to", tolerance: 1e-7, sourceLocation: sourceLocation)
+        case .throughInfinity(let benefit, let harm):
+            #expect(lower <= 0 && upper >= 0, "\(what): through ∞ for RD limits \(lower), \(upper)", sourceLocation: sourceLocation)
+            close(benefit, 1 / upper, "\(what) NNTB limit", tolerance: 1e-7, sourceLocation: sourceLocation)
+            close(harm, -1 / lower, "\(what) NNTH limit", tolerance: 1e-7, sourceLocation: sourceLocation)
+        }
     }
 
     /// The units may be computed in any order (a run spreads them over threads): the tables are
