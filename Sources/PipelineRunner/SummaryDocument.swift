@@ -37,8 +37,11 @@ struct SummaryDocument {
         } else if !computation.comparisons.contains(where: {
             $0.approach == .completeCase && $0.analysedArm > 0 && $0.analysedReference > 0
         }) {
-            noReference = SummaryText.wrap("No comparison can be estimated: at no analysed visit are participants analysed "
-                + "both in another arm and in the reference arm (\(plan.referenceArm)).") + [""]
+            // The sensitivity analyses count participants without a follow-up, so they may still
+            // compare arms: say where they are.
+            noReference = SummaryText.wrap("No complete-case comparison can be estimated: at no analysed visit are participants "
+                + "analysed both in another arm and in the reference arm (\(plan.referenceArm)). The BOCF and NRI "
+                + "sensitivity comparisons, which count participants without a follow-up, are in comparisons.csv.") + [""]
         } else {
             noReference = []
         }
