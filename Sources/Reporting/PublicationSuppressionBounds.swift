@@ -239,7 +239,7 @@ extension SmallCellSuppression {
                      _ relations: [CountGrid.Relation]) -> [(cell: Int, relation: Int?)] {
         let identities = Self.identities(grid, states, relations)
         let narrowed = Self.propagate(initialValues(grid, states), identities.all, declaredCount: identities.declaredCount)
-        var pinned = grid.cells.indices.filter {
+        let pinned = grid.cells.indices.filter {
             states[$0] != .shown && isProtected(grid.cells[$0], states[$0]) && narrowed.values[$0].isSingle
         }.map { ($0, narrowed.narrowedBy[$0]) }
         // Markers that cannot all hold (a small count withheld as `x`) leave nothing to try; a
