@@ -52,13 +52,15 @@ public struct LoadedPipeline: Sendable {
         guard missing.isEmpty else {
             throw SpecError((missing + spec.poolProblemsWithoutRuleSet()).sorted { $0.location < $1.location })
         }
-        let ruleSet: RuleSet
+        let ruleSetAsWritten: RuleSet
         let ruleSetBeforeReading = InputSnapshot([path])
         do {
-            ruleSet = try RuleSet.load(path: path, displayName: path)
+            ruleSetAsWritten = try RuleSet.load(path: path, displayName: path)
         } catch {
             throw SpecError(error.diagnostics + spec.poolProblemsWithoutRuleSet())
         }
+        let (ruleSet, thresholdProblems) = ruleSetAsWritten.settingThresholds(spec.profileRules.thresholds)
+        guard thresholdProblems.isEmpty else { throw SpecError(thresholdProblems) }
         var loaded = LoadedPipeline(spec: spec, files: files, ruleSet: ruleSet, ruleSetPath: path)
         loaded.definitionsBeforeReading = pipelineBeforeReading + ruleSetBeforeReading
         let unknown = loaded.unknownPoolChoices()

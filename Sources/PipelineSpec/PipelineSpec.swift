@@ -124,18 +124,38 @@ public enum PathText {
     }
 }
 
-/// `profiles:` which rule set assigns profiles.
+/// `profiles:` which rule set assigns profiles, and the thresholds the study sets for it.
 public struct ProfileRulesSettings: Sendable, Hashable {
     /// The rule-set file relative to the pipeline file; the shipped 2010 guideline by default.
     public var rules: String
     /// Where the pipeline file names it; nil for the default.
     public var location: SourceLocation?
+    /// `thresholds:` the `at_least` counts the pipeline file sets for named rules of the rule
+    /// set, in the order written; checked against the rule set when it is loaded.
+    public var thresholds: [Threshold]
+
+    /// One `thresholds:` entry: the named `at_least` rule and its new count.
+    public struct Threshold: Sendable, Hashable {
+        public var rule: String
+        public var atLeast: Int
+        /// Where the rule's name and the count are written.
+        public var ruleLocation: SourceLocation
+        public var countLocation: SourceLocation
+
+        public init(rule: String, atLeast: Int, ruleLocation: SourceLocation, countLocation: SourceLocation) {
+            self.rule = rule
+            self.atLeast = atLeast
+            self.ruleLocation = ruleLocation
+            self.countLocation = countLocation
+        }
+    }
 
     public static let defaultRules = "rules/guideline-2010.yml"
 
-    public init(rules: String = ProfileRulesSettings.defaultRules, location: SourceLocation? = nil) {
+    public init(rules: String = ProfileRulesSettings.defaultRules, location: SourceLocation? = nil, thresholds: [Threshold] = []) {
         self.rules = rules
         self.location = location
+        self.thresholds = thresholds
     }
 }
 

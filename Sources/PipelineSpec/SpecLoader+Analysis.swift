@@ -9,6 +9,19 @@ extension SpecLoader {
             if text.isEmpty { rules.error("'profiles.rules' must name a rule-set file", rule: "spec.empty") }
             settings = ProfileRulesSettings(rules: text, location: rules.location)
         }
+        // Whether each name is an `at_least` rule with that many signs is known only with the
+        // rule set, which the runner loads and checks them against.
+        if let thresholds = mapping.mapping("thresholds") {
+            for entry in thresholds.entries() {
+                guard let count = entry.value.int() else { continue }
+                guard count >= 1 else {
+                    entry.value.error("'profiles.thresholds.\(entry.key)' must be 1 or more, found \(count)", rule: "spec.range")
+                    continue
+                }
+                settings.thresholds.append(ProfileRulesSettings.Threshold(
+                    rule: entry.key, atLeast: count, ruleLocation: entry.keyLocation, countLocation: entry.value.location))
+            }
+        }
         mapping.rejectUnknownKeys()
         return settings
     }

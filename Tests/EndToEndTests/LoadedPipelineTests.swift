@@ -98,6 +98,27 @@ import TestSupport
         #expect(Self.problems(loading: path).map(\.message) == ["the rule-set file 'rules/nope.yml' does not exist"])
     }
 
+    /// `profiles.thresholds` reach the rule set the run assigns with, and a name the rule set
+    /// does not have stops loading at that name.
+    @Test func thresholdsInThePipelineFileSetTheRuleSetsCounts() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let rules = "  rules: " + Repository.path("Pipelines/rules/guideline-2010.yml") + "\n"
+        let lowered = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: rules, with: rules + "  thresholds: {malignancy: 2}\n")
+        }
+        let loaded = try LoadedPipeline.load(lowered)
+        #expect(loaded.ruleSet.identity == "guideline-2010 1.0 with malignancy at least 2")
+        let unknown = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: rules, with: rules + "  thresholds: {malignancy: 2, red_flags: 3}\n")
+        }
+        let problems = Self.problems(loading: unknown)
+        #expect(problems.map(\.rule) == ["spec.threshold"])
+        #expect(problems.first?.location.line == 1 + (try String(contentsOfFile: unknown, encoding: .utf8))
+            .split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.hasPrefix("  thresholds:") }.count)
+        #expect(problems.first?.message.hasPrefix("the rule set 'guideline-2010 1.0' has no 'at_least' rule named 'red_flags'") == true)
+    }
+
     /// The default rule set, which the pipeline does not name, is named where it was looked for.
     @Test func aMissingDefaultRuleSetIsNamedWhereItWasLookedFor() throws {
         let folder = try TemporaryDirectory()

@@ -35,6 +35,23 @@ import Testing
         SpecFixtures.problems(SpecFixtures.replacing(line, with: replacement, in: SpecFixtures.valid + sections))
     }
 
+    /// `profiles.thresholds` in the order written, each located at its name and its count; the
+    /// names are checked against the rule set when the runner loads it.
+    @Test func readsProfileThresholds() throws {
+        let text = SpecFixtures.replacing("  rules: rules/startback.yml",
+                                          with: "  rules: rules/startback.yml\n  thresholds: {malignancy: 2, anything: 3}",
+                                          in: SpecFixtures.valid + Self.sections)
+        let spec = try PipelineSpec.parse(text, file: "Pipelines/test.yml")
+        let line = Self.baseLines + 3
+        #expect(spec.profileRules.thresholds == [
+            .init(rule: "malignancy", atLeast: 2, ruleLocation: SourceLocation(file: "Pipelines/test.yml", line: line, column: 16),
+                  countLocation: SourceLocation(file: "Pipelines/test.yml", line: line, column: 28)),
+            .init(rule: "anything", atLeast: 3, ruleLocation: SourceLocation(file: "Pipelines/test.yml", line: line, column: 31),
+                  countLocation: SourceLocation(file: "Pipelines/test.yml", line: line, column: 41)),
+        ])
+        #expect(try PipelineSpec.parse(SpecFixtures.valid + Self.sections, file: "Pipelines/test.yml").profileRules.thresholds.isEmpty)
+    }
+
     @Test func readsEverySection() throws {
         let spec = try PipelineSpec.parse(SpecFixtures.valid + Self.sections, file: "Pipelines/test.yml")
         #expect(spec.profileRules.rules == "rules/startback.yml")
@@ -106,6 +123,10 @@ import Testing
         ("  interaction: prespecified", "  interaction: confirmatory", 9, 16, "unknown value 'confirmatory' for 'analysis.interaction'"),
         ("  confidence_level: 0.90", "  confidence_level: 1.5", 10, 21, "'analysis.confidence_level' must lie strictly between 0 and 1"),
         ("  rules: rules/startback.yml", "  rules: rules/startback.yml\n  colour: blue", 3, 3, "unknown key 'colour' in 'profiles'"),
+        ("  rules: rules/startback.yml", "  rules: rules/startback.yml\n  thresholds: {malignancy: 0}", 3, 28,
+         "'profiles.thresholds.malignancy' must be 1 or more, found 0"),
+        ("  rules: rules/startback.yml", "  rules: rules/startback.yml\n  thresholds: {malignancy: two}", 3, 28,
+         "'profiles.thresholds.malignancy' must be"),
         ("  variant: B", "  variant: C", 12, 12, "unknown EBRO variant 'C'"),
         ("  study: {year: 2026, type: RCT, inclusion: adults, randomised: true, double_blind: false, allocation_concealed: true, planned_size: 300}",
          "  study: {year: 2026, type: \"RC\\nT\", inclusion: adults, randomised: true, double_blind: false, allocation_concealed: true, planned_size: 300}",

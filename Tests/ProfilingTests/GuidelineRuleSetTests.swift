@@ -97,6 +97,44 @@ import TestSupport
         #expect(result.fired.first?.evidence == ["rf_night_pain", "rf_malaise", "rf_weight_loss"])
     }
 
+    /// A pipeline file's `profiles.thresholds` sets a named rule's count; the rule set's identity
+    /// then says so, and every other rule is as written.
+    @Test func thresholdsFromThePipelineFileSetTheCount() throws {
+        let at = SourceLocation(file: "p.yml", line: 9, column: 17)
+        let (lowered, problems) = rules.settingThresholds([
+            .init(rule: "malignancy", atLeast: 2, ruleLocation: at, countLocation: SourceLocation(file: "p.yml", line: 9, column: 29)),
+        ])
+        #expect(problems.isEmpty)
+        #expect(lowered.identity == "guideline-2010 1.0 with malignancy at least 2")
+        let two = Self.plain([.rfNightPain: .boolean(true), .rfWeightLoss: .boolean(true)])
+        #expect(rules.assign(two).profile == "3a")
+        let result = lowered.assign(two)
+        #expect(result.profile == "1")
+        #expect(result.fired.map(\.rule) == ["malignancy"])
+        // Nothing else changed: the same rule set but for that one count.
+        #expect(lowered.urgent == rules.urgent)
+        #expect(lowered.profiles.dropFirst() == rules.profiles.dropFirst())
+        #expect(lowered.atLeastRuleSigns == rules.atLeastRuleSigns)
+        #expect(rules.settingThresholds([]).ruleSet == rules)
+    }
+
+    @Test func thresholdsForNoSuchRuleOrTooManySignsAreLocatedErrors() {
+        let name = SourceLocation(file: "p.yml", line: 9, column: 17)
+        let count = SourceLocation(file: "p.yml", line: 9, column: 30)
+        let (unchanged, problems) = rules.settingThresholds([
+            .init(rule: "cauda_equina", atLeast: 1, ruleLocation: name, countLocation: count),
+            .init(rule: "radicular_signs", atLeast: 5, ruleLocation: name, countLocation: count),
+        ])
+        #expect(unchanged == rules)
+        #expect(problems.map(\.location) == [name, count])
+        #expect(problems.allSatisfy { $0.severity == .error && $0.rule == "spec.threshold" })
+        #expect(problems.map(\.message) == [
+            "the rule set 'guideline-2010 1.0' has no 'at_least' rule named 'cauda_equina' (its 'at_least' rules: "
+                + "'ankylosing_spondylitis', 'malignancy', 'osteoporotic_fracture', 'radicular_signs', 'spondylolisthesis')",
+            "'radicular_signs' would need 5 signs but lists 4",
+        ])
+    }
+
     @Test func osteoporoticFractureNeedsFourIncludingAgeOverSixty() {
         let base: [Field: Value] = [.sex: .text("F"), .rfCorticosteroids: .boolean(true), .rfKyphosis: .boolean(true)]
         var sixty = base

@@ -1,0 +1,85 @@
+import PipelineSpec
+import StudyModel
+
+extension RuleSet {
+    /// The rule set with the `at_least` counts a pipeline file sets (`profiles.thresholds`), or
+    /// the problems that stop them: a name that is no `at_least` rule of the rule set, or a count
+    /// above the rule's number of signs, each located where the pipeline file writes it.
+    ///
+    /// Every `at_least` rule of that name takes the count (urgent rules, profiles, subdivisions
+    /// and suffixes alike). The identity names the counts set (`guideline-2010 1.0 with
+    /// malignancy at least 2`), so every report, `profiles.csv` row and manifest says the rules
+    /// were not the file's as written.
+    public func settingThresholds(_ thresholds: [ProfileRulesSettings.Threshold]) -> (ruleSet: RuleSet, problems: [Diagnostic]) {
+        guard !thresholds.isEmpty else { return (self, []) }
+        let signs = atLeastRuleSigns
+        var problems: [Diagnostic] = []
+        var counts: [String: Int] = [:]
+        for threshold in thresholds {
+            guard let count = signs[threshold.rule] else {
+                let known = signs.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+                problems.append(Diagnostic(
+                    .error, at: threshold.ruleLocation, rule: "spec.threshold",
+                    message: "the rule set '\(identity)' has no 'at_least' rule named '\(threshold.rule)'"
+                        + (known.isEmpty ? "" : " (its 'at_least' rules: \(known))")))
+                continue
+            }
+            guard threshold.atLeast <= count else {
+                problems.append(Diagnostic(
+                    .error, at: threshold.countLocation, rule: "spec.threshold",
+                    message: "'\(threshold.rule)' would need \(threshold.atLeast) signs but lists \(count)"))
+                continue
+            }
+            counts[threshold.rule] = threshold.atLeast
+        }
+        guard problems.isEmpty else { return (self, problems) }
+        var changed = self
+        changed.urgent = urgent.map { $0.settingCounts(counts) }
+        changed.profiles = profiles.map { profile in
+            var profile = profile
+            profile.match = profile.match?.settingCounts(counts)
+            profile.split = profile.split.map { Subdivision(code: $0.code, label: $0.label, rule: $0.rule.settingCounts(counts)) }
+            profile.suffixes = profile.suffixes.map { Suffix(suffix: $0.suffix, rule: $0.rule.settingCounts(counts)) }
+            return profile
+        }
+        let set = thresholds.map { "\($0.rule) at least \($0.atLeast)" }.joined(separator: ", ")
+        changed.version = "\(version) with \(set)"
+        return (changed, [])
+    }
+
+    /// Every named `at_least` rule with its number of signs (rules sharing a name list the same
+    /// signs; the first is taken).
+    var atLeastRuleSigns: [String: Int] {
+        var signs: [String: Int] = [:]
+        func visit(_ rule: Rule) {
+            switch rule {
+            case .condition: return
+            case .atLeast(let name, _, let members):
+                if let name, signs[name] == nil { signs[name] = members.count }
+                members.forEach(visit)
+            case .anyOf(_, let members), .allOf(_, let members):
+                members.forEach(visit)
+            }
+        }
+        urgent.forEach(visit)
+        for profile in profiles {
+            profile.match.map(visit)
+            profile.split.map(\.rule).forEach(visit)
+            profile.suffixes.map(\.rule).forEach(visit)
+        }
+        return signs
+    }
+}
+
+extension Rule {
+    /// The rule with each named `at_least` rule in `counts` needing that many signs.
+    func settingCounts(_ counts: [String: Int]) -> Rule {
+        switch self {
+        case .condition: self
+        case .anyOf(let name, let members): .anyOf(name: name, members.map { $0.settingCounts(counts) })
+        case .allOf(let name, let members): .allOf(name: name, members.map { $0.settingCounts(counts) })
+        case .atLeast(let name, let k, let members):
+            .atLeast(name: name, k: name.flatMap { counts[$0] } ?? k, members.map { $0.settingCounts(counts) })
+        }
+    }
+}
