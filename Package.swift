@@ -49,7 +49,7 @@ let libraries: [Target] = [
 
 let executables: [Target] = [
     .executableTarget(name: "lbp", dependencies: ["PipelineRunner", "SampleDataGenerator", argumentParser]),
-    .executableTarget(name: "lbp-bench", dependencies: ["CSVKit", "PipelineSpec", "Staging"], path: "Benchmarks/lbp-bench"),
+    .executableTarget(name: "lbp-bench", dependencies: ["CSVKit", "PipelineSpec", "Staging", "PipelineRunner"], path: "Benchmarks/lbp-bench"),
 ]
 
 // MARK: - Tests (one target per module, plus end-to-end and shared support)
@@ -59,7 +59,7 @@ let tests: [Target] = [
     .testTarget(name: "CSVKitTests", dependencies: ["CSVKit", "TestSupport"]),
     .testTarget(name: "StudyModelTests", dependencies: ["StudyModel", "TestSupport"]),
     .testTarget(name: "PipelineSpecTests", dependencies: ["PipelineSpec", "TestSupport"]),
-    .testTarget(name: "StagingTests", dependencies: ["Staging", "CSVKit", "TestSupport"]),
+    .testTarget(name: "StagingTests", dependencies: ["Staging", "CSVKit", "PipelineRunner", "TestSupport"]),
     .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
     .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"], exclude: ["Fixtures"]),

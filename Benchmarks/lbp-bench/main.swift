@@ -4,6 +4,7 @@
 import CSVKit
 import Foundation
 import PipelineSpec
+import PipelineRunner
 import Staging
 
 #if canImport(Glibc)

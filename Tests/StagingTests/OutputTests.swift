@@ -1,5 +1,6 @@
 import CSVKit
 import Foundation
+import PipelineRunner
 import PipelineSpec
 import Staging
 import StudyModel

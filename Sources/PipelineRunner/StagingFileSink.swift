@@ -1,6 +1,7 @@
 import CSVKit
 import Foundation
 import PipelineSpec
+import Staging
 import StudyModel
 
 /// Streams staging's findings to disk as they come: `issues.csv` and one

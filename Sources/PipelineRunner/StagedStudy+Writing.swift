@@ -1,6 +1,7 @@
 import CSVKit
 import Foundation
 import PipelineSpec
+import Staging
 import StudyModel
 
 extension StagedStudy {
