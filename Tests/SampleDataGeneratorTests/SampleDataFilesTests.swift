@@ -21,6 +21,29 @@ struct SampleDataFilesTests {
         return result
     }
 
+    /// `lbp sample-data --check`: a folder written by the same generator has no drift; a changed,
+    /// a missing and a stray file are each named, and files outside the generator's folders are not.
+    @Test func driftNamesEveryFileThatDiffers() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let generator = SampleDataGenerator(seed: 11, participants: 40)
+        _ = try generator.write(to: folder.path, style: .castor)
+        _ = try folder.write("not the generator's", to: "README.md")
+        #expect(try generator.drift(from: folder.path, style: .castor) == [])
+        let visits = folder.file("castor/visits.csv")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: visits))
+        try (bytes + Data("GRO-9999;Week 6\n".utf8)).write(to: URL(fileURLWithPath: visits))
+        try FileManager.default.removeItem(atPath: folder.file("truth/problems.csv"))
+        _ = try folder.write("x", to: "castor/extra.csv")
+        #expect(try generator.drift(from: folder.path, style: .castor) == [
+            "'castor/extra.csv' in '\(folder.path)' is not generated any more",
+            "'castor/visits.csv' differs from what seed 11 with 40 participants generates",
+            "'truth/problems.csv' is missing from '\(folder.path)'",
+        ])
+        // The REDCap folder is not the Castor style's: it is not compared.
+        #expect(try generator.drift(from: folder.path, style: .both).contains("'redcap/export.csv' is missing from '\(folder.path)'"))
+    }
+
     /// The physical lines of a file (split at LF; every record of these files is one line).
     static func lines(_ data: Data) -> [[UInt8]] {
         Array(data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
