@@ -58,8 +58,8 @@ public enum DurationUnit: String, Sendable, Hashable, CaseIterable {
     case months
     case years
 
-    /// Weeks in a mean Gregorian year (365.2425 days / 7).
-    public static let weeksPerYear = 52.1775
+    /// Weeks in a mean Gregorian year (365.2425 days / 7), as the derived fields use it.
+    public static let weeksPerYear = DerivedFormulas.weeksPerYear
 
     /// Weeks per unit: days 1/7; months 52.1775 / 12 = 4.348125 (a mean Gregorian month,
     /// 30.436875 days); years 52.1775.

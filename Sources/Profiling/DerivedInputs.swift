@@ -26,15 +26,13 @@ public enum DerivedInputs {
 
         if isAbsent(values[.age]), let birthYear = values[.birthYear]?.number,
            let screening = values[.screeningDate]?.date {
-            let age = Double(screening.year) - birthYear
+            let age = DerivedFormulas.age(birthYear: birthYear, screening: screening)
             values[.age] = .number(age)
             note { "age = \(Value.format(age)) from screening_date year \(screening.year) - birth_year \(Value.format(birthYear))" }
         }
         if isAbsent(values[.durationWeeks]), let onset = values[.onsetDate]?.date,
            let screening = values[.screeningDate]?.date {
-            let days = onset.days(to: screening)
-            if days >= 0 {
-                let weeks = Double(days) / 7
+            if let weeks = DerivedFormulas.durationWeeks(onset: onset, screening: screening) {
                 values[.durationWeeks] = .number(weeks)
                 note { "duration_weeks = \(Value.format(weeks)) from onset_date \(onset.iso) to screening_date \(screening.iso)" }
             } else {
@@ -43,9 +41,9 @@ public enum DerivedInputs {
             }
         }
         if isAbsent(values[.ageAtOnset]), let age = values[.age]?.number, let weeks = values[.durationWeeks]?.number {
-            let ageAtOnset = age - weeks / DurationUnit.weeksPerYear
+            let ageAtOnset = DerivedFormulas.ageAtOnset(age: age, durationWeeks: weeks)
             values[.ageAtOnset] = .number(ageAtOnset)
-            note { "age_at_onset = \(Value.format(ageAtOnset)) from age \(Value.format(age)) - duration_weeks \(Value.format(weeks)) / \(DurationUnit.weeksPerYear)" }
+            note { "age_at_onset = \(Value.format(ageAtOnset)) from age \(Value.format(age)) - duration_weeks \(Value.format(weeks)) / \(DerivedFormulas.weeksPerYear)" }
         }
         if isAbsent(values[.ompsqTotal]) {
             let items = Field.ompsqItems.map { values[$0]?.number }

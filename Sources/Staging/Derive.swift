@@ -24,18 +24,20 @@ public enum Derive {
         switch derivation {
         case .fromBirthYear:
             guard let birthYear = values.number(needed[0]), let screening = values.date(needed[1]) else { return nil }
-            return .number(Double(screening.year) - birthYear)
+            return .number(DerivedFormulas.age(birthYear: birthYear, screening: screening))
         case .fromOnsetDate:
             guard let onset = values.date(needed[0]), let screening = values.date(needed[1]) else { return nil }
-            let days = onset.days(to: screening)
-            guard days >= 0 else { return RowReader.invalid(CrossFieldRule.onsetAfterBaseline.rawValue) }
-            return .number(Double(days) / 7)
+            guard let weeks = DerivedFormulas.durationWeeks(onset: onset, screening: screening) else {
+                return RowReader.invalid(CrossFieldRule.onsetAfterBaseline.rawValue)
+            }
+            return .number(weeks)
         case .fromAgeAndOnset:
             guard let age = values.number(needed[0]), let onset = values.date(needed[1]),
                   let screening = values.date(needed[2]) else { return nil }
-            let days = onset.days(to: screening)
-            guard days >= 0 else { return RowReader.invalid(CrossFieldRule.onsetAfterBaseline.rawValue) }
-            return .number(age - Double(days) / 7 / DurationUnit.weeksPerYear)
+            guard let weeks = DerivedFormulas.durationWeeks(onset: onset, screening: screening) else {
+                return RowReader.invalid(CrossFieldRule.onsetAfterBaseline.rawValue)
+            }
+            return .number(DerivedFormulas.ageAtOnset(age: age, durationWeeks: weeks))
         case .ompsq10:
             // Scored by StudyModel's Questionnaires, the one place that knows the ÖMPSQ-10. Every
             // item is there (see above): no total means one is outside its scoring range.

@@ -42,3 +42,20 @@ import StudyModel
         }
     }
 }
+
+/// The derived fields' formulas, against the README's definitions worked by hand.
+@Suite struct DerivedFormulasTests {
+    @Test func ageDurationAndAgeAtOnset() throws {
+        let screening = try #require(CalendarDate(year: 2024, month: 1, day: 2))
+        #expect(DerivedFormulas.age(birthYear: 1970, screening: screening) == 54)
+        // 1 November 2023 to 2 January 2024: 30 + 31 + 1 = 62 days.
+        let onset = try #require(CalendarDate(year: 2023, month: 11, day: 1))
+        #expect(DerivedFormulas.durationWeeks(onset: onset, screening: screening) == 62.0 / 7)
+        #expect(DerivedFormulas.durationWeeks(onset: screening, screening: screening) == 0)
+        #expect(DerivedFormulas.durationWeeks(onset: screening, screening: onset) == nil)
+        // A year of 365 days is 365 / 7 / 52.1775 years: just over one, so 51 gives just over 50.
+        let ageAtOnset = DerivedFormulas.ageAtOnset(age: 51, durationWeeks: 365.0 / 7)
+        #expect(abs(ageAtOnset - (51 - 365.0 / 365.2425)) < 1e-12)
+        #expect(ageAtOnset > 50)
+    }
+}
