@@ -9,11 +9,11 @@ import StudyModel
 enum NumberText {
     /// `value` rounded half away from zero to `digits` decimals as the numeric columns round it
     /// (``DecimalDigits/fixed(_:decimals:)``: on the decimal value shown, so `1.005` gives `1.01`),
-    /// with a `.` decimal point and an ASCII `-` for negatives (`-0.71`); `NaN`, `inf`, `-inf`
-    /// spelled out. `digits` in 0...12.
+    /// with a `.` decimal point and an ASCII `-` for negatives (`-0.71`); not a number is `NA`
+    /// and infinity `Inf` or `-Inf`, as Reporting's `NumberFormat` writes them. `digits` in 0...12.
     static func fixed(_ value: Double, _ digits: Int) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        if value.isNaN { return "NA" }
+        if value.isInfinite { return value < 0 ? "-Inf" : "Inf" }
         return DecimalDigits.fixed(value, decimals: max(0, min(12, digits)))
     }
 

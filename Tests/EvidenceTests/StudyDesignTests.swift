@@ -73,7 +73,8 @@ func eachMissingA2FeatureGivesB(_ testCase: DesignCase) {
 
 @Test(arguments: [
     (0.0, 2, "0.00"), (-0.714_1, 2, "-0.71"), (2.5, 0, "3"), (-2.5, 0, "-3"), (0.125, 2, "0.13"),
-    (-0.001, 2, "0.00"), (92.115, 1, "92.1"), (1_234.5, 1, "1234.5"), (Double.nan, 2, "NaN"),
+    (-0.001, 2, "0.00"), (92.115, 1, "92.1"), (1_234.5, 1, "1234.5"), (Double.nan, 2, "NA"),
+    (Double.infinity, 2, "Inf"), (-Double.infinity, 1, "-Inf"),
     // Rounded on the decimal value shown, as the numeric columns are: 1.005 is held as
     // 1.00499999999999989 and 41/80 · 100 comes out 51.249999999999993.
     (1.005, 2, "1.01"), (-1.005, 2, "-1.01"), (41.0 / 80 * 100, 1, "51.3"),
