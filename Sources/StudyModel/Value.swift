@@ -56,9 +56,12 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     /// integers print without a fraction. `description` of `Double` is locale-independent in Swift.
     public static func format(_ value: Double) -> String {
         if let whole = wholeNumber(value) { return String(whole) }
-        let text = String(value)
+        var text = String(value)
         // Only an exponent needs the digits placed; most values are positional already.
-        return value.isFinite && text.utf8.contains(UInt8(ascii: "e")) ? DecimalDigits(value).text : text
+        if value.isFinite && text.utf8.contains(UInt8(ascii: "e")) { text = DecimalDigits(value).text }
+        // A whole number of 10¹⁵ or more comes out as `1000000000000000.0`: no fraction either.
+        if value.isFinite && value == value.rounded() && text.hasSuffix(".0") { text.removeLast(2) }
+        return text
     }
 
     /// `value` as a whole number when it is one below 10¹⁵ in magnitude (where ``format(_:)``

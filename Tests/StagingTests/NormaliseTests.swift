@@ -335,6 +335,11 @@ import TestSupport
         #expect(Value.format(1e-07) == "0.0000001")
         #expect(Value.format(-1.234e-06) == "-0.000001234")
         #expect(Value.format(1.5e16) == "15000000000000000")
+        // Whole numbers from 10¹⁵, which `Double` writes positionally with a `.0`, lose it too.
+        #expect(Value.format(1e15) == "1000000000000000")
+        #expect(Value.format(9_007_199_254_740_992) == "9007199254740992")
+        #expect(Value.format(-2e15) == "-2000000000000000")
+        #expect(Value.format(1e15 + 0.5) == "1000000000000000.5")
         #expect(Value.format(0.5) == "0.5")
         #expect(Value.format(-123.25) == "-123.25")
     }
