@@ -24,10 +24,11 @@ extension RuleSet {
                         + (known.isEmpty ? "" : " (its 'at_least' rules: \(known))")))
                 continue
             }
-            guard threshold.atLeast <= count else {
+            guard threshold.atLeast <= count.fewest else {
+                let lists = count.rules == 1 ? "lists \(count.fewest)" : "\(count.rules) rules have that name, one listing \(count.fewest)"
                 problems.append(Diagnostic(
                     .error, at: threshold.countLocation, rule: "spec.threshold",
-                    message: "'\(threshold.rule)' would need \(threshold.atLeast) signs but lists \(count)"))
+                    message: "'\(threshold.rule)' would need \(threshold.atLeast) signs but \(lists)"))
                 continue
             }
             counts[threshold.rule] = threshold.atLeast
@@ -47,15 +48,18 @@ extension RuleSet {
         return (changed, [])
     }
 
-    /// Every named `at_least` rule with its number of signs (rules sharing a name list the same
-    /// signs; the first is taken).
-    var atLeastRuleSigns: [String: Int] {
-        var signs: [String: Int] = [:]
+    /// Every name of an `at_least` rule, with how many rules have it and the fewest signs one of
+    /// them lists (a count set for the name must suit each).
+    var atLeastRuleSigns: [String: (rules: Int, fewest: Int)] {
+        var signs: [String: (rules: Int, fewest: Int)] = [:]
         func visit(_ rule: Rule) {
             switch rule {
             case .condition: return
             case .atLeast(let name, _, let members):
-                if let name, signs[name] == nil { signs[name] = members.count }
+                if let name {
+                    let known = signs[name]
+                    signs[name] = ((known?.rules ?? 0) + 1, min(known?.fewest ?? members.count, members.count))
+                }
                 members.forEach(visit)
             case .anyOf(_, let members), .allOf(_, let members):
                 members.forEach(visit)

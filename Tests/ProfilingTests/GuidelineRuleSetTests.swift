@@ -114,7 +114,7 @@ import TestSupport
         // Nothing else changed: the same rule set but for that one count.
         #expect(lowered.urgent == rules.urgent)
         #expect(lowered.profiles.dropFirst() == rules.profiles.dropFirst())
-        #expect(lowered.atLeastRuleSigns == rules.atLeastRuleSigns)
+        #expect(lowered.atLeastRuleSigns.mapValues { [$0.rules, $0.fewest] } == rules.atLeastRuleSigns.mapValues { [$0.rules, $0.fewest] })
         #expect(rules.settingThresholds([]).ruleSet == rules)
     }
 
@@ -133,6 +133,31 @@ import TestSupport
                 + "'ankylosing_spondylitis', 'malignancy', 'osteoporotic_fracture', 'radicular_signs', 'spondylolisthesis')",
             "'radicular_signs' would need 5 signs but lists 4",
         ])
+    }
+
+    /// Two `at_least` rules of one name: a count must suit the one with the fewest signs, and
+    /// then sets both.
+    @Test func aThresholdForANameTwoRulesShareMustSuitEach() throws {
+        var shared = rules
+        let radicular = try #require(shared.profiles[1].match)
+        guard case .anyOf(let name, var members) = radicular, case .atLeast(_, let k, let signs) = members[1] else {
+            Issue.record("profile 2 is not 'any of (cauda equina, at least k of the radicular signs)'")
+            return
+        }
+        members[1] = .atLeast(name: "malignancy", k: k, signs)
+        shared.profiles[1].match = .anyOf(name: name, members)
+        let at = SourceLocation(file: "p.yml", line: 9, column: 30)
+        let (_, tooMany) = shared.settingThresholds([.init(rule: "malignancy", atLeast: 5, ruleLocation: at, countLocation: at)])
+        #expect(tooMany.map(\.message) == ["'malignancy' would need 5 signs but 2 rules have that name, one listing 4"])
+        let (both, problems) = shared.settingThresholds([.init(rule: "malignancy", atLeast: 4, ruleLocation: at, countLocation: at)])
+        #expect(problems.isEmpty)
+        guard case .anyOf(_, let changed)? = both.profiles[1].match, case .atLeast(_, let four, _) = changed[1],
+              case .anyOf(_, let clusters)? = both.profiles[0].match, case .atLeast(_, let malignancy, _) = clusters[0]
+        else {
+            Issue.record("the rule set's shape changed")
+            return
+        }
+        #expect([four, malignancy] == [4, 4])
     }
 
     @Test func osteoporoticFractureNeedsFourIncludingAgeOverSixty() {
