@@ -17,9 +17,34 @@ extension LiteratureTable {
     /// stays as it is; `werknemers in de VS` becomes `werknemers in de VS (n=1885)`).
     static func population(of study: LiteratureStudy) -> String {
         guard let size = study.size else { return study.population }
-        let numbers = study.population.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
-        if numbers.contains(where: { $0 == Substring(String(size)) }) { return study.population }
+        if numbers(in: study.population).contains(size) { return study.population }
         return study.population.isEmpty ? "n=\(size)" : "\(study.population) (n=\(size))"
+    }
+
+    /// The whole numbers a text writes, a group separator (`.`, `,`, a space or a narrow one)
+    /// read as one when it stands between groups of three digits: `1.885 werknemers` and
+    /// `1 885` hold 1885, `2,5 jaar` holds 2 and 5.
+    static func numbers(in text: String) -> [Int] {
+        let characters = Array(text)
+        var numbers: [Int] = []
+        var digits = ""
+        var index = 0
+        func isDigit(_ position: Int) -> Bool {
+            position < characters.count && characters[position].isASCII && characters[position].isNumber
+        }
+        while index <= characters.count {
+            if isDigit(index) {
+                digits.append(characters[index])
+            } else if !digits.isEmpty, index < characters.count, [".", ",", " ", "\u{00A0}", "\u{202F}"].contains(characters[index]),
+                      (1...3).allSatisfy({ isDigit(index + $0) }), !isDigit(index + 4) {
+                // A separator between groups: the number goes on after it.
+            } else {
+                if let number = Int(digits) { numbers.append(number) }
+                digits = ""
+            }
+            index += 1
+        }
+        return numbers
     }
 
     /// One `conclusions.csv` row per conclusion, in file order.

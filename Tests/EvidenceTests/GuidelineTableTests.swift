@@ -117,6 +117,12 @@ func guidelineLevelsAreReproducedExceptKuijer(_ variant: EBROVariant) {
     #expect(population("werknemers in de VS", size: nil) == "werknemers in de VS")
     #expect(population("1885 werknemers", size: 1885) == "1885 werknemers")
     #expect(population("18850 werknemers", size: 1885) == "18850 werknemers (n=1885)")
+    // A size written with a group separator is the size.
+    for written in ["1.885 werknemers", "1,885 werknemers", "1 885 werknemers", "1\u{202F}885 werknemers", "werknemers (n = 1885)"] {
+        #expect(population(written, size: 1885) == written)
+    }
+    #expect(population("2,5 jaar; 1.8851 werknemers", size: 1885) == "2,5 jaar; 1.8851 werknemers (n=1885)")
+    #expect(LiteratureTable.numbers(in: "6 RCT’s (in totaal 1.749 werknemers), 2,5 jaar") == [6, 1749, 2, 5])
 }
 
 @Test func readerProblemsAreLocatedErrors() throws {
