@@ -18,15 +18,16 @@ public enum NumberFormat {
         return DecimalDigits.fixed(value, decimals: decimals)
     }
 
-    /// A confidence level as a percentage with as few decimals as it needs (at most nine):
-    /// 0.95 → `95`, 0.975 → `97.5`, 0.9999996 → `99.99996`.
+    /// A confidence level as a percentage with as few decimals as it needs, up to the 15
+    /// significant digits a double holds: 0.95 → `95`, 0.975 → `97.5`, 0.9999996 → `99.99996`,
+    /// 0.95000000001 → `95.000000001`. A decimal is needed unless dropping it moves the value by
+    /// no more than multiplying by 100 may have (a few units in the last place).
     public static func level(_ level: Double) -> String {
         let percent = level * 100
-        for decimals in 0..<9 {
-            let text = fixed(percent, decimals: decimals)
-            if let shown = Double(text), abs(shown - percent) < 1e-9 { return text }
+        let decimals = (0...13).first { decimals in
+            Double(fixed(percent, decimals: decimals)).map { abs($0 - percent) <= 4 * percent.ulp } ?? false
         }
-        return fixed(percent, decimals: 9)
+        return fixed(percent, decimals: decimals ?? 13)
     }
 
     /// A p-value as journals print it: `<0.001` below a thousandth, three decimals otherwise.
