@@ -38,10 +38,17 @@ struct SummaryDocument {
             $0.approach == .completeCase && $0.analysedArm > 0 && $0.analysedReference > 0
         }) {
             // The sensitivity analyses count participants without a follow-up, so they may still
-            // compare arms: say where they are.
+            // compare arms: say which do, and where they are.
+            let estimated = [(MissingDataApproach.baselineCarriedForward, "BOCF"), (.nonResponderImputation, "NRI")]
+                .filter { approach, _ in
+                    computation.comparisons.contains { $0.approach == approach && ($0.welch != nil || $0.riskDifference != nil) }
+                }
+                .map(\.1)
+            let sensitivity = estimated.isEmpty ? ""
+                : " The \(estimated.joined(separator: " and ")) sensitivity comparisons, which count participants without "
+                    + "a follow-up, are in comparisons.csv."
             noReference = SummaryText.wrap("No complete-case comparison can be estimated: at no analysed visit are participants "
-                + "analysed both in another arm and in the reference arm (\(plan.referenceArm)). The BOCF and NRI "
-                + "sensitivity comparisons, which count participants without a follow-up, are in comparisons.csv.") + [""]
+                + "analysed both in another arm and in the reference arm (\(plan.referenceArm)).\(sensitivity)") + [""]
         } else {
             noReference = []
         }
