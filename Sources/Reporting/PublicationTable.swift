@@ -74,7 +74,19 @@ public struct PublicationTable: Hashable, Sendable {
     }
 
     private func markdownRow(_ cells: [String]) -> String {
-        "| " + cells.map(Self.markdownEscape).joined(separator: " | ") + " |"
+        "| " + cells.map { Self.formulaGuarded(Self.markdownEscape($0)) }.joined(separator: " | ") + " |"
+    }
+
+    /// A Markdown cell a spreadsheet would run as a formula once the table is pasted into one
+    /// (text starting with `=`, `+`, `@`, or `-` not before a digit or `.`, as an arm label
+    /// `=HYPERLINK(...)` could) gets a backslash before that character: Markdown shows the
+    /// character itself, and the pasted cell starts with `\`. Numbers (`-0.39`) stay as they are.
+    static func formulaGuarded(_ cell: String) -> String {
+        guard let first = cell.first else { return cell }
+        let second = cell.dropFirst().first
+        let runs = first == "=" || first == "+" || first == "@"
+            || (first == "-" && !(second.map { $0.isASCII && ($0.isNumber || $0 == ".") } ?? false))
+        return runs ? "\\" + cell : cell
     }
 
     /// Text safe inside a GitHub pipe-table cell or paragraph: `|` and `\` are backslash-escaped

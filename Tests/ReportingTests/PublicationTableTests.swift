@@ -178,6 +178,35 @@ enum PublicationStructure {
         }
     }
 
+    /// The formula guard of the Markdown tables: a cell a spreadsheet would run, once pasted
+    /// into one, starts with a backslash (Markdown still shows the text as written); numbers and
+    /// other text do not.
+    @Test(arguments: [
+        ("=HYPERLINK(\"x\")", "\\=HYPERLINK(\"x\")"), ("+cmd", "\\+cmd"), ("@SUM(A1)", "\\@SUM(A1)"), ("-cmd", "\\-cmd"),
+        ("-0.39", "-0.39"), ("-1.5 (-2.0 to 0.3)", "-1.5 (-2.0 to 0.3)"), ("-.5", "-.5"), ("3b+Y", "3b+Y"), ("", ""),
+        ("<5", "<5"), ("x", "x"),
+    ])
+    func markdownCellsAreFormulaGuarded(cell: String, expected: String) {
+        #expect(PublicationTable.formulaGuarded(cell) == expected)
+    }
+
+    @Test func anArmLabelThatIsAFormulaIsGuardedInEveryMarkdownTable() throws {
+        let arms = [
+            Arm(id: "motor_control", label: "=HYPERLINK(1)", order: 0),
+            Arm(id: "graded_activity", label: "Graded activity", order: 1),
+            Arm(id: "general_exercise", label: "General exercise", order: 2),
+        ]
+        let results = PublicationFixture.results(PublicationFixture.subjects(arms: arms), arms: arms)
+        var guarded = 0
+        for table in PublicationTables.all(results) {
+            let cells = table.markdown().split(separator: "\n").filter { $0.hasPrefix("|") }
+                .flatMap { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+            #expect(!cells.contains { $0.hasPrefix("=") }, "a cell starts with '=' in \(table.caption)")
+            guarded += cells.filter { $0.hasPrefix("\\=HYPERLINK(1)") }.count
+        }
+        #expect(guarded > 0)
+    }
+
     @Test func labelsFromUserDataAreEscaped() throws {
         let arms = [
             Arm(id: "motor_control", label: "Motor | control", order: 0),
