@@ -39,8 +39,8 @@ extension RuleSet {
         changed.profiles = profiles.map { profile in
             var profile = profile
             profile.match = profile.match?.settingCounts(counts)
-            profile.split = profile.split.map { Subdivision(code: $0.code, label: $0.label, rule: $0.rule.settingCounts(counts)) }
-            profile.suffixes = profile.suffixes.map { Suffix(suffix: $0.suffix, rule: $0.rule.settingCounts(counts)) }
+            for index in profile.split.indices { profile.split[index].rule = profile.split[index].rule.settingCounts(counts) }
+            for index in profile.suffixes.indices { profile.suffixes[index].rule = profile.suffixes[index].rule.settingCounts(counts) }
             return profile
         }
         let set = thresholds.map { "\($0.rule) at least \($0.atLeast)" }.joined(separator: ", ")
