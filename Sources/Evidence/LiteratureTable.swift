@@ -173,7 +173,7 @@ extension LiteratureStudy {
     /// rejected); warnings keep the row.
     ///
     /// Errors: missing study id, author, year or level; a year outside 1900...2100; an unknown
-    /// level; a non-numeric size, estimate, bound or SE; only one CI bound; `ci_low` above
+    /// level; a non-numeric size, estimate, bound or SE; a size below 1; only one CI bound; `ci_low` above
     /// `ci_high`; SE not positive; an unknown scale; a ratio bound not positive.
     /// Warnings: an estimate with neither a CI nor an SE (kept, not poolable); an interval without
     /// an estimate; an estimate outside its interval; a row supporting no conclusion.
@@ -211,7 +211,12 @@ extension LiteratureStudy {
                                   : "unknown level of evidence '\(levelText)'; expected A1, A2, B, C or D",
                               value: levelText)
             }
-            let size = reader.integer("size", what: "size")
+            var size = reader.integer("size", what: "size")
+            if let stated = size, stated < 1 {
+                reader.report(.error, "size", rule: "evidence.invalid-size",
+                              "the size '\(stated)' is not a number of participants (1 or more)", value: String(stated))
+                size = nil
+            }
             let scaleText = reader.text("scale")
             var scale = EffectScale.difference
             if !scaleText.isEmpty {

@@ -84,6 +84,9 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
         row("g", "Gam", "2007", "B", low: "1", high: "2"),
         row("h", "Eta", "2008", "B", estimate: "1", se: "0.1", scale: "odds"),
         row("i", "Iota", "2009", "B", links: ""),
+        row("j", "Kappa", "2010", "B", size: "0"),
+        row("k", "Lambda", "2011", "B", size: "-5"),
+        row("l", "Mu", "2012", "B", size: "12.5"),
     ]))
     #expect(located(parsed.diagnostics, "evidence.not-a-number") == ["studies.csv:2:9 error"])
     #expect(located(parsed.diagnostics, "evidence.half-interval") == ["studies.csv:3:11 error"])
@@ -94,6 +97,8 @@ private func located(_ diagnostics: [Diagnostic], _ rule: String) -> [String] {
     #expect(located(parsed.diagnostics, "evidence.interval-without-estimate") == ["studies.csv:8:9 warning"])
     #expect(located(parsed.diagnostics, "evidence.unknown-scale") == ["studies.csv:9:15 error"])
     #expect(located(parsed.diagnostics, "evidence.unlinked-study") == ["studies.csv:10:13 warning"])
+    #expect(located(parsed.diagnostics, "evidence.invalid-size") == ["studies.csv:11:7 error", "studies.csv:12:7 error"])
+    #expect(located(parsed.diagnostics, "evidence.not-an-integer") == ["studies.csv:13:7 error"])
     #expect(parsed.studies.map(\.studyID) == ["f", "g", "i"])
 }
 
