@@ -21,28 +21,39 @@ extension LiteratureTable {
         return study.population.isEmpty ? "n=\(size)" : "\(study.population) (n=\(size))"
     }
 
-    /// The whole numbers a text writes, a group separator (`.`, `,`, a space or a narrow one)
-    /// read as one when it stands between groups of three digits: `1.885 werknemers` and
-    /// `1 885` hold 1885, `2,5 jaar` holds 2 and 5.
+    /// The whole numbers a text writes, a group separator (`.`, `,`, a no-break or a narrow
+    /// no-break space) read as one when it follows a first group of one to three digits and
+    /// separates groups of exactly three, the same separator throughout: `1.885 werknemers` and
+    /// `12,345,678` hold one number each; `2,5 jaar`, `1234.567`, `31.12.2005` and `40 120` more.
     static func numbers(in text: String) -> [Int] {
         let characters = Array(text)
-        var numbers: [Int] = []
-        var digits = ""
-        var index = 0
+        let separators: Set<Character> = [".", ",", "\u{00A0}", "\u{202F}"]
         func isDigit(_ position: Int) -> Bool {
             position < characters.count && characters[position].isASCII && characters[position].isNumber
         }
-        while index <= characters.count {
-            if isDigit(index) {
-                digits.append(characters[index])
-            } else if !digits.isEmpty, index < characters.count, [".", ",", " ", "\u{00A0}", "\u{202F}"].contains(characters[index]),
-                      (1...3).allSatisfy({ isDigit(index + $0) }), !isDigit(index + 4) {
-                // A separator between groups: the number goes on after it.
-            } else {
-                if let number = Int(digits) { numbers.append(number) }
-                digits = ""
+        var numbers: [Int] = []
+        var index = 0
+        while index < characters.count {
+            guard isDigit(index) else {
+                index += 1
+                continue
             }
-            index += 1
+            var end = index
+            while isDigit(end) { end += 1 }
+            var digits = String(characters[index..<end])
+            // Groups of three after a short first group, all behind the same separator.
+            if digits.count <= 3, end < characters.count, separators.contains(characters[end]) {
+                let separator = characters[end]
+                var groupEnd = end
+                while groupEnd < characters.count, characters[groupEnd] == separator,
+                      (1...3).allSatisfy({ isDigit(groupEnd + $0) }), !isDigit(groupEnd + 4) {
+                    digits += String(characters[(groupEnd + 1)...(groupEnd + 3)])
+                    groupEnd += 4
+                }
+                end = groupEnd
+            }
+            if let number = Int(digits) { numbers.append(number) }
+            index = end
         }
         return numbers
     }
