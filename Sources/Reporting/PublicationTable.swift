@@ -78,15 +78,31 @@ public struct PublicationTable: Hashable, Sendable {
     }
 
     /// A Markdown cell a spreadsheet would run as a formula once the table is pasted into one
-    /// (text starting with `=`, `+`, `@`, or `-` not before a digit or `.`, as an arm label
-    /// `=HYPERLINK(...)` could) gets a backslash before that character: Markdown shows the
-    /// character itself, and the pasted cell starts with `\`. Numbers (`-0.39`) stay as they are.
+    /// (text starting, after any leading spaces, which Markdown drops, with `=`, `+`, `@`, or a
+    /// `-` that does not begin a number standing on its own, as an arm label `=HYPERLINK(...)` or
+    /// `-1+cmd` could) gets a backslash before that character: Markdown shows the character
+    /// itself, and the pasted cell starts with `\\`. Numbers (`-0.39`, `-1.5 (-2.0 to 0.3)`) stay
+    /// as they are.
     static func formulaGuarded(_ cell: String) -> String {
-        guard let first = cell.first else { return cell }
-        let second = cell.dropFirst().first
-        let runs = first == "=" || first == "+" || first == "@"
-            || (first == "-" && !(second.map { $0.isASCII && ($0.isNumber || $0 == ".") } ?? false))
-        return runs ? "\\" + cell : cell
+        let text = cell.drop { $0 == " " || $0 == "\t" }
+        guard let first = text.first else { return cell }
+        let runs = first == "=" || first == "+" || first == "@" || (first == "-" && !startsWithNumber(text))
+        return runs ? "\\" + text : cell
+    }
+
+    /// Whether `text` starts with a number that ends where the text or a word ends: `-0.39`,
+    /// `-1.5 (-2.0 to 0.3)`, `-.5`; not `-1+cmd` or `-Gen`.
+    private static func startsWithNumber(_ text: Substring) -> Bool {
+        var rest = text.dropFirst(text.first == "-" ? 1 : 0)
+        let integer = rest.prefix { $0.isASCII && $0.isNumber }
+        rest = rest.dropFirst(integer.count)
+        var fraction = Substring()
+        if rest.first == "." {
+            fraction = rest.dropFirst().prefix { $0.isASCII && $0.isNumber }
+            rest = rest.dropFirst(1 + fraction.count)
+        }
+        guard !integer.isEmpty || !fraction.isEmpty else { return false }
+        return rest.first.map { $0 == " " || $0 == "%" || $0 == ")" || $0 == "]" || $0 == "," || $0 == ";" } ?? true
     }
 
     /// Text safe inside a GitHub pipe-table cell or paragraph: `|` and `\` are backslash-escaped

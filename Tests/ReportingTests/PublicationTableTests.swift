@@ -184,7 +184,9 @@ enum PublicationStructure {
     @Test(arguments: [
         ("=HYPERLINK(\"x\")", "\\=HYPERLINK(\"x\")"), ("+cmd", "\\+cmd"), ("@SUM(A1)", "\\@SUM(A1)"), ("-cmd", "\\-cmd"),
         ("-0.39", "-0.39"), ("-1.5 (-2.0 to 0.3)", "-1.5 (-2.0 to 0.3)"), ("-.5", "-.5"), ("3b+Y", "3b+Y"), ("", ""),
-        ("<5", "<5"), ("x", "x"),
+        ("<5", "<5"), ("x", "x"), ("-1+cmd\\|calc", "\\-1+cmd\\|calc"), ("-3.63 [-4.05, -3.21]", "-3.63 [-4.05, -3.21]"),
+        (" =HYPERLINK(1)", "\\=HYPERLINK(1)"), ("\t+SUM(1)", "\\+SUM(1)"), ("-12%", "-12%"), ("- General", "\\- General"),
+        ("NNTB 9.7 (NNTB 5.0 to ∞ to NNTH 19.1)", "NNTB 9.7 (NNTB 5.0 to ∞ to NNTH 19.1)"), ("-", "\\-"),
     ])
     func markdownCellsAreFormulaGuarded(cell: String, expected: String) {
         #expect(PublicationTable.formulaGuarded(cell) == expected)
