@@ -84,7 +84,8 @@ struct SampleDataCommand: ParsableCommand {
         do {
             drift = try generator.drift(from: out, style: style)
         } catch {
-            FileHandle.standardError.write(Data("error: cannot write the sample data to compare with '\(out)': \(error)\n".utf8))
+            FileHandle.standardError.write(Data(
+                "error: cannot write the sample data into a temporary folder to compare with '\(out)': \(error)\n".utf8))
             throw ExitCode(2)
         }
         if drift.isEmpty {
