@@ -191,8 +191,9 @@ public struct GRADEAssessment: Hashable, Sendable {
 ///   interval rates down two.
 /// - **Indirectness**, **publication bias**: as declared (down).
 /// - **Large effect**, **dose-response**, **plausible confounding**: as declared (up), applied to
-///   observational evidence only (GRADE rates up evidence from observational studies; for
-///   randomised evidence the declaration is recorded with a change of 0).
+///   observational evidence that no other domain rated down (GRADE rates up only observational
+///   evidence without serious limitations; otherwise the declaration is recorded with a change
+///   of 0 and the reason it was not applied).
 /// - The result is clamped to Very low...High.
 public func assessCertainty(_ input: GRADEInput, thresholds: GRADEThresholds = .standard) -> GRADEAssessment {
     let start: Certainty = input.randomised ? .high : .low
@@ -208,7 +209,8 @@ public func assessCertainty(_ input: GRADEInput, thresholds: GRADEThresholds = .
         if let loss = design.lossToFollowUpPercent {
             if loss > thresholds.maximumLossToFollowUpPercent {
                 let visit = design.lossToFollowUpVisit.map { " at \($0)" } ?? ""
-                limitations.append("\(NumberText.trimmed(loss, 1)) % lost to follow-up\(visit) (more than \(limit) %)")
+                let shown = NumberText.trimmed(loss, 1, beside: thresholds.maximumLossToFollowUpPercent)
+                limitations.append("\(shown) % lost to follow-up\(visit) (more than \(limit) %)")
             }
         } else {
             limitations.append("losses to follow-up not reported")
@@ -217,7 +219,7 @@ public func assessCertainty(_ input: GRADEInput, thresholds: GRADEThresholds = .
         steps.append(GRADEStep(domain: .riskOfBias, change: change,
                                reason: limitations.isEmpty ? "no serious limitations" : limitations.joined(separator: ", ")))
     } else {
-        steps.append(declaredStep(.riskOfBias, input.declaredRiskOfBias, applies: true))
+        steps.append(declaredStep(.riskOfBias, input.declaredRiskOfBias))
     }
 
     // Inconsistency.
@@ -237,27 +239,46 @@ public func assessCertainty(_ input: GRADEInput, thresholds: GRADEThresholds = .
         steps.append(GRADEStep(domain: .inconsistency, change: 0, reason: "single estimate, not assessable"))
     }
 
-    steps.append(declaredStep(.indirectness, input.indirectness, applies: true))
+    steps.append(declaredStep(.indirectness, input.indirectness))
     steps.append(imprecisionStep(input))
-    steps.append(declaredStep(.publicationBias, input.publicationBias, applies: true))
-    steps.append(declaredStep(.largeEffect, input.largeEffect, applies: !input.randomised))
-    steps.append(declaredStep(.doseResponse, input.doseResponse, applies: !input.randomised))
-    steps.append(declaredStep(.plausibleConfounding, input.plausibleConfounding, applies: !input.randomised))
+    steps.append(declaredStep(.publicationBias, input.publicationBias))
+    // GRADE rates up only observational evidence with no serious limitation: once a domain has
+    // rated it down, a declared upgrade is recorded and not applied (Guyatt et al. 2011).
+    let ratedDown = steps.contains { $0.change < 0 }
+    let upgrade: UpgradeBlock? = input.randomised ? .randomised : (ratedDown ? .ratedDown : nil)
+    steps.append(declaredStep(.largeEffect, input.largeEffect, blockedBy: upgrade))
+    steps.append(declaredStep(.doseResponse, input.doseResponse, blockedBy: upgrade))
+    steps.append(declaredStep(.plausibleConfounding, input.plausibleConfounding, blockedBy: upgrade))
 
     let total = start.rawValue + steps.reduce(0) { $0 + $1.change }
     let certainty = Certainty(rawValue: min(Certainty.high.rawValue, max(Certainty.veryLow.rawValue, total))) ?? .veryLow
     return GRADEAssessment(start: start, startReason: startReason, steps: steps, certainty: certainty)
 }
 
-private func declaredStep(_ domain: GRADEDomain, _ declaration: GRADEDeclaration?, applies: Bool) -> GRADEStep {
+/// Why a declared upgrade is not applied.
+private enum UpgradeBlock {
+    /// Rating up is for observational evidence.
+    case randomised
+    /// The evidence was rated down in some domain.
+    case ratedDown
+
+    var reason: String {
+        switch self {
+        case .randomised: "rating up is for observational evidence"
+        case .ratedDown: "evidence rated down in another domain is not rated up"
+        }
+    }
+}
+
+private func declaredStep(_ domain: GRADEDomain, _ declaration: GRADEDeclaration?,
+                          blockedBy block: UpgradeBlock? = nil) -> GRADEStep {
     guard let declaration, declaration.levels > 0 else {
         let none = domain.ratesUp ? "not declared" : "no serious concern declared"
         return GRADEStep(domain: domain, change: 0, reason: declaration.map { $0.reason.isEmpty ? none : $0.reason } ?? none)
     }
     let levels = min(declaration.levels, domain.maximumLevels)
-    guard applies else {
-        return GRADEStep(domain: domain, change: 0,
-                         reason: "declared +\(levels) not applied: rating up is for observational evidence (\(declaration.reason))")
+    if let block {
+        return GRADEStep(domain: domain, change: 0, reason: "declared +\(levels) not applied: \(block.reason) (\(declaration.reason))")
     }
     return GRADEStep(domain: domain, change: domain.ratesUp ? levels : -levels, reason: declaration.reason)
 }

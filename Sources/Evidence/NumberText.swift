@@ -17,6 +17,19 @@ enum NumberText {
         return DecimalDigits.fixed(value, decimals: max(0, min(12, digits)))
     }
 
+    /// ``trimmed(_:_:)`` with as many more digits (at most 6) as it takes for a value that is
+    /// not `limit` not to read as it: 20.04 beside a limit of 20 is `20.04`, not `20`, so a
+    /// judgement against the limit and the number shown agree.
+    static func trimmed(_ value: Double, _ digits: Int, beside limit: Double) -> String {
+        var shown = digits
+        var text = trimmed(value, shown)
+        while value != limit, text == trimmed(limit, shown), shown < 6 {
+            shown += 1
+            text = trimmed(value, shown)
+        }
+        return text
+    }
+
     /// Like ``fixed(_:_:)`` but without trailing zeros after the point (`12`, `12.5`).
     static func trimmed(_ value: Double, _ digits: Int) -> String {
         var text = fixed(value, digits)

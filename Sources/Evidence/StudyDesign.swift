@@ -104,7 +104,7 @@ extension StudyDesign {
         }
         let limit = NumberText.trimmed(thresholds.maximumLossToFollowUpPercent, 1)
         if let loss = lossToFollowUpPercent {
-            let text = NumberText.trimmed(loss, 1)
+            let text = NumberText.trimmed(loss, 1, beside: thresholds.maximumLossToFollowUpPercent)
             let visit = lossToFollowUpVisit.map { " at \($0)" } ?? ""
             if loss <= thresholds.maximumLossToFollowUpPercent {
                 met.append("\(text) % lost to follow-up\(visit) (at most \(limit) %)")

@@ -8,6 +8,12 @@ import StudyModel
 /// Turns the pipeline's `evidence:` settings and the analysis results into the Evidence module's
 /// inputs.
 enum EvidenceInputs {
+    /// A group of the analysis (the whole trial or a profile) and an arm in it.
+    struct GroupArm: Hashable {
+        var group: GroupKey
+        var arm: String
+    }
+
     /// The pipeline's literature evidence table, read and checked (nil when it names none), or
     /// the errors of a file that could not be read to its end (a problem with the file, exit
     /// code 2, before any data is read).
@@ -32,17 +38,18 @@ enum EvidenceInputs {
     /// The estimate is the ANCOVA difference in follow-up adjusted for baseline (the usual primary
     /// analysis of a randomised trial), or the Welch difference in mean change when the model
     /// cannot estimate it; risk differences for success outcomes. A pairwise comparison's planned
-    /// size is its share of the trial's (planned × 2 / number of arms); its loss to follow-up is
-    /// the trial's at its visit (`lossByTimepoint`, percent of the randomised).
+    /// size is its share of the trial's (planned × 2 / number of arms, rounded up); its loss to
+    /// follow-up is its own: of the participants randomised to its two arms in its group
+    /// (`randomisedIn`), the percentage not analysed for its outcome at its visit.
     static func comparisons(_ rows: [ComparisonRow], interactions: [InteractionRow], plan: AnalysisPlan,
                             schedule: VisitSchedule, plannedSize: Int?, armCount: Int,
-                            lossByTimepoint: [String: Double], supportedOnly: Bool) -> [ComparisonResult] {
+                            randomisedIn: [GroupArm: Int], supportedOnly: Bool) -> [ComparisonResult] {
         let supported = Set(interactions.compactMap { row -> String? in
             guard row.grouping == .profile else { return nil }
             let significant = (row.fTest?.pValue).map { $0 < 0.05 } ?? false
             return plan.interactionPrespecified || significant ? "\(row.outcome)|\(row.timepoint)" : nil
         })
-        let pairPlanned = plannedSize.map { armCount > 0 ? $0 * 2 / armCount : $0 }
+        let pairPlanned = plannedSize.map { armCount > 0 ? ($0 * 2 + armCount - 1) / armCount : $0 }
         return rows.compactMap { row -> ComparisonResult? in
             guard row.approach == .completeCase,
                   row.group.grouping == .all
@@ -53,6 +60,10 @@ enum EvidenceInputs {
                   let timepoint = schedule.timepoint(named: row.timepoint)
             else { return nil }
             let profile = row.group.grouping == .all ? ComparisonResult.wholeTrial : row.group.group
+            let randomised = [row.arm.id, row.reference.id].compactMap { randomisedIn[GroupArm(group: row.group, arm: $0)] }
+                .reduce(0, +)
+            let loss = randomised > 0
+                ? Double(max(0, randomised - row.analysedArm - row.analysedReference)) / Double(randomised) * 100 : nil
             func result(_ measure: String, _ favourable: EffectDirection, _ estimate: Double, _ interval: ConfidenceInterval,
                         _ p: Double?, standardError: Double? = nil) -> ComparisonResult {
                 ComparisonResult(
@@ -61,7 +72,7 @@ enum EvidenceInputs {
                     effectMeasure: measure, scale: .difference, favourable: favourable, estimate: estimate,
                     ciLow: interval.lower, ciHigh: interval.upper, p: p, standardError: standardError,
                     plannedSampleSize: pairPlanned,
-                    lossToFollowUpPercent: lossByTimepoint[timepoint.name])
+                    lossToFollowUpPercent: loss)
             }
             if outcome.isContinuous {
                 if let ancova = row.ancova {

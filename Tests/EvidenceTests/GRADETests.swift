@@ -87,6 +87,41 @@ func inconsistencyFollowsI2Thresholds(_ i2: Double, _ change: Int) {
     #expect(result.certainty == .high)
 }
 
+/// GRADE rates up only observational evidence without serious limitations: the same cohort
+/// with 30 % lost and an indirect population keeps its declared upgrades at 0, with the reason,
+/// so it never ends above the randomised trial of the same data.
+@Test func observationalEvidenceRatedDownIsNotRatedUp() {
+    let cohort = StudyDesign(randomised: false, doubleBlind: false, allocationConcealed: false,
+                             plannedSampleSize: nil, achievedSampleSize: 1885, lossToFollowUpPercent: 30)
+    let input = GRADEInput(
+        randomised: false, design: cohort, ciLow: 2.0, ciHigh: 3.0, decisionThresholds: [1.25],
+        indirectness: GRADEDeclaration(levels: 1, reason: "workers in the US"),
+        largeEffect: GRADEDeclaration(levels: 2, reason: "RR above 5"),
+        doseResponse: GRADEDeclaration(levels: 1, reason: "gradient"))
+    let result = assessCertainty(input)
+    #expect(step(result, .riskOfBias)?.change == -1)
+    #expect(step(result, .largeEffect)?.change == 0)
+    #expect(step(result, .largeEffect)?.reason
+        == "declared +2 not applied: evidence rated down in another domain is not rated up (RR above 5)")
+    #expect(step(result, .doseResponse)?.change == 0)
+    #expect(result.certainty == .veryLow)
+    var randomised = input
+    randomised.randomised = true
+    #expect(assessCertainty(randomised).certainty.rawValue >= result.certainty.rawValue)
+}
+
+/// A loss just over the limit is shown with the digits that put it over, not rounded onto it.
+@Test func aLossJustOverTheLimitIsNotShownAsTheLimit() {
+    let trial = StudyDesign(randomised: true, doubleBlind: true, allocationConcealed: true,
+                            plannedSampleSize: 2500, achievedSampleSize: 2500, lossToFollowUpPercent: 501.0 / 2500 * 100)
+    let result = assessCertainty(GRADEInput(randomised: true, design: trial, ciLow: -9, ciHigh: -7, decisionThresholds: rmdqThresholds))
+    #expect(step(result, .riskOfBias)?.reason == "20.04 % lost to follow-up (more than 20 %)")
+    #expect(NumberText.trimmed(20, 1, beside: 20) == "20")
+    #expect(NumberText.trimmed(19.96, 1, beside: 20) == "19.96")
+    #expect(NumberText.trimmed(20.000001, 1, beside: 20) == "20.000001")
+    #expect(NumberText.trimmed(35.25, 1, beside: 20) == "35.3")
+}
+
 @Test func randomisedEvidenceDoesNotRateUp() {
     let result = assessCertainty(GRADEInput(randomised: true, design: openTrial, ciLow: -9, ciHigh: -7,
                                             decisionThresholds: rmdqThresholds,
