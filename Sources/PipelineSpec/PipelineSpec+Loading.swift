@@ -63,7 +63,7 @@ struct SpecLoader {
         let report = root["report"].map(loadReport) ?? ReportSettings()
         let schedule = root["visits"].map(loadSchedule) ?? VisitSchedule()
         let missingCodes = root["missing_codes"].map(loadMissingCodes) ?? MissingCodes()
-        let vocabularies = root["vocabularies"].map { loadVocabularies($0, schedule: schedule) } ?? Vocabularies()
+        let vocabularies = loadVocabularies(root["vocabularies"], schedule: schedule)
         let problemsBeforeMappings = reader.diagnostics.count
         let fields = root["fields"].map { loadFieldMapping($0) } ?? FieldMapping()
         let inputs = root.required("inputs").map { loadInputs($0, fields: fields) } ?? []

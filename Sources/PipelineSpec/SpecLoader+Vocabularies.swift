@@ -137,9 +137,13 @@ extension SpecLoader {
 
     // MARK: - vocabularies
 
-    func loadVocabularies(_ value: YAMLValue, schedule: VisitSchedule) -> Vocabularies {
-        guard let mapping = value.mapping() else { return Vocabularies() }
+    func loadVocabularies(_ value: YAMLValue?, schedule: VisitSchedule) -> Vocabularies {
         var vocabularies = Vocabularies()
+        // Without the section (or with an empty one), every visit still matches its own name.
+        guard let mapping = value?.mapping() else {
+            vocabularies.visitNames = loadVisitNames(nil, schedule: schedule)
+            return vocabularies
+        }
         if let booleans = mapping["booleans"] {
             vocabularies.booleans = loadCodeList(booleans, defaults: Vocabularies.defaultBooleans,
                                                  canonical: ["true": true, "false": false])

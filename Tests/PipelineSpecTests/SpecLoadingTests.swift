@@ -73,6 +73,29 @@ import Testing
         #expect(vocabularies.visitNames["week12"] == "week12")
     }
 
+    /// Every visit matches its own name, with or without a `vocabularies:` section.
+    @Test func visitsMatchTheirOwnNamesWithoutAVocabulariesSection() throws {
+        let text = """
+            study: {name: Small, description: No vocabularies}
+            inputs:
+              - {path: participants.csv, source: generic, holds: participants}
+              - {path: visits.csv, source: generic, holds: visits}
+            fields:
+              participant_id: id
+              visit: visit
+              visit_date: {column: date, date_format: yyyy-mm-dd}
+              pain_nrs: nrs
+            visits:
+              baseline: {week: 0, window_days: 7}
+              week6: {week: 6, window_days: 7}
+
+            """
+        for vocabularies in ["", "vocabularies: {}\n", "vocabularies: {booleans: {true: [wel]}}\n"] {
+            let names = try PipelineSpec.parse(text + vocabularies, file: "p.yml").vocabularies.visitNames
+            #expect(names == ["baseline": "baseline", "week6": "week6"], "with '\(vocabularies)'")
+        }
+    }
+
     @Test func missingCodesAndSchedule() throws {
         let spec = try load()
         #expect(spec.missingCodes.castor)
