@@ -189,8 +189,8 @@ extension PipelineSpec {
         } else {
             guard let reference = vocabularies.referenceArm else { return nil }
             plan = AnalysisPlan.defaults(referenceArm: reference.id)
-            let followUps = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
-            if !followUps.isEmpty { plan.timepoints = followUps }
+            // The schedule's follow-ups, as with an `analysis:` section: none without a schedule.
+            plan.timepoints = schedule.timepoints.filter { !$0.isBaseline }.map(\.name)
             plan.outcomes = PipelineSpec.defaultOutcomes(collectedBy: inputs)
         }
         if let baseline = schedule.timepoints.first(where: \.isBaseline) { plan.baseline = baseline.name }

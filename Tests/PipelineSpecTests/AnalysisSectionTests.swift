@@ -70,6 +70,26 @@ import Testing
         #expect(spec.publication.smallCellThreshold == 11)
     }
 
+    /// Without a visit schedule there is no follow-up to analyse: no default visits are made up.
+    @Test func noScheduleMeansNoTimepoints() throws {
+        let text = """
+            study: {name: Screening only, description: No visits}
+            inputs:
+              - {path: participants.csv, source: castor, holds: participants}
+            fields:
+              participant_id: Participant Id
+              arm: Group
+            vocabularies:
+              arms:
+                - {id: a, codes: ["1"], reference: true}
+                - {id: b, codes: ["2"]}
+
+            """
+        let plan = try #require(try PipelineSpec.parse(text, file: "Pipelines/test.yml").effectiveAnalysis)
+        #expect(plan.timepoints == [])
+        #expect(plan.referenceArm == "a")
+    }
+
     @Test func defaultsWithoutTheSections() throws {
         let spec = try PipelineSpec.parse(SpecFixtures.valid, file: "Pipelines/test.yml")
         #expect(spec.profileRules.rules == "rules/guideline-2010.yml")
