@@ -73,7 +73,7 @@ struct SampleDataCommand: ParsableCommand {
         print("Wrote \(summary.participants) screened participants (\(summary.randomised) randomised) to '\(out)'")
         print("Profiles under the default rules: \(profiles)")
         for file in summary.files {
-            print("  \(file.path): \(file.records) records")
+            print("  \(file.path): \(file.records) records, header included")
         }
         print("Planted problems: \(summary.problems.count), listed in 'truth/problems.csv'")
     }
