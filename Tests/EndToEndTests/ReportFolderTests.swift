@@ -218,10 +218,18 @@ import TestSupport
         // Without its manifest nothing says what a run's files were made from: they are left out.
         #expect(Run.run(pipeline: pipeline, outputFolder: reports).exitCode == 0)
         try FileManager.default.removeItem(atPath: reports + "/manifest.json")
-        #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems.count == 1)
+        #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems == [
+            "warning: the other files in '\(reports)' ('baseline.csv', 'comparisons.csv', 'conclusions.csv', ...) were left out: "
+                + "no manifest.json says what they were made from",
+        ])
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
-        // A folder validate wrote is kept as it is.
+        // A folder validate wrote is kept as it is; a file added to it is named as it goes.
         #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems == [])
+        _ = try folder.write("my notes\n", to: "reports/notes.txt")
+        #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems == [
+            "warning: the other files in '\(reports)' ('notes.txt') were left out: no manifest.json says what they were made from",
+        ])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
     }
 
     /// Reports written with another budget record it, and verify with that budget reproduces

@@ -14,7 +14,9 @@ struct ValidateCommand: ParsableCommand {
             (each rejected row exactly as read, after its line and reasons), clean/participants.csv, clean/visits.csv and \
             clean/missing.csv (typed, canonical columns), and accounting.csv (rows read, accepted and rejected \
             per input file), with the same issues 'lbp run' writes (profile conflicts included). Only these \
-            are replaced, other files in the folder are kept; everything is written to a temporary folder \
+            are replaced: the other reports of an earlier 'lbp run' in the folder are kept when they still \
+            agree with the inputs, the pipeline file and its rule set, and are left out with a warning when \
+            not; any other file in the folder is not kept. Everything is written to a temporary folder \
             first and swapped into place when complete. The output folder must be new, empty or a report \
             folder lbp wrote.
 
