@@ -60,7 +60,8 @@ enum ReportFolder {
             throw chosen.refusal("no output folder is named (\(how) is empty); give a folder with \(how)")
         }
         let fileManager = FileManager.default
-        var absolute = URL(fileURLWithPath: target).standardizedFileURL.path
+        // Not folded by text: `link/../x` is where the system finds it, out of the folder the link names.
+        var absolute = target.hasPrefix("/") ? target : fileManager.currentDirectoryPath + "/" + target
         // A link is followed: the folder it names is the one replaced (swapping the link itself
         // would leave the reports beside the folder the user meant).
         if let type = (try? fileManager.attributesOfItem(atPath: absolute))?[.type] as? FileAttributeType,

@@ -62,7 +62,7 @@ extension PipelineSpec {
                     continue
                 }
                 owner[physical] = index
-                files.append(InputFile(inputIndex: index, path: path, displayName: PathText.normalise(relative)))
+                files.append(InputFile(inputIndex: index, path: path, displayName: PhysicalPath.folded(relative, base: directory)))
             }
         }
         if !problems.isEmpty { throw SpecError(problems) }
@@ -188,6 +188,20 @@ enum Glob {
 
 /// Paths as the file system resolves them, so that two names of one file compare equal.
 public enum PhysicalPath {
+    /// `path` without `.` segments and doubled slashes, each `folder/..` folded away unless
+    /// `folder` is a link, where the system's `..` leads out of the folder the link names: so
+    /// `a/../b.csv` reads `b.csv`, and `link/../b.csv` stays as it is. A relative path is looked
+    /// at from `base` (the working folder when empty); a part that does not exist is folded.
+    public static func folded(_ path: String, base: String = "") -> String {
+        let absolute = path.hasPrefix("/")
+        return PathText.normalise(path) { parts in
+            let joined = parts.joined(separator: "/")
+            let onDisk = absolute ? "/" + joined : (base.isEmpty ? joined : base + "/" + joined)
+            var info = stat()
+            return lstat(onDisk, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+        }
+    }
+
     /// The device and inode of the file `path` names (links followed): the same for every name
     /// of one file, hard links included; nil when the file cannot be examined.
     public static func fileIdentity(_ path: String) -> String? {

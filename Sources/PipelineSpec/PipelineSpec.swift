@@ -48,16 +48,19 @@ public struct PipelineSpec: Sendable, Hashable {
     public var displayFileName: String { PathText.fileName(file) }
 
     /// A path written in the pipeline file as report bodies name it: as written, relative to the
-    /// pipeline file (normalised), as input files are named. Unlike ``resolve(_:)`` it does not
+    /// pipeline file (without `.` segments; a `..` folded unless it follows a link, as the system
+    /// reads it), as input files are named. Unlike ``resolve(_:)`` it does not
     /// change with the working directory or with how the pipeline's path was typed.
     public func displayName(_ path: String) -> String {
-        PathText.normalise(path)
+        PhysicalPath.folded(path, base: directory)
     }
 
     /// A path written in the pipeline file, as a path usable from the working directory.
+    ///
+    /// A `..` after a link is kept for the system to resolve (``PhysicalPath/folded(_:base:)``):
+    /// `link/../visits.csv` leads out of the folder the link names, not back beside the link.
     public func resolve(_ path: String) -> String {
-        if path.hasPrefix("/") || directory.isEmpty { return PathText.normalise(path) }
-        return PathText.normalise(directory + "/" + path)
+        PhysicalPath.folded(path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path)
     }
 }
 
@@ -99,13 +102,19 @@ extension PipelineSpec {
 
 /// Small lexical path helpers (no file system access).
 public enum PathText {
-    /// Removes `.` segments, folds `dir/..` and doubled slashes; keeps leading `..`.
+    /// Removes `.` segments, folds `dir/..` and doubled slashes; keeps leading `..`. By text
+    /// alone: ``PhysicalPath/folded(_:base:)`` keeps a `..` that follows a link.
     public static func normalise(_ path: String) -> String {
+        normalise(path) { _ in false }
+    }
+
+    /// ``normalise(_:)``, keeping a `..` where `keepsParent` says so of the parts before it.
+    static func normalise(_ path: String, keepsParent: ([Substring]) -> Bool) -> String {
         let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
-            if part == "..", let last = parts.last, last != ".." {
+            if part == "..", let last = parts.last, last != "..", !keepsParent(parts) {
                 parts.removeLast()
                 continue
             }

@@ -166,6 +166,18 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: Repository.path("Package.swift")))
     }
 
+    /// An output folder named through a link and `..` is where the system puts it: beside the
+    /// folder the link names, not beside the link.
+    @Test func anOutputFolderAfterALinkAndParentIsTheSystems() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        try folder.write("x", to: "real/sub/keep")
+        try FileManager.default.createSymbolicLink(atPath: folder.file("L"), withDestinationPath: folder.file("real/sub"))
+        #expect(Self.run(folder.file("L") + "/../reports").exitCode == 0)
+        #expect(FileManager.default.fileExists(atPath: folder.file("real/reports/summary.txt")))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("reports")))
+    }
+
     /// validate writes the same issues as a run (profile conflicts included), keeps the other
     /// files of the folder, and so leaves a committed report set that still verifies.
     @Test func validateIntoAReportFolderKeepsItConsistent() throws {

@@ -33,6 +33,20 @@ import TestSupport
         #expect(files[0].path == directory.path + "/Data/Site1.csv")
     }
 
+    /// A `..` after a linked folder is read as the system reads it: out of the folder the link
+    /// names, not back beside the link (where an older file of the same name may lie).
+    @Test func aParentAfterALinkIsTheSystemsParent() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("the export", to: "real/export.csv")
+        try directory.write("x", to: "real/sub/keep")
+        try directory.write("an older copy", to: "Pipelines/export.csv")
+        try FileManager.default.createSymbolicLink(atPath: directory.file("Pipelines/L"), withDestinationPath: "../real/sub")
+        let files = try spec(in: directory, inputs: ["L/../export.csv"]).inputFiles()
+        #expect(files.map(\.displayName) == ["L/../export.csv"])
+        #expect(try files.map { try String(contentsOfFile: $0.path, encoding: .utf8) } == ["the export"])
+    }
+
     @Test func characterClassesAndQuestionMarks() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
