@@ -136,9 +136,9 @@ public enum Validation {
             if try runReportsAgree(in: target, with: scratch, definitions: [pipeline, loaded.ruleSetPath] + loaded.literatureFiles) {
                 try carryOver(from: target, into: scratch)
             } else if hasManifest {
-                let out = outputFolder.map { " --out \($0)" } ?? ""
+                let out = outputFolder.map { " --out \(Shell.word($0))" } ?? ""
                 leftOut.append("warning: the reports of the earlier run in '\(shownTarget)' no longer agree with the inputs, "
-                    + "the pipeline file or its rule set and were left out; 'lbp run \(pipeline)\(out)' writes them again")
+                    + "the pipeline file or its rule set and were left out; 'lbp run \(Shell.word(pipeline))\(out)' writes them again")
             } else {
                 // No manifest says what the other files were made from (a run's reports without
                 // it, or files of someone else's): named, and not kept.

@@ -20,7 +20,7 @@ public enum Verify {
         if let reference = committed ?? (try? PipelineSpec.load(path: pipeline))?.outputFolder {
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: reference, isDirectory: &isDirectory) {
-                let write = committed == nil ? "lbp run \(shellWord(pipeline))" : "lbp run \(shellWord(pipeline)) --out \(shellWord(reference))"
+                let write = committed == nil ? "lbp run \(Shell.word(pipeline))" : "lbp run \(Shell.word(pipeline)) --out \(Shell.word(reference))"
                 return Outcome(exitCode: 2, lines: ["error: the committed report folder '\(reference)' does not exist; "
                     + "write it with '\(write)', or name another with '--reports'"])
             }
@@ -46,28 +46,15 @@ public enum Verify {
         if outcome.exitCode == 1 {
             // The budget run with, when not the pipeline's (given, or recorded by the reports).
             let budget = maxErrors.flatMap { $0 == computation.pipeline.spec.report.maxErrors ? nil : $0 }
-            let options = (committed.map { " --out \(shellWord($0))" } ?? "") + (budget.map { " --max-errors \($0)" } ?? "")
+            let options = (committed.map { " --out \(Shell.word($0))" } ?? "") + (budget.map { " --max-errors \($0)" } ?? "")
             let manifest = (reference as NSString).appendingPathComponent("manifest.json")
             let compareInputs = FileManager.default.fileExists(atPath: manifest)
                 ? "compare the inputs' SHA-256 in '\(manifest)' with the files read now"
                 : "the committed '\(manifest)' is missing, so which input changed cannot be told from the reports"
-            outcome.lines.append("If the change is intended, write the reports again with 'lbp run \(shellWord(pipeline))\(options)' and commit them; "
+            outcome.lines.append("If the change is intended, write the reports again with 'lbp run \(Shell.word(pipeline))\(options)' and commit them; "
                 + "if not, \(compareInputs)")
         }
         return outcome
-    }
-
-    /// A path as a shell word in advice that is meant to be pasted: as it is when it holds only
-    /// characters no shell treats specially, else in double quotes (`"sp ace/r"`).
-    static func shellWord(_ path: String) -> String {
-        let plain = path.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "/._-+,:@%=".unicodeScalars.contains($0)) }
-        if plain, !path.isEmpty { return path }
-        var escaped = ""
-        for character in path {
-            if "\"\\$`".contains(character) { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return "\"" + escaped + "\""
     }
 
     /// Compares two report folders; the lines say what differs, with a short diff per text file.

@@ -77,25 +77,47 @@ public struct SampleDataGenerator: Sendable {
     /// Files are written into a hidden folder inside `directory` first and then moved over the
     /// `castor/`, `redcap/` and `truth/` folders, so an interrupted run leaves the previous output in
     /// place. Other files in `directory` (such as its README) are not touched.
+    ///
+    /// An owned folder holding a file the generator never writes (a real export, say) is not
+    /// replaced: the call throws ``SampleDataError/foreignFiles(folder:names:)`` before writing.
+    /// The folder of the style not written (`redcap/` beside `--style castor`) is removed, since
+    /// the new `truth/` no longer describes it. Each run writes into a staging folder of its own
+    /// (`.sample-data-in-progress-<process id>`), so two runs into one folder do not mix files.
     public func write(to directory: String, style: ExportStyle = .both) throws -> SampleDataSummary {
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let staging = (directory as NSString).appendingPathComponent(".sample-data-in-progress")
+        for folder in Self.ownedFolders {
+            let names = (try? fileManager.contentsOfDirectory(atPath: (directory as NSString).appendingPathComponent(folder))) ?? []
+            let foreign = names.filter { !Self.writes($0, in: folder) }.sorted()
+            if !foreign.isEmpty {
+                throw SampleDataError.foreignFiles(folder: (directory as NSString).appendingPathComponent(folder), names: foreign)
+            }
+        }
+        let staging = (directory as NSString)
+            .appendingPathComponent(".sample-data-in-progress-\(ProcessInfo.processInfo.processIdentifier)")
         if fileManager.fileExists(atPath: staging) { try fileManager.removeItem(atPath: staging) }
         try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        defer { try? fileManager.removeItem(atPath: staging) }
 
         let summary = try writeFiles(into: staging, style: style)
 
-        var folders = ["truth"]
-        if style.writesCastor { folders.append("castor") }
-        if style.writesREDCap { folders.append("redcap") }
-        for folder in folders.sorted() {
+        for folder in Self.ownedFolders {
             let target = (directory as NSString).appendingPathComponent(folder)
             if fileManager.fileExists(atPath: target) { try fileManager.removeItem(atPath: target) }
-            try fileManager.moveItem(atPath: (staging as NSString).appendingPathComponent(folder), toPath: target)
+            let written = (staging as NSString).appendingPathComponent(folder)
+            if fileManager.fileExists(atPath: written) { try fileManager.moveItem(atPath: written, toPath: target) }
         }
-        try fileManager.removeItem(atPath: staging)
         return summary
+    }
+
+    /// Whether the generator writes a file of this name into `folder` (one of ``ownedFolders``).
+    static func writes(_ name: String, in folder: String) -> Bool {
+        switch folder {
+        case "castor": name == "visits.csv" || (name.hasPrefix("study_") && name.hasSuffix(".csv"))
+        case "redcap": name == "export.csv"
+        case "truth": ["effects.csv", "missing_values.csv", "participants.csv", "problems.csv"].contains(name)
+        default: false
+        }
     }
 
     private func writeFiles(into root: String, style: ExportStyle) throws -> SampleDataSummary {
@@ -130,5 +152,20 @@ public struct SampleDataGenerator: Sendable {
             files: files.map { SampleDataSummary.WrittenFile(path: $0.relativePath, records: $0.records) }
                 .sorted { $0.path < $1.path },
             problems: problems)
+    }
+}
+
+/// Why the sample data cannot be written.
+public enum SampleDataError: Error, CustomStringConvertible {
+    /// An owned folder holds files the generator never writes; replacing it would lose them.
+    case foreignFiles(folder: String, names: [String])
+
+    public var description: String {
+        switch self {
+        case .foreignFiles(let folder, let names):
+            let listed = names.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 3 ? ", ..." : "")
+            return "'\(folder)' holds \(listed), which sample-data does not write; it replaces that whole folder, "
+                + "so give an output folder of its own with --out"
+        }
     }
 }

@@ -303,10 +303,10 @@ import TestSupport
 @Suite(.serialized) struct CommandProblemTests {
     /// Advice meant to be pasted quotes what a shell would split or expand.
     @Test func adviceQuotesPathsForTheShell() {
-        #expect(Verify.shellWord("Pipelines/sample-castor.yml") == "Pipelines/sample-castor.yml")
-        #expect(Verify.shellWord("sp ace/r") == "\"sp ace/r\"")
-        #expect(Verify.shellWord("a\"b$c`d\\e") == "\"a\\\"b\\$c\\`d\\\\e\"")
-        #expect(Verify.shellWord("") == "\"\"")
+        #expect(Shell.word("Pipelines/sample-castor.yml") == "Pipelines/sample-castor.yml")
+        #expect(Shell.word("sp ace/r") == "\"sp ace/r\"")
+        #expect(Shell.word("a\"b$c`d\\e") == "\"a\\\"b\\$c\\`d\\\\e\"")
+        #expect(Shell.word("") == "\"\"")
     }
 
     @Test func verifyNamesAMissingReportFolderBeforeRunning() throws {

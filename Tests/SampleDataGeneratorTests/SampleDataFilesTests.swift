@@ -44,6 +44,34 @@ struct SampleDataFilesTests {
         #expect(try generator.drift(from: folder.path, style: .both).contains("'redcap/export.csv' is missing from '\(folder.path)'"))
     }
 
+    /// An owned folder holding a file the generator never writes is not replaced: nothing is
+    /// written, and the error names the file. The folder of the style not written goes, since
+    /// the new truth no longer describes it.
+    @Test func foreignFilesStopTheWriteAndStaleStylesGo() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let generator = SampleDataGenerator(seed: 11, participants: 40)
+        _ = try generator.write(to: folder.path)
+        #expect(FileManager.default.fileExists(atPath: folder.file("redcap/export.csv")))
+        _ = try generator.write(to: folder.path, style: .castor)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("redcap")))
+        #expect(try generator.drift(from: folder.path, style: .castor) == [])
+
+        _ = try folder.write("a real export", to: "castor/my_export_2025.csv")
+        let visits = try Data(contentsOf: URL(fileURLWithPath: folder.file("castor/visits.csv")))
+        #expect(throws: SampleDataError.self) { try SampleDataGenerator(seed: 12, participants: 40).write(to: folder.path, style: .castor) }
+        do {
+            _ = try SampleDataGenerator(seed: 12, participants: 40).write(to: folder.path, style: .castor)
+        } catch {
+            #expect("\(error)" == "'\(folder.file("castor"))' holds 'my_export_2025.csv', which sample-data does not write; "
+                + "it replaces that whole folder, so give an output folder of its own with --out")
+        }
+        #expect(try String(contentsOfFile: folder.file("castor/my_export_2025.csv"), encoding: .utf8) == "a real export")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("castor/visits.csv"))) == visits)
+        // No staging folder is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") } == [])
+    }
+
     /// The physical lines of a file (split at LF; every record of these files is one line).
     static func lines(_ data: Data) -> [[UInt8]] {
         Array(data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)

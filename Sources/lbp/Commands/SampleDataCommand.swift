@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PipelineRunner
 import SampleDataGenerator
 
 /// `lbp sample-data`: writes the deterministic sample exports of the trial and their ground truth.
@@ -66,7 +67,7 @@ struct SampleDataCommand: ParsableCommand {
         do {
             summary = try generator.write(to: out, style: exportStyle)
         } catch {
-            FileHandle.standardError.write(Data("error: cannot write the sample data to '\(out)': \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: cannot write the sample data to '\(out)': \(FileSystemErrorText.reason(error))\n".utf8))
             throw ExitCode(2)
         }
         let profiles = summary.profileCounts.map { "\($0.profile): \($0.count)" }.joined(separator: ", ")
@@ -85,7 +86,7 @@ struct SampleDataCommand: ParsableCommand {
             drift = try generator.drift(from: out, style: style)
         } catch {
             FileHandle.standardError.write(Data(
-                "error: cannot write the sample data into a temporary folder to compare with '\(out)': \(error)\n".utf8))
+                "error: cannot write the sample data into a temporary folder to compare with '\(out)': \(FileSystemErrorText.reason(error))\n".utf8))
             throw ExitCode(2)
         }
         if drift.isEmpty {
@@ -93,7 +94,9 @@ struct SampleDataCommand: ParsableCommand {
             return
         }
         for line in drift { FileHandle.standardError.write(Data("drift: \(line)\n".utf8)) }
-        FileHandle.standardError.write(Data("Regenerate with 'lbp sample-data --seed \(seed) --participants \(participants) --out \(out)'\n".utf8))
+        let styleOption = style == .both ? "" : " --style \(style.rawValue)"
+        FileHandle.standardError.write(Data(
+            "Regenerate with 'lbp sample-data --seed \(seed) --participants \(participants)\(styleOption) --out \(Shell.word(out))'\n".utf8))
         throw ExitCode(1)
     }
 }
