@@ -115,11 +115,21 @@ enum ReportFolder {
     /// `chosen` checked (``checkedTarget(_:protecting:)``) and a scratch folder made beside it:
     /// what `run` and `validate` write into, and where they publish. Throws a refusal, or the
     /// scratch folder's failure, as the error line to print.
-    static func prepare(_ chosen: Target, protecting protected: [String]) throws(Refusal) -> (target: String, scratch: String) {
+    /// `created` are the folders above the scratch folder that did not exist before (deepest
+    /// first), for ``remove(_:leavingNoEmpty:)`` to take away again when nothing was published.
+    static func prepare(_ chosen: Target, protecting protected: [String]) throws(Refusal)
+        -> (target: String, scratch: String, created: [String]) {
         let target = try checkedTarget(chosen, protecting: protected)
+        var created: [String] = []
+        var folder = (target as NSString).deletingLastPathComponent
+        while !folder.isEmpty, folder != "/", !FileManager.default.fileExists(atPath: folder) {
+            created.append(folder)
+            folder = (folder as NSString).deletingLastPathComponent
+        }
         do {
-            return (target, try makeScratch(beside: target))
+            return (target, try makeScratch(beside: target), created)
         } catch {
+            remove("", leavingNoEmpty: created)
             throw Refusal(message: "error: cannot create a folder beside '\(chosen.path)': \(FileSystemErrorText.reason(error))")
         }
     }
@@ -235,6 +245,14 @@ enum ReportFolder {
 
     static func remove(_ path: String) {
         if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// Removes the scratch folder `path`, then each of `created` (deepest first) that is empty:
+    /// the folders made for an output folder a run did not publish (it stopped with exit code 2)
+    /// go with it; those holding the published reports stay.
+    static func remove(_ path: String, leavingNoEmpty created: [String]) {
+        if !path.isEmpty { remove(path) }
+        for folder in created where rmdir(folder) != 0 { break }
     }
 }
 

@@ -45,14 +45,14 @@ public enum Run {
         let (literature, unreadable) = EvidenceInputs.literature(loaded)
         if !unreadable.isEmpty { return RunResult(exitCode: 2, problems: unreadable, summary: []) }
         let shownTarget = outputFolder ?? loaded.spec.outputFolder
-        let (target, scratch): (String, String)
+        let (target, scratch, created): (String, String, [String])
         do {
-            (target, scratch) = try ReportFolder.prepare(ReportFolder.Target(loaded.spec, override: outputFolder),
+            (target, scratch, created) = try ReportFolder.prepare(ReportFolder.Target(loaded.spec, override: outputFolder),
                                                          protecting: loaded.filesRead(pipeline: pipeline))
         } catch {
             return RunResult(exitCode: 2, problems: [error.message], summary: [])
         }
-        defer { ReportFolder.remove(scratch) }
+        defer { ReportFolder.remove(scratch, leavingNoEmpty: created) }
 
         let budget = maxErrors ?? loaded.spec.report.maxErrors
         var computation: RunComputation

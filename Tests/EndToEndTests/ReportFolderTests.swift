@@ -166,6 +166,27 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: Repository.path("Package.swift")))
     }
 
+    /// A run that stops (exit code 2) writes nothing: the folders it made for a new output
+    /// folder go too, while a published run keeps them.
+    @Test func aStoppedRunLeavesNoFoldersBehind() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        var visits = Array(try String(contentsOfFile: Repository.path("SampleData/castor/visits.csv"), encoding: .utf8).utf8)
+        visits.insert(0, at: visits.count / 2)
+        _ = try folder.write(visits, to: "visits.csv")
+        let pipeline = try LoadedPipelineTests.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: Repository.path("SampleData") + "/castor/visits.csv", with: "visits.csv")
+        }
+        let stopped = Run.run(pipeline: pipeline, outputFolder: folder.file("new/a/reports"))
+        #expect(stopped.exitCode == 2)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("new")))
+        let validated = Validation.run(pipeline: pipeline, outputFolder: folder.file("new/a/reports"))
+        #expect(validated.exitCode == 2)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("new")))
+        #expect(Self.run(folder.file("new/a/reports")).exitCode == 0)
+        #expect(FileManager.default.fileExists(atPath: folder.file("new/a/reports/summary.txt")))
+    }
+
     /// An output folder named through a link and `..` is where the system puts it: beside the
     /// folder the link names, not beside the link.
     @Test func anOutputFolderAfterALinkAndParentIsTheSystems() throws {
