@@ -156,10 +156,10 @@ public enum Verify {
             out.append("@@ committed line \(steps[hunk.lowerBound].old + 1), new line \(steps[hunk.lowerBound].new + 1) @@")
             for step in steps[hunk] {
                 if step.kind == 0 {
-                    out.append("  " + String(oldLines[step.old]))
+                    out.append("  " + visible(oldLines[step.old]))
                 } else if shown < limit {
                     shown += 1
-                    out.append(step.kind < 0 ? "- " + String(oldLines[step.old]) : "+ " + String(newLines[step.new]))
+                    out.append(step.kind < 0 ? "- " + visible(oldLines[step.old]) : "+ " + visible(newLines[step.new]))
                 }
             }
         }
@@ -167,5 +167,25 @@ public enum Verify {
             out.append("... \(changed.count - shown) more changed \(Validation.plural(changed.count - shown, "line"))")
         }
         return out
+    }
+
+    /// A line as the diff shows it, with what a terminal would not show written out, so that a
+    /// changed line never looks like its old self: control characters (a tab, a CR), marks and
+    /// spaces without width (a byte-order mark, a zero-width or no-break space) and spaces at the
+    /// end as `\u{FEFF}`, `\u{20}` and so on.
+    static func visible(_ line: Substring) -> String {
+        let invisible: Set<UInt32> = [0xA0, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0x202F, 0xFEFF]
+        let scalars = Array(line.unicodeScalars)
+        var end = scalars.count
+        while end > 0, scalars[end - 1] == " " || scalars[end - 1] == "\t" { end -= 1 }
+        var text = ""
+        for (index, scalar) in scalars.enumerated() {
+            if index >= end || scalar.properties.generalCategory == .control || invisible.contains(scalar.value) {
+                text += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
     }
 }

@@ -30,6 +30,19 @@ import Testing
         #expect(diff.last == "... 56 more changed lines")
     }
 
+    /// A change a terminal would not show (a byte-order mark, a trailing space, a no-break space)
+    /// is written out, so the two lines never look the same.
+    @Test func invisibleChangesAreWrittenOut() {
+        let changed = "\u{FEFF}" + Self.committed.replacingOccurrences(of: "row 3\n", with: "row 3 \n")
+            .replacingOccurrences(of: "row 5\n", with: "row\u{00A0}5\n")
+        let diff = Verify.diff(Self.committed, changed, context: 0)
+        #expect(diff.contains("+ \\u{FEFF}row 1"))
+        #expect(diff.contains("+ row 3\\u{20}"))
+        #expect(diff.contains("+ row\\u{A0}5"))
+        #expect(diff.contains("- row 5"))
+        #expect(Verify.visible("a\tb c\t ") == "a\\u{9}b c\\u{9}\\u{20}")
+    }
+
     @Test func theDiffIsBounded() {
         let new = Self.committed.replacingOccurrences(of: "row", with: "line")
         let diff = Verify.diff(Self.committed, new, limit: 6)
