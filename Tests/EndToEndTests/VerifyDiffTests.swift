@@ -50,3 +50,17 @@ import Testing
         #expect(diff.last == "... 54 more changed lines")
     }
 }
+
+/// The rows line a run rewrites on a terminal stays within its width, the counts in view.
+@Suite struct TerminalLineTests {
+    @Test func aLineWiderThanTheTerminalIsCutFromTheStart() {
+        let line = "  castor/a-long-folder-name/visits.csv: 1200 rows read (5000 rows/s)"
+        #expect(TerminalLine.fitted(line, columns: nil) == line)
+        #expect(TerminalLine.fitted(line, columns: 200) == line)
+        let fitted = TerminalLine.fitted(line, columns: 40)
+        #expect(fitted.count == 39)
+        #expect(fitted.hasPrefix("…") && fitted.hasSuffix("1200 rows read (5000 rows/s)"))
+        #expect(TerminalLine.fitted(line, columns: line.count + 1) == line)
+        #expect(TerminalLine.fitted(line, columns: line.count).count == line.count - 1)
+    }
+}

@@ -39,7 +39,8 @@ final class ProgressDisplay: @unchecked Sendable {
                 write("  \(file): \(rows) rows read (\(rate) rows/s)\n")
                 return
             }
-            write("\r\u{1B}[K  \(file): \(rows) rows read (\(rate) rows/s)")
+            // Fitted to the terminal: a longer line would wrap, and only its last row be cleared.
+            write("\r\u{1B}[K" + TerminalLine.fitted("  \(file): \(rows) rows read (\(rate) rows/s)", columns: Self.terminalColumns()))
             openLine = true
         }
     }
@@ -49,6 +50,13 @@ final class ProgressDisplay: @unchecked Sendable {
         guard enabled, openLine else { return }
         write("\n")
         openLine = false
+    }
+
+    /// The width of the terminal on standard error; nil when it cannot be told.
+    private static func terminalColumns() -> Int? {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 
     private func write(_ text: String) {
