@@ -129,7 +129,7 @@ enum ReportFolder {
         do {
             return (target, try makeScratch(beside: target), created)
         } catch {
-            remove("", leavingNoEmpty: created)
+            removeEmpty(created)
             throw Refusal(message: "error: cannot create a folder beside '\(chosen.path)': \(FileSystemErrorText.reason(error))")
         }
     }
@@ -251,8 +251,13 @@ enum ReportFolder {
     /// the folders made for an output folder a run did not publish (it stopped with exit code 2)
     /// go with it; those holding the published reports stay.
     static func remove(_ path: String, leavingNoEmpty created: [String]) {
-        if !path.isEmpty { remove(path) }
-        for folder in created where rmdir(folder) != 0 { break }
+        remove(path)
+        removeEmpty(created)
+    }
+
+    /// Removes each of `folders` (deepest first) while it is empty.
+    private static func removeEmpty(_ folders: [String]) {
+        for folder in folders where rmdir(folder) != 0 { break }
     }
 }
 
