@@ -8,10 +8,53 @@ import StudyModel
 /// Turns the pipeline's `evidence:` settings and the analysis results into the Evidence module's
 /// inputs.
 enum EvidenceInputs {
-    /// A group of the analysis (the whole trial or a profile) and an arm in it.
-    struct GroupArm: Hashable {
-        var group: GroupKey
-        var arm: String
+    /// Who was randomised to each arm of the whole trial and of each profile, and who of them
+    /// has each outcome measured at each visit: what a comparison's loss to follow-up is
+    /// counted from. A missing baseline is no loss to follow-up; a missing follow-up value is.
+    struct FollowUp {
+        private struct Arm: Hashable {
+            var group: GroupKey
+            var arm: String
+        }
+        private struct Measured: Hashable {
+            var arm: Arm
+            var field: Field
+            var timepoint: String
+        }
+        private var randomised: [Arm: Int] = [:]
+        private var measured: [Measured: Int] = [:]
+
+        init(_ prepared: PreparedSubjects, plan: AnalysisPlan) {
+            var groups: [[Arm]] = []
+            for subject in prepared.subjects {
+                guard let arm = subject.arm?.id else {
+                    groups.append([])
+                    continue
+                }
+                let keys = ([GroupKey(.all, "all")] + (subject.profile.map { [GroupKey(.profile, $0)] } ?? []))
+                    .map { Arm(group: $0, arm: arm) }
+                for key in keys { randomised[key, default: 0] += 1 }
+                groups.append(keys)
+            }
+            for field in Set(plan.outcomes.map(\.field)) {
+                for timepoint in plan.timepoints {
+                    let column = prepared.outcomes.column(field, at: timepoint)
+                    for (index, keys) in groups.enumerated() where !keys.isEmpty && column[index] != nil {
+                        for key in keys { measured[Measured(arm: key, field: field, timepoint: timepoint), default: 0] += 1 }
+                    }
+                }
+            }
+        }
+
+        /// Of those randomised to `arms` in `group`, the percentage without `field` measured at
+        /// `timepoint`; nil when nobody was randomised to them.
+        func lossPercent(group: GroupKey, arms: [String], field: Field, timepoint: String) -> Double? {
+            let keys = arms.map { Arm(group: group, arm: $0) }
+            let total = keys.reduce(0) { $0 + (randomised[$1] ?? 0) }
+            guard total > 0 else { return nil }
+            let followed = keys.reduce(0) { $0 + (measured[Measured(arm: $1, field: field, timepoint: timepoint)] ?? 0) }
+            return Double(total - followed) / Double(total) * 100
+        }
     }
 
     /// The pipeline's literature evidence table, read and checked (nil when it names none), or
@@ -39,11 +82,11 @@ enum EvidenceInputs {
     /// analysis of a randomised trial), or the Welch difference in mean change when the model
     /// cannot estimate it; risk differences for success outcomes. A pairwise comparison's planned
     /// size is its share of the trial's (planned × 2 / number of arms, rounded up); its loss to
-    /// follow-up is its own: of the participants randomised to its two arms in its group
-    /// (`randomisedIn`), the percentage not analysed for its outcome at its visit.
+    /// follow-up is its own: of the participants randomised to its two arms in its group, the
+    /// percentage without its outcome measured at its visit (`followUp`).
     static func comparisons(_ rows: [ComparisonRow], interactions: [InteractionRow], plan: AnalysisPlan,
                             schedule: VisitSchedule, plannedSize: Int?, armCount: Int,
-                            randomisedIn: [GroupArm: Int], supportedOnly: Bool) -> [ComparisonResult] {
+                            followUp: FollowUp, supportedOnly: Bool) -> [ComparisonResult] {
         let supported = Set(interactions.compactMap { row -> String? in
             guard row.grouping == .profile else { return nil }
             let significant = (row.fTest?.pValue).map { $0 < 0.05 } ?? false
@@ -60,10 +103,8 @@ enum EvidenceInputs {
                   let timepoint = schedule.timepoint(named: row.timepoint)
             else { return nil }
             let profile = row.group.grouping == .all ? ComparisonResult.wholeTrial : row.group.group
-            let randomised = [row.arm.id, row.reference.id].compactMap { randomisedIn[GroupArm(group: row.group, arm: $0)] }
-                .reduce(0, +)
-            let loss = randomised > 0
-                ? Double(max(0, randomised - row.analysedArm - row.analysedReference)) / Double(randomised) * 100 : nil
+            let loss = followUp.lossPercent(group: row.group, arms: [row.arm.id, row.reference.id], field: outcome.field,
+                                            timepoint: timepoint.name)
             func result(_ measure: String, _ favourable: EffectDirection, _ estimate: Double, _ interval: ConfidenceInterval,
                         _ p: Double?, standardError: Double? = nil) -> ComparisonResult {
                 ComparisonResult(

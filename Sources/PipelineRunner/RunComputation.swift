@@ -71,17 +71,14 @@ public struct RunComputation: Sendable {
         for row in flow where row.stage == "missing" { lostAt[row.timepoint, default: 0] += row.count }
         let lastVisit = plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }.max()
         let lost = lastVisit.map { lostAt[$0.name] ?? 0 } ?? 0
-        // Randomised participants per group and arm, which each comparison's loss is counted
-        // against (the same in every response row of the group and arm).
-        var randomisedIn: [EvidenceInputs.GroupArm: Int] = [:]
-        for row in response { randomisedIn[EvidenceInputs.GroupArm(group: row.group, arm: row.arm.id)] = row.randomised }
+        let followUp = EvidenceInputs.FollowUp(prepared, plan: plan)
         let evidenceSpec = pipeline.spec.evidence
         let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost,
                                                primaryVisit: lastVisit?.name)
         func results(supportedOnly: Bool) -> [ComparisonResult] {
             EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
                                        schedule: pipeline.spec.schedule, plannedSize: evidenceSpec.design?.plannedSize,
-                                       armCount: pipeline.arms.count, randomisedIn: randomisedIn,
+                                       armCount: pipeline.arms.count, followUp: followUp,
                                        supportedOnly: supportedOnly)
         }
         let evidence = summariseEvidence(
