@@ -70,11 +70,15 @@ public struct GRADEStep: Hashable, Sendable {
     /// -2...2; 0 when the domain raised no concern or does not apply.
     public var change: Int
     public var reason: String
+    /// A declared upgrade not applied (randomised evidence, or evidence rated down elsewhere):
+    /// its change is 0, and the summary says so all the same.
+    public var declaredButNotApplied: Bool
 
-    public init(domain: GRADEDomain, change: Int, reason: String) {
+    public init(domain: GRADEDomain, change: Int, reason: String, declaredButNotApplied: Bool = false) {
         self.domain = domain
         self.change = change
         self.reason = reason
+        self.declaredButNotApplied = declaredButNotApplied
     }
 }
 
@@ -165,11 +169,11 @@ public struct GRADEAssessment: Hashable, Sendable {
         self.certainty = certainty
     }
 
-    /// The start and every step that moved the rating, e.g.
+    /// The start, every step that moved the rating and every declared upgrade not applied, e.g.
     /// `start High (randomised); risk of bias -1 (not double-blind); imprecision -1 (...)`.
     public var summary: String {
         var parts = ["start \(start.label) (\(startReason))"]
-        for step in steps where step.change != 0 {
+        for step in steps where step.change != 0 || step.declaredButNotApplied {
             parts.append("\(step.domain.rawValue) \(step.change > 0 ? "+" : "")\(step.change) (\(step.reason))")
         }
         return parts.joined(separator: "; ")
@@ -278,7 +282,8 @@ private func declaredStep(_ domain: GRADEDomain, _ declaration: GRADEDeclaration
     }
     let levels = min(declaration.levels, domain.maximumLevels)
     if let block {
-        return GRADEStep(domain: domain, change: 0, reason: "declared +\(levels) not applied: \(block.reason) (\(declaration.reason))")
+        return GRADEStep(domain: domain, change: 0, reason: "declared +\(levels) not applied: \(block.reason) (\(declaration.reason))",
+                         declaredButNotApplied: true)
     }
     return GRADEStep(domain: domain, change: domain.ratesUp ? levels : -levels, reason: declaration.reason)
 }

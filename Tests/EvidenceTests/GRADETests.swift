@@ -105,6 +105,8 @@ func inconsistencyFollowsI2Thresholds(_ i2: Double, _ change: Int) {
         == "declared +2 not applied: evidence rated down in another domain is not rated up (RR above 5)")
     #expect(step(result, .doseResponse)?.change == 0)
     #expect(result.certainty == .veryLow)
+    // The reasons say what was declared and not applied.
+    #expect(result.summary.contains("large effect 0 (declared +2 not applied: evidence rated down in another domain is not rated up (RR above 5))"))
     var randomised = input
     randomised.randomised = true
     #expect(assessCertainty(randomised).certainty.rawValue >= result.certainty.rawValue)
