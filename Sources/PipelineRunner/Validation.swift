@@ -135,18 +135,24 @@ public enum Validation {
             let hasManifest = FileManager.default.fileExists(atPath: (target as NSString).appendingPathComponent("manifest.json"))
             if try runReportsAgree(in: target, with: scratch, definitions: [pipeline, loaded.ruleSetPath] + loaded.literatureFiles) {
                 try carryOver(from: target, into: scratch)
-            } else if hasManifest {
-                let out = outputFolder.map { " --out \(Shell.word($0))" } ?? ""
-                leftOut.append("warning: the reports of the earlier run in '\(shownTarget)' no longer agree with the inputs, "
-                    + "the pipeline file or its rule set and were left out; 'lbp run \(Shell.word(pipeline))\(out)' writes them again")
             } else {
-                // No manifest says what the other files were made from (a run's reports without
-                // it, or files of someone else's): named, and not kept.
+                // What the run's manifest lists is its reports; anything else (a file of the
+                // user's, or everything when there is no manifest) is named as it goes.
+                let reports = Set((Manifest.read(in: target)?.outputs ?? []).map { String($0.file.prefix { $0 != "/" }) } + ["manifest.json"]).union(Run.unstableFiles)
                 let others = ((try? FileManager.default.contentsOfDirectory(atPath: target)) ?? [])
-                    .filter { !outputs.contains($0) }.sorted()
+                    .filter { !outputs.contains($0) && !(hasManifest && reports.contains($0)) }.sorted()
                 let named = others.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (others.count > 3 ? ", ..." : "")
-                leftOut.append("warning: the other files in '\(shownTarget)' (\(named)) were left out: no manifest.json says "
-                    + "what they were made from")
+                if hasManifest {
+                    let out = outputFolder.map { " --out \(Shell.word($0))" } ?? ""
+                    leftOut.append("warning: the reports of the earlier run in '\(shownTarget)' no longer agree with the inputs, "
+                        + "the pipeline file or its rule set and were left out; 'lbp run \(Shell.word(pipeline))\(out)' writes them again")
+                    if !others.isEmpty {
+                        leftOut.append("warning: the other files in '\(shownTarget)' (\(named)) were left out with them")
+                    }
+                } else {
+                    leftOut.append("warning: the other files in '\(shownTarget)' (\(named)) were left out: no manifest.json says "
+                        + "what they were made from")
+                }
             }
             try ReportFolder.publish(scratch, to: target)
         } catch {

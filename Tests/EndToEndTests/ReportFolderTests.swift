@@ -226,16 +226,20 @@ import TestSupport
         }
         let reports = folder.file("reports")
         #expect(Run.run(pipeline: pipeline, outputFolder: reports).exitCode == 0)
-        // Unchanged inputs: the run's reports stay beside validate's files.
+        // Unchanged inputs: the run's reports stay beside validate's files, and so does a file
+        // of the user's.
+        _ = try folder.write("my notes\n", to: "reports/notes.txt")
         #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems == [])
         #expect(FileManager.default.fileExists(atPath: reports + "/summary.txt"))
+        #expect(FileManager.default.fileExists(atPath: reports + "/notes.txt"))
         // One pain score corrected in the export: the clean tables change.
         let corrected = visits.replacingOccurrences(of: "\nMAA-0001;MAA;Baseline;08-03-2022;8;", with: "\nMAA-0001;MAA;Baseline;08-03-2022;7;")
         #expect(corrected != visits)
         _ = try folder.write(corrected, to: "visits.csv")
         let validated = Validation.run(pipeline: pipeline, outputFolder: reports)
         #expect(validated.problems == ["warning: the reports of the earlier run in '\(reports)' no longer agree with the inputs, "
-            + "the pipeline file or its rule set and were left out; 'lbp run \(pipeline) --out \(reports)' writes them again"])
+            + "the pipeline file or its rule set and were left out; 'lbp run \(pipeline) --out \(reports)' writes them again",
+            "warning: the other files in '\(reports)' ('notes.txt') were left out with them"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
 
         // The same inputs, but the pipeline file's analysis changed: the run's tables are not
