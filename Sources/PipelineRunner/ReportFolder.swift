@@ -261,6 +261,14 @@ enum ReportFolder {
     }
 }
 
+/// Folders a process makes for itself (`<prefix><process id>...`) and removes when it is done.
+public enum AbandonedFolders {
+    /// Removes those in `folder` whose process has ended: killed before it could remove them.
+    public static func remove(in folder: String, prefix: String) {
+        ReportFolder.removeAbandoned(in: folder, prefix: prefix)
+    }
+}
+
 /// File-system errors as the end of a sentence: the system's reason, never an error domain, a
 /// code or a URL.
 public enum FileSystemErrorText {

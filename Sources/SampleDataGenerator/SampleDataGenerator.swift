@@ -44,6 +44,9 @@ public struct SampleDataGenerator: Sendable {
     public static let defaultParticipants = 600
     /// Folders the generator owns inside the output folder (anything else there is left alone).
     public static let ownedFolders = ["castor", "redcap", "truth"]
+    /// The name of a run's staging folder inside the output folder, before its process id: the
+    /// caller removes those of processes that ended before they could.
+    public static let stagingPrefix = ".sample-data-in-progress-"
 
     public let seed: UInt64
     public let participantCount: Int
@@ -94,7 +97,7 @@ public struct SampleDataGenerator: Sendable {
             }
         }
         let staging = (directory as NSString)
-            .appendingPathComponent(".sample-data-in-progress-\(ProcessInfo.processInfo.processIdentifier)")
+            .appendingPathComponent(Self.stagingPrefix + "\(ProcessInfo.processInfo.processIdentifier)")
         if fileManager.fileExists(atPath: staging) { try fileManager.removeItem(atPath: staging) }
         try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
         defer { try? fileManager.removeItem(atPath: staging) }
@@ -113,7 +116,7 @@ public struct SampleDataGenerator: Sendable {
     /// Whether the generator writes a file of this name into `folder` (one of ``ownedFolders``).
     static func writes(_ name: String, in folder: String) -> Bool {
         switch folder {
-        case "castor": name == "visits.csv" || (name.hasPrefix("study_") && name.hasSuffix(".csv"))
+        case "castor": name == "visits.csv" || Site.all.contains { $0.castorFile == "castor/" + name }
         case "redcap": name == "export.csv"
         case "truth": ["effects.csv", "missing_values.csv", "participants.csv", "problems.csv"].contains(name)
         default: false

@@ -41,6 +41,22 @@ import TestSupport
         #expect(seed.errors.contains("'-1' is invalid for '--seed"), "\(seed.errors)")
     }
 
+    /// A staging folder a killed sample-data run left behind goes at the next run; a study
+    /// site's own export in castor/ stops the run before anything is written.
+    @Test func sampleDataCleansUpAfterKilledRunsAndKeepsForeignExports() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-sample")
+        defer { folder.remove() }
+        _ = try folder.write("x", to: "out/.sample-data-in-progress-2147483646/castor/visits.csv")
+        let written = try Self.lbp(["sample-data", "--participants", "20", "--style", "castor", "--out", folder.file("out")])
+        #expect(written.status == 0, "\(written.errors)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("out")).sorted() == ["castor", "truth"])
+        _ = try folder.write("a real export", to: "out/castor/study_LUMC.csv")
+        let refused = try Self.lbp(["sample-data", "--participants", "20", "--style", "castor", "--out", folder.file("out")])
+        #expect(refused.status == 2)
+        #expect(refused.errors.contains("holds 'study_LUMC.csv', which sample-data does not write"), "\(refused.errors)")
+        #expect(FileManager.default.fileExists(atPath: folder.file("out/castor/study_LUMC.csv")))
+    }
+
     @Test(arguments: ["run", "validate"])
     func negativeErrorBudgetIsNamed(command: String) throws {
         for arguments in [["--max-errors", "-1"], ["--max-errors=-1"]] {

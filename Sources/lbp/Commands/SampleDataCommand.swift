@@ -65,6 +65,7 @@ struct SampleDataCommand: ParsableCommand {
         }
         let summary: SampleDataSummary
         do {
+            AbandonedFolders.remove(in: out, prefix: SampleDataGenerator.stagingPrefix)
             summary = try generator.write(to: out, style: exportStyle)
         } catch {
             FileHandle.standardError.write(Data("error: cannot write the sample data to '\(out)': \(FileSystemErrorText.reason(error))\n".utf8))
