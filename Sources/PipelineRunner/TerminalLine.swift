@@ -6,7 +6,24 @@ public enum TerminalLine {
     public static func fitted(_ line: String, columns: Int?) -> String {
         guard let columns, columns > 2 else { return line }
         let characters = Array(line)
-        guard characters.count >= columns else { return line }
-        return "…" + String(characters.suffix(columns - 2))
+        guard width(of: characters[...]) >= columns else { return line }
+        var start = 0
+        while width(of: characters[start...]) > columns - 2 { start += 1 }
+        return "…" + String(characters[start...])
     }
+
+    /// The columns a terminal gives `characters`: two for the East Asian wide and full-width
+    /// ranges (Hangul, CJK, full-width forms, emoji), one for the rest.
+    static func width(of characters: ArraySlice<Character>) -> Int {
+        characters.reduce(0) { total, character in
+            let value = character.unicodeScalars.first?.value ?? 0
+            return total + (wide.contains { $0.contains(value) } ? 2 : 1)
+        }
+    }
+
+    private static let wide: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F,
+        0x1F900...0x1F9FF, 0x20000...0x3FFFD,
+    ]
 }

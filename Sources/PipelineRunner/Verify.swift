@@ -174,13 +174,16 @@ public enum Verify {
     /// spaces without width (a byte-order mark, a zero-width or no-break space) and spaces at the
     /// end as `\u{FEFF}`, `\u{20}` and so on.
     static func visible(_ line: Substring) -> String {
-        let invisible: Set<UInt32> = [0xA0, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0x202F, 0xFEFF]
         let scalars = Array(line.unicodeScalars)
         var end = scalars.count
         while end > 0, scalars[end - 1] == " " || scalars[end - 1] == "\t" { end -= 1 }
         var text = ""
         for (index, scalar) in scalars.enumerated() {
-            if index >= end || scalar.properties.generalCategory == .control || invisible.contains(scalar.value) {
+            // Control and format characters (a byte-order mark, a direction mark, a zero-width
+            // space) and any space but the plain one.
+            let category = scalar.properties.generalCategory
+            let unseen = category == .control || category == .format || (category == .spaceSeparator && scalar != " ")
+            if index >= end || unseen {
                 text += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             } else {
                 text.unicodeScalars.append(scalar)

@@ -41,6 +41,7 @@ import Testing
         #expect(diff.contains("+ row\\u{A0}5"))
         #expect(diff.contains("- row 5"))
         #expect(Verify.visible("a\tb c\t ") == "a\\u{9}b c\\u{9}\\u{20}")
+        #expect(Verify.visible("x\u{200E}y\u{2066}z\u{2009}é") == "x\\u{200E}y\\u{2066}z\\u{2009}é")
     }
 
     @Test func theDiffIsBounded() {
@@ -62,5 +63,10 @@ import Testing
         #expect(fitted.hasPrefix("…") && fitted.hasSuffix("1200 rows read (5000 rows/s)"))
         #expect(TerminalLine.fitted(line, columns: line.count + 1) == line)
         #expect(TerminalLine.fitted(line, columns: line.count).count == line.count - 1)
+        // Wide characters take two columns each.
+        let wide = "  データ/study_GRO.csv: 94208 rows read (187852 rows/s)"
+        let fittedWide = TerminalLine.fitted(wide, columns: 40)
+        #expect(TerminalLine.width(of: Array(fittedWide)[...]) <= 39)
+        #expect(fittedWide.hasSuffix("rows read (187852 rows/s)"))
     }
 }
