@@ -89,7 +89,8 @@ struct SummaryDocument {
         field("Rule set:", "\(ruleSet.identity): \(ruleSet.title)")
         field("", ruleSet.status)
         field("Reference arm:", plan.referenceArm)
-        field("Visits analysed:", plan.timepoints.joined(separator: ", ") + " (change from baseline)")
+        field("Visits analysed:", plan.timepoints.isEmpty ? "none (the schedule has no follow-up visit)"
+            : plan.timepoints.joined(separator: ", ") + " (change from baseline)")
         field("Confidence:", NumberFormat.level(plan.confidenceLevel) + " % intervals")
         field("EBRO variant:", computation.evidence.settings.variant.name)
         field("Small cells:", "counts below \(spec.publication.smallCellThreshold) suppressed in publication tables")
