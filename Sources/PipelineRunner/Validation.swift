@@ -132,27 +132,25 @@ public enum Validation {
         }
         var leftOut: [String] = []
         do {
+            let manifest = Manifest.read(in: target)
             let hasManifest = FileManager.default.fileExists(atPath: (target as NSString).appendingPathComponent("manifest.json"))
-            if try runReportsAgree(in: target, with: scratch, definitions: [pipeline, loaded.ruleSetPath] + loaded.literatureFiles) {
+            let agree = try runReportsAgree(in: target, with: scratch, definitions: [pipeline, loaded.ruleSetPath] + loaded.literatureFiles)
+            if agree {
                 try carryOver(from: target, into: scratch)
-            } else {
-                // What the run's manifest lists is its reports; anything else (a file of the
-                // user's, or everything when there is no manifest) is named as it goes.
-                let reports = Set((Manifest.read(in: target)?.outputs ?? []).map { String($0.file.prefix { $0 != "/" }) } + ["manifest.json"]).union(Run.unstableFiles)
-                let others = ((try? FileManager.default.contentsOfDirectory(atPath: target)) ?? [])
-                    .filter { !outputs.contains($0) && !(hasManifest && reports.contains($0)) }.sorted()
-                let named = others.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (others.count > 3 ? ", ..." : "")
-                if hasManifest {
-                    let out = outputFolder.map { " --out \(Shell.word($0))" } ?? ""
-                    leftOut.append("warning: the reports of the earlier run in '\(shownTarget)' no longer agree with the inputs, "
-                        + "the pipeline file or its rule set and were left out; 'lbp run \(Shell.word(pipeline))\(out)' writes them again")
-                    if !others.isEmpty {
-                        leftOut.append("warning: the other files in '\(shownTarget)' (\(named)) were left out with them")
-                    }
-                } else {
-                    leftOut.append("warning: the other files in '\(shownTarget)' (\(named)) were left out: no manifest.json says "
-                        + "what they were made from")
-                }
+            } else if hasManifest {
+                let out = outputFolder.map { " --out \(Shell.word($0))" } ?? ""
+                leftOut.append("warning: the reports of the earlier run in '\(shownTarget)' no longer agree with the inputs, "
+                    + "the pipeline file or its rule set and were left out; 'lbp run \(Shell.word(pipeline))\(out)' writes them again")
+            }
+            // Files neither lbp wrote nor the run's manifest lists (a user's notes) that do not
+            // stay: all of them with the run's reports, else those inside validate's own folders,
+            // which it replaces whole. Named as they go.
+            let lost = try foreignFiles(in: target, recorded: manifest.map { Set($0.outputs.map(\.file)) })
+                .filter { !agree || Self.outputs.contains(String($0.prefix { $0 != "/" })) }
+            if !lost.isEmpty {
+                let named = lost.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (lost.count > 3 ? ", ..." : "")
+                leftOut.append("warning: the other files in '\(shownTarget)' (\(named)) were left out"
+                    + (hasManifest ? "" : ": no manifest.json says what they were made from"))
             }
             try ReportFolder.publish(scratch, to: target)
         } catch {
@@ -203,6 +201,17 @@ public enum Validation {
 
     /// Copies every file of the current output folder that `validate` does not write into the
     /// scratch folder, so that publishing the scratch folder keeps them.
+    /// The files in `target` (relative paths) that neither validate writes (`issues.csv`,
+    /// `accounting.csv`, `rejected/`, the three clean tables) nor a run's manifest lists
+    /// (`recorded`, with the manifest and the run log themselves).
+    static func foreignFiles(in target: String, recorded: Set<String>?) throws -> [String] {
+        let written: Set<String> = ["issues.csv", "accounting.csv", "clean/participants.csv", "clean/visits.csv", "clean/missing.csv"]
+        let listed = recorded.map { $0.union(["manifest.json"]).union(Run.unstableFiles) } ?? []
+        return try ReportFiles.list(target).filter { path in
+            !written.contains(path) && !path.hasPrefix("rejected/") && !listed.contains(path)
+        }
+    }
+
     static func carryOver(from target: String, into scratch: String) throws {
         let fileManager = FileManager.default
         guard let names = try? fileManager.contentsOfDirectory(atPath: target) else { return }

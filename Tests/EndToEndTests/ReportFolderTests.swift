@@ -226,12 +226,18 @@ import TestSupport
         }
         let reports = folder.file("reports")
         #expect(Run.run(pipeline: pipeline, outputFolder: reports).exitCode == 0)
-        // Unchanged inputs: the run's reports stay beside validate's files, and so does a file
-        // of the user's.
+        // Unchanged inputs: the run's reports stay beside validate's files, and so do a user's
+        // files among them; one in validate's own clean/, which it replaces whole, is named.
         _ = try folder.write("my notes\n", to: "reports/notes.txt")
-        #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems == [])
+        _ = try folder.write("mine\n", to: "reports/tables/mine.csv")
+        _ = try folder.write("mine\n", to: "reports/clean/my_notes.txt")
+        #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems == [
+            "warning: the other files in '\(reports)' ('clean/my_notes.txt') were left out",
+        ])
         #expect(FileManager.default.fileExists(atPath: reports + "/summary.txt"))
         #expect(FileManager.default.fileExists(atPath: reports + "/notes.txt"))
+        #expect(FileManager.default.fileExists(atPath: reports + "/tables/mine.csv"))
+        try FileManager.default.removeItem(atPath: reports + "/tables/mine.csv")
         // One pain score corrected in the export: the clean tables change.
         let corrected = visits.replacingOccurrences(of: "\nMAA-0001;MAA;Baseline;08-03-2022;8;", with: "\nMAA-0001;MAA;Baseline;08-03-2022;7;")
         #expect(corrected != visits)
@@ -239,7 +245,7 @@ import TestSupport
         let validated = Validation.run(pipeline: pipeline, outputFolder: reports)
         #expect(validated.problems == ["warning: the reports of the earlier run in '\(reports)' no longer agree with the inputs, "
             + "the pipeline file or its rule set and were left out; 'lbp run \(pipeline) --out \(reports)' writes them again",
-            "warning: the other files in '\(reports)' ('notes.txt') were left out with them"])
+            "warning: the other files in '\(reports)' ('notes.txt') were left out"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
 
         // The same inputs, but the pipeline file's analysis changed: the run's tables are not

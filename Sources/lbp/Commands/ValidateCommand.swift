@@ -16,7 +16,8 @@ struct ValidateCommand: ParsableCommand {
             per input file), with the same issues 'lbp run' writes (profile conflicts included). Only these \
             are replaced: the other reports of an earlier 'lbp run' in the folder are kept when they still \
             agree with the inputs, the pipeline file and its rule set, and are left out with a warning when \
-            not; any other file in the folder is not kept. Everything is written to a temporary folder \
+            not; any other file goes with them, or stays with them, and a warning names every one left out. \
+            Everything is written to a temporary folder \
             first and swapped into place when complete. The output folder must be new, empty or a report \
             folder lbp wrote.
 
