@@ -13,17 +13,19 @@ public enum TerminalLine {
     }
 
     /// The columns a terminal gives `characters`: two for the East Asian wide and full-width
-    /// ranges (Hangul, CJK, full-width forms, emoji), one for the rest.
+    /// ranges (Hangul, CJK, full-width forms), for emoji and for a character drawn as an emoji
+    /// (followed by U+FE0F), one for the rest.
     static func width(of characters: ArraySlice<Character>) -> Int {
         characters.reduce(0) { total, character in
             let value = character.unicodeScalars.first?.value ?? 0
-            return total + (wide.contains { $0.contains(value) } ? 2 : 1)
+            let isWide = wide.contains { $0.contains(value) } || character.unicodeScalars.contains("\u{FE0F}")
+            return total + (isWide ? 2 : 1)
         }
     }
 
     private static let wide: [ClosedRange<UInt32>] = [
         0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F,
-        0x1F900...0x1F9FF, 0x20000...0x3FFFD,
+        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F000...0x1FAFF,
+        0x20000...0x3FFFD,
     ]
 }

@@ -180,9 +180,11 @@ public enum Verify {
         var text = ""
         for (index, scalar) in scalars.enumerated() {
             // Control and format characters (a byte-order mark, a direction mark, a zero-width
-            // space) and any space but the plain one.
+            // space), line and paragraph separators, any space but the plain one, and the
+            // characters Unicode says to draw as nothing (a combining grapheme joiner).
             let category = scalar.properties.generalCategory
-            let unseen = category == .control || category == .format || (category == .spaceSeparator && scalar != " ")
+            let unseen = [.control, .format, .lineSeparator, .paragraphSeparator].contains(category)
+                || (category == .spaceSeparator && scalar != " ") || scalar.properties.isDefaultIgnorableCodePoint
             if index >= end || unseen {
                 text += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             } else {

@@ -42,6 +42,7 @@ import Testing
         #expect(diff.contains("- row 5"))
         #expect(Verify.visible("a\tb c\t ") == "a\\u{9}b c\\u{9}\\u{20}")
         #expect(Verify.visible("x\u{200E}y\u{2066}z\u{2009}é") == "x\\u{200E}y\\u{2066}z\\u{2009}é")
+        #expect(Verify.visible("a\u{2028}b\u{034F}c") == "a\\u{2028}b\\u{34F}c")
     }
 
     @Test func theDiffIsBounded() {
@@ -68,5 +69,6 @@ import Testing
         let fittedWide = TerminalLine.fitted(wide, columns: 40)
         #expect(TerminalLine.width(of: Array(fittedWide)[...]) <= 39)
         #expect(fittedWide.hasSuffix("rows read (187852 rows/s)"))
+        #expect(TerminalLine.width(of: Array("🚀☀️中a")[...]) == 7)
     }
 }
