@@ -12,47 +12,66 @@ enum EvidenceInputs {
     /// has each outcome measured at each visit: what a comparison's loss to follow-up is
     /// counted from. A missing baseline is no loss to follow-up; a missing follow-up value is.
     struct FollowUp {
-        private struct Arm: Hashable {
+        /// A group (the whole trial or a profile) and an arm in it.
+        private struct GroupArm: Hashable {
             var group: GroupKey
             var arm: String
         }
-        private struct Measured: Hashable {
-            var arm: Arm
-            var field: Field
-            var timepoint: String
-        }
-        private var randomised: [Arm: Int] = [:]
-        private var measured: [Measured: Int] = [:]
+        /// Each group and arm met, numbered in the order met.
+        private var ids: [GroupArm: Int] = [:]
+        private var randomised: [Int] = []
+        /// The (field, visit) pairs counted, numbered; `measured[id * slots.count + slot]`.
+        private var slots: [String: Int] = [:]
+        private var measured: [Int] = []
 
         init(_ prepared: PreparedSubjects, plan: AnalysisPlan) {
-            var groups: [[Arm]] = []
-            for subject in prepared.subjects {
-                guard let arm = subject.arm?.id else {
-                    groups.append([])
-                    continue
-                }
-                let keys = ([GroupKey(.all, "all")] + (subject.profile.map { [GroupKey(.profile, $0)] } ?? []))
-                    .map { Arm(group: $0, arm: arm) }
-                for key in keys { randomised[key, default: 0] += 1 }
-                groups.append(keys)
+            // Each subject's group-and-arm ids, as plain numbers: counting a batch's subjects at
+            // every outcome and visit then hashes nothing.
+            var wholeTrial = [Int](repeating: -1, count: prepared.subjects.count)
+            var profile = wholeTrial
+            for (index, subject) in prepared.subjects.enumerated() {
+                guard let arm = subject.arm?.id else { continue }
+                wholeTrial[index] = id(GroupArm(group: GroupKey(.all, "all"), arm: arm))
+                if let code = subject.profile { profile[index] = id(GroupArm(group: GroupKey(.profile, code), arm: arm)) }
             }
-            for field in Set(plan.outcomes.map(\.field)) {
+            let fields = Set(plan.outcomes.map(\.field)).sorted { $0.ordinal < $1.ordinal }
+            for field in fields {
+                for timepoint in plan.timepoints { slots[Self.slot(field, timepoint)] = slots.count }
+            }
+            measured = Array(repeating: 0, count: ids.count * slots.count)
+            for field in fields {
                 for timepoint in plan.timepoints {
+                    guard let slot = slots[Self.slot(field, timepoint)] else { continue }
                     let column = prepared.outcomes.column(field, at: timepoint)
-                    for (index, keys) in groups.enumerated() where !keys.isEmpty && column[index] != nil {
-                        for key in keys { measured[Measured(arm: key, field: field, timepoint: timepoint), default: 0] += 1 }
+                    for index in wholeTrial.indices where wholeTrial[index] >= 0 && column[index] != nil {
+                        measured[wholeTrial[index] * slots.count + slot] += 1
+                        if profile[index] >= 0 { measured[profile[index] * slots.count + slot] += 1 }
                     }
                 }
             }
         }
 
+        /// The number of `key`, counting one more randomised participant in it.
+        private mutating func id(_ key: GroupArm) -> Int {
+            if let known = ids[key] {
+                randomised[known] += 1
+                return known
+            }
+            ids[key] = ids.count
+            randomised.append(1)
+            return ids.count - 1
+        }
+
+        private static func slot(_ field: Field, _ timepoint: String) -> String { "\(field.name)@\(timepoint)" }
+
         /// Of those randomised to `arms` in `group`, the percentage without `field` measured at
         /// `timepoint`; nil when nobody was randomised to them.
         func lossPercent(group: GroupKey, arms: [String], field: Field, timepoint: String) -> Double? {
-            let keys = arms.map { Arm(group: group, arm: $0) }
-            let total = keys.reduce(0) { $0 + (randomised[$1] ?? 0) }
+            let known = arms.compactMap { ids[GroupArm(group: group, arm: $0)] }
+            let total = known.reduce(0) { $0 + randomised[$1] }
             guard total > 0 else { return nil }
-            let followed = keys.reduce(0) { $0 + (measured[Measured(arm: $1, field: field, timepoint: timepoint)] ?? 0) }
+            let slot = slots[Self.slot(field, timepoint)]
+            let followed = slot.map { slot in known.reduce(0) { $0 + measured[$1 * slots.count + slot] } } ?? 0
             return Double(total - followed) / Double(total) * 100
         }
     }
