@@ -22,6 +22,14 @@ public enum Run {
     /// Files in the report folder that depend on the clock or the machine; `verify` skips them.
     public static let unstableFiles: Set<String> = ["run-log.json"]
 
+    /// Why a pipeline file without an analysis plan cannot run: it names no reference arm (no
+    /// `analysis:` section, and no arm marked `reference: true`, or no arms at all). `check`
+    /// says it too.
+    static func noReferenceArm(_ pipeline: String) -> String {
+        "\(pipeline): error: the analysis needs a reference arm: declare the arms under 'vocabularies.arms' and mark one "
+            + "'reference: true'"
+    }
+
     /// Runs the pipeline end to end into `outputFolder` (default: the pipeline's `report.output`).
     ///
     /// Everything is written into a temporary folder beside the target, which replaces the target
@@ -39,8 +47,7 @@ public enum Run {
         }
         let beforeReading = loaded.definitionsBeforeReading + InputSnapshot(loaded.dataFiles)
         guard let plan = loaded.spec.effectiveAnalysis else {
-            return RunResult(exitCode: 2, problems: ["\(pipeline): error: the analysis needs a reference arm: mark one arm 'reference: true'"],
-                              summary: [])
+            return RunResult(exitCode: 2, problems: [Self.noReferenceArm(pipeline)], summary: [])
         }
         let (literature, unreadable) = EvidenceInputs.literature(loaded)
         if !unreadable.isEmpty { return RunResult(exitCode: 2, problems: unreadable, summary: []) }

@@ -40,6 +40,10 @@ public enum Validation {
             return ValidationResult(exitCode: 2, problems: error.diagnostics.map(\.description), summary: [])
         }
         let (spec, files) = (loaded.spec, loaded.files)
+        // A pipeline the run would refuse for want of an analysis plan is not valid either.
+        guard spec.effectiveAnalysis != nil else {
+            return ValidationResult(exitCode: 2, problems: [Run.noReferenceArm(pipeline)], summary: [])
+        }
         // A file that exists but cannot be opened would stop the run: said now, as the run would.
         let unreadable = files.compactMap { file -> String? in
             let descriptor = open(file.path, O_RDONLY)

@@ -119,6 +119,38 @@ import TestSupport
         #expect(problems.first?.message.hasPrefix("the rule set 'guideline-2010 1.0' has no 'at_least' rule named 'red_flags'") == true)
     }
 
+    /// A pipeline without a reference arm (no arms at all here) cannot run, and `check` says so
+    /// as the run does, rather than calling it valid.
+    @Test func checkRefusesWhatRunRefusesForWantOfAReferenceArm() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        _ = try folder.write("id,site\nP1,A\n", to: "participants.csv")
+        _ = try folder.write("id,visit,date,nrs\nP1,baseline,2024-01-02,5\n", to: "visits.csv")
+        let pipeline = try folder.write("""
+            study: {name: No arms}
+            inputs:
+              - {path: participants.csv, source: generic, holds: participants}
+              - {path: visits.csv, source: generic, holds: visits}
+            fields:
+              participant_id: id
+              site: site
+              visit: visit
+              visit_date: {column: date, date_format: yyyy-mm-dd}
+              pain_nrs: nrs
+            visits:
+              baseline: {week: 0, window_days: 1}
+            profiles:
+              rules: \(Repository.path("Pipelines/rules/guideline-2010.yml"))
+
+            """, to: "pipeline.yml")
+        let expected = "\(pipeline): error: the analysis needs a reference arm: declare the arms under 'vocabularies.arms' "
+            + "and mark one 'reference: true'"
+        let checked = Validation.check(pipeline: pipeline)
+        #expect(checked.exitCode == 2)
+        #expect(checked.problems == [expected])
+        #expect(Run.run(pipeline: pipeline, outputFolder: folder.file("reports")).problems == [expected])
+    }
+
     /// The default rule set, which the pipeline does not name, is named where it was looked for.
     @Test func aMissingDefaultRuleSetIsNamedWhereItWasLookedFor() throws {
         let folder = try TemporaryDirectory()
