@@ -65,12 +65,7 @@ extension RuleSet {
                 members.forEach(visit)
             }
         }
-        urgent.forEach(visit)
-        for profile in profiles {
-            profile.match.map(visit)
-            profile.split.map(\.rule).forEach(visit)
-            profile.suffixes.map(\.rule).forEach(visit)
-        }
+        rules.forEach(visit)
         return signs
     }
 }

@@ -101,9 +101,14 @@ extension RuleSet {
     /// Every field a rule of the set reads (urgent rules, profile rules, subdivisions and
     /// suffixes), in declaration order.
     public var inputFields: [Field] {
-        let rules = urgent + profiles.flatMap { profile in
+        Set(rules.flatMap(\.fields)).sorted()
+    }
+
+    /// Every rule written at the top of the set, in declaration order: the urgent rules, then
+    /// each profile's rule, subdivisions and suffixes.
+    var rules: [Rule] {
+        urgent + profiles.flatMap { profile in
             (profile.match.map { [$0] } ?? []) + profile.split.map(\.rule) + profile.suffixes.map(\.rule)
         }
-        return Set(rules.flatMap(\.fields)).sorted()
     }
 }
