@@ -75,7 +75,7 @@ public enum Validation {
     /// `rejected/` and `clean/` into the output folder, with the same issues a run writes (the
     /// profile conflicts included), so that a report folder `validate` writes into still agrees
     /// with itself; a run's reports there that were made from other inputs are left out
-    /// (``runReportsAgree(in:with:definitions:)``).
+    /// (``runReportsAgree(in:manifest:with:definitions:)``).
     ///
     /// Outputs are written into a temporary folder beside the output folder, with a copy of every
     /// other file already there, and the two folders are exchanged only when everything was
@@ -138,7 +138,8 @@ public enum Validation {
         do {
             let manifest = Manifest.read(in: target)
             let hasManifest = FileManager.default.fileExists(atPath: (target as NSString).appendingPathComponent("manifest.json"))
-            let agree = try runReportsAgree(in: target, with: scratch, definitions: [pipeline, loaded.ruleSetPath] + loaded.literatureFiles)
+            let agree = try runReportsAgree(in: target, manifest: manifest, with: scratch,
+                                            definitions: [pipeline, loaded.ruleSetPath] + loaded.literatureFiles)
             if agree {
                 try carryOver(from: target, into: scratch)
             } else if hasManifest {
@@ -180,10 +181,12 @@ public enum Validation {
     /// SHA-256 recorded for it. When they were not, the inputs, the pipeline (its analysis
     /// section, say) or the rules changed since the run, and its summary, tables and manifest no
     /// longer agree with what a run would write now.
-    static func runReportsAgree(in target: String, with scratch: String, definitions: [String]) throws -> Bool {
+    /// `manifest` is the target's, as ``Manifest/read(in:)`` gives it.
+    static func runReportsAgree(in target: String, manifest: Manifest.Document?, with scratch: String,
+                                definitions: [String]) throws -> Bool {
         // Without a (readable) manifest nothing says what the other files were made from: only a
         // folder that holds nothing else (one validate wrote) is kept as it is.
-        guard let manifest = Manifest.read(in: target) else {
+        guard let manifest else {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []
             return names.allSatisfy(outputs.contains)
         }
