@@ -7,8 +7,15 @@ public enum TerminalLine {
         guard let columns, columns > 2 else { return line }
         let characters = Array(line)
         guard width(of: characters[...]) >= columns else { return line }
-        var start = 0
-        while width(of: characters[start...]) > columns - 2 { start += 1 }
+        // The longest end that fits beside the `…`.
+        var start = characters.count
+        var used = 0
+        while start > 0 {
+            let next = width(of: characters[(start - 1)..<start])
+            if used + next > columns - 2 { break }
+            used += next
+            start -= 1
+        }
         return "…" + String(characters[start...])
     }
 
