@@ -20,8 +20,13 @@ enum EvidenceInputs {
         /// Each group and arm met, numbered in the order met.
         private var ids: [GroupArm: Int] = [:]
         private var randomised: [Int] = []
+        /// An outcome field at a visit.
+        private struct Slot: Hashable {
+            var field: Field
+            var timepoint: String
+        }
         /// The (field, visit) pairs counted, numbered; `measured[id * slots.count + slot]`.
-        private var slots: [String: Int] = [:]
+        private var slots: [Slot: Int] = [:]
         private var measured: [Int] = []
 
         init(_ prepared: PreparedSubjects, plan: AnalysisPlan) {
@@ -36,12 +41,12 @@ enum EvidenceInputs {
             }
             let fields = Set(plan.outcomes.map(\.field)).sorted { $0.ordinal < $1.ordinal }
             for field in fields {
-                for timepoint in plan.timepoints { slots[Self.slot(field, timepoint)] = slots.count }
+                for timepoint in plan.timepoints { slots[Slot(field: field, timepoint: timepoint)] = slots.count }
             }
             measured = Array(repeating: 0, count: ids.count * slots.count)
             for field in fields {
                 for timepoint in plan.timepoints {
-                    guard let slot = slots[Self.slot(field, timepoint)] else { continue }
+                    guard let slot = slots[Slot(field: field, timepoint: timepoint)] else { continue }
                     let column = prepared.outcomes.column(field, at: timepoint)
                     for index in wholeTrial.indices where wholeTrial[index] >= 0 && column[index] != nil {
                         measured[wholeTrial[index] * slots.count + slot] += 1
@@ -62,15 +67,13 @@ enum EvidenceInputs {
             return ids.count - 1
         }
 
-        private static func slot(_ field: Field, _ timepoint: String) -> String { "\(field.name)@\(timepoint)" }
-
         /// Of those randomised to `arms` in `group`, the percentage without `field` measured at
         /// `timepoint`; nil when nobody was randomised to them.
         func lossPercent(group: GroupKey, arms: [String], field: Field, timepoint: String) -> Double? {
             let known = arms.compactMap { ids[GroupArm(group: group, arm: $0)] }
             let total = known.reduce(0) { $0 + randomised[$1] }
             guard total > 0 else { return nil }
-            let slot = slots[Self.slot(field, timepoint)]
+            let slot = slots[Slot(field: field, timepoint: timepoint)]
             let followed = slot.map { slot in known.reduce(0) { $0 + measured[$1 * slots.count + slot] } } ?? 0
             return Double(total - followed) / Double(total) * 100
         }
