@@ -11,9 +11,8 @@ extension SampleDataGenerator {
             .appendingPathComponent("lbp-sample-data-check-\(ProcessInfo.processInfo.processIdentifier)")
         defer { try? fileManager.removeItem(atPath: scratch) }
         _ = try write(to: scratch, style: style)
-        var folders = ["truth"]
-        if style != .redcap { folders.append("castor") }
-        if style != .castor { folders.append("redcap") }
+        // The folders this style writes: those the generator wrote into the scratch folder.
+        let folders = Self.ownedFolders.filter { fileManager.fileExists(atPath: (scratch as NSString).appendingPathComponent($0)) }
         var drift: [String] = []
         for subfolder in folders.sorted() {
             let expected = Self.files(in: (scratch as NSString).appendingPathComponent(subfolder))
