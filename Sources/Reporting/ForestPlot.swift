@@ -24,7 +24,7 @@ public struct ForestPlotFigure: Hashable, Sendable {
 /// Output is deterministic: fixed decimals for every coordinate and number, no identifiers, no
 /// dates. Counts follow the same small-cell suppression as the publication tables
 /// (``PublicationTables``): a row whose n is suppressed in either arm shows the marker and no
-/// estimate.
+/// estimate, its panel's Cochran's Q is withheld, and so is the interaction's denominator df.
 public enum ForestPlot {
     /// `forest-<outcome>-<timepoint>.svg`, with characters outside `A-Z a-z 0-9 . _ -` replaced
     /// by `-` so user-configured names cannot leave the output folder.

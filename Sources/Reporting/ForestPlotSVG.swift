@@ -87,12 +87,10 @@ struct Figure {
             }
             // As in interaction.csv: no heterogeneity is said of fewer than two groups.
             if let heterogeneity = panel.heterogeneity?.heterogeneity, heterogeneity.degreesOfFreedom > 0 {
-                var line = "Heterogeneity across \(panel.heterogeneity?.groups.count ?? 0) groups: Cochran's Q = "
-                    + NumberFormat.fixed(heterogeneity.q, decimals: 2) + ", df = \(heterogeneity.degreesOfFreedom)"
-                line += ", p " + Self.pText(heterogeneity.pValue)
-                if let iSquared = heterogeneity.iSquared { line += ", I² = " + NumberFormat.percent(iSquared, decimals: 0) + "%" }
                 y += 18
-                body.append(text(margin, y, line, size: 12, fill: "#333333"))
+                body.append(text(margin, y, heterogeneityLine(heterogeneity, groups: panel.heterogeneity?.groups.count ?? 0,
+                                                              hidesCounts: panel.rows.contains(where: \.isSuppressed)),
+                                 size: 12, fill: "#333333"))
             }
             y += 6
             // Column headings.
@@ -236,6 +234,19 @@ struct Figure {
             + Self.signed(interval.upper, decimals: 2) + "]"
         parts.append(text(width - margin, baseline, numbers, anchor: "end", weight: weight))
         return parts
+    }
+
+    /// Cochran's Q of a panel's group differences. Beside a suppressed row it is withheld: the
+    /// groups it counts (and its df, which Q, p and I² give back) tell which hidden groups have an
+    /// estimate, so at least two participants in each arm, and with the shown totals that can
+    /// pin a hidden count down.
+    private func heterogeneityLine(_ heterogeneity: Heterogeneity, groups: Int, hidesCounts: Bool) -> String {
+        guard !hidesCounts else { return "Heterogeneity across groups withheld (small cells)" }
+        var line = "Heterogeneity across \(groups) groups: Cochran's Q = "
+            + NumberFormat.fixed(heterogeneity.q, decimals: 2) + ", df = \(heterogeneity.degreesOfFreedom)"
+        line += ", p " + Self.pText(heterogeneity.pValue)
+        if let iSquared = heterogeneity.iSquared { line += ", I² = " + NumberFormat.percent(iSquared, decimals: 0) + "%" }
+        return line
     }
 
     private func interactionLine() -> String {

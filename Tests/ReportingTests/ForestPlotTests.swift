@@ -80,6 +80,26 @@ import Testing
         #expect(document.texts.contains { $0.hasPrefix("Heterogeneity across 4 groups: Cochran's Q = ") })
     }
 
+    /// A panel with a suppressed row withholds its Q: the groups it counts tell which hidden groups
+    /// have an estimate (two or more in each arm), which with the shown totals can pin a count down.
+    @Test func heterogeneityIsWithheldBesideASuppressedRow() throws {
+        let texts = try SVGDocument(try svg()).texts
+        let panels = ["Motor control vs General exercise", "Graded activity vs General exercise"]
+        func line(after heading: String, in texts: [String]) throws -> String {
+            let index = try #require(texts.firstIndex(of: heading))
+            return texts[index + 1]
+        }
+        // Graded activity hides 3a and 2 (see hasOneRowPerGroupInEachPanelAndTheOverallDiamonds).
+        #expect(try line(after: panels[1], in: texts) == "Heterogeneity across groups withheld (small cells)")
+        #expect(try line(after: panels[0], in: texts).hasPrefix("Heterogeneity across 4 groups: Cochran's Q = "))
+        #expect(!texts.contains { $0.contains("across 2 groups") || $0.contains("across 3 groups") })
+        let open = try SVGDocument(try #require(ForestPlot.svg(results, outcome: outcome, timepoint: "week12",
+                                                                 suppression: SmallCellSuppression(threshold: 1)))).texts
+        for panel in panels {
+            #expect(try line(after: panel, in: open).hasPrefix("Heterogeneity across 4 groups: Cochran's Q = "))
+        }
+    }
+
     /// Of one group no heterogeneity is said (interaction.csv leaves the row out too); of two
     /// or more it is.
     @Test func noHeterogeneityLineForOneGroup() throws {
