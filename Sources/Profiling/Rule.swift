@@ -43,6 +43,10 @@ public struct Evaluation: Hashable, Sendable {
     /// Conditions that held and are not yet attached to a named rule (they travel up to the
     /// nearest named rule that fires).
     public var evidence: [String]
+    /// Named rules that held and are not yet cited by a named rule around them: the nearest one
+    /// that fires lists them among its signs (`fracture: trauma_elderly`), as a rule whose every
+    /// sign is a named rule would otherwise fire with none.
+    public var namedRules: [String] = []
     /// Fields whose absence leaves `truth` unknown; empty once the rule is decided.
     public var missing: Set<Field>
 }
@@ -130,12 +134,13 @@ extension Rule {
         let missing = truth == .unknown ? parts.reduce(into: Set<Field>()) { $0.formUnion($1.missing) } : []
         guard truth == .yes else { return Evaluation(truth: truth, fired: [], evidence: [], missing: missing) }
         var fired = held.flatMap(\.fired)
-        var evidence = held.flatMap(\.evidence)
-        if let name {
-            fired.append(FiredRule(rule: name, evidence: evidence))
-            evidence = []
+        guard let name else {
+            return Evaluation(truth: truth, fired: fired, evidence: held.flatMap(\.evidence),
+                              namedRules: held.flatMap(\.namedRules), missing: [])
         }
-        return Evaluation(truth: truth, fired: fired, evidence: evidence, missing: [])
+        // Each member's signs in member order: its conditions, then the named rules within it.
+        fired.append(FiredRule(rule: name, evidence: held.flatMap { $0.evidence + $0.namedRules }))
+        return Evaluation(truth: truth, fired: fired, evidence: [], namedRules: [name], missing: [])
     }
 
     private static func evidence(_ condition: Condition, _ seen: Value?) -> String {

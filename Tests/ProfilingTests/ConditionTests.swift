@@ -84,6 +84,25 @@ import StudyModel
         #expect(result.fired == [FiredRule(rule: "cluster", evidence: ["rf_night_pain", "rf_malaise"])])
     }
 
+    /// A named rule whose signs are named rules lists them by name (it fired with none listed),
+    /// beside the conditions that held, in member order; an unnamed rule passes both up.
+    @Test func aNamedRuleCitesTheNamedRulesWithinIt() {
+        let trauma = Condition(field: .rfTrauma, test: .isTrue)
+        let rule = Rule.anyOf(name: "fracture", [
+            .allOf(name: nil, [.condition(trauma), atLeastTwo]),
+            .condition(Condition(field: .rfWeightLoss, test: .isTrue)),
+        ])
+        var values = values([.rfNightPain: true, .rfMalaise: true, .rfWeightLoss: true])
+        values[.rfTrauma] = .boolean(true)
+        let result = rule.evaluate(values)
+        #expect(result.fired == [
+            FiredRule(rule: "cluster", evidence: ["rf_night_pain", "rf_malaise", "rf_weight_loss"]),
+            FiredRule(rule: "fracture", evidence: ["rf_trauma", "cluster", "rf_weight_loss"]),
+        ])
+        #expect(result.evidence.isEmpty)
+        #expect(result.namedRules == ["fracture"])
+    }
+
     @Test func atLeastIsNoWhenUnknownsCannotReachK() {
         let result = atLeastTwo.evaluate(values([.rfNightPain: false, .rfMalaise: false, .rfWeightLoss: nil]))
         #expect(result.truth == .no)
