@@ -39,9 +39,9 @@ private struct RuleSetLoader {
     func ruleSet(from root: YAMLValue) -> RuleSet? {
         guard let top = root.mapping() else { return nil }
         let header = top.required("rule_set")?.mapping()
-        let name = header?.required("name").flatMap(oneLine)
-        let version = header?.required("version").flatMap(oneLine)
-        let title = header?.required("title").flatMap(oneLine)
+        let name = header?.required("name").flatMap(identityText)
+        let version = header?.required("version").flatMap(identityText)
+        let title = header?.required("title").flatMap(identityText)
         let status = header?["status"].flatMap(oneLine) ?? ""
         header?.rejectUnknownKeys()
 
@@ -118,12 +118,14 @@ private struct RuleSetLoader {
         return reached.contains(target.count)
     }
 
+    /// The most suffixes a profile takes: each subprofile is checked against every other group's
+    /// code, and 2⁸ = 256 subprofiles of one profile are already more than any report can show.
+    static let maximumSuffixes = 8
+
     /// Every sequence of `suffixes` that can follow a code, each suffix at most once and in
-    /// order (the empty one first); past eight suffixes, each alone (the sequences would be too
-    /// many to list).
+    /// order (the empty one first); 2ⁿ of them, so a profile takes at most ``maximumSuffixes``.
     static func suffixSequences(_ suffixes: [String]) -> [[String]] {
-        guard suffixes.count <= 8 else { return [[]] + suffixes.map { [$0] } }
-        return suffixes.reduce([[]]) { sequences, suffix in sequences + sequences.map { $0 + [suffix] } }
+        suffixes.reduce([[]]) { sequences, suffix in sequences + sequences.map { $0 + [suffix] } }
     }
 
     /// A profile's code and its subdivisions' codes as written, each with its place.
@@ -152,9 +154,13 @@ private struct RuleSetLoader {
         }
         _ = mapping["rule"]
         let split = (mapping.list("split") ?? []).compactMap { subdivision(from: $0) }
-        let suffixes = (mapping.list("suffixes") ?? []).compactMap { suffix(from: $0) }
+        let suffixItems = mapping.list("suffixes") ?? []
+        if suffixItems.count > Self.maximumSuffixes, let place = mapping["suffixes"] {
+            place.error("a profile takes at most \(Self.maximumSuffixes) suffixes, found \(suffixItems.count)", rule: "rules.shape")
+        }
+        let suffixes = suffixItems.compactMap { suffix(from: $0) }
         mapping.rejectUnknownKeys()
-        guard let code, let label, otherwise || match != nil else { return nil }
+        guard let code, let label, otherwise || match != nil, suffixItems.count <= Self.maximumSuffixes else { return nil }
         return ProfileDefinition(code: code, label: label, match: match, split: split, suffixes: suffixes,
                                  randomise: randomise)
     }
@@ -163,6 +169,17 @@ private struct RuleSetLoader {
     /// heading or table; a line break is an error at its place.
     private func oneLine(_ value: YAMLValue) -> String? {
         value.oneLineString(rule: "rules.shape")
+    }
+
+    /// The rule set's name, version or title: one line with some text, as every report names
+    /// the rule set by them (`guideline-2010 1.0`).
+    private func identityText(_ value: YAMLValue) -> String? {
+        guard let text = oneLine(value) else { return nil }
+        guard !text.trimmingWhitespace().isEmpty else {
+            value.error("'\(value.path)' is empty; reports name the rule set by it", rule: "rules.shape")
+            return nil
+        }
+        return text
     }
 
     /// The codes reports use for groups that are no profile: the participants no profile was
@@ -241,10 +258,11 @@ private struct RuleSetLoader {
         }
         switch key {
         case "when":
-            guard let value = mapping["when"], let condition = condition(value) else { return nil }
+            // `required`: a blank `when:` is an error at its key, not a rule that silently vanishes.
+            guard let value = mapping.required("when"), let condition = condition(value) else { return nil }
             return name == nil ? .condition(condition) : .anyOf(name: name, [.condition(condition)])
         case "at_least":
-            let k = mapping.int("at_least")
+            let k = mapping.required("at_least")?.int()
             guard let members = members(mapping, "of") else { return nil }
             guard let k else { return nil }
             if k < 1 || k > members.count {
@@ -266,8 +284,15 @@ private struct RuleSetLoader {
             return nil
         }
         let rules = items.map { rule(from: $0) }
+        // A sign listed twice would count twice towards `at_least` (and is a slip anywhere).
+        var repeated = false
+        for (index, rule) in rules.enumerated() {
+            guard let rule, let first = rules[..<index].firstIndex(where: { $0 == rule }) else { continue }
+            items[index].error("'\(rule)' is listed twice in this rule (first as sign \(first + 1))", rule: "rules.duplicate")
+            repeated = true
+        }
         let built = rules.compactMap { $0 }
-        return built.count == rules.count ? built : nil
+        return built.count == rules.count && !repeated ? built : nil
     }
 
     private func condition(_ value: YAMLValue) -> Condition? {

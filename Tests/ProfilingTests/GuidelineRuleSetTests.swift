@@ -507,6 +507,61 @@ import TestSupport
         #expect(found == ["rules.yml:4:5: error: this profile can never be reached: an earlier profile applies 'otherwise'"])
     }
 
+    /// A blank `when:` or `at_least:` is an error at its key: read as absent, it dropped the
+    /// rule, and with it the profile, urgent rule, subdivision or suffix, without a word.
+    @Test func blankRuleValuesAreLocated() {
+        let found = errors(header + """
+            urgent:
+              - {rule: cauda, when: }
+            profiles:
+              - {code: "1", label: One, any_of: [rf_trauma, {rule: old, when: }]}
+              - {code: "2", label: Two, at_least: , of: [age > 50, sex = F]}
+              - code: "3"
+                label: Three
+                otherwise: true
+                split:
+                  - {code: 3a, label: A, when: ~}
+                  - {code: 3b, label: B, when: age > 3}
+                suffixes:
+                  - {suffix: "+Y", when: null}
+            """)
+        #expect(found == [
+            "rules.yml:3:19: error: 'when' in 'urgent[0]' needs a value",
+            "rules.yml:5:61: error: 'when' in 'profiles[0].any_of[1]' needs a value",
+            "rules.yml:6:29: error: 'at_least' in 'profiles[1]' needs a value",
+            "rules.yml:11:30: error: 'when' in 'profiles[2].split[0]' needs a value",
+            "rules.yml:14:24: error: 'when' in 'profiles[2].suffixes[0]' needs a value",
+        ])
+    }
+
+    /// A sign listed twice would count twice towards `at_least`: one sign made "at least 2".
+    @Test func aSignListedTwiceIsRejected() {
+        let found = errors(header + """
+            profiles:
+              - {code: "1", label: One, rule: combo, at_least: 2, of: [rf_trauma, rf_night_pain, rf_trauma]}
+              - {code: "2", label: Two, any_of: [{rule: a, when: age > 3}, {rule: a, when: age > 3}]}
+              - {code: "3", label: Three, otherwise: true}
+            """)
+        #expect(found == [
+            "rules.yml:3:86: error: 'rf_trauma' is listed twice in this rule (first as sign 1)",
+            "rules.yml:4:64: error: 'a: age > 3' is listed twice in this rule (first as sign 1)",
+        ])
+    }
+
+    /// Every report names the rule set by its name, version and title.
+    @Test func anEmptyRuleSetIdentityIsRejected() {
+        let found = errors("""
+            rule_set: {name: "", version: " ", title: ""}
+            profiles:
+              - {code: "3", label: Three, otherwise: true}
+            """)
+        #expect(found == [
+            "rules.yml:1:18: error: 'rule_set.name' is empty; reports name the rule set by it",
+            "rules.yml:1:31: error: 'rule_set.version' is empty; reports name the rule set by it",
+            "rules.yml:1:43: error: 'rule_set.title' is empty; reports name the rule set by it",
+        ])
+    }
+
     @Test func duplicateCodesAreRejected() {
         let found = errors(header + """
             profiles:
@@ -569,13 +624,19 @@ import TestSupport
                   - {suffix: "+Y+S", when: age > 70}
                   - {suffix: "+R ", when: age > 80}
             """)
-        // Past eight suffixes too, and ignoring case.
-        let nine = (1...7).map { "{suffix: \"+\($0)\", when: age > \($0)}" }.joined(separator: ", ")
+        // With all eight suffixes a profile may take, and ignoring case.
+        let six = (1...6).map { "{suffix: \"+\($0)\", when: age > \($0)}" }.joined(separator: ", ")
         #expect(errors(header + """
             profiles:
-              - {code: Unclassif, label: U, when: rf_trauma, suffixes: [\(nine), {suffix: i, when: age > 8}, {suffix: ED, when: age > 9}]}
+              - {code: Unclassif, label: U, when: rf_trauma, suffixes: [\(six), {suffix: i, when: age > 8}, {suffix: ED, when: age > 9}]}
             """) == ["rules.yml:3:12: error: a subprofile of 'Unclassif' with its suffixes can be 'unclassified', which is reserved: "
                 + "reports use it for participants without a profile"])
+        // A ninth suffix is refused: every subprofile (2⁹ of them) could not be checked.
+        #expect(errors(header + """
+            profiles:
+              - {code: x+a+b, label: X, when: rf_trauma}
+              - {code: x, label: U, when: rf_trauma, suffixes: [\(six), {suffix: +a, when: age > 8}, {suffix: +b, when: age > 9}, {suffix: +c, when: age > 9}]}
+            """) == ["rules.yml:4:52: error: a profile takes at most 8 suffixes, found 9"])
         #expect(suffixes == [
             "rules.yml:3:12: error: a subprofile of 'al' with its suffixes can be 'all', which is reserved: reports use it for everyone",
             "rules.yml:4:11: error: the subprofile '3+Y+S' is both '3' with '+Y' and '+S' and '3' with '+Y+S'; "
