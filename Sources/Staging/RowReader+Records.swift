@@ -535,7 +535,7 @@ extension RowReader {
 
     /// A value as a conflict message says it: quoted, or its missing reason.
     static func said(_ value: Value) -> String {
-        value.isMissing ? value.description : "'\(value.canonicalText)'"
+        value.isMissing ? value.description : Normalise.quoted(value.canonicalText)
     }
 
     func arm(_ values: FieldValues) -> Arm? {

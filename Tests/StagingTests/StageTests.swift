@@ -127,6 +127,19 @@ typealias H = StagingHarness
         #expect(study.errorCount == 1)
     }
 
+    /// The two values of a conflict are quoted as every message quotes a cell: an invisible
+    /// character as an escape, or the two would read alike.
+    @Test func conflictingValuesShowInvisibleCharacters() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: participants.csv, source: castor, holds: participants}",
+            with: "  - {path: participants.csv, source: castor, holds: participants}\n  - {path: more.csv, source: castor, holds: participants}")
+        let more = H.lines([H.participantsHeader, H.participant("P1", ["Site": "AM\u{200B}S"])])
+        let harness = try H(yaml: yaml, files: ["participants.csv": Self.participants, "more.csv": more, "visits.csv": Self.visits])
+        let (_, sink) = try harness.run()
+        #expect(sink.issues.first?.message.contains("('site' is 'AMS' there and 'AM\\u{200B}S' here)") == true,
+                "\(sink.issues.first?.message ?? "no issue")")
+    }
+
     @Test func aParticipantRowAfterAConflictIsRejectedToo() throws {
         let participants = H.lines([
             H.participantsHeader, H.participant("P1"), H.participant("P1"), H.participant("P1", ["Sex": "M"]), H.participant("P1"),
