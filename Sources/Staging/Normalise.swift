@@ -37,7 +37,16 @@ public enum Normalise {
     public static func text(_ raw: String) -> String {
         let trimmed = trimmedText(raw)
         guard trimmed.utf8.contains(0x0D) else { return trimmed }
-        return trimmed.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        // By scalar: a CR LF followed by a combining mark, joiner or variation selector is not
+        // matched by a search over characters, and stayed a CR or became two line ends.
+        var result = String.UnicodeScalarView()
+        var afterCarriageReturn = false
+        for scalar in trimmed.unicodeScalars {
+            defer { afterCarriageReturn = scalar == "\r" }
+            if scalar == "\n" && afterCarriageReturn { continue }
+            result.append(scalar == "\r" ? "\n" : scalar)
+        }
+        return String(result)
     }
 
     private static func trimmedText(_ raw: String) -> String {
@@ -292,16 +301,21 @@ public enum Normalise {
         return .failure(ValueProblem(rule: "vocabulary", message: "\(quoted(text)) is not a known \(what) code"))
     }
 
-    /// A duration in `unit`, in weeks, rounded to 10 decimals (a fraction of a second) so that
-    /// binary arithmetic does not show: 12 months is 52.1775 weeks, not 52.17750000000001.
+    /// A duration in `unit`, in weeks, rounded so that binary arithmetic does not show: 12 months
+    /// is 52.1775 weeks, not 52.17750000000001. Below 100 000 weeks to 10 decimals (a fraction of
+    /// a second); above, to 15 significant digits, as the scaled value must stay well inside a
+    /// double's exact integers (78 800 months is 342632.25 weeks, not 342632.2500000001).
     /// Weeks are taken as they are.
     public static func weeks(_ value: Double, unit: DurationUnit) -> Double {
         guard unit != .weeks else { return value }
         let weeks = value * unit.weeks
-        // Beyond 2^53 / 10^10 weeks the scaled value is no longer exact; such a duration is out of
-        // any range anyway and is kept unrounded.
-        guard abs(weeks) < 900_000 else { return weeks }
-        return (weeks * 1e10).rounded() / 1e10
+        var scale = 1e10
+        var limit = 1e5
+        while abs(weeks) >= limit && scale > 1 {
+            scale /= 10
+            limit *= 10
+        }
+        return (weeks * scale).rounded() / scale
     }
 
     // MARK: - Missing codes

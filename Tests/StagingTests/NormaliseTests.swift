@@ -248,6 +248,23 @@ import TestSupport
         }
         #expect("\(Normalise.weeks(10, unit: .days))" == "1.4285714286")
         #expect(Normalise.weeks(10.123456789012, unit: .weeks) == 10.123456789012)
+        // Large durations too: 10 decimals there would need more digits than a double holds.
+        for (months, text) in [(78_800.0, "342632.25"), (85_774, "372956.07375"), (22_999, "100002.526875")] {
+            #expect("\(Normalise.weeks(months, unit: .months))" == text, "\(months) months")
+        }
+        #expect(Normalise.weeks(1e300, unit: .days) == 1e300 / 7)
+    }
+
+    /// Line ends inside a cell become LF by scalar, whatever character follows them.
+    @Test func lineEndsBeforeCombiningCharacters() {
+        for follower in ["\u{301}", "\u{308}", "\u{200C}", "\u{FE0F}", "\u{1F3FB}", "b"] {
+            for lineEnd in ["\r\n", "\r", "\n"] {
+                let text = Normalise.text("abc" + lineEnd + follower + "d")
+                #expect(Array(text.unicodeScalars) == Array(("abc\n" + follower + "d").precomposedStringWithCanonicalMapping.unicodeScalars),
+                        "\(lineEnd.unicodeScalars.map(\.value)) before \(follower.unicodeScalars.map(\.value))")
+            }
+        }
+        #expect(Normalise.text("a\r\r\nb\n\rc") == "a\n\nb\n\nc")
     }
 
     // MARK: missing codes
