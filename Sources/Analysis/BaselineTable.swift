@@ -91,10 +91,12 @@ extension ResponseAnalysis {
         meanRow.standardDeviation = moments.standardDeviation
         var medianRow = base
         medianRow.summary = .medianIQR
-        // Interpolated between recorded values: rounded as change scores are (``tenDecimals(_:)``).
-        medianRow.median = quartiles.map { tenDecimals($0.median) }
-        medianRow.lowerQuartile = quartiles.map { tenDecimals($0.lower) }
-        medianRow.upperQuartile = quartiles.map { tenDecimals($0.upper) }
+        // Interpolated between recorded values: without binary noise, as change scores are. A
+        // quartile between 21.4 and 22.0 is then 21.55, which prints as 21.6 with one decimal,
+        // not 21.549999999999997, which prints as 21.5.
+        medianRow.median = quartiles.map { withoutBinaryNoise($0.median, magnitude: abs($0.median)) }
+        medianRow.lowerQuartile = quartiles.map { withoutBinaryNoise($0.lower, magnitude: abs($0.lower)) }
+        medianRow.upperQuartile = quartiles.map { withoutBinaryNoise($0.upper, magnitude: abs($0.upper)) }
         return [meanRow, medianRow]
     }
 

@@ -110,22 +110,13 @@ public struct ResponseContribution: Hashable, Sendable {
     }
 }
 
-/// Follow-up − baseline, rounded to 10 decimals. Scores with decimals (6.3 − 4.1) give their
-/// difference with a rounding error in the last bits, different from participant to participant;
-/// rounded, equal changes are equal numbers, so a cell where everyone changed alike has a
-/// variance of exactly 0 (no Welch test, no Hedges' g), not one of rounding noise that a test
-/// would divide by. No score is recorded with more than a few decimals, so nothing else changes.
+/// Follow-up − baseline without binary noise (``withoutBinaryNoise(_:magnitude:)``, to the
+/// precision of the larger score). Scores with decimals (6.3 − 4.1) give their difference with a
+/// rounding error in the last bits, different from participant to participant; rounded, equal
+/// changes are equal numbers, so a cell where everyone changed alike has a variance of exactly 0
+/// (no Welch test, no Hedges' g), not one of rounding noise that a test would divide by.
 public func changeScore(followUp: Double, baseline: Double) -> Double {
-    tenDecimals(followUp - baseline)
-}
-
-/// `value` rounded to 10 decimals (as it is when too large to scale): a value computed from
-/// recorded scores, which have a few decimals at most, without the rounding error of the
-/// arithmetic in its last bits. A quartile between 21.4 and 22.0 is then 21.55, which prints as
-/// 21.6 with one decimal, not 21.549999999999997, which prints as 21.5.
-func tenDecimals(_ value: Double) -> Double {
-    let scaled = (value * 1e10).rounded()
-    return abs(scaled) < 9e15 ? scaled / 1e10 : value
+    withoutBinaryNoise(followUp - baseline, magnitude: max(abs(followUp), abs(baseline)))
 }
 
 /// One row of `response.csv`: one group × arm × outcome × timepoint × missing-data approach.

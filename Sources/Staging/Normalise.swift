@@ -301,21 +301,13 @@ public enum Normalise {
         return .failure(ValueProblem(rule: "vocabulary", message: "\(quoted(text)) is not a known \(what) code"))
     }
 
-    /// A duration in `unit`, in weeks, rounded so that binary arithmetic does not show: 12 months
-    /// is 52.1775 weeks, not 52.17750000000001. Below 100 000 weeks to 10 decimals (a fraction of
-    /// a second); above, to 15 significant digits, as the scaled value must stay well inside a
-    /// double's exact integers (78 800 months is 342632.25 weeks, not 342632.2500000001).
-    /// Weeks are taken as they are.
+    /// A duration in `unit`, in weeks, without binary noise (``withoutBinaryNoise(_:magnitude:)``):
+    /// 12 months is 52.1775 weeks, not 52.17750000000001, and 78 800 months 342632.25, not
+    /// 342632.2500000001. Weeks are taken as they are.
     public static func weeks(_ value: Double, unit: DurationUnit) -> Double {
         guard unit != .weeks else { return value }
         let weeks = value * unit.weeks
-        var scale = 1e10
-        var limit = 1e5
-        while abs(weeks) >= limit && scale > 1 {
-            scale /= 10
-            limit *= 10
-        }
-        return (weeks * scale).rounded() / scale
+        return withoutBinaryNoise(weeks, magnitude: abs(weeks))
     }
 
     // MARK: - Missing codes

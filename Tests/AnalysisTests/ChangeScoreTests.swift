@@ -19,6 +19,20 @@ import Testing
         #expect(changeScore(followUp: 7, baseline: 12) == -5)
     }
 
+    /// Large scores (a widened range): 10 decimals of 600039.3 − 600039.0 would keep noise,
+    /// as a double near 6·10⁵ has about 10 decimals in all.
+    @Test func equalChangesOfLargeScoresAreEqualNumbers() {
+        let pairs: [(Double, Double)] = [(600039.3, 600039.0), (612345.7, 612345.4), (599999.9, 599999.6),
+                                         (1_000_000.3, 1_000_000.0), (262_144.3, 262_144.0)]
+        #expect(Set(pairs.map { $0.1 - $0.0 }).count > 1, "the raw differences differ in their last bits")
+        for (baseline, followUp) in pairs {
+            #expect(changeScore(followUp: followUp, baseline: baseline) == -0.3, "\(baseline) → \(followUp)")
+        }
+        #expect(changeScore(followUp: 1_000_000.3, baseline: 0) == 1_000_000.3)
+        #expect(changeScore(followUp: 2e300, baseline: 1e300) == 1e300)
+        #expect(changeScore(followUp: .infinity, baseline: 1).isInfinite)
+    }
+
     /// Motor control: pain NRS 2.6 → 0.3, 6.4 → 4.1, … every change −2.3; general exercise:
     /// every change −1.1. In floating point both arms' changes differ in their last bits. No
     /// Welch test and no Hedges' g on a spread of rounding noise, and a change SD of 0.
