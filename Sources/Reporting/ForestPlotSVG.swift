@@ -241,7 +241,7 @@ struct Figure {
     /// estimate, so at least two participants in each arm, and with the shown totals that can
     /// pin a hidden count down.
     private func heterogeneityLine(_ heterogeneity: Heterogeneity, groups: Int, hidesCounts: Bool) -> String {
-        guard !hidesCounts else { return "Heterogeneity across groups withheld (small cells)" }
+        guard !hidesCounts else { return "Heterogeneity across groups withheld (small cells; Q and I² are in interaction.csv)" }
         var line = "Heterogeneity across \(groups) groups: Cochran's Q = "
             + NumberFormat.fixed(heterogeneity.q, decimals: 2) + ", df = \(heterogeneity.degreesOfFreedom)"
         line += ", p " + Self.pText(heterogeneity.pValue)

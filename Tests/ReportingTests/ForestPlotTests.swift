@@ -90,7 +90,7 @@ import Testing
             return texts[index + 1]
         }
         // Graded activity hides 3a and 2 (see hasOneRowPerGroupInEachPanelAndTheOverallDiamonds).
-        #expect(try line(after: panels[1], in: texts) == "Heterogeneity across groups withheld (small cells)")
+        #expect(try line(after: panels[1], in: texts) == "Heterogeneity across groups withheld (small cells; Q and I² are in interaction.csv)")
         #expect(try line(after: panels[0], in: texts).hasPrefix("Heterogeneity across 4 groups: Cochran's Q = "))
         #expect(!texts.contains { $0.contains("across 2 groups") || $0.contains("across 3 groups") })
         let open = try SVGDocument(try #require(ForestPlot.svg(results, outcome: outcome, timepoint: "week12",
