@@ -4,8 +4,9 @@ import StudyModel
 
 /// The drawing of one forest plot. Lengths are SVG user units (pixels at 100 %); text is 13 px
 /// sans-serif, so widths are estimated from character counts (7.6 px per character at 13 px, a
-/// generous average for Helvetica, Arial and DejaVu Sans). The figure is 960 wide, wider when
-/// long group labels would leave the plot less than 420.
+/// generous average for Helvetica, Arial and DejaVu Sans; twice that for a wide character such
+/// as CJK, ``DisplayWidth``). The figure is 960 wide, wider when long group labels would leave
+/// the plot less than 420. Every other text is wrapped to stay inside the figure.
 struct Figure {
     var outcome: OutcomePlan
     var timepoint: String
@@ -27,7 +28,7 @@ struct Figure {
     let color = "#1f4e79"
 
     private var labelWidth: Double {
-        let longest = (panels.flatMap { $0.rows.map(\.label.count) } + [groupTitle.count, 3]).max() ?? 0
+        let longest = (panels.flatMap { $0.rows.map { DisplayWidth.columns(of: $0.label) } } + [groupTitle.count, 3]).max() ?? 0
         return max(110, Double(longest) * characterWidth + 16)
     }
 
@@ -37,7 +38,7 @@ struct Figure {
 
     /// Estimated width of `text` at `size` px (bold about 10 % wider).
     private func textWidth(_ text: String, size: Double = 13, bold: Bool = false) -> Double {
-        Double(text.count) * characterWidth * size / 13 * (bold ? 1.1 : 1)
+        Double(DisplayWidth.columns(of: text)) * characterWidth * size / 13 * (bold ? 1.1 : 1)
     }
 
     /// Lines of `text` that fit `available` px at `size`.
@@ -135,9 +136,19 @@ struct Figure {
             let favoursArm = "← favours \(panel.arm.label)"
             let favoursReference = "favours \(reference.label) →"
             let zeroX = axis.position(0) ?? (plotLeft + plotRight) / 2
-            let leftEnd = max(zeroX - 8, margin + textWidth(favoursArm))
+            var leftEnd = max(zeroX - 8, margin + textWidth(favoursArm))
             var rightStart = min(zeroX + 8, width - margin - textWidth(favoursReference))
-            body.append(text(leftEnd, y, favoursArm, anchor: "end", fill: color))
+            if leftEnd <= width - margin {
+                body.append(text(leftEnd, y, favoursArm, anchor: "end", fill: color))
+            } else {
+                // Wider than the figure: wrapped from the margin, and the other label below it.
+                let armLines = fit(favoursArm, available: width - 2 * margin)
+                for (index, part) in armLines.enumerated() {
+                    if index > 0 { y += 16 }
+                    body.append(text(margin, y, part, fill: color))
+                }
+                leftEnd = width
+            }
             let besideArm = rightStart >= leftEnd + 8
             if !besideArm {
                 y += 18
@@ -302,38 +313,55 @@ struct Figure {
         return text.hasPrefix("<") ? "< " + text.dropFirst() : "= " + text
     }
 
-    /// Text content and attribute values: `& < > " '` as entities.
+    /// Text content and attribute values: `& < > " '` as entities; the characters XML 1.0 does
+    /// not allow (controls other than tab and line feed, U+FFFE, U+FFFF) as spaces, by scalar,
+    /// so that none hides inside a character with a combining mark.
     static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;".unicodeScalars
+            case "<": result += "&lt;".unicodeScalars
+            case ">": result += "&gt;".unicodeScalars
+            case "\"": result += "&quot;".unicodeScalars
+            case "'": result += "&apos;".unicodeScalars
+            case "\t", "\n": result.append(scalar)
             default:
-                // Control characters other than tab and newline are not allowed in XML 1.0.
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-                   scalar.value < 0x20, scalar != "\t", scalar != "\n" {
-                    result += " "
-                } else {
-                    result.append(character)
-                }
+                let allowed = scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF
+                result.append(allowed ? scalar : " ")
             }
         }
-        return result
+        return String(result)
     }
 
+    /// `text` in lines of at most `limit` columns (``DisplayWidth``), broken at spaces; a word
+    /// longer than a line is broken where the line ends.
     private func wrap(_ text: String, limit: Int) -> [String] {
         var lines: [String] = []
         var current = ""
+        var used = 0
         for word in text.split(separator: " ") {
-            if !current.isEmpty, current.count + 1 + word.count > limit {
+            let columns = DisplayWidth.columns(of: word)
+            if !current.isEmpty, used + 1 + columns > limit {
                 lines.append(current)
                 current = ""
+                used = 0
             }
-            current += (current.isEmpty ? "" : " ") + word
+            guard columns > limit else {
+                current += (current.isEmpty ? "" : " ") + word
+                used += (used == 0 ? 0 : 1) + columns
+                continue
+            }
+            for character in word {
+                let width = DisplayWidth.columns(of: character)
+                if used + width > limit, !current.isEmpty {
+                    lines.append(current)
+                    current = ""
+                    used = 0
+                }
+                current.append(character)
+                used += width
+            }
         }
         if !current.isEmpty { lines.append(current) }
         return lines

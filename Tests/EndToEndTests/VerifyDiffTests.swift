@@ -1,4 +1,5 @@
 @testable import PipelineRunner
+import Reporting
 import Testing
 
 /// `lbp verify`'s diff: aligned hunks with their line numbers in both files, a change of line
@@ -67,8 +68,8 @@ import Testing
         // Wide characters take two columns each.
         let wide = "  データ/study_GRO.csv: 94208 rows read (187852 rows/s)"
         let fittedWide = TerminalLine.fitted(wide, columns: 40)
-        #expect(TerminalLine.width(of: Array(fittedWide)[...]) <= 39)
+        #expect(DisplayWidth.columns(of: fittedWide) <= 39)
         #expect(fittedWide.hasSuffix("rows read (187852 rows/s)"))
-        #expect(TerminalLine.width(of: Array("🚀☀️中a")[...]) == 7)
+        #expect(DisplayWidth.columns(of: "🚀☀️中a") == 7)
     }
 }

@@ -221,6 +221,42 @@ import Testing
         #expect(sides.max() == 14)
     }
 
+    /// Arm labels too long for a line, with or without spaces, in wide (CJK) characters, or
+    /// holding characters XML does not allow: every text stays inside the figure as the renderer
+    /// estimates widths, and the document parses.
+    @Test(arguments: [
+        String(repeating: "Graded activity with weekly sessions at home and at the practice ", count: 3),
+        "Armwithaverylongnamewithoutanyspaces" + String(repeating: "x", count: 120),
+        String(repeating: "参加者の運動療法", count: 6),
+        "Arm\u{1}A\u{FFFE}B\u{FFFF}\u{1B}D",
+    ])
+    func longOrOddArmLabelsStayInsideTheFigure(label: String) throws {
+        let arms = [
+            Arm(id: "motor_control", label: "Motor control", order: 0),
+            Arm(id: "graded_activity", label: label, order: 1),
+            Arm(id: "general_exercise", label: "General exercise", order: 2),
+        ]
+        let results = PublicationFixture.results(PublicationFixture.subjects(arms: arms), arms: arms)
+        let document = try SVGDocument(try svg(results))
+        let root = try #require(document.elements.first)
+        let width = try #require(root.attributes["viewBox"]?.split(separator: " ").compactMap { Double($0) }.dropFirst(2).first)
+        for element in document.elements where element.name == "text" {
+            let x = try #require(element.attributes["x"].flatMap(Double.init))
+            let size = element.attributes["font-size"].flatMap(Double.init) ?? 13
+            let bold = element.attributes["font-weight"] == "bold" ? 1.1 : 1
+            let estimate = Double(DisplayWidth.columns(of: element.text)) * 7.6 * size / 13 * bold
+            switch element.attributes["text-anchor"] {
+            case "end": #expect(x - estimate >= 0 && x <= width, "'\(element.text)' runs off the figure")
+            case "middle": #expect(x >= 0 && x <= width)
+            default: #expect(x >= 0 && x + estimate <= width + 0.01, "'\(element.text)' runs off the figure")
+            }
+        }
+        // Every piece of the label is drawn, nothing dropped by the wrapping.
+        let favours = document.elements.filter { $0.name == "text" && $0.attributes["fill"] == "#1f4e79" }.map(\.text)
+        let words = favours.joined().filter { !$0.isWhitespace }
+        #expect(words.contains(String(("← favours " + label).filter { !$0.isWhitespace && $0.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0xFFFE } })))
+    }
+
     @Test func figuresCoverContinuousOutcomesOnly() {
         let plan = AnalysisPlan(outcomes: AnalysisPlan.defaultOutcomes, timepoints: ["week12"], referenceArm: "general_exercise")
         let figures = ForestPlot.figures(PublicationFixture.results(plan: plan))
