@@ -107,7 +107,8 @@ public struct PublicationTable: Hashable, Sendable {
 
     /// Text safe inside a GitHub pipe-table cell or paragraph: `|` and `\` are backslash-escaped
     /// (an unescaped pipe would split the cell), line breaks become spaces, `<` before a letter,
-    /// `/`, `!` or `?` becomes `&lt;` so a label cannot open an HTML tag, and emphasis, code,
+    /// `/`, `!` or `?` becomes `&lt;` so a label cannot open an HTML tag, `&` before a letter or
+    /// `#` is backslash-escaped so `R&amp;D` prints as written, not as an entity, and emphasis, code,
     /// link and strike-through characters are escaped where they could act (`*`, `` ` ``, `~`; a
     /// `]` before `(` or `[`; `_` not inside a word such as `graded_activity`). `<5` and
     /// `[IQR]` stay readable as written.
@@ -132,6 +133,9 @@ public struct PublicationTable: Hashable, Sendable {
             case "<":
                 let next = index + 1 < characters.count ? characters[index + 1] : " "
                 result += next.isLetter || next == "/" || next == "!" || next == "?" ? "&lt;" : "<"
+            case "&":
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                result += next.isLetter || next == "#" ? "\\&" : "&"
             default:
                 result.append(character)
             }
@@ -147,7 +151,8 @@ public struct PublicationTable: Hashable, Sendable {
     /// comparisons with their intervals) is a `sidewaystable`, on a landscape page. The tabular
     /// sits in an `adjustbox` with `max width=\linewidth`, so that what is still too wide is scaled
     /// down to fit and a narrower table is left as it is. Needs `\usepackage{booktabs}`,
-    /// `\usepackage{adjustbox}` and `\usepackage{rotating}`; ends with a newline.
+    /// `\usepackage{adjustbox}` and `\usepackage{rotating}`; ends with a newline. Labels are written
+    /// in UTF-8 as given: a script other than Latin (Greek, CJK, Arabic, emoji) needs XeLaTeX or LuaLaTeX.
     public func latex() -> String {
         let specification = columns.map { $0.alignment == .left ? "l" : "r" }.joined()
         let float = isWide ? "sidewaystable" : "table"

@@ -41,6 +41,7 @@ import Testing
         ("x*y", "x\\*y"), ("back\\slash", "back\\\\slash"), ("graded_activity", "graded_activity"), ("3b+Y", "3b+Y"),
         ("[link](http://e.x)", "[link\\](http://e.x)"), ("median [IQR]", "median [IQR]"), ("[a][b]", "[a\\][b]"), ("RMDQ _total_ score", "RMDQ \\_total\\_ score"),
         ("~~gone~~", "\\~\\~gone\\~\\~"), ("_lead", "\\_lead"), ("trail_", "trail\\_"),
+        ("R&amp;D &#124; &lt;b&gt;", "R\\&amp;D \\&#124; \\&lt;b\\&gt;"), ("A & B", "A & B"), ("R&D", "R\\&D"),
     ])
     func markdownEscaping(text: String, expected: String) {
         #expect(PublicationTable.markdownEscape(text) == expected)
