@@ -135,8 +135,8 @@ extension SpecLoader {
         if let study = mapping.mapping("study") {
             let year = study.int("year")
             // Cells of evidence_table.csv and lines of the reports: one line each.
-            let type = study.required("type")?.oneLineString()
-            let inclusion = study.required("inclusion")?.oneLineString()
+            let type = study.required("type")?.nonBlankLine()
+            let inclusion = study.required("inclusion")?.nonBlankLine()
             let randomised = study.required("randomised")?.bool()
             let blinded = study.required("double_blind")?.bool()
             let concealed = study.required("allocation_concealed")?.bool()
@@ -195,7 +195,8 @@ extension SpecLoader {
     private func loadDeclaration(_ value: YAMLValue) -> EvidenceSpec.Declaration? {
         guard let mapping = value.mapping() else { return nil }
         let levels = mapping.required("levels")?.int()
-        let reason = mapping.required("reason")?.string()
+        // Printed beside the rating it explains: "indirectness -1 (<reason>)".
+        let reason = mapping.required("reason")?.nonBlankLine()
         mapping.rejectUnknownKeys()
         if let levels, !(0...2).contains(levels) {
             mapping["levels"]?.error("'levels' must be 0, 1 or 2, found \(levels)", rule: "spec.range")

@@ -116,12 +116,9 @@ struct SpecLoader {
 
     private func loadStudy(_ value: YAMLValue?) -> StudySettings? {
         guard let mapping = value?.mapping() else { return nil }
-        let name = mapping.required("name")?.oneLineString()
+        let name = mapping.required("name")?.nonBlankLine()
         let description = mapping["description"]?.oneLineString()
         mapping.rejectUnknownKeys()
-        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
-            mapping["name"]?.error("'study.name' must not be empty", rule: "spec.empty")
-        }
         return name.map { StudySettings(name: $0, description: description) }
     }
 
@@ -129,7 +126,7 @@ struct SpecLoader {
         guard let mapping = value.mapping() else { return ReportSettings() }
         var settings = ReportSettings()
         if let output = mapping["output"], let text = output.string() {
-            if text.isEmpty { output.error("'report.output' must not be empty", rule: "spec.empty") }
+            if text.allSatisfy(\.isWhitespace) { output.error("'report.output' must not be empty", rule: "spec.empty") }
             settings.output = text
             settings.outputLocation = output.location
         }

@@ -170,8 +170,8 @@ extension SpecLoader {
             return nil
         }
         var kind: OutcomePlan.Kind?
-        let hasResponder = mapping.contains("responder")
-        let hasSuccess = mapping.contains("success")
+        let hasResponder = mapping.hasValue("responder")
+        let hasSuccess = mapping.hasValue("success")
         if hasResponder && hasSuccess {
             mapping.value.error("an outcome takes 'responder' (a score) or 'success' (a rating), not both", rule: "spec.shape")
             _ = mapping["responder"]
@@ -206,6 +206,8 @@ extension SpecLoader {
         } else {
             mapping.value.error("the outcome '\(name)' needs a 'responder' rule or 'success' categories", rule: "spec.missing")
         }
+        // The one not taken is known too (null beside the other, or said above).
+        mapping.markRead("responder", "success")
         mapping.rejectUnknownKeys()
         guard nameUsable else { return nil }
         return kind.map { OutcomePlan(field: field, name: outcomeName, label: label ?? outcomeName ?? name, kind: $0) }

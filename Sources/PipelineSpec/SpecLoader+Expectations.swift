@@ -111,7 +111,8 @@ extension SpecLoader {
             upper = mapping.double("max")
             if let maxValue = mapping["max"] { boundValue = maxValue }
             mapping.rejectUnknownKeys()
-            if !mapping.contains("min"), !mapping.contains("max") {
+            // Null bounds are bounds left out: `{min: ~, max: ~}` would lift the default range.
+            if !mapping.hasValue("min"), !mapping.hasValue("max") {
                 value.error("a range needs 'min', 'max' or both", rule: "spec.range")
                 return nil
             }

@@ -34,13 +34,14 @@ extension SpecLoader {
             return FieldRule(source: .column(names), location: location)
         }
         guard let mapping = value.mapping() else { return nil }
-        let present = ["column", "checkbox", "derive"].filter { mapping.contains($0) }
+        // A null is the same as leaving the key out; only a source left blank alone is said so.
+        let sources = ["column", "checkbox", "derive"]
+        let given = sources.filter { mapping.hasValue($0) }
         var source: FieldSource?
-        if present.count != 1 {
-            for key in present { _ = mapping[key] }
+        if given.isEmpty, let blank = sources.first(where: { mapping.contains($0) }) {
+            _ = mapping.required(blank)
+        } else if given.count != 1 {
             value.error("'\(value.path)' needs exactly one of 'column', 'checkbox' or 'derive'", rule: "spec.field-source")
-        } else if let key = present.first, mapping[key] == nil {
-            _ = mapping.required(key)
         } else if let column = mapping["column"] {
             if let names = column.strings(), checkColumnNames(names, at: column) { source = .column(names) }
         } else if let checkbox = mapping["checkbox"] {
@@ -72,7 +73,7 @@ extension SpecLoader {
                                   rule: "spec.date-format")
             }
         }
-        if !mapping.contains("checkbox"), mapping.contains("option") {
+        if !mapping.contains("checkbox"), mapping.hasValue("option") {
             reader.error("'option' names a checkbox option; it goes with 'checkbox'", at: mapping.keyLocation("option") ?? location,
                          rule: "spec.checkbox")
         }
@@ -91,7 +92,7 @@ extension SpecLoader {
             return nil
         }
         guard let variable, let option else { return nil }
-        if variable.isEmpty || option.isEmpty {
+        if Vocabularies.key(variable).isEmpty || Vocabularies.key(option).isEmpty {
             checkbox.error("a checkbox needs a variable and an option name", rule: "spec.empty")
             return nil
         }
@@ -150,7 +151,12 @@ extension SpecLoader {
             if holds == .participants {
                 rowsValue.error("'participant_rows' applies to inputs that hold visits", rule: "spec.participant-rows")
             }
-            participantRows = Set(names.map(Vocabularies.key))
+            // An empty name would take the rows without an event for participant rows, where a
+            // visit row without a visit is rejected.
+            if names.contains(where: { Vocabularies.key($0).isEmpty }) {
+                rowsValue.error("an event name in '\(rowsValue.path)' is empty", rule: "spec.empty")
+            }
+            participantRows = Set(names.map(Vocabularies.key).filter { !$0.isEmpty })
         }
         mapping.rejectUnknownKeys()
         guard let path, let source, let holds, let pathValue else { return nil }

@@ -70,12 +70,7 @@ extension SpecLoader {
     /// shown in the reports (an outcome's, an arm's) cannot be empty, where an empty cell means
     /// "not estimable", and is one line of a table or heading.
     func nonBlankString(_ mapping: YAMLMapping, _ key: String) -> String? {
-        guard let value = mapping[key], let text = value.oneLineString() else { return nil }
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            value.error("'\(mapping.value.path).\(key)' must not be empty", rule: "spec.empty")
-            return nil
-        }
-        return text
+        mapping[key]?.nonBlankLine()
     }
 
     static func isIdentifier(_ text: String) -> Bool {
@@ -92,7 +87,8 @@ extension SpecLoader {
             guard let entry = item.mapping() else { continue }
             let codeValue = entry.required("code")
             let code = codeValue?.string()?.trimmingCharacters(in: .whitespaces)
-            let reason = entry.required("reason")?.string()
+            // Written to clean/missing.csv beside the code: what the code means.
+            let reason = entry.required("reason")?.nonBlankLine()
             entry.rejectUnknownKeys()
             guard let code, let reason, let codeValue else { continue }
             if code.isEmpty {

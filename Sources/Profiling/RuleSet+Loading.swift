@@ -39,9 +39,10 @@ private struct RuleSetLoader {
     func ruleSet(from root: YAMLValue) -> RuleSet? {
         guard let top = root.mapping() else { return nil }
         let header = top.required("rule_set")?.mapping()
-        let name = header?.required("name").flatMap(identityText)
-        let version = header?.required("version").flatMap(identityText)
-        let title = header?.required("title").flatMap(identityText)
+        // Every report names the rule set by these.
+        let name = header?.required("name").flatMap(nonBlankLine)
+        let version = header?.required("version").flatMap(nonBlankLine)
+        let title = header?.required("title").flatMap(nonBlankLine)
         let status = header?["status"].flatMap(oneLine) ?? ""
         header?.rejectUnknownKeys()
 
@@ -138,16 +139,21 @@ private struct RuleSetLoader {
     private func profile(from value: YAMLValue) -> ProfileDefinition? {
         guard let mapping = value.mapping() else { return nil }
         let code = mapping.required("code").flatMap(profileCode)
-        let label = mapping.required("label").flatMap(oneLine)
+        let label = mapping.required("label").flatMap(nonBlankLine)
         let otherwise = mapping.bool("otherwise") ?? false
         let randomise = mapping.bool("randomise") ?? true
-        let hasRule = RuleSetLoader.ruleKeys.contains { mapping.contains($0) }
+        // A null is the same as leaving the key out, but a rule key left blank alone is said so
+        // (by `rule(in:name:)`), not read as a profile without a rule.
+        let hasRule = RuleSetLoader.ruleKeys.contains { mapping.hasValue($0) }
+        let hasRuleKey = RuleSetLoader.ruleKeys.contains { mapping.contains($0) }
         var match: Rule?
         if otherwise && hasRule {
             mapping.value.error("a profile takes either 'otherwise: true' or a rule, not both", rule: "rules.shape")
-        } else if !otherwise {
-            if hasRule {
-                match = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
+        } else if otherwise {
+            mapping.markRead("any_of", "all_of", "at_least", "when", "of")
+        } else {
+            if hasRuleKey {
+                match = rule(in: mapping, name: ruleName(mapping))
             } else {
                 mapping.value.error("the profile needs a rule ('any_of', 'all_of', 'at_least' with 'of', or 'when') or 'otherwise: true'", rule: "rules.shape")
             }
@@ -171,15 +177,9 @@ private struct RuleSetLoader {
         value.oneLineString(rule: "rules.shape")
     }
 
-    /// The rule set's name, version or title: one line with some text, as every report names
-    /// the rule set by them (`guideline-2010 1.0`).
-    private func identityText(_ value: YAMLValue) -> String? {
-        guard let text = oneLine(value) else { return nil }
-        guard !text.trimmingWhitespace().isEmpty else {
-            value.error("'\(value.path)' is empty; reports name the rule set by it", rule: "rules.shape")
-            return nil
-        }
-        return text
+    /// A name or label the reports print: one line with some text.
+    private func nonBlankLine(_ value: YAMLValue) -> String? {
+        value.nonBlankLine(rule: "rules.shape")
     }
 
     /// The codes reports use for groups that are no profile: the participants no profile was
@@ -214,8 +214,8 @@ private struct RuleSetLoader {
     private func subdivision(from value: YAMLValue) -> Subdivision? {
         guard let mapping = value.mapping() else { return nil }
         let code = mapping.required("code").flatMap(profileCode)
-        let label = mapping.required("label").flatMap(oneLine)
-        let rule = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
+        let label = mapping.required("label").flatMap(nonBlankLine)
+        let rule = rule(in: mapping, name: ruleName(mapping))
         mapping.rejectUnknownKeys()
         guard let code, let label, let rule else { return nil }
         return Subdivision(code: code, label: label, rule: rule)
@@ -227,7 +227,7 @@ private struct RuleSetLoader {
         if let text, text.isEmpty || text.trimmingWhitespace() != text, let place = mapping["suffix"] {
             place.error("the suffix '\(text)' is empty or begins or ends with white space", rule: "rules.shape")
         }
-        let rule = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
+        let rule = rule(in: mapping, name: ruleName(mapping))
         mapping.rejectUnknownKeys()
         guard let text, !text.isEmpty, text.trimmingWhitespace() == text, let rule else { return nil }
         return Suffix(suffix: text, rule: rule)
@@ -239,14 +239,27 @@ private struct RuleSetLoader {
             return condition(value).map(Rule.condition)
         }
         guard let mapping = value.mapping() else { return nil }
-        let result = rule(in: mapping, name: mapping["rule"].flatMap(oneLine))
+        let result = rule(in: mapping, name: ruleName(mapping))
         mapping.rejectUnknownKeys()
         return result
     }
 
+    /// A rule's `rule:` name, which reports print beside what it saw (`malignancy: ...`).
+    private func ruleName(_ mapping: YAMLMapping) -> String? {
+        mapping["rule"].flatMap(nonBlankLine)
+    }
+
     /// The one rule written in a mapping with `any_of`, `all_of`, `at_least` + `of`, or `when`.
+    /// A null is the same as leaving the key out, but a rule whose only key is left blank is an
+    /// error at that key: read as absent, the rule (and what it decides) would vanish.
     private func rule(in mapping: YAMLMapping, name: String?) -> Rule? {
-        let present = RuleSetLoader.ruleKeys.filter { mapping.contains($0) }
+        let given = RuleSetLoader.ruleKeys.filter { mapping.hasValue($0) }
+        if given.isEmpty, let blank = RuleSetLoader.ruleKeys.first(where: { mapping.contains($0) }) {
+            _ = mapping.required(blank)
+            mapping.markRead("any_of", "all_of", "at_least", "when", "of")
+            return nil
+        }
+        let present = given
         guard present.count == 1, let key = present.first else {
             let message = present.isEmpty
                 ? "a rule needs one of 'any_of', 'all_of', 'at_least' with 'of', or 'when'"

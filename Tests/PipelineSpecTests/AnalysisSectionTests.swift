@@ -172,7 +172,21 @@ import Testing
          "'pain_nsr' in 'evidence.decision_thresholds' is not an outcome of the analysis (expected one of 'pain_nrs', 'pain_relative')"),
         ("    pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}", "    rmdq: {indirectness: {levels: 1, reason: x}}", 16, 5,
          "'rmdq' in 'evidence.declarations' is not an outcome of the analysis"),
+        // Printed in the evidence table and beside a rating: blank says nothing.
+        ("    pain_nrs: {indirectness: {levels: 1, reason: 'surrogate population'}}", "    pain_nrs: {indirectness: {levels: 1, reason: ''}}", 16, 50,
+         "'evidence.declarations.pain_nrs.indirectness.reason' must not be empty"),
+        ("  study: {year: 2026, type: RCT, inclusion: adults, randomised: true, double_blind: false, allocation_concealed: true, planned_size: 300}",
+         "  study: {year: 2026, type: ' ', inclusion: adults, randomised: true, double_blind: false, allocation_concealed: true, planned_size: 300}", 13, 29,
+         "'evidence.study.type' must not be empty"),
     ]
+
+    /// A null is the same as leaving the key out: a responder beside a null success is a responder.
+    @Test func aNullSuccessOrResponderIsLeftOut() {
+        #expect(Self.problems(replacing: Self.firstOutcome,
+                              with: "    - {field: pain_nrs, label: Pain, responder: {rule: absolute, points: 2}, success: }") == [])
+        #expect(Self.problems(replacing: Self.secondOutcome,
+                              with: "    - {field: gpe, label: GPE, success: [6, 7], responder: ~}") == [])
+    }
 
     /// An outcome without a label is labelled by its name, which tells two outcomes of one field
     /// apart.

@@ -92,6 +92,12 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    F: [W]", "    F: [W]\n  sites:\n    AMS: [ams]\n    GRO: [UTR]", "55:27: 'UTR' is not a canonical value of 'site' (expected one of 'AMS', 'GRO')"),
         Rejection("    holds: participants", "    holds: participants\n    participant_rows: [screening]", "10:23: 'participant_rows' applies to inputs that hold visits"),
         Rejection("    holds: visits", "    holds: visits\n    participant_rows: [T0]", "13:24: 'T0' in 'participant_rows' of input 'data/visits.csv' is also a name of visit 'baseline'"),
+        // Blank where reports print a name or a reader needs a value; null bounds are no range.
+        Rejection("    holds: visits", "    holds: visits\n    participant_rows: [screening, ' ']", "13:23: an event name in 'inputs[1].participant_rows' is empty"),
+        Rejection("  rf_night_pain: {checkbox: rode_vlaggen, option: night_pain}", "  rf_night_pain: {checkbox: ' ', option: night_pain}", "23:29: a checkbox needs a variable and an option name"),
+        Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK, reason: ' '}", "45:27: 'missing_codes.codes[0].reason' must not be empty"),
+        Rejection("    pain_nrs: {required: true, type: integer}", "    pain_nrs: {required: true, type: integer, range: {min: ~, max: ~}}", "51:54: a range needs 'min', 'max' or both"),
+        Rejection("  max_errors: 5", "  max_errors: 5\n  output: '  '", "6:11: 'report.output' must not be empty"),
         // Missing codes.
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK, reason: asked but unknown}\n    - {code: unk, reason: x}\n    - {code: UNK, reason: again}", "47:14: the missing code 'UNK' is declared twice"),
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: '-99', reason: not done}", "45:14: the missing code '-99' is already a Castor code ('castor: true')"),
@@ -176,8 +182,13 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         #expect(problems.count == 1, "\(problems)")
     }
 
-    @Test func anOptionWithoutAValueStillGoesWithACheckbox() {
-        #expect(SpecFixtures.problems(SpecFixtures.replacing("  sex: geslacht", with: "  sex: {column: geslacht, option: ~}"))
+    /// A null is the same as leaving the key out: a column beside a null option or checkbox is a
+    /// column; an option given beside no checkbox is an error.
+    @Test func aNullKeyBesideAColumnIsLeftOut() {
+        for line in ["  sex: {column: geslacht, option: ~}", "  sex: {column: geslacht, checkbox: ~}", "  sex: {column: geslacht, derive: }"] {
+            #expect(SpecFixtures.problems(SpecFixtures.replacing("  sex: geslacht", with: line)) == [], "\(line)")
+        }
+        #expect(SpecFixtures.problems(SpecFixtures.replacing("  sex: geslacht", with: "  sex: {column: geslacht, option: x}"))
             == ["19:27: 'option' names a checkbox option; it goes with 'checkbox'"])
     }
 

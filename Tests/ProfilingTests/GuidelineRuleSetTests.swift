@@ -534,6 +534,28 @@ import TestSupport
         ])
     }
 
+    /// Labels and rule names are printed in every report; blank they say nothing. A null rule
+    /// key beside `otherwise: true` is a key left out.
+    @Test func blankLabelsAndRuleNamesAreRejected() {
+        let found = errors(header + """
+            profiles:
+              - {code: "1", label: '', when: rf_trauma}
+              - {code: "2", label: Two, rule: ' ', when: rf_kyphosis}
+              - code: "3"
+                label: Three
+                otherwise: true
+                any_of: ~
+                split:
+                  - {code: 3a, label: ' ', when: age > 3}
+                  - {code: 3b, label: B, when: age <= 3}
+            """)
+        #expect(found == [
+            "rules.yml:3:24: error: 'profiles[0].label' must not be empty",
+            "rules.yml:4:35: error: 'profiles[1].rule' must not be empty",
+            "rules.yml:10:27: error: 'profiles[2].split[0].label' must not be empty",
+        ])
+    }
+
     /// A sign listed twice would count twice towards `at_least`: one sign made "at least 2".
     @Test func aSignListedTwiceIsRejected() {
         let found = errors(header + """
@@ -556,9 +578,9 @@ import TestSupport
               - {code: "3", label: Three, otherwise: true}
             """)
         #expect(found == [
-            "rules.yml:1:18: error: 'rule_set.name' is empty; reports name the rule set by it",
-            "rules.yml:1:31: error: 'rule_set.version' is empty; reports name the rule set by it",
-            "rules.yml:1:43: error: 'rule_set.title' is empty; reports name the rule set by it",
+            "rules.yml:1:18: error: 'rule_set.name' must not be empty",
+            "rules.yml:1:31: error: 'rule_set.version' must not be empty",
+            "rules.yml:1:43: error: 'rule_set.title' must not be empty",
         ])
     }
 

@@ -46,6 +46,17 @@ public final class YAMLMapping {
         items.contains { $0.key == key }
     }
 
+    /// True when the key is present with a value other than null: given, where a null is the
+    /// same as leaving the key out. Does not mark it read.
+    public func hasValue(_ key: String) -> Bool {
+        items.contains { $0.key == key && !$0.value.isNull }
+    }
+
+    /// Marks keys as read without reading them (keys whose values another check makes moot).
+    public func markRead(_ keys: String...) {
+        read.formUnion(keys)
+    }
+
     /// The value of a key, or nil when the key is absent or null; marks the key as read.
     public subscript(key: String) -> YAMLValue? {
         read.insert(key)

@@ -50,6 +50,18 @@ public struct YAMLValue {
         return text
     }
 
+    /// ``oneLineString(rule:)`` with some text: a name, label or reason the reports print, where
+    /// an empty cell means something else ("not estimable", no reason given). Blank or
+    /// white-space-only text is an error at this node.
+    public func nonBlankLine(rule: String = "spec.empty") -> String? {
+        guard let text = oneLineString(rule: rule) else { return nil }
+        guard !text.allSatisfy(\.isWhitespace) else {
+            error("'\(path)' must not be empty", rule: rule)
+            return nil
+        }
+        return text
+    }
+
     /// The scalar text, or nil (recorded) for null, a list or a mapping.
     public func string() -> String? {
         guard case .scalar(let scalar) = node, !isNull else {
