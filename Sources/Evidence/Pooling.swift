@@ -183,6 +183,14 @@ public func poolEstimates(
                 }
             }
             if let result = chosen, let entry = ownEntry(result, study: ownStudy, critical: critical) {
+                // A literature row under the trial's own id (its publication, say) is the same study.
+                if let twin = group.entries.first(where: { $0.studyID == entry.studyID }) {
+                    diagnostics.append(Diagnostic(.warning, at: twin.location ?? group.first, rule: "evidence.pooling-duplicate",
+                                                  message: "study id '\(entry.studyID)' of this trial already contributes to pool '\(key)' "
+                                                      + "from the literature; the trial's own result is not pooled again",
+                                                  field: "study_id", value: entry.studyID))
+                    continue
+                }
                 group.entries.append(entry)
                 groups[key] = group
             }

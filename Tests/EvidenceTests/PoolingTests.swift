@@ -95,3 +95,17 @@ private let trial = OwnStudy(year: 2025, studyType: "RCT", inclusionCriteria: ""
     #expect(chosen.pools.first?.entries.last?.estimate == -0.2)
     #expect(chosen.diagnostics.isEmpty)
 }
+
+/// A literature row under the trial's own study id (its publication) is the same study: the
+/// trial's own result is not pooled a second time, and a warning says why.
+@Test func theTrialUnderALiteratureStudyIDIsPooledOnce() throws {
+    var twin = trial
+    twin.studyID = "bcg01"
+    let pooled = poolEstimates(literature: bcgTable(), own: [ownResult(profile: "all")], ownStudy: twin)
+    let pool = try #require(pooled.pools.first)
+    #expect(pool.entries.count == 13)
+    #expect(!pool.entries.contains { $0.source == .thisStudy })
+    #expect(pooled.diagnostics.map(\.rule) == ["evidence.pooling-duplicate"])
+    #expect(pooled.diagnostics.first?.location.file == "bcg_trials.csv")
+    #expect(pooled.diagnostics.first?.location.line == 2)
+}
