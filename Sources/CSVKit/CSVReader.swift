@@ -28,6 +28,18 @@ public final class CSVReader {
     public var firstBlankLines: [Int] { scanner.pointee.firstBlankLines }
     /// How many blank lines ``firstBlankLines`` lists.
     public static let maxListedBlankLines = 5
+    /// The note that the file's blank lines were skipped (`csv.blank-lines`), at the first of
+    /// them, the others listed; nil while none was. Made on request, once the file is read, as
+    /// the count grows with every line.
+    public var blankLinesNote: CSVDiagnostic? {
+        guard blankLineCount > 0 else { return nil }
+        let count = blankLineCount
+        let lines = firstBlankLines.map(String.init).joined(separator: ", ")
+        let listed = count == 1 ? "line \(lines)" : count <= firstBlankLines.count ? "lines \(lines)" : "the first at lines \(lines)"
+        return CSVDiagnostic(.note, code: "csv.blank-lines",
+                             message: "\(count) blank \(count == 1 ? "line was" : "lines were") skipped (\(listed))",
+                             at: CSVPosition(file: displayName, line: firstBlankLines.first ?? 0))
+    }
     /// Raw bytes read from the input so far (including the look-ahead for sniffing).
     public var bytesRead: Int { scanner.pointee.bytesRead }
     /// The name used in positions (the path unless a display name was given).

@@ -138,7 +138,7 @@ public enum EBROVariant: String, Sendable, Hashable, CaseIterable, CustomStringC
 extension String {
     /// The string without leading and trailing spaces, tabs and line breaks (no Foundation needed).
     func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{00A0}" }
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0.isNewline || $0 == "\u{00A0}" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
             return ""
         }

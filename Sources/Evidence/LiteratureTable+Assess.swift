@@ -255,7 +255,7 @@ extension LiteratureTable {
 /// `Van  Oostrom`).
 func sameAuthor(_ lhs: String, _ rhs: String) -> Bool {
     func fold(_ name: String) -> String {
-        name.lowercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
+        name.lowercased().split(whereSeparator: { $0 == " " || $0.isNewline || $0 == "\t" }).joined(separator: " ")
     }
     return fold(lhs) == fold(rhs)
 }

@@ -45,7 +45,9 @@ extension TableInput {
         do {
             var record = CSVRecord()
             while try reader.read(into: &record) {
-                records.append(TableRecord(line: record.position.line, fields: record.fields))
+                // Line ends inside a cell as LF: P/I/C/O lines, conclusion ids and support lines
+                // are split on it, and reports write LF line ends.
+                records.append(TableRecord(line: record.position.line, fields: record.fields.map(\.withLineFeeds)))
             }
         } catch let error as CSVError {
             failure = diagnostic(error)
@@ -61,7 +63,10 @@ extension TableInput {
             diagnostics.append(failure)
             return (nil, diagnostics)
         }
-        let input = TableInput(file: displayName, header: reader.header, headerLine: reader.hasSeparatorLine ? 2 : 1,
+        if let note = reader.blankLinesNote {
+            diagnostics.append(Diagnostic(.note, at: location(note.position), rule: note.code, message: note.message))
+        }
+        let input = TableInput(file: displayName, header: reader.header, headerLine: reader.headerLine,
                                records: records, blankLines: reader.blankLineCount, encoding: reader.encoding.name)
         return (input, diagnostics)
     }

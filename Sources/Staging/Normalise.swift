@@ -35,18 +35,7 @@ public enum Normalise {
     /// Line ends inside the text become `\n` (a cell over several lines from an Excel file ends
     /// its lines with CR LF, from elsewhere with LF: the same text either way).
     public static func text(_ raw: String) -> String {
-        let trimmed = trimmedText(raw)
-        guard trimmed.utf8.contains(0x0D) else { return trimmed }
-        // By scalar: a CR LF followed by a combining mark, joiner or variation selector is not
-        // matched by a search over characters, and stayed a CR or became two line ends.
-        var result = String.UnicodeScalarView()
-        var afterCarriageReturn = false
-        for scalar in trimmed.unicodeScalars {
-            defer { afterCarriageReturn = scalar == "\r" }
-            if scalar == "\n" && afterCarriageReturn { continue }
-            result.append(scalar == "\r" ? "\n" : scalar)
-        }
-        return String(result)
+        trimmedText(raw).withLineFeeds
     }
 
     private static func trimmedText(_ raw: String) -> String {

@@ -616,14 +616,9 @@ final class Stager {
             try stopped(by: stoppingError, fileIndex: fileIndex, reader: reader, &state)
         }
         state.accounting[fileIndex].blankLines = reader.blankLineCount
-        if reader.blankLineCount > 0 {
-            let count = reader.blankLineCount
-            let lines = reader.firstBlankLines.map(String.init).joined(separator: ", ")
-            let listed = count == 1 ? "line \(lines)" : count <= reader.firstBlankLines.count ? "lines \(lines)" : "the first at lines \(lines)"
-            // Located at the first blank line, the others listed in the message.
-            let first = SourceLocation(file: file.displayName, line: reader.firstBlankLines.first ?? 0)
-            try emit(Diagnostic(.note, at: first, rule: "csv.blank-lines",
-                                message: "\(count) blank \(count == 1 ? "line was" : "lines were") skipped (\(listed))"),
+        if let note = reader.blankLinesNote {
+            try emit(Diagnostic(.note, at: SourceLocation(file: file.displayName, line: note.position.line), rule: note.code,
+                                message: note.message),
                      fileIndex: fileIndex, &state)
         }
         state.accounting[fileIndex].encoding = reader.encoding.name

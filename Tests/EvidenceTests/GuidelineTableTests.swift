@@ -154,3 +154,29 @@ func guidelineLevelsAreReproducedExceptKuijer(_ variant: EBROVariant) {
         "studies.csv:4:4: error: unknown level of evidence 'X'; expected A1, A2, B, C or D",
     ])
 }
+
+/// A spreadsheet saved with CR LF line ends (or a checkout that converted them) writes CR LF
+/// inside quoted cells too: read as LF, so conclusion ids, P/I/C/O lines and support lines
+/// split as they do from an LF file.
+@Test func lineEndsInsideCellsAreReadAsLineFeeds() throws {
+    let lines = ["study_id,author,year,level,conclusion_ids,inclusion_criteria",
+                 "a,Alpha,2001,A2,\"C1;\r\nC2\",\"P: werknemers   \r\nE: iets\rO: werk\"", ""]
+    let parsed = TableInput.parse(bytes: Array(lines.joined(separator: "\r\n").utf8), displayName: "studies.csv")
+    let input = try #require(parsed.input)
+    let studies = LiteratureStudy.parse(input)
+    #expect(studies.diagnostics.isEmpty, "\(studies.diagnostics)")
+    #expect(studies.studies.map(\.conclusionIDs) == [["C1", "C2"]])
+    #expect(studies.studies.first?.inclusionCriteria == "P: werknemers\nE: iets\nO: werk")
+}
+
+/// The header's findings point at the header's own line, after blank lines; the blank lines
+/// are a located note, as in the data exports.
+@Test func blankLinesBeforeTheHeaderAreLocatedAndNoted() throws {
+    let text = "\n\nstudy_id,author,year,level,conclusion_ids,Extra Col\na,Alpha,2001,B,C1,x\n\n"
+    let parsed = TableInput.parse(bytes: Array(text.utf8), displayName: "studies.csv")
+    let input = try #require(parsed.input)
+    #expect(input.headerLine == 3)
+    #expect(parsed.diagnostics.map(\.description) == ["studies.csv:1: note: 3 blank lines were skipped (lines 1, 2, 5)"])
+    let studies = LiteratureStudy.parse(input)
+    #expect(studies.diagnostics.map { "\($0.location.line):\($0.location.column ?? 0) \($0.rule)" } == ["3:6 evidence.unknown-column"])
+}
