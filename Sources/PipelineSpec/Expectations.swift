@@ -2,7 +2,8 @@ import StudyModel
 
 /// What to do with a record that breaks an expectation or rule.
 public enum IssuePolicy: String, Sendable, Hashable, CaseIterable {
-    /// Follow the severity: `error` rejects the row, `warning` keeps it flagged.
+    /// Follow the severity: `error` rejects the row, `warning` keeps it flagged. Written out in
+    /// a pipeline file, it sets the severity to `error` (and `warning` beside it is refused).
     case rejectRow = "reject-row"
     /// Keep the row, empty just the offending field (missing with reason code `invalid`), and
     /// log a warning.

@@ -189,6 +189,14 @@ extension SpecLoader {
         }
         let policyValue = mapping["policy"]
         let policy = policyValue?.choice(IssuePolicy.self)
+        // Written out, 'reject-row' rejects the row: a finding kept as a warning beside it would
+        // keep the row the file asked to reject.
+        if policy == .rejectRow {
+            if severity == .warning {
+                policyValue?.error("\(what): 'reject-row' rejects the row, so it cannot have severity 'warning'", rule: "spec.policy")
+            }
+            severity = .error
+        }
         if policy == .nullField {
             if !nullable {
                 policyValue?.error("\(what) concerns a whole row; 'null-field' does not apply", rule: "spec.policy")

@@ -129,6 +129,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    site: {allowed: [AMS, UTR]}", "    site: {severity: fatal}", "52:22: unknown severity 'fatal' for 'site' (expected 'error' or 'warning')"),
         Rejection("    onset_after_baseline: {policy: null-field}", "    follow_up_without_baseline: {policy: null-field}", "55:42: rule 'follow_up_without_baseline' concerns a whole row; 'null-field' does not apply"),
         Rejection("    onset_after_baseline: {policy: null-field}", "    onset_after_baseline: {severity: error, policy: null-field}", "55:53: rule 'onset_after_baseline': 'null-field' keeps the row and logs a warning, so it cannot have severity 'error'"),
+        Rejection("    onset_after_baseline: {policy: null-field}", "    onset_after_baseline: {policy: reject-row, severity: warning}", "55:36: rule 'onset_after_baseline': 'reject-row' rejects the row, so it cannot have severity 'warning'"),
         Rejection("    onset_after_baseline: {policy: null-field}", "    onset_after_baseline: {policy: drop}", "55:36: unknown value 'drop' for 'expectations.rules.onset_after_baseline.policy' (expected one of 'reject-row', 'null-field')"),
         Rejection("    pain_nrs: {required: true, type: integer}", "    odi: {required: true}", "51:21: 'odi' is required, but no input collects it (map it under 'fields', or leave out 'required')"),
         // The key fields always reject a row without them.

@@ -122,6 +122,9 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
                   ["visits.csv:3:3 visit_outside_window warning"]),
         withVisit("visit outside its window as error", H.visit("P1", "week6", date: "24-02-2024"),
                   expectations: "  rules:\n    visit_outside_window: {severity: error}", ["visits.csv:3:3 visit_outside_window error"]),
+        // Written out, reject-row rejects, though the rule's default is a warning.
+        withVisit("visit outside its window, reject-row", H.visit("P1", "week6", date: "24-02-2024"),
+                  expectations: "  rules:\n    visit_outside_window: {policy: reject-row}", ["visits.csv:3:3 visit_outside_window error"]),
         withVisit("follow-up before randomisation", H.visit("P1", "week6", date: "04-01-2024"),
                   ["visits.csv:3:3 visit_before_randomisation error", "visits.csv:3:3 visit_outside_window warning"]),
         // A date a rule empties (null-field) is not judged again by the rules after it.
@@ -211,8 +214,10 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
             "visits.csv": H.lines([H.visitsHeader] + rule.visits),
         ])
         let (_, sink) = try harness.run()
-        let messages = sink.issues.filter { $0.rule == "follow_up_without_baseline" }.map(\.message)
-        #expect(messages == ["visit 'week6' of participant 'P1' has no baseline visit: its baseline visit was rejected " + named])
+        let found = sink.issues.filter { $0.rule == "follow_up_without_baseline" }
+        #expect(found.map(\.message) == ["visit 'week6' of participant 'P1' has no baseline visit: its baseline visit was rejected " + named])
+        // The value as normalised, as for every other finding: the visit the row became.
+        #expect(found.map { "\($0.field ?? "") \($0.value ?? "")" } == ["visit week6"])
     }
 
     /// `required` on a derived field is checked once the row has derived it: a duration the
