@@ -52,15 +52,18 @@ extension SpecLoader {
                 windowValue?.error("visit '\(name)' has a window of \(window) days; a window is at most \(Self.widestWindowDays) days (100 years)",
                                    rule: "spec.range")
             }
-            guard let week, let window, (0...Self.latestWeek).contains(week), (0...Self.widestWindowDays).contains(window) else { continue }
+            guard let week, (0...Self.latestWeek).contains(week) else { continue }
             if let other = weeks[week] {
                 weekValue?.error("visits '\(other)' and '\(name)' are both at week \(week)", rule: "spec.duplicate-timepoint")
                 continue
             }
+            // The week is taken even when the window has a problem (reported above): a baseline
+            // with a bad window is still the baseline, not also missing.
             weeks[week] = name
+            guard let window, (0...Self.widestWindowDays).contains(window) else { continue }
             timepoints.append(Timepoint(name: name, week: week, windowDays: window))
         }
-        if !mapping.isEmpty, !timepoints.isEmpty, weeks[0] == nil {
+        if !mapping.isEmpty, !weeks.isEmpty, weeks[0] == nil {
             value.error("the visit schedule has no baseline visit at week 0", rule: "spec.baseline")
         }
         return VisitSchedule(timepoints)

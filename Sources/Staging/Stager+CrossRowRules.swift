@@ -98,7 +98,8 @@ extension Stager {
         // At the cell judged: a visit merged from rows of several files is located at the row of
         // the file that has the field's column; an onset the rule empties, at the participant's.
         var place = located(field, among: [source] + (state.visitRepeats[finding.index] ?? []), else: source, state)
-        var value = finding.raw
+        // The value as normalised: for the rules judging the visit itself, the visit it became.
+        var value = finding.raw ?? (field == .visit ? finding.timepoint : nil)
         let participantRecord = state.slots[finding.index / count]
         if finding.rule == .onsetAfterBaseline, setting.policy == .nullField, participantRecord >= 0 {
             let record = state.participantRecords[participantRecord]

@@ -106,6 +106,8 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK}", "45:7: 'missing_codes.codes[0]' needs the key 'reason'"),
         // Schedule.
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12}", "48:11: visit 'week12' has no 'window_days'; every visit needs a window"),
+        // A baseline with a window problem is still the baseline: one problem, not also "no baseline".
+        Rejection("  baseline: {week: 0, window_days: 0}", "  baseline: {week: 0, window_days: -1}", "47:36: visit 'baseline' has a negative window of -1 days"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 0, window_days: 14}", "48:18: visits 'baseline' and 'week12' are both at week 0"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: 12, window_days: -3}", "48:35: visit 'week12' has a negative window of -3 days"),
         Rejection("  week12: {week: 12, window_days: 14}", "  week12: {week: -12, window_days: 14}", "48:18: visit 'week12' has a negative week -12"),
