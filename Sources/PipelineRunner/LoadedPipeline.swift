@@ -37,11 +37,13 @@ public struct LoadedPipeline: Sendable {
             let path = spec.resolve(name)
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-            guard !exists || isFolder.boolValue else { return }
+            let irregular = PhysicalPath.irregularKind(path)
+            guard !exists || isFolder.boolValue || irregular != nil else { return }
             // A file the pipeline does not name (the default rule set) is named where it was looked for.
             let named = location == nil ? "'\(path)' (the default when 'profiles.rules' is not given)" : "'\(name)'"
+            let problem = !exists ? "does not exist" : isFolder.boolValue ? "is a folder" : "is \(irregular ?? "no file"), not a file"
             missing.append(Diagnostic(.error, at: location ?? SourceLocation(file: spec.file), rule: "spec.file",
-                                      message: exists ? "the \(what) file \(named) is a folder" : "the \(what) file \(named) does not exist"))
+                                      message: "the \(what) file \(named) \(problem)"))
         }
         let path = spec.resolve(spec.profileRules.rules)
         require(spec.profileRules.rules, spec.profileRules.location, "rule-set")

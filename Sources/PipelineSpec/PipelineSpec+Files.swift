@@ -53,6 +53,12 @@ extension PipelineSpec {
                                                message: "\(file) is a link to a file that does not exist"))
                     continue
                 }
+                if let kind = PhysicalPath.irregularKind(path) {
+                    let file = Glob.hasWildcards(input.path) ? "'\(relative)', which '\(input.path)' matches," : "the input file '\(relative)'"
+                    problems.append(Diagnostic(.error, at: input.location, rule: "spec.input-missing",
+                                               message: "\(file) is \(kind), not a file; lbp reads files"))
+                    continue
+                }
                 // One file under two names (a link, a hard link, a folder reached two ways) is
                 // still one file.
                 let physical = PhysicalPath.fileIdentity(path) ?? PhysicalPath.of(path)
@@ -208,6 +214,20 @@ public enum PhysicalPath {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return "\(info.st_dev):\(info.st_ino)"
+    }
+
+    /// What `path` (its link followed) is when it is no regular file: `a named pipe`, `a
+    /// socket`, `a device`; nil for a regular file or a path that does not exist. Reading a named
+    /// pipe or a device would wait for a writer, or never end.
+    public static func irregularKind(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        default: return "a device"
+        }
     }
 
     /// `path` (relative to the working folder) as an absolute path with every link and `..`

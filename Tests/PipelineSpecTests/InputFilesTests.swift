@@ -47,6 +47,27 @@ import TestSupport
         #expect(try files.map { try String(contentsOfFile: $0.path, encoding: .utf8) } == ["the export"])
     }
 
+    /// A named pipe would make reading wait for a writer (check and run hung): it is refused at
+    /// the input, named as a glob matched it or as written.
+    @Test func aNamedPipeIsNoInputFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("x", to: "Data/site1.csv")
+        #expect(mkfifo(directory.file("Data/site2.csv"), 0o600) == 0)
+        let pipeline = try spec(in: directory, inputs: ["../Data/*.csv", "../Data/site2.csv"])
+        let problems: [String]
+        do {
+            _ = try pipeline.inputFiles()
+            problems = []
+        } catch {
+            problems = error.diagnostics.map(\.message)
+        }
+        #expect(problems == [
+            "'../Data/site2.csv', which '../Data/*.csv' matches, is a named pipe, not a file; lbp reads files",
+            "the input file '../Data/site2.csv' is a named pipe, not a file; lbp reads files",
+        ])
+    }
+
     @Test func characterClassesAndQuestionMarks() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
