@@ -1,3 +1,4 @@
+import CSVKit
 import Foundation
 import PipelineSpec
 import StudyModel
@@ -174,6 +175,7 @@ enum ReportFolder {
         let scratch = (parent.isEmpty ? "." : parent) + "/" + scratchPrefix(target)
             + "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        FolderClaim.claim(scratch)
         return scratch
     }
 
@@ -190,14 +192,20 @@ enum ReportFolder {
     }
 
     /// Removes (or hands to `dispose`) the folders in `folder` named `<prefix><pid>-...` of
-    /// processes that have ended (killed before they could remove them).
+    /// processes that have ended (killed before they could remove them): no process of that id
+    /// runs here, and none holds the folder's claim (``FolderClaim``), which a process id alone
+    /// cannot tell from another container or host sharing the folder. A `.previous` folder is
+    /// judged by the claim on the scratch folder it was set aside for.
     static func removeAbandoned(in folder: String, prefix: String,
                                 dispose: (String) -> Void = { try? FileManager.default.removeItem(atPath: $0) }) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names.sorted() where name.hasPrefix(prefix) {
             let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
             guard let pid = Int32(pidText), pid != ProcessInfo.processInfo.processIdentifier, !isRunning(pid) else { continue }
-            dispose(folder + "/" + name)
+            let path = folder + "/" + name
+            let owner = name.hasSuffix(".previous") ? String(path.dropLast(".previous".count)) : path
+            guard !FolderClaim.isClaimed(owner) else { continue }
+            dispose(path)
         }
     }
 
@@ -216,6 +224,15 @@ enum ReportFolder {
         if fileManager.fileExists(atPath: target), exchange(scratch, target) {
             try? fileManager.removeItem(atPath: scratch)
             return
+        }
+        // No target yet: renamed into place, unless another run published one meanwhile (its
+        // folder is not empty, so the rename fails), which is then exchanged as above.
+        if !fileManager.fileExists(atPath: target) {
+            if rename(scratch, target) == 0 { return }
+            if exchange(scratch, target) {
+                try? fileManager.removeItem(atPath: scratch)
+                return
+            }
         }
         let previous = scratch + ".previous"
         let hadTarget = fileManager.fileExists(atPath: target)
@@ -252,12 +269,56 @@ enum ReportFolder {
     /// go with it; those holding the published reports stay.
     static func remove(_ path: String, leavingNoEmpty created: [String]) {
         remove(path)
+        FolderClaim.release(path)
         removeEmpty(created)
     }
 
     /// Removes each of `folders` (deepest first) while it is empty.
     private static func removeEmpty(_ folders: [String]) {
         for folder in folders where rmdir(folder) != 0 { break }
+    }
+}
+
+/// A folder a process works in, claimed with an exclusive `flock` on the folder, held until the
+/// claim is released or the process ends (killed too). Another lbp process, in another PID
+/// namespace, container or host sharing the file system, sees the claim and leaves the folder
+/// alone, where the process id in its name could belong to no process there, or to another.
+enum FolderClaim {
+    private final class Claims: @unchecked Sendable {
+        let lock = NSLock()
+        var descriptors: [String: Int32] = [:]
+    }
+
+    private static let claims = Claims()
+
+    /// Claims the folder at `path`; a folder that cannot be opened or locked goes unclaimed.
+    static func claim(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return
+        }
+        claims.lock.lock()
+        defer { claims.lock.unlock() }
+        if let earlier = claims.descriptors.updateValue(descriptor, forKey: path) { close(earlier) }
+    }
+
+    /// Ends this process's claim on `path`, if it holds one.
+    static func release(_ path: String) {
+        claims.lock.lock()
+        defer { claims.lock.unlock() }
+        if let descriptor = claims.descriptors.removeValue(forKey: path) { close(descriptor) }
+    }
+
+    /// Whether some process holds a claim on the folder at `path` (this one included).
+    static func isClaimed(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(descriptor, LOCK_UN)
+        return false
     }
 }
 
@@ -275,6 +336,8 @@ public enum FileSystemErrorText {
     /// The reason `error` gives: for a Foundation or POSIX file-system error the system's own
     /// words (`Not a directory`), for any other error its description.
     public static func reason(_ error: Error) -> String {
+        // A report file the writer could not write: its name, not the scratch folder's path.
+        if let failure = error as? CSVError { return PathText.fileName(failure.position.file) + ": " + failure.message }
         let bridged = error as NSError
         if bridged.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(bridged.code))) }
         guard bridged.domain == NSCocoaErrorDomain else { return String(describing: error) }

@@ -36,8 +36,13 @@ public enum Verify {
         ReportFolder.removeAbandoned(in: temporary, prefix: ".lbp-verify-")
         let scratch = (temporary as NSString)
             .appendingPathComponent("lbp-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        defer {
+            try? FileManager.default.removeItem(atPath: scratch)
+            FolderClaim.release(scratch)
+        }
         let result = Run.run(pipeline: pipeline, outputFolder: scratch, maxErrors: maxErrors)
+        // Claimed while it is compared, as the run's scratch folder was while it was written.
+        FolderClaim.claim(scratch)
         guard result.exitCode != 2, let computation = result.computation else {
             return Outcome(exitCode: 2, lines: result.problems)
         }

@@ -1,3 +1,4 @@
+import CSVKit
 import Foundation
 @testable import PipelineRunner
 import PipelineSpec
@@ -80,6 +81,29 @@ import TestSupport
         ReportFolder.removeAbandoned(in: folder.path, prefix: "lbp-verify-")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
             == ["lbp-verify-1-c", "lbp-verify-\(own)-b", "lbp-verify-x", "other-\(ended.processIdentifier)-d"].sorted())
+    }
+
+    /// A process id alone cannot tell a run in another container or PID namespace sharing the
+    /// folder: a folder whose claim is held stays, whatever its name says, and goes once the
+    /// claim ends. A `.previous` folder follows the claim on its scratch folder.
+    @Test func claimedFoldersStayWhateverTheirProcessID() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let names = ["lbp-verify-\(ended.processIdentifier)-a", "lbp-verify-\(ended.processIdentifier)-a.previous",
+                     "lbp-verify-\(ended.processIdentifier)-b"]
+        for name in names { try FileManager.default.createDirectory(atPath: folder.file(name), withIntermediateDirectories: true) }
+        FolderClaim.claim(folder.file(names[0]))
+        #expect(FolderClaim.isClaimed(folder.file(names[0])))
+        ReportFolder.removeAbandoned(in: folder.path, prefix: "lbp-verify-")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == Array(names.prefix(2)).sorted())
+        FolderClaim.release(folder.file(names[0]))
+        #expect(!FolderClaim.isClaimed(folder.file(names[0])))
+        ReportFolder.removeAbandoned(in: folder.path, prefix: "lbp-verify-")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [])
     }
 
     @Test func aFileTheWorkingFolderAndTheInputsAreRefused() throws {
@@ -327,6 +351,10 @@ import TestSupport
         #expect(FileSystemErrorText.reason(wrapped) == "Permission denied")
         struct Own: Error, CustomStringConvertible { var description: String { "the disk said no" } }
         #expect(FileSystemErrorText.reason(Own()) == "the disk said no")
+        // A report file that could not be written: its name and why, not the scratch path.
+        let full = CSVError(.io("cannot write: No space left on device"),
+                            at: CSVPosition(file: "/mnt/x/.rep.tmp-1510-ABC/interaction.csv"))
+        #expect(FileSystemErrorText.reason(full) == "interaction.csv: cannot write: No space left on device")
     }
 }
 
