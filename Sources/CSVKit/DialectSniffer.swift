@@ -78,8 +78,9 @@ enum DialectSniffer {
     }
 
     /// The first non-blank records split at `delimiter` (see ``SniffedRecord``). The last record
-    /// counts only when the sample is the whole file (otherwise it may be cut short), or when it
-    /// is a quoted field over several lines still open at the sample's end.
+    /// counts only when the sample is the whole file (otherwise it may be cut short), when it is
+    /// a quoted field over several lines still open at the sample's end, or when it is the only
+    /// one (a header longer than the sample).
     static func split(_ bytes: ArraySlice<UInt8>, at delimiter: UInt8, isWholeFile: Bool) -> [SniffedRecord] {
         let quote = UInt8(ascii: "\"")
         var records: [SniffedRecord] = []
@@ -147,9 +148,12 @@ enum DialectSniffer {
                 fieldHasText = true
             }
         }
-        if index == bytes.endIndex, hasContent, records.count < recordsToSniff, isWholeFile || fieldSpansLines && inQuotes {
-            // The last record counts when the sample is the whole file, or when it is a quoted
-            // field over several lines still open at the sample's end (a quote never closed).
+        if index == bytes.endIndex, hasContent, records.count < recordsToSniff,
+           isWholeFile || fieldSpansLines && inQuotes || records.isEmpty {
+            // The last record counts when the sample is the whole file, when it is a quoted field
+            // over several lines still open at the sample's end (a quote never closed), or when it
+            // is the first: a header longer than the sample (a wide REDCap export) is all there is
+            // to go by, and its fields so far tell the delimiter.
             records.append(record)
         }
         return records

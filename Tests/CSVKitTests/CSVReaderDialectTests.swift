@@ -23,6 +23,22 @@ import Testing
         #expect(outcome.error == nil)
     }
 
+    /// A header longer than the sniffing sample (a wide REDCap export) is all there is to go by:
+    /// its delimiter is found from the part read, not ',' by default, which read the file as one
+    /// column.
+    @Test(arguments: [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t")])
+    func aHeaderLongerThanTheSampleTellsTheDelimiter(delimiter: UInt8) {
+        let separator = String(UnicodeScalar(delimiter))
+        let names = (0..<9_000).map { "field_\($0)" }
+        #expect(names.joined(separator: separator).utf8.count > CSVReader.sniffSampleBytes)
+        let values = (0..<9_000).map { String($0 % 10) }
+        let outcome = readAll(names.joined(separator: separator) + "\n" + values.joined(separator: separator) + "\n")
+        #expect(outcome.delimiter == delimiter)
+        #expect(outcome.header.count == 9_000)
+        #expect(outcome.rows.first?.count == 9_000)
+        #expect(outcome.error == nil)
+    }
+
     @Test func theCallersDelimiterWins() {
         let outcome = readAll("a;b\n1;2\n", dialect: CSVDialect(delimiter: comma))
         #expect(outcome.header == ["a;b"])
