@@ -70,12 +70,14 @@ public enum Explain {
         // Every row rejected for an error that names the participant (a row whose id cannot be
         // read among them), and every other rejected row with the participant's id (one that a
         // check of the whole record took back, say): what the trail left out.
+        // In the order found, each once (a set beside the list: a participant may have thousands).
         var rejected: [SourceLocation] = []
+        var seen: Set<SourceLocation> = []
         for issue in sink.kept where issue.severity == .error && issue.location.line > 0 {
             let row = SourceLocation(file: issue.location.file, line: issue.location.line)
-            if !rejected.contains(row) { rejected.append(row) }
+            if seen.insert(row).inserted { rejected.append(row) }
         }
-        for row in rows where sink.rejectedRows.contains(row.location) && !rejected.contains(row.location) {
+        for row in rows where sink.rejectedRows.contains(row.location) && seen.insert(row.location).inserted {
             rejected.append(row.location)
         }
         if !rejected.isEmpty {
@@ -85,7 +87,7 @@ public enum Explain {
         }
         // The other rows: a visit may be built from rows of several files, and a repeat of a row
         // kept once is not among the record's sources.
-        let others = rows.filter { !rejected.contains($0.location) }
+        let others = rows.filter { !seen.contains($0.location) }
         if !others.isEmpty {
             lines.append("")
             lines.append("Other rows as read:")
