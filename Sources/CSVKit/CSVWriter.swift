@@ -35,6 +35,8 @@ public final class CSVWriter {
     /// Where the bytes go.
     public enum Destination: Sendable {
         case file(String)
+        /// An existing file, written after what it holds (a file closed to keep few open).
+        case appending(String)
         case memory
     }
 
@@ -66,8 +68,9 @@ public final class CSVWriter {
         pendingCapacity = CSVWriter.flushThreshold + 4096
         pending = .allocate(capacity: pendingCapacity)
         switch destination {
-        case .file(let path):
-            let opened = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        case .file(let path), .appending(let path):
+            let flags = if case .appending = destination { O_WRONLY | O_APPEND | O_CLOEXEC } else { O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC }
+            let opened = open(path, flags, 0o666)
             guard opened >= 0 else {
                 throw CSVError(.io("cannot open for writing: " + String(cString: strerror(errno))),
                                at: CSVPosition(file: path))

@@ -20,13 +20,26 @@ public final class StagingFileSink: StagingSink {
 
     private let folder: String
     private let issues: CSVWriter
+    /// The rejected-rows files open now, and those closed to keep few open (a glob of a
+    /// thousand files would run out of descriptors), reopened for appending when needed.
     private var rejected: [String: RejectedFile] = [:]
+    private var closedRejected: [String: RejectedFile.Closed] = [:]
+    /// When each file's rejected rows were last written to, to close the least recent first.
+    private var lastUse: [String: Int] = [:]
+    private var uses = 0
+    public static let maximumOpenRejectedFiles = 32
     private var usedNames: Set<String> = []
     private var startedFiles: [String: (header: [String], delimiter: UInt8)] = [:]
 
     private struct RejectedFile {
         var writer: CSVWriter
         var width: Int
+        var path: String
+
+        struct Closed {
+            var width: Int
+            var path: String
+        }
     }
 
     /// The rejected-rows file name of each file named at creation, and the names those files
@@ -92,17 +105,31 @@ public final class StagingFileSink: StagingSink {
     /// read) and its delimiter. Named after the input file; a second input file of the same
     /// name gets `-2`, `-3` ... before the extension.
     private func rejectedFile(for file: String) throws -> RejectedFile {
+        uses += 1
+        lastUse[file] = uses
         if let open = rejected[file] { return open }
+        if rejected.count >= Self.maximumOpenRejectedFiles,
+           let oldest = rejected.keys.min(by: { lastUse[$0, default: 0] < lastUse[$1, default: 0] }),
+           let closing = rejected.removeValue(forKey: oldest) {
+            try closing.writer.finish()
+            closedRejected[oldest] = RejectedFile.Closed(width: closing.width, path: closing.path)
+        }
+        if let closed = closedRejected.removeValue(forKey: file) {
+            let reopened = RejectedFile(writer: try CSVWriter(to: .appending(closed.path), delimiter: startedFiles[file]?.delimiter ?? UInt8(ascii: ",")),
+                                        width: closed.width, path: closed.path)
+            rejected[file] = reopened
+            return reopened
+        }
         let directory = (folder as NSString).appendingPathComponent("rejected")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let name = assignedNames[file] ?? uniqueName(for: PathText.fileName(file))
         let started = startedFiles[file]
-        let writer = try CSVWriter(to: .file((directory as NSString).appendingPathComponent(name)),
-                                   delimiter: started?.delimiter ?? UInt8(ascii: ","))
+        let path = (directory as NSString).appendingPathComponent(name)
+        let writer = try CSVWriter(to: .file(path), delimiter: started?.delimiter ?? UInt8(ascii: ","))
         let header = started?.header ?? []
         try writer.writeRow(leading: [.text(StagingFileSink.lineColumn), .text(StagingFileSink.reasonsColumn)],
                             rawFields: header.map { Array($0.utf8) })
-        let opened = RejectedFile(writer: writer, width: header.count)
+        let opened = RejectedFile(writer: writer, width: header.count, path: path)
         rejected[file] = opened
         return opened
     }

@@ -110,6 +110,29 @@ import TestSupport
         #expect(read(directory.file("rejected/x-2.csv")) == "source_line;reasons;h\n2;\"r2; r3\";\n")
     }
 
+    /// Many input files with rejected rows (a glob of a thousand) keep only a few files open:
+    /// the least recently written is closed and reopened for appending, every row in place.
+    @Test func manyRejectedFilesStayCompleteWithFewOpen() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let count = StagingFileSink.maximumOpenRejectedFiles * 2 + 3
+        let files = (0..<count).map { "site\($0).csv" }
+        let sink = try StagingFileSink(folder: directory.path, files: files)
+        for (index, file) in files.enumerated() {
+            try sink.startFile(InputFile(inputIndex: index, path: file, displayName: file), header: ["h"], delimiter: 59)
+        }
+        for round in 1...3 {
+            for (index, file) in files.enumerated() {
+                try sink.reject(RejectedRow(file: file, inputIndex: index, line: round + 1, rawFields: [Array("v\(round)".utf8)],
+                                            reasons: ["r\(round)"]))
+            }
+        }
+        try sink.finish()
+        for file in files {
+            #expect(read(directory.file("rejected/" + file)) == "source_line;reasons;h\n2;r1;v1\n3;r2;v2\n4;r3;v3\n", "\(file)")
+        }
+    }
+
     /// A numbered name is never another input's own name, and the names follow the inputs'
     /// order, not which file rejects a row first.
     @Test func aNumberedRejectedFileIsNeverAnotherInputsName() throws {
