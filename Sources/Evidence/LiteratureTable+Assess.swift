@@ -65,8 +65,9 @@ public struct LiteratureTable: Hashable, Sendable {
         // Nothing to derive a level from: no linked row and no expert opinion in the support (an
         // opinion beside studies missing from the table still gives level 4, as assessed).
         let idColumn = conclusionInput.columnIndex()["conclusion_id"].map { $0 + 1 }
+        let linkedIDs = Set(accepted.flatMap(\.conclusionIDs))
         for conclusion in parsedConclusions.conclusions
-        where !conclusion.citesExpertOpinion && !accepted.contains(where: { $0.conclusionIDs.contains(conclusion.conclusionID) }) {
+        where !conclusion.citesExpertOpinion && !linkedIDs.contains(conclusion.conclusionID) {
             diagnostics.append(Diagnostic(
                 .error, at: conclusion.source.column(idColumn), rule: "evidence.conclusion-without-studies",
                 message: "conclusion '\(conclusion.conclusionID)' has no supporting study rows and cites no expert opinion",
@@ -76,13 +77,11 @@ public struct LiteratureTable: Hashable, Sendable {
         var rejected: [LiteratureRejection] = []
         for (input, usedLines) in zip([studyInput, conclusionInput], used) {
             // A file whose header fails rejects every row, for the header's errors.
-            let fileErrors = diagnostics.filter {
-                $0.severity == .error && $0.location.file == input.file && $0.location.line <= input.headerLine
-            }.map(\.message)
+            let errors = diagnostics.filter { $0.severity == .error && $0.location.file == input.file }
+            let fileErrors = errors.filter { $0.location.line <= input.headerLine }.map(\.message)
+            let errorsByLine = Dictionary(grouping: errors, by: \.location.line)
             for record in input.records where !usedLines.contains(record.line) {
-                let reasons = diagnostics.filter {
-                    $0.severity == .error && $0.location.file == input.file && $0.location.line == record.line
-                }.map(\.message)
+                let reasons = (errorsByLine[record.line] ?? []).map(\.message)
                 rejected.append(LiteratureRejection(file: input.file, line: record.line, fields: record.fields,
                                                     reasons: reasons.isEmpty ? fileErrors : reasons))
             }
@@ -168,15 +167,16 @@ extension LiteratureTable {
     /// row's level. A stated level that differs from the derived one is reported at the stated
     /// level cell. The table is never corrected: the derived level counts the linked rows only.
     public func assessConclusions(variant: EBROVariant) -> [ConclusionAssessment] {
-        conclusions.map { assess($0, variant: variant) }
+        let index = StudyIndex(studies)
+        return conclusions.map { assess($0, variant: variant, index: index) }
     }
 
-    private func assess(_ conclusion: LiteratureConclusion, variant: EBROVariant) -> ConclusionAssessment {
-        let linked = studies(supporting: conclusion.conclusionID)
+    private func assess(_ conclusion: LiteratureConclusion, variant: EBROVariant, index: StudyIndex) -> ConclusionAssessment {
+        let linked = index.supporting[conclusion.conclusionID] ?? []
         // A study id graded differently on other rows counts at its weakest grade everywhere.
         var graded = linked.map { study in
             var graded = study.graded
-            graded.grade = studies.filter { $0.studyID == study.studyID }.map(\.grade).min() ?? study.grade
+            graded.grade = index.weakestGrade[study.studyID] ?? study.grade
             return graded
         }
         // Expert opinion is one free text, but for its citations of linked table rows (each
@@ -192,7 +192,7 @@ extension LiteratureTable {
         let match: LevelMatch = derivation.level == conclusion.statedLevel ? .match : .mismatch
         let supportLocation = conclusion.source.column(conclusion.supportColumn)
         var diagnostics: [Diagnostic] = []
-        let issues = citationIssues(conclusion, linked: linked)
+        let issues = citationIssues(conclusion, linked: linked, index: index)
         for issue in issues {
             diagnostics.append(Diagnostic(.warning, at: supportLocation, rule: "evidence.citation-mismatch",
                                           message: "conclusion '\(conclusion.conclusionID)' \(issue)",
@@ -212,12 +212,12 @@ extension LiteratureTable {
                                     citationIssues: issues, diagnostics: diagnostics, counted: graded)
     }
 
-    private func citationIssues(_ conclusion: LiteratureConclusion, linked: [LiteratureStudy]) -> [String] {
+    private func citationIssues(_ conclusion: LiteratureConclusion, linked: [LiteratureStudy], index: StudyIndex) -> [String] {
         var issues: [String] = []
         var citedLinked = Set<LiteratureStudy>()
         var unmatched: [SupportCitation] = []
         for citation in conclusion.citations {
-            let matches = studies.filter { sameAuthor($0.author, citation.author) && $0.year == citation.year }
+            let matches = citation.year.map { index.byAuthorAndYear[StudyIndex.key(citation.author, $0)] ?? [] } ?? []
             if matches.isEmpty {
                 // Expert opinion that names no table row is free text, not a citation to check.
                 if citation.grade != .d { unmatched.append(citation) }
@@ -238,7 +238,7 @@ extension LiteratureTable {
             if let index = uncited.firstIndex(where: { sameAuthor($0.author, citation.author) }) {
                 let row = uncited.remove(at: index)
                 issues.append("cites '\(citation.text)' but the linked table row is '\(row.citation)' (\(row.source)): the year differs")
-            } else if let namesake = studies.first(where: { sameAuthor($0.author, citation.author) }) {
+            } else if let namesake = index.firstByAuthor[foldedAuthor(citation.author)] {
                 issues.append("cites '\(citation.text)', which matches no table row; the table has '\(namesake.citation)' (\(namesake.source))")
             } else {
                 issues.append("cites '\(citation.text)', which matches no table row and is not counted")
@@ -254,8 +254,41 @@ extension LiteratureTable {
 /// Author names compared case-insensitively with runs of spaces folded (`van Oostrom` matches
 /// `Van  Oostrom`).
 func sameAuthor(_ lhs: String, _ rhs: String) -> Bool {
-    func fold(_ name: String) -> String {
-        name.lowercased().split(whereSeparator: { $0 == " " || $0.isNewline || $0 == "\t" }).joined(separator: " ")
+    foldedAuthor(lhs) == foldedAuthor(rhs)
+}
+
+/// An author's name as ``sameAuthor(_:_:)`` compares it.
+func foldedAuthor(_ name: String) -> String {
+    name.lowercased().split(whereSeparator: { $0 == " " || $0.isNewline || $0 == "\t" }).joined(separator: " ")
+}
+
+/// The accepted study rows looked up by what assessing conclusions asks of them, each list in
+/// file order: built once, as a table of thousands of rows searched per conclusion and per
+/// citation took minutes.
+struct StudyIndex {
+    /// The rows linked to each conclusion id.
+    var supporting: [String: [LiteratureStudy]] = [:]
+    /// The rows of each author (folded) and year.
+    var byAuthorAndYear: [String: [LiteratureStudy]] = [:]
+    /// The first row of each author (folded).
+    var firstByAuthor: [String: LiteratureStudy] = [:]
+    /// The weakest grade each study id has on any row.
+    var weakestGrade: [String: EvidenceGrade] = [:]
+
+    init(_ studies: [LiteratureStudy]) {
+        for study in studies {
+            var linked: Set<String> = []
+            for id in study.conclusionIDs where linked.insert(id).inserted {
+                supporting[id, default: []].append(study)
+            }
+            let author = foldedAuthor(study.author)
+            byAuthorAndYear[Self.key(study.author, study.year), default: []].append(study)
+            if firstByAuthor[author] == nil { firstByAuthor[author] = study }
+            weakestGrade[study.studyID] = min(weakestGrade[study.studyID] ?? study.grade, study.grade)
+        }
     }
-    return fold(lhs) == fold(rhs)
+
+    static func key(_ author: String, _ year: Int) -> String {
+        foldedAuthor(author) + "\u{0}" + String(year)
+    }
 }
