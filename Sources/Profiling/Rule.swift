@@ -151,6 +151,22 @@ extension Rule {
     }
 }
 
+extension Rule {
+    /// Every condition in the rule, however deep, each once, in the order written.
+    public var conditions: [Condition] {
+        var seen: Set<Condition> = []
+        var found: [Condition] = []
+        func collect(_ rule: Rule) {
+            switch rule {
+            case .condition(let condition): if seen.insert(condition).inserted { found.append(condition) }
+            case .anyOf(_, let members), .allOf(_, let members), .atLeast(_, _, let members): members.forEach(collect)
+            }
+        }
+        collect(self)
+        return found
+    }
+}
+
 extension Rule: CustomStringConvertible {
     /// The rule on one line with its thresholds, as a report states it: a condition as written in
     /// rule-set files (`age_at_onset > 50`), a combination as

@@ -254,6 +254,8 @@ private struct RuleSetLoader {
     /// error at that key: read as absent, the rule (and what it decides) would vanish.
     private func rule(in mapping: YAMLMapping, name: String?) -> Rule? {
         let given = RuleSetLoader.ruleKeys.filter { mapping.hasValue($0) }
+        // A null rule key beside the rule's own is a key left out, not an unknown one.
+        mapping.markRead("any_of", "all_of", "at_least", "when")
         if given.isEmpty, let blank = RuleSetLoader.ruleKeys.first(where: { mapping.contains($0) }) {
             _ = mapping.required(blank)
             mapping.markRead("any_of", "all_of", "at_least", "when", "of")
@@ -277,7 +279,7 @@ private struct RuleSetLoader {
         case "at_least":
             let k = mapping.required("at_least")?.int()
             guard let members = members(mapping, "of") else { return nil }
-            guard let k else { return nil }
+            guard let k, signsCountOnce(members, items: mapping["of"]?.list() ?? []) else { return nil }
             if k < 1 || k > members.count {
                 mapping["at_least"]?.error("'at_least' is \(k) but the rule lists \(members.count) signs", rule: "rules.threshold")
                 return nil
@@ -288,6 +290,24 @@ private struct RuleSetLoader {
         default:
             return members(mapping, "any_of").map { .anyOf(name: name, $0) }
         }
+    }
+
+    /// Whether no condition is found in two members of an `at_least` rule, however wrapped
+    /// (`[rf_trauma, {any_of: [rf_trauma]}]`): one sign would count twice towards the count.
+    /// An error at the later member otherwise.
+    private func signsCountOnce(_ members: [Rule], items: [YAMLValue]) -> Bool {
+        var seen: [Condition: Int] = [:]
+        var once = true
+        for (index, member) in members.enumerated() {
+            for condition in member.conditions where seen[condition, default: index] != index {
+                (items.indices.contains(index) ? items[index] : nil)?.error(
+                    "'\(condition)' is also in sign \((seen[condition] ?? 0) + 1) of this rule, so it would count twice "
+                        + "towards 'at_least'", rule: "rules.duplicate")
+                once = false
+            }
+            for condition in member.conditions where seen[condition] == nil { seen[condition] = index }
+        }
+        return once
     }
 
     private func members(_ mapping: YAMLMapping, _ key: String) -> [Rule]? {

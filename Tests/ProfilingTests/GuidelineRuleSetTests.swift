@@ -564,6 +564,18 @@ import TestSupport
               - {code: "2", label: Two, any_of: [{rule: a, when: age > 3}, {rule: a, when: age > 3}]}
               - {code: "3", label: Three, otherwise: true}
             """)
+        // However wrapped, one sign counts once towards at_least.
+        let wrapped = errors(header + """
+            profiles:
+              - {code: "1", label: One, at_least: 2, of: [rf_trauma, {any_of: [rf_trauma]}]}
+              - {code: "2", label: Two, at_least: 2, of: [rf_kyphosis, {rule: x, all_of: [age > 3, rf_kyphosis]}]}
+              - {code: "3", label: Three, any_of: [rf_trauma, {any_of: [rf_trauma, age > 3]}], when: ~}
+              - {code: "4", label: Four, otherwise: true}
+            """)
+        #expect(wrapped == [
+            "rules.yml:3:58: error: 'rf_trauma' is also in sign 1 of this rule, so it would count twice towards 'at_least'",
+            "rules.yml:4:60: error: 'rf_kyphosis' is also in sign 1 of this rule, so it would count twice towards 'at_least'",
+        ])
         #expect(found == [
             "rules.yml:3:86: error: 'rf_trauma' is listed twice in this rule (first as sign 1)",
             "rules.yml:4:64: error: 'a: age > 3' is listed twice in this rule (first as sign 1)",
