@@ -172,11 +172,7 @@ enum ReportFolder {
     static func makeScratch(beside target: String) throws -> String {
         removeAbandonedScratch(beside: target)
         let parent = (target as NSString).deletingLastPathComponent
-        let scratch = (parent.isEmpty ? "." : parent) + "/" + scratchPrefix(target)
-            + "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        FolderClaim.claim(scratch)
-        return scratch
+        return try FolderClaim.makeClaimedFolder(in: parent.isEmpty ? "." : parent, prefix: scratchPrefix(target))
     }
 
     /// Removes the scratch folders beside `target` whose process has ended.
@@ -291,17 +287,51 @@ enum FolderClaim {
 
     private static let claims = Claims()
 
-    /// Claims the folder at `path`; a folder that cannot be opened or locked goes unclaimed.
+    /// A new folder `folder/<prefix><process id>-<UUID>`, claimed before it has that name: made
+    /// as `.claiming-<process id>-<UUID>`, claimed, then renamed, so that no process looking for
+    /// abandoned `<prefix>` folders ever finds it unclaimed.
+    static func makeClaimedFolder(in folder: String, prefix: String) throws -> String {
+        let own = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        let making = folder + "/" + claimingPrefix + own
+        let made = folder + "/" + prefix + own
+        if !FileManager.default.fileExists(atPath: folder) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        ReportFolder.removeAbandoned(in: folder, prefix: claimingPrefix)
+        try FileManager.default.createDirectory(atPath: making, withIntermediateDirectories: false)
+        claim(making)
+        guard rename(making, made) == 0 else {
+            let code = errno
+            release(making)
+            try? FileManager.default.removeItem(atPath: making)
+            throw NSError(domain: NSPOSIXErrorDomain, code: Int(code))
+        }
+        rekey(making, as: made)
+        return made
+    }
+
+    /// Folders being made by ``makeClaimedFolder(in:prefix:)``, for a moment.
+    static let claimingPrefix = ".claiming-"
+
+    /// Claims the folder at `path`, waiting while another process looks whether it is claimed;
+    /// a folder that cannot be opened goes unclaimed.
     static func claim(_ path: String) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor, LOCK_EX) == 0 else {
             close(descriptor)
             return
         }
         claims.lock.lock()
         defer { claims.lock.unlock() }
         if let earlier = claims.descriptors.updateValue(descriptor, forKey: path) { close(earlier) }
+    }
+
+    /// The claim held on the folder at `old`, now at `new` (the lock follows the folder).
+    private static func rekey(_ old: String, as new: String) {
+        claims.lock.lock()
+        defer { claims.lock.unlock() }
+        if let descriptor = claims.descriptors.removeValue(forKey: old) { claims.descriptors[new] = descriptor }
     }
 
     /// Ends this process's claim on `path`, if it holds one.
@@ -311,12 +341,13 @@ enum FolderClaim {
         if let descriptor = claims.descriptors.removeValue(forKey: path) { close(descriptor) }
     }
 
-    /// Whether some process holds a claim on the folder at `path` (this one included).
+    /// Whether some process holds a claim on the folder at `path` (this one included). Looks
+    /// with a shared lock, which never keeps another looker, or for long a claimer, waiting.
     static func isClaimed(_ path: String) -> Bool {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
         flock(descriptor, LOCK_UN)
         return false
     }
@@ -335,9 +366,14 @@ public enum AbandonedFolders {
 public enum FileSystemErrorText {
     /// The reason `error` gives: for a Foundation or POSIX file-system error the system's own
     /// words (`Not a directory`), for any other error its description.
-    public static func reason(_ error: Error) -> String {
-        // A report file the writer could not write: its name, not the scratch folder's path.
-        if let failure = error as? CSVError { return PathText.fileName(failure.position.file) + ": " + failure.message }
+    /// A file the CSV writer could not write is named inside `folder` (`clean/visits.csv`, the
+    /// report folder's scratch folder left out), or by its name.
+    public static func reason(_ error: Error, within folder: String? = nil) -> String {
+        if let failure = error as? CSVError {
+            let file = failure.position.file
+            let inside = folder.map { $0.hasSuffix("/") ? $0 : $0 + "/" }.flatMap { file.hasPrefix($0) ? String(file.dropFirst($0.count)) : nil }
+            return (inside ?? PathText.fileName(file)) + ": " + failure.message
+        }
         let bridged = error as NSError
         if bridged.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(bridged.code))) }
         guard bridged.domain == NSCocoaErrorDomain else { return String(describing: error) }

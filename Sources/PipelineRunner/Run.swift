@@ -112,7 +112,7 @@ public enum Run {
             try RunLog.write(clock, folder: scratch)
             try ReportFolder.publish(scratch, to: target)
         } catch {
-            return RunResult(exitCode: 2, problems: ["error: cannot write the reports for '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
+            return RunResult(exitCode: 2, problems: ["error: cannot write the reports for '\(shownTarget)': \(FileSystemErrorText.reason(error, within: scratch))"],
                              summary: [])
         }
         var problems: [String] = []

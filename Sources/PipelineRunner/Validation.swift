@@ -159,7 +159,7 @@ public enum Validation {
             }
             try ReportFolder.publish(scratch, to: target)
         } catch {
-            return ValidationResult(exitCode: 2, problems: ["error: cannot publish the outputs to '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
+            return ValidationResult(exitCode: 2, problems: ["error: cannot publish the outputs to '\(shownTarget)': \(FileSystemErrorText.reason(error, within: scratch))"],
                                     summary: summary(study, budget: nil), study: study)
         }
         let budget = maxErrors ?? spec.report.maxErrors

@@ -29,20 +29,26 @@ public enum Verify {
             }
             maxErrors = maxErrors ?? Manifest.read(in: reference)?.errors?.budget
         }
-        // Named with the process id, so that the folders of a verify that was killed (its own,
-        // and the run's scratch beside it) are removed by the next one.
+        // The run writes into a folder of verify's own, claimed from the start to the end of the
+        // comparison (``FolderClaim``), so that no other verify takes it, or the run's scratch
+        // folder inside it, for abandoned. Named with the process id, so that the folder of a
+        // verify that was killed is removed by the next one (`.lbp-verify-`: scratch folders
+        // that earlier versions left beside theirs).
         let temporary = FileManager.default.temporaryDirectory.path
         ReportFolder.removeAbandoned(in: temporary, prefix: "lbp-verify-")
         ReportFolder.removeAbandoned(in: temporary, prefix: ".lbp-verify-")
-        let scratch = (temporary as NSString)
-            .appendingPathComponent("lbp-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        defer {
-            try? FileManager.default.removeItem(atPath: scratch)
-            FolderClaim.release(scratch)
+        let own: String
+        do {
+            own = try FolderClaim.makeClaimedFolder(in: temporary, prefix: "lbp-verify-")
+        } catch {
+            return Outcome(exitCode: 2, lines: ["error: cannot create a folder in '\(temporary)': \(FileSystemErrorText.reason(error))"])
         }
+        defer {
+            try? FileManager.default.removeItem(atPath: own)
+            FolderClaim.release(own)
+        }
+        let scratch = own + "/reports"
         let result = Run.run(pipeline: pipeline, outputFolder: scratch, maxErrors: maxErrors)
-        // Claimed while it is compared, as the run's scratch folder was while it was written.
-        FolderClaim.claim(scratch)
         guard result.exitCode != 2, let computation = result.computation else {
             return Outcome(exitCode: 2, lines: result.problems)
         }

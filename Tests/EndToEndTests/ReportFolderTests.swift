@@ -104,6 +104,12 @@ import TestSupport
         #expect(!FolderClaim.isClaimed(folder.file(names[0])))
         ReportFolder.removeAbandoned(in: folder.path, prefix: "lbp-verify-")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [])
+        // A folder made claimed is claimed under its name from the start.
+        let made = try FolderClaim.makeClaimedFolder(in: folder.path, prefix: "lbp-verify-")
+        #expect(made.hasPrefix(folder.file("lbp-verify-\(ProcessInfo.processInfo.processIdentifier)-")))
+        #expect(FolderClaim.isClaimed(made))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [PathText.fileName(made)])
+        FolderClaim.release(made)
     }
 
     @Test func aFileTheWorkingFolderAndTheInputsAreRefused() throws {
@@ -355,6 +361,8 @@ import TestSupport
         let full = CSVError(.io("cannot write: No space left on device"),
                             at: CSVPosition(file: "/mnt/x/.rep.tmp-1510-ABC/interaction.csv"))
         #expect(FileSystemErrorText.reason(full) == "interaction.csv: cannot write: No space left on device")
+        let clean = CSVError(.io("cannot write: No space left on device"), at: CSVPosition(file: "/mnt/x/.rep.tmp-1-A/clean/visits.csv"))
+        #expect(FileSystemErrorText.reason(clean, within: "/mnt/x/.rep.tmp-1-A") == "clean/visits.csv: cannot write: No space left on device")
     }
 }
 
