@@ -114,8 +114,10 @@ public struct PublicationTable: Hashable, Sendable {
     /// `[IQR]` stay readable as written.
     public static func markdownEscape(_ text: String) -> String {
         var result = ""
-        let characters = Array(text)
+        let parts = syntaxCharacters(text)
+        let characters = parts.map(\.character)
         for (index, character) in characters.enumerated() {
+            defer { result += parts[index].marks }
             switch character {
             case "\\", "|", "*", "`", "~":
                 result += "\\" + String(character)
@@ -128,7 +130,7 @@ public struct PublicationTable: Hashable, Sendable {
                 let after = index + 1 < characters.count ? characters[index + 1] : " "
                 let insideWord = (before.isLetter || before.isNumber) && (after.isLetter || after.isNumber)
                 result += insideWord ? "_" : "\\_"
-            case "\n", "\r", "\r\n", "\t":
+            case "\n", "\t":
                 result += " "
             case "<":
                 let next = index + 1 < characters.count ? characters[index + 1] : " "
@@ -212,7 +214,9 @@ public struct PublicationTable: Hashable, Sendable {
     /// text that starts with `[` or `*` starts with `{}`, as a table row's first cell must.
     public static func latexEscape(_ text: String) -> String {
         var result = ""
-        let characters = Array(text)
+        // Composed (NFC): pdfLaTeX sets `é`, not `e` + a combining accent.
+        let parts = syntaxCharacters(text.precomposedStringWithCanonicalMapping)
+        let characters = parts.map(\.character)
         for (index, character) in characters.enumerated() {
             let previous = index > 0 ? characters[index - 1] : " "
             let next = index + 1 < characters.count ? characters[index + 1] : " "
@@ -224,7 +228,7 @@ public struct PublicationTable: Hashable, Sendable {
             case "<": result += "\\textless{}"
             case ">": result += "\\textgreater{}"
             case "|": result += "\\textbar{}"
-            case "\n", "\r", "\r\n", "\t": result += " "
+            case "\n", "\t": result += " "
             case "-" where next.isASCII && next.isNumber && !(previous.isLetter || previous.isNumber):
                 result += "$-$"
             case "−": result += "$-$"
@@ -235,11 +239,24 @@ public struct PublicationTable: Hashable, Sendable {
             case "×": result += "$\\times$"
             default: result.append(character)
             }
+            result += parts[index].marks
         }
         // After `\\` or a rule, LaTeX reads a leading `[` as an optional length and `*` as the
         // starred form; an empty group ends that look-ahead, so the text prints as written.
         if let first = result.first(where: { $0 != " " }), first == "[" || first == "*" { result = "{}" + result }
         return result
+    }
+
+    /// Each character of `text` as its first scalar, which Markdown and LaTeX read as syntax,
+    /// and the scalars after it (combining marks, joiners, selectors), which follow whatever it
+    /// is escaped to: `|` + U+0301 is one Swift character that matches no `case "|"`, and slipped
+    /// through unescaped. Line ends are LF first, so a CR LF is one line end, not a CR and a mark.
+    static func syntaxCharacters(_ text: String) -> [(character: Character, marks: String)] {
+        text.withLineFeeds.map { character in
+            let scalars = character.unicodeScalars
+            guard scalars.count > 1, let first = scalars.first else { return (character, "") }
+            return (Character(first), String(String.UnicodeScalarView(scalars.dropFirst())))
+        }
     }
 
     /// Keeps ASCII letters, digits, `-`, `_`, `:` and `.`; any other character becomes `+` and its

@@ -42,6 +42,7 @@ import Testing
         ("[link](http://e.x)", "[link\\](http://e.x)"), ("median [IQR]", "median [IQR]"), ("[a][b]", "[a\\][b]"), ("RMDQ _total_ score", "RMDQ \\_total\\_ score"),
         ("~~gone~~", "\\~\\~gone\\~\\~"), ("_lead", "\\_lead"), ("trail_", "trail\\_"),
         ("R&amp;D &#124; &lt;b&gt;", "R\\&amp;D \\&#124; \\&lt;b\\&gt;"), ("A & B", "A & B"), ("R&D", "R\\&D"),
+        ("Ex|\u{301}ercise *\u{301}x", "Ex\\|\u{301}ercise \\*\u{301}x"), ("a\r\nb\rc", "a b c"),
     ])
     func markdownEscaping(text: String, expected: String) {
         #expect(PublicationTable.markdownEscape(text) == expected)
@@ -54,6 +55,9 @@ import Testing
         ("-1.5 [-2.0, 0.3]", "$-$1.5 [$-$2.0, 0.3]"), ("RMDQ (0-24)", "RMDQ (0-24)"), ("3b-2", "3b-2"),
         ("NNT ∞", "NNT $\\infty$"), ("I² ≥ 5", "I$^2$ $\\geq$ 5"), ("Öster", "Öster"),
         ("[0-24] RMDQ", "{}[0-24] RMDQ"), (" *starred", "{} *starred"), ("a [b]", "a [b]"), ("x*", "x*"),
+        // A special with a combining mark is still the special; decomposed accents are composed.
+        ("Ex|\u{301}ercise &\u{301} 50%\u{301}", "Ex\\textbar{}\u{301}ercise \\&\u{301} 50\\%\u{301}"),
+        ("Ce\u{301}sar", "C\u{E9}sar"), ("a\r\nb", "a b"),
     ])
     func latexEscaping(text: String, expected: String) {
         #expect(PublicationTable.latexEscape(text) == expected)
