@@ -206,10 +206,10 @@ extension RowReader {
         guard let allowed = expectations[field].allowed, !value.isMissing, !allowed.contains(value.canonicalText) else {
             return value
         }
-        let list = allowed.map { "'\($0)'" }.joined(separator: ", ")
+        let list = allowed.map { Normalise.quoted($0) }.joined(separator: ", ")
         set(field, value)
         let replaced = fieldProblem(field, rule: "allowed", raw: raw,
-                                    message: "the value '\(value.canonicalText)' is not allowed for '\(field.name)' (allowed: \(list))",
+                                    message: "the value \(Normalise.quoted(value.canonicalText)) is not allowed for '\(field.name)' (allowed: \(list))",
                                     unusable: false)
         return replaced ?? value
     }

@@ -349,7 +349,7 @@ extension RowReader {
                    fromParticipantsInput || !(Overlap.isEmptyCell(held) && state.participantEvents[slot] != nil) {
                     issues.append(issue(.warning, rule: "participant-filled", field: field, raw: mine.canonicalText,
                                         message: "'\(field.name)' is \(Overlap.isEmptyCell(held) ? "empty" : held.description) for the participant (\(source)); "
-                                            + "this visit row's '\(mine.canonicalText)' is kept"))
+                                            + "this visit row's \(Normalise.quoted(mine.canonicalText)) is kept"))
                 }
                 state.participantRecords[participant].values[field] = mine
                 if fillerBoxes.contains(field) { state.carriedBoxSources[slot, default: [:]][field] = location }
@@ -556,7 +556,7 @@ extension RowReader {
             if let first = state.uniqueValues[field]?[value.canonicalText] {
                 let expectation = expectations[field]
                 issues.append(issue(expectation.issueSeverity, rule: "unique", field: field, raw: value.canonicalText,
-                                    message: "the value '\(value.canonicalText)' of '\(field.name)' is already used at \(first)"))
+                                    message: "the value \(Normalise.quoted(value.canonicalText)) of '\(field.name)' is already used at \(first)"))
             }
         }
     }

@@ -140,6 +140,16 @@ typealias H = StagingHarness
                 "\(sink.issues.first?.message ?? "no issue")")
     }
 
+    /// A value that is not allowed is quoted as every message quotes a cell.
+    @Test func aValueNotAllowedShowsInvisibleCharacters() throws {
+        let yaml = H.castorPipeline + "expectations:\n  fields:\n    site: {allowed: [AMS], severity: warning}\n"
+        let participants = H.lines([H.participantsHeader, H.participant("P1", ["Site": "AM\u{200B}S"])])
+        let harness = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": Self.visits])
+        let (_, sink) = try harness.run()
+        #expect(sink.issues.first { $0.rule == "allowed" }?.message
+            == "the value 'AM\\u{200B}S' is not allowed for 'site' (allowed: 'AMS')")
+    }
+
     @Test func aParticipantRowAfterAConflictIsRejectedToo() throws {
         let participants = H.lines([
             H.participantsHeader, H.participant("P1"), H.participant("P1"), H.participant("P1", ["Sex": "M"]), H.participant("P1"),
