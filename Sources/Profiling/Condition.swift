@@ -166,3 +166,17 @@ extension String {
         lowercased() == other.lowercased()
     }
 }
+
+extension Condition {
+    /// Whether the two are one sign as evaluated: equal, or a code compared with the same code
+    /// in another letter case (`sex = F`, `sex = f`).
+    public func isSameSign(as other: Condition) -> Bool {
+        guard field == other.field else { return false }
+        switch (test, other.test) {
+        case (.code(let comparison, let code), .code(let otherComparison, let otherCode)):
+            return comparison == otherComparison && code.caseInsensitiveEquals(otherCode)
+        default:
+            return test == other.test
+        }
+    }
+}

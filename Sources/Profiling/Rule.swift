@@ -152,6 +152,18 @@ extension Rule {
 }
 
 extension Rule {
+    /// Whether `condition` holding alone, every other sign absent, makes this rule hold: it is
+    /// the condition (a code compared without letter case, as evaluated), or an `any_of` with
+    /// such a member, an `all_of` of only such members, an `at_least` with k of them.
+    public func holds(whenOnly condition: Condition) -> Bool {
+        switch self {
+        case .condition(let other): other.isSameSign(as: condition)
+        case .anyOf(_, let members): members.contains { $0.holds(whenOnly: condition) }
+        case .allOf(_, let members): members.allSatisfy { $0.holds(whenOnly: condition) }
+        case .atLeast(_, let k, let members): members.filter { $0.holds(whenOnly: condition) }.count >= k
+        }
+    }
+
     /// Every condition in the rule, however deep, each once, in the order written.
     public var conditions: [Condition] {
         var seen: Set<Condition> = []

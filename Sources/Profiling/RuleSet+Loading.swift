@@ -279,7 +279,7 @@ private struct RuleSetLoader {
         case "at_least":
             let k = mapping.required("at_least")?.int()
             guard let members = members(mapping, "of") else { return nil }
-            guard let k, signsCountOnce(members, items: mapping["of"]?.list() ?? []) else { return nil }
+            guard let k, signsCountOnce(members, k: k, items: mapping["of"]?.list() ?? []) else { return nil }
             if k < 1 || k > members.count {
                 mapping["at_least"]?.error("'at_least' is \(k) but the rule lists \(members.count) signs", rule: "rules.threshold")
                 return nil
@@ -292,20 +292,24 @@ private struct RuleSetLoader {
         }
     }
 
-    /// Whether no condition is found in two members of an `at_least` rule, however wrapped
-    /// (`[rf_trauma, {any_of: [rf_trauma]}]`): one sign would count twice towards the count.
-    /// An error at the later member otherwise.
-    private func signsCountOnce(_ members: [Rule], items: [YAMLValue]) -> Bool {
-        var seen: [Condition: Int] = [:]
+    /// Whether no single condition alone makes two signs of an `at_least` rule hold, however
+    /// wrapped (`[rf_trauma, {any_of: [rf_trauma]}]`, or `sex = F` beside `sex = f`): one sign
+    /// would count twice towards k. Signs that share a condition but need more than it
+    /// (`all_of: [rf_trauma, age > 60]` beside `all_of: [rf_trauma, rf_corticosteroids]`) are two
+    /// signs. With k = 1 nothing counts twice. An error at the later sign otherwise.
+    private func signsCountOnce(_ members: [Rule], k: Int, items: [YAMLValue]) -> Bool {
+        guard k > 1 else { return true }
         var once = true
-        for (index, member) in members.enumerated() {
-            for condition in member.conditions where seen[condition, default: index] != index {
+        var reported: Set<Int> = []
+        for condition in members.flatMap(\.conditions) {
+            let holding = members.indices.filter { members[$0].holds(whenOnly: condition) }
+            guard holding.count > 1, let first = holding.first else { continue }
+            for index in holding.dropFirst() where reported.insert(index).inserted {
                 (items.indices.contains(index) ? items[index] : nil)?.error(
-                    "'\(condition)' is also in sign \((seen[condition] ?? 0) + 1) of this rule, so it would count twice "
+                    "'\(condition)' alone makes this sign and sign \(first + 1) hold, so it would count twice "
                         + "towards 'at_least'", rule: "rules.duplicate")
                 once = false
             }
-            for condition in member.conditions where seen[condition] == nil { seen[condition] = index }
         }
         return once
     }

@@ -564,17 +564,20 @@ import TestSupport
               - {code: "2", label: Two, any_of: [{rule: a, when: age > 3}, {rule: a, when: age > 3}]}
               - {code: "3", label: Three, otherwise: true}
             """)
-        // However wrapped, one sign counts once towards at_least.
+        // However wrapped or spelt, one sign alone counts once towards at_least; signs that share a
+        // condition but need more than it are two signs, and with k = 1 nothing counts twice.
         let wrapped = errors(header + """
             profiles:
               - {code: "1", label: One, at_least: 2, of: [rf_trauma, {any_of: [rf_trauma]}]}
-              - {code: "2", label: Two, at_least: 2, of: [rf_kyphosis, {rule: x, all_of: [age > 3, rf_kyphosis]}]}
-              - {code: "3", label: Three, any_of: [rf_trauma, {any_of: [rf_trauma, age > 3]}], when: ~}
-              - {code: "4", label: Four, otherwise: true}
+              - {code: "2", label: Two, at_least: 2, of: [sex = F, {rule: x, any_of: [age > 3, sex = f]}]}
+              - {code: "3", label: Three, at_least: 2, of: [{all_of: [rf_kyphosis, age > 60]}, {all_of: [rf_kyphosis, rf_trauma]}]}
+              - {code: "4", label: Four, at_least: 1, of: [rf_trauma, {any_of: [rf_trauma]}]}
+              - {code: "5", label: Five, any_of: [rf_trauma, {any_of: [rf_trauma, age > 3]}], when: ~}
+              - {code: "6", label: Six, otherwise: true}
             """)
         #expect(wrapped == [
-            "rules.yml:3:58: error: 'rf_trauma' is also in sign 1 of this rule, so it would count twice towards 'at_least'",
-            "rules.yml:4:60: error: 'rf_kyphosis' is also in sign 1 of this rule, so it would count twice towards 'at_least'",
+            "rules.yml:3:58: error: 'rf_trauma' alone makes this sign and sign 1 hold, so it would count twice towards 'at_least'",
+            "rules.yml:4:56: error: 'sex = F' alone makes this sign and sign 1 hold, so it would count twice towards 'at_least'",
         ])
         #expect(found == [
             "rules.yml:3:86: error: 'rf_trauma' is listed twice in this rule (first as sign 1)",
