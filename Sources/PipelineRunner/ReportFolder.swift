@@ -297,7 +297,6 @@ enum FolderClaim {
         if !FileManager.default.fileExists(atPath: folder) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        ReportFolder.removeAbandoned(in: folder, prefix: claimingPrefix)
         try FileManager.default.createDirectory(atPath: making, withIntermediateDirectories: false)
         claim(making)
         guard rename(making, made) == 0 else {
@@ -310,7 +309,9 @@ enum FolderClaim {
         return made
     }
 
-    /// Folders being made by ``makeClaimedFolder(in:prefix:)``, for a moment.
+    /// Folders being made by ``makeClaimedFolder(in:prefix:)``, for a moment. Never taken for
+    /// abandoned: one is unclaimed between being made and being claimed, and a process killed in
+    /// that moment leaves an empty folder, which is harmless.
     static let claimingPrefix = ".claiming-"
 
     /// Claims the folder at `path`, waiting while another process looks whether it is claimed;
