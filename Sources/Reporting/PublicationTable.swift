@@ -85,7 +85,8 @@ public struct PublicationTable: Hashable, Sendable {
     /// as they are.
     static func formulaGuarded(_ cell: String) -> String {
         let text = cell.drop { $0 == " " || $0 == "\t" }
-        guard let first = text.first else { return cell }
+        // The first scalar, as a spreadsheet reads it: `=` with a combining mark still runs.
+        guard let first = text.unicodeScalars.first else { return cell }
         let runs = first == "=" || first == "+" || first == "@" || (first == "-" && !startsWithNumber(text))
         return runs ? "\\" + text : cell
     }
@@ -243,7 +244,7 @@ public struct PublicationTable: Hashable, Sendable {
         }
         // After `\\` or a rule, LaTeX reads a leading `[` as an optional length and `*` as the
         // starred form; an empty group ends that look-ahead, so the text prints as written.
-        if let first = result.first(where: { $0 != " " }), first == "[" || first == "*" { result = "{}" + result }
+        if let first = result.unicodeScalars.first(where: { $0 != " " }), first == "[" || first == "*" { result = "{}" + result }
         return result
     }
 

@@ -57,7 +57,7 @@ import Testing
         ("[0-24] RMDQ", "{}[0-24] RMDQ"), (" *starred", "{} *starred"), ("a [b]", "a [b]"), ("x*", "x*"),
         // A special with a combining mark is still the special; decomposed accents are composed.
         ("Ex|\u{301}ercise &\u{301} 50%\u{301}", "Ex\\textbar{}\u{301}ercise \\&\u{301} 50\\%\u{301}"),
-        ("Ce\u{301}sar", "C\u{E9}sar"), ("a\r\nb", "a b"),
+        ("Ce\u{301}sar", "C\u{E9}sar"), ("a\r\nb", "a b"), ("[\u{301}y] RMDQ", "{}[\u{301}y] RMDQ"),
     ])
     func latexEscaping(text: String, expected: String) {
         #expect(PublicationTable.latexEscape(text) == expected)
@@ -192,6 +192,7 @@ enum PublicationStructure {
         ("<5", "<5"), ("x", "x"), ("-1+cmd\\|calc", "\\-1+cmd\\|calc"), ("-3.63 [-4.05, -3.21]", "-3.63 [-4.05, -3.21]"),
         (" =HYPERLINK(1)", "\\=HYPERLINK(1)"), ("\t+SUM(1)", "\\+SUM(1)"), ("-12%", "-12%"), ("- General", "\\- General"),
         ("NNTB 9.7 (NNTB 5.0 to ∞ to NNTH 19.1)", "NNTB 9.7 (NNTB 5.0 to ∞ to NNTH 19.1)"), ("-", "\\-"),
+        ("=\u{301}SUM(1)", "\\=\u{301}SUM(1)"),
     ])
     func markdownCellsAreFormulaGuarded(cell: String, expected: String) {
         #expect(PublicationTable.formulaGuarded(cell) == expected)
