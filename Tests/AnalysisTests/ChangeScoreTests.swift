@@ -30,6 +30,8 @@ import Testing
         }
         #expect(changeScore(followUp: 1_000_000.3, baseline: 0) == 1_000_000.3)
         #expect(changeScore(followUp: 2e300, baseline: 1e300) == 1e300)
+        // From 10¹⁵ on nothing is rounded: 15 significant digits are all a double has.
+        #expect(changeScore(followUp: 4_348_125_000_000_000.5, baseline: 0) == 4_348_125_000_000_000.5)
         #expect(changeScore(followUp: .infinity, baseline: 1).isInfinite)
     }
 
