@@ -164,6 +164,24 @@ extension Rule {
         }
     }
 
+    /// The signs of an `at_least` rule that a single condition makes hold together with an
+    /// earlier sign, however wrapped (`[rf_trauma, {any_of: [rf_trauma]}]`, or `sex = F` beside
+    /// `sex = f`): that one condition would count twice towards k. Signs that share a condition
+    /// but need more than it (`all_of: [rf_trauma, age > 60]` beside `all_of: [rf_trauma,
+    /// rf_corticosteroids]`) are two signs. Each later sign once, with the first such condition.
+    public static func signsCountedTwice(_ members: [Rule]) -> [(sign: Int, earlierSign: Int, condition: Condition)] {
+        var found: [(sign: Int, earlierSign: Int, condition: Condition)] = []
+        var reported: Set<Int> = []
+        for condition in members.flatMap(\.conditions) {
+            let holding = members.indices.filter { members[$0].holds(whenOnly: condition) }
+            guard let first = holding.first else { continue }
+            for index in holding.dropFirst() where reported.insert(index).inserted {
+                found.append((index, first, condition))
+            }
+        }
+        return found
+    }
+
     /// Every condition in the rule, however deep, each once, in the order written.
     public var conditions: [Condition] {
         var seen: Set<Condition> = []

@@ -292,26 +292,18 @@ private struct RuleSetLoader {
         }
     }
 
-    /// Whether no single condition alone makes two signs of an `at_least` rule hold, however
-    /// wrapped (`[rf_trauma, {any_of: [rf_trauma]}]`, or `sex = F` beside `sex = f`): one sign
-    /// would count twice towards k. Signs that share a condition but need more than it
-    /// (`all_of: [rf_trauma, age > 60]` beside `all_of: [rf_trauma, rf_corticosteroids]`) are two
-    /// signs. With k = 1 nothing counts twice. An error at the later sign otherwise.
+    /// Whether no single condition alone makes two signs of an `at_least` rule hold
+    /// (``Rule/signsCountedTwice(_:)``); an error at each later sign otherwise. With k = 1
+    /// nothing counts twice.
     private func signsCountOnce(_ members: [Rule], k: Int, items: [YAMLValue]) -> Bool {
         guard k > 1 else { return true }
-        var once = true
-        var reported: Set<Int> = []
-        for condition in members.flatMap(\.conditions) {
-            let holding = members.indices.filter { members[$0].holds(whenOnly: condition) }
-            guard holding.count > 1, let first = holding.first else { continue }
-            for index in holding.dropFirst() where reported.insert(index).inserted {
-                (items.indices.contains(index) ? items[index] : nil)?.error(
-                    "'\(condition)' alone makes this sign and sign \(first + 1) hold, so it would count twice "
-                        + "towards 'at_least'", rule: "rules.duplicate")
-                once = false
-            }
+        let twice = Rule.signsCountedTwice(members)
+        for found in twice {
+            (items.indices.contains(found.sign) ? items[found.sign] : nil)?.error(
+                "'\(found.condition)' alone makes this sign and sign \(found.earlierSign + 1) hold, so it would count twice "
+                    + "towards 'at_least'", rule: "rules.duplicate")
         }
-        return once
+        return twice.isEmpty
     }
 
     private func members(_ mapping: YAMLMapping, _ key: String) -> [Rule]? {

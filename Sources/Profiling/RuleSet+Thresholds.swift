@@ -4,7 +4,8 @@ import StudyModel
 extension RuleSet {
     /// The rule set with the `at_least` counts a pipeline file sets (`profiles.thresholds`), or
     /// the problems that stop them: a name that is no `at_least` rule of the rule set, or a count
-    /// above the rule's number of signs, each located where the pipeline file writes it.
+    /// above the rule's number of signs, or above 1 where one condition alone makes two of its
+    /// signs hold, each located where the pipeline file writes it.
     ///
     /// Every `at_least` rule of that name takes the count (urgent rules, profiles, subdivisions
     /// and suffixes alike). The identity names the counts set (`guideline-2010 1.0 with
@@ -31,6 +32,15 @@ extension RuleSet {
                     message: "'\(threshold.rule)' would need \(threshold.atLeast) signs but \(lists)"))
                 continue
             }
+            // A rule written 'at least 1' may have signs one condition makes hold together, which
+            // a higher count would count twice (the loader checks counts of 2 or more).
+            if threshold.atLeast > 1, let condition = count.countedTwice {
+                problems.append(Diagnostic(
+                    .error, at: threshold.countLocation, rule: "spec.threshold",
+                    message: "'\(threshold.rule)' at least \(threshold.atLeast) would count '\(condition)' twice: "
+                        + "it alone makes two of the rule's signs hold"))
+                continue
+            }
             counts[threshold.rule] = threshold.atLeast
         }
         guard problems.isEmpty else { return (self, problems) }
@@ -50,15 +60,16 @@ extension RuleSet {
 
     /// Every name of an `at_least` rule, with how many rules have it and the fewest signs one of
     /// them lists (a count set for the name must suit each).
-    var atLeastRuleSigns: [String: (rules: Int, fewest: Int)] {
-        var signs: [String: (rules: Int, fewest: Int)] = [:]
+    var atLeastRuleSigns: [String: (rules: Int, fewest: Int, countedTwice: Condition?)] {
+        var signs: [String: (rules: Int, fewest: Int, countedTwice: Condition?)] = [:]
         func visit(_ rule: Rule) {
             switch rule {
             case .condition: return
             case .atLeast(let name, _, let members):
                 if let name {
                     let known = signs[name]
-                    signs[name] = ((known?.rules ?? 0) + 1, min(known?.fewest ?? members.count, members.count))
+                    signs[name] = ((known?.rules ?? 0) + 1, min(known?.fewest ?? members.count, members.count),
+                                   known?.countedTwice ?? Rule.signsCountedTwice(members).first?.condition)
                 }
                 members.forEach(visit)
             case .anyOf(_, let members), .allOf(_, let members):

@@ -135,6 +135,23 @@ import TestSupport
         ])
     }
 
+    /// A rule written 'at least 1' whose signs one condition makes hold together may not be
+    /// raised to 2 by the pipeline file: that condition would count twice.
+    @Test func aThresholdMayNotMakeOneConditionCountTwice() throws {
+        let written = try RuleSet.parse("""
+            rule_set: {name: t, version: "1", title: T}
+            profiles:
+              - {code: "1", label: One, rule: fracture, at_least: 1, of: [rf_trauma, {any_of: [rf_trauma, age > 70]}, rf_kyphosis]}
+              - {code: "2", label: Two, otherwise: true}
+            """, file: "rules.yml")
+        let at = SourceLocation(file: "p.yml", line: 9, column: 30)
+        let (unchanged, problems) = written.settingThresholds([.init(rule: "fracture", atLeast: 2, ruleLocation: at, countLocation: at)])
+        #expect(unchanged == written)
+        #expect(problems.map(\.message) == ["'fracture' at least 2 would count 'rf_trauma' twice: it alone makes two of the rule's signs hold"])
+        #expect(problems.first?.location == at)
+        #expect(written.settingThresholds([.init(rule: "fracture", atLeast: 1, ruleLocation: at, countLocation: at)]).problems.isEmpty)
+    }
+
     /// Two `at_least` rules of one name: a count must suit the one with the fewest signs, and
     /// then sets both.
     @Test func aThresholdForANameTwoRulesShareMustSuitEach() throws {
