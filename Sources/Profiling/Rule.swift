@@ -152,34 +152,96 @@ extension Rule {
 }
 
 extension Rule {
-    /// Whether `condition` holding alone, every other sign absent, makes this rule hold: it is
-    /// the condition (a code compared without letter case, as evaluated), or an `any_of` with
-    /// such a member, an `all_of` of only such members, an `at_least` with k of them.
-    public func holds(whenOnly condition: Condition) -> Bool {
+    /// Whether the rule holds when exactly `present` hold (codes compared without letter case,
+    /// as evaluated) and every other condition does not.
+    public func holds(given present: [Condition]) -> Bool {
         switch self {
-        case .condition(let other): other.isSameSign(as: condition)
-        case .anyOf(_, let members): members.contains { $0.holds(whenOnly: condition) }
-        case .allOf(_, let members): members.allSatisfy { $0.holds(whenOnly: condition) }
-        case .atLeast(_, let k, let members): members.filter { $0.holds(whenOnly: condition) }.count >= k
+        case .condition(let condition): present.contains { $0.isSameSign(as: condition) }
+        case .anyOf(_, let members): members.contains { $0.holds(given: present) }
+        case .allOf(_, let members): members.allSatisfy { $0.holds(given: present) }
+        case .atLeast(_, let k, let members): members.filter { $0.holds(given: present) }.count >= k
         }
     }
 
-    /// The signs of an `at_least` rule that a single condition makes hold together with an
-    /// earlier sign, however wrapped (`[rf_trauma, {any_of: [rf_trauma]}]`, or `sex = F` beside
-    /// `sex = f`): that one condition would count twice towards k. Signs that share a condition
-    /// but need more than it (`all_of: [rf_trauma, age > 60]` beside `all_of: [rf_trauma,
-    /// rf_corticosteroids]`) are two signs. Each later sign once, with the first such condition.
-    public static func signsCountedTwice(_ members: [Rule]) -> [(sign: Int, earlierSign: Int, condition: Condition)] {
-        var found: [(sign: Int, earlierSign: Int, condition: Condition)] = []
-        var reported: Set<Int> = []
-        for condition in members.flatMap(\.conditions) {
-            let holding = members.indices.filter { members[$0].holds(whenOnly: condition) }
-            guard let first = holding.first else { continue }
-            for index in holding.dropFirst() where reported.insert(index).inserted {
-                found.append((index, first, condition))
+    /// The smallest sets of conditions that make the rule hold, each alone (`all_of: [a, b]`
+    /// is {a, b}; `any_of: [a, b]` is {a} and {b}; `at least 2 of [a, b, c]` is {a, b}, {a, c},
+    /// {b, c}); nil past `limit` sets, too many to list.
+    func satisfyingSets(limit: Int = 4096) -> [[Condition]]? {
+        func product(_ parts: [[[Condition]]]) -> [[Condition]]? {
+            var sets: [[Condition]] = [[]]
+            for part in parts {
+                sets = sets.flatMap { set in part.map { set + $0 } }
+                if sets.count > limit { return nil }
+            }
+            return sets
+        }
+        switch self {
+        case .condition(let condition):
+            return [[condition]]
+        case .anyOf(_, let members):
+            var sets: [[Condition]] = []
+            for member in members {
+                guard let own = member.satisfyingSets(limit: limit) else { return nil }
+                sets += own
+                if sets.count > limit { return nil }
+            }
+            return sets
+        case .allOf(_, let members):
+            var parts: [[[Condition]]] = []
+            for member in members {
+                guard let own = member.satisfyingSets(limit: limit) else { return nil }
+                parts.append(own)
+            }
+            return product(parts)
+        case .atLeast(_, let k, let members):
+            guard k >= 1, k <= members.count else { return [] }
+            var sets: [[Condition]] = []
+            var chosen: [Int] = []
+            func choose(from start: Int) -> Bool {
+                if chosen.count == k {
+                    guard let own = Rule.allOf(name: nil, chosen.map { members[$0] }).satisfyingSets(limit: limit) else { return false }
+                    sets += own
+                    return sets.count <= limit
+                }
+                for index in start..<members.count where members.count - index >= k - chosen.count {
+                    chosen.append(index)
+                    defer { chosen.removeLast() }
+                    if !choose(from: index + 1) { return false }
+                }
+                return true
+            }
+            return choose(from: 0) ? sets : nil
+        }
+    }
+
+    /// The signs of an `at_least` rule that count evidence another sign already counts: the
+    /// conditions that alone make one sign hold also make a later one hold, however wrapped or
+    /// ordered (`[rf_trauma, {any_of: [rf_trauma]}]`, `sex = F` beside `sex = f`, `all_of: [a, b]`
+    /// beside `all_of: [b, a]`, `a` beside `all_of: [a, b]`). Signs that share a condition but each
+    /// need more than it (`all_of: [rf_trauma, age > 60]` beside `all_of: [rf_trauma,
+    /// rf_corticosteroids]`) are two signs. Each later sign once, with the conditions; none when
+    /// the signs have too many ways to hold to list.
+    public static func signsCountedTwice(_ members: [Rule]) -> [(sign: Int, earlierSign: Int, conditions: [Condition])] {
+        let sets = members.map { $0.satisfyingSets() }
+        var found: [(sign: Int, earlierSign: Int, conditions: [Condition])] = []
+        for later in members.indices {
+            for earlier in 0..<later {
+                let shared = (sets[earlier] ?? []).first { members[later].holds(given: $0) }
+                    ?? (sets[later] ?? []).first { members[earlier].holds(given: $0) }
+                if let shared {
+                    found.append((later, earlier, shared))
+                    break
+                }
             }
         }
         return found
+    }
+
+    /// Says which conditions make a sign hold with an earlier one (``signsCountedTwice(_:)``).
+    public static func countedTwiceMessage(_ conditions: [Condition], earlierSign: Int) -> String {
+        let named = conditions.map { "'\($0)'" }.joined(separator: " and ")
+        return "\(named) alone \(conditions.count == 1 ? "makes" : "make") this sign and sign \(earlierSign + 1) hold, "
+            + "so \(conditions.count == 1 ? "it" : "they") would count twice towards 'at_least'"
     }
 
     /// Every condition in the rule, however deep, each once, in the order written.

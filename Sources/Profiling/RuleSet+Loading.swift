@@ -300,8 +300,7 @@ private struct RuleSetLoader {
         let twice = Rule.signsCountedTwice(members)
         for found in twice {
             (items.indices.contains(found.sign) ? items[found.sign] : nil)?.error(
-                "'\(found.condition)' alone makes this sign and sign \(found.earlierSign + 1) hold, so it would count twice "
-                    + "towards 'at_least'", rule: "rules.duplicate")
+                Rule.countedTwiceMessage(found.conditions, earlierSign: found.earlierSign), rule: "rules.duplicate")
         }
         return twice.isEmpty
     }

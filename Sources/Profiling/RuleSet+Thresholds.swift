@@ -32,15 +32,6 @@ extension RuleSet {
                     message: "'\(threshold.rule)' would need \(threshold.atLeast) signs but \(lists)"))
                 continue
             }
-            // A rule written 'at least 1' may have signs one condition makes hold together, which
-            // a higher count would count twice (the loader checks counts of 2 or more).
-            if threshold.atLeast > 1, let condition = count.countedTwice {
-                problems.append(Diagnostic(
-                    .error, at: threshold.countLocation, rule: "spec.threshold",
-                    message: "'\(threshold.rule)' at least \(threshold.atLeast) would count '\(condition)' twice: "
-                        + "it alone makes two of the rule's signs hold"))
-                continue
-            }
             counts[threshold.rule] = threshold.atLeast
         }
         guard problems.isEmpty else { return (self, problems) }
@@ -53,23 +44,57 @@ extension RuleSet {
             for index in profile.suffixes.indices { profile.suffixes[index].rule = profile.suffixes[index].rule.settingCounts(counts) }
             return profile
         }
+        // The counts may make signs count twice that did not as written: a rule of 'at least 1'
+        // raised, or a nested rule lowered so that fewer conditions make it hold.
+        let countedTwice = changed.atLeastRulesCountingTwice()
+        guard countedTwice.isEmpty else {
+            for (name, found) in countedTwice {
+                let place = thresholds.first { $0.rule == name } ?? thresholds[0]
+                let named = found.conditions.map { "'\($0)'" }.joined(separator: " and ")
+                let one = found.conditions.count == 1
+                problems.append(Diagnostic(
+                    .error, at: place.countLocation, rule: "spec.threshold",
+                    message: "with the counts set, \(named) alone \(one ? "makes" : "make") signs \(found.earlierSign + 1) and "
+                        + "\(found.sign + 1) of '\(name)' hold, so \(one ? "it" : "they") would count twice towards 'at_least'"))
+            }
+            return (self, problems)
+        }
         let set = thresholds.map { "\($0.rule) at least \($0.atLeast)" }.joined(separator: ", ")
         changed.version = "\(version) with \(set)"
         return (changed, [])
     }
 
+    /// The `at_least` rules (k ≥ 2) whose signs count evidence twice (``Rule/signsCountedTwice(_:)``),
+    /// by name (`at_least` for an unnamed one), each once.
+    func atLeastRulesCountingTwice() -> [(String, (sign: Int, earlierSign: Int, conditions: [Condition]))] {
+        var found: [(String, (sign: Int, earlierSign: Int, conditions: [Condition]))] = []
+        func visit(_ rule: Rule) {
+            switch rule {
+            case .condition: return
+            case .atLeast(let name, let k, let members):
+                if k > 1, let first = Rule.signsCountedTwice(members).first, !found.contains(where: { $0.0 == (name ?? "at_least") }) {
+                    found.append((name ?? "at_least", first))
+                }
+                members.forEach(visit)
+            case .anyOf(_, let members), .allOf(_, let members):
+                members.forEach(visit)
+            }
+        }
+        rules.forEach(visit)
+        return found
+    }
+
     /// Every name of an `at_least` rule, with how many rules have it and the fewest signs one of
     /// them lists (a count set for the name must suit each).
-    var atLeastRuleSigns: [String: (rules: Int, fewest: Int, countedTwice: Condition?)] {
-        var signs: [String: (rules: Int, fewest: Int, countedTwice: Condition?)] = [:]
+    var atLeastRuleSigns: [String: (rules: Int, fewest: Int)] {
+        var signs: [String: (rules: Int, fewest: Int)] = [:]
         func visit(_ rule: Rule) {
             switch rule {
             case .condition: return
             case .atLeast(let name, _, let members):
                 if let name {
                     let known = signs[name]
-                    signs[name] = ((known?.rules ?? 0) + 1, min(known?.fewest ?? members.count, members.count),
-                                   known?.countedTwice ?? Rule.signsCountedTwice(members).first?.condition)
+                    signs[name] = ((known?.rules ?? 0) + 1, min(known?.fewest ?? members.count, members.count))
                 }
                 members.forEach(visit)
             case .anyOf(_, let members), .allOf(_, let members):

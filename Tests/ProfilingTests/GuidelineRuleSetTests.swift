@@ -147,9 +147,21 @@ import TestSupport
         let at = SourceLocation(file: "p.yml", line: 9, column: 30)
         let (unchanged, problems) = written.settingThresholds([.init(rule: "fracture", atLeast: 2, ruleLocation: at, countLocation: at)])
         #expect(unchanged == written)
-        #expect(problems.map(\.message) == ["'fracture' at least 2 would count 'rf_trauma' twice: it alone makes two of the rule's signs hold"])
+        #expect(problems.map(\.message) == [
+            "with the counts set, 'rf_trauma' alone makes signs 1 and 2 of 'fracture' hold, so it would count twice towards 'at_least'",
+        ])
         #expect(problems.first?.location == at)
         #expect(written.settingThresholds([.init(rule: "fracture", atLeast: 1, ruleLocation: at, countLocation: at)]).problems.isEmpty)
+        // A nested rule sharing a sign is refused as written, whatever count a pipeline file
+        // would lower it to later: its conditions make the outer rule's other sign hold too.
+        #expect(throws: SpecError.self) {
+            try RuleSet.parse("""
+                rule_set: {name: t, version: "1", title: T}
+                profiles:
+                  - {code: "1", label: One, rule: outer, at_least: 2, of: [rf_trauma, {rule: inner, at_least: 2, of: [rf_trauma, rf_kyphosis]}]}
+                  - {code: "2", label: Two, otherwise: true}
+                """, file: "rules.yml")
+        }
     }
 
     /// Two `at_least` rules of one name: a count must suit the one with the fewest signs, and
@@ -588,6 +600,7 @@ import TestSupport
               - {code: "1", label: One, at_least: 2, of: [rf_trauma, {any_of: [rf_trauma]}]}
               - {code: "2", label: Two, at_least: 2, of: [sex = F, {rule: x, any_of: [age > 3, sex = f]}]}
               - {code: "3", label: Three, at_least: 2, of: [{all_of: [rf_kyphosis, age > 60]}, {all_of: [rf_kyphosis, rf_trauma]}]}
+              - {code: "3b", label: Three b, at_least: 2, of: [{all_of: [rf_trauma, age > 60]}, {all_of: [age > 60, rf_trauma]}, rf_kyphosis]}
               - {code: "4", label: Four, at_least: 1, of: [rf_trauma, {any_of: [rf_trauma]}]}
               - {code: "5", label: Five, any_of: [rf_trauma, {any_of: [rf_trauma, age > 3]}], when: ~}
               - {code: "6", label: Six, otherwise: true}
@@ -595,6 +608,7 @@ import TestSupport
         #expect(wrapped == [
             "rules.yml:3:58: error: 'rf_trauma' alone makes this sign and sign 1 hold, so it would count twice towards 'at_least'",
             "rules.yml:4:56: error: 'sex = F' alone makes this sign and sign 1 hold, so it would count twice towards 'at_least'",
+            "rules.yml:6:85: error: 'rf_trauma' and 'age > 60' alone make this sign and sign 1 hold, so they would count twice towards 'at_least'",
         ])
         #expect(found == [
             "rules.yml:3:86: error: 'rf_trauma' is listed twice in this rule (first as sign 1)",
