@@ -91,10 +91,6 @@ public struct LiteratureTable: Hashable, Sendable {
                   rejectedRows: rejected)
     }
 
-    /// The accepted study rows linked to `conclusionID`, in file order.
-    public func studies(supporting conclusionID: String) -> [LiteratureStudy] {
-        studies.filter { $0.conclusionIDs.contains(conclusionID) }
-    }
 }
 
 /// A row of a literature file that was not used: where it is, its fields as read, and why (the

@@ -45,9 +45,7 @@ extension TableInput {
         do {
             var record = CSVRecord()
             while try reader.read(into: &record) {
-                // Line ends inside a cell as LF: P/I/C/O lines, conclusion ids and support lines
-                // are split on it, and reports write LF line ends.
-                records.append(TableRecord(line: record.position.line, fields: record.fields.map(\.withLineFeeds)))
+                records.append(TableRecord(line: record.position.line, fields: record.fields))
             }
         } catch let error as CSVError {
             failure = diagnostic(error)

@@ -97,10 +97,13 @@ struct RecordReader {
 
     func location(_ name: String) -> SourceLocation { rowLocation.column(column(name)) }
 
-    /// The trimmed text of `name`; empty when the column or the field is absent.
+    /// The trimmed text of `name`, its line ends as LF (P/I/C/O lines, conclusion ids and support
+    /// lines are split on them; a spreadsheet saved with CR LF writes CR LF inside cells too);
+    /// empty when the column or the field is absent. The record keeps the fields as read, for
+    /// `rejected/`.
     func text(_ name: String) -> String {
         guard let index = columns[name], index < record.fields.count else { return "" }
-        return record.fields[index].trimmingSpaces()
+        return record.fields[index].withLineFeeds.trimmingSpaces()
     }
 
     /// The text as written, only trailing and leading spaces removed on each line (keeps the

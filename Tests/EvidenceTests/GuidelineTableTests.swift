@@ -167,6 +167,8 @@ func guidelineLevelsAreReproducedExceptKuijer(_ variant: EBROVariant) {
     #expect(studies.diagnostics.isEmpty, "\(studies.diagnostics)")
     #expect(studies.studies.map(\.conclusionIDs) == [["C1", "C2"]])
     #expect(studies.studies.first?.inclusionCriteria == "P: werknemers\nE: iets\nO: werk")
+    // The record keeps the fields as read, for rejected/.
+    #expect(input.records.first?.fields[4] == "C1;\r\nC2")
 }
 
 /// The header's findings point at the header's own line, after blank lines; the blank lines
