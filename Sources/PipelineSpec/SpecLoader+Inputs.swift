@@ -73,7 +73,10 @@ extension SpecLoader {
                                   rule: "spec.date-format")
             }
         }
-        if !mapping.contains("checkbox"), mapping.hasValue("option") {
+        // An option given without a checkbox; not again beside a checkbox left blank as the
+        // field's only source, which is said above.
+        let blankCheckbox = given.isEmpty && mapping.contains("checkbox")
+        if !mapping.hasValue("checkbox"), mapping.hasValue("option"), !blankCheckbox {
             reader.error("'option' names a checkbox option; it goes with 'checkbox'", at: mapping.keyLocation("option") ?? location,
                          rule: "spec.checkbox")
         }

@@ -150,7 +150,9 @@ private struct RuleSetLoader {
         if otherwise && hasRule {
             mapping.value.error("a profile takes either 'otherwise: true' or a rule, not both", rule: "rules.shape")
         } else if otherwise {
-            mapping.markRead("any_of", "all_of", "at_least", "when", "of")
+            // Null rule keys beside 'otherwise' are keys left out; an 'of' with signs is unknown.
+            mapping.markRead("any_of", "all_of", "at_least", "when")
+            if !mapping.hasValue("of") { mapping.markRead("of") }
         } else {
             if hasRuleKey {
                 match = rule(in: mapping, name: ruleName(mapping))

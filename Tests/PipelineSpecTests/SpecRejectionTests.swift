@@ -193,6 +193,8 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         }
         #expect(SpecFixtures.problems(SpecFixtures.replacing("  sex: geslacht", with: "  sex: {column: geslacht, option: x}"))
             == ["19:27: 'option' names a checkbox option; it goes with 'checkbox'"])
+        #expect(SpecFixtures.problems(SpecFixtures.replacing("  sex: geslacht", with: "  sex: {column: geslacht, checkbox: ~, option: x}"))
+            == ["19:40: 'option' names a checkbox option; it goes with 'checkbox'"])
     }
 
     /// One input's broken mapping does not hide another input's missing one.

@@ -574,6 +574,7 @@ import TestSupport
                 label: Three
                 otherwise: true
                 any_of: ~
+                of: ~
                 split:
                   - {code: 3a, label: ' ', when: age > 3}
                   - {code: 3b, label: B, when: age <= 3}
@@ -581,8 +582,17 @@ import TestSupport
         #expect(found == [
             "rules.yml:3:24: error: 'profiles[0].label' must not be empty",
             "rules.yml:4:35: error: 'profiles[1].rule' must not be empty",
-            "rules.yml:10:27: error: 'profiles[2].split[0].label' must not be empty",
+            "rules.yml:11:27: error: 'profiles[2].split[0].label' must not be empty",
         ])
+    }
+
+    /// Signs beside 'otherwise' are an unknown key, not silently dropped.
+    @Test func signsBesideOtherwiseAreUnknown() {
+        let found = errors(header + """
+            profiles:
+              - {code: "1", label: One, otherwise: true, of: [rf_trauma]}
+            """)
+        #expect(found.count == 1 && found.first?.contains("unknown key 'of'") == true, "\(found)")
     }
 
     /// A sign listed twice would count twice towards `at_least`: one sign made "at least 2".
