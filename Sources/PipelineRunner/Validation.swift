@@ -127,7 +127,7 @@ public enum Validation {
             try study.writeClean(to: scratch, spec: spec)
             try study.writeAccounting(to: scratch)
         } catch {
-            return ValidationResult(exitCode: 2, problems: ["error: cannot write the outputs for '\(shownTarget)': \(FileSystemErrorText.reason(error))"],
+            return ValidationResult(exitCode: 2, problems: ["error: cannot write the outputs for '\(shownTarget)': \(FileSystemErrorText.reason(error, within: scratch))"],
                                     summary: [])
         }
         if !study.inputProblems.isEmpty {

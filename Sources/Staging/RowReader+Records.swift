@@ -348,7 +348,7 @@ extension RowReader {
                    let (source, fromParticipantsInput) = participantRow(holding: field, of: state.participantRecords[participant], state),
                    fromParticipantsInput || !(Overlap.isEmptyCell(held) && state.participantEvents[slot] != nil) {
                     issues.append(issue(.warning, rule: "participant-filled", field: field, raw: mine.canonicalText,
-                                        message: "'\(field.name)' is \(Overlap.isEmptyCell(held) ? "empty" : held.description) for the participant (\(source)); "
+                                        message: "'\(field.name)' is \(Overlap.isEmptyCell(held) ? "empty" : RowReader.said(held)) for the participant (\(source)); "
                                             + "this visit row's \(Normalise.quoted(mine.canonicalText)) is kept"))
                 }
                 state.participantRecords[participant].values[field] = mine
