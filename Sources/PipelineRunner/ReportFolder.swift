@@ -279,7 +279,7 @@ enum ReportFolder {
 /// claim is released or the process ends (killed too). Another lbp process, in another PID
 /// namespace, container or host sharing the file system, sees the claim and leaves the folder
 /// alone, where the process id in its name could belong to no process there, or to another.
-enum FolderClaim {
+public enum FolderClaim {
     private final class Claims: @unchecked Sendable {
         let lock = NSLock()
         var descriptors: [String: Int32] = [:]
@@ -290,7 +290,7 @@ enum FolderClaim {
     /// A new folder `folder/<prefix><process id>-<UUID>`, claimed before it has that name: made
     /// as `.claiming-<process id>-<UUID>`, claimed, then renamed, so that no process looking for
     /// abandoned `<prefix>` folders ever finds it unclaimed.
-    static func makeClaimedFolder(in folder: String, prefix: String) throws -> String {
+    public static func makeClaimedFolder(in folder: String, prefix: String) throws -> String {
         let own = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
         let making = folder + "/" + claimingPrefix + own
         let made = folder + "/" + prefix + own
@@ -336,7 +336,7 @@ enum FolderClaim {
     }
 
     /// Ends this process's claim on `path`, if it holds one.
-    static func release(_ path: String) {
+    public static func release(_ path: String) {
         claims.lock.lock()
         defer { claims.lock.unlock() }
         if let descriptor = claims.descriptors.removeValue(forKey: path) { close(descriptor) }

@@ -85,8 +85,9 @@ public struct SampleDataGenerator: Sendable {
     /// replaced: the call throws ``SampleDataError/foreignFiles(folder:names:)`` before writing.
     /// The folder of the style not written (`redcap/` beside `--style castor`) is removed, since
     /// the new `truth/` no longer describes it. Each run writes into a staging folder of its own
-    /// (`.sample-data-in-progress-<process id>`), so two runs into one folder do not mix files.
-    public func write(to directory: String, style: ExportStyle = .both) throws -> SampleDataSummary {
+    /// (`.sample-data-in-progress-<process id>`), so two runs into one folder do not mix files;
+    /// `staging`, when given, is that folder, made (and claimed) by the caller inside `directory`.
+    public func write(to directory: String, style: ExportStyle = .both, staging given: String? = nil) throws -> SampleDataSummary {
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for folder in Self.ownedFolders {
@@ -96,10 +97,12 @@ public struct SampleDataGenerator: Sendable {
                 throw SampleDataError.foreignFiles(folder: (directory as NSString).appendingPathComponent(folder), names: foreign)
             }
         }
-        let staging = (directory as NSString)
+        let staging = given ?? (directory as NSString)
             .appendingPathComponent(Self.stagingPrefix + "\(ProcessInfo.processInfo.processIdentifier)")
-        if fileManager.fileExists(atPath: staging) { try fileManager.removeItem(atPath: staging) }
-        try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        if given == nil {
+            if fileManager.fileExists(atPath: staging) { try fileManager.removeItem(atPath: staging) }
+            try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        }
         defer { try? fileManager.removeItem(atPath: staging) }
 
         let summary = try writeFiles(into: staging, style: style)

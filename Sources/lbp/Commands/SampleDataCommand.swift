@@ -66,7 +66,13 @@ struct SampleDataCommand: ParsableCommand {
         let summary: SampleDataSummary
         do {
             AbandonedFolders.remove(in: out, prefix: SampleDataGenerator.stagingPrefix)
-            summary = try generator.write(to: out, style: exportStyle)
+            // Claimed, so that a run in another container sharing the folder leaves it alone.
+            let staging = try FolderClaim.makeClaimedFolder(in: out, prefix: SampleDataGenerator.stagingPrefix)
+            defer {
+                try? FileManager.default.removeItem(atPath: staging)
+                FolderClaim.release(staging)
+            }
+            summary = try generator.write(to: out, style: exportStyle, staging: staging)
         } catch {
             FileHandle.standardError.write(Data("error: cannot write the sample data to '\(out)': \(FileSystemErrorText.reason(error))\n".utf8))
             throw ExitCode(2)
