@@ -44,7 +44,7 @@ struct Figure {
     /// Lines of `text` that fit `available` px at `size`.
     private func fit(_ text: String, size: Double = 13, bold: Bool = false, available: Double) -> [String] {
         let perCharacter = textWidth("x", size: size, bold: bold)
-        return wrap(text, limit: max(20, Int(available / perCharacter)))
+        return SummaryText.wrap(text, width: max(20, Int(available / perCharacter)))
     }
 
     private var levelText: String { NumberFormat.level(level) + "%" }
@@ -332,39 +332,6 @@ struct Figure {
             }
         }
         return String(result)
-    }
-
-    /// `text` in lines of at most `limit` columns (``DisplayWidth``), broken at spaces; a word
-    /// longer than a line is broken where the line ends.
-    private func wrap(_ text: String, limit: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        var used = 0
-        for word in text.split(separator: " ") {
-            let columns = DisplayWidth.columns(of: word)
-            if !current.isEmpty, used + 1 + columns > limit {
-                lines.append(current)
-                current = ""
-                used = 0
-            }
-            guard columns > limit else {
-                current += (current.isEmpty ? "" : " ") + word
-                used += (used == 0 ? 0 : 1) + columns
-                continue
-            }
-            for character in word {
-                let width = DisplayWidth.columns(of: character)
-                if used + width > limit, !current.isEmpty {
-                    lines.append(current)
-                    current = ""
-                    used = 0
-                }
-                current.append(character)
-                used += width
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
     }
 }
 

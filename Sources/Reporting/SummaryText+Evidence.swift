@@ -4,32 +4,46 @@ import Statistics
 extension SummaryText {
     /// Wraps prose to the line limit at spaces, indenting continuation lines; a word longer than
     /// a line (a long code or path) is cut after its last `_`, `-`, `/` or `+` that fits, else
-    /// where the line ends.
+    /// where the line ends. Widths are display columns (``DisplayWidth``: a CJK character takes
+    /// two), which for the usual text are its characters.
     public static func wrap(_ text: String, indent: String = "", width: Int = lineLimit) -> [String] {
         var lines: [String] = []
         var current = ""
-        func room() -> Int { max(1, width - (lines.isEmpty ? 0 : indent.count)) }
+        var used = 0
+        func room() -> Int { max(1, width - (lines.isEmpty ? 0 : DisplayWidth.columns(of: indent))) }
         func flush() {
             lines.append((lines.isEmpty ? "" : indent) + current)
             current = ""
+            used = 0
         }
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            if !current.isEmpty, current.count + 1 + word.count > room() { flush() }
-            if current.isEmpty {
-                var rest = word
-                while rest.count > room() {
-                    // After the last `_`, `-`, `/` or `+` that fits, so that the parts of a code
-                    // stay whole; else where the line ends.
-                    let line = rest.prefix(room())
-                    let joint = line.dropLast().lastIndex { "_-/+".contains($0) }.map { line.index(after: $0) }
-                    current = String(line[..<(joint ?? line.endIndex)])
-                    rest = rest.dropFirst(current.count)
-                    flush()
-                }
-                current = String(rest)
-            } else {
+            let columns = DisplayWidth.columns(of: word)
+            if !current.isEmpty, used + 1 + columns > room() { flush() }
+            guard current.isEmpty else {
                 current += " " + word
+                used += 1 + columns
+                continue
             }
+            var rest = word
+            while DisplayWidth.columns(of: rest) > room() {
+                // The longest start that fits (one character at least), cut after its last `_`,
+                // `-`, `/` or `+` so that the parts of a code stay whole.
+                var end = rest.startIndex
+                var fitted = 0
+                while end < rest.endIndex, fitted + DisplayWidth.columns(of: rest[end]) <= room() {
+                    fitted += DisplayWidth.columns(of: rest[end])
+                    end = rest.index(after: end)
+                }
+                if end == rest.startIndex { end = rest.index(after: end) }
+                let line = rest[..<end]
+                let joint = line.dropLast().lastIndex { "_-/+".contains($0) }.map { line.index(after: $0) }
+                let piece = line[..<(joint ?? line.endIndex)]
+                current = String(piece)
+                rest = rest[piece.endIndex...]
+                flush()
+            }
+            current = String(rest)
+            used = DisplayWidth.columns(of: rest)
         }
         if !current.isEmpty { flush() }
         return lines
