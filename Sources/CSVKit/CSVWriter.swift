@@ -62,7 +62,7 @@ public final class CSVWriter {
 
     private static let flushThreshold = 64 * 1024
 
-    /// Opens (creating or truncating) the destination.
+    /// Opens the destination: a file created or truncated, a file to append to, or memory.
     public init(to destination: Destination, delimiter: UInt8 = UInt8(ascii: ",")) throws {
         self.delimiter = delimiter
         pendingCapacity = CSVWriter.flushThreshold + 4096

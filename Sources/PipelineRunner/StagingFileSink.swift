@@ -28,6 +28,8 @@ public final class StagingFileSink: StagingSink {
     private var lastUse: [String: Int] = [:]
     private var uses = 0
     public static let maximumOpenRejectedFiles = 32
+    /// The rejected-rows files open now (at most ``maximumOpenRejectedFiles``).
+    public var openRejectedFiles: Int { rejected.count }
     private var usedNames: Set<String> = []
     private var startedFiles: [String: (header: [String], delimiter: UInt8)] = [:]
 

@@ -217,7 +217,7 @@ public enum PhysicalPath {
     }
 
     /// What `path` (its link followed) is when it is no regular file: `a named pipe`, `a
-    /// socket`, `a device`; nil for a regular file or a path that does not exist. Reading a named
+    /// socket`, `a device`; nil for a regular file, a folder or a path that does not exist. Reading a named
     /// pipe or a device would wait for a writer, or never end.
     public static func irregularKind(_ path: String) -> String? {
         var info = stat()

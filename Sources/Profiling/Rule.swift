@@ -51,8 +51,9 @@ public struct Evaluation: Hashable, Sendable {
     public var missing: Set<Field>
 }
 
-/// A named rule that fired, with the conditions that held and the values they saw
-/// (e.g. `malignancy: age_at_onset > 50 (saw 57.2), rf_night_pain, rf_weight_loss`).
+/// A named rule that fired, with the conditions that held and the values they saw, and by name
+/// the named rules within it that held (e.g. `malignancy: age_at_onset > 50 (saw 57.2),
+/// rf_night_pain, rf_weight_loss`; `fracture: trauma_elderly`).
 public struct FiredRule: Hashable, Sendable, CustomStringConvertible {
     public var rule: String
     public var evidence: [String]

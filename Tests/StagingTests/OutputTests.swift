@@ -125,6 +125,7 @@ import TestSupport
             for (index, file) in files.enumerated() {
                 try sink.reject(RejectedRow(file: file, inputIndex: index, line: round + 1, rawFields: [Array("v\(round)".utf8)],
                                             reasons: ["r\(round)"]))
+                #expect(sink.openRejectedFiles <= StagingFileSink.maximumOpenRejectedFiles)
             }
         }
         try sink.finish()
