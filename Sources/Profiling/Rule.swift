@@ -244,20 +244,6 @@ extension Rule {
         return "\(named) alone \(conditions.count == 1 ? "makes" : "make") this sign and sign \(earlierSign + 1) hold, "
             + "so \(conditions.count == 1 ? "it" : "they") would count twice towards 'at_least'"
     }
-
-    /// Every condition in the rule, however deep, each once, in the order written.
-    public var conditions: [Condition] {
-        var seen: Set<Condition> = []
-        var found: [Condition] = []
-        func collect(_ rule: Rule) {
-            switch rule {
-            case .condition(let condition): if seen.insert(condition).inserted { found.append(condition) }
-            case .anyOf(_, let members), .allOf(_, let members), .atLeast(_, _, let members): members.forEach(collect)
-            }
-        }
-        collect(self)
-        return found
-    }
 }
 
 extension Rule: CustomStringConvertible {
