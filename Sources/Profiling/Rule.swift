@@ -220,15 +220,17 @@ extension Rule {
     /// ordered (`[rf_trauma, {any_of: [rf_trauma]}]`, `sex = F` beside `sex = f`, `all_of: [a, b]`
     /// beside `all_of: [b, a]`, `a` beside `all_of: [a, b]`). Signs that share a condition but each
     /// need more than it (`all_of: [rf_trauma, age > 60]` beside `all_of: [rf_trauma,
-    /// rf_corticosteroids]`) are two signs. Each later sign once, with the conditions; none when
-    /// the signs have too many ways to hold to list.
+    /// rf_corticosteroids]`) are two signs. Each later sign once, with the conditions. Signs with
+    /// too many ways to hold to list are asked at least whether one condition alone makes both
+    /// hold. Signs are compared as written: one that follows from another (`sex != M` beside
+    /// `sex = F`, `age > 50` beside `age > 60`) is not found.
     public static func signsCountedTwice(_ members: [Rule]) -> [(sign: Int, earlierSign: Int, conditions: [Condition])] {
-        let sets = members.map { $0.satisfyingSets() }
+        let sets = members.map { $0.satisfyingSets() ?? $0.singleConditions }
         var found: [(sign: Int, earlierSign: Int, conditions: [Condition])] = []
         for later in members.indices {
             for earlier in 0..<later {
-                let shared = (sets[earlier] ?? []).first { members[later].holds(given: $0) }
-                    ?? (sets[later] ?? []).first { members[earlier].holds(given: $0) }
+                let shared = sets[earlier].first { members[later].holds(given: $0) }
+                    ?? sets[later].first { members[earlier].holds(given: $0) }
                 if let shared {
                     found.append((later, earlier, shared))
                     break
@@ -236,6 +238,29 @@ extension Rule {
             }
         }
         return found
+    }
+
+    /// Each condition in the rule alone, where those that make it hold alone are all that can
+    /// be listed (``satisfyingSets(limit:)`` gave up).
+    private var singleConditions: [[Condition]] {
+        var found: [[Condition]] = []
+        func collect(_ rule: Rule) {
+            switch rule {
+            case .condition(let condition): if !found.contains([condition]) { found.append([condition]) }
+            case .anyOf(_, let members), .allOf(_, let members), .atLeast(_, _, let members): members.forEach(collect)
+            }
+        }
+        collect(self)
+        return found
+    }
+
+    /// The names of the named rules within this one, itself included.
+    public var ruleNames: Set<String> {
+        switch self {
+        case .condition: []
+        case .anyOf(let name, let members), .allOf(let name, let members), .atLeast(let name, _, let members):
+            members.reduce(into: Set(name.map { [$0] } ?? [])) { $0.formUnion($1.ruleNames) }
+        }
     }
 
     /// Says which conditions make a sign hold with an earlier one (``signsCountedTwice(_:)``).

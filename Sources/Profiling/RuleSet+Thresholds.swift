@@ -48,8 +48,9 @@ extension RuleSet {
         // raised, or a nested rule lowered so that fewer conditions make it hold.
         let countedTwice = changed.atLeastRulesCountingTwice()
         guard countedTwice.isEmpty else {
-            for (name, found) in countedTwice {
-                let place = thresholds.first { $0.rule == name } ?? thresholds[0]
+            for (name, names, found) in countedTwice {
+                // At the count that made it: the rule's own, else one of a rule within it.
+                let place = thresholds.first { $0.rule == name } ?? thresholds.first { names.contains($0.rule) } ?? thresholds[0]
                 let named = found.conditions.map { "'\($0)'" }.joined(separator: " and ")
                 let one = found.conditions.count == 1
                 problems.append(Diagnostic(
@@ -66,14 +67,14 @@ extension RuleSet {
 
     /// The `at_least` rules (k ≥ 2) whose signs count evidence twice (``Rule/signsCountedTwice(_:)``),
     /// by name (`at_least` for an unnamed one), each once.
-    func atLeastRulesCountingTwice() -> [(String, (sign: Int, earlierSign: Int, conditions: [Condition]))] {
-        var found: [(String, (sign: Int, earlierSign: Int, conditions: [Condition]))] = []
+    func atLeastRulesCountingTwice() -> [(String, Set<String>, (sign: Int, earlierSign: Int, conditions: [Condition]))] {
+        var found: [(String, Set<String>, (sign: Int, earlierSign: Int, conditions: [Condition]))] = []
         func visit(_ rule: Rule) {
             switch rule {
             case .condition: return
             case .atLeast(let name, let k, let members):
                 if k > 1, let first = Rule.signsCountedTwice(members).first, !found.contains(where: { $0.0 == (name ?? "at_least") }) {
-                    found.append((name ?? "at_least", first))
+                    found.append((name ?? "at_least", rule.ruleNames, first))
                 }
                 members.forEach(visit)
             case .anyOf(_, let members), .allOf(_, let members):

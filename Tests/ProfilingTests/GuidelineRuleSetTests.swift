@@ -164,6 +164,36 @@ import TestSupport
         }
     }
 
+    /// Signs with too many ways to hold to list are still asked whether one condition alone
+    /// makes both hold.
+    @Test func signsTooManyToListStillCountOnce() {
+        func sign(_ base: Int) -> Rule {
+            let ages = (1...16).map { Rule.condition(Condition(field: .age, test: .compare(.greaterThan, Double(base + $0)))) }
+            return .anyOf(name: nil, [.condition(Condition(field: .rfTrauma, test: .isTrue)), .atLeast(name: nil, k: 7, ages)])
+        }
+        #expect(sign(200).satisfyingSets() == nil)
+        #expect(Rule.signsCountedTwice([sign(200), sign(300)]).map(\.sign) == [1])
+        #expect(Rule.signsCountedTwice([sign(200), .condition(Condition(field: .rfKyphosis, test: .isTrue))]).isEmpty)
+    }
+
+    /// A count that makes an outer rule count twice is located at that count, not at another.
+    @Test func aThresholdCountingTwiceIsLocatedAtItsOwnEntry() throws {
+        let written = try RuleSet.parse("""
+            rule_set: {name: t, version: "1", title: T}
+            profiles:
+              - {code: "1", label: One, rule: outer, at_least: 2, of: [{all_of: [rf_trauma, rf_kyphosis]}, {rule: inner, at_least: 2, of: [rf_trauma, rf_malaise]}]}
+              - {code: "2", label: Two, rule: other, at_least: 2, of: [rf_night_pain, rf_weight_loss, rf_malaise]}
+              - {code: "3", label: Three, otherwise: true}
+            """, file: "rules.yml")
+        let first = SourceLocation(file: "p.yml", line: 9, column: 30)
+        let second = SourceLocation(file: "p.yml", line: 9, column: 40)
+        let problems = written.settingThresholds([
+            .init(rule: "other", atLeast: 3, ruleLocation: first, countLocation: first),
+            .init(rule: "inner", atLeast: 1, ruleLocation: second, countLocation: second),
+        ]).problems
+        #expect(problems.map(\.location) == [second], "\(problems)")
+    }
+
     /// Two `at_least` rules of one name: a count must suit the one with the fewest signs, and
     /// then sets both.
     @Test func aThresholdForANameTwoRulesShareMustSuitEach() throws {
