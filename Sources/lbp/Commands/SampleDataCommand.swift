@@ -64,17 +64,21 @@ struct SampleDataCommand: ParsableCommand {
             return
         }
         let summary: SampleDataSummary
+        var staging: String?
         do {
             AbandonedFolders.remove(in: out, prefix: SampleDataGenerator.stagingPrefix)
             // Claimed, so that a run in another container sharing the folder leaves it alone.
-            let staging = try FolderClaim.makeClaimedFolder(in: out, prefix: SampleDataGenerator.stagingPrefix)
+            let claimed = try FolderClaim.makeClaimedFolder(in: out, prefix: SampleDataGenerator.stagingPrefix)
+            staging = claimed
             defer {
-                try? FileManager.default.removeItem(atPath: staging)
-                FolderClaim.release(staging)
+                try? FileManager.default.removeItem(atPath: claimed)
+                FolderClaim.release(claimed)
             }
-            summary = try generator.write(to: out, style: exportStyle, staging: staging)
+            summary = try generator.write(to: out, style: exportStyle, staging: claimed)
         } catch {
-            FileHandle.standardError.write(Data("error: cannot write the sample data to '\(out)': \(FileSystemErrorText.reason(error))\n".utf8))
+            // A file that could not be written is named inside the output folder ('redcap/export.csv').
+            let reason = FileSystemErrorText.reason(error, within: staging)
+            FileHandle.standardError.write(Data("error: cannot write the sample data to '\(out)': \(reason)\n".utf8))
             throw ExitCode(2)
         }
         let profiles = summary.profileCounts.map { "\($0.profile): \($0.count)" }.joined(separator: ", ")
