@@ -153,6 +153,9 @@ private struct RuleSetLoader {
             // Null rule keys beside 'otherwise' are keys left out; an 'of' with signs is unknown.
             mapping.markRead("any_of", "all_of", "at_least", "when")
             if !mapping.hasValue("of") { mapping.markRead("of") }
+            if mapping.hasValue("rule") {
+                mapping["rule"]?.error("'rule' names a profile's rule, and a profile with 'otherwise: true' has none", rule: "rules.shape")
+            }
         } else {
             if hasRuleKey {
                 match = rule(in: mapping, name: ruleName(mapping))

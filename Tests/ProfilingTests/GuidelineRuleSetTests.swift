@@ -623,6 +623,10 @@ import TestSupport
               - {code: "1", label: One, otherwise: true, of: [rf_trauma]}
             """)
         #expect(found.count == 1 && found.first?.contains("unknown key 'of'") == true, "\(found)")
+        #expect(errors(header + """
+            profiles:
+              - {code: "1", label: One, otherwise: true, rule: everyone}
+            """) == ["rules.yml:3:52: error: 'rule' names a profile's rule, and a profile with 'otherwise: true' has none"])
     }
 
     /// A sign listed twice would count twice towards `at_least`: one sign made "at least 2".
