@@ -80,11 +80,12 @@ public struct TextTable: Sendable {
         width(of: naturalWidths)
     }
 
-    /// Each column as wide as its title and widest cell.
+    /// Each column as wide as its title and widest cell, in display columns (``DisplayWidth``: a
+    /// CJK label takes two per character, so the columns after it stay aligned).
     private var naturalWidths: [Int] {
-        var widths = columns.map { $0.title.count }
+        var widths = columns.map { DisplayWidth.columns(of: $0.title) }
         for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.columns(of: cell)) }
         }
         return widths
     }
@@ -101,7 +102,7 @@ public struct TextTable: Sendable {
         var widths = widths
         let floors = columns.indices.map { column in
             columns[column].alignment == .left ? Self.narrowestWrapped
-                : max(Self.narrowestWrapped, rows.map { $0[column].count }.max() ?? 0)
+                : max(Self.narrowestWrapped, rows.map { DisplayWidth.columns(of: $0[column]) }.max() ?? 0)
         }
         while self.width(of: widths) > width {
             let narrowable = columns.indices.filter { widths[$0] > floors[$0] }
@@ -117,13 +118,13 @@ public struct TextTable: Sendable {
     private func lines(widths: [Int]) -> [String] {
         func lines(_ cells: [String]) -> [String] {
             let pieces = cells.enumerated().map { index, cell in
-                cell.count > widths[index] ? Self.wrap(cell, width: widths[index]) : [cell]
+                DisplayWidth.columns(of: cell) > widths[index] ? Self.wrap(cell, width: widths[index]) : [cell]
             }
             return (0..<(pieces.map(\.count).max() ?? 1)).map { lineIndex in
                 var parts: [String] = []
                 for (index, cellPieces) in pieces.enumerated() {
                     let cell = lineIndex < cellPieces.count ? cellPieces[lineIndex] : ""
-                    let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
+                    let padding = String(repeating: " ", count: max(0, widths[index] - DisplayWidth.columns(of: cell)))
                     parts.append(columns[index].alignment == .left ? cell + padding : padding + cell)
                 }
                 return trimTrailing(parts.joined(separator: separator))

@@ -16,6 +16,21 @@ import Testing
         ])
     }
 
+    /// A label in wide characters takes two columns each, so the columns after it stay aligned.
+    @Test func wideCharactersKeepTheColumnsAligned() {
+        var table = TextTable(columns: [.init("arm"), .init("n", .right)])
+        table.append(["运动疗法", "12"])
+        table.append(["general", "105"])
+        let lines = table.render()
+        #expect(lines == [
+            "arm         n",
+            "--------  ---",
+            "运动疗法   12",
+            "general   105",
+        ])
+        #expect(Set(lines.map { DisplayWidth.columns(of: $0) }).count == 1)
+    }
+
     static func table(group: String) -> TextTable {
         var table = TextTable(columns: [.init("group"), .init("arm"), .init("change [95% CI]", .right),
                                         .init("responders [95% CI]", .right), .init("p", .right)])
