@@ -1,5 +1,6 @@
 import Foundation
 import PipelineSpec
+import StudyModel
 
 /// `lbp verify`: re-run a pipeline into a temporary folder and compare every report file with the
 /// committed one, byte for byte (all but ``Run/unstableFiles``).
@@ -190,14 +191,10 @@ public enum Verify {
         while end > 0, scalars[end - 1] == " " || scalars[end - 1] == "\t" { end -= 1 }
         var text = ""
         for (index, scalar) in scalars.enumerated() {
-            // Control and format characters (a byte-order mark, a direction mark, a zero-width
-            // space), line and paragraph separators, any space but the plain one, and the
-            // characters Unicode says to draw as nothing (a combining grapheme joiner).
-            let category = scalar.properties.generalCategory
-            let unseen = [.control, .format, .lineSeparator, .paragraphSeparator].contains(category)
-                || (category == .spaceSeparator && scalar != " ") || scalar.properties.isDefaultIgnorableCodePoint
-            if index >= end || unseen {
-                text += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            // Also what Unicode says to draw as nothing (a combining grapheme joiner, a variation
+            // selector): two lines that differ only there must not look alike.
+            if index >= end || scalar.isUnseen || scalar.properties.isDefaultIgnorableCodePoint {
+                text += scalar.escaped
             } else {
                 text.unicodeScalars.append(scalar)
             }

@@ -72,13 +72,8 @@ public enum Normalise {
         }
         var result = "'"
         for scalar in scalars {
-            let invisible = switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate: true
-            case .spaceSeparator: scalar != " "
-            default: false
-            }
-            if invisible {
-                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            if scalar.isUnseen {
+                result += scalar.escaped
             } else {
                 result.unicodeScalars.append(scalar)
             }
