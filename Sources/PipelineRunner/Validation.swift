@@ -206,8 +206,6 @@ public enum Validation {
         return true
     }
 
-    /// Copies every file of the current output folder that `validate` does not write into the
-    /// scratch folder, so that publishing the scratch folder keeps them.
     /// The files in `target` (relative paths) that neither validate writes (`issues.csv`,
     /// `accounting.csv`, `rejected/`, the three clean tables) nor a run's manifest lists
     /// (`recorded`, with the manifest and the run log themselves).
@@ -219,6 +217,8 @@ public enum Validation {
         }
     }
 
+    /// Copies every file of the current output folder that `validate` does not write into the
+    /// scratch folder, so that publishing the scratch folder keeps them.
     static func carryOver(from target: String, into scratch: String) throws {
         let fileManager = FileManager.default
         guard let names = try? fileManager.contentsOfDirectory(atPath: target) else { return }

@@ -66,21 +66,27 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["reports"])
     }
 
-    /// The folders of a process that has ended are removed; those of running ones stay.
-    @Test func foldersOfEndedProcessesAreRemoved() throws {
-        let folder = try TemporaryDirectory(prefix: "lbp-out")
-        defer { folder.remove() }
+    /// The id of a process that has ended (`/bin/true`, waited for).
+    static func endedProcessID() throws -> Int32 {
         let ended = Process()
         ended.executableURL = URL(fileURLWithPath: "/bin/true")
         try ended.run()
         ended.waitUntilExit()
+        return ended.processIdentifier
+    }
+
+    /// The folders of a process that has ended are removed; those of running ones stay.
+    @Test func foldersOfEndedProcessesAreRemoved() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-out")
+        defer { folder.remove() }
+        let ended = try Self.endedProcessID()
         let own = ProcessInfo.processInfo.processIdentifier
-        for name in ["lbp-verify-\(ended.processIdentifier)-a", "lbp-verify-\(own)-b", "lbp-verify-1-c", "lbp-verify-x", "other-\(ended.processIdentifier)-d"] {
+        for name in ["lbp-verify-\(ended)-a", "lbp-verify-\(own)-b", "lbp-verify-1-c", "lbp-verify-x", "other-\(ended)-d"] {
             try FileManager.default.createDirectory(atPath: folder.file(name), withIntermediateDirectories: true)
         }
         ReportFolder.removeAbandoned(in: folder.path, prefix: "lbp-verify-")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-            == ["lbp-verify-1-c", "lbp-verify-\(own)-b", "lbp-verify-x", "other-\(ended.processIdentifier)-d"].sorted())
+            == ["lbp-verify-1-c", "lbp-verify-\(own)-b", "lbp-verify-x", "other-\(ended)-d"].sorted())
     }
 
     /// A process id alone cannot tell a run in another container or PID namespace sharing the
@@ -89,12 +95,9 @@ import TestSupport
     @Test func claimedFoldersStayWhateverTheirProcessID() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-out")
         defer { folder.remove() }
-        let ended = Process()
-        ended.executableURL = URL(fileURLWithPath: "/bin/true")
-        try ended.run()
-        ended.waitUntilExit()
-        let names = ["lbp-verify-\(ended.processIdentifier)-a", "lbp-verify-\(ended.processIdentifier)-a.previous",
-                     "lbp-verify-\(ended.processIdentifier)-b"]
+        let ended = try Self.endedProcessID()
+        let names = ["lbp-verify-\(ended)-a", "lbp-verify-\(ended)-a.previous",
+                     "lbp-verify-\(ended)-b"]
         for name in names { try FileManager.default.createDirectory(atPath: folder.file(name), withIntermediateDirectories: true) }
         FolderClaim.claim(folder.file(names[0]))
         #expect(FolderClaim.isClaimed(folder.file(names[0])))
