@@ -750,11 +750,12 @@ struct RowReader {
     }
 
     /// Records a problem with a field under the field's expectation: key fields always reject;
-    /// `null-field` empties the field and warns; otherwise the expectation's severity decides.
+    /// `null-field` empties the field and warns (unless `keepsMissing`: the field holds a missing
+    /// value whose reason stays); otherwise the expectation's severity decides.
     /// Returns the value to keep (nil to keep the current one).
     @discardableResult
     mutating func fieldProblem(_ field: Field, rule: String, raw: String?, message: String, unusable: Bool,
-                               column: Int? = nil) -> Value? {
+                               column: Int? = nil, keepsMissing: Bool = false) -> Value? {
         let expectation = expectations[field]
         let isKey = field == .participantID || (field == .visit && rowLevel == .visit)
         if isKey {
@@ -762,7 +763,7 @@ struct RowReader {
             return nil
         }
         issues.append(issue(expectation.issueSeverity, rule: rule, field: field, raw: raw, message: message, column: column))
-        if expectation.policy == .nullField || unusable {
+        if (expectation.policy == .nullField && !keepsMissing) || unusable {
             let emptied = RowReader.invalid(rule)
             set(field, emptied)
             return emptied
@@ -772,7 +773,9 @@ struct RowReader {
 
     // MARK: - Checks on the whole row
 
-    /// Required `fields` of the row's level (the key fields are checked separately).
+    /// Required `fields` of the row's level (the key fields are checked separately). Under
+    /// `null-field`, an empty cell or a missing-value code stays as the export gave it, with its
+    /// reason (`-99`, not done): the rule has no value to take away.
     private mutating func checkRequired(_ record: CSVRecord, _ fields: [Field]) {
         for field in fields {
             let current = value(field)
@@ -780,7 +783,7 @@ struct RowReader {
             if RowReader.isInvalid(current) { continue }
             let why = current?.missingReason.map { $0 == .empty ? "empty" : "missing (\($0))" } ?? "not in this file"
             fieldProblem(field, rule: "required", raw: cellAsRead(field, record),
-                         message: "'\(field.name)' is required but is \(why)", unusable: false)
+                         message: "'\(field.name)' is required but is \(why)", unusable: false, keepsMissing: current != nil)
         }
     }
 

@@ -347,6 +347,20 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         #expect(values[.heightCM] == nil)
     }
 
+    /// `required` under `null-field` warns but takes nothing away: a missing-value code keeps its
+    /// reason (for `clean/missing.csv`), and an empty cell stays empty.
+    @Test func aRequiredFieldUnderNullFieldKeepsTheExportsReason() throws {
+        let yaml = H.castorPipeline + "expectations:\n  fields:\n    pain_nrs: {required: true, policy: null-field}\n"
+        let harness = try H(yaml: yaml, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1")]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024", nrs: "-99"),
+                                   H.visit("P1", "week6", date: "16-02-2024", nrs: "")]),
+        ])
+        let (study, sink) = try harness.run()
+        #expect(study.visits.map { $0.values[.painNRS] } == [.missing(.notDone), .missing(.empty)])
+        #expect(sink.issues.filter { $0.rule == "required" }.map(\.severity) == [.warning, .warning])
+    }
+
     @Test func rejectedRowsKeepTheirFieldsAndReasons() throws {
         let bad = H.visit("P1", "week6", date: "31-02-2024", nrs: "11")
         let harness = try H(yaml: H.castorPipeline, files: [
