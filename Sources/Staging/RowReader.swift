@@ -79,11 +79,12 @@ struct RowReader {
     let repeatInstanceColumn: Int?
     /// Everything a cell needs, looked up once per file rather than once per cell.
     let plan: [PlannedColumn]
-    /// Fields with a range that this file can fill (read or derived), in declaration order.
-    /// Split in two: the fields read from a column are checked before derivation, so that a value
-    /// a range empties (`null-field`) is not derived from; the derived fields after.
+    /// Fields with a range that this file reads from a column, in declaration order: checked
+    /// before derivation, so that a value a range empties (`null-field`) is not derived from.
     let rangeChecks: [(field: Field, range: ClosedRange<Double>)]
-    let derivedRangeChecks: [(field: Field, range: ClosedRange<Double>)]
+    /// The range of each of ``derivedFields`` (same order), nil without one: checked as soon as
+    /// the field is derived, so that the derivations after it do not read a value it empties.
+    let derivedRanges: [ClosedRange<Double>?]
     /// Required fields per level read from cells, without the key fields (checked on their own).
     let requiredParticipantFields: [Field]
     let requiredVisitFields: [Field]
@@ -181,7 +182,7 @@ struct RowReader {
             return (field, range)
         }
         rangeChecks = checks.filter { !derivedHere.contains($0.field) }
-        derivedRangeChecks = checks.filter { derivedHere.contains($0.field) }
+        derivedRanges = binding.derived.map { derived in checks.first { $0.field == derived.field }?.range }
         // A required field this file does not fill, which another input maps, is checked on the
         // merged record once every file is read (``Stager/checkRequiredFieldsOfRecords(_:slotOrder:)``).
         // A derived field fills here only when every input is a column of the file (or derived
@@ -437,9 +438,8 @@ struct RowReader {
 
         checkRequired(record, rowLevel == .participant ? requiredParticipantFields : requiredVisitFields)
         applyRowRules()
-        checkRanges(rangeChecks, record)
-        derive()
-        checkRanges(derivedRangeChecks, record)
+        for (field, range) in rangeChecks { checkRange(field, range, record) }
+        derive(record)
         checkRequired(record, rowLevel == .participant ? requiredDerivedParticipantFields : requiredDerivedVisitFields)
         // After the row's own checks and derivations, which take an unticked box for the value it
         // is (`required`, a questionnaire item).
@@ -796,24 +796,22 @@ struct RowReader {
         return cell.isEmpty ? nil : cell
     }
 
-    /// Numeric ranges (defaults and declared) of `checks`: the fields read, before derivation,
-    /// then the derived ones. The value is the cell as read (`10,5`, a duration in
-    /// months), so that it can be found in the export; the number as normalised for a derived
-    /// field, which has no cell.
-    private mutating func checkRanges(_ checks: [(field: Field, range: ClosedRange<Double>)], _ record: CSVRecord) {
-        for (field, range) in checks {
-            guard let number = number(field), !range.contains(number) else { continue }
-            let column = columnOf[field.ordinal]
-            if column == 0, let derivation = derivations.first(where: { $0.field == field })?.derivation {
-                derivedOutOfRange(field, number, range, from: derivation.inputs(for: field), record)
-                row.derivedOutOfRange.append(field)
-                continue
-            }
-            let raw = column > 0 && column <= record.count ? record[column - 1] : Value.format(number)
-            fieldProblem(field, rule: "range", raw: raw,
-                         message: "the value '\(Value.format(number))' is out of range \(RowReader.describe(range)) for '\(field.name)'",
-                         unusable: false)
+    /// A numeric range (default or declared) of a field read, before derivation, or derived, as
+    /// soon as it is. The value is the cell as read (`10,5`, a duration in months), so
+    /// that it can be found in the export; the number as normalised for a derived field, which
+    /// has no cell.
+    private mutating func checkRange(_ field: Field, _ range: ClosedRange<Double>, _ record: CSVRecord) {
+        guard let number = number(field), !range.contains(number) else { return }
+        let column = columnOf[field.ordinal]
+        if column == 0, let derivation = derivations.first(where: { $0.field == field })?.derivation {
+            derivedOutOfRange(field, number, range, from: derivation.inputs(for: field), record)
+            row.derivedOutOfRange.append(field)
+            return
         }
+        let raw = column > 0 && column <= record.count ? record[column - 1] : Value.format(number)
+        fieldProblem(field, rule: "range", raw: raw,
+                     message: "the value '\(Value.format(number))' is out of range \(RowReader.describe(range)) for '\(field.name)'",
+                     unusable: false)
     }
 
     /// A derived field out of its range, said where it can be fixed: located at the first cell
@@ -875,9 +873,10 @@ struct RowReader {
         if setting.policy == .nullField, let field { set(field, RowReader.invalid(rule.rawValue)) }
     }
 
-    /// Derived fields of this input, from the row's own values. A derivation with an input that
-    /// this file can never fill gives nothing, and is not tried.
-    private mutating func derive() {
+    /// Derived fields of this input, from the row's own values, in the canonical field order (an
+    /// age before the age at onset derived from it), each checked against its range once derived.
+    /// A derivation with an input that this file can never fill gives nothing, and is not tried.
+    private mutating func derive(_ record: CSVRecord) {
         for index in derivations.indices {
             let field = derivedFields[index]
             // Every derivation reads participant-level fields only (see `Derivation.inputs(for:)`).
@@ -885,6 +884,7 @@ struct RowReader {
                 ? Derive.value(field, derivations[index].derivation, inputs: derivations[index].inputs, from: participantValues)
                 : nil
             set(field, derived)
+            if let range = derivedRanges[index] { checkRange(field, range, record) }
         }
     }
 }

@@ -252,6 +252,26 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
             + "(column 7) is 5331, out of range 0...5200")
     }
 
+    /// A derived age a range empties under null-field is not derived from: the age at onset
+    /// after it is missing for the same reason, not computed from the age the clean table lacks.
+    @Test func aDerivedValueARangeEmptiesIsNotDerivedFrom() throws {
+        let yaml = H.castorPipeline
+            .replacingOccurrences(of: "  age: Age\n", with: "  age: {derive: from_birth_year}\n")
+            .replacingOccurrences(of: "  rmdq: RMDQ\n", with: "  rmdq: RMDQ\n  duration_weeks: {derive: from_onset_date}\n"
+                + "  age_at_onset: {derive: from_age_and_onset}\n")
+            + "expectations:\n  fields:\n    age: {range: [18, 100], policy: null-field}\n"
+        let harness = try H(yaml: yaml, files: [
+            "participants.csv": H.lines([H.participantsHeader, H.participant("P1", ["Birth year": "2010"])]),
+            "visits.csv": H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024")]),
+        ])
+        let (study, sink) = try harness.run()
+        let values = try #require(study.participants.first?.values)
+        #expect(values[.age] == .missing(.emptied(byRule: "range")))
+        #expect(values[.ageAtOnset] == .missing(.emptied(byRule: "range")))
+        #expect(values.number(.durationWeeks) != nil)
+        #expect(sink.issues.filter { $0.rule == "range" }.map(\.field) == ["age"])
+    }
+
     /// An onset the baseline visit contradicts, emptied under null-field after every row was
     /// read, takes the values derived from it along, as the row rule does before derivation.
     @Test func onsetEmptiedAfterReadingTakesItsDerivedValues() throws {
