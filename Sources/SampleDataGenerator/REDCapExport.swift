@@ -157,7 +157,7 @@ final class REDCapExport {
             let missingBaseline = problems?.baselineRowMissing == true && !reportedMissingBaseline
             reportedMissingBaseline = reportedMissingBaseline || missingBaseline
             try planting.logWritten(planned, row: row, line: line, rmdq: measurement.rmdq, missingBaseline: missingBaseline,
-                                    raggedColumn: planting.column(of: .remark) + 1, write: output.write)
+                                    raggedColumn: row.count, write: output.write)
         }
     }
 
