@@ -130,10 +130,13 @@ enum Glob {
         return base + "/" + path
     }
 
-    /// Whether a file name matches one glob component.
+    /// Whether a file name matches one glob component. Both are compared composed (NFC), so
+    /// that a name written decomposed (as macOS writes `Ö`: `O` and a combining diaeresis)
+    /// matches `?` and the letters of the pattern as the character it shows.
     static func matches(_ name: String, _ pattern: String) -> Bool {
         if name.hasPrefix("."), !pattern.hasPrefix(".") { return false }
-        return match(Array(name.unicodeScalars), 0, Array(pattern.unicodeScalars), 0)
+        return match(Array(name.precomposedStringWithCanonicalMapping.unicodeScalars), 0,
+                     Array(pattern.precomposedStringWithCanonicalMapping.unicodeScalars), 0)
     }
 
     private static func match(_ name: [Unicode.Scalar], _ n: Int, _ pattern: [Unicode.Scalar], _ p: Int) -> Bool {

@@ -76,6 +76,21 @@ import TestSupport
         #expect(try spec.inputFiles().map(\.displayName) == ["a1.csv", "a2.csv", "b1.csv", "a3.csv"])
     }
 
+    /// A name and a pattern are compared composed (NFC): an `Ö` a copy from macOS wrote
+    /// decomposed (`O` and a combining diaeresis) is one character for `?` and for a class, and
+    /// `[[]` is a literal `[`.
+    @Test func decomposedNamesAndBracketsInNames() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let decomposed = "study_GRO\u{308}.csv"
+        for name in [decomposed, "visits[1].csv", "visits1.csv"] { try directory.write("x", to: "Pipelines/\(name)") }
+        let spec = try spec(in: directory, inputs: ["study_???.csv", "visits[[]1].csv"])
+        let names = try spec.inputFiles().map(\.displayName)
+        #expect(names.map { Array($0.unicodeScalars) } == [Array(decomposed.unicodeScalars), Array("visits[1].csv".unicodeScalars)])
+        let byClass = try self.spec(in: directory, inputs: ["study_GR[\u{D6}].csv"])
+        #expect(try byClass.inputFiles().count == 1)
+    }
+
     @Test func globsInFolderNames() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
