@@ -36,6 +36,11 @@ public enum Verify {
         // verify that was killed is removed by the next one (`.lbp-verify-`: scratch folders
         // that earlier versions left beside theirs).
         let temporary = FileManager.default.temporaryDirectory.path
+        // Not made when missing (a TMPDIR naming no folder): a folder made there would stay behind.
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: temporary, isDirectory: &isFolder), isFolder.boolValue else {
+            return Outcome(exitCode: 2, lines: ["error: the temporary folder '\(temporary)' (TMPDIR) is not a folder that exists"])
+        }
         ReportFolder.removeAbandoned(in: temporary, prefix: "lbp-verify-")
         ReportFolder.removeAbandoned(in: temporary, prefix: ".lbp-verify-")
         let own: String

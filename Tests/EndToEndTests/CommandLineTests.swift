@@ -6,10 +6,11 @@ import TestSupport
 /// is wrong with it.
 @Suite struct CommandLineTests {
     /// Runs `lbp` with `arguments` and returns its exit status and standard error.
-    static func lbp(_ arguments: [String]) throws -> (status: Int32, errors: String) {
+    static func lbp(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(InterruptedRunTests.lbp, "the lbp executable is built with the tests"))
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
@@ -25,6 +26,17 @@ import TestSupport
         #expect(status == 64)
         #expect(errors.contains("USAGE: lbp <subcommand>"))
         #expect(try Self.lbp(["--help"]).status == 0)
+    }
+
+    /// `verify` makes no temporary folder where TMPDIR names none: it says so, and leaves nothing.
+    @Test func verifyWithATemporaryFolderThatIsNotThere() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-verify-tmpdir")
+        defer { folder.remove() }
+        let missing = folder.file("missing")
+        let result = try Self.lbp(["verify", folder.file("pipeline.yml"), "--reports", folder.path], environment: ["TMPDIR": missing])
+        #expect(result.status == 2)
+        #expect(result.errors.contains("the temporary folder '\(missing)' (TMPDIR) is not a folder that exists"), "\(result.errors)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
     /// A negative number is judged as the value it is, not taken for a missing one.
