@@ -30,6 +30,7 @@ public final class StagingFileSink: StagingSink {
     public static let maximumOpenRejectedFiles = 32
     /// The rejected-rows files open now (at most ``maximumOpenRejectedFiles``).
     public var openRejectedFiles: Int { rejected.count }
+    /// The rejected-rows file names given so far, in lower case (``uniqueName(for:)``).
     private var usedNames: Set<String> = []
     private var startedFiles: [String: (header: [String], delimiter: UInt8)] = [:]
 
@@ -45,7 +46,7 @@ public final class StagingFileSink: StagingSink {
     }
 
     /// The rejected-rows file name of each file named at creation, and the names those files
-    /// have of their own, which no other file's rejected rows may take.
+    /// have of their own (in lower case), which no other file's rejected rows may take.
     private var assignedNames: [String: String] = [:]
     private var ownNames: Set<String> = []
 
@@ -59,7 +60,7 @@ public final class StagingFileSink: StagingSink {
         self.folder = folder
         issues = try CSVWriter(to: .file((folder as NSString).appendingPathComponent("issues.csv")))
         try issues.writeHeader(StagingFileSink.issueColumns)
-        ownNames = Set(files.map { PathText.fileName($0) })
+        ownNames = Set(files.map { PathText.fileName($0).lowercased() })
         for file in files where assignedNames[file] == nil {
             assignedNames[file] = uniqueName(for: PathText.fileName(file))
         }
@@ -137,16 +138,18 @@ public final class StagingFileSink: StagingSink {
     }
 
     /// `base` as a `.csv` name not used yet and, unless it is `base` itself, not the name of
-    /// another file (`visits.txt` does not take `visits.txt.csv`, an input's own name).
+    /// another file (`visits.txt` does not take `visits.txt.csv`, an input's own name). Names are
+    /// compared ignoring letter case, as a report folder copied to macOS or Windows compares
+    /// them: `STUDY_MAA.csv` beside `study_MAA.csv` would be one file there.
     private func uniqueName(for base: String) -> String {
         let stem = base.hasSuffix(".csv") ? String(base.dropLast(4)) : base
         var candidate = stem + ".csv"
         var counter = 2
-        while usedNames.contains(candidate) || (candidate != base && ownNames.contains(candidate)) {
+        while usedNames.contains(candidate.lowercased()) || (candidate != base && ownNames.contains(candidate.lowercased())) {
             candidate = "\(stem)-\(counter).csv"
             counter += 1
         }
-        usedNames.insert(candidate)
+        usedNames.insert(candidate.lowercased())
         return candidate
     }
 

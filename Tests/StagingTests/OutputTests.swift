@@ -163,4 +163,21 @@ import TestSupport
         #expect(read(other.file("rejected/visits.txt-2.csv")) == "source_line,reasons,h\n2,r,t/visits.txt\n")
         #expect(read(other.file("rejected/visits.txt.csv")) == "source_line,reasons,h\n2,r,t/visits.txt.csv\n")
     }
+
+    /// Names that differ only in letter case are one file on macOS and Windows: the second is
+    /// numbered, and a numbered name is never another input's name in another case either.
+    @Test func rejectedFileNamesDifferInMoreThanLetterCase() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let files = ["a/STUDY.csv", "b/study.csv", "c/Study-2.CSV"]
+        let sink = try StagingFileSink(folder: directory.path, files: files)
+        for (index, file) in files.enumerated() {
+            try sink.startFile(InputFile(inputIndex: index, path: file, displayName: file), header: ["h"], delimiter: 44)
+            try sink.reject(RejectedRow(file: file, inputIndex: index, line: 2, rawFields: [Array(file.utf8)], reasons: ["r"]))
+        }
+        try sink.finish()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.file("rejected")).sorted()
+        #expect(names == ["STUDY.csv", "Study-2.CSV.csv", "study-3.csv"])
+        #expect(read(directory.file("rejected/study-3.csv")) == "source_line,reasons,h\n2,r,b/study.csv\n")
+    }
 }
