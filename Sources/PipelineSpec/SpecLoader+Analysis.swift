@@ -43,19 +43,23 @@ extension SpecLoader {
 
     /// Forest plots and publication-table labels are named `<outcome>-<timepoint>`, and both names
     /// may hold `-`: outcome `x` at visit `a-b` and outcome `x-a` at visit `b` would share one
-    /// file. The second outcome to claim a name is an error at its `name:`; `taken` holds the
-    /// names the outcomes before it claimed.
+    /// file, and so would `RMDQ` and `rmdq` on macOS and Windows, whose file names ignore letter
+    /// case. The second outcome to claim a name is an error at its `name:`; `taken` holds the
+    /// names the outcomes before it claimed, in lower case.
     private func checkReportNames(of outcome: OutcomePlan, at value: YAMLValue, timepoints: [String],
                                   taken: inout [String: (outcome: String, timepoint: String)]) {
         for timepoint in timepoints {
             let name = outcome.name + "-" + timepoint
-            if let other = taken[name], other.outcome != outcome.name {
+            let key = name.lowercased()
+            if let other = taken[key], other.outcome != outcome.name {
+                let otherName = other.outcome + "-" + other.timepoint
+                let shared = otherName == name ? "the report name '\(name)' (forest-\(name).svg)"
+                    : "one report file, forest-\(name).svg and forest-\(otherName).svg being one file where letter case is ignored"
                 value.error("the outcome '\(outcome.name)' at visit '\(timepoint)' and the outcome '\(other.outcome)' "
-                    + "at visit '\(other.timepoint)' would share the report name '\(name)' (forest-\(name).svg); "
-                    + "rename an outcome or a visit", rule: "spec.duplicate")
+                    + "at visit '\(other.timepoint)' would share \(shared); rename an outcome or a visit", rule: "spec.duplicate")
                 return
             }
-            taken[name] = taken[name] ?? (outcome.name, timepoint)
+            taken[key] = taken[key] ?? (outcome.name, timepoint)
         }
     }
 

@@ -128,6 +128,9 @@ import Testing
         ("  timepoints: [week12]", "  timepoints: [week12, week12]", 5, 24, "'analysis.timepoints' names the visit 'week12' twice"),
         (secondOutcome, "    - {field: pain_nrs, name: pain_nrs, label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
          "the outcome name 'pain_nrs' is already used by 'analysis.outcomes[0]'; give one of them another 'name:'"),
+        (secondOutcome, "    - {field: pain_nrs, name: Pain_NRS, label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
+         "the outcome 'Pain_NRS' at visit 'week12' and the outcome 'pain_nrs' at visit 'week12' would share one report file, "
+            + "forest-Pain_NRS-week12.svg and forest-pain_nrs-week12.svg being one file where letter case is ignored"),
         ("  timepoints: [week12]", "  timepoints: [baseline]", 5, 16, "'analysis.timepoints' lists follow-up visits; 'baseline' is the baseline"),
         (firstOutcome, "    - {field: remark, label: Remark}", 7, 15, "'remark' is not a numeric visit field"),
         (firstOutcome, "    - {field: pain_nrs, label: Pain, responder: {rule: either, points: 2}}", 7, 49, "an 'either' responder rule needs 'points' and 'percent'"),
