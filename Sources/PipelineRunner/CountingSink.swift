@@ -56,6 +56,11 @@ final class CountingSink: StagingSink {
         if let keepFor, issue.participant == keepFor { kept.append(issue) }
         try next.record(issue)
     }
+
+    func countUnlisted(_ count: Int, severity: Severity, rule: String) {
+        counts[severity, default: [:]][rule, default: 0] += count
+        next.countUnlisted(count, severity: severity, rule: rule)
+    }
 }
 
 /// A sink that drops everything (for `lbp explain`, which writes no files).

@@ -149,9 +149,11 @@ struct SummaryDocument {
             }
         }
         let study = computation.study
+        let unlisted = study.unlistedCount == 0 ? ""
+            : ", \(study.unlistedCount) of them counted in a note there (a reader's findings past the first 100 of a kind)"
         let counts = "Errors \(study.errorCount) (budget \(computation.errorBudget)), warnings \(study.warningCount), "
-            + "notes \(study.noteCount); every issue is in issues.csv."
-        return [counts] + (computation.isOverBudget ? Self.overBudget(computation) : []) + [""] + table.render()
+            + "notes \(study.noteCount); every issue is in issues.csv\(unlisted)."
+        return SummaryText.wrap(counts) + (computation.isOverBudget ? Self.overBudget(computation) : []) + [""] + table.render()
     }
 
     /// What a report of a run that failed its error budget says where it is read first.

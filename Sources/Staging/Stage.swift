@@ -202,6 +202,8 @@ struct StagingState: IssueCounts {
     var errorCount = 0
     var warningCount = 0
     var noteCount = 0
+    /// Of the counts above, issues counted but not listed (``StagedStudy/unlistedCount``).
+    var unlistedCount = 0
     /// File index → line → the row rejected after reading: where it starts and why.
     var deferred: [Int: [Int: DeferredRow]] = [:]
     /// File index → the encoding its reading ended with, for fetching deferred rows again.
@@ -408,6 +410,7 @@ struct StagingState: IssueCounts {
             errorCount: errorCount, warningCount: warningCount, noteCount: noteCount)
         study.participantsRejected = zip(slots, hasParticipantRow).filter { $0 < 0 && $1 }.count
         study.participantRowsWithoutID = participantRowsWithoutID
+        study.unlistedCount = unlistedCount
         for (fileIndex, columns) in fieldColumns {
             if let column = columns[.arm] { study.armColumns[accounting[fileIndex].file] = column }
         }
@@ -701,13 +704,24 @@ final class Stager {
             try emit(Diagnostic(severity, at: Stager.location(finding.position), rule: finding.code, message: finding.message),
                      fileIndex: fileIndex, &state)
         }
+        // Findings past the reader's first 100 of a kind are one note in issues.csv, but each is
+        // still counted under its severity (a file's `warnings` are all of its warnings), and by
+        // its rule in the summary.
         for (code, count) in reader.diagnosticCounts.sorted(by: { $0.key < $1.key }) where code != "csv.ragged-row" {
             let shown = kept[code] ?? 0
-            if count > shown {
-                try emit(Diagnostic(.note, at: SourceLocation(file: files[fileIndex].displayName), rule: code,
-                                    message: "\(count - shown) more findings of '\(code)' are not listed"),
-                         fileIndex: fileIndex, &state)
+            guard count > shown else { continue }
+            let isWarning = reader.diagnostics.first { $0.code == code }?.severity == .warning
+            try emit(Diagnostic(.note, at: SourceLocation(file: files[fileIndex].displayName), rule: code,
+                                message: "\(count - shown) more \(isWarning ? "warnings" : "notes") of '\(code)' are not listed"),
+                     fileIndex: fileIndex, &state)
+            if isWarning {
+                state.warningCount += count - shown
+                state.accounting[fileIndex].warnings += count - shown
+            } else {
+                state.noteCount += count - shown
             }
+            state.unlistedCount += count - shown
+            sink.countUnlisted(count - shown, severity: isWarning ? .warning : .note, rule: code)
         }
     }
 

@@ -71,11 +71,15 @@ public protocol StagingSink: AnyObject {
     func record(_ issue: Diagnostic) throws
     /// Rows read so far from `file`, after each batch of rows (for a progress display).
     func progress(rowsRead: Int, in file: InputFile) throws
+    /// `count` more issues of `rule` at `severity` that are not listed one by one (a reader's
+    /// findings past its first 100 of a kind, which one note stands for), for counts by rule.
+    func countUnlisted(_ count: Int, severity: Severity, rule: String)
 }
 
 extension StagingSink {
     public func startFile(_ file: InputFile, header: [String], delimiter: UInt8) throws {}
     public func progress(rowsRead: Int, in file: InputFile) throws {}
+    public func countUnlisted(_ count: Int, severity: Severity, rule: String) {}
 }
 
 /// A sink that keeps everything in memory (tests, small studies, `lbp check`-like tools).
@@ -113,6 +117,9 @@ public struct StagedStudy: Sendable {
     public var errorCount: Int
     public var warningCount: Int
     public var noteCount: Int
+    /// Of those, the ones issues.csv does not list one by one: a reader's findings past its first
+    /// 100 of a kind, which a note there counts.
+    public var unlistedCount = 0
 
     public init(
         participants: [ParticipantRecord], visits: [VisitRecord], accounting: [FileAccounting],
@@ -129,7 +136,8 @@ public struct StagedStudy: Sendable {
 }
 
 /// Issue counts by severity, with each file's warnings in its accounting: kept while staging and
-/// after it, so that the accounting always agrees with `issues.csv`.
+/// after it, so that the accounting always agrees with `issues.csv` (where a reader's findings
+/// past the first 100 of a kind are one note that says how many warnings it stands for).
 protocol IssueCounts {
     var accounting: [FileAccounting] { get set }
     var errorCount: Int { get set }

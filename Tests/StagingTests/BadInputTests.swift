@@ -142,6 +142,21 @@ import Testing
         #expect(study.accounting[1].rowsRead == 3 && study.accounting[1].accepted == 2 && study.accounting[1].rejected == 1)
     }
 
+    /// The reader lists 100 findings of a kind; the rest are one note, but every one of them
+    /// counts in the file's warnings and the total.
+    @Test func warningsPastTheFirstHundredAreStillCounted() throws {
+        let rows = (1...150).map { H.participant("P\($0)") + ";5\" x" }
+        let participants = H.lines([H.participantsHeader + ";Note"] + rows)
+        let harness = try H(yaml: H.castorPipeline, bytes: ["participants.csv": bytes(participants), "visits.csv": bytes(H.lines([H.visitsHeader]))])
+        let (study, sink) = try harness.run()
+        #expect(sink.issues.filter { $0.rule == "csv.stray-quote" && $0.severity == .warning }.count == 100)
+        #expect(sink.issues.contains { $0.rule == "csv.stray-quote" && $0.severity == .note && $0.message == "50 more warnings of 'csv.stray-quote' are not listed" })
+        let otherWarnings = sink.issues.filter { $0.severity == .warning && $0.location.file == "participants.csv" && $0.rule != "csv.stray-quote" }
+        #expect(study.accounting[0].warnings == 150 + otherWarnings.count)
+        #expect(study.warningCount == sink.issues.filter { $0.severity == .warning }.count + 50)
+        #expect(study.unlistedCount == 50)
+    }
+
     /// A header the file cannot be read by (a column without a name, a quote that runs on past
     /// the header line) is a problem with the file at that column: no row of it is read.
     @Test(arguments: [
