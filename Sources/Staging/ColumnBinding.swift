@@ -18,6 +18,8 @@ struct ColumnBinding {
     /// `redcap` input whose header has them: a row naming an instrument is not a visit.
     var repeatInstrument: Int?
     var repeatInstance: Int?
+    /// The header's names as read, to tell a repeated header line (files joined one after another).
+    let header: [String]
     /// In a `redcap` input, the columns REDCap adds to a checkbox question for each declared
     /// missing-data code that some record was marked with (`redflags___unk` beside
     /// `redflags___1`...): a `1` there says the question's boxes are missing for that code's reason.
@@ -81,6 +83,7 @@ struct ColumnBinding {
     }
 
     init(header: [String], input: InputSpec, separatorLine: UInt8? = nil, codes: [String: MissingReason] = [:]) {
+        self.header = header
         var byKey: [String: [Int]] = [:]
         for (index, name) in header.enumerated() {
             byKey[ColumnBinding.key(name), default: []].append(index)

@@ -77,6 +77,11 @@ struct RowReader {
     /// Columns (from 0) of REDCap's repeating instrument and instance, when the file has them.
     let repeatInstrumentColumn: Int?
     let repeatInstanceColumn: Int?
+    /// The header's names, and the column (from 0) and UTF-8 byte count of the id's name, which a
+    /// row must match before it is compared whole: a row that repeats the header is no data.
+    let header: [String]
+    let headerIDColumn: Int?
+    let headerIDByteCount: Int
     /// Everything a cell needs, looked up once per file rather than once per cell.
     let plan: [PlannedColumn]
     /// Fields with a range that this file reads from a column, in declaration order: checked
@@ -165,6 +170,10 @@ struct RowReader {
         visitColumn = binding.columns.first { $0.field == .visit }?.index
         repeatInstrumentColumn = binding.repeatInstrument
         repeatInstanceColumn = binding.repeatInstance
+        header = binding.header
+        let idColumn = binding.columns.first { $0.field == .participantID }?.index
+        headerIDColumn = idColumn.flatMap { $0 < binding.header.count ? $0 : nil }
+        headerIDByteCount = headerIDColumn.map { binding.header[$0].utf8.count } ?? 0
         memo = CellMemo(columns: binding.columns.count)
         let fastCells = stager.cells.readsBytes
         plan = binding.columns.map { column in
@@ -317,6 +326,14 @@ struct RowReader {
         row.isSetAside = true
     }
 
+    /// Whether `record` is the header line again (every cell the header's name, as read): its id
+    /// cell's byte count is compared first, so an ordinary row costs one comparison of lengths.
+    private func isRepeatedHeader(_ record: CSVRecord) -> Bool {
+        guard let column = headerIDColumn, record.count == header.count, column < record.count,
+              record.fieldByteCount(column) == headerIDByteCount, record[column] == header[column] else { return false }
+        return header.indices.allSatisfy { record[$0] == header[$0] }
+    }
+
     /// The column (from 0) and name of the REDCap repeating instrument a row belongs to: its
     /// `redcap_repeat_instrument` cell, when the input has that column and the cell names one.
     private func repeatingInstrument(of record: CSVRecord) -> (column: Int, name: String)? {
@@ -362,6 +379,13 @@ struct RowReader {
             return
         }
 
+        if isRepeatedHeader(record) {
+            issues.append(Diagnostic(.warning, at: location, rule: "csv.repeated-header",
+                                     message: "the row repeats the header, as where files were joined one after another; "
+                                         + "it holds no data, so it is set aside"))
+            row.isSetAside = true
+            return
+        }
         if let instrument = repeatingInstrument(of: record) {
             setAside(record, instrument: instrument)
             return

@@ -142,6 +142,20 @@ import Testing
         #expect(study.accounting[1].rowsRead == 3 && study.accounting[1].accepted == 2 && study.accounting[1].rejected == 1)
     }
 
+    /// Files joined one after another repeat the header: that row is set aside with a warning,
+    /// rejected as read, and rejects no participant named after the id column.
+    @Test func aRepeatedHeaderIsSetAsideAndIsNoParticipant() throws {
+        let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participantsHeader, H.participant("P2", arm: "2")])
+        let harness = try H(yaml: H.castorPipeline, bytes: ["participants.csv": bytes(participants), "visits.csv": bytes(H.lines([H.visitsHeader]))])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.warning).contains("participants.csv:3:- csv.repeated-header warning"), "\(sink.summary(.warning))")
+        #expect(sink.summary(.error).isEmpty)
+        #expect(sink.rejectedRows.map(\.line) == [3])
+        #expect(study.participants.map(\.id) == ["P1", "P2"])
+        #expect(study.participantsRejected == 0 && study.participantRowsWithoutID == 0)
+        #expect(study.accounting[0].rowsRead == 3 && study.accounting[0].accepted == 2 && study.accounting[0].rejected == 1)
+    }
+
     /// The reader lists 100 findings of a kind; the rest are one note, but every one of them
     /// counts in the file's warnings and the total.
     @Test func warningsPastTheFirstHundredAreStillCounted() throws {
