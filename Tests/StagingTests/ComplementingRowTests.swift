@@ -103,6 +103,33 @@ import Testing
         return try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": visits]).run()
     }
 
+    /// A study file that derives the age from the birth year and a survey that states it: the
+    /// derived age is no answer, so a stated age never conflicts with it; a stated value replaces
+    /// it (the age at onset is derived again from it), a missing code leaves it, whichever file
+    /// comes first. A stated age the birth year does not fit is judged as any stated age.
+    @Test(arguments: [false, true])
+    func aStatedValueBesideADerivedOneIsNoConflict(surveyFirst: Bool) throws {
+        let study = "  - {path: participants.csv, source: castor, holds: participants}"
+        let survey = "  - {path: survey.csv, source: castor, holds: participants, fields: {age: leeftijd}}"
+        let yaml = H.castorPipeline
+            .replacingOccurrences(of: "  age: Age\n", with: "  age: {derive: from_birth_year}\n")
+            .replacingOccurrences(of: "  rmdq: RMDQ\n", with: "  rmdq: RMDQ\n  age_at_onset: {derive: from_age_and_onset}\n")
+            .replacingOccurrences(of: study, with: surveyFirst ? survey + "\n" + study : study + "\n" + survey)
+        let participants = H.lines([H.participantsHeader] + ["P1", "P2", "P3", "P4"].map { H.participant($0) })
+        let statedAges = H.lines(["Participant Id;leeftijd", "P1;54", "P2;53", "P3;-97", "P4;50"])
+        let visits = H.lines([H.visitsHeader])
+        let (study_, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "survey.csv": statedAges, "visits.csv": visits]).run()
+        #expect(!sink.issues.contains { $0.rule == "duplicate" || $0.rule == "participant-conflict" }, "\(sink.issues)")
+        #expect(sink.summary(.error) == ["survey.csv:5:2 age_inconsistent_with_birth_year error"])
+        let byID = Dictionary(uniqueKeysWithValues: study_.participants.map { ($0.id, $0.values) })
+        #expect(study_.participants.map(\.id) == ["P1", "P2", "P3"])
+        #expect(byID["P1"]?[.age] == .number(54) && byID["P2"]?[.age] == .number(53) && byID["P3"]?[.age] == .number(54))
+        // Onset 01-11-2023, screening 02-01-2024: 62 days before.
+        let years = 62.0 / 7 / 52.1775
+        #expect(abs((byID["P2"]?.number(.ageAtOnset) ?? 0) - (53 - years)) < 1e-9)
+        #expect(abs((byID["P3"]?.number(.ageAtOnset) ?? 0) - (54 - years)) < 1e-9)
+    }
+
     /// A study row rejected (an unknown arm code) beside an accepted survey row of the same
     /// participant: no record is made from the survey row alone, whichever file comes first; the
     /// participant counts as rejected, and its visits are kept with a warning.
