@@ -350,6 +350,18 @@ struct StagingState: IssueCounts {
                 // one a row rule emptied with its reason, stands (a stated age is judged against
                 // the birth year, not replaced by what the birth year gives).
                 if mergedOnly, current != nil, !Overlap.isEmptyCell(current) { continue }
+                // An input scored here that its range empties under `null-field` once every record
+                // is scored (``Stager/checkRangesOfScoredTotals(_:slotOrder:)``) is not derived
+                // from, as on a row: the value is emptied for the same reason.
+                if let scored = scoredOnRecords[slot], (0..<inputs.count).contains(where: { position in
+                    let input = inputs[position]
+                    guard scored.contains(input), expectations[input].policy == .nullField, let range = expectations[input].range,
+                          let number = participantRecords[index].values[input]?.number else { return false }
+                    return !range.contains(number)
+                }) {
+                    participantRecords[index].values[field] = RowReader.invalid("range")
+                    continue
+                }
                 // An input left empty gives no total (nor an empty one, which `required` would take
                 // for an answer on the record); the value a row derived and checked is kept as is.
                 guard let value = Derive.value(field, derivation, inputs: inputs, from: participantRecords[index].values),

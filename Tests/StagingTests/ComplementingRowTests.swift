@@ -130,6 +130,27 @@ import Testing
         #expect(abs((byID["P3"]?.number(.ageAtOnset) ?? 0) - (54 - years)) < 1e-9)
     }
 
+    /// An age the merged record derives (the birth year in one file, the screening date in
+    /// another) that its range empties under null-field is not derived from: the age at onset
+    /// is emptied for the same reason, as on a row.
+    @Test func aValueTheRecordDerivesOutOfRangeIsNotDerivedFrom() throws {
+        let yaml = H.castorPipeline
+            .replacingOccurrences(of: "  age: Age\n", with: "  age: {derive: from_birth_year}\n")
+            .replacingOccurrences(of: "  rmdq: RMDQ\n", with: "  rmdq: RMDQ\n  age_at_onset: {derive: from_age_and_onset}\n")
+            .replacingOccurrences(of: "  - {path: participants.csv, source: castor, holds: participants}",
+                                  with: "  - {path: participants.csv, source: castor, holds: participants}\n"
+                                      + "  - {path: extra.csv, source: castor, holds: participants}")
+            + "expectations:\n  fields:\n    age: {range: [18, 100], policy: null-field}\n"
+        let participants = H.lines(["Participant Id;Site;Group;Sex;Birth year;Randomised;Onset", "P1;AMS;1;V;2010;05-01-2024;01-11-2023"])
+        let extra = H.lines(["Participant Id;Screening", "P1;02-01-2024"])
+        let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra,
+                                                      "visits.csv": H.lines([H.visitsHeader])]).run()
+        let values = try #require(study.participants.first?.values)
+        #expect(values[.age] == .missing(.emptied(byRule: "range")))
+        #expect(values[.ageAtOnset] == .missing(.emptied(byRule: "range")))
+        #expect(sink.issues.filter { $0.rule == "range" }.map(\.field) == ["age"])
+    }
+
     /// A study row rejected (an unknown arm code) beside an accepted survey row of the same
     /// participant: no record is made from the survey row alone, whichever file comes first; the
     /// participant counts as rejected, and its visits are kept with a warning.
