@@ -23,7 +23,8 @@ extension PipelineSpec {
     /// Expands every input's path or glob into files, in input order and, within an input, in
     /// byte order of the path (deterministic on every machine). A path or glob that matches no
     /// file, a link it matches whose file is gone, or a file matched by two inputs, is an error at
-    /// the input's `path` in the pipeline file.
+    /// the input's `path` in the pipeline file, and so are two files whose names differ only in
+    /// Unicode composition (NFC and NFD), which reports name alike.
     ///
     /// Globs: `*` (any run of characters except `/`), `?` (one character), `[abc]`, `[a-z]`,
     /// `[!a]` within one path component; names starting with `.` match only a pattern starting with `.`.
@@ -31,6 +32,7 @@ extension PipelineSpec {
         var files: [InputFile] = []
         var problems: [Diagnostic] = []
         var owner: [String: Int] = [:]
+        var shownNames: [String: String] = [:]
         for (index, input) in inputs.enumerated() {
             let matches = Glob.expand(input.path, in: directory)
             if matches.isEmpty {
@@ -68,7 +70,17 @@ extension PipelineSpec {
                     continue
                 }
                 owner[physical] = index
-                files.append(InputFile(inputIndex: index, path: path, displayName: PhysicalPath.folded(relative, base: directory)))
+                let displayName = PhysicalPath.folded(relative, base: directory)
+                // Reports and messages tell files apart by these names, compared as text, in which
+                // an `ö` composed and an `o` with a combining diaeresis are the same.
+                if let other = shownNames[displayName], !other.unicodeScalars.elementsEqual(displayName.unicodeScalars) {
+                    problems.append(Diagnostic(.error, at: input.location, rule: "spec.duplicate-input",
+                                               message: "the files '\(other)' and '\(displayName)' have names that differ only in how "
+                                                   + "their letters are composed (NFC and NFD), which the reports cannot tell apart; rename one"))
+                    continue
+                }
+                shownNames[displayName] = displayName
+                files.append(InputFile(inputIndex: index, path: path, displayName: displayName))
             }
         }
         if !problems.isEmpty { throw SpecError(problems) }

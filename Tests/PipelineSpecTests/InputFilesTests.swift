@@ -89,6 +89,17 @@ import TestSupport
         #expect(names.map { Array($0.unicodeScalars) } == [Array(decomposed.unicodeScalars), Array("visits[1].csv".unicodeScalars)])
         let byClass = try self.spec(in: directory, inputs: ["study_GR[\u{D6}].csv"])
         #expect(try byClass.inputFiles().count == 1)
+
+        // Both spellings on one disk are two files the reports could not tell apart.
+        try directory.write("x", to: "Pipelines/study_GR\u{D6}.csv")
+        let both = try self.spec(in: directory, inputs: ["study_???.csv"])
+        #expect(throws: SpecError.self) { try both.inputFiles() }
+        do {
+            _ = try both.inputFiles()
+        } catch {
+            #expect(error.diagnostics.map(\.message).contains { $0.hasSuffix("differ only in how their letters are composed (NFC and NFD), "
+                + "which the reports cannot tell apart; rename one") }, "\(error.diagnostics)")
+        }
     }
 
     @Test func globsInFolderNames() throws {
