@@ -332,12 +332,27 @@ struct RowReader {
         row.isSetAside = true
     }
 
-    /// Whether `record` is the header line again (every cell the header's name, as read): its id
-    /// cell's byte count is compared first, so an ordinary row costs one comparison of lengths.
+    /// Whether `record` is the header line again (every cell the header's name, as read, the
+    /// first after a byte-order mark the joined file began with): its id cell's byte count is
+    /// compared first, so an ordinary row costs one comparison of lengths.
     private func isRepeatedHeader(_ record: CSVRecord) -> Bool {
-        guard let column = headerIDColumn, record.count == header.count, column < record.count,
-              record.fieldByteCount(column) == headerIDByteCount, record[column] == header[column] else { return false }
-        return header.indices.allSatisfy { record[$0] == header[$0] }
+        guard let column = headerIDColumn, record.count == header.count, column < record.count else { return false }
+        let count = record.fieldByteCount(column)
+        let byteOrderMark = "\u{FEFF}".utf8.count
+        guard count == headerIDByteCount || (column == 0 && count == headerIDByteCount + byteOrderMark) else { return false }
+        return header.indices.allSatisfy { index in
+            let cell = record[index]
+            return (index == 0 && cell.hasPrefix("\u{FEFF}") ? String(cell.dropFirst()) : cell) == header[index]
+        }
+    }
+
+    /// Whether `record` is Excel's separator line (`sep=;`) again, before a repeated header: read
+    /// with the delimiter it names, it is `sep=` and one empty field.
+    private func isSeparatorLine(_ record: CSVRecord) -> Bool {
+        guard headerIDColumn != nil, record.count == 2, record.fieldByteCount(1) == 0, record.fieldByteCount(0) <= 7 else { return false }
+        var text = record[0]
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text.lowercased() == "sep="
     }
 
     /// The column (from 0) and name of the REDCap repeating instrument a row belongs to: its
@@ -367,6 +382,13 @@ struct RowReader {
     mutating func prepare(_ record: CSVRecord, into prepared: PreparedRow) {
         row = prepared
         prepared.reset(line: record.position.line, byteOffset: record.position.byteOffset)
+        if isSeparatorLine(record) || isRepeatedHeader(record) {
+            issues.append(Diagnostic(.warning, at: location, rule: "csv.repeated-header",
+                                     message: "the row repeats the \(record.count == header.count ? "header" : "separator line"), as where files were "
+                                         + "joined one after another; it holds no data, so it is set aside"))
+            row.isSetAside = true
+            return
+        }
         if let expected = record.expectedFieldCount {
             let message = "the record has \(record.count) \(record.count == 1 ? "field" : "fields") where the header has \(expected)"
             // Too many fields: point at the first extra one, as the reader does.
@@ -385,13 +407,6 @@ struct RowReader {
             return
         }
 
-        if isRepeatedHeader(record) {
-            issues.append(Diagnostic(.warning, at: location, rule: "csv.repeated-header",
-                                     message: "the row repeats the header, as where files were joined one after another; "
-                                         + "it holds no data, so it is set aside"))
-            row.isSetAside = true
-            return
-        }
         if let instrument = repeatingInstrument(of: record) {
             setAside(record, instrument: instrument)
             return
