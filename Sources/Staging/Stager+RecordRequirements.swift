@@ -60,7 +60,10 @@ extension Stager {
                         + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + (onEvents.isEmpty ? " in every input" : ""),
                                                 &state)
                 } else {
-                    for field in lacking where spec.expectations[field].policy == .nullField {
+                    // Only a field with no value at all is marked: a missing code (or an empty
+                    // cell) the rows gave stays with its reason, as on a row.
+                    for field in lacking where spec.expectations[field].policy == .nullField
+                        && state.participantRecords[record].values[field] == nil {
                         state.participantRecords[record].values[field] = RowReader.invalid("required")
                     }
                 }

@@ -511,6 +511,17 @@ typealias H = StagingHarness
         #expect(sink.summary(.error) == [])
     }
 
+    /// A required field the events give only as a missing code, under null-field, keeps that
+    /// code's reason on the record (for clean/missing.csv), as a row does: nothing is emptied.
+    @Test func aRequiredEventFieldUnderNullFieldKeepsItsMissingCode() throws {
+        let yaml = Self.twoEventPipeline + "\nexpectations:\n  fields:\n    sex: {required: true, policy: null-field}\n"
+        let redcap = H.lines([Self.redcapHeader, "R1,screening_arm_1,gro,,ND,,,", "R1,randomisation_arm_1,gro,2,,2024-01-05,,"])
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        let sex = study.participants.first?.values[.sex]
+        #expect(sex?.isMissing == true && sex?.missingReason?.isInvalid == false && sex?.missingReason != .empty, "\(String(describing: sex))")
+        #expect(sink.issues.filter { $0.rule == "required" }.map(\.severity) == [.warning])
+    }
+
     /// An event row's arm against the arm a visit row carried before it is `arm_changed`, as in
     /// the other order: the screening row's empty arm cell collects nothing. In either order
     /// the visit row is at fault (rejected at `error`, warned at `warning`), and the
