@@ -104,7 +104,7 @@ enum Glob {
             var next: [String] = []
             for prefix in candidates {
                 if !hasWildcards(component) {
-                    next.append(join(prefix, component))
+                    next.append(join(prefix, literal(component, in: onDisk(prefix.isEmpty ? "." : prefix, base: base, absolute: absolute))))
                     continue
                 }
                 let folder = onDisk(prefix.isEmpty ? "." : prefix, base: base, absolute: absolute)
@@ -125,6 +125,17 @@ enum Glob {
             }
         }
         return candidates.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    /// A literal path component as the folder spells it: `name` itself when it is there (or the
+    /// folder cannot be listed), else the one entry equal to it composed (NFC), as a `?` or a
+    /// class compares, so that `GRÖ` names a file a Mac wrote decomposed.
+    private static func literal(_ name: String, in folder: String) -> String {
+        let exact = folder + "/" + name
+        if FileManager.default.fileExists(atPath: exact) || isDanglingLink(exact) { return name }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let equal = entries.filter { $0 == name }
+        return equal.count == 1 ? equal[0] : name
     }
 
     private static func isDanglingLink(_ path: String) -> Bool {

@@ -89,6 +89,8 @@ import TestSupport
         #expect(names.map { Array($0.unicodeScalars) } == [Array(decomposed.unicodeScalars), Array("visits[1].csv".unicodeScalars)])
         let byClass = try self.spec(in: directory, inputs: ["study_GR[\u{D6}].csv"])
         #expect(try byClass.inputFiles().count == 1)
+        let literal = try self.spec(in: directory, inputs: ["study_GR\u{D6}.csv"])
+        #expect(try literal.inputFiles().map { Array($0.displayName.unicodeScalars) } == [Array(decomposed.unicodeScalars)])
 
         // Both spellings on one disk are two files the reports could not tell apart.
         try directory.write("x", to: "Pipelines/study_GR\u{D6}.csv")
