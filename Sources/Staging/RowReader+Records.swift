@@ -632,8 +632,7 @@ extension RowReader {
         let kept = [first] + repeats
         let outcome = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
             : "; they cannot be trusted, so this row and the \(kept.count) rows kept before are rejected"
-        let computed = computedAgainstCollected
-        let differing = RowReader.firstDifference(theirs, mine, emptyIsUncollected: events, computed: computed)
+        let differing = RowReader.firstDifference(theirs, mine, emptyIsUncollected: events)
         // A record merged from rows of several files holds each field from a row whose file has
         // a column for it: that row is the one named, not the record's first.
         // (A field no kept row has a column for, a derived one, is said of every row as before.)
@@ -649,8 +648,7 @@ extension RowReader {
         let raw = differing.flatMap { field in unticked.contains(field) ? "0" : mine[field]?.canonicalText }
         issues.append(issue(.error, rule: "duplicate", field: differing, raw: raw,
                             message: "\(subject) already has a different row at \(shownAt ?? giver)"
-                                + RowReader.describeDifference(theirs, mine, emptyIsUncollected: events, untickedSecond: unticked,
-                                                               computed: computed)
+                                + RowReader.describeDifference(theirs, mine, emptyIsUncollected: events, untickedSecond: unticked)
                                 + outcome))
         // Said from the side of a row taken back: it is not the row that came last.
         let takenBack = kept.count == 1 ? "; neither can be trusted, so both rows are rejected"
@@ -660,7 +658,7 @@ extension RowReader {
             guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
             let reason = "\(subject) has a different row at \(location)"
                 + RowReader.describeDifference(mine, theirs, emptyIsUncollected: events, keptAt: collects(row) ? nil : giver,
-                                               untickedFirst: unticked, computed: computed) + takenBack
+                                               untickedFirst: unticked) + takenBack
             state.withdraw(row, fileIndex: fileIndex, reason: reason)
         }
         RowReader.forgetUnique(of: kept, &state)
@@ -676,11 +674,8 @@ extension RowReader {
     /// The first field, in declaration order, that both collect with different values; else the
     /// first that differs at all.
     /// With `emptyIsUncollected` (two events of one REDCap record), an empty cell is not collected.
-    /// The first field in which `first` and `second` differ, among those both collect when there
-    /// is one; a field `computed` on one side only (``ComputedFields``) is no difference.
-    static func firstDifference(_ first: FieldValues, _ second: FieldValues, emptyIsUncollected: Bool = false,
-                                computed: ComputedFields = ComputedFields()) -> Field? {
-        let fields = Field.fields(at: first.level).filter { !computed.isOneSided($0) }
+    static func firstDifference(_ first: FieldValues, _ second: FieldValues, emptyIsUncollected: Bool = false) -> Field? {
+        let fields = Field.fields(at: first.level)
         return fields.first {
             Overlap.collects(first, $0, emptyIsUncollected: emptyIsUncollected)
                 && Overlap.collects(second, $0, emptyIsUncollected: emptyIsUncollected) && first[$0] != second[$0]
@@ -696,8 +691,8 @@ extension RowReader {
     /// empty cell (``PreparedRow/untickedBoxes``), said as the `0` they are.
     static func describeDifference(_ first: FieldValues, _ second: FieldValues, emptyIsUncollected: Bool = false,
                                    keptAt: SourceLocation? = nil, untickedFirst: [Field] = [],
-                                   untickedSecond: [Field] = [], computed: ComputedFields = ComputedFields()) -> String {
-        guard let field = firstDifference(first, second, emptyIsUncollected: emptyIsUncollected, computed: computed) else { return "" }
+                                   untickedSecond: [Field] = []) -> String {
+        guard let field = firstDifference(first, second, emptyIsUncollected: emptyIsUncollected) else { return "" }
         func shown(_ value: Value?, unticked: [Field]) -> String {
             guard let value else { return "not collected" }
             if Overlap.isEmptyCell(value), unticked.contains(field) { return "'0' (unticked)" }
@@ -832,11 +827,6 @@ struct ComputedFields {
         guard let derivation = derivations[field] else { return false }
         let inputs = derivation.inputs(for: field)
         return inputs.contains(source) || inputs.contains { $0 != field && reads($0, source) }
-    }
-
-    /// Whether `field` is computed on one side only, or from such a value: no answer to compare.
-    func isOneSided(_ field: Field) -> Bool {
-        kept.contains(field) || row.contains(field) || readsOverridden(field)
     }
 
     /// Whether the row derived `field` from a value it computed where the record collects one
