@@ -38,9 +38,7 @@ extension RowReader {
                 // what the other events added.
                 let sameEvent = events ? nil : earlierRowOfEvent(of: slot, first: first, state)
                 let (kept, keptAt) = sameEvent.map { ($0.values, $0.source) } ?? (firstValues, first)
-                computedAgainstCollected = sameEvent == nil ? computedFields(against: state.participantRecords[index], state) : ComputedFields()
-                computedAgainstCollected.overridden = computedAgainstCollected.row.filter { kept.contains($0) && !kept.isMissing($0) }
-                let overlap = Overlap(kept, values, emptyIsUncollected: events, computed: computedAgainstCollected)
+                let overlap = Overlap(kept, values, emptyIsUncollected: events)
                 switch overlap {
                 case .same, .contained:
                     // Another event that adds nothing is no repeat: nothing to note.
@@ -76,37 +74,6 @@ extension RowReader {
         return .new
     }
 
-    /// The fields this row and the rows of `record` disagree on how they got
-    /// (``ComputedFields``), from the inputs' field mappings: a field only derived by the inputs
-    /// of the record's rows that this input collects, and the reverse.
-    mutating func computedFields(against record: ParticipantRecord, _ state: StagingState) -> ComputedFields {
-        let inputs = record.sources.compactMap { stager.fileIndexByName[$0.file].map { stager.files[$0].inputIndex } }
-        let key = Array(Set(inputs)).sorted()
-        if let known = computedCache[key] { return known }
-        var theirs = (derived: Set<Field>(), collected: Set<Field>())
-        var computed = ComputedFields()
-        func note(_ mapping: FieldMapping, into fields: inout (derived: Set<Field>, collected: Set<Field>)) {
-            for field in mapping.fields where field.level == .participant {
-                guard let rule = mapping[field] else { continue }
-                if case .derived(let derivation) = rule.source {
-                    fields.derived.insert(field)
-                    computed.derivations[field] = derivation
-                } else {
-                    fields.collected.insert(field)
-                }
-            }
-        }
-        for index in key { note(stager.spec.inputs[index].fields, into: &theirs) }
-        var mine = (derived: Set<Field>(), collected: Set<Field>())
-        note(input.fields, into: &mine)
-        computed.keptDerived = theirs.derived.subtracting(theirs.collected)
-        computed.kept = computed.keptDerived.intersection(mine.collected)
-        computed.row = mine.derived.intersection(theirs.collected.subtracting(theirs.derived))
-        computed.rowDerived = mine.derived
-        computedCache[key] = computed
-        return computed
-    }
-
     mutating func commitParticipantRow(_ id: String, role: RowRole, _ state: inout StagingState) {
         let slot = currentSlot ?? state.slotMade(for: id)
         defer {
@@ -130,32 +97,18 @@ extension RowReader {
                     // a carrier rejected at `error` has left the record's sources already).
                     let carriedArm = armCarrierToJudge != nil || RowReader.armCarrier(of: state.participantRecords[index], state) != nil
                     var ownArm = false
-                    let computed = computedAgainstCollected
                     var next = values.presentField(after: nil)
                     while let field = next {
                         next = values.presentField(after: field)
                         // Another event's empty cell was no answer to give: this event's value or
                         // missing code replaces it.
                         let fills = events && Overlap.isEmptyCell(merged[field]) && !Overlap.isEmptyCell(values[field])
-                        // A value collected here replaces one the record computed (``ComputedFields``);
-                        // one computed here from it does not join the record, which derives it again.
-                        let replacesComputed = computed.replaces(field, in: merged, with: values)
-                            || computed.fills(field, in: merged, with: values)
-                        if computed.readsOverridden(field) { continue }
-                        guard !merged.contains(field) || fills || replacesComputed else { continue }
+                        guard !merged.contains(field) || fills else { continue }
                         merged[field] = values[field]
                         let record = state.participantRecords[index].values
                         let replacesCarriedArm = field == .arm && carriedArm && !values.isMissing(field)
-                        if replacesComputed {
-                            // What the record computed from the replaced value goes, to be derived
-                            // again from the collected one (``Stager/derivationsOfMergedRecords``).
-                            for dependent in computed.keptDerived where computed.reads(dependent, field) && !values.contains(dependent) {
-                                merged[dependent] = nil
-                                state.participantRecords[index].values[dependent] = nil
-                            }
-                        }
                         if !record.contains(field) || (record.isMissing(field) && !values.isMissing(field))
-                            || (fills && Overlap.isEmptyCell(record[field])) || replacesCarriedArm || replacesComputed {
+                            || (fills && Overlap.isEmptyCell(record[field])) || replacesCarriedArm {
                             state.participantRecords[index].values[field] = values[field]
                             ownArm = ownArm || replacesCarriedArm
                         }
@@ -729,27 +682,13 @@ enum Overlap: Equatable {
 
     /// With `emptyIsUncollected` (two events of one REDCap record), an empty cell on either side
     /// is a field that row does not collect: it neither conflicts with a value nor repeats one.
-    /// A field only one side `computed` (``ComputedFields``) is no answer to compare: computed by
-    /// the row, the value kept stands; computed before, the row's answer complements the record,
-    /// where a value (not a missing code) replaces the computed one.
-    init(_ kept: FieldValues, _ row: FieldValues, emptyIsUncollected: Bool = false, computed: ComputedFields = ComputedFields()) {
+    init(_ kept: FieldValues, _ row: FieldValues, emptyIsUncollected: Bool = false) {
         var addsFields = false
         var next = row.presentField(after: nil)
         while let field = next {
             next = row.presentField(after: field)
             if emptyIsUncollected, Overlap.isEmptyCell(row[field]) { continue }
             guard Overlap.collects(kept, field, emptyIsUncollected: emptyIsUncollected) else {
-                addsFields = true
-                continue
-            }
-            if computed.readsOverridden(field) { continue }
-            if computed.row.contains(field) {
-                // The value kept stands, unless it is a missing code the computed value fills.
-                addsFields = addsFields || computed.fills(field, in: kept, with: row)
-                continue
-            }
-            if computed.kept.contains(field) {
-                // An answer beside a computed value, never a mere repeat (a missing code leaves it).
                 addsFields = true
                 continue
             }
@@ -787,51 +726,5 @@ extension ParticipantRecord {
         if arm == nil, newArm != nil { armSource = sources.count - 1 }
         if newArm == nil { armSource = nil }
         arm = newArm
-    }
-}
-
-/// The fields a record and a row adding to it disagree on how they got: computed (derived, an
-/// age from the birth year) on one side where the other collected them (a stated age in a
-/// survey). A computed value is no answer: it never conflicts with a collected one, and a
-/// collected value (not a missing code) replaces it; what was computed from the replaced value is
-/// derived again on the merged record.
-struct ComputedFields {
-    /// Computed by the record's rows, collected by this row.
-    var kept: Set<Field> = []
-    /// Every field only the inputs of the record's rows derive (what a replaced value may have
-    /// been computed into).
-    var keptDerived: Set<Field> = []
-    /// Computed by this row, collected by the record's rows.
-    var row: Set<Field> = []
-    /// Every field this row's input derives.
-    var rowDerived: Set<Field> = []
-    /// Of `row`, those the record holds a value of (not a missing code): the row's computed value,
-    /// and what it computed from it, give way.
-    var overridden: Set<Field> = []
-    /// The derivation each derived field of either side is computed by, to follow what reads what.
-    var derivations: [Field: Derivation] = [:]
-
-    /// Whether the row's collected `field` replaces the record's computed value in `values`.
-    func replaces(_ field: Field, in values: FieldValues, with rowValues: FieldValues) -> Bool {
-        kept.contains(field) && values.contains(field) && !rowValues.isMissing(field) && values[field] != rowValues[field]
-    }
-
-    /// Whether the row's computed `field` fills a missing code the record's rows collected: an
-    /// age the birth year gives beside a stated age 'not asked'.
-    func fills(_ field: Field, in values: FieldValues, with rowValues: FieldValues) -> Bool {
-        row.contains(field) && values.isMissing(field) && rowValues.contains(field) && !rowValues.isMissing(field)
-    }
-
-    /// Whether computed `field` reads `source`, directly or through another computed field.
-    func reads(_ field: Field, _ source: Field) -> Bool {
-        guard let derivation = derivations[field] else { return false }
-        let inputs = derivation.inputs(for: field)
-        return inputs.contains(source) || inputs.contains { $0 != field && reads($0, source) }
-    }
-
-    /// Whether the row derived `field` from a value it computed where the record collects one
-    /// (an age at onset from its own age, where a survey states the age).
-    func readsOverridden(_ field: Field) -> Bool {
-        rowDerived.contains(field) && overridden.contains { $0 != field && reads(field, $0) }
     }
 }

@@ -52,12 +52,6 @@ struct RowReader {
     /// Set by ``checkParticipantRow(_:_:)`` when the row's arm differs from one a visit row
     /// carried into the record: that visit row is judged once this row is accepted.
     var armCarrierToJudge: ArmCarrierFinding?
-    /// Set by ``checkParticipantRow(_:_:)`` for a row that adds to a record: the fields that
-    /// only one of the two computed (derived) where the other collected them
-    /// (``ComputedFields``), for ``commitParticipantRow(_:role:_:)``.
-    var computedAgainstCollected = ComputedFields()
-    /// ``computedFields(against:_:)`` by the inputs of a record's rows (sorted indexes).
-    var computedCache: [[Int]: ComputedFields] = [:]
 
     /// A visit row that carried an arm (`theirs`) other than a participant row's own (`mine`).
     struct ArmCarrierFinding {
@@ -668,7 +662,6 @@ struct RowReader {
         currentSlot = nil
         waitsForParticipant = false
         armCarrierToJudge = nil
-        computedAgainstCollected = ComputedFields()
         if !lastReasons.isEmpty { lastReasons.removeAll() }
         if prepared.isRagged || prepared.isSetAside {
             if prepared.isRagged, let id = prepared.participantID {
