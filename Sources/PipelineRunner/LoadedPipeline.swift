@@ -99,10 +99,24 @@ public struct LoadedPipeline: Sendable {
         }
     }
 
-    /// ``unmappedRuleInputs`` as `issues.csv` holds them: the pipeline named by its file name,
+    /// A warning when the pipeline file does not describe the trial's design (`evidence.study`):
+    /// the trial's own comparisons then go into no evidence table, conclusion or summary of
+    /// findings, which would otherwise be empty (or hold literature only) with nothing said.
+    public var undescribedOwnStudy: [Diagnostic] {
+        guard spec.evidence.design == nil else { return [] }
+        return [Diagnostic(.warning, at: SourceLocation(file: spec.file), rule: "evidence.no-study",
+                           message: "the pipeline file has no 'evidence.study' (the trial's design), so the trial's own "
+                               + "comparisons are in no evidence table, conclusion or summary of findings")]
+    }
+
+    /// What `check`, `validate` and `run` warn about the pipeline file as a whole:
+    /// ``unmappedRuleInputs`` and ``undescribedOwnStudy``.
+    public var pipelineWarnings: [Diagnostic] { unmappedRuleInputs + undescribedOwnStudy }
+
+    /// ``pipelineWarnings`` as `issues.csv` holds them: the pipeline named by its file name,
     /// as every report names it, so that the reports do not change with the working directory.
-    var reportedUnmappedRuleInputs: [Diagnostic] {
-        unmappedRuleInputs.map { warning in
+    var reportedPipelineWarnings: [Diagnostic] {
+        pipelineWarnings.map { warning in
             var reported = warning
             reported.location.file = spec.displayFileName
             return reported

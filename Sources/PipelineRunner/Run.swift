@@ -70,7 +70,7 @@ public enum Run {
             let sink = CountingSink(forwardingTo: fileSink, progress: progress)
             var study = try stage(loaded.files, spec: loaded.spec, sink: sink)
             let (assignments, subjects, conflicts) = try prepare(study, loaded: loaded, plan: plan, scratch: scratch)
-            for finding in loaded.reportedUnmappedRuleInputs + conflicts {
+            for finding in loaded.reportedPipelineWarnings + conflicts {
                 try sink.record(finding)
                 study.count(finding)
             }

@@ -68,7 +68,7 @@ public enum Validation {
             + ", rule set \(loaded.ruleSet.name) \(loaded.ruleSet.version)"]
             + files.map { "  \($0.displayName)" }
         // Warnings do not make the file invalid; they are said with the problems, on standard error.
-        return ValidationResult(exitCode: 0, problems: loaded.unmappedRuleInputs.map(\.description), summary: summary)
+        return ValidationResult(exitCode: 0, problems: loaded.pipelineWarnings.map(\.description), summary: summary)
     }
 
     /// Stages every input of the pipeline file and publishes `issues.csv`, `accounting.csv`,
@@ -117,7 +117,7 @@ public enum Validation {
                 let ruleSet = loaded.ruleSet
                 let assignments = study.participants.map { ruleSet.assign($0, describingDerivations: false) }
                 let conflicts = ruleSet.conflicts(assignments, participants: study.participants, armColumn: { study.armColumns[$0] })
-                for conflict in loaded.reportedUnmappedRuleInputs + conflicts {
+                for conflict in loaded.reportedPipelineWarnings + conflicts {
                     try sink.record(conflict)
                     study.count(conflict)
                 }

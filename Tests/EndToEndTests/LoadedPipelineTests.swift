@@ -42,7 +42,7 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let sample = try LoadedPipeline.load(try Self.samplePipeline(in: folder))
-        #expect(sample.unmappedRuleInputs.isEmpty)
+        #expect(sample.pipelineWarnings.isEmpty)
         let path = try Self.samplePipeline(in: folder) {
             $0.replacingOccurrences(of: "  cauda_equina: cauda_equina\n", with: "")
                 .replacingOccurrences(of: "  age_at_onset: {derive: from_age_and_onset}\n", with: "")
@@ -55,7 +55,7 @@ import TestSupport
         let rulesLine = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
             .firstIndex { $0.contains("guideline-2010.yml") }) + 1
         #expect(warnings.first?.location.line == rulesLine)
-        #expect(try LoadedPipeline.load(path).reportedUnmappedRuleInputs.map(\.location)
+        #expect(try LoadedPipeline.load(path).reportedPipelineWarnings.map(\.location)
             == [SourceLocation(file: "pipeline.yml", line: rulesLine, column: warnings.first?.location.column ?? 0)])
 
         // issues.csv names the pipeline as every report does: the same from any working folder.
@@ -69,6 +69,25 @@ import TestSupport
         let issues = try String(contentsOfFile: folder.file("inside/issues.csv"), encoding: .utf8)
         #expect(issues.contains("\npipeline.yml,\(rulesLine),"))
         #expect(try String(contentsOfFile: folder.file("outside/issues.csv"), encoding: .utf8) == issues)
+    }
+
+    /// Without `evidence.study` the trial's comparisons are in no evidence table: `check`,
+    /// `validate` and `run` say so with a warning, which the sample pipeline does not get.
+    @Test func aPipelineWithoutTheTrialsDesignIsWarned() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        #expect(try LoadedPipeline.load(try Self.samplePipeline(in: folder)).pipelineWarnings.isEmpty)
+        let path = try Self.samplePipeline(in: folder) { text in
+            var lines = text.components(separatedBy: "\n")
+            let start = lines.firstIndex(of: "  study:") ?? lines.count
+            lines.removeSubrange(start..<min(start + 8, lines.count))
+            return lines.joined(separator: "\n")
+        }
+        let warnings = try LoadedPipeline.load(path).pipelineWarnings
+        #expect(warnings.map(\.rule) == ["evidence.no-study"])
+        #expect(Validation.run(pipeline: path, outputFolder: folder.file("out")).exitCode == 0)
+        let issues = try String(contentsOfFile: folder.file("out/issues.csv"), encoding: .utf8)
+        #expect(issues.contains("\npipeline.yml,,,,,,,evidence.no-study,warning,"), "\(issues.prefix(400))")
     }
 
     @Test func aMissingLiteratureFileIsLocated() throws {
