@@ -91,7 +91,7 @@ extension PipelineSpec {
 /// Glob expansion over the file system, sorted by bytes.
 enum Glob {
     static func hasWildcards(_ pattern: String) -> Bool {
-        pattern.contains { "*?[".contains($0) }
+        pattern.unicodeScalars.contains { "*?[".unicodeScalars.contains($0) }
     }
 
     /// Paths (written relative to `base` like the pattern) of regular files matching `pattern`.
@@ -127,6 +127,19 @@ enum Glob {
         return candidates.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
+    /// `path` as the file system spells it: unchanged when it is there, else each component
+    /// looked up in its folder as ``literal(_:in:)`` does (a rule set or literature table a Mac
+    /// wrote decomposed).
+    static func spelledOnDisk(_ path: String) -> String {
+        if FileManager.default.fileExists(atPath: path) || isDanglingLink(path) { return path }
+        var spelled = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true).map(String.init) {
+            let name = component == "." || component == ".." ? component : literal(component, in: spelled.isEmpty ? "." : spelled)
+            spelled = join(spelled, name)
+        }
+        return spelled
+    }
+
     /// A literal path component as the folder spells it: `name` itself when it is there (or the
     /// folder cannot be listed), else the one entry equal to it composed (NFC), as a `?` or a
     /// class compares, so that `GRÖ` names a file a Mac wrote decomposed.
@@ -157,7 +170,8 @@ enum Glob {
     /// that a name written decomposed (as macOS writes `Ö`: `O` and a combining diaeresis)
     /// matches `?` and the letters of the pattern as the character it shows.
     static func matches(_ name: String, _ pattern: String) -> Bool {
-        if name.hasPrefix("."), !pattern.hasPrefix(".") { return false }
+        // By first scalar: a `.` with a combining mark on it still hides the file.
+        if name.unicodeScalars.first == ".", pattern.unicodeScalars.first != "." { return false }
         return match(Array(name.precomposedStringWithCanonicalMapping.unicodeScalars), 0,
                      Array(pattern.precomposedStringWithCanonicalMapping.unicodeScalars), 0)
     }

@@ -59,8 +59,9 @@ public struct PipelineSpec: Sendable, Hashable {
     ///
     /// A `..` after a link is kept for the system to resolve (``PhysicalPath/folded(_:base:)``):
     /// `link/../visits.csv` leads out of the folder the link names, not back beside the link.
+    /// A name not found as written is looked up in its folder composed (NFC), as input paths are.
     public func resolve(_ path: String) -> String {
-        PhysicalPath.folded(path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path)
+        Glob.spelledOnDisk(PhysicalPath.folded(path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path))
     }
 }
 

@@ -91,6 +91,11 @@ import TestSupport
         #expect(try byClass.inputFiles().count == 1)
         let literal = try self.spec(in: directory, inputs: ["study_GR\u{D6}.csv"])
         #expect(try literal.inputFiles().map { Array($0.displayName.unicodeScalars) } == [Array(decomposed.unicodeScalars)])
+        // Any other file the pipeline names (a rule set, a literature table) is found so too.
+        let rules = "regels_GRO\u{308}.yml"
+        try directory.write("x", to: "Pipelines/\(rules)")
+        let resolved = Array(literal.resolve("regels_GR\u{D6}.yml").unicodeScalars)
+        #expect(resolved.suffix(rules.unicodeScalars.count).elementsEqual(rules.unicodeScalars), "\(resolved)")
 
         // Both spellings on one disk are two files the reports could not tell apart.
         try directory.write("x", to: "Pipelines/study_GR\u{D6}.csv")
