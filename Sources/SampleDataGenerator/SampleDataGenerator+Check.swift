@@ -7,6 +7,10 @@ extension SampleDataGenerator {
     /// Generates into a temporary folder, removed afterwards; throws when that cannot be written.
     public func drift(from folder: String, style: ExportStyle) throws -> [String] {
         let fileManager = FileManager.default
+        var isFolder: ObjCBool = false
+        guard fileManager.fileExists(atPath: fileManager.temporaryDirectory.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw SampleDataError.noTemporaryFolder(fileManager.temporaryDirectory.path)
+        }
         let scratch = (fileManager.temporaryDirectory.path as NSString)
             .appendingPathComponent("lbp-sample-data-check-\(ProcessInfo.processInfo.processIdentifier)")
         defer { try? fileManager.removeItem(atPath: scratch) }

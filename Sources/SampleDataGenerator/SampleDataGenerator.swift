@@ -165,9 +165,14 @@ public struct SampleDataGenerator: Sendable {
 public enum SampleDataError: Error, CustomStringConvertible {
     /// An owned folder holds files the generator never writes; replacing it would lose them.
     case foreignFiles(folder: String, names: [String])
+    /// The temporary folder (TMPDIR) to generate into for `--check` is not a folder that exists:
+    /// it is not made, since it would stay behind.
+    case noTemporaryFolder(String)
 
     public var description: String {
         switch self {
+        case .noTemporaryFolder(let path):
+            return "the temporary folder '\(path)' (TMPDIR) is not a folder that exists"
         case .foreignFiles(let folder, let names):
             let listed = names.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 3 ? ", ..." : "")
             return "'\(folder)' holds \(listed), which sample-data does not write; it replaces that whole folder, "

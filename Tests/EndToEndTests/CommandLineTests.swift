@@ -37,6 +37,11 @@ import TestSupport
         #expect(result.status == 2)
         #expect(result.errors.contains("the temporary folder '\(missing)' (TMPDIR) is not a folder that exists"), "\(result.errors)")
         #expect(!FileManager.default.fileExists(atPath: missing))
+        // sample-data --check generates into the temporary folder too.
+        let check = try Self.lbp(["sample-data", "--check", "--participants", "20", "--out", folder.path], environment: ["TMPDIR": missing])
+        #expect(check.status == 2)
+        #expect(check.errors.contains("the temporary folder '\(missing)' (TMPDIR) is not a folder that exists"), "\(check.errors)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
     /// A negative number is judged as the value it is, not taken for a missing one.
