@@ -104,7 +104,9 @@ public struct LoadedPipeline: Sendable {
     /// findings, which would otherwise be empty (or hold literature only) with nothing said.
     public var undescribedOwnStudy: [Diagnostic] {
         guard spec.evidence.design == nil else { return [] }
-        return [Diagnostic(.warning, at: SourceLocation(file: spec.file), rule: "evidence.no-study",
+        // At the `evidence:` section, or the file's first line without one.
+        let place = spec.evidence.location ?? SourceLocation(file: spec.file, line: 1, column: 1)
+        return [Diagnostic(.warning, at: place, rule: "evidence.no-study",
                            message: "the pipeline file has no 'evidence.study' (the trial's design), so the trial's own "
                                + "comparisons are in no evidence table, conclusion or summary of findings")]
     }
