@@ -1,4 +1,5 @@
 import Analysis
+import CSVKit
 import PipelineSpec
 import Reporting
 import Staging
@@ -150,7 +151,8 @@ struct SummaryDocument {
         }
         let study = computation.study
         let unlisted = study.unlistedCount == 0 ? ""
-            : ", \(study.unlistedCount) of them counted in a note there (a reader's findings past the first 100 of a kind)"
+            : ", \(study.unlistedCount) of them counted in a note there (a reader's findings past the first "
+                + "\(CSVReader.maxStoredDiagnosticsPerCode) of a kind)"
         let counts = "Errors \(study.errorCount) (budget \(computation.errorBudget)), warnings \(study.warningCount), "
             + "notes \(study.noteCount); every issue is in issues.csv\(unlisted)."
         return SummaryText.wrap(counts) + (computation.isOverBudget ? Self.overBudget(computation) : []) + [""] + table.render()

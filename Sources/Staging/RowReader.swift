@@ -184,14 +184,12 @@ struct RowReader {
                 dateFormat: input.dateFormat(for: column.field), fast: fastCells && expectation.allowed == nil,
                 whole: column.field.kind == .integer || expectation.type == .integer)
         }
-        let filled = Set(binding.columns.map(\.field) + binding.derived.map(\.field))
-        let derivedHere = Set(binding.derived.map(\.field))
-        let checks: [(field: Field, range: ClosedRange<Double>)] = Field.allCases.compactMap { field in
-            guard filled.contains(field), let range = expectations[field].range else { return nil }
+        let read = Set(binding.columns.map(\.field))
+        rangeChecks = Field.allCases.compactMap { field in
+            guard read.contains(field), let range = expectations[field].range else { return nil }
             return (field, range)
         }
-        rangeChecks = checks.filter { !derivedHere.contains($0.field) }
-        derivedRanges = binding.derived.map { derived in checks.first { $0.field == derived.field }?.range }
+        derivedRanges = binding.derived.map { expectations[$0.field].range }
         // A required field this file does not fill, which another input maps, is checked on the
         // merged record once every file is read (``Stager/checkRequiredFieldsOfRecords(_:slotOrder:)``).
         // A derived field fills here only when every input is a column of the file (or derived
@@ -376,9 +374,10 @@ struct RowReader {
     mutating func prepare(_ record: CSVRecord, into prepared: PreparedRow) {
         row = prepared
         prepared.reset(line: record.position.line, byteOffset: record.position.byteOffset)
-        if isSeparatorLine(record) || isRepeatedHeader(record) {
+        let isSeparator = isSeparatorLine(record)
+        if isSeparator || isRepeatedHeader(record) {
             issues.append(Diagnostic(.warning, at: location, rule: "csv.repeated-header",
-                                     message: "the row repeats the \(record.count == header.count ? "header" : "separator line"), as where files were "
+                                     message: "the row repeats the \(isSeparator ? "separator line" : "header"), as where files were "
                                          + "joined one after another; it holds no data, so it is set aside"))
             row.isSetAside = true
             return
@@ -839,14 +838,15 @@ struct RowReader {
     /// soon as it is. The issue's value is the cell as read (`10,5`, a duration in months), so
     /// that it can be found in the export; the number as normalised for a derived field, which
     /// has no cell.
-    private mutating func checkRange(_ field: Field, _ range: ClosedRange<Double>, _ record: CSVRecord) {
+    private mutating func checkRange(_ field: Field, _ range: ClosedRange<Double>, _ record: CSVRecord,
+                                     derivation: Derivation? = nil) {
         guard let number = number(field), !range.contains(number) else { return }
-        let column = columnOf[field.ordinal]
-        if column == 0, let derivation = derivations.first(where: { $0.field == field })?.derivation {
+        if let derivation {
             derivedOutOfRange(field, number, range, from: derivation.inputs(for: field), record)
             row.derivedOutOfRange.append(field)
             return
         }
+        let column = columnOf[field.ordinal]
         let raw = column > 0 && column <= record.count ? record[column - 1] : Value.format(number)
         fieldProblem(field, rule: "range", raw: raw,
                      message: "the value '\(Value.format(number))' is out of range \(RowReader.describe(range)) for '\(field.name)'",
@@ -923,7 +923,7 @@ struct RowReader {
                 ? Derive.value(field, derivations[index].derivation, inputs: derivations[index].inputs, from: participantValues)
                 : nil
             set(field, derived)
-            if let range = derivedRanges[index] { checkRange(field, range, record) }
+            if let range = derivedRanges[index] { checkRange(field, range, record, derivation: derivations[index].derivation) }
         }
     }
 }

@@ -355,9 +355,8 @@ struct StagingState: IssueCounts {
                 // from, as on a row: the value is emptied for the same reason.
                 if let scored = scoredOnRecords[slot], (0..<inputs.count).contains(where: { position in
                     let input = inputs[position]
-                    guard scored.contains(input), expectations[input].policy == .nullField, let range = expectations[input].range,
-                          let number = participantRecords[index].values[input]?.number else { return false }
-                    return !range.contains(number)
+                    return scored.contains(input) && expectations[input].policy == .nullField
+                        && expectations.outOfRange(input, participantRecords[index].values[input]) != nil
                 }) {
                     participantRecords[index].values[field] = RowReader.invalid("range")
                     continue
@@ -709,31 +708,28 @@ final class Stager {
     /// The reader's own findings that staging does not turn into row rejections (ragged rows
     /// are rejected per row instead).
     private func forwardReaderDiagnostics(_ reader: CSVReader, fileIndex: Int, _ state: inout StagingState) throws {
-        var kept: [String: Int] = [:]
+        // A reader finding is a warning or a note, never a row's error (those are rejections).
+        func severity(_ finding: CSVDiagnostic) -> Severity { finding.severity == .warning ? .warning : .note }
+        var kept: [String: (count: Int, severity: Severity)] = [:]
         for finding in reader.diagnostics where finding.code != "csv.ragged-row" && finding.code != "csv.empty-file" {
-            kept[finding.code, default: 0] += 1
-            let severity: Severity = finding.severity == .warning ? .warning : .note
-            try emit(Diagnostic(severity, at: Stager.location(finding.position), rule: finding.code, message: finding.message),
+            kept[finding.code, default: (0, severity(finding))].count += 1
+            try emit(Diagnostic(severity(finding), at: Stager.location(finding.position), rule: finding.code, message: finding.message),
                      fileIndex: fileIndex, &state)
         }
-        // Findings past the reader's first 100 of a kind are one note in issues.csv, but each is
+        // Findings past the reader's first ones of a kind are one note in issues.csv, but each is
         // still counted under its severity (a file's `warnings` are all of its warnings), and by
         // its rule in the summary.
         for (code, count) in reader.diagnosticCounts.sorted(by: { $0.key < $1.key }) where code != "csv.ragged-row" {
-            let shown = kept[code] ?? 0
+            let shown = kept[code]?.count ?? 0
             guard count > shown else { continue }
-            let isWarning = reader.diagnostics.first { $0.code == code }?.severity == .warning
+            let unlisted = count - shown
+            let severity = kept[code]?.severity ?? .note
             try emit(Diagnostic(.note, at: SourceLocation(file: files[fileIndex].displayName), rule: code,
-                                message: "\(count - shown) more \(isWarning ? "warnings" : "notes") of '\(code)' are not listed"),
+                                message: "\(unlisted) more \(severity == .warning ? "warnings" : "notes") of '\(code)' are not listed"),
                      fileIndex: fileIndex, &state)
-            if isWarning {
-                state.warningCount += count - shown
-                state.accounting[fileIndex].warnings += count - shown
-            } else {
-                state.noteCount += count - shown
-            }
-            state.unlistedCount += count - shown
-            sink.countUnlisted(count - shown, severity: isWarning ? .warning : .note, rule: code)
+            state.count(unlisted, of: severity, fileIndex: fileIndex)
+            state.unlistedCount += unlisted
+            sink.countUnlisted(unlisted, severity: severity, rule: code)
         }
     }
 
@@ -748,5 +744,14 @@ final class Stager {
 
     static func delimiterName(_ delimiter: UInt8) -> String {
         delimiter == 0x09 ? "tab" : String(UnicodeScalar(delimiter))
+    }
+}
+
+extension Expectations {
+    /// The range of `field` when `value` is a number outside it; nil for a value within its
+    /// range, no number, or a field without a range.
+    func outOfRange(_ field: Field, _ value: Value?) -> ClosedRange<Double>? {
+        guard let range = self[field].range, let number = value?.number, !range.contains(number) else { return nil }
+        return range
     }
 }

@@ -148,12 +148,17 @@ protocol IssueCounts {
 extension IssueCounts {
     /// Counts `issue` under its severity, and a warning also under the file at `fileIndex`.
     mutating func count(_ issue: Diagnostic, fileIndex: Int?) {
-        switch issue.severity {
-        case .error: errorCount += 1
+        count(1, of: issue.severity, fileIndex: fileIndex)
+    }
+
+    /// Counts `number` issues of `severity`, as ``count(_:fileIndex:)`` counts one.
+    mutating func count(_ number: Int, of severity: Severity, fileIndex: Int?) {
+        switch severity {
+        case .error: errorCount += number
         case .warning:
-            warningCount += 1
-            if let fileIndex { accounting[fileIndex].warnings += 1 }
-        case .note: noteCount += 1
+            warningCount += number
+            if let fileIndex { accounting[fileIndex].warnings += number }
+        case .note: noteCount += number
         }
     }
 }

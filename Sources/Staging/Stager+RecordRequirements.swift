@@ -123,8 +123,8 @@ extension Stager {
             let participant = state.participantRecords[index]
             var outside: [String] = []
             for field in scored {
-                guard let range = spec.expectations[field].range, let number = participant.values[field]?.number,
-                      !range.contains(number) else { continue }
+                guard let range = spec.expectations.outOfRange(field, participant.values[field]),
+                      let number = participant.values[field]?.number else { continue }
                 let expectation = spec.expectations[field]
                 let place = participant.sources.first ?? SourceLocation(file: "")
                 try emit(Diagnostic(expectation.issueSeverity, at: place, rule: "range",
