@@ -85,8 +85,8 @@ enum EvidenceInputs {
     static func literature(_ pipeline: LoadedPipeline) -> (table: LiteratureTable?, unreadable: [String]) {
         let spec = pipeline.spec
         guard let studies = spec.evidence.literatureStudies, let conclusions = spec.evidence.literatureConclusions else { return (nil, []) }
-        let table = LiteratureTable.read(studiesPath: spec.resolve(studies), studiesName: spec.displayName(studies),
-                                         conclusionsPath: spec.resolve(conclusions), conclusionsName: spec.displayName(conclusions))
+        let table = LiteratureTable.read(studiesPath: spec.resolveExisting(studies), studiesName: spec.displayName(studies),
+                                         conclusionsPath: spec.resolveExisting(conclusions), conclusionsName: spec.displayName(conclusions))
         guard table.isComplete else { return (nil, table.diagnostics.filter { $0.severity == .error }.map(\.description)) }
         return (table, [])
     }

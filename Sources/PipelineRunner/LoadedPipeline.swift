@@ -34,7 +34,7 @@ public struct LoadedPipeline: Sendable {
         // Named as the pipeline file writes them, as the inputs are, at the place that names them.
         func require(_ name: String?, _ location: SourceLocation?, _ what: String) {
             guard let name else { return }
-            let path = spec.resolve(name)
+            let path = spec.resolveExisting(name)
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
             let irregular = PhysicalPath.irregularKind(path)
@@ -45,7 +45,7 @@ public struct LoadedPipeline: Sendable {
             missing.append(Diagnostic(.error, at: location ?? SourceLocation(file: spec.file), rule: "spec.file",
                                       message: "the \(what) file \(named) \(problem)"))
         }
-        let path = spec.resolve(spec.profileRules.rules)
+        let path = spec.resolveExisting(spec.profileRules.rules)
         require(spec.profileRules.rules, spec.profileRules.location, "rule-set")
         require(spec.evidence.literatureStudies, spec.evidence.literatureStudiesLocation, "literature studies")
         require(spec.evidence.literatureConclusions, spec.evidence.literatureConclusionsLocation, "literature conclusions")

@@ -79,7 +79,7 @@ enum Manifest {
             ruleSet: try digest(computation.pipeline.ruleSetPath, name: computation.pipeline.ruleSetName),
             ruleSetIdentity: computation.pipeline.ruleSet.identity,
             inputs: try digests(computation.pipeline.files.map { ($0.path, $0.displayName) }),
-            literature: try literature.map { try digest(spec.resolve($0), name: spec.displayName($0)) },
+            literature: try literature.map { try digest(spec.resolveExisting($0), name: spec.displayName($0)) },
             accounting: computation.study.accounting.map {
                 Accounting(file: $0.file, rowsRead: $0.rowsRead, accepted: $0.accepted, rejected: $0.rejected,
                            warnings: $0.warnings, blankLines: $0.blankLines, encoding: $0.encoding)

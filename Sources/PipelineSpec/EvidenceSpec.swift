@@ -40,7 +40,7 @@ public struct EvidenceSpec: Sendable, Hashable {
         public var plausibleConfounding: Declaration?
     }
 
-    /// Where the pipeline file's `evidence:` section starts; nil without one.
+    /// Where the pipeline file's `evidence:` key is; nil without one.
     public var location: SourceLocation?
     /// `A` (current database notes) or `B` (older CBO table); named in every report.
     public var variant: String = "A"
@@ -126,7 +126,6 @@ extension PipelineSpec {
 extension SpecLoader {
     func loadEvidence(_ value: YAMLValue) -> EvidenceSpec {
         var spec = EvidenceSpec()
-        spec.location = value.location
         guard let mapping = value.mapping() else { return spec }
         if let variant = mapping["variant"], let text = variant.string() {
             if ["A", "B"].contains(text.uppercased()) {

@@ -76,7 +76,8 @@ struct SpecLoader {
             loadAnalysis($0, vocabularies: vocabularies, schedule: schedule, expectations: expectations, inputs: inputs)
         }
         let publication = root["publication"].map(loadPublication) ?? PublicationSettings()
-        let evidence = root["evidence"].map(loadEvidence) ?? EvidenceSpec()
+        var evidence = root["evidence"].map(loadEvidence) ?? EvidenceSpec()
+        evidence.location = root.keyLocation("evidence")
         root.rejectUnknownKeys()
 
         // An analysis section without a reference arm says so itself; an empty one (null) does not.

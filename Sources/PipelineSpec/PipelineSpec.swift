@@ -59,9 +59,16 @@ public struct PipelineSpec: Sendable, Hashable {
     ///
     /// A `..` after a link is kept for the system to resolve (``PhysicalPath/folded(_:base:)``):
     /// `link/../visits.csv` leads out of the folder the link names, not back beside the link.
-    /// A name not found as written is looked up in its folder composed (NFC), as input paths are.
     public func resolve(_ path: String) -> String {
-        Glob.spelledOnDisk(PhysicalPath.folded(path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path))
+        PhysicalPath.folded(path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path)
+    }
+
+    /// ``resolve(_:)`` for a file the pipeline reads (the rule set, a literature table): a name
+    /// not found as written is looked up in its folder composed (NFC), as input paths are, before
+    /// the path is folded, so that a `..` after a link spelt either way leads where the link
+    /// does. A folder lbp writes (the report folder) is named exactly as written.
+    public func resolveExisting(_ path: String) -> String {
+        PhysicalPath.folded(Glob.spelledOnDisk(path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path))
     }
 }
 

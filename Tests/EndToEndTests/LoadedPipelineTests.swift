@@ -85,15 +85,15 @@ import TestSupport
         }
         let warnings = try LoadedPipeline.load(path).pipelineWarnings
         #expect(warnings.map(\.rule) == ["evidence.no-study"])
-        // At the evidence section (its first key, `variant:`).
-        let variantLine = try #require(try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
-            .firstIndex(of: "  variant: A")) + 1
-        #expect(warnings.map(\.location) == [SourceLocation(file: path, line: variantLine, column: 3)])
+        // At the `evidence:` key.
+        let evidenceLine = try #require(try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+            .firstIndex(of: "evidence:")) + 1
+        #expect(warnings.map(\.location) == [SourceLocation(file: path, line: evidenceLine, column: 1)])
         // check says it; validate and run write it into issues.csv.
         #expect(Validation.check(pipeline: path).problems.contains { $0.contains("evidence.no-study") || $0.contains("no 'evidence.study'") })
         #expect(Validation.run(pipeline: path, outputFolder: folder.file("out")).exitCode == 0)
         let issues = try String(contentsOfFile: folder.file("out/issues.csv"), encoding: .utf8)
-        #expect(issues.contains("\npipeline.yml,\(variantLine),3,,,,,evidence.no-study,warning,"), "\(issues.prefix(400))")
+        #expect(issues.contains("\npipeline.yml,\(evidenceLine),1,,,,,evidence.no-study,warning,"), "\(issues.prefix(400))")
         #expect(Run.run(pipeline: path, outputFolder: folder.file("run")).exitCode == 0)
         #expect(try String(contentsOfFile: folder.file("run/issues.csv"), encoding: .utf8).contains(",evidence.no-study,warning,"))
     }
