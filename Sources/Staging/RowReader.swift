@@ -330,13 +330,15 @@ struct RowReader {
     private func isRepeatedHeader(_ record: CSVRecord) -> Bool {
         guard let column = headerIDColumn, record.count == header.count, column < record.count else { return false }
         let count = record.fieldByteCount(column)
-        let byteOrderMark = "\u{FEFF}".utf8.count
-        guard count == headerIDByteCount || (column == 0 && count == headerIDByteCount + byteOrderMark) else { return false }
+        guard count == headerIDByteCount || (column == 0 && count == headerIDByteCount + RowReader.byteOrderMarkBytes) else { return false }
         return header.indices.allSatisfy { index in
             let cell = record[index]
             return (index == 0 && cell.hasPrefix("\u{FEFF}") ? String(cell.dropFirst()) : cell) == header[index]
         }
     }
+
+    /// The UTF-8 bytes of a byte-order mark (U+FEFF), which a joined file keeps before its header.
+    private static let byteOrderMarkBytes = "\u{FEFF}".utf8.count
 
     /// Whether `record` is Excel's separator line (`sep=;`) again, before a repeated header: read
     /// with the delimiter it names, it is `sep=` and one empty field.
