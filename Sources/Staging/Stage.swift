@@ -353,7 +353,7 @@ struct StagingState: IssueCounts {
                 // An input scored here that its range empties under `null-field` once every record
                 // is scored (``Stager/checkRangesOfScoredTotals(_:slotOrder:)``) is not derived
                 // from, as on a row: the value is emptied for the same reason.
-                if let scored = scoredOnRecords[slot], (0..<inputs.count).contains(where: { position in
+                if !scoredOnRecords.isEmpty, let scored = scoredOnRecords[slot], (0..<inputs.count).contains(where: { position in
                     let input = inputs[position]
                     return scored.contains(input) && expectations[input].policy == .nullField
                         && expectations.outOfRange(input, participantRecords[index].values[input]) != nil
