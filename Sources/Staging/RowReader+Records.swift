@@ -217,15 +217,14 @@ extension RowReader {
                 guard field != .participantID,
                       let (mine, theirs) = carriedConflict(field, state.participantRecords[participant].values)
                 else { continue }
-                // The participant row when there is one (the first source), else the first visit
-                // row; for the arm, the row that gave it (else the first participant row whose
-                // file has the arm column: a participant row of another file may hold none); for
-                // a REDCap box, the visit row that carried its answer, if one did.
+                // The first participant row whose file has the field's column (a participant row
+                // of another file holds none), else the first visit row; for the arm, the row that
+                // gave it, if known; for a REDCap box, the visit row that carried its answer, if
+                // one did.
                 let carriedAt = fillerBoxes.contains(field) ? slot.flatMap { state.carriedBoxSources[$0]?[field] } : nil
                 let record = state.participantRecords[participant]
-                let armGiver = record.armSource.flatMap { record.sources.indices.contains($0) ? record.sources[$0] : nil }
-                let source = carriedAt
-                    ?? (field == .arm ? armGiver ?? participantRow(holding: .arm, of: record, state)?.0 : record.sources.first)
+                let armGiver = field == .arm ? record.armSource.flatMap { record.sources.indices.contains($0) ? record.sources[$0] : nil } : nil
+                let source = carriedAt ?? armGiver ?? participantRow(holding: field, of: record, state)?.0
                 let place = source.map { " (\($0))" } ?? ""
                 if field == .arm {
                     let setting = expectations[.armChanged]

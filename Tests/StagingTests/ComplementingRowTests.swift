@@ -214,6 +214,23 @@ import Testing
         #expect(warning.message == "'arm' is empty for the participant (extra.csv:2); this visit row's 'strength' is kept")
     }
 
+    /// A visit row's site that differs from the participant's is reported at the participant row
+    /// that holds the site (the study file's), not at the participant's first row, whose survey
+    /// file has no site column.
+    @Test func aCarriedConflictIsLocatedAtTheRowThatHoldsTheField() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: participants.csv, source: castor, holds: participants}",
+            with: "  - {path: extra.csv, source: castor, holds: participants}\n  - {path: participants.csv, source: castor, holds: participants}")
+            .replacingOccurrences(of: "  - {path: visits.csv, source: castor, holds: visits}",
+                                  with: "  - {path: visits.csv, source: castor, holds: visits, fields: {site: Site}}")
+        let participants = H.lines([H.participantsHeader, H.participant("P1")])
+        let extra = H.lines(["Participant Id;Onset", "P1;01-11-2023"])
+        let visits = H.lines(["Castor Participant Id;Site;Visit;Date", "P1;UTR;T0;05-01-2024"])
+        let (_, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra, "visits.csv": visits]).run()
+        let conflict = try #require(sink.issues.first { $0.rule == "participant-conflict" })
+        #expect(conflict.message.hasSuffix("for the participant (participants.csv:2)"), "\(conflict.message)")
+    }
+
     /// A participant row taken back leaves no `unique` value behind: a later row with the same
     /// value is accepted, as it is when the rows come in another order.
     @Test func aRowTakenBackLeavesNoUniqueValue() throws {
