@@ -283,7 +283,7 @@ extension RowReader {
         }
         if !uniqueFields.isEmpty {
             checkUnique(visitValues.values, &state)
-            checkUnique(participantValues.values, participantLevel: true, &state)
+            checkUnique(carriedValues(into: participant >= 0 ? state.participantRecords[participant].values : nil), &state)
         }
         return .new
     }
@@ -331,6 +331,7 @@ extension RowReader {
         let participant = state.slots[slot]
         if participant >= 0 {
             var changed = false
+            var filled = FieldValues(level: .participant)
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
@@ -352,8 +353,10 @@ extension RowReader {
                 }
                 state.participantRecords[participant].values[field] = mine
                 if fillerBoxes.contains(field) { state.carriedBoxSources[slot, default: [:]][field] = location }
+                if !uniqueFields.isEmpty { filled[field] = mine }
                 changed = true
             }
+            registerUnique(filled, &state)
             if changed {
                 state.participantRecords[participant].sources.append(location)
                 state.carryingVisitRows.insert(location)
@@ -367,7 +370,24 @@ extension RowReader {
                                            sources: [location])
             state.setParticipant(record, rowValues: nil, slot: slot)
             state.carryingVisitRows.insert(location)
+            registerUnique(carried, &state)
         }
+    }
+
+    /// The participant values this visit row gives its participant: those `record` lacks or holds
+    /// as missing (``takesCarried(_:_:_:)``), or all of them when it makes the record (nil). They
+    /// are the record's as much as a participant row's are, so `unique` holds for them too.
+    private func carriedValues(into record: FieldValues?) -> FieldValues {
+        var carried = FieldValues(level: .participant)
+        var next = participantValues.presentField(after: nil)
+        while let field = next {
+            next = participantValues.presentField(after: field)
+            if let record, !RowReader.takesCarried(field, participantValues, record, reasonFillsEmpty: fillerBoxes.contains(field)) {
+                continue
+            }
+            carried[field] = participantValues[field]
+        }
+        return carried
     }
 
     // MARK: - Helpers
@@ -545,13 +565,12 @@ extension RowReader {
     /// `unique` expectations: the first row with a value keeps it; later ones are problems.
     /// - Parameter kept: for a row merged into a record, the record's values: only the fields the
     ///   row adds are checked (the others are the record's own).
-    private mutating func checkUnique(_ values: FieldValues, participantLevel: Bool = false, addingTo kept: FieldValues? = nil,
+    private mutating func checkUnique(_ values: FieldValues, addingTo kept: FieldValues? = nil,
                                       emptyIsUncollected: Bool = false, _ state: inout StagingState) {
         guard !uniqueFields.isEmpty else { return }
         for field in uniqueFields where field.level == values.level
             && !Overlap.collects(kept, field, emptyIsUncollected: emptyIsUncollected) {
             guard let value = values[field], !value.isMissing else { continue }
-            if participantLevel, state.participantIndex(of: values[.participantID]?.text ?? "") != nil { continue }
             if let first = state.uniqueValues[field]?[value.canonicalText] {
                 let expectation = expectations[field]
                 issues.append(issue(expectation.issueSeverity, rule: "unique", field: field, raw: value.canonicalText,

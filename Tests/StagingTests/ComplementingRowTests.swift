@@ -249,6 +249,28 @@ import Testing
         #expect(!sink.summary(.error).contains { $0.contains("unique") })
     }
 
+    /// A participant value a visit row carries is the record's as much as a participant row's:
+    /// `unique` holds for it, whether the visit row makes the record or fills a field it lacks.
+    /// Another visit row of the same participant repeating the value is no second use.
+    @Test func aValueCarriedByAVisitRowIsUnique() throws {
+        let visitsOnly = BlankRowTests.visitsOnly
+            .replacingOccurrences(of: "rmdq: rmdq}", with: "rmdq: rmdq, birth_year: by}")
+            .replacingOccurrences(of: "expectations:\n  rules:", with: "expectations:\n  fields:\n    birth_year: {unique: true}\n  rules:")
+        let rows = H.lines(["pid,visit,arm,vdate,rmdq,by", "P1,baseline,1,2022-03-08,10,1980", "P1,week6,1,2022-04-19,5,1980",
+                            "P2,baseline,2,2022-03-08,10,1980"])
+        let (_, visitsSink) = try H(yaml: visitsOnly, files: ["v.csv": rows]).run()
+        #expect(visitsSink.summary(.error) == ["v.csv:4:6 unique error"])
+
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: visits.csv, source: castor, holds: visits}",
+            with: "  - {path: visits.csv, source: castor, holds: visits, fields: {birth_year: BY}}")
+            + "expectations:\n  fields:\n    birth_year: {unique: true}\n"
+        let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participant("P2", ["Birth year": ""])])
+        let visits = H.lines(["Castor Participant Id;Visit;Date;BY", "P2;T0;05-01-2024;1970"])
+        let (_, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": visits]).run()
+        #expect(sink.summary(.error) == ["visits.csv:2:4 unique error"])
+    }
+
     @Test func aParticipantRowConflictingOnASharedFieldIsStillAConflict() throws {
         // The row adds the onset date but differs in sex: the message names the shared field.
         let extra = H.lines(["Participant Id;Sex;Onset", "P1;M;01-11-2023"])
