@@ -156,15 +156,20 @@ extension SpecLoader {
                 item.error("'\(text)' is not a canonical value of '\(field.name)' (expected one of \(list))", rule: "spec.allowed")
                 continue
             }
-            if field.kind == .integer, Int(text) == nil {
-                item.error("'\(text)' is not a whole number, but '\(field.name)' holds whole numbers", rule: "spec.allowed")
-                continue
+            // A whole number is kept as the values it allows are written (`01` and `+1` allow 1).
+            var allowed = text
+            if field.kind == .integer {
+                guard let number = Int(text) else {
+                    item.error("'\(text)' is not a whole number, but '\(field.name)' holds whole numbers", rule: "spec.allowed")
+                    continue
+                }
+                allowed = String(number)
             }
-            if result.contains(text) {
+            if result.contains(allowed) {
                 item.error("'\(text)' is listed twice", rule: "spec.duplicate-code")
                 continue
             }
-            result.append(text)
+            result.append(allowed)
         }
         return result
     }

@@ -128,6 +128,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    site: {allowed: [AMS, UTR]}", "    sex: {allowed: [M, V]}", "52:24: 'V' is not a canonical value of 'sex' (expected one of 'M', 'F')"),
         Rejection("    site: {allowed: [AMS, UTR]}", "    arm: {allowed: [graded_activity, yoga]}", "52:38: 'yoga' is not a canonical value of 'arm' (expected one of 'graded_activity', 'mckenzie')"),
         Rejection("    site: {allowed: [AMS, UTR]}", "    site: {allowed: []}", "52:21: 'allowed' for 'site' lists no value; nothing could pass"),
+        Rejection("    site: {allowed: [AMS, UTR]}", "    rmdq: {allowed: [1, 01]}", "52:25: '01' is listed twice"),
         Rejection("    site: {allowed: [AMS, UTR]}", "    site: {severity: fatal}", "52:22: unknown severity 'fatal' for 'site' (expected 'error' or 'warning')"),
         Rejection("    onset_after_baseline: {policy: null-field}", "    follow_up_without_baseline: {policy: null-field}", "55:42: rule 'follow_up_without_baseline' concerns a whole row; 'null-field' does not apply"),
         Rejection("    onset_after_baseline: {policy: null-field}", "    onset_after_baseline: {severity: error, policy: null-field}", "55:53: rule 'onset_after_baseline': 'null-field' keeps the row and logs a warning, so it cannot have severity 'error'"),

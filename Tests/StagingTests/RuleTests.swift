@@ -93,6 +93,11 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         withParticipant("allowed passes", ["Site": "UTR"], expectations: "  fields:\n    site: {allowed: [AMS, UTR]}", []),
         withParticipant("allowed fails", ["Site": "RTM"], expectations: "  fields:\n    site: {allowed: [AMS, UTR]}",
                         ["participants.csv:4:2 allowed error"]),
+        // Whole numbers are allowed as numbers, however the list writes them.
+        withVisit("allowed whole numbers written with a leading zero", H.visit("P1", "week6", date: "16-02-2024", rmdq: "3"),
+                  expectations: "  fields:\n    rmdq: {allowed: [01, +3, 010]}", []),
+        withVisit("allowed whole numbers written with a leading zero fail", H.visit("P1", "week6", date: "16-02-2024", rmdq: "4"),
+                  expectations: "  fields:\n    rmdq: {allowed: [01, +3, 010]}", ["visits.csv:3:5 allowed error"]),
         RuleCase(name: "unique passes", expectations: "  fields:\n    birth_year: {unique: true}",
                  participants: [H.participant("P1"), H.participant("P2", arm: "2", ["Birth year": "1971"]), H.participant("P3", ["Birth year": "1972", "Age": "52"])],
                  expected: []),
