@@ -135,6 +135,27 @@ import Testing
         #expect(!places(documents).contains("5:1"))
     }
 
+    /// A written tag is refused where it is written, on a key, a value, a list or a mapping: it
+    /// would otherwise be dropped, and a tagged key would hide a duplicate. `!!str` reads as
+    /// written, and untagged values (`NO`, `010`, quoted or not) are text without a tag.
+    @Test func writtenTagsAreRefused() {
+        let (reader, root) = read("max_errors: 0\n!x max_errors: 100\noutput: !ENV OUT\nn: !!int 5\nl: !!seq [a]\nm: !x {a: 1}\n")
+        #expect(root != nil)
+        #expect(places(reader) == ["2:1", "3:9", "4:4", "5:4", "6:4"])
+        #expect(reader.diagnostics.allSatisfy { $0.rule == "yaml.tag" })
+        #expect(reader.diagnostics.map(\.message)[1] == "the tag '!ENV' has no meaning in lbp's files; remove it (quote a value to keep it as text)")
+        #expect(reader.diagnostics.map(\.message)[2].hasPrefix("the tag '!!int' "))
+        let (plain, _) = read("a: !!str 010\nb: NO\nc: '010'\nd: |\n  text\ne: [x, {y: 1}]\n")
+        #expect(plain.diagnostics.isEmpty)
+    }
+
+    /// Every plain value is text, so a key written `true` and one written "true" are one key.
+    @Test func keysAreComparedAsText() {
+        let (reader, root) = read("booleans: {true: [wel], \"true\": [jawel]}\n")
+        #expect(root == nil)
+        #expect(reader.diagnostics.map(\.rule) == ["yaml.duplicate-key"])
+    }
+
     @Test func syntaxErrorsAreLocated() {
         let (reader, root) = read("a: [1, 2\nb: 3\n")
         #expect(root == nil)

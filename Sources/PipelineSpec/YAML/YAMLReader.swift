@@ -46,7 +46,9 @@ public final class YAMLReader {
     public func parse(_ text: String) -> YAMLValue? {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // Every plain scalar is text (`NO`, `010` and `true` alike): values are read from
+            // their text by the typed accessors, and keys `true` and "true" are one key.
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             record(error, in: text)
             return nil
@@ -58,7 +60,34 @@ public final class YAMLReader {
             self.error("the file holds no YAML document", at: SourceLocation(file: file), rule: "yaml.empty")
             return nil
         }
+        refuseTags(in: root)
         return YAMLValue(node: root, path: "", reader: self)
+    }
+
+    /// Refuses every tag written in the file (`!x`, `!!int`, `!ENV`): lbp gives no tag a meaning,
+    /// so the value would be read as if it were not there, and a tagged key would hide a
+    /// duplicate. `!!str`, which quoting already says, is the one tag that reads as written.
+    private func refuseTags(in node: Node) {
+        let written: String
+        switch node {
+        case .scalar(let scalar):
+            written = scalar.tag.description == Tag.Name.str.rawValue ? "" : scalar.tag.description
+        case .sequence(let sequence):
+            written = sequence.tag.description
+            sequence.forEach(refuseTags(in:))
+        case .mapping(let mapping):
+            written = mapping.tag.description
+            for (key, value) in mapping {
+                refuseTags(in: key)
+                refuseTags(in: value)
+            }
+        case .alias:
+            written = ""
+        }
+        guard !written.isEmpty, written != Tag.Name.implicit.rawValue, let mark = node.mark else { return }
+        let shown = written.hasPrefix("tag:yaml.org,2002:") ? "!!" + written.dropFirst("tag:yaml.org,2002:".count) : Substring(written)
+        error("the tag '\(shown)' has no meaning in lbp's files; remove it (quote a value to keep it as text)",
+              at: location(line: mark.line, column: mark.column), rule: "yaml.tag")
     }
 
     /// Reads the file from disk (UTF-8) and parses it; nil with a recorded problem when the file
