@@ -40,7 +40,7 @@ import StudyModel
         #expect(condition.evaluate(values([(.rfTrauma, .missing(.empty))])).truth == .unknown)
     }
 
-    @Test(arguments: ["no_such_field", "age > old", "rf_trauma > 1", "age", "visit_date < 3", "age >"])
+    @Test(arguments: ["no_such_field", "age > old", "rf_trauma > 1", "age", "visit_date < 3", "age >", "age > 0x32", "age > 1_000", "age > nan"])
     func malformedConditionsAreRejected(text: String) {
         #expect(throws: RuleSetError.self) { try Condition(parsing: text) }
     }
