@@ -126,7 +126,7 @@ struct SpecLoader {
     private func loadReport(_ value: YAMLValue) -> ReportSettings {
         guard let mapping = value.mapping() else { return ReportSettings() }
         var settings = ReportSettings()
-        if let output = mapping["output"], let text = output.string() {
+        if let output = mapping["output"], let text = output.oneLineString() {
             if text.allSatisfy(\.isWhitespace) { output.error("'report.output' must not be empty", rule: "spec.empty") }
             settings.output = text
             settings.outputLocation = output.location

@@ -181,20 +181,21 @@ extension SpecLoader {
             _ = mapping["responder"]
         }
         if let success = mapping["success"], let items = success.list() {
-            let categories = items.compactMap { $0.double() }
+            // Each category beside the item that wrote it (an item that is no number is left out).
+            let read = items.compactMap { item in item.double().map { (item: item, category: $0) } }
+            let categories = read.map(\.category)
             if items.isEmpty { success.error("'success' must list at least one category", rule: "spec.empty") }
             // A category no value can take would never count as success.
             let range = expectations[field].range
-            for (index, category) in categories.enumerated() where range.map({ !$0.contains(category) }) ?? false {
-                (items[safe: index] ?? success).error(
+            for (item, category) in read where range.map({ !$0.contains(category) }) ?? false {
+                item.error(
                     "the success category \(Value.format(category)) lies outside the range of '\(name)' "
                         + "(\(Value.format(range?.lowerBound ?? 0))-\(Value.format(range?.upperBound ?? 0)))",
                     rule: "spec.range")
             }
             // A category given twice, or a fraction of a whole-number rating, is a slip.
             var seen: Set<Double> = []
-            for (index, category) in categories.enumerated() {
-                let item = items[safe: index] ?? success
+            for (item, category) in read {
                 if !seen.insert(category).inserted {
                     item.error("the success category \(Value.format(category)) is listed twice", rule: "spec.duplicate")
                 } else if field.kind == .integer, category.rounded() != category {

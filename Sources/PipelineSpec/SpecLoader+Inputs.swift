@@ -185,6 +185,11 @@ extension SpecLoader {
         switch text {
         case ",", ";", "|", "\t": return UInt8(ascii: text.unicodeScalars.first ?? ",")
         case "tab": return 0x09
+        case "":
+            // `delimiter: |` unquoted starts a YAML block of text, here an empty one.
+            value.error("the delimiter is empty; write '|' in quotes (delimiter: '|'), as YAML reads a bare | "
+                + "as the start of a block of text", rule: "spec.delimiter")
+            return nil
         default:
             value.error("unknown delimiter '\(text)' (expected ',', ';', '|' or 'tab')", rule: "spec.delimiter")
             return nil

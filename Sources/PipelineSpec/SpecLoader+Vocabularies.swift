@@ -89,7 +89,8 @@ extension SpecLoader {
         for item in mapping.list("codes") ?? [] {
             guard let entry = item.mapping() else { continue }
             let codeValue = entry.required("code")
-            let code = codeValue?.string()?.trimmingCharacters(in: .whitespaces)
+            // A cell holding the code on one line is matched; a code with a line break never would be.
+            let code = codeValue?.oneLineString()?.trimmingCharacters(in: .whitespaces)
             // Written to clean/missing.csv beside the code: what the code means.
             let reason = entry.required("reason")?.nonBlankLine()
             entry.rejectUnknownKeys()

@@ -268,6 +268,18 @@ import Testing
             "\(found)")
     }
 
+    /// A success category is reported at the item that wrote it, also after an item that is no
+    /// number.
+    @Test func aSuccessCategoryIsLocatedAtItsItem() {
+        let found = Self.problems(replacing: Self.secondOutcome, with: "    - {field: gpe, name: gpe_ok, label: GPE, success: [a, 9, 9]}")
+        let line = Self.baseLines + 8
+        #expect(found.count == 4, "\(found)")
+        #expect(found.first?.hasPrefix("\(line):56: 'analysis.outcomes[1].success[0]' must be a number") == true, "\(found)")
+        #expect(found.dropFirst().first?.hasPrefix("\(line):59: the success category 9 lies outside the range of 'gpe'") == true, "\(found)")
+        #expect(found.contains { $0.hasPrefix("\(line):62: the success category 9 lies outside the range of 'gpe'") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("\(line):62: the success category 9 is listed twice") }, "\(found)")
+    }
+
     @Test(arguments: rejections.indices)
     func rejectsWithLineAndColumn(index: Int) {
         let (line, replacement, offset, column, message) = Self.rejections[index]

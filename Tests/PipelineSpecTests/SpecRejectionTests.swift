@@ -50,6 +50,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    holds: participants", "    holds:", "9:5: 'holds' in 'inputs[0]' needs a value"),
         Rejection("  max_errors: 5", "  max_errors: -1", "5:15: 'report.max_errors' must be 0 or more, found -1"),
         Rejection("    holds: participants", "    holds: participants\n    delimiter: ':'", "10:16: unknown delimiter ':' (expected ',', ';', '|' or 'tab')"),
+        Rejection("    holds: participants", "    holds: participants\n    delimiter: |", "10:16: the delimiter is empty; write '|' in quotes (delimiter: '|'), as YAML reads a bare | as the start of a block of text"),
         Rejection("    holds: participants", "    holds: participants\n    encoding: latin-9", "10:15: unknown value 'latin-9' for 'inputs[0].encoding' (expected one of 'utf-8', 'windows-1252')"),
         // Field rules.
         Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_onset_date}", "22:17: 'age' cannot be derived 'from_onset_date' (use 'from_birth_year')"),
@@ -98,6 +99,9 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK, reason: ' '}", "45:27: 'missing_codes.codes[0].reason' must not be empty"),
         Rejection("    pain_nrs: {required: true, type: integer}", "    pain_nrs: {required: true, type: integer, range: {min: ~, max: ~}}", "51:54: a range needs 'min', 'max' or both"),
         Rejection("  max_errors: 5", "  max_errors: 5\n  output: '  '", "6:11: 'report.output' must not be empty"),
+        Rejection("  max_errors: 5", "  max_errors: 5\n  output: >\n    out", "6:11: 'report.output' must be one line; it holds a line break"),
+        Rejection("    - {code: UNK, reason: asked but unknown}", "    - code: |\n        UNK\n      reason: asked but unknown",
+                  "45:13: 'missing_codes.codes[0].code' must be one line; it holds a line break"),
         // Missing codes.
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: UNK, reason: asked but unknown}\n    - {code: unk, reason: x}\n    - {code: UNK, reason: again}", "47:14: the missing code 'UNK' is declared twice"),
         Rejection("    - {code: UNK, reason: asked but unknown}", "    - {code: '-99', reason: not done}", "45:14: the missing code '-99' is already a Castor code ('castor: true')"),
