@@ -33,6 +33,10 @@ extension SpecLoader {
         if let threshold = mapping["small_cell_threshold"], let count = threshold.int() {
             if count < 1 {
                 threshold.error("'publication.small_cell_threshold' must be 1 or more, found \(count)", rule: "spec.range")
+            } else if count == 2 {
+                // Zeros are shown, so `<2` could stand only for 1: it would hide nothing.
+                threshold.error("'publication.small_cell_threshold' of 2 would print every 1 as '<2', which can only "
+                    + "be 1 where zeros are shown; use 1 (no suppression) or 3 or more", rule: "spec.range")
             } else {
                 settings.smallCellThreshold = count
             }

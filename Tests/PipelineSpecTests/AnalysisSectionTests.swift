@@ -159,6 +159,7 @@ import Testing
          "  study: {year: 2026, type: RCT, inclusion: adults, randomised: true, double_blind: false, allocation_concealed: true, planned_size: 4611686018427387904}",
          13, 134, "'planned_size' must lie between 1 and 100000000, found 4611686018427387904"),
         ("  small_cell_threshold: 11", "  small_cell_threshold: 0", 19, 25, "'publication.small_cell_threshold' must be 1 or more, found 0"),
+        ("  small_cell_threshold: 11", "  small_cell_threshold: 2", 19, 25, "'publication.small_cell_threshold' of 2 would print every 1 as '<2'"),
         (secondOutcome, "    - {field: pain_nrs, name: '', label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
          "'analysis.outcomes[1].name' must not be empty"),
         (secondOutcome, "    - {field: pain_nrs, name: pain/50, label: Pain 50 %, responder: {rule: relative, percent: 50}}", 8, 31,
