@@ -44,6 +44,9 @@ extension PublicationTables {
         }
         var categorical: [String: VariableCells] = [:]
         for variable in variables where variable.categorical {
+            // A characteristic nobody has a value for (not collected) is left out, as a
+            // continuous one is: a row of zeros would say it was collected and always missing.
+            guard rows.contains(where: { $0.variable == variable.name && $0.available > 0 }) else { continue }
             var cells = VariableCells()
             cells.categories = rows.filter { $0.variable == variable.name && $0.summary == .countPercent }.map(\.category)
                 .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

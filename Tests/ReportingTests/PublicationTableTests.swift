@@ -381,6 +381,21 @@ enum PublicationStructure {
         #expect(age.map { lines[$0 + 3] } == "duration_weeks", "\(text)")
     }
 
+    /// A category nobody has a value for (sex not collected) is left out of the table, as a
+    /// continuous characteristic is, rather than shown as zeros beside everyone missing.
+    @Test func aCharacteristicNobodyHasIsLeftOut() {
+        let subjects = PublicationFixture.subjects().map { subject in
+            var copy = subject
+            copy.characteristics[.sex] = nil
+            return copy
+        }
+        let labels = PublicationTables.baseline(PublicationFixture.results(subjects)).rows.map { $0[0] }
+        #expect(!labels.contains { $0.hasPrefix("Female") || $0.hasPrefix("Male") || $0.hasPrefix("Sex") }, "\(labels)")
+        #expect(labels.contains { $0.hasPrefix("Subprofile 3a") }, "\(labels)")
+        let full = PublicationTables.baseline(PublicationFixture.results(PublicationFixture.subjects())).rows.map { $0[0] }
+        #expect(full.contains { $0.hasPrefix("Female") })
+    }
+
     @Test func baselineTableSuppressesAndKeepsTotalsUndisclosing() {
         let table = PublicationTables.baseline(results)
         #expect(table.columns.map(\.title) == [
