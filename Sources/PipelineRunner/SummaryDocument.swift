@@ -31,10 +31,18 @@ struct SummaryDocument {
         // Said, not left as an empty section, when there is nothing to analyse.
         let randomised = computation.subjects.filter(\.isRandomised)
         let noOne = ["No participant was randomised: there is nothing to analyse per arm."]
+        // With no one in the reference arm the sentence stands alone, as with no one randomised:
+        // a table of comparisons would only say NA.
+        let nothingToCompare: [String]? = if randomised.isEmpty {
+            noOne
+        } else if !randomised.contains(where: { $0.arm?.id == plan.referenceArm }) {
+            SummaryText.wrap("No participant was randomised to the reference arm (\(plan.referenceArm)): no comparison can be estimated.")
+        } else {
+            nil
+        }
         let noReference: [String]
-        if !randomised.contains(where: { $0.arm?.id == plan.referenceArm }) {
-            noReference = SummaryText.wrap("No participant was randomised to the reference arm (\(plan.referenceArm)): "
-                + "no comparison can be estimated.") + [""]
+        if nothingToCompare != nil {
+            noReference = []
         } else if !computation.comparisons.contains(where: {
             $0.approach == .completeCase && $0.analysedArm > 0 && $0.analysedReference > 0
         }) {
@@ -57,8 +65,8 @@ struct SummaryDocument {
                                      : ["Change = follow-up - baseline (negative is improvement). Profile-level rows, standardised",
                                         "response means and the BOCF and NRI sensitivity analyses are in response.csv.", ""]
                                      + SummaryText.response(computation.response, plan: plan))
-        lines += SummaryText.section("Comparisons with the reference arm, per subprofile", randomised.isEmpty ? noOne
-                                     : noReference
+        lines += SummaryText.section("Comparisons with the reference arm, per subprofile", nothingToCompare
+                                     ?? noReference
                                      + SummaryText.wrap("Differences are arm - \(plan.referenceArm); for scores a negative difference favours the arm.")
                                      + ["p is the ANCOVA p. Hedges' g, risk ratios, NNT and sensitivity analyses are in comparisons.csv.",
                                         "Per-subprofile results are exploratory unless the interaction below supports them.", ""]

@@ -38,7 +38,8 @@ import TestSupport
                 .replacingOccurrences(of: "  reference_arm: general_exercise", with: "  reference_arm: usual_care")
         }
         let comparisons = Self.section("Comparisons with the reference arm", of: summary)
-        #expect(comparisons.first == "No participant was randomised to the reference arm (usual_care): no comparison can be estimated.")
+        // The sentence alone: no table of comparisons that could only say NA.
+        #expect(comparisons == ["No participant was randomised to the reference arm (usual_care): no comparison can be estimated."])
         // Only the reference arm randomised (the others' codes unknown, their rows rejected): it
         // has participants, but there is no one to compare with them.
         let alone = try Self.summary(maxErrors: 100_000) {
