@@ -99,6 +99,22 @@ public struct LoadedPipeline: Sendable {
         }
     }
 
+    /// A warning for each outcome of the analysis whose field no input collects (directly or
+    /// through a field it is derived from): every participant misses it at every visit, so its
+    /// rows report no one measured, and its non-responder imputation counts everyone a
+    /// non-responder. Located at the pipeline's `analysis:` key, else at the file's first line.
+    public var uncollectedOutcomes: [Diagnostic] {
+        guard let plan = spec.effectiveAnalysis else { return [] }
+        let mapped = Set(spec.fields.fields + spec.inputs.flatMap(\.fields.fields))
+        let place = spec.analysisLocation ?? SourceLocation(file: spec.file, line: 1, column: 1)
+        return plan.outcomes.filter { !DerivedInputs.isAvailable($0.field, mapped: mapped) }.map { outcome in
+            Diagnostic(.warning, at: place, rule: "analysis.outcome-not-collected",
+                       message: "the outcome '\(outcome.name)' reads '\(outcome.field.name)', which no input collects: "
+                           + "every participant misses it at every visit",
+                       field: outcome.field.name)
+        }
+    }
+
     /// A warning when the pipeline file does not describe the trial's design (`evidence.study`):
     /// the trial's own comparisons then go into no evidence table, conclusion or summary of
     /// findings, which would otherwise be empty (or hold literature only) with nothing said.
@@ -112,8 +128,8 @@ public struct LoadedPipeline: Sendable {
     }
 
     /// What `check`, `validate` and `run` warn about the pipeline file as a whole:
-    /// ``unmappedRuleInputs`` and ``undescribedOwnStudy``.
-    public var pipelineWarnings: [Diagnostic] { unmappedRuleInputs + undescribedOwnStudy }
+    /// ``unmappedRuleInputs``, ``uncollectedOutcomes`` and ``undescribedOwnStudy``.
+    public var pipelineWarnings: [Diagnostic] { unmappedRuleInputs + uncollectedOutcomes + undescribedOwnStudy }
 
     /// ``pipelineWarnings`` as `issues.csv` holds them: the pipeline named by its file name,
     /// as every report names it, so that the reports do not change with the working directory.

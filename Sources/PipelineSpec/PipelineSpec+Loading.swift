@@ -93,11 +93,12 @@ struct SpecLoader {
         checkConstantSites(vocabularies, expectations: expectations, inputs: inputs)
 
         guard let study else { return nil }
-        let spec = PipelineSpec(
+        var spec = PipelineSpec(
             file: file, name: PipelineSpec.name(ofFile: file), study: study, report: report, inputs: inputs,
             fields: fields, vocabularies: vocabularies, missingCodes: missingCodes, schedule: schedule,
             expectations: expectations, profileRules: profileRules, analysis: analysis, publication: publication,
             evidence: evidence)
+        spec.analysisLocation = root.keyLocation("analysis")
         checkEvidenceOutcomes(spec.effectiveAnalysis)
         return spec
     }

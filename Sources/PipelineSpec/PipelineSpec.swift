@@ -25,6 +25,8 @@ public struct PipelineSpec: Sendable, Hashable {
     public var profileRules = ProfileRulesSettings()
     /// `analysis:` outcomes, timepoints, reference arm, responder rules; defaults when absent.
     public var analysis: AnalysisPlan?
+    /// Where the `analysis:` key is written (nil without one), for a warning about the plan.
+    public var analysisLocation: SourceLocation?
     /// `publication:` settings of the publication tables.
     public var publication = PublicationSettings()
     /// `evidence:` EBRO variant, study design, GRADE inputs and the literature table.

@@ -71,6 +71,23 @@ import TestSupport
         #expect(try String(contentsOfFile: folder.file("outside/issues.csv"), encoding: .utf8) == issues)
     }
 
+    /// An outcome whose field no input collects is missing for everyone: `check`, `validate` and
+    /// `run` say so at the `analysis:` key.
+    @Test func anOutcomeNoInputCollectsIsWarned() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try Self.samplePipeline(in: folder) { $0.replacingOccurrences(of: "  odi: odi_totaal\n", with: "") }
+        let warnings = try LoadedPipeline.load(path).pipelineWarnings
+        #expect(warnings.map(\.rule) == ["analysis.outcome-not-collected"])
+        #expect(warnings.first?.field == "odi")
+        let analysisLine = try #require(try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+            .firstIndex(of: "analysis:")) + 1
+        #expect(warnings.map(\.location) == [SourceLocation(file: path, line: analysisLine, column: 1)])
+        #expect(Validation.run(pipeline: path, outputFolder: folder.file("out")).exitCode == 0)
+        let issues = try String(contentsOfFile: folder.file("out/issues.csv"), encoding: .utf8)
+        #expect(issues.contains("\npipeline.yml,\(analysisLine),1,,,odi,,analysis.outcome-not-collected,warning,"), "\(issues.prefix(400))")
+    }
+
     /// Without `evidence.study` the trial's comparisons are in no evidence table: `check`,
     /// `validate` and `run` say so with a warning, which the sample pipeline does not get.
     @Test func aPipelineWithoutTheTrialsDesignIsWarned() throws {
