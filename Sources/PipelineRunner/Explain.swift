@@ -50,7 +50,7 @@ public enum Explain {
         func shown(_ source: SourceLocation) -> [String] {
             cellsAt[SourceLocation(file: source.file, line: source.line)].map { ["  \(source)"] + $0 } ?? sourceRow(source, loaded)
         }
-        var lines = ["Participant '\(id)' (\(loaded.spec.file))", ""]
+        var lines = ["Participant \(Normalise.quoted(id)) (\(loaded.spec.file))", ""]
         if let participant {
             let site = participant.site.isEmpty ? "none" : participant.site
             lines.append("Participant row\(participant.sources.count == 1 ? "" : "s") (site \(site), arm \(participant.arm?.id ?? "not randomised")):")

@@ -18,13 +18,13 @@ extension RowReader {
         currentSlot = slot
         state.hasParticipantRow[slot] = true
         if state.slots[slot] == StagingState.conflicting {
-            rejectAfterConflict("participant '\(id)'", first: state.conflictingParticipants[slot])
+            rejectAfterConflict("participant \(Normalise.quoted(id))", first: state.conflictingParticipants[slot])
             return .new
         }
         if let rejected = state.rejectedRows[slot] {
             // Located at the row, as a row taken back for the same reason is.
             issues.append(Diagnostic(.error, at: location, rule: "participant-rejected",
-                                     message: "participant '\(id)' has a rejected row at \(rejected), so no row of the participant is kept",
+                                     message: "participant \(Normalise.quoted(id)) has a rejected row at \(rejected), so no row of the participant is kept",
                                      field: Field.participantID.name, value: id))
             return .new
         }
@@ -42,7 +42,7 @@ extension RowReader {
                 switch overlap {
                 case .same, .contained:
                     // Another event that adds nothing is no repeat: nothing to note.
-                    if !events { noteRepeat("participant '\(id)'", overlap, of: keptAt) }
+                    if !events { noteRepeat("participant \(Normalise.quoted(id))", overlap, of: keptAt) }
                     return .repeated
                 case .complements:
                     // The fields it adds must agree with what visit rows carried into the record,
@@ -61,7 +61,7 @@ extension RowReader {
                        }) {
                         shownAt = holder.source
                     }
-                    rejectConflicting("participant '\(id)'", first: first, repeats: state.participantRepeats[slot, default: []],
+                    rejectConflicting("participant \(Normalise.quoted(id))", first: first, repeats: state.participantRepeats[slot, default: []],
                                       theirs: kept, mine: values, events: events, shownAt: shownAt, &state)
                     state.slots[slot] = StagingState.conflicting
                     state.conflictingParticipants[slot] = first
@@ -143,7 +143,7 @@ extension RowReader {
         let index = state.slots[slot]
         if index >= 0 {
             guard state.participantRowValues[index] != nil, let first = state.participantRecords[index].sources.first else { return }
-            let reason = "participant '\(id)' has a rejected row at \(location), so no row of the participant is kept"
+            let reason = "participant \(Normalise.quoted(id)) has a rejected row at \(location), so no row of the participant is kept"
             let rows = [first] + state.participantRepeats[slot, default: []]
             for row in rows {
                 guard let fileIndex = stager.fileIndexByName[row.file] else { continue }
@@ -160,7 +160,7 @@ extension RowReader {
         state.rejectedRows[slot] = location
         // The visits read before this row get the warning a visit read after it gets.
         try stager.warnVisits(ofSlot: slot, participant: id,
-                              message: "the participant row of '\(id)' was rejected (\(location)); this visit has no participant record",
+                              message: "the participant row of \(Normalise.quoted(id)) was rejected (\(location)); this visit has no participant record",
                               &state)
     }
 
@@ -249,16 +249,16 @@ extension RowReader {
             }
             if let slot, let rejected = state.rejectedRows[slot] {
                 issues.append(issue(.warning, rule: "participant-rejected", field: .participantID, raw: id,
-                                    message: "the participant row of '\(id)' was rejected (\(rejected)); this visit has no participant record"))
+                                    message: "the participant row of \(Normalise.quoted(id)) was rejected (\(rejected)); this visit has no participant record"))
             } else {
                 issues.append(issue(.error, rule: "unknown-participant", field: .participantID, raw: id,
-                                    message: "participant '\(id)' \(stager.participantRowNotFound)"))
+                                    message: "participant \(Normalise.quoted(id)) \(stager.participantRowNotFound)"))
                 return .new
             }
         }
         let entry = slot.map { $0 * state.timepointCount + timepointIndex }
         if let entry, state.visitTable[entry] == StagingState.conflicting {
-            rejectAfterConflict("visit '\(timepoint.name)' of participant '\(id)'", first: state.conflictingVisits[entry])
+            rejectAfterConflict("visit '\(timepoint.name)' of participant \(Normalise.quoted(id))", first: state.conflictingVisits[entry])
             return .new
         }
         if let entry, state.visitTable[entry] >= 0 {
@@ -267,13 +267,13 @@ extension RowReader {
             let overlap = Overlap(existing.values, values)
             switch overlap {
             case .same, .contained:
-                noteRepeat("visit '\(timepoint.name)' of participant '\(id)'", overlap, of: existing.source)
+                noteRepeat("visit '\(timepoint.name)' of participant \(Normalise.quoted(id))", overlap, of: existing.source)
                 return .repeated
             case .complements:
                 if !uniqueFields.isEmpty { checkUnique(values, addingTo: existing.values, &state) }
                 return .complementing
             case .conflicts:
-                rejectConflicting("visit '\(timepoint.name)' of participant '\(id)'", first: existing.source,
+                rejectConflicting("visit '\(timepoint.name)' of participant \(Normalise.quoted(id))", first: existing.source,
                                   repeats: state.visitRepeats[entry, default: []], theirs: existing.values, mine: values, &state)
                 state.visitTable[entry] = StagingState.conflicting
                 state.conflictingVisits[entry] = existing.source
@@ -314,7 +314,7 @@ extension RowReader {
             // A visit no row gives a value is no visit: no record stands in for it (a follow-up
             // without a baseline is still one).
             issues.append(issue(.note, rule: "blank-visit", field: nil, raw: nil,
-                                message: "visit '\(timepoint.name)' of participant '\(id)': this row holds no values of the visit, "
+                                message: "visit '\(timepoint.name)' of participant \(Normalise.quoted(id)): this row holds no values of the visit, "
                                     + "only its keys, and no other row gives the visit, so no visit is recorded from it"))
             return
         }

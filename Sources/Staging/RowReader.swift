@@ -596,7 +596,7 @@ struct RowReader {
         guard state.visitTable[entry] < 0, state.visitTable[entry] != StagingState.conflicting,
               let rejected = state.rejectedVisitRows[entry] else { return }
         issues.append(issue(.error, rule: "duplicate", field: nil, raw: nil,
-                            message: "visit '\(timepoint.timepoint.name)' of participant '\(id)' has a rejected row at \(rejected); "
+                            message: "visit '\(timepoint.timepoint.name)' of participant \(Normalise.quoted(id)) has a rejected row at \(rejected); "
                                 + "this row holds no values of the visit, only its keys, so it is rejected with it"))
     }
 

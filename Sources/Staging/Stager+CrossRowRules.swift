@@ -158,7 +158,7 @@ extension Stager {
                 let record = state.visitTable[index]
                 let timepoint = timepoints[index % count].name
                 found.append(Finding(index: index, record: record, timepoint: timepoint, rule: .followUpWithoutBaseline,
-                                     message: "visit '\(timepoint)' of participant '\(state.visitRecords[record].participantID)' "
+                                     message: "visit '\(timepoint)' of participant \(Normalise.quoted(state.visitRecords[record].participantID)) "
                                          + "has no baseline visit: its baseline visit was rejected (\(rules.joined(separator: ", ")))"))
             }
         }
@@ -261,11 +261,11 @@ extension Stager {
                 var date = visitRecords[visit].values.date(.visitDate)
                 if !timepoint.isBaseline, baseline == nil {
                     findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .followUpWithoutBaseline,
-                                            message: "visit '\(timepoint.name)' of participant '\(visitRecords[visit].participantID)' has no baseline visit"))
+                                            message: "visit '\(timepoint.name)' of participant \(Normalise.quoted(visitRecords[visit].participantID)) has no baseline visit"))
                 }
                 if !timepoint.isBaseline, notRandomised {
                     findings.append(Finding(index: index, record: visit, timepoint: timepoint.name, rule: .followUpNotRandomised,
-                                            message: "visit '\(timepoint.name)' of participant '\(visitRecords[visit].participantID)', who has no arm "
+                                            message: "visit '\(timepoint.name)' of participant \(Normalise.quoted(visitRecords[visit].participantID)), who has no arm "
                                                 + "(not randomised, or the arm is not recorded): the analysis leaves the participant out"))
                 }
                 if let visitDate = date, let randomisation, !timepoint.isBaseline, visitDate < randomisation {

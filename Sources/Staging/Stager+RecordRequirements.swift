@@ -53,10 +53,10 @@ extension Stager {
                     // on a row that derives it.
                     return state.requiredDerivedOnRecords.contains($0) ? !hasValue(participant.values, $0) : !participant.values.contains($0)
                 }
-                if !lacking.isEmpty, try report(lacking, of: "participant '\(participant.id)'", at: participant.sources.first,
+                if !lacking.isEmpty, try report(lacking, of: "participant \(Normalise.quoted(participant.id))", at: participant.sources.first,
                                                 participant: participant.id, visit: nil, events: onEvents.isEmpty ? [] : events,
                                                 record: participant.values, &state) {
-                    try rejectParticipantRecord(inSlot: slot, reason: "participant '\(participant.id)' lacks the required "
+                    try rejectParticipantRecord(inSlot: slot, reason: "participant \(Normalise.quoted(participant.id)) lacks the required "
                         + lacking.map { "'\($0.name)'" }.joined(separator: ", ") + (onEvents.isEmpty ? " in every input" : ""),
                                                 &state)
                 } else {
@@ -75,7 +75,7 @@ extension Stager {
                 guard index >= 0 else { continue }
                 let visit = state.visitRecords[index]
                 let lacking = visitFields.filter { !visit.values.contains($0) }
-                let subject = "visit '\(timepoint.name)' of participant '\(visit.participantID)'"
+                let subject = "visit '\(timepoint.name)' of participant \(Normalise.quoted(visit.participantID))"
                 guard !lacking.isEmpty else { continue }
                 guard try report(lacking, of: subject, at: visit.source, participant: visit.participantID, visit: timepoint.name, &state)
                 else {
@@ -106,7 +106,7 @@ extension Stager {
         }
         state.slots[slot] = -1
         try warnVisits(ofSlot: slot, participant: participant.id,
-                       message: "the participant record of '\(participant.id)' was rejected (\(reason)); "
+                       message: "the participant record of \(Normalise.quoted(participant.id)) was rejected (\(reason)); "
                            + "this visit has no participant record", &state)
     }
 
@@ -139,7 +139,7 @@ extension Stager {
                 }
             }
             if !outside.isEmpty {
-                try rejectParticipantRecord(inSlot: slot, reason: "participant '\(participant.id)' has "
+                try rejectParticipantRecord(inSlot: slot, reason: "participant \(Normalise.quoted(participant.id)) has "
                     + outside.joined(separator: ", ") + " out of range", &state)
             }
         }

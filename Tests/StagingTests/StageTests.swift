@@ -247,6 +247,19 @@ typealias H = StagingHarness
         #expect(sink.issues.first?.message == "participant 'P9' is not in any participants input")
     }
 
+    /// An id with a character no one sees (a no-break space inside) is written with it escaped,
+    /// so that it cannot pass for the plain id the data manager looks for.
+    @Test func anIdWithAnUnseenCharacterIsShownEscaped() throws {
+        let visits = H.lines([H.visitsHeader, H.visit("P\u{A0}9", "T0", date: "05-01-2024"), H.visit("P1", "T0", date: "05-01-2024"),
+                              H.visit("P1", "T0", date: "05-01-2024", nrs: "6")])
+        let participants = H.lines([H.participantsHeader, H.participant("P1")])
+        let (_, sink) = try H(yaml: H.castorPipeline, files: ["participants.csv": participants, "visits.csv": visits]).run()
+        #expect(sink.issues.first { $0.rule == "unknown-participant" }?.message == "participant 'P\\u{A0}9' is not in any participants input")
+        let plain = try H(yaml: H.castorPipeline, files: ["participants.csv": participants, "visits.csv": H.lines([H.visitsHeader,
+            H.visit("P1", "T0", date: "05-01-2024"), H.visit("P1", "T0", date: "05-01-2024", nrs: "6")])]).run().1
+        #expect(plain.issues.first { $0.rule == "duplicate" }?.message.hasPrefix("visit 'baseline' of participant 'P1' ") == true)
+    }
+
     @Test func visitsOfARejectedParticipantAreKeptWithAWarning() throws {
         let participants = H.lines([H.participantsHeader, H.participant("P1", ["Sex": "X"])])
         let visits = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024")])
