@@ -245,6 +245,20 @@ import TestSupport
         #expect(settings.pooling.level == 0.95)
     }
 
+    /// GRADE's decision thresholds: the declared ones, else minus an outcome's responder points
+    /// (benefit side only), and none for a relative rule or a success rating (README).
+    @Test func decisionThresholdsDefaultToMinusTheResponderPoints() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  decision_thresholds: {odi: [-8, 8]}\n")
+                .replacingOccurrences(of: "responder: {rule: either, points: 2, percent: 30}", with: "responder: {rule: relative, percent: 30}")
+        }
+        let loaded = try LoadedPipeline.load(path)
+        let settings = EvidenceInputs.settings(loaded.spec.evidence, plan: try #require(loaded.spec.effectiveAnalysis))
+        #expect(settings.decisionThresholds.map { "\($0.outcome) \($0.values)" } == ["rmdq [-5.0]", "odi [-8.0, 8.0]"])
+    }
+
     @Test func poolWithRejectsAComparisonTheTrialDoesNotMake() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
