@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import PipelineSpec
 import Staging
+import StudyModel
 
 /// `manifest.json`: what went in (SHA-256 of every input, the pipeline file, the rule set and the
 /// literature tables), the row accounting, the tool version, the settings, and the SHA-256 of
@@ -54,6 +55,28 @@ enum Manifest {
         var withinBudget: Bool
     }
 
+    /// The items, or `none`.
+    private static func list(_ items: [String], separator: String) -> String {
+        items.isEmpty ? "none" : items.joined(separator: separator)
+    }
+
+    /// The trial's design as `evidence.study` declares it.
+    private static func describe(_ design: EvidenceSpec.Design) -> String {
+        [design.studyType + (design.year.map { " (\($0))" } ?? ""), "inclusion: " + design.inclusionCriteria,
+         design.randomised ? "randomised" : "not randomised", design.doubleBlind ? "double-blind" : "not double-blind",
+         design.allocationConcealed ? "allocation concealed" : "allocation not concealed",
+         design.plannedSize.map { "planned size \($0)" } ?? "no planned size"].joined(separator: ", ")
+    }
+
+    /// An outcome's declared GRADE judgements, each with its levels and reason.
+    private static func describe(_ declarations: EvidenceSpec.Declarations) -> String {
+        [("indirectness", declarations.indirectness), ("publication bias", declarations.publicationBias),
+         ("large effect", declarations.largeEffect), ("dose-response", declarations.doseResponse),
+         ("plausible confounding", declarations.plausibleConfounding)]
+            .compactMap { name, declared in declared.map { "\(name) \($0.levels) (\($0.reason))" } }
+            .joined(separator: ", ")
+    }
+
     static func write(_ computation: RunComputation, pipeline: String, folder: String) throws {
         let spec = computation.pipeline.spec
         let literature = [spec.evidence.literatureStudies, spec.evidence.literatureConclusions].compactMap { $0 }
@@ -67,6 +90,17 @@ enum Manifest {
             "max_errors": String(computation.errorBudget),
             "small_cell_threshold": String(spec.publication.smallCellThreshold),
         ]
+        // The evidence settings that change the grades, the defaults the run took included.
+        settings["evidence_study"] = spec.evidence.design.map(describe) ?? "none"
+        settings["decision_thresholds"] = list(computation.evidence.settings.decisionThresholds.map { threshold -> String in
+            let measure = threshold.effectMeasure.map { " (\($0))" } ?? ""
+            let values: [String] = threshold.values.map { Value.format($0) }
+            return "\(threshold.outcome)\(measure): \(values.joined(separator: ", "))"
+        }, separator: "; ")
+        settings["grade_declarations"] = list(spec.evidence.declarations.keys.sorted().compactMap { outcome in
+            spec.evidence.declarations[outcome].map { outcome + ": " + describe($0) }
+        }, separator: "; ")
+        settings["pool_with"] = list(spec.evidence.poolWith.map(\.id), separator: ", ")
         for outcome in computation.plan.outcomes {
             switch outcome.kind {
             case .continuous(let rule): settings["responder_\(outcome.name)"] = rule.description

@@ -259,6 +259,26 @@ import TestSupport
         #expect(settings.decisionThresholds.map { "\($0.outcome) \($0.values)" } == ["rmdq [-5.0]", "odi [-8.0, 8.0]"])
     }
 
+    /// manifest.json records the evidence settings that change the grades: the trial's design,
+    /// the decision thresholds in force (defaults included), declarations and pooled comparisons.
+    @Test func theManifestRecordsTheEvidenceSettings() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  decision_thresholds: {odi: [-8, 8]}\n")
+                .replacingOccurrences(of: "double_blind: false", with: "double_blind: true")
+        }
+        #expect(Run.run(pipeline: path, outputFolder: folder.file("out")).exitCode == 0)
+        let data = try #require(FileManager.default.contents(atPath: folder.file("out/manifest.json")))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let settings = try #require(manifest["settings"] as? [String: String])
+        #expect(settings["decision_thresholds"] == "rmdq: -5; pain_nrs: -2; odi: -8, 8")
+        #expect(settings["evidence_study"]?.contains(", randomised, double-blind, allocation concealed, planned size ") == true,
+                "\(settings)")
+        #expect(settings["grade_declarations"] == "none")
+        #expect(settings["pool_with"] == "none")
+    }
+
     @Test func poolWithRejectsAComparisonTheTrialDoesNotMake() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
