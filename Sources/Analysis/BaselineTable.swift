@@ -55,7 +55,11 @@ extension ResponseAnalysis {
         // Each variable is one column, indexed like the subjects; every table column then picks
         // its members' values.
         let characteristics = Self.continuousCharacteristics.map { prepared.characteristics.column($0) }
-        let outcomes = plan.outcomes.filter(\.isContinuous)
+        // One row per measured score: a second outcome on the same field (a relative responder
+        // rule beside the absolute one, say) has the same baseline, named after the first.
+        let outcomes = plan.outcomes.filter(\.isContinuous).reduce(into: [OutcomePlan]()) { kept, outcome in
+            if !kept.contains(where: { $0.field == outcome.field }) { kept.append(outcome) }
+        }
         let baselines = outcomes.map { prepared.values($0.field, at: baselineName) }
         let sex = prepared.characteristics.sexColumn
         // Every arm column lists the subprofiles of all randomised participants, with 0 where

@@ -34,6 +34,19 @@ import Testing
         #expect((comparison.ancova == nil) == !separable)
     }
 
+    /// Two outcomes on one score (an absolute and a relative responder rule) share a baseline:
+    /// the table lists it once, named after the first.
+    @Test func twoOutcomesOnOneScoreGiveOneBaselineRow() {
+        let relative = OutcomePlan(field: .painNRS, name: "pain_relative", label: "Pain 30 %",
+                                   kind: .continuous(responder: ResponderRule(kind: .relative, relative: 30)))
+        let analysis = ResponseAnalysis(
+            plan: AnalysisPlan(outcomes: [AnalysisPlan.defaultOutcomes[1], relative], timepoints: ["week6"], referenceArm: "general_exercise"),
+            arms: Self.arms, order: GroupOrder(profiles: ["3b"]))
+        let subjects = [Self.subject("M1", arm: 0, baseline: 5, followUp: 4), Self.subject("G1", arm: 1, baseline: 6, followUp: 4)]
+        let variables = Set(analysis.baselineTable(subjects).map(\.variable))
+        #expect(variables.filter { $0.hasPrefix("baseline_") } == ["baseline_pain_nrs"])
+    }
+
     /// Type 7 quartiles interpolate: the lower quartile of 21.4 and 22.0 is 21.55, which floating
     /// point makes 21.549999999999997 and one decimal would print as 21.5. Rounded to 10 decimals
     /// it is the number 21.55, and prints as 21.6.
