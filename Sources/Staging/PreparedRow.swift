@@ -45,6 +45,9 @@ final class PreparedRow: @unchecked Sendable {
     @exclusivity(unchecked) var markedBoxes: [(field: Field, column: Int)] = []
     /// The row holds nothing but its keys (``RowReader`` `isBlank`): its empty cells are not collected.
     @exclusivity(unchecked) var isBlank = false
+    /// Participant values a rule across this row's fields emptied (`null-field`), as the row held
+    /// them: another row of the participant is compared with what the row holds.
+    @exclusivity(unchecked) var ruleEmptied: [Field: Value] = [:]
 
     /// Forgets the row before, for the record at `line` and `byteOffset`.
     func reset(line: Int, byteOffset: Int?) {
@@ -61,6 +64,7 @@ final class PreparedRow: @unchecked Sendable {
         if !untickedBoxes.isEmpty { untickedBoxes.removeAll(keepingCapacity: true) }
         if !derivedOutOfRange.isEmpty { derivedOutOfRange.removeAll(keepingCapacity: true) }
         if !markedBoxes.isEmpty { markedBoxes.removeAll(keepingCapacity: true) }
+        if !ruleEmptied.isEmpty { ruleEmptied.removeAll() }
         isBlank = false
         event = nil
     }

@@ -37,8 +37,12 @@ extension RowReader {
                 // A second row of an event is compared with that event's first row, not with
                 // what the other events added.
                 let sameEvent = events ? nil : earlierRowOfEvent(of: slot, first: first, state)
-                let (kept, keptAt) = sameEvent.map { ($0.values, $0.source) } ?? (firstValues, first)
-                let overlap = Overlap(kept, values, emptyIsUncollected: events)
+                let (keptAsStaged, keptAt) = sameEvent.map { ($0.values, $0.source) } ?? (firstValues, first)
+                // Compared on what the rows hold: an onset a rule emptied in one row is still the
+                // onset another row repeats, not a conflict with lbp's own emptying.
+                let kept = sameEvent == nil ? RowReader.restoring(keptAsStaged, state.ruleEmptied[slot]) : keptAsStaged
+                let compared = RowReader.restoring(values, row.ruleEmptied)
+                let overlap = Overlap(kept, compared, emptyIsUncollected: events)
                 switch overlap {
                 case .same, .contained:
                     // Another event that adds nothing is no repeat: nothing to note.
@@ -55,14 +59,14 @@ extension RowReader {
                     // against a record merged from rows of several inputs, at the row that gave
                     // it (``rejectConflicting``'s own choice).
                     var shownAt = sameEvent?.source
-                    if events, let field = RowReader.firstDifference(kept, values, emptyIsUncollected: true),
+                    if events, let field = RowReader.firstDifference(kept, compared, emptyIsUncollected: true),
                        let holder = state.participantEvents[slot]?.first(where: {
                            Overlap.collects($0.values, field, emptyIsUncollected: true)
                        }) {
                         shownAt = holder.source
                     }
                     rejectConflicting("participant \(Normalise.quoted(id))", first: first, repeats: state.participantRepeats[slot, default: []],
-                                      theirs: kept, mine: values, events: events, shownAt: shownAt, &state)
+                                      theirs: kept, mine: compared, events: events, shownAt: shownAt, &state)
                     state.slots[slot] = StagingState.conflicting
                     state.conflictingParticipants[slot] = first
                     state.participantRepeats[slot] = nil
@@ -105,6 +109,7 @@ extension RowReader {
                         let fills = events && Overlap.isEmptyCell(merged[field]) && !Overlap.isEmptyCell(values[field])
                         guard !merged.contains(field) || fills else { continue }
                         merged[field] = values[field]
+                        if let held = row.ruleEmptied[field] { state.ruleEmptied[slot, default: [:]][field] = held }
                         let record = state.participantRecords[index].values
                         let replacesCarriedArm = field == .arm && carriedArm && !values.isMissing(field)
                         if !record.contains(field) || (record.isMissing(field) && !values.isMissing(field))
@@ -127,6 +132,7 @@ extension RowReader {
         let record = ParticipantRecord(id: id, site: values[.site]?.text ?? "", arm: arm(values), values: values,
                                        sources: [location])
         state.setParticipant(record, rowValues: values, slot: slot)
+        if !row.ruleEmptied.isEmpty { state.ruleEmptied[slot] = row.ruleEmptied }
         registerUnique(values, &state)
     }
 
@@ -372,6 +378,15 @@ extension RowReader {
             state.carryingVisitRows.insert(location)
             registerUnique(carried, &state)
         }
+    }
+
+    /// `values` with each value a rule across a row's fields emptied put back as the row held it
+    /// (`emptied`; ``PreparedRow/ruleEmptied``), where `values` still hold it emptied.
+    static func restoring(_ values: FieldValues, _ emptied: [Field: Value]?) -> FieldValues {
+        guard let emptied, !emptied.isEmpty else { return values }
+        var restored = values
+        for (field, held) in emptied where isInvalid(values[field]) { restored[field] = held }
+        return restored
     }
 
     /// The participant values this visit row gives its participant: those `record` lacks or holds

@@ -911,7 +911,9 @@ struct RowReader {
         let setting = expectations[rule]
         let field = rule.nullableField
         issues.append(issue(setting.issueSeverity, rule: rule.rawValue, field: field, raw: raw, message: message))
-        if setting.policy == .nullField, let field { set(field, RowReader.invalid(rule.rawValue)) }
+        guard setting.policy == .nullField, let field else { return }
+        if field.level == .participant, let held = participantValues[field], !held.isMissing { row.ruleEmptied[field] = held }
+        set(field, RowReader.invalid(rule.rawValue))
     }
 
     /// Derived fields of this input, from the row's own values, in the canonical field order (an

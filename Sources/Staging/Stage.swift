@@ -147,6 +147,9 @@ struct StagingState: IssueCounts {
     /// first source.
     var participantRecords: [ParticipantRecord] = []
     var participantRowValues: [FieldValues?] = []
+    /// By slot: the participant values a rule across a kept row's fields emptied, as that row
+    /// held them (``PreparedRow/ruleEmptied``), for comparing a later row of the participant.
+    var ruleEmptied: [Int: [Field: Value]] = [:]
     /// Visits by slot and timepoint: `visitTable[slot * timepointCount + t]` is the index of the
     /// visit in `visitRecords` (-1 when there is none), where `t` is the timepoint's index in the
     /// (sorted) schedule.

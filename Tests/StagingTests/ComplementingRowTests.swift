@@ -271,6 +271,30 @@ import Testing
         #expect(sink.summary(.error) == ["visits.csv:2:4 unique error"])
     }
 
+    /// An onset a rule emptied in one row (`null-field`: after the screening date) is still the
+    /// onset another input's row repeats: the rows agree and the participant is kept, the onset
+    /// emptied, whichever row the rule could judge. Another onset is a conflict, as before.
+    @Test(arguments: [("03-01-2024", true), ("04-01-2024", false)])
+    func aValueARuleEmptiedIsComparedAsTheRowHeldIt(extraOnset: String, agrees: Bool) throws {
+        let yaml = Self.participantsAndExtra + "expectations:\n  rules:\n    onset_after_baseline: {policy: null-field}\n"
+        let participants = H.lines([H.participantsHeader, H.participant("P1", ["Onset": "03-01-2024"])])
+        let extra = H.lines(["Participant Id;Onset", "P1;\(extraOnset)"])
+        let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra,
+                                                      "visits.csv": H.lines([H.visitsHeader])]).run()
+        #expect(study.participants.map(\.id) == (agrees ? ["P1"] : []))
+        #expect(sink.summary(.error) == (agrees ? [] : ["extra.csv:2:2 duplicate error"]))
+        #expect(study.participants.first.map { RowReader.isInvalid($0.values[.onsetDate]) } ?? true)
+        // The rule judged the other row: the onset the first row gave is emptied on the merged record.
+        let onsetOnly = H.lines(["Participant Id;Site;Group;Sex;Birth year;Age;Randomised;Onset;flags#night",
+                                 "P1;AMS;1;V;1970;54;05-01-2024;03-01-2024;0"])
+        let withScreening = H.lines(["Participant Id;Screening;Onset", "P1;02-01-2024;\(extraOnset)"])
+        let (merged, mergedSink) = try H(yaml: yaml, files: ["participants.csv": onsetOnly, "extra.csv": withScreening,
+                                                             "visits.csv": H.lines([H.visitsHeader])]).run()
+        #expect(merged.participants.map(\.id) == (agrees ? ["P1"] : []))
+        #expect(mergedSink.summary(.error) == (agrees ? [] : ["extra.csv:2:3 duplicate error"]))
+        #expect(merged.participants.first.map { RowReader.isInvalid($0.values[.onsetDate]) } ?? true)
+    }
+
     @Test func aParticipantRowConflictingOnASharedFieldIsStillAConflict() throws {
         // The row adds the onset date but differs in sex: the message names the shared field.
         let extra = H.lines(["Participant Id;Sex;Onset", "P1;M;01-11-2023"])
