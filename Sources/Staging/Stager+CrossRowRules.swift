@@ -104,7 +104,7 @@ extension Stager {
         if finding.rule == .onsetAfterBaseline, setting.policy == .nullField, participantRecord >= 0 {
             let record = state.participantRecords[participantRecord]
             field = .onsetDate
-            place = located(.onsetDate, among: record.sources, else: source, state)
+            place = locatedInRecord(.onsetDate, index: participantRecord, slot: finding.index / count, else: source, state)
             value = record.values.date(.onsetDate)?.iso ?? value
         }
         try emit(Diagnostic(setting.issueSeverity, at: place.location,
@@ -178,6 +178,23 @@ extension Stager {
         }
         let first = rows.first ?? fallback
         return (first, fileIndexByName[first.file])
+    }
+
+    /// Where a finding about a participant's `field` is located: at the row that gave the record
+    /// (at `index`, in `slot`) its value, at that row's column. A value of the participant rows is
+    /// sought among them, leaving out an event row of a REDCap record that holds it empty; a
+    /// value a visit row carried in (the participant rows hold none), among the carrying rows.
+    func locatedInRecord(_ field: Field, index: Int, slot: Int, else fallback: SourceLocation,
+                         _ state: StagingState) -> (location: SourceLocation, fileIndex: Int?) {
+        let record = state.participantRecords[index]
+        let fromParticipantRows = Overlap.collects(state.participantRowValues[index], field, emptyIsUncollected: true)
+        let events = state.participantEvents[slot] ?? []
+        let candidates = record.sources.filter { row in
+            guard fromParticipantRows != state.carryingVisitRows.contains(row) else { return false }
+            guard let event = events.first(where: { $0.source == row }) else { return true }
+            return Overlap.collects(event.values, field, emptyIsUncollected: true)
+        }
+        return located(field, among: candidates.isEmpty ? record.sources : candidates, else: fallback, state)
     }
 
     /// The derivations the inputs use on one field (`duration_weeks` and `age_at_onset` from

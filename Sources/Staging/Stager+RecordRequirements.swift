@@ -192,7 +192,7 @@ extension Stager {
             var rejecting: [String] = []
             for finding in findings {
                 let setting = spec.expectations[finding.rule]
-                let place = located(finding.field, among: participant.sources, else: firstRow, state)
+                let place = locatedInRecord(finding.field, index: index, slot: slot, else: firstRow, state)
                 try emit(Diagnostic(setting.issueSeverity, at: place.location, rule: finding.rule.rawValue, message: finding.message,
                                     participant: participant.id, field: finding.field.name, value: finding.raw),
                          fileIndex: place.fileIndex, &state)

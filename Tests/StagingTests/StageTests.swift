@@ -399,6 +399,18 @@ typealias H = StagingHarness
     static let redcapRepeatHeader =
         "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,redcap_data_access_group,arm,sex,rand_date,visit_date,nrs"
 
+    /// A finding on a REDCap record merged from its events is located at the cell that holds the
+    /// judged value (the onset a baseline row carried in), not at the screening row's empty cell.
+    @Test func aFindingOnAMergedRecordIsLocatedAtTheCellThatHoldsTheValue() throws {
+        let yaml = Self.redcapPipeline + "\n  screening_date: scr\n  onset_date: onset\n"
+        let redcap = H.lines([
+            Self.redcapHeader + ",scr,onset",
+            "R1,screening_arm_1,gro,1,2,2024-01-05,,,2024-01-05,", "R1,baseline_arm_1,gro,,,,2024-01-05,6,,2024-01-06",
+        ])
+        let (_, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error) == ["redcap.csv:3:10 onset_after_baseline error"])
+    }
+
     /// A row of a repeating instrument (an adverse event within the baseline event, say) is no
     /// visit: it is set aside with a note, and the event's own row is kept as it is.
     @Test func repeatingInstrumentRowsAreSetAside() throws {
