@@ -161,6 +161,19 @@ import Testing
         #expect(root == nil)
         #expect(reader.diagnostics.first?.rule == "yaml.syntax")
         #expect((reader.diagnostics.first?.location.line ?? 0) > 0)
+        // A quote left open is found at the end of the file: the message names where it opened.
+        let (unclosed, _) = read("a: 1\nb: \"open\nc: 3\n")
+        #expect(unclosed.diagnostics.first?.message.hasSuffix("(while scanning a quoted scalar at line 2, column 4)") == true,
+                "\(unclosed.diagnostics)")
+    }
+
+    /// An unknown key with a character no one sees says so, or it would look like the key expected.
+    @Test func anUnknownKeyShowsItsUnseenCharacters() throws {
+        let (reader, root) = read("max_errors\u{200B}: 5\n")
+        let mapping = try #require(root?.mapping())
+        _ = mapping["max_errors"]
+        mapping.rejectUnknownKeys()
+        #expect(reader.diagnostics.map(\.message) == ["unknown key 'max_errors\\u{200B}' in the top level (expected one of 'max_errors')"])
     }
 
     @Test func emptyDocumentIsAProblem() {

@@ -169,9 +169,12 @@ public final class YAMLReader {
 
     private func record(_ error: YamlError, in text: String) {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            self.error("invalid YAML: \(problem)", at: location(line: mark.line, column: mark.column),
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            // libyaml's context names what was open and where (a quote, a flow list), which the
+            // place of the problem alone may not show: the end of the file, say.
+            let opened = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            self.error("invalid YAML: \(problem)\(opened)", at: location(line: mark.line, column: mark.column),
                        rule: "yaml.syntax")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let start = (line: context.mark.line, column: context.mark.column)
