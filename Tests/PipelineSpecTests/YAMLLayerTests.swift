@@ -129,6 +129,20 @@ import Testing
         #expect(nested.diagnostics.first?.message.contains("(first at line 2)") == true)
         let (crlf, _) = read("a: 1\r\nb: 2\r\na: 3\r\n")
         #expect(places(crlf) == ["3:1"])
+        // Two keys repeated: Yams names the first of them alphabetically, not the mapping's start.
+        let (two, _) = read("v:\n  b: 7\n  a: 0\n  b: 8\n  a: 1\n")
+        #expect(places(two).sorted() == ["4:3", "5:3"])
+        #expect(Set(two.diagnostics.map(\.message)) == [
+            "the key 'b' appears more than once in its mapping (first at line 2); keep one",
+            "the key 'a' appears more than once in its mapping (first at line 3); keep one",
+        ])
+        // In the second item of a list, not counting the first item's keys; CR and LS line ends.
+        let (items, _) = read("l:\n  - x: 1\n    y: 2\n  - y: 3\n    x: 3\n    x: 4\n")
+        #expect(places(items) == ["6:5"])
+        let (cr, _) = read("a: 1\rb: 2\ra: 3\r")
+        #expect(places(cr) == ["3:1"])
+        let (separator, _) = read("a: 1\u{2028}b: 2\u{2028}a: 3\n")
+        #expect(places(separator) == ["3:1"])
         // A key of the next document is no repeat.
         let (documents, _) = read("a: 1\nb: 2\na: 3\n---\na: 4\n")
         #expect(places(documents).first == "3:1")

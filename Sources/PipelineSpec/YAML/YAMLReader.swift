@@ -204,18 +204,32 @@ public final class YAMLReader {
     /// Where `key` is written as a key of the block mapping that starts at `mappingStart` (line
     /// and column from 1): the lines at the mapping's indentation, up to the first line indented
     /// less, that begin with the key (plain or quoted) and a colon.
+    /// `mappingStart` may be any key of the mapping (Yams names the first duplicated one): the
+    /// scan starts at the mapping's first key, found by going up through the lines at its
+    /// indentation.
     static func blockKeyLocations(_ key: String, mappingStart: (line: Int, column: Int), in text: String) -> [(line: Int, column: Int)] {
-        // Lines end at LF (a CR before it is white space here), as libyaml counts them.
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = lines(of: text)
         let indent = mappingStart.column - 1
+        // A list item whose mapping starts on its line (`- key: value`) is the mapping's first line.
+        func opensItem(_ line: Substring.UnicodeScalarView) -> Bool {
+            line.prefix { $0 == " " }.count + 2 == indent && String(String.UnicodeScalarView(line)).trimmingCharacters(in: .whitespaces).hasPrefix("- ")
+        }
+        var first = mappingStart.line
+        while first > 1, first <= lines.count, !opensItem(lines[first - 1]) {
+            let above = lines[first - 2]
+            let content = String(String.UnicodeScalarView(above)).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard content.isEmpty || content.hasPrefix("#") || above.prefix(while: { $0 == " " }).count >= indent || opensItem(above) else { break }
+            first -= 1
+        }
+        // Past blank lines and comments, the scan starts at a key.
         var places: [(line: Int, column: Int)] = []
-        for number in mappingStart.line...max(mappingStart.line, lines.count) where number <= lines.count {
+        for number in first...max(first, lines.count) where number <= lines.count {
             let line = lines[number - 1]
             let leading = line.prefix { $0 == " " }.count
-            let rest = String(String.UnicodeScalarView(line.dropFirst(number == mappingStart.line ? indent : leading)))
+            let rest = String(String.UnicodeScalarView(line.dropFirst(number == first ? indent : leading)))
             let content = rest.trimmingCharacters(in: .whitespacesAndNewlines)
             if content.isEmpty || content.hasPrefix("#") { continue }
-            if number > mappingStart.line {
+            if number > first {
                 // The end of the document ends the mapping too.
                 if leading == 0, content == "---" || content.hasPrefix("--- ") || content == "..." { break }
                 if leading < indent { break }
@@ -227,6 +241,27 @@ public final class YAMLReader {
             }
         }
         return places
+    }
+
+    /// The lines of `text` as libyaml counts them: LF, CR, CR LF, NEL, LS and PS each end one.
+    static func lines(of text: String) -> [Substring.UnicodeScalarView] {
+        var lines: [Substring.UnicodeScalarView] = []
+        let scalars = Substring(text).unicodeScalars
+        var start = scalars.startIndex
+        var index = start
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            guard ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) else {
+                index = scalars.index(after: index)
+                continue
+            }
+            lines.append(scalars[start..<index])
+            index = scalars.index(after: index)
+            if scalar == "\r", index < scalars.endIndex, scalars[index] == "\n" { index = scalars.index(after: index) }
+            start = index
+        }
+        lines.append(scalars[start..<scalars.endIndex])
+        return lines
     }
 
     /// Line and column (both from 1, columns in Unicode scalars as libyaml counts them) of the
