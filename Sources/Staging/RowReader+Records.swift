@@ -217,12 +217,14 @@ extension RowReader {
         currentSlot = slot
         let participant = slot.map { state.slots[$0] } ?? -1
         if participant >= 0 {
+            // As the participant's rows held it: a value a rule emptied is still the one a visit
+            // row repeats (no conflict) or contradicts (a conflict), never a gap to fill.
+            let held = slot.map { RowReader.restoring(state.participantRecords[participant].values, state.ruleEmptied[$0]) }
+                ?? state.participantRecords[participant].values
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
-                guard field != .participantID,
-                      let (mine, theirs) = carriedConflict(field, state.participantRecords[participant].values)
-                else { continue }
+                guard field != .participantID, let (mine, theirs) = carriedConflict(field, held) else { continue }
                 // The first participant row whose file has the field's column (a participant row
                 // of another file holds none), else the first visit row; for the arm, the row that
                 // gave it, if known; for a REDCap box, the visit row that carried its answer, if
@@ -289,7 +291,8 @@ extension RowReader {
         }
         if !uniqueFields.isEmpty {
             checkUnique(visitValues.values, &state)
-            checkUnique(carriedValues(into: participant >= 0 ? state.participantRecords[participant].values : nil), &state)
+            let record = participant >= 0 ? state.participantRecords[participant].values : nil
+            checkUnique(carriedValues(into: record.map { RowReader.restoring($0, slot.flatMap { state.ruleEmptied[$0] }) }), &state)
         }
         return .new
     }
@@ -338,12 +341,13 @@ extension RowReader {
         if participant >= 0 {
             var changed = false
             var filled = FieldValues(level: .participant)
+            // A value a rule emptied is held, as the row held it: no visit row fills it again.
+            let held = RowReader.restoring(state.participantRecords[participant].values, state.ruleEmptied[slot])
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
                 // Only a field the participant lacks, or holds as missing, takes the visit row's value.
-                guard RowReader.takesCarried(field, participantValues, state.participantRecords[participant].values,
-                                             reasonFillsEmpty: fillerBoxes.contains(field)),
+                guard RowReader.takesCarried(field, participantValues, held, reasonFillsEmpty: fillerBoxes.contains(field)),
                       let mine = participantValues[field] else { continue }
                 // A value the participant's own rows left empty (an arm, say) is filled from a
                 // visit row, as it would be from another participant input, but said so. An

@@ -411,6 +411,24 @@ typealias H = StagingHarness
         #expect(sink.summary(.error) == ["redcap.csv:3:10 onset_after_baseline error"])
     }
 
+    /// An onset a rule emptied on the screening row (`null-field`) is not filled again by the
+    /// baseline row that repeats it: one warning, the onset stays emptied. A baseline row with
+    /// another onset contradicts the screening row, as it would had no rule emptied it.
+    @Test(arguments: [("2024-01-06", [String]()), ("2023-12-01", ["redcap.csv:3:10 participant-conflict error"])])
+    func aValueARuleEmptiedIsNotFilledByAVisitRow(baselineOnset: String, errors: [String]) throws {
+        let yaml = Self.redcapPipeline + "\n  screening_date: scr\n  onset_date: onset\n"
+            + "expectations:\n  rules:\n    onset_after_baseline: {policy: null-field}\n"
+        let redcap = H.lines([
+            Self.redcapHeader + ",scr,onset",
+            "R1,screening_arm_1,gro,1,2,2024-01-05,,,2024-01-05,2024-01-06", "R1,baseline_arm_1,gro,,,,2024-01-05,6,,\(baselineOnset)",
+        ])
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error) == errors)
+        #expect(sink.issues.filter { $0.rule == "onset_after_baseline" }.count == 1)
+        #expect(!sink.issues.contains { $0.rule == "participant-filled" })
+        #expect(study.participants.first?.values[.onsetDate]?.missingReason?.isInvalid == true)
+    }
+
     /// A row of a repeating instrument (an adverse event within the baseline event, say) is no
     /// visit: it is set aside with a note, and the event's own row is kept as it is.
     @Test func repeatingInstrumentRowsAreSetAside() throws {
