@@ -40,7 +40,7 @@ extension RowReader {
                 let (keptAsStaged, keptAt) = sameEvent.map { ($0.values, $0.source) } ?? (firstValues, first)
                 // Compared on what the rows hold: an onset a rule emptied in one row is still the
                 // onset another row repeats, not a conflict with lbp's own emptying.
-                let kept = sameEvent == nil ? RowReader.restoring(keptAsStaged, state.ruleEmptied[slot]) : keptAsStaged
+                let kept = RowReader.restoring(keptAsStaged, state.ruleEmptied[slot])
                 let compared = RowReader.restoring(values, row.ruleEmptied)
                 let overlap = Overlap(kept, compared, emptyIsUncollected: events)
                 switch overlap {
@@ -104,6 +104,18 @@ extension RowReader {
                     var next = values.presentField(after: nil)
                     while let field = next {
                         next = values.presentField(after: field)
+                        // This row's rule emptied a value the record holds from a row that could
+                        // not judge it (equal, or the rows would conflict), or one derived from it:
+                        // the record takes the emptying, so the value is judged once.
+                        if !row.ruleEmptied.isEmpty, let emptying = values[field], RowReader.rowRuleEmptyings.contains(emptying),
+                           let holding = merged[field], !holding.isMissing {
+                            merged[field] = emptying
+                            if let held = row.ruleEmptied[field] { state.ruleEmptied[slot, default: [:]][field] = held }
+                            if state.participantRecords[index].values[field] == holding {
+                                state.participantRecords[index].values[field] = emptying
+                            }
+                            continue
+                        }
                         // Another event's empty cell was no answer to give: this event's value or
                         // missing code replaces it.
                         let fills = events && Overlap.isEmptyCell(merged[field]) && !Overlap.isEmptyCell(values[field])
@@ -232,7 +244,13 @@ extension RowReader {
                 let carriedAt = fillerBoxes.contains(field) ? slot.flatMap { state.carriedBoxSources[$0]?[field] } : nil
                 let record = state.participantRecords[participant]
                 let armGiver = field == .arm ? record.armSource.flatMap { record.sources.indices.contains($0) ? record.sources[$0] : nil } : nil
-                let source = carriedAt ?? armGiver ?? participantRow(holding: field, of: record, state)?.0
+                // (The row that gave a value: a participant row or event that holds it, else the
+                // visit row that carried it in; ``Stager/locatedInRecord(_:index:slot:else:_:)``.)
+                let giver = slot.map { slot -> SourceLocation in
+                    let place = stager.locatedInRecord(field, index: participant, slot: slot, else: location, state).location
+                    return SourceLocation(file: place.file, line: place.line)
+                }
+                let source = carriedAt ?? armGiver ?? giver
                 let place = source.map { " (\($0))" } ?? ""
                 if field == .arm {
                     let setting = expectations[.armChanged]
@@ -269,6 +287,12 @@ extension RowReader {
             rejectAfterConflict("visit '\(timepoint.name)' of participant \(Normalise.quoted(id))", first: state.conflictingVisits[entry])
             return .new
         }
+        // The participant values the row carries in, whatever it is to its visit (a repeat may
+        // still fill a field the participant lacks).
+        if !uniqueFields.isEmpty {
+            let record = participant >= 0 ? state.participantRecords[participant].values : nil
+            checkUnique(carriedValues(into: record.map { RowReader.restoring($0, slot.flatMap { state.ruleEmptied[$0] }) }), &state)
+        }
         if let entry, state.visitTable[entry] >= 0 {
             let existing = state.visitRecords[state.visitTable[entry]]
             let values = visitValues.values
@@ -289,11 +313,7 @@ extension RowReader {
                 return .new
             }
         }
-        if !uniqueFields.isEmpty {
-            checkUnique(visitValues.values, &state)
-            let record = participant >= 0 ? state.participantRecords[participant].values : nil
-            checkUnique(carriedValues(into: record.map { RowReader.restoring($0, slot.flatMap { state.ruleEmptied[$0] }) }), &state)
-        }
+        if !uniqueFields.isEmpty { checkUnique(visitValues.values, &state) }
         return .new
     }
 
@@ -385,13 +405,25 @@ extension RowReader {
     }
 
     /// `values` with each value a rule across a row's fields emptied put back as the row held it
-    /// (`emptied`; ``PreparedRow/ruleEmptied``), where `values` still hold it emptied.
+    /// (`emptied`; ``PreparedRow/ruleEmptied``), where `values` still hold it emptied; a value
+    /// derived from it, which the rule emptied too, is left out (its sources are compared).
     static func restoring(_ values: FieldValues, _ emptied: [Field: Value]?) -> FieldValues {
         guard let emptied, !emptied.isEmpty else { return values }
         var restored = values
-        for (field, held) in emptied where isInvalid(values[field]) { restored[field] = held }
+        var next = values.presentField(after: nil)
+        while let field = next {
+            next = values.presentField(after: field)
+            if let value = values[field], rowRuleEmptyings.contains(value) { restored[field] = emptied[field] }
+        }
         return restored
     }
+
+    /// What the rules across a participant row's fields leave where they empty a value under
+    /// `null-field` (an onset after screening, an age against the birth year), and in the values
+    /// derived from it.
+    static let rowRuleEmptyings: Set<Value> = [
+        invalid(CrossFieldRule.onsetAfterBaseline.rawValue), invalid(CrossFieldRule.ageInconsistentWithBirthYear.rawValue),
+    ]
 
     /// The participant values this visit row gives its participant: those `record` lacks or holds
     /// as missing (``takesCarried(_:_:_:)``), or all of them when it makes the record (nil). They

@@ -183,16 +183,19 @@ extension Stager {
     /// Where a finding about a participant's `field` is located: at the row that gave the record
     /// (at `index`, in `slot`) its value, at that row's column. A value of the participant rows is
     /// sought among them, leaving out an event row of a REDCap record that holds it empty; a
-    /// value a visit row carried in (the participant rows hold none), among the carrying rows.
+    /// value a visit row carried in (the participant rows hold none, or a missing code), among the
+    /// carrying rows.
     func locatedInRecord(_ field: Field, index: Int, slot: Int, else fallback: SourceLocation,
                          _ state: StagingState) -> (location: SourceLocation, fileIndex: Int?) {
         let record = state.participantRecords[index]
-        let fromParticipantRows = Overlap.collects(state.participantRowValues[index], field, emptyIsUncollected: true)
+        // A missing code in a participant row gives no value: a visit row may have filled it.
+        func holds(_ values: FieldValues?) -> Bool { values?[field].map { !$0.isMissing } ?? false }
+        let fromParticipantRows = holds(state.participantRowValues[index])
         let events = state.participantEvents[slot] ?? []
         let candidates = record.sources.filter { row in
             guard fromParticipantRows != state.carryingVisitRows.contains(row) else { return false }
             guard let event = events.first(where: { $0.source == row }) else { return true }
-            return Overlap.collects(event.values, field, emptyIsUncollected: true)
+            return holds(event.values)
         }
         return located(field, among: candidates.isEmpty ? record.sources : candidates, else: fallback, state)
     }

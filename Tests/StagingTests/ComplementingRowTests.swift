@@ -231,6 +231,22 @@ import Testing
         #expect(conflict.message.hasSuffix("for the participant (participants.csv:2)"), "\(conflict.message)")
     }
 
+    /// A visit row contradicting a value another visit row carried in (the participant row left
+    /// it empty, or coded it missing) names that visit row, which gave the value; a finding on
+    /// such a value is located there too.
+    @Test(arguments: ["", "-99"])
+    func aValueAVisitRowGaveIsLocatedThere(participantCell: String) throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: visits.csv, source: castor, holds: visits}",
+            with: "  - {path: visits.csv, source: castor, holds: visits, fields: {birth_year: BY, age: AGE}}")
+        let participants = H.lines([H.participantsHeader, H.participant("P1", ["Birth year": participantCell, "Age": participantCell])])
+        let visits = H.lines(["Castor Participant Id;Visit;Date;BY;AGE", "P1;T0;05-01-2024;1970;30", "P1;week6;16-02-2024;1971;"])
+        let (_, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": visits]).run()
+        let conflict = try #require(sink.issues.first { $0.rule == "participant-conflict" })
+        #expect(conflict.message.hasSuffix("for the participant (visits.csv:2)"), "\(conflict.message)")
+        #expect(sink.summary(.error).contains("visits.csv:2:5 age_inconsistent_with_birth_year error"), "\(sink.summary())")
+    }
+
     /// A participant row taken back leaves no `unique` value behind: a later row with the same
     /// value is accepted, as it is when the rows come in another order.
     @Test func aRowTakenBackLeavesNoUniqueValue() throws {
@@ -260,6 +276,11 @@ import Testing
                             "P2,baseline,2,2022-03-08,10,1980"])
         let (_, visitsSink) = try H(yaml: visitsOnly, files: ["v.csv": rows]).run()
         #expect(visitsSink.summary(.error) == ["v.csv:4:6 unique error"])
+        // A row repeating its visit still carries the value in.
+        let repeated = H.lines(["pid,visit,arm,vdate,rmdq,by", "P1,baseline,1,2022-03-08,10,", "P2,baseline,2,2022-03-08,10,1980",
+                                "P1,baseline,1,2022-03-08,10,1980"])
+        let (_, repeatSink) = try H(yaml: visitsOnly, files: ["v.csv": repeated]).run()
+        #expect(repeatSink.summary(.error) == ["v.csv:4:6 unique error"])
 
         let yaml = H.castorPipeline.replacingOccurrences(
             of: "  - {path: visits.csv, source: castor, holds: visits}",
@@ -293,6 +314,8 @@ import Testing
         #expect(merged.participants.map(\.id) == (agrees ? ["P1"] : []))
         #expect(mergedSink.summary(.error) == (agrees ? [] : ["extra.csv:2:3 duplicate error"]))
         #expect(merged.participants.first.map { RowReader.isInvalid($0.values[.onsetDate]) } ?? true)
+        // Judged once, by the row that could: not again on the merged record.
+        #expect(mergedSink.issues.filter { $0.rule == "onset_after_baseline" }.map(\.location.file) == ["extra.csv"])
     }
 
     @Test func aParticipantRowConflictingOnASharedFieldIsStillAConflict() throws {

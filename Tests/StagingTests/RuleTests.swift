@@ -340,6 +340,9 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
         #expect(study.visits.first?.values[.painNRS] == .missing(.declared(code: "invalid", label: "emptied by rule 'range'")))
         #expect(sink.issues.first?.message == "the value '12' is out of range 0...10 for 'pain_nrs'")
         #expect(sink.issues.first?.description == "visits.csv:2:4: warning: the value '12' is out of range 0...10 for 'pain_nrs' (participant 'P1', visit 'baseline')")
+        var unseen = try #require(sink.issues.first)
+        unseen.participant = "P\u{A0}1"
+        #expect(unseen.description.hasSuffix("(participant 'P\\u{A0}1', visit 'baseline')"))
     }
 
     /// A key or required field given as a missing-value code names the code as its value, so

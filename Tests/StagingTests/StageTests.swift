@@ -429,6 +429,18 @@ typealias H = StagingHarness
         #expect(study.participants.first?.values[.onsetDate]?.missingReason?.isInvalid == true)
     }
 
+    /// A screening row repeated word for word, whose onset a rule emptied, is the same row: kept
+    /// once, the participant with it.
+    @Test func aRepeatedEventRowWithAnEmptiedValueIsKeptOnce() throws {
+        let yaml = Self.redcapPipeline + "\n  screening_date: scr\n  onset_date: onset\n"
+            + "expectations:\n  rules:\n    onset_after_baseline: {policy: null-field}\n"
+        let screening = "R1,screening_arm_1,gro,1,2,2024-01-05,,,2024-01-05,2024-01-06"
+        let redcap = H.lines([Self.redcapHeader + ",scr,onset", screening, screening, "R1,baseline_arm_1,gro,,,,2024-01-05,6,,"])
+        let (study, sink) = try H(yaml: yaml, files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error) == [])
+        #expect(study.participants.map(\.id) == ["R1"])
+    }
+
     /// A row of a repeating instrument (an adverse event within the baseline event, say) is no
     /// visit: it is set aside with a note, and the event's own row is kept as it is.
     @Test func repeatingInstrumentRowsAreSetAside() throws {
