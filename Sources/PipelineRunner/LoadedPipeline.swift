@@ -105,7 +105,8 @@ public struct LoadedPipeline: Sendable {
     /// non-responder. Located at the pipeline's `analysis:` key, else at the file's first line.
     public var uncollectedOutcomes: [Diagnostic] {
         guard let plan = spec.effectiveAnalysis else { return [] }
-        let mapped = Set(spec.fields.fields + spec.inputs.flatMap(\.fields.fields))
+        // Each input's own fields (a visit field mapped for all is no participants input's).
+        let mapped = Set(spec.inputs.flatMap(\.fields.fields))
         let place = spec.analysisLocation ?? SourceLocation(file: spec.file, line: 1, column: 1)
         return plan.outcomes.filter { !DerivedInputs.isAvailable($0.field, mapped: mapped) }.map { outcome in
             Diagnostic(.warning, at: place, rule: "analysis.outcome-not-collected",

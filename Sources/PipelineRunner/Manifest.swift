@@ -73,7 +73,7 @@ enum Manifest {
         [("indirectness", declarations.indirectness), ("publication bias", declarations.publicationBias),
          ("large effect", declarations.largeEffect), ("dose-response", declarations.doseResponse),
          ("plausible confounding", declarations.plausibleConfounding)]
-            .compactMap { name, declared in declared.map { "\(name) \($0.levels) (\($0.reason))" } }
+            .compactMap { name, declared in declared.map { "\(name) \($0.levels) (\(Normalise.quoted($0.reason, limit: nil)))" } }
             .joined(separator: ", ")
     }
 
@@ -95,10 +95,10 @@ enum Manifest {
         settings["decision_thresholds"] = list(computation.evidence.settings.decisionThresholds.map { threshold -> String in
             let measure = threshold.effectMeasure.map { " (\($0))" } ?? ""
             let values: [String] = threshold.values.map { Value.format($0) }
-            return "\(threshold.outcome)\(measure): \(values.joined(separator: ", "))"
+            return "\(threshold.outcome)\(measure): \(list(values, separator: ", "))"
         }, separator: "; ")
         settings["grade_declarations"] = list(spec.evidence.declarations.keys.sorted().compactMap { outcome in
-            spec.evidence.declarations[outcome].map { outcome + ": " + describe($0) }
+            spec.evidence.declarations[outcome].map(describe).flatMap { $0.isEmpty ? nil : outcome + ": " + $0 }
         }, separator: "; ")
         settings["pool_with"] = list(spec.evidence.poolWith.map(\.id), separator: ", ")
         for outcome in computation.plan.outcomes {

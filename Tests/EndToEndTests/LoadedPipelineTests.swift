@@ -88,6 +88,36 @@ import TestSupport
         #expect(issues.contains("\npipeline.yml,\(analysisLine),1,,,odi,,analysis.outcome-not-collected,warning,"), "\(issues.prefix(400))")
     }
 
+    /// A visit field mapped for all inputs is collected only where an input holds visits: with
+    /// participants inputs only, the outcome is warned about.
+    @Test func anOutcomeMappedWithoutAVisitsInputIsWarned() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let rules = Repository.path("Pipelines/rules/guideline-2010.yml")
+        try "pid,arm,randdate\nP01,A,2024-01-10\nP02,B,2024-01-10\n".write(toFile: folder.file("p.csv"), atomically: true, encoding: .utf8)
+        try """
+            study: {name: t}
+            inputs:
+              - {path: p.csv, source: generic, holds: participants, date_format: yyyy-mm-dd}
+            fields: {participant_id: pid, arm: arm, randomisation_date: randdate, visit: visit, visit_date: vdate, rmdq: rmdq}
+            vocabularies:
+              arms:
+                - {id: a, codes: [A], reference: true}
+                - {id: b, codes: [B]}
+            visits:
+              baseline: {week: 0, window_days: 7}
+              week6: {week: 6, window_days: 7}
+            profiles: {rules: \(rules)}
+            analysis:
+              timepoints: [week6]
+              outcomes:
+                - {field: rmdq, label: RMDQ, responder: {rule: absolute, points: 5}}
+
+            """.write(toFile: folder.file("t.yml"), atomically: true, encoding: .utf8)
+        let warnings = try LoadedPipeline.load(folder.file("t.yml")).uncollectedOutcomes
+        #expect(warnings.map(\.field) == ["rmdq"])
+    }
+
     /// Without `evidence.study` the trial's comparisons are in no evidence table: `check`,
     /// `validate` and `run` say so with a warning, which the sample pipeline does not get.
     @Test func aPipelineWithoutTheTrialsDesignIsWarned() throws {
@@ -265,17 +295,18 @@ import TestSupport
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let path = try Self.samplePipeline(in: folder) {
-            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  decision_thresholds: {odi: [-8, 8]}\n")
+            $0.replacingOccurrences(of: "evidence:\n", with: "evidence:\n  decision_thresholds: {odi: [-8, 8], pain_nrs: []}\n"
+                + "  declarations:\n    odi: {indirectness: {levels: 1, reason: 'a; b'}}\n")
                 .replacingOccurrences(of: "double_blind: false", with: "double_blind: true")
         }
         #expect(Run.run(pipeline: path, outputFolder: folder.file("out")).exitCode == 0)
         let data = try #require(FileManager.default.contents(atPath: folder.file("out/manifest.json")))
         let manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let settings = try #require(manifest["settings"] as? [String: String])
-        #expect(settings["decision_thresholds"] == "rmdq: -5; pain_nrs: -2; odi: -8, 8")
+        #expect(settings["decision_thresholds"] == "rmdq: -5; pain_nrs: none; odi: -8, 8")
         #expect(settings["evidence_study"]?.contains(", randomised, double-blind, allocation concealed, planned size ") == true,
                 "\(settings)")
-        #expect(settings["grade_declarations"] == "none")
+        #expect(settings["grade_declarations"] == "odi: indirectness 1 ('a; b')")
         #expect(settings["pool_with"] == "none")
     }
 
