@@ -1,4 +1,5 @@
 import StudyModel
+import Yams
 
 extension SpecLoader {
     // MARK: - fields
@@ -187,8 +188,12 @@ extension SpecLoader {
         case "tab": return 0x09
         case "":
             // `delimiter: |` unquoted starts a YAML block of text, here an empty one.
-            value.error("the delimiter is empty; write '|' in quotes (delimiter: '|'), as YAML reads a bare | "
-                + "as the start of a block of text", rule: "spec.delimiter")
+            if case .scalar(let scalar) = value.node, scalar.style == .literal || scalar.style == .folded {
+                value.error("the delimiter is empty; write '|' in quotes (delimiter: '|'), as YAML reads a bare | "
+                    + "as the start of a block of text", rule: "spec.delimiter")
+            } else {
+                value.error("the delimiter is empty (expected ',', ';', '|' or 'tab')", rule: "spec.delimiter")
+            }
             return nil
         default:
             value.error("unknown delimiter '\(text)' (expected ',', ';', '|' or 'tab')", rule: "spec.delimiter")

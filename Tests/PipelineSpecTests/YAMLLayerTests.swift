@@ -152,15 +152,19 @@ import Testing
     /// A written tag is refused where it is written, on a key, a value, a list or a mapping: it
     /// would otherwise be dropped, and a tagged key would hide a duplicate. `!!str` reads as
     /// written, and untagged values (`NO`, `010`, quoted or not) are text without a tag.
-    @Test func writtenTagsAreRefused() {
+    @Test func writtenTagsAreRefused() throws {
         let (reader, root) = read("max_errors: 0\n!x max_errors: 100\noutput: !ENV OUT\nn: !!int 5\nl: !!seq [a]\nm: !x {a: 1}\n")
         #expect(root != nil)
         #expect(places(reader) == ["2:1", "3:9", "4:4", "5:4", "6:4"])
         #expect(reader.diagnostics.allSatisfy { $0.rule == "yaml.tag" })
         #expect(reader.diagnostics.map(\.message)[1] == "the tag '!ENV' has no meaning in lbp's files; remove it (quote a value to keep it as text)")
         #expect(reader.diagnostics.map(\.message)[2].hasPrefix("the tag '!!int' "))
-        let (plain, _) = read("a: !!str 010\nb: NO\nc: '010'\nd: |\n  text\ne: [x, {y: 1}]\n")
+        let (plain, plainRoot) = read("a: !!str 010\nb: NO\nc: '010'\nd: |\n  text\ne: [x, {y: 1}]\nf: !!str null\ng: null\n")
         #expect(plain.diagnostics.isEmpty)
+        // `!!str null` is the text it says; a plain null is nothing.
+        let mapping = try #require(plainRoot?.mapping())
+        #expect(mapping["f"]?.string() == "null")
+        #expect(mapping["g"] == nil)
     }
 
     /// Every plain value is text, so a key written `true` and one written "true" are one key.

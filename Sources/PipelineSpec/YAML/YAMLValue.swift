@@ -30,7 +30,9 @@ public struct YAMLValue {
 
     /// A plain `null`, `~` or empty scalar: the same as leaving the key out.
     public var isNull: Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
+        // `!!str null` is the text it says.
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any,
+              scalar.tag.description != Tag.Name.str.rawValue else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
