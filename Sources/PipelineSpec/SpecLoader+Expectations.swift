@@ -156,7 +156,7 @@ extension SpecLoader {
                 item.error("'\(text)' is not a canonical value of '\(field.name)' (expected one of \(list))", rule: "spec.allowed")
                 continue
             }
-            // A whole number is kept as the values it allows are written (`01` and `+1` allow 1).
+            // A whole number is kept as a value's canonical text writes it (`01` and `+1` allow 1).
             var allowed = text
             if field.kind == .integer {
                 // `1.0` is the whole number 1; numbers beyond 2^53 are not held exactly.

@@ -237,15 +237,13 @@ extension RowReader {
             while let field = next {
                 next = participantValues.presentField(after: field)
                 guard field != .participantID, let (mine, theirs) = carriedConflict(field, held) else { continue }
-                // The first participant row whose file has the field's column (a participant row
-                // of another file holds none), else the first visit row; for the arm, the row that
-                // gave it, if known; for a REDCap box, the visit row that carried its answer, if
-                // one did.
+                // Named at the row that gave the participant's value: for a REDCap box, the visit
+                // row that carried its answer, if one did; for the arm, the row that gave it, if
+                // known; else a participant row or event that holds it, or the visit row that
+                // carried it in (``Stager/locatedInRecord(_:index:slot:else:_:)``).
                 let carriedAt = fillerBoxes.contains(field) ? slot.flatMap { state.carriedBoxSources[$0]?[field] } : nil
                 let record = state.participantRecords[participant]
                 let armGiver = field == .arm ? record.armSource.flatMap { record.sources.indices.contains($0) ? record.sources[$0] : nil } : nil
-                // (The row that gave a value: a participant row or event that holds it, else the
-                // visit row that carried it in; ``Stager/locatedInRecord(_:index:slot:else:_:)``.)
                 let giver = slot.map { slot -> SourceLocation in
                     let place = stager.locatedInRecord(field, index: participant, slot: slot, else: location, state).location
                     return SourceLocation(file: place.file, line: place.line)

@@ -53,7 +53,7 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         var context: [String] = []
         // An id's unseen characters (a no-break space) escaped, as messages write values.
-        if let participant { context.append("participant '\(participant.unicodeScalars.map { $0.isUnseen ? $0.escaped : String($0) }.joined())'") }
+        if let participant { context.append("participant '\(participant.unseenEscaped)'") }
         if let visit { context.append("visit '\(visit)'") }
         let suffix = context.isEmpty ? "" : " (" + context.joined(separator: ", ") + ")"
         return "\(location): \(severity.rawValue): \(message)\(suffix)"

@@ -17,3 +17,10 @@ extension Unicode.Scalar {
         "\\u{" + String(value, radix: 16, uppercase: true) + "}"
     }
 }
+
+extension String {
+    /// The text with each character a reader could not see written as `\u{…}` (``Unicode/Scalar/isUnseen``).
+    public var unseenEscaped: String {
+        unicodeScalars.map { $0.isUnseen ? $0.escaped : String($0) }.joined()
+    }
+}

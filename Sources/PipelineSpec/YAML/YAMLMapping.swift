@@ -96,8 +96,7 @@ public final class YAMLMapping {
             let expected = known.isEmpty ? "" : " (expected one of \(known))"
             // A key with a character no one sees (a zero-width space) says so, or it would look
             // like one of those expected.
-            let shown = item.key.unicodeScalars.map { $0.isUnseen ? $0.escaped : String($0) }.joined()
-            reader.error("unknown key '\(shown)' in \(value.displayPath)\(expected)",
+            reader.error("unknown key '\(item.key.unseenEscaped)' in \(value.displayPath)\(expected)",
                          at: item.keyLocation, rule: "spec.unknown-key")
         }
         return !unknown.isEmpty
