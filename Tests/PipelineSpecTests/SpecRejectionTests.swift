@@ -53,6 +53,7 @@ struct Rejection: CustomTestStringConvertible, Sendable {
         Rejection("    holds: participants", "    holds: participants\n    delimiter: |", "10:16: the delimiter is empty; write '|' in quotes (delimiter: '|'), as YAML reads a bare | as the start of a block of text"),
         Rejection("    holds: participants", "    holds: participants\n    delimiter: ''", "10:16: the delimiter is empty (expected ',', ';', '|' or 'tab')"),
         Rejection("    site: {allowed: [AMS, UTR]}", "    rmdq: {allowed: [1.0, 99999999999999999999]}", "52:27: '99999999999999999999' is beyond the whole numbers lbp holds exactly (up to 2^53)"),
+        Rejection("    site: {allowed: [AMS, UTR]}", "    rmdq: {allowed: [-9223372036854775808]}", "52:22: '-9223372036854775808' is beyond the whole numbers lbp holds exactly (up to 2^53)"),
         Rejection("    holds: participants", "    holds: participants\n    encoding: latin-9", "10:15: unknown value 'latin-9' for 'inputs[0].encoding' (expected one of 'utf-8', 'windows-1252')"),
         // Field rules.
         Rejection("  age: {derive: from_birth_year}", "  age: {derive: from_onset_date}", "22:17: 'age' cannot be derived 'from_onset_date' (use 'from_birth_year')"),
