@@ -139,6 +139,8 @@ import Testing
         // In the second item of a list, not counting the first item's keys; CR and LS line ends.
         let (items, _) = read("l:\n  - x: 1\n    y: 2\n  - y: 3\n    x: 3\n    x: 4\n")
         #expect(places(items) == ["6:5"])
+        let (wide, _) = read("l:\n  -   y: 1\n      x: 2\n      y: 3\n      x: 4\n")
+        #expect(places(wide).sorted() == ["4:7", "5:7"])
         let (cr, _) = read("a: 1\rb: 2\ra: 3\r")
         #expect(places(cr) == ["3:1"])
         let (separator, _) = read("a: 1\u{2028}b: 2\u{2028}a: 3\n")

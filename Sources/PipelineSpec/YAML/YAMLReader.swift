@@ -210,9 +210,13 @@ public final class YAMLReader {
     static func blockKeyLocations(_ key: String, mappingStart: (line: Int, column: Int), in text: String) -> [(line: Int, column: Int)] {
         let lines = lines(of: text)
         let indent = mappingStart.column - 1
-        // A list item whose mapping starts on its line (`- key: value`) is the mapping's first line.
+        // A list item whose mapping starts on its line (`- key: value`, `-   key: value`) is the
+        // mapping's first line.
         func opensItem(_ line: Substring.UnicodeScalarView) -> Bool {
-            line.prefix { $0 == " " }.count + 2 == indent && String(String.UnicodeScalarView(line)).trimmingCharacters(in: .whitespaces).hasPrefix("- ")
+            let afterIndent = line.drop { $0 == " " }
+            guard afterIndent.first == "-" else { return false }
+            let spaces = afterIndent.dropFirst().prefix { $0 == " " }.count
+            return spaces > 0 && line.count - afterIndent.count + 1 + spaces == indent
         }
         var first = mappingStart.line
         while first > 1, first <= lines.count, !opensItem(lines[first - 1]) {
