@@ -231,7 +231,7 @@ extension RowReader {
         if participant >= 0 {
             // As the participant's rows held it: a value a rule emptied is still the one a visit
             // row repeats (no conflict) or contradicts (a conflict), never a gap to fill.
-            let held = slot.map { RowReader.restoring(state.participantRecords[participant].values, state.ruleEmptied[$0]) }
+            let held = slot.map { RowReader.restoring(state.participantRecords[participant].values, state.ruleEmptied[$0], keepingDerived: true) }
                 ?? state.participantRecords[participant].values
             var next = participantValues.presentField(after: nil)
             while let field = next {
@@ -289,7 +289,8 @@ extension RowReader {
         // still fill a field the participant lacks).
         if !uniqueFields.isEmpty {
             let record = participant >= 0 ? state.participantRecords[participant].values : nil
-            checkUnique(carriedValues(into: record.map { RowReader.restoring($0, slot.flatMap { state.ruleEmptied[$0] }) }), &state)
+            checkUnique(carriedValues(into: record.map { RowReader.restoring($0, slot.flatMap { state.ruleEmptied[$0] }, keepingDerived: true) }),
+                        &state)
         }
         if let entry, state.visitTable[entry] >= 0 {
             let existing = state.visitRecords[state.visitTable[entry]]
@@ -360,12 +361,12 @@ extension RowReader {
             var changed = false
             var filled = FieldValues(level: .participant)
             // A value a rule emptied is held, as the row held it: no visit row fills it again.
-            let held = RowReader.restoring(state.participantRecords[participant].values, state.ruleEmptied[slot])
+            let held = RowReader.restoring(state.participantRecords[participant].values, state.ruleEmptied[slot], keepingDerived: true)
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
                 // Only a field the participant lacks, or holds as missing, takes the visit row's value.
-                guard RowReader.takesCarried(field, participantValues, held, reasonFillsEmpty: fillerBoxes.contains(field)),
+                guard takesCarriedValue(field, into: held),
                       let mine = participantValues[field] else { continue }
                 // A value the participant's own rows left empty (an arm, say) is filled from a
                 // visit row, as it would be from another participant input, but said so. An
@@ -403,17 +404,33 @@ extension RowReader {
     }
 
     /// `values` with each value a rule across a row's fields emptied put back as the row held it
-    /// (`emptied`; ``PreparedRow/ruleEmptied``), where `values` still hold it emptied; a value
-    /// derived from it, which the rule emptied too, is left out (its sources are compared).
-    static func restoring(_ values: FieldValues, _ emptied: [Field: Value]?) -> FieldValues {
+    /// (`emptied`; ``PreparedRow/ruleEmptied``), where `values` still hold it emptied. A value
+    /// derived from it, which the rule emptied too, is left out for comparing two participant
+    /// rows (their sources are compared), and stays emptied with `keepingDerived`, for a visit
+    /// row's carried values: no row fills it (``takesCarriedValue(_:into:)``).
+    static func restoring(_ values: FieldValues, _ emptied: [Field: Value]?, keepingDerived: Bool = false) -> FieldValues {
         guard let emptied, !emptied.isEmpty else { return values }
         var restored = values
         var next = values.presentField(after: nil)
         while let field = next {
             next = values.presentField(after: field)
-            if let value = values[field], rowRuleEmptyings.contains(value) { restored[field] = emptied[field] }
+            guard let value = values[field], rowRuleEmptyings.contains(value) else { continue }
+            if let held = emptied[field] {
+                restored[field] = held
+            } else if !keepingDerived {
+                restored[field] = nil
+            }
         }
         return restored
+    }
+
+    /// Whether this visit row's value of `field` goes into a participant record that holds
+    /// `held` (``restoring(_:_:keepingDerived:)``): where the record lacks it or holds it missing
+    /// (``takesCarried(_:_:_:reasonFillsEmpty:)``), but never where a rule emptied it.
+    func takesCarriedValue(_ field: Field, into held: FieldValues) -> Bool {
+        guard let holding = held[field] else { return participantValues.contains(field) }
+        return !RowReader.rowRuleEmptyings.contains(holding)
+            && RowReader.takesCarried(field, participantValues, held, reasonFillsEmpty: fillerBoxes.contains(field))
     }
 
     /// What the rules across a participant row's fields leave where they empty a value under
@@ -431,9 +448,7 @@ extension RowReader {
         var next = participantValues.presentField(after: nil)
         while let field = next {
             next = participantValues.presentField(after: field)
-            if let record, !RowReader.takesCarried(field, participantValues, record, reasonFillsEmpty: fillerBoxes.contains(field)) {
-                continue
-            }
+            if let record, !takesCarriedValue(field, into: record) { continue }
             carried[field] = participantValues[field]
         }
         return carried

@@ -188,8 +188,11 @@ extension Stager {
     func locatedInRecord(_ field: Field, index: Int, slot: Int, else fallback: SourceLocation,
                          _ state: StagingState) -> (location: SourceLocation, fileIndex: Int?) {
         let record = state.participantRecords[index]
-        // A missing code in a participant row gives no value: a visit row may have filled it.
-        func holds(_ values: FieldValues?) -> Bool { values?[field].map { !$0.isMissing } ?? false }
+        // A missing code in a participant row gives no value: a visit row may have filled it. A
+        // value a rule emptied there is held (no visit row fills it).
+        func holds(_ values: FieldValues?) -> Bool {
+            values?[field].map { !$0.isMissing || RowReader.rowRuleEmptyings.contains($0) } ?? false
+        }
         let fromParticipantRows = holds(state.participantRowValues[index])
         let events = state.participantEvents[slot] ?? []
         let candidates = record.sources.filter { row in

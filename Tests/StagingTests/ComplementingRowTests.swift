@@ -247,6 +247,25 @@ import Testing
         #expect(sink.summary(.error).contains("visits.csv:2:5 age_inconsistent_with_birth_year error"), "\(sink.summary())")
     }
 
+    /// A rule that empties the onset (`null-field`) empties what is derived from it: a visit row
+    /// stating a duration does not fill it again. A visit row with another onset conflicts, named
+    /// at the participant row that held the onset, not at a visit row that carried something else.
+    @Test func valuesDerivedFromAnEmptiedOnsetStayEmpty() throws {
+        let yaml = H.castorPipeline.replacingOccurrences(
+            of: "  - {path: visits.csv, source: castor, holds: visits}",
+            with: "  - {path: visits.csv, source: castor, holds: visits, fields: {duration_weeks: DW, age: AGE, onset_date: ON}}")
+            .replacingOccurrences(of: "  onset_date: Onset\n", with: "  onset_date: Onset\n  duration_weeks: {derive: from_onset_date}\n")
+            + "expectations:\n  rules:\n    onset_after_baseline: {policy: null-field}\n"
+        let participants = H.lines([H.participantsHeader, H.participant("P1", ["Onset": "03-01-2024", "Age": ""])])
+        let visits = H.lines(["Castor Participant Id;Visit;Date;DW;AGE;ON", "P1;T0;05-01-2024;7;54;", "P1;week6;16-02-2024;;;01-11-2023"])
+        let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "visits.csv": visits]).run()
+        let record = try #require(study.participants.first)
+        #expect(RowReader.isInvalid(record.values[.durationWeeks]), "\(String(describing: record.values[.durationWeeks]))")
+        #expect(!sink.issues.contains { $0.rule == "participant-filled" && $0.field == "duration_weeks" })
+        let conflict = try #require(sink.issues.first { $0.rule == "participant-conflict" })
+        #expect(conflict.message.hasSuffix("for the participant (participants.csv:2)"), "\(conflict.message)")
+    }
+
     /// A participant row taken back leaves no `unique` value behind: a later row with the same
     /// value is accepted, as it is when the rows come in another order.
     @Test func aRowTakenBackLeavesNoUniqueValue() throws {
