@@ -359,7 +359,8 @@ extension RowReader {
         let participant = state.slots[slot]
         if participant >= 0 {
             var changed = false
-            var filled = FieldValues(level: .participant)
+            // The values filled, for `unique` (made only when a field is unique: one per visit row).
+            var filled = uniqueFields.isEmpty ? nil : FieldValues(level: .participant)
             // A value a rule emptied is held, as the row held it: no visit row fills it again.
             let held = RowReader.restoring(state.participantRecords[participant].values, state.ruleEmptied[slot], keepingDerived: true)
             var next = participantValues.presentField(after: nil)
@@ -382,10 +383,10 @@ extension RowReader {
                 }
                 state.participantRecords[participant].values[field] = mine
                 if fillerBoxes.contains(field) { state.carriedBoxSources[slot, default: [:]][field] = location }
-                if !uniqueFields.isEmpty { filled[field] = mine }
+                filled?[field] = mine
                 changed = true
             }
-            registerUnique(filled, &state)
+            if let filled { registerUnique(filled, &state) }
             if changed {
                 state.participantRecords[participant].sources.append(location)
                 state.carryingVisitRows.insert(location)
