@@ -160,11 +160,10 @@ extension SpecLoader {
             var allowed = text
             if field.kind == .integer {
                 // `1.0` is the whole number 1; numbers beyond 2^53 are not held exactly.
-                let decimal = text.allSatisfy { $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }
-                let number = Int(text) ?? (decimal ? Double(text) : nil).flatMap { $0.rounded() == $0 && abs($0) <= 0x1p53 ? Int($0) : nil }
+                let whole = Double(decimalText: text).flatMap { $0.rounded() == $0 ? $0 : nil }
+                let number = Int(text) ?? whole.flatMap { abs($0) <= 0x1p53 ? Int($0) : nil }
                 guard let number, number.magnitude <= 1 << 53 else {
-                    let whole = decimal && Double(text).map { $0.isFinite && $0.rounded() == $0 } == true
-                    item.error(whole ? "'\(text)' is beyond the whole numbers lbp holds exactly (up to 2^53)"
+                    item.error(whole != nil ? "'\(text)' is beyond the whole numbers lbp holds exactly (up to 2^53)"
                                : "'\(text)' is not a whole number, but '\(field.name)' holds whole numbers", rule: "spec.allowed")
                     continue
                 }

@@ -55,8 +55,7 @@ public struct Condition: Hashable, Sendable, CustomStringConvertible {
             switch field.kind {
             case .integer, .decimal:
                 // Decimal digits only, as a pipeline file writes numbers: `0x32` is not read as 50.
-                let decimal = operand.allSatisfy { $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }
-                guard decimal, operand.contains(where: \.isNumber), let threshold = Double(operand), threshold.isFinite else {
+                guard let threshold = Double(decimalText: operand) else {
                     throw RuleSetError("condition '\(text)' compares the number '\(name)' with '\(operand)', which is not a number")
                 }
                 self.init(field: field, test: .compare(comparison, threshold))

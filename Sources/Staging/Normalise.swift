@@ -70,15 +70,7 @@ public enum Normalise {
             return quoted(String(String.UnicodeScalarView(scalars.prefix(limit)))).dropLast()
                 + "...' (\(scalars.count) characters)"
         }
-        var result = "'"
-        for scalar in scalars {
-            if scalar.isUnseen {
-                result += scalar.escaped
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "'"
+        return "'" + text.unseenEscaped + "'"
     }
 
     /// The most characters of a value a message quotes.

@@ -102,3 +102,14 @@ public struct DecimalDigits: Sendable {
         digits.firstIndex { $0 != 0 }.map { point - 1 - $0 }
     }
 }
+
+extension Double {
+    /// A finite number written in decimal digits, with `.` as the decimal mark and an optional
+    /// sign and exponent (`-2`, `.5`, `1e3`), as pipeline files and rule sets write numbers; nil for
+    /// anything `Double(_:)` alone would also read, such as `0x32`, `inf` or `nan`.
+    public init?(decimalText text: String) {
+        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), text.contains(where: \.isNumber),
+              let value = Double(text), value.isFinite else { return nil }
+        self = value
+    }
+}

@@ -21,6 +21,14 @@ extension Unicode.Scalar {
 extension String {
     /// The text with each character a reader could not see written as `\u{…}` (``Unicode/Scalar/isUnseen``).
     public var unseenEscaped: String {
-        unicodeScalars.map { $0.isUnseen ? $0.escaped : String($0) }.joined()
+        var result = ""
+        for scalar in unicodeScalars {
+            if scalar.isUnseen {
+                result += scalar.escaped
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }

@@ -95,8 +95,7 @@ public struct YAMLValue {
             return nil
         }
         let text = scalar.string
-        let allowed = text.allSatisfy { $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }
-        guard allowed, text.contains(where: \.isNumber), let value = Double(text), value.isFinite else {
+        guard let value = Double(decimalText: text) else {
             error("\(displayPath) must be a number, found '\(text)'", rule: "spec.type")
             return nil
         }
