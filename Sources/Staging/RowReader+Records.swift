@@ -228,11 +228,10 @@ extension RowReader {
         let slot = state.slot(of: id)
         currentSlot = slot
         let participant = slot.map { state.slots[$0] } ?? -1
-        if participant >= 0 {
-            // As the participant's rows held it: a value a rule emptied is still the one a visit
-            // row repeats (no conflict) or contradicts (a conflict), never a gap to fill.
-            let held = slot.map { RowReader.restoring(state.participantRecords[participant].values, state.ruleEmptied[$0], keepingDerived: true) }
-                ?? state.participantRecords[participant].values
+        // As the participant's rows held it: a value a rule emptied is still the one a visit row
+        // repeats (no conflict) or contradicts (a conflict), never a gap to fill.
+        let held = participant >= 0 ? slot.map { state.recordAsHeld(participant, slot: $0) } : nil
+        if participant >= 0, let held {
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
@@ -287,11 +286,7 @@ extension RowReader {
         }
         // The participant values the row carries in, whatever it is to its visit (a repeat may
         // still fill a field the participant lacks).
-        if !uniqueFields.isEmpty {
-            let record = participant >= 0 ? state.participantRecords[participant].values : nil
-            checkUnique(carriedValues(into: record.map { RowReader.restoring($0, slot.flatMap { state.ruleEmptied[$0] }, keepingDerived: true) }),
-                        &state)
-        }
+        if !uniqueFields.isEmpty { checkUnique(carriedValues(into: held), &state) }
         if let entry, state.visitTable[entry] >= 0 {
             let existing = state.visitRecords[state.visitTable[entry]]
             let values = visitValues.values
@@ -362,7 +357,7 @@ extension RowReader {
             // The values filled, for `unique` (made only when a field is unique: one per visit row).
             var filled = uniqueFields.isEmpty ? nil : FieldValues(level: .participant)
             // A value a rule emptied is held, as the row held it: no visit row fills it again.
-            let held = RowReader.restoring(state.participantRecords[participant].values, state.ruleEmptied[slot], keepingDerived: true)
+            let held = state.recordAsHeld(participant, slot: slot)
             var next = participantValues.presentField(after: nil)
             while let field = next {
                 next = participantValues.presentField(after: field)
@@ -429,8 +424,7 @@ extension RowReader {
     /// `held` (``restoring(_:_:keepingDerived:)``): where the record lacks it or holds it missing
     /// (``takesCarried(_:_:_:reasonFillsEmpty:)``), but never where a rule emptied it.
     func takesCarriedValue(_ field: Field, into held: FieldValues) -> Bool {
-        guard let holding = held[field] else { return participantValues.contains(field) }
-        return !RowReader.rowRuleEmptyings.contains(holding)
+        !(held[field].map(RowReader.rowRuleEmptyings.contains) ?? false)
             && RowReader.takesCarried(field, participantValues, held, reasonFillsEmpty: fillerBoxes.contains(field))
     }
 

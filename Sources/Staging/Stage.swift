@@ -308,6 +308,15 @@ struct StagingState: IssueCounts {
     }
 
     /// Stores a participant's record in its slot (replacing the one there).
+    /// The values of the record at `index` (in `slot`) as its rows held them: a value a rule
+    /// emptied put back, those derived from it still emptied
+    /// (``RowReader/restoring(_:_:keepingDerived:)``). The record's own values when no rule emptied
+    /// one, as in nearly every batch, at the cost of one check per visit row.
+    func recordAsHeld(_ index: Int, slot: Int) -> FieldValues {
+        guard !ruleEmptied.isEmpty, let emptied = ruleEmptied[slot] else { return participantRecords[index].values }
+        return RowReader.restoring(participantRecords[index].values, emptied, keepingDerived: true)
+    }
+
     mutating func setParticipant(_ record: ParticipantRecord, rowValues: FieldValues?, slot: Int) {
         let index = slots[slot]
         if index >= 0 {
