@@ -89,33 +89,16 @@ import TestSupport
     }
 
     /// A visit field mapped for all inputs is collected only where an input holds visits: with
-    /// participants inputs only, the outcome is warned about.
+    /// participants inputs only (the sample without its visits export), every outcome is warned
+    /// about.
     @Test func anOutcomeMappedWithoutAVisitsInputIsWarned() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let rules = Repository.path("Pipelines/rules/guideline-2010.yml")
-        try "pid,arm,randdate\nP01,A,2024-01-10\nP02,B,2024-01-10\n".write(toFile: folder.file("p.csv"), atomically: true, encoding: .utf8)
-        try """
-            study: {name: t}
-            inputs:
-              - {path: p.csv, source: generic, holds: participants, date_format: yyyy-mm-dd}
-            fields: {participant_id: pid, arm: arm, randomisation_date: randdate, visit: visit, visit_date: vdate, rmdq: rmdq}
-            vocabularies:
-              arms:
-                - {id: a, codes: [A], reference: true}
-                - {id: b, codes: [B]}
-            visits:
-              baseline: {week: 0, window_days: 7}
-              week6: {week: 6, window_days: 7}
-            profiles: {rules: \(rules)}
-            analysis:
-              timepoints: [week6]
-              outcomes:
-                - {field: rmdq, label: RMDQ, responder: {rule: absolute, points: 5}}
-
-            """.write(toFile: folder.file("t.yml"), atomically: true, encoding: .utf8)
-        let warnings = try LoadedPipeline.load(folder.file("t.yml")).uncollectedOutcomes
-        #expect(warnings.map(\.field) == ["rmdq"])
+        let visitsInput = "  - path: \(Repository.path("SampleData"))/castor/visits.csv\n    source: castor\n    holds: visits\n"
+        let path = try Self.samplePipeline(in: folder) { $0.replacingOccurrences(of: visitsInput, with: "") }
+        let loaded = try LoadedPipeline.load(path)
+        #expect(loaded.spec.inputs.allSatisfy { $0.holds == .participants })
+        #expect(loaded.uncollectedOutcomes.map(\.field) == ["rmdq", "pain_nrs", "odi", "gpe"])
     }
 
     /// Without `evidence.study` the trial's comparisons are in no evidence table: `check`,

@@ -317,24 +317,24 @@ import Testing
     @Test(arguments: [("03-01-2024", true), ("04-01-2024", false)])
     func aValueARuleEmptiedIsComparedAsTheRowHeldIt(extraOnset: String, agrees: Bool) throws {
         let yaml = Self.participantsAndExtra + "expectations:\n  rules:\n    onset_after_baseline: {policy: null-field}\n"
-        let participants = H.lines([H.participantsHeader, H.participant("P1", ["Onset": "03-01-2024"])])
-        let extra = H.lines(["Participant Id;Onset", "P1;\(extraOnset)"])
-        let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra,
-                                                      "visits.csv": H.lines([H.visitsHeader])]).run()
-        #expect(study.participants.map(\.id) == (agrees ? ["P1"] : []))
-        #expect(sink.summary(.error) == (agrees ? [] : ["extra.csv:2:2 duplicate error"]))
-        #expect(study.participants.first.map { RowReader.isInvalid($0.values[.onsetDate]) } ?? true)
+        /// Runs the two participant files; the participant is kept with the onset emptied when the
+        /// onsets agree, and both rows are rejected at `conflictAt` when they do not.
+        func staged(_ participants: String, _ extra: String, conflictAt: String) throws -> [Diagnostic] {
+            let (study, sink) = try H(yaml: yaml, files: ["participants.csv": participants, "extra.csv": extra,
+                                                          "visits.csv": H.lines([H.visitsHeader])]).run()
+            #expect(study.participants.map(\.id) == (agrees ? ["P1"] : []))
+            #expect(sink.summary(.error) == (agrees ? [] : ["extra.csv:2:\(conflictAt) duplicate error"]))
+            #expect(study.participants.first.map { RowReader.isInvalid($0.values[.onsetDate]) } ?? true)
+            return sink.issues
+        }
+        _ = try staged(H.lines([H.participantsHeader, H.participant("P1", ["Onset": "03-01-2024"])]),
+                       H.lines(["Participant Id;Onset", "P1;\(extraOnset)"]), conflictAt: "2")
         // The rule judged the other row: the onset the first row gave is emptied on the merged record.
         let onsetOnly = H.lines(["Participant Id;Site;Group;Sex;Birth year;Age;Randomised;Onset;flags#night",
                                  "P1;AMS;1;V;1970;54;05-01-2024;03-01-2024;0"])
-        let withScreening = H.lines(["Participant Id;Screening;Onset", "P1;02-01-2024;\(extraOnset)"])
-        let (merged, mergedSink) = try H(yaml: yaml, files: ["participants.csv": onsetOnly, "extra.csv": withScreening,
-                                                             "visits.csv": H.lines([H.visitsHeader])]).run()
-        #expect(merged.participants.map(\.id) == (agrees ? ["P1"] : []))
-        #expect(mergedSink.summary(.error) == (agrees ? [] : ["extra.csv:2:3 duplicate error"]))
-        #expect(merged.participants.first.map { RowReader.isInvalid($0.values[.onsetDate]) } ?? true)
+        let merged = try staged(onsetOnly, H.lines(["Participant Id;Screening;Onset", "P1;02-01-2024;\(extraOnset)"]), conflictAt: "3")
         // Judged once, by the row that could: not again on the merged record.
-        #expect(mergedSink.issues.filter { $0.rule == "onset_after_baseline" }.map(\.location.file) == ["extra.csv"])
+        #expect(merged.filter { $0.rule == "onset_after_baseline" }.map(\.location.file) == ["extra.csv"])
     }
 
     @Test func aParticipantRowConflictingOnASharedFieldIsStillAConflict() throws {
