@@ -73,8 +73,14 @@ enum Manifest {
         [("indirectness", declarations.indirectness), ("publication bias", declarations.publicationBias),
          ("large effect", declarations.largeEffect), ("dose-response", declarations.doseResponse),
          ("plausible confounding", declarations.plausibleConfounding)]
-            .compactMap { name, declared in declared.map { "\(name) \($0.levels) (\(Normalise.quoted($0.reason, limit: nil)))" } }
+            .compactMap { name, declared in declared.map { "\(name) \($0.levels) (\(quotedReason($0.reason)))" } }
             .joined(separator: ", ")
+    }
+
+    /// A declaration's reason in single quotes, a quote inside it written twice (as YAML writes it
+    /// in single quotes), so a reader sees where the reason ends.
+    private static func quotedReason(_ reason: String) -> String {
+        Normalise.quoted(reason.replacingOccurrences(of: "'", with: "''"), limit: nil)
     }
 
     static func write(_ computation: RunComputation, pipeline: String, folder: String) throws {
