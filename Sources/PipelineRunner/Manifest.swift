@@ -89,7 +89,7 @@ enum Manifest {
         var settings: [String: String] = [
             "rule_set": computation.pipeline.ruleSet.identity,
             "reference_arm": computation.plan.referenceArm,
-            "timepoints": computation.plan.timepoints.joined(separator: ", "),
+            "timepoints": list(computation.plan.timepoints, separator: ", "),
             "confidence_level": String(computation.plan.confidenceLevel),
             "interaction": computation.plan.interactionPrespecified ? "prespecified" : "exploratory",
             "ebro_variant": computation.evidence.settings.variant.name,
@@ -110,7 +110,7 @@ enum Manifest {
         for outcome in computation.plan.outcomes {
             switch outcome.kind {
             case .continuous(let rule): settings["responder_\(outcome.name)"] = rule.description
-            case .success(let categories): settings["success_\(outcome.name)"] = categories.map { String($0) }.joined(separator: ", ")
+            case .success(let categories): settings["success_\(outcome.name)"] = categories.map { Value.format($0) }.joined(separator: ", ")
             }
         }
         let document = Document(

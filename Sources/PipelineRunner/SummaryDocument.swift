@@ -102,7 +102,10 @@ struct SummaryDocument {
             : plan.timepoints.joined(separator: ", ") + " (change from baseline)")
         field("Confidence:", NumberFormat.level(plan.confidenceLevel) + " % intervals")
         field("EBRO variant:", computation.evidence.settings.variant.name)
-        field("Small cells:", "counts below \(spec.publication.smallCellThreshold) suppressed in publication tables")
+        let threshold = spec.publication.smallCellThreshold
+        // Zeros are shown; a threshold of 1 suppresses nothing (PublicationSmallCellSuppression).
+        field("Small cells:", threshold > 1 ? "counts of 1 to \(threshold - 1) suppressed in publication tables"
+            : "none suppressed in publication tables (threshold 1)")
         if !forestPlotsNotDrawn.isEmpty {
             field("Forest plots:", "none for " + forestPlotsNotDrawn.joined(separator: ", ")
                 + ": every estimate suppressed or not estimable")

@@ -292,6 +292,23 @@ import TestSupport
         // A quote inside the reason is written twice, so the quoted reason ends where it seems to.
         #expect(settings["grade_declarations"] == "odi: indirectness 1 ('a; b''s')")
         #expect(settings["pool_with"] == "none")
+        // Categories as the pipeline writes them, as summary.txt and the tables do.
+        #expect(settings["success_gpe_success"] == "1, 2")
+    }
+
+    /// A small-cell threshold of 1 suppresses nothing, and summary.txt says so; zeros are never
+    /// suppressed, so a threshold of 5 hides the counts 1 to 4.
+    @Test(arguments: [(1, "none suppressed in publication tables (threshold 1)"),
+                      (5, "counts of 1 to 4 suppressed in publication tables")])
+    func theSummaryStatesWhichCountsAreSuppressed(threshold: Int, statement: String) throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try Self.samplePipeline(in: folder) {
+            $0.replacingOccurrences(of: "small_cell_threshold: 5", with: "small_cell_threshold: \(threshold)")
+        }
+        #expect(Run.run(pipeline: path, outputFolder: folder.file("out")).exitCode == 0)
+        let summary = try String(contentsOfFile: folder.file("out/summary.txt"), encoding: .utf8)
+        #expect(summary.split(separator: "\n").contains { $0.hasPrefix("Small cells:") && $0.hasSuffix(statement) })
     }
 
     @Test func poolWithRejectsAComparisonTheTrialDoesNotMake() throws {
