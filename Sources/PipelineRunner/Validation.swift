@@ -139,7 +139,8 @@ public enum Validation {
             let manifest = Manifest.read(in: target)
             let hasManifest = FileManager.default.fileExists(atPath: (target as NSString).appendingPathComponent("manifest.json"))
             let agree = try runReportsAgree(in: target, manifest: manifest, with: scratch,
-                                            definitions: [pipeline, loaded.ruleSetPath] + loaded.literatureFiles)
+                                            definitions: [pipeline, loaded.ruleSetPath] + loaded.literatureFiles,
+                                            inputs: files.map { ($0.path, $0.displayName) })
             if agree {
                 try carryOver(from: target, into: scratch)
             } else if hasManifest {
@@ -183,7 +184,7 @@ public enum Validation {
     /// longer agree with what a run would write now.
     /// `manifest` is the target's, as ``Manifest/read(in:)`` gives it.
     static func runReportsAgree(in target: String, manifest: Manifest.Document?, with scratch: String,
-                                definitions: [String]) throws -> Bool {
+                                definitions: [String], inputs: [(path: String, name: String)]) throws -> Bool {
         // Without a (readable) manifest nothing says what the other files were made from: only a
         // folder that holds nothing else (one validate wrote) is kept as it is.
         guard let manifest else {
@@ -195,6 +196,10 @@ public enum Validation {
         for (path, recorded) in zip(definitions, recordedDefinitions) where try Manifest.digest(path, name: recorded.file).sha256 != recorded.sha256 {
             return false
         }
+        // The manifest records the inputs the run read: other inputs (a cell no report reads
+        // changed, say) make it wrong about the folder, even where every output agrees.
+        guard manifest.inputs.map(\.file) == inputs.map(\.name),
+              try Manifest.digests(inputs).map(\.sha256) == manifest.inputs.map(\.sha256) else { return false }
         func isOutput(_ name: String) -> Bool { outputs.contains(String(name.prefix { $0 != "/" })) }
         let recorded = Dictionary(manifest.outputs.filter { isOutput($0.file) }.map { ($0.file, $0.sha256) }) { first, _ in first }
         let written = try ReportFiles.list(scratch).filter(isOutput)

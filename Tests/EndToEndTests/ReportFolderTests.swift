@@ -291,6 +291,16 @@ import TestSupport
         #expect(Validation.run(pipeline: pipeline, outputFolder: reports).problems.count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
 
+        // An input written another way that reads the same (`32,60` for `32,6`): validate's files
+        // agree, but the run's manifest records the inputs it read, which are not these.
+        #expect(Run.run(pipeline: pipeline, outputFolder: reports).exitCode == 0)
+        let rewritten = corrected.replacingOccurrences(of: "\nMAA-0001;MAA;Baseline;08-03-2022;7;10;32,6;", with: "\nMAA-0001;MAA;Baseline;08-03-2022;7;10;32,60;")
+        #expect(rewritten != corrected)
+        _ = try folder.write(rewritten, to: "visits.csv")
+        let reread = Validation.run(pipeline: pipeline, outputFolder: reports)
+        #expect(reread.problems.count == 1 && reread.problems.first?.contains("no longer agree with the inputs") == true, "\(reread.problems)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == Validation.outputs)
+
         // Without its manifest nothing says what a run's files were made from: they are left out.
         #expect(Run.run(pipeline: pipeline, outputFolder: reports).exitCode == 0)
         try FileManager.default.removeItem(atPath: reports + "/manifest.json")
