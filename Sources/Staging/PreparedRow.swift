@@ -1,5 +1,16 @@
 import StudyModel
 
+/// A record that is the header line again, or Excel's separator line before it.
+enum HeaderLine {
+    /// Excel's `sep=;` line, which a joined file may repeat before its header.
+    case separator
+    /// The header as it was: the rows after it are read by it again.
+    case same
+    /// The header with its columns in another order: the rows after it cannot be read by the
+    /// file's header. The columns (from 0) of the participant id and the visit in it, when there.
+    case reordered(idColumn: Int?, visitColumn: Int?)
+}
+
 /// One record after the checks that need only the record itself: its values read, normalised,
 /// derived and range-checked, its key fields found, and the issues that found. What is left is
 /// the part that needs the rest of the batch (duplicates, the participant a visit belongs to),
@@ -23,8 +34,13 @@ final class PreparedRow: @unchecked Sendable {
     /// What the row holds: the input's level, or participant data in a visits input
     /// (`participant_rows`, e.g. REDCap's screening event).
     @exclusivity(unchecked) var level = FieldLevel.participant
-    /// The record's field count differs from the header's: rejected as read, nothing else is read.
-    @exclusivity(unchecked) var isRagged = false
+    /// The record cannot be read by the header: its field count differs from the header's, or it
+    /// follows the header repeated with its columns in another order. Rejected as read, nothing
+    /// else is read (but the participant id, where it can be found).
+    @exclusivity(unchecked) var isUnreadable = false
+    /// The record is the header line again, or the separator line before it (files joined one
+    /// after another); nil for any other record.
+    @exclusivity(unchecked) var headerLine: HeaderLine?
     /// A row that holds no participant or visit (a REDCap repeating instrument's row): rejected
     /// as read with the note that says why, nothing else is read.
     @exclusivity(unchecked) var isSetAside = false
@@ -57,7 +73,8 @@ final class PreparedRow: @unchecked Sendable {
         participantValues.removeAll()
         visitValues.removeAll()
         level = .participant
-        isRagged = false
+        isUnreadable = false
+        headerLine = nil
         isSetAside = false
         participantID = nil
         timepoint = nil

@@ -82,6 +82,9 @@ struct RowReader {
     let header: [String]
     let headerIDColumn: Int?
     let headerIDByteCount: Int
+    /// The UTF-8 byte counts of the header's names: a row whose first cell has none of them is
+    /// not the header in another order.
+    let headerNameByteCounts: Set<Int>
     /// Everything a cell needs, looked up once per file rather than once per cell.
     let plan: [PlannedColumn]
     /// Fields with a range that this file reads from a column, in declaration order: checked
@@ -174,6 +177,7 @@ struct RowReader {
         let idColumn = binding.columns.first { $0.field == .participantID }?.index
         headerIDColumn = idColumn.flatMap { $0 < binding.header.count ? $0 : nil }
         headerIDByteCount = headerIDColumn.map { binding.header[$0].utf8.count } ?? 0
+        headerNameByteCounts = Set(binding.header.map(\.utf8.count))
         memo = CellMemo(columns: binding.columns.count)
         let fastCells = stager.cells.readsBytes
         plan = binding.columns.map { column in
@@ -340,6 +344,38 @@ struct RowReader {
     /// The UTF-8 bytes of a byte-order mark (U+FEFF), which a joined file keeps before its header.
     private static let byteOrderMarkBytes = "\u{FEFF}".utf8.count
 
+    /// Whether `record` is the header again with its columns in another order (every cell one of
+    /// the header's names, each as often as there, a byte-order mark before the first allowed),
+    /// and the first column (from 0) that moved. Its first cell's byte count is compared with the
+    /// names' first, so an ordinary row costs one look-up.
+    private func reorderedHeader(_ record: CSVRecord) -> (HeaderLine, moved: Int)? {
+        guard headerIDColumn != nil, record.count == header.count, record.expectedFieldCount == nil else { return nil }
+        let count = record.fieldByteCount(0)
+        guard headerNameByteCounts.contains(count) || headerNameByteCounts.contains(count - RowReader.byteOrderMarkBytes)
+        else { return nil }
+        var cells = (0..<record.count).map { record[$0] }
+        if cells[0].hasPrefix("\u{FEFF}") { cells[0].removeFirst() }
+        guard cells.sorted() == header.sorted(), let moved = cells.indices.first(where: { cells[$0] != header[$0] }) else { return nil }
+        let column = { (index: Int?) in index.flatMap { cells.firstIndex(of: header[$0]) } }
+        return (.reordered(idColumn: column(headerIDColumn), visitColumn: column(visitColumn)), moved)
+    }
+
+    /// Rejects a row read after the header came again with its columns in another order (at
+    /// `line`): its cells cannot be read by the file's header. Its participant id is read from
+    /// that header's id column, so that it names the participant and, on a participant row,
+    /// rejects them, as a ragged row does.
+    mutating func refuseAfterReorderedHeader(_ record: CSVRecord, into prepared: PreparedRow, headerAt line: Int,
+                                             idColumn: Int?, visitColumn: Int?) {
+        row = prepared
+        prepared.reset(line: record.position.line, byteOffset: record.position.byteOffset)
+        prepared.isUnreadable = true
+        issues.append(Diagnostic(.error, at: location, rule: "csv.reordered-header",
+                                 message: "the row follows line \(line), the header again with its columns in another order: "
+                                     + "its cells cannot be read by the file's header, so it is rejected"))
+        prepared.level = level(of: record, visitColumn: visitColumn)
+        prepared.participantID = idColumn.flatMap { unreadableRowID(record, at: $0) }
+    }
+
     /// Whether `record` is Excel's separator line (`sep=;`) again, before a repeated header: read
     /// with the delimiter it names, it is `sep=` and one empty field.
     private func isSeparatorLine(_ record: CSVRecord) -> Bool {
@@ -382,6 +418,18 @@ struct RowReader {
                                      message: "the row repeats the \(isSeparator ? "separator line" : "header"), as where files were "
                                          + "joined one after another; it holds no data, so it is set aside"))
             row.isSetAside = true
+            prepared.headerLine = isSeparator ? .separator : .same
+            return
+        }
+        if let (headerLine, moved) = reorderedHeader(record) {
+            issues.append(Diagnostic(.error, at: location.column(moved + 1), rule: "csv.reordered-header",
+                                     message: "the row repeats the header with its columns in another order "
+                                         + "(\(Normalise.quoted(record[moved])) where the header has \(Normalise.quoted(header[moved]))), "
+                                         + "as where exports were joined one after another: the rows after it cannot be read "
+                                         + "by the file's header, so they are rejected up to the header as it was; "
+                                         + "split the file at this line"))
+            row.isSetAside = true
+            prepared.headerLine = headerLine
             return
         }
         if let expected = record.expectedFieldCount {
@@ -389,7 +437,7 @@ struct RowReader {
             // Too many fields: point at the first extra one, as the reader does.
             let column = record.count > expected ? expected + 1 : nil
             issues.append(Diagnostic(.error, at: location.column(column), rule: "csv.ragged-row", message: message))
-            prepared.isRagged = true
+            prepared.isUnreadable = true
             // What the row holds and whose it is, as far as its cells can say: nothing else of it
             // is read. A participant row's id rejects the participant (their other rows cannot
             // be kept without this one), and names the participant in the row's issue.
@@ -635,6 +683,11 @@ struct RowReader {
     /// What a record holds: the input's level, or participant data in a visits input whose visit
     /// cell names one of its `participant_rows` events (REDCap's screening event).
     private func level(of record: CSVRecord) -> FieldLevel {
+        level(of: record, visitColumn: visitColumn)
+    }
+
+    /// The level of a row whose visit is in `visitColumn` (from 0).
+    private func level(of record: CSVRecord, visitColumn: Int?) -> FieldLevel {
         if !input.participantRows.isEmpty, let visitColumn, visitColumn < record.count,
            input.participantRows.contains(Vocabularies.key(record[visitColumn])) {
             return .participant
@@ -648,8 +701,14 @@ struct RowReader {
     /// would have moved it: such cells are nearly always later in the row, and an id left unread
     /// would keep the participant from their other rows.
     private mutating func raggedRowID(_ record: CSVRecord) -> String? {
-        guard let column = plan.first(where: { $0.field == .participantID }), column.index < record.count,
-              case .text(let id)? = readCell(record[column.index], column), !id.isEmpty
+        plan.first(where: { $0.field == .participantID }).flatMap { unreadableRowID(record, at: $0.index) }
+    }
+
+    /// The participant id in column `index` (from 0) of a row that is otherwise not read, when
+    /// the cell is there and holds one (not a missing code).
+    private mutating func unreadableRowID(_ record: CSVRecord, at index: Int) -> String? {
+        guard let column = plan.first(where: { $0.field == .participantID }), index < record.count,
+              case .text(let id)? = readCell(record[index], column), !id.isEmpty
         else { return nil }
         return id
     }
@@ -664,11 +723,11 @@ struct RowReader {
         waitsForParticipant = false
         armCarrierToJudge = nil
         if !lastReasons.isEmpty { lastReasons.removeAll() }
-        if prepared.isRagged || prepared.isSetAside {
-            if prepared.isRagged, let id = prepared.participantID {
+        if prepared.isUnreadable || prepared.isSetAside {
+            if prepared.isUnreadable, let id = prepared.participantID {
                 if prepared.level == .participant { try rejectParticipant(id, &state) }
                 for index in issues.indices where issues[index].participant == nil { issues[index].participant = id }
-            } else if prepared.isRagged, prepared.level == .participant {
+            } else if prepared.isUnreadable, prepared.level == .participant {
                 // No id to read: a participant row may be a participant.
                 state.participantRowsWithoutID += 1
             }

@@ -602,6 +602,9 @@ final class Stager {
             if !hasFileProblems { row.prepare(record, into: prepared) }
         }
         var stoppingError: (any Error)?
+        // The header came again with its columns in another order (its line, and where the id and
+        // the visit are in it): the rows after it, up to the header as it was, cannot be read.
+        var reorderedHeader: (line: Int, idColumn: Int?, visitColumn: Int?)?
         reading: while let batch = pipe.next(preparing: prepareHere) {
             let rows = batch.rows
             try batch.records.withUnsafeBufferPointer { records in
@@ -612,6 +615,16 @@ final class Stager {
                         try reject(file, line: records[index].position.line, rawFields: records[index].rawFields,
                                    reasons: fileProblemReasons)
                         continue
+                    }
+                    switch rows[index].headerLine {
+                    case .same?: reorderedHeader = nil
+                    case .reordered(let idColumn, let visitColumn)?: reorderedHeader = (rows[index].line, idColumn, visitColumn)
+                    case .separator?: break
+                    case nil:
+                        if let header = reorderedHeader {
+                            row.refuseAfterReorderedHeader(records[index], into: rows[index], headerAt: header.line,
+                                                           idColumn: header.idColumn, visitColumn: header.visitColumn)
+                        }
                     }
                     switch try row.commit(rows[index], &state) {
                     case .accepted:
