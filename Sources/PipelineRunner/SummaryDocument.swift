@@ -48,12 +48,17 @@ struct SummaryDocument {
         }) {
             // The sensitivity analyses count participants without a follow-up, so they may still
             // compare arms: say which do, and where they are.
+            // With nobody measured at any analysed visit, they impute everyone and compare nothing.
+            let measured = computation.response.contains { $0.analysed > $0.imputed }
             let estimated = [(MissingDataApproach.baselineCarriedForward, "BOCF"), (.nonResponderImputation, "NRI")]
                 .filter { approach, _ in
                     computation.comparisons.contains { $0.approach == approach && ($0.welch != nil || $0.riskDifference != nil) }
                 }
                 .map(\.1)
-            let sensitivity = estimated.isEmpty ? ""
+            let sensitivity = !measured
+                ? " Nobody is measured at any analysed visit yet: the BOCF and NRI rows of comparisons.csv impute every "
+                    + "participant, so they compare nothing."
+                : estimated.isEmpty ? ""
                 : " The \(estimated.joined(separator: " and ")) sensitivity comparisons, which count participants without "
                     + "a follow-up, are in comparisons.csv."
             noReference = SummaryText.wrap("No complete-case comparison can be estimated: at no analysed visit are participants "

@@ -56,6 +56,20 @@ import TestSupport
         #expect(!sample.contains("No participant was randomised") && !sample.contains("comparison can be estimated"))
     }
 
+    /// An export made before any analysed visit is due: BOCF and NRI would impute everyone, so
+    /// summary.txt does not offer them as comparisons but says that nobody is measured yet.
+    @Test func nobodyMeasuredAtAnyAnalysedVisit() throws {
+        let summary = try Self.summary {
+            $0.replacingOccurrences(of: "    week26: [Week 26]\n", with: "    week26: [Week 26]\n    week52: [Week 52]\n")
+                .replacingOccurrences(of: "  week26: {week: 26, window_days: 21}\n", with: "  week26: {week: 26, window_days: 21}\n  week52: {week: 52, window_days: 28}\n")
+                .replacingOccurrences(of: "  timepoints: [week6, week12, week26]", with: "  timepoints: [week52]")
+        }
+        let sentence = Self.section("Comparisons with the reference arm", of: summary).prefix(4).joined(separator: " ")
+        #expect(sentence.hasPrefix("No complete-case comparison can be estimated: at no analysed visit are participants analysed "
+            + "both in another arm and in the reference arm (general_exercise). Nobody is measured at any analysed visit yet: "
+            + "the BOCF and NRI rows of comparisons.csv impute every participant, so they compare nothing."), "\(sentence)")
+    }
+
     /// A forest plot with no estimate to show is not written, and summary.txt names it.
     @Test func forestPlotsWithNothingToShowAreNamed() throws {
         let folder = try TemporaryDirectory(prefix: "lbp-forest")
