@@ -20,6 +20,8 @@ struct RecordScanner {
     let hasSeparatorLine: Bool
     private(set) var diagnostics: [CSVDiagnostic] = []
     private(set) var diagnosticCounts: [String: Int] = [:]
+    /// The record and column of the last stray quote reported (one warning per field).
+    private var strayQuoteField: (record: Int, column: Int?)?
     private(set) var blankLineCount = 0
     /// The lines of the first ``CSVReader/maxListedBlankLines`` blank lines.
     private(set) var firstBlankLines: [Int] = []
@@ -623,10 +625,15 @@ struct RecordScanner {
                 let at = bytePosition(rawOffset + RecordScanner.rawLength(ofDecoded: done, raw: raw, as: encoding))
                 switch parser.strictViolation {
                 case .quoteInUnquotedField:
-                    report(CSVDiagnostic(
-                        .warning, code: "csv.stray-quote",
-                        message: "a quote inside an unquoted field is taken as a literal character",
-                        at: at))
+                    // One warning per field, at its first stray quote: `he said "hi"` is one
+                    // finding, not two that read the same.
+                    if strayQuoteField.map({ $0 != (at.record, at.column) }) ?? true {
+                        strayQuoteField = (at.record, at.column)
+                        report(CSVDiagnostic(
+                            .warning, code: "csv.stray-quote",
+                            message: "a quote inside an unquoted field is taken as a literal character",
+                            at: at))
+                    }
                     done += parser.parseLenient(bytes + done, into: accumulator)
                 case .textAfterClosingQuote:
                     let next = bytes.load(fromByteOffset: done, as: UInt8.self)

@@ -45,7 +45,23 @@ import Testing
     @Test func aSpaceBeforeAnOpeningQuoteMakesTheQuotesLiteral() {
         let outcome = readAll("x;y\n1; \"q\"\n")
         #expect(outcome.rows == [["1", " \"q\""]])
-        #expect(outcome.diagnostics.map(\.code) == ["csv.stray-quote", "csv.stray-quote"])
+        // One warning for the field, at its first quote (line 2 starts at 4: '1' 4, ';' 5, ' ' 6).
+        #expect(outcome.diagnostics.map(\.code) == ["csv.stray-quote"])
+        #expect(outcome.diagnostics.map(\.position) == [at(line: 2, record: 1, offset: 7, column: 2)])
+    }
+
+    /// Stray quotes are one warning per field, at the field's first: two in one field would be
+    /// two findings that read the same (file, line, column).
+    @Test func strayQuotesAreOneWarningPerField() {
+        // Line 2 starts at 4: 'a' 4, quote 5, 'b' 6, quote 7, 'c' 8, ';' 9, 'd' 10, quote 11.
+        // Line 3 starts at 14: 'f' 14, quote 15.
+        let outcome = readAll("x;y\na\"b\"c;d\"e\nf\"g;h\n")
+        #expect(outcome.rows == [["a\"b\"c", "d\"e"], ["f\"g", "h"]])
+        #expect(outcome.diagnostics.map(\.position) == [
+            at(line: 2, record: 1, offset: 5, column: 1),
+            at(line: 2, record: 1, offset: 11, column: 2),
+            at(line: 3, record: 2, offset: 15, column: 1),
+        ])
     }
 
     @Test(arguments: [
