@@ -8,7 +8,8 @@ import StudyModel
 /// participant rows whose id could not be read, each possibly one more such participant),
 /// `not_randomised` by profile and reason, `randomised` per arm, and per arm and follow-up visit
 /// `analysed` (at least one planned outcome measured) and `missing` (randomised but no planned
-/// outcome measured).
+/// outcome measured), then, with a data cut-off (``AnalysisPlan/dataCutoff``), `not_due`: no
+/// visit recorded and its window not closed by the cut-off (not in `missing`).
 public struct FlowRow: Hashable, Sendable {
     public var stage: String
     public var arm: String
@@ -54,10 +55,15 @@ extension ResponseAnalysis {
             rows.append(FlowRow(stage: "randomised", arm: arm.id, profile: "", timepoint: "", reason: "", count: members.count))
             for (timepointIndex, timepoint) in plan.timepoints.enumerated() {
                 let measured = measuredAt[timepointIndex]
+                let notDue = prepared.outcomes.notDue(at: timepoint).map { notDue in members.filter { notDue[$0] }.count } ?? 0
                 let analysed = members.filter { index in measured.contains { $0[index] != nil } }.count
                 rows.append(FlowRow(stage: "analysed", arm: arm.id, profile: "", timepoint: timepoint, reason: "", count: analysed))
                 rows.append(FlowRow(stage: "missing", arm: arm.id, profile: "", timepoint: timepoint,
-                                    reason: "no planned outcome measured", count: members.count - analysed))
+                                    reason: "no planned outcome measured", count: members.count - analysed - notDue))
+                if let cutoff = plan.dataCutoff {
+                    rows.append(FlowRow(stage: "not_due", arm: arm.id, profile: "", timepoint: timepoint,
+                                        reason: "window not closed by the data cut-off \(cutoff.iso)", count: notDue))
+                }
             }
         }
         return rows

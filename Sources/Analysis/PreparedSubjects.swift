@@ -20,6 +20,9 @@ public struct OutcomeColumns: Sendable, Equatable {
     private let fieldPosition: [Int]
     /// The column of `timepoints[t]` and `fields[f]` at `t * fields.count + f`.
     private var columns: [[Double]]
+    /// Per timepoint position, which subjects' visits were not due by the data cut-off
+    /// (``AnalysisPlan/dataCutoff``); empty for a timepoint where every visit was due.
+    private var notDue: [[Bool]]
 
     public init(fields: [Field], timepoints: [String], count: Int) {
         var distinctFields: [Field] = []
@@ -33,6 +36,21 @@ public struct OutcomeColumns: Sendable, Equatable {
         for (position, field) in distinctFields.enumerated() { fieldPosition[field.ordinal] = position }
         self.fieldPosition = fieldPosition
         columns = Array(repeating: Array(repeating: .nan, count: count), count: distinctFields.count * distinctTimepoints.count)
+        notDue = Array(repeating: [], count: distinctTimepoints.count)
+    }
+
+    /// Marks `subject`'s visit at the timepoint at `timepointPosition` as not due by the data
+    /// cut-off: the analyses of that visit leave the subject out, as if not randomised for it.
+    public mutating func setNotDue(timepointPosition: Int, subject: Int) {
+        if notDue[timepointPosition].isEmpty { notDue[timepointPosition] = Array(repeating: false, count: count) }
+        notDue[timepointPosition][subject] = true
+    }
+
+    /// Which subjects' visits at `timepoint` were not due by the data cut-off, one flag per
+    /// subject; nil when every visit there was due.
+    public func notDue(at timepoint: String) -> [Bool]? {
+        guard let position = timepointPosition(timepoint), !notDue[position].isEmpty else { return nil }
+        return notDue[position]
     }
 
     /// The position of a timepoint among `timepoints`; nil when it is not laid out. A caller
@@ -78,7 +96,7 @@ public struct OutcomeColumns: Sendable, Equatable {
                 return false
             }
         }
-        return true
+        return lhs.timepoints.allSatisfy { lhs.notDue(at: $0) == rhs.notDue(at: $0) }
     }
 
     /// A value read in place from a column's buffer (``Column/withUnsafeBufferPointer(_:)``):

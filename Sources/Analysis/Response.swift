@@ -215,6 +215,10 @@ public struct ResponseAnalysis: Sendable {
     /// members alone would give them.
     func cellsByArm(_ members: [Int], _ prepared: PreparedSubjects, outcome: OutcomePlan, timepoint: String,
                     approaches: [MissingDataApproach]) -> [[CellData]] {
+        // A member whose visit was not due by the data cut-off is not in the cell at all: not
+        // randomised for this visit, neither analysed nor missing, never imputed.
+        let notDue = prepared.outcomes.notDue(at: timepoint)
+        let members = notDue.map { notDue in members.filter { !notDue[$0] } } ?? members
         var randomised = Array(repeating: 0, count: arms.count)
         for index in members {
             if let arm = prepared.armPosition[index] { randomised[arm] += 1 }

@@ -6,6 +6,16 @@ extension AnalysisSubject {
     /// Characteristics the baseline table summarises.
     static let characteristicFields: [Field] = [.sex] + CharacteristicColumns.continuousFields
 
+    /// Whether a follow-up visit not recorded was not due by `cutoff`: its window, `window_days`
+    /// after randomisation + `week` × 7 days (from the baseline visit's date when there is no
+    /// randomisation date, as the visit-window rule counts it), closes after the cut-off. A
+    /// participant with neither date cannot be judged, and their visit counts as due.
+    static func notDue(cutoff: CalendarDate, participant: ParticipantRecord, baselineDate: CalendarDate?,
+                       timepoint: Timepoint) -> Bool {
+        guard !timepoint.isBaseline, let anchor = participant.values.date(.randomisationDate) ?? baselineDate else { return false }
+        return cutoff < anchor.adding(days: timepoint.nominalDay + timepoint.windowDays)
+    }
+
     /// One subject per accepted participant, in participant order, with its profile; every
     /// visit's outcome values go into `outcomes` and the baseline characteristics into
     /// `characteristics` (laid out for these subjects, in the same order) rather than into the
@@ -18,10 +28,19 @@ extension AnalysisSubject {
     ///   - outcomes: empty columns for `participants.count` subjects; a visit at a timepoint they
     ///     do not lay out is not read.
     ///   - characteristics: empty columns for `participants.count` subjects.
+    ///   - cutoff: the data cut-off and the follow-up visits laid out: a randomised participant's
+    ///     visit that is not recorded and whose window closes after the cut-off is marked not due
+    ///     in `outcomes` (``notDue(cutoff:participant:baselineDate:timepoint:)``).
     static func build(participants: [ParticipantRecord], visits: [VisitRecord], assignments: [ProfileAssignment],
-                      outcomes: inout OutcomeColumns, characteristics: inout CharacteristicColumns) -> [AnalysisSubject] {
+                      outcomes: inout OutcomeColumns, characteristics: inout CharacteristicColumns,
+                      cutoff: (date: CalendarDate, timepoints: [Timepoint])? = nil) -> [AnalysisSubject] {
         precondition(outcomes.count == participants.count && characteristics.count == participants.count,
                      "one value per participant in every column")
+        // With a cut-off: whether each participant has a visit at each timepoint `outcomes` lays out,
+        // and baseline visit date, the windows' anchor when there is no randomisation date.
+        let laidOutCount = outcomes.timepoints.count
+        var recorded: [Bool] = cutoff == nil ? [] : Array(repeating: false, count: participants.count * laidOutCount)
+        var baselineDates: [CalendarDate?] = cutoff == nil ? [] : Array(repeating: nil, count: participants.count)
         // Each run of one participant's visits is matched with its participant once: the
         // participant after the one matched last when the two lists come in the same order (as
         // staging gives them), else by id. Records are read in place, not copied.
@@ -47,7 +66,9 @@ extension AnalysisSubject {
             if let position = position(of: id, after: previous) {
                 previous = position
                 for visit in start..<end {
+                    if cutoff != nil, visits[visit].timepoint.isBaseline { baselineDates[position] = visits[visit].values.date(.visitDate) }
                     guard let timepoint = outcomes.timepointPosition(visits[visit].timepoint.name) else { continue }
+                    if cutoff != nil { recorded[position * laidOutCount + timepoint] = true }
                     // Every field is set, measured or not: a later visit of the same timepoint
                     // (visits come in order) replaces all of the earlier one's values.
                     for field in outcomes.fields {
@@ -57,6 +78,16 @@ extension AnalysisSubject {
                 }
             }
             start = end
+        }
+        if let cutoff {
+            let laidOut = cutoff.timepoints.compactMap { timepoint in outcomes.timepointPosition(timepoint.name).map { (timepoint, $0) } }
+            for position in participants.indices where participants[position].arm != nil {
+                for (timepoint, column) in laidOut where !recorded[position * laidOutCount + column]
+                    && notDue(cutoff: cutoff.date, participant: participants[position], baselineDate: baselineDates[position],
+                              timepoint: timepoint) {
+                    outcomes.setNotDue(timepointPosition: column, subject: position)
+                }
+            }
         }
         // Assignments are one per participant in the same order; looked up by id only when not.
         let match = IDMatch(count: participants.count, id: { participants[$0].id },

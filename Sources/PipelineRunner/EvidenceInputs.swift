@@ -28,6 +28,8 @@ enum EvidenceInputs {
         /// The (field, visit) pairs counted, numbered; `measured[id * slots.count + slot]`.
         private var slots: [Slot: Int] = [:]
         private var measured: [Int] = []
+        /// Those whose visit was not due by the data cut-off, laid out as `measured`: not lost.
+        private var notDue: [Int] = []
 
         init(_ prepared: PreparedSubjects, plan: AnalysisPlan) {
             // Each subject's group-and-arm ids, as plain numbers: counting a batch's subjects at
@@ -44,6 +46,7 @@ enum EvidenceInputs {
                 for timepoint in plan.timepoints { slots[Slot(field: field, timepoint: timepoint)] = slots.count }
             }
             measured = Array(repeating: 0, count: ids.count * slots.count)
+            notDue = measured
             for field in fields {
                 for timepoint in plan.timepoints {
                     guard let slot = slots[Slot(field: field, timepoint: timepoint)] else { continue }
@@ -51,6 +54,11 @@ enum EvidenceInputs {
                     for index in wholeTrial.indices where wholeTrial[index] >= 0 && column[index] != nil {
                         measured[wholeTrial[index] * slots.count + slot] += 1
                         if profile[index] >= 0 { measured[profile[index] * slots.count + slot] += 1 }
+                    }
+                    guard let flags = prepared.outcomes.notDue(at: timepoint) else { continue }
+                    for index in wholeTrial.indices where wholeTrial[index] >= 0 && flags[index] {
+                        notDue[wholeTrial[index] * slots.count + slot] += 1
+                        if profile[index] >= 0 { notDue[profile[index] * slots.count + slot] += 1 }
                     }
                 }
             }
@@ -67,15 +75,18 @@ enum EvidenceInputs {
             return ids.count - 1
         }
 
-        /// Of those randomised to `arms` in `group`, the percentage without `field` measured at
-        /// `timepoint`; nil when nobody was randomised to them.
+        /// Of those randomised to `arms` in `group` whose visit was due by the data cut-off, the
+        /// percentage without `field` measured at `timepoint`; nil when nobody was randomised to
+        /// them or no one's visit was due.
         func lossPercent(group: GroupKey, arms: [String], field: Field, timepoint: String) -> Double? {
             let known = arms.compactMap { ids[GroupArm(group: group, arm: $0)] }
-            let total = known.reduce(0) { $0 + randomised[$1] }
-            guard total > 0 else { return nil }
             let slot = slots[Slot(field: field, timepoint: timepoint)]
+            let due = known.reduce(0) { total, id in
+                total + randomised[id] - (slot.map { notDue[id * slots.count + $0] } ?? 0)
+            }
+            guard due > 0 else { return nil }
             let followed = slot.map { slot in known.reduce(0) { $0 + measured[$1 * slots.count + slot] } } ?? 0
-            return Double(total - followed) / Double(total) * 100
+            return Double(due - followed) / Double(due) * 100
         }
     }
 
@@ -216,11 +227,22 @@ enum EvidenceInputs {
                                 pooling: PoolingSettings(level: evidenceLevel, ownComparisons: spec.poolWith.map(\.id)))
     }
 
+    /// Of `randomised` participants, those whose visit at `visit` was due by the data cut-off
+    /// (all but the flow's `not_due` rows there) and those of them lost to follow-up (the flow's
+    /// `missing` rows: no planned outcome measured); every one due and none lost without a visit.
+    static func followUp(at visit: String?, flow: [FlowRow], randomised: Int) -> (due: Int, lost: Int) {
+        guard let visit else { return (randomised, 0) }
+        let count = { (stage: String) in flow.filter { $0.stage == stage && $0.timepoint == visit }.reduce(0) { $0 + $1.count } }
+        return (randomised - count("not_due"), count("missing"))
+    }
+
     /// The study from its declared design, with the achieved size (randomised participants) and
-    /// the loss to follow-up at the primary visit counted from the data.
-    static func ownStudy(_ spec: EvidenceSpec, randomised: Int, lostAtPrimaryVisit: Int, primaryVisit: String?) -> OwnStudy? {
+    /// the loss to follow-up at the primary visit counted from the data: of those whose visit
+    /// was due by the data cut-off (`dueAtPrimaryVisit`, every one randomised without a cut-off).
+    static func ownStudy(_ spec: EvidenceSpec, randomised: Int, dueAtPrimaryVisit: Int, lostAtPrimaryVisit: Int,
+                         primaryVisit: String?) -> OwnStudy? {
         guard let design = spec.design else { return nil }
-        let loss = randomised > 0 ? Double(lostAtPrimaryVisit) / Double(randomised) * 100 : nil
+        let loss = dueAtPrimaryVisit > 0 ? Double(lostAtPrimaryVisit) / Double(dueAtPrimaryVisit) * 100 : nil
         return OwnStudy(
             year: design.year, studyType: design.studyType, inclusionCriteria: design.inclusionCriteria,
             design: StudyDesign(randomised: design.randomised, doubleBlind: design.doubleBlind,

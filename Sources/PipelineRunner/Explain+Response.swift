@@ -27,6 +27,16 @@ extension Explain {
         func value(_ field: Field, at timepoint: String) -> Double? {
             visits.last { $0.timepoint.name == timepoint }?.values.number(field)
         }
+        // A visit not recorded whose window closes after the data cut-off is in no analysis of it.
+        let baselineDate = visits.first { $0.timepoint.isBaseline }?.values.date(.visitDate)
+        func notDue(_ timepoint: String) -> String? {
+            guard let cutoff = plan.dataCutoff, !visits.contains(where: { $0.timepoint.name == timepoint }),
+                  let visit = loaded.spec.schedule.timepoint(named: timepoint),
+                  AnalysisSubject.notDue(cutoff: cutoff, participant: participant, baselineDate: baselineDate, timepoint: visit)
+            else { return nil }
+            return "    \(timepoint): not due by the data cut-off \(cutoff.iso) (its window had not closed): "
+                + "in no analysis of this visit"
+        }
         for outcome in plan.outcomes {
             let approaches = analysis.approaches(for: outcome)
             switch outcome.kind {
@@ -35,6 +45,10 @@ extension Explain {
                 let baseline = value(outcome.field, at: plan.baseline)
                 lines.append("    \(plan.baseline): \(baseline.map(Value.format) ?? "not measured")")
                 for timepoint in plan.timepoints {
+                    if let line = notDue(timepoint) {
+                        lines.append(line)
+                        continue
+                    }
                     let followUp = value(outcome.field, at: timepoint)
                     let counted = approaches.map {
                         ($0, ResponseContribution.continuous(baseline: baseline, followUp: followUp, rule: rule, approach: $0))
@@ -46,6 +60,10 @@ extension Explain {
                 lines.append("  \(outcome.name) (\(outcome.label)), success: \(outcome.field.name) "
                              + categories.map(Value.format).joined(separator: " or "))
                 for timepoint in plan.timepoints {
+                    if let line = notDue(timepoint) {
+                        lines.append(line)
+                        continue
+                    }
                     let rating = value(outcome.field, at: timepoint)
                     let counted = approaches.map {
                         ($0, ResponseContribution.success(rating: rating, categories: categories, approach: $0))

@@ -91,6 +91,7 @@ enum Manifest {
             "reference_arm": computation.plan.referenceArm,
             "timepoints": list(computation.plan.timepoints, separator: ", "),
             "confidence_level": String(computation.plan.confidenceLevel),
+            "data_cutoff": computation.plan.dataCutoff?.iso ?? "none",
             "interaction": computation.plan.interactionPrespecified ? "prespecified" : "exploratory",
             "ebro_variant": computation.evidence.settings.variant.name,
             "max_errors": String(computation.errorBudget),

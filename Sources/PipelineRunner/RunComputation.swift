@@ -50,8 +50,12 @@ public struct RunComputation: Sendable {
                                         order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
         var outcomes = analysis.outcomeColumns(count: study.participants.count)
         var characteristics = CharacteristicColumns(count: study.participants.count)
+        let cutoff = plan.dataCutoff.map { date in
+            (date, plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) })
+        }
         let subjects = AnalysisSubject.build(participants: study.participants, visits: study.visits,
-                                             assignments: assignments, outcomes: &outcomes, characteristics: &characteristics)
+                                             assignments: assignments, outcomes: &outcomes, characteristics: &characteristics,
+                                             cutoff: cutoff)
         return Subjects(subjects: subjects, analysis: analysis,
                         prepared: analysis.prepare(subjects, outcomes: outcomes, characteristics: characteristics))
     }
@@ -65,15 +69,11 @@ public struct RunComputation: Sendable {
             analysis, prepared, rejected: (study.participantsRejected, study.participantRowsWithoutID))
 
         let randomised = subjects.filter(\.isRandomised).count
-        // Randomised participants without a planned outcome at each analysed visit (the flow's
-        // missing rows, one per arm and reason).
-        var lostAt: [String: Int] = [:]
-        for row in flow where row.stage == "missing" { lostAt[row.timepoint, default: 0] += row.count }
         let lastVisit = plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }.max()
-        let lost = lastVisit.map { lostAt[$0.name] ?? 0 } ?? 0
+        let (due, lost) = EvidenceInputs.followUp(at: lastVisit?.name, flow: flow, randomised: randomised)
         let followUp = EvidenceInputs.FollowUp(prepared, plan: plan)
         let evidenceSpec = pipeline.spec.evidence
-        let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, lostAtPrimaryVisit: lost,
+        let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, dueAtPrimaryVisit: due, lostAtPrimaryVisit: lost,
                                                primaryVisit: lastVisit?.name)
         func results(supportedOnly: Bool) -> [ComparisonResult] {
             EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,

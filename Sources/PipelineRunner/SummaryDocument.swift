@@ -105,6 +105,10 @@ struct SummaryDocument {
         field("Reference arm:", plan.referenceArm)
         field("Visits analysed:", plan.timepoints.isEmpty ? "none (the schedule has no follow-up visit)"
             : plan.timepoints.joined(separator: ", ") + " (change from baseline)")
+        if let cutoff = plan.dataCutoff {
+            field("Data cut-off:", "\(cutoff.iso): a follow-up visit not recorded whose window had not closed by then "
+                + "is not due, and is in no analysis of that visit (flow.csv counts it as not_due)")
+        }
         field("Confidence:", NumberFormat.level(plan.confidenceLevel) + " % intervals")
         field("EBRO variant:", computation.evidence.settings.variant.name)
         let threshold = spec.publication.smallCellThreshold

@@ -145,13 +145,31 @@ extension SpecLoader {
                 confidence.error("'analysis.confidence_level' must lie strictly between 0 and 1, found \(number)", rule: "spec.range")
             }
         }
+        var cutoff: CalendarDate?
+        if let date = mapping["data_cutoff"], let text = date.string() {
+            cutoff = SpecLoader.isoDate(text)
+            if cutoff == nil {
+                date.error("'analysis.data_cutoff' must be a date written yyyy-mm-dd, found '\(text.unseenEscaped)'",
+                           rule: "spec.type")
+            }
+        }
         if mapping.rejectUnknownKeys() { state.outcomesIncomplete = true }
         guard let referenceArm else {
             mapping.value.error("the analysis needs a reference arm: mark one arm 'reference: true' or set 'analysis.reference_arm'", rule: "spec.missing")
             return nil
         }
         return AnalysisPlan(outcomes: outcomes, timepoints: timepoints, referenceArm: referenceArm,
-                            interactionPrespecified: prespecified, confidenceLevel: level)
+                            interactionPrespecified: prespecified, confidenceLevel: level, dataCutoff: cutoff)
+    }
+
+    /// A date written `yyyy-mm-dd` (four, two and two digits); nil for any other text and for a
+    /// date that does not exist (`2025-02-29`).
+    static func isoDate(_ text: String) -> CalendarDate? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, zip(parts, [4, 2, 2]).allSatisfy({ part, count in
+            part.utf8.count == count && part.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        }), let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        return CalendarDate(year: year, month: month, day: day)
     }
 
     /// One outcome: `{field: rmdq, label: ..., responder: {rule: either, points: 5, percent: 30}}`

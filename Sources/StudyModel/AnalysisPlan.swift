@@ -110,15 +110,21 @@ public struct AnalysisPlan: Hashable, Sendable {
     /// A prespecified interaction is reported as confirmatory; otherwise it is labelled exploratory.
     public var interactionPrespecified: Bool
     public var confidenceLevel: Double
+    /// The date the export was made up to, for a batch taken while the trial runs: a follow-up
+    /// visit that is not recorded and whose window closes after it is not due yet, and is left
+    /// out of its visit's analysis instead of counting as missing. nil: every visit is due.
+    public var dataCutoff: CalendarDate?
 
     public init(outcomes: [OutcomePlan], timepoints: [String], referenceArm: String,
-                interactionPrespecified: Bool = false, confidenceLevel: Double = 0.95, baseline: String = "baseline") {
+                interactionPrespecified: Bool = false, confidenceLevel: Double = 0.95, baseline: String = "baseline",
+                dataCutoff: CalendarDate? = nil) {
         self.outcomes = outcomes
         self.timepoints = timepoints
         self.baseline = baseline
         self.referenceArm = referenceArm
         self.interactionPrespecified = interactionPrespecified
         self.confidenceLevel = confidenceLevel
+        self.dataCutoff = dataCutoff
     }
 
     /// Minimal important changes of Ostelo et al. (2008, Spine): NRS 2/10, RMDQ 5/24, ODI 10/100,
