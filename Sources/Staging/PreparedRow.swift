@@ -6,9 +6,17 @@ enum HeaderLine {
     case separator
     /// The header as it was: the rows after it are read by it again.
     case same
-    /// The header with its columns in another order: the rows after it cannot be read by the
-    /// file's header. The columns (from 0) of the participant id and the visit in it, when there.
-    case reordered(idColumn: Int?, visitColumn: Int?)
+    /// The header in another form (its columns in another order, or other names among them):
+    /// the rows after it cannot be read by the file's header.
+    case changed(ChangedHeader)
+}
+
+/// Where a header in another form has the columns that say whose a row is: the participant id,
+/// the visit and REDCap's repeating instrument (columns from 0, nil when it has none).
+struct ChangedHeader {
+    var idColumn: Int?
+    var visitColumn: Int?
+    var repeatInstrumentColumn: Int?
 }
 
 /// One record after the checks that need only the record itself: its values read, normalised,

@@ -82,9 +82,11 @@ struct RowReader {
     let header: [String]
     let headerIDColumn: Int?
     let headerIDByteCount: Int
-    /// The UTF-8 byte counts of the header's names: a row whose first cell has none of them is
-    /// not the header in another order.
-    let headerNameByteCounts: Set<Int>
+    /// The header's names as columns are matched (``ColumnBinding/key(_:)``), and their
+    /// ``RowReader/looseHash(_:)``: a row whose first two cells hash to none of them is not the
+    /// header in another form.
+    let headerKeys: [String]
+    let headerNameHashes: Set<UInt64>
     /// Everything a cell needs, looked up once per file rather than once per cell.
     let plan: [PlannedColumn]
     /// Fields with a range that this file reads from a column, in declaration order: checked
@@ -177,7 +179,10 @@ struct RowReader {
         let idColumn = binding.columns.first { $0.field == .participantID }?.index
         headerIDColumn = idColumn.flatMap { $0 < binding.header.count ? $0 : nil }
         headerIDByteCount = headerIDColumn.map { binding.header[$0].utf8.count } ?? 0
-        headerNameByteCounts = Set(binding.header.map(\.utf8.count))
+        headerKeys = binding.header.map(ColumnBinding.key)
+        headerNameHashes = Set(binding.header.map { name in
+            Array(name.utf8).withUnsafeBytes(RowReader.looseHash)
+        })
         memo = CellMemo(columns: binding.columns.count)
         let fastCells = stager.cells.readsBytes
         plan = binding.columns.map { column in
@@ -344,36 +349,69 @@ struct RowReader {
     /// The UTF-8 bytes of a byte-order mark (U+FEFF), which a joined file keeps before its header.
     private static let byteOrderMarkBytes = "\u{FEFF}".utf8.count
 
-    /// Whether `record` is the header again with its columns in another order (every cell one of
-    /// the header's names, each as often as there, a byte-order mark before the first allowed),
-    /// and the first column (from 0) that moved. Its first cell's byte count is compared with the
-    /// names' first, so an ordinary row costs one look-up.
-    private func reorderedHeader(_ record: CSVRecord) -> (HeaderLine, moved: Int)? {
-        guard headerIDColumn != nil, record.count == header.count, record.expectedFieldCount == nil else { return nil }
-        let count = record.fieldByteCount(0)
-        guard headerNameByteCounts.contains(count) || headerNameByteCounts.contains(count - RowReader.byteOrderMarkBytes)
+    /// FNV-1a over a cell's bytes with ASCII letters lowercased and ASCII white space left out,
+    /// as a header name is matched (``ColumnBinding/key(_:)``, which also lowercases other
+    /// letters): equal for a name written as the header writes it, cheap enough for every row.
+    static func looseHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for var byte in bytes where byte != 0x20 && !(0x09...0x0D).contains(byte) {
+            if (0x41...0x5A).contains(byte) { byte += 0x20 }
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    /// Whether `record` is the header again in another form: as many cells as the header, and at
+    /// least half of them (two or more) the header's names as columns are matched, but not the
+    /// header's names in its order. A header whose names differ only in letter case or spaces
+    /// is the header as it was (`.same`); one whose columns moved, or with other names among
+    /// them, is `.changed`, with the first column (from 0) that differs. Its first two cells
+    /// are hashed first, so an ordinary row costs two short hashes.
+    private func changedHeader(_ record: CSVRecord) -> (HeaderLine, column: Int)? {
+        guard headerIDColumn != nil, record.count == header.count, record.count >= 2, record.expectedFieldCount == nil
+        else { return nil }
+        let bom = RowReader.byteOrderMarkBytes
+        let first = record.withFieldBytes(0) { bytes in
+            RowReader.looseHash(bytes.starts(with: "\u{FEFF}".utf8) ? UnsafeRawBufferPointer(rebasing: bytes[bom...]) : bytes)
+        }
+        guard headerNameHashes.contains(first) || headerNameHashes.contains(record.withFieldBytes(1, RowReader.looseHash))
         else { return nil }
         var cells = (0..<record.count).map { record[$0] }
         if cells[0].hasPrefix("\u{FEFF}") { cells[0].removeFirst() }
-        guard cells.sorted() == header.sorted(), let moved = cells.indices.first(where: { cells[$0] != header[$0] }) else { return nil }
-        let column = { (index: Int?) in index.flatMap { cells.firstIndex(of: header[$0]) } }
-        return (.reordered(idColumn: column(headerIDColumn), visitColumn: column(visitColumn)), moved)
+        let keys = cells.map(ColumnBinding.key)
+        let known = Set(headerKeys)
+        guard keys.filter(known.contains).count * 2 >= header.count else { return nil }
+        guard let differing = keys.indices.first(where: { keys[$0] != headerKeys[$0] }) else { return (.same, 0) }
+        // Whose a row after it is: the id and visit columns by the names the input maps them by.
+        let column = { (names: [String]) -> Int? in
+            let wanted = Set(names.map(ColumnBinding.key))
+            return keys.firstIndex(where: wanted.contains)
+        }
+        let mapped = { (field: Field) -> [String] in
+            if case .column(let names)? = input.fields[field]?.source { return names }
+            return []
+        }
+        return (.changed(ChangedHeader(idColumn: column(mapped(.participantID)),
+                                       visitColumn: visitColumn == nil ? nil : column(mapped(.visit)),
+                                       repeatInstrumentColumn: repeatInstrumentColumn == nil ? nil : column(["redcap_repeat_instrument"]))),
+                differing)
     }
 
-    /// Rejects a row read after the header came again with its columns in another order (at
-    /// `line`): its cells cannot be read by the file's header. Its participant id is read from
-    /// that header's id column, so that it names the participant and, on a participant row,
-    /// rejects them, as a ragged row does.
-    mutating func refuseAfterReorderedHeader(_ record: CSVRecord, into prepared: PreparedRow, headerAt line: Int,
-                                             idColumn: Int?, visitColumn: Int?) {
+    /// Rejects a row read after the header came again in another form (at `line`): its cells
+    /// cannot be read by the file's header. Its participant id is read from that header's id
+    /// column, so that it names the participant and, on a participant row, rejects them, as a
+    /// ragged row does; a REDCap repeating instrument's row holds no participant data.
+    mutating func refuseAfterChangedHeader(_ record: CSVRecord, into prepared: PreparedRow, headerAt line: Int,
+                                           columns: ChangedHeader) {
         row = prepared
         prepared.reset(line: record.position.line, byteOffset: record.position.byteOffset)
         prepared.isUnreadable = true
-        issues.append(Diagnostic(.error, at: location, rule: "csv.reordered-header",
-                                 message: "the row follows line \(line), the header again with its columns in another order: "
+        issues.append(Diagnostic(.error, at: location, rule: "csv.changed-header",
+                                 message: "the row follows line \(line), the header again in another form: "
                                      + "its cells cannot be read by the file's header, so it is rejected"))
-        prepared.level = level(of: record, visitColumn: visitColumn)
-        prepared.participantID = idColumn.flatMap { unreadableRowID(record, at: $0) }
+        let instrument = columns.repeatInstrumentColumn.flatMap { $0 < record.count ? Normalise.text(record[$0]) : nil } ?? ""
+        prepared.level = instrument.isEmpty ? level(of: record, visitColumn: columns.visitColumn) : .visit
+        prepared.participantID = columns.idColumn.flatMap { unreadableRowID(record, at: $0) }
     }
 
     /// Whether `record` is Excel's separator line (`sep=;`) again, before a repeated header: read
@@ -421,13 +459,20 @@ struct RowReader {
             prepared.headerLine = isSeparator ? .separator : .same
             return
         }
-        if let (headerLine, moved) = reorderedHeader(record) {
-            issues.append(Diagnostic(.error, at: location.column(moved + 1), rule: "csv.reordered-header",
-                                     message: "the row repeats the header with its columns in another order "
-                                         + "(\(Normalise.quoted(record[moved])) where the header has \(Normalise.quoted(header[moved]))), "
-                                         + "as where exports were joined one after another: the rows after it cannot be read "
-                                         + "by the file's header, so they are rejected up to the header as it was; "
-                                         + "split the file at this line"))
+        if let (headerLine, column) = changedHeader(record) {
+            if case .same = headerLine {
+                issues.append(Diagnostic(.warning, at: location, rule: "csv.repeated-header",
+                                         message: "the row repeats the header (its names in other letter case or spacing), as where "
+                                             + "files were joined one after another; it holds no data, so it is set aside"))
+            } else {
+                var cell = record[column]
+                if column == 0, cell.hasPrefix("\u{FEFF}") { cell.removeFirst() }
+                issues.append(Diagnostic(.error, at: location.column(column + 1), rule: "csv.changed-header",
+                                         message: "the row repeats the header in another form (\(Normalise.quoted(cell)) where the "
+                                             + "header has \(Normalise.quoted(header[column]))), as where exports of two layouts were "
+                                             + "joined one after another: the rows after it cannot be read by the file's header, so "
+                                             + "they are rejected up to the header as it was; split the file at this line"))
+            }
             row.isSetAside = true
             prepared.headerLine = headerLine
             return

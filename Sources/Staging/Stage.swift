@@ -602,9 +602,9 @@ final class Stager {
             if !hasFileProblems { row.prepare(record, into: prepared) }
         }
         var stoppingError: (any Error)?
-        // The header came again with its columns in another order (its line, and where the id and
-        // the visit are in it): the rows after it, up to the header as it was, cannot be read.
-        var reorderedHeader: (line: Int, idColumn: Int?, visitColumn: Int?)?
+        // The header came again in another form (its line, and where the columns that say whose a
+        // row is are in it): the rows after it, up to the header as it was, cannot be read.
+        var changedHeader: (line: Int, columns: ChangedHeader)?
         reading: while let batch = pipe.next(preparing: prepareHere) {
             let rows = batch.rows
             try batch.records.withUnsafeBufferPointer { records in
@@ -617,13 +617,13 @@ final class Stager {
                         continue
                     }
                     switch rows[index].headerLine {
-                    case .same?: reorderedHeader = nil
-                    case .reordered(let idColumn, let visitColumn)?: reorderedHeader = (rows[index].line, idColumn, visitColumn)
+                    case .same?: changedHeader = nil
+                    case .changed(let columns)?: changedHeader = (rows[index].line, columns)
                     case .separator?: break
                     case nil:
-                        if let header = reorderedHeader {
-                            row.refuseAfterReorderedHeader(records[index], into: rows[index], headerAt: header.line,
-                                                           idColumn: header.idColumn, visitColumn: header.visitColumn)
+                        if let header = changedHeader {
+                            row.refuseAfterChangedHeader(records[index], into: rows[index], headerAt: header.line,
+                                                         columns: header.columns)
                         }
                     }
                     switch try row.commit(rows[index], &state) {

@@ -441,6 +441,30 @@ typealias H = StagingHarness
         #expect(study.participants.map(\.id) == ["R1"])
     }
 
+    /// After a REDCap header in another form (two columns swapped), a repeating instrument's row
+    /// (on the screening event) is rejected with the rest, but holds no participant data: its
+    /// participant, accepted before,
+    /// stays; a visit row after it is rejected and names its participant.
+    @Test func aRepeatingInstrumentRowAfterAChangedHeaderRejectsNoParticipant() throws {
+        let changed = Self.redcapRepeatHeader.replacingOccurrences(of: "visit_date,nrs", with: "nrs,visit_date")
+        let redcap = H.lines([
+            Self.redcapRepeatHeader,
+            "R1,screening_arm_1,,,gro,1,2,2024-01-05,,",
+            "R1,baseline_arm_1,,,gro,,,,2024-01-05,6",
+            changed,
+            "R1,screening_arm_1,adverse_events,1,gro,,,,,",
+            "R1,week_6_arm_1,,,gro,,,,4,2024-02-16",
+        ])
+        let (study, sink) = try H(yaml: Self.redcapPipeline, files: ["redcap.csv": redcap]).run()
+        #expect(sink.summary(.error) == ["redcap.csv:4:9 csv.changed-header error", "redcap.csv:5:- csv.changed-header error",
+                                         "redcap.csv:6:- csv.changed-header error"])
+        #expect(sink.issues.filter { $0.location.line == 6 }.map(\.participant) == ["R1"])
+        #expect(study.participants.map(\.id) == ["R1"])
+        #expect(study.participantsRejected == 0)
+        #expect(study.visits.map(\.timepoint.name) == ["baseline"])
+        #expect(study.accounting.first.map { ($0.rowsRead, $0.accepted, $0.rejected) } ?? (0, 0, 0) == (5, 2, 3))
+    }
+
     /// A row of a repeating instrument (an adverse event within the baseline event, say) is no
     /// visit: it is set aside with a note, and the event's own row is kept as it is.
     @Test func repeatingInstrumentRowsAreSetAside() throws {
