@@ -60,6 +60,9 @@ public struct EvidenceTableRow: EvidenceOutputRow, Hashable {
     public var conclusionIDs: [String]
     public var profile: String
     public var outcome: String
+    /// `graded_activity vs general_exercise` for the study's own rows, as `conclusions.csv` and
+    /// `summary_of_findings.csv` name it; empty for literature.
+    public var comparison: String
     public var timepoint: String
     public var estimate: Double?
     public var ciLow: Double?
@@ -70,7 +73,7 @@ public struct EvidenceTableRow: EvidenceOutputRow, Hashable {
     public init(
         study: String, year: Int?, level: String, studyType: String, inclusionCriteria: String, population: String,
         description: String, effectMeasure: String, result: String, source: EvidenceSource, studyID: String,
-        conclusionIDs: [String] = [], profile: String = "", outcome: String = "", timepoint: String = "",
+        conclusionIDs: [String] = [], profile: String = "", outcome: String = "", comparison: String = "", timepoint: String = "",
         estimate: Double? = nil, ciLow: Double? = nil, ciHigh: Double? = nil, standardError: Double? = nil,
         p: Double? = nil
     ) {
@@ -88,6 +91,7 @@ public struct EvidenceTableRow: EvidenceOutputRow, Hashable {
         self.conclusionIDs = conclusionIDs
         self.profile = profile
         self.outcome = outcome
+        self.comparison = comparison
         self.timepoint = timepoint
         self.estimate = estimate
         self.ciLow = ciLow
@@ -98,7 +102,7 @@ public struct EvidenceTableRow: EvidenceOutputRow, Hashable {
 
     public static let columns = [
         "study", "year", "level", "study_type", "inclusion_criteria", "population", "description",
-        "effect_measure", "result", "source", "study_id", "conclusion_ids", "profile", "outcome", "timepoint",
+        "effect_measure", "result", "source", "study_id", "conclusion_ids", "profile", "outcome", "comparison", "timepoint",
         "estimate", "ci_low", "ci_high", "se", "p",
     ]
 
@@ -108,7 +112,7 @@ public struct EvidenceTableRow: EvidenceOutputRow, Hashable {
             .textOrEmpty(inclusionCriteria), .textOrEmpty(population), .textOrEmpty(description),
             .textOrEmpty(effectMeasure), .textOrEmpty(result), .text(source.rawValue), .textOrEmpty(studyID),
             .textOrEmpty(conclusionIDs.joined(separator: ";")), .textOrEmpty(profile), .textOrEmpty(outcome),
-            .textOrEmpty(timepoint), .number(estimate), .number(ciLow), .number(ciHigh), .number(standardError),
+            .textOrEmpty(comparison), .textOrEmpty(timepoint), .number(estimate), .number(ciLow), .number(ciHigh), .number(standardError),
             .pValue(p),
         ]
     }

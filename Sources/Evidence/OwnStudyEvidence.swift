@@ -146,7 +146,7 @@ extension OwnStudy {
                 effectMeasure: result.effectMeasure,
                 result: Self.resultText(result, decimals: settings.resultDecimals),
                 source: .thisStudy, studyID: studyID, conclusionIDs: [result.conclusionID],
-                profile: result.profile, outcome: result.outcome, timepoint: result.timepoint.name,
+                profile: result.profile, outcome: result.outcome, comparison: result.comparison, timepoint: result.timepoint.name,
                 estimate: result.estimate, ciLow: result.ciLow, ciHigh: result.ciHigh,
                 standardError: result.standardError, p: result.p)
         }

@@ -176,6 +176,23 @@ import TestSupport
         }
     }
 
+    /// The trial's own rows of evidence_table.csv are one per comparison: their key (profile,
+    /// outcome, comparison, visit, effect measure) is unique, so they join to the other evidence
+    /// files whether or not a comparison has a conclusion.
+    @Test(arguments: pipelines)
+    func ownEvidenceRowsHaveAKeyOfTheirOwn(name: String) throws {
+        let path = Repository.path("Reports/\(name)/evidence_table.csv")
+        let comma = CSVDialect(delimiter: UInt8(ascii: ","))
+        let header = try CSVReader(path: path, dialect: comma).header
+        try #require(header.contains("comparison") && header.contains("source"))
+        let column = { (name: String) in header.firstIndex(of: name) ?? -1 }
+        let own = try CSVReader.records(path: path, dialect: comma).filter { $0.fields[column("source")] == "this_study" }
+        let keys = own.map { row in ["profile", "outcome", "comparison", "timepoint", "effect_measure"].map { row.fields[column($0)] } }
+        #expect(own.count > 10)
+        #expect(Set(keys).count == keys.count)
+        #expect(keys.allSatisfy { $0[2].contains(" vs ") })
+    }
+
     /// interaction.csv gives I² in percent, from the Q and df of its own row.
     @Test(arguments: pipelines)
     func interactionISquaredIsInPercent(name: String) throws {

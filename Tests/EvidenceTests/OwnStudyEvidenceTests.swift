@@ -34,6 +34,7 @@ private func rmdq(estimate: Double, low: Double, high: Double, p: Double? = 0.00
     #expect(row.effectMeasure == "difference in mean change (Welch)")
     #expect(row.result == "-2.10 (95 % CI -3.40 to -0.80); p 0.002")
     #expect(row.conclusionIDs == ["rmdq/3b+Y/graded_activity-vs-general_exercise/week12"])
+    #expect(row.comparison == "graded_activity vs general_exercise")
     #expect(row.cells.count == EvidenceTableRow.columns.count)
     #expect(Array(EvidenceTableRow.columns.prefix(9)) == [
         "study", "year", "level", "study_type", "inclusion_criteria", "population", "description",
