@@ -87,6 +87,8 @@ struct RowReader {
     /// header in another form.
     let headerKeys: [String]
     let headerNameHashes: Set<UInt64>
+    /// The columns (from 0) whose cells ``RowReader/looseHash(_:)`` hashes on every row.
+    let sampledCells: [Int]
     /// Everything a cell needs, looked up once per file rather than once per cell.
     let plan: [PlannedColumn]
     /// Fields with a range that this file reads from a column, in declaration order: checked
@@ -182,7 +184,8 @@ struct RowReader {
         headerKeys = binding.header.map(ColumnBinding.key)
         headerNameHashes = Set(binding.header.map { name in
             Array(name.utf8).withUnsafeBytes(RowReader.looseHash)
-        })
+        }).subtracting([RowReader.looseHashOfNothing])
+        sampledCells = RowReader.sampledCells(binding.header.count)
         memo = CellMemo(columns: binding.columns.count)
         let fastCells = stager.cells.readsBytes
         plan = binding.columns.map { column in
@@ -349,51 +352,63 @@ struct RowReader {
     /// The UTF-8 bytes of a byte-order mark (U+FEFF), which a joined file keeps before its header.
     private static let byteOrderMarkBytes = "\u{FEFF}".utf8.count
 
-    /// FNV-1a over a cell's bytes with ASCII letters lowercased and ASCII white space left out,
-    /// as a header name is matched (``ColumnBinding/key(_:)``, which also lowercases other
-    /// letters): equal for a name written as the header writes it, cheap enough for every row.
+    /// FNV-1a over a cell's ASCII letters, digits and signs, letters lowercased (white space and
+    /// every byte of a non-ASCII character left out): two names that ``ColumnBinding/key(_:)``
+    /// matches (it also folds letter case beyond ASCII, Unicode spaces and composition) hash
+    /// alike, cheaply enough for every row; ``looseHashOfNothing`` when nothing is left.
     static func looseHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for var byte in bytes where byte != 0x20 && !(0x09...0x0D).contains(byte) {
+        var hash = looseHashOfNothing
+        for var byte in bytes where byte > 0x20 && byte < 0x80 {
             if (0x41...0x5A).contains(byte) { byte += 0x20 }
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
         return hash
     }
 
+    /// ``looseHash(_:)`` of a cell without ASCII letters, digits or signs: it tells nothing.
+    static let looseHashOfNothing: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// The cells a row's hashes are taken of: the first three, the middle and the last. A header
+    /// in another form has at least half its names, so some of these are names.
+    private static func sampledCells(_ count: Int) -> [Int] {
+        var cells: [Int] = []
+        for index in [0, 1, 2, count / 2, count - 1] where index < count && !cells.contains(index) { cells.append(index) }
+        return cells
+    }
+
     /// Whether `record` is the header again in another form: as many cells as the header, and at
     /// least half of them (two or more) the header's names as columns are matched, but not the
     /// header's names in its order. A header whose names differ only in letter case or spaces
     /// is the header as it was (`.same`); one whose columns moved, or with other names among
-    /// them, is `.changed`, with the first column (from 0) that differs. Its first two cells
-    /// are hashed first, so an ordinary row costs two short hashes.
+    /// them, is `.changed`, with the first column (from 0) that differs. A few of its cells are
+    /// hashed first (``sampledCells``), so an ordinary row costs a few short hashes.
     private func changedHeader(_ record: CSVRecord) -> (HeaderLine, column: Int)? {
         guard headerIDColumn != nil, record.count == header.count, record.count >= 2, record.expectedFieldCount == nil
         else { return nil }
-        let bom = RowReader.byteOrderMarkBytes
-        let first = record.withFieldBytes(0) { bytes in
-            RowReader.looseHash(bytes.starts(with: "\u{FEFF}".utf8) ? UnsafeRawBufferPointer(rebasing: bytes[bom...]) : bytes)
-        }
-        guard headerNameHashes.contains(first) || headerNameHashes.contains(record.withFieldBytes(1, RowReader.looseHash))
+        // A byte-order mark before the first cell is left out of its hash with the other non-ASCII bytes.
+        guard sampledCells.contains(where: { headerNameHashes.contains(record.withFieldBytes($0, RowReader.looseHash)) })
         else { return nil }
         var cells = (0..<record.count).map { record[$0] }
         if cells[0].hasPrefix("\u{FEFF}") { cells[0].removeFirst() }
         let keys = cells.map(ColumnBinding.key)
         let known = Set(headerKeys)
-        guard keys.filter(known.contains).count * 2 >= header.count else { return nil }
+        let names = keys.filter(known.contains).count
+        guard names >= 2, names * 2 >= header.count else { return nil }
         guard let differing = keys.indices.first(where: { keys[$0] != headerKeys[$0] }) else { return (.same, 0) }
-        // Whose a row after it is: the id and visit columns by the names the input maps them by.
-        let column = { (names: [String]) -> Int? in
+        // Whose a row after it is: the id and visit columns by the names the input maps them by,
+        // else where the file's header has them, when another name stands there (renamed in place).
+        let column = { (names: [String], inHeader: Int?) -> Int? in
             let wanted = Set(names.map(ColumnBinding.key))
-            return keys.firstIndex(where: wanted.contains)
+            if let found = keys.firstIndex(where: wanted.contains) { return found }
+            return inHeader.flatMap { known.contains(keys[$0]) ? nil : $0 }
         }
         let mapped = { (field: Field) -> [String] in
             if case .column(let names)? = input.fields[field]?.source { return names }
             return []
         }
-        return (.changed(ChangedHeader(idColumn: column(mapped(.participantID)),
-                                       visitColumn: visitColumn == nil ? nil : column(mapped(.visit)),
-                                       repeatInstrumentColumn: repeatInstrumentColumn == nil ? nil : column(["redcap_repeat_instrument"]))),
+        return (.changed(ChangedHeader(idColumn: column(mapped(.participantID), headerIDColumn),
+                                       visitColumn: visitColumn.flatMap { column(mapped(.visit), $0) },
+                                       repeatInstrumentColumn: repeatInstrumentColumn.flatMap { column(["redcap_repeat_instrument"], $0) })),
                 differing)
     }
 

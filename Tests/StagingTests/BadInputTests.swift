@@ -175,6 +175,12 @@ import Testing
         ([1, 0, 2, 3, 4, 5, 6, 7, 8, 9], [:], 1),
         ([0, 1, 2, 3, 5, 4, 6, 7, 8, 9], ["Sex": "Geslacht"], 4),
         ([1, 0, 2, 3, 4, 5, 6, 7, 8, 9], ["Participant Id": "Castor Participant Id"], 1),
+        // The first two names both other (the id's by an alternative the pipeline maps).
+        ([0, 1, 2, 3, 5, 4, 6, 7, 8, 9], ["Participant Id": "Castor Participant Id", "Site": "Centre"], 1),
+        // The id's column renamed in place to a name the pipeline does not map: still the id.
+        ([0, 1, 2, 3, 5, 4, 6, 7, 8, 9], ["Participant Id": "Record Nr"], 1),
+        // No-break spaces in names, which columns are matched without.
+        ([0, 1, 2, 3, 5, 4, 6, 7, 8, 9], ["Participant Id": "Participant\u{A0}Id", "Site": "\u{A0}Site"], 5),
     ])
     func aHeaderInAnotherFormRejectsTheRowsAfterIt(order: [Int], renamed: [String: String], column: Int) throws {
         func rearranged(_ line: String, naming: Bool = false) -> String {
