@@ -28,12 +28,14 @@ extension AnalysisSubject {
     ///   - outcomes: empty columns for `participants.count` subjects; a visit at a timepoint they
     ///     do not lay out is not read.
     ///   - characteristics: empty columns for `participants.count` subjects.
-    ///   - cutoff: the data cut-off and the follow-up visits laid out: a randomised participant's
-    ///     visit that is not recorded and whose window closes after the cut-off is marked not due
-    ///     in `outcomes` (``notDue(cutoff:participant:baselineDate:timepoint:)``).
+    ///   - cutoff: the data cut-off, the follow-up visits laid out, and per participant id the
+    ///     names of visits with a row rejected in validation (which took place): a randomised
+    ///     participant's visit with neither a record nor a rejected row, whose window closes after
+    ///     the cut-off, is marked not due in `outcomes` (``notDue(cutoff:participant:baselineDate:timepoint:)``).
     static func build(participants: [ParticipantRecord], visits: [VisitRecord], assignments: [ProfileAssignment],
                       outcomes: inout OutcomeColumns, characteristics: inout CharacteristicColumns,
-                      cutoff: (date: CalendarDate, timepoints: [Timepoint])? = nil) -> [AnalysisSubject] {
+                      cutoff: (date: CalendarDate, timepoints: [Timepoint], rejected: [String: Set<String>])? = nil)
+        -> [AnalysisSubject] {
         precondition(outcomes.count == participants.count && characteristics.count == participants.count,
                      "one value per participant in every column")
         // With a cut-off: whether each participant has a visit at each timepoint `outcomes` lays out,
@@ -82,7 +84,8 @@ extension AnalysisSubject {
         if let cutoff {
             let laidOut = cutoff.timepoints.compactMap { timepoint in outcomes.timepointPosition(timepoint.name).map { (timepoint, $0) } }
             for position in participants.indices where participants[position].arm != nil {
-                for (timepoint, column) in laidOut where !recorded[position * laidOutCount + column]
+                let rejected = cutoff.rejected[participants[position].id] ?? []
+                for (timepoint, column) in laidOut where !recorded[position * laidOutCount + column] && !rejected.contains(timepoint.name)
                     && notDue(cutoff: cutoff.date, participant: participants[position], baselineDate: baselineDates[position],
                               timepoint: timepoint) {
                     outcomes.setNotDue(timepointPosition: column, subject: position)

@@ -9,7 +9,10 @@ extension Explain {
     /// (or why they are left out, and what each sensitivity analysis counts instead). Every
     /// figure comes from ``ResponseContribution``, the definition the response table and the
     /// comparisons use.
-    static func responseTrail(_ participant: ParticipantRecord?, visits: [VisitRecord],
+    ///
+    /// - Parameter rejectedVisits: the names of the participant's visits with a row rejected in
+    ///   validation: they took place, so a data cut-off counts them as due.
+    static func responseTrail(_ participant: ParticipantRecord?, visits: [VisitRecord], rejectedVisits: Set<String> = [],
                               assignment: ProfileAssignment?, loaded: LoadedPipeline) -> [String] {
         guard let plan = loaded.spec.effectiveAnalysis else {
             return ["Response: no analysis (the pipeline marks no reference arm)"]
@@ -31,6 +34,7 @@ extension Explain {
         let baselineDate = visits.first { $0.timepoint.isBaseline }?.values.date(.visitDate)
         func notDue(_ timepoint: String) -> String? {
             guard let cutoff = plan.dataCutoff, !visits.contains(where: { $0.timepoint.name == timepoint }),
+                  !rejectedVisits.contains(timepoint),
                   let visit = loaded.spec.schedule.timepoint(named: timepoint),
                   AnalysisSubject.notDue(cutoff: cutoff, participant: participant, baselineDate: baselineDate, timepoint: visit)
             else { return nil }

@@ -131,7 +131,10 @@ public enum Explain {
             }
         }
         lines.append("")
-        lines += responseTrail(participant, visits: visits, assignment: assignment, loaded: loaded)
+        let schedule = loaded.spec.schedule.timepoints
+        let rejectedVisits = Set((participant.flatMap { study.visitsWithRejectedRows[$0.id] } ?? [])
+            .compactMap { $0 < schedule.count ? schedule[$0].name : nil })
+        lines += responseTrail(participant, visits: visits, rejectedVisits: rejectedVisits, assignment: assignment, loaded: loaded)
         return Outcome(exitCode: 0, lines: lines)
     }
 

@@ -434,6 +434,9 @@ struct StagingState: IssueCounts {
         study.participantsRejected = zip(slots, hasParticipantRow).filter { $0 < 0 && $1 }.count
         study.participantRowsWithoutID = participantRowsWithoutID
         study.unlistedCount = unlistedCount
+        for entry in rejectedVisitRows.keys where entry / timepointCount < ids.keys.count {
+            study.visitsWithRejectedRows[ids.keys[entry / timepointCount], default: []].insert(entry % timepointCount)
+        }
         for (fileIndex, columns) in fieldColumns {
             if let column = columns[.arm] { study.armColumns[accounting[fileIndex].file] = column }
         }
