@@ -16,13 +16,17 @@ public struct StudyDesign: Hashable, Sendable {
     public var lossToFollowUpPercent: Double?
     /// The visit that loss was counted at (`week26`), named where the loss is; nil when not known.
     public var lossToFollowUpVisit: String?
+    /// Why the loss to follow-up is unknown, when it is (`no follow-up due by the data cut-off`);
+    /// nil: it was not reported.
+    public var lossToFollowUpUnknown: String?
 
     public init(
         comparative: Bool = true, randomised: Bool, doubleBlind: Bool, allocationConcealed: Bool,
         plannedSampleSize: Int?, achievedSampleSize: Int?, lossToFollowUpPercent: Double?,
-        lossToFollowUpVisit: String? = nil
+        lossToFollowUpVisit: String? = nil, lossToFollowUpUnknown: String? = nil
     ) {
         self.lossToFollowUpVisit = lossToFollowUpVisit
+        self.lossToFollowUpUnknown = lossToFollowUpUnknown
         self.comparative = comparative
         self.randomised = randomised
         self.doubleBlind = doubleBlind
@@ -112,7 +116,7 @@ extension StudyDesign {
                 missing.append("losses to follow-up at most \(limit) % (\(text) %\(visit))")
             }
         } else {
-            missing.append("losses to follow-up at most \(limit) % (not reported)")
+            missing.append("losses to follow-up at most \(limit) % (\(lossToFollowUpUnknown ?? "not reported"))")
         }
         if missing.isEmpty {
             return GradeAssessment(grade: .a2, reason: "A2: " + met.joined(separator: ", "), missingFeatures: [])

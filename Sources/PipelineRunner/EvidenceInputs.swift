@@ -227,27 +227,33 @@ enum EvidenceInputs {
                                 pooling: PoolingSettings(level: evidenceLevel, ownComparisons: spec.poolWith.map(\.id)))
     }
 
-    /// Of `randomised` participants, those whose visit at `visit` was due by the data cut-off
-    /// (all but the flow's `not_due` rows there) and those of them lost to follow-up (the flow's
-    /// `missing` rows: no planned outcome measured); every one due and none lost without a visit.
-    static func followUp(at visit: String?, flow: [FlowRow], randomised: Int) -> (due: Int, lost: Int) {
-        guard let visit else { return (randomised, 0) }
-        let count = { (stage: String) in flow.filter { $0.stage == stage && $0.timepoint == visit }.reduce(0) { $0 + $1.count } }
-        return (randomised - count("not_due"), count("missing"))
+    /// The visit the trial's loss to follow-up is judged at, the last of `visits` (in schedule
+    /// order) at which anyone was due by the data cut-off, with those due there (all of
+    /// `randomised` but the flow's `not_due` rows) and those of them lost (the flow's `missing`
+    /// rows: no planned outcome measured); nil when nobody was due at any of them.
+    static func followUp(at visits: [String], flow: [FlowRow], randomised: Int) -> (visit: String, due: Int, lost: Int)? {
+        for visit in visits.reversed() {
+            let count = { (stage: String) in flow.filter { $0.stage == stage && $0.timepoint == visit }.reduce(0) { $0 + $1.count } }
+            let due = randomised - count("not_due")
+            if due > 0 { return (visit, due, count("missing")) }
+        }
+        return nil
     }
 
     /// The study from its declared design, with the achieved size (randomised participants) and
-    /// the loss to follow-up at the primary visit counted from the data: of those whose visit
-    /// was due by the data cut-off (`dueAtPrimaryVisit`, every one randomised without a cut-off).
-    static func ownStudy(_ spec: EvidenceSpec, randomised: Int, dueAtPrimaryVisit: Int, lostAtPrimaryVisit: Int,
-                         primaryVisit: String?) -> OwnStudy? {
+    /// the loss to follow-up counted from the data at `followUp` (``followUp(at:flow:randomised:)``):
+    /// of those whose visit was due by the data cut-off. Without such a visit the loss is unknown,
+    /// for the reason `unknownLoss` gives.
+    static func ownStudy(_ spec: EvidenceSpec, randomised: Int, followUp: (visit: String, due: Int, lost: Int)?,
+                         unknownLoss: String? = nil) -> OwnStudy? {
         guard let design = spec.design else { return nil }
-        let loss = dueAtPrimaryVisit > 0 ? Double(lostAtPrimaryVisit) / Double(dueAtPrimaryVisit) * 100 : nil
+        let loss = followUp.map { Double($0.lost) / Double($0.due) * 100 }
+        let primaryVisit = followUp?.visit
         return OwnStudy(
             year: design.year, studyType: design.studyType, inclusionCriteria: design.inclusionCriteria,
             design: StudyDesign(randomised: design.randomised, doubleBlind: design.doubleBlind,
                                 allocationConcealed: design.allocationConcealed, plannedSampleSize: design.plannedSize,
                                 achievedSampleSize: randomised, lossToFollowUpPercent: loss,
-                                lossToFollowUpVisit: loss == nil ? nil : primaryVisit))
+                                lossToFollowUpVisit: primaryVisit, lossToFollowUpUnknown: loss == nil ? unknownLoss : nil))
     }
 }

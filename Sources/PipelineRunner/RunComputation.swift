@@ -71,12 +71,15 @@ public struct RunComputation: Sendable {
             analysis, prepared, rejected: (study.participantsRejected, study.participantRowsWithoutID))
 
         let randomised = subjects.filter(\.isRandomised).count
-        let lastVisit = plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }.max()
-        let (due, lost) = EvidenceInputs.followUp(at: lastVisit?.name, flow: flow, randomised: randomised)
+        // At the last analysed visit anyone was due at (with a data cut-off, an earlier one when
+        // nobody's last visit was due yet).
+        let visits = plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }.sorted().map(\.name)
+        let lossAt = EvidenceInputs.followUp(at: visits, flow: flow, randomised: randomised)
         let followUp = EvidenceInputs.FollowUp(prepared, plan: plan)
         let evidenceSpec = pipeline.spec.evidence
-        let ownStudy = EvidenceInputs.ownStudy(evidenceSpec, randomised: randomised, dueAtPrimaryVisit: due, lostAtPrimaryVisit: lost,
-                                               primaryVisit: lastVisit?.name)
+        let ownStudy = EvidenceInputs.ownStudy(
+            evidenceSpec, randomised: randomised, followUp: lossAt,
+            unknownLoss: plan.dataCutoff.flatMap { randomised > 0 && !visits.isEmpty ? "no follow-up due by the data cut-off \($0.iso)" : nil })
         func results(supportedOnly: Bool) -> [ComparisonResult] {
             EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
                                        schedule: pipeline.spec.schedule, plannedSize: evidenceSpec.design?.plannedSize,

@@ -146,6 +146,8 @@ extension SpecLoader {
             }
         }
         var cutoff: CalendarDate?
+        // Written but left blank, it is no cut-off: every visit not yet due would count as missing.
+        if mapping.contains("data_cutoff"), !mapping.hasValue("data_cutoff") { _ = mapping.required("data_cutoff") }
         if let date = mapping["data_cutoff"], let text = date.string() {
             cutoff = SpecLoader.isoDate(text)
             if cutoff == nil {

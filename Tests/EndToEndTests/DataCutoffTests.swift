@@ -1,4 +1,5 @@
 @testable import Analysis
+import Evidence
 import Foundation
 @testable import PipelineRunner
 import Testing
@@ -127,6 +128,22 @@ import TestSupport
         #expect(!sampleFlow.contains("not_due"))
     }
 
+    /// With nobody due at any analysed visit by the cut-off, the trial's loss cannot be judged,
+    /// and its EBRO grade says why rather than "not reported".
+    @Test func aCutoffBeforeAnyFollowUpLeavesTheLossUnknown() throws {
+        let folder = try TemporaryDirectory(prefix: "lbp-cutoff")
+        defer { folder.remove() }
+        let loaded = try LoadedPipeline.load(try LoadedPipelineTests.samplePipeline(in: folder))
+        let reason = "no follow-up due by the data cut-off 2022-01-01"
+        let unknown = try #require(EvidenceInputs.ownStudy(loaded.spec.evidence, randomised: 568, followUp: nil, unknownLoss: reason))
+        #expect(unknown.grade(settings: EvidenceSettings()).reason.hasSuffix("losses to follow-up at most 20 % (\(reason))"))
+        let known = try #require(EvidenceInputs.ownStudy(loaded.spec.evidence, randomised: 568, followUp: ("week26", 500, 60)))
+        // 60 of 500 due is 12 %: within the 20 %, so no loss among what the grade lacks.
+        #expect(!known.grade(settings: EvidenceSettings()).reason.contains("losses to follow-up"))
+        let lossy = try #require(EvidenceInputs.ownStudy(loaded.spec.evidence, randomised: 568, followUp: ("week26", 500, 110)))
+        #expect(lossy.grade(settings: EvidenceSettings()).reason.hasSuffix("losses to follow-up at most 20 % (22 % at week26)"))
+    }
+
     /// A visit whose row was rejected in validation took place: it is due, so missing, not left
     /// out as not due (GRO-0541, randomised 26-11-2023, has no week-26 visit otherwise).
     @Test func aVisitWithARejectedRowIsDue() throws {
@@ -160,7 +177,8 @@ import TestSupport
     }
 
     /// The trial's EBRO grade counts its losses at the last visit among those due by the cut-off:
-    /// 30 randomised, 4 of them not due and 5 missing at week 26 is 5 lost of 26 due.
+    /// 30 randomised, 4 of them not due and 5 missing at week 26 is 5 lost of 26 due; with nobody
+    /// due at week 26, at the last visit anyone was due at.
     @Test func theTrialsLossIsAmongThoseDue() {
         func row(_ stage: String, _ arm: String, _ visit: String, _ count: Int) -> FlowRow {
             FlowRow(stage: stage, arm: arm, profile: "", timepoint: visit, reason: "", count: count)
@@ -169,11 +187,17 @@ import TestSupport
                     row("analysed", "a", "week26", 10), row("missing", "a", "week26", 3), row("not_due", "a", "week26", 3),
                     row("analysed", "b", "week26", 11), row("missing", "b", "week26", 2), row("not_due", "b", "week26", 1),
                     row("missing", "a", "week12", 7), row("not_due", "a", "week12", 6)]
-        #expect(EvidenceInputs.followUp(at: "week26", flow: flow, randomised: 30) == (due: 26, lost: 5))
-        #expect(EvidenceInputs.followUp(at: nil, flow: flow, randomised: 30) == (due: 30, lost: 0))
+        let atWeek26 = EvidenceInputs.followUp(at: ["week12", "week26"], flow: flow, randomised: 30)
+        #expect(atWeek26.map { "\($0.visit) \($0.due) \($0.lost)" } == "week26 26 5")
+        // Nobody due at week 26 yet: the loss is judged at week 12, the last visit anyone was due at.
+        let nobodyAtWeek26 = flow + [row("not_due", "b", "week26", 26)]
+        #expect(EvidenceInputs.followUp(at: ["week12", "week26"], flow: nobodyAtWeek26, randomised: 30).map { "\($0.visit) \($0.due) \($0.lost)" }
+            == "week12 24 7")
+        #expect(EvidenceInputs.followUp(at: [], flow: flow, randomised: 30) == nil)
     }
 
-    @Test(arguments: [("2024-02-29", nil), ("2025-02-29", "2025-02-29"), ("01-12-2023", "01-12-2023"), ("2023-12-1", "2023-12-1")])
+    @Test(arguments: [("2024-02-29", nil), ("2025-02-29", "found '2025-02-29'"), ("01-12-2023", "found '01-12-2023'"),
+                      ("2023-12-1", "found '2023-12-1'"), ("", "'data_cutoff' in 'analysis' needs a value"), ("~", "'data_cutoff' in 'analysis' needs a value")])
     func theCutoffIsADateWrittenYearMonthDay(text: String, refused: String?) throws {
         let folder = try TemporaryDirectory(prefix: "lbp-cutoff")
         defer { folder.remove() }
@@ -182,8 +206,8 @@ import TestSupport
         }
         let checked = Validation.check(pipeline: pipeline)
         if let refused {
-            #expect(checked.problems.contains { $0.contains("'analysis.data_cutoff' must be a date written yyyy-mm-dd, found '\(refused)'") },
-                    "\(checked.problems)")
+            #expect(checked.problems.contains { $0.contains("data_cutoff") && $0.contains(refused) }, "\(checked.problems)")
+            #expect(checked.exitCode == 2)
         } else {
             #expect(checked.exitCode == 0, "\(checked.problems)")
         }
