@@ -228,14 +228,16 @@ enum EvidenceInputs {
     }
 
     /// The visit the trial's loss to follow-up is judged at, the last of `visits` (in schedule
-    /// order) at which anyone was due by the data cut-off, with those due there (all of
-    /// `randomised` but the flow's `not_due` rows) and those of them lost (the flow's `missing`
-    /// rows: no planned outcome measured); nil when nobody was due at any of them.
+    /// order) at which at least half of those `randomised` were due by the data cut-off (every
+    /// visit without one), with those due there (all but the flow's `not_due` rows) and those of
+    /// them lost (the flow's `missing` rows: no planned outcome measured); nil when no visit had
+    /// half of them due. A visit a few were due at (an early visit, one row rejected) would judge
+    /// the whole trial by them.
     static func followUp(at visits: [String], flow: [FlowRow], randomised: Int) -> (visit: String, due: Int, lost: Int)? {
         for visit in visits.reversed() {
             let count = { (stage: String) in flow.filter { $0.stage == stage && $0.timepoint == visit }.reduce(0) { $0 + $1.count } }
             let due = randomised - count("not_due")
-            if due > 0 { return (visit, due, count("missing")) }
+            if due > 0, due * 2 >= randomised { return (visit, due, count("missing")) }
         }
         return nil
     }

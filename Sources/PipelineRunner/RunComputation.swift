@@ -71,15 +71,17 @@ public struct RunComputation: Sendable {
             analysis, prepared, rejected: (study.participantsRejected, study.participantRowsWithoutID))
 
         let randomised = subjects.filter(\.isRandomised).count
-        // At the last analysed visit anyone was due at (with a data cut-off, an earlier one when
-        // nobody's last visit was due yet).
+        // At the last analysed visit, or with a data cut-off the last one at least half the
+        // participants were due at.
         let visits = plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }.sorted().map(\.name)
         let lossAt = EvidenceInputs.followUp(at: visits, flow: flow, randomised: randomised)
         let followUp = EvidenceInputs.FollowUp(prepared, plan: plan)
         let evidenceSpec = pipeline.spec.evidence
         let ownStudy = EvidenceInputs.ownStudy(
             evidenceSpec, randomised: randomised, followUp: lossAt,
-            unknownLoss: plan.dataCutoff.flatMap { randomised > 0 && !visits.isEmpty ? "no follow-up due by the data cut-off \($0.iso)" : nil })
+            unknownLoss: plan.dataCutoff.flatMap {
+                randomised > 0 && !visits.isEmpty ? "no analysed visit due for half the participants by the data cut-off \($0.iso)" : nil
+            })
         func results(supportedOnly: Bool) -> [ComparisonResult] {
             EvidenceInputs.comparisons(comparisons, interactions: interactions, plan: plan,
                                        schedule: pipeline.spec.schedule, plannedSize: evidenceSpec.design?.plannedSize,

@@ -368,20 +368,20 @@ struct RowReader {
     /// ``looseHash(_:)`` of a cell without ASCII letters, digits or signs: it tells nothing.
     static let looseHashOfNothing: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    /// The cells a row's hashes are taken of: the first three, the middle and the last. A header
-    /// in another form has at least half its names, so some of these are names.
+    /// The cells a row's hashes are taken of: the first half and one more. A header in another
+    /// form has at least half the header's names, so one of these is a name (as hashed).
     private static func sampledCells(_ count: Int) -> [Int] {
-        var cells: [Int] = []
-        for index in [0, 1, 2, count / 2, count - 1] where index < count && !cells.contains(index) { cells.append(index) }
-        return cells
+        Array(0..<min(count, count / 2 + 1))
     }
 
     /// Whether `record` is the header again in another form: as many cells as the header, and at
     /// least half of them (two or more) the header's names as columns are matched, but not the
     /// header's names in its order. A header whose names differ only in letter case or spaces
     /// is the header as it was (`.same`); one whose columns moved, or with other names among
-    /// them, is `.changed`, with the first column (from 0) that differs. A few of its cells are
-    /// hashed first (``sampledCells``), so an ordinary row costs a few short hashes.
+    /// them, is `.changed`, with the first column (from 0) that differs. Half its cells and one
+    /// more are hashed first (``sampledCells``), until one is a name: an ordinary row costs short
+    /// hashes of half its cells. (A name written in decomposed Unicode where the header has it
+    /// composed hashes otherwise, and counts as another name.)
     private func changedHeader(_ record: CSVRecord) -> (HeaderLine, column: Int)? {
         guard headerIDColumn != nil, record.count == header.count, record.count >= 2, record.expectedFieldCount == nil
         else { return nil }
@@ -395,20 +395,19 @@ struct RowReader {
         let names = keys.filter(known.contains).count
         guard names >= 2, names * 2 >= header.count else { return nil }
         guard let differing = keys.indices.first(where: { keys[$0] != headerKeys[$0] }) else { return (.same, 0) }
-        // Whose a row after it is: the id and visit columns by the names the input maps them by,
-        // else where the file's header has them, when another name stands there (renamed in place).
-        let column = { (names: [String], inHeader: Int?) -> Int? in
+        // Whose a row after it is: the id and visit columns by the names the input maps them by
+        // (none when renamed otherwise: a guess could name the wrong participant).
+        let column = { (names: [String]) -> Int? in
             let wanted = Set(names.map(ColumnBinding.key))
-            if let found = keys.firstIndex(where: wanted.contains) { return found }
-            return inHeader.flatMap { known.contains(keys[$0]) ? nil : $0 }
+            return keys.firstIndex(where: wanted.contains)
         }
         let mapped = { (field: Field) -> [String] in
             if case .column(let names)? = input.fields[field]?.source { return names }
             return []
         }
-        return (.changed(ChangedHeader(idColumn: column(mapped(.participantID), headerIDColumn),
-                                       visitColumn: visitColumn.flatMap { column(mapped(.visit), $0) },
-                                       repeatInstrumentColumn: repeatInstrumentColumn.flatMap { column(["redcap_repeat_instrument"], $0) })),
+        return (.changed(ChangedHeader(idColumn: column(mapped(.participantID)),
+                                       visitColumn: visitColumn == nil ? nil : column(mapped(.visit)),
+                                       repeatInstrumentColumn: repeatInstrumentColumn == nil ? nil : column(["redcap_repeat_instrument"]))),
                 differing)
     }
 
@@ -427,6 +426,7 @@ struct RowReader {
         let instrument = columns.repeatInstrumentColumn.flatMap { $0 < record.count ? Normalise.text(record[$0]) : nil } ?? ""
         prepared.level = instrument.isEmpty ? level(of: record, visitColumn: columns.visitColumn) : .visit
         prepared.participantID = columns.idColumn.flatMap { unreadableRowID(record, at: $0) }
+        if prepared.level == .visit, instrument.isEmpty { prepared.timepoint = columns.visitColumn.flatMap { unreadableRowTimepoint(record, at: $0) } }
     }
 
     /// Whether `record` is Excel's separator line (`sep=;`) again, before a repeated header: read
@@ -507,6 +507,9 @@ struct RowReader {
                 prepared.level = .visit
             }
             prepared.participantID = raggedRowID(record)
+            if prepared.level == .visit, repeatingInstrument(of: record) == nil {
+                prepared.timepoint = visitColumn.flatMap { unreadableRowTimepoint(record, at: $0) }
+            }
             return
         }
 
@@ -764,6 +767,16 @@ struct RowReader {
         plan.first(where: { $0.field == .participantID }).flatMap { unreadableRowID(record, at: $0.index) }
     }
 
+    /// The visit in column `index` (from 0) of a row that is otherwise not read, when the cell is
+    /// there and names one of the schedule's visits: the visit took place, though its row is
+    /// rejected (a data cut-off counts it as due).
+    private mutating func unreadableRowTimepoint(_ record: CSVRecord, at index: Int) -> (index: Int, timepoint: Timepoint)? {
+        guard let column = plan.first(where: { $0.field == .visit }), index < record.count,
+              case .text(let name)? = readCell(record[index], column),
+              let position = timepoints.firstIndex(where: { $0.name == name }) else { return nil }
+        return (position, timepoints[position])
+    }
+
     /// The participant id in column `index` (from 0) of a row that is otherwise not read, when
     /// the cell is there and holds one (not a missing code).
     private mutating func unreadableRowID(_ record: CSVRecord, at index: Int) -> String? {
@@ -786,6 +799,11 @@ struct RowReader {
         if prepared.isUnreadable || prepared.isSetAside {
             if prepared.isUnreadable, let id = prepared.participantID {
                 if prepared.level == .participant { try rejectParticipant(id, &state) }
+                if prepared.level == .visit, let timepoint = prepared.timepoint {
+                    // The visit took place: its row is rejected, as a row rejected for its values.
+                    let entry = state.slotMade(for: id) * state.timepointCount + timepoint.index
+                    if state.rejectedVisitRows[entry] == nil { state.rejectedVisitRows[entry] = location }
+                }
                 for index in issues.indices where issues[index].participant == nil { issues[index].participant = id }
             } else if prepared.isUnreadable, prepared.level == .participant {
                 // No id to read: a participant row may be a participant.

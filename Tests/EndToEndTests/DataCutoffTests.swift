@@ -134,7 +134,7 @@ import TestSupport
         let folder = try TemporaryDirectory(prefix: "lbp-cutoff")
         defer { folder.remove() }
         let loaded = try LoadedPipeline.load(try LoadedPipelineTests.samplePipeline(in: folder))
-        let reason = "no follow-up due by the data cut-off 2022-01-01"
+        let reason = "no analysed visit due for half the participants by the data cut-off 2022-01-01"
         let unknown = try #require(EvidenceInputs.ownStudy(loaded.spec.evidence, randomised: 568, followUp: nil, unknownLoss: reason))
         #expect(unknown.grade(settings: EvidenceSettings()).reason.hasSuffix("losses to follow-up at most 20 % (\(reason))"))
         let known = try #require(EvidenceInputs.ownStudy(loaded.spec.evidence, randomised: 568, followUp: ("week26", 500, 60)))
@@ -146,7 +146,13 @@ import TestSupport
 
     /// A visit whose row was rejected in validation took place: it is due, so missing, not left
     /// out as not due (GRO-0541, randomised 26-11-2023, has no week-26 visit otherwise).
-    @Test func aVisitWithARejectedRowIsDue() throws {
+    @Test(arguments: [
+        // A pain score of 99 on the 0-10 scale rejects the row.
+        "GRO-0541;GRO;Week 26;20-05-2024;99;7;26;2;",
+        // A field too many: the row is not read, but its id and visit are there.
+        "GRO-0541;GRO;Week 26;20-05-2024;3;7;26;2;;extra",
+    ])
+    func aVisitWithARejectedRowIsDue(row: String) throws {
         let folder = try TemporaryDirectory(prefix: "lbp-cutoff")
         defer { folder.remove() }
         let visits = try String(contentsOfFile: Repository.path("SampleData/castor/visits.csv"), encoding: .utf8)
@@ -165,8 +171,7 @@ import TestSupport
                     Explain.explain(pipeline: pipeline, participant: "GRO-0541").lines)
         }
         let without = try run("without", extra: "")
-        // A pain score of 99 on the 0-10 scale rejects the row.
-        let with = try run("with", extra: "GRO-0541;GRO;Week 26;20-05-2024;99;7;26;2;")
+        let with = try run("with", extra: row)
         func total(_ flow: [[String: String]], _ stage: String) -> Int {
             flow.filter { $0["stage"] == stage && $0["timepoint"] == "week26" }.reduce(0) { $0 + (Int($1["n"] ?? "") ?? 0) }
         }
@@ -194,6 +199,12 @@ import TestSupport
         #expect(EvidenceInputs.followUp(at: ["week12", "week26"], flow: nobodyAtWeek26, randomised: 30).map { "\($0.visit) \($0.due) \($0.lost)" }
             == "week12 24 7")
         #expect(EvidenceInputs.followUp(at: [], flow: flow, randomised: 30) == nil)
+        // One of 30 due at week 26 (a row rejected, say) does not judge the trial: fewer than half.
+        let oneAtWeek26 = flow + [row("not_due", "b", "week26", 25)]
+        #expect(EvidenceInputs.followUp(at: ["week12", "week26"], flow: oneAtWeek26, randomised: 30).map(\.visit) == "week12")
+        // Half of them due at week 26 is enough.
+        let halfAtWeek26 = flow + [row("not_due", "b", "week26", 11)]
+        #expect(EvidenceInputs.followUp(at: ["week12", "week26"], flow: halfAtWeek26, randomised: 30).map(\.visit) == "week26")
     }
 
     @Test(arguments: [("2024-02-29", nil), ("2025-02-29", "found '2025-02-29'"), ("01-12-2023", "found '01-12-2023'"),

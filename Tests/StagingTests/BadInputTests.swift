@@ -177,10 +177,12 @@ import Testing
         ([1, 0, 2, 3, 4, 5, 6, 7, 8, 9], ["Participant Id": "Castor Participant Id"], 1),
         // The first two names both other (the id's by an alternative the pipeline maps).
         ([0, 1, 2, 3, 5, 4, 6, 7, 8, 9], ["Participant Id": "Castor Participant Id", "Site": "Centre"], 1),
-        // The id's column renamed in place to a name the pipeline does not map: still the id.
-        ([0, 1, 2, 3, 5, 4, 6, 7, 8, 9], ["Participant Id": "Record Nr"], 1),
         // No-break spaces in names, which columns are matched without.
         ([0, 1, 2, 3, 5, 4, 6, 7, 8, 9], ["Participant Id": "Participant\u{A0}Id", "Site": "\u{A0}Site"], 5),
+        // Half the names other, the first three, the middle and the last among them: the other
+        // half are the header's names, so it is the header in another form still.
+        ([0, 1, 2, 3, 4, 5, 7, 6, 8, 9], ["Participant Id": "Castor Participant Id", "Site": "Centre", "Group": "Groep",
+                                          "Age": "Leeftijd", "flags#night": "vlag#nacht"], 1),
     ])
     func aHeaderInAnotherFormRejectsTheRowsAfterIt(order: [Int], renamed: [String: String], column: Int) throws {
         func rearranged(_ line: String, naming: Bool = false) -> String {
@@ -198,6 +200,21 @@ import Testing
         #expect(study.participants.map(\.id) == ["P1", "P3"])
         #expect(study.participantsRejected == 1)
         #expect(study.accounting[0].rowsRead == 5 && study.accounting[0].accepted == 2 && study.accounting[0].rejected == 3)
+    }
+
+    /// The id's column renamed to a name the pipeline does not map: the rows after the header are
+    /// rejected without naming anyone (a guess could name the wrong participant), each counted
+    /// as a participant row whose id could not be read.
+    @Test func aChangedHeaderWithoutTheIdsNameNamesNoParticipant() throws {
+        let changed = H.participantsHeader.replacingOccurrences(of: "Participant Id;", with: "Record Nr;")
+            .replacingOccurrences(of: "Birth year;Age", with: "Age;Birth year")
+        let participants = H.lines([H.participantsHeader, H.participant("P1"), changed, H.participant("P2")])
+        let harness = try H(yaml: H.castorPipeline, bytes: ["participants.csv": bytes(participants), "visits.csv": bytes(H.lines([H.visitsHeader]))])
+        let (study, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["participants.csv:3:1 csv.changed-header error", "participants.csv:4:- csv.changed-header error"])
+        #expect(sink.issues.filter { $0.location.line == 4 }.map(\.participant) == [nil])
+        #expect(study.participants.map(\.id) == ["P1"])
+        #expect(study.participantsRejected == 0 && study.participantRowsWithoutID == 1)
     }
 
     @Test func aHeaderInOtherLetterCaseIsTheHeaderAgain() throws {
