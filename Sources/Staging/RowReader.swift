@@ -395,11 +395,11 @@ struct RowReader {
         let names = keys.filter(known.contains).count
         guard names >= 2, names * 2 >= header.count else { return nil }
         guard let differing = keys.indices.first(where: { keys[$0] != headerKeys[$0] }) else { return (.same, 0) }
-        // Whose a row after it is: the id and visit columns by the names the input maps them by
-        // (none when renamed otherwise: a guess could name the wrong participant).
+        // Whose a row after it is: the id and visit columns by the names the input maps them by,
+        // the first name found, as the file's header was bound (none when renamed otherwise: a
+        // guess could name the wrong participant).
         let column = { (names: [String]) -> Int? in
-            let wanted = Set(names.map(ColumnBinding.key))
-            return keys.firstIndex(where: wanted.contains)
+            names.lazy.compactMap { name in keys.firstIndex(of: ColumnBinding.key(name)) }.first
         }
         let mapped = { (field: Field) -> [String] in
             if case .column(let names)? = input.fields[field]?.source { return names }
@@ -771,9 +771,12 @@ struct RowReader {
     /// there and names one of the schedule's visits: the visit took place, though its row is
     /// rejected (a data cut-off counts it as due).
     private mutating func unreadableRowTimepoint(_ record: CSVRecord, at index: Int) -> (index: Int, timepoint: Timepoint)? {
-        guard let column = plan.first(where: { $0.field == .visit }), index < record.count,
-              case .text(let name)? = readCell(record[index], column),
-              let position = timepoints.firstIndex(where: { $0.name == name }) else { return nil }
+        guard let column = plan.first(where: { $0.field == .visit }), index < record.count else { return nil }
+        // The row's one issue is that it cannot be read: what reading the cell finds is not said.
+        let issueCount = issues.count
+        let value = readCell(record[index], column)
+        if issues.count > issueCount { issues.removeSubrange(issueCount...) }
+        guard case .text(let name)? = value, let position = timepoints.firstIndex(where: { $0.name == name }) else { return nil }
         return (position, timepoints[position])
     }
 

@@ -217,6 +217,27 @@ import Testing
         #expect(study.participantsRejected == 0 && study.participantRowsWithoutID == 1)
     }
 
+    /// A changed header with two of the id's names: the id is read under the first name the
+    /// pipeline maps it by, as the file's header was bound, not under the first column found.
+    @Test func aChangedHeaderIsReadByTheIdsFirstName() throws {
+        let changed = H.participantsHeader.replacingOccurrences(of: "Participant Id;Site;", with: "Castor Participant Id;Participant Id;")
+        let row = H.participant("P2").replacingOccurrences(of: "P2;AMS;", with: "Q9;P2;")
+        let participants = H.lines([H.participantsHeader, H.participant("P1"), changed, row])
+        let harness = try H(yaml: H.castorPipeline, bytes: ["participants.csv": bytes(participants), "visits.csv": bytes(H.lines([H.visitsHeader]))])
+        let (_, sink) = try harness.run()
+        #expect(sink.issues.filter { $0.location.line == 4 }.map(\.participant) == ["P2"])
+    }
+
+    /// A ragged visit row has one error, that it cannot be read: its visit cell, read to know
+    /// which visit took place, says nothing of its own.
+    @Test func aRaggedVisitRowHasOneError() throws {
+        let visits = H.lines([H.visitsHeader, H.visit("P1", "T0", date: "05-01-2024"), H.visit("P1", "TX", date: "16-02-2024") + ";extra"])
+        let harness = try H(yaml: H.castorPipeline, bytes: ["participants.csv": bytes(H.lines([H.participantsHeader, H.participant("P1")])),
+                                                            "visits.csv": bytes(visits)])
+        let (_, sink) = try harness.run()
+        #expect(sink.summary(.error) == ["visits.csv:3:6 csv.ragged-row error"])
+    }
+
     @Test func aHeaderInOtherLetterCaseIsTheHeaderAgain() throws {
         let participants = H.lines([H.participantsHeader, H.participant("P1"), H.participantsHeader.lowercased(), H.participant("P2")])
         let harness = try H(yaml: H.castorPipeline, bytes: ["participants.csv": bytes(participants), "visits.csv": bytes(H.lines([H.visitsHeader]))])
