@@ -83,8 +83,8 @@ struct RowReader {
     let headerIDColumn: Int?
     let headerIDByteCount: Int
     /// The header's names as columns are matched (``ColumnBinding/key(_:)``), and their
-    /// ``RowReader/looseHash(_:)``: a row whose first two cells hash to none of them is not the
-    /// header in another form.
+    /// ``RowReader/looseHash(_:)``: a row none of whose ``sampledCells`` hashes to one of them is
+    /// not the header in another form.
     let headerKeys: [String]
     let headerNameHashes: Set<UInt64>
     /// The columns (from 0) whose cells ``RowReader/looseHash(_:)`` hashes on every row.
