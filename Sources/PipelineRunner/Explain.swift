@@ -131,9 +131,7 @@ public enum Explain {
             }
         }
         lines.append("")
-        let schedule = loaded.spec.schedule.timepoints
-        let rejectedVisits = Set((participant.flatMap { study.visitsWithRejectedRows[$0.id] } ?? [])
-            .compactMap { $0 < schedule.count ? schedule[$0].name : nil })
+        let rejectedVisits = participant.flatMap { study.visitsWithRejectedRows[$0.id] } ?? []
         lines += responseTrail(participant, visits: visits, rejectedVisits: rejectedVisits, assignment: assignment, loaded: loaded)
         return Outcome(exitCode: 0, lines: lines)
     }

@@ -50,10 +50,8 @@ public struct RunComputation: Sendable {
                                         order: GroupOrder(profiles: pipeline.profileOrder + ["unclassified"]))
         var outcomes = analysis.outcomeColumns(count: study.participants.count)
         var characteristics = CharacteristicColumns(count: study.participants.count)
-        let schedule = pipeline.spec.schedule.timepoints
         let cutoff = plan.dataCutoff.map { date in
-            (date, plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) },
-             study.visitsWithRejectedRows.mapValues { Set($0.compactMap { $0 < schedule.count ? schedule[$0].name : nil }) })
+            (date, plan.timepoints.compactMap { pipeline.spec.schedule.timepoint(named: $0) }, study.visitsWithRejectedRows)
         }
         let subjects = AnalysisSubject.build(participants: study.participants, visits: study.visits,
                                              assignments: assignments, outcomes: &outcomes, characteristics: &characteristics,

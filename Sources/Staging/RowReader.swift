@@ -789,6 +789,14 @@ struct RowReader {
         return id
     }
 
+    /// Records this row as the first rejected row of visit `timepoint` (its index in the
+    /// schedule) of participant `id`, unless one was before: a blank row of the visit does not
+    /// stand in for it, and a data cut-off counts the visit as due.
+    private func markRejected(_ timepoint: Int, of id: String, _ state: inout StagingState) {
+        let entry = state.slotMade(for: id) * state.timepointCount + timepoint
+        if state.rejectedVisitRows[entry] == nil { state.rejectedVisitRows[entry] = location }
+    }
+
     /// The checks that need what was staged before (one row per participant and per visit, the
     /// participant a visit belongs to, unique values), then the row's commit when nothing rejects
     /// it, and its issues emitted. Rows must be committed in reading order (rows that waited for
@@ -802,11 +810,8 @@ struct RowReader {
         if prepared.isUnreadable || prepared.isSetAside {
             if prepared.isUnreadable, let id = prepared.participantID {
                 if prepared.level == .participant { try rejectParticipant(id, &state) }
-                if prepared.level == .visit, let timepoint = prepared.timepoint {
-                    // The visit took place: its row is rejected, as a row rejected for its values.
-                    let entry = state.slotMade(for: id) * state.timepointCount + timepoint.index
-                    if state.rejectedVisitRows[entry] == nil { state.rejectedVisitRows[entry] = location }
-                }
+                // The visit took place: its row is rejected, as a row rejected for its values.
+                if prepared.level == .visit, let timepoint = prepared.timepoint { markRejected(timepoint.index, of: id, &state) }
                 for index in issues.indices where issues[index].participant == nil { issues[index].participant = id }
             } else if prepared.isUnreadable, prepared.level == .participant {
                 // No id to read: a participant row may be a participant.
@@ -846,8 +851,7 @@ struct RowReader {
                                     + "a visit row gave the participant (\(finding.carrier))"))
         }
         if !accepted, rowLevel == .visit, !prepared.isBlank, let participantID, !participantID.isEmpty, let timepoint {
-            let entry = state.slotMade(for: participantID) * state.timepointCount + timepoint.index
-            if state.rejectedVisitRows[entry] == nil { state.rejectedVisitRows[entry] = location }
+            markRejected(timepoint.index, of: participantID, &state)
         }
         if rowLevel == .participant, participantID?.isEmpty ?? true { state.participantRowsWithoutID += 1 }
         if let participantID, !participantID.isEmpty {

@@ -65,7 +65,7 @@ public func stage(
     try stager.checkRowRulesOfMergedRecords(&state, slotOrder: slotOrder)
     try stager.applyCrossRowRules(&state, slotOrder: slotOrder)
     try stager.fetchDeferredRejections(state.deferred, encodings: state.encodings, reading: reading)
-    return state.result(slotOrder: slotOrder)
+    return state.result(slotOrder: slotOrder, timepoints: spec.schedule.timepoints.map(\.name))
 }
 
 extension Stager {
@@ -307,7 +307,6 @@ struct StagingState: IssueCounts {
         visitTable.reserveCapacity(count * timepointCount)
     }
 
-    /// Stores a participant's record in its slot (replacing the one there).
     /// The values of the record at `index` (in `slot`) as its rows held them: a value a rule
     /// emptied put back, those derived from it still emptied
     /// (``RowReader/restoring(_:_:keepingDerived:)``). The record's own values when no rule emptied
@@ -317,6 +316,7 @@ struct StagingState: IssueCounts {
         return RowReader.restoring(participantRecords[index].values, emptied, keepingDerived: true)
     }
 
+    /// Stores a participant's record in its slot (replacing the one there).
     mutating func setParticipant(_ record: ParticipantRecord, rowValues: FieldValues?, slot: Int) {
         let index = slots[slot]
         if index >= 0 {
@@ -414,7 +414,9 @@ struct StagingState: IssueCounts {
 
     /// The staged study: participants by id, visits by participant id then timepoint. The record
     /// arrays are put in that order in place and handed over, so that each record is held once.
-    mutating func result(slotOrder: [Int]) -> StagedStudy {
+    ///
+    /// - Parameter timepoints: the schedule's visit names, in its order.
+    mutating func result(slotOrder: [Int], timepoints: [String]) -> StagedStudy {
         var participantOrder: [Int] = []
         participantOrder.reserveCapacity(participantRecords.count)
         var visitOrder: [Int] = []
@@ -434,8 +436,8 @@ struct StagingState: IssueCounts {
         study.participantsRejected = zip(slots, hasParticipantRow).filter { $0 < 0 && $1 }.count
         study.participantRowsWithoutID = participantRowsWithoutID
         study.unlistedCount = unlistedCount
-        for entry in rejectedVisitRows.keys where entry / timepointCount < ids.keys.count {
-            study.visitsWithRejectedRows[ids.keys[entry / timepointCount], default: []].insert(entry % timepointCount)
+        for entry in rejectedVisitRows.keys where entry / timepointCount < ids.keys.count && entry % timepointCount < timepoints.count {
+            study.visitsWithRejectedRows[ids.keys[entry / timepointCount], default: []].insert(timepoints[entry % timepointCount])
         }
         for (fileIndex, columns) in fieldColumns {
             if let column = columns[.arm] { study.armColumns[accounting[fileIndex].file] = column }

@@ -113,9 +113,9 @@ public struct StagedStudy: Sendable {
     /// Input file (display name) → column of `arm` in it (from 1), for locating findings about a
     /// participant's arm after staging (a profile conflict).
     public var armColumns: [String: Int] = [:]
-    /// Participant id → the visits (indexes into the schedule's timepoints) with a row rejected:
-    /// the visit took place, though no record of it was kept (a data cut-off counts it as due).
-    public var visitsWithRejectedRows: [String: Set<Int>] = [:]
+    /// Participant id → the names of the visits with a row rejected: the visit took place, though
+    /// no record of it was kept (a data cut-off counts it as due).
+    public var visitsWithRejectedRows: [String: Set<String>] = [:]
     /// Issues of each severity, all files together.
     public var errorCount: Int
     public var warningCount: Int
